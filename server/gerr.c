@@ -1,0 +1,228 @@
+/*
+ * gerr.c - the error table and the one renderer of the Graph error
+ * envelope.  See gerr.h and errors.def.
+ */
+#include "gerr.h"
+
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static const struct gerr_row rows[GE__COUNT] = {
+	[GE_NONE] = { "GE_NONE", 0, 0, "OAuthException", 200, 200, false,
+	    "invalid_request", "" },
+#define X(name, code, sub, type, st, stc, tr, auth, msg) \
+	[name] = { #name, code, sub, type, st, stc, tr, auth, msg },
+#include "errors.def"
+#undef X
+	[GE_CUSTOM] = { "GE_CUSTOM", 2, 0, "OAuthException", 500, 500, true,
+	    "invalid_request",
+	    "An unexpected error has occurred. Please retry your request later." },
+};
+
+const struct gerr_row *
+gerr_row(enum gerr_id id)
+{
+	if ((int)id < 0 || id >= GE__COUNT)
+		return NULL;
+	return &rows[id];
+}
+
+const struct gerr_row *
+gerr_row_by_code(int code, int subcode, enum gerr_id *id)
+{
+	int i;
+
+	for (i = GE_NONE + 1; i < GE_CUSTOM; i++) {
+		if (rows[i].code != code)
+			continue;
+		if (subcode > 0 && rows[i].subcode != subcode)
+			continue;
+		if (subcode <= 0 && rows[i].subcode != 0 &&
+		    code != 80008)
+			continue;
+		if (id)
+			*id = (enum gerr_id)i;
+		return &rows[i];
+	}
+	return NULL;
+}
+
+void
+gerr_clear(struct gerr *err)
+{
+	free(err->message);
+	free(err->type);
+	memset(err, 0, sizeof(*err));
+}
+
+int
+gerr_set(struct gerr *err, enum gerr_id id, const char *fmt, ...)
+{
+	va_list ap;
+	struct sbuf sb = SBUF_INIT;
+	char tmp[1];
+	int n;
+
+	gerr_clear(err);
+	err->id = id;
+	if (fmt != NULL) {
+		va_start(ap, fmt);
+		n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+		va_end(ap);
+		if (n >= 0) {
+			sb.buf = xmalloc((size_t)n + 1);
+			va_start(ap, fmt);
+			vsnprintf(sb.buf, (size_t)n + 1, fmt, ap);
+			va_end(ap);
+			err->message = sb.buf;
+		}
+	}
+	return -1;
+}
+
+int
+gerr_no_object(struct gerr *err, const char *method, const char *id)
+{
+	char m[16];
+	size_t i;
+
+	for (i = 0; method[i] && i < sizeof(m) - 1; i++)
+		m[i] = (char)(method[i] >= 'A' && method[i] <= 'Z' ?
+		    method[i] + 32 : method[i]);
+	m[i] = '\0';
+	return gerr_set(err, GE_NO_OBJECT,
+	    "Unsupported %s request. Object with ID '%s' does not exist, "
+	    "cannot be loaded due to missing permissions, or does not support "
+	    "this operation. Please read the Graph API documentation at "
+	    "https://developers.facebook.com/docs/graph-api", m, id);
+}
+
+int
+gerr_no_field(struct gerr *err, const char *field, const char *node_type)
+{
+	return gerr_set(err, GE_PARAM,
+	    "(#100) Tried accessing nonexisting field (%s) on node type (%s)",
+	    field, node_type);
+}
+
+int
+gerr_custom(struct gerr *err, int code, int subcode, const char *type,
+    const char *message, int status)
+{
+	enum gerr_id id;
+	const struct gerr_row *row = gerr_row_by_code(code, subcode, &id);
+
+	gerr_clear(err);
+	err->id = GE_CUSTOM;
+	err->code = code;
+	err->subcode = subcode;
+	err->status = status;
+	if (type != NULL)
+		err->type = xstrdup(type);
+	else if (row != NULL)
+		err->type = xstrdup(row->type);
+	if (message != NULL)
+		err->message = xstrdup(message);
+	else if (row != NULL)
+		err->message = xstrdup(row->message);
+	if (status == 0 && row != NULL)
+		err->status = row->status_default;
+	return -1;
+}
+
+void
+gerr_copy(struct gerr *dst, const struct gerr *src)
+{
+	gerr_clear(dst);
+	*dst = *src;
+	dst->message = src->message ? xstrdup(src->message) : NULL;
+	dst->type = src->type ? xstrdup(src->type) : NULL;
+}
+
+int
+gerr_code(const struct gerr *err)
+{
+	if (err->id == GE_CUSTOM)
+		return err->code;
+	return rows[err->id].code;
+}
+
+int
+gerr_subcode(const struct gerr *err)
+{
+	if (err->id == GE_CUSTOM)
+		return err->subcode;
+	return rows[err->id].subcode;
+}
+
+const char *
+gerr_message(const struct gerr *err)
+{
+	return err->message ? err->message : rows[err->id].message;
+}
+
+static bool
+gerr_transient(const struct gerr *err)
+{
+	if (err->id == GE_CUSTOM)
+		return err->code == 1 || err->code == 2 || err->code == 80008;
+	return rows[err->id].transient;
+}
+
+int
+gerr_status(const struct gerr *err, enum status_profile profile)
+{
+	int st;
+
+	if (err->id == GE_CUSTOM) {
+		st = err->status ? err->status :
+		    (err->code == 1 || err->code == 2 ? 500 : 400);
+		/* classic folds every 4xx into 400, as old Graph traffic did */
+		if (profile == PROFILE_CLASSIC && st >= 400 && st < 500)
+			return 400;
+		return st;
+	}
+	return profile == PROFILE_CLASSIC ? rows[err->id].status_classic :
+	    rows[err->id].status_default;
+}
+
+char *
+gerr_www_authenticate(const struct gerr *err)
+{
+	const char *kind = rows[err->id].auth_kind;
+
+	if (err->id == GE_CUSTOM)
+		kind = err->code == 190 || err->code == 102 ? "invalid_token" :
+		    "invalid_request";
+	return xasprintf("OAuth \"Facebook Platform\" \"%s\" \"%s\"", kind,
+	    gerr_message(err));
+}
+
+struct json_object *
+gerr_json(const struct gerr *err, const char *trace_id)
+{
+	json_object *body = json_object_new_object();
+	json_object *e = json_object_new_object();
+	const char *type = err->id == GE_CUSTOM && err->type ? err->type :
+	    rows[err->id].type;
+
+	json_object_object_add(e, "message",
+	    json_object_new_string(gerr_message(err)));
+	json_object_object_add(e, "type", json_object_new_string(type));
+	json_object_object_add(e, "code", json_object_new_int(gerr_code(err)));
+	if (gerr_subcode(err) != 0)
+		json_object_object_add(e, "error_subcode",
+		    json_object_new_int(gerr_subcode(err)));
+	if (gerr_transient(err))
+		json_object_object_add(e, "is_transient",
+		    json_object_new_boolean(1));
+	json_object_object_add(e, "fbtrace_id",
+	    json_object_new_string(trace_id ? trace_id : ""));
+	json_object_object_add(body, "error", e);
+	return body;
+}

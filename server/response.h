@@ -1,0 +1,48 @@
+/*
+ * response.h - what goes back on the wire: status, headers, body.  Built by
+ * the pipeline, sent by http.c, also embedded in batch results.
+ *
+ * Ownership: a struct response owns its body and headers;
+ * response_cleanup() frees them.
+ */
+#ifndef WABA_RESPONSE_H
+#define WABA_RESPONSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct json_object;
+
+struct header {
+	char *name;
+	char *value;
+};
+
+struct response {
+	int status;
+	char *body; /* NUL-terminated; body_len excludes the NUL */
+	size_t body_len;
+	const char *content_type; /* static string; NULL = JSON */
+	struct header *headers;
+	size_t nheaders;
+	size_t capheaders;
+	unsigned latency_ms; /* fault injection: delay before answering */
+	bool drop;           /* fault injection: close without answering */
+};
+
+/* Sets (replacing, case-insensitively) a header. */
+void response_header(struct response *resp, const char *name,
+    const char *value);
+void response_headerf(struct response *resp, const char *name,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+const char *response_get_header(const struct response *resp,
+    const char *name);
+/* Serialises obj compactly (Graph style, "\/" escaped); obj stays the caller's. */
+void response_json(struct response *resp, int status,
+    struct json_object *obj);
+/* Takes over body (malloc'd). */
+void response_text(struct response *resp, int status, const char *ctype,
+    char *body);
+void response_cleanup(struct response *resp);
+
+#endif

@@ -1,0 +1,63 @@
+/*
+ * util.h - allocation wrappers that abort, a growable string buffer and
+ * the URL and base64url codecs every module shares.
+ *
+ * Ownership: every x* allocator returns memory the caller frees with free().
+ * A struct sbuf owns its buffer; sbuf_release() frees it, sbuf_detach()
+ * hands it to the caller.
+ */
+#ifndef WABA_UTIL_H
+#define WABA_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+struct sbuf {
+	char *buf; /* always NUL-terminated once anything was added */
+	size_t len;
+	size_t cap;
+};
+
+#define SBUF_INIT { NULL, 0, 0 }
+
+void sbuf_add(struct sbuf *sb, const void *data, size_t n);
+void sbuf_addstr(struct sbuf *sb, const char *s);
+void sbuf_addch(struct sbuf *sb, char c);
+void sbuf_addf(struct sbuf *sb, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Returns the buffer (never NULL: "" when empty) and resets sb. */
+char *sbuf_detach(struct sbuf *sb);
+void sbuf_release(struct sbuf *sb);
+
+/*
+ * Percent-decodes s[0..n) into a new string; plus_is_space turns '+' into
+ * ' ' (query strings and form bodies).  Malformed escapes are kept as is.
+ */
+char *url_decode(const char *s, size_t n, bool plus_is_space);
+/* Appends s percent-encoded for a query component (RFC 3986 unreserved kept). */
+void url_encode(struct sbuf *sb, const char *s);
+
+/* base64url without padding; decode returns NULL on bad input. */
+char *b64url_encode(const void *data, size_t n);
+unsigned char *b64url_decode(const char *s, size_t *out_len);
+
+/* True when s is 1..18 ASCII digits (ids fit in int64). */
+bool is_numeric_id(const char *s);
+/* Parses a numeric id; -1 when s is not one. */
+int64_t parse_id(const char *s);
+
+/* splitmix64: the one deterministic mixer behind ids and trace ids. */
+uint64_t mix64(uint64_t x);
+
+/* True when s[0..n) is well-formed UTF-8. */
+bool utf8_valid(const char *s, size_t n);
+
+#endif
