@@ -1,0 +1,1353 @@
+/*
+ * fixtures.c - fixture documents; see fixtures.h and docs/fixtures.md,
+ * which is the user's reference for every key checked here.
+ *
+ * A load runs in two passes inside one transaction.  The first checks the
+ * shape of every object (keys, types, enum values), applies the defaults
+ * that need nothing else and indexes ids, tokens, numbers and pairs, so a
+ * duplicate within the document is reported with both places and
+ * references may point anywhere in the document.  The second walks the
+ * tables in load order (store.h), checks references and uniqueness against
+ * the store, where the earlier tables of the document already are, applies
+ * the defaults that depend on other objects and inserts.  The first error
+ * rolls everything back.
+ */
+#include "fixtures.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+#include "util.h"
+
+static const char *const verification_statuses[] = { "expired", "failed",
+	"ineligible", "not_verified", "pending", "pending_need_more_info",
+	"pending_submission", "rejected", "revoked", "verified", NULL };
+static const char *const user_types[] = { "SYSTEM_USER", "BUSINESS_USER",
+	NULL };
+static const char *const roles[] = { "ADMIN", "EMPLOYEE", NULL };
+static const char *const token_states[] = { "valid", "expired",
+	"invalidated", "logged_out", "session_key_invalid", NULL };
+static const char *const ownership_types[] = { "SELF", "CLIENT_OWNED",
+	"ON_BEHALF_OF", NULL };
+static const char *const review_statuses[] = { "PENDING", "APPROVED",
+	"REJECTED", NULL };
+static const char *const phone_statuses[] = { "PENDING", "DELETED",
+	"MIGRATED", "BANNED", "RESTRICTED", "RATE_LIMITED", "FLAGGED",
+	"CONNECTED", "DISCONNECTED", "UNKNOWN", "UNVERIFIED", NULL };
+static const char *const code_statuses[] = { "NOT_VERIFIED", "VERIFIED",
+	"EXPIRED", NULL };
+static const char *const quality_ratings[] = { "GREEN", "YELLOW", "RED",
+	"UNKNOWN", NULL };
+static const char *const platform_types[] = { "CLOUD_API", "ON_PREMISE",
+	"NOT_APPLICABLE", NULL };
+static const char *const throughput_levels[] = { "STANDARD", "HIGH",
+	"NOT_APPLICABLE", NULL };
+static const char *const name_statuses[] = { "NONE", "NON_EXISTS",
+	"PENDING_REVIEW", "AVAILABLE_WITHOUT_REVIEW", "EXPIRED", "APPROVED",
+	"DECLINED", NULL };
+static const char *const account_modes[] = { "SANDBOX", "LIVE", NULL };
+static const char *const messaging_tiers[] = { "TIER_50", "TIER_250",
+	"TIER_1K", "TIER_10K", "TIER_100K", "TIER_UNLIMITED", NULL };
+static const char *const tasks[] = { "MANAGE", "DEVELOP",
+	"MANAGE_TEMPLATES", "MANAGE_PHONE", "VIEW_COST", "MANAGE_EXTENSIONS",
+	"VIEW_PHONE_ASSETS", "MANAGE_PHONE_ASSETS", "VIEW_TEMPLATES",
+	"MESSAGING", NULL };
+
+enum ftype {
+	FT_ID,       /* the object's own id */
+	FT_REF,      /* the id of an object of table `ref` */
+	FT_STRING,   /* a non-empty string */
+	FT_DIGITS,   /* a non-empty string of ASCII digits */
+	FT_TIME,     /* an integer >= 0 (unix seconds) */
+	FT_LIMIT,    /* an integer >= 1 */
+	FT_BOOL,
+	FT_ENUM,     /* one of `values` */
+	FT_TASKS,    /* a non-empty array of `values`, no duplicates */
+	FT_TASKS0,   /* the same, possibly empty */
+	FT_SCOPES,   /* an array of scope names, no duplicates */
+	FT_GRANULAR, /* an array of {scope, target_ids} */
+	FT_OBO,      /* {id, name, status, type}, all optional strings */
+	FT_TOKEN,    /* a token string: no '|', no whitespace */
+};
+
+struct fkey {
+	const char *key;
+	enum ftype type;
+	bool required;
+	const char *def;            /* JSON text of the default, or NULL */
+	const char *const *values;  /* FT_ENUM, FT_TASKS* */
+	enum store_table ref;       /* FT_REF */
+};
+
+/*
+ * Keys without a default here either stay absent (optional values) or get
+ * one in pass two from the clock or other objects (see complete_*()).
+ *	key		type	required default	values	ref */
+static const struct fkey app_keys[] = {
+	{ "id", FT_ID, true, NULL, NULL, 0 },
+	{ "name", FT_STRING, true, NULL, NULL, 0 },
+	{ "secret", FT_STRING, true, NULL, NULL, 0 },
+	{ "require_appsecret_proof", FT_BOOL, false, "false", NULL, 0 },
+};
+
+static const struct fkey business_keys[] = {
+	{ "id", FT_ID, true, NULL, NULL, 0 },
+	{ "name", FT_STRING, true, NULL, NULL, 0 },
+	{ "verification_status", FT_ENUM, false, "\"not_verified\"",
+	    verification_statuses, 0 },
+	{ "restricted", FT_BOOL, false, "false", NULL, 0 },
+	{ "country", FT_STRING, false, "\"US\"", NULL, 0 },
+};
+
+static const struct fkey user_keys[] = {
+	{ "id", FT_ID, true, NULL, NULL, 0 },
+	{ "name", FT_STRING, true, NULL, NULL, 0 },
+	{ "business", FT_REF, true, NULL, NULL, TBL_BUSINESSES },
+	{ "user_type", FT_ENUM, false, "\"BUSINESS_USER\"", user_types, 0 },
+	{ "role", FT_ENUM, false, "\"EMPLOYEE\"", roles, 0 },
+};
+
+static const struct fkey waba_keys[] = {
+	{ "id", FT_ID, true, NULL, NULL, 0 },
+	{ "business", FT_REF, true, NULL, NULL, TBL_BUSINESSES },
+	{ "name", FT_STRING, true, NULL, NULL, 0 },
+	{ "currency", FT_STRING, false, "\"USD\"", NULL, 0 },
+	{ "timezone_id", FT_DIGITS, false, "\"1\"", NULL, 0 },
+	{ "message_template_namespace", FT_STRING, false, NULL, NULL, 0 },
+	{ "country", FT_STRING, false, NULL, NULL, 0 },
+	{ "creation_time", FT_TIME, false, NULL, NULL, 0 },
+	{ "ownership_type", FT_ENUM, false, "\"SELF\"", ownership_types, 0 },
+	{ "account_review_status", FT_ENUM, false, "\"APPROVED\"",
+	    review_statuses, 0 },
+	{ "is_enabled_for_insights", FT_BOOL, false, "false", NULL, 0 },
+	{ "on_behalf_of_business_info", FT_OBO, false, NULL, NULL, 0 },
+	{ "primary_funding_id", FT_STRING, false, NULL, NULL, 0 },
+	{ "purchase_order_number", FT_STRING, false, NULL, NULL, 0 },
+	{ "phone_number_limit", FT_LIMIT, false, NULL, NULL, 0 },
+	{ "status", FT_STRING, false, "\"ACTIVE\"", NULL, 0 },
+};
+
+static const struct fkey phone_keys[] = {
+	{ "id", FT_ID, true, NULL, NULL, 0 },
+	{ "waba", FT_REF, true, NULL, NULL, TBL_WABAS },
+	{ "cc", FT_DIGITS, true, NULL, NULL, 0 },
+	{ "phone_number", FT_DIGITS, true, NULL, NULL, 0 },
+	{ "verified_name", FT_STRING, true, NULL, NULL, 0 },
+	{ "display_phone_number", FT_STRING, false, NULL, NULL, 0 },
+	{ "status", FT_ENUM, false, "\"PENDING\"", phone_statuses, 0 },
+	{ "code_verification_status", FT_ENUM, false, "\"NOT_VERIFIED\"",
+	    code_statuses, 0 },
+	{ "quality_rating", FT_ENUM, false, "\"UNKNOWN\"", quality_ratings,
+	    0 },
+	{ "platform_type", FT_ENUM, false, "\"NOT_APPLICABLE\"",
+	    platform_types, 0 },
+	{ "throughput_level", FT_ENUM, false, NULL, throughput_levels, 0 },
+	{ "name_status", FT_ENUM, false, "\"PENDING_REVIEW\"", name_statuses,
+	    0 },
+	{ "account_mode", FT_ENUM, false, "\"LIVE\"", account_modes, 0 },
+	{ "last_onboarded_time", FT_TIME, false, NULL, NULL, 0 },
+	{ "is_official_business_account", FT_BOOL, false, "false", NULL, 0 },
+	{ "messaging_limit_tier", FT_ENUM, false, NULL, messaging_tiers, 0 },
+	{ "preverified_id", FT_STRING, false, NULL, NULL, 0 },
+	{ "creation_time", FT_TIME, false, NULL, NULL, 0 },
+};
+
+static const struct fkey token_keys[] = {
+	{ "token", FT_TOKEN, true, NULL, NULL, 0 },
+	{ "app", FT_REF, true, NULL, NULL, TBL_APPS },
+	{ "user", FT_REF, true, NULL, NULL, TBL_USERS },
+	{ "scopes", FT_SCOPES, false,
+	    "[\"whatsapp_business_management\",\"business_management\"]",
+	    NULL, 0 },
+	{ "granular_scopes", FT_GRANULAR, false, "[]", NULL, 0 },
+	{ "issued_at", FT_TIME, false, NULL, NULL, 0 },
+	{ "expires_at", FT_TIME, false, "0", NULL, 0 },
+	{ "state", FT_ENUM, false, "\"valid\"", token_states, 0 },
+};
+
+static const struct fkey assignment_keys[] = {
+	{ "waba", FT_REF, true, NULL, NULL, TBL_WABAS },
+	{ "user", FT_REF, true, NULL, NULL, TBL_USERS },
+	{ "tasks", FT_TASKS, true, NULL, tasks, 0 },
+};
+
+static const struct fkey share_keys[] = {
+	{ "waba", FT_REF, true, NULL, NULL, TBL_WABAS },
+	{ "business", FT_REF, true, NULL, NULL, TBL_BUSINESSES },
+	{ "permitted_tasks", FT_TASKS0, false, "[]", tasks, 0 },
+};
+
+struct tspec {
+	const char *what;          /* an object's kind, in messages */
+	const struct fkey *keys;
+	size_t nkeys;
+	bool node;                 /* has an "id" (generate_ids applies) */
+};
+
+#define TSPEC(what, keys, node) \
+	{ what, keys, sizeof(keys) / sizeof(keys[0]), node }
+
+static const struct tspec tspecs[TBL__COUNT] = {
+	[TBL_APPS] = TSPEC("app", app_keys, true),
+	[TBL_BUSINESSES] = TSPEC("business", business_keys, true),
+	[TBL_USERS] = TSPEC("user", user_keys, true),
+	[TBL_WABAS] = TSPEC("WABA", waba_keys, true),
+	[TBL_PHONE_NUMBERS] = TSPEC("phone number", phone_keys, true),
+	[TBL_TOKENS] = TSPEC("token", token_keys, false),
+	[TBL_ASSIGNMENTS] = TSPEC("assignment", assignment_keys, false),
+	[TBL_SHARES] = TSPEC("share", share_keys, false),
+};
+
+/* One load. */
+struct fx {
+	struct store *st;
+	const char *source;
+	bool generate_ids;
+	int64_t now;
+	struct fixture_error *fe;
+	struct json_object *rows[TBL__COUNT]; /* normalized, index = doc's */
+	/* Pass one's indexes, key -> JSON path of the first occurrence: */
+	struct json_object *ids;     /* every node id */
+	struct json_object *tokens;
+	struct json_object *numbers; /* "cc number" */
+	struct json_object *pairs[TBL__COUNT]; /* assignments, shares */
+};
+
+void
+fixture_error_cleanup(struct fixture_error *fe)
+{
+	if (fe == NULL)
+		return;
+	free(fe->message);
+	free(fe->path);
+	fe->message = NULL;
+	fe->path = NULL;
+	fe->conflict = false;
+}
+
+static void
+fe_init(struct fixture_error *fe)
+{
+	if (fe != NULL) {
+		fe->message = NULL;
+		fe->path = NULL;
+		fe->conflict = false;
+	}
+}
+
+/* Records "source: path: problem" (the first error wins); returns -1. */
+static int
+fe_set(struct fixture_error *fe, const char *source, bool conflict,
+    const char *path, const char *fmt, va_list ap)
+{
+	va_list aq;
+	char *problem;
+	int n;
+
+	if (fe == NULL || fe->message != NULL)
+		return -1;
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	problem = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+	vsnprintf(problem, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
+	if (source != NULL)
+		fe->message = xasprintf("%s: %s: %s", source, path, problem);
+	else
+		fe->message = xasprintf("%s: %s", path, problem);
+	fe->path = xstrdup(path);
+	fe->conflict = conflict;
+	free(problem);
+	return -1;
+}
+
+static int fx_fail(struct fx *fx, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int fx_conflict(struct fx *fx, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+fx_fail(struct fx *fx, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fe_set(fx->fe, fx->source, false, path, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int
+fx_conflict(struct fx *fx, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fe_set(fx->fe, fx->source, true, path, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* A value as JSON for "got ..." (shortened); caller frees. */
+static char *
+shown(struct json_object *v)
+{
+	const char *s = json_object_to_json_string_ext(v,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+
+	if (strlen(s) > 60)
+		return xasprintf("%.57s...", s);
+	return xstrdup(s);
+}
+
+static int
+bad_value(struct fx *fx, const char *path, const char *want,
+    struct json_object *v)
+{
+	char *got = shown(v);
+
+	fx_fail(fx, path, "must be %s; got %s", want, got);
+	free(got);
+	return -1;
+}
+
+static bool
+is_string(struct json_object *v)
+{
+	return json_object_is_type(v, json_type_string);
+}
+
+/* A Graph id: 15 or 16 digits, no leading zero (it would not round-trip). */
+static bool
+is_fixture_id(struct json_object *v)
+{
+	const char *s;
+	size_t n, i;
+
+	if (!is_string(v))
+		return false;
+	s = json_object_get_string(v);
+	n = (size_t)json_object_get_string_len(v);
+	if (n < 15 || n > 16 || s[0] == '0')
+		return false;
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+static bool
+is_digits(struct json_object *v)
+{
+	const char *s;
+	size_t n, i;
+
+	if (!is_string(v))
+		return false;
+	s = json_object_get_string(v);
+	n = (size_t)json_object_get_string_len(v);
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return n > 0;
+}
+
+/* A non-empty string without whitespace (or '|' when nobar). */
+static bool
+is_word(struct json_object *v, bool nobar)
+{
+	const char *s;
+	size_t n, i;
+
+	if (!is_string(v))
+		return false;
+	s = json_object_get_string(v);
+	n = (size_t)json_object_get_string_len(v);
+	for (i = 0; i < n; i++)
+		if (isspace((unsigned char)s[i]) || s[i] == '\0' ||
+		    (nobar && s[i] == '|'))
+			return false;
+	return n > 0;
+}
+
+static bool
+in_enum(const char *const *values, const char *s)
+{
+	for (; *values != NULL; values++)
+		if (strcmp(*values, s) == 0)
+			return true;
+	return false;
+}
+
+static int
+bad_enum(struct fx *fx, const char *path, const char *const *values,
+    struct json_object *v)
+{
+	struct sbuf sb = SBUF_INIT;
+	const char *const *p;
+	int rc;
+
+	sbuf_addstr(&sb, "one of ");
+	for (p = values; *p != NULL; p++)
+		sbuf_addf(&sb, "%s%s", p == values ? "" : ", ", *p);
+	rc = bad_value(fx, path, sb.buf, v);
+	sbuf_release(&sb);
+	return rc;
+}
+
+/* Fails on the first key of obj that is not in allowed (NULL-terminated). */
+static int
+check_keys(struct fx *fx, const char *path, struct json_object *obj,
+    const char *const *allowed)
+{
+	json_object_object_foreach(obj, key, val) {
+		(void)val;
+		if (!in_enum(allowed, key)) {
+			char *p = xasprintf("%s.%s", path, key);
+
+			fx_fail(fx, p, "unknown key");
+			free(p);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Checks an array of distinct strings: values lists the allowed ones, or
+ * is NULL for any non-empty string without whitespace.
+ */
+static int
+check_string_array(struct fx *fx, const char *path, struct json_object *v,
+    const char *const *values, const char *what, bool nonempty)
+{
+	size_t n, i, j;
+
+	if (!json_object_is_type(v, json_type_array) ||
+	    (nonempty && json_object_array_length(v) == 0)) {
+		char *want = xasprintf("%s array of %s",
+		    nonempty ? "a non-empty" : "an", what);
+
+		bad_value(fx, path, want, v);
+		free(want);
+		return -1;
+	}
+	n = json_object_array_length(v);
+	for (i = 0; i < n; i++) {
+		struct json_object *e = json_object_array_get_idx(v, i);
+		char *p = xasprintf("%s[%zu]", path, i);
+		int rc = 0;
+
+		if (values != NULL && (!is_string(e) ||
+		    !in_enum(values, json_object_get_string(e))))
+			rc = bad_enum(fx, p, values, e);
+		else if (values == NULL && !is_word(e, false))
+			rc = bad_value(fx, p, "a non-empty string without "
+			    "whitespace", e);
+		for (j = 0; rc == 0 && j < i; j++) {
+			if (strcmp(json_object_get_string(e),
+			    json_object_get_string(
+			    json_object_array_get_idx(v, j))) == 0)
+				rc = fx_fail(fx, p, "duplicate value \"%s\"",
+				    json_object_get_string(e));
+		}
+		free(p);
+		if (rc == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+check_ids_array(struct fx *fx, const char *path, struct json_object *v)
+{
+	size_t n, i;
+
+	if (!json_object_is_type(v, json_type_array))
+		return bad_value(fx, path, "an array of ids", v);
+	n = json_object_array_length(v);
+	for (i = 0; i < n; i++) {
+		struct json_object *e = json_object_array_get_idx(v, i);
+
+		if (!is_fixture_id(e)) {
+			char *p = xasprintf("%s[%zu]", path, i);
+
+			bad_value(fx, p, "an id (a string of 15 or 16 digits, "
+			    "not starting with 0)", e);
+			free(p);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+check_granular(struct fx *fx, const char *path, struct json_object *v)
+{
+	static const char *const keys[] = { "scope", "target_ids", NULL };
+	size_t n, i;
+
+	if (!json_object_is_type(v, json_type_array))
+		return bad_value(fx, path, "an array of {scope, target_ids}",
+		    v);
+	n = json_object_array_length(v);
+	for (i = 0; i < n; i++) {
+		struct json_object *e = json_object_array_get_idx(v, i), *f;
+		char *p = xasprintf("%s[%zu]", path, i), *q = NULL;
+		int rc = -1;
+
+		if (!json_object_is_type(e, json_type_object)) {
+			fx_fail(fx, p, "expected an object");
+			goto next;
+		}
+		if (check_keys(fx, p, e, keys) == -1)
+			goto next;
+		q = xasprintf("%s.scope", p);
+		if (!json_object_object_get_ex(e, "scope", &f)) {
+			fx_fail(fx, q, "is required");
+			goto next;
+		}
+		if (!is_word(f, false)) {
+			bad_value(fx, q, "a non-empty string without "
+			    "whitespace", f);
+			goto next;
+		}
+		free(q);
+		q = xasprintf("%s.target_ids", p);
+		if (json_object_object_get_ex(e, "target_ids", &f) &&
+		    check_ids_array(fx, q, f) == -1)
+			goto next;
+		rc = 0;
+next:
+		free(p);
+		free(q);
+		if (rc == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+check_obo(struct fx *fx, const char *path, struct json_object *v)
+{
+	static const char *const keys[] = { "id", "name", "status", "type",
+		NULL };
+	const char *const *k;
+
+	if (!json_object_is_type(v, json_type_object))
+		return bad_value(fx, path, "an object {id, name, status, type}",
+		    v);
+	if (check_keys(fx, path, v, keys) == -1)
+		return -1;
+	for (k = keys; *k != NULL; k++) {
+		struct json_object *f;
+		char *p;
+		int rc = 0;
+
+		if (!json_object_object_get_ex(v, *k, &f))
+			continue;
+		p = xasprintf("%s.%s", path, *k);
+		if (strcmp(*k, "id") == 0 && !is_fixture_id(f))
+			rc = bad_value(fx, p, "an id (a string of 15 or 16 "
+			    "digits, not starting with 0)", f);
+		else if (!is_string(f) || json_object_get_string_len(f) == 0)
+			rc = bad_value(fx, p, "a non-empty string", f);
+		free(p);
+		if (rc == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Checks one present value against its key's type. */
+static int
+check_value(struct fx *fx, const char *path, const struct fkey *k,
+    struct json_object *v)
+{
+	switch (k->type) {
+	case FT_ID:
+	case FT_REF:
+		if (!is_fixture_id(v))
+			return bad_value(fx, path, "an id (a string of 15 or "
+			    "16 digits, not starting with 0)", v);
+		return 0;
+	case FT_STRING:
+		if (!is_string(v) || json_object_get_string_len(v) == 0)
+			return bad_value(fx, path, "a non-empty string", v);
+		return 0;
+	case FT_DIGITS:
+		if (!is_digits(v))
+			return bad_value(fx, path, "a string of digits", v);
+		return 0;
+	case FT_TIME:
+		if (!json_object_is_type(v, json_type_int) ||
+		    json_object_get_int64(v) < 0)
+			return bad_value(fx, path, "an integer >= 0", v);
+		return 0;
+	case FT_LIMIT:
+		if (!json_object_is_type(v, json_type_int) ||
+		    json_object_get_int64(v) < 1)
+			return bad_value(fx, path, "an integer >= 1", v);
+		return 0;
+	case FT_BOOL:
+		if (!json_object_is_type(v, json_type_boolean))
+			return bad_value(fx, path, "true or false", v);
+		return 0;
+	case FT_ENUM:
+		if (!is_string(v) || !in_enum(k->values,
+		    json_object_get_string(v)))
+			return bad_enum(fx, path, k->values, v);
+		return 0;
+	case FT_TASKS:
+	case FT_TASKS0:
+		return check_string_array(fx, path, v, k->values, "tasks",
+		    k->type == FT_TASKS);
+	case FT_SCOPES:
+		return check_string_array(fx, path, v, NULL, "scope names",
+		    false);
+	case FT_GRANULAR:
+		return check_granular(fx, path, v);
+	case FT_OBO:
+		return check_obo(fx, path, v);
+	case FT_TOKEN:
+		if (!is_word(v, true))
+			return bad_value(fx, path, "a non-empty string "
+			    "without '|' or whitespace", v);
+		return 0;
+	}
+	return 0;
+}
+
+static const char *
+row_str(struct json_object *row, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(row, key, &v))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+/*
+ * Adds key -> path to an index; when the key is there already, reports a
+ * duplicate at path naming the first place.
+ */
+static int
+index_add(struct fx *fx, struct json_object *index, const char *key,
+    const char *path, const char *what)
+{
+	struct json_object *first;
+
+	if (json_object_object_get_ex(index, key, &first))
+		return fx_conflict(fx, path, "duplicate %s (first at %s)",
+		    what, json_object_get_string(first));
+	json_object_object_add(index, key, json_object_new_string(path));
+	return 0;
+}
+
+/* Pass one for the phone number at base: cc and number lengths. */
+static int
+shape_phone(struct fx *fx, const char *base, struct json_object *row)
+{
+	const char *cc = row_str(row, "cc");
+	const char *num = row_str(row, "phone_number");
+	char *path, *key, *what;
+	int rc;
+
+	if (strlen(cc) > 3) {
+		path = xasprintf("%s.cc", base);
+		rc = bad_value(fx, path, "1 to 3 digits",
+		    json_object_object_get(row, "cc"));
+		free(path);
+		return rc;
+	}
+	if (strlen(cc) + strlen(num) > 15) {
+		path = xasprintf("%s.phone_number", base);
+		rc = fx_fail(fx, path, "cc and phone_number together must "
+		    "have at most 15 digits; got %zu",
+		    strlen(cc) + strlen(num));
+		free(path);
+		return rc;
+	}
+	path = xasprintf("%s.phone_number", base);
+	key = xasprintf("%s %s", cc, num);
+	what = xasprintf("phone number +%s %s", cc, num);
+	rc = index_add(fx, fx->numbers, key, path, what);
+	free(path);
+	free(key);
+	free(what);
+	return rc;
+}
+
+/*
+ * Copies the keys of obj into row after checking them against ts, and adds
+ * the plain defaults of absent keys.
+ */
+static int
+shape_keys(struct fx *fx, const struct tspec *ts, const char *base,
+    struct json_object *obj, struct json_object *row)
+{
+	struct json_object *v;
+	char *path;
+	size_t k;
+	int rc;
+
+	json_object_object_foreach(obj, key, val) {
+		(void)val;
+		for (k = 0; k < ts->nkeys; k++)
+			if (strcmp(ts->keys[k].key, key) == 0)
+				break;
+		if (k == ts->nkeys) {
+			path = xasprintf("%s.%s", base, key);
+			fx_fail(fx, path, "unknown key");
+			free(path);
+			return -1;
+		}
+	}
+	for (k = 0; k < ts->nkeys; k++) {
+		const struct fkey *fk = &ts->keys[k];
+		bool present = json_object_object_get_ex(obj, fk->key, &v);
+
+		/* null stands for "absent" where absence is allowed */
+		if (present && v == NULL && !fk->required)
+			present = false;
+		path = xasprintf("%s.%s", base, fk->key);
+		if (present)
+			rc = check_value(fx, path, fk, v);
+		else if (fk->required && !(fk->type == FT_ID &&
+		    fx->generate_ids))
+			rc = fx_fail(fx, path, "is required");
+		else
+			rc = 0;
+		free(path);
+		if (rc == -1)
+			return -1;
+		if (present)
+			json_object_object_add(row, fk->key,
+			    json_object_get(v));
+		else if (fk->def != NULL)
+			json_object_object_add(row, fk->key,
+			    json_tokener_parse(fk->def));
+	}
+	return 0;
+}
+
+/* index_add() for the value at base + suffix. */
+static int
+index_at(struct fx *fx, struct json_object *index, const char *key,
+    const char *base, const char *suffix, const char *what)
+{
+	char *path = xasprintf("%s%s", base, suffix);
+	int rc = index_add(fx, index, key, path, what);
+
+	free(path);
+	return rc;
+}
+
+/* Records the row's unique keys; a repeat within the document fails. */
+static int
+shape_index(struct fx *fx, enum store_table t, const char *base,
+    struct json_object *row)
+{
+	const char *other = t == TBL_SHARES ? "business" : "user";
+	char *key, *what;
+	int rc;
+
+	if (tspecs[t].node && row_str(row, "id") != NULL &&
+	    index_at(fx, fx->ids, row_str(row, "id"), base, ".id", "id") == -1)
+		return -1;
+	switch (t) {
+	case TBL_PHONE_NUMBERS:
+		return shape_phone(fx, base, row);
+	case TBL_TOKENS:
+		return index_at(fx, fx->tokens, row_str(row, "token"), base,
+		    ".token", "token");
+	case TBL_ASSIGNMENTS:
+	case TBL_SHARES:
+		key = xasprintf("%s:%s", row_str(row, "waba"),
+		    row_str(row, other));
+		what = xasprintf("%s of WABA '%s' and %s '%s'", tspecs[t].what,
+		    row_str(row, "waba"), other, row_str(row, other));
+		rc = index_at(fx, fx->pairs[t], key, base, "", what);
+		free(key);
+		free(what);
+		return rc;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Pass one for element i of table t: keys, types, plain defaults and the
+ * in-document indexes.  The normalized row goes to fx->rows[t].
+ */
+static int
+shape(struct fx *fx, enum store_table t, size_t i, struct json_object *obj)
+{
+	struct json_object *row = NULL;
+	char *base = xasprintf("$.%s[%zu]", store_table_name(t), i);
+	int rc = -1;
+
+	if (!json_object_is_type(obj, json_type_object)) {
+		fx_fail(fx, base, "expected an object");
+		goto out;
+	}
+	row = json_object_new_object();
+	if (shape_keys(fx, &tspecs[t], base, obj, row) == -1 ||
+	    shape_index(fx, t, base, row) == -1)
+		goto out;
+	json_object_array_add(fx->rows[t], row);
+	row = NULL;
+	rc = 0;
+out:
+	json_object_put(row);
+	free(base);
+	return rc;
+}
+
+/* Gives every node row without an id a fresh one. */
+static int
+generate_ids(struct fx *fx)
+{
+	int t;
+
+	for (t = 0; t < TBL__COUNT; t++) {
+		size_t n, i;
+
+		if (!tspecs[t].node)
+			continue;
+		n = json_object_array_length(fx->rows[t]);
+		for (i = 0; i < n; i++) {
+			struct json_object *row =
+			    json_object_array_get_idx(fx->rows[t], i);
+			char buf[24], *path;
+			int64_t id;
+
+			if (row_str(row, "id") != NULL)
+				continue;
+			do {
+				id = store_new_id(fx->st);
+				if (id < 0)
+					return fx_fail(fx, "$", "the store "
+					    "cannot make an id");
+				snprintf(buf, sizeof(buf), "%lld",
+				    (long long)id);
+			} while (json_object_object_get_ex(fx->ids, buf, NULL));
+			json_object_object_add(row, "id",
+			    json_object_new_string(buf));
+			path = xasprintf("$.%s[%zu].id", store_table_name(t),
+			    i);
+			json_object_object_add(fx->ids, buf,
+			    json_object_new_string(path));
+			free(path);
+		}
+	}
+	return 0;
+}
+
+/*
+ * The row of table t that row[key] names, from the store (earlier tables
+ * of the document are inserted by now); NULL after reporting it unknown.
+ */
+static struct json_object *
+resolve(struct fx *fx, const char *base, struct json_object *row,
+    const struct fkey *fk)
+{
+	const char *id = row_str(row, fk->key);
+	struct json_object *found;
+	char *path;
+
+	found = store_get(fx->st, fk->ref, parse_id(id));
+	if (found == NULL) {
+		path = xasprintf("%s.%s", base, fk->key);
+		fx_fail(fx, path, "unknown %s '%s'", tspecs[fk->ref].what, id);
+		free(path);
+	}
+	return found;
+}
+
+/* "4a3f09c1_7b2e": 8 and 4 hex digits, a function of the WABA id. */
+static char *
+template_namespace(const char *id)
+{
+	uint64_t h = mix64((uint64_t)parse_id(id) ^ 0x6e616d657370ULL);
+
+	return xasprintf("%08llx_%04llx", (unsigned long long)(h >> 32),
+	    (unsigned long long)(h & 0xffff));
+}
+
+static void
+default_int(struct json_object *row, const char *key, int64_t v)
+{
+	if (!json_object_object_get_ex(row, key, NULL))
+		json_object_object_add(row, key, json_object_new_int64(v));
+}
+
+static void
+default_str(struct json_object *row, const char *key, char *v)
+{
+	if (!json_object_object_get_ex(row, key, NULL))
+		json_object_object_add(row, key, json_object_new_string(v));
+	free(v);
+}
+
+/* Checks that the user may be assigned to the WABA (its business owns it
+ * or has a share of it, in the store or in the document). */
+static int
+check_assignment(struct fx *fx, const char *base, struct json_object *waba,
+    struct json_object *user)
+{
+	const char *owner = row_str(waba, "business");
+	const char *biz = row_str(user, "business");
+	struct json_object *share;
+	char *key, *path;
+	bool ok;
+
+	if (strcmp(owner, biz) == 0)
+		return 0;
+	key = xasprintf("%s:%s", row_str(waba, "id"), biz);
+	ok = json_object_object_get_ex(fx->pairs[TBL_SHARES], key, NULL);
+	free(key);
+	if (!ok) {
+		share = store_share(fx->st, parse_id(row_str(waba, "id")),
+		    parse_id(biz));
+		ok = share != NULL;
+		json_object_put(share);
+	}
+	if (ok)
+		return 0;
+	path = xasprintf("%s.user", base);
+	fx_fail(fx, path, "user '%s' belongs to business '%s', which neither "
+	    "owns WABA '%s' nor has a share of it", row_str(user, "id"), biz,
+	    row_str(waba, "id"));
+	free(path);
+	return -1;
+}
+
+/* Pass two for row i of table t: references, uniqueness, late defaults. */
+static int
+link_row(struct fx *fx, enum store_table t, size_t i, struct json_object *row)
+{
+	const struct tspec *ts = &tspecs[t];
+	struct json_object *refs[3] = { NULL, NULL, NULL }, *dup = NULL;
+	char *base = xasprintf("$.%s[%zu]", store_table_name(t), i), *path;
+	size_t k, nref = 0;
+	int rc = -1;
+
+	if (ts->node && store_node_type(fx->st,
+	    parse_id(row_str(row, "id"))) != NODE_NONE) {
+		path = xasprintf("%s.id", base);
+		fx_conflict(fx, path, "id '%s' already exists",
+		    row_str(row, "id"));
+		free(path);
+		goto out;
+	}
+	for (k = 0; k < ts->nkeys; k++) {
+		if (ts->keys[k].type != FT_REF)
+			continue;
+		refs[nref] = resolve(fx, base, row, &ts->keys[k]);
+		if (refs[nref++] == NULL)
+			goto out;
+	}
+	switch (t) {
+	case TBL_TOKENS:
+		dup = store_get_token(fx->st, row_str(row, "token"));
+		if (dup != NULL) {
+			path = xasprintf("%s.token", base);
+			fx_conflict(fx, path, "token '%s' already exists",
+			    row_str(row, "token"));
+			free(path);
+			goto out;
+		}
+		default_int(row, "issued_at", fx->now);
+		break;
+	case TBL_WABAS:
+		default_str(row, "message_template_namespace",
+		    template_namespace(row_str(row, "id")));
+		default_str(row, "country",
+		    xstrdup(row_str(refs[0], "country")));
+		default_int(row, "creation_time", fx->now);
+		break;
+	case TBL_PHONE_NUMBERS:
+		dup = store_phone_by_number(fx->st, row_str(row, "cc"),
+		    row_str(row, "phone_number"));
+		if (dup != NULL) {
+			path = xasprintf("%s.phone_number", base);
+			fx_conflict(fx, path, "phone number +%s %s already "
+			    "exists (id '%s')", row_str(row, "cc"),
+			    row_str(row, "phone_number"), row_str(dup, "id"));
+			free(path);
+			goto out;
+		}
+		default_str(row, "display_phone_number", phone_display(
+		    row_str(row, "cc"), row_str(row, "phone_number")));
+		default_str(row, "throughput_level", xstrdup(
+		    strcmp(row_str(row, "platform_type"), "CLOUD_API") == 0 ?
+		    "STANDARD" : "NOT_APPLICABLE"));
+		default_int(row, "creation_time", fx->now);
+		break;
+	case TBL_ASSIGNMENTS:
+		dup = store_assignment(fx->st, parse_id(row_str(row, "waba")),
+		    parse_id(row_str(row, "user")));
+		if (dup != NULL) {
+			fx_conflict(fx, base, "user '%s' is already assigned "
+			    "to WABA '%s'", row_str(row, "user"),
+			    row_str(row, "waba"));
+			goto out;
+		}
+		if (check_assignment(fx, base, refs[0], refs[1]) == -1)
+			goto out;
+		break;
+	case TBL_SHARES:
+		dup = store_share(fx->st, parse_id(row_str(row, "waba")),
+		    parse_id(row_str(row, "business")));
+		if (dup != NULL) {
+			fx_conflict(fx, base, "WABA '%s' is already shared "
+			    "with business '%s'", row_str(row, "waba"),
+			    row_str(row, "business"));
+			goto out;
+		}
+		if (strcmp(row_str(refs[0], "business"),
+		    row_str(row, "business")) == 0) {
+			path = xasprintf("%s.business", base);
+			fx_fail(fx, path, "business '%s' owns WABA '%s'; a "
+			    "share goes to another business",
+			    row_str(row, "business"), row_str(row, "waba"));
+			free(path);
+			goto out;
+		}
+		break;
+	default:
+		break;
+	}
+	rc = 0;
+out:
+	for (k = 0; k < nref; k++)
+		json_object_put(refs[k]);
+	json_object_put(dup);
+	free(base);
+	return rc;
+}
+
+/* What *created lists for a row: its id, its token, or the pair. */
+static struct json_object *
+created_entry(enum store_table t, struct json_object *row)
+{
+	struct json_object *o;
+
+	switch (t) {
+	case TBL_TOKENS:
+		return json_object_new_string(row_str(row, "token"));
+	case TBL_ASSIGNMENTS:
+	case TBL_SHARES:
+		o = json_object_new_object();
+		json_object_object_add(o, "waba",
+		    json_object_new_string(row_str(row, "waba")));
+		json_object_object_add(o, t == TBL_SHARES ? "business" : "user",
+		    json_object_new_string(row_str(row,
+		    t == TBL_SHARES ? "business" : "user")));
+		return o;
+	default:
+		return json_object_new_string(row_str(row, "id"));
+	}
+}
+
+/* Validates and inserts doc; the caller owns the transaction. */
+static int
+load(struct fx *fx, struct json_object *doc, struct json_object *created)
+{
+	struct json_object *arr;
+	int t;
+	size_t i, n;
+
+	if (!json_object_is_type(doc, json_type_object))
+		return fx_fail(fx, "$", "expected an object");
+	json_object_object_foreach(doc, key, val) {
+		char *path = xasprintf("$.%s", key);
+		int rc = 0;
+
+		for (t = 0; t < TBL__COUNT; t++)
+			if (strcmp(key, store_table_name(t)) == 0)
+				break;
+		if (strcmp(key, "about") == 0) {
+			if (!json_object_is_type(val, json_type_object))
+				rc = fx_fail(fx, path, "expected an object");
+		} else if (t == TBL__COUNT) {
+			rc = fx_fail(fx, path, "unknown key");
+		} else if (!json_object_is_type(val, json_type_array)) {
+			rc = fx_fail(fx, path, "expected an array");
+		}
+		free(path);
+		if (rc == -1)
+			return -1;
+	}
+	for (t = 0; t < TBL__COUNT; t++) {
+		if (!json_object_object_get_ex(doc, store_table_name(t), &arr))
+			continue;
+		n = json_object_array_length(arr);
+		for (i = 0; i < n; i++)
+			if (shape(fx, t, i, json_object_array_get_idx(arr, i))
+			    == -1)
+				return -1;
+	}
+	if (fx->generate_ids && generate_ids(fx) == -1)
+		return -1;
+	for (t = 0; t < TBL__COUNT; t++) {
+		struct json_object *list = NULL;
+
+		n = json_object_array_length(fx->rows[t]);
+		for (i = 0; i < n; i++) {
+			struct json_object *row =
+			    json_object_array_get_idx(fx->rows[t], i);
+			char *cause = NULL;
+
+			if (link_row(fx, t, i, row) == -1)
+				return -1;
+			if (store_insert(fx->st, t, row, &cause) == -1) {
+				char *path = xasprintf("$.%s[%zu]",
+				    store_table_name(t), i);
+
+				fx_fail(fx, path, "store: %s",
+				    cause ? cause : "insert failed");
+				free(path);
+				free(cause);
+				return -1;
+			}
+			if (created == NULL)
+				continue;
+			if (list == NULL) {
+				list = json_object_new_array();
+				json_object_object_add(created,
+				    store_table_name(t), list);
+			}
+			json_object_array_add(list, created_entry(t, row));
+		}
+	}
+	return 0;
+}
+
+static void
+fx_init(struct fx *fx, struct store *st, const char *source,
+    bool generate_ids, int64_t now, struct fixture_error *fe)
+{
+	int t;
+
+	memset(fx, 0, sizeof(*fx));
+	fx->st = st;
+	fx->source = source;
+	fx->generate_ids = generate_ids;
+	fx->now = now;
+	fx->fe = fe;
+	fx->ids = json_object_new_object();
+	fx->tokens = json_object_new_object();
+	fx->numbers = json_object_new_object();
+	for (t = 0; t < TBL__COUNT; t++) {
+		fx->rows[t] = json_object_new_array();
+		fx->pairs[t] = json_object_new_object();
+	}
+}
+
+static void
+fx_cleanup(struct fx *fx)
+{
+	int t;
+
+	json_object_put(fx->ids);
+	json_object_put(fx->tokens);
+	json_object_put(fx->numbers);
+	for (t = 0; t < TBL__COUNT; t++) {
+		json_object_put(fx->rows[t]);
+		json_object_put(fx->pairs[t]);
+	}
+}
+
+/* Runs a load in one transaction, after clearing the store when asked. */
+static int
+run(struct store *st, struct json_object *doc, const char *source,
+    bool generate_ids, bool replace, int64_t now,
+    struct json_object **created, struct fixture_error *fe)
+{
+	struct json_object *made = created ? json_object_new_object() : NULL;
+	struct fx fx;
+	int rc = -1;
+
+	fe_init(fe);
+	if (created != NULL)
+		*created = NULL;
+	fx_init(&fx, st, source, generate_ids, now, fe);
+	if (store_begin(st) == -1) {
+		fx_fail(&fx, "$", "the store cannot begin a transaction");
+		goto out;
+	}
+	if (replace && store_clear(st) == -1) {
+		fx_fail(&fx, "$", "the store cannot be cleared");
+		goto fail;
+	}
+	if (load(&fx, doc, made) == -1)
+		goto fail;
+	if (store_commit(st) == -1) {
+		fx_fail(&fx, "$", "the store cannot commit");
+		goto fail;
+	}
+	if (created != NULL) {
+		*created = made;
+		made = NULL;
+	}
+	rc = 0;
+	goto out;
+fail:
+	store_rollback(st);
+out:
+	json_object_put(made);
+	fx_cleanup(&fx);
+	return rc;
+}
+
+int
+fixtures_apply(struct store *st, struct json_object *doc, const char *source,
+    bool generate_ids, int64_t now, struct json_object **created,
+    struct fixture_error *fe)
+{
+	return run(st, doc, source, generate_ids, false, now, created, fe);
+}
+
+int
+fixtures_replace(struct store *st, struct json_object *doc,
+    const char *source, int64_t now, struct fixture_error *fe)
+{
+	return run(st, doc, source, false, true, now, NULL, fe);
+}
+
+/* Reports a JSON syntax error at byte pos of text as line and column. */
+static int
+syntax_error(struct fixture_error *fe, const char *source, const char *text,
+    size_t pos, const char *problem)
+{
+	size_t line = 1, col = 1, i;
+
+	for (i = 0; i < pos; i++) {
+		if (text[i] == '\n') {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+	}
+	fe_init(fe);
+	if (fe == NULL)
+		return -1;
+	fe->path = xstrdup("$");
+	fe->message = xasprintf("%s%sinvalid JSON at line %zu, column %zu: %s",
+	    source ? source : "", source ? ": $: " : "$: ", line, col,
+	    problem);
+	return -1;
+}
+
+int
+fixtures_apply_text(struct store *st, const char *text, size_t len,
+    const char *source, int64_t now, struct fixture_error *fe)
+{
+	struct json_tokener *tok;
+	struct json_object *doc;
+	enum json_tokener_error jerr;
+	size_t end;
+	int rc;
+
+	if (len > INT_MAX)
+		return syntax_error(fe, source, text, 0, "document too large");
+	tok = json_tokener_new();
+	/* Trailing text is reported below, with a clearer message. */
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
+	    JSON_TOKENER_ALLOW_TRAILING_CHARS | JSON_TOKENER_VALIDATE_UTF8);
+	doc = json_tokener_parse_ex(tok, text, (int)len);
+	jerr = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	if (doc == NULL) {
+		return syntax_error(fe, source, text, end,
+		    jerr == json_tokener_continue ? "unexpected end of input" :
+		    json_tokener_error_desc(jerr));
+	}
+	while (end < len && isspace((unsigned char)text[end]))
+		end++;
+	if (end < len) {
+		json_object_put(doc);
+		return syntax_error(fe, source, text, end,
+		    "unexpected text after the document");
+	}
+	rc = fixtures_apply(st, doc, source, false, now, NULL, fe);
+	json_object_put(doc);
+	return rc;
+}
+
+int
+fixtures_apply_file(struct store *st, const char *path, int64_t now,
+    struct fixture_error *fe)
+{
+	struct sbuf sb = SBUF_INIT;
+	char buf[8192];
+	FILE *f;
+	size_t n;
+	int rc;
+
+	fe_init(fe);
+	if ((f = fopen(path, "rb")) == NULL)
+		goto fail;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sbuf_add(&sb, buf, n);
+	if (ferror(f)) {
+		fclose(f);
+		goto fail;
+	}
+	fclose(f);
+	rc = fixtures_apply_text(st, sb.buf ? sb.buf : "", sb.len, path, now,
+	    fe);
+	sbuf_release(&sb);
+	return rc;
+fail:
+	if (fe != NULL) {
+		fe->message = xasprintf("%s: %s", path, strerror(errno));
+		fe->path = xstrdup("$");
+	}
+	sbuf_release(&sb);
+	return -1;
+}
+
+char *
+phone_display(const char *cc, const char *number)
+{
+	struct sbuf sb = SBUF_INIT;
+	size_t n, first, i;
+
+	cc = cc ? cc : "";
+	number = number ? number : "";
+	n = strlen(number);
+	if (strcmp(cc, "1") == 0 && n == 10)
+		return xasprintf("+1 %.3s-%.3s-%.4s", number, number + 3,
+		    number + 6);
+	sbuf_addf(&sb, "+%s", cc);
+	if (n == 0)
+		return sbuf_detach(&sb);
+	sbuf_addch(&sb, ' ');
+	if (n <= 4)
+		first = n;
+	else
+		first = (n - 4) % 3 ? (n - 4) % 3 : 3;
+	/* The leftmost group holds what the 4 and the 3s leave over. */
+	sbuf_add(&sb, number, first);
+	for (i = first; i < n; ) {
+		size_t g = n - i == 4 ? 4 : 3;
+
+		sbuf_addch(&sb, ' ');
+		sbuf_add(&sb, number + i, g);
+		i += g;
+	}
+	return sbuf_detach(&sb);
+}

@@ -1,0 +1,139 @@
+/*
+ * store.h - the state: the only module that talks to SQLite.
+ *
+ * Rows travel as json-c objects whose keys are the fixture keys of
+ * docs/fixtures.md (ids as strings, JSON columns as JSON values), so the
+ * fixture loader, the control plane's export and the handlers all speak one
+ * shape.  Statements are prepared once and cached.
+ *
+ * Ownership: every json_object returned is a new reference the caller puts;
+ * rows passed in stay the caller's.  The store is not thread-safe: callers
+ * hold emu->lock.
+ */
+#ifndef WABA_STORE_H
+#define WABA_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct json_object;
+struct filter;
+
+enum node_type {
+	NODE_NONE = 0,
+	NODE_ROOT,     /* "/" (batch) and path nodes like debug_token */
+	NODE_BUSINESS,
+	NODE_WABA,
+	NODE_PHONE,
+	NODE_USER,
+	NODE_APP,
+};
+
+/* Graph's name for a node type: "WhatsAppBusinessAccount", ... */
+const char *node_type_name(enum node_type t);
+
+/* The tables, in load order (references point backwards). */
+enum store_table {
+	TBL_APPS,
+	TBL_BUSINESSES,
+	TBL_USERS,
+	TBL_WABAS,
+	TBL_PHONE_NUMBERS,
+	TBL_TOKENS,
+	TBL_ASSIGNMENTS,
+	TBL_SHARES,
+	TBL__COUNT
+};
+
+/* The fixture key of a table: "apps", "businesses", ... */
+const char *store_table_name(enum store_table t);
+
+struct store;
+
+/*
+ * Opens path (":memory:" or a file, WAL) and migrates the schema to the
+ * newest version.  seed feeds id generation.  NULL with *cause on failure.
+ */
+struct store *store_open(const char *path, uint64_t seed, char **cause);
+void store_close(struct store *st);
+/* True when the store holds no objects (a fresh file): load fixtures. */
+bool store_is_empty(struct store *st);
+/* Schema version (PRAGMA user_version) and size in bytes, for health/metrics. */
+int store_schema_version(struct store *st);
+int64_t store_size_bytes(struct store *st);
+
+/* Every write runs inside one of these; nesting is not supported. */
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+void store_rollback(struct store *st);
+
+/* The type of the object with this id; NODE_NONE when there is none. */
+enum node_type store_node_type(struct store *st, int64_t id);
+/* A fresh id (15-16 digits) from the counter and the seed: never reused. */
+int64_t store_new_id(struct store *st);
+
+/* One row by key, or NULL.  For TBL_TOKENS use store_get_token(). */
+struct json_object *store_get(struct store *st, enum store_table t,
+    int64_t id);
+struct json_object *store_get_token(struct store *st, const char *token);
+struct json_object *store_phone_by_number(struct store *st, const char *cc,
+    const char *number);
+struct json_object *store_assignment(struct store *st, int64_t waba,
+    int64_t user);
+struct json_object *store_share(struct store *st, int64_t waba,
+    int64_t business);
+/* Phone numbers on a WABA, in a status (NULL: any). */
+long store_count_phones(struct store *st, int64_t waba, const char *status);
+
+/*
+ * Inserts a complete row (defaults already applied, see fixtures.c).
+ * Returns 0, or -1 with *cause (caller frees).
+ */
+int store_insert(struct store *st, enum store_table t,
+    struct json_object *row, char **cause);
+/* Replaces the row with the same key (id, token, or waba+user/business). */
+int store_update(struct store *st, enum store_table t,
+    struct json_object *row, char **cause);
+int store_delete_assignment(struct store *st, int64_t waba, int64_t user);
+/* Removes every row of every table (import and reset). */
+int store_clear(struct store *st);
+/* The whole state as a fixture document (docs/fixtures.md). */
+struct json_object *store_export(struct store *st);
+
+/* Keyset-paged lists. */
+enum store_list {
+	LIST_OWNED_WABAS,    /* owner: business; order (creation_time, id) */
+	LIST_CLIENT_WABAS,   /* owner: business; WABAs shared with it, + permitted_tasks */
+	LIST_PHONES,         /* owner: waba; order (seq, id) */
+	LIST_ASSIGNED_USERS, /* owner: waba; user rows + "tasks" */
+	LIST_USER_WABAS,     /* owner: user; WABAs assigned to the user, + "tasks" */
+};
+
+struct page_pos {
+	int dir;      /* 0: first page, 1: after (k1,k2), -1: before (k1,k2) */
+	int64_t k1;
+	int64_t k2;
+};
+
+struct list_query {
+	int64_t owner;
+	int limit;             /* rows wanted; the store fetches one more */
+	bool descending;
+	struct page_pos pos;
+	const struct filter *filters; /* validated by filter_parse() */
+	size_t nfilters;
+};
+
+/*
+ * Returns a json array of at most q->limit rows in display order; each row
+ * also carries "_k1" and "_k2" (int) for cursors.  *more is true when a row
+ * exists beyond the page in the direction of travel.  NULL with *cause.
+ */
+struct json_object *store_list(struct store *st, enum store_list l,
+    const struct list_query *q, bool *more, char **cause);
+/* The number of rows matching the owner and filters (summary=total_count). */
+long store_list_count(struct store *st, enum store_list l,
+    const struct list_query *q);
+
+#endif
