@@ -1,0 +1,360 @@
+/*
+ * test_filter.c - filtering= and sort=: the docs' single-quoted examples,
+ * strict JSON, every operator and every error message.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter.h"
+#include "gerr.h"
+
+static const char *const ownership[] = { "SELF", "CLIENT_OWNED",
+	"ON_BEHALF_OF", NULL };
+static const char *const modes[] = { "SANDBOX", "LIVE", NULL };
+
+/* What the WABA and phone-number edges accept. */
+static const struct filter_spec specs[] = {
+	{ "creation_time", FOP_LESS_THAN | FOP_GREATER_THAN | FOP_IN_RANGE,
+	    NULL },
+	{ "ownership_type", FOP_IN | FOP_EQUAL, ownership },
+	{ "account_mode", FOP_EQUAL | FOP_IN, modes },
+	{ NULL, 0, NULL },
+};
+
+static struct filter *
+parse_ok(const char *param, size_t want_n)
+{
+	struct filter *f = NULL;
+	size_t n = 99;
+	struct gerr err = { 0 };
+
+	ck_assert_msg(filter_parse(param, specs, &f, &n, &err) == 0, "%s: %s",
+	    param, err.id != GE_NONE ? gerr_message(&err) : "");
+	ck_assert_uint_eq(n, want_n);
+	gerr_clear(&err);
+	return f;
+}
+
+static void
+parse_fails(const char *param, const char *msg)
+{
+	struct filter *f = (struct filter *)1;
+	size_t n = 99;
+	struct gerr err = { 0 };
+
+	ck_assert_int_eq(filter_parse(param, specs, &f, &n, &err), -1);
+	ck_assert_ptr_null(f);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(err.id, GE_PARAM);
+	ck_assert_int_eq(gerr_code(&err), 100);
+	ck_assert_str_eq(gerr_message(&err), msg);
+	gerr_clear(&err);
+}
+
+START_TEST(test_docs_example)
+{
+	struct filter *f = parse_ok("[{'field':'creation_time', 'operator': "
+	    "'IN_RANGE', 'value': ['1569783261', '1604542049']}]", 1);
+
+	ck_assert_str_eq(f[0].field, "creation_time");
+	ck_assert_ptr_eq(f[0].field, specs[0].field);
+	ck_assert_int_eq(f[0].op, FOP_IN_RANGE);
+	ck_assert_int_eq(f[0].lo, 1569783261LL);
+	ck_assert_int_eq(f[0].hi, 1604542049LL);
+	ck_assert_uint_eq(f[0].nvalues, 2);
+	ck_assert_str_eq(f[0].values[0], "1569783261");
+	ck_assert_str_eq(f[0].values[1], "1604542049");
+	filters_free(f, 1);
+}
+END_TEST
+
+START_TEST(test_json_form)
+{
+	struct filter *f = parse_ok("[{\"field\":\"creation_time\","
+	    "\"operator\":\"GREATER_THAN\",\"value\":\"1604962813\"},"
+	    "{\"field\":\"creation_time\",\"operator\":\"LESS_THAN\","
+	    "\"value\":1700000000}]", 2);
+
+	ck_assert_int_eq(f[0].op, FOP_GREATER_THAN);
+	ck_assert_int_eq(f[0].lo, 1604962813LL);
+	ck_assert_int_eq(f[0].hi, LLONG_MAX);
+	ck_assert_str_eq(f[0].values[0], "1604962813");
+	ck_assert_int_eq(f[1].op, FOP_LESS_THAN);
+	ck_assert_int_eq(f[1].hi, 1700000000LL);
+	ck_assert_int_eq(f[1].lo, LLONG_MIN);
+	ck_assert_str_eq(f[1].values[0], "1700000000");
+	filters_free(f, 2);
+
+	/* integers inside an IN_RANGE, equal bounds */
+	f = parse_ok("[{\"field\":\"creation_time\",\"operator\":\"IN_RANGE\","
+	    "\"value\":[5,5]}]", 1);
+	ck_assert_int_eq(f[0].lo, 5);
+	ck_assert_int_eq(f[0].hi, 5);
+	filters_free(f, 1);
+}
+END_TEST
+
+START_TEST(test_enums)
+{
+	struct filter *f = parse_ok("[{'field':'ownership_type','operator':"
+	    "'IN','value':['SELF','CLIENT_OWNED']}]", 1);
+
+	ck_assert_int_eq(f[0].op, FOP_IN);
+	ck_assert_uint_eq(f[0].nvalues, 2);
+	ck_assert_str_eq(f[0].values[0], "SELF");
+	ck_assert_str_eq(f[0].values[1], "CLIENT_OWNED");
+	filters_free(f, 1);
+
+	f = parse_ok("[{'field':'account_mode','operator':'EQUAL',"
+	    "'value':'SANDBOX'}]", 1);
+	ck_assert_int_eq(f[0].op, FOP_EQUAL);
+	ck_assert_uint_eq(f[0].nvalues, 1);
+	ck_assert_str_eq(f[0].values[0], "SANDBOX");
+	filters_free(f, 1);
+
+	/* IN takes a lone string too */
+	f = parse_ok("[{'field':'ownership_type','operator':'IN',"
+	    "'value':'ON_BEHALF_OF'}]", 1);
+	ck_assert_uint_eq(f[0].nvalues, 1);
+	ck_assert_str_eq(f[0].values[0], "ON_BEHALF_OF");
+	filters_free(f, 1);
+
+	/* several filters at once, extra keys ignored */
+	f = parse_ok("[{'field':'ownership_type','operator':'EQUAL','value':"
+	    "'SELF','x':1},{'field':'creation_time','operator':'LESS_THAN',"
+	    "'value':'10'},{'field':'account_mode','operator':'IN','value':"
+	    "['LIVE']}]", 3);
+	ck_assert_int_eq(f[2].op, FOP_IN);
+	ck_assert_str_eq(f[2].values[0], "LIVE");
+	filters_free(f, 3);
+}
+END_TEST
+
+START_TEST(test_absent_and_empty)
+{
+	struct filter *f = (struct filter *)1;
+	size_t n = 99;
+	struct gerr err = { 0 };
+
+	ck_assert_int_eq(filter_parse(NULL, specs, &f, &n, &err), 0);
+	ck_assert_ptr_null(f);
+	ck_assert_uint_eq(n, 0);
+	f = parse_ok("[]", 0);
+	ck_assert_ptr_null(f);
+	filters_free(NULL, 0);
+}
+END_TEST
+
+START_TEST(test_shape_errors)
+{
+	static const char shape[] = "(#100) Param filtering must be an array "
+	    "of {field, operator, value} objects";
+
+	parse_fails("", shape);
+	parse_fails("creation_time", shape);
+	parse_fails("{'field':'creation_time','operator':'LESS_THAN',"
+	    "'value':'1'}", shape);
+	parse_fails("[1]", shape);
+	parse_fails("[{'field':'creation_time','operator':'LESS_THAN'}]",
+	    shape);
+	parse_fails("[{'operator':'LESS_THAN','value':'1'}]", shape);
+	parse_fails("[{'field':'creation_time','value':'1'}]", shape);
+	parse_fails("[{'field':1,'operator':'LESS_THAN','value':'1'}]", shape);
+	parse_fails("[{'field':'creation_time','operator':['IN'],'value':'1'}]",
+	    shape);
+	parse_fails("[{'field':'creation_time','operator':'LESS_THAN',"
+	    "'value':null}]", shape);
+	parse_fails("[{'field':'creation_time'", shape);
+	parse_fails("[{'field':'creation_time','operator':'LESS_THAN',"
+	    "'value':'1'}] x", shape);
+	/* a good first element does not leak when the second is bad */
+	parse_fails("[{'field':'ownership_type','operator':'IN','value':"
+	    "['SELF']},{}]", shape);
+}
+END_TEST
+
+START_TEST(test_field_and_operator_errors)
+{
+	parse_fails("[{'field':'name','operator':'EQUAL','value':'x'}]",
+	    "(#100) Filtering field name is not supported. Supported fields: "
+	    "creation_time, ownership_type, account_mode");
+	parse_fails("[{'field':'creation_time','operator':'EQUAL',"
+	    "'value':'1'}]",
+	    "(#100) Filtering operator EQUAL is not supported for field "
+	    "creation_time. Supported operators: LESS_THAN, GREATER_THAN, "
+	    "IN_RANGE");
+	parse_fails("[{'field':'ownership_type','operator':'CONTAIN',"
+	    "'value':'SELF'}]", "(#100) Filtering operator CONTAIN is not "
+	    "supported for field ownership_type. Supported operators: EQUAL, "
+	    "IN");
+	/* operators are upper case, as documented */
+	parse_fails("[{'field':'ownership_type','operator':'in',"
+	    "'value':'SELF'}]", "(#100) Filtering operator in is not "
+	    "supported for field ownership_type. Supported operators: EQUAL, "
+	    "IN");
+}
+END_TEST
+
+START_TEST(test_value_errors)
+{
+	parse_fails("[{'field':'ownership_type','operator':'IN',"
+	    "'value':['SELF','MINE']}]", "(#100) Param filtering[0].value "
+	    "must be one of {SELF, CLIENT_OWNED, ON_BEHALF_OF} - got \"MINE\"");
+	parse_fails("[{'field':'creation_time','operator':'LESS_THAN','value':"
+	    "'5'},{'field':'account_mode','operator':'EQUAL','value':'live'}]",
+	    "(#100) Param filtering[1].value must be one of {SANDBOX, LIVE} - "
+	    "got \"live\"");
+	parse_fails("[{'field':'account_mode','operator':'EQUAL',"
+	    "'value':['LIVE']}]", "(#100) Param filtering[0].value must be one "
+	    "of {SANDBOX, LIVE} - got \"[\"LIVE\"]\"");
+	parse_fails("[{'field':'account_mode','operator':'IN','value':[]}]",
+	    "(#100) Param filtering[0].value must be one of {SANDBOX, LIVE} - "
+	    "got \"[]\"");
+	parse_fails("[{'field':'account_mode','operator':'IN','value':[1]}]",
+	    "(#100) Param filtering[0].value must be one of {SANDBOX, LIVE} - "
+	    "got \"1\"");
+	parse_fails("[{'field':'creation_time','operator':'LESS_THAN',"
+	    "'value':'yesterday'}]", "(#100) Param filtering[0].value must be "
+	    "a unix timestamp - got \"yesterday\"");
+	parse_fails("[{'field':'creation_time','operator':'GREATER_THAN',"
+	    "'value':-1}]", "(#100) Param filtering[0].value must be a unix "
+	    "timestamp - got \"-1\"");
+	parse_fails("[{'field':'creation_time','operator':'GREATER_THAN',"
+	    "'value':'1234567890123456789'}]", "(#100) Param "
+	    "filtering[0].value must be a unix timestamp - got "
+	    "\"1234567890123456789\"");
+	parse_fails("[{'field':'creation_time','operator':'GREATER_THAN',"
+	    "'value':1.5}]", "(#100) Param filtering[0].value must be a unix "
+	    "timestamp - got \"1.5\"");
+	parse_fails("[{'field':'creation_time','operator':'IN_RANGE',"
+	    "'value':'1'}]", "(#100) Param filtering[0].value must be an array "
+	    "of two unix timestamps [from, to] - got \"1\"");
+	parse_fails("[{'field':'creation_time','operator':'IN_RANGE',"
+	    "'value':['1','2','3']}]", "(#100) Param filtering[0].value "
+	    "must be an array of two unix timestamps [from, to] - got "
+	    "\"[\"1\",\"2\",\"3\"]\"");
+	parse_fails("[{'field':'creation_time','operator':'IN_RANGE',"
+	    "'value':['1','x']}]", "(#100) Param filtering[0].value must be an "
+	    "array of two unix timestamps [from, to] - got \"[\"1\",\"x\"]\"");
+	parse_fails("[{'field':'creation_time','operator':'IN_RANGE',"
+	    "'value':['9','2']}]", "(#100) Param filtering[0].value must be a "
+	    "range [from, to] with from <= to - got \"[\"9\",\"2\"]\"");
+}
+END_TEST
+
+/* A timestamp field that also allows EQUAL and IN. */
+START_TEST(test_timestamp_equal_in)
+{
+	static const struct filter_spec t[] = {
+		{ "t", FOP_EQUAL | FOP_IN, NULL },
+		{ NULL, 0, NULL },
+	};
+	struct filter *f = NULL;
+	size_t n = 0;
+	struct gerr err = { 0 };
+
+	ck_assert_int_eq(filter_parse("[{'field':'t','operator':'EQUAL',"
+	    "'value':'7'},{'field':'t','operator':'IN','value':['1',2]}]", t,
+	    &f, &n, &err), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(f[0].lo, 7);
+	ck_assert_int_eq(f[0].hi, 7);
+	ck_assert_uint_eq(f[1].nvalues, 2);
+	ck_assert_str_eq(f[1].values[1], "2");
+	filters_free(f, n);
+
+	ck_assert_int_eq(filter_parse("[{'field':'t','operator':'IN',"
+	    "'value':'1'}]", t, &f, &n, &err), -1);
+	ck_assert_str_eq(gerr_message(&err), "(#100) Param filtering[0].value "
+	    "must be an array of unix timestamps - got \"1\"");
+	ck_assert_int_eq(filter_parse("[{'field':'t','operator':'IN',"
+	    "'value':['a']}]", t, &f, &n, &err), -1);
+	ck_assert_str_eq(gerr_message(&err), "(#100) Param filtering[0].value "
+	    "must be an array of unix timestamps - got \"[\"a\"]\"");
+	gerr_clear(&err);
+}
+END_TEST
+
+static void
+sort_ok(const char *param, bool want)
+{
+	bool desc = !want;
+	struct gerr err = { 0 };
+
+	ck_assert_msg(sort_parse(param, &desc, &err) == 0, "%s", param);
+	ck_assert(desc == want);
+}
+
+static void
+sort_fails(const char *param, const char *got)
+{
+	bool desc = true;
+	struct gerr err = { 0 };
+	char *want;
+
+	ck_assert_int_eq(sort_parse(param, &desc, &err), -1);
+	ck_assert_int_eq(gerr_code(&err), 100);
+	if (asprintf(&want, "(#100) Param sort[0] must be one of "
+	    "{creation_time_ascending, creation_time_descending} - got \"%s\"",
+	    got) < 0)
+		ck_abort();
+	ck_assert_str_eq(gerr_message(&err), want);
+	free(want);
+	gerr_clear(&err);
+}
+
+START_TEST(test_sort)
+{
+	sort_ok(NULL, false);
+	sort_ok("creation_time_ascending", false);
+	sort_ok("creation_time_descending", true);
+	sort_ok("[\"creation_time_descending\"]", true);
+	sort_ok("['creation_time_descending']", true);
+	sort_ok("[\"creation_time_ascending\"]", false);
+	sort_ok("\"creation_time_descending\"", true);
+
+	sort_fails("", "");
+	sort_fails("name", "name");
+	sort_fails("creation_time_DESCENDING", "creation_time_DESCENDING");
+	sort_fails("[\"name_ascending\"]", "name_ascending");
+	sort_fails("[1]", "1");
+	sort_fails("[]", "[]");
+	sort_fails("[\"creation_time_ascending\",\"creation_time_descending\"]",
+	    "[\"creation_time_ascending\",\"creation_time_descending\"]");
+	sort_fails("['creation_time_ascending'", "['creation_time_ascending'");
+}
+END_TEST
+
+static Suite *
+filter_suite(void)
+{
+	Suite *s = suite_create("filter");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_docs_example);
+	tcase_add_test(tc, test_json_form);
+	tcase_add_test(tc, test_enums);
+	tcase_add_test(tc, test_absent_and_empty);
+	tcase_add_test(tc, test_shape_errors);
+	tcase_add_test(tc, test_field_and_operator_errors);
+	tcase_add_test(tc, test_value_errors);
+	tcase_add_test(tc, test_timestamp_equal_in);
+	tcase_add_test(tc, test_sort);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(filter_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
