@@ -1,0 +1,541 @@
+/*
+ * config.c - the command line and the WABA_EMU_* environment (SPEC
+ * section 7).  One table lists every option; flags are read first, then
+ * the environment fills in whatever no flag set, so flags win.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util.h"
+
+#define CONFIG_VERSION "0.1.0"
+
+enum opt_id {
+	O_BIND, O_PORT, O_DB, O_FIXTURES, O_NO_FIXTURES, O_SEED,
+	O_DEFAULT_VERSION, O_STATUS_PROFILE, O_RATE_LIMIT, O_RATE_LIMIT_ACTIVE,
+	O_RATE_WINDOW, O_NO_RATE_LIMIT, O_READ_ONLY, O_ADMIN_TOKEN,
+	O_NO_CONTROL_PLANE, O_MAX_BODY, O_LOG_FORMAT, O_HEALTHCHECK,
+	O_VERSION, O_HELP, O__COUNT
+};
+
+/* Option kinds: a switch takes no value (but accepts --flag=BOOL). */
+enum opt_kind { K_VALUE, K_SWITCH, K_ACTION };
+
+struct opt {
+	enum opt_id id;
+	const char *name;    /* without the leading "--" */
+	enum opt_kind kind;
+	bool env;            /* read from WABA_EMU_<NAME> too */
+	const char *arg;     /* for --help */
+	const char *def;     /* default, for --help */
+	const char *help;
+};
+
+/* id, name, kind, env, argument, default, description */
+static const struct opt opts[] = {
+	{ O_BIND, "bind", K_VALUE, true, "ADDR", "127.0.0.1",
+	  "address to listen on (IPv4 or IPv6)" },
+	{ O_PORT, "port", K_VALUE, true, "N", "8080",
+	  "port to listen on; 0 picks a free one" },
+	{ O_DB, "db", K_VALUE, true, "PATH", ":memory:",
+	  "SQLite file that keeps the state across restarts" },
+	{ O_FIXTURES, "fixtures", K_VALUE, true, "FILE", "the demo fixtures",
+	  "fixture document to load; repeatable (env: ':'-separated)" },
+	{ O_NO_FIXTURES, "no-fixtures", K_SWITCH, true, NULL, "off",
+	  "start with an empty store" },
+	{ O_SEED, "seed", K_VALUE, true, "N", "0",
+	  "seed for generated ids and trace ids" },
+	{ O_DEFAULT_VERSION, "default-version", K_VALUE, true, "vX.Y",
+	  "v24.0", "Graph version for paths without one" },
+	{ O_STATUS_PROFILE, "status-profile", K_VALUE, true,
+	  "default|classic", "default",
+	  "HTTP statuses of errors; classic answers 400 for every 4xx" },
+	{ O_RATE_LIMIT, "rate-limit", K_VALUE, true, "N", "200",
+	  "calls per window per app and WABA" },
+	{ O_RATE_LIMIT_ACTIVE, "rate-limit-active", K_VALUE, true, "N",
+	  "5000", "the same for a WABA with a connected phone number" },
+	{ O_RATE_WINDOW, "rate-window", K_VALUE, true, "SECONDS", "3600",
+	  "length of the rolling rate-limit window" },
+	{ O_NO_RATE_LIMIT, "no-rate-limit", K_SWITCH, true, NULL, "off",
+	  "switch rate limiting off" },
+	{ O_READ_ONLY, "read-only", K_SWITCH, true, NULL, "off",
+	  "refuse every write with (#300) Edit failure" },
+	{ O_ADMIN_TOKEN, "admin-token", K_VALUE, true, "T", "none",
+	  "bearer token that protects /_emulator/" },
+	{ O_NO_CONTROL_PLANE, "no-control-plane", K_SWITCH, true, NULL, "off",
+	  "do not serve /_emulator/" },
+	{ O_MAX_BODY, "max-body", K_VALUE, true, "BYTES", "1048576",
+	  "largest request body; k and m suffixes accepted" },
+	{ O_LOG_FORMAT, "log-format", K_VALUE, true, "text|json", "text",
+	  "format of the request log on standard error" },
+	/* no environment variable: set in a container's environment it
+	 * would turn the server itself into a probe */
+	{ O_HEALTHCHECK, "healthcheck", K_SWITCH, false, NULL, "off",
+	  "probe a running emulator at --bind/--port; exit 0 when healthy" },
+	{ O_VERSION, "version", K_ACTION, false, NULL, NULL,
+	  "print the version and exit" },
+	{ O_HELP, "help", K_ACTION, false, NULL, NULL,
+	  "print this help and exit" },
+};
+
+#define NOPTS (sizeof(opts) / sizeof(opts[0]))
+
+/* What is being parsed, for error messages. */
+struct origin {
+	const struct opt *opt;
+	const char *env; /* the variable's name, NULL for a flag */
+};
+
+static void
+env_name(const struct opt *o, char *buf, size_t n)
+{
+	size_t i, k;
+
+	k = (size_t)snprintf(buf, n, "WABA_EMU_");
+	for (i = 0; o->name[i] != '\0' && k + 1 < n; i++, k++)
+		buf[k] = o->name[i] == '-' ? '_' :
+		    (char)toupper((unsigned char)o->name[i]);
+	buf[k < n ? k : n - 1] = '\0';
+}
+
+static int bad(char **, const struct origin *, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Sets *cause to "--flag: why" (or "WABA_EMU_X (--flag): why"); -1. */
+static int
+bad(char **cause, const struct origin *from, const char *fmt, ...)
+{
+	va_list ap;
+	char *why;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	why = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+	*why = '\0';
+	va_start(ap, fmt);
+	vsnprintf(why, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
+	va_end(ap);
+	if (from->env != NULL)
+		*cause = xasprintf("%s (--%s): %s", from->env, from->opt->name,
+		    why);
+	else
+		*cause = xasprintf("--%s: %s", from->opt->name, why);
+	free(why);
+	return -1;
+}
+
+/* A decimal number in [lo, hi]; no sign, no spaces, no trailing text. */
+static bool
+parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Bytes, or a number with a k/K (KiB) or m/M (MiB) suffix. */
+static bool
+parse_size(const char *s, uint64_t *out)
+{
+	char buf[32];
+	size_t n = strlen(s);
+	uint64_t v, mul = 1;
+
+	if (n == 0 || n >= sizeof(buf))
+		return false;
+	memcpy(buf, s, n + 1);
+	if (buf[n - 1] == 'k' || buf[n - 1] == 'K')
+		mul = 1024;
+	else if (buf[n - 1] == 'm' || buf[n - 1] == 'M')
+		mul = 1024 * 1024;
+	if (mul != 1)
+		buf[n - 1] = '\0';
+	if (!parse_u64(buf, 1, UINT64_MAX, &v) || v > ((uint64_t)1 << 30) / mul)
+		return false;
+	*out = v * mul;
+	return true;
+}
+
+/* Flags: --flag=BOOL; environment: also yes/no. */
+static bool
+parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = { "1", "true", "yes" };
+	static const char *const no[] = { "0", "false", "no" };
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			*out = true;
+			return true;
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			*out = false;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool
+valid_version(const char *s)
+{
+	const char *p = s;
+
+	if (*p++ != 'v' || !isdigit((unsigned char)*p))
+		return false;
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (*p++ != '.' || !isdigit((unsigned char)*p))
+		return false;
+	while (isdigit((unsigned char)*p))
+		p++;
+	return *p == '\0' && strlen(s) < sizeof(((struct config *)0)->
+	    default_version);
+}
+
+static void
+add_fixture(struct config *cfg, const char *path)
+{
+	cfg->fixtures = xrealloc(cfg->fixtures,
+	    (cfg->nfixtures + 1) * sizeof(*cfg->fixtures));
+	cfg->fixtures[cfg->nfixtures++] = xstrdup(path);
+}
+
+static void
+clear_fixtures(struct config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nfixtures; i++)
+		free(cfg->fixtures[i]);
+	free(cfg->fixtures);
+	cfg->fixtures = NULL;
+	cfg->nfixtures = 0;
+}
+
+/* Applies one value (or a switch's state, value NULL = on). */
+static int
+apply(struct config *cfg, const struct origin *from, const char *value,
+    char **cause)
+{
+	const struct opt *o = from->opt;
+	uint64_t u;
+	bool b = true;
+
+	if (o->kind == K_SWITCH && value != NULL && !parse_bool(value, &b))
+		return bad(cause, from, "expected a boolean (1/0, true/false, "
+		    "yes/no), got '%s'", value);
+	switch (o->id) {
+	case O_BIND:
+	{
+		unsigned char addr[sizeof(struct in6_addr)];
+
+		if (strcmp(value, "localhost") == 0)
+			value = "127.0.0.1";
+		if (inet_pton(AF_INET, value, addr) != 1 &&
+		    inet_pton(AF_INET6, value, addr) != 1)
+			return bad(cause, from, "expected an IPv4 or IPv6 "
+			    "address, got '%s'", value);
+		free(cfg->bind);
+		cfg->bind = xstrdup(value);
+		break;
+	}
+	case O_PORT:
+		if (!parse_u64(value, 0, 65535, &u))
+			return bad(cause, from, "expected a number from 0 to "
+			    "65535, got '%s'", value);
+		cfg->port = (int)u;
+		break;
+	case O_DB:
+		if (*value == '\0')
+			return bad(cause, from, "expected a path, got '%s'",
+			    value);
+		free(cfg->db);
+		cfg->db = xstrdup(value);
+		break;
+	case O_FIXTURES:
+		if (from->env != NULL) {
+			char *copy = xstrdup(value), *p, *save = NULL;
+
+			for (p = strtok_r(copy, ":", &save); p != NULL;
+			    p = strtok_r(NULL, ":", &save))
+				add_fixture(cfg, p);
+			free(copy);
+		} else {
+			add_fixture(cfg, value);
+		}
+		if (cfg->nfixtures == 0 || *value == '\0')
+			return bad(cause, from, "expected a file, got '%s'",
+			    value);
+		break;
+	case O_NO_FIXTURES:
+		cfg->no_fixtures = b;
+		break;
+	case O_SEED:
+		if (!parse_u64(value, 0, UINT64_MAX, &u))
+			return bad(cause, from, "expected a number from 0 to "
+			    "18446744073709551615, got '%s'", value);
+		cfg->seed = u;
+		break;
+	case O_DEFAULT_VERSION:
+		if (!valid_version(value))
+			return bad(cause, from, "expected a version like "
+			    "v24.0, got '%s'", value);
+		snprintf(cfg->default_version, sizeof(cfg->default_version),
+		    "%s", value);
+		break;
+	case O_STATUS_PROFILE:
+		if (strcmp(value, "default") == 0)
+			cfg->profile = PROFILE_DEFAULT;
+		else if (strcmp(value, "classic") == 0)
+			cfg->profile = PROFILE_CLASSIC;
+		else
+			return bad(cause, from, "expected 'default' or "
+			    "'classic', got '%s'", value);
+		break;
+	case O_RATE_LIMIT:
+	case O_RATE_LIMIT_ACTIVE:
+	case O_RATE_WINDOW:
+		if (!parse_u64(value, 1, 1000000000, &u))
+			return bad(cause, from, "expected a number from 1 to "
+			    "1000000000, got '%s'", value);
+		if (o->id == O_RATE_LIMIT)
+			cfg->rate_limit = (long)u;
+		else if (o->id == O_RATE_LIMIT_ACTIVE)
+			cfg->rate_limit_active = (long)u;
+		else
+			cfg->rate_window = (long)u;
+		break;
+	case O_NO_RATE_LIMIT:
+		cfg->no_rate_limit = b;
+		break;
+	case O_READ_ONLY:
+		cfg->read_only = b;
+		break;
+	case O_ADMIN_TOKEN:
+		if (*value == '\0')
+			return bad(cause, from, "expected a token, got '%s'",
+			    value);
+		free(cfg->admin_token);
+		cfg->admin_token = xstrdup(value);
+		break;
+	case O_NO_CONTROL_PLANE:
+		cfg->no_control_plane = b;
+		break;
+	case O_MAX_BODY:
+		if (!parse_size(value, &u))
+			return bad(cause, from, "expected a size from 1 byte "
+			    "to 1024m (plain bytes, or a k or m suffix), got "
+			    "'%s'", value);
+		cfg->max_body = (size_t)u;
+		break;
+	case O_LOG_FORMAT:
+		if (strcmp(value, "text") == 0)
+			cfg->log_format = LOG_TEXT;
+		else if (strcmp(value, "json") == 0)
+			cfg->log_format = LOG_JSON;
+		else
+			return bad(cause, from, "expected 'text' or 'json', "
+			    "got '%s'", value);
+		break;
+	case O_HEALTHCHECK:
+		cfg->healthcheck = b;
+		break;
+	case O_VERSION:
+	case O_HELP:
+	case O__COUNT:
+		break;
+	}
+	return 0;
+}
+
+static void
+print_help(FILE *out)
+{
+	char env[64];
+	size_t i;
+
+	fprintf(out, "usage: waba-emulator [options]\n\n"
+	    "A local emulator of the WhatsApp Business Management Graph API."
+	    "\n\noptions:\n");
+	for (i = 0; i < NOPTS; i++) {
+		const struct opt *o = &opts[i];
+
+		fprintf(out, "  --%s%s%s\n        %s\n", o->name,
+		    o->arg != NULL ? " " : "", o->arg != NULL ? o->arg : "",
+		    o->help);
+		if (o->def == NULL)
+			continue;
+		if (o->env) {
+			env_name(o, env, sizeof(env));
+			fprintf(out, "        default: %s; env: %s\n", o->def,
+			    env);
+		} else {
+			fprintf(out, "        default: %s; no env\n", o->def);
+		}
+	}
+	fprintf(out, "\nFlags win over the environment. Switches also take "
+	    "--flag=true|false;\nboolean variables take 1/0, true/false, "
+	    "yes/no.\n");
+}
+
+static void
+set_defaults(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->bind = xstrdup("127.0.0.1");
+	cfg->port = 8080;
+	cfg->db = xstrdup(":memory:");
+	snprintf(cfg->default_version, sizeof(cfg->default_version), "v24.0");
+	cfg->profile = PROFILE_DEFAULT;
+	cfg->rate_limit = 200;
+	cfg->rate_limit_active = 5000;
+	cfg->rate_window = 3600;
+	cfg->max_body = 1048576;
+	cfg->log_format = LOG_TEXT;
+}
+
+static const struct opt *
+find_opt(const char *name, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTS; i++)
+		if (strlen(opts[i].name) == n &&
+		    strncmp(opts[i].name, name, n) == 0)
+			return &opts[i];
+	return NULL;
+}
+
+int
+config_parse(struct config *cfg, int argc, char **argv,
+    config_getenv_fn env, void *out, char **cause)
+{
+	bool seen[O__COUNT] = { false }, fixture_flag;
+	FILE *fp = out != NULL ? out : stdout;
+	size_t i;
+	int a, rc = -1;
+
+	*cause = NULL;
+	set_defaults(cfg);
+	for (a = 1; a < argc; a++) {
+		const char *arg = argv[a], *eq, *value = NULL;
+		struct origin from = { NULL, NULL };
+
+		if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {
+			*cause = xasprintf("unexpected argument '%s'", arg);
+			goto out;
+		}
+		eq = strchr(arg + 2, '=');
+		from.opt = find_opt(arg + 2, eq != NULL ?
+		    (size_t)(eq - arg - 2) : strlen(arg + 2));
+		if (from.opt == NULL) {
+			*cause = xasprintf("%.*s: unknown flag (see --help)",
+			    eq != NULL ? (int)(eq - arg) : (int)strlen(arg),
+			    arg);
+			goto out;
+		}
+		if (eq != NULL)
+			value = eq + 1;
+		switch (from.opt->kind) {
+		case K_ACTION:
+			if (value != NULL) {
+				*cause = xasprintf("--%s: takes no value",
+				    from.opt->name);
+				goto out;
+			}
+			if (from.opt->id == O_HELP)
+				print_help(fp);
+			else
+				fprintf(fp, "waba-emulator %s\n",
+				    CONFIG_VERSION);
+			rc = 1;
+			goto out;
+		case K_VALUE:
+			if (value == NULL) {
+				if (a + 1 >= argc) {
+					*cause = xasprintf("--%s: missing "
+					    "value", from.opt->name);
+					goto out;
+				}
+				value = argv[++a];
+			}
+			/* a repeated --fixtures adds, others replace */
+			break;
+		case K_SWITCH:
+			break;
+		}
+		if (apply(cfg, &from, value, cause) == -1)
+			goto out;
+		seen[from.opt->id] = true;
+	}
+	if (seen[O_FIXTURES] && seen[O_NO_FIXTURES] && cfg->no_fixtures) {
+		*cause = xasprintf("--no-fixtures: cannot be combined with "
+		    "--fixtures");
+		goto out;
+	}
+
+	/* the environment fills what no flag set; either fixture flag
+	 * decides the fixtures on its own */
+	fixture_flag = seen[O_FIXTURES] || seen[O_NO_FIXTURES];
+	for (i = 0; env != NULL && i < NOPTS; i++) {
+		const struct opt *o = &opts[i];
+		struct origin from = { o, NULL };
+		char name[64];
+		const char *v;
+
+		if (!o->env || seen[o->id])
+			continue;
+		if ((o->id == O_FIXTURES || o->id == O_NO_FIXTURES) &&
+		    fixture_flag)
+			continue;
+		env_name(o, name, sizeof(name));
+		v = env(name);
+		/* an empty variable (compose files often leave them so)
+		 * means unset */
+		if (v == NULL || *v == '\0')
+			continue;
+		from.env = name;
+		if (apply(cfg, &from, v, cause) == -1)
+			goto out;
+		seen[o->id] = true;
+	}
+	if (cfg->nfixtures > 0 && cfg->no_fixtures) {
+		*cause = xstrdup("WABA_EMU_NO_FIXTURES (--no-fixtures): cannot "
+		    "be combined with WABA_EMU_FIXTURES");
+		goto out;
+	}
+	return 0;
+out:
+	config_cleanup(cfg);
+	return rc;
+}
+
+void
+config_cleanup(struct config *cfg)
+{
+	free(cfg->bind);
+	free(cfg->db);
+	clear_fixtures(cfg);
+	free(cfg->admin_token);
+	memset(cfg, 0, sizeof(*cfg));
+}

@@ -1,0 +1,51 @@
+/*
+ * config.h - the command line and WABA_EMU_* environment (SPEC section 7).
+ *
+ * Ownership: config_parse() fills caller storage; config_cleanup() frees
+ * what it allocated.
+ */
+#ifndef WABA_CONFIG_H
+#define WABA_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gerr.h"
+
+enum log_format { LOG_TEXT, LOG_JSON };
+
+struct config {
+	char *bind;              /* "127.0.0.1" */
+	int port;                /* 8080; 0 picks a free port */
+	char *db;                /* ":memory:" */
+	char **fixtures;         /* --fixtures FILE, repeatable */
+	size_t nfixtures;
+	bool no_fixtures;
+	uint64_t seed;           /* 0 */
+	char default_version[16];/* "v24.0" */
+	enum status_profile profile;
+	long rate_limit;         /* 200 an hour */
+	long rate_limit_active;  /* 5000 an hour */
+	long rate_window;        /* 3600 s */
+	bool no_rate_limit;
+	bool read_only;
+	char *admin_token;       /* NULL: control plane open */
+	bool no_control_plane;
+	size_t max_body;         /* 1 MiB */
+	enum log_format log_format;
+	bool healthcheck;        /* --healthcheck: probe a running emulator, exit */
+};
+
+/* How config_parse() reads the environment (tests pass their own). */
+typedef const char *(*config_getenv_fn)(const char *name);
+
+/*
+ * Returns 0 to run, 1 when --help or --version was printed to out (exit 0),
+ * -1 with *cause (caller frees) naming the bad flag or value (exit 2).
+ */
+int config_parse(struct config *cfg, int argc, char **argv,
+    config_getenv_fn env, void *out /* FILE * */, char **cause);
+void config_cleanup(struct config *cfg);
+
+#endif

@@ -1,0 +1,442 @@
+/*
+ * http.c - the HTTP front end on libmicrohttpd: one struct request per HTTP
+ * request, created when the request line arrives and freed when MHD is
+ * done with it.  This file only moves bytes; what a request means is the
+ * pipeline's business (emu_handle).
+ */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <json-c/json.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "config.h"
+#include "emu.h"
+#include "request.h"
+#include "util.h"
+
+/* How long http_stop() waits for in-flight requests (Docker grants 10 s). */
+#define HTTP_DRAIN_SECONDS 10
+
+struct http_server {
+	struct MHD_Daemon *daemon;
+	struct emu *emu;
+	size_t max_body;
+	int port;
+	atomic_int log_format;   /* enum log_format */
+	atomic_bool log_enabled;
+	atomic_bool stopping;    /* answer with Connection: close */
+	pthread_mutex_t mu;      /* guards inflight */
+	pthread_cond_t drained;
+	/* requests received whole and not yet answered; one still being
+	 * uploaded is not waited for, or a stalled client would hold up
+	 * shutdown */
+	size_t inflight;
+};
+
+/* One HTTP request: MHD's per-request context (con_cls). */
+struct http_call {
+	struct request rq;
+	struct http_server *srv;
+	struct sbuf body;
+	bool started;  /* headers seen: the body may follow */
+	bool handled;  /* emu_handle ran; counted in inflight */
+	bool log;      /* logging was on when it ran */
+	int64_t t0_us; /* monotonic, request line received */
+};
+
+/* Peer address as text; IPv4-mapped IPv6 peers read as plain IPv4. */
+static char *
+peer_text(struct MHD_Connection *con)
+{
+	const union MHD_ConnectionInfo *ci;
+	char buf[INET6_ADDRSTRLEN];
+	const struct sockaddr *sa;
+
+	ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || ci->client_addr == NULL)
+		return NULL;
+	sa = ci->client_addr;
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)sa;
+
+		if (inet_ntop(AF_INET, &in->sin_addr, buf, sizeof(buf)))
+			return xstrdup(buf);
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)sa;
+
+		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) &&
+		    inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12], buf,
+		    sizeof(buf)))
+			return xstrdup(buf);
+		if (inet_ntop(AF_INET6, &in6->sin6_addr, buf, sizeof(buf)))
+			return xstrdup(buf);
+	}
+	return NULL;
+}
+
+static struct http_call *
+call_new(struct http_server *srv, const char *target,
+    struct MHD_Connection *con)
+{
+	struct http_call *call = xcalloc(1, sizeof(*call));
+
+	request_init(&call->rq);
+	call->srv = srv;
+	call->rq.target = xstrdup(target != NULL ? target : "/");
+	call->rq.remote = peer_text(con);
+	call->t0_us = clock_mono_us();
+	return call;
+}
+
+/*
+ * MHD calls this with the request target before it decodes anything, so
+ * the request keeps the raw path and query exactly as the client sent
+ * them (the pipeline decodes them itself).
+ */
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *con)
+{
+	return call_new(cls, uri, con);
+}
+
+static void
+log_request(struct http_server *srv, struct http_call *call)
+{
+	const struct request *rq = &call->rq;
+	const char *method = rq->verb[0] != '\0' ? rq->verb :
+	    rq->method != NULL ? rq->method : "-";
+	const char *q = strchr(rq->target, '?');
+	int plen = q != NULL ? (int)(q - rq->target) : (int)strlen(rq->target);
+	double ms = (double)(clock_mono_us() - call->t0_us) / 1000.0;
+	char *line;
+
+	/* the raw path: never the query, which may carry a token */
+	if (atomic_load(&srv->log_format) == LOG_JSON) {
+		struct json_object *o = json_object_new_object();
+		char when[32], dur[32];
+		struct tm tm;
+		time_t now = time(NULL);
+
+		gmtime_r(&now, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		snprintf(dur, sizeof(dur), "%.3f", ms);
+		json_object_object_add(o, "time", json_object_new_string(when));
+		json_object_object_add(o, "method",
+		    json_object_new_string(method));
+		json_object_object_add(o, "path",
+		    json_object_new_string_len(rq->target, plen));
+		json_object_object_add(o, "status",
+		    json_object_new_int(rq->resp.drop ? 0 : rq->resp.status));
+		if (rq->resp.drop)
+			json_object_object_add(o, "dropped",
+			    json_object_new_boolean(1));
+		json_object_object_add(o, "duration_ms",
+		    json_object_new_double_s(ms, dur));
+		if (rq->remote != NULL)
+			json_object_object_add(o, "remote",
+			    json_object_new_string(rq->remote));
+		if (rq->trace_id[0] != '\0')
+			json_object_object_add(o, "trace_id",
+			    json_object_new_string(rq->trace_id));
+		line = xasprintf("%s\n", json_object_to_json_string_ext(o,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
+	} else if (rq->resp.drop) {
+		line = xasprintf("%s %.*s dropped %.1fms\n", method, plen,
+		    rq->target, ms);
+	} else {
+		line = xasprintf("%s %.*s %d %.1fms\n", method, plen,
+		    rq->target, rq->resp.status, ms);
+	}
+	/* one write per line keeps lines whole across worker threads */
+	fputs(line, stderr);
+	free(line);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct http_server *srv = cls;
+	struct http_call *call = *con_cls;
+
+	(void)con;
+	(void)toe;
+	if (call == NULL)
+		return;
+	*con_cls = NULL;
+	if (call->handled && call->log)
+		log_request(srv, call);
+	if (call->handled) {
+		pthread_mutex_lock(&srv->mu);
+		if (--srv->inflight == 0)
+			pthread_cond_broadcast(&srv->drained);
+		pthread_mutex_unlock(&srv->mu);
+	}
+	sbuf_release(&call->body);
+	request_cleanup(&call->rq);
+	free(call);
+}
+
+static char *
+header_dup(struct MHD_Connection *con, const char *name)
+{
+	const char *v = MHD_lookup_connection_value(con, MHD_HEADER_KIND, name);
+
+	return v != NULL ? xstrdup(v) : NULL;
+}
+
+static void
+sleep_ms(unsigned ms)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+static enum MHD_Result
+send_response(struct http_server *srv, struct MHD_Connection *con,
+    struct request *rq)
+{
+	static char empty[1];
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	size_t i;
+
+	if (rq->resp.body != NULL) {
+		/* MHD frees the body with free() once it is sent */
+		resp = MHD_create_response_from_buffer(rq->resp.body_len,
+		    rq->resp.body, MHD_RESPMEM_MUST_FREE);
+		if (resp == NULL)
+			return MHD_NO;
+		rq->resp.body = NULL;
+		rq->resp.body_len = 0;
+	} else {
+		resp = MHD_create_response_from_buffer(0, empty,
+		    MHD_RESPMEM_PERSISTENT);
+		if (resp == NULL)
+			return MHD_NO;
+	}
+	for (i = 0; i < rq->resp.nheaders; i++)
+		MHD_add_response_header(resp, rq->resp.headers[i].name,
+		    rq->resp.headers[i].value);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    rq->resp.content_type != NULL ? rq->resp.content_type :
+	    "application/json; charset=UTF-8");
+	if (atomic_load(&srv->stopping))
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION,
+		    "close");
+	ret = MHD_queue_response(con, rq->resp.status > 0 ?
+	    (unsigned)rq->resp.status : MHD_HTTP_INTERNAL_SERVER_ERROR, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/*
+ * Called first when the headers are in (answering then would cost
+ * keep-alive), then once per body chunk, then with no data: only then is
+ * the request complete and handled.
+ */
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *con, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **con_cls)
+{
+	struct http_server *srv = cls;
+	struct http_call *call = *con_cls;
+	struct request *rq;
+
+	(void)version;
+	if (call == NULL) /* no URI callback: cannot happen, but be safe */
+		*con_cls = call = call_new(srv, url, con);
+	rq = &call->rq;
+	if (!call->started) {
+		call->started = true;
+		rq->method = xstrdup(method);
+		rq->host = header_dup(con, MHD_HTTP_HEADER_HOST);
+		rq->authorization = header_dup(con,
+		    MHD_HTTP_HEADER_AUTHORIZATION);
+		rq->content_type = header_dup(con,
+		    MHD_HTTP_HEADER_CONTENT_TYPE);
+		return MHD_YES;
+	}
+	if (*upload_data_size > 0) {
+		/* past the limit keep reading, so the client still gets a
+		 * Graph error rather than a reset connection */
+		if (!rq->body_too_large &&
+		    *upload_data_size > srv->max_body - call->body.len) {
+			rq->body_too_large = true;
+			sbuf_release(&call->body);
+		}
+		if (!rq->body_too_large)
+			sbuf_add(&call->body, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (call->handled) /* MHD asks again only if queueing failed */
+		return MHD_NO;
+	if (call->body.len > 0) {
+		rq->body_len = call->body.len;
+		rq->body = sbuf_detach(&call->body);
+	}
+	pthread_mutex_lock(&srv->mu);
+	srv->inflight++;
+	pthread_mutex_unlock(&srv->mu);
+	call->handled = true;
+	rq->emu = srv->emu;
+	emu_handle(srv->emu, rq);
+	call->log = atomic_load(&srv->log_enabled);
+	if (rq->resp.latency_ms > 0)
+		sleep_ms(rq->resp.latency_ms);
+	if (rq->resp.drop)
+		return MHD_NO;
+	return send_response(srv, con, rq);
+}
+
+/* Fills ss from a numeric address; false when bind is not one. */
+static bool
+parse_bind(const char *bind, int port, struct sockaddr_storage *ss,
+    bool *v6)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, bind, &in->sin_addr) == 1) {
+		in->sin_family = AF_INET;
+		in->sin_port = htons((uint16_t)port);
+		*v6 = false;
+		return true;
+	}
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET6, bind, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)port);
+		*v6 = true;
+		return true;
+	}
+	return false;
+}
+
+struct http_server *
+http_start(struct emu *emu, const char *bind, int port, size_t max_body,
+    char **cause)
+{
+	struct http_server *srv;
+	struct sockaddr_storage ss;
+	const union MHD_DaemonInfo *di;
+	unsigned int flags, threads;
+	long ncpu;
+	bool v6;
+
+	if (port < 0 || port > 65535) {
+		*cause = xasprintf("port %d is out of range", port);
+		return NULL;
+	}
+	if (!parse_bind(bind, port, &ss, &v6)) {
+		*cause = xasprintf("cannot listen on '%s': not an IPv4 or "
+		    "IPv6 address", bind);
+		return NULL;
+	}
+	srv = xcalloc(1, sizeof(*srv));
+	srv->emu = emu;
+	srv->max_body = max_body;
+	atomic_init(&srv->log_format, LOG_TEXT);
+	atomic_init(&srv->log_enabled, false);
+	atomic_init(&srv->stopping, false);
+	pthread_mutex_init(&srv->mu, NULL);
+	pthread_cond_init(&srv->drained, NULL);
+
+	/* ITC lets http_stop() quiesce the listener of a thread pool */
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC;
+	flags |= MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ?
+	    MHD_USE_EPOLL : MHD_USE_POLL;
+	if (v6)
+		flags |= MHD_USE_DUAL_STACK;
+	/*
+	 * A worker per CPU, but at least four: a connection stays on one
+	 * worker, and an injected latency holds that worker while it waits.
+	 */
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	threads = ncpu < 4 ? 4 : (unsigned int)ncpu;
+
+	errno = 0;
+	srv->daemon = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL,
+	    on_request, srv,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, threads,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+	    /* room for long paging URLs in the request line */
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	    MHD_OPTION_END);
+	if (srv->daemon == NULL) {
+		*cause = xasprintf(v6 ? "cannot listen on [%s]:%d: %s" :
+		    "cannot listen on %s:%d: %s", bind, port,
+		    errno != 0 ? strerror(errno) : "the HTTP server failed "
+		    "to start");
+		pthread_cond_destroy(&srv->drained);
+		pthread_mutex_destroy(&srv->mu);
+		free(srv);
+		return NULL;
+	}
+	di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	srv->port = di != NULL && di->port != 0 ? di->port : port;
+	return srv;
+}
+
+int
+http_port(const struct http_server *srv)
+{
+	return srv->port;
+}
+
+void
+http_set_log(struct http_server *srv, int format, bool enabled)
+{
+	atomic_store(&srv->log_format, format);
+	atomic_store(&srv->log_enabled, enabled);
+}
+
+void
+http_stop(struct http_server *srv)
+{
+	struct timespec deadline;
+	MHD_socket fd;
+
+	if (srv == NULL)
+		return;
+	atomic_store(&srv->stopping, true);
+	fd = MHD_quiesce_daemon(srv->daemon);
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += HTTP_DRAIN_SECONDS;
+	pthread_mutex_lock(&srv->mu);
+	while (srv->inflight > 0)
+		if (pthread_cond_timedwait(&srv->drained, &srv->mu,
+		    &deadline) == ETIMEDOUT)
+			break;
+	pthread_mutex_unlock(&srv->mu);
+	MHD_stop_daemon(srv->daemon);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	pthread_cond_destroy(&srv->drained);
+	pthread_mutex_destroy(&srv->mu);
+	free(srv);
+}

@@ -1,0 +1,114 @@
+/*
+ * request.h - one Graph call as the pipeline sees it: the wire facts that
+ * http.c (or a batch item) fills in, the parameters merged from the query
+ * string and the body, and everything the pipeline derives on the way.
+ *
+ * Ownership: the request owns every pointer hanging off it;
+ * request_cleanup() frees them all, in one place.
+ */
+#ifndef WABA_REQUEST_H
+#define WABA_REQUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gerr.h"
+#include "response.h"
+
+struct json_object;
+struct emu;
+struct fieldlist;
+
+struct param {
+	char *name;
+	char *value;
+};
+
+/* An ordered list of name/value pairs; later params_set() replaces. */
+struct params {
+	struct param *v;
+	size_t n;
+	size_t cap;
+};
+
+void params_add(struct params *ps, const char *name, const char *value);
+void params_set(struct params *ps, const char *name, const char *value);
+const char *params_get(const struct params *ps, const char *name);
+void params_del(struct params *ps, const char *name);
+void params_copy(struct params *dst, const struct params *src);
+void params_cleanup(struct params *ps);
+/* Parses a=b&c=d ('+' is a space, %XX decoded) into ps with params_set. */
+void params_parse_urlencoded(struct params *ps, const char *s, size_t n);
+
+/* Where the token came from. */
+enum token_source { TOKEN_NONE, TOKEN_PARAM, TOKEN_HEADER };
+
+struct request {
+	/* The wire, filled by http.c or the batch handler before request_prepare(). */
+	char *method;        /* as sent, e.g. "GET" */
+	char *target;        /* raw request target: "/v24.0/123?fields=a" */
+	char *host;          /* Host header, NULL when absent */
+	char *authorization; /* Authorization header, NULL when absent */
+	char *content_type;  /* Content-Type header, NULL when absent */
+	char *body;          /* raw body (NUL-terminated), NULL when none */
+	size_t body_len;
+	bool body_too_large; /* http.c saw more than --max-body bytes */
+	char *remote;        /* peer address for the journal, may be NULL */
+
+	/* Parsed by request_prepare(). */
+	char *path;            /* decoded path, no query string */
+	struct params query;   /* query string arguments, in order */
+	struct params params;  /* query and body merged; the body wins */
+	char verb[8];          /* GET/POST/DELETE after method= override */
+	bool suppress_http_code;
+
+	/* Derived by the pipeline. */
+	struct emu *emu;
+	char trace_id[32];
+	char version[16];      /* "v24.0": from the path or the default */
+	bool version_in_path;
+	char *token;           /* the access token string, NULL when none */
+	enum token_source token_source;
+	int64_t token_user;    /* user behind the token, 0 for app tokens */
+	int64_t token_app;     /* app behind the token */
+	struct json_object *token_row; /* the token's store row, NULL for app tokens */
+	char *node_id;         /* first path segment after the version */
+	int64_t node;          /* numeric node id, 0 when not an object */
+	int node_type;         /* enum node_type */
+	char *edge;            /* second segment, NULL for a node read */
+	const struct route *route;
+	struct fieldlist *fields; /* parsed ?fields=, NULL when absent */
+	bool is_batch_item;
+	int depth;             /* batch nesting guard */
+	int64_t started_us;
+
+	struct json_object *result; /* success body, owned */
+	struct gerr err;
+	struct response resp;
+};
+
+void request_init(struct request *rq);
+void request_cleanup(struct request *rq);
+
+/*
+ * Splits target into path and query, parses the body by Content-Type
+ * (form, JSON object, multipart; a GET with "{}" is fine), merges params,
+ * applies method= and suppress_http_code=.  Returns -1 with rq->err set
+ * (100) on an oversized, malformed or non-UTF-8 body.
+ */
+int request_prepare(struct request *rq);
+
+/* Parameter value helpers: -1 with err set (100, naming the parameter). */
+int param_bool(const char *name, const char *value, bool *out,
+    struct gerr *err);
+/*
+ * An array parameter given as JSON, the docs' single-quoted form, or a
+ * comma-separated list.  Returns a new json array, NULL with err set.
+ */
+struct json_object *param_array(const char *name, const char *value,
+    struct gerr *err);
+/* The parameter, or NULL with rq->err = "(#100) The parameter NAME is required". */
+const char *param_required(struct request *rq, const char *name);
+
+#endif

@@ -1,0 +1,671 @@
+/*
+ * test_request.c - request parsing: target, query and the three body
+ * encodings merged into one parameter list, method= and
+ * suppress_http_code=, and the parameter helpers.
+ */
+#include <check.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fields.h"
+#include "request.h"
+#include "util.h"
+
+/* fields.c is not linked into this suite; the requests here have none. */
+void
+fieldlist_free(struct fieldlist *f)
+{
+	(void)f;
+}
+
+static struct request rq;
+
+static void
+setup(void)
+{
+	request_init(&rq);
+}
+
+static void
+teardown(void)
+{
+	request_cleanup(&rq);
+}
+
+/* Fills the wire side of rq; body NULL = no body. */
+static void
+wire(const char *method, const char *target, const char *ctype,
+    const char *body)
+{
+	rq.method = xstrdup(method);
+	rq.target = xstrdup(target);
+	rq.content_type = ctype != NULL ? xstrdup(ctype) : NULL;
+	if (body != NULL) {
+		rq.body = xstrdup(body);
+		rq.body_len = strlen(body);
+	}
+}
+
+static void
+wire_n(const char *method, const char *target, const char *ctype,
+    const char *body, size_t n)
+{
+	wire(method, target, ctype, NULL);
+	rq.body = xstrndup(body, n);
+	rq.body_len = n;
+}
+
+static const char *
+P(const char *name)
+{
+	return params_get(&rq.params, name);
+}
+
+static void
+assert_err(const char *want)
+{
+	ck_assert_int_eq(rq.err.id, GE_PARAM);
+	ck_assert_int_eq(gerr_code(&rq.err), 100);
+	ck_assert_str_eq(gerr_message(&rq.err), want);
+}
+
+/* Parses want and compares it with arr as JSON. */
+static void
+assert_json(struct json_object *arr, const char *want)
+{
+	struct json_object *w = json_tokener_parse(want);
+
+	ck_assert_ptr_nonnull(w);
+	ck_assert_ptr_nonnull(arr);
+	if (!json_object_equal(arr, w))
+		ck_abort_msg("got %s, want %s", json_object_to_json_string(arr),
+		    want);
+	json_object_put(w);
+}
+
+START_TEST(test_path_and_query)
+{
+	wire("get", "/v24.0/123%2Fx+y?fields=id%2Cname&a=b+c&flag&=skip", NULL,
+	    NULL);
+	ck_assert_int_eq(request_prepare(&rq), 0);
+	ck_assert_str_eq(rq.path, "/v24.0/123/x+y");
+	ck_assert_str_eq(rq.verb, "GET");
+	ck_assert_str_eq(P("fields"), "id,name");
+	ck_assert_str_eq(P("a"), "b c");
+	ck_assert_str_eq(P("flag"), "");
+	ck_assert_str_eq(params_get(&rq.query, "a"), "b c");
+	ck_assert_uint_eq(rq.query.n, 3);
+	ck_assert(!rq.suppress_http_code);
+}
+END_TEST
+
+START_TEST(test_no_query)
+{
+	wire("GET", "/", NULL, NULL);
+	ck_assert_int_eq(request_prepare(&rq), 0);
+	ck_assert_str_eq(rq.path, "/");
+	ck_assert_uint_eq(rq.params.n, 0);
+}
+END_TEST
+
+START_TEST(test_form_body)
+{
+	wire("POST", "/1/assigned_users",
+	    "application/x-www-form-urlencoded",
+	    "user=42&tasks=%5B%22MANAGE%22%5D&name=a+b%26c");
+	ck_assert_int_eq(request_prepare(&rq), 0);
+	ck_assert_str_eq(P("user"), "42");
+	ck_assert_str_eq(P("tasks"), "[\"MANAGE\"]");
+	ck_assert_str_eq(P("name"), "a b&c");
+	ck_assert_uint_eq(rq.query.n, 0);
+}
+END_TEST
+
+START_TEST(test_form_is_the_default)
+{
+	wire("POST", "/1", NULL, "a=1&b=2");
+	ck_assert_int_eq(request_prepare(&rq), 0);
+	ck_assert_str_eq(P("a"), "1");
+	ck_assert_str_eq(P("b"), "2");
+
+	request_cleanup(&rq);
+	wire("POST", "/1", "", "c=3");
+	ck_assert_int_eq(request_prepare(&rq), 0);
+	ck_assert_str_eq(P("c"), "3");
+}
+END_TEST
+
+START_TEST(test_form_ctype_params_and_case)
+{
+	wire("POST", "/1", "Application/X-WWW-Form-URLEncoded; charset=UTF-8",
+	    "a=1");
+	ck_assert_int_eq(request_prepare(&rq), 0);
+	ck_assert_str_eq(P("a"), "1");
+}
+END_TEST
+
+START_TEST(test_other_ctype_ignored)
+{
+	wire("POST", "/1?q=1", "text/plain", "a=1");
+	ck_assert_int_eq(request_prepare(&rq), 0);
+	ck_assert_ptr_null(P("a"));
+	ck_assert_str_eq(P("q"), "1");
+}
+END_TEST
+
+START_TEST(test_json_body)
+{
+	struct json_object *o;
+
+	wire("POST", "/1/assigned_users", "application/json; charset=utf-8",
+	    " {\"user\":\"42\",\"tasks\":[\"MANAGE\",\"DEVELOP\"],"
+	    "\"migrate\":true,\"off\":false,\"n\":12,\"big\":1234567890123456,"
+	    "\"f\":1.5,\"gone\":null,\"\":\"nameless\","
+	    "\"o\":{\"k\":\"a/b\"},\"s\":\"x y\"}\n");
+	ck_assert_int_eq(request_prepare(&rq), 0);
+	ck_assert_str_eq(P("user"), "42");
+	ck_assert_str_eq(P("migrate"), "true");
+	ck_assert_str_eq(P("off"), "false");
+	ck_assert_str_eq(P("n"), "12");
+	ck_assert_str_eq(P("big"), "1234567890123456");
+	ck_assert_str_eq(P("f"), "1.5");
+	ck_assert_str_eq(P("s"), "x y");
+	ck_assert_ptr_null(P("gone"));
+	ck_assert_ptr_null(P(""));
+	o = json_tokener_parse(P("tasks"));
+	assert_json(o, "[\"MANAGE\",\"DEVELOP\"]");
+	json_object_put(o);
+	o = json_tokener_parse(P("o"));
+	assert_json(o, "{\"k\":\"a/b\"}");
+	json_object_put(o);
+	/* compact text, as the array helpers expect */
+	ck_assert_str_eq(P("tasks"), "[\"MANAGE\",\"DEVELOP\"]");
+}
+END_TEST
+
+START_TEST(test_get_with_empty_json)
+{
+	wire("GET", "/1?fields=id", "application/json", "{}");
+	ck_assert_int_eq(request_prepare(&rq), 0);
+	ck_assert_str_eq(rq.verb, "GET");
+	ck_assert_str_eq(P("fields"), "id");
+	ck_assert_uint_eq(rq.params.n, 1);
+}
+END_TEST
+
+START_TEST(test_blank_json_body)
+{
+	wire("POST", "/1", "application/json", " \r\n ");
+	ck_assert_int_eq(request_prepare(&rq), 0);
+	ck_assert_uint_eq(rq.params.n, 0);
+}
+END_TEST
+
+START_TEST(test_invalid_json)
+{
+	static const char *const bad[] = {
+		"{", "{\"a\":}", "{\"a\":1} x", "{\"a\":1}{}", "nope", "{'a':1",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		request_init(&rq);
+		wire("POST", "/1", "application/json", bad[i]);
+		ck_assert_int_eq(request_prepare(&rq), -1);
+		assert_err("(#100) Invalid JSON in request body");
+		request_cleanup(&rq);
+	}
+}
+END_TEST
+
+START_TEST(test_json_with_nul)
+{
+	wire_n("POST", "/1", "application/json", "{\"a\":1}\0{}", 10);
+	ck_assert_int_eq(request_prepare(&rq), -1);
+	assert_err("(#100) Invalid JSON in request body");
+}
+END_TEST
+
+START_TEST(test_non_object_json)
+{
+	static const char *const bad[] = { "[1,2]", "\"s\"", "12", "true",
+		"null" };
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		request_init(&rq);
+		wire("POST", "/1", "application/json", bad[i]);
+		ck_assert_int_eq(request_prepare(&rq), -1);
+		assert_err("(#100) Invalid JSON in request body: expected an "
+		    "object");
+		request_cleanup(&rq);
+	}
+}
+END_TEST
+
+#define MP_CT "multipart/form-data; boundary=XyZ"
+
+START_TEST(test_multipart)
+{
+	static const char body[] =
+	    "preamble\r\n"
+	    "--XyZ\r\n"
+	    "Content-Disposition: form-data; name=\"user\"\r\n"
+	    "\r\n"
+	    "42\r\n"
+	    "--XyZ\r\n"
+	    "content-disposition: form-data; name=\"tasks\"\r\n"
+	    "Content-Type: application/json\r\n"
+	    "\r\n"
+	    "[\"MANAGE\"]\r\n"
+	    "--XyZ\r\n"
+	    "Content-Disposition: form-data; name=\"upload\"; "
+	    "filename=\"a;b.bin\"\r\n"
+	    "\r\n"
+	    "\xff\xfe binary\r\n"
+	    "--XyZ\r\n"
+	    "Content-Disposition: form-data; name=multi\r\n"
+	    "\r\n"
+	    "line1\r\nline2\r\n"
+	    "--XyZ\r\n"
+	    "Content-Disposition: form-data; name=\"empty\"\r\n"
+	    "\r\n"
+	    "\r\n"
+	    "--XyZ--\r\n";
+
+	wire("POST", "/1?user=1", MP_CT, body);
+	ck_assert_int_eq(request_prepare(&rq), 0);
+	ck_assert_str_eq(P("user"), "42");
+	ck_assert_str_eq(P("tasks"), "[\"MANAGE\"]");
+	ck_assert_str_eq(P("multi"), "line1\r\nline2");
+	ck_assert_str_eq(P("empty"), "");
+	ck_assert_ptr_null(P("upload"));
+}
+END_TEST
+
+START_TEST(test_multipart_quoted_boundary)
+{
+	wire("POST", "/1", "multipart/form-data; charset=utf-8; "
+	    "boundary=\"a b\"",
+	    "--a b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n1\r\n"
+	    "--a b--");
+	ck_assert_int_eq(request_prepare(&rq), 0);
+	ck_assert_str_eq(P("x"), "1");
+}
+END_TEST
+
+START_TEST(test_multipart_malformed)
+{
+	static const struct {
+		const char *ctype, *body;
+	} bad[] = {
+		{ "multipart/form-data", "--X\r\n\r\n" },
+		{ "multipart/form-data; boundary=", "--\r\n" },
+		{ MP_CT, "no delimiter at all" },
+		{ MP_CT, "--XyZ\r\nContent-Disposition: form-data; name=\"a\""
+		    "\r\n\r\nunterminated" },
+		{ MP_CT, "--XyZ\r\nContent-Disposition: form-data; name=\"a\""
+		    "\r\n" },
+		{ MP_CT, "--XyZ\r\n\r\nno headers\r\n--XyZ--" },
+		{ MP_CT, "--XyZ\r\nContent-Type: text/plain\r\n\r\nx\r\n"
+		    "--XyZ--" },
+		{ MP_CT, "--XyZ\r\nContent-Disposition: attachment; name=\"a\""
+		    "\r\n\r\nx\r\n--XyZ--" },
+		{ MP_CT, "--XyZ\r\nContent-Disposition: form-data; name=\"a"
+		    "\r\n\r\nx\r\n--XyZ--" },
+		{ MP_CT, "--XyZ\r\nbroken header\r\n\r\nx\r\n--XyZ--" },
+		{ MP_CT, "--XyZjunk" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		request_init(&rq);
+		wire("POST", "/1", bad[i].ctype, bad[i].body);
+		if (request_prepare(&rq) != -1)
+			ck_abort_msg("case %zu was accepted", i);
+		ck_assert_int_eq(gerr_code(&rq.err), 100);
+		ck_assert_ptr_nonnull(strstr(gerr_message(&rq.err),
+		    "multipart/form-data"));
+		request_cleanup(&rq);
+	}
+}
+END_TEST
+
+START_TEST(test_body_wins_over_query)
+{
+	wire("POST", "/1?a=query&b=query", "application/json",
+	    "{\"a\":\"body\"}");
+	ck_assert_int_eq(request_prepare(&rq), 0);
+	ck_assert_str_eq(P("a"), "body");
+	ck_assert_str_eq(P("b"), "query");
+	ck_assert_str_eq(params_get(&rq.query, "a"), "query");
+
+	request_cleanup(&rq);
+	wire("POST", "/1?a=query", NULL, "a=body");
+	ck_assert_int_eq(request_prepare(&rq), 0);
+	ck_assert_str_eq(P("a"), "body");
+}
+END_TEST
+
+START_TEST(test_method_override)
+{
+	wire("POST", "/1/assigned_users?method=delete&user=2", NULL, NULL);
+	ck_assert_int_eq(request_prepare(&rq), 0);
+	ck_assert_str_eq(rq.verb, "DELETE");
+
+	request_cleanup(&rq);
+	wire("GET", "/1", NULL, NULL);
+	rq.body = xstrdup("method=Post");
+	rq.body_len = strlen(rq.body);
+	ck_assert_int_eq(request_prepare(&rq), 0);
+	ck_assert_str_eq(rq.verb, "POST");
+
+	request_cleanup(&rq);
+	wire("delete", "/1?method=get", NULL, NULL);
+	ck_assert_int_eq(request_prepare(&rq), 0);
+	ck_assert_str_eq(rq.verb, "GET");
+
+	request_cleanup(&rq);
+	wire("put", "/1?method=", NULL, NULL);
+	ck_assert_int_eq(request_prepare(&rq), 0);
+	ck_assert_str_eq(rq.verb, "PUT");
+}
+END_TEST
+
+START_TEST(test_bad_method_override)
+{
+	wire("POST", "/1?method=put", NULL, NULL);
+	ck_assert_int_eq(request_prepare(&rq), -1);
+	assert_err("(#100) Param method must be one of {GET, POST, DELETE} - "
+	    "got \"put\"");
+}
+END_TEST
+
+START_TEST(test_long_method_truncated)
+{
+	wire("PROPFINDX", "/1", NULL, NULL);
+	ck_assert_int_eq(request_prepare(&rq), 0);
+	ck_assert_str_eq(rq.verb, "PROPFIN");
+}
+END_TEST
+
+START_TEST(test_suppress_http_code)
+{
+	static const struct {
+		const char *target;
+		bool want;
+	} cases[] = {
+		{ "/1?suppress_http_code=1", true },
+		{ "/1?suppress_http_code=true", true },
+		{ "/1?suppress_http_code=TRUE", true },
+		{ "/1?suppress_http_code=0", false },
+		{ "/1?suppress_http_code=false", false },
+		{ "/1?suppress_http_code=maybe", false },
+		{ "/1", false },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		request_init(&rq);
+		wire("GET", cases[i].target, NULL, NULL);
+		ck_assert_int_eq(request_prepare(&rq), 0);
+		ck_assert_int_eq(rq.suppress_http_code, cases[i].want);
+		request_cleanup(&rq);
+	}
+	request_init(&rq);
+	wire("POST", "/1", "application/json", "{\"suppress_http_code\":1}");
+	ck_assert_int_eq(request_prepare(&rq), 0);
+	ck_assert(rq.suppress_http_code);
+}
+END_TEST
+
+START_TEST(test_suppress_survives_body_error)
+{
+	wire("POST", "/1?suppress_http_code=1", "application/json", "{");
+	ck_assert_int_eq(request_prepare(&rq), -1);
+	ck_assert(rq.suppress_http_code);
+	ck_assert_str_eq(rq.verb, "POST");
+	ck_assert_str_eq(rq.path, "/1");
+}
+END_TEST
+
+START_TEST(test_body_too_large)
+{
+	wire("POST", "/1?a=1", "application/json", NULL);
+	rq.body_too_large = true;
+	ck_assert_int_eq(request_prepare(&rq), -1);
+	assert_err("(#100) Request body exceeds the size limit");
+	/* the query is still there for the journal */
+	ck_assert_str_eq(P("a"), "1");
+}
+END_TEST
+
+START_TEST(test_invalid_utf8)
+{
+	wire("GET", "/1?name=%C3%28", NULL, NULL);
+	ck_assert_int_eq(request_prepare(&rq), -1);
+	assert_err("(#100) Invalid UTF-8 in parameter name");
+
+	request_cleanup(&rq);
+	wire("POST", "/1", NULL, "ok=%C3%A9&bad=%FF");
+	ck_assert_int_eq(request_prepare(&rq), -1);
+	assert_err("(#100) Invalid UTF-8 in parameter bad");
+	ck_assert_str_eq(P("ok"), "\xc3\xa9");
+
+	request_cleanup(&rq);
+	wire("POST", "/1", "application/json", "{\"j\":\"\xed\xa0\x80\"}");
+	ck_assert_int_eq(request_prepare(&rq), -1);
+	assert_err("(#100) Invalid UTF-8 in parameter j");
+
+	request_cleanup(&rq);
+	wire("POST", "/1", "application/json", "{\"j\":[\"\xc0\xaf\"]}");
+	ck_assert_int_eq(request_prepare(&rq), -1);
+	assert_err("(#100) Invalid UTF-8 in parameter j");
+
+	request_cleanup(&rq);
+	wire("POST", "/1", MP_CT, "--XyZ\r\nContent-Disposition: form-data; "
+	    "name=\"m\"\r\n\r\n\xfe\r\n--XyZ--");
+	ck_assert_int_eq(request_prepare(&rq), -1);
+	assert_err("(#100) Invalid UTF-8 in parameter m");
+
+	request_cleanup(&rq);
+	wire("GET", "/1?%FF=1", NULL, NULL);
+	ck_assert_int_eq(request_prepare(&rq), -1);
+	assert_err("(#100) Invalid UTF-8 in a parameter name");
+
+	request_cleanup(&rq);
+	wire("GET", "/v24.0/%E2%82", NULL, NULL);
+	ck_assert_int_eq(request_prepare(&rq), -1);
+	assert_err("(#100) Invalid UTF-8 in the request path");
+}
+END_TEST
+
+START_TEST(test_prepare_twice)
+{
+	wire("GET", "/1?a=1", NULL, NULL);
+	ck_assert_int_eq(request_prepare(&rq), 0);
+	ck_assert_int_eq(request_prepare(&rq), 0);
+	ck_assert_uint_eq(rq.params.n, 1);
+}
+END_TEST
+
+START_TEST(test_cleanup_frees_everything)
+{
+	wire("GET", "/1?a=1", "application/json", "{}");
+	rq.host = xstrdup("localhost");
+	rq.authorization = xstrdup("Bearer x");
+	rq.remote = xstrdup("127.0.0.1");
+	rq.token = xstrdup("tok");
+	rq.node_id = xstrdup("1");
+	rq.edge = xstrdup("phone_numbers");
+	rq.token_row = json_object_new_object();
+	rq.result = json_object_new_object();
+	ck_assert_int_eq(request_prepare(&rq), 0);
+	gerr_set(&rq.err, GE_PARAM, "(#100) x");
+	response_header(&rq.resp, "X-A", "1");
+	response_json(&rq.resp, 200, rq.result);
+	request_cleanup(&rq);
+	ck_assert_ptr_null(rq.path);
+	ck_assert_ptr_null(rq.result);
+	ck_assert_uint_eq(rq.params.n, 0);
+	/* and a second cleanup is harmless */
+	request_cleanup(&rq);
+}
+END_TEST
+
+START_TEST(test_param_bool)
+{
+	static const struct {
+		const char *v;
+		bool want;
+	} ok[] = {
+		{ "true", true }, { "TRUE", true }, { "True", true },
+		{ "1", true }, { "false", false }, { "FALSE", false },
+		{ "0", false },
+	};
+	struct gerr err = { 0 };
+	size_t i;
+	bool b;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		b = !ok[i].want;
+		ck_assert_int_eq(param_bool("x", ok[i].v, &b, &err), 0);
+		ck_assert_int_eq(b, ok[i].want);
+	}
+	ck_assert_int_eq(param_bool("migrate_phone_number", "yes", &b, &err),
+	    -1);
+	ck_assert_int_eq(gerr_code(&err), 100);
+	ck_assert_str_eq(gerr_message(&err),
+	    "(#100) Param migrate_phone_number must be a boolean, got \"yes\"");
+	ck_assert_int_eq(param_bool("x", "", &b, &err), -1);
+	ck_assert_int_eq(param_bool("x", "2", &b, &err), -1);
+	ck_assert_int_eq(param_bool("x", NULL, &b, &err), -1);
+	ck_assert_str_eq(gerr_message(&err),
+	    "(#100) Param x must be a boolean, got \"\"");
+	gerr_clear(&err);
+}
+END_TEST
+
+START_TEST(test_param_array_forms)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "[\"MANAGE\",\"DEVELOP\"]", "[\"MANAGE\",\"DEVELOP\"]" },
+		{ "['MANAGE','DEVELOP']", "[\"MANAGE\",\"DEVELOP\"]" },
+		{ "MANAGE,DEVELOP", "[\"MANAGE\",\"DEVELOP\"]" },
+		{ " MANAGE , ,DEVELOP, ", "[\"MANAGE\",\"DEVELOP\"]" },
+		{ "MANAGE", "[\"MANAGE\"]" },
+		{ "  [\"a\"]", "[\"a\"]" },
+		{ "[{'field':'creation_time','operator':'IN_RANGE',"
+		  "'value':['1','2']}]",
+		  "[{\"field\":\"creation_time\",\"operator\":\"IN_RANGE\","
+		  "\"value\":[\"1\",\"2\"]}]" },
+		{ "{\"field\":\"x\"}", "[{\"field\":\"x\"}]" },
+		{ "[1,true]", "[1,true]" },
+	};
+	struct gerr err = { 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct json_object *a = param_array("tasks", cases[i].in, &err);
+
+		if (a == NULL)
+			ck_abort_msg("%s: %s", cases[i].in,
+			    gerr_message(&err));
+		assert_json(a, cases[i].want);
+		json_object_put(a);
+	}
+}
+END_TEST
+
+START_TEST(test_param_array_bad)
+{
+	static const char *const empty[] = { "", " ", ",", " , ,", "[]",
+		NULL };
+	static const char *const bad[] = { "[", "['a'", "[1]x", "{\"a\":",
+		"{1}" };
+	struct gerr err = { 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof(empty) / sizeof(empty[0]); i++) {
+		ck_assert_ptr_null(param_array("tasks", empty[i], &err));
+		ck_assert_int_eq(gerr_code(&err), 100);
+		ck_assert_str_eq(gerr_message(&err),
+		    "(#100) Param tasks must be a non-empty array");
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_ptr_null(param_array("sort", bad[i], &err));
+		ck_assert_int_eq(gerr_code(&err), 100);
+		ck_assert_ptr_nonnull(strstr(gerr_message(&err),
+		    "Param sort must be an array"));
+	}
+	gerr_clear(&err);
+}
+END_TEST
+
+START_TEST(test_param_required)
+{
+	wire("GET", "/1?business=9&empty=", NULL, NULL);
+	ck_assert_int_eq(request_prepare(&rq), 0);
+	ck_assert_str_eq(param_required(&rq, "business"), "9");
+	ck_assert_int_eq(rq.err.id, GE_NONE);
+	ck_assert_ptr_null(param_required(&rq, "user"));
+	assert_err("(#100) The parameter user is required");
+	ck_assert_ptr_null(param_required(&rq, "empty"));
+	assert_err("(#100) The parameter empty is required");
+}
+END_TEST
+
+static Suite *
+request_suite(void)
+{
+	Suite *s = suite_create("request");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_path_and_query);
+	tcase_add_test(tc, test_no_query);
+	tcase_add_test(tc, test_form_body);
+	tcase_add_test(tc, test_form_is_the_default);
+	tcase_add_test(tc, test_form_ctype_params_and_case);
+	tcase_add_test(tc, test_other_ctype_ignored);
+	tcase_add_test(tc, test_json_body);
+	tcase_add_test(tc, test_get_with_empty_json);
+	tcase_add_test(tc, test_blank_json_body);
+	tcase_add_test(tc, test_invalid_json);
+	tcase_add_test(tc, test_json_with_nul);
+	tcase_add_test(tc, test_non_object_json);
+	tcase_add_test(tc, test_multipart);
+	tcase_add_test(tc, test_multipart_quoted_boundary);
+	tcase_add_test(tc, test_multipart_malformed);
+	tcase_add_test(tc, test_body_wins_over_query);
+	tcase_add_test(tc, test_method_override);
+	tcase_add_test(tc, test_bad_method_override);
+	tcase_add_test(tc, test_long_method_truncated);
+	tcase_add_test(tc, test_suppress_http_code);
+	tcase_add_test(tc, test_suppress_survives_body_error);
+	tcase_add_test(tc, test_body_too_large);
+	tcase_add_test(tc, test_invalid_utf8);
+	tcase_add_test(tc, test_prepare_twice);
+	tcase_add_test(tc, test_cleanup_frees_everything);
+	tcase_add_test(tc, test_param_bool);
+	tcase_add_test(tc, test_param_array_forms);
+	tcase_add_test(tc, test_param_array_bad);
+	tcase_add_test(tc, test_param_required);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(request_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
