@@ -1,0 +1,356 @@
+/*
+ * journal.c - the request journal (see journal.h): a ring of the last
+ * `capacity` Graph calls, oldest dropped first, and the glob matcher that
+ * the journal filters and the fault rules share.
+ *
+ * Entries are plain C copies, turned into JSON only when queried, so a
+ * query result shares nothing with the ring and can outlive the lock.
+ * Secrets never enter the ring: they are masked on the way in.
+ * Sequence numbers keep counting across journal_clear(), so a client can
+ * tell a new entry from an old one.
+ */
+#include "journal.h"
+
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "clock.h"
+#include "gerr.h"
+#include "request.h"
+#include "util.h"
+
+struct jentry {
+	uint64_t seq;
+	int64_t time;          /* emulator clock, seconds */
+	char method[8];
+	char *path;
+	struct params params;  /* secrets already masked */
+	int64_t user;          /* 0: none (app token or no token) */
+	int status;
+	bool has_error;
+	int error_code;
+	int64_t duration_us;
+};
+
+struct journal {
+	struct jentry *v;
+	size_t cap;
+	size_t head; /* oldest entry */
+	size_t n;
+	uint64_t next_seq;
+};
+
+struct journal *
+journal_new(size_t capacity)
+{
+	struct journal *j = xcalloc(1, sizeof(*j));
+
+	j->cap = capacity;
+	j->v = xcalloc(capacity ? capacity : 1, sizeof(*j->v));
+	j->next_seq = 1;
+	return j;
+}
+
+static void
+jentry_cleanup(struct jentry *e)
+{
+	free(e->path);
+	params_cleanup(&e->params);
+	memset(e, 0, sizeof(*e));
+}
+
+void
+journal_clear(struct journal *j)
+{
+	size_t i;
+
+	for (i = 0; i < j->n; i++)
+		jentry_cleanup(&j->v[(j->head + i) % j->cap]);
+	j->head = 0;
+	j->n = 0;
+}
+
+void
+journal_free(struct journal *j)
+{
+	if (j == NULL)
+		return;
+	journal_clear(j);
+	free(j->v);
+	free(j);
+}
+
+size_t
+journal_size(const struct journal *j)
+{
+	return j->n;
+}
+
+static bool
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/*
+ * The value to journal for a parameter: a token keeps its first four
+ * characters when long enough that they give nothing away, so a test can
+ * still tell which token a call used; a secret or proof never shows.
+ */
+static char *
+journal_mask(const char *name, const char *value)
+{
+	size_t keep = 4;
+
+	if (strcmp(name, "appsecret_proof") == 0 ||
+	    strcmp(name, "client_secret") == 0 ||
+	    strcmp(name, "secret") == 0)
+		return xstrdup("***");
+	if (!ends_with(name, "_token")) /* access_token, input_token, ... */
+		return xstrdup(value);
+	if (strlen(value) <= 8)
+		return xstrdup("***");
+	/* never cut a UTF-8 sequence in half */
+	while (keep > 0 && ((unsigned char)value[keep] & 0xc0) == 0x80)
+		keep--;
+	return xasprintf("%.*s***", (int)keep, value);
+}
+
+/* The path without its query string when request_prepare() never ran. */
+static char *
+journal_path(const struct request *rq)
+{
+	const char *q;
+
+	if (rq->path != NULL)
+		return xstrdup(rq->path);
+	if (rq->target == NULL)
+		return xstrdup("");
+	q = strchr(rq->target, '?');
+	return q ? xstrndup(rq->target, (size_t)(q - rq->target)) :
+	    xstrdup(rq->target);
+}
+
+void
+journal_add(struct journal *j, const struct request *rq, int64_t now)
+{
+	struct jentry *e;
+	const char *method;
+	char *v;
+	size_t i;
+
+	if (j->cap == 0)
+		return;
+	if (j->n == j->cap) {
+		jentry_cleanup(&j->v[j->head]);
+		j->head = (j->head + 1) % j->cap;
+		j->n--;
+	}
+	e = &j->v[(j->head + j->n) % j->cap];
+	j->n++;
+	memset(e, 0, sizeof(*e));
+	e->seq = j->next_seq++;
+	e->time = now;
+	method = rq->verb[0] ? rq->verb : rq->method ? rq->method : "";
+	snprintf(e->method, sizeof(e->method), "%s", method);
+	e->path = journal_path(rq);
+	for (i = 0; i < rq->params.n; i++) {
+		v = journal_mask(rq->params.v[i].name, rq->params.v[i].value);
+		params_set(&e->params, rq->params.v[i].name, v);
+		free(v);
+	}
+	e->user = rq->token_user;
+	e->status = rq->resp.status;
+	if (rq->err.id != GE_NONE) {
+		e->has_error = true;
+		e->error_code = gerr_code(&rq->err);
+	}
+	/* started_us is on the monotonic clock; 0 means never started */
+	if (rq->started_us > 0) {
+		e->duration_us = clock_mono_us() - rq->started_us;
+		if (e->duration_us < 0)
+			e->duration_us = 0;
+	}
+}
+
+static struct json_object *
+jentry_json(const struct jentry *e)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *params = json_object_new_object();
+	char buf[32];
+	size_t i;
+
+	json_object_object_add(o, "seq", json_object_new_int64(
+	    (int64_t)e->seq));
+	json_object_object_add(o, "time", json_object_new_int64(e->time));
+	json_object_object_add(o, "method", json_object_new_string(e->method));
+	json_object_object_add(o, "path", json_object_new_string(e->path));
+	for (i = 0; i < e->params.n; i++)
+		json_object_object_add(params, e->params.v[i].name,
+		    json_object_new_string(e->params.v[i].value));
+	json_object_object_add(o, "params", params);
+	if (e->user != 0) {
+		snprintf(buf, sizeof(buf), "%" PRId64, e->user);
+		json_object_object_add(o, "user", json_object_new_string(buf));
+	} else {
+		json_object_object_add(o, "user", NULL);
+	}
+	json_object_object_add(o, "status", json_object_new_int(e->status));
+	json_object_object_add(o, "error_code", e->has_error ?
+	    json_object_new_int(e->error_code) : NULL);
+	/* milliseconds to the microsecond, printed as such, not as %.17g */
+	snprintf(buf, sizeof(buf), "%" PRId64 ".%03" PRId64,
+	    e->duration_us / 1000, e->duration_us % 1000);
+	json_object_object_add(o, "duration_ms", json_object_new_double_s(
+	    (double)e->duration_us / 1000.0, buf));
+	return o;
+}
+
+/* A filter value that must be a decimal integer in [min, max]. */
+static int
+journal_int_filter(const char *name, const char *v, int64_t min,
+    int64_t max, const char *what, int64_t *out, char **cause)
+{
+	int64_t x = 0;
+	size_t i;
+
+	for (i = 0; v[i] != '\0'; i++) {
+		if (v[i] < '0' || v[i] > '9' || i >= 18)
+			goto bad;
+		x = x * 10 + (v[i] - '0');
+	}
+	if (i == 0 || x < min || x > max)
+		goto bad;
+	*out = x;
+	return 0;
+bad:
+	*cause = xasprintf("The filter %s must be %s, got '%s'", name, what,
+	    v);
+	return -1;
+}
+
+struct jfilter {
+	const char *method; /* NULL: any */
+	const char *path;   /* NULL: any */
+	int64_t status;     /* -1: any */
+	int64_t since;      /* -1: any */
+};
+
+/* An empty value filters nothing, so scripts may pass unset variables. */
+static const char *
+journal_filter_param(const struct params *filter, const char *name)
+{
+	const char *v = filter ? params_get(filter, name) : NULL;
+
+	return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+/* Other parameters (count, pretty, ...) are the caller's business. */
+static int
+jfilter_parse(struct jfilter *f, const struct params *filter, char **cause)
+{
+	const char *v;
+
+	f->method = journal_filter_param(filter, "method");
+	f->path = journal_filter_param(filter, "path");
+	f->status = -1;
+	f->since = -1;
+	if ((v = journal_filter_param(filter, "status")) != NULL &&
+	    journal_int_filter("status", v, 100, 599,
+	    "an HTTP status code (100-599)", &f->status, cause) != 0)
+		return -1;
+	if ((v = journal_filter_param(filter, "since")) != NULL &&
+	    journal_int_filter("since", v, 0, INT64_MAX,
+	    "a unix time in seconds", &f->since, cause) != 0)
+		return -1;
+	return 0;
+}
+
+static bool
+jfilter_match(const struct jfilter *f, const struct jentry *e)
+{
+	if (f->method != NULL && strcasecmp(f->method, e->method) != 0)
+		return false;
+	if (f->path != NULL && !glob_match(f->path, e->path))
+		return false;
+	if (f->status >= 0 && e->status != f->status)
+		return false;
+	if (f->since >= 0 && e->time < f->since)
+		return false;
+	return true;
+}
+
+struct json_object *
+journal_query(struct journal *j, const struct params *filter,
+    int count_only, char **cause)
+{
+	struct json_object *out, *data = NULL;
+	struct jfilter f;
+	const struct jentry *e;
+	int64_t count = 0;
+	size_t i;
+
+	*cause = NULL;
+	if (jfilter_parse(&f, filter, cause) != 0)
+		return NULL;
+	if (!count_only)
+		data = json_object_new_array();
+	for (i = 0; i < j->n; i++) {
+		e = &j->v[(j->head + i) % j->cap];
+		if (!jfilter_match(&f, e))
+			continue;
+		count++;
+		if (data != NULL)
+			json_object_array_add(data, jentry_json(e));
+	}
+	out = json_object_new_object();
+	if (count_only)
+		json_object_object_add(out, "count",
+		    json_object_new_int64(count));
+	else
+		json_object_object_add(out, "data", data);
+	return out;
+}
+
+/*
+ * Iterative: on a mismatch, only the last '*' is retried one character
+ * further on, which is enough for '*'-only patterns and keeps the cost at
+ * O(len(pattern) * len(s)) with no recursion.
+ */
+int
+glob_match(const char *pattern, const char *s)
+{
+	const char *p = pattern, *star = NULL, *mark = NULL;
+
+	if (pattern == NULL || s == NULL)
+		return 0;
+	while (*s != '\0') {
+		if (*p == '*') {
+			while (*p == '*')
+				p++;
+			if (*p == '\0')
+				return 1;
+			star = p;
+			mark = s;
+		} else if (*p == *s) {
+			p++;
+			s++;
+		} else if (star != NULL) {
+			p = star;
+			s = ++mark;
+		} else {
+			return 0;
+		}
+	}
+	while (*p == '*')
+		p++;
+	return *p == '\0';
+}

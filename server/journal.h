@@ -1,0 +1,41 @@
+/*
+ * journal.h - the bounded in-memory journal of Graph calls, for test
+ * assertions through GET /_emulator/requests.
+ *
+ * Ownership: journal_new() / journal_free(); entries copy what they keep.
+ * Not thread-safe: callers hold emu->lock.
+ */
+#ifndef WABA_JOURNAL_H
+#define WABA_JOURNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct journal;
+struct request;
+struct params;
+struct json_object;
+
+struct journal *journal_new(size_t capacity);
+void journal_free(struct journal *j);
+/*
+ * Records a finished request: method, path, parameters (access_token,
+ * appsecret_proof, secrets and input_token masked), the token's user,
+ * status, error code, duration, time (emulator clock, seconds).
+ */
+void journal_add(struct journal *j, const struct request *rq, int64_t now);
+/*
+ * Entries oldest first matching the filter params method=, path= (a
+ * pattern with '*'), status=, since= (unix seconds).  Returns
+ * {"data":[...]}, or with count_only {"count":N}.  NULL with *cause on a
+ * bad filter.
+ */
+struct json_object *journal_query(struct journal *j,
+    const struct params *filter, int count_only, char **cause);
+void journal_clear(struct journal *j);
+size_t journal_size(const struct journal *j);
+
+/* '*' matches any run of characters; the whole of s must match. */
+int glob_match(const char *pattern, const char *s);
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * ratelimit.h - the business-use-case limiter (SPEC section 4): calls per
+ * app and WABA over a rolling window on the emulator clock.
+ *
+ * Ownership: ratelimit_new() / ratelimit_free(); returned strings are the
+ * caller's.  Not thread-safe: callers hold emu->lock.
+ */
+#ifndef WABA_RATELIMIT_H
+#define WABA_RATELIMIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct ratelimit;
+
+struct rl_usage {
+	int call_count;       /* percent of the limit used in the window */
+	int total_cputime;    /* percent, derived */
+	int total_time;       /* percent, derived */
+	int regain_minutes;   /* estimated_time_to_regain_access, 0 unless throttled */
+	bool throttled;       /* the call was refused */
+};
+
+struct ratelimit *ratelimit_new(long limit, long limit_active,
+    long window_seconds);
+void ratelimit_free(struct ratelimit *rl);
+/* Forgets every count (control-plane reset). */
+void ratelimit_reset(struct ratelimit *rl);
+
+/*
+ * Counts one call of app on waba at now (seconds, emulator clock); active
+ * selects the higher limit.  A refused call is not counted.  Fills *u.
+ */
+void ratelimit_hit(struct ratelimit *rl, int64_t app, int64_t waba,
+    bool active, int64_t now, struct rl_usage *u);
+/* Counts one app-level call (X-App-Usage) and fills *u, never throttles. */
+void ratelimit_app_hit(struct ratelimit *rl, int64_t app, int64_t now,
+    struct rl_usage *u);
+/* Calls refused so far (metrics). */
+uint64_t ratelimit_throttled(const struct ratelimit *rl);
+
+/* {"<waba>":[{"type":"whatsapp_business_management",...}]} */
+char *ratelimit_buc_header(int64_t waba, const struct rl_usage *u);
+/* {"call_count":P,"total_cputime":P,"total_time":P} */
+char *ratelimit_app_header(const struct rl_usage *u);
+
+/* appsecret_proof: lowercase hex HMAC-SHA256(secret, token[|time]). */
+char *appsecret_proof(const char *secret, const char *token,
+    const char *time);
+/* Constant-time comparison of proof with the expected one. */
+bool appsecret_proof_ok(const char *secret, const char *token,
+    const char *time, const char *proof);
+
+#endif
