@@ -1,0 +1,483 @@
+/*
+ * auth.c - see auth.h.  The rules, in the order the real API applies
+ * them: a WABA the caller's business has no relation to does not exist for
+ * it (100/33); a restricted owner refuses everything (368); then scopes,
+ * granular targets and roles or tasks decide (200).
+ */
+#include "auth.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "config.h"
+#include "emu.h"
+#include "ratelimit.h"
+#include "request.h"
+#include "store.h"
+#include "util.h"
+
+#define SCOPE_WABA "whatsapp_business_management"
+#define SCOPE_BUSINESS "business_management"
+
+enum task_bit {
+	TK_MANAGE = 1 << 0,
+	TK_DEVELOP = 1 << 1,
+	TK_MANAGE_TEMPLATES = 1 << 2,
+	TK_MANAGE_PHONE = 1 << 3,
+	TK_VIEW_COST = 1 << 4,
+	TK_MANAGE_EXTENSIONS = 1 << 5,
+	TK_VIEW_PHONE_ASSETS = 1 << 6,
+	TK_MANAGE_PHONE_ASSETS = 1 << 7,
+	TK_VIEW_TEMPLATES = 1 << 8,
+	TK_MESSAGING = 1 << 9,
+	TK_ALL = (1 << 10) - 1,
+};
+
+static const char *const task_names[] = {
+	"MANAGE", "DEVELOP", "MANAGE_TEMPLATES", "MANAGE_PHONE", "VIEW_COST",
+	"MANAGE_EXTENSIONS", "VIEW_PHONE_ASSETS", "MANAGE_PHONE_ASSETS",
+	"VIEW_TEMPLATES", "MESSAGING",
+};
+
+static unsigned
+task_bits(struct json_object *arr)
+{
+	unsigned bits = 0;
+	size_t i, k;
+
+	if (arr == NULL || !json_object_is_type(arr, json_type_array))
+		return 0;
+	for (i = 0; i < json_object_array_length(arr); i++) {
+		const char *t = json_object_get_string(
+		    json_object_array_get_idx(arr, i));
+
+		for (k = 0; t && k < sizeof(task_names) / sizeof(*task_names); k++)
+			if (strcmp(t, task_names[k]) == 0)
+				bits |= 1u << k;
+	}
+	return bits;
+}
+
+static const char *
+str(struct json_object *row, const char *key)
+{
+	struct json_object *v;
+
+	if (row == NULL || !json_object_object_get_ex(row, key, &v))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static int64_t
+id_of(struct json_object *row, const char *key)
+{
+	const char *s = str(row, key);
+
+	return s ? parse_id(s) : 0;
+}
+
+static bool
+boolean(struct json_object *row, const char *key)
+{
+	struct json_object *v;
+
+	return row && json_object_object_get_ex(row, key, &v) &&
+	    json_object_get_boolean(v);
+}
+
+bool
+auth_has_token(const struct request *rq)
+{
+	const char *t = params_get(&rq->params, "access_token");
+
+	return (t && *t) || (rq->authorization && *rq->authorization);
+}
+
+/* Finds the token string and where it came from; NULL when none. */
+static const char *
+token_string(const struct request *rq, enum token_source *src)
+{
+	const char *t = params_get(&rq->params, "access_token");
+	const char *h = rq->authorization;
+
+	if (t != NULL && *t != '\0') {
+		*src = TOKEN_PARAM;
+		return t;
+	}
+	if (h == NULL)
+		return NULL;
+	while (*h == ' ')
+		h++;
+	if (strncasecmp(h, "Bearer ", 7) == 0)
+		h += 7;
+	else if (strncasecmp(h, "OAuth ", 6) == 0)
+		h += 6;
+	else
+		return NULL;
+	while (*h == ' ')
+		h++;
+	if (*h == '\0')
+		return NULL;
+	*src = TOKEN_HEADER;
+	return h;
+}
+
+/* Pacific time with US daylight saving (2nd Sunday of March to 1st of November). */
+void
+auth_pacific_date(int64_t t, char *buf, unsigned long len)
+{
+	static const char *const days[] = { "Sunday", "Monday", "Tuesday",
+		"Wednesday", "Thursday", "Friday", "Saturday" };
+	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr",
+		"May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	time_t pst = (time_t)(t - 8 * 3600);
+	struct tm tm;
+	bool dst = false;
+	int first_sun_mar, second_sun_mar, first_sun_nov;
+	struct tm probe;
+	time_t p;
+
+	gmtime_r(&pst, &tm);
+	memset(&probe, 0, sizeof(probe));
+	probe.tm_year = tm.tm_year;
+	probe.tm_mon = 2;
+	probe.tm_mday = 1;
+	p = timegm(&probe);
+	gmtime_r(&p, &probe);
+	first_sun_mar = 1 + (7 - probe.tm_wday) % 7;
+	second_sun_mar = first_sun_mar + 7;
+	memset(&probe, 0, sizeof(probe));
+	probe.tm_year = tm.tm_year;
+	probe.tm_mon = 10;
+	probe.tm_mday = 1;
+	p = timegm(&probe);
+	gmtime_r(&p, &probe);
+	first_sun_nov = 1 + (7 - probe.tm_wday) % 7;
+	if (tm.tm_mon > 2 && tm.tm_mon < 10)
+		dst = true;
+	else if (tm.tm_mon == 2)
+		dst = tm.tm_mday > second_sun_mar ||
+		    (tm.tm_mday == second_sun_mar && tm.tm_hour >= 2);
+	else if (tm.tm_mon == 10)
+		dst = tm.tm_mday < first_sun_nov ||
+		    (tm.tm_mday == first_sun_nov && tm.tm_hour < 1);
+	if (dst) {
+		pst += 3600;
+		gmtime_r(&pst, &tm);
+	}
+	snprintf(buf, len, "%s, %02d-%s-%02d %02d:%02d:%02d %s",
+	    days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
+	    tm.tm_year % 100, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	    dst ? "PDT" : "PST");
+}
+
+static int
+app_token(struct request *rq, const char *tok)
+{
+	const char *bar = strchr(tok, '|');
+	char *appid = xstrndup(tok, (size_t)(bar - tok));
+	int64_t id = parse_id(appid);
+	struct json_object *app = id > 0 ?
+	    store_get(rq->emu->store, TBL_APPS, id) : NULL;
+	const char *secret = str(app, "secret");
+	int rc = 0;
+
+	if (secret == NULL || strcmp(secret, bar + 1) != 0)
+		rc = gerr_set(&rq->err, GE_TOKEN, NULL);
+	else
+		rq->token_app = id;
+	free(appid);
+	json_object_put(app);
+	return rc;
+}
+
+int
+auth_token(struct request *rq)
+{
+	struct emu *emu = rq->emu;
+	enum token_source src = TOKEN_NONE;
+	const char *tok = token_string(rq, &src);
+	struct json_object *row;
+	const char *state;
+	int64_t expires, now;
+
+	if (tok == NULL)
+		return gerr_set(&rq->err, GE_NO_TOKEN, NULL);
+	free(rq->token);
+	rq->token = xstrdup(tok);
+	rq->token_source = src;
+	if (strchr(tok, '|') != NULL)
+		return app_token(rq, tok);
+	row = store_get_token(emu->store, tok);
+	if (row == NULL)
+		return gerr_set(&rq->err, GE_TOKEN, NULL);
+	json_object_put(rq->token_row);
+	rq->token_row = row;
+	state = str(row, "state");
+	expires = (int64_t)json_object_get_int64(
+	    json_object_object_get(row, "expires_at"));
+	now = clock_now(&emu->clock);
+	if (state != NULL && strcmp(state, "session_key_invalid") == 0)
+		return gerr_set(&rq->err, GE_SESSION_KEY, NULL);
+	if (state != NULL && strcmp(state, "invalidated") == 0)
+		return gerr_set(&rq->err, GE_TOKEN_INVALIDATED, NULL);
+	if (state != NULL && strcmp(state, "logged_out") == 0)
+		return gerr_set(&rq->err, GE_TOKEN_LOGGED_OUT, NULL);
+	if ((state != NULL && strcmp(state, "expired") == 0) ||
+	    (expires != 0 && now >= expires)) {
+		char a[64], b[64];
+
+		if (expires == 0 || expires > now)
+			expires = now;
+		auth_pacific_date(expires, a, sizeof(a));
+		auth_pacific_date(now, b, sizeof(b));
+		return gerr_set(&rq->err, GE_TOKEN_EXPIRED,
+		    "Error validating access token: Session has expired on "
+		    "%s. The current time is %s.", a, b);
+	}
+	rq->token_user = id_of(row, "user");
+	rq->token_app = id_of(row, "app");
+	return 0;
+}
+
+int
+auth_proof(struct request *rq)
+{
+	const char *proof = params_get(&rq->params, "appsecret_proof");
+	const char *time = params_get(&rq->params, "appsecret_time");
+	struct json_object *app;
+	int rc = 0;
+
+	/* An app token carries its secret: there is nothing to prove. */
+	if (rq->token == NULL || rq->token_row == NULL)
+		return 0;
+	app = store_get(rq->emu->store, TBL_APPS, rq->token_app);
+	if (app == NULL)
+		return 0;
+	if (proof != NULL) {
+		if (!appsecret_proof_ok(str(app, "secret"), rq->token, time,
+		    proof))
+			rc = gerr_set(&rq->err, GE_PROOF, NULL);
+	} else if (boolean(app, "require_appsecret_proof")) {
+		rc = gerr_set(&rq->err, GE_PROOF,
+		    "API calls from the server require an appsecret_proof "
+		    "argument");
+	}
+	json_object_put(app);
+	return rc;
+}
+
+static bool
+has_scope(struct json_object *token, const char *scope)
+{
+	struct json_object *scopes = json_object_object_get(token, "scopes");
+	size_t i;
+
+	for (i = 0; scopes && i < json_object_array_length(scopes); i++)
+		if (strcmp(json_object_get_string(
+		    json_object_array_get_idx(scopes, i)), scope) == 0)
+			return true;
+	return false;
+}
+
+/* False when the token's granular scope for SCOPE_WABA excludes waba. */
+static bool
+granular_allows(struct json_object *token, int64_t waba)
+{
+	struct json_object *gs = json_object_object_get(token,
+	    "granular_scopes");
+	size_t i, k;
+
+	for (i = 0; gs && i < json_object_array_length(gs); i++) {
+		struct json_object *g = json_object_array_get_idx(gs, i);
+		struct json_object *ids;
+		const char *scope = str(g, "scope");
+
+		if (scope == NULL || strcmp(scope, SCOPE_WABA) != 0 ||
+		    !json_object_object_get_ex(g, "target_ids", &ids))
+			continue;
+		for (k = 0; k < json_object_array_length(ids); k++)
+			if (parse_id(json_object_get_string(
+			    json_object_array_get_idx(ids, k))) == waba)
+				return true;
+		return false;
+	}
+	return true;
+}
+
+static int
+deny(struct request *rq)
+{
+	return gerr_set(&rq->err, GE_PERMISSION, NULL);
+}
+
+static int
+restricted(struct request *rq, int64_t business)
+{
+	struct json_object *b = store_get(rq->emu->store, TBL_BUSINESSES,
+	    business);
+	bool r = boolean(b, "restricted");
+
+	json_object_put(b);
+	return r ? gerr_set(&rq->err, GE_ABUSIVE, NULL) : 0;
+}
+
+static unsigned
+perm_tasks(enum perm perm)
+{
+	switch (perm) {
+	case PERM_WABA_PHONE:
+		return TK_MANAGE | TK_MANAGE_PHONE | TK_MANAGE_PHONE_ASSETS;
+	case PERM_WABA_USERS:
+		return TK_MANAGE;
+	default:
+		return TK_ALL;
+	}
+}
+
+int
+auth_check_waba(struct request *rq, int64_t waba_id, enum perm perm)
+{
+	struct store *st = rq->emu->store;
+	struct json_object *user = NULL, *waba = NULL, *share = NULL,
+	    *asg = NULL;
+	int64_t biz, owner;
+	unsigned tasks = 0;
+	bool related;
+	int rc = 0;
+
+	waba = store_get(st, TBL_WABAS, waba_id);
+	if (waba == NULL) {
+		rc = gerr_no_object(&rq->err, rq->verb, rq->node_id);
+		goto out;
+	}
+	if (rq->token_user == 0) {
+		rc = deny(rq);
+		goto out;
+	}
+	user = store_get(st, TBL_USERS, rq->token_user);
+	biz = id_of(user, "business");
+	owner = id_of(waba, "business");
+	share = biz != owner ? store_share(st, waba_id, biz) : NULL;
+	asg = store_assignment(st, waba_id, rq->token_user);
+	related = biz == owner || share != NULL || asg != NULL;
+	if (!related) {
+		rc = gerr_no_object(&rq->err, rq->verb, rq->node_id);
+		goto out;
+	}
+	if ((rc = restricted(rq, owner)) != 0)
+		goto out;
+	if (!has_scope(rq->token_row, SCOPE_WABA)) {
+		rc = gerr_set(&rq->err, GE_PERMISSION,
+		    "(#200) Requires whatsapp_business_management permission "
+		    "to manage the object");
+		goto out;
+	}
+	if (!granular_allows(rq->token_row, waba_id)) {
+		rc = deny(rq);
+		goto out;
+	}
+	if (str(user, "role") && strcmp(str(user, "role"), "ADMIN") == 0) {
+		if (biz == owner)
+			tasks = TK_ALL;
+		else if (share != NULL)
+			tasks = task_bits(json_object_object_get(share,
+			    "permitted_tasks"));
+	}
+	if (asg != NULL)
+		tasks |= task_bits(json_object_object_get(asg, "tasks"));
+	if ((tasks & perm_tasks(perm)) == 0)
+		rc = deny(rq);
+out:
+	json_object_put(user);
+	json_object_put(waba);
+	json_object_put(share);
+	json_object_put(asg);
+	return rc;
+}
+
+static int
+check_business(struct request *rq, enum perm perm)
+{
+	struct json_object *user;
+	int64_t biz;
+	const char *role;
+	int rc = 0;
+
+	if (rq->token_user == 0)
+		return deny(rq);
+	user = store_get(rq->emu->store, TBL_USERS, rq->token_user);
+	biz = id_of(user, "business");
+	role = str(user, "role");
+	if (biz != rq->node) {
+		rc = gerr_no_object(&rq->err, rq->verb, rq->node_id);
+	} else if ((rc = restricted(rq, biz)) != 0) {
+		;
+	} else if (!has_scope(rq->token_row, SCOPE_BUSINESS) &&
+	    !has_scope(rq->token_row, SCOPE_WABA)) {
+		rc = gerr_set(&rq->err, GE_PERMISSION,
+		    "(#200) Requires business_management permission to manage "
+		    "the object");
+	} else if (perm == PERM_BUSINESS_ADMIN) {
+		if (!has_scope(rq->token_row, SCOPE_WABA))
+			rc = gerr_set(&rq->err, GE_PERMISSION,
+			    "(#200) Requires whatsapp_business_management "
+			    "permission to manage the object");
+		else if (role == NULL || strcmp(role, "ADMIN") != 0)
+			rc = deny(rq);
+	}
+	json_object_put(user);
+	return rc;
+}
+
+static int
+check_user(struct request *rq)
+{
+	struct json_object *me, *them;
+	int rc = 0;
+
+	if (rq->token_user == 0)
+		return deny(rq);
+	if (rq->token_user == rq->node)
+		return 0;
+	me = store_get(rq->emu->store, TBL_USERS, rq->token_user);
+	them = store_get(rq->emu->store, TBL_USERS, rq->node);
+	if (id_of(me, "business") != id_of(them, "business"))
+		rc = gerr_no_object(&rq->err, rq->verb, rq->node_id);
+	else if (str(me, "role") == NULL || strcmp(str(me, "role"), "ADMIN"))
+		rc = deny(rq);
+	json_object_put(me);
+	json_object_put(them);
+	return rc;
+}
+
+int
+auth_check(struct request *rq, enum perm perm)
+{
+	struct json_object *phone;
+	int64_t waba;
+
+	switch (perm) {
+	case PERM_NONE:
+		return 0;
+	case PERM_BUSINESS_READ:
+	case PERM_BUSINESS_ADMIN:
+		return check_business(rq, perm);
+	case PERM_USER_READ:
+		return check_user(rq);
+	case PERM_WABA_READ:
+	case PERM_WABA_PHONE:
+	case PERM_WABA_USERS:
+		if (rq->node_type != NODE_PHONE)
+			return auth_check_waba(rq, rq->node, perm);
+		phone = store_get(rq->emu->store, TBL_PHONE_NUMBERS, rq->node);
+		waba = id_of(phone, "waba");
+		json_object_put(phone);
+		return auth_check_waba(rq, waba, perm);
+	}
+	return deny(rq);
+}

@@ -1,0 +1,36 @@
+/*
+ * auth.h - who is calling and what they may do (SPEC section 3): token
+ * lookup and state, app secret proof, and the permission rules the
+ * pipeline applies to a route's node before its handler runs.
+ */
+#ifndef WABA_AUTH_H
+#define WABA_AUTH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "route.h"
+
+struct request;
+struct json_object;
+
+/*
+ * Finds the token (access_token param first, then Authorization: Bearer or
+ * OAuth) and checks it: 104 when there is none, 190 (and its subcodes) or
+ * 102 when it is not usable.  Fills rq->token, token_user, token_app,
+ * token_row.
+ */
+int auth_token(struct request *rq);
+/* True when the request carries any token at all. */
+bool auth_has_token(const struct request *rq);
+/* appsecret_proof (and appsecret_time) when sent or required by the app. */
+int auth_proof(struct request *rq);
+/* The route's permission on rq->node: 0, or -1 with 100/33, 200 or 368. */
+int auth_check(struct request *rq, enum perm perm);
+/* Same rule for another WABA (nested reads, lists). */
+int auth_check_waba(struct request *rq, int64_t waba, enum perm perm);
+
+/* "Saturday, 29-Jun-24 09:00:00 PDT" for a unix time; buf >= 48 bytes. */
+void auth_pacific_date(int64_t t, char *buf, unsigned long len);
+
+#endif

@@ -1,0 +1,689 @@
+/*
+ * control.c - the control plane (SPEC section 5).  Its own small route
+ * table; its errors are plain {"error":{"message","field"}} bodies with
+ * HTTP statuses 400/401/404/405/409, never Graph errors, so a test can
+ * tell an emulator mistake from an emulated one.  Every change is one
+ * transaction and bad input changes nothing.
+ */
+#include "control.h"
+
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config.h"
+#include "emu.h"
+#include "faults.h"
+#include "fixtures.h"
+#include "journal.h"
+#include "pjson.h"
+#include "ratelimit.h"
+#include "render.h"
+#include "request.h"
+#include "route.h"
+#include "store.h"
+#include "util.h"
+
+#define VERSION "0.1.0"
+
+/* ---- metrics ------------------------------------------------------- */
+
+struct metric_row {
+	const struct route *route; /* NULL: no route matched */
+	int status;
+	uint64_t count;
+};
+
+struct metrics {
+	struct metric_row *rows;
+	size_t n;
+	struct {
+		int code;
+		uint64_t count;
+	} errors[64];
+	size_t nerrors;
+};
+
+struct metrics *
+metrics_new(void)
+{
+	return xcalloc(1, sizeof(struct metrics));
+}
+
+void
+metrics_free(struct metrics *m)
+{
+	free(m->rows);
+	free(m);
+}
+
+void
+control_count(const struct request *rq)
+{
+	struct metrics *m = rq->emu->metrics;
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->n; i++)
+		if (m->rows[i].route == rq->route &&
+		    m->rows[i].status == rq->resp.status)
+			break;
+	if (i == m->n) {
+		m->rows = xrealloc(m->rows, (m->n + 1) * sizeof(*m->rows));
+		m->rows[m->n].route = rq->route;
+		m->rows[m->n].status = rq->resp.status;
+		m->rows[m->n].count = 0;
+		m->n++;
+	}
+	m->rows[i].count++;
+	if (rq->err.id == GE_NONE)
+		return;
+	for (i = 0; i < m->nerrors; i++)
+		if (m->errors[i].code == gerr_code(&rq->err))
+			break;
+	if (i == m->nerrors) {
+		if (m->nerrors == sizeof(m->errors) / sizeof(m->errors[0]))
+			return;
+		m->errors[i].code = gerr_code(&rq->err);
+		m->errors[i].count = 0;
+		m->nerrors++;
+	}
+	m->errors[i].count++;
+}
+
+static const char *
+node_label(enum node_type t)
+{
+	switch (t) {
+	case NODE_BUSINESS:
+		return "{business-id}";
+	case NODE_WABA:
+		return "{waba-id}";
+	case NODE_PHONE:
+		return "{phone-number-id}";
+	case NODE_USER:
+		return "{user-id}";
+	default:
+		return "";
+	}
+}
+
+static char *
+metrics_text(struct emu *emu)
+{
+	struct metrics *m = emu->metrics;
+	struct sbuf sb = SBUF_INIT;
+	size_t i;
+
+	sbuf_addstr(&sb, "# HELP waba_emulator_requests_total Graph requests "
+	    "by route and HTTP status.\n"
+	    "# TYPE waba_emulator_requests_total counter\n");
+	for (i = 0; i < m->n; i++) {
+		const struct route *r = m->rows[i].route;
+
+		if (r == NULL)
+			sbuf_addstr(&sb, "waba_emulator_requests_total"
+			    "{route=\"unmatched\"");
+		else
+			sbuf_addf(&sb, "waba_emulator_requests_total"
+			    "{route=\"%s /%s%s%s\"", r->method,
+			    node_label(r->node),
+			    r->edge && r->node != NODE_ROOT ? "/" : "",
+			    r->edge ? r->edge : "");
+		sbuf_addf(&sb, ",status=\"%d\"} %llu\n", m->rows[i].status,
+		    (unsigned long long)m->rows[i].count);
+	}
+	sbuf_addstr(&sb, "# HELP waba_emulator_errors_total Graph errors by "
+	    "code.\n# TYPE waba_emulator_errors_total counter\n");
+	for (i = 0; i < m->nerrors; i++)
+		sbuf_addf(&sb, "waba_emulator_errors_total{code=\"%d\"} %llu\n",
+		    m->errors[i].code, (unsigned long long)m->errors[i].count);
+	sbuf_addf(&sb, "# HELP waba_emulator_throttled_total Calls refused by "
+	    "the business-use-case limit.\n"
+	    "# TYPE waba_emulator_throttled_total counter\n"
+	    "waba_emulator_throttled_total %llu\n",
+	    (unsigned long long)(emu->rl ? ratelimit_throttled(emu->rl) : 0));
+	sbuf_addf(&sb, "# HELP waba_emulator_journal_entries Requests held in "
+	    "the journal.\n# TYPE waba_emulator_journal_entries gauge\n"
+	    "waba_emulator_journal_entries %zu\n",
+	    emu->journal ? journal_size(emu->journal) : 0);
+	sbuf_addf(&sb, "# HELP waba_emulator_store_bytes Size of the SQLite "
+	    "store.\n# TYPE waba_emulator_store_bytes gauge\n"
+	    "waba_emulator_store_bytes %lld\n",
+	    (long long)store_size_bytes(emu->store));
+	sbuf_addf(&sb, "# HELP waba_emulator_uptime_seconds Seconds since "
+	    "start.\n# TYPE waba_emulator_uptime_seconds gauge\n"
+	    "waba_emulator_uptime_seconds %.3f\n",
+	    (double)(clock_mono_us() - emu->boot_us) / 1e6);
+	return sbuf_detach(&sb);
+}
+
+/* ---- helpers ------------------------------------------------------- */
+
+struct ctl {
+	struct request *rq;
+	struct emu *emu;
+	const char *sub;          /* path after the route's prefix, e.g. a token */
+	struct json_object *body; /* parsed JSON body, NULL when none */
+	struct params query;
+};
+
+static void
+reply(struct ctl *c, int status, struct json_object *obj)
+{
+	response_json(&c->rq->resp, status, obj);
+	json_object_put(obj);
+}
+
+static int
+fail(struct ctl *c, int status, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int
+fail(struct ctl *c, int status, const char *field, const char *fmt, ...)
+{
+	struct json_object *o = json_object_new_object(),
+	    *e = json_object_new_object();
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	json_object_object_add(e, "message", json_object_new_string(buf));
+	if (field != NULL)
+		json_object_object_add(e, "field", json_object_new_string(field));
+	json_object_object_add(o, "error", e);
+	reply(c, status, o);
+	return -1;
+}
+
+static int
+fail_fixture(struct ctl *c, struct fixture_error *fe)
+{
+	fail(c, fe->conflict ? 409 : 400, fe->path, "%s",
+	    fe->message ? fe->message : "invalid fixture document");
+	fixture_error_cleanup(fe);
+	return -1;
+}
+
+static struct json_object *
+ok_body(void)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "success", json_object_new_boolean(1));
+	return o;
+}
+
+static int
+need_body(struct ctl *c)
+{
+	if (c->body == NULL || !json_object_is_type(c->body, json_type_object))
+		return fail(c, 400, "$", "expected a JSON object body");
+	return 0;
+}
+
+/* An integer member: 0 when present and valid, 1 when absent, -1 when bad. */
+static int
+get_int(struct ctl *c, const char *key, int64_t *out)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(c->body, key, &v) ||
+	    json_object_is_type(v, json_type_null))
+		return 1;
+	if (!json_object_is_type(v, json_type_int)) {
+		char *f = xasprintf("$.%s", key);
+
+		fail(c, 400, f, "%s must be an integer", key);
+		free(f);
+		return -1;
+	}
+	*out = json_object_get_int64(v);
+	return 0;
+}
+
+/* ---- handlers ------------------------------------------------------ */
+
+static int
+ctl_health(struct ctl *c)
+{
+	struct json_object *o = json_object_new_object(),
+	    *s = json_object_new_object();
+
+	json_object_object_add(o, "status", json_object_new_string(
+	    c->emu->ready ? "ok" : "starting"));
+	json_object_object_add(o, "version", json_object_new_string(VERSION));
+	json_object_object_add(o, "default_version",
+	    json_object_new_string(c->emu->cfg->default_version));
+	json_object_object_add(o, "now",
+	    json_object_new_int64(clock_now(&c->emu->clock)));
+	json_object_object_add(o, "uptime_seconds", json_object_new_double(
+	    (double)(clock_mono_us() - c->emu->boot_us) / 1e6));
+	json_object_object_add(s, "path", json_object_new_string(
+	    c->emu->cfg->db));
+	json_object_object_add(s, "schema_version",
+	    json_object_new_int(store_schema_version(c->emu->store)));
+	json_object_object_add(o, "store", s);
+	reply(c, c->emu->ready ? 200 : 503, o);
+	return 0;
+}
+
+static int
+ctl_reset(struct ctl *c)
+{
+	struct fixture_error fe = { NULL, NULL, false };
+
+	clock_init(&c->emu->clock, &c->emu->clock.src);
+	if (fixtures_replace(c->emu->store, c->emu->boot_state, "boot state",
+	    clock_now(&c->emu->clock), &fe) < 0)
+		return fail_fixture(c, &fe);
+	ratelimit_reset(c->emu->rl);
+	journal_clear(c->emu->journal);
+	faults_clear(c->emu->faults);
+	reply(c, 200, ok_body());
+	return 0;
+}
+
+static int
+ctl_state_get(struct ctl *c)
+{
+	reply(c, 200, store_export(c->emu->store));
+	return 0;
+}
+
+static int
+ctl_state_put(struct ctl *c)
+{
+	struct fixture_error fe = { NULL, NULL, false };
+
+	if (need_body(c) < 0)
+		return -1;
+	if (fixtures_replace(c->emu->store, c->body, "request body",
+	    clock_now(&c->emu->clock), &fe) < 0)
+		return fail_fixture(c, &fe);
+	reply(c, 200, ok_body());
+	return 0;
+}
+
+static int
+ctl_fixtures(struct ctl *c)
+{
+	struct fixture_error fe = { NULL, NULL, false };
+	struct json_object *created = NULL;
+
+	if (need_body(c) < 0)
+		return -1;
+	if (fixtures_apply(c->emu->store, c->body, "request body", true,
+	    clock_now(&c->emu->clock), &created, &fe) < 0)
+		return fail_fixture(c, &fe);
+	reply(c, 200, created ? created : json_object_new_object());
+	return 0;
+}
+
+static int
+ctl_token_mint(struct ctl *c)
+{
+	struct fixture_error fe = { NULL, NULL, false };
+	struct json_object *tok, *doc, *arr, *v = NULL, *res;
+	int64_t now = clock_now(&c->emu->clock), life = 0, expires;
+	static const char *const copy[] = { "user", "app", "scopes",
+		"granular_scopes", NULL };
+	const char *const *k;
+	char *token;
+	unsigned char raw[24];
+	uint64_t h;
+	int64_t seq;
+	int i;
+
+	if (need_body(c) < 0)
+		return -1;
+	if (get_int(c, "expires_in", &life) < 0)
+		return -1;
+	if (life < 0)
+		return fail(c, 400, "$.expires_in", "expires_in must be >= 0");
+	seq = store_new_id(c->emu->store);
+	for (i = 0; i < 3; i++) {
+		h = mix64((uint64_t)seq ^ ((uint64_t)i << 56) ^
+		    c->emu->cfg->seed);
+		memcpy(raw + 8 * i, &h, 8);
+	}
+	{
+		char *enc = b64url_encode(raw, sizeof(raw));
+
+		token = xasprintf("EAA%s", enc);
+		free(enc);
+	}
+	expires = life > 0 ? now + life : 0;
+	tok = json_object_new_object();
+	json_object_object_add(tok, "token", json_object_new_string(token));
+	for (k = copy; *k; k++)
+		if (json_object_object_get_ex(c->body, *k, &v))
+			json_object_object_add(tok, *k, json_object_get(v));
+	json_object_object_add(tok, "issued_at", json_object_new_int64(now));
+	json_object_object_add(tok, "expires_at", json_object_new_int64(expires));
+	json_object_object_foreach(c->body, key, val) {
+		(void)val;
+		if (strcmp(key, "expires_in") != 0 &&
+		    strcmp(key, "user") != 0 && strcmp(key, "app") != 0 &&
+		    strcmp(key, "scopes") != 0 &&
+		    strcmp(key, "granular_scopes") != 0) {
+			char *f = xasprintf("$.%s", key);
+
+			json_object_put(tok);
+			free(token);
+			fail(c, 400, f, "unknown key %s", key);
+			free(f);
+			return -1;
+		}
+	}
+	arr = json_object_new_array();
+	json_object_array_add(arr, tok);
+	doc = json_object_new_object();
+	json_object_object_add(doc, "tokens", arr);
+	if (fixtures_apply(c->emu->store, doc, "request body", false, now,
+	    NULL, &fe) < 0) {
+		/* report paths as the caller wrote them */
+		if (fe.path != NULL && strncmp(fe.path, "$.tokens[0]", 11) == 0) {
+			char *p = xasprintf("$%s", fe.path + 11);
+
+			free(fe.path);
+			fe.path = p;
+		}
+		json_object_put(doc);
+		free(token);
+		return fail_fixture(c, &fe);
+	}
+	json_object_put(doc);
+	res = json_object_new_object();
+	json_object_object_add(res, "access_token", json_object_new_string(token));
+	json_object_object_add(res, "expires_at", json_object_new_int64(expires));
+	free(token);
+	reply(c, 200, res);
+	return 0;
+}
+
+static int
+ctl_token_state(struct ctl *c)
+{
+	static const char *const states[] = { "valid", "expired",
+		"invalidated", "logged_out", "session_key_invalid", NULL };
+	const char *const *s;
+	struct json_object *row, *v;
+	const char *state;
+	char *cause = NULL;
+	struct store *st = c->emu->store;
+
+	if (need_body(c) < 0)
+		return -1;
+	if (!json_object_object_get_ex(c->body, "state", &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return fail(c, 400, "$.state", "state is required: one of "
+		    "valid, expired, invalidated, logged_out, "
+		    "session_key_invalid");
+	state = json_object_get_string(v);
+	for (s = states; *s && strcmp(*s, state) != 0; s++)
+		;
+	if (*s == NULL)
+		return fail(c, 400, "$.state", "state must be one of valid, "
+		    "expired, invalidated, logged_out, session_key_invalid; "
+		    "got \"%s\"", state);
+	row = store_get_token(st, c->sub);
+	if (row == NULL)
+		return fail(c, 404, NULL, "no token %s", c->sub);
+	json_object_object_add(row, "state", json_object_new_string(state));
+	if (store_begin(st) < 0 || store_update(st, TBL_TOKENS, row, &cause) < 0 ||
+	    store_commit(st) < 0) {
+		store_rollback(st);
+		json_object_put(row);
+		fail(c, 500, NULL, "store write failed: %s",
+		    cause ? cause : "");
+		free(cause);
+		return -1;
+	}
+	json_object_put(row);
+	reply(c, 200, ok_body());
+	return 0;
+}
+
+static int
+ctl_clock_get(struct ctl *c)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "now",
+	    json_object_new_int64(clock_now(&c->emu->clock)));
+	reply(c, 200, o);
+	return 0;
+}
+
+static int
+ctl_clock_post(struct ctl *c)
+{
+	int64_t adv = 0, now = 0;
+	int ra, rn;
+
+	if (need_body(c) < 0)
+		return -1;
+	if ((ra = get_int(c, "advance_seconds", &adv)) < 0 ||
+	    (rn = get_int(c, "now", &now)) < 0)
+		return -1;
+	if (ra == 1 && rn == 1)
+		return fail(c, 400, "$", "expected advance_seconds or now");
+	if (ra == 0 && rn == 0)
+		return fail(c, 400, "$", "give advance_seconds or now, not both");
+	if (rn == 0 && now < 0)
+		return fail(c, 400, "$.now", "now must be a unix time >= 0");
+	if (ra == 0)
+		clock_advance(&c->emu->clock, adv);
+	else
+		clock_set(&c->emu->clock, now);
+	return ctl_clock_get(c);
+}
+
+static int
+ctl_faults_get(struct ctl *c)
+{
+	reply(c, 200, faults_list(c->emu->faults));
+	return 0;
+}
+
+static int
+ctl_faults_post(struct ctl *c)
+{
+	char *cause = NULL, *field = NULL;
+	struct json_object *o;
+	int64_t id;
+
+	if (need_body(c) < 0)
+		return -1;
+	if (faults_add(c->emu->faults, c->body, &id, &cause, &field) < 0) {
+		char *f = xasprintf("$.%s", field ? field : "");
+
+		fail(c, 400, field ? f : "$", "%s", cause ? cause : "bad rule");
+		free(f);
+		free(cause);
+		free(field);
+		return -1;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "id", json_object_new_int64(id));
+	reply(c, 200, o);
+	return 0;
+}
+
+static int
+ctl_faults_delete(struct ctl *c)
+{
+	if (c->sub == NULL || *c->sub == '\0') {
+		faults_clear(c->emu->faults);
+	} else if (!is_numeric_id(c->sub) ||
+	    faults_delete(c->emu->faults, parse_id(c->sub)) < 0) {
+		return fail(c, 404, NULL, "no fault rule %s", c->sub);
+	}
+	reply(c, 200, ok_body());
+	return 0;
+}
+
+static int
+journal_reply(struct ctl *c, int count_only)
+{
+	char *cause = NULL;
+	struct json_object *o = journal_query(c->emu->journal, &c->query,
+	    count_only, &cause);
+
+	if (o == NULL) {
+		fail(c, 400, NULL, "%s", cause ? cause : "bad filter");
+		free(cause);
+		return -1;
+	}
+	reply(c, 200, o);
+	return 0;
+}
+
+static int
+ctl_requests_get(struct ctl *c)
+{
+	if (c->sub != NULL && strcmp(c->sub, "count") == 0)
+		return journal_reply(c, 1);
+	if (c->sub != NULL && *c->sub != '\0')
+		return fail(c, 404, NULL, "unknown control-plane path");
+	/* ?count asks for the number, as SPEC section 5 allows */
+	return journal_reply(c, params_get(&c->query, "count") != NULL);
+}
+
+static int
+ctl_requests_delete(struct ctl *c)
+{
+	journal_clear(c->emu->journal);
+	reply(c, 200, ok_body());
+	return 0;
+}
+
+static int
+ctl_metrics(struct ctl *c)
+{
+	response_text(&c->rq->resp, 200, "text/plain; version=0.0.4",
+	    metrics_text(c->emu));
+	return 0;
+}
+
+/* ---- dispatch ------------------------------------------------------ */
+
+/* method   path (after /_emulator/)   takes a sub-path   handler */
+static const struct {
+	const char *method;
+	const char *path;
+	bool sub;
+	int (*fn)(struct ctl *);
+} ctl_routes[] = {
+	{ "GET", "health", false, ctl_health },
+	{ "POST", "reset", false, ctl_reset },
+	{ "GET", "state", false, ctl_state_get },
+	{ "PUT", "state", false, ctl_state_put },
+	{ "POST", "fixtures", false, ctl_fixtures },
+	{ "POST", "tokens", false, ctl_token_mint },
+	{ "POST", "tokens", true, ctl_token_state },
+	{ "GET", "clock", false, ctl_clock_get },
+	{ "POST", "clock", false, ctl_clock_post },
+	{ "GET", "faults", false, ctl_faults_get },
+	{ "POST", "faults", false, ctl_faults_post },
+	{ "DELETE", "faults", false, ctl_faults_delete },
+	{ "DELETE", "faults", true, ctl_faults_delete },
+	{ "GET", "requests", false, ctl_requests_get },
+	{ "GET", "requests", true, ctl_requests_get },
+	{ "DELETE", "requests", false, ctl_requests_delete },
+	{ "GET", "metrics", false, ctl_metrics },
+};
+
+static bool
+admin_ok(struct request *rq)
+{
+	const char *want = rq->emu->cfg->admin_token;
+	const char *h = rq->authorization;
+
+	if (want == NULL)
+		return true;
+	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
+		return false;
+	return strcmp(h + 7, want) == 0;
+}
+
+void
+control_handle(struct request *rq)
+{
+	struct ctl c;
+	char *path, *q, *name, *slash;
+	bool seen = false;
+	size_t i;
+
+	memset(&c, 0, sizeof(c));
+	c.rq = rq;
+	c.emu = rq->emu;
+	path = xstrdup(rq->target + strlen("/_emulator"));
+	q = strchr(path, '?');
+	if (q != NULL) {
+		*q++ = '\0';
+		params_parse_urlencoded(&c.query, q, strlen(q));
+	}
+	name = path;
+	while (*name == '/')
+		name++;
+	slash = strchr(name, '/');
+	if (slash != NULL) {
+		*slash = '\0';
+		c.sub = slash + 1;
+	}
+	response_header(&rq->resp, "Cache-Control", "no-store");
+	/* health stays so containers can be health-checked without it */
+	if (rq->emu->cfg->no_control_plane && strcmp(name, "health") != 0) {
+		fail(&c, 404, NULL, "unknown path /_emulator/%s", name);
+		goto out;
+	}
+	if (strcmp(name, "health") != 0 && !admin_ok(rq)) {
+		response_header(&rq->resp, "WWW-Authenticate",
+		    "Bearer realm=\"waba-emulator\"");
+		fail(&c, 401, NULL, "the control plane needs "
+		    "Authorization: Bearer <admin token>");
+		goto out;
+	}
+	if (rq->body != NULL && rq->body_len > 0) {
+		if (rq->body_too_large) {
+			fail(&c, 413, "$", "request body is too large");
+			goto out;
+		}
+		c.body = pjson_parse_strict(rq->body, rq->body_len);
+		if (c.body == NULL) {
+			fail(&c, 400, "$", "invalid JSON body");
+			goto out;
+		}
+	}
+	for (i = 0; i < sizeof(ctl_routes) / sizeof(ctl_routes[0]); i++) {
+		bool has_sub = c.sub != NULL && *c.sub != '\0';
+
+		if (strcmp(ctl_routes[i].path, name) != 0)
+			continue;
+		if (ctl_routes[i].sub != has_sub)
+			continue;
+		seen = true;
+		if (strcmp(ctl_routes[i].method, rq->method) == 0) {
+			ctl_routes[i].fn(&c);
+			goto out;
+		}
+	}
+	if (seen)
+		fail(&c, 405, NULL, "method %s not allowed on /_emulator/%s",
+		    rq->method, name);
+	else
+		fail(&c, 404, NULL, "unknown path /_emulator/%s%s%s", name,
+		    c.sub ? "/" : "", c.sub ? c.sub : "");
+out:
+	json_object_put(c.body);
+	params_cleanup(&c.query);
+	free(path);
+}

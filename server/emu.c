@@ -1,0 +1,90 @@
+/*
+ * emu.c - start-up and shut-down of the emulator's state: store, fixtures
+ * (with the boot snapshot that reset returns to), limiter, journal, faults.
+ */
+#include "emu.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "control.h"
+#include "faults.h"
+#include "fixtures.h"
+#include "journal.h"
+#include "ratelimit.h"
+#include "store.h"
+#include "util.h"
+
+#define JOURNAL_CAPACITY 10000
+
+static int
+load_fixtures(struct emu *emu, char **cause)
+{
+	struct fixture_error fe = { NULL, NULL, false };
+	int64_t now = clock_now(&emu->clock);
+	size_t i;
+	int rc = 0;
+
+	if (emu->cfg->no_fixtures)
+		return 0;
+	if (emu->cfg->nfixtures == 0) {
+		rc = fixtures_apply_text(emu->store, demo_fixture_json,
+		    demo_fixture_json_len, "fixtures/demo.json", now, &fe);
+	}
+	for (i = 0; rc == 0 && i < emu->cfg->nfixtures; i++)
+		rc = fixtures_apply_file(emu->store, emu->cfg->fixtures[i],
+		    now, &fe);
+	if (rc != 0) {
+		*cause = xstrdup(fe.message ? fe.message : "fixtures failed");
+		fixture_error_cleanup(&fe);
+	}
+	return rc;
+}
+
+int
+emu_init(struct emu *emu, struct config *cfg, const struct clock_source *clk,
+    char **cause)
+{
+	memset(emu, 0, sizeof(*emu));
+	emu->cfg = cfg;
+	clock_init(&emu->clock, clk);
+	emu->boot_us = clock_mono_us();
+	pthread_mutex_init(&emu->lock, NULL);
+	emu->store = store_open(cfg->db, cfg->seed, cause);
+	if (emu->store == NULL)
+		return -1;
+	if (store_is_empty(emu->store) && load_fixtures(emu, cause) < 0) {
+		store_close(emu->store);
+		emu->store = NULL;
+		return -1;
+	}
+	emu->boot_state = store_export(emu->store);
+	emu->rl = ratelimit_new(cfg->rate_limit, cfg->rate_limit_active,
+	    cfg->rate_window);
+	emu->journal = journal_new(JOURNAL_CAPACITY);
+	emu->faults = faults_new();
+	emu->metrics = metrics_new();
+	emu->ready = true;
+	return 0;
+}
+
+void
+emu_cleanup(struct emu *emu)
+{
+	if (emu->store != NULL)
+		store_close(emu->store);
+	json_object_put(emu->boot_state);
+	if (emu->rl != NULL)
+		ratelimit_free(emu->rl);
+	if (emu->journal != NULL)
+		journal_free(emu->journal);
+	if (emu->faults != NULL)
+		faults_free(emu->faults);
+	if (emu->metrics != NULL)
+		metrics_free(emu->metrics);
+	pthread_mutex_destroy(&emu->lock);
+	memset(emu, 0, sizeof(*emu));
+}

@@ -1,0 +1,60 @@
+/*
+ * emu.h - the running emulator: configuration, store, clock, limiter and
+ * control-plane state, and the entry point every request goes through.
+ *
+ * Ownership: emu_init() fills caller storage and emu_cleanup() frees what
+ * it made; cfg stays the caller's.  All request handling is serialised by
+ * emu->lock (SQLite has one connection; counters need no atomics).
+ */
+#ifndef WABA_EMU_H
+#define WABA_EMU_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "clock.h"
+
+struct config;
+struct store;
+struct ratelimit;
+struct journal;
+struct faults;
+struct metrics;
+struct request;
+struct json_object;
+
+struct emu {
+	struct config *cfg;
+	struct store *store;
+	struct clock clock;
+	struct ratelimit *rl;
+	struct journal *journal;
+	struct faults *faults;
+	struct metrics *metrics;
+	struct json_object *boot_state; /* fixture document for reset */
+	pthread_mutex_t lock;
+	uint64_t trace_seq;
+	int64_t boot_us;   /* monotonic, for uptime */
+	bool ready;
+};
+
+/*
+ * Opens the store, loads the fixtures (the demo ones unless --fixtures or
+ * --no-fixtures; none on an existing --db file), snapshots them for reset.
+ * Returns 0, or -1 with *cause (caller frees).
+ */
+int emu_init(struct emu *emu, struct config *cfg,
+    const struct clock_source *clk, char **cause);
+void emu_cleanup(struct emu *emu);
+
+/*
+ * Handles one request end to end and fills rq->resp (status, headers,
+ * body).  Takes emu->lock; http.c calls it once the body is complete.
+ */
+void emu_handle(struct emu *emu, struct request *rq);
+
+/* The same without taking the lock: for batch items (lock already held). */
+void pipeline_run(struct request *rq);
+
+#endif

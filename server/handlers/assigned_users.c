@@ -1,0 +1,184 @@
+/*
+ * assigned_users.c - users assigned to a WABA with their tasks: list,
+ * assign (re-assigning replaces the tasks) and remove.
+ */
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emu.h"
+#include "handlers.h"
+#include "render.h"
+#include "request.h"
+#include "util.h"
+
+static const char *const task_names[] = { "MANAGE", "DEVELOP",
+	"MANAGE_TEMPLATES", "MANAGE_PHONE", "VIEW_COST", "MANAGE_EXTENSIONS",
+	"VIEW_PHONE_ASSETS", "MANAGE_PHONE_ASSETS", "VIEW_TEMPLATES",
+	"MESSAGING", NULL };
+
+#define TASK_LIST "MANAGE, DEVELOP, MANAGE_TEMPLATES, MANAGE_PHONE, " \
+	"VIEW_COST, MANAGE_EXTENSIONS, VIEW_PHONE_ASSETS, " \
+	"MANAGE_PHONE_ASSETS, VIEW_TEMPLATES, MESSAGING"
+
+static bool
+is_task(const char *t)
+{
+	const char *const *p;
+
+	for (p = task_names; *p; p++)
+		if (strcmp(*p, t) == 0)
+			return true;
+	return false;
+}
+
+/* tasks= as a JSON array, the docs' quoted form or a comma list. */
+static struct json_object *
+read_tasks(struct request *rq)
+{
+	const char *v = param_required(rq, "tasks");
+	struct json_object *arr, *out;
+	size_t i, k;
+
+	if (v == NULL || (arr = param_array("tasks", v, &rq->err)) == NULL)
+		return NULL;
+	out = json_object_new_array();
+	for (i = 0; i < json_object_array_length(arr); i++) {
+		struct json_object *t = json_object_array_get_idx(arr, i);
+		const char *s = json_object_get_string(t);
+		bool dup = false;
+
+		if (!json_object_is_type(t, json_type_string) || !is_task(s)) {
+			gerr_set(&rq->err, GE_PARAM,
+			    "(#100) Param tasks[%zu] must be one of {%s} - got "
+			    "\"%s\"", i, TASK_LIST, s ? s : "");
+			json_object_put(out);
+			out = NULL;
+			break;
+		}
+		for (k = 0; k < json_object_array_length(out); k++)
+			if (strcmp(json_object_get_string(
+			    json_object_array_get_idx(out, k)), s) == 0)
+				dup = true;
+		if (!dup)
+			json_object_array_add(out, json_object_new_string(s));
+	}
+	json_object_put(arr);
+	return out;
+}
+
+static int64_t
+read_user(struct request *rq)
+{
+	const char *v = param_required(rq, "user");
+	int64_t id;
+
+	if (v == NULL)
+		return -1;
+	id = parse_id(v);
+	if (id <= 0 || store_node_type(rq->emu->store, id) != NODE_USER) {
+		gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Param user must be the id of a business user, got "
+		    "\"%s\"", v);
+		return -1;
+	}
+	return id;
+}
+
+int
+assigned_users_list(struct request *rq)
+{
+	const char *b = param_required(rq, "business");
+	struct json_object *waba, *share = NULL;
+	int64_t biz;
+	bool ok;
+
+	if (b == NULL)
+		return -1;
+	biz = parse_id(b);
+	waba = store_get(rq->emu->store, TBL_WABAS, rq->node);
+	if (biz > 0 && biz != row_id(waba, "business"))
+		share = store_share(rq->emu->store, rq->node, biz);
+	ok = biz > 0 && (biz == row_id(waba, "business") || share != NULL);
+	json_object_put(waba);
+	json_object_put(share);
+	if (!ok)
+		return gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Param business must be the id of a business that "
+		    "owns or shares this WhatsApp Business Account, got \"%s\"",
+		    b);
+	rq->result = render_list(rq, &edge_assigned_users, rq->node, NULL);
+	return rq->result ? 0 : -1;
+}
+
+static struct json_object *
+success(void)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "success", json_object_new_boolean(1));
+	return o;
+}
+
+int
+assigned_users_add(struct request *rq)
+{
+	struct store *st = rq->emu->store;
+	struct json_object *tasks, *user, *waba, *row, *old;
+	int64_t uid;
+	char *cause = NULL;
+	int rc = 0;
+
+	if ((uid = read_user(rq)) < 0 || (tasks = read_tasks(rq)) == NULL)
+		return -1;
+	user = store_get(st, TBL_USERS, uid);
+	waba = store_get(st, TBL_WABAS, rq->node);
+	if (row_id(user, "business") != row_id(waba, "business")) {
+		rc = gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Param user: user %lld does not belong to business "
+		    "%s, which owns this WhatsApp Business Account",
+		    (long long)uid, row_str(waba, "business"));
+		json_object_put(tasks);
+		goto out;
+	}
+	row = json_object_new_object();
+	json_object_object_add(row, "waba", json_object_new_string(rq->node_id));
+	json_object_object_add(row, "user",
+	    json_object_new_string(row_str(user, "id")));
+	json_object_object_add(row, "tasks", tasks);
+	old = store_assignment(st, rq->node, uid);
+	if (store_begin(st) < 0 ||
+	    (old ? store_update(st, TBL_ASSIGNMENTS, row, &cause) :
+	    store_insert(st, TBL_ASSIGNMENTS, row, &cause)) < 0 ||
+	    store_commit(st) < 0) {
+		store_rollback(st);
+		rc = gerr_set(&rq->err, GE_EDIT, NULL);
+	} else {
+		rq->result = success();
+	}
+	free(cause);
+	json_object_put(old);
+	json_object_put(row);
+out:
+	json_object_put(user);
+	json_object_put(waba);
+	return rc;
+}
+
+int
+assigned_users_remove(struct request *rq)
+{
+	struct store *st = rq->emu->store;
+	int64_t uid;
+
+	if ((uid = read_user(rq)) < 0)
+		return -1;
+	if (store_begin(st) < 0 ||
+	    store_delete_assignment(st, rq->node, uid) < 0 ||
+	    store_commit(st) < 0) {
+		store_rollback(st);
+		return gerr_set(&rq->err, GE_EDIT, NULL);
+	}
+	rq->result = success();
+	return 0;
+}

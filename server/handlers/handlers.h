@@ -1,0 +1,26 @@
+/*
+ * handlers.h - one function per Graph operation, named <resource>_<verb>.
+ * Each returns 0 with rq->result set, or -1 with rq->err set; the pipeline
+ * has already checked the token, permission, rate limit and read-only mode.
+ */
+#ifndef WABA_HANDLERS_H
+#define WABA_HANDLERS_H
+
+struct request;
+
+int business_get(struct request *rq);
+int business_owned_wabas(struct request *rq);
+int business_client_wabas(struct request *rq);
+int waba_get(struct request *rq);
+int phone_list(struct request *rq);
+int phone_create(struct request *rq);
+int phone_get(struct request *rq);
+int assigned_users_list(struct request *rq);
+int assigned_users_add(struct request *rq);
+int assigned_users_remove(struct request *rq);
+int user_get(struct request *rq);
+int user_assigned_wabas(struct request *rq);
+int debug_token_get(struct request *rq);
+int batch_post(struct request *rq);
+
+#endif

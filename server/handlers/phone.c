@@ -1,0 +1,207 @@
+/*
+ * phone.c - phone numbers: the WABA's list edge, the node read, and adding
+ * or migrating a number (SPEC section 3's rules for cc, limits, 200000).
+ */
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emu.h"
+#include "fixtures.h"
+#include "handlers.h"
+#include "render.h"
+#include "request.h"
+#include "util.h"
+
+int
+phone_list(struct request *rq)
+{
+	rq->result = render_list(rq, &edge_phones, rq->node, NULL);
+	return rq->result ? 0 : -1;
+}
+
+int
+phone_get(struct request *rq)
+{
+	struct json_object *row = store_get(rq->emu->store,
+	    TBL_PHONE_NUMBERS, rq->node);
+
+	rq->result = render_node(rq, NODE_PHONE, row, rq->fields, NULL);
+	json_object_put(row);
+	return rq->result ? 0 : -1;
+}
+
+static bool
+all_digits(const char *s, size_t min, size_t max)
+{
+	size_t n = strlen(s), i;
+
+	if (n < min || n > max)
+		return false;
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/* The WABA's phone_number_limit, or 2 / 20 by the owner's verification. */
+static long
+phone_limit(struct request *rq, struct json_object *waba)
+{
+	struct json_object *biz;
+	const char *v;
+	long limit;
+
+	if (row_int(waba, "phone_number_limit") > 0)
+		return (long)row_int(waba, "phone_number_limit");
+	biz = store_get(rq->emu->store, TBL_BUSINESSES,
+	    row_id(waba, "business"));
+	v = row_str(biz, "verification_status");
+	limit = v && strcmp(v, "verified") == 0 ? 20 : 2;
+	json_object_put(biz);
+	return limit;
+}
+
+static int
+at_limit(struct request *rq, struct json_object *waba)
+{
+	if (store_count_phones(rq->emu->store, rq->node, NULL) >=
+	    phone_limit(rq, waba))
+		return gerr_set(&rq->err, GE_PHONE_ADD, NULL);
+	return 0;
+}
+
+/* Answers {"id":...}, or the node when fields= asks for read-after-write. */
+static int
+created(struct request *rq, int64_t id)
+{
+	struct json_object *row;
+	char buf[24];
+
+	if (rq->fields == NULL || rq->fields->n == 0) {
+		snprintf(buf, sizeof(buf), "%lld", (long long)id);
+		rq->result = json_object_new_object();
+		json_object_object_add(rq->result, "id",
+		    json_object_new_string(buf));
+		return 0;
+	}
+	row = store_get(rq->emu->store, TBL_PHONE_NUMBERS, id);
+	rq->result = render_node(rq, NODE_PHONE, row, rq->fields, NULL);
+	json_object_put(row);
+	return rq->result ? 0 : -1;
+}
+
+static int
+migrate(struct request *rq, struct json_object *waba,
+    struct json_object *existing)
+{
+	struct store *st = rq->emu->store;
+	char *cause = NULL;
+	char buf[24];
+	int64_t id;
+
+	if (existing == NULL)
+		return gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Param migrate_phone_number: the phone number is not "
+		    "registered on any WhatsApp Business Account, so it cannot "
+		    "be migrated");
+	if (row_id(existing, "waba") == rq->node)
+		return gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Param migrate_phone_number: the phone number is "
+		    "already on this WhatsApp Business Account");
+	if (at_limit(rq, waba) < 0)
+		return -1;
+	id = row_id(existing, "id");
+	snprintf(buf, sizeof(buf), "%lld", (long long)rq->node);
+	json_object_object_add(existing, "waba", json_object_new_string(buf));
+	if (store_begin(st) < 0 ||
+	    store_update(st, TBL_PHONE_NUMBERS, existing, &cause) < 0 ||
+	    store_commit(st) < 0) {
+		store_rollback(st);
+		free(cause);
+		return gerr_set(&rq->err, GE_EDIT, NULL);
+	}
+	return created(rq, id);
+}
+
+int
+phone_create(struct request *rq)
+{
+	struct store *st = rq->emu->store;
+	const char *cc, *number, *name, *mig, *pre;
+	struct json_object *waba = NULL, *existing = NULL, *doc, *phone, *arr,
+	    *made = NULL;
+	struct fixture_error fe = { NULL, NULL, false };
+	bool migrating = false;
+	int rc = -1;
+
+	if ((cc = param_required(rq, "cc")) == NULL ||
+	    (number = param_required(rq, "phone_number")) == NULL)
+		return -1;
+	mig = params_get(&rq->params, "migrate_phone_number");
+	if (mig != NULL && param_bool("migrate_phone_number", mig, &migrating,
+	    &rq->err) < 0)
+		return -1;
+	if (!all_digits(cc, 1, 3))
+		return gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Param cc must be a country calling code of 1 to 3 "
+		    "digits, got \"%s\"", cc);
+	if (!all_digits(number, 1, 15))
+		return gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Param phone_number must contain digits only, "
+		    "without the country code or \"+\", got \"%s\"", number);
+	if (strlen(cc) + strlen(number) > 15)
+		return gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Param phone_number is too long: cc and "
+		    "phone_number together may have at most 15 digits");
+	name = params_get(&rq->params, "verified_name");
+	if (!migrating && (name == NULL || *name == '\0'))
+		return gerr_set(&rq->err, GE_PARAM,
+		    "(#100) The parameter verified_name is required");
+	waba = store_get(st, TBL_WABAS, rq->node);
+	existing = store_phone_by_number(st, cc, number);
+	if (migrating) {
+		rc = migrate(rq, waba, existing);
+		goto out;
+	}
+	if (existing != NULL || at_limit(rq, waba) < 0) {
+		rc = gerr_set(&rq->err, GE_PHONE_ADD, NULL);
+		goto out;
+	}
+	phone = json_object_new_object();
+	json_object_object_add(phone, "waba",
+	    json_object_new_string(rq->node_id));
+	json_object_object_add(phone, "cc", json_object_new_string(cc));
+	json_object_object_add(phone, "phone_number",
+	    json_object_new_string(number));
+	json_object_object_add(phone, "verified_name",
+	    json_object_new_string(name));
+	pre = params_get(&rq->params, "preverified_id");
+	if (pre != NULL && *pre != '\0')
+		json_object_object_add(phone, "preverified_id",
+		    json_object_new_string(pre));
+	arr = json_object_new_array();
+	json_object_array_add(arr, phone);
+	doc = json_object_new_object();
+	json_object_object_add(doc, "phone_numbers", arr);
+	if (fixtures_apply(st, doc, "request", true,
+	    clock_now(&rq->emu->clock), &made, &fe) < 0) {
+		/* the checks above make this a store failure */
+		rc = gerr_set(&rq->err, GE_EDIT, "(#300) Edit failure: %s",
+		    fe.message ? fe.message : "store write failed");
+	} else {
+		struct json_object *ids = json_object_object_get(made,
+		    "phone_numbers");
+
+		rc = created(rq, parse_id(json_object_get_string(
+		    json_object_array_get_idx(ids, 0))));
+	}
+	json_object_put(doc);
+	json_object_put(made);
+	fixture_error_cleanup(&fe);
+out:
+	json_object_put(waba);
+	json_object_put(existing);
+	return rc;
+}

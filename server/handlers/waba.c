@@ -1,0 +1,21 @@
+/*
+ * waba.c - the WhatsAppBusinessAccount node read.  Its edges live in
+ * phone.c and assigned_users.c; nested edges and analytics in render.c.
+ */
+#include <json-c/json.h>
+
+#include "emu.h"
+#include "handlers.h"
+#include "render.h"
+#include "request.h"
+
+int
+waba_get(struct request *rq)
+{
+	struct json_object *row = store_get(rq->emu->store, TBL_WABAS,
+	    rq->node);
+
+	rq->result = render_node(rq, NODE_WABA, row, rq->fields, NULL);
+	json_object_put(row);
+	return rq->result ? 0 : -1;
+}

@@ -1,0 +1,376 @@
+/*
+ * pipeline.c - the one path every Graph call takes: parse, resolve the
+ * version and node, check the token, proof, permission, read-only mode and
+ * rate limit as the route table says, run the handler, then render the
+ * body and the Graph headers.  Handlers never check policy themselves.
+ */
+#include <json-c/json.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "config.h"
+#include "control.h"
+#include "emu.h"
+#include "faults.h"
+#include "fields.h"
+#include "journal.h"
+#include "ratelimit.h"
+#include "request.h"
+#include "route.h"
+#include "store.h"
+#include "util.h"
+
+#define GRAPH_REV "1027394581"
+
+struct segments {
+	char **v;
+	size_t n;
+};
+
+static void
+segments_split(struct segments *s, const char *path)
+{
+	const char *p = path, *q;
+
+	s->v = NULL;
+	s->n = 0;
+	while (*p) {
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			break;
+		q = strchr(p, '/');
+		if (q == NULL)
+			q = p + strlen(p);
+		s->v = xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
+		s->v[s->n++] = xstrndup(p, (size_t)(q - p));
+		p = q;
+	}
+}
+
+static void
+segments_free(struct segments *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+}
+
+/* "v24.0": 'v', digits, '.', digits. */
+static bool
+is_version(const char *s)
+{
+	const char *p = s;
+
+	if (*p++ != 'v' || *p < '0' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p++ != '.' || *p < '0' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return *p == '\0' && p - s < 16;
+}
+
+static int
+unknown_components(struct request *rq, struct segments *s, size_t from)
+{
+	struct sbuf sb = SBUF_INIT;
+	size_t i;
+
+	for (i = from; i < s->n; i++) {
+		sbuf_addch(&sb, '/');
+		sbuf_addstr(&sb, s->v[i]);
+	}
+	gerr_set(&rq->err, GE_SYNTAX, "Unknown path components: %s", sb.buf);
+	sbuf_release(&sb);
+	return -1;
+}
+
+/* Business-use-case accounting for routes flagged RF_BUC. */
+static int
+rate_limit(struct request *rq)
+{
+	struct emu *emu = rq->emu;
+	struct rl_usage u;
+	char *hdr;
+	bool active;
+
+	if (emu->cfg->no_rate_limit || emu->rl == NULL)
+		return 0;
+	active = store_count_phones(emu->store, rq->node, "CONNECTED") > 0;
+	ratelimit_hit(emu->rl, rq->token_app, rq->node, active,
+	    clock_now(&emu->clock), &u);
+	hdr = ratelimit_buc_header(rq->node, &u);
+	response_header(&rq->resp, "X-Business-Use-Case-Usage", hdr);
+	free(hdr);
+	if (u.throttled)
+		return gerr_set(&rq->err, GE_RATE_LIMIT, NULL);
+	return 0;
+}
+
+static int
+resolve_node(struct request *rq, struct segments *s, size_t *next)
+{
+	const char *s0;
+	int64_t id;
+
+	if (s->n == 0) {
+		rq->node_type = NODE_ROOT;
+		rq->node_id = xstrdup("");
+		*next = 0;
+		return 0;
+	}
+	s0 = s->v[0];
+	rq->node_id = xstrdup(s0);
+	*next = 1;
+	if (route_is_path_node(s0)) {
+		rq->node_type = NODE_ROOT;
+		rq->edge = xstrdup(s0);
+		return 0;
+	}
+	id = parse_id(s0);
+	rq->node_type = id > 0 ? store_node_type(rq->emu->store, id) :
+	    NODE_NONE;
+	if (rq->node_type == NODE_NONE) {
+		/* Graph reads a bad first segment as a node and the rest as
+		 * unknown components (e.g. "/3.0/me/feed"). */
+		if (s->n > 1)
+			return unknown_components(rq, s, 1);
+		return gerr_no_object(&rq->err, rq->verb, s0);
+	}
+	rq->node = id;
+	if (s->n > 1) {
+		rq->edge = xstrdup(s->v[1]);
+		*next = 2;
+	}
+	return 0;
+}
+
+static int
+graph_dispatch(struct request *rq)
+{
+	struct emu *emu = rq->emu;
+	struct segments s;
+	const struct route *route;
+	enum route_miss miss;
+	const char *idp, *fields;
+	size_t next = 0;
+	int rc = -1;
+
+	snprintf(rq->version, sizeof(rq->version), "%s",
+	    emu->cfg->default_version);
+	if (request_prepare(rq) < 0)
+		return -1;
+	segments_split(&s, rq->path);
+	if (s.n > 0 && is_version(s.v[0])) {
+		snprintf(rq->version, sizeof(rq->version), "%s", s.v[0]);
+		rq->version_in_path = true;
+		free(s.v[0]);
+		memmove(s.v, s.v + 1, (s.n - 1) * sizeof(*s.v));
+		s.n--;
+	}
+	/* The batch endpoint checks tokens per item. */
+	if (!(s.n == 0 && strcmp(rq->verb, "POST") == 0) || auth_has_token(rq)) {
+		if (auth_token(rq) < 0 || auth_proof(rq) < 0)
+			goto out;
+	}
+	if (resolve_node(rq, &s, &next) < 0)
+		goto out;
+	if (s.n > next) {
+		rc = unknown_components(rq, &s, next);
+		goto out;
+	}
+	route = route_find(rq->verb, (enum node_type)rq->node_type, rq->edge,
+	    &miss);
+	if (route == NULL) {
+		if (miss == ROUTE_NO_EDGE)
+			gerr_no_field(&rq->err, rq->edge,
+			    node_type_name((enum node_type)rq->node_type));
+		else
+			gerr_no_object(&rq->err, rq->verb, rq->node_id);
+		goto out;
+	}
+	rq->route = route;
+	if ((route->flags & RF_TOKEN) && rq->token == NULL) {
+		gerr_set(&rq->err, GE_NO_TOKEN, NULL);
+		goto out;
+	}
+	if (rq->token != NULL && rq->token_row == NULL &&
+	    !(route->flags & RF_APP_OK)) {
+		gerr_set(&rq->err, GE_PERMISSION, NULL);
+		goto out;
+	}
+	if (auth_check(rq, route->perm) < 0)
+		goto out;
+	if ((route->flags & RF_WRITE) && emu->cfg->read_only) {
+		gerr_set(&rq->err, GE_EDIT,
+		    "(#300) Edit failure: the emulator is read-only");
+		goto out;
+	}
+	if ((route->flags & RF_BUC) && rate_limit(rq) < 0)
+		goto out;
+	idp = params_get(&rq->params, "id");
+	if (idp != NULL && strcmp(idp, rq->node_id) == 0)
+		params_del(&rq->params, "id");
+	fields = params_get(&rq->params, "fields");
+	if (fields != NULL && fields_parse(fields, &rq->fields, &rq->err) < 0)
+		goto out;
+	rc = route->handler(rq);
+out:
+	segments_free(&s);
+	return rc;
+}
+
+static void
+trace_ids(struct request *rq, char *trace, size_t len)
+{
+	struct emu *emu = rq->emu;
+	uint64_t seq = ++emu->trace_seq;
+	unsigned char raw[17];
+	uint64_t a = mix64(emu->cfg->seed ^ (seq << 1));
+	uint64_t b = mix64(emu->cfg->seed ^ (seq << 1 | 1));
+	char *enc;
+
+	memcpy(raw, &a, 8);
+	memcpy(raw + 8, &b, 8);
+	raw[16] = (unsigned char)(seq & 0xff);
+	enc = b64url_encode(raw, sizeof(raw));
+	snprintf(rq->trace_id, sizeof(rq->trace_id), "A%s", enc + 1);
+	free(enc);
+	enc = b64url_encode(&b, 8);
+	snprintf(trace, len, "%s", enc);
+	free(enc);
+}
+
+static void
+etag(struct response *resp)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+	char hex[2 * EVP_MAX_MD_SIZE + 3];
+
+	EVP_Digest(resp->body, resp->body_len, md, &n, EVP_sha1(), NULL);
+	hex[0] = '"';
+	for (i = 0; i < n; i++)
+		snprintf(hex + 1 + 2 * i, 3, "%02x", md[i]);
+	hex[1 + 2 * n] = '"';
+	hex[2 + 2 * n] = '\0';
+	response_header(resp, "ETag", hex);
+}
+
+/* Renders rq->result or rq->err with every Graph header (SPEC section 2). */
+static void
+graph_finish(struct request *rq, int rc)
+{
+	struct emu *emu = rq->emu;
+	struct response *resp = &rq->resp;
+	char trace[32];
+
+	trace_ids(rq, trace, sizeof(trace));
+	if (rc == 0 && rq->result == NULL)
+		rq->result = json_object_new_object();
+	if (rc == 0) {
+		response_json(resp, 200, rq->result);
+		response_header(resp, "Cache-Control",
+		    "private, no-cache, no-store, must-revalidate");
+		if (strcmp(rq->verb, "GET") == 0)
+			etag(resp);
+	} else {
+		struct json_object *body;
+		char *www;
+
+		if (rq->err.id == GE_NONE)
+			gerr_set(&rq->err, GE_UNKNOWN, NULL);
+		body = gerr_json(&rq->err, rq->trace_id);
+		response_json(resp, rq->suppress_http_code ? 200 :
+		    gerr_status(&rq->err, emu->cfg->profile), body);
+		json_object_put(body);
+		www = gerr_www_authenticate(&rq->err);
+		response_header(resp, "WWW-Authenticate", www);
+		free(www);
+		response_header(resp, "Cache-Control", "no-store");
+	}
+	response_header(resp, "facebook-api-version", rq->version);
+	response_header(resp, "x-fb-request-id", rq->trace_id);
+	response_header(resp, "x-fb-trace-id", trace);
+	response_header(resp, "x-fb-rev", GRAPH_REV);
+	response_header(resp, "Access-Control-Allow-Origin", "*");
+	response_header(resp, "Expires", "Sat, 01 Jan 2000 00:00:00 GMT");
+	response_header(resp, "Pragma", "no-cache");
+	response_header(resp, "Vary", "Accept-Encoding");
+	if (response_get_header(resp, "X-Business-Use-Case-Usage") == NULL) {
+		struct rl_usage u = { 0, 0, 0, 0, false };
+		char *hdr;
+
+		if (emu->rl != NULL && rq->token_app != 0 &&
+		    !emu->cfg->no_rate_limit)
+			ratelimit_app_hit(emu->rl, rq->token_app,
+			    clock_now(&emu->clock), &u);
+		hdr = ratelimit_app_header(&u);
+		response_header(resp, "X-App-Usage", hdr);
+		free(hdr);
+	}
+}
+
+static bool
+is_control_path(const char *target)
+{
+	return strncmp(target, "/_emulator", 10) == 0 &&
+	    (target[10] == '\0' || target[10] == '/' || target[10] == '?');
+}
+
+void
+pipeline_run(struct request *rq)
+{
+	struct emu *emu = rq->emu;
+	struct fault_action fa;
+	int rc;
+
+	if (rq->started_us == 0)
+		rq->started_us = clock_mono_us();
+	if (is_control_path(rq->target)) {
+		control_handle(rq);
+		return;
+	}
+	memset(&fa, 0, sizeof(fa));
+	if (emu->faults != NULL && !rq->is_batch_item) {
+		char *path = xstrdup(rq->target);
+
+		path[strcspn(path, "?")] = '\0';
+		if (faults_match(emu->faults, rq->method, path, &fa)) {
+			rq->resp.latency_ms = fa.latency_ms;
+			rq->resp.drop = fa.drop;
+		}
+		free(path);
+	}
+	if (fa.has_error) {
+		snprintf(rq->version, sizeof(rq->version), "%s",
+		    emu->cfg->default_version);
+		(void)request_prepare(rq);
+		gerr_copy(&rq->err, &fa.err);
+		gerr_clear(&fa.err);
+		rc = -1;
+	} else {
+		rc = graph_dispatch(rq);
+	}
+	graph_finish(rq, rc);
+	if (emu->journal != NULL)
+		journal_add(emu->journal, rq, clock_now(&emu->clock));
+	control_count(rq);
+}
+
+void
+emu_handle(struct emu *emu, struct request *rq)
+{
+	pthread_mutex_lock(&emu->lock);
+	rq->emu = emu;
+	pipeline_run(rq);
+	pthread_mutex_unlock(&emu->lock);
+}

@@ -1,0 +1,645 @@
+/*
+ * render.c - see render.h.  One table of fields per node type; a field
+ * with no getter is copied from the store row when present, so adding a
+ * plain column to a node is one line.
+ */
+#include "render.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth.h"
+#include "emu.h"
+#include "gerr.h"
+#include "paging.h"
+#include "request.h"
+#include "util.h"
+
+#define ANALYTICS_MAX_POINTS 1000
+
+const char *
+row_str(struct json_object *row, const char *key)
+{
+	struct json_object *v;
+
+	if (row == NULL || !json_object_object_get_ex(row, key, &v) ||
+	    json_object_is_type(v, json_type_null))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+int64_t
+row_id(struct json_object *row, const char *key)
+{
+	const char *s = row_str(row, key);
+
+	return s ? parse_id(s) : 0;
+}
+
+int64_t
+row_int(struct json_object *row, const char *key)
+{
+	struct json_object *v;
+
+	if (row == NULL || !json_object_object_get_ex(row, key, &v))
+		return 0;
+	return json_object_get_int64(v);
+}
+
+bool
+row_bool(struct json_object *row, const char *key)
+{
+	struct json_object *v;
+
+	return row && json_object_object_get_ex(row, key, &v) &&
+	    json_object_get_boolean(v);
+}
+
+/* ---- getters ------------------------------------------------------- */
+
+static int
+get_business_ref(struct request *rq, int64_t id, struct json_object **out)
+{
+	struct json_object *b = store_get(rq->emu->store, TBL_BUSINESSES, id);
+
+	if (b == NULL)
+		return 0;
+	*out = json_object_new_object();
+	json_object_object_add(*out, "id",
+	    json_object_new_string(row_str(b, "id")));
+	json_object_object_add(*out, "name",
+	    json_object_new_string(row_str(b, "name")));
+	json_object_put(b);
+	return 0;
+}
+
+static int
+waba_owner_business(struct request *rq, struct json_object *row,
+    const struct field *f, struct json_object **out)
+{
+	(void)f;
+	return get_business_ref(rq, row_id(row, "business"), out);
+}
+
+static int
+waba_verification(struct request *rq, struct json_object *row,
+    const struct field *f, struct json_object **out)
+{
+	struct json_object *b = store_get(rq->emu->store, TBL_BUSINESSES,
+	    row_id(row, "business"));
+	const char *v = row_str(b, "verification_status");
+
+	(void)f;
+	if (v != NULL)
+		*out = json_object_new_string(v);
+	json_object_put(b);
+	return 0;
+}
+
+static int
+waba_country(struct request *rq, struct json_object *row,
+    const struct field *f, struct json_object **out)
+{
+	struct json_object *b;
+	const char *v = row_str(row, "country");
+
+	(void)f;
+	if (v != NULL) {
+		*out = json_object_new_string(v);
+		return 0;
+	}
+	b = store_get(rq->emu->store, TBL_BUSINESSES, row_id(row, "business"));
+	if ((v = row_str(b, "country")) != NULL)
+		*out = json_object_new_string(v);
+	json_object_put(b);
+	return 0;
+}
+
+static int
+waba_phone_numbers(struct request *rq, struct json_object *row,
+    const struct field *f, struct json_object **out)
+{
+	*out = render_list(rq, &edge_phones, row_id(row, "id"), f);
+	return *out ? 0 : -1;
+}
+
+static int
+waba_assigned_users(struct request *rq, struct json_object *row,
+    const struct field *f, struct json_object **out)
+{
+	const char *business = params_get(&rq->params, "business");
+
+	if (business == NULL || *business == '\0')
+		return gerr_set(&rq->err, GE_PARAM,
+		    "(#100) The parameter business is required");
+	if (auth_check_waba(rq, row_id(row, "id"), PERM_WABA_USERS) < 0)
+		return -1;
+	*out = render_list(rq, &edge_assigned_users, row_id(row, "id"), f);
+	return *out ? 0 : -1;
+}
+
+/* "2025-02-04T17:40:07+0000", Graph's time format. */
+static struct json_object *
+graph_time(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char buf[40];
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S+0000", &tm);
+	return json_object_new_string(buf);
+}
+
+static int
+phone_last_onboarded(struct request *rq, struct json_object *row,
+    const struct field *f, struct json_object **out)
+{
+	(void)rq;
+	(void)f;
+	if (row_int(row, "last_onboarded_time") > 0)
+		*out = graph_time(row_int(row, "last_onboarded_time"));
+	return 0;
+}
+
+static int
+phone_throughput(struct request *rq, struct json_object *row,
+    const struct field *f, struct json_object **out)
+{
+	const char *level = row_str(row, "throughput_level");
+
+	(void)rq;
+	(void)f;
+	*out = json_object_new_object();
+	json_object_object_add(*out, "level",
+	    json_object_new_string(level ? level : "NOT_APPLICABLE"));
+	return 0;
+}
+
+static int
+granularity_step(const char *g, int64_t *step)
+{
+	if (strcmp(g, "HALF_HOUR") == 0)
+		*step = 1800;
+	else if (strcmp(g, "DAY") == 0)
+		*step = 86400;
+	else if (strcmp(g, "MONTH") == 0)
+		*step = 30 * 86400;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+analytics_bound(struct request *rq, const char *name, const char *v,
+    int64_t *out)
+{
+	if (v == NULL || *v == '\0')
+		return gerr_set(&rq->err, GE_PARAM,
+		    "(#100) The parameter %s is required", name);
+	*out = parse_id(v);
+	if (*out < 0)
+		return gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Param %s must be a unix timestamp", name);
+	return 0;
+}
+
+/*
+ * analytics.start(S).end(E).granularity(G): deterministic counts per
+ * interval for the WABA's numbers, so tests can assert on them.
+ */
+static int
+waba_analytics(struct request *rq, struct json_object *row,
+    const struct field *f, struct json_object **out)
+{
+	struct store *st = rq->emu->store;
+	int64_t waba = row_id(row, "id"), start, end, step, t;
+	const char *g = f->granularity ? f->granularity : "DAY";
+	struct list_query q;
+	struct json_object *phones, *numbers, *points;
+	bool more = false;
+	char *cause = NULL;
+	size_t i;
+
+	if (store_count_phones(st, waba, NULL) == 0)
+		return gerr_set(&rq->err, GE_NO_PHONES, NULL);
+	if (analytics_bound(rq, "start", f->start, &start) < 0 ||
+	    analytics_bound(rq, "end", f->end, &end) < 0)
+		return -1;
+	if (granularity_step(g, &step) < 0)
+		return gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Param granularity must be one of {HALF_HOUR, DAY, "
+		    "MONTH} - got \"%s\"", g);
+	if (end < start)
+		return gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Param end must not be before start");
+	if ((end - start) / step > ANALYTICS_MAX_POINTS)
+		return gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Please reduce the amount of data you're asking for: "
+		    "at most %d data points", ANALYTICS_MAX_POINTS);
+	memset(&q, 0, sizeof(q));
+	q.owner = waba;
+	q.limit = PAGING_MAX_LIMIT;
+	phones = store_list(st, LIST_PHONES, &q, &more, &cause);
+	free(cause);
+	numbers = json_object_new_array();
+	for (i = 0; phones && i < json_object_array_length(phones); i++) {
+		struct json_object *p = json_object_array_get_idx(phones, i);
+		char *digits = xasprintf("%s%s", row_str(p, "cc"),
+		    row_str(p, "phone_number"));
+
+		json_object_array_add(numbers, json_object_new_string(digits));
+		free(digits);
+	}
+	json_object_put(phones);
+	points = json_object_new_array();
+	for (t = start - start % step; t < end; t += step) {
+		uint64_t h = mix64((uint64_t)waba ^ (uint64_t)t);
+		int64_t sent = (int64_t)(h % 1000);
+
+		json_object_array_add(points, json_object_new_object());
+		row = json_object_array_get_idx(points,
+		    json_object_array_length(points) - 1);
+		json_object_object_add(row, "start", json_object_new_int64(t));
+		json_object_object_add(row, "end",
+		    json_object_new_int64(t + step));
+		json_object_object_add(row, "sent", json_object_new_int64(sent));
+		json_object_object_add(row, "delivered",
+		    json_object_new_int64(sent * 9 / 10));
+	}
+	*out = json_object_new_object();
+	json_object_object_add(*out, "phone_numbers", numbers);
+	json_object_object_add(*out, "granularity", json_object_new_string(g));
+	json_object_object_add(*out, "data_points", points);
+	return 0;
+}
+
+static int
+waba_template_metrics(struct request *rq, struct json_object *row,
+    const struct field *f, struct json_object **out)
+{
+	(void)f;
+	if (!row_bool(row, "is_enabled_for_insights"))
+		return gerr_set(&rq->err, GE_NO_INSIGHTS, NULL);
+	*out = json_object_new_object();
+	json_object_object_add(*out, "data", json_object_new_array());
+	return 0;
+}
+
+static int
+business_owned(struct request *rq, struct json_object *row,
+    const struct field *f, struct json_object **out)
+{
+	*out = render_list(rq, &edge_owned_wabas, row_id(row, "id"), f);
+	return *out ? 0 : -1;
+}
+
+static int
+business_client(struct request *rq, struct json_object *row,
+    const struct field *f, struct json_object **out)
+{
+	*out = render_list(rq, &edge_client_wabas, row_id(row, "id"), f);
+	return *out ? 0 : -1;
+}
+
+static int
+user_business(struct request *rq, struct json_object *row,
+    const struct field *f, struct json_object **out)
+{
+	(void)f;
+	return get_business_ref(rq, row_id(row, "business"), out);
+}
+
+/* ---- node tables --------------------------------------------------- */
+
+/* name                          getter (NULL: the row's value) */
+static const struct field_def business_fields[] = {
+	{ "id", NULL },
+	{ "name", NULL },
+	{ "verification_status", NULL },
+	{ "country", NULL },
+	{ "owned_whatsapp_business_accounts", business_owned },
+	{ "client_whatsapp_business_accounts", business_client },
+	{ NULL, NULL },
+};
+
+static const struct field_def waba_fields[] = {
+	{ "id", NULL },
+	{ "name", NULL },
+	{ "currency", NULL },
+	{ "timezone_id", NULL },
+	{ "message_template_namespace", NULL },
+	{ "account_review_status", NULL },
+	{ "analytics", waba_analytics },
+	{ "business_verification_status", waba_verification },
+	{ "country", waba_country },
+	{ "creation_time", NULL },
+	{ "is_enabled_for_insights", NULL },
+	{ "on_behalf_of_business_info", NULL },
+	{ "owner_business", waba_owner_business },
+	{ "owner_business_info", waba_owner_business },
+	{ "ownership_type", NULL },
+	{ "primary_funding_id", NULL },
+	{ "purchase_order_number", NULL },
+	{ "status", NULL },
+	{ "permitted_tasks", NULL },
+	{ "tasks", NULL },
+	{ "phone_numbers", waba_phone_numbers },
+	{ "assigned_users", waba_assigned_users },
+	{ "template_performance_metrics", waba_template_metrics },
+	{ NULL, NULL },
+};
+
+static const struct field_def phone_fields[] = {
+	{ "id", NULL },
+	{ "verified_name", NULL },
+	{ "code_verification_status", NULL },
+	{ "display_phone_number", NULL },
+	{ "quality_rating", NULL },
+	{ "platform_type", NULL },
+	{ "throughput", phone_throughput },
+	{ "last_onboarded_time", phone_last_onboarded },
+	{ "status", NULL },
+	{ "name_status", NULL },
+	{ "account_mode", NULL },
+	{ "is_official_business_account", NULL },
+	{ "messaging_limit_tier", NULL },
+	{ NULL, NULL },
+};
+
+static const struct field_def user_fields[] = {
+	{ "id", NULL },
+	{ "name", NULL },
+	{ "user_type", NULL },
+	{ "role", NULL },
+	{ "business", user_business },
+	{ "tasks", NULL },
+	{ NULL, NULL },
+};
+
+static const char *const business_defaults[] = { "id", "name", NULL };
+static const char *const waba_defaults[] = { "id", "name", "currency",
+	"timezone_id", "message_template_namespace", NULL };
+static const char *const phone_defaults[] = { "verified_name",
+	"code_verification_status", "display_phone_number", "quality_rating",
+	"platform_type", "throughput", "last_onboarded_time", "id", NULL };
+static const char *const user_defaults[] = { "id", "name", NULL };
+
+struct node_def {
+	const char *const *defaults;
+	const struct field_def *fields;
+};
+
+static const struct node_def *
+node_def(enum node_type t)
+{
+	static const struct node_def defs[] = {
+		[NODE_BUSINESS] = { business_defaults, business_fields },
+		[NODE_WABA] = { waba_defaults, waba_fields },
+		[NODE_PHONE] = { phone_defaults, phone_fields },
+		[NODE_USER] = { user_defaults, user_fields },
+	};
+
+	if (t != NODE_BUSINESS && t != NODE_WABA && t != NODE_PHONE &&
+	    t != NODE_USER)
+		return NULL;
+	return &defs[t];
+}
+
+static const struct field_def *
+field_lookup(const struct node_def *nd, const char *name)
+{
+	const struct field_def *fd;
+
+	for (fd = nd->fields; fd->name != NULL; fd++)
+		if (strcmp(fd->name, name) == 0)
+			return fd;
+	return NULL;
+}
+
+/* ---- edges --------------------------------------------------------- */
+
+static const char *const ownership_values[] = { "SELF", "CLIENT_OWNED",
+	"ON_BEHALF_OF", NULL };
+static const char *const account_mode_values[] = { "SANDBOX", "LIVE", NULL };
+static const char *const phone_status_values[] = { "PENDING", "DELETED",
+	"MIGRATED", "BANNED", "RESTRICTED", "RATE_LIMITED", "FLAGGED",
+	"CONNECTED", "DISCONNECTED", "UNKNOWN", "UNVERIFIED", NULL };
+static const char *const code_status_values[] = { "NOT_VERIFIED",
+	"VERIFIED", "EXPIRED", NULL };
+
+static const struct filter_spec waba_filters[] = {
+	{ "creation_time", FOP_LESS_THAN | FOP_GREATER_THAN | FOP_IN_RANGE,
+	    NULL },
+	{ "ownership_type", FOP_IN | FOP_EQUAL, ownership_values },
+	{ NULL, 0, NULL },
+};
+
+static const struct filter_spec phone_filters[] = {
+	{ "account_mode", FOP_EQUAL | FOP_IN, account_mode_values },
+	{ "status", FOP_EQUAL | FOP_IN, phone_status_values },
+	{ "code_verification_status", FOP_EQUAL | FOP_IN, code_status_values },
+	{ NULL, 0, NULL },
+};
+
+static const char *const phone_edge_defaults[] = {
+	"code_verification_status", "display_phone_number", "id",
+	"quality_rating", "verified_name", NULL };
+static const char *const assigned_user_defaults[] = { "id", "name", "tasks",
+	NULL };
+static const char *const client_waba_defaults[] = { "id", "name",
+	"currency", "timezone_id", "message_template_namespace",
+	"permitted_tasks", NULL };
+
+const struct edge_def edge_owned_wabas = { LIST_OWNED_WABAS, NODE_WABA,
+	waba_defaults, waba_filters, true };
+const struct edge_def edge_client_wabas = { LIST_CLIENT_WABAS, NODE_WABA,
+	client_waba_defaults, waba_filters, true };
+const struct edge_def edge_phones = { LIST_PHONES, NODE_PHONE,
+	phone_edge_defaults, phone_filters, false };
+const struct edge_def edge_assigned_users = { LIST_ASSIGNED_USERS,
+	NODE_USER, assigned_user_defaults, NULL, false };
+const struct edge_def edge_user_wabas = { LIST_USER_WABAS, NODE_WABA,
+	waba_defaults, NULL, false };
+
+/* ---- rendering ----------------------------------------------------- */
+
+int
+render_check(struct request *rq, enum node_type t,
+    const struct fieldlist *fl)
+{
+	const struct node_def *nd = node_def(t);
+	size_t i;
+
+	if (fl == NULL || nd == NULL)
+		return 0;
+	for (i = 0; i < fl->n; i++)
+		if (field_lookup(nd, fl->v[i].name) == NULL)
+			return gerr_no_field(&rq->err, fl->v[i].name,
+			    node_type_name(t));
+	return 0;
+}
+
+static int
+render_one(struct request *rq, const struct node_def *nd,
+    struct json_object *row, const struct field *f, struct json_object *obj)
+{
+	const struct field_def *fd = field_lookup(nd, f->name);
+	struct json_object *v = NULL;
+
+	if (fd == NULL)
+		return 0;
+	if (fd->get != NULL) {
+		if (fd->get(rq, row, f, &v) < 0)
+			return -1;
+	} else if (json_object_object_get_ex(row, f->name, &v) &&
+	    !json_object_is_type(v, json_type_null)) {
+		v = json_object_get(v);
+	} else {
+		v = NULL;
+	}
+	if (v != NULL)
+		json_object_object_add(obj, f->alias ? f->alias : f->name, v);
+	return 0;
+}
+
+struct json_object *
+render_node(struct request *rq, enum node_type t, struct json_object *row,
+    const struct fieldlist *fl, const char *const *defaults)
+{
+	const struct node_def *nd = node_def(t);
+	struct json_object *obj;
+	bool id_seen = false;
+	size_t i;
+
+	if (nd == NULL)
+		return NULL;
+	if (render_check(rq, t, fl) < 0)
+		return NULL;
+	obj = json_object_new_object();
+	if (fl == NULL || fl->n == 0) {
+		const char *const *d = defaults ? defaults : nd->defaults;
+
+		for (; *d; d++) {
+			struct field f = { (char *)*d, NULL, -1, NULL, NULL,
+				NULL, NULL };
+
+			if (render_one(rq, nd, row, &f, obj) < 0)
+				goto fail;
+		}
+		return obj;
+	}
+	for (i = 0; i < fl->n; i++) {
+		if (strcmp(fl->v[i].name, "id") == 0)
+			id_seen = true;
+		if (render_one(rq, nd, row, &fl->v[i], obj) < 0)
+			goto fail;
+	}
+	if (!id_seen && row_str(row, "id") != NULL)
+		json_object_object_add(obj, "id",
+		    json_object_new_string(row_str(row, "id")));
+	return obj;
+fail:
+	json_object_put(obj);
+	return NULL;
+}
+
+struct list_ctx {
+	struct request *rq;
+	const struct edge_def *e;
+	const struct fieldlist *fl;
+	bool failed;
+};
+
+static struct json_object *
+render_item(void *ctx, struct json_object *row)
+{
+	struct list_ctx *lc = ctx;
+	struct json_object *obj;
+
+	if (lc->failed)
+		return json_object_new_object();
+	obj = render_node(lc->rq, lc->e->item_type, row, lc->fl,
+	    lc->e->defaults);
+	if (obj == NULL) {
+		lc->failed = true;
+		obj = json_object_new_object();
+	}
+	return obj;
+}
+
+struct json_object *
+render_list(struct request *rq, const struct edge_def *e, int64_t owner,
+    const struct field *f)
+{
+	struct list_query q;
+	struct filter *filters = NULL;
+	size_t nfilters = 0;
+	struct list_ctx lc = { rq, e, NULL, false };
+	struct json_object *rows, *out = NULL;
+	const char *summary;
+	bool more = false;
+	char *cause = NULL;
+
+	memset(&q, 0, sizeof(q));
+	q.owner = owner;
+	if (f == NULL) {
+		lc.fl = rq->fields;
+		if (paging_read(rq, &q, &rq->err) < 0)
+			return NULL;
+		if (e->filters != NULL &&
+		    filter_parse(params_get(&rq->params, "filtering"),
+		    e->filters, &filters, &nfilters, &rq->err) < 0)
+			return NULL;
+		if (e->sortable &&
+		    sort_parse(params_get(&rq->params, "sort"), &q.descending,
+		    &rq->err) < 0)
+			goto out;
+	} else {
+		lc.fl = f->sub;
+		/* .limit(n) as on the top level: 0 or absent means 25 */
+		q.limit = f->limit <= 0 ? PAGING_DEFAULT_LIMIT :
+		    f->limit > PAGING_MAX_LIMIT ? PAGING_MAX_LIMIT :
+		    (int)f->limit;
+	}
+	if (render_check(rq, e->item_type, lc.fl) < 0)
+		goto out;
+	q.filters = filters;
+	q.nfilters = nfilters;
+	rows = store_list(rq->emu->store, e->list, &q, &more, &cause);
+	if (rows == NULL) {
+		gerr_set(&rq->err, GE_UNKNOWN, NULL);
+		goto out;
+	}
+	out = paging_wrap(rq, &q, rows, more, render_item, &lc);
+	if (lc.failed) {
+		json_object_put(out);
+		out = NULL;
+		goto out;
+	}
+	if (f != NULL) {
+		struct json_object *paging;
+
+		/* nested edges carry cursors; their URLs would name the node */
+		if (json_object_object_get_ex(out, "paging", &paging)) {
+			json_object_object_del(paging, "next");
+			json_object_object_del(paging, "previous");
+		}
+	}
+	summary = f == NULL ? params_get(&rq->params, "summary") : NULL;
+	if (summary != NULL && (strcmp(summary, "total_count") == 0 ||
+	    strcmp(summary, "true") == 0 || strcmp(summary, "1") == 0)) {
+		struct json_object *s = json_object_new_object();
+
+		json_object_object_add(s, "total_count", json_object_new_int64(
+		    store_list_count(rq->emu->store, e->list, &q)));
+		json_object_object_add(out, "summary", s);
+	}
+out:
+	free(cause);
+	filters_free(filters, nfilters);
+	return out;
+}

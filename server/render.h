@@ -1,0 +1,68 @@
+/*
+ * render.h - Graph nodes as JSON: each node type's fields as a table, the
+ * field selection applied to a store row, and list edges rendered with
+ * paging (also when asked for as a field, e.g. phone_numbers{id}).
+ */
+#ifndef WABA_RENDER_H
+#define WABA_RENDER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "fields.h"
+#include "filter.h"
+#include "store.h"
+
+struct request;
+struct json_object;
+
+/*
+ * Sets *out to a new value, or leaves it NULL to omit the field; -1 with
+ * rq->err for a field that cannot be served (200005, 200008, 100).
+ */
+typedef int (*field_get)(struct request *rq, struct json_object *row,
+    const struct field *f, struct json_object **out);
+
+struct field_def {
+	const char *name;
+	field_get get; /* NULL: copy row[name] when present */
+};
+
+/* A list edge: what it lists and how. */
+struct edge_def {
+	enum store_list list;
+	enum node_type item_type;
+	const char *const *defaults;      /* default item fields */
+	const struct filter_spec *filters; /* NULL: no filtering= */
+	bool sortable;                     /* sort= accepted */
+};
+
+extern const struct edge_def edge_owned_wabas, edge_client_wabas,
+    edge_phones, edge_assigned_users, edge_user_wabas;
+
+/* -1 with the 100 "nonexisting field" error when fl names an unknown field. */
+int render_check(struct request *rq, enum node_type t,
+    const struct fieldlist *fl);
+/*
+ * The node: fl's fields (id last unless asked earlier) or, when fl is
+ * NULL or empty, defaults (NULL: the node type's own).  New object, or
+ * NULL with rq->err.
+ */
+struct json_object *render_node(struct request *rq, enum node_type t,
+    struct json_object *row, const struct fieldlist *fl,
+    const char *const *defaults);
+/*
+ * A list edge of owner.  Top level (f NULL): limit/after/before,
+ * filtering, sort and summary come from the request and fields from
+ * rq->fields.  Nested (f set): f->limit and f->sub, cursors only.
+ */
+struct json_object *render_list(struct request *rq, const struct edge_def *e,
+    int64_t owner, const struct field *f);
+
+/* Row helpers shared by handlers. */
+const char *row_str(struct json_object *row, const char *key);
+int64_t row_id(struct json_object *row, const char *key);
+int64_t row_int(struct json_object *row, const char *key);
+bool row_bool(struct json_object *row, const char *key);
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * route.c - the route table: every Graph operation the emulator serves.
+ * The pipeline (pipeline.c) applies each row's flags and permission before
+ * the handler runs.
+ */
+#include "route.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "handlers/handlers.h"
+
+#define T RF_TOKEN
+#define B RF_BUC
+#define W RF_WRITE
+#define A RF_APP_OK
+
+/* method  node           edge                                  handler                flags      permission */
+static const struct route routes[] = {
+	{ "POST",   NODE_ROOT,     NULL,                                batch_post,            A,         PERM_NONE },
+	{ "GET",    NODE_ROOT,     "debug_token",                       debug_token_get,       T | A,     PERM_NONE },
+	{ "GET",    NODE_BUSINESS, NULL,                                business_get,          T,         PERM_BUSINESS_READ },
+	{ "GET",    NODE_BUSINESS, "owned_whatsapp_business_accounts",  business_owned_wabas,  T,         PERM_BUSINESS_ADMIN },
+	{ "GET",    NODE_BUSINESS, "client_whatsapp_business_accounts", business_client_wabas, T,         PERM_BUSINESS_ADMIN },
+	{ "GET",    NODE_WABA,     NULL,                                waba_get,              T | B,     PERM_WABA_READ },
+	{ "GET",    NODE_WABA,     "phone_numbers",                     phone_list,            T,         PERM_WABA_READ },
+	{ "POST",   NODE_WABA,     "phone_numbers",                     phone_create,          T | W,     PERM_WABA_PHONE },
+	{ "GET",    NODE_WABA,     "assigned_users",                    assigned_users_list,   T | B,     PERM_WABA_USERS },
+	{ "POST",   NODE_WABA,     "assigned_users",                    assigned_users_add,    T | B | W, PERM_WABA_USERS },
+	{ "DELETE", NODE_WABA,     "assigned_users",                    assigned_users_remove, T | B | W, PERM_WABA_USERS },
+	{ "GET",    NODE_PHONE,    NULL,                                phone_get,             T,         PERM_WABA_READ },
+	{ "GET",    NODE_USER,     NULL,                                user_get,              T,         PERM_USER_READ },
+	{ "GET",    NODE_USER,     "assigned_whatsapp_business_accounts", user_assigned_wabas, T,         PERM_USER_READ },
+};
+
+#undef T
+#undef B
+#undef W
+#undef A
+
+static bool
+edge_eq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+const struct route *
+route_find(const char *method, enum node_type node, const char *edge,
+    enum route_miss *miss)
+{
+	bool edge_seen = false;
+	size_t i;
+
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		if (routes[i].node != node || !edge_eq(routes[i].edge, edge))
+			continue;
+		edge_seen = true;
+		if (strcmp(routes[i].method, method) == 0) {
+			*miss = ROUTE_FOUND;
+			return &routes[i];
+		}
+	}
+	*miss = edge_seen || edge == NULL ? ROUTE_NO_METHOD : ROUTE_NO_EDGE;
+	return NULL;
+}
+
+bool
+route_is_path_node(const char *segment)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+		if (routes[i].node == NODE_ROOT && routes[i].edge != NULL &&
+		    strcmp(routes[i].edge, segment) == 0)
+			return true;
+	return false;
+}

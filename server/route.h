@@ -1,0 +1,53 @@
+/*
+ * route.h - the Graph API surface as data.  Reading routes[] in route.c
+ * shows every endpoint; the pipeline enforces the flags and permission so
+ * handlers never re-check them.
+ */
+#ifndef WABA_ROUTE_H
+#define WABA_ROUTE_H
+
+#include "store.h"
+
+struct request;
+
+enum route_flag {
+	RF_TOKEN = 1 << 0, /* needs a valid access token */
+	RF_BUC = 1 << 1,   /* counts toward the business-use-case limit */
+	RF_WRITE = 1 << 2, /* changes state: refused under --read-only */
+	RF_APP_OK = 1 << 3,/* an app token (APPID|SECRET) may call it */
+};
+
+/* What the token's user must be allowed to do with the node (auth.c). */
+enum perm {
+	PERM_NONE,           /* any valid token */
+	PERM_BUSINESS_READ,  /* a user of the business */
+	PERM_BUSINESS_ADMIN, /* an ADMIN of the business (WABA lists) */
+	PERM_WABA_READ,      /* admin of the owner, share, or any assigned task */
+	PERM_WABA_PHONE,     /* admin, or MANAGE / MANAGE_PHONE / MANAGE_PHONE_ASSETS */
+	PERM_WABA_USERS,     /* admin, or MANAGE */
+	PERM_USER_READ,      /* the user itself or an admin of its business */
+};
+
+typedef int (*route_handler)(struct request *rq);
+
+struct route {
+	const char *method;    /* "GET", "POST", "DELETE" */
+	enum node_type node;
+	const char *edge;      /* NULL: the node itself */
+	route_handler handler;
+	unsigned flags;        /* RF_* */
+	enum perm perm;
+};
+
+enum route_miss {
+	ROUTE_FOUND,
+	ROUTE_NO_EDGE,   /* the node type has no such edge */
+	ROUTE_NO_METHOD, /* the edge exists, not for this method */
+};
+
+const struct route *route_find(const char *method, enum node_type node,
+    const char *edge, enum route_miss *miss);
+/* Path nodes that are not ids ("debug_token"): NODE_ROOT edges. */
+bool route_is_path_node(const char *segment);
+
+#endif
