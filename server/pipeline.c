@@ -139,9 +139,10 @@ resolve_node(struct request *rq, struct segments *s, size_t *next)
 	rq->node_type = id > 0 ? store_node_type(rq->emu->store, id) :
 	    NODE_NONE;
 	if (rq->node_type == NODE_NONE) {
-		/* Graph reads a bad first segment as a node and the rest as
-		 * unknown components (e.g. "/3.0/me/feed"). */
-		if (s->n > 1)
+		/* Graph reads a bad first segment that is not an id as a node
+		 * and the rest as unknown components ("/3.0/me/feed"); an id
+		 * it cannot load is 100/33 whatever follows. */
+		if (s->n > 1 && id <= 0)
 			return unknown_components(rq, s, 1);
 		return gerr_no_object(&rq->err, rq->verb, s0);
 	}

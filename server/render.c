@@ -455,15 +455,16 @@ static const char *const client_waba_defaults[] = { "id", "name",
 	"permitted_tasks", NULL };
 
 const struct edge_def edge_owned_wabas = { LIST_OWNED_WABAS, NODE_WABA,
-	waba_defaults, waba_filters, true };
+	waba_defaults, waba_filters, true, "owned_whatsapp_business_accounts" };
 const struct edge_def edge_client_wabas = { LIST_CLIENT_WABAS, NODE_WABA,
-	client_waba_defaults, waba_filters, true };
+	client_waba_defaults, waba_filters, true,
+	"client_whatsapp_business_accounts" };
 const struct edge_def edge_phones = { LIST_PHONES, NODE_PHONE,
-	phone_edge_defaults, phone_filters, false };
+	phone_edge_defaults, phone_filters, false, "phone_numbers" };
 const struct edge_def edge_assigned_users = { LIST_ASSIGNED_USERS,
-	NODE_USER, assigned_user_defaults, NULL, false };
+	NODE_USER, assigned_user_defaults, NULL, false, "assigned_users" };
 const struct edge_def edge_user_wabas = { LIST_USER_WABAS, NODE_WABA,
-	waba_defaults, NULL, false };
+	waba_defaults, NULL, false, "assigned_whatsapp_business_accounts" };
 
 /* ---- rendering ----------------------------------------------------- */
 
@@ -571,6 +572,65 @@ render_item(void *ctx, struct json_object *row)
 	return obj;
 }
 
+/* Writes a field selection back as fields= text (names and nesting). */
+static void
+fields_text(struct sbuf *sb, const struct fieldlist *fl)
+{
+	size_t i;
+
+	for (i = 0; fl != NULL && i < fl->n; i++) {
+		if (i > 0)
+			sbuf_addch(sb, ',');
+		sbuf_addstr(sb, fl->v[i].name);
+		if (fl->v[i].sub != NULL) {
+			sbuf_addch(sb, '{');
+			fields_text(sb, fl->v[i].sub);
+			sbuf_addch(sb, '}');
+		}
+	}
+}
+
+/*
+ * A nested edge's paging.next points at the edge itself
+ * (/{owner}/{edge}?limit=&fields=&after=), which is what a client
+ * following it expects; there is no previous page of a first page.
+ */
+static void
+nested_next(struct request *rq, const struct edge_def *e, int64_t owner,
+    const struct field *f, int limit, struct json_object *out)
+{
+	struct json_object *paging, *after;
+	struct sbuf url = SBUF_INIT, sub = SBUF_INIT;
+
+	if (!json_object_object_get_ex(out, "paging", &paging))
+		return;
+	json_object_object_del(paging, "previous");
+	if (!json_object_object_get_ex(paging, "next", NULL))
+		return;
+	after = json_object_object_get(json_object_object_get(paging,
+	    "cursors"), "after");
+	sbuf_addf(&url, "http://%s%s%s/%lld/%s?", rq->host ? rq->host :
+	    "127.0.0.1", rq->version_in_path ? "/" : "",
+	    rq->version_in_path ? rq->version : "", (long long)owner, e->name);
+	if (rq->token != NULL) {
+		sbuf_addstr(&url, "access_token=");
+		url_encode(&url, rq->token);
+		sbuf_addch(&url, '&');
+	}
+	sbuf_addf(&url, "limit=%d", limit);
+	if (f->sub != NULL && f->sub->n > 0) {
+		fields_text(&sub, f->sub);
+		sbuf_addstr(&url, "&fields=");
+		url_encode(&url, sub.buf);
+	}
+	sbuf_addstr(&url, "&after=");
+	url_encode(&url, json_object_get_string(after));
+	json_object_object_add(paging, "next",
+	    json_object_new_string(url.buf));
+	sbuf_release(&url);
+	sbuf_release(&sub);
+}
+
 struct json_object *
 render_list(struct request *rq, const struct edge_def *e, int64_t owner,
     const struct field *f)
@@ -620,15 +680,8 @@ render_list(struct request *rq, const struct edge_def *e, int64_t owner,
 		out = NULL;
 		goto out;
 	}
-	if (f != NULL) {
-		struct json_object *paging;
-
-		/* nested edges carry cursors; their URLs would name the node */
-		if (json_object_object_get_ex(out, "paging", &paging)) {
-			json_object_object_del(paging, "next");
-			json_object_object_del(paging, "previous");
-		}
-	}
+	if (f != NULL)
+		nested_next(rq, e, owner, f, q.limit, out);
 	summary = f == NULL ? params_get(&rq->params, "summary") : NULL;
 	if (summary != NULL && (strcmp(summary, "total_count") == 0 ||
 	    strcmp(summary, "true") == 0 || strcmp(summary, "1") == 0)) {

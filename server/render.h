@@ -35,6 +35,7 @@ struct edge_def {
 	const char *const *defaults;      /* default item fields */
 	const struct filter_spec *filters; /* NULL: no filtering= */
 	bool sortable;                     /* sort= accepted */
+	const char *name;                  /* the edge's path segment */
 };
 
 extern const struct edge_def edge_owned_wabas, edge_client_wabas,
