@@ -363,7 +363,7 @@ http_start(struct emu *emu, const char *bind, int port, size_t max_body,
 	pthread_mutex_init(&srv->mu, NULL);
 	pthread_cond_init(&srv->drained, NULL);
 
-	/* ITC lets http_stop() quiesce the listener of a thread pool */
+	/* ITC wakes the workers promptly when the daemon stops */
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC;
 	flags |= MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ?
 	    MHD_USE_EPOLL : MHD_USE_POLL;
@@ -419,12 +419,16 @@ void
 http_stop(struct http_server *srv)
 {
 	struct timespec deadline;
-	MHD_socket fd;
 
 	if (srv == NULL)
 		return;
 	atomic_store(&srv->stopping, true);
-	fd = MHD_quiesce_daemon(srv->daemon);
+	/*
+	 * No MHD_quiesce_daemon(): with a thread pool on epoll, 0.9.75 can
+	 * panic removing the listen socket from a worker's epoll set.  The
+	 * listener stays open while we drain; new answers say
+	 * Connection: close and MHD_stop_daemon() closes it.
+	 */
 	clock_gettime(CLOCK_REALTIME, &deadline);
 	deadline.tv_sec += HTTP_DRAIN_SECONDS;
 	pthread_mutex_lock(&srv->mu);
@@ -434,8 +438,6 @@ http_stop(struct http_server *srv)
 			break;
 	pthread_mutex_unlock(&srv->mu);
 	MHD_stop_daemon(srv->daemon);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
 	pthread_cond_destroy(&srv->drained);
 	pthread_mutex_destroy(&srv->mu);
 	free(srv);
