@@ -11,6 +11,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "clock.h"
@@ -56,5 +57,12 @@ void emu_handle(struct emu *emu, struct request *rq);
 
 /* The same without taking the lock: for batch items (lock already held). */
 void pipeline_run(struct request *rq);
+
+/*
+ * Draws the request's trace id (x-fb-request-id = fbtrace_id, 23 chars)
+ * and, when trace is not NULL, an 11-char x-fb-trace-id: deterministic
+ * from the seed and the emulator's request sequence.
+ */
+void pipeline_trace(struct request *rq, char *trace, size_t len);
 
 #endif

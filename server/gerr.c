@@ -195,12 +195,22 @@ char *
 gerr_www_authenticate(const struct gerr *err)
 {
 	const char *kind = rows[err->id].auth_kind;
+	char *v, *p;
 
 	if (err->id == GE_CUSTOM)
 		kind = err->code == 190 || err->code == 102 ? "invalid_token" :
 		    "invalid_request";
-	return xasprintf("OAuth \"Facebook Platform\" \"%s\" \"%s\"", kind,
+	v = xasprintf("OAuth \"Facebook Platform\" \"%s\" \"%s\"", kind,
 	    gerr_message(err));
+	/*
+	 * Messages echo client input (ids, fields=); a control character
+	 * would make the HTTP layer drop the whole header, so each one
+	 * becomes a space.
+	 */
+	for (p = v; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	return v;
 }
 
 struct json_object *

@@ -78,6 +78,31 @@ is_version(const char *s)
 	return *p == '\0' && p - s < 16;
 }
 
+/*
+ * The version as the raw target states it, else the default: known before
+ * the request is parsed, so that even a request refused while parsing, or
+ * by an injected fault, echoes the version it asked for.
+ */
+static void
+target_version(struct request *rq)
+{
+	const char *t = rq->target != NULL ? rq->target : "";
+	char seg[16];
+	size_t n;
+
+	snprintf(rq->version, sizeof(rq->version), "%s",
+	    rq->emu->cfg->default_version);
+	while (*t == '/')
+		t++;
+	n = strcspn(t, "/?");
+	if (n == 0 || n >= sizeof(seg))
+		return;
+	memcpy(seg, t, n);
+	seg[n] = '\0';
+	if (is_version(seg))
+		snprintf(rq->version, sizeof(rq->version), "%s", seg);
+}
+
 static int
 unknown_components(struct request *rq, struct segments *s, size_t from)
 {
@@ -165,8 +190,7 @@ graph_dispatch(struct request *rq)
 	size_t next = 0;
 	int rc = -1;
 
-	snprintf(rq->version, sizeof(rq->version), "%s",
-	    emu->cfg->default_version);
+	target_version(rq);
 	if (request_prepare(rq) < 0)
 		return -1;
 	segments_split(&s, rq->path);
@@ -229,14 +253,17 @@ out:
 	return rc;
 }
 
-static void
-trace_ids(struct request *rq, char *trace, size_t len)
+void
+pipeline_trace(struct request *rq, char *trace, size_t len)
 {
 	struct emu *emu = rq->emu;
 	uint64_t seq = ++emu->trace_seq;
+	/* the seed is mixed on its own first: XORed straight with the
+	 * counter, seeds 1 and 7 would give the same ids one call apart */
+	uint64_t base = mix64(emu->cfg->seed);
 	unsigned char raw[17];
-	uint64_t a = mix64(emu->cfg->seed ^ (seq << 1));
-	uint64_t b = mix64(emu->cfg->seed ^ (seq << 1 | 1));
+	uint64_t a = mix64(base ^ (seq << 1));
+	uint64_t b = mix64(base ^ (seq << 1 | 1));
 	char *enc;
 
 	memcpy(raw, &a, 8);
@@ -245,9 +272,11 @@ trace_ids(struct request *rq, char *trace, size_t len)
 	enc = b64url_encode(raw, sizeof(raw));
 	snprintf(rq->trace_id, sizeof(rq->trace_id), "A%s", enc + 1);
 	free(enc);
-	enc = b64url_encode(&b, 8);
-	snprintf(trace, len, "%s", enc);
-	free(enc);
+	if (trace != NULL) {
+		enc = b64url_encode(&b, 8);
+		snprintf(trace, len, "%s", enc);
+		free(enc);
+	}
 }
 
 static void
@@ -274,7 +303,7 @@ graph_finish(struct request *rq, int rc)
 	struct response *resp = &rq->resp;
 	char trace[32];
 
-	trace_ids(rq, trace, sizeof(trace));
+	pipeline_trace(rq, trace, sizeof(trace));
 	if (rc == 0 && rq->result == NULL)
 		rq->result = json_object_new_object();
 	if (rc == 0) {
@@ -352,8 +381,7 @@ pipeline_run(struct request *rq)
 		free(path);
 	}
 	if (fa.has_error) {
-		snprintf(rq->version, sizeof(rq->version), "%s",
-		    emu->cfg->default_version);
+		target_version(rq);
 		(void)request_prepare(rq);
 		gerr_copy(&rq->err, &fa.err);
 		gerr_clear(&fa.err);
