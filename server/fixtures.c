@@ -661,10 +661,12 @@ shape_phone(struct fx *fx, const char *base, struct json_object *row)
 	char *path, *key, *what;
 	int rc;
 
-	if (strlen(cc) > 3) {
+	/* no calling code starts with 0: "01" would be a second +1 */
+	if (strlen(cc) > 3 || cc[0] == '0') {
 		path = xasprintf("%s.cc", base);
-		rc = bad_value(fx, path, "1 to 3 digits",
-		    json_object_object_get(row, "cc"));
+		rc = bad_value(fx, path, cc[0] == '0' ?
+		    "a calling code, which never starts with 0" :
+		    "1 to 3 digits", json_object_object_get(row, "cc"));
 		free(path);
 		return rc;
 	}

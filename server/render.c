@@ -119,6 +119,16 @@ waba_country(struct request *rq, struct json_object *row,
 }
 
 static int
+waba_shared(struct request *rq, struct json_object *row,
+    const struct field *f, struct json_object **out)
+{
+	(void)f;
+	*out = json_object_new_boolean(store_count_shares(rq->emu->store,
+	    row_id(row, "id")) > 0);
+	return 0;
+}
+
+static int
 waba_phone_numbers(struct request *rq, struct json_object *row,
     const struct field *f, struct json_object **out)
 {
@@ -126,16 +136,38 @@ waba_phone_numbers(struct request *rq, struct json_object *row,
 	return *out ? 0 : -1;
 }
 
+int
+render_assigned_business(struct request *rq, int64_t waba)
+{
+	const char *b = params_get(&rq->params, "business");
+	struct json_object *w, *share = NULL;
+	int64_t biz;
+	bool ok;
+
+	if (b == NULL || *b == '\0')
+		return gerr_set(&rq->err, GE_PARAM,
+		    "(#100) The parameter business is required");
+	biz = parse_id(b);
+	w = store_get(rq->emu->store, TBL_WABAS, waba);
+	if (biz > 0 && biz != row_id(w, "business"))
+		share = store_share(rq->emu->store, waba, biz);
+	ok = biz > 0 && (biz == row_id(w, "business") || share != NULL);
+	json_object_put(w);
+	json_object_put(share);
+	if (!ok)
+		return gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Param business must be the id of a business that "
+		    "owns or shares this WhatsApp Business Account, got \"%s\"",
+		    b);
+	return 0;
+}
+
 static int
 waba_assigned_users(struct request *rq, struct json_object *row,
     const struct field *f, struct json_object **out)
 {
-	const char *business = params_get(&rq->params, "business");
-
-	if (business == NULL || *business == '\0')
-		return gerr_set(&rq->err, GE_PARAM,
-		    "(#100) The parameter business is required");
-	if (auth_check_waba(rq, row_id(row, "id"), PERM_WABA_USERS) < 0)
+	if (render_assigned_business(rq, row_id(row, "id")) < 0 ||
+	    auth_check_waba(rq, row_id(row, "id"), PERM_WABA_USERS) < 0)
 		return -1;
 	*out = render_list(rq, &edge_assigned_users, row_id(row, "id"), f);
 	return *out ? 0 : -1;
@@ -162,6 +194,16 @@ phone_last_onboarded(struct request *rq, struct json_object *row,
 	(void)f;
 	if (row_int(row, "last_onboarded_time") > 0)
 		*out = graph_time(row_int(row, "last_onboarded_time"));
+	return 0;
+}
+
+static int
+phone_preverified(struct request *rq, struct json_object *row,
+    const struct field *f, struct json_object **out)
+{
+	(void)rq;
+	(void)f;
+	*out = json_object_new_boolean(row_str(row, "preverified_id") != NULL);
 	return 0;
 }
 
@@ -216,7 +258,7 @@ waba_analytics(struct request *rq, struct json_object *row,
     const struct field *f, struct json_object **out)
 {
 	struct store *st = rq->emu->store;
-	int64_t waba = row_id(row, "id"), start, end, step, t;
+	int64_t waba = row_id(row, "id"), start = 0, end = 0, step = 0, t;
 	const char *g = f->granularity ? f->granularity : "DAY";
 	struct list_query q;
 	struct json_object *phones, *numbers, *points;
@@ -350,6 +392,19 @@ static const struct field_def waba_fields[] = {
 	{ "phone_numbers", waba_phone_numbers },
 	{ "assigned_users", waba_assigned_users },
 	{ "template_performance_metrics", waba_template_metrics },
+	{ "is_shared_with_partners", waba_shared },
+	/* the reference's other fields: known, and omitted (no data) */
+	{ "auth_international_rate_eligibility", NULL },
+	{ "disable_marketing_messages_on_cloud_api", NULL },
+	{ "health_status", NULL },
+	{ "linked_commerce_account", NULL },
+	{ "marketing_messages_ad_account", NULL },
+	{ "marketing_messages_lite_api_status", NULL },
+	{ "marketing_messages_onboarding_status", NULL },
+	{ "primary_business_location", NULL },
+	{ "template_auto_archival_enabled", NULL },
+	{ "whatsapp_business_manager_messaging_limit", NULL },
+	{ "whatsapp_manager_marketing_messages_max_price_enroll_status", NULL },
 	{ NULL, NULL },
 };
 
@@ -367,6 +422,19 @@ static const struct field_def phone_fields[] = {
 	{ "account_mode", NULL },
 	{ "is_official_business_account", NULL },
 	{ "messaging_limit_tier", NULL },
+	{ "is_preverified_number", phone_preverified },
+	/* the reference's other fields: known, and omitted (no data) */
+	{ "certificate", NULL },
+	{ "conversational_automation", NULL },
+	{ "eligibility_for_api_business_global_search", NULL },
+	{ "health_status", NULL },
+	{ "is_on_biz_app", NULL },
+	{ "is_pin_enabled", NULL },
+	{ "new_certificate", NULL },
+	{ "new_name_status", NULL },
+	{ "quality_score", NULL },
+	{ "search_visibility", NULL },
+	{ "webhook_configuration", NULL },
 	{ NULL, NULL },
 };
 
@@ -455,16 +523,19 @@ static const char *const client_waba_defaults[] = { "id", "name",
 	"permitted_tasks", NULL };
 
 const struct edge_def edge_owned_wabas = { LIST_OWNED_WABAS, NODE_WABA,
-	waba_defaults, waba_filters, true, "owned_whatsapp_business_accounts" };
+	waba_defaults, waba_filters, true, "owned_whatsapp_business_accounts",
+	NULL };
 const struct edge_def edge_client_wabas = { LIST_CLIENT_WABAS, NODE_WABA,
 	client_waba_defaults, waba_filters, true,
-	"client_whatsapp_business_accounts" };
+	"client_whatsapp_business_accounts", NULL };
 const struct edge_def edge_phones = { LIST_PHONES, NODE_PHONE,
-	phone_edge_defaults, phone_filters, false, "phone_numbers" };
+	phone_edge_defaults, phone_filters, false, "phone_numbers", NULL };
 const struct edge_def edge_assigned_users = { LIST_ASSIGNED_USERS,
-	NODE_USER, assigned_user_defaults, NULL, false, "assigned_users" };
+	NODE_USER, assigned_user_defaults, NULL, false, "assigned_users",
+	"business" };
 const struct edge_def edge_user_wabas = { LIST_USER_WABAS, NODE_WABA,
-	waba_defaults, NULL, false, "assigned_whatsapp_business_accounts" };
+	waba_defaults, NULL, false, "assigned_whatsapp_business_accounts",
+	NULL };
 
 /* ---- rendering ----------------------------------------------------- */
 
@@ -618,6 +689,11 @@ nested_next(struct request *rq, const struct edge_def *e, int64_t owner,
 		sbuf_addch(&url, '&');
 	}
 	sbuf_addf(&url, "limit=%d", limit);
+	/* the edge read on its own asks for it again (assigned_users) */
+	if (e->carry != NULL && params_get(&rq->params, e->carry) != NULL) {
+		sbuf_addf(&url, "&%s=", e->carry);
+		url_encode(&url, params_get(&rq->params, e->carry));
+	}
 	if (f->sub != NULL && f->sub->n > 0) {
 		fields_text(&sub, f->sub);
 		sbuf_addstr(&url, "&fields=");

@@ -36,6 +36,9 @@ struct edge_def {
 	const struct filter_spec *filters; /* NULL: no filtering= */
 	bool sortable;                     /* sort= accepted */
 	const char *name;                  /* the edge's path segment */
+	const char *carry;                 /* a parameter the edge requires
+					      (NULL: none), kept in nested
+					      next links */
 };
 
 extern const struct edge_def edge_owned_wabas, edge_client_wabas,
@@ -59,6 +62,12 @@ struct json_object *render_node(struct request *rq, enum node_type t,
  */
 struct json_object *render_list(struct request *rq, const struct edge_def *e,
     int64_t owner, const struct field *f);
+
+/*
+ * assigned_users' business=: required, and the business must own or share
+ * the WABA.  0, or -1 with a 100 naming the parameter.
+ */
+int render_assigned_business(struct request *rq, int64_t waba);
 
 /* Row helpers shared by handlers. */
 const char *row_str(struct json_object *row, const char *key);

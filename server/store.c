@@ -572,7 +572,10 @@ store_new_id(struct store *st)
 		while (sqlite3_step(stmt) == SQLITE_ROW)
 			;
 		stmt_done(stmt);
-		id = ID_BASE + (int64_t)(mix64(st->seed ^ counter) % ID_SPAN);
+		/* the seed is mixed on its own first: XORed straight with the
+		 * counter, seeds 0 and 1 would share ids one step apart */
+		id = ID_BASE + (int64_t)(mix64(mix64(st->seed) ^ counter) %
+		    ID_SPAN);
 		if (store_node_type(st, id) == NODE_NONE)
 			return id;
 	}
@@ -775,6 +778,22 @@ store_count_phones(struct store *st, int64_t waba, const char *status)
 	sqlite3_bind_int64(stmt, 1, waba);
 	if (status != NULL)
 		sqlite3_bind_text(stmt, 2, status, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(stmt, 0);
+	stmt_done(stmt);
+	return n;
+}
+
+long
+store_count_shares(struct store *st, int64_t waba)
+{
+	sqlite3_stmt *stmt = stmt_get(st, "SELECT count(*) FROM shares "
+	    "WHERE waba = ?1", NULL);
+	long n = -1;
+
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, waba);
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		n = (long)sqlite3_column_int64(stmt, 0);
 	stmt_done(stmt);

@@ -85,6 +85,8 @@ struct json_object *store_share(struct store *st, int64_t waba,
     int64_t business);
 /* Phone numbers on a WABA, in a status (NULL: any). */
 long store_count_phones(struct store *st, int64_t waba, const char *status);
+/* Businesses a WABA is shared with (is_shared_with_partners). */
+long store_count_shares(struct store *st, int64_t waba);
 
 /*
  * Inserts a complete row (defaults already applied, see fixtures.c).

@@ -88,25 +88,8 @@ read_user(struct request *rq)
 int
 assigned_users_list(struct request *rq)
 {
-	const char *b = param_required(rq, "business");
-	struct json_object *waba, *share = NULL;
-	int64_t biz;
-	bool ok;
-
-	if (b == NULL)
+	if (render_assigned_business(rq, rq->node) < 0)
 		return -1;
-	biz = parse_id(b);
-	waba = store_get(rq->emu->store, TBL_WABAS, rq->node);
-	if (biz > 0 && biz != row_id(waba, "business"))
-		share = store_share(rq->emu->store, rq->node, biz);
-	ok = biz > 0 && (biz == row_id(waba, "business") || share != NULL);
-	json_object_put(waba);
-	json_object_put(share);
-	if (!ok)
-		return gerr_set(&rq->err, GE_PARAM,
-		    "(#100) Param business must be the id of a business that "
-		    "owns or shares this WhatsApp Business Account, got \"%s\"",
-		    b);
 	rq->result = render_list(rq, &edge_assigned_users, rq->node, NULL);
 	return rq->result ? 0 : -1;
 }

@@ -4,9 +4,11 @@
  * {result=name:$.path} references between them.
  */
 #include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "emu.h"
 #include "handlers.h"
 #include "pjson.h"
@@ -184,12 +186,30 @@ item_result(struct request *sub, bool headers)
 	return o;
 }
 
+/*
+ * An item refused before it could run (no relative_url, a reference that
+ * finds nothing) still answers a Graph error body with a trace id of its
+ * own, drawn from the sequence pipeline.c draws every response's from.
+ */
 static void
 item_error(struct request *rq, struct request *sub, const char *msg)
 {
-	(void)rq;
-	sub->resp.status = 400;
+	struct emu *emu = rq->emu;
+	struct json_object *e;
+	char *www;
+
+	pipeline_trace(sub, NULL, 0);
 	gerr_set(&sub->err, GE_PARAM, "(#100) %s", msg);
+	e = gerr_json(&sub->err, sub->trace_id);
+	response_json(&sub->resp, gerr_status(&sub->err, emu->cfg->profile),
+	    e);
+	json_object_put(e);
+	www = gerr_www_authenticate(&sub->err);
+	response_header(&sub->resp, "WWW-Authenticate", www);
+	free(www);
+	response_header(&sub->resp, "Cache-Control", "no-store");
+	response_header(&sub->resp, "facebook-api-version", rq->version);
+	response_header(&sub->resp, "x-fb-request-id", sub->trace_id);
 }
 
 /* Runs one item; returns its result element (NULL: not run). */
@@ -248,12 +268,7 @@ run_item(struct request *rq, struct batch *b, struct json_object *item,
 		}
 	}
 	if (why != NULL) {
-		struct json_object *e;
-
 		item_error(rq, &sub, why);
-		e = gerr_json(&sub.err, rq->trace_id);
-		response_json(&sub.resp, 400, e);
-		json_object_put(e);
 	} else {
 		pipeline_run(&sub);
 		ok = sub.resp.status == 200;

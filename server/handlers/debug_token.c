@@ -2,7 +2,8 @@
  * debug_token.c - GET /debug_token?input_token=...: what a token is and
  * whether it works, in the shapes Meta documents for user, system-user and
  * app tokens.  An unusable input token is data (is_valid false with an
- * error), not a request error.
+ * error), not a request error; a token of another app than the caller's
+ * is a request error, as Graph lets an app inspect only its own tokens.
  */
 #include <json-c/json.h>
 #include <stdlib.h>
@@ -40,6 +41,22 @@ invalid(struct json_object *data, int code, int subcode, const char *msg)
 	json_object_object_add(data, "error", e);
 	if (json_object_object_get(data, "scopes") == NULL)
 		json_object_object_add(data, "scopes", json_object_new_array());
+}
+
+/* The 463 message, dated as a call with the token would be answered. */
+static void
+expired(struct json_object *data, int64_t expires, int64_t now)
+{
+	char at[64], cur[64];
+	char *msg;
+
+	auth_pacific_date(expires == 0 || expires > now ? now : expires, at,
+	    sizeof(at));
+	auth_pacific_date(now, cur, sizeof(cur));
+	msg = xasprintf("Error validating access token: Session has expired "
+	    "on %s. The current time is %s.", at, cur);
+	invalid(data, 190, 463, msg);
+	free(msg);
 }
 
 static void
@@ -126,8 +143,7 @@ describe_user_token(struct request *rq, struct json_object *tok,
 		    "system error.");
 	else if ((state && strcmp(state, "expired") == 0) ||
 	    (expires != 0 && now >= expires))
-		invalid(data, 190, 463,
-		    "Error validating access token: Session has expired.");
+		expired(data, expires, now);
 	json_object_put(app);
 	json_object_put(user);
 }
@@ -156,6 +172,7 @@ int
 debug_token_get(struct request *rq)
 {
 	const char *input = params_get(&rq->params, "input_token");
+	const char *app;
 	struct json_object *data, *tok;
 
 	if (input == NULL || *input == '\0')
@@ -171,6 +188,13 @@ debug_token_get(struct request *rq)
 	} else {
 		invalid(data, 190, 0,
 		    "Invalid OAuth access token - Cannot parse access token");
+	}
+	/* an app may only inspect its own tokens */
+	app = row_str(data, "app_id");
+	if (app != NULL && parse_id(app) != rq->token_app) {
+		json_object_put(data);
+		return gerr_set(&rq->err, GE_PARAM, "(#100) The App_id in the "
+		    "input_token did not match the Viewing App");
 	}
 	rq->result = json_object_new_object();
 	json_object_object_add(rq->result, "data", data);

@@ -136,6 +136,9 @@ phone_create(struct request *rq)
 	bool migrating = false;
 	int rc = -1;
 
+	/* read-after-write fields first: a refused request writes nothing */
+	if (render_check(rq, NODE_PHONE, rq->fields) < 0)
+		return -1;
 	if ((cc = param_required(rq, "cc")) == NULL ||
 	    (number = param_required(rq, "phone_number")) == NULL)
 		return -1;
@@ -143,7 +146,8 @@ phone_create(struct request *rq)
 	if (mig != NULL && param_bool("migrate_phone_number", mig, &migrating,
 	    &rq->err) < 0)
 		return -1;
-	if (!all_digits(cc, 1, 3))
+	/* no calling code starts with 0: "01" would be a second +1 */
+	if (!all_digits(cc, 1, 3) || cc[0] == '0')
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) Param cc must be a country calling code of 1 to 3 "
 		    "digits, got \"%s\"", cc);
