@@ -19,7 +19,6 @@
 #include "faults.h"
 #include "fixtures.h"
 #include "journal.h"
-#include "pjson.h"
 #include "ratelimit.h"
 #include "render.h"
 #include "request.h"
@@ -278,11 +277,14 @@ static int
 ctl_reset(struct ctl *c)
 {
 	struct fixture_error fe = { NULL, NULL, false };
+	struct clock fresh;
 
-	clock_init(&c->emu->clock, &c->emu->clock.src);
+	/* reset the clock only after the state: a failure changes nothing */
+	clock_init(&fresh, &c->emu->clock.src);
 	if (fixtures_replace(c->emu->store, c->emu->boot_state, "boot state",
-	    clock_now(&c->emu->clock), &fe) < 0)
+	    clock_now(&fresh), &fe) < 0)
 		return fail_fixture(c, &fe);
+	c->emu->clock = fresh;
 	ratelimit_reset(c->emu->rl);
 	journal_clear(c->emu->journal);
 	faults_clear(c->emu->faults);
@@ -326,83 +328,124 @@ ctl_fixtures(struct ctl *c)
 	return 0;
 }
 
+/* True when the body's key names an existing row of table t. */
+static bool
+ref_exists(struct ctl *c, const char *key, enum store_table t)
+{
+	struct json_object *v, *row;
+	int64_t id;
+	bool found;
+
+	if (!json_object_object_get_ex(c->body, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return false;
+	id = parse_id(json_object_get_string(v));
+	row = id > 0 ? store_get(c->emu->store, t, id) : NULL;
+	found = row != NULL;
+	json_object_put(row);
+	return found;
+}
+
+/*
+ * The caller wrote a token object, not a fixture document: "$.tokens[0]"
+ * becomes "$" in the path and in the message.
+ */
+static void
+token_error_paths(struct fixture_error *fe)
+{
+	static const char wrapped[] = "$.tokens[0]";
+	char *at, *p;
+
+	if (fe->path != NULL && strncmp(fe->path, wrapped,
+	    sizeof(wrapped) - 1) == 0) {
+		p = xasprintf("$%s", fe->path + sizeof(wrapped) - 1);
+		free(fe->path);
+		fe->path = p;
+	}
+	if (fe->message != NULL &&
+	    (at = strstr(fe->message, wrapped)) != NULL) {
+		p = xasprintf("%.*s$%s", (int)(at - fe->message), fe->message,
+		    at + sizeof(wrapped) - 1);
+		free(fe->message);
+		fe->message = p;
+	}
+}
+
 static int
 ctl_token_mint(struct ctl *c)
 {
+	static const char *const keys[] = { "user", "app", "scopes",
+		"granular_scopes", "expires_in", NULL };
 	struct fixture_error fe = { NULL, NULL, false };
 	struct json_object *tok, *doc, *arr, *v = NULL, *res;
-	int64_t now = clock_now(&c->emu->clock), life = 0, expires;
-	static const char *const copy[] = { "user", "app", "scopes",
-		"granular_scopes", NULL };
+	int64_t now = clock_now(&c->emu->clock), life = 0, expires, seq = 0;
 	const char *const *k;
-	char *token;
+	char *token, *enc;
 	unsigned char raw[24];
 	uint64_t h;
-	int64_t seq;
 	int i;
 
 	if (need_body(c) < 0)
 		return -1;
-	if (get_int(c, "expires_in", &life) < 0)
-		return -1;
-	if (life < 0)
-		return fail(c, 400, "$.expires_in", "expires_in must be >= 0");
-	seq = store_new_id(c->emu->store);
-	for (i = 0; i < 3; i++) {
-		h = mix64((uint64_t)seq ^ ((uint64_t)i << 56) ^
-		    c->emu->cfg->seed);
-		memcpy(raw + 8 * i, &h, 8);
-	}
-	{
-		char *enc = b64url_encode(raw, sizeof(raw));
-
-		token = xasprintf("EAA%s", enc);
-		free(enc);
-	}
-	expires = life > 0 ? now + life : 0;
-	tok = json_object_new_object();
-	json_object_object_add(tok, "token", json_object_new_string(token));
-	for (k = copy; *k; k++)
-		if (json_object_object_get_ex(c->body, *k, &v))
-			json_object_object_add(tok, *k, json_object_get(v));
-	json_object_object_add(tok, "issued_at", json_object_new_int64(now));
-	json_object_object_add(tok, "expires_at", json_object_new_int64(expires));
 	json_object_object_foreach(c->body, key, val) {
 		(void)val;
-		if (strcmp(key, "expires_in") != 0 &&
-		    strcmp(key, "user") != 0 && strcmp(key, "app") != 0 &&
-		    strcmp(key, "scopes") != 0 &&
-		    strcmp(key, "granular_scopes") != 0) {
+		for (k = keys; *k != NULL && strcmp(*k, key) != 0; k++)
+			;
+		if (*k == NULL) {
 			char *f = xasprintf("$.%s", key);
 
-			json_object_put(tok);
-			free(token);
 			fail(c, 400, f, "unknown key %s", key);
 			free(f);
 			return -1;
 		}
 	}
+	if (get_int(c, "expires_in", &life) < 0)
+		return -1;
+	if (life < 0)
+		return fail(c, 400, "$.expires_in", "expires_in must be >= 0");
+	/*
+	 * The token string costs an id from the store's counter, which no
+	 * rollback gives back: take one only when the references hold, so
+	 * the usual mistakes leave the ids handed out later unchanged.  The
+	 * fixture loader still checks everything and words the error.
+	 */
+	if (ref_exists(c, "user", TBL_USERS) && ref_exists(c, "app", TBL_APPS))
+		seq = store_new_id(c->emu->store);
+	for (i = 0; i < 3; i++) {
+		h = mix64((uint64_t)seq ^ ((uint64_t)i << 56) ^
+		    c->emu->cfg->seed);
+		memcpy(raw + 8 * i, &h, 8);
+	}
+	enc = b64url_encode(raw, sizeof(raw));
+	token = xasprintf("EAA%s", enc);
+	free(enc);
+	expires = life > 0 ? now + life : 0;
+	tok = json_object_new_object();
+	json_object_object_add(tok, "token", json_object_new_string(token));
+	for (k = keys; *k != NULL; k++)
+		if (strcmp(*k, "expires_in") != 0 &&
+		    json_object_object_get_ex(c->body, *k, &v))
+			json_object_object_add(tok, *k, json_object_get(v));
+	json_object_object_add(tok, "issued_at", json_object_new_int64(now));
+	json_object_object_add(tok, "expires_at",
+	    json_object_new_int64(expires));
 	arr = json_object_new_array();
 	json_object_array_add(arr, tok);
 	doc = json_object_new_object();
 	json_object_object_add(doc, "tokens", arr);
 	if (fixtures_apply(c->emu->store, doc, "request body", false, now,
 	    NULL, &fe) < 0) {
-		/* report paths as the caller wrote them */
-		if (fe.path != NULL && strncmp(fe.path, "$.tokens[0]", 11) == 0) {
-			char *p = xasprintf("$%s", fe.path + 11);
-
-			free(fe.path);
-			fe.path = p;
-		}
+		token_error_paths(&fe);
 		json_object_put(doc);
 		free(token);
 		return fail_fixture(c, &fe);
 	}
 	json_object_put(doc);
 	res = json_object_new_object();
-	json_object_object_add(res, "access_token", json_object_new_string(token));
-	json_object_object_add(res, "expires_at", json_object_new_int64(expires));
+	json_object_object_add(res, "access_token",
+	    json_object_new_string(token));
+	json_object_object_add(res, "expires_at",
+	    json_object_new_int64(expires));
 	free(token);
 	reply(c, 200, res);
 	return 0;
@@ -530,6 +573,36 @@ ctl_faults_delete(struct ctl *c)
 	return 0;
 }
 
+/*
+ * The filter parameter that journal_query() refused: each one that takes
+ * a number is tried alone.  Only on the error path.
+ */
+static const char *
+journal_bad_filter(struct ctl *c)
+{
+	static const char *const numeric[] = { "status", "since", NULL };
+	const char *const *name;
+	struct params one;
+	struct json_object *o;
+	const char *v;
+	char *cause;
+
+	for (name = numeric; *name != NULL; name++) {
+		if ((v = params_get(&c->query, *name)) == NULL)
+			continue;
+		memset(&one, 0, sizeof(one));
+		params_set(&one, *name, v);
+		cause = NULL;
+		o = journal_query(c->emu->journal, &one, 1, &cause);
+		params_cleanup(&one);
+		free(cause);
+		if (o == NULL)
+			return *name;
+		json_object_put(o);
+	}
+	return NULL;
+}
+
 static int
 journal_reply(struct ctl *c, int count_only)
 {
@@ -538,7 +611,9 @@ journal_reply(struct ctl *c, int count_only)
 	    count_only, &cause);
 
 	if (o == NULL) {
-		fail(c, 400, NULL, "%s", cause ? cause : "bad filter");
+		/* a query parameter, so the field is its name, not a $ path */
+		fail(c, 400, journal_bad_filter(c), "%s",
+		    cause ? cause : "bad filter");
 		free(cause);
 		return -1;
 	}
@@ -574,6 +649,55 @@ ctl_metrics(struct ctl *c)
 }
 
 /* ---- dispatch ------------------------------------------------------ */
+
+/*
+ * Bodies are fixture documents or small objects: read them as strictly as
+ * fixture files (no trailing commas, single quotes or comments; UTF-8),
+ * and say where the text went wrong.
+ */
+static int
+parse_body(struct ctl *c)
+{
+	const char *text = c->rq->body;
+	size_t len = c->rq->body_len, end, i, line = 1, col = 1;
+	struct json_tokener *tok;
+	enum json_tokener_error jerr;
+	const char *problem;
+
+	if (len >= INT32_MAX)
+		return fail(c, 400, "$", "invalid JSON body: too large");
+	tok = json_tokener_new();
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
+	    JSON_TOKENER_ALLOW_TRAILING_CHARS | JSON_TOKENER_VALIDATE_UTF8);
+	/* the NUL ends a top-level number, which json-c would wait on */
+	c->body = json_tokener_parse_ex(tok, text, (int)len + 1);
+	jerr = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	if (c->body == NULL) {
+		problem = jerr == json_tokener_continue ?
+		    "unexpected end of input" : json_tokener_error_desc(jerr);
+	} else {
+		while (end < len && (text[end] == ' ' || text[end] == '\t' ||
+		    text[end] == '\r' || text[end] == '\n'))
+			end++;
+		if (end >= len)
+			return 0;
+		json_object_put(c->body);
+		c->body = NULL;
+		problem = "unexpected text after the document";
+	}
+	for (i = 0; i < end && i < len; i++) {
+		if (text[i] == '\n') {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+	}
+	return fail(c, 400, "$", "invalid JSON body at line %zu, column %zu: "
+	    "%s", line, col, problem);
+}
 
 /* method   path (after /_emulator/)   takes a sub-path   handler */
 static const struct {
@@ -618,7 +742,7 @@ void
 control_handle(struct request *rq)
 {
 	struct ctl c;
-	char *path, *q, *name, *slash;
+	char *path, *q, *name, *slash, *sub = NULL;
 	bool seen = false;
 	size_t i;
 
@@ -637,7 +761,9 @@ control_handle(struct request *rq)
 	slash = strchr(name, '/');
 	if (slash != NULL) {
 		*slash = '\0';
-		c.sub = slash + 1;
+		/* a client may escape a token in the path, as it should */
+		sub = url_decode(slash + 1, strlen(slash + 1), false);
+		c.sub = sub;
 	}
 	response_header(&rq->resp, "Cache-Control", "no-store");
 	/* health stays so containers can be health-checked without it */
@@ -652,17 +778,13 @@ control_handle(struct request *rq)
 		    "Authorization: Bearer <admin token>");
 		goto out;
 	}
-	if (rq->body != NULL && rq->body_len > 0) {
-		if (rq->body_too_large) {
-			fail(&c, 413, "$", "request body is too large");
-			goto out;
-		}
-		c.body = pjson_parse_strict(rq->body, rq->body_len);
-		if (c.body == NULL) {
-			fail(&c, 400, "$", "invalid JSON body");
-			goto out;
-		}
+	/* http.c drops an oversized body, so ask before looking for one */
+	if (rq->body_too_large) {
+		fail(&c, 413, "$", "request body is too large (--max-body)");
+		goto out;
 	}
+	if (rq->body != NULL && rq->body_len > 0 && parse_body(&c) < 0)
+		goto out;
 	for (i = 0; i < sizeof(ctl_routes) / sizeof(ctl_routes[0]); i++) {
 		bool has_sub = c.sub != NULL && *c.sub != '\0';
 
@@ -685,5 +807,6 @@ control_handle(struct request *rq)
 out:
 	json_object_put(c.body);
 	params_cleanup(&c.query);
+	free(sub);
 	free(path);
 }

@@ -35,6 +35,7 @@ struct jentry {
 	bool has_error;
 	int error_code;
 	int64_t duration_us;
+	bool dropped;          /* a fault closed the connection unanswered */
 };
 
 struct journal {
@@ -178,6 +179,13 @@ journal_add(struct journal *j, const struct request *rq, int64_t now)
 		if (e->duration_us < 0)
 			e->duration_us = 0;
 	}
+	/*
+	 * An injected latency is waited out by http.c after this entry is
+	 * made, yet the client waits for it: count it, so the journal shows
+	 * the duration the client saw.
+	 */
+	e->duration_us += (int64_t)rq->resp.latency_ms * 1000;
+	e->dropped = rq->resp.drop;
 }
 
 static struct json_object *
@@ -211,6 +219,14 @@ jentry_json(const struct jentry *e)
 	    e->duration_us / 1000, e->duration_us % 1000);
 	json_object_object_add(o, "duration_ms", json_object_new_double_s(
 	    (double)e->duration_us / 1000.0, buf));
+	/*
+	 * status stays what the emulator made (a write may have happened);
+	 * this says the client never saw it.  Only when true, so ordinary
+	 * entries keep their shape.
+	 */
+	if (e->dropped)
+		json_object_object_add(o, "dropped",
+		    json_object_new_boolean(1));
 	return o;
 }
 

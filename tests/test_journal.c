@@ -192,6 +192,38 @@ START_TEST(test_entry_error_and_nulls)
 }
 END_TEST
 
+/* Injected faults: the latency counts, a drop is flagged. */
+START_TEST(test_entry_fault_effects)
+{
+	struct journal *j = journal_new(10);
+	struct json_object *data, *e, *v;
+	struct request rq;
+
+	rq_make(&rq, "GET", "/slow", 200);
+	rq.resp.latency_ms = 250;
+	journal_add(j, &rq, T0);
+	rq_free(&rq);
+	rq_make(&rq, "POST", "/dropped", 200);
+	rq.resp.drop = true;
+	journal_add(j, &rq, T0);
+	rq_free(&rq);
+
+	data = entries(j, NULL);
+	e = json_object_array_get_idx(data, 0);
+	ck_assert(json_object_object_get_ex(e, "duration_ms", &v));
+	ck_assert(json_object_get_double(v) == 250.0);
+	ck_assert(!json_object_object_get_ex(e, "dropped", NULL));
+	e = json_object_array_get_idx(data, 1);
+	/* the status the emulator made: the write may have happened */
+	ck_assert_int_eq(int_at(e, "status"), 200);
+	ck_assert(json_object_object_get_ex(e, "dropped", &v));
+	ck_assert(json_object_is_type(v, json_type_boolean));
+	ck_assert(json_object_get_boolean(v));
+	json_object_put(data);
+	journal_free(j);
+}
+END_TEST
+
 START_TEST(test_entry_path_and_method_fallbacks)
 {
 	struct journal *j = journal_new(10);
@@ -534,6 +566,7 @@ journal_suite(void)
 
 	tcase_add_test(tc, test_entry_shape);
 	tcase_add_test(tc, test_entry_error_and_nulls);
+	tcase_add_test(tc, test_entry_fault_effects);
 	tcase_add_test(tc, test_entry_path_and_method_fallbacks);
 	tcase_add_test(tc, test_masking);
 	tcase_add_test(tc, test_masking_utf8);
