@@ -197,7 +197,7 @@ want=('user=10001:10001' 'stop=SIGTERM' '"8080/tcp"' '"/data"'
 	'"Test":["CMD","/usr/local/bin/waba-emulator","--healthcheck"]'
 	'"org.opencontainers.image.licenses":"MIT"'
 	"\"org.opencontainers.image.version\":\"$version\""
-	'"org.opencontainers.image.source":"http'
+	'"org.opencontainers.image.source":"'
 	'"org.opencontainers.image.title":"waba-emulator"'
 	'"org.opencontainers.image.description":"')
 for w in "${want[@]}"; do

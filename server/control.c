@@ -476,9 +476,12 @@ ctl_token_state(struct ctl *c)
 		return fail(c, 400, "$.state", "state must be one of valid, "
 		    "expired, invalidated, logged_out, session_key_invalid; "
 		    "got \"%s\"", state);
-	row = store_get_token(st, c->sub);
-	if (row == NULL)
+	if ((v = store_get_token(st, c->sub)) == NULL)
 		return fail(c, 404, NULL, "no token %s", c->sub);
+	/* store rows are shared and read-only: change a copy */
+	row = NULL;
+	json_object_deep_copy(v, &row, NULL);
+	json_object_put(v);
 	json_object_object_add(row, "state", json_object_new_string(state));
 	if (store_begin(st) < 0 || store_update(st, TBL_TOKENS, row, &cause) < 0 ||
 	    store_commit(st) < 0) {

@@ -43,6 +43,15 @@ struct http_server {
 	 * uploaded is not waited for, or a stalled client would hold up
 	 * shutdown */
 	size_t inflight;
+	/*
+	 * Injected latency: the connection is suspended and a timer thread
+	 * resumes it when its time comes, so a slow answer holds no worker.
+	 */
+	pthread_t timer;
+	pthread_mutex_t tmu;     /* guards delayed and timer_quit */
+	pthread_cond_t tcond;    /* CLOCK_MONOTONIC */
+	struct http_call *delayed;
+	bool timer_quit;
 };
 
 /* One HTTP request: MHD's per-request context (con_cls). */
@@ -53,7 +62,11 @@ struct http_call {
 	bool started;  /* headers seen: the body may follow */
 	bool handled;  /* emu_handle ran; counted in inflight */
 	bool log;      /* logging was on when it ran */
+	bool delayed;  /* suspended for an injected latency */
 	int64_t t0_us; /* monotonic, request line received */
+	int64_t resume_us;          /* monotonic, when delayed */
+	struct MHD_Connection *con; /* when delayed */
+	struct http_call *next;     /* in srv->delayed */
 };
 
 /* Peer address as text; IPv4-mapped IPv6 peers read as plain IPv4. */
@@ -153,12 +166,25 @@ log_request(struct http_server *srv, struct http_call *call)
 		line = xasprintf("%s\n", json_object_to_json_string_ext(o,
 		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
-	} else if (rq->resp.drop) {
-		line = xasprintf("%s %.*s dropped %.1fms\n", method, plen,
-		    rq->target, ms);
 	} else {
-		line = xasprintf("%s %.*s %d %.1fms\n", method, plen,
-		    rq->target, rq->resp.status, ms);
+		/* by hand: printf's float formatting shows in profiles */
+		struct sbuf sb = SBUF_INIT;
+		long long tenths = (long long)(ms * 10.0 + 0.5);
+
+		sbuf_addstr(&sb, method);
+		sbuf_addch(&sb, ' ');
+		sbuf_add(&sb, rq->target, (size_t)plen);
+		sbuf_addch(&sb, ' ');
+		if (rq->resp.drop)
+			sbuf_addstr(&sb, "dropped");
+		else
+			sbuf_addint(&sb, rq->resp.status);
+		sbuf_addch(&sb, ' ');
+		sbuf_addint(&sb, tenths / 10);
+		sbuf_addch(&sb, '.');
+		sbuf_addint(&sb, tenths % 10);
+		sbuf_addstr(&sb, "ms\n");
+		line = sbuf_detach(&sb);
 	}
 	/* one write per line keeps lines whole across worker threads */
 	fputs(line, stderr);
@@ -198,16 +224,68 @@ header_dup(struct MHD_Connection *con, const char *name)
 	return v != NULL ? xstrdup(v) : NULL;
 }
 
-static void
-sleep_ms(unsigned ms)
+/* Resumes delayed connections when their latency is over. */
+static void *
+timer_main(void *arg)
 {
-	struct timespec ts;
+	struct http_server *srv = arg;
 
-	ts.tv_sec = (time_t)(ms / 1000);
-	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+	pthread_mutex_lock(&srv->tmu);
+	while (!srv->timer_quit || srv->delayed != NULL) {
+		struct http_call **pp, **first = NULL, *c;
+		int64_t now = clock_mono_us();
+		struct timespec ts;
 
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
+		for (pp = &srv->delayed; *pp != NULL; pp = &(*pp)->next)
+			if (first == NULL || (*pp)->resume_us < (*first)->resume_us)
+				first = pp;
+		if (first == NULL) {
+			pthread_cond_wait(&srv->tcond, &srv->tmu);
+			continue;
+		}
+		c = *first;
+		/* stopping: answer everything now */
+		if (c->resume_us > now && !srv->timer_quit) {
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			ts.tv_sec += (time_t)((c->resume_us - now) / 1000000);
+			ts.tv_nsec += (long)((c->resume_us - now) % 1000000) * 1000;
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&srv->tcond, &srv->tmu, &ts);
+			continue;
+		}
+		*first = c->next;
+		pthread_mutex_unlock(&srv->tmu);
+		MHD_resume_connection(c->con);
+		pthread_mutex_lock(&srv->tmu);
+	}
+	pthread_mutex_unlock(&srv->tmu);
+	return NULL;
+}
+
+/* False once the server is stopping: then the answer goes out at once. */
+static bool
+delay_call(struct http_server *srv, struct http_call *call,
+    struct MHD_Connection *con)
+{
+	pthread_mutex_lock(&srv->tmu);
+	if (srv->timer_quit) {
+		pthread_mutex_unlock(&srv->tmu);
+		return false;
+	}
+	call->delayed = true;
+	call->con = con;
+	call->resume_us = clock_mono_us() +
+	    (int64_t)call->rq.resp.latency_ms * 1000;
+	/* suspended before the timer can see it, so resume always follows */
+	MHD_suspend_connection(con);
+	call->next = srv->delayed;
+	srv->delayed = call;
+	pthread_cond_signal(&srv->tcond);
+	pthread_mutex_unlock(&srv->tmu);
+	return true;
 }
 
 static enum MHD_Result
@@ -289,6 +367,11 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	if (call->delayed) { /* resumed: the injected latency is over */
+		if (rq->resp.drop)
+			return MHD_NO;
+		return send_response(srv, con, rq);
+	}
 	if (call->handled) /* MHD asks again only if queueing failed */
 		return MHD_NO;
 	if (call->body.len > 0) {
@@ -302,8 +385,8 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 	rq->emu = srv->emu;
 	emu_handle(srv->emu, rq);
 	call->log = atomic_load(&srv->log_enabled);
-	if (rq->resp.latency_ms > 0)
-		sleep_ms(rq->resp.latency_ms);
+	if (rq->resp.latency_ms > 0 && delay_call(srv, call, con))
+		return MHD_YES;
 	if (rq->resp.drop)
 		return MHD_NO;
 	return send_response(srv, con, rq);
@@ -362,19 +445,29 @@ http_start(struct emu *emu, const char *bind, int port, size_t max_body,
 	atomic_init(&srv->stopping, false);
 	pthread_mutex_init(&srv->mu, NULL);
 	pthread_cond_init(&srv->drained, NULL);
+	{
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&srv->tcond, &ca);
+		pthread_condattr_destroy(&ca);
+	}
+	pthread_mutex_init(&srv->tmu, NULL);
 
 	/* ITC wakes the workers promptly when the daemon stops */
-	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC;
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC |
+	    MHD_ALLOW_SUSPEND_RESUME;
 	flags |= MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ?
 	    MHD_USE_EPOLL : MHD_USE_POLL;
 	if (v6)
 		flags |= MHD_USE_DUAL_STACK;
 	/*
-	 * A worker per CPU, but at least four: a connection stays on one
-	 * worker, and an injected latency holds that worker while it waits.
+	 * A worker per CPU (two at least): more only adds scheduling jitter
+	 * to the tail latency, and injected latency holds no worker.
 	 */
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	threads = ncpu < 4 ? 4 : (unsigned int)ncpu;
+	threads = ncpu < 2 ? 2 : (unsigned int)ncpu;
 
 	errno = 0;
 	srv->daemon = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL,
@@ -382,8 +475,12 @@ http_start(struct emu *emu, const char *bind, int port, size_t max_body,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-	    /* room for long paging URLs in the request line */
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+	    /*
+	     * Room for long paging URLs in the request line.  No more:
+	     * libmicrohttpd clears the whole pool on every keep-alive
+	     * request, and bodies are gathered outside it.
+	     */
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)8 * 1024,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 	    MHD_OPTION_END);
@@ -394,6 +491,18 @@ http_start(struct emu *emu, const char *bind, int port, size_t max_body,
 		    "to start");
 		pthread_cond_destroy(&srv->drained);
 		pthread_mutex_destroy(&srv->mu);
+		pthread_cond_destroy(&srv->tcond);
+		pthread_mutex_destroy(&srv->tmu);
+		free(srv);
+		return NULL;
+	}
+	if (pthread_create(&srv->timer, NULL, timer_main, srv) != 0) {
+		*cause = xstrdup("cannot start the timer thread");
+		MHD_stop_daemon(srv->daemon);
+		pthread_cond_destroy(&srv->drained);
+		pthread_mutex_destroy(&srv->mu);
+		pthread_cond_destroy(&srv->tcond);
+		pthread_mutex_destroy(&srv->tmu);
 		free(srv);
 		return NULL;
 	}
@@ -429,6 +538,12 @@ http_stop(struct http_server *srv)
 	 * listener stays open while we drain; new answers say
 	 * Connection: close and MHD_stop_daemon() closes it.
 	 */
+	/* delayed answers go out now; the thread ends once none is left */
+	pthread_mutex_lock(&srv->tmu);
+	srv->timer_quit = true;
+	pthread_cond_signal(&srv->tcond);
+	pthread_mutex_unlock(&srv->tmu);
+	pthread_join(srv->timer, NULL);
 	clock_gettime(CLOCK_REALTIME, &deadline);
 	deadline.tv_sec += HTTP_DRAIN_SECONDS;
 	pthread_mutex_lock(&srv->mu);
@@ -440,5 +555,7 @@ http_stop(struct http_server *srv)
 	MHD_stop_daemon(srv->daemon);
 	pthread_cond_destroy(&srv->drained);
 	pthread_mutex_destroy(&srv->mu);
+	pthread_cond_destroy(&srv->tcond);
+	pthread_mutex_destroy(&srv->tmu);
 	free(srv);
 }

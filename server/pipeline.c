@@ -286,10 +286,14 @@ etag(struct response *resp)
 	unsigned int n = 0, i;
 	char hex[2 * EVP_MAX_MD_SIZE + 3];
 
+	static const char digits[] = "0123456789abcdef";
+
 	EVP_Digest(resp->body, resp->body_len, md, &n, EVP_sha1(), NULL);
 	hex[0] = '"';
-	for (i = 0; i < n; i++)
-		snprintf(hex + 1 + 2 * i, 3, "%02x", md[i]);
+	for (i = 0; i < n; i++) {
+		hex[1 + 2 * i] = digits[md[i] >> 4];
+		hex[2 + 2 * i] = digits[md[i] & 15];
+	}
 	hex[1 + 2 * n] = '"';
 	hex[2 + 2 * n] = '\0';
 	response_header(resp, "ETag", hex);
@@ -401,5 +405,14 @@ emu_handle(struct emu *emu, struct request *rq)
 	pthread_mutex_lock(&emu->lock);
 	rq->emu = emu;
 	pipeline_run(rq);
+	/*
+	 * JSON that may share objects with the store's row cache is let go
+	 * under the lock: json-c's reference counts are not atomic.  The
+	 * response body is plain bytes by now.
+	 */
+	json_object_put(rq->result);
+	rq->result = NULL;
+	json_object_put(rq->token_row);
+	rq->token_row = NULL;
 	pthread_mutex_unlock(&emu->lock);
 }

@@ -25,7 +25,6 @@
 
 #include <assert.h>
 #include <inttypes.h>
-#include <json-c/json.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -357,58 +356,42 @@ ratelimit_throttled(const struct ratelimit *rl)
 	return rl->throttled;
 }
 
-static struct json_object *
-rl_usage_json(const struct rl_usage *u)
+/* Every value is a number, so plain appending is exact JSON. */
+static void
+usage_fields(struct sbuf *sb, const struct rl_usage *u)
 {
-	struct json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "call_count",
-	    json_object_new_int(u->call_count));
-	json_object_object_add(o, "total_cputime",
-	    json_object_new_int(u->total_cputime));
-	json_object_object_add(o, "total_time",
-	    json_object_new_int(u->total_time));
-	return o;
-}
-
-static char *
-rl_to_string(struct json_object *o)
-{
-	char *s = xstrdup(json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PLAIN));
-
-	json_object_put(o);
-	return s;
+	sbuf_addstr(sb, "\"call_count\":");
+	sbuf_addint(sb, u->call_count);
+	sbuf_addstr(sb, ",\"total_cputime\":");
+	sbuf_addint(sb, u->total_cputime);
+	sbuf_addstr(sb, ",\"total_time\":");
+	sbuf_addint(sb, u->total_time);
 }
 
 char *
 ratelimit_buc_header(int64_t waba, const struct rl_usage *u)
 {
-	struct json_object *top = json_object_new_object();
-	struct json_object *arr = json_object_new_array();
-	struct json_object *e = json_object_new_object();
-	char key[24];
+	struct sbuf sb = SBUF_INIT;
 
-	snprintf(key, sizeof(key), "%" PRId64, waba);
-	json_object_object_add(e, "type",
-	    json_object_new_string("whatsapp_business_management"));
-	json_object_object_add(e, "call_count",
-	    json_object_new_int(u->call_count));
-	json_object_object_add(e, "total_cputime",
-	    json_object_new_int(u->total_cputime));
-	json_object_object_add(e, "total_time",
-	    json_object_new_int(u->total_time));
-	json_object_object_add(e, "estimated_time_to_regain_access",
-	    json_object_new_int(u->regain_minutes));
-	json_object_array_add(arr, e);
-	json_object_object_add(top, key, arr);
-	return rl_to_string(top);
+	sbuf_addstr(&sb, "{\"");
+	sbuf_addint(&sb, waba);
+	sbuf_addstr(&sb, "\":[{\"type\":\"whatsapp_business_management\",");
+	usage_fields(&sb, u);
+	sbuf_addstr(&sb, ",\"estimated_time_to_regain_access\":");
+	sbuf_addint(&sb, u->regain_minutes);
+	sbuf_addstr(&sb, "}]}");
+	return sbuf_detach(&sb);
 }
 
 char *
 ratelimit_app_header(const struct rl_usage *u)
 {
-	return rl_to_string(rl_usage_json(u));
+	struct sbuf sb = SBUF_INIT;
+
+	sbuf_addch(&sb, '{');
+	usage_fields(&sb, u);
+	sbuf_addch(&sb, '}');
+	return sbuf_detach(&sb);
 }
 
 #define RL_PROOF_LEN 64 /* hex digits of a SHA-256 MAC */

@@ -198,9 +198,34 @@ struct stmt_entry {
 	struct stmt_entry *next;
 };
 
+/*
+ * The row cache: single-row reads (node types, rows by key, tokens,
+ * assignments, shares, phone counts) are served from memory until a write
+ * touches their table.  Reads outnumber writes by far in a test run, and a
+ * row built as JSON once is shared by reference (callers treat rows as
+ * read-only).  Direct-mapped, so it stays bounded: a collision replaces.
+ */
+#define CACHE_SLOTS 2048
+#define TAG_NODES TBL__COUNT /* node types: any node table's writes */
+#define NTAGS (TBL__COUNT + 1)
+
+enum cache_kind { CK_NODE = 1, CK_ROW, CK_TOKEN, CK_COUNT };
+
+struct cache_slot {
+	unsigned kind;          /* 0: empty */
+	int tag;                /* the table whose writes invalidate it */
+	unsigned gen;           /* gens[tag] when filled */
+	int64_t a, b;
+	char *str;              /* token, or count status; owned */
+	struct json_object *row; /* NULL: no such row */
+	long num;               /* node type or count */
+};
+
 struct store {
 	sqlite3 *db;
 	uint64_t seed;
+	struct cache_slot cache[CACHE_SLOTS];
+	unsigned gens[NTAGS];
 	struct stmt_entry *stmts[STMT_BUCKETS]; /* keyed by SQL text */
 	/* Generated per table at open. */
 	char *sql_insert[TBL__COUNT];
@@ -289,6 +314,84 @@ stmt_done(sqlite3_stmt *stmt)
 {
 	if (stmt != NULL)
 		sqlite3_reset(stmt);
+}
+
+static unsigned
+cache_index(unsigned kind, int tag, int64_t a, int64_t b, const char *str)
+{
+	uint64_t h = mix64(((uint64_t)kind << 8 | (uint64_t)tag) ^
+	    mix64((uint64_t)a) ^ ((uint64_t)b * 0x9e3779b97f4a7c15ULL));
+
+	for (; str != NULL && *str; str++)
+		h = (h ^ (unsigned char)*str) * 1099511628211ULL;
+	return (unsigned)(h % CACHE_SLOTS);
+}
+
+/* The live slot for this key, or NULL on a miss. */
+static struct cache_slot *
+cache_find(struct store *st, unsigned kind, int tag, int64_t a, int64_t b,
+    const char *str)
+{
+	struct cache_slot *c = &st->cache[cache_index(kind, tag, a, b, str)];
+
+	if (c->kind != kind || c->tag != tag || c->gen != st->gens[tag] ||
+	    c->a != a || c->b != b)
+		return NULL;
+	if ((c->str == NULL) != (str == NULL) ||
+	    (str != NULL && strcmp(c->str, str) != 0))
+		return NULL;
+	return c;
+}
+
+/* Fills the slot for this key; row's reference is taken over. */
+static void
+cache_put(struct store *st, unsigned kind, int tag, int64_t a, int64_t b,
+    const char *str, struct json_object *row, long num)
+{
+	struct cache_slot *c = &st->cache[cache_index(kind, tag, a, b, str)];
+
+	json_object_put(c->row);
+	free(c->str);
+	c->kind = kind;
+	c->tag = tag;
+	c->gen = st->gens[tag];
+	c->a = a;
+	c->b = b;
+	c->str = str ? xstrdup(str) : NULL;
+	c->row = row;
+	c->num = num;
+}
+
+/* A write to t: its rows, and for node tables the node types, go stale. */
+static void
+cache_touch(struct store *st, enum store_table t)
+{
+	st->gens[t]++;
+	if (t != TBL_TOKENS && t != TBL_ASSIGNMENTS && t != TBL_SHARES)
+		st->gens[TAG_NODES]++;
+	/* shares keep a copy of their WABA's creation time (triggers) */
+	if (t == TBL_WABAS)
+		st->gens[TBL_SHARES]++;
+}
+
+static void
+cache_touch_all(struct store *st)
+{
+	int i;
+
+	for (i = 0; i < NTAGS; i++)
+		st->gens[i]++;
+}
+
+static void
+cache_free(struct store *st)
+{
+	size_t i;
+
+	for (i = 0; i < CACHE_SLOTS; i++) {
+		json_object_put(st->cache[i].row);
+		free(st->cache[i].str);
+	}
 }
 
 static void
@@ -417,8 +520,9 @@ store_open(const char *path, uint64_t seed, char **cause)
 
 	*cause = NULL;
 	st->seed = seed;
+	/* NOMUTEX: every caller holds emu->lock, SQLite's own is redundant */
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		*cause = xasprintf("%s: %s", path, st->db ?
 		    sqlite3_errmsg(st->db) : "cannot open");
 		goto fail;
@@ -475,6 +579,7 @@ store_close(struct store *st)
 		free(st->sql_export[i]);
 	}
 	free(st->sql_phone);
+	cache_free(st);
 	sqlite3_close(st->db);
 	free(st);
 }
@@ -533,21 +638,27 @@ store_rollback(struct store *st)
 {
 	if (!sqlite3_get_autocommit(st->db))
 		(void)run_simple(st, "ROLLBACK");
+	/* rows cached inside the transaction may never have been */
+	cache_touch_all(st);
 }
 
 enum node_type
 store_node_type(struct store *st, int64_t id)
 {
-	sqlite3_stmt *stmt = stmt_get(st,
-	    "SELECT type FROM nodes WHERE id = ?1", NULL);
+	struct cache_slot *c = cache_find(st, CK_NODE, TAG_NODES, id, 0, NULL);
+	sqlite3_stmt *stmt;
 	enum node_type t = NODE_NONE;
 
+	if (c != NULL)
+		return (enum node_type)c->num;
+	stmt = stmt_get(st, "SELECT type FROM nodes WHERE id = ?1", NULL);
 	if (stmt == NULL)
 		return NODE_NONE;
 	sqlite3_bind_int64(stmt, 1, id);
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		t = (enum node_type)sqlite3_column_int(stmt, 0);
 	stmt_done(stmt);
+	cache_put(st, CK_NODE, TAG_NODES, id, 0, NULL, NULL, (long)t);
 	return t;
 }
 
@@ -704,30 +815,54 @@ get_one(sqlite3_stmt *stmt, enum store_table t)
 	return row;
 }
 
+/* A cached row: a new reference to the shared row, or NULL. */
+static struct json_object *
+cached_row(struct cache_slot *c)
+{
+	return c->row ? json_object_get(c->row) : NULL;
+}
+
 struct json_object *
 store_get(struct store *st, enum store_table t, int64_t id)
 {
+	struct cache_slot *c;
+	struct json_object *row;
 	sqlite3_stmt *stmt;
 
 	if ((unsigned)t >= TBL__COUNT || tables[t].nkeys != 1 ||
 	    t == TBL_TOKENS)
 		return NULL;
+	if ((c = cache_find(st, CK_ROW, (int)t, id, 0, NULL)) != NULL)
+		return cached_row(c);
 	stmt = stmt_get(st, st->sql_get[t], NULL);
 	if (stmt == NULL)
 		return NULL;
 	sqlite3_bind_int64(stmt, 1, id);
-	return get_one(stmt, t);
+	row = get_one(stmt, t);
+	cache_put(st, CK_ROW, (int)t, id, 0, NULL, row ? json_object_get(row) :
+	    NULL, 0);
+	return row;
 }
 
 struct json_object *
 store_get_token(struct store *st, const char *token)
 {
-	sqlite3_stmt *stmt = stmt_get(st, st->sql_get[TBL_TOKENS], NULL);
+	struct cache_slot *c;
+	struct json_object *row;
+	sqlite3_stmt *stmt;
 
-	if (stmt == NULL || token == NULL)
+	if (token == NULL)
+		return NULL;
+	if ((c = cache_find(st, CK_TOKEN, TBL_TOKENS, 0, 0, token)) != NULL)
+		return cached_row(c);
+	stmt = stmt_get(st, st->sql_get[TBL_TOKENS], NULL);
+	if (stmt == NULL)
 		return NULL;
 	sqlite3_bind_text(stmt, 1, token, -1, SQLITE_TRANSIENT);
-	return get_one(stmt, TBL_TOKENS);
+	row = get_one(stmt, TBL_TOKENS);
+	cache_put(st, CK_TOKEN, TBL_TOKENS, 0, 0, token,
+	    row ? json_object_get(row) : NULL, 0);
+	return row;
 }
 
 struct json_object *
@@ -745,13 +880,21 @@ store_phone_by_number(struct store *st, const char *cc, const char *number)
 static struct json_object *
 get_pair(struct store *st, enum store_table t, int64_t a, int64_t b)
 {
-	sqlite3_stmt *stmt = stmt_get(st, st->sql_get[t], NULL);
+	struct cache_slot *c = cache_find(st, CK_ROW, (int)t, a, b, NULL);
+	struct json_object *row;
+	sqlite3_stmt *stmt;
 
+	if (c != NULL)
+		return cached_row(c);
+	stmt = stmt_get(st, st->sql_get[t], NULL);
 	if (stmt == NULL)
 		return NULL;
 	sqlite3_bind_int64(stmt, 1, a);
 	sqlite3_bind_int64(stmt, 2, b);
-	return get_one(stmt, t);
+	row = get_one(stmt, t);
+	cache_put(st, CK_ROW, (int)t, a, b, NULL, row ? json_object_get(row) :
+	    NULL, 0);
+	return row;
 }
 
 struct json_object *
@@ -769,10 +912,15 @@ store_share(struct store *st, int64_t waba, int64_t business)
 long
 store_count_phones(struct store *st, int64_t waba, const char *status)
 {
-	sqlite3_stmt *stmt = stmt_get(st, "SELECT count(*) FROM phone_numbers "
-	    "WHERE waba = ?1 AND (?2 IS NULL OR status = ?2)", NULL);
+	struct cache_slot *c = cache_find(st, CK_COUNT, TBL_PHONE_NUMBERS, waba,
+	    0, status);
+	sqlite3_stmt *stmt;
 	long n = -1;
 
+	if (c != NULL)
+		return c->num;
+	stmt = stmt_get(st, "SELECT count(*) FROM phone_numbers "
+	    "WHERE waba = ?1 AND (?2 IS NULL OR status = ?2)", NULL);
 	if (stmt == NULL)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, waba);
@@ -781,6 +929,9 @@ store_count_phones(struct store *st, int64_t waba, const char *status)
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		n = (long)sqlite3_column_int64(stmt, 0);
 	stmt_done(stmt);
+	if (n >= 0)
+		cache_put(st, CK_COUNT, TBL_PHONE_NUMBERS, waba, 0, status,
+		    NULL, n);
 	return n;
 }
 
@@ -817,6 +968,7 @@ write_row(struct store *st, enum store_table t, const char *sql,
 		return -1;
 	}
 	td = &tables[t];
+	cache_touch(st, t);
 	if ((stmt = stmt_get(st, sql, cause)) == NULL)
 		return -1;
 	for (i = 0; i < td->ncols; i++)
@@ -872,6 +1024,7 @@ store_delete_assignment(struct store *st, int64_t waba, int64_t user)
 
 	if (stmt == NULL)
 		return -1;
+	cache_touch(st, TBL_ASSIGNMENTS);
 	sqlite3_bind_int64(stmt, 1, waba);
 	sqlite3_bind_int64(stmt, 2, user);
 	rc = sqlite3_step(stmt);
@@ -884,6 +1037,7 @@ store_clear(struct store *st)
 {
 	int t;
 
+	cache_touch_all(st);
 	/* Children first, so that foreign keys hold at every step. */
 	for (t = TBL__COUNT - 1; t >= 0; t--) {
 		char *sql = xasprintf("DELETE FROM %s", tables[t].name);

@@ -7,8 +7,10 @@
  * shape.  Statements are prepared once and cached.
  *
  * Ownership: every json_object returned is a new reference the caller puts;
- * rows passed in stay the caller's.  The store is not thread-safe: callers
- * hold emu->lock.
+ * single-row reads may share their row with a cache, so rows read are
+ * read-only (json_object_deep_copy() to change one).  Rows passed in stay
+ * the caller's.  The store is not thread-safe: callers hold emu->lock,
+ * and release rows they read before letting it go.
  */
 #ifndef WABA_STORE_H
 #define WABA_STORE_H

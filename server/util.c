@@ -133,6 +133,22 @@ sbuf_addf(struct sbuf *sb, const char *fmt, ...)
 	sb->len += (size_t)n;
 }
 
+void
+sbuf_addint(struct sbuf *sb, long long v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
+	    (unsigned long long)v;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--p = '-';
+	sbuf_add(sb, p, (size_t)(buf + sizeof(buf) - p));
+}
+
 char *
 sbuf_detach(struct sbuf *sb)
 {

@@ -33,6 +33,8 @@ void sbuf_addstr(struct sbuf *sb, const char *s);
 void sbuf_addch(struct sbuf *sb, char c);
 void sbuf_addf(struct sbuf *sb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Appends v in decimal; cheap enough for every response header. */
+void sbuf_addint(struct sbuf *sb, long long v);
 /* Returns the buffer (never NULL: "" when empty) and resets sb. */
 char *sbuf_detach(struct sbuf *sb);
 void sbuf_release(struct sbuf *sb);
