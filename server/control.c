@@ -19,6 +19,7 @@
 #include "faults.h"
 #include "fixtures.h"
 #include "journal.h"
+#include "pjson.h"
 #include "ratelimit.h"
 #include "render.h"
 #include "request.h"
@@ -277,12 +278,17 @@ static int
 ctl_reset(struct ctl *c)
 {
 	struct fixture_error fe = { NULL, NULL, false };
+	struct json_object *boot;
 	struct clock fresh;
+	int rc;
 
 	/* reset the clock only after the state: a failure changes nothing */
 	clock_init(&fresh, &c->emu->clock.src);
-	if (fixtures_replace(c->emu->store, c->emu->boot_state, "boot state",
-	    clock_now(&fresh), &fe) < 0)
+	boot = pjson_parse_strict(c->emu->boot_state, c->emu->boot_state_len);
+	rc = fixtures_replace(c->emu->store, boot, "boot state",
+	    clock_now(&fresh), &fe);
+	json_object_put(boot);
+	if (rc < 0)
 		return fail_fixture(c, &fe);
 	c->emu->clock = fresh;
 	ratelimit_reset(c->emu->rl);

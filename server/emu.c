@@ -61,7 +61,16 @@ emu_init(struct emu *emu, struct config *cfg, const struct clock_source *clk,
 		emu->store = NULL;
 		return -1;
 	}
-	emu->boot_state = store_export(emu->store);
+	{
+		struct json_object *boot = store_export(emu->store);
+		size_t n;
+		const char *text = json_object_to_json_string_length(boot,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+
+		emu->boot_state = xstrndup(text, n);
+		emu->boot_state_len = n;
+		json_object_put(boot);
+	}
 	emu->rl = ratelimit_new(cfg->rate_limit, cfg->rate_limit_active,
 	    cfg->rate_window);
 	emu->journal = journal_new(JOURNAL_CAPACITY);
@@ -76,7 +85,7 @@ emu_cleanup(struct emu *emu)
 {
 	if (emu->store != NULL)
 		store_close(emu->store);
-	json_object_put(emu->boot_state);
+	free(emu->boot_state);
 	if (emu->rl != NULL)
 		ratelimit_free(emu->rl);
 	if (emu->journal != NULL)

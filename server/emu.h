@@ -33,7 +33,10 @@ struct emu {
 	struct journal *journal;
 	struct faults *faults;
 	struct metrics *metrics;
-	struct json_object *boot_state; /* fixture document for reset */
+	/* The boot state for reset, as fixture JSON text: a tree of a large
+	 * store would cost several times the store's own memory. */
+	char *boot_state;
+	size_t boot_state_len;
 	pthread_mutex_t lock;
 	uint64_t trace_seq;
 	int64_t boot_us;   /* monotonic, for uptime */

@@ -264,18 +264,18 @@ pipeline_trace(struct request *rq, char *trace, size_t len)
 	unsigned char raw[17];
 	uint64_t a = mix64(base ^ (seq << 1));
 	uint64_t b = mix64(base ^ (seq << 1 | 1));
-	char *enc;
+	char enc[32];
 
 	memcpy(raw, &a, 8);
 	memcpy(raw + 8, &b, 8);
 	raw[16] = (unsigned char)(seq & 0xff);
-	enc = b64url_encode(raw, sizeof(raw));
-	snprintf(rq->trace_id, sizeof(rq->trace_id), "A%s", enc + 1);
-	free(enc);
-	if (trace != NULL) {
-		enc = b64url_encode(&b, 8);
-		snprintf(trace, len, "%s", enc);
-		free(enc);
+	b64url_encode_to(enc, raw, sizeof(raw));
+	/* 23 characters, the length of Graph's, always starting with A */
+	enc[0] = 'A';
+	memcpy(rq->trace_id, enc, 24);
+	if (trace != NULL && len > 11) {
+		b64url_encode_to(enc, &b, 8);
+		memcpy(trace, enc, 12);
 	}
 }
 

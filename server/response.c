@@ -29,7 +29,7 @@ response_header(struct response *resp, const char *name, const char *value)
 		resp->headers = xrealloc(resp->headers,
 		    resp->capheaders * sizeof(*resp->headers));
 	}
-	resp->headers[resp->nheaders].name = xstrdup(name);
+	resp->headers[resp->nheaders].name = name;
 	resp->headers[resp->nheaders].value = xstrdup(value);
 	resp->nheaders++;
 }
@@ -89,7 +89,6 @@ response_cleanup(struct response *resp)
 	size_t i;
 
 	for (i = 0; i < resp->nheaders; i++) {
-		free(resp->headers[i].name);
 		free(resp->headers[i].value);
 	}
 	free(resp->headers);

@@ -2,8 +2,8 @@
  * response.h - what goes back on the wire: status, headers, body.  Built by
  * the pipeline, sent by http.c, also embedded in batch results.
  *
- * Ownership: a struct response owns its body and headers;
- * response_cleanup() frees them.
+ * Ownership: a struct response owns its body and header values;
+ * response_cleanup() frees them.  Header names are string literals.
  */
 #ifndef WABA_RESPONSE_H
 #define WABA_RESPONSE_H
@@ -14,7 +14,7 @@
 struct json_object;
 
 struct header {
-	char *name;
+	const char *name; /* a string literal: never copied or freed */
 	char *value;
 };
 
@@ -30,7 +30,7 @@ struct response {
 	bool drop;           /* fault injection: close without answering */
 };
 
-/* Sets (replacing, case-insensitively) a header. */
+/* Sets (replacing, case-insensitively) a header; name must be a literal. */
 void response_header(struct response *resp, const char *name,
     const char *value);
 void response_headerf(struct response *resp, const char *name,

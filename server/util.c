@@ -225,34 +225,42 @@ url_encode(struct sbuf *sb, const char *s)
 static const char b64chars[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-char *
-b64url_encode(const void *data, size_t n)
+void
+b64url_encode_to(char *out, const void *data, size_t n)
 {
 	const unsigned char *p = data;
-	struct sbuf sb = SBUF_INIT;
 	size_t i;
 
 	for (i = 0; i + 2 < n; i += 3) {
 		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
 
-		sbuf_addch(&sb, b64chars[v >> 18 & 63]);
-		sbuf_addch(&sb, b64chars[v >> 12 & 63]);
-		sbuf_addch(&sb, b64chars[v >> 6 & 63]);
-		sbuf_addch(&sb, b64chars[v & 63]);
+		*out++ = b64chars[v >> 18 & 63];
+		*out++ = b64chars[v >> 12 & 63];
+		*out++ = b64chars[v >> 6 & 63];
+		*out++ = b64chars[v & 63];
 	}
 	if (n - i == 1) {
 		uint32_t v = (uint32_t)p[i] << 16;
 
-		sbuf_addch(&sb, b64chars[v >> 18 & 63]);
-		sbuf_addch(&sb, b64chars[v >> 12 & 63]);
+		*out++ = b64chars[v >> 18 & 63];
+		*out++ = b64chars[v >> 12 & 63];
 	} else if (n - i == 2) {
 		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8;
 
-		sbuf_addch(&sb, b64chars[v >> 18 & 63]);
-		sbuf_addch(&sb, b64chars[v >> 12 & 63]);
-		sbuf_addch(&sb, b64chars[v >> 6 & 63]);
+		*out++ = b64chars[v >> 18 & 63];
+		*out++ = b64chars[v >> 12 & 63];
+		*out++ = b64chars[v >> 6 & 63];
 	}
-	return sbuf_detach(&sb);
+	*out = '\0';
+}
+
+char *
+b64url_encode(const void *data, size_t n)
+{
+	char *out = xmalloc((n * 4 + 2) / 3 + 1);
+
+	b64url_encode_to(out, data, n);
+	return out;
 }
 
 static int

@@ -49,6 +49,8 @@ void url_encode(struct sbuf *sb, const char *s);
 
 /* base64url without padding; decode returns NULL on bad input. */
 char *b64url_encode(const void *data, size_t n);
+/* The same into out, which holds at least (n * 4 + 2) / 3 + 1 bytes. */
+void b64url_encode_to(char *out, const void *data, size_t n);
 unsigned char *b64url_decode(const char *s, size_t *out_len);
 
 /* True when s is 1..18 ASCII digits (ids fit in int64). */
