@@ -5,6 +5,7 @@
  * container's HEALTHCHECK, which has no curl).
  */
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -142,6 +143,8 @@ main(int argc, char **argv)
 		config_cleanup(&cfg);
 		return 1;
 	}
+	/* loading a large fixture leaves freed JSON trees in malloc's arenas */
+	malloc_trim(0);
 	srv = http_start(&emu, cfg.bind, cfg.port, cfg.max_body, &cause);
 	if (srv == NULL) {
 		fprintf(stderr, "waba-emulator: %s\n", cause);

@@ -574,7 +574,9 @@ render_one(struct request *rq, const struct node_def *nd,
 		v = NULL;
 	}
 	if (v != NULL)
-		json_object_object_add(obj, f->alias ? f->alias : f->name, v);
+		/* the fields parser refuses duplicates: skip the lookup */
+		json_object_object_add_ex(obj, f->alias ? f->alias : f->name,
+		    v, JSON_C_OBJECT_ADD_KEY_IS_NEW);
 	return 0;
 }
 
@@ -605,7 +607,8 @@ render_node(struct request *rq, enum node_type t, struct json_object *row,
 		return obj;
 	}
 	for (i = 0; i < fl->n; i++) {
-		if (strcmp(fl->v[i].name, "id") == 0)
+		if (strcmp(fl->v[i].alias ? fl->v[i].alias : fl->v[i].name,
+		    "id") == 0)
 			id_seen = true;
 		if (render_one(rq, nd, row, &fl->v[i], obj) < 0)
 			goto fail;

@@ -767,10 +767,18 @@ col_value(sqlite3_stmt *stmt, int i, enum col_kind kind)
 	if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
 		return NULL;
 	switch (kind) {
-	case COL_ID:
-		snprintf(buf, sizeof(buf), "%lld",
-		    (long long)sqlite3_column_int64(stmt, i));
-		return json_object_new_string(buf);
+	case COL_ID: {
+		/* by hand: snprintf showed in list profiles */
+		uint64_t v = (uint64_t)sqlite3_column_int64(stmt, i);
+		char *p = buf + sizeof(buf);
+
+		do {
+			*--p = (char)('0' + v % 10);
+			v /= 10;
+		} while (v != 0);
+		return json_object_new_string_len(p,
+		    (int)(buf + sizeof(buf) - p));
+	}
 	case COL_TEXT:
 		return json_object_new_string_len(
 		    (const char *)sqlite3_column_text(stmt, i),
@@ -797,8 +805,11 @@ row_read(sqlite3_stmt *stmt, const struct table_def *td, int first)
 		struct json_object *v = col_value(stmt, first + (int)i,
 		    td->cols[i].kind);
 
+		/* column names are static and unique: no copy, no lookup */
 		if (v != NULL)
-			json_object_object_add(row, td->cols[i].name, v);
+			json_object_object_add_ex(row, td->cols[i].name, v,
+			    JSON_C_OBJECT_ADD_KEY_IS_NEW |
+			    JSON_C_OBJECT_ADD_CONSTANT_KEY);
 	}
 	return row;
 }
