@@ -1,0 +1,115 @@
+/*
+ * test_route.c - the route table: lookups, the difference between "no such
+ * edge" and "no such method", path nodes, and the policy each row carries
+ * (the rate-limited and writing routes of SPEC sections 2 and 4).
+ */
+#include <check.h>
+#include <stdlib.h>
+
+#include "route.h"
+
+START_TEST(test_find)
+{
+	enum route_miss miss;
+	const struct route *r;
+
+	r = route_find("GET", NODE_WABA, NULL, &miss);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(miss, ROUTE_FOUND);
+	ck_assert_int_eq(r->perm, PERM_WABA_READ);
+	r = route_find("POST", NODE_WABA, "phone_numbers", &miss);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(r->perm, PERM_WABA_PHONE);
+	r = route_find("GET", NODE_BUSINESS,
+	    "owned_whatsapp_business_accounts", &miss);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(r->perm, PERM_BUSINESS_ADMIN);
+	r = route_find("POST", NODE_ROOT, NULL, &miss);
+	ck_assert_ptr_nonnull(r);
+	ck_assert(!(r->flags & RF_TOKEN));
+}
+END_TEST
+
+START_TEST(test_misses)
+{
+	enum route_miss miss;
+
+	/* an edge the node type lacks */
+	ck_assert_ptr_null(route_find("GET", NODE_WABA, "message_templates",
+	    &miss));
+	ck_assert_int_eq(miss, ROUTE_NO_EDGE);
+	/* an edge that exists, not for this method */
+	ck_assert_ptr_null(route_find("DELETE", NODE_WABA, "phone_numbers",
+	    &miss));
+	ck_assert_int_eq(miss, ROUTE_NO_METHOD);
+	/* the node itself, not for this method */
+	ck_assert_ptr_null(route_find("DELETE", NODE_PHONE, NULL, &miss));
+	ck_assert_int_eq(miss, ROUTE_NO_METHOD);
+	ck_assert_ptr_null(route_find("PUT", NODE_BUSINESS, NULL, &miss));
+	ck_assert_int_eq(miss, ROUTE_NO_METHOD);
+}
+END_TEST
+
+START_TEST(test_path_nodes)
+{
+	ck_assert(route_is_path_node("debug_token"));
+	ck_assert(!route_is_path_node("phone_numbers"));
+	ck_assert(!route_is_path_node("me"));
+	ck_assert(!route_is_path_node(""));
+}
+END_TEST
+
+/* SPEC section 4: exactly these count toward the business-use-case limit. */
+START_TEST(test_policy_flags)
+{
+	static const struct {
+		const char *method;
+		enum node_type node;
+		const char *edge;
+		unsigned flags;
+	} want[] = {
+		{ "GET", NODE_WABA, NULL, RF_TOKEN | RF_BUC },
+		{ "GET", NODE_WABA, "assigned_users", RF_TOKEN | RF_BUC },
+		{ "POST", NODE_WABA, "assigned_users",
+		    RF_TOKEN | RF_BUC | RF_WRITE },
+		{ "DELETE", NODE_WABA, "assigned_users",
+		    RF_TOKEN | RF_BUC | RF_WRITE },
+		{ "POST", NODE_WABA, "phone_numbers", RF_TOKEN | RF_WRITE },
+		{ "GET", NODE_WABA, "phone_numbers", RF_TOKEN },
+		{ "GET", NODE_PHONE, NULL, RF_TOKEN },
+		{ "GET", NODE_ROOT, "debug_token", RF_TOKEN | RF_APP_OK },
+	};
+	enum route_miss miss;
+	size_t i;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const struct route *r = route_find(want[i].method,
+		    want[i].node, want[i].edge, &miss);
+
+		ck_assert_ptr_nonnull(r);
+		ck_assert_msg(r->flags == want[i].flags, "%s %s flags",
+		    want[i].method, want[i].edge ? want[i].edge : "node");
+		ck_assert(r->handler != NULL);
+	}
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("route");
+	TCase *tc = tcase_create("table");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_find);
+	tcase_add_test(tc, test_misses);
+	tcase_add_test(tc, test_path_nodes);
+	tcase_add_test(tc, test_policy_flags);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
