@@ -181,22 +181,19 @@ on_header(char *data, size_t size, size_t nmemb, void *ud)
 }
 
 int
-http_req(const struct server *s, const char *method, const char *path,
-    const char *body, const char *ctype, const char *const *headers,
-    struct http_resp *out)
+http_req_on(void *handle, const struct server *s, const char *method,
+    const char *path, const char *body, const char *ctype,
+    const char *const *headers, struct http_resp *out)
 {
-	CURL *c = curl_easy_init();
+	CURL *c = handle;
 	struct curl_slist *hl = NULL;
 	struct buf b = { NULL, 0 };
 	char url[8192], ct[256];
 	CURLcode rc;
 
 	memset(out, 0, sizeof(*out));
-	if (c == NULL)
-		return -1;
 	snprintf(url, sizeof(url), "%s%s", s->base, path);
 	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
@@ -209,7 +206,11 @@ http_req(const struct server *s, const char *method, const char *path,
 		snprintf(ct, sizeof(ct), "Content-Type: %s",
 		    ctype ? ctype : "application/x-www-form-urlencoded");
 		hl = curl_slist_append(hl, ct);
+	} else {
+		/* a reused handle forgets an earlier request's body */
+		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
 	}
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	hl = curl_slist_append(hl, "Expect:");
 	while (headers != NULL && *headers != NULL)
 		hl = curl_slist_append(hl, *headers++);
@@ -217,12 +218,29 @@ http_req(const struct server *s, const char *method, const char *path,
 	rc = curl_easy_perform(c);
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
 	curl_slist_free_all(hl);
-	curl_easy_cleanup(c);
 	out->body = b.p ? b.p : hx_strdup("");
 	out->body_len = b.n;
 	out->json = json_tokener_parse(out->body);
 	return rc == CURLE_OK ? 0 : -1;
+}
+
+int
+http_req(const struct server *s, const char *method, const char *path,
+    const char *body, const char *ctype, const char *const *headers,
+    struct http_resp *out)
+{
+	CURL *c = curl_easy_init();
+	int rc;
+
+	if (c == NULL) {
+		memset(out, 0, sizeof(*out));
+		return -1;
+	}
+	rc = http_req_on(c, s, method, path, body, ctype, headers, out);
+	curl_easy_cleanup(c);
+	return rc;
 }
 
 int

@@ -48,6 +48,13 @@ struct http_resp {
 int http_req(const struct server *s, const char *method, const char *path,
     const char *body, const char *ctype, const char *const *headers,
     struct http_resp *out);
+/*
+ * The same on a curl easy handle (CURL *) the caller keeps, so that
+ * requests share one keep-alive connection.
+ */
+int http_req_on(void *handle, const struct server *s, const char *method,
+    const char *path, const char *body, const char *ctype,
+    const char *const *headers, struct http_resp *out);
 /* Shorthands. */
 int http_get(const struct server *s, const char *path, struct http_resp *out);
 int http_post_form(const struct server *s, const char *path,

@@ -38,53 +38,6 @@ struct kconn {
 	const struct server *s;
 };
 
-struct kbuf {
-	char *p;
-	size_t n;
-};
-
-static size_t
-k_body(char *data, size_t size, size_t nmemb, void *ud)
-{
-	struct kbuf *b = ud;
-	size_t n = size * nmemb;
-
-	b->p = realloc(b->p, b->n + n + 1);
-	ck_assert_ptr_nonnull(b->p);
-	memcpy(b->p + b->n, data, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-	return n;
-}
-
-/* Keeps the headers the same way the harness does, lower-cased names. */
-static size_t
-k_header(char *data, size_t size, size_t nmemb, void *ud)
-{
-	struct http_resp *r = ud;
-	size_t n = size * nmemb, k, i;
-	char *colon = memchr(data, ':', n);
-
-	if (colon == NULL || strncmp(data, "HTTP/", 5) == 0)
-		return n;
-	k = (size_t)(colon - data);
-	r->hnames = realloc(r->hnames, (r->nheaders + 1) * sizeof(char *));
-	r->hvalues = realloc(r->hvalues, (r->nheaders + 1) * sizeof(char *));
-	ck_assert(r->hnames != NULL && r->hvalues != NULL);
-	r->hnames[r->nheaders] = strndup(data, k);
-	for (i = 0; i < k; i++)
-		r->hnames[r->nheaders][i] = (char)((data[i] >= 'A' &&
-		    data[i] <= 'Z') ? data[i] + 32 : data[i]);
-	i = k + 1;
-	while (i < n && data[i] == ' ')
-		i++;
-	while (n > i && (data[n - 1] == '\r' || data[n - 1] == '\n'))
-		n--;
-	r->hvalues[r->nheaders] = strndup(data + i, n - i);
-	r->nheaders++;
-	return size * nmemb;
-}
-
 static void
 kconn_open(struct kconn *k, const struct server *s)
 {
@@ -103,23 +56,8 @@ kconn_close(struct kconn *k)
 static void
 kget(struct kconn *k, const char *path, struct http_resp *out)
 {
-	struct kbuf b = { NULL, 0 };
-	char url[1024];
-
-	memset(out, 0, sizeof(*out));
-	snprintf(url, sizeof(url), "%s%s", k->s->base, path);
-	curl_easy_setopt(k->c, CURLOPT_URL, url);
-	curl_easy_setopt(k->c, CURLOPT_WRITEFUNCTION, k_body);
-	curl_easy_setopt(k->c, CURLOPT_WRITEDATA, &b);
-	curl_easy_setopt(k->c, CURLOPT_HEADERFUNCTION, k_header);
-	curl_easy_setopt(k->c, CURLOPT_HEADERDATA, out);
-	curl_easy_setopt(k->c, CURLOPT_TIMEOUT, 30L);
-	curl_easy_setopt(k->c, CURLOPT_NOSIGNAL, 1L);
-	ck_assert_int_eq(curl_easy_perform(k->c), CURLE_OK);
-	curl_easy_getinfo(k->c, CURLINFO_RESPONSE_CODE, &out->status);
-	out->body = b.p ? b.p : strdup("");
-	out->body_len = b.n;
-	out->json = json_tokener_parse(out->body);
+	ck_assert_int_eq(http_req_on(k->c, k->s, "GET", path, NULL, NULL,
+	    NULL, out), 0);
 }
 
 /* ---- helpers ------------------------------------------------------- */
