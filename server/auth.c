@@ -141,7 +141,10 @@ auth_pacific_date(int64_t t, char *buf, unsigned long len)
 	struct tm probe;
 	time_t p;
 
-	gmtime_r(&pst, &tm);
+	if (gmtime_r(&pst, &tm) == NULL) {
+		snprintf(buf, len, "an unrepresentable date");
+		return;
+	}
 	memset(&probe, 0, sizeof(probe));
 	probe.tm_year = tm.tm_year;
 	probe.tm_mon = 2;

@@ -29,6 +29,9 @@
 
 #define VERSION "0.1.0"
 
+/* The latest time the control plane accepts: 9999-12-31T23:59:59Z. */
+#define TIME_MAX 253402300799LL
+
 /* ---- metrics ------------------------------------------------------- */
 
 struct metric_row {
@@ -409,6 +412,9 @@ ctl_token_mint(struct ctl *c)
 		return -1;
 	if (life < 0)
 		return fail(c, 400, "$.expires_in", "expires_in must be >= 0");
+	if (life > TIME_MAX - clock_now(&c->emu->clock))
+		return fail(c, 400, "$.expires_in", "expires_in must end "
+		    "before the end of year 9999");
 	/*
 	 * The token string costs an id from the store's counter, which no
 	 * rollback gives back: take one only when the references hold, so
@@ -529,8 +535,15 @@ ctl_clock_post(struct ctl *c)
 		return fail(c, 400, "$", "expected advance_seconds or now");
 	if (ra == 0 && rn == 0)
 		return fail(c, 400, "$", "give advance_seconds or now, not both");
-	if (rn == 0 && now < 0)
-		return fail(c, 400, "$.now", "now must be a unix time >= 0");
+	if (rn == 0 && (now < 0 || now > TIME_MAX))
+		return fail(c, 400, "$.now", "now must be a unix time from 0 "
+		    "to %lld (the end of year 9999)", (long long)TIME_MAX);
+	if (ra == 0 && (adv < -TIME_MAX || adv > TIME_MAX ||
+	    clock_now(&c->emu->clock) + adv < 0 ||
+	    clock_now(&c->emu->clock) + adv > TIME_MAX))
+		return fail(c, 400, "$.advance_seconds", "advance_seconds must "
+		    "keep the clock between 0 and %lld (the end of year 9999)",
+		    (long long)TIME_MAX);
 	if (ra == 0)
 		clock_advance(&c->emu->clock, adv);
 	else

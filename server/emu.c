@@ -40,6 +40,12 @@ load_fixtures(struct emu *emu, char **cause)
 	if (rc != 0) {
 		*cause = xstrdup(fe.message ? fe.message : "fixtures failed");
 		fixture_error_cleanup(&fe);
+		/* each file is its own transaction: undo the ones before */
+		if (store_begin(emu->store) == 0 &&
+		    store_clear(emu->store) == 0)
+			store_commit(emu->store);
+		else
+			store_rollback(emu->store);
 	}
 	return rc;
 }
@@ -56,10 +62,19 @@ emu_init(struct emu *emu, struct config *cfg, const struct clock_source *clk,
 	emu->store = store_open(cfg->db, cfg->seed, cause);
 	if (emu->store == NULL)
 		return -1;
-	if (store_is_empty(emu->store) && load_fixtures(emu, cause) < 0) {
-		store_close(emu->store);
-		emu->store = NULL;
-		return -1;
+	/*
+	 * Fixtures go into a fresh store only: a --db file that has been
+	 * started once wins, even empty.  A file from before the flag
+	 * existed counts as started when it holds anything.
+	 */
+	if (!store_is_initialized(emu->store)) {
+		if (store_is_empty(emu->store) &&
+		    load_fixtures(emu, cause) < 0) {
+			store_close(emu->store);
+			emu->store = NULL;
+			return -1;
+		}
+		store_set_initialized(emu->store);
 	}
 	{
 		struct json_object *boot = store_export(emu->store);

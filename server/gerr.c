@@ -12,6 +12,9 @@
 
 #include "util.h"
 
+/* Longest message repeated in WWW-Authenticate, in bytes. */
+#define WWW_AUTH_MAX 512
+
 static const struct gerr_row rows[GE__COUNT] = {
 	[GE_NONE] = { "GE_NONE", 0, 0, "OAuthException", 200, 200, false,
 	    "invalid_request", "" },
@@ -195,13 +198,25 @@ char *
 gerr_www_authenticate(const struct gerr *err)
 {
 	const char *kind = rows[err->id].auth_kind;
+	const char *msg = gerr_message(err);
+	int n = (int)strlen(msg);
 	char *v, *p;
 
 	if (err->id == GE_CUSTOM)
 		kind = err->code == 190 || err->code == 102 ? "invalid_token" :
 		    "invalid_request";
-	v = xasprintf("OAuth \"Facebook Platform\" \"%s\" \"%s\"", kind,
-	    gerr_message(err));
+	/*
+	 * The header shares libmicrohttpd's small per-connection pool: a
+	 * message that echoes a long id or fields= is cut (on a UTF-8
+	 * boundary) rather than costing the whole answer.
+	 */
+	if (n > WWW_AUTH_MAX) {
+		n = WWW_AUTH_MAX;
+		while (n > 0 && ((unsigned char)msg[n] & 0xc0) == 0x80)
+			n--;
+	}
+	v = xasprintf("OAuth \"Facebook Platform\" \"%s\" \"%.*s%s\"",
+	    kind, n, msg, msg[n] != '\0' ? "..." : "");
 	/*
 	 * Messages echo client input (ids, fields=); a control character
 	 * would make the HTTP layer drop the whole header, so each one

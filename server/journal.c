@@ -24,6 +24,9 @@
 #include "request.h"
 #include "util.h"
 
+/* Longest parameter value an entry keeps, in bytes. */
+#define JOURNAL_VALUE_MAX 1024
+
 struct jentry {
 	uint64_t seq;
 	int64_t time;          /* emulator clock, seconds */
@@ -114,8 +117,17 @@ journal_mask(const char *name, const char *value)
 	    strcmp(name, "client_secret") == 0 ||
 	    strcmp(name, "secret") == 0)
 		return xstrdup("***");
-	if (!ends_with(name, "_token")) /* access_token, input_token, ... */
-		return xstrdup(value);
+	if (!ends_with(name, "_token")) { /* access_token, input_token, ... */
+		size_t n = strlen(value);
+
+		/* ten thousand entries of megabyte batches would be 10 GB */
+		if (n <= JOURNAL_VALUE_MAX)
+			return xstrdup(value);
+		n = JOURNAL_VALUE_MAX;
+		while (n > 0 && ((unsigned char)value[n] & 0xc0) == 0x80)
+			n--;
+		return xasprintf("%.*s...", (int)n, value);
+	}
 	if (strlen(value) <= 8)
 		return xstrdup("***");
 	/* never cut a UTF-8 sequence in half */

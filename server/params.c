@@ -11,6 +11,10 @@
 void
 params_add(struct params *ps, const char *name, const char *value)
 {
+	if (ps->n >= PARAMS_MAX) {
+		ps->overflow = true;
+		return;
+	}
 	if (ps->n == ps->cap) {
 		ps->cap = ps->cap ? ps->cap * 2 : 8;
 		ps->v = xrealloc(ps->v, ps->cap * sizeof(*ps->v));
@@ -71,6 +75,8 @@ params_copy(struct params *dst, const struct params *src)
 
 	for (i = 0; i < src->n; i++)
 		params_set(dst, src->v[i].name, src->v[i].value);
+	if (src->overflow)
+		dst->overflow = true;
 }
 
 void
@@ -91,7 +97,7 @@ params_parse_urlencoded(struct params *ps, const char *s, size_t n)
 {
 	const char *end = s + n, *amp, *eq;
 
-	while (s < end) {
+	while (s < end && !ps->overflow) {
 		char *name, *value;
 
 		amp = memchr(s, '&', (size_t)(end - s));

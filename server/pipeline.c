@@ -160,7 +160,8 @@ resolve_node(struct request *rq, struct segments *s, size_t *next)
 		rq->edge = xstrdup(s0);
 		return 0;
 	}
-	id = parse_id(s0);
+	/* an id is written one way: "04…" is not the object "4…" */
+	id = s0[0] != '0' ? parse_id(s0) : -1;
 	rq->node_type = id > 0 ? store_node_type(rq->emu->store, id) :
 	    NODE_NONE;
 	if (rq->node_type == NODE_NONE) {
@@ -369,7 +370,8 @@ pipeline_run(struct request *rq)
 
 	if (rq->started_us == 0)
 		rq->started_us = clock_mono_us();
-	if (is_control_path(rq->target)) {
+	/* a batch item is a Graph call: the control plane is not under it */
+	if (!rq->is_batch_item && is_control_path(rq->target)) {
 		control_handle(rq);
 		return;
 	}

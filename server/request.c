@@ -359,9 +359,17 @@ check_utf8(struct request *rq, const struct params *ps)
 }
 
 static int
+too_many(struct request *rq)
+{
+	return gerr_set(&rq->err, GE_PARAM,
+	    "(#100) Too many parameters: a request may carry at most %d",
+	    PARAMS_MAX);
+}
+
+static int
 parse_body(struct request *rq)
 {
-	struct params body = { NULL, 0, 0 };
+	struct params body = { 0 };
 	const char *ct = rq->content_type;
 	int rc = 0;
 	size_t i;
@@ -388,6 +396,8 @@ parse_body(struct request *rq)
 		for (i = 0; i < body.n; i++)
 			params_set(&rq->params, body.v[i].name,
 			    body.v[i].value);
+	if (rc == 0 && (body.overflow || rq->params.overflow))
+		rc = too_many(rq);
 	params_cleanup(&body);
 	return rc;
 }
@@ -451,6 +461,8 @@ request_prepare(struct request *rq)
 	if (!utf8_valid(rq->path, strlen(rq->path)))
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) Invalid UTF-8 in the request path");
+	if (rq->query.overflow)
+		return too_many(rq);
 	if (check_utf8(rq, &rq->query) == -1)
 		return -1;
 	if (parse_body(rq) == -1)

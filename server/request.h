@@ -25,11 +25,18 @@ struct param {
 	char *value;
 };
 
-/* An ordered list of name/value pairs; later params_set() replaces. */
+/*
+ * An ordered list of name/value pairs; later params_set() replaces.  It
+ * holds at most PARAMS_MAX pairs: more set overflow and are dropped, so a
+ * body of a hundred thousand fields costs nothing but a 100 error.
+ */
+#define PARAMS_MAX 1000
+
 struct params {
 	struct param *v;
 	size_t n;
 	size_t cap;
+	bool overflow;
 };
 
 void params_add(struct params *ps, const char *name, const char *value);

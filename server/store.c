@@ -620,6 +620,20 @@ run_simple(struct store *st, const char *sql)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+bool
+store_is_initialized(struct store *st)
+{
+	return query_int(st, "SELECT count(*) FROM meta "
+	    "WHERE key = 'initialized'") == 1;
+}
+
+int
+store_set_initialized(struct store *st)
+{
+	return run_simple(st, "INSERT OR REPLACE INTO meta (key, value) "
+	    "VALUES ('initialized', 1)");
+}
+
 int
 store_begin(struct store *st)
 {
@@ -871,8 +885,11 @@ store_get_token(struct store *st, const char *token)
 		return NULL;
 	sqlite3_bind_text(stmt, 1, token, -1, SQLITE_TRANSIENT);
 	row = get_one(stmt, TBL_TOKENS);
-	cache_put(st, CK_TOKEN, TBL_TOKENS, 0, 0, token,
-	    row ? json_object_get(row) : NULL, 0);
+	/* only tokens that exist: caching misses would let any client fill
+	 * the cache with strings as long as the body limit */
+	if (row != NULL)
+		cache_put(st, CK_TOKEN, TBL_TOKENS, 0, 0, token,
+		    json_object_get(row), 0);
 	return row;
 }
 

@@ -59,8 +59,15 @@ struct store;
  */
 struct store *store_open(const char *path, uint64_t seed, char **cause);
 void store_close(struct store *st);
-/* True when the store holds no objects (a fresh file): load fixtures. */
+/* True when the store holds no objects. */
 bool store_is_empty(struct store *st);
+/*
+ * True once store_set_initialized() has been called on this store: a file
+ * whose first start loaded its fixtures (or chose none) is not fresh,
+ * even when it holds nothing, and a start that failed leaves it fresh.
+ */
+bool store_is_initialized(struct store *st);
+int store_set_initialized(struct store *st);
 /* Schema version (PRAGMA user_version) and size in bytes, for health/metrics. */
 int store_schema_version(struct store *st);
 int64_t store_size_bytes(struct store *st);

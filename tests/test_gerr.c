@@ -174,6 +174,29 @@ START_TEST(test_custom)
 }
 END_TEST
 
+START_TEST(test_www_authenticate_bounded)
+{
+	struct gerr e = { 0 };
+	char id[3000];
+	char *www;
+
+	memset(id, 'a', sizeof(id) - 1);
+	id[sizeof(id) - 1] = '\0';
+	gerr_no_object(&e, "GET", id);
+	www = gerr_www_authenticate(&e);
+	/* cut, marked, and still a quoted header value */
+	ck_assert(strlen(www) < 600);
+	ck_assert_ptr_nonnull(strstr(www, "...\""));
+	free(www);
+	/* a line break echoed from input becomes a space */
+	gerr_set(&e, GE_PARAM, "(#100) bad \r\nvalue");
+	www = gerr_www_authenticate(&e);
+	ck_assert_ptr_null(strpbrk(www, "\r\n"));
+	free(www);
+	gerr_clear(&e);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -187,6 +210,7 @@ main(void)
 	tcase_add_test(tc, test_envelope);
 	tcase_add_test(tc, test_helpers);
 	tcase_add_test(tc, test_custom);
+	tcase_add_test(tc, test_www_authenticate_bounded);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -84,7 +84,7 @@ count(struct journal *j, const struct params *filter)
 static int64_t
 count1(struct journal *j, const char *name, const char *value)
 {
-	struct params f = { NULL, 0, 0 };
+	struct params f = { 0 };
 	int64_t n;
 
 	params_set(&f, name, value);
@@ -455,7 +455,7 @@ END_TEST
 START_TEST(test_filter_combined)
 {
 	struct journal *j = sample();
-	struct params f = { NULL, 0, 0 };
+	struct params f = { 0 };
 	struct json_object *data;
 
 	params_set(&f, "method", "get");

@@ -618,6 +618,37 @@ START_TEST(test_param_required)
 }
 END_TEST
 
+/* More than PARAMS_MAX fields is a 100, in a body or a query string. */
+START_TEST(test_too_many_params)
+{
+	struct sbuf sb = SBUF_INIT;
+	int i;
+
+	for (i = 0; i < 50000; i++)
+		sbuf_addf(&sb, "%sp%d=", i ? "&" : "", i);
+	wire("POST", "/v24.0/1", NULL, sb.buf);
+	ck_assert_int_eq(request_prepare(&rq), -1);
+	assert_err("(#100) Too many parameters: a request may carry at "
+	    "most 1000");
+	request_cleanup(&rq);
+	request_init(&rq);
+	sbuf_addstr(&sb, "&x=1");
+	rq.method = xstrdup("GET");
+	rq.target = xasprintf("/v24.0/1?%s", sb.buf);
+	ck_assert_int_eq(request_prepare(&rq), -1);
+	ck_assert_int_eq(gerr_code(&rq.err), 100);
+	sbuf_release(&sb);
+	/* exactly the limit is fine */
+	request_cleanup(&rq);
+	request_init(&rq);
+	for (i = 0; i < PARAMS_MAX; i++)
+		sbuf_addf(&sb, "%sp%d=", i ? "&" : "", i);
+	wire("POST", "/v24.0/1", NULL, sb.buf);
+	ck_assert_int_eq(request_prepare(&rq), 0);
+	sbuf_release(&sb);
+}
+END_TEST
+
 static Suite *
 request_suite(void)
 {
@@ -654,9 +685,11 @@ request_suite(void)
 	tcase_add_test(tc, test_param_array_forms);
 	tcase_add_test(tc, test_param_array_bad);
 	tcase_add_test(tc, test_param_required);
+	tcase_add_test(tc, test_too_many_params);
 	suite_add_tcase(s, tc);
 	return s;
 }
+
 
 int
 main(void)

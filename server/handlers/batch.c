@@ -212,6 +212,36 @@ item_error(struct request *rq, struct request *sub, const char *msg)
 	response_header(&sub->resp, "x-fb-request-id", sub->trace_id);
 }
 
+/*
+ * An item that runs on the batch's own token also runs on its proof: the
+ * proof is of that token, so it is added to the item's query unless the
+ * item names a token (or a proof) of its own.
+ */
+static void
+inherit_proof(struct request *rq, struct request *sub, const char *url,
+    const char *body)
+{
+	const char *proof = params_get(&rq->params, "appsecret_proof");
+	const char *time = params_get(&rq->params, "appsecret_time");
+	struct sbuf sb = SBUF_INIT;
+
+	if (proof == NULL || strstr(url, "access_token=") != NULL ||
+	    strstr(url, "appsecret_proof=") != NULL || (body != NULL &&
+	    (strstr(body, "access_token=") != NULL ||
+	    strstr(body, "appsecret_proof=") != NULL)))
+		return;
+	sbuf_addstr(&sb, sub->target);
+	sbuf_addstr(&sb, strchr(sub->target, '?') ? "&" : "?");
+	sbuf_addstr(&sb, "appsecret_proof=");
+	url_encode(&sb, proof);
+	if (time != NULL) {
+		sbuf_addstr(&sb, "&appsecret_time=");
+		url_encode(&sb, time);
+	}
+	free(sub->target);
+	sub->target = sbuf_detach(&sb);
+}
+
 /* Runs one item; returns its result element (NULL: not run). */
 static struct json_object *
 run_item(struct request *rq, struct batch *b, struct json_object *item,
@@ -262,9 +292,11 @@ run_item(struct request *rq, struct batch *b, struct json_object *item,
 				sub.content_type = xstrdup(
 				    "application/x-www-form-urlencoded");
 			}
-			if (rq->token != NULL)
+			if (rq->token != NULL) {
 				sub.authorization = xasprintf("OAuth %s",
 				    rq->token);
+				inherit_proof(rq, &sub, rurl, sub.body);
+			}
 		}
 	}
 	if (why != NULL) {

@@ -98,6 +98,7 @@ migrate(struct request *rq, struct json_object *waba,
 {
 	struct store *st = rq->emu->store;
 	char *cause = NULL;
+	struct json_object *moved;
 	char buf[24];
 	int64_t id;
 
@@ -114,14 +115,19 @@ migrate(struct request *rq, struct json_object *waba,
 		return -1;
 	id = row_id(existing, "id");
 	snprintf(buf, sizeof(buf), "%lld", (long long)rq->node);
-	json_object_object_add(existing, "waba", json_object_new_string(buf));
+	/* store rows are read-only (they may be the cache's): change a copy */
+	moved = NULL;
+	json_object_deep_copy(existing, &moved, NULL);
+	json_object_object_add(moved, "waba", json_object_new_string(buf));
 	if (store_begin(st) < 0 ||
-	    store_update(st, TBL_PHONE_NUMBERS, existing, &cause) < 0 ||
+	    store_update(st, TBL_PHONE_NUMBERS, moved, &cause) < 0 ||
 	    store_commit(st) < 0) {
 		store_rollback(st);
 		free(cause);
+		json_object_put(moved);
 		return gerr_set(&rq->err, GE_EDIT, NULL);
 	}
+	json_object_put(moved);
 	return created(rq, id);
 }
 

@@ -8,6 +8,8 @@
 #include <check.h>
 #include <curl/curl.h>
 #include <json-c/json.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -642,6 +644,61 @@ START_TEST(test_batch_rate_limit)
 }
 END_TEST
 
+/* A batch item is a Graph call: the control plane is not under it. */
+START_TEST(test_batch_no_control_plane)
+{
+	struct server s;
+	struct http_resp r;
+	struct json_object *b;
+
+	start(&s, NULL);
+	post_batch(&s, "/v24.0/", "access_token=" TOK_ADMIN "&",
+	    "[{\"method\":\"GET\",\"relative_url\":\"_emulator/state\"},"
+	    "{\"method\":\"POST\",\"relative_url\":\"/_emulator/reset\"}]",
+	    &r);
+	expect_items(&r, 2);
+	expect_item_error(&r, 0, 400, 2500);
+	b = body_of(&r, 0);
+	ck_assert_ptr_null(jget(b, "apps"));
+	json_object_put(b);
+	ck_assert_int_ne(jint(item(&r, 1), "code"), 200);
+	http_resp_free(&r);
+	ck_assert_int_eq(server_stop(&s), 0);
+}
+END_TEST
+
+/* Items on the batch's token inherit its appsecret_proof. */
+START_TEST(test_batch_inherits_proof)
+{
+	static const char secret[] = "secure-app-secret";
+	unsigned char mac[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+	char hex[2 * EVP_MAX_MD_SIZE + 1], pre[512];
+	struct server s;
+	struct http_resp r;
+
+	HMAC(EVP_sha256(), secret, (int)strlen(secret),
+	    (const unsigned char *)TOK_SECURE, strlen(TOK_SECURE), mac, &n);
+	for (i = 0; i < n; i++)
+		snprintf(hex + 2 * i, 3, "%02x", mac[i]);
+	start(&s, NULL);
+	snprintf(pre, sizeof(pre), "access_token=" TOK_SECURE
+	    "&appsecret_proof=%s&", hex);
+	post_batch(&s, "/v24.0/", pre, two_reads, &r);
+	expect_items(&r, 2);
+	ck_assert_int_eq(jint(item(&r, 0), "code"), 200);
+	ck_assert_int_eq(jint(item(&r, 1), "code"), 200);
+	http_resp_free(&r);
+	/* without the proof the batch call itself is refused */
+	post_batch(&s, "/v24.0/", "access_token=" TOK_SECURE "&", two_reads,
+	    &r);
+	ck_assert_int_eq(r.status, 400);
+	ck_assert_int_eq(jint(r.json, "error.code"), 100);
+	http_resp_free(&r);
+	ck_assert_int_eq(server_stop(&s), 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -659,6 +716,8 @@ main(void)
 	tcase_add_test(tc, test_batch_dependency_failed);
 	tcase_add_test(tc, test_batch_headers_and_omit);
 	tcase_add_test(tc, test_batch_item_errors);
+	tcase_add_test(tc, test_batch_no_control_plane);
+	tcase_add_test(tc, test_batch_inherits_proof);
 	tcase_add_test(rl, test_batch_rate_limit);
 	tcase_set_timeout(tc, 60);
 	tcase_set_timeout(rl, 60);

@@ -86,6 +86,61 @@ START_TEST(test_fixtures_not_reloaded_over_a_file)
 }
 END_TEST
 
+START_TEST(test_started_empty_file_wins)
+{
+	const char *empty[] = { "--db", dbpath, "--no-fixtures", NULL };
+	const char *plain[] = { "--db", dbpath, NULL };
+	struct server s;
+	struct http_resp r;
+
+	ck_assert_int_eq(server_start(&s, empty), 0);
+	ck_assert_int_eq(server_stop(&s), 0);
+	/* the file was started once: the demo must not appear in it now */
+	ck_assert_int_eq(server_start(&s, plain), 0);
+	ck_assert_int_eq(http_get(&s, "/v24.0/" DEMO_WABA "?access_token="
+	    TOK_ADMIN, &r), 0);
+	ck_assert_int_eq(r.status, 401);
+	http_resp_free(&r);
+	ck_assert_int_eq(server_stop(&s), 0);
+}
+END_TEST
+
+/* A broken second fixture file leaves nothing of the first behind. */
+START_TEST(test_broken_fixture_loads_nothing)
+{
+	char good[300], bad[300];
+	const char *args[] = { "--db", dbpath, "--fixtures", good,
+		"--fixtures", bad, NULL };
+	const char *plain[] = { "--db", dbpath, NULL };
+	struct server s;
+	struct http_resp r;
+	FILE *f;
+
+	snprintf(good, sizeof(good), "%s.good.json", dbpath);
+	snprintf(bad, sizeof(bad), "%s.bad.json", dbpath);
+	f = fopen(good, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("{\"businesses\":[{\"id\":\"2100000000000001\","
+	    "\"name\":\"Kept?\"}]}", f);
+	fclose(f);
+	f = fopen(bad, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("{\"businesses\":[{\"id\":\"2100000000000002\","
+	    "\"name\":\"B\",\"colour\":\"red\"}]}", f);
+	fclose(f);
+	ck_assert_int_ne(server_start(&s, args), 0);
+	/* nothing was loaded, so the file is still fresh: the demo loads */
+	ck_assert_int_eq(server_start(&s, plain), 0);
+	ck_assert_int_eq(http_get(&s, "/v24.0/" DEMO_WABA "?access_token="
+	    TOK_ADMIN, &r), 0);
+	ck_assert_int_eq(r.status, 200);
+	http_resp_free(&r);
+	ck_assert_int_eq(server_stop(&s), 0);
+	unlink(good);
+	unlink(bad);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -98,6 +153,8 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_write_survives_restart);
 	tcase_add_test(tc, test_fixtures_not_reloaded_over_a_file);
+	tcase_add_test(tc, test_started_empty_file_wins);
+	tcase_add_test(tc, test_broken_fixture_loads_nothing);
 	suite_add_tcase(su, tc);
 	sr = srunner_create(su);
 	srunner_run_all(sr, CK_NORMAL);
