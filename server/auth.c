@@ -199,14 +199,38 @@ app_token(struct request *rq, const char *tok)
 }
 
 int
+auth_token_state(struct json_object *row, int64_t now, struct gerr *err)
+{
+	const char *state = str(row, "state");
+	int64_t expires = (int64_t)json_object_get_int64(
+	    json_object_object_get(row, "expires_at"));
+	char a[64], b[64];
+
+	if (state != NULL && strcmp(state, "session_key_invalid") == 0)
+		return gerr_set(err, GE_SESSION_KEY, NULL);
+	if (state != NULL && strcmp(state, "invalidated") == 0)
+		return gerr_set(err, GE_TOKEN_INVALIDATED, NULL);
+	if (state != NULL && strcmp(state, "logged_out") == 0)
+		return gerr_set(err, GE_TOKEN_LOGGED_OUT, NULL);
+	if ((state == NULL || strcmp(state, "expired") != 0) &&
+	    (expires == 0 || now < expires))
+		return 0;
+	/* put in state "expired" by hand: it expired now */
+	if (expires == 0 || expires > now)
+		expires = now;
+	auth_pacific_date(expires, a, sizeof(a));
+	auth_pacific_date(now, b, sizeof(b));
+	return gerr_set(err, GE_TOKEN_EXPIRED, "Error validating access "
+	    "token: Session has expired on %s. The current time is %s.", a, b);
+}
+
+int
 auth_token(struct request *rq)
 {
 	struct emu *emu = rq->emu;
 	enum token_source src = TOKEN_NONE;
 	const char *tok = token_string(rq, &src);
 	struct json_object *row;
-	const char *state;
-	int64_t expires, now;
 
 	if (tok == NULL)
 		return gerr_set(&rq->err, GE_NO_TOKEN, NULL);
@@ -220,28 +244,8 @@ auth_token(struct request *rq)
 		return gerr_set(&rq->err, GE_TOKEN, NULL);
 	json_object_put(rq->token_row);
 	rq->token_row = row;
-	state = str(row, "state");
-	expires = (int64_t)json_object_get_int64(
-	    json_object_object_get(row, "expires_at"));
-	now = clock_now(&emu->clock);
-	if (state != NULL && strcmp(state, "session_key_invalid") == 0)
-		return gerr_set(&rq->err, GE_SESSION_KEY, NULL);
-	if (state != NULL && strcmp(state, "invalidated") == 0)
-		return gerr_set(&rq->err, GE_TOKEN_INVALIDATED, NULL);
-	if (state != NULL && strcmp(state, "logged_out") == 0)
-		return gerr_set(&rq->err, GE_TOKEN_LOGGED_OUT, NULL);
-	if ((state != NULL && strcmp(state, "expired") == 0) ||
-	    (expires != 0 && now >= expires)) {
-		char a[64], b[64];
-
-		if (expires == 0 || expires > now)
-			expires = now;
-		auth_pacific_date(expires, a, sizeof(a));
-		auth_pacific_date(now, b, sizeof(b));
-		return gerr_set(&rq->err, GE_TOKEN_EXPIRED,
-		    "Error validating access token: Session has expired on "
-		    "%s. The current time is %s.", a, b);
-	}
+	if (auth_token_state(row, clock_now(&emu->clock), &rq->err) < 0)
+		return -1;
 	rq->token_user = id_of(row, "user");
 	rq->token_app = id_of(row, "app");
 	return 0;

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "gerr.h"
 #include "route.h"
 
 struct request;
@@ -21,6 +22,11 @@ struct json_object;
  * token_row.
  */
 int auth_token(struct request *rq);
+/*
+ * Whether a token row is usable at now (emulator clock): 0, or -1 with
+ * err set to its 102 or 190 error, the expiry dated as Graph dates it.
+ */
+int auth_token_state(struct json_object *row, int64_t now, struct gerr *err);
 /* True when the request carries any token at all. */
 bool auth_has_token(const struct request *rq);
 /* appsecret_proof (and appsecret_time) when sent or required by the app. */

@@ -43,22 +43,6 @@ invalid(struct json_object *data, int code, int subcode, const char *msg)
 		json_object_object_add(data, "scopes", json_object_new_array());
 }
 
-/* The 463 message, dated as a call with the token would be answered. */
-static void
-expired(struct json_object *data, int64_t expires, int64_t now)
-{
-	char at[64], cur[64];
-	char *msg;
-
-	auth_pacific_date(expires == 0 || expires > now ? now : expires, at,
-	    sizeof(at));
-	auth_pacific_date(now, cur, sizeof(cur));
-	msg = xasprintf("Error validating access token: Session has expired "
-	    "on %s. The current time is %s.", at, cur);
-	invalid(data, 190, 463, msg);
-	free(msg);
-}
-
 static void
 describe_app_token(struct request *rq, const char *tok,
     struct json_object *data)
@@ -91,7 +75,7 @@ describe_user_token(struct request *rq, struct json_object *tok,
 	struct json_object *app = store_get(st, TBL_APPS, row_id(tok, "app"));
 	struct json_object *user = store_get(st, TBL_USERS,
 	    row_id(tok, "user"));
-	const char *state = row_str(tok, "state");
+	struct gerr err = { 0 };
 	int64_t now = clock_now(&rq->emu->clock);
 	int64_t issued = row_int(tok, "issued_at");
 	int64_t expires = row_int(tok, "expires_at");
@@ -130,20 +114,12 @@ describe_user_token(struct request *rq, struct json_object *tok,
 		json_object_object_add(data, "granular_scopes", arr);
 	}
 	add_str(data, "user_id", row_str(tok, "user"));
-	if (state && strcmp(state, "session_key_invalid") == 0)
-		invalid(data, 102, 0, "Session key invalid or no longer valid");
-	else if (state && strcmp(state, "invalidated") == 0)
-		invalid(data, 190, 460, "Error validating access token: The "
-		    "session has been invalidated because the user changed "
-		    "their password or Facebook has changed the session for "
-		    "security reasons.");
-	else if (state && strcmp(state, "logged_out") == 0)
-		invalid(data, 190, 467, "Error validating access token: This "
-		    "may be because the user logged out or may be due to a "
-		    "system error.");
-	else if ((state && strcmp(state, "expired") == 0) ||
-	    (expires != 0 && now >= expires))
-		expired(data, expires, now);
+	/* the same verdict, in the same words, as a call with the token */
+	if (auth_token_state(tok, now, &err) < 0) {
+		invalid(data, gerr_code(&err), gerr_subcode(&err),
+		    gerr_message(&err));
+		gerr_clear(&err);
+	}
 	json_object_put(app);
 	json_object_put(user);
 }
