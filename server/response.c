@@ -4,7 +4,6 @@
 #include "response.h"
 
 #include <json-c/json.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +17,10 @@ response_header(struct response *resp, const char *name, const char *value)
 	size_t i;
 
 	for (i = 0; i < resp->nheaders; i++) {
-		if (strcasecmp(resp->headers[i].name, name) == 0) {
+		const char *h = resp->headers[i].name;
+
+		/* the first letter rules out nearly every other header */
+		if ((h[0] | 32) == (name[0] | 32) && strcasecmp(h, name) == 0) {
 			free(resp->headers[i].value);
 			resp->headers[i].value = xstrdup(value);
 			return;
@@ -32,19 +34,6 @@ response_header(struct response *resp, const char *name, const char *value)
 	resp->headers[resp->nheaders].name = name;
 	resp->headers[resp->nheaders].value = xstrdup(value);
 	resp->nheaders++;
-}
-
-void
-response_headerf(struct response *resp, const char *name, const char *fmt,
-    ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	response_header(resp, name, buf);
 }
 
 const char *

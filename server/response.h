@@ -33,8 +33,6 @@ struct response {
 /* Sets (replacing, case-insensitively) a header; name must be a literal. */
 void response_header(struct response *resp, const char *name,
     const char *value);
-void response_headerf(struct response *resp, const char *name,
-    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 const char *response_get_header(const struct response *resp,
     const char *name);
 /* Serialises obj compactly (Graph style, "\/" escaped); obj stays the caller's. */
