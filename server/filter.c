@@ -7,6 +7,12 @@
  * name the field, operator or value that is wrong.  Timestamps are unix
  * seconds written as a string of digits or as a JSON integer; unused
  * bounds are LLONG_MIN (lo) and LLONG_MAX (hi).
+ *
+ * The store prepares and keeps one statement per SQL text, and the text
+ * follows the filters' fields and operators in order.  So a list takes
+ * each field and operator once, at most FILTER_MAX of them, and they come
+ * back in the spec's order: an edge has one text per set of pairs it
+ * allows, however clients order or repeat their filters.
  */
 #include "filter.h"
 
@@ -31,6 +37,7 @@ static const struct {
 };
 
 #define NOPS (sizeof(ops) / sizeof(ops[0]))
+#define FILTER_MAX 8
 
 static const char bad_shape[] =
     "(#100) Param filtering must be an array of {field, operator, value} "
@@ -282,6 +289,59 @@ parse_one(struct json_object *o, size_t idx, const struct filter_spec *specs,
 	return enum_value(spec, f, idx, jv, err);
 }
 
+static const char *
+op_name(enum filter_op op)
+{
+	size_t i;
+
+	for (i = 0; i < NOPS; i++)
+		if (ops[i].op == op)
+			return ops[i].name;
+	return "?";
+}
+
+/* Where f goes in the spec's order: its field's row, then its operator. */
+static size_t
+rank(const struct filter_spec *specs, const struct filter *f)
+{
+	size_t i;
+
+	for (i = 0; specs[i].field != NULL; i++)
+		if (specs[i].field == f->field)
+			break;
+	return i * (FOP_IN_RANGE << 1) + (size_t)f->op;
+}
+
+/* The item at idx repeats an earlier field and operator: an error. */
+static int
+repeated(const struct filter *f, size_t idx, struct gerr *err)
+{
+	size_t j;
+
+	for (j = 0; j < idx; j++)
+		if (f[j].field == f[idx].field && f[j].op == f[idx].op)
+			return gerr_set(err, GE_PARAM, "(#100) Param "
+			    "filtering[%zu]: field %s with operator %s is "
+			    "given twice", idx, f[idx].field,
+			    op_name(f[idx].op));
+	return 0;
+}
+
+static void
+sort_filters(const struct filter_spec *specs, struct filter *f, size_t n)
+{
+	size_t i, j;
+
+	for (i = 1; i < n; i++) {
+		struct filter t = f[i];
+
+		for (j = i; j > 0 && rank(specs, &f[j - 1]) >
+		    rank(specs, &t); j--)
+			f[j] = f[j - 1];
+		f[j] = t;
+	}
+}
+
 int
 filter_parse(const char *param, const struct filter_spec *specs,
     struct filter **out, size_t *n, struct gerr *err)
@@ -301,11 +361,16 @@ filter_parse(const char *param, const struct filter_spec *specs,
 		return gerr_set(err, GE_PARAM, "%s", bad_shape);
 	}
 	len = json_object_array_length(arr);
+	if (len > FILTER_MAX) {
+		json_object_put(arr);
+		return gerr_set(err, GE_PARAM, "(#100) Param filtering has "
+		    "more than %d filters", FILTER_MAX);
+	}
 	if (len > 0)
 		f = xcalloc(len, sizeof(*f));
 	for (i = 0; i < len; i++) {
 		if (parse_one(json_object_array_get_idx(arr, i), i, specs,
-		    &f[i], err) < 0) {
+		    &f[i], err) < 0 || repeated(f, i, err) < 0) {
 			filters_free(f, i + 1);
 			f = NULL;
 			rc = -1;
@@ -314,6 +379,7 @@ filter_parse(const char *param, const struct filter_spec *specs,
 	}
 	json_object_put(arr);
 	if (rc == 0) {
+		sort_filters(specs, f, len);
 		*out = f;
 		*n = len;
 	}

@@ -40,9 +40,11 @@ struct filter {
 
 /*
  * Parses filtering= (JSON or the docs' single-quoted form) against specs
- * (terminated by a row with field NULL).  Returns 0 with *out and *n set (NULL and 0
- * when param is NULL), or -1 with a 100 error naming the field, operator or
- * value.
+ * (terminated by a row with field NULL).  Returns 0 with *out and *n set
+ * (NULL and 0 when param is NULL), or -1 with a 100 error naming the
+ * field, operator or value.  At most 8 filters, one per field and
+ * operator, come back in the specs' order whatever order the client wrote
+ * them in, so that an edge has a small, fixed set of SQL texts.
  */
 int filter_parse(const char *param, const struct filter_spec *specs,
     struct filter **out, size_t *n, struct gerr *err);

@@ -65,7 +65,7 @@ enum ftype {
 	FT_REF,      /* the id of an object of table `ref` */
 	FT_STRING,   /* a non-empty string */
 	FT_DIGITS,   /* a non-empty string of ASCII digits */
-	FT_TIME,     /* an integer >= 0 (unix seconds) */
+	FT_TIME,     /* unix seconds, 0 to TIME_MAX */
 	FT_LIMIT,    /* an integer >= 1 */
 	FT_BOOL,
 	FT_ENUM,     /* one of `values` */
@@ -76,6 +76,19 @@ enum ftype {
 	FT_OBO,      /* {id, name, status, type}, all optional strings */
 	FT_TOKEN,    /* a token string: no '|', no whitespace */
 };
+
+/*
+ * The end of year 9999: gmtime_r and strftime can render every time up to
+ * here, and the control plane's clock stops here too.
+ */
+#define TIME_MAX 253402300799LL
+/*
+ * Array sizes.  Every array is checked while the server lock is held, so
+ * no client may make that walk long; these are far beyond any real token.
+ */
+#define SCOPES_MAX 100
+#define GRANULAR_MAX 100
+#define TARGET_IDS_MAX 1000
 
 struct fkey {
 	const char *key;
@@ -420,15 +433,32 @@ check_keys(struct fx *fx, const char *path, struct json_object *obj,
 	return 0;
 }
 
+/* Fails when the array at path has more than max elements. */
+static int
+check_length(struct fx *fx, const char *path, struct json_object *v,
+    size_t max, const char *what)
+{
+	size_t n = json_object_array_length(v);
+
+	if (n <= max)
+		return 0;
+	return fx_fail(fx, path, "must have at most %zu %s; got %zu", max,
+	    what, n);
+}
+
 /*
- * Checks an array of distinct strings: values lists the allowed ones, or
- * is NULL for any non-empty string without whitespace.
+ * Checks an array of distinct strings: values lists the allowed ones (and
+ * so bounds the length), or is NULL for up to SCOPES_MAX non-empty strings
+ * without whitespace.  Duplicates are found through a json-c object used
+ * as a hash set.
  */
 static int
 check_string_array(struct fx *fx, const char *path, struct json_object *v,
     const char *const *values, const char *what, bool nonempty)
 {
-	size_t n, i, j;
+	struct json_object *seen;
+	size_t n, i, max = SCOPES_MAX;
+	int rc = 0;
 
 	if (!json_object_is_type(v, json_type_array) ||
 	    (nonempty && json_object_array_length(v) == 0)) {
@@ -439,11 +469,16 @@ check_string_array(struct fx *fx, const char *path, struct json_object *v,
 		free(want);
 		return -1;
 	}
+	if (values != NULL)
+		for (max = 0; values[max] != NULL; max++)
+			;
+	if (check_length(fx, path, v, max, what) == -1)
+		return -1;
 	n = json_object_array_length(v);
-	for (i = 0; i < n; i++) {
+	seen = json_object_new_object();
+	for (i = 0; rc == 0 && i < n; i++) {
 		struct json_object *e = json_object_array_get_idx(v, i);
 		char *p = xasprintf("%s[%zu]", path, i);
-		int rc = 0;
 
 		if (values != NULL && (!is_string(e) ||
 		    !in_enum(values, json_object_get_string(e))))
@@ -451,18 +486,17 @@ check_string_array(struct fx *fx, const char *path, struct json_object *v,
 		else if (values == NULL && !is_word(e, false))
 			rc = bad_value(fx, p, "a non-empty string without "
 			    "whitespace", e);
-		for (j = 0; rc == 0 && j < i; j++) {
-			if (strcmp(json_object_get_string(e),
-			    json_object_get_string(
-			    json_object_array_get_idx(v, j))) == 0)
-				rc = fx_fail(fx, p, "duplicate value \"%s\"",
-				    json_object_get_string(e));
-		}
+		else if (json_object_object_get_ex(seen,
+		    json_object_get_string(e), NULL))
+			rc = fx_fail(fx, p, "duplicate value \"%s\"",
+			    json_object_get_string(e));
+		else
+			json_object_object_add(seen,
+			    json_object_get_string(e), NULL);
 		free(p);
-		if (rc == -1)
-			return -1;
 	}
-	return 0;
+	json_object_put(seen);
+	return rc;
 }
 
 static int
@@ -472,6 +506,8 @@ check_ids_array(struct fx *fx, const char *path, struct json_object *v)
 
 	if (!json_object_is_type(v, json_type_array))
 		return bad_value(fx, path, "an array of ids", v);
+	if (check_length(fx, path, v, TARGET_IDS_MAX, "ids") == -1)
+		return -1;
 	n = json_object_array_length(v);
 	for (i = 0; i < n; i++) {
 		struct json_object *e = json_object_array_get_idx(v, i);
@@ -497,6 +533,8 @@ check_granular(struct fx *fx, const char *path, struct json_object *v)
 	if (!json_object_is_type(v, json_type_array))
 		return bad_value(fx, path, "an array of {scope, target_ids}",
 		    v);
+	if (check_length(fx, path, v, GRANULAR_MAX, "entries") == -1)
+		return -1;
 	n = json_object_array_length(v);
 	for (i = 0; i < n; i++) {
 		struct json_object *e = json_object_array_get_idx(v, i), *f;
@@ -571,6 +609,8 @@ static int
 check_value(struct fx *fx, const char *path, const struct fkey *k,
     struct json_object *v)
 {
+	char *want;
+
 	switch (k->type) {
 	case FT_ID:
 	case FT_REF:
@@ -587,10 +627,15 @@ check_value(struct fx *fx, const char *path, const struct fkey *k,
 			return bad_value(fx, path, "a string of digits", v);
 		return 0;
 	case FT_TIME:
-		if (!json_object_is_type(v, json_type_int) ||
-		    json_object_get_int64(v) < 0)
-			return bad_value(fx, path, "an integer >= 0", v);
-		return 0;
+		if (json_object_is_type(v, json_type_int) &&
+		    json_object_get_int64(v) >= 0 &&
+		    json_object_get_int64(v) <= TIME_MAX)
+			return 0;
+		want = xasprintf("a unix time from 0 to %lld (the end of year "
+		    "9999)", TIME_MAX);
+		bad_value(fx, path, want, v);
+		free(want);
+		return -1;
 	case FT_LIMIT:
 		if (!json_object_is_type(v, json_type_int) ||
 		    json_object_get_int64(v) < 1)

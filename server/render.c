@@ -128,10 +128,17 @@ waba_shared(struct request *rq, struct json_object *row,
 	return 0;
 }
 
+/*
+ * A nested edge is allowed exactly when the edge read on its own would be:
+ * the route checks the node it is called on, not each WABA of a list that
+ * nests its numbers.
+ */
 static int
 waba_phone_numbers(struct request *rq, struct json_object *row,
     const struct field *f, struct json_object **out)
 {
+	if (auth_check_waba(rq, row_id(row, "id"), PERM_WABA_READ) < 0)
+		return -1;
 	*out = render_list(rq, &edge_phones, row_id(row, "id"), f);
 	return *out ? 0 : -1;
 }
@@ -173,7 +180,10 @@ waba_assigned_users(struct request *rq, struct json_object *row,
 	return *out ? 0 : -1;
 }
 
-/* "2025-02-04T17:40:07+0000", Graph's time format. */
+/*
+ * "2025-02-04T17:40:07+0000", Graph's time format; NULL (the field is left
+ * out) for a time gmtime_r cannot break down.
+ */
 static struct json_object *
 graph_time(int64_t t)
 {
@@ -181,8 +191,9 @@ graph_time(int64_t t)
 	struct tm tm;
 	char buf[40];
 
-	gmtime_r(&tt, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S+0000", &tm);
+	if ((int64_t)tt != t || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S+0000", &tm) == 0)
+		return NULL;
 	return json_object_new_string(buf);
 }
 
@@ -331,10 +342,17 @@ waba_template_metrics(struct request *rq, struct json_object *row,
 	return 0;
 }
 
+/*
+ * The WABA lists need more than the Business node (an admin with
+ * whatsapp_business_management); they are fields of that node only, so
+ * rq->node is the business they list.
+ */
 static int
 business_owned(struct request *rq, struct json_object *row,
     const struct field *f, struct json_object **out)
 {
+	if (auth_check(rq, PERM_BUSINESS_ADMIN) < 0)
+		return -1;
 	*out = render_list(rq, &edge_owned_wabas, row_id(row, "id"), f);
 	return *out ? 0 : -1;
 }
@@ -343,6 +361,8 @@ static int
 business_client(struct request *rq, struct json_object *row,
     const struct field *f, struct json_object **out)
 {
+	if (auth_check(rq, PERM_BUSINESS_ADMIN) < 0)
+		return -1;
 	*out = render_list(rq, &edge_client_wabas, row_id(row, "id"), f);
 	return *out ? 0 : -1;
 }
@@ -607,15 +627,19 @@ render_node(struct request *rq, enum node_type t, struct json_object *row,
 		return obj;
 	}
 	for (i = 0; i < fl->n; i++) {
-		if (strcmp(fl->v[i].alias ? fl->v[i].alias : fl->v[i].name,
-		    "id") == 0)
+		/* the key "id" holds the real id: id, not x.as(id) */
+		if (strcmp(fl->v[i].name, "id") == 0 && (fl->v[i].alias ==
+		    NULL || strcmp(fl->v[i].alias, "id") == 0))
 			id_seen = true;
 		if (render_one(rq, nd, row, &fl->v[i], obj) < 0)
 			goto fail;
 	}
-	if (!id_seen && row_str(row, "id") != NULL)
+	if (!id_seen && row_str(row, "id") != NULL) {
+		/* an alias named id gives way to the real id, put last */
+		json_object_object_del(obj, "id");
 		json_object_object_add(obj, "id",
 		    json_object_new_string(row_str(row, "id")));
+	}
 	return obj;
 fail:
 	json_object_put(obj);
@@ -673,8 +697,11 @@ static void
 nested_next(struct request *rq, const struct edge_def *e, int64_t owner,
     const struct field *f, int limit, struct json_object *out)
 {
+	static const char *const proof[] = { "appsecret_proof",
+		"appsecret_time" };
 	struct json_object *paging, *after;
 	struct sbuf url = SBUF_INIT, sub = SBUF_INIT;
+	size_t i;
 
 	if (!json_object_object_get_ex(out, "paging", &paging))
 		return;
@@ -696,6 +723,15 @@ nested_next(struct request *rq, const struct edge_def *e, int64_t owner,
 	if (e->carry != NULL && params_get(&rq->params, e->carry) != NULL) {
 		sbuf_addf(&url, "&%s=", e->carry);
 		url_encode(&url, params_get(&rq->params, e->carry));
+	}
+	/* the same token needs the same proof when its app requires one */
+	for (i = 0; i < sizeof(proof) / sizeof(*proof); i++) {
+		const char *v = params_get(&rq->params, proof[i]);
+
+		if (v == NULL)
+			continue;
+		sbuf_addf(&url, "&%s=", proof[i]);
+		url_encode(&url, v);
 	}
 	if (f->sub != NULL && f->sub->n > 0) {
 		fields_text(&sub, f->sub);

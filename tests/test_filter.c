@@ -74,18 +74,18 @@ END_TEST
 START_TEST(test_json_form)
 {
 	struct filter *f = parse_ok("[{\"field\":\"creation_time\","
-	    "\"operator\":\"GREATER_THAN\",\"value\":\"1604962813\"},"
-	    "{\"field\":\"creation_time\",\"operator\":\"LESS_THAN\","
-	    "\"value\":1700000000}]", 2);
+	    "\"operator\":\"LESS_THAN\",\"value\":1700000000},"
+	    "{\"field\":\"creation_time\",\"operator\":\"GREATER_THAN\","
+	    "\"value\":\"1604962813\"}]", 2);
 
-	ck_assert_int_eq(f[0].op, FOP_GREATER_THAN);
-	ck_assert_int_eq(f[0].lo, 1604962813LL);
-	ck_assert_int_eq(f[0].hi, LLONG_MAX);
-	ck_assert_str_eq(f[0].values[0], "1604962813");
-	ck_assert_int_eq(f[1].op, FOP_LESS_THAN);
-	ck_assert_int_eq(f[1].hi, 1700000000LL);
-	ck_assert_int_eq(f[1].lo, LLONG_MIN);
-	ck_assert_str_eq(f[1].values[0], "1700000000");
+	ck_assert_int_eq(f[0].op, FOP_LESS_THAN);
+	ck_assert_int_eq(f[0].hi, 1700000000LL);
+	ck_assert_int_eq(f[0].lo, LLONG_MIN);
+	ck_assert_str_eq(f[0].values[0], "1700000000");
+	ck_assert_int_eq(f[1].op, FOP_GREATER_THAN);
+	ck_assert_int_eq(f[1].lo, 1604962813LL);
+	ck_assert_int_eq(f[1].hi, LLONG_MAX);
+	ck_assert_str_eq(f[1].values[0], "1604962813");
 	filters_free(f, 2);
 
 	/* integers inside an IN_RANGE, equal bounds */
@@ -122,11 +122,14 @@ START_TEST(test_enums)
 	ck_assert_str_eq(f[0].values[0], "ON_BEHALF_OF");
 	filters_free(f, 1);
 
-	/* several filters at once, extra keys ignored */
+	/* several filters at once, extra keys ignored, in the spec's order */
 	f = parse_ok("[{'field':'ownership_type','operator':'EQUAL','value':"
 	    "'SELF','x':1},{'field':'creation_time','operator':'LESS_THAN',"
 	    "'value':'10'},{'field':'account_mode','operator':'IN','value':"
 	    "['LIVE']}]", 3);
+	ck_assert_str_eq(f[0].field, "creation_time");
+	ck_assert_str_eq(f[1].field, "ownership_type");
+	ck_assert_str_eq(f[1].values[0], "SELF");
 	ck_assert_int_eq(f[2].op, FOP_IN);
 	ck_assert_str_eq(f[2].values[0], "LIVE");
 	filters_free(f, 3);
@@ -245,6 +248,133 @@ START_TEST(test_value_errors)
 }
 END_TEST
 
+/* A filtering= of n copies of item, comma-joined in brackets; caller frees. */
+static char *
+repeat_item(const char *item, size_t n)
+{
+	size_t len = strlen(item), i;
+	char *s = malloc(n * (len + 1) + 2), *p = s;
+
+	ck_assert_ptr_nonnull(s);
+	*p++ = '[';
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			*p++ = ',';
+		memcpy(p, item, len);
+		p += len;
+	}
+	*p++ = ']';
+	*p = '\0';
+	return s;
+}
+
+/*
+ * Each filter makes its own SQL text: at most one per field and operator,
+ * at most 8 in all, and the order they come in does not matter.
+ */
+START_TEST(test_filter_limits)
+{
+	static const char over[] = "(#100) Param filtering has more than 8 "
+	    "filters";
+	struct filter *f;
+	char *many;
+
+	/* every field and operator once: fine, whatever the order */
+	f = parse_ok("[{'field':'account_mode','operator':'IN','value':"
+	    "['LIVE']},{'field':'creation_time','operator':'IN_RANGE',"
+	    "'value':[1,9]},{'field':'ownership_type','operator':'IN',"
+	    "'value':['SELF']},{'field':'account_mode','operator':'EQUAL',"
+	    "'value':'LIVE'},{'field':'creation_time','operator':"
+	    "'GREATER_THAN','value':'1'},{'field':'ownership_type','operator':"
+	    "'EQUAL','value':'SELF'},{'field':'creation_time','operator':"
+	    "'LESS_THAN','value':'9'}]", 7);
+	ck_assert_str_eq(f[0].field, "creation_time");
+	ck_assert_int_eq(f[0].op, FOP_LESS_THAN);
+	ck_assert_int_eq(f[1].op, FOP_GREATER_THAN);
+	ck_assert_int_eq(f[2].op, FOP_IN_RANGE);
+	ck_assert_int_eq(f[2].lo, 1);
+	ck_assert_int_eq(f[2].hi, 9);
+	ck_assert_str_eq(f[3].field, "ownership_type");
+	ck_assert_int_eq(f[3].op, FOP_EQUAL);
+	ck_assert_int_eq(f[4].op, FOP_IN);
+	ck_assert_str_eq(f[5].field, "account_mode");
+	ck_assert_int_eq(f[5].op, FOP_EQUAL);
+	ck_assert_int_eq(f[6].op, FOP_IN);
+	filters_free(f, 7);
+
+	/* a field and operator given twice, even with other values */
+	parse_fails("[{'field':'creation_time','operator':'LESS_THAN','value':"
+	    "'5'},{'field':'account_mode','operator':'EQUAL','value':'LIVE'},"
+	    "{'field':'creation_time','operator':'LESS_THAN','value':'6'}]",
+	    "(#100) Param filtering[2]: field creation_time with operator "
+	    "LESS_THAN is given twice");
+	parse_fails("[{'field':'ownership_type','operator':'IN','value':"
+	    "['SELF']},{'field':'ownership_type','operator':'IN','value':"
+	    "'SELF'}]", "(#100) Param filtering[1]: field ownership_type with "
+	    "operator IN is given twice");
+	/* the same field with another operator is fine */
+	f = parse_ok("[{'field':'ownership_type','operator':'IN','value':"
+	    "['SELF']},{'field':'ownership_type','operator':'EQUAL','value':"
+	    "'SELF'}]", 2);
+	filters_free(f, 2);
+
+	/* nine items: refused before any is read */
+	many = repeat_item("{'field':'account_mode','operator':'EQUAL',"
+	    "'value':'LIVE'}", 9);
+	parse_fails(many, over);
+	free(many);
+	many = repeat_item("1", 1500);
+	parse_fails(many, over);
+	free(many);
+	/* eight is the limit; these eight fail on the repeat instead */
+	many = repeat_item("{'field':'account_mode','operator':'EQUAL',"
+	    "'value':'LIVE'}", 8);
+	parse_fails(many, "(#100) Param filtering[1]: field account_mode with "
+	    "operator EQUAL is given twice");
+	free(many);
+}
+END_TEST
+
+/* Eight distinct filters pass and a ninth does not, on a wide spec. */
+START_TEST(test_filter_limit_boundary)
+{
+	static const struct filter_spec wide[] = {
+		{ "a", FOP_EQUAL, NULL }, { "b", FOP_EQUAL, NULL },
+		{ "c", FOP_EQUAL, NULL }, { "d", FOP_EQUAL, NULL },
+		{ "e", FOP_EQUAL, NULL }, { "f", FOP_EQUAL, NULL },
+		{ "g", FOP_EQUAL, NULL }, { "h", FOP_EQUAL, NULL },
+		{ "i", FOP_EQUAL, NULL }, { NULL, 0, NULL },
+	};
+	static const char eight[] = "[{'field':'h','operator':'EQUAL',"
+	    "'value':'8'},{'field':'g','operator':'EQUAL','value':'7'},"
+	    "{'field':'f','operator':'EQUAL','value':'6'},{'field':'e',"
+	    "'operator':'EQUAL','value':'5'},{'field':'d','operator':'EQUAL',"
+	    "'value':'4'},{'field':'c','operator':'EQUAL','value':'3'},"
+	    "{'field':'b','operator':'EQUAL','value':'2'},{'field':'a',"
+	    "'operator':'EQUAL','value':'1'}";
+	struct filter *f = NULL;
+	size_t n = 0, i;
+	struct gerr err = { 0 };
+	char nine[sizeof(eight) + 64];
+
+	snprintf(nine, sizeof(nine), "%s]", eight);
+	ck_assert_int_eq(filter_parse(nine, wide, &f, &n, &err), 0);
+	ck_assert_uint_eq(n, 8);
+	for (i = 0; i < n; i++) {
+		ck_assert_ptr_eq(f[i].field, wide[i].field);
+		ck_assert_int_eq(f[i].lo, (long long)i + 1);
+	}
+	filters_free(f, n);
+	snprintf(nine, sizeof(nine), "%s,{'field':'i','operator':'EQUAL',"
+	    "'value':'9'}]", eight);
+	ck_assert_int_eq(filter_parse(nine, wide, &f, &n, &err), -1);
+	ck_assert_ptr_null(f);
+	ck_assert_str_eq(gerr_message(&err), "(#100) Param filtering has more "
+	    "than 8 filters");
+	gerr_clear(&err);
+}
+END_TEST
+
 /* A timestamp field that also allows EQUAL and IN. */
 START_TEST(test_timestamp_equal_in)
 {
@@ -342,6 +472,8 @@ filter_suite(void)
 	tcase_add_test(tc, test_field_and_operator_errors);
 	tcase_add_test(tc, test_value_errors);
 	tcase_add_test(tc, test_timestamp_equal_in);
+	tcase_add_test(tc, test_filter_limits);
+	tcase_add_test(tc, test_filter_limit_boundary);
 	tcase_add_test(tc, test_sort);
 	suite_add_tcase(s, tc);
 	return s;

@@ -268,6 +268,8 @@ struct bad_case {
 #define TASKS_WANT "must be one of MANAGE, DEVELOP, MANAGE_TEMPLATES, " \
 	"MANAGE_PHONE, VIEW_COST, MANAGE_EXTENSIONS, VIEW_PHONE_ASSETS, " \
 	"MANAGE_PHONE_ASSETS, VIEW_TEMPLATES, MESSAGING; got "
+#define TIME_WANT "must be a unix time from 0 to 253402300799 (the end of " \
+	"year 9999); got "
 
 /* Every one is applied to the demo state and must change nothing. */
 static const struct bad_case bad_cases[] = {
@@ -406,13 +408,24 @@ static const struct bad_case bad_cases[] = {
 	    "$.tokens[0].granular_scopes[0].target_ids[0]",
 	    ID_WANT "\"123\"", false },
 	{ "{\"tokens\":[" TOK ",\"issued_at\":-1}]}", "$.tokens[0].issued_at",
-	    "must be an integer >= 0; got -1", false },
+	    TIME_WANT "-1", false },
 	{ "{\"tokens\":[" TOK ",\"issued_at\":\"1700000000\"}]}",
 	    "$.tokens[0].issued_at",
-	    "must be an integer >= 0; got \"1700000000\"", false },
+	    TIME_WANT "\"1700000000\"", false },
 	{ "{\"tokens\":[" TOK ",\"expires_at\":1.5}]}",
-	    "$.tokens[0].expires_at", "must be an integer >= 0; got 1.5",
+	    "$.tokens[0].expires_at", TIME_WANT "1.5",
 	    false },
+	/* past the end of year 9999 a time no longer renders */
+	{ "{\"tokens\":[" TOK ",\"expires_at\":253402300800}]}",
+	    "$.tokens[0].expires_at", TIME_WANT "253402300800", false },
+	{ "{\"tokens\":[" TOK ",\"issued_at\":9223372036854775807}]}",
+	    "$.tokens[0].issued_at", TIME_WANT "9223372036854775807", false },
+	{ "{\"tokens\":[" TOK ",\"issued_at\":18446744073709551615}]}",
+	    "$.tokens[0].issued_at", TIME_WANT "18446744073709551615", false },
+	{ "{\"tokens\":[" TOK ",\"granular_scopes\":[{\"scope\":\"x\"},"
+	    "{\"scope\":\"y\",\"target_ids\":[\"4000000000000001\","
+	    "\"x\"]}]}]}", "$.tokens[0].granular_scopes[1].target_ids[1]",
+	    ID_WANT "\"x\"", false },
 	{ "{\"tokens\":[" TOK ",\"state\":\"revoked\"}]}",
 	    "$.tokens[0].state", "must be one of valid, expired, invalidated, "
 	    "logged_out, session_key_invalid; got \"revoked\"", false },
@@ -460,8 +473,10 @@ static const struct bad_case bad_cases[] = {
 	    "$.wabas[0].phone_number_limit",
 	    "must be an integer >= 1; got \"2\"", false },
 	{ "{\"wabas\":[" WABA ",\"creation_time\":-5}]}",
-	    "$.wabas[0].creation_time", "must be an integer >= 0; got -5",
+	    "$.wabas[0].creation_time", TIME_WANT "-5",
 	    false },
+	{ "{\"wabas\":[" WABA ",\"creation_time\":253402300800}]}",
+	    "$.wabas[0].creation_time", TIME_WANT "253402300800", false },
 	{ "{\"wabas\":[" WABA ",\"currency\":\"\"}]}", "$.wabas[0].currency",
 	    "must be a non-empty string; got \"\"", false },
 	{ "{\"wabas\":[" WABA ",\"primary_funding_id\":6}]}",
@@ -543,7 +558,10 @@ static const struct bad_case bad_cases[] = {
 	{ "{\"phone_numbers\":[" PHONE ",\"last_onboarded_time\":"
 	    "\"2025-02-04T17:40:07+0000\"}]}",
 	    "$.phone_numbers[0].last_onboarded_time",
-	    "must be an integer >= 0; got \"2025-02-04T17:40:07+0000\"", false },
+	    TIME_WANT "\"2025-02-04T17:40:07+0000\"", false },
+	{ "{\"phone_numbers\":[" PHONE ",\"last_onboarded_time\":"
+	    "9223372036854775807}]}", "$.phone_numbers[0].last_onboarded_time",
+	    TIME_WANT "9223372036854775807", false },
 	{ "{\"phone_numbers\":[" PHONE ",\"is_official_business_account\":0}]}",
 	    "$.phone_numbers[0].is_official_business_account",
 	    "must be true or false; got 0", false },
@@ -575,6 +593,16 @@ static const struct bad_case bad_cases[] = {
 	    "$.assignments[0].tasks[1]", TASKS_WANT "\"FULL_CONTROL\"", false },
 	{ "{\"assignments\":[" ASG ",\"tasks\":[\"MANAGE\",\"MANAGE\"]}]}",
 	    "$.assignments[0].tasks[1]", "duplicate value \"MANAGE\"", false },
+	{ "{\"assignments\":[" ASG ",\"tasks\":[\"MANAGE\",\"DEVELOP\","
+	    "\"VIEW_COST\",\"DEVELOP\"]}]}", "$.assignments[0].tasks[3]",
+	    "duplicate value \"DEVELOP\"", false },
+	/* there are ten tasks: an eleventh is a repeat, whatever it is */
+	{ "{\"assignments\":[" ASG ",\"tasks\":[\"MANAGE\",\"DEVELOP\","
+	    "\"MANAGE_TEMPLATES\",\"MANAGE_PHONE\",\"VIEW_COST\","
+	    "\"MANAGE_EXTENSIONS\",\"VIEW_PHONE_ASSETS\","
+	    "\"MANAGE_PHONE_ASSETS\",\"VIEW_TEMPLATES\",\"MESSAGING\","
+	    "\"MANAGE\"]}]}", "$.assignments[0].tasks",
+	    "must have at most 10 tasks; got 11", false },
 	{ "{\"assignments\":[{\"waba\":\"4000000000000009\","
 	    "\"user\":\"3000000000000002\",\"tasks\":[\"MANAGE\"]}]}",
 	    "$.assignments[0].waba", "unknown WABA '4000000000000009'", false },
@@ -608,6 +636,10 @@ static const struct bad_case bad_cases[] = {
 	    "'2000000000000002' (first at $.shares[0])", true },
 	{ "{\"shares\":[" SHR ",\"permitted_tasks\":[\"X\"]}]}",
 	    "$.shares[0].permitted_tasks[0]", TASKS_WANT "\"X\"", false },
+	{ "{\"shares\":[" SHR ",\"permitted_tasks\":[\"VIEW_COST\","
+	    "\"MESSAGING\",\"VIEW_COST\"]}]}",
+	    "$.shares[0].permitted_tasks[2]", "duplicate value \"VIEW_COST\"",
+	    false },
 	{ "{\"shares\":[" SHR ",\"permitted_tasks\":null,\"x\":1}]}",
 	    "$.shares[0].x", "unknown key", false },
 	{ "{\"shares\":[{\"waba\":\"4000000000000001\","
@@ -658,6 +690,154 @@ START_TEST(test_bad_case)
 	json_object_put(after);
 	json_object_put(doc);
 	free(prefix);
+	store_close(st);
+}
+END_TEST
+
+/*
+ * A document of one token, tok, whose key is an array of n values made by
+ * fmt from the index (element dup repeats element 0); caller frees.
+ */
+static char *
+token_with(const char *tok, const char *key, const char *fmt, size_t n,
+    size_t dup)
+{
+	struct sbuf sb = SBUF_INIT;
+	size_t i;
+
+	sbuf_addf(&sb, "{\"tokens\":[{\"token\":\"%s\","
+	    "\"app\":\"1000000000000001\",\"user\":\"3000000000000001\","
+	    "\"%s\":[", tok, key);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			sbuf_addch(&sb, ',');
+		sbuf_addf(&sb, fmt, i == dup ? (size_t)0 : i);
+	}
+	sbuf_addstr(&sb, "]}]}");
+	return sbuf_detach(&sb);
+}
+
+/* A token with one granular scope of n distinct target ids. */
+static char *
+targets_doc(const char *tok, size_t n)
+{
+	struct sbuf sb = SBUF_INIT;
+	size_t i;
+
+	sbuf_addf(&sb, "{\"tokens\":[{\"token\":\"%s\","
+	    "\"app\":\"1000000000000001\",\"user\":\"3000000000000001\","
+	    "\"granular_scopes\":[{\"scope\":\"x\",\"target_ids\":[", tok);
+	for (i = 0; i < n; i++)
+		sbuf_addf(&sb, "%s\"%llu\"", i ? "," : "",
+		    4000000000000000ULL + i);
+	sbuf_addstr(&sb, "]}]}]}");
+	return sbuf_detach(&sb);
+}
+
+/* Applies text; returns fe.message ("" on success) for the caller to free. */
+static char *
+apply_msg(struct store *st, const char *text)
+{
+	struct json_object *doc = J(text);
+	struct fixture_error fe;
+	char *msg;
+
+	if (fixtures_apply(st, doc, NULL, false, NOW, NULL, &fe) == 0)
+		msg = xstrdup("");
+	else
+		msg = xstrdup(fe.message);
+	fixture_error_cleanup(&fe);
+	json_object_put(doc);
+	return msg;
+}
+
+/*
+ * Arrays are checked under the server lock: their length is bounded, and
+ * duplicates are found without comparing every pair.
+ */
+START_TEST(test_array_limits)
+{
+	struct store *st = demo_store();
+	char *doc, *msg;
+
+	/* a hundred scopes: fine; a repeat among them is found */
+	doc = token_with("EAAa", "scopes", "\"s%zu\"", 100,
+	    (size_t)-1);
+	msg = apply_msg(st, doc);
+	ck_assert_str_eq(msg, "");
+	free(msg);
+	free(doc);
+	doc = token_with("EAAb", "scopes", "\"s%zu\"", 100, 99);
+	msg = apply_msg(st, doc);
+	ck_assert_str_eq(msg, "$.tokens[0].scopes[99]: duplicate value "
+	    "\"s0\"");
+	free(msg);
+	free(doc);
+	/* 101, or 60,000, are refused before any is looked at */
+	doc = token_with("EAAc", "scopes", "\"s%zu\"", 101,
+	    (size_t)-1);
+	msg = apply_msg(st, doc);
+	ck_assert_str_eq(msg, "$.tokens[0].scopes: must have at most 100 "
+	    "scope names; got 101");
+	free(msg);
+	free(doc);
+	doc = token_with("EAAd", "scopes", "\"s%zu\"", 60000,
+	    (size_t)-1);
+	msg = apply_msg(st, doc);
+	ck_assert_str_eq(msg, "$.tokens[0].scopes: must have at most 100 "
+	    "scope names; got 60000");
+	free(msg);
+	free(doc);
+
+	/* granular scopes: at most 100 entries of at most 1,000 targets */
+	doc = token_with("EAAe", "granular_scopes", "{\"scope\":\"s%zu\"}",
+	    101, (size_t)-1);
+	msg = apply_msg(st, doc);
+	ck_assert_str_eq(msg, "$.tokens[0].granular_scopes: must have at most "
+	    "100 entries; got 101");
+	free(msg);
+	free(doc);
+	doc = token_with("EAAf", "granular_scopes", "{\"scope\":\"s%zu\"}",
+	    100, (size_t)-1);
+	msg = apply_msg(st, doc);
+	ck_assert_str_eq(msg, "");
+	free(msg);
+	free(doc);
+	doc = targets_doc("EAAg", 1000);
+	msg = apply_msg(st, doc);
+	ck_assert_str_eq(msg, "");
+	free(msg);
+	free(doc);
+	doc = targets_doc("EAAh", 1001);
+	msg = apply_msg(st, doc);
+	ck_assert_str_eq(msg, "$.tokens[0].granular_scopes[0].target_ids: "
+	    "must have at most 1000 ids; got 1001");
+	free(msg);
+	free(doc);
+	store_close(st);
+}
+END_TEST
+
+/* The last time that renders is accepted, and kept as given. */
+START_TEST(test_time_limit)
+{
+	struct store *st = demo_store();
+	struct json_object *doc, *row;
+	struct fixture_error fe;
+
+	doc = J("{\"tokens\":[" TOK ",\"expires_at\":253402300799,"
+	    "\"issued_at\":0}],\"phone_numbers\":[" PHONE
+	    ",\"last_onboarded_time\":253402300799}]}");
+	ck_assert_msg(fixtures_apply(st, doc, NULL, false, NOW, NULL, &fe) ==
+	    0, "%s", fe.message);
+	row = store_get_token(st, "EAAnew");
+	ck_assert_int_eq(num(row, "expires_at"), 253402300799LL);
+	ck_assert_int_eq(num(row, "issued_at"), 0);
+	json_object_put(row);
+	row = store_get(st, TBL_PHONE_NUMBERS, 5000000000000009LL);
+	ck_assert_int_eq(num(row, "last_onboarded_time"), 253402300799LL);
+	json_object_put(row);
+	json_object_put(doc);
 	store_close(st);
 }
 END_TEST
@@ -1011,6 +1191,8 @@ fixtures_suite(void)
 	tcase_add_loop_test(tc, test_bad_case, 0,
 	    (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
 	tcase_add_test(tc, test_bad_no_source);
+	tcase_add_test(tc, test_array_limits);
+	tcase_add_test(tc, test_time_limit);
 	tcase_add_test(tc, test_refs_store_and_forward);
 	tcase_add_test(tc, test_generate_ids);
 	tcase_add_test(tc, test_replace);

@@ -9,6 +9,7 @@
  */
 #include <check.h>
 #include <json-c/json.h>
+#include <openssl/hmac.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -838,6 +839,29 @@ START_TEST(test_waba_id_position)
 	expect_ok(&r);
 	ck_assert_str_eq(keys(r.json), "title,currency,id");
 	http_resp_free(&r);
+
+	/* an alias cannot stand in for the id: the real one wins, last */
+	GET(&s, &r, V DEMO_WABA "?fields=name.as(id)&" ADMIN);
+	expect_ok(&r);
+	ck_assert(jeq(r.json, "{\"id\":\"4000000000000001\"}"));
+	http_resp_free(&r);
+	GET(&s, &r, V DEMO_WABA "?fields=name.as(id),currency&" ADMIN);
+	expect_ok(&r);
+	ck_assert_str_eq(keys(r.json), "currency,id");
+	ck_assert_str_eq(jstr(r.json, "id"), DEMO_WABA);
+	http_resp_free(&r);
+	GET(&s, &r, OWNED "?fields=currency.as(id)&limit=1&" ADMIN);
+	expect_ok(&r);
+	ck_assert(jeq(jget(r.json, "data"),
+	    "[{\"id\":\"4000000000000001\"}]"));
+	http_resp_free(&r);
+	/* id under another name is still the id, and id is still there */
+	GET(&s, &r, V DEMO_WABA "?fields=id.as(waba),name&" ADMIN);
+	expect_ok(&r);
+	ck_assert(jeq(r.json, "{\"waba\":\"4000000000000001\","
+	    "\"name\":\"Jasper's Market\",\"id\":\"4000000000000001\"}"));
+	ck_assert_str_eq(keys(r.json), "waba,name,id");
+	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
 }
 END_TEST
@@ -946,6 +970,149 @@ START_TEST(test_waba_assigned_users_field)
 	GET(&s, &r, V DEMO_WABA "?fields=assigned_users&business="
 	    DEMO_BUSINESS "&" AT TOK_EMPLOYEE);
 	expect_error(&r, 403, 200);
+	http_resp_free(&r);
+	ck_assert_int_eq(server_stop(&s), 0);
+}
+END_TEST
+
+/* Two answers are the same Graph error: status, code and message. */
+static void
+same_error(const struct http_resp *got, const struct http_resp *want)
+{
+	ck_assert_msg(want->status >= 400, "not an error: %s", want->body);
+	ck_assert_msg(got->status == want->status &&
+	    jint(got->json, "error.code") == jint(want->json, "error.code") &&
+	    strcmp(jstr(got->json, "error.message"),
+	    jstr(want->json, "error.message")) == 0,
+	    "expected %ld %s, got %ld %s", want->status, want->body,
+	    got->status, got->body);
+}
+
+/* A request's answer against another's: both must be the same error. */
+static void
+nested_as_edge(const struct server *s, const char *nested, const char *edge)
+{
+	struct http_resp a, b;
+
+	ck_assert_int_eq(http_get(s, edge, &b), 0);
+	ck_assert_int_eq(http_get(s, nested, &a), 0);
+	same_error(&a, &b);
+	http_resp_free(&a);
+	http_resp_free(&b);
+}
+
+START_TEST(test_nested_edge_permissions)
+{
+	struct server s;
+	struct http_resp r;
+
+	start(&s);
+	/* the WABA lists need an admin with whatsapp_business_management */
+	nested_as_edge(&s, V DEMO_BUSINESS "?fields=owned_whatsapp_business_"
+	    "accounts,client_whatsapp_business_accounts&" AT TOK_EMPLOYEE,
+	    OWNED "?" AT TOK_EMPLOYEE);
+	nested_as_edge(&s, V DEMO_BUSINESS "?fields=client_whatsapp_business_"
+	    "accounts{id}&" AT TOK_EMPLOYEE, CLIENT "?" AT TOK_EMPLOYEE);
+	nested_as_edge(&s, V DEMO_BUSINESS "?fields=owned_whatsapp_business_"
+	    "accounts&" AT TOK_NOSCOPE, OWNED "?" AT TOK_NOSCOPE);
+	nested_as_edge(&s, V DEMO_BUSINESS "?fields=name,client_whatsapp_"
+	    "business_accounts&" AT TOK_NOSCOPE, CLIENT "?" AT TOK_NOSCOPE);
+	/* the node itself is readable to both */
+	GET(&s, &r, V DEMO_BUSINESS "?" AT TOK_EMPLOYEE);
+	expect_ok(&r);
+	http_resp_free(&r);
+	GET(&s, &r, V DEMO_BUSINESS "?fields=name&" AT TOK_NOSCOPE);
+	expect_ok(&r);
+	http_resp_free(&r);
+	GET(&s, &r, V DEMO_BUSINESS "?fields=owned_whatsapp_business_accounts,"
+	    "client_whatsapp_business_accounts&" ADMIN);
+	expect_ok(&r);
+	ck_assert_str_eq(ids(r.json, "owned_whatsapp_business_accounts.data"),
+	    DEMO_WABA "," DEMO_WABA_NOPHONES "," DEMO_WABA_LABS);
+	ck_assert_str_eq(ids(r.json, "client_whatsapp_business_accounts.data"),
+	    DEMO_WABA_CLIENT);
+	http_resp_free(&r);
+
+	/*
+	 * The granular token may not read WABA 1's numbers: a list that
+	 * nests them fails as a whole, with the edge's own error.
+	 */
+	nested_as_edge(&s, OWNED "?fields=id,phone_numbers{display_phone_"
+	    "number}&" AT TOK_GRANULAR, V DEMO_WABA "/phone_numbers?" AT
+	    TOK_GRANULAR);
+	nested_as_edge(&s, V DEMO_BUSINESS "?fields=owned_whatsapp_business_"
+	    "accounts{phone_numbers}&" AT TOK_GRANULAR,
+	    V DEMO_WABA "/phone_numbers?" AT TOK_GRANULAR);
+	GET(&s, &r, OWNED "?fields=id&" AT TOK_GRANULAR);
+	expect_ok(&r);
+	http_resp_free(&r);
+	/* its one target is readable, nested or not */
+	GET(&s, &r, V DEMO_WABA_NOPHONES "?fields=phone_numbers&" AT
+	    TOK_GRANULAR);
+	expect_ok(&r);
+	ck_assert(jeq(jget(r.json, "phone_numbers"), "{\"data\":[]}"));
+	http_resp_free(&r);
+	/* an employee with VIEW_PHONE_ASSETS reads the numbers either way */
+	GET(&s, &r, V DEMO_EMPLOYEE_USER "/assigned_whatsapp_business_accounts"
+	    "?fields=phone_numbers{id}&" AT TOK_EMPLOYEE);
+	expect_ok(&r);
+	ck_assert_str_eq(ids(r.json, "data.0.phone_numbers.data"),
+	    DEMO_PHONE "," DEMO_PHONE2);
+	http_resp_free(&r);
+	ck_assert_int_eq(server_stop(&s), 0);
+}
+END_TEST
+
+/* Lowercase hex HMAC-SHA256 of msg keyed by secret. */
+static void
+hmac_hex(const char *secret, const char *msg, char out[65])
+{
+	unsigned char mac[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+
+	ck_assert_ptr_nonnull(HMAC(EVP_sha256(), secret, (int)strlen(secret),
+	    (const unsigned char *)msg, strlen(msg), mac, &n));
+	ck_assert_uint_eq(n, 32);
+	for (i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", mac[i]);
+}
+
+/* A nested edge's next link works for an app that requires a proof. */
+START_TEST(test_nested_next_keeps_proof)
+{
+	struct server s;
+	struct http_resp r;
+	char proof[65], url[2048];
+
+	start(&s);
+	hmac_hex(DEMO_SECURE_SECRET, TOK_SECURE, proof);
+	GET(&s, &r, V DEMO_WABA "?fields=phone_numbers.limit(1){id}&" AT
+	    TOK_SECURE "&appsecret_proof=%s", proof);
+	expect_ok(&r);
+	ck_assert_str_eq(ids(r.json, "phone_numbers.data"), DEMO_PHONE);
+	snprintf(url, sizeof(url), "%s", jstr(r.json,
+	    "phone_numbers.paging.next"));
+	http_resp_free(&r);
+	ck_assert_ptr_nonnull(strstr(url, proof));
+	follow(&s, url, &r);
+	expect_ok(&r);
+	ck_assert_str_eq(ids(r.json, "data"), DEMO_PHONE2);
+	http_resp_free(&r);
+
+	/* a proof over token|time needs the time as well */
+	hmac_hex(DEMO_SECURE_SECRET, TOK_SECURE "|1700000000", proof);
+	GET(&s, &r, V DEMO_BUSINESS "?fields=owned_whatsapp_business_accounts"
+	    ".limit(1){name}&" AT TOK_SECURE "&appsecret_time=1700000000"
+	    "&appsecret_proof=%s", proof);
+	expect_ok(&r);
+	snprintf(url, sizeof(url), "%s", jstr(r.json,
+	    "owned_whatsapp_business_accounts.paging.next"));
+	http_resp_free(&r);
+	ck_assert_ptr_nonnull(strstr(url, "appsecret_time=1700000000"));
+	follow(&s, url, &r);
+	expect_ok(&r);
+	ck_assert_str_eq(ids(r.json, "data"), DEMO_WABA_NOPHONES);
+	ck_assert_str_eq(keys(jget(r.json, "data.0")), "name,id");
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
 }
@@ -1119,6 +1286,42 @@ START_TEST(test_phone_node_defaults)
 	    "\"status\":\"CONNECTED\",\"name_status\":\"PENDING_REVIEW\","
 	    "\"throughput\":{\"level\":\"STANDARD\"},"
 	    "\"id\":\"5000000000000003\"}"));
+	http_resp_free(&r);
+	ck_assert_int_eq(server_stop(&s), 0);
+}
+END_TEST
+
+/* A time renders up to the end of year 9999; past it, it is refused. */
+START_TEST(test_phone_last_onboarded_limit)
+{
+	struct server s;
+	struct http_resp r;
+
+	start(&s);
+	ck_assert_int_eq(http_post_json(&s, "/_emulator/fixtures",
+	    "{\"phone_numbers\":[{\"id\":\"5000000000000099\",\"waba\":\""
+	    DEMO_WABA "\",\"cc\":\"1\",\"phone_number\":\"5550109999\","
+	    "\"verified_name\":\"V\",\"last_onboarded_time\":"
+	    "9223372036854775807}]}", &r), 0);
+	ck_assert_int_eq(r.status, 400);
+	ck_assert_ptr_nonnull(strstr(r.body,
+	    "$.phone_numbers[0].last_onboarded_time"));
+	http_resp_free(&r);
+	GET(&s, &r, V "5000000000000099?" ADMIN);
+	expect_error(&r, 400, 100);
+	http_resp_free(&r);
+
+	ck_assert_int_eq(http_post_json(&s, "/_emulator/fixtures",
+	    "{\"phone_numbers\":[{\"id\":\"5000000000000099\",\"waba\":\""
+	    DEMO_WABA "\",\"cc\":\"1\",\"phone_number\":\"5550109999\","
+	    "\"verified_name\":\"V\",\"last_onboarded_time\":"
+	    "253402300799}]}", &r), 0);
+	expect_ok(&r);
+	http_resp_free(&r);
+	GET(&s, &r, V "5000000000000099?fields=last_onboarded_time&" ADMIN);
+	expect_ok(&r);
+	ck_assert(jeq(r.json, "{\"last_onboarded_time\":"
+	    "\"9999-12-31T23:59:59+0000\",\"id\":\"5000000000000099\"}"));
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
 }
@@ -2261,11 +2464,14 @@ main(void)
 	tcase_add_test(nodes, test_waba_id_position);
 	tcase_add_test(nodes, test_waba_edges_as_fields);
 	tcase_add_test(nodes, test_waba_assigned_users_field);
+	tcase_add_test(nodes, test_nested_edge_permissions);
+	tcase_add_test(nodes, test_nested_next_keeps_proof);
 	tcase_add_test(nodes, test_waba_analytics);
 	tcase_add_test(nodes, test_waba_template_metrics);
 	tcase_add_test(nodes, test_waba_unknown_field);
 	tcase_add_test(nodes, test_node_sdk_quirks);
 	tcase_add_test(phones, test_phone_node_defaults);
+	tcase_add_test(phones, test_phone_last_onboarded_limit);
 	tcase_add_test(phones, test_phone_list_defaults);
 	tcase_add_test(phones, test_phone_list_filters);
 	tcase_add_test(phones, test_phone_create_defaults);
