@@ -18,36 +18,17 @@
 #include "ratelimit.h"
 #include "request.h"
 #include "store.h"
+#include "tasks.h"
 #include "util.h"
 
 #define SCOPE_WABA "whatsapp_business_management"
 #define SCOPE_BUSINESS "business_management"
 
-enum task_bit {
-	TK_MANAGE = 1 << 0,
-	TK_DEVELOP = 1 << 1,
-	TK_MANAGE_TEMPLATES = 1 << 2,
-	TK_MANAGE_PHONE = 1 << 3,
-	TK_VIEW_COST = 1 << 4,
-	TK_MANAGE_EXTENSIONS = 1 << 5,
-	TK_VIEW_PHONE_ASSETS = 1 << 6,
-	TK_MANAGE_PHONE_ASSETS = 1 << 7,
-	TK_VIEW_TEMPLATES = 1 << 8,
-	TK_MESSAGING = 1 << 9,
-	TK_ALL = (1 << 10) - 1,
-};
-
-static const char *const task_names[] = {
-	"MANAGE", "DEVELOP", "MANAGE_TEMPLATES", "MANAGE_PHONE", "VIEW_COST",
-	"MANAGE_EXTENSIONS", "VIEW_PHONE_ASSETS", "MANAGE_PHONE_ASSETS",
-	"VIEW_TEMPLATES", "MESSAGING",
-};
-
 static unsigned
 task_bits(struct json_object *arr)
 {
 	unsigned bits = 0;
-	size_t i, k;
+	size_t i;
 
 	if (arr == NULL || !json_object_is_type(arr, json_type_array))
 		return 0;
@@ -55,9 +36,10 @@ task_bits(struct json_object *arr)
 		const char *t = json_object_get_string(
 		    json_object_array_get_idx(arr, i));
 
-		for (k = 0; t && k < sizeof(task_names) / sizeof(*task_names); k++)
-			if (strcmp(t, task_names[k]) == 0)
-				bits |= 1u << k;
+		int k = task_index(t);
+
+		if (k >= 0)
+			bits |= 1u << k;
 	}
 	return bits;
 }
@@ -338,11 +320,11 @@ perm_tasks(enum perm perm)
 {
 	switch (perm) {
 	case PERM_WABA_PHONE:
-		return TK_MANAGE | TK_MANAGE_PHONE | TK_MANAGE_PHONE_ASSETS;
+		return TASK_BIT(MANAGE) | TASK_BIT(MANAGE_PHONE) | TASK_BIT(MANAGE_PHONE_ASSETS);
 	case PERM_WABA_USERS:
-		return TK_MANAGE;
+		return TASK_BIT(MANAGE);
 	default:
-		return TK_ALL;
+		return TASK_ALL;
 	}
 }
 
@@ -390,7 +372,7 @@ auth_check_waba(struct request *rq, int64_t waba_id, enum perm perm)
 	}
 	if (str(user, "role") && strcmp(str(user, "role"), "ADMIN") == 0) {
 		if (biz == owner)
-			tasks = TK_ALL;
+			tasks = TASK_ALL;
 		else if (share != NULL)
 			tasks = task_bits(json_object_object_get(share,
 			    "permitted_tasks"));

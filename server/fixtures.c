@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "store.h"
+#include "tasks.h"
 #include "util.h"
 
 static const char *const verification_statuses[] = { "expired", "failed",
@@ -55,10 +56,6 @@ static const char *const name_statuses[] = { "NONE", "NON_EXISTS",
 static const char *const account_modes[] = { "SANDBOX", "LIVE", NULL };
 static const char *const messaging_tiers[] = { "TIER_50", "TIER_250",
 	"TIER_1K", "TIER_10K", "TIER_100K", "TIER_UNLIMITED", NULL };
-static const char *const tasks[] = { "MANAGE", "DEVELOP",
-	"MANAGE_TEMPLATES", "MANAGE_PHONE", "VIEW_COST", "MANAGE_EXTENSIONS",
-	"VIEW_PHONE_ASSETS", "MANAGE_PHONE_ASSETS", "VIEW_TEMPLATES",
-	"MESSAGING", NULL };
 
 enum ftype {
 	FT_ID,       /* the object's own id */
@@ -188,13 +185,13 @@ static const struct fkey token_keys[] = {
 static const struct fkey assignment_keys[] = {
 	{ "waba", FT_REF, true, NULL, NULL, TBL_WABAS },
 	{ "user", FT_REF, true, NULL, NULL, TBL_USERS },
-	{ "tasks", FT_TASKS, true, NULL, tasks, 0 },
+	{ "tasks", FT_TASKS, true, NULL, task_names, 0 },
 };
 
 static const struct fkey share_keys[] = {
 	{ "waba", FT_REF, true, NULL, NULL, TBL_WABAS },
 	{ "business", FT_REF, true, NULL, NULL, TBL_BUSINESSES },
-	{ "permitted_tasks", FT_TASKS0, false, "[]", tasks, 0 },
+	{ "permitted_tasks", FT_TASKS0, false, "[]", task_names, 0 },
 };
 
 struct tspec {

@@ -10,27 +10,8 @@
 #include "handlers.h"
 #include "render.h"
 #include "request.h"
+#include "tasks.h"
 #include "util.h"
-
-static const char *const task_names[] = { "MANAGE", "DEVELOP",
-	"MANAGE_TEMPLATES", "MANAGE_PHONE", "VIEW_COST", "MANAGE_EXTENSIONS",
-	"VIEW_PHONE_ASSETS", "MANAGE_PHONE_ASSETS", "VIEW_TEMPLATES",
-	"MESSAGING", NULL };
-
-#define TASK_LIST "MANAGE, DEVELOP, MANAGE_TEMPLATES, MANAGE_PHONE, " \
-	"VIEW_COST, MANAGE_EXTENSIONS, VIEW_PHONE_ASSETS, " \
-	"MANAGE_PHONE_ASSETS, VIEW_TEMPLATES, MESSAGING"
-
-static bool
-is_task(const char *t)
-{
-	const char *const *p;
-
-	for (p = task_names; *p; p++)
-		if (strcmp(*p, t) == 0)
-			return true;
-	return false;
-}
 
 /* tasks= as a JSON array, the docs' quoted form or a comma list. */
 static struct json_object *
@@ -48,10 +29,13 @@ read_tasks(struct request *rq)
 		const char *s = json_object_get_string(t);
 		bool dup = false;
 
-		if (!json_object_is_type(t, json_type_string) || !is_task(s)) {
+		if (!json_object_is_type(t, json_type_string) || task_index(s) < 0) {
+			char *list = task_list();
+
 			gerr_set(&rq->err, GE_PARAM,
 			    "(#100) Param tasks[%zu] must be one of {%s} - got "
-			    "\"%s\"", i, TASK_LIST, s ? s : "");
+			    "\"%s\"", i, list, s ? s : "");
+			free(list);
 			json_object_put(out);
 			out = NULL;
 			break;

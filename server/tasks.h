@@ -1,0 +1,38 @@
+/*
+ * tasks.h - the tasks a user can hold on a WABA (SPEC section 1), listed
+ * once: the index and bit of each, and their names for validation and
+ * messages.
+ */
+#ifndef WABA_TASKS_H
+#define WABA_TASKS_H
+
+#define WABA_TASKS(X) \
+	X(MANAGE) \
+	X(DEVELOP) \
+	X(MANAGE_TEMPLATES) \
+	X(MANAGE_PHONE) \
+	X(VIEW_COST) \
+	X(MANAGE_EXTENSIONS) \
+	X(VIEW_PHONE_ASSETS) \
+	X(MANAGE_PHONE_ASSETS) \
+	X(VIEW_TEMPLATES) \
+	X(MESSAGING)
+
+enum task_index {
+#define X(t) TASK_##t,
+	WABA_TASKS(X)
+#undef X
+	TASK__COUNT
+};
+
+#define TASK_BIT(t) (1u << TASK_##t)
+#define TASK_ALL ((1u << TASK__COUNT) - 1)
+
+/* The names in index order, NULL-terminated. */
+extern const char *const task_names[];
+/* The index of a task name, -1 when it is none. */
+int task_index(const char *name);
+/* "MANAGE, DEVELOP, ..." for messages; caller frees. */
+char *task_list(void);
+
+#endif
