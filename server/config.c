@@ -16,7 +16,6 @@
 
 #include "util.h"
 
-#define CONFIG_VERSION "0.1.0"
 
 enum opt_id {
 	O_BIND, O_PORT, O_DB, O_FIXTURES, O_NO_FIXTURES, O_SEED,
@@ -467,7 +466,7 @@ config_parse(struct config *cfg, int argc, char **argv,
 				print_help(fp);
 			else
 				fprintf(fp, "waba-emulator %s\n",
-				    CONFIG_VERSION);
+				    WABA_EMU_VERSION);
 			rc = 1;
 			goto out;
 		case K_VALUE:

@@ -27,7 +27,6 @@
 #include "store.h"
 #include "util.h"
 
-#define VERSION "0.1.0"
 
 /* The latest time the control plane accepts: 9999-12-31T23:59:59Z. */
 #define TIME_MAX 253402300799LL
@@ -261,7 +260,8 @@ ctl_health(struct ctl *c)
 
 	json_object_object_add(o, "status", json_object_new_string(
 	    c->emu->ready ? "ok" : "starting"));
-	json_object_object_add(o, "version", json_object_new_string(VERSION));
+	json_object_object_add(o, "version",
+	    json_object_new_string(WABA_EMU_VERSION));
 	json_object_object_add(o, "default_version",
 	    json_object_new_string(c->emu->cfg->default_version));
 	json_object_object_add(o, "now",
