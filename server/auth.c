@@ -15,8 +15,9 @@
 
 #include "config.h"
 #include "emu.h"
-#include "ratelimit.h"
+#include "proof.h"
 #include "request.h"
+#include "row.h"
 #include "store.h"
 #include "tasks.h"
 #include "util.h"
@@ -42,33 +43,6 @@ task_bits(struct json_object *arr)
 			bits |= 1u << k;
 	}
 	return bits;
-}
-
-static const char *
-str(struct json_object *row, const char *key)
-{
-	struct json_object *v;
-
-	if (row == NULL || !json_object_object_get_ex(row, key, &v))
-		return NULL;
-	return json_object_get_string(v);
-}
-
-static int64_t
-id_of(struct json_object *row, const char *key)
-{
-	const char *s = str(row, key);
-
-	return s ? parse_id(s) : 0;
-}
-
-static bool
-boolean(struct json_object *row, const char *key)
-{
-	struct json_object *v;
-
-	return row && json_object_object_get_ex(row, key, &v) &&
-	    json_object_get_boolean(v);
 }
 
 bool
@@ -168,7 +142,7 @@ app_token(struct request *rq, const char *tok)
 	int64_t id = parse_id(appid);
 	struct json_object *app = id > 0 ?
 	    store_get(rq->emu->store, TBL_APPS, id) : NULL;
-	const char *secret = str(app, "secret");
+	const char *secret = row_str(app, "secret");
 	int rc = 0;
 
 	if (secret == NULL || strcmp(secret, bar + 1) != 0)
@@ -183,7 +157,7 @@ app_token(struct request *rq, const char *tok)
 int
 auth_token_state(struct json_object *row, int64_t now, struct gerr *err)
 {
-	const char *state = str(row, "state");
+	const char *state = row_str(row, "state");
 	int64_t expires = (int64_t)json_object_get_int64(
 	    json_object_object_get(row, "expires_at"));
 	char a[64], b[64];
@@ -228,8 +202,8 @@ auth_token(struct request *rq)
 	rq->token_row = row;
 	if (auth_token_state(row, clock_now(&emu->clock), &rq->err) < 0)
 		return -1;
-	rq->token_user = id_of(row, "user");
-	rq->token_app = id_of(row, "app");
+	rq->token_user = row_id(row, "user");
+	rq->token_app = row_id(row, "app");
 	return 0;
 }
 
@@ -248,10 +222,10 @@ auth_proof(struct request *rq)
 	if (app == NULL)
 		return 0;
 	if (proof != NULL) {
-		if (!appsecret_proof_ok(str(app, "secret"), rq->token, time,
+		if (!appsecret_proof_ok(row_str(app, "secret"), rq->token, time,
 		    proof))
 			rc = gerr_set(&rq->err, GE_PROOF, NULL);
-	} else if (boolean(app, "require_appsecret_proof")) {
+	} else if (row_bool(app, "require_appsecret_proof")) {
 		rc = gerr_set(&rq->err, GE_PROOF,
 		    "API calls from the server require an appsecret_proof "
 		    "argument");
@@ -284,7 +258,7 @@ granular_allows(struct json_object *token, int64_t waba)
 	for (i = 0; gs && i < json_object_array_length(gs); i++) {
 		struct json_object *g = json_object_array_get_idx(gs, i);
 		struct json_object *ids;
-		const char *scope = str(g, "scope");
+		const char *scope = row_str(g, "scope");
 
 		if (scope == NULL || strcmp(scope, SCOPE_WABA) != 0 ||
 		    !json_object_object_get_ex(g, "target_ids", &ids))
@@ -309,7 +283,7 @@ restricted(struct request *rq, int64_t business)
 {
 	struct json_object *b = store_get(rq->emu->store, TBL_BUSINESSES,
 	    business);
-	bool r = boolean(b, "restricted");
+	bool r = row_bool(b, "restricted");
 
 	json_object_put(b);
 	return r ? gerr_set(&rq->err, GE_ABUSIVE, NULL) : 0;
@@ -349,8 +323,8 @@ auth_check_waba(struct request *rq, int64_t waba_id, enum perm perm)
 		goto out;
 	}
 	user = store_get(st, TBL_USERS, rq->token_user);
-	biz = id_of(user, "business");
-	owner = id_of(waba, "business");
+	biz = row_id(user, "business");
+	owner = row_id(waba, "business");
 	share = biz != owner ? store_share(st, waba_id, biz) : NULL;
 	asg = store_assignment(st, waba_id, rq->token_user);
 	related = biz == owner || share != NULL || asg != NULL;
@@ -370,7 +344,7 @@ auth_check_waba(struct request *rq, int64_t waba_id, enum perm perm)
 		rc = deny(rq);
 		goto out;
 	}
-	if (str(user, "role") && strcmp(str(user, "role"), "ADMIN") == 0) {
+	if (row_str(user, "role") && strcmp(row_str(user, "role"), "ADMIN") == 0) {
 		if (biz == owner)
 			tasks = TASK_ALL;
 		else if (share != NULL)
@@ -400,8 +374,8 @@ check_business(struct request *rq, enum perm perm)
 	if (rq->token_user == 0)
 		return deny(rq);
 	user = store_get(rq->emu->store, TBL_USERS, rq->token_user);
-	biz = id_of(user, "business");
-	role = str(user, "role");
+	biz = row_id(user, "business");
+	role = row_str(user, "role");
 	if (biz != rq->node) {
 		rc = gerr_no_object(&rq->err, rq->verb, rq->node_id);
 	} else if ((rc = restricted(rq, biz)) != 0) {
@@ -435,9 +409,9 @@ check_user(struct request *rq)
 		return 0;
 	me = store_get(rq->emu->store, TBL_USERS, rq->token_user);
 	them = store_get(rq->emu->store, TBL_USERS, rq->node);
-	if (id_of(me, "business") != id_of(them, "business"))
+	if (row_id(me, "business") != row_id(them, "business"))
 		rc = gerr_no_object(&rq->err, rq->verb, rq->node_id);
-	else if (str(me, "role") == NULL || strcmp(str(me, "role"), "ADMIN"))
+	else if (row_str(me, "role") == NULL || strcmp(row_str(me, "role"), "ADMIN"))
 		rc = deny(rq);
 	json_object_put(me);
 	json_object_put(them);
@@ -464,7 +438,7 @@ auth_check(struct request *rq, enum perm perm)
 		if (rq->node_type != NODE_PHONE)
 			return auth_check_waba(rq, rq->node, perm);
 		phone = store_get(rq->emu->store, TBL_PHONE_NUMBERS, rq->node);
-		waba = id_of(phone, "waba");
+		waba = row_id(phone, "waba");
 		json_object_put(phone);
 		return auth_check_waba(rq, waba, perm);
 	}

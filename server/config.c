@@ -194,23 +194,6 @@ parse_bool(const char *s, bool *out)
 	return false;
 }
 
-static bool
-valid_version(const char *s)
-{
-	const char *p = s;
-
-	if (*p++ != 'v' || !isdigit((unsigned char)*p))
-		return false;
-	while (isdigit((unsigned char)*p))
-		p++;
-	if (*p++ != '.' || !isdigit((unsigned char)*p))
-		return false;
-	while (isdigit((unsigned char)*p))
-		p++;
-	return *p == '\0' && strlen(s) < sizeof(((struct config *)0)->
-	    default_version);
-}
-
 static void
 add_fixture(struct config *cfg, const char *path)
 {
@@ -296,7 +279,7 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 		cfg->seed = u;
 		break;
 	case O_DEFAULT_VERSION:
-		if (!valid_version(value))
+		if (!is_graph_version(value))
 			return bad(cause, from, "expected a version like "
 			    "v24.0, got '%s'", value);
 		snprintf(cfg->default_version, sizeof(cfg->default_version),

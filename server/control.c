@@ -680,45 +680,14 @@ ctl_metrics(struct ctl *c)
 static int
 parse_body(struct ctl *c)
 {
-	const char *text = c->rq->body;
-	size_t len = c->rq->body_len, end, i, line = 1, col = 1;
-	struct json_tokener *tok;
-	enum json_tokener_error jerr;
-	const char *problem;
+	char *why;
 
-	if (len >= INT32_MAX)
-		return fail(c, 400, "$", "invalid JSON body: too large");
-	tok = json_tokener_new();
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-	    JSON_TOKENER_ALLOW_TRAILING_CHARS | JSON_TOKENER_VALIDATE_UTF8);
-	/* the NUL ends a top-level number, which json-c would wait on */
-	c->body = json_tokener_parse_ex(tok, text, (int)len + 1);
-	jerr = json_tokener_get_error(tok);
-	end = json_tokener_get_parse_end(tok);
-	json_tokener_free(tok);
-	if (c->body == NULL) {
-		problem = jerr == json_tokener_continue ?
-		    "unexpected end of input" : json_tokener_error_desc(jerr);
-	} else {
-		while (end < len && (text[end] == ' ' || text[end] == '\t' ||
-		    text[end] == '\r' || text[end] == '\n'))
-			end++;
-		if (end >= len)
-			return 0;
-		json_object_put(c->body);
-		c->body = NULL;
-		problem = "unexpected text after the document";
-	}
-	for (i = 0; i < end && i < len; i++) {
-		if (text[i] == '\n') {
-			line++;
-			col = 1;
-		} else {
-			col++;
-		}
-	}
-	return fail(c, 400, "$", "invalid JSON body at line %zu, column %zu: "
-	    "%s", line, col, problem);
+	c->body = pjson_parse_doc(c->rq->body, c->rq->body_len, &why);
+	if (c->body != NULL)
+		return 0;
+	fail(c, 400, "$", "invalid JSON body at %s", why);
+	free(why);
+	return -1;
 }
 
 /* method   path (after /_emulator/)   takes a sub-path   handler */

@@ -24,6 +24,8 @@
 #include <string.h>
 
 #include "store.h"
+#include "pjson.h"
+#include "row.h"
 #include "tasks.h"
 #include "util.h"
 
@@ -667,16 +669,6 @@ check_value(struct fx *fx, const char *path, const struct fkey *k,
 	return 0;
 }
 
-static const char *
-row_str(struct json_object *row, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(row, key, &v))
-		return NULL;
-	return json_object_get_string(v);
-}
-
 /*
  * Adds key -> path to an index; when the key is there already, reports a
  * duplicate at path naming the first place.
@@ -1269,62 +1261,24 @@ fixtures_replace(struct store *st, struct json_object *doc,
 	return run(st, doc, source, false, true, now, NULL, fe);
 }
 
-/* Reports a JSON syntax error at byte pos of text as line and column. */
-static int
-syntax_error(struct fixture_error *fe, const char *source, const char *text,
-    size_t pos, const char *problem)
-{
-	size_t line = 1, col = 1, i;
-
-	for (i = 0; i < pos; i++) {
-		if (text[i] == '\n') {
-			line++;
-			col = 1;
-		} else {
-			col++;
-		}
-	}
-	fe_init(fe);
-	if (fe == NULL)
-		return -1;
-	fe->path = xstrdup("$");
-	fe->message = xasprintf("%s%sinvalid JSON at line %zu, column %zu: %s",
-	    source ? source : "", source ? ": $: " : "$: ", line, col,
-	    problem);
-	return -1;
-}
-
 int
 fixtures_apply_text(struct store *st, const char *text, size_t len,
     const char *source, int64_t now, struct fixture_error *fe)
 {
-	struct json_tokener *tok;
 	struct json_object *doc;
-	enum json_tokener_error jerr;
-	size_t end;
+	char *why;
 	int rc;
 
-	if (len > INT_MAX)
-		return syntax_error(fe, source, text, 0, "document too large");
-	tok = json_tokener_new();
-	/* Trailing text is reported below, with a clearer message. */
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-	    JSON_TOKENER_ALLOW_TRAILING_CHARS | JSON_TOKENER_VALIDATE_UTF8);
-	doc = json_tokener_parse_ex(tok, text, (int)len);
-	jerr = json_tokener_get_error(tok);
-	end = json_tokener_get_parse_end(tok);
-	json_tokener_free(tok);
-	if (doc == NULL) {
-		return syntax_error(fe, source, text, end,
-		    jerr == json_tokener_continue ? "unexpected end of input" :
-		    json_tokener_error_desc(jerr));
-	}
-	while (end < len && isspace((unsigned char)text[end]))
-		end++;
-	if (end < len) {
-		json_object_put(doc);
-		return syntax_error(fe, source, text, end,
-		    "unexpected text after the document");
+	if ((doc = pjson_parse_doc(text, len, &why)) == NULL) {
+		fe_init(fe);
+		if (fe != NULL) {
+			fe->path = xstrdup("$");
+			fe->message = xasprintf("%s%sinvalid JSON at %s",
+			    source ? source : "", source ? ": $: " : "$: ",
+			    why);
+		}
+		free(why);
+		return -1;
 	}
 	rc = fixtures_apply(st, doc, source, false, now, NULL, fe);
 	json_object_put(doc);

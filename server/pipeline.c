@@ -61,23 +61,6 @@ segments_free(struct segments *s)
 	free(s->v);
 }
 
-/* "v24.0": 'v', digits, '.', digits. */
-static bool
-is_version(const char *s)
-{
-	const char *p = s;
-
-	if (*p++ != 'v' || *p < '0' || *p > '9')
-		return false;
-	while (*p >= '0' && *p <= '9')
-		p++;
-	if (*p++ != '.' || *p < '0' || *p > '9')
-		return false;
-	while (*p >= '0' && *p <= '9')
-		p++;
-	return *p == '\0' && p - s < 16;
-}
-
 /*
  * The version as the raw target states it, else the default: known before
  * the request is parsed, so that even a request refused while parsing, or
@@ -99,7 +82,7 @@ target_version(struct request *rq)
 		return;
 	memcpy(seg, t, n);
 	seg[n] = '\0';
-	if (is_version(seg))
+	if (is_graph_version(seg))
 		snprintf(rq->version, sizeof(rq->version), "%s", seg);
 }
 
@@ -195,7 +178,7 @@ graph_dispatch(struct request *rq)
 	if (request_prepare(rq) < 0)
 		return -1;
 	segments_split(&s, rq->path);
-	if (s.n > 0 && is_version(s.v[0])) {
+	if (s.n > 0 && is_graph_version(s.v[0])) {
 		snprintf(rq->version, sizeof(rq->version), "%s", s.v[0]);
 		rq->version_in_path = true;
 		free(s.v[0]);

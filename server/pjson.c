@@ -6,6 +6,7 @@
 #include "pjson.h"
 
 #include <json-c/json.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "util.h"
@@ -88,4 +89,53 @@ pjson_parse(const char *s)
 	obj = pjson_parse_strict(sb.buf ? sb.buf : "", sb.len);
 	sbuf_release(&sb);
 	return obj;
+}
+
+struct json_object *
+pjson_parse_doc(const char *text, size_t len, char **why)
+{
+	struct json_tokener *tok;
+	struct json_object *doc;
+	enum json_tokener_error jerr;
+	const char *problem;
+	size_t end, i, line = 1, col = 1;
+
+	*why = NULL;
+	if (len > (size_t)INT32_MAX - 1) {
+		*why = xstrdup("line 1, column 1: document too large");
+		return NULL;
+	}
+	tok = json_tokener_new();
+	/* trailing text is reported below, with a clearer message */
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
+	    JSON_TOKENER_ALLOW_TRAILING_CHARS | JSON_TOKENER_VALIDATE_UTF8);
+	/* the NUL after the text ends a top-level number json-c would wait on */
+	doc = json_tokener_parse_ex(tok, text, (int)len + 1);
+	jerr = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	if (doc == NULL) {
+		problem = jerr == json_tokener_continue ||
+		    jerr == json_tokener_error_parse_eof ?
+		    "unexpected end of input" : json_tokener_error_desc(jerr);
+	} else {
+		while (end < len && (text[end] == ' ' || text[end] == '\t' ||
+		    text[end] == '\r' || text[end] == '\n'))
+			end++;
+		if (end >= len)
+			return doc;
+		json_object_put(doc);
+		doc = NULL;
+		problem = "unexpected text after the document";
+	}
+	for (i = 0; i < end && i < len; i++) {
+		if (text[i] == '\n') {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+	}
+	*why = xasprintf("line %zu, column %zu: %s", line, col, problem);
+	return NULL;
 }

@@ -44,11 +44,4 @@ char *ratelimit_buc_header(int64_t waba, const struct rl_usage *u);
 /* {"call_count":P,"total_cputime":P,"total_time":P} */
 char *ratelimit_app_header(const struct rl_usage *u);
 
-/* appsecret_proof: lowercase hex HMAC-SHA256(secret, token[|time]). */
-char *appsecret_proof(const char *secret, const char *token,
-    const char *time);
-/* Constant-time comparison of proof with the expected one. */
-bool appsecret_proof_ok(const char *secret, const char *token,
-    const char *time, const char *proof);
-
 #endif

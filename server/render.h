@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "fields.h"
+#include "row.h"
 #include "filter.h"
 #include "store.h"
 
@@ -68,11 +69,5 @@ struct json_object *render_list(struct request *rq, const struct edge_def *e,
  * the WABA.  0, or -1 with a 100 naming the parameter.
  */
 int render_assigned_business(struct request *rq, int64_t waba);
-
-/* Row helpers shared by handlers. */
-const char *row_str(struct json_object *row, const char *key);
-int64_t row_id(struct json_object *row, const char *key);
-int64_t row_int(struct json_object *row, const char *key);
-bool row_bool(struct json_object *row, const char *key);
 
 #endif

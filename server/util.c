@@ -302,6 +302,22 @@ b64url_decode(const char *s, size_t *out_len)
 }
 
 bool
+is_graph_version(const char *s)
+{
+	const char *p = s;
+
+	if (*p++ != 'v' || *p < '0' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p++ != '.' || *p < '0' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return *p == '\0' && p - s < 16;
+}
+
+bool
 is_numeric_id(const char *s)
 {
 	size_t n = 0;

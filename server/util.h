@@ -53,6 +53,9 @@ char *b64url_encode(const void *data, size_t n);
 void b64url_encode_to(char *out, const void *data, size_t n);
 unsigned char *b64url_decode(const char *s, size_t *out_len);
 
+/* True when s is a Graph version, "v" digits "." digits, under 16 bytes. */
+bool is_graph_version(const char *s);
+
 /* True when s is 1..18 ASCII digits (ids fit in int64). */
 bool is_numeric_id(const char *s);
 /* Parses a numeric id; -1 when s is not one. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proof.h"
 #include "ratelimit.h"
 
 #define T0 1700000000

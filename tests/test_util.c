@@ -86,6 +86,12 @@ START_TEST(test_ids)
 	ck_assert(!is_numeric_id("1234567890123456789")); /* 19 digits */
 	ck_assert_int_eq(parse_id("4000000000000001"), 4000000000000001LL);
 	ck_assert_int_eq(parse_id("x"), -1);
+	ck_assert(is_graph_version("v24.0"));
+	ck_assert(is_graph_version("v2.11"));
+	ck_assert(!is_graph_version("3.0"));
+	ck_assert(!is_graph_version("v24"));
+	ck_assert(!is_graph_version("v24.0x"));
+	ck_assert(!is_graph_version("v12345678901234.5"));
 }
 END_TEST
 

@@ -1,0 +1,21 @@
+/*
+ * row.h - reading a store row's values: the row may be NULL and a key
+ * absent or null, each read answers a neutral value then.  Rows are the
+ * store's (read-only); the strings returned live as long as the row.
+ */
+#ifndef WABA_ROW_H
+#define WABA_ROW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct json_object;
+
+/* The string value, NULL when absent or null. */
+const char *row_str(struct json_object *row, const char *key);
+/* An id (a string of digits) as a number, 0 when absent. */
+int64_t row_id(struct json_object *row, const char *key);
+int64_t row_int(struct json_object *row, const char *key);
+bool row_bool(struct json_object *row, const char *key);
+
+#endif
