@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "accesslog.h"
 #include "clock.h"
 #include "config.h"
 #include "emu.h"
@@ -28,21 +29,27 @@
 
 /* How long http_stop() waits for in-flight requests (Docker grants 10 s). */
 #define HTTP_DRAIN_SECONDS 10
+/* Access-log buffering: two buffers of this, one filling, one written. */
+#define HTTP_LOG_BUFSIZE (512 * 1024)
 
 struct http_server {
 	struct MHD_Daemon *daemon;
 	struct emu *emu;
 	size_t max_body;
 	int port;
+	struct accesslog *log;   /* written to standard error */
 	atomic_int log_format;   /* enum log_format */
 	atomic_bool log_enabled;
 	atomic_bool stopping;    /* answer with Connection: close */
-	pthread_mutex_t mu;      /* guards inflight */
-	pthread_cond_t drained;
-	/* requests received whole and not yet answered; one still being
+	/*
+	 * Requests received whole and not yet answered; one still being
 	 * uploaded is not waited for, or a stalled client would hold up
-	 * shutdown */
-	size_t inflight;
+	 * shutdown.  Atomic, so a request takes no lock for it; mu and
+	 * drained serve only http_stop() waiting for it to reach zero.
+	 */
+	atomic_size_t inflight;
+	pthread_mutex_t mu;
+	pthread_cond_t drained;
 	/*
 	 * Injected latency: the connection is suspended and a timer thread
 	 * resumes it when its time comes, so a slow answer holds no worker.
@@ -69,6 +76,39 @@ struct http_call {
 	struct http_call *next;     /* in srv->delayed */
 };
 
+/* Writes v in decimal at p, unterminated; returns the end. */
+static char *
+put_int(char *p, long long v)
+{
+	char tmp[24], *t = tmp + sizeof(tmp);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
+	    (unsigned long long)v;
+
+	do {
+		*--t = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--t = '-';
+	memcpy(p, t, (size_t)(tmp + sizeof(tmp) - t));
+	return p + (tmp + sizeof(tmp) - t);
+}
+
+/* Dotted quad of a[0..4): by hand, as inet_ntop's printf shows in profiles. */
+static char *
+ipv4_text(const unsigned char *a)
+{
+	char buf[INET_ADDRSTRLEN], *p = buf;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (i > 0)
+			*p++ = '.';
+		p = put_int(p, a[i]);
+	}
+	return xstrndup(buf, (size_t)(p - buf));
+}
+
 /* Peer address as text; IPv4-mapped IPv6 peers read as plain IPv4. */
 static char *
 peer_text(struct MHD_Connection *con)
@@ -84,15 +124,12 @@ peer_text(struct MHD_Connection *con)
 	if (sa->sa_family == AF_INET) {
 		const struct sockaddr_in *in = (const void *)sa;
 
-		if (inet_ntop(AF_INET, &in->sin_addr, buf, sizeof(buf)))
-			return xstrdup(buf);
+		return ipv4_text((const unsigned char *)&in->sin_addr);
 	} else if (sa->sa_family == AF_INET6) {
 		const struct sockaddr_in6 *in6 = (const void *)sa;
 
-		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) &&
-		    inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12], buf,
-		    sizeof(buf)))
-			return xstrdup(buf);
+		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
+			return ipv4_text(&in6->sin6_addr.s6_addr[12]);
 		if (inet_ntop(AF_INET6, &in6->sin6_addr, buf, sizeof(buf)))
 			return xstrdup(buf);
 	}
@@ -124,6 +161,10 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *con)
 	return call_new(cls, uri, con);
 }
 
+/*
+ * Appends the request's access-log line; the writer thread puts it on
+ * standard error, so the request makes no system call for it.
+ */
 static void
 log_request(struct http_server *srv, struct http_call *call)
 {
@@ -131,14 +172,16 @@ log_request(struct http_server *srv, struct http_call *call)
 	const char *method = rq->verb[0] != '\0' ? rq->verb :
 	    rq->method != NULL ? rq->method : "-";
 	const char *q = strchr(rq->target, '?');
-	int plen = q != NULL ? (int)(q - rq->target) : (int)strlen(rq->target);
+	size_t plen = q != NULL ? (size_t)(q - rq->target) :
+	    strlen(rq->target);
 	double ms = (double)(clock_mono_us() - call->t0_us) / 1000.0;
-	char *line;
 
 	/* the raw path: never the query, which may carry a token */
 	if (atomic_load(&srv->log_format) == LOG_JSON) {
 		struct json_object *o = json_object_new_object();
 		char when[32], dur[32];
+		const char *line;
+		size_t len;
 		struct tm tm;
 		time_t now = time(NULL);
 
@@ -149,7 +192,7 @@ log_request(struct http_server *srv, struct http_call *call)
 		json_object_object_add(o, "method",
 		    json_object_new_string(method));
 		json_object_object_add(o, "path",
-		    json_object_new_string_len(rq->target, plen));
+		    json_object_new_string_len(rq->target, (int)plen));
 		json_object_object_add(o, "status",
 		    json_object_new_int(rq->resp.drop ? 0 : rq->resp.status));
 		if (rq->resp.drop)
@@ -163,32 +206,46 @@ log_request(struct http_server *srv, struct http_call *call)
 		if (rq->trace_id[0] != '\0')
 			json_object_object_add(o, "trace_id",
 			    json_object_new_string(rq->trace_id));
-		line = xasprintf("%s\n", json_object_to_json_string_ext(o,
-		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		line = json_object_to_json_string_length(o,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
+		    &len);
+		accesslog_add(srv->log, line, len);
 		json_object_put(o);
 	} else {
-		/* by hand: printf's float formatting shows in profiles */
-		struct sbuf sb = SBUF_INIT;
+		/*
+		 * By hand, and on the stack unless the path is very long:
+		 * printf's float formatting and malloc both show in
+		 * profiles.  Past method and path, a line takes at most 3
+		 * spaces, 20 digits of status, 20 + 2 of duration and "ms".
+		 */
+		char stack[512], *line = stack, *p;
+		size_t mlen = strlen(method), need = mlen + plen + 64;
 		long long tenths = (long long)(ms * 10.0 + 0.5);
 
-		sbuf_addstr(&sb, method);
-		sbuf_addch(&sb, ' ');
-		sbuf_add(&sb, rq->target, (size_t)plen);
-		sbuf_addch(&sb, ' ');
-		if (rq->resp.drop)
-			sbuf_addstr(&sb, "dropped");
-		else
-			sbuf_addint(&sb, rq->resp.status);
-		sbuf_addch(&sb, ' ');
-		sbuf_addint(&sb, tenths / 10);
-		sbuf_addch(&sb, '.');
-		sbuf_addint(&sb, tenths % 10);
-		sbuf_addstr(&sb, "ms\n");
-		line = sbuf_detach(&sb);
+		if (need > sizeof(stack))
+			line = xmalloc(need);
+		p = line;
+		memcpy(p, method, mlen);
+		p += mlen;
+		*p++ = ' ';
+		memcpy(p, rq->target, plen);
+		p += plen;
+		*p++ = ' ';
+		if (rq->resp.drop) {
+			memcpy(p, "dropped", 7);
+			p += 7;
+		} else
+			p = put_int(p, rq->resp.status);
+		*p++ = ' ';
+		p = put_int(p, tenths / 10);
+		*p++ = '.';
+		p = put_int(p, tenths % 10);
+		*p++ = 'm';
+		*p++ = 's';
+		accesslog_add(srv->log, line, (size_t)(p - line));
+		if (line != stack)
+			free(line);
 	}
-	/* one write per line keeps lines whole across worker threads */
-	fputs(line, stderr);
-	free(line);
 }
 
 static void
@@ -205,10 +262,17 @@ on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
 	*con_cls = NULL;
 	if (call->handled && call->log)
 		log_request(srv, call);
-	if (call->handled) {
+	/*
+	 * The last request out while stopping wakes http_stop().  No
+	 * wake-up is lost: stopping is set before http_stop() reads
+	 * inflight, so a decrement that reads it false is seen by that
+	 * read; one that reads it true broadcasts under mu, so after
+	 * http_stop() has checked or while it waits, never in between.
+	 */
+	if (call->handled && atomic_fetch_sub(&srv->inflight, 1) == 1 &&
+	    atomic_load(&srv->stopping)) {
 		pthread_mutex_lock(&srv->mu);
-		if (--srv->inflight == 0)
-			pthread_cond_broadcast(&srv->drained);
+		pthread_cond_broadcast(&srv->drained);
 		pthread_mutex_unlock(&srv->mu);
 	}
 	sbuf_release(&call->body);
@@ -378,9 +442,7 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 		rq->body_len = call->body.len;
 		rq->body = sbuf_detach(&call->body);
 	}
-	pthread_mutex_lock(&srv->mu);
-	srv->inflight++;
-	pthread_mutex_unlock(&srv->mu);
+	atomic_fetch_add(&srv->inflight, 1);
 	call->handled = true;
 	rq->emu = srv->emu;
 	emu_handle(srv->emu, rq);
@@ -417,6 +479,18 @@ parse_bind(const char *bind, int port, struct sockaddr_storage *ss,
 	return false;
 }
 
+/* Frees what http_start() set up around the daemon, flushing the log. */
+static void
+server_free(struct http_server *srv)
+{
+	accesslog_free(srv->log);
+	pthread_cond_destroy(&srv->drained);
+	pthread_mutex_destroy(&srv->mu);
+	pthread_cond_destroy(&srv->tcond);
+	pthread_mutex_destroy(&srv->tmu);
+	free(srv);
+}
+
 struct http_server *
 http_start(struct emu *emu, const char *bind, int port, size_t max_body,
     char **cause)
@@ -443,6 +517,7 @@ http_start(struct emu *emu, const char *bind, int port, size_t max_body,
 	atomic_init(&srv->log_format, LOG_TEXT);
 	atomic_init(&srv->log_enabled, false);
 	atomic_init(&srv->stopping, false);
+	atomic_init(&srv->inflight, 0);
 	pthread_mutex_init(&srv->mu, NULL);
 	pthread_cond_init(&srv->drained, NULL);
 	{
@@ -454,6 +529,12 @@ http_start(struct emu *emu, const char *bind, int port, size_t max_body,
 		pthread_condattr_destroy(&ca);
 	}
 	pthread_mutex_init(&srv->tmu, NULL);
+	srv->log = accesslog_new(STDERR_FILENO, HTTP_LOG_BUFSIZE);
+	if (srv->log == NULL) {
+		*cause = xstrdup("cannot start the access-log thread");
+		server_free(srv);
+		return NULL;
+	}
 
 	/* ITC wakes the workers promptly when the daemon stops */
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC |
@@ -489,21 +570,13 @@ http_start(struct emu *emu, const char *bind, int port, size_t max_body,
 		    "cannot listen on %s:%d: %s", bind, port,
 		    errno != 0 ? strerror(errno) : "the HTTP server failed "
 		    "to start");
-		pthread_cond_destroy(&srv->drained);
-		pthread_mutex_destroy(&srv->mu);
-		pthread_cond_destroy(&srv->tcond);
-		pthread_mutex_destroy(&srv->tmu);
-		free(srv);
+		server_free(srv);
 		return NULL;
 	}
 	if (pthread_create(&srv->timer, NULL, timer_main, srv) != 0) {
 		*cause = xstrdup("cannot start the timer thread");
 		MHD_stop_daemon(srv->daemon);
-		pthread_cond_destroy(&srv->drained);
-		pthread_mutex_destroy(&srv->mu);
-		pthread_cond_destroy(&srv->tcond);
-		pthread_mutex_destroy(&srv->tmu);
-		free(srv);
+		server_free(srv);
 		return NULL;
 	}
 	di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
@@ -546,16 +619,14 @@ http_stop(struct http_server *srv)
 	pthread_join(srv->timer, NULL);
 	clock_gettime(CLOCK_REALTIME, &deadline);
 	deadline.tv_sec += HTTP_DRAIN_SECONDS;
+	/* checked under mu: see on_completed() for why no wake-up is lost */
 	pthread_mutex_lock(&srv->mu);
-	while (srv->inflight > 0)
+	while (atomic_load(&srv->inflight) > 0)
 		if (pthread_cond_timedwait(&srv->drained, &srv->mu,
 		    &deadline) == ETIMEDOUT)
 			break;
 	pthread_mutex_unlock(&srv->mu);
 	MHD_stop_daemon(srv->daemon);
-	pthread_cond_destroy(&srv->drained);
-	pthread_mutex_destroy(&srv->mu);
-	pthread_cond_destroy(&srv->tcond);
-	pthread_mutex_destroy(&srv->tmu);
-	free(srv);
+	/* every answered request has its line in by now: write them out */
+	server_free(srv);
 }

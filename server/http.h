@@ -26,10 +26,14 @@ struct http_server *http_start(struct emu *emu, const char *bind, int port,
 int http_port(const struct http_server *srv);
 /*
  * Access log: one line per request on stderr once it is answered, in
- * format (enum log_format) text or json.  Off until enabled.
+ * format (enum log_format) text or json.  A background thread writes the
+ * lines, a few milliseconds later, many at a time.  Off until enabled.
  */
 void http_set_log(struct http_server *srv, int format, bool enabled);
-/* Stops accepting, lets in-flight requests finish, frees srv. */
+/*
+ * Stops accepting, lets in-flight requests finish, writes out every
+ * access-log line still buffered, frees srv.
+ */
 void http_stop(struct http_server *srv);
 
 #endif

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -577,7 +578,7 @@ START_TEST(test_log_text)
 	reply_free(&r);
 	r = roundtrip("GET /drop HTTP/1.1\r\nHost: x\r\n\r\n");
 	reply_free(&r);
-	/* the log line is written once MHD is done with the request */
+	/* http_stop() writes out every line still buffered */
 	http_stop(srv);
 	srv = NULL;
 	log = captured(fd, saved);
@@ -586,6 +587,47 @@ START_TEST(test_log_text)
 	ck_assert_ptr_nonnull(strstr(log, "GET /status/201 201 "));
 	ck_assert_ptr_nonnull(strstr(log, "GET /drop dropped "));
 	ck_assert_ptr_nonnull(strstr(log, "ms\n"));
+	free(log);
+}
+END_TEST
+
+/* Waits until the file behind fd holds want; false at the deadline. */
+static bool
+log_shows(int fd, const char *want)
+{
+	struct timespec tick = { 0, 2 * 1000 * 1000 };
+	char buf[4096];
+	int i;
+
+	/* a safety net of 10 s, not a timing assertion */
+	for (i = 0; i < 5000; i++) {
+		ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+		ck_assert_int_ge(n, 0);
+		buf[n] = '\0';
+		if (strstr(buf, want) != NULL)
+			return true;
+		nanosleep(&tick, NULL);
+	}
+	return false;
+}
+
+START_TEST(test_log_before_stop)
+{
+	int saved, fd = capture_stderr(&saved);
+	struct reply r;
+	char *log;
+
+	/* the writer thread delivers on its own, without http_stop() */
+	http_set_log(srv, LOG_TEXT, true);
+	r = roundtrip("GET /soon?x=1 HTTP/1.1\r\nHost: x\r\n\r\n");
+	reply_free(&r);
+	ck_assert(log_shows(fd, "GET /soon 200 "));
+	r = roundtrip("GET /later HTTP/1.1\r\nHost: x\r\n\r\n");
+	reply_free(&r);
+	ck_assert(log_shows(fd, "GET /later 200 "));
+	log = captured(fd, saved);
+	ck_assert(strstr(log, "/soon") < strstr(log, "/later"));
 	free(log);
 }
 END_TEST
@@ -691,6 +733,74 @@ START_TEST(test_ipv6)
 }
 END_TEST
 
+/* Connects to 127.0.0.1:port from the local address src. */
+static struct conn
+conn_open_from(const char *src, int port)
+{
+	struct sockaddr_in in = { .sin_family = AF_INET };
+	struct conn c = { socket(AF_INET, SOCK_STREAM, 0), SBUF_INIT };
+	struct timeval tv = { 10, 0 };
+
+	ck_assert_int_ge(c.fd, 0);
+	setsockopt(c.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	ck_assert_int_eq(inet_pton(AF_INET, src, &in.sin_addr), 1);
+	ck_assert_int_eq(bind(c.fd, (struct sockaddr *)&in, sizeof(in)), 0);
+	in.sin_port = htons((uint16_t)port);
+	ck_assert_int_eq(inet_pton(AF_INET, "127.0.0.1", &in.sin_addr), 1);
+	ck_assert_int_eq(connect(c.fd, (struct sockaddr *)&in, sizeof(in)),
+	    0);
+	return c;
+}
+
+static const char *
+remote_of(struct conn *c)
+{
+	static char val[64];
+	struct json_object *o;
+	struct reply r;
+
+	conn_send(c, "GET /peer HTTP/1.1\r\nHost: x\r\n\r\n");
+	r = read_reply(c);
+	o = body_json(&r);
+	snprintf(val, sizeof(val), "%s", jstr(o, "remote"));
+	json_object_put(o);
+	reply_free(&r);
+	return val;
+}
+
+START_TEST(test_peer_ipv4)
+{
+	struct conn c;
+
+	/* octets of one, two and three digits and a zero */
+	c = conn_open_from("127.0.200.9", http_port(srv));
+	ck_assert_str_eq(remote_of(&c), "127.0.200.9");
+	conn_close(&c);
+	c = conn_open_from("127.255.10.0", http_port(srv));
+	ck_assert_str_eq(remote_of(&c), "127.255.10.0");
+	conn_close(&c);
+}
+END_TEST
+
+START_TEST(test_peer_v4_mapped)
+{
+	struct http_server *s6;
+	char *cause = NULL;
+	struct conn c;
+
+	/* a dual-stack listener sees IPv4 peers as ::ffff:a.b.c.d */
+	s6 = http_start(&emu, "::ffff:127.0.0.1", 0, 1024, &cause);
+	if (s6 == NULL) { /* hosts without IPv6 skip it */
+		free(cause);
+		return;
+	}
+	c = conn_open_from("127.3.2.1", http_port(s6));
+	ck_assert_str_eq(remote_of(&c), "127.3.2.1");
+	conn_close(&c);
+	http_stop(s6);
+}
+END_TEST
+
 START_TEST(test_bad_bind)
 {
 	char *cause = NULL;
@@ -746,9 +856,12 @@ http_suite(void)
 	tcase_add_test(tc, test_latency_answers);
 	tcase_add_test(tc, test_expect_continue);
 	tcase_add_test(tc, test_log_text);
+	tcase_add_test(tc, test_log_before_stop);
 	tcase_add_test(tc, test_log_json);
 	tcase_add_test(tc, test_stop_finishes_in_flight);
 	tcase_add_test(tc, test_ipv6);
+	tcase_add_test(tc, test_peer_ipv4);
+	tcase_add_test(tc, test_peer_v4_mapped);
 	tcase_add_test(tc, test_bad_bind);
 	tcase_add_test(tc, test_port_in_use);
 	suite_add_tcase(s, tc);
