@@ -11,6 +11,26 @@
 
 #include "util.h"
 
+static void
+set_value(struct response *resp, struct header *h, const char *value)
+{
+	size_t n = strlen(value) + 1;
+
+	if (h->own)
+		free(h->value);
+	if (resp->hbuf == NULL)
+		resp->hbuf = xmalloc(RESPONSE_HBUF_SIZE);
+	h->own = n > RESPONSE_HBUF_SIZE - resp->hused;
+	if (h->own) {
+		h->value = xstrdup(value);
+		return;
+	}
+	/* a replaced value's bytes stay used: replacing is rare */
+	h->value = resp->hbuf + resp->hused;
+	memcpy(h->value, value, n);
+	resp->hused += n;
+}
+
 void
 response_header(struct response *resp, const char *name, const char *value)
 {
@@ -21,18 +41,16 @@ response_header(struct response *resp, const char *name, const char *value)
 
 		/* the first letter rules out nearly every other header */
 		if ((h[0] | 32) == (name[0] | 32) && strcasecmp(h, name) == 0) {
-			free(resp->headers[i].value);
-			resp->headers[i].value = xstrdup(value);
+			set_value(resp, &resp->headers[i], value);
 			return;
 		}
 	}
-	if (resp->nheaders == resp->capheaders) {
-		resp->capheaders = resp->capheaders ? resp->capheaders * 2 : 16;
-		resp->headers = xrealloc(resp->headers,
-		    resp->capheaders * sizeof(*resp->headers));
-	}
+	/* names are literals of this program, fewer than the table holds */
+	if (resp->nheaders == RESPONSE_HEADERS_MAX)
+		abort();
 	resp->headers[resp->nheaders].name = name;
-	resp->headers[resp->nheaders].value = xstrdup(value);
+	resp->headers[resp->nheaders].own = false;
+	set_value(resp, &resp->headers[resp->nheaders], value);
 	resp->nheaders++;
 }
 
@@ -77,10 +95,19 @@ response_cleanup(struct response *resp)
 {
 	size_t i;
 
-	for (i = 0; i < resp->nheaders; i++) {
-		free(resp->headers[i].value);
-	}
-	free(resp->headers);
+	for (i = 0; i < resp->nheaders; i++)
+		if (resp->headers[i].own)
+			free(resp->headers[i].value);
+	free(resp->hbuf);
 	free(resp->body);
-	memset(resp, 0, sizeof(*resp));
+	/* the header buffer needs no clearing: hused says what is in it */
+	resp->status = 0;
+	resp->body = NULL;
+	resp->body_len = 0;
+	resp->content_type = NULL;
+	resp->nheaders = 0;
+	resp->hbuf = NULL;
+	resp->hused = 0;
+	resp->latency_ms = 0;
+	resp->drop = false;
 }

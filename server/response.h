@@ -4,6 +4,9 @@
  *
  * Ownership: a struct response owns its body and header values;
  * response_cleanup() frees them.  Header names are string literals.
+ * Header values share one buffer of the response's (a value too long for
+ * what is left of it gets its own), so the dozen headers of an answer
+ * cost one allocation, not a dozen.
  */
 #ifndef WABA_RESPONSE_H
 #define WABA_RESPONSE_H
@@ -15,17 +18,23 @@ struct json_object;
 
 struct header {
 	const char *name; /* a string literal: never copied or freed */
-	char *value;
+	char *value;      /* in hbuf, or its own allocation when own is set */
+	bool own;
 };
+
+/* More distinct header names than the code sets anywhere (13). */
+#define RESPONSE_HEADERS_MAX 16
+#define RESPONSE_HBUF_SIZE 512
 
 struct response {
 	int status;
 	char *body; /* NUL-terminated; body_len excludes the NUL */
 	size_t body_len;
 	const char *content_type; /* static string; NULL = JSON */
-	struct header *headers;
+	struct header headers[RESPONSE_HEADERS_MAX];
 	size_t nheaders;
-	size_t capheaders;
+	char *hbuf;   /* RESPONSE_HBUF_SIZE bytes, made on the first header */
+	size_t hused;
 	unsigned latency_ms; /* fault injection: delay before answering */
 	bool drop;           /* fault injection: close without answering */
 };

@@ -5,6 +5,7 @@
  */
 #include <check.h>
 #include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -514,6 +515,51 @@ START_TEST(test_cleanup_frees_everything)
 }
 END_TEST
 
+/*
+ * Header values share one buffer; a value too long for what is left gets
+ * its own allocation, and replacing either kind keeps the others intact
+ * (ASan checks that nothing leaks or dangles).
+ */
+START_TEST(test_response_headers)
+{
+	struct response resp;
+	char big[2000], name[16][8];
+	const char *names[] = { "A", "B", "C", "D", "E", "F", "G", "H", "I",
+	    "J", "K", "L", "M", "N", "O", "P" };
+	size_t i;
+
+	memset(&resp, 0, sizeof(resp));
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	for (i = 0; i < RESPONSE_HEADERS_MAX; i++) {
+		snprintf(name[i], sizeof(name[i]), "v%zu", i);
+		response_header(&resp, names[i], name[i]);
+	}
+	ck_assert_uint_eq(resp.nheaders, RESPONSE_HEADERS_MAX);
+	/* replacing is by name, whatever its case */
+	response_header(&resp, "c", big);
+	ck_assert_uint_eq(resp.nheaders, RESPONSE_HEADERS_MAX);
+	ck_assert_str_eq(response_get_header(&resp, "C"), big);
+	response_header(&resp, "C", "short again");
+	ck_assert_str_eq(response_get_header(&resp, "c"), "short again");
+	/* fill the shared buffer past its end */
+	for (i = 0; i < 40; i++)
+		response_header(&resp, "D", big + sizeof(big) - 1 - 30);
+	ck_assert_str_eq(response_get_header(&resp, "D"),
+	    big + sizeof(big) - 1 - 30);
+	for (i = 0; i < RESPONSE_HEADERS_MAX; i++)
+		if (i != 2 && i != 3)
+			ck_assert_str_eq(response_get_header(&resp, names[i]),
+			    name[i]);
+	ck_assert_ptr_null(response_get_header(&resp, "Z"));
+	response_cleanup(&resp);
+	ck_assert_uint_eq(resp.nheaders, 0);
+	response_header(&resp, "A", "again");
+	ck_assert_str_eq(response_get_header(&resp, "a"), "again");
+	response_cleanup(&resp);
+}
+END_TEST
+
 START_TEST(test_param_bool)
 {
 	static const struct {
@@ -681,6 +727,7 @@ request_suite(void)
 	tcase_add_test(tc, test_invalid_utf8);
 	tcase_add_test(tc, test_prepare_twice);
 	tcase_add_test(tc, test_cleanup_frees_everything);
+	tcase_add_test(tc, test_response_headers);
 	tcase_add_test(tc, test_param_bool);
 	tcase_add_test(tc, test_param_array_forms);
 	tcase_add_test(tc, test_param_array_bad);
