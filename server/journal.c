@@ -7,12 +7,14 @@
  * query result shares nothing with the ring and can outlive the lock.
  * Secrets never enter the ring: they are masked on the way in.
  * Sequence numbers keep counting across journal_clear(), so a client can
- * tell a new entry from an old one.
+ * tell a new entry from an old one.  An entry's strings and parameter
+ * list share one allocation, made before the journal's lock is taken.
  */
 #include "journal.h"
 
 #include <inttypes.h>
 #include <json-c/json.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,12 +29,19 @@
 /* Longest parameter value an entry keeps, in bytes. */
 #define JOURNAL_VALUE_MAX 1024
 
+struct jparam {
+	const char *name;
+	const char *value;     /* secrets already masked */
+};
+
 struct jentry {
 	uint64_t seq;
 	int64_t time;          /* emulator clock, seconds */
 	char method[8];
-	char *path;
-	struct params params;  /* secrets already masked */
+	void *mem;             /* the block path and params point into */
+	const char *path;
+	struct jparam *params;
+	size_t nparams;
 	int64_t user;          /* 0: none (app token or no token) */
 	int status;
 	bool has_error;
@@ -42,6 +51,7 @@ struct jentry {
 };
 
 struct journal {
+	pthread_mutex_t mu;
 	struct jentry *v;
 	size_t cap;
 	size_t head; /* oldest entry */
@@ -54,18 +64,11 @@ journal_new(size_t capacity)
 {
 	struct journal *j = xcalloc(1, sizeof(*j));
 
+	pthread_mutex_init(&j->mu, NULL);
 	j->cap = capacity;
 	j->v = xcalloc(capacity ? capacity : 1, sizeof(*j->v));
 	j->next_seq = 1;
 	return j;
-}
-
-static void
-jentry_cleanup(struct jentry *e)
-{
-	free(e->path);
-	params_cleanup(&e->params);
-	memset(e, 0, sizeof(*e));
 }
 
 void
@@ -73,10 +76,14 @@ journal_clear(struct journal *j)
 {
 	size_t i;
 
-	for (i = 0; i < j->n; i++)
-		jentry_cleanup(&j->v[(j->head + i) % j->cap]);
+	pthread_mutex_lock(&j->mu);
+	for (i = 0; i < j->n; i++) {
+		free(j->v[(j->head + i) % j->cap].mem);
+		j->v[(j->head + i) % j->cap].mem = NULL;
+	}
 	j->head = 0;
 	j->n = 0;
+	pthread_mutex_unlock(&j->mu);
 }
 
 void
@@ -85,14 +92,20 @@ journal_free(struct journal *j)
 	if (j == NULL)
 		return;
 	journal_clear(j);
+	pthread_mutex_destroy(&j->mu);
 	free(j->v);
 	free(j);
 }
 
 size_t
-journal_size(const struct journal *j)
+journal_size(struct journal *j)
 {
-	return j->n;
+	size_t n;
+
+	pthread_mutex_lock(&j->mu);
+	n = j->n;
+	pthread_mutex_unlock(&j->mu);
+	return n;
 }
 
 static bool
@@ -103,101 +116,136 @@ ends_with(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
+/* Copies n bytes of s to out (when not NULL); returns n. */
+static size_t
+put(char *out, const char *s, size_t n)
+{
+	if (out != NULL)
+		memcpy(out, s, n);
+	return n;
+}
+
 /*
- * The value to journal for a parameter: a token keeps its first four
+ * The value to journal for a parameter, written to out (when not NULL)
+ * without its NUL; returns its length.  A token keeps its first four
  * characters when long enough that they give nothing away, so a test can
  * still tell which token a call used; a secret or proof never shows.
  */
-static char *
-journal_mask(const char *name, const char *value)
+static size_t
+journal_mask(const char *name, const char *value, char *out)
 {
-	size_t keep = 4;
+	size_t keep = 4, n;
 
 	if (strcmp(name, "appsecret_proof") == 0 ||
 	    strcmp(name, "client_secret") == 0 ||
 	    strcmp(name, "secret") == 0)
-		return xstrdup("***");
+		return put(out, "***", 3);
+	n = strlen(value);
 	if (!ends_with(name, "_token")) { /* access_token, input_token, ... */
-		size_t n = strlen(value);
-
 		/* ten thousand entries of megabyte batches would be 10 GB */
 		if (n <= JOURNAL_VALUE_MAX)
-			return xstrdup(value);
+			return put(out, value, n);
 		n = JOURNAL_VALUE_MAX;
 		while (n > 0 && ((unsigned char)value[n] & 0xc0) == 0x80)
 			n--;
-		return xasprintf("%.*s...", (int)n, value);
+		put(out, value, n);
+		return n + put(out != NULL ? out + n : NULL, "...", 3);
 	}
-	if (strlen(value) <= 8)
-		return xstrdup("***");
+	if (n <= 8)
+		return put(out, "***", 3);
 	/* never cut a UTF-8 sequence in half */
 	while (keep > 0 && ((unsigned char)value[keep] & 0xc0) == 0x80)
 		keep--;
-	return xasprintf("%.*s***", (int)keep, value);
+	put(out, value, keep);
+	return keep + put(out != NULL ? out + keep : NULL, "***", 3);
 }
 
-/* The path without its query string when request_prepare() never ran. */
-static char *
-journal_path(const struct request *rq)
+/* The path: without its query string when request_prepare() never ran. */
+static void
+journal_path(const struct request *rq, const char **p, size_t *n)
 {
-	const char *q;
-
-	if (rq->path != NULL)
-		return xstrdup(rq->path);
-	if (rq->target == NULL)
-		return xstrdup("");
-	q = strchr(rq->target, '?');
-	return q ? xstrndup(rq->target, (size_t)(q - rq->target)) :
-	    xstrdup(rq->target);
+	*p = rq->path != NULL ? rq->path : rq->target != NULL ? rq->target :
+	    "";
+	*n = rq->path != NULL ? strlen(*p) : strcspn(*p, "?");
 }
 
 void
 journal_add(struct journal *j, const struct request *rq, int64_t now)
 {
-	struct jentry *e;
-	const char *method;
-	char *v;
-	size_t i;
+	struct jentry e;
+	const char *method, *path;
+	size_t i, plen, size;
+	char *w;
+	void *old = NULL;
 
 	if (j->cap == 0)
 		return;
-	if (j->n == j->cap) {
-		jentry_cleanup(&j->v[j->head]);
-		j->head = (j->head + 1) % j->cap;
-		j->n--;
-	}
-	e = &j->v[(j->head + j->n) % j->cap];
-	j->n++;
-	memset(e, 0, sizeof(*e));
-	e->seq = j->next_seq++;
-	e->time = now;
+	memset(&e, 0, sizeof(e));
+	e.time = now;
 	method = rq->verb[0] ? rq->verb : rq->method ? rq->method : "";
-	snprintf(e->method, sizeof(e->method), "%s", method);
-	e->path = journal_path(rq);
+	i = strlen(method);
+	if (i >= sizeof(e.method))
+		i = sizeof(e.method) - 1;
+	memcpy(e.method, method, i);
+	journal_path(rq, &path, &plen);
+
+	/* one block: the parameter list, then every string NUL-terminated */
+	e.nparams = rq->params.n;
+	size = e.nparams * sizeof(*e.params) + plen + 1;
+	for (i = 0; i < rq->params.n; i++)
+		size += strlen(rq->params.v[i].name) + 1 +
+		    journal_mask(rq->params.v[i].name,
+		    rq->params.v[i].value, NULL) + 1;
+	e.mem = xmalloc(size);
+	e.params = e.mem;
+	w = (char *)e.mem + e.nparams * sizeof(*e.params);
+	e.path = w;
+	memcpy(w, path, plen);
+	w += plen;
+	*w++ = '\0';
 	for (i = 0; i < rq->params.n; i++) {
-		v = journal_mask(rq->params.v[i].name, rq->params.v[i].value);
-		params_set(&e->params, rq->params.v[i].name, v);
-		free(v);
+		const char *name = rq->params.v[i].name;
+		size_t n = strlen(name);
+
+		e.params[i].name = w;
+		memcpy(w, name, n + 1);
+		w += n + 1;
+		e.params[i].value = w;
+		w += journal_mask(name, rq->params.v[i].value, w);
+		*w++ = '\0';
 	}
-	e->user = rq->token_user;
-	e->status = rq->resp.status;
+
+	e.user = rq->token_user;
+	e.status = rq->resp.status;
 	if (rq->err.id != GE_NONE) {
-		e->has_error = true;
-		e->error_code = gerr_code(&rq->err);
+		e.has_error = true;
+		e.error_code = gerr_code(&rq->err);
 	}
 	/* started_us is on the monotonic clock; 0 means never started */
 	if (rq->started_us > 0) {
-		e->duration_us = clock_mono_us() - rq->started_us;
-		if (e->duration_us < 0)
-			e->duration_us = 0;
+		e.duration_us = clock_mono_us() - rq->started_us;
+		if (e.duration_us < 0)
+			e.duration_us = 0;
 	}
 	/*
 	 * An injected latency is waited out by http.c after this entry is
 	 * made, yet the client waits for it: count it, so the journal shows
 	 * the duration the client saw.
 	 */
-	e->duration_us += (int64_t)rq->resp.latency_ms * 1000;
-	e->dropped = rq->resp.drop;
+	e.duration_us += (int64_t)rq->resp.latency_ms * 1000;
+	e.dropped = rq->resp.drop;
+
+	pthread_mutex_lock(&j->mu);
+	if (j->n == j->cap) {
+		old = j->v[j->head].mem;
+		j->head = (j->head + 1) % j->cap;
+		j->n--;
+	}
+	e.seq = j->next_seq++;
+	j->v[(j->head + j->n) % j->cap] = e;
+	j->n++;
+	pthread_mutex_unlock(&j->mu);
+	free(old);
 }
 
 static struct json_object *
@@ -213,9 +261,9 @@ jentry_json(const struct jentry *e)
 	json_object_object_add(o, "time", json_object_new_int64(e->time));
 	json_object_object_add(o, "method", json_object_new_string(e->method));
 	json_object_object_add(o, "path", json_object_new_string(e->path));
-	for (i = 0; i < e->params.n; i++)
-		json_object_object_add(params, e->params.v[i].name,
-		    json_object_new_string(e->params.v[i].value));
+	for (i = 0; i < e->nparams; i++)
+		json_object_object_add(params, e->params[i].name,
+		    json_object_new_string(e->params[i].value));
 	json_object_object_add(o, "params", params);
 	if (e->user != 0) {
 		snprintf(buf, sizeof(buf), "%" PRId64, e->user);
@@ -331,6 +379,7 @@ journal_query(struct journal *j, const struct params *filter,
 		return NULL;
 	if (!count_only)
 		data = json_object_new_array();
+	pthread_mutex_lock(&j->mu);
 	for (i = 0; i < j->n; i++) {
 		e = &j->v[(j->head + i) % j->cap];
 		if (!jfilter_match(&f, e))
@@ -339,6 +388,7 @@ journal_query(struct journal *j, const struct params *filter,
 		if (data != NULL)
 			json_object_array_add(data, jentry_json(e));
 	}
+	pthread_mutex_unlock(&j->mu);
 	out = json_object_new_object();
 	if (count_only)
 		json_object_object_add(out, "count",

@@ -3,7 +3,8 @@
  * assertions through GET /_emulator/requests.
  *
  * Ownership: journal_new() / journal_free(); entries copy what they keep.
- * Not thread-safe: callers hold emu->lock.
+ * Thread-safe: the journal has its own lock, so a request is journalled
+ * without holding emu->lock.
  */
 #ifndef WABA_JOURNAL_H
 #define WABA_JOURNAL_H
@@ -33,7 +34,7 @@ void journal_add(struct journal *j, const struct request *rq, int64_t now);
 struct json_object *journal_query(struct journal *j,
     const struct params *filter, int count_only, char **cause);
 void journal_clear(struct journal *j);
-size_t journal_size(const struct journal *j);
+size_t journal_size(struct journal *j);
 
 /* '*' matches any run of characters; the whole of s must match. */
 int glob_match(const char *pattern, const char *s);

@@ -4,6 +4,7 @@
  */
 #include <check.h>
 #include <json-c/json.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -558,6 +559,65 @@ START_TEST(test_glob)
 }
 END_TEST
 
+/*
+ * Requests are journalled outside emu->lock: writers on several threads
+ * and a reader at once keep the ring whole, with every sequence number
+ * used once.
+ */
+#define WRITERS 4
+#define PER_WRITER 2000
+
+static void *
+writer(void *arg)
+{
+	struct journal *j = arg;
+	struct request rq;
+	int i;
+
+	for (i = 0; i < PER_WRITER; i++) {
+		rq_make(&rq, "GET", "/v24.0/1", 200);
+		params_set(&rq.params, "access_token", "EAAdemoAdmin");
+		params_set(&rq.params, "fields", "id,name");
+		journal_add(j, &rq, T0);
+		rq_free(&rq);
+	}
+	return NULL;
+}
+
+START_TEST(test_concurrent_writers)
+{
+	struct journal *j = journal_new(100);
+	pthread_t t[WRITERS];
+	struct json_object *data, *e;
+	int64_t prev = 0, seq;
+	size_t i;
+
+	for (i = 0; i < WRITERS; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, writer, j), 0);
+	for (i = 0; i < 50; i++) {
+		data = entries(j, NULL);
+		ck_assert_uint_le(json_object_array_length(data), 100);
+		json_object_put(data);
+	}
+	for (i = 0; i < WRITERS; i++)
+		pthread_join(t[i], NULL);
+	ck_assert_uint_eq(journal_size(j), 100);
+	data = entries(j, NULL);
+	for (i = 0; i < json_object_array_length(data); i++) {
+		e = json_object_array_get_idx(data, i);
+		seq = json_object_get_int64(json_object_object_get(e, "seq"));
+		ck_assert_int_gt(seq, prev);
+		prev = seq;
+		ck_assert_str_eq(json_object_get_string(json_object_object_get(
+		    json_object_object_get(e, "params"), "access_token")),
+		    "EAAd***");
+	}
+	ck_assert_int_eq(prev, WRITERS * PER_WRITER);
+	json_object_put(data);
+	journal_free(j);
+}
+END_TEST
+
 static Suite *
 journal_suite(void)
 {
@@ -581,6 +641,7 @@ journal_suite(void)
 	tcase_add_test(tc, test_filter_combined);
 	tcase_add_test(tc, test_filter_bad);
 	tcase_add_test(tc, test_glob);
+	tcase_add_test(tc, test_concurrent_writers);
 	suite_add_tcase(s, tc);
 	return s;
 }
