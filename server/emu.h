@@ -3,8 +3,11 @@
  * control-plane state, and the entry point every request goes through.
  *
  * Ownership: emu_init() fills caller storage and emu_cleanup() frees what
- * it made; cfg stays the caller's.  All request handling is serialised by
- * emu->lock (SQLite has one connection; counters need no atomics).
+ * it made; cfg stays the caller's.  Everything that touches shared state
+ * runs under emu->lock (SQLite has one connection; counters need no
+ * atomics; json-c's reference counts are not atomic).  What needs only the
+ * request (parsing it, the fixed headers, the ETag) runs outside it, and
+ * the journal has a lock of its own.
  */
 #ifndef WABA_EMU_H
 #define WABA_EMU_H
@@ -54,7 +57,8 @@ void emu_cleanup(struct emu *emu);
 
 /*
  * Handles one request end to end and fills rq->resp (status, headers,
- * body).  Takes emu->lock; http.c calls it once the body is complete.
+ * body).  Takes emu->lock for the part that needs it; http.c calls it once
+ * the body is complete.
  */
 void emu_handle(struct emu *emu, struct request *rq);
 

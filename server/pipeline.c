@@ -3,9 +3,14 @@
  * version and node, check the token, proof, permission, read-only mode and
  * rate limit as the route table says, run the handler, then render the
  * body and the Graph headers.  Handlers never check policy themselves.
+ *
+ * emu_handle() holds emu->lock only from resolving the node to rendering
+ * the body: parsing comes before it, the fixed headers, the ETag and the
+ * journal entry after, as they need nothing shared.
  */
 #include <json-c/json.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +66,15 @@ segments_free(struct segments *s)
 	free(s->v);
 }
 
+static void
+set_version(struct request *rq, const char *v, size_t n)
+{
+	if (n >= sizeof(rq->version))
+		n = sizeof(rq->version) - 1;
+	memcpy(rq->version, v, n);
+	rq->version[n] = '\0';
+}
+
 /*
  * The version as the raw target states it, else the default: known before
  * the request is parsed, so that even a request refused while parsing, or
@@ -70,11 +84,11 @@ static void
 target_version(struct request *rq)
 {
 	const char *t = rq->target != NULL ? rq->target : "";
+	const char *dv = rq->emu->cfg->default_version;
 	char seg[16];
 	size_t n;
 
-	snprintf(rq->version, sizeof(rq->version), "%s",
-	    rq->emu->cfg->default_version);
+	set_version(rq, dv, strlen(dv));
 	while (*t == '/')
 		t++;
 	n = strcspn(t, "/?");
@@ -83,7 +97,7 @@ target_version(struct request *rq)
 	memcpy(seg, t, n);
 	seg[n] = '\0';
 	if (is_graph_version(seg))
-		snprintf(rq->version, sizeof(rq->version), "%s", seg);
+		set_version(rq, seg, n);
 }
 
 static int
@@ -163,6 +177,21 @@ resolve_node(struct request *rq, struct segments *s, size_t *next)
 	return 0;
 }
 
+/*
+ * Parses the target and body once: emu_handle() does it before taking
+ * the lock, as it needs nothing shared; a batch item does it here.
+ */
+static int
+prepare(struct request *rq)
+{
+	if (!rq->prepared) {
+		target_version(rq);
+		rq->prepare_rc = request_prepare(rq);
+		rq->prepared = true;
+	}
+	return rq->prepare_rc;
+}
+
 static int
 graph_dispatch(struct request *rq)
 {
@@ -174,12 +203,11 @@ graph_dispatch(struct request *rq)
 	size_t next = 0;
 	int rc = -1;
 
-	target_version(rq);
-	if (request_prepare(rq) < 0)
+	if (prepare(rq) < 0)
 		return -1;
 	segments_split(&s, rq->path);
 	if (s.n > 0 && is_graph_version(s.v[0])) {
-		snprintf(rq->version, sizeof(rq->version), "%s", s.v[0]);
+		set_version(rq, s.v[0], strlen(s.v[0]));
 		rq->version_in_path = true;
 		free(s.v[0]);
 		memmove(s.v, s.v + 1, (s.n - 1) * sizeof(*s.v));
@@ -263,16 +291,32 @@ pipeline_trace(struct request *rq, char *trace, size_t len)
 	}
 }
 
+/*
+ * SHA-1 fetched once: EVP_sha1() would look the algorithm up in
+ * OpenSSL's provider tables on every call, which costs more than hashing
+ * the body.  Fetched algorithms may be shared between threads.
+ */
+static EVP_MD *sha1_md;
+static pthread_once_t sha1_once = PTHREAD_ONCE_INIT;
+
+static void
+sha1_fetch(void)
+{
+	sha1_md = EVP_MD_fetch(NULL, "SHA1", NULL);
+}
+
 static void
 etag(struct response *resp)
 {
+	static const char digits[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0, i;
 	char hex[2 * EVP_MAX_MD_SIZE + 3];
 
-	static const char digits[] = "0123456789abcdef";
-
-	EVP_Digest(resp->body, resp->body_len, md, &n, EVP_sha1(), NULL);
+	pthread_once(&sha1_once, sha1_fetch);
+	if (sha1_md == NULL || EVP_Digest(resp->body, resp->body_len, md, &n,
+	    sha1_md, NULL) != 1)
+		return;
 	hex[0] = '"';
 	for (i = 0; i < n; i++) {
 		hex[1 + 2 * i] = digits[md[i] >> 4];
@@ -283,23 +327,22 @@ etag(struct response *resp)
 	response_header(resp, "ETag", hex);
 }
 
-/* Renders rq->result or rq->err with every Graph header (SPEC section 2). */
+/*
+ * Renders rq->result or rq->err with the headers that depend on shared
+ * state (trace ids, usage); graph_headers() adds the rest.
+ */
 static void
 graph_finish(struct request *rq, int rc)
 {
 	struct emu *emu = rq->emu;
 	struct response *resp = &rq->resp;
-	char trace[32];
 
-	pipeline_trace(rq, trace, sizeof(trace));
+	pipeline_trace(rq, rq->fb_trace_id, sizeof(rq->fb_trace_id));
+	rq->clock_s = clock_now(&emu->clock);
 	if (rc == 0 && rq->result == NULL)
 		rq->result = json_object_new_object();
 	if (rc == 0) {
 		response_json(resp, 200, rq->result);
-		response_header(resp, "Cache-Control",
-		    "private, no-cache, no-store, must-revalidate");
-		if (strcmp(rq->verb, "GET") == 0)
-			etag(resp);
 	} else {
 		struct json_object *body;
 		char *www;
@@ -313,28 +356,43 @@ graph_finish(struct request *rq, int rc)
 		www = gerr_www_authenticate(&rq->err);
 		response_header(resp, "WWW-Authenticate", www);
 		free(www);
-		response_header(resp, "Cache-Control", "no-store");
 	}
-	response_header(resp, "facebook-api-version", rq->version);
-	response_header(resp, "x-fb-request-id", rq->trace_id);
-	response_header(resp, "x-fb-trace-id", trace);
-	response_header(resp, "x-fb-rev", GRAPH_REV);
-	response_header(resp, "Access-Control-Allow-Origin", "*");
-	response_header(resp, "Expires", "Sat, 01 Jan 2000 00:00:00 GMT");
-	response_header(resp, "Pragma", "no-cache");
-	response_header(resp, "Vary", "Accept-Encoding");
 	if (response_get_header(resp, "X-Business-Use-Case-Usage") == NULL) {
 		struct rl_usage u = { 0, 0, 0, 0, false };
 		char *hdr;
 
 		if (emu->rl != NULL && rq->token_app != 0 &&
 		    !emu->cfg->no_rate_limit)
-			ratelimit_app_hit(emu->rl, rq->token_app,
-			    clock_now(&emu->clock), &u);
+			ratelimit_app_hit(emu->rl, rq->token_app, rq->clock_s,
+			    &u);
 		hdr = ratelimit_app_header(&u);
 		response_header(resp, "X-App-Usage", hdr);
 		free(hdr);
 	}
+}
+
+/* The Graph headers made from the request alone (SPEC section 2). */
+static void
+graph_headers(struct request *rq)
+{
+	struct response *resp = &rq->resp;
+
+	if (rq->err.id == GE_NONE) {
+		response_header(resp, "Cache-Control",
+		    "private, no-cache, no-store, must-revalidate");
+		if (strcmp(rq->verb, "GET") == 0)
+			etag(resp);
+	} else {
+		response_header(resp, "Cache-Control", "no-store");
+	}
+	response_header(resp, "facebook-api-version", rq->version);
+	response_header(resp, "x-fb-request-id", rq->trace_id);
+	response_header(resp, "x-fb-trace-id", rq->fb_trace_id);
+	response_header(resp, "x-fb-rev", GRAPH_REV);
+	response_header(resp, "Access-Control-Allow-Origin", "*");
+	response_header(resp, "Expires", "Sat, 01 Jan 2000 00:00:00 GMT");
+	response_header(resp, "Pragma", "no-cache");
+	response_header(resp, "Vary", "Accept-Encoding");
 }
 
 static bool
@@ -344,8 +402,12 @@ is_control_path(const char *target)
 	    (target[10] == '\0' || target[10] == '/' || target[10] == '?');
 }
 
-void
-pipeline_run(struct request *rq)
+/*
+ * Everything that needs emu->lock.  Returns true for a Graph call, whose
+ * graph_headers() and journal entry are still to be made.
+ */
+static bool
+pipeline_locked(struct request *rq)
 {
 	struct emu *emu = rq->emu;
 	struct fault_action fa;
@@ -356,22 +418,27 @@ pipeline_run(struct request *rq)
 	/* a batch item is a Graph call: the control plane is not under it */
 	if (!rq->is_batch_item && is_control_path(rq->target)) {
 		control_handle(rq);
-		return;
+		return false;
 	}
 	memset(&fa, 0, sizeof(fa));
 	if (emu->faults != NULL && !rq->is_batch_item) {
-		char *path = xstrdup(rq->target);
+		/* the raw path, without the query; on the stack when short */
+		char buf[256], *path = buf;
+		size_t n = strcspn(rq->target, "?");
 
-		path[strcspn(path, "?")] = '\0';
+		if (n >= sizeof(buf))
+			path = xmalloc(n + 1);
+		memcpy(path, rq->target, n);
+		path[n] = '\0';
 		if (faults_match(emu->faults, rq->method, path, &fa)) {
 			rq->resp.latency_ms = fa.latency_ms;
 			rq->resp.drop = fa.drop;
 		}
-		free(path);
+		if (path != buf)
+			free(path);
 	}
 	if (fa.has_error) {
-		target_version(rq);
-		(void)request_prepare(rq);
+		(void)prepare(rq);
 		gerr_copy(&rq->err, &fa.err);
 		gerr_clear(&fa.err);
 		rc = -1;
@@ -379,17 +446,41 @@ pipeline_run(struct request *rq)
 		rc = graph_dispatch(rq);
 	}
 	graph_finish(rq, rc);
-	if (emu->journal != NULL)
-		journal_add(emu->journal, rq, clock_now(&emu->clock));
-	control_count(rq);
+	return true;
+}
+
+/* What follows the lock: fixed headers and the journal entry. */
+static void
+pipeline_after(struct request *rq)
+{
+	graph_headers(rq);
+	if (rq->emu->journal != NULL)
+		journal_add(rq->emu->journal, rq, rq->clock_s);
+}
+
+void
+pipeline_run(struct request *rq)
+{
+	if (pipeline_locked(rq)) {
+		pipeline_after(rq);
+		control_count(rq);
+	}
 }
 
 void
 emu_handle(struct emu *emu, struct request *rq)
 {
-	pthread_mutex_lock(&emu->lock);
+	bool graph;
+
 	rq->emu = emu;
-	pipeline_run(rq);
+	rq->started_us = clock_mono_us();
+	/* parsing the target and the body needs nothing shared */
+	if (!is_control_path(rq->target))
+		(void)prepare(rq);
+	pthread_mutex_lock(&emu->lock);
+	graph = pipeline_locked(rq);
+	if (graph)
+		control_count(rq);
 	/*
 	 * JSON that may share objects with the store's row cache is let go
 	 * under the lock: json-c's reference counts are not atomic.  The
@@ -400,4 +491,6 @@ emu_handle(struct emu *emu, struct request *rq)
 	json_object_put(rq->token_row);
 	rq->token_row = NULL;
 	pthread_mutex_unlock(&emu->lock);
+	if (graph)
+		pipeline_after(rq);
 }

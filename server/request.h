@@ -69,10 +69,13 @@ struct request {
 	struct params params;  /* query and body merged; the body wins */
 	char verb[8];          /* GET/POST/DELETE after method= override */
 	bool suppress_http_code;
+	bool prepared;         /* request_prepare() ran, returning prepare_rc */
+	int prepare_rc;
 
 	/* Derived by the pipeline. */
 	struct emu *emu;
 	char trace_id[32];
+	char fb_trace_id[16];  /* x-fb-trace-id */
 	char version[16];      /* "v24.0": from the path or the default */
 	bool version_in_path;
 	char *token;           /* the access token string, NULL when none */
@@ -89,6 +92,7 @@ struct request {
 	bool is_batch_item;
 	int depth;             /* batch nesting guard */
 	int64_t started_us;
+	int64_t clock_s;       /* the emulator clock when it was answered */
 
 	struct json_object *result; /* success body, owned */
 	struct gerr err;
