@@ -8,6 +8,25 @@
 #include "request.h"
 #include "util.h"
 
+/* Appends name and value, both malloc'd, taking them over. */
+static void
+add_owned(struct params *ps, char *name, char *value)
+{
+	if (ps->n >= PARAMS_MAX) {
+		ps->overflow = true;
+		free(name);
+		free(value);
+		return;
+	}
+	if (ps->n == ps->cap) {
+		ps->cap = ps->cap ? ps->cap * 2 : 8;
+		ps->v = xrealloc(ps->v, ps->cap * sizeof(*ps->v));
+	}
+	ps->v[ps->n].name = name;
+	ps->v[ps->n].value = value;
+	ps->n++;
+}
+
 void
 params_add(struct params *ps, const char *name, const char *value)
 {
@@ -15,13 +34,24 @@ params_add(struct params *ps, const char *name, const char *value)
 		ps->overflow = true;
 		return;
 	}
-	if (ps->n == ps->cap) {
-		ps->cap = ps->cap ? ps->cap * 2 : 8;
-		ps->v = xrealloc(ps->v, ps->cap * sizeof(*ps->v));
+	add_owned(ps, xstrdup(name), xstrdup(value));
+}
+
+/* params_set() taking over name and value (malloc'd). */
+static void
+set_owned(struct params *ps, char *name, char *value)
+{
+	size_t i;
+
+	for (i = 0; i < ps->n; i++) {
+		if (strcmp(ps->v[i].name, name) == 0) {
+			free(ps->v[i].value);
+			ps->v[i].value = value;
+			free(name);
+			return;
+		}
 	}
-	ps->v[ps->n].name = xstrdup(name);
-	ps->v[ps->n].value = xstrdup(value);
-	ps->n++;
+	add_owned(ps, name, value);
 }
 
 void
@@ -113,10 +143,12 @@ params_parse_urlencoded(struct params *ps, const char *s, size_t n)
 				value = url_decode(eq + 1,
 				    (size_t)(amp - eq - 1), true);
 			}
-			if (*name != '\0')
-				params_set(ps, name, value);
-			free(name);
-			free(value);
+			if (*name != '\0') {
+				set_owned(ps, name, value);
+			} else {
+				free(name);
+				free(value);
+			}
 		}
 		s = amp + 1;
 	}

@@ -369,6 +369,7 @@ ratelimit_buc_header(int64_t waba, const struct rl_usage *u)
 {
 	struct sbuf sb = SBUF_INIT;
 
+	sbuf_grow(&sb, 192); /* room for the longest: one allocation */
 	sbuf_addstr(&sb, "{\"");
 	sbuf_addint(&sb, waba);
 	sbuf_addstr(&sb, "\":[{\"type\":\"whatsapp_business_management\",");
@@ -384,6 +385,7 @@ ratelimit_app_header(const struct rl_usage *u)
 {
 	struct sbuf sb = SBUF_INIT;
 
+	sbuf_grow(&sb, 96);
 	sbuf_addch(&sb, '{');
 	usage_fields(&sb, u);
 	sbuf_addch(&sb, '}');

@@ -80,7 +80,7 @@ xasprintf(const char *fmt, ...)
 	return sb.buf;
 }
 
-static void
+void
 sbuf_grow(struct sbuf *sb, size_t extra)
 {
 	size_t need = sb->len + extra + 1;

@@ -28,6 +28,8 @@ struct sbuf {
 
 #define SBUF_INIT { NULL, 0, 0 }
 
+/* Makes room for extra more bytes (and the NUL) in one step. */
+void sbuf_grow(struct sbuf *sb, size_t extra);
 void sbuf_add(struct sbuf *sb, const void *data, size_t n);
 void sbuf_addstr(struct sbuf *sb, const char *s);
 void sbuf_addch(struct sbuf *sb, char c);
