@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "jsonout.h"
 #include "util.h"
 
 static void
@@ -68,13 +69,14 @@ response_get_header(const struct response *resp, const char *name)
 void
 response_json(struct response *resp, int status, struct json_object *obj)
 {
-	const char *s;
-	size_t n;
+	struct sbuf sb = SBUF_INIT;
 
-	s = json_object_to_json_string_length(obj, JSON_C_TO_STRING_PLAIN, &n);
+	/* a node read fits, and stays under glibc's large-chunk line */
+	sbuf_grow(&sb, 960);
+	jsonout(&sb, obj);
 	free(resp->body);
-	resp->body = xstrndup(s, n);
-	resp->body_len = n;
+	resp->body_len = sb.len;
+	resp->body = sbuf_detach(&sb);
 	resp->status = status;
 	resp->content_type = NULL;
 }

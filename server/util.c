@@ -87,7 +87,13 @@ sbuf_grow(struct sbuf *sb, size_t extra)
 
 	if (need <= sb->cap)
 		return;
-	sb->cap = sb->cap ? sb->cap : 64;
+	/*
+	 * The first allocation is what is asked for: doubling 64 up to
+	 * 1024 would cross glibc's 1008-byte line, past which every
+	 * malloc() first consolidates the fast bins.
+	 */
+	if (sb->cap == 0)
+		sb->cap = need < 64 ? 64 : need;
 	while (sb->cap < need)
 		sb->cap *= 2;
 	sb->buf = xrealloc(sb->buf, sb->cap);
