@@ -340,11 +340,18 @@ int64_t
 parse_id(const char *s)
 {
 	int64_t v = 0;
+	size_t n;
 
-	if (!is_numeric_id(s))
+	/* one pass: ids are read several times a request, under the lock */
+	if (s == NULL || *s == '\0')
 		return -1;
-	for (; *s; s++)
-		v = v * 10 + (*s - '0');
+	for (n = 0; s[n] != '\0'; n++) {
+		unsigned d = (unsigned)(unsigned char)s[n] - '0';
+
+		if (d > 9 || n >= 18)
+			return -1;
+		v = v * 10 + (int64_t)d;
+	}
 	return v;
 }
 
