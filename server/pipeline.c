@@ -339,6 +339,7 @@ graph_finish(struct request *rq, int rc)
 
 	pipeline_trace(rq, rq->fb_trace_id, sizeof(rq->fb_trace_id));
 	rq->clock_s = clock_now(&emu->clock);
+	rq->failed = rc != 0;
 	if (rc == 0 && rq->result == NULL)
 		rq->result = json_object_new_object();
 	if (rc == 0) {
@@ -377,7 +378,7 @@ graph_headers(struct request *rq)
 {
 	struct response *resp = &rq->resp;
 
-	if (rq->err.id == GE_NONE) {
+	if (!rq->failed) {
 		response_header(resp, "Cache-Control",
 		    "private, no-cache, no-store, must-revalidate");
 		if (strcmp(rq->verb, "GET") == 0)

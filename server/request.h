@@ -93,6 +93,7 @@ struct request {
 	int depth;             /* batch nesting guard */
 	int64_t started_us;
 	int64_t clock_s;       /* the emulator clock when it was answered */
+	bool failed;           /* answered with an error body */
 
 	struct json_object *result; /* success body, owned */
 	struct gerr err;
