@@ -76,24 +76,6 @@ struct http_call {
 	struct http_call *next;     /* in srv->delayed */
 };
 
-/* Writes v in decimal at p, unterminated; returns the end. */
-static char *
-put_int(char *p, long long v)
-{
-	char tmp[24], *t = tmp + sizeof(tmp);
-	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
-	    (unsigned long long)v;
-
-	do {
-		*--t = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
-	if (v < 0)
-		*--t = '-';
-	memcpy(p, t, (size_t)(tmp + sizeof(tmp) - t));
-	return p + (tmp + sizeof(tmp) - t);
-}
-
 /* Dotted quad of a[0..4): by hand, as inet_ntop's printf shows in profiles. */
 static char *
 ipv4_text(const unsigned char *a)
@@ -104,7 +86,7 @@ ipv4_text(const unsigned char *a)
 	for (i = 0; i < 4; i++) {
 		if (i > 0)
 			*p++ = '.';
-		p = put_int(p, a[i]);
+		p = put_decimal(p, a[i]);
 	}
 	return xstrndup(buf, (size_t)(p - buf));
 }
@@ -235,11 +217,11 @@ log_request(struct http_server *srv, struct http_call *call)
 			memcpy(p, "dropped", 7);
 			p += 7;
 		} else
-			p = put_int(p, rq->resp.status);
+			p = put_decimal(p, rq->resp.status);
 		*p++ = ' ';
-		p = put_int(p, tenths / 10);
+		p = put_decimal(p, tenths / 10);
 		*p++ = '.';
-		p = put_int(p, tenths % 10);
+		p = put_decimal(p, tenths % 10);
 		*p++ = 'm';
 		*p++ = 's';
 		accesslog_add(srv->log, line, (size_t)(p - line));

@@ -139,20 +139,29 @@ sbuf_addf(struct sbuf *sb, const char *fmt, ...)
 	sb->len += (size_t)n;
 }
 
-void
-sbuf_addint(struct sbuf *sb, long long v)
+char *
+put_decimal(char *p, long long v)
 {
-	char buf[24], *p = buf + sizeof(buf);
+	char tmp[24], *t = tmp + sizeof(tmp);
 	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
 	    (unsigned long long)v;
 
 	do {
-		*--p = (char)('0' + u % 10);
+		*--t = (char)('0' + u % 10);
 		u /= 10;
 	} while (u != 0);
 	if (v < 0)
-		*--p = '-';
-	sbuf_add(sb, p, (size_t)(buf + sizeof(buf) - p));
+		*--t = '-';
+	memcpy(p, t, (size_t)(tmp + sizeof(tmp) - t));
+	return p + (tmp + sizeof(tmp) - t);
+}
+
+void
+sbuf_addint(struct sbuf *sb, long long v)
+{
+	char buf[24];
+
+	sbuf_add(sb, buf, (size_t)(put_decimal(buf, v) - buf));
 }
 
 char *

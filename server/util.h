@@ -37,6 +37,8 @@ void sbuf_addf(struct sbuf *sb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Appends v in decimal; cheap enough for every response header. */
 void sbuf_addint(struct sbuf *sb, long long v);
+/* Writes v in decimal at p (20 bytes at most, no NUL); returns the end. */
+char *put_decimal(char *p, long long v);
 /* Returns the buffer (never NULL: "" when empty) and resets sb. */
 char *sbuf_detach(struct sbuf *sb);
 void sbuf_release(struct sbuf *sb);
