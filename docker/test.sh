@@ -263,9 +263,11 @@ call() {
 logs() { echo "--- logs of ${1:0:12}"; podman logs "$1" 2>&1 | tail -20; }
 
 # -------------------------------------------------------------------- run ---
+# The log is read whole before grep: with pipefail, grep -q leaving at
+# the first match could make podman logs fail on a closed pipe.
 if start default && healthy "$cid" &&
-    podman logs "$cid" 2>&1 |
-	grep -q 'waba-emulator listening on http://0.0.0.0:8080'; then
+    grep -q 'waba-emulator listening on http://0.0.0.0:8080' \
+	<<<"$(podman logs "$cid" 2>&1)"; then
 	pass "health: listening on 0.0.0.0:8080; podman healthcheck run passed"
 else
 	logs "${cid:-}"
