@@ -302,17 +302,73 @@ perm_tasks(enum perm perm)
 	}
 }
 
+/*
+ * Grants remembered: a read checks the same token against the same WABA
+ * call after call, and the answer (five row lookups and as many key
+ * searches, under the lock) only changes when the store does.  Refusals
+ * are not remembered; their errors are worked out each time.
+ */
+#define MEMO_SLOTS 64
+#define MEMO_TOKEN_MAX 128
+
+struct memo_slot {
+	uint64_t version; /* store_version() when granted; 0: empty */
+	int64_t waba;
+	int perm;
+	char token[MEMO_TOKEN_MAX];
+};
+
+struct auth_memo {
+	struct memo_slot v[MEMO_SLOTS];
+};
+
+void
+auth_memo_free(struct emu *emu)
+{
+	free(emu->auth_memo);
+	emu->auth_memo = NULL;
+}
+
+/* The slot for this grant; NULL for a token too long to remember. */
+static struct memo_slot *
+memo_slot(struct request *rq, int64_t waba, enum perm perm)
+{
+	uint64_t h = mix64((uint64_t)waba ^ ((uint64_t)perm << 56));
+	const char *t;
+
+	if (rq->token == NULL || strlen(rq->token) >= MEMO_TOKEN_MAX)
+		return NULL;
+	for (t = rq->token; *t; t++)
+		h = (h ^ (unsigned char)*t) * 1099511628211ULL;
+	if (rq->emu->auth_memo == NULL)
+		rq->emu->auth_memo = xcalloc(1, sizeof(*rq->emu->auth_memo));
+	return &rq->emu->auth_memo->v[h % MEMO_SLOTS];
+}
+
+static bool
+memo_holds(const struct memo_slot *m, const struct request *rq,
+    int64_t waba, enum perm perm, uint64_t version)
+{
+	return m != NULL && m->version == version &&
+	    m->waba == waba && m->perm == (int)perm &&
+	    strcmp(m->token, rq->token) == 0;
+}
+
 int
 auth_check_waba(struct request *rq, int64_t waba_id, enum perm perm)
 {
 	struct store *st = rq->emu->store;
 	struct json_object *user = NULL, *waba = NULL, *share = NULL,
 	    *asg = NULL;
+	uint64_t version = store_version(st);
+	struct memo_slot *m = memo_slot(rq, waba_id, perm);
 	int64_t biz, owner;
 	unsigned tasks = 0;
 	bool related;
 	int rc = 0;
 
+	if (memo_holds(m, rq, waba_id, perm, version))
+		return 0;
 	waba = store_get(st, TBL_WABAS, waba_id);
 	if (waba == NULL) {
 		rc = gerr_no_object(&rq->err, rq->verb, rq->node_id);
@@ -355,6 +411,12 @@ auth_check_waba(struct request *rq, int64_t waba_id, enum perm perm)
 		tasks |= task_bits(json_object_object_get(asg, "tasks"));
 	if ((tasks & perm_tasks(perm)) == 0)
 		rc = deny(rq);
+	if (rc == 0 && m != NULL) {
+		m->version = version;
+		m->waba = waba_id;
+		m->perm = (int)perm;
+		memcpy(m->token, rq->token, strlen(rq->token) + 1);
+	}
 out:
 	json_object_put(user);
 	json_object_put(waba);

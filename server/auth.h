@@ -12,6 +12,7 @@
 #include "gerr.h"
 #include "route.h"
 
+struct emu;
 struct request;
 struct json_object;
 
@@ -33,8 +34,13 @@ bool auth_has_token(const struct request *rq);
 int auth_proof(struct request *rq);
 /* The route's permission on rq->node: 0, or -1 with 100/33, 200 or 368. */
 int auth_check(struct request *rq, enum perm perm);
-/* Same rule for another WABA (nested reads, lists). */
+/*
+ * Same rule for another WABA (nested reads, lists).  A grant is
+ * remembered per token, WABA and permission until the store next changes.
+ */
 int auth_check_waba(struct request *rq, int64_t waba, enum perm perm);
+/* Forgets the remembered grants (emu_cleanup()). */
+void auth_memo_free(struct emu *emu);
 
 /* "Saturday, 29-Jun-24 09:00:00 PDT" for a unix time; buf >= 48 bytes. */
 void auth_pacific_date(int64_t t, char *buf, unsigned long len);

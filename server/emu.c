@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "config.h"
 #include "control.h"
 #include "faults.h"
@@ -109,6 +110,7 @@ emu_cleanup(struct emu *emu)
 		faults_free(emu->faults);
 	if (emu->metrics != NULL)
 		metrics_free(emu->metrics);
+	auth_memo_free(emu);
 	pthread_mutex_destroy(&emu->lock);
 	memset(emu, 0, sizeof(*emu));
 }

@@ -25,6 +25,7 @@ struct ratelimit;
 struct journal;
 struct faults;
 struct metrics;
+struct auth_memo;
 struct request;
 struct json_object;
 
@@ -36,6 +37,7 @@ struct emu {
 	struct journal *journal;
 	struct faults *faults;
 	struct metrics *metrics;
+	struct auth_memo *auth_memo; /* auth.c's; freed by auth_memo_free() */
 	/* The boot state for reset, as fixture JSON text: a tree of a large
 	 * store would cost several times the store's own memory. */
 	char *boot_state;

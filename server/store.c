@@ -226,6 +226,7 @@ struct store {
 	uint64_t seed;
 	struct cache_slot cache[CACHE_SLOTS];
 	unsigned gens[NTAGS];
+	uint64_t version;       /* counts writes: see store_version() */
 	struct stmt_entry *stmts[STMT_BUCKETS]; /* keyed by SQL text */
 	/* Generated per table at open. */
 	char *sql_insert[TBL__COUNT];
@@ -366,6 +367,7 @@ cache_put(struct store *st, unsigned kind, int tag, int64_t a, int64_t b,
 static void
 cache_touch(struct store *st, enum store_table t)
 {
+	st->version++;
 	st->gens[t]++;
 	if (t != TBL_TOKENS && t != TBL_ASSIGNMENTS && t != TBL_SHARES)
 		st->gens[TAG_NODES]++;
@@ -379,8 +381,15 @@ cache_touch_all(struct store *st)
 {
 	int i;
 
+	st->version++;
 	for (i = 0; i < NTAGS; i++)
 		st->gens[i]++;
+}
+
+uint64_t
+store_version(const struct store *st)
+{
+	return st->version;
 }
 
 static void
@@ -520,6 +529,7 @@ store_open(const char *path, uint64_t seed, char **cause)
 
 	*cause = NULL;
 	st->seed = seed;
+	st->version = 1; /* 0 is no version: an empty memo slot */
 	/* NOMUTEX: every caller holds emu->lock, SQLite's own is redundant */
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {

@@ -77,6 +77,12 @@ int store_begin(struct store *st);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);
 
+/*
+ * A number that changes with every write (and reload): what was worked
+ * out from the store's rows holds while it stays the same.
+ */
+uint64_t store_version(const struct store *st);
+
 /* The type of the object with this id; NODE_NONE when there is none. */
 enum node_type store_node_type(struct store *st, int64_t id);
 /* A fresh id (15-16 digits) from the counter and the seed: never reused. */

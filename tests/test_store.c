@@ -556,6 +556,37 @@ START_TEST(test_update)
 }
 END_TEST
 
+/* Every write moves the version (auth remembers grants by it); reads do not. */
+START_TEST(test_version)
+{
+	struct store *st = open_mem(0);
+	struct json_object *w;
+	char *cause = NULL;
+	uint64_t v;
+
+	v = store_version(st);
+	ck_assert(v != 0);
+	add_business(st, B1, "US");
+	ck_assert(store_version(st) > v);
+	add_waba(st, W1, B1, 100, "SELF");
+	add_user(st, U1, B1);
+	v = store_version(st);
+	w = store_get(st, TBL_WABAS, W1);
+	json_object_put(store_get(st, TBL_USERS, U1));
+	(void)store_count_phones(st, W1, NULL);
+	(void)store_node_type(st, W1);
+	ck_assert(store_version(st) == v);
+	ck_assert_int_eq(store_update(st, TBL_WABAS, w, &cause), 0);
+	ck_assert(store_version(st) > v);
+	json_object_put(w);
+	add_assignment(st, W1, U1, "[\"MANAGE\"]");
+	v = store_version(st);
+	ck_assert_int_eq(store_delete_assignment(st, W1, U1), 0);
+	ck_assert(store_version(st) > v);
+	store_close(st);
+}
+END_TEST
+
 START_TEST(test_constraints_leave_state)
 {
 	struct store *st = open_mem(0);
@@ -1244,6 +1275,7 @@ store_suite(void)
 	tcase_add_test(tc, test_new_id_skips_used);
 	tcase_add_test(tc, test_new_id_rolled_back);
 	tcase_add_test(tc, test_update);
+	tcase_add_test(tc, test_version);
 	tcase_add_test(tc, test_constraints_leave_state);
 	tcase_add_test(tc, test_transactions);
 	tcase_add_test(tc, test_assignments_and_counts);

@@ -2045,6 +2045,46 @@ START_TEST(test_assigned_users_rejected)
 }
 END_TEST
 
+/*
+ * A grant is remembered between calls: taking it away, giving it back or
+ * changing the token must show on the very next call.
+ */
+START_TEST(test_permission_changes_show_at_once)
+{
+	struct server s;
+	struct http_resp r;
+	int i;
+
+	start(&s);
+	for (i = 0; i < 2; i++) {
+		GET(&s, &r, V DEMO_WABA "?fields=id,name&" AT TOK_MANAGER);
+		expect_ok(&r);
+		http_resp_free(&r);
+		DEL(&s, &r, USERS "?user=" DEMO_MANAGER_USER "&" AT TOK_ADMIN);
+		expect_ok(&r);
+		http_resp_free(&r);
+		GET(&s, &r, V DEMO_WABA "?fields=id,name&" AT TOK_MANAGER);
+		expect_error(&r, 403, 200);
+		http_resp_free(&r);
+		POST(&s, &r, "user=" DEMO_MANAGER_USER "&tasks=MANAGE",
+		    USERS "?" AT TOK_ADMIN);
+		expect_ok(&r);
+		http_resp_free(&r);
+	}
+	GET(&s, &r, V DEMO_WABA "?fields=id,name&" AT TOK_MANAGER);
+	expect_ok(&r);
+	http_resp_free(&r);
+	/* and a token taken back through the control plane */
+	POSTJ(&s, &r, "{\"state\":\"invalidated\"}",
+	    "/_emulator/tokens/" TOK_MANAGER);
+	http_resp_free(&r);
+	GET(&s, &r, V DEMO_WABA "?fields=id,name&" AT TOK_MANAGER);
+	ck_assert_int_eq(r.status, 401);
+	http_resp_free(&r);
+	ck_assert_int_eq(server_stop(&s), 0);
+}
+END_TEST
+
 START_TEST(test_assigned_users_manager)
 {
 	struct server s;
@@ -2488,6 +2528,7 @@ main(void)
 	tcase_add_test(users, test_assigned_users_add);
 	tcase_add_test(users, test_assigned_users_rejected);
 	tcase_add_test(users, test_assigned_users_manager);
+	tcase_add_test(users, test_permission_changes_show_at_once);
 	tcase_add_test(users, test_assigned_users_delete);
 	tcase_add_test(users, test_user_assigned_wabas);
 	tcase_add_test(debug, test_debug_token_user);
