@@ -30,40 +30,58 @@
 
 #define GRAPH_REV "1027394581"
 
+/*
+ * The path's segments, pointing into one copy of it: no allocation per
+ * segment, and none for the array unless a path has more than 8.
+ */
 struct segments {
+	char *buf;
 	char **v;
 	size_t n;
+	size_t cap;
+	char *inl[8];
 };
 
 static void
 segments_split(struct segments *s, const char *path)
 {
-	const char *p = path, *q;
+	char *p;
 
-	s->v = NULL;
+	s->buf = xstrdup(path);
+	s->v = s->inl;
 	s->n = 0;
-	while (*p) {
+	s->cap = sizeof(s->inl) / sizeof(s->inl[0]);
+	for (p = s->buf; *p != '\0';) {
+		char *q;
+
 		while (*p == '/')
 			p++;
 		if (*p == '\0')
 			break;
-		q = strchr(p, '/');
-		if (q == NULL)
-			q = p + strlen(p);
-		s->v = xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
-		s->v[s->n++] = xstrndup(p, (size_t)(q - p));
-		p = q;
+		q = p + strcspn(p, "/");
+		if (s->n == s->cap) {
+			char **v = xmalloc(2 * s->cap * sizeof(*v));
+
+			memcpy(v, s->v, s->n * sizeof(*v));
+			if (s->v != s->inl)
+				free(s->v);
+			s->v = v;
+			s->cap *= 2;
+		}
+		s->v[s->n++] = p;
+		if (*q == '\0')
+			break;
+		*q = '\0';
+		p = q + 1;
 	}
 }
 
 static void
 segments_free(struct segments *s)
 {
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
+	if (s->v != s->inl)
+		free(s->v);
+	free(s->buf);
 }
 
 static void
@@ -120,19 +138,15 @@ static int
 rate_limit(struct request *rq)
 {
 	struct emu *emu = rq->emu;
-	struct rl_usage u;
-	char *hdr;
 	bool active;
 
 	if (emu->cfg->no_rate_limit || emu->rl == NULL)
 		return 0;
 	active = store_count_phones(emu->store, rq->node, "CONNECTED") > 0;
 	ratelimit_hit(emu->rl, rq->token_app, rq->node, active,
-	    clock_now(&emu->clock), &u);
-	hdr = ratelimit_buc_header(rq->node, &u);
-	response_header(&rq->resp, "X-Business-Use-Case-Usage", hdr);
-	free(hdr);
-	if (u.throttled)
+	    clock_now(&emu->clock), &rq->usage);
+	rq->usage_waba = rq->node;
+	if (rq->usage.throttled)
 		return gerr_set(&rq->err, GE_RATE_LIMIT, NULL);
 	return 0;
 }
@@ -209,7 +223,6 @@ graph_dispatch(struct request *rq)
 	if (s.n > 0 && is_graph_version(s.v[0])) {
 		set_version(rq, s.v[0], strlen(s.v[0]));
 		rq->version_in_path = true;
-		free(s.v[0]);
 		memmove(s.v, s.v + 1, (s.n - 1) * sizeof(*s.v));
 		s.n--;
 	}
@@ -329,7 +342,8 @@ etag(struct response *resp)
 
 /*
  * Renders rq->result or rq->err with the headers that depend on shared
- * state (trace ids, usage); graph_headers() adds the rest.
+ * state (trace ids) and counts the call's usage; graph_headers() adds the
+ * rest.
  */
 static void
 graph_finish(struct request *rq, int rc)
@@ -358,25 +372,22 @@ graph_finish(struct request *rq, int rc)
 		response_header(resp, "WWW-Authenticate", www);
 		free(www);
 	}
-	if (response_get_header(resp, "X-Business-Use-Case-Usage") == NULL) {
-		struct rl_usage u = { 0, 0, 0, 0, false };
-		char *hdr;
-
-		if (emu->rl != NULL && rq->token_app != 0 &&
-		    !emu->cfg->no_rate_limit)
-			ratelimit_app_hit(emu->rl, rq->token_app, rq->clock_s,
-			    &u);
-		hdr = ratelimit_app_header(&u);
-		response_header(resp, "X-App-Usage", hdr);
-		free(hdr);
-	}
+	/* calls no business use case covers count for the app */
+	if (rq->usage_waba == 0 && emu->rl != NULL && rq->token_app != 0 &&
+	    !emu->cfg->no_rate_limit)
+		ratelimit_app_hit(emu->rl, rq->token_app, rq->clock_s,
+		    &rq->usage);
 }
 
-/* The Graph headers made from the request alone (SPEC section 2). */
+/*
+ * The Graph headers made from the request alone (SPEC section 2), and the
+ * usage header from what graph_finish() counted.
+ */
 static void
 graph_headers(struct request *rq)
 {
 	struct response *resp = &rq->resp;
+	char *hdr;
 
 	if (!rq->failed) {
 		response_header(resp, "Cache-Control",
@@ -394,6 +405,12 @@ graph_headers(struct request *rq)
 	response_header(resp, "Expires", "Sat, 01 Jan 2000 00:00:00 GMT");
 	response_header(resp, "Pragma", "no-cache");
 	response_header(resp, "Vary", "Accept-Encoding");
+	hdr = rq->usage_waba != 0 ?
+	    ratelimit_buc_header(rq->usage_waba, &rq->usage) :
+	    ratelimit_app_header(&rq->usage);
+	response_header(resp, rq->usage_waba != 0 ?
+	    "X-Business-Use-Case-Usage" : "X-App-Usage", hdr);
+	free(hdr);
 }
 
 static bool

@@ -3,7 +3,8 @@
  * app and WABA over a rolling window on the emulator clock.
  *
  * Ownership: ratelimit_new() / ratelimit_free(); returned strings are the
- * caller's.  Not thread-safe: callers hold emu->lock.
+ * caller's.  The counters are not thread-safe (callers hold emu->lock);
+ * the header writers only read the usage they are given.
  */
 #ifndef WABA_RATELIMIT_H
 #define WABA_RATELIMIT_H

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "gerr.h"
+#include "ratelimit.h"
 #include "response.h"
 
 struct json_object;
@@ -93,6 +94,9 @@ struct request {
 	int depth;             /* batch nesting guard */
 	int64_t started_us;
 	int64_t clock_s;       /* the emulator clock when it was answered */
+	/* Usage counted under the lock; its header is written after it. */
+	struct rl_usage usage;
+	int64_t usage_waba;    /* X-Business-Use-Case-Usage's WABA; 0: X-App-Usage */
 	bool failed;           /* answered with an error body */
 
 	struct json_object *result; /* success body, owned */
