@@ -154,6 +154,110 @@ app_token(struct request *rq, const char *tok)
 	return rc;
 }
 
+/*
+ * Remembered until the store changes (store_version()): what a token's
+ * row says, and the WABA permissions granted to it.  A read checks the
+ * same token against the same WABA call after call, and the answers
+ * (several row lookups and key searches, under the lock) only change
+ * when the store does.  Refusals are not remembered: their errors are
+ * worked out each time, and so is a token's expiry against the clock.
+ */
+#define MEMO_SLOTS 64
+#define MEMO_TOKEN_MAX 128
+
+struct grant_memo {
+	uint64_t version; /* store_version() when granted; 0: empty */
+	int64_t waba;
+	int perm;
+	char token[MEMO_TOKEN_MAX];
+};
+
+struct token_memo {
+	uint64_t version; /* 0: empty */
+	int64_t user;
+	int64_t app;
+	int64_t expires;  /* expires_at; 0: never */
+	bool proof_required;
+	char token[MEMO_TOKEN_MAX];
+};
+
+struct auth_memo {
+	struct grant_memo grants[MEMO_SLOTS];
+	struct token_memo tokens[MEMO_SLOTS];
+};
+
+void
+auth_memo_free(struct emu *emu)
+{
+	free(emu->auth_memo);
+	emu->auth_memo = NULL;
+}
+
+/* FNV-1a of the token over seed; false for a token too long to keep. */
+static bool
+memo_hash(const char *token, uint64_t seed, unsigned *slot)
+{
+	uint64_t h = seed;
+	const char *t;
+
+	if (token == NULL || strlen(token) >= MEMO_TOKEN_MAX)
+		return false;
+	for (t = token; *t; t++)
+		h = (h ^ (unsigned char)*t) * 1099511628211ULL;
+	*slot = (unsigned)(h % MEMO_SLOTS);
+	return true;
+}
+
+static struct auth_memo *
+memo(struct emu *emu)
+{
+	if (emu->auth_memo == NULL)
+		emu->auth_memo = xcalloc(1, sizeof(*emu->auth_memo));
+	return emu->auth_memo;
+}
+
+/* The slot for this grant; NULL for a token too long to remember. */
+static struct grant_memo *
+grant_slot(struct request *rq, int64_t waba, enum perm perm)
+{
+	unsigned i;
+
+	if (!memo_hash(rq->token, mix64((uint64_t)waba ^
+	    ((uint64_t)perm << 56)), &i))
+		return NULL;
+	return &memo(rq->emu)->grants[i];
+}
+
+static bool
+grant_holds(const struct grant_memo *m, const struct request *rq,
+    int64_t waba, enum perm perm, uint64_t version)
+{
+	return m != NULL && m->version == version && m->waba == waba &&
+	    m->perm == (int)perm && strcmp(m->token, rq->token) == 0;
+}
+
+static struct token_memo *
+token_slot(struct emu *emu, const char *token)
+{
+	unsigned i;
+
+	if (!memo_hash(token, 14695981039346656037ULL, &i))
+		return NULL;
+	return &memo(emu)->tokens[i];
+}
+
+/* The token's remembered row facts, when the store has not changed. */
+static struct token_memo *
+token_known(struct request *rq)
+{
+	struct token_memo *m = token_slot(rq->emu, rq->token);
+
+	if (m == NULL || m->version != store_version(rq->emu->store) ||
+	    strcmp(m->token, rq->token) != 0)
+		return NULL;
+	return m;
+}
+
 int
 auth_token_state(struct json_object *row, int64_t now, struct gerr *err)
 {
@@ -187,6 +291,8 @@ auth_token(struct request *rq)
 	enum token_source src = TOKEN_NONE;
 	const char *tok = token_string(rq, &src);
 	struct json_object *row;
+	struct token_memo *m;
+	int64_t now;
 
 	if (tok == NULL)
 		return gerr_set(&rq->err, GE_NO_TOKEN, NULL);
@@ -200,10 +306,31 @@ auth_token(struct request *rq)
 		return gerr_set(&rq->err, GE_TOKEN, NULL);
 	json_object_put(rq->token_row);
 	rq->token_row = row;
-	if (auth_token_state(row, clock_now(&emu->clock), &rq->err) < 0)
+	now = clock_now(&emu->clock);
+	/* remembered only once usable: its expiry is still checked */
+	if ((m = token_known(rq)) != NULL &&
+	    (m->expires == 0 || now < m->expires)) {
+		rq->token_user = m->user;
+		rq->token_app = m->app;
+		return 0;
+	}
+	if (auth_token_state(row, now, &rq->err) < 0)
 		return -1;
 	rq->token_user = row_id(row, "user");
 	rq->token_app = row_id(row, "app");
+	if ((m = token_slot(emu, tok)) != NULL) {
+		struct json_object *app = store_get(emu->store, TBL_APPS,
+		    rq->token_app);
+
+		m->version = store_version(emu->store);
+		m->user = rq->token_user;
+		m->app = rq->token_app;
+		m->expires = json_object_get_int64(json_object_object_get(row,
+		    "expires_at"));
+		m->proof_required = row_bool(app, "require_appsecret_proof");
+		memcpy(m->token, tok, strlen(tok) + 1);
+		json_object_put(app);
+	}
 	return 0;
 }
 
@@ -213,10 +340,14 @@ auth_proof(struct request *rq)
 	const char *proof = params_get(&rq->params, "appsecret_proof");
 	const char *time = params_get(&rq->params, "appsecret_time");
 	struct json_object *app;
+	struct token_memo *m;
 	int rc = 0;
 
 	/* An app token carries its secret: there is nothing to prove. */
 	if (rq->token == NULL || rq->token_row == NULL)
+		return 0;
+	if (proof == NULL && (m = token_known(rq)) != NULL &&
+	    !m->proof_required)
 		return 0;
 	app = store_get(rq->emu->store, TBL_APPS, rq->token_app);
 	if (app == NULL)
@@ -302,58 +433,6 @@ perm_tasks(enum perm perm)
 	}
 }
 
-/*
- * Grants remembered: a read checks the same token against the same WABA
- * call after call, and the answer (five row lookups and as many key
- * searches, under the lock) only changes when the store does.  Refusals
- * are not remembered; their errors are worked out each time.
- */
-#define MEMO_SLOTS 64
-#define MEMO_TOKEN_MAX 128
-
-struct memo_slot {
-	uint64_t version; /* store_version() when granted; 0: empty */
-	int64_t waba;
-	int perm;
-	char token[MEMO_TOKEN_MAX];
-};
-
-struct auth_memo {
-	struct memo_slot v[MEMO_SLOTS];
-};
-
-void
-auth_memo_free(struct emu *emu)
-{
-	free(emu->auth_memo);
-	emu->auth_memo = NULL;
-}
-
-/* The slot for this grant; NULL for a token too long to remember. */
-static struct memo_slot *
-memo_slot(struct request *rq, int64_t waba, enum perm perm)
-{
-	uint64_t h = mix64((uint64_t)waba ^ ((uint64_t)perm << 56));
-	const char *t;
-
-	if (rq->token == NULL || strlen(rq->token) >= MEMO_TOKEN_MAX)
-		return NULL;
-	for (t = rq->token; *t; t++)
-		h = (h ^ (unsigned char)*t) * 1099511628211ULL;
-	if (rq->emu->auth_memo == NULL)
-		rq->emu->auth_memo = xcalloc(1, sizeof(*rq->emu->auth_memo));
-	return &rq->emu->auth_memo->v[h % MEMO_SLOTS];
-}
-
-static bool
-memo_holds(const struct memo_slot *m, const struct request *rq,
-    int64_t waba, enum perm perm, uint64_t version)
-{
-	return m != NULL && m->version == version &&
-	    m->waba == waba && m->perm == (int)perm &&
-	    strcmp(m->token, rq->token) == 0;
-}
-
 int
 auth_check_waba(struct request *rq, int64_t waba_id, enum perm perm)
 {
@@ -361,13 +440,13 @@ auth_check_waba(struct request *rq, int64_t waba_id, enum perm perm)
 	struct json_object *user = NULL, *waba = NULL, *share = NULL,
 	    *asg = NULL;
 	uint64_t version = store_version(st);
-	struct memo_slot *m = memo_slot(rq, waba_id, perm);
+	struct grant_memo *m = grant_slot(rq, waba_id, perm);
 	int64_t biz, owner;
 	unsigned tasks = 0;
 	bool related;
 	int rc = 0;
 
-	if (memo_holds(m, rq, waba_id, perm, version))
+	if (grant_holds(m, rq, waba_id, perm, version))
 		return 0;
 	waba = store_get(st, TBL_WABAS, waba_id);
 	if (waba == NULL) {
