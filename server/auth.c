@@ -82,7 +82,26 @@ token_string(const struct request *rq, enum token_source *src)
 	return h;
 }
 
-/* Pacific time with US daylight saving (2nd Sunday of March to 1st of November). */
+/* Day of the month of the first Sunday of month mon (0-11) of year. */
+static int
+first_sunday(int year, int mon)
+{
+	struct tm probe;
+	time_t p;
+
+	memset(&probe, 0, sizeof(probe));
+	probe.tm_year = year;
+	probe.tm_mon = mon;
+	probe.tm_mday = 1;
+	p = timegm(&probe);
+	gmtime_r(&p, &probe);
+	return 1 + (7 - probe.tm_wday) % 7;
+}
+
+/*
+ * Pacific time with US daylight saving (2nd Sunday of March to 1st of
+ * November).
+ */
 void
 auth_pacific_date(int64_t t, char *buf, unsigned long len)
 {
@@ -93,29 +112,14 @@ auth_pacific_date(int64_t t, char *buf, unsigned long len)
 	time_t pst = (time_t)(t - 8 * 3600);
 	struct tm tm;
 	bool dst = false;
-	int first_sun_mar, second_sun_mar, first_sun_nov;
-	struct tm probe;
-	time_t p;
+	int second_sun_mar, first_sun_nov;
 
 	if (gmtime_r(&pst, &tm) == NULL) {
 		snprintf(buf, len, "an unrepresentable date");
 		return;
 	}
-	memset(&probe, 0, sizeof(probe));
-	probe.tm_year = tm.tm_year;
-	probe.tm_mon = 2;
-	probe.tm_mday = 1;
-	p = timegm(&probe);
-	gmtime_r(&p, &probe);
-	first_sun_mar = 1 + (7 - probe.tm_wday) % 7;
-	second_sun_mar = first_sun_mar + 7;
-	memset(&probe, 0, sizeof(probe));
-	probe.tm_year = tm.tm_year;
-	probe.tm_mon = 10;
-	probe.tm_mday = 1;
-	p = timegm(&probe);
-	gmtime_r(&p, &probe);
-	first_sun_nov = 1 + (7 - probe.tm_wday) % 7;
+	second_sun_mar = first_sunday(tm.tm_year, 2) + 7;
+	first_sun_nov = first_sunday(tm.tm_year, 10);
 	if (tm.tm_mon > 2 && tm.tm_mon < 10)
 		dst = true;
 	else if (tm.tm_mon == 2)
@@ -425,7 +429,8 @@ perm_tasks(enum perm perm)
 {
 	switch (perm) {
 	case PERM_WABA_PHONE:
-		return TASK_BIT(MANAGE) | TASK_BIT(MANAGE_PHONE) | TASK_BIT(MANAGE_PHONE_ASSETS);
+		return TASK_BIT(MANAGE) | TASK_BIT(MANAGE_PHONE) |
+		    TASK_BIT(MANAGE_PHONE_ASSETS);
 	case PERM_WABA_USERS:
 		return TASK_BIT(MANAGE);
 	default:

@@ -112,24 +112,17 @@ static int bad(char **, const struct origin *, const char *, ...)
 static int
 bad(char **cause, const struct origin *from, const char *fmt, ...)
 {
+	struct sbuf sb = SBUF_INIT;
 	va_list ap;
-	char *why;
-	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	why = xmalloc(n > 0 ? (size_t)n + 1 : 1);
-	*why = '\0';
-	va_start(ap, fmt);
-	vsnprintf(why, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
-	va_end(ap);
 	if (from->env != NULL)
-		*cause = xasprintf("%s (--%s): %s", from->env, from->opt->name,
-		    why);
+		sbuf_addf(&sb, "%s (--%s): ", from->env, from->opt->name);
 	else
-		*cause = xasprintf("--%s: %s", from->opt->name, why);
-	free(why);
+		sbuf_addf(&sb, "--%s: ", from->opt->name);
+	va_start(ap, fmt);
+	sbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	*cause = sbuf_detach(&sb);
 	return -1;
 }
 

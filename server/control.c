@@ -386,7 +386,7 @@ ctl_token_mint(struct ctl *c)
 	static const char *const keys[] = { "user", "app", "scopes",
 		"granular_scopes", "expires_in", NULL };
 	struct fixture_error fe = { NULL, NULL, false };
-	struct json_object *tok, *doc, *arr, *v = NULL, *res;
+	struct json_object *tok, *v = NULL, *res;
 	int64_t now = clock_now(&c->emu->clock), life = 0, expires, seq = 0;
 	const char *const *k;
 	char *token, *enc;
@@ -441,18 +441,12 @@ ctl_token_mint(struct ctl *c)
 	json_object_object_add(tok, "issued_at", json_object_new_int64(now));
 	json_object_object_add(tok, "expires_at",
 	    json_object_new_int64(expires));
-	arr = json_object_new_array();
-	json_object_array_add(arr, tok);
-	doc = json_object_new_object();
-	json_object_object_add(doc, "tokens", arr);
-	if (fixtures_apply(c->emu->store, doc, "request body", false, now,
-	    NULL, &fe) < 0) {
+	if (fixtures_apply_row(c->emu->store, "tokens", tok, "request body",
+	    false, now, NULL, &fe) < 0) {
 		token_error_paths(&fe);
-		json_object_put(doc);
 		free(token);
 		return fail_fixture(c, &fe);
 	}
-	json_object_put(doc);
 	res = json_object_new_object();
 	json_object_object_add(res, "access_token",
 	    json_object_new_string(token));

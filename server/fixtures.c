@@ -259,24 +259,17 @@ static int
 fe_set(struct fixture_error *fe, const char *source, bool conflict,
     const char *path, const char *fmt, va_list ap)
 {
-	va_list aq;
-	char *problem;
-	int n;
+	struct sbuf sb = SBUF_INIT;
 
 	if (fe == NULL || fe->message != NULL)
 		return -1;
-	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
-	va_end(aq);
-	problem = xmalloc(n > 0 ? (size_t)n + 1 : 1);
-	vsnprintf(problem, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
 	if (source != NULL)
-		fe->message = xasprintf("%s: %s: %s", source, path, problem);
-	else
-		fe->message = xasprintf("%s: %s", path, problem);
+		sbuf_addf(&sb, "%s: ", source);
+	sbuf_addf(&sb, "%s: ", path);
+	sbuf_vaddf(&sb, fmt, ap);
+	fe->message = sbuf_detach(&sb);
 	fe->path = xstrdup(path);
 	fe->conflict = conflict;
-	free(problem);
 	return -1;
 }
 
@@ -336,25 +329,6 @@ is_string(struct json_object *v)
 	return json_object_is_type(v, json_type_string);
 }
 
-/* A Graph id: 15 or 16 digits, no leading zero (it would not round-trip). */
-static bool
-is_fixture_id(struct json_object *v)
-{
-	const char *s;
-	size_t n, i;
-
-	if (!is_string(v))
-		return false;
-	s = json_object_get_string(v);
-	n = (size_t)json_object_get_string_len(v);
-	if (n < 15 || n > 16 || s[0] == '0')
-		return false;
-	for (i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return true;
-}
-
 static bool
 is_digits(struct json_object *v)
 {
@@ -369,6 +343,16 @@ is_digits(struct json_object *v)
 		if (s[i] < '0' || s[i] > '9')
 			return false;
 	return n > 0;
+}
+
+/* A Graph id: 15 or 16 digits, no leading zero (it would not round-trip). */
+static bool
+is_fixture_id(struct json_object *v)
+{
+	int n = json_object_get_string_len(v);
+
+	return is_digits(v) && n >= 15 && n <= 16 &&
+	    json_object_get_string(v)[0] != '0';
 }
 
 /* A non-empty string without whitespace (or '|' when nobar). */
@@ -1259,6 +1243,22 @@ fixtures_replace(struct store *st, struct json_object *doc,
     const char *source, int64_t now, struct fixture_error *fe)
 {
 	return run(st, doc, source, false, true, now, NULL, fe);
+}
+
+int
+fixtures_apply_row(struct store *st, const char *table,
+    struct json_object *row, const char *source, bool generate_ids,
+    int64_t now, struct json_object **created, struct fixture_error *fe)
+{
+	struct json_object *doc = json_object_new_object();
+	struct json_object *arr = json_object_new_array();
+	int rc;
+
+	json_object_array_add(arr, row);
+	json_object_object_add(doc, table, arr);
+	rc = fixtures_apply(st, doc, source, generate_ids, now, created, fe);
+	json_object_put(doc);
+	return rc;
 }
 
 int

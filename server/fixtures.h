@@ -39,6 +39,11 @@ int fixtures_apply(struct store *st, struct json_object *doc,
     const char *source, bool generate_ids, int64_t now,
     struct json_object **created, struct fixture_error *fe);
 
+/* fixtures_apply() of {"<table>":[row]}; row is taken over. */
+int fixtures_apply_row(struct store *st, const char *table,
+    struct json_object *row, const char *source, bool generate_ids,
+    int64_t now, struct json_object **created, struct fixture_error *fe);
+
 /* Parses text (JSON; text[len] is its NUL) from source, then applies it. */
 int fixtures_apply_text(struct store *st, const char *text, size_t len,
     const char *source, int64_t now, struct fixture_error *fe);

@@ -68,22 +68,14 @@ gerr_set(struct gerr *err, enum gerr_id id, const char *fmt, ...)
 {
 	va_list ap;
 	struct sbuf sb = SBUF_INIT;
-	char tmp[1];
-	int n;
 
 	gerr_clear(err);
 	err->id = id;
 	if (fmt != NULL) {
 		va_start(ap, fmt);
-		n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+		sbuf_vaddf(&sb, fmt, ap);
 		va_end(ap);
-		if (n >= 0) {
-			sb.buf = xmalloc((size_t)n + 1);
-			va_start(ap, fmt);
-			vsnprintf(sb.buf, (size_t)n + 1, fmt, ap);
-			va_end(ap);
-			err->message = sb.buf;
-		}
+		err->message = sbuf_detach(&sb);
 	}
 	return -1;
 }

@@ -66,18 +66,11 @@ xasprintf(const char *fmt, ...)
 {
 	struct sbuf sb = SBUF_INIT;
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	sbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		oom();
-	sb.buf = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(sb.buf, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return sb.buf;
+	return sbuf_detach(&sb);
 }
 
 void
@@ -122,21 +115,29 @@ sbuf_addch(struct sbuf *sb, char c)
 }
 
 void
-sbuf_addf(struct sbuf *sb, const char *fmt, ...)
+sbuf_vaddf(struct sbuf *sb, const char *fmt, va_list ap)
 {
-	va_list ap;
+	va_list again;
 	int n;
 
-	va_start(ap, fmt);
+	va_copy(again, ap);
 	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
 	if (n < 0)
 		oom();
 	sbuf_grow(sb, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, again);
+	va_end(again);
 	sb->len += (size_t)n;
+}
+
+void
+sbuf_addf(struct sbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sbuf_vaddf(sb, fmt, ap);
+	va_end(ap);
 }
 
 char *

@@ -9,6 +9,7 @@
 #ifndef WABA_UTIL_H
 #define WABA_UTIL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -33,6 +34,8 @@ void sbuf_grow(struct sbuf *sb, size_t extra);
 void sbuf_add(struct sbuf *sb, const void *data, size_t n);
 void sbuf_addstr(struct sbuf *sb, const char *s);
 void sbuf_addch(struct sbuf *sb, char c);
+/* sbuf_addf() with a va_list (ap is used up). */
+void sbuf_vaddf(struct sbuf *sb, const char *fmt, va_list ap);
 void sbuf_addf(struct sbuf *sb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Appends v in decimal; cheap enough for every response header. */

@@ -136,7 +136,7 @@ phone_create(struct request *rq)
 {
 	struct store *st = rq->emu->store;
 	const char *cc, *number, *name, *mig, *pre;
-	struct json_object *waba = NULL, *existing = NULL, *doc, *phone, *arr,
+	struct json_object *waba = NULL, *existing = NULL, *phone,
 	    *made = NULL;
 	struct fixture_error fe = { NULL, NULL, false };
 	bool migrating = false;
@@ -191,11 +191,7 @@ phone_create(struct request *rq)
 	if (pre != NULL && *pre != '\0')
 		json_object_object_add(phone, "preverified_id",
 		    json_object_new_string(pre));
-	arr = json_object_new_array();
-	json_object_array_add(arr, phone);
-	doc = json_object_new_object();
-	json_object_object_add(doc, "phone_numbers", arr);
-	if (fixtures_apply(st, doc, "request", true,
+	if (fixtures_apply_row(st, "phone_numbers", phone, "request", true,
 	    clock_now(&rq->emu->clock), &made, &fe) < 0) {
 		/* the checks above make this a store failure */
 		rc = gerr_set(&rq->err, GE_EDIT, "(#300) Edit failure: %s",
@@ -207,7 +203,6 @@ phone_create(struct request *rq)
 		rc = created(rq, parse_id(json_object_get_string(
 		    json_object_array_get_idx(ids, 0))));
 	}
-	json_object_put(doc);
 	json_object_put(made);
 	fixture_error_cleanup(&fe);
 out:

@@ -360,3 +360,13 @@ jeq(struct json_object *obj, const char *expected_json)
 	json_object_put(e);
 	return eq;
 }
+
+TCase *
+harness_tcase(const char *name, void (*setup)(void), void (*teardown)(void))
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	return tc;
+}

@@ -9,6 +9,7 @@
 #ifndef WABA_E2E_HARNESS_H
 #define WABA_E2E_HARNESS_H
 
+#include <check.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -62,6 +63,13 @@ int http_post_form(const struct server *s, const char *path,
 int http_post_json(const struct server *s, const char *path,
     const char *json, struct http_resp *out);
 void http_resp_free(struct http_resp *r);
+
+/*
+ * A check test case whose tests each run between setup and teardown
+ * (typically starting and stopping the suite's server), 60 s each.
+ */
+TCase *harness_tcase(const char *name, void (*setup)(void),
+    void (*teardown)(void));
 const char *http_header(const struct http_resp *r, const char *name);
 
 /*

@@ -1322,16 +1322,6 @@ START_TEST(test_profile_classic_flags)
 }
 END_TEST
 
-static TCase *
-tcase(const char *name, void (*setup)(void))
-{
-	TCase *tc = tcase_create(name);
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 60);
-	return tc;
-}
-
 int
 main(void)
 {
@@ -1340,7 +1330,7 @@ main(void)
 	SRunner *sr;
 	int failed;
 
-	tc = tcase("default profile", setup_default);
+	tc = harness_tcase("default profile", setup_default, teardown);
 	tcase_add_test(tc, test_100_missing_parameter);
 	tcase_add_test(tc, test_100_bad_enum_names_allowed_values);
 	tcase_add_test(tc, test_100_bad_boolean);
@@ -1374,19 +1364,20 @@ main(void)
 	tcase_add_test(tc, test_profile_default);
 	suite_add_tcase(su, tc);
 
-	tc = tcase("read-only", setup_read_only);
+	tc = harness_tcase("read-only", setup_read_only, teardown);
 	tcase_add_test(tc, test_300_read_only);
 	suite_add_tcase(su, tc);
 
-	tc = tcase("rate limit 3", setup_rate_limited);
+	tc = harness_tcase("rate limit 3", setup_rate_limited, teardown);
 	tcase_add_test(tc, test_80008_rate_limit);
 	suite_add_tcase(su, tc);
 
-	tc = tcase("classic profile", setup_classic);
+	tc = harness_tcase("classic profile", setup_classic, teardown);
 	tcase_add_test(tc, test_profile_classic);
 	suite_add_tcase(su, tc);
 
-	tc = tcase("classic, rate limit 1, read-only", setup_classic_flags);
+	tc = harness_tcase("classic, rate limit 1, read-only",
+	    setup_classic_flags, teardown);
 	tcase_add_test(tc, test_profile_classic_flags);
 	suite_add_tcase(su, tc);
 

@@ -1380,16 +1380,6 @@ START_TEST(test_environment_variables)
 }
 END_TEST
 
-static TCase *
-tcase(const char *name, void (*setup)(void))
-{
-	TCase *tc = tcase_create(name);
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 60);
-	return tc;
-}
-
 int
 main(void)
 {
@@ -1399,7 +1389,7 @@ main(void)
 	int failed;
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	tc = tcase("defaults", setup_default);
+	tc = harness_tcase("defaults", setup_default, teardown);
 	tcase_add_test(tc, test_keep_alive);
 	tcase_add_test(tc, test_bad_bodies_are_100);
 	tcase_add_test(tc, test_get_with_empty_json_body);
@@ -1419,11 +1409,11 @@ main(void)
 	tcase_add_test(tc, test_survives_garbage);
 	suite_add_tcase(su, tc);
 
-	tc = tcase("max body 1024", setup_small_body);
+	tc = harness_tcase("max body 1024", setup_small_body, teardown);
 	tcase_add_test(tc, test_oversized_body);
 	suite_add_tcase(su, tc);
 
-	tc = tcase("command line", NULL);
+	tc = harness_tcase("command line", NULL, teardown);
 	tcase_add_test(tc, test_help_lists_every_flag);
 	tcase_add_test(tc, test_bad_flags_exit_2);
 	tcase_add_test(tc, test_environment_variables);
