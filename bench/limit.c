@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -158,7 +159,15 @@ main(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
+	/* a worker per CPU this process may run on, as the emulator */
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	{
+		cpu_set_t cpus;
+
+		if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0 &&
+		    CPU_COUNT(&cpus) > 0)
+			ncpu = CPU_COUNT(&cpus);
+	}
 	if (ncpu < 1)
 		ncpu = 1;
 	flags = MHD_USE_INTERNAL_POLLING_THREAD;

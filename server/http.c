@@ -12,6 +12,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -473,6 +474,22 @@ server_free(struct http_server *srv)
 	free(srv);
 }
 
+/*
+ * The CPUs this process may run on: a container's or taskset's CPU set,
+ * not the machine's, so that a container held to two CPUs of sixty-four
+ * does not get sixty-four workers taking turns on two.
+ */
+static long
+usable_cpus(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 &&
+	    CPU_COUNT(&set) > 0)
+		return CPU_COUNT(&set);
+	return sysconf(_SC_NPROCESSORS_ONLN);
+}
+
 struct http_server *
 http_start(struct emu *emu, const char *bind, int port, size_t max_body,
     char **cause)
@@ -529,7 +546,7 @@ http_start(struct emu *emu, const char *bind, int port, size_t max_body,
 	 * A worker per CPU (two at least): more only adds scheduling jitter
 	 * to the tail latency, and injected latency holds no worker.
 	 */
-	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	ncpu = usable_cpus();
 	threads = ncpu < 2 ? 2 : (unsigned int)ncpu;
 
 	errno = 0;
