@@ -307,15 +307,46 @@ pipeline_trace(struct request *rq, char *trace, size_t len)
 /*
  * SHA-1 fetched once: EVP_sha1() would look the algorithm up in
  * OpenSSL's provider tables on every call, which costs more than hashing
- * the body.  Fetched algorithms may be shared between threads.
+ * the body.  Fetched algorithms may be shared between threads; a digest
+ * context may not, so each thread keeps its own, freed when it exits.
  */
 static EVP_MD *sha1_md;
+static pthread_key_t sha1_ctx_key;
 static pthread_once_t sha1_once = PTHREAD_ONCE_INIT;
+
+static void
+sha1_ctx_free(void *ctx)
+{
+	EVP_MD_CTX_free(ctx);
+}
 
 static void
 sha1_fetch(void)
 {
 	sha1_md = EVP_MD_fetch(NULL, "SHA1", NULL);
+	if (sha1_md != NULL &&
+	    pthread_key_create(&sha1_ctx_key, sha1_ctx_free) != 0) {
+		EVP_MD_free(sha1_md);
+		sha1_md = NULL;
+	}
+}
+
+/* The calling thread's SHA-1 context, NULL when OpenSSL has none. */
+static EVP_MD_CTX *
+sha1_ctx(void)
+{
+	EVP_MD_CTX *ctx;
+
+	pthread_once(&sha1_once, sha1_fetch);
+	if (sha1_md == NULL)
+		return NULL;
+	ctx = pthread_getspecific(sha1_ctx_key);
+	if (ctx == NULL && (ctx = EVP_MD_CTX_new()) != NULL &&
+	    pthread_setspecific(sha1_ctx_key, ctx) != 0) {
+		EVP_MD_CTX_free(ctx);
+		ctx = NULL;
+	}
+	return ctx;
 }
 
 static void
@@ -325,10 +356,11 @@ etag(struct response *resp)
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0, i;
 	char hex[2 * EVP_MAX_MD_SIZE + 3];
+	EVP_MD_CTX *ctx = sha1_ctx();
 
-	pthread_once(&sha1_once, sha1_fetch);
-	if (sha1_md == NULL || EVP_Digest(resp->body, resp->body_len, md, &n,
-	    sha1_md, NULL) != 1)
+	if (ctx == NULL || EVP_DigestInit_ex(ctx, sha1_md, NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, resp->body, resp->body_len) != 1 ||
+	    EVP_DigestFinal_ex(ctx, md, &n) != 1)
 		return;
 	hex[0] = '"';
 	for (i = 0; i < n; i++) {

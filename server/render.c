@@ -537,9 +537,14 @@ render_check(struct request *rq, enum node_type t,
 	return 0;
 }
 
+/*
+ * Adds field f of row to obj.  static_name: f's name is a string constant
+ * (a default field), which obj may keep without a copy.
+ */
 static int
 render_one(struct request *rq, const struct node_def *nd,
-    struct json_object *row, const struct field *f, struct json_object *obj)
+    struct json_object *row, const struct field *f, bool static_name,
+    struct json_object *obj)
 {
 	const struct field_def *fd = field_lookup(nd, f->name);
 	struct json_object *v = NULL;
@@ -558,7 +563,8 @@ render_one(struct request *rq, const struct node_def *nd,
 	if (v != NULL)
 		/* the fields parser refuses duplicates: skip the lookup */
 		json_object_object_add_ex(obj, f->alias ? f->alias : f->name,
-		    v, JSON_C_OBJECT_ADD_KEY_IS_NEW);
+		    v, JSON_C_OBJECT_ADD_KEY_IS_NEW | (static_name &&
+		    f->alias == NULL ? JSON_C_OBJECT_ADD_CONSTANT_KEY : 0));
 	return 0;
 }
 
@@ -583,7 +589,7 @@ render_node(struct request *rq, enum node_type t, struct json_object *row,
 			struct field f = { (char *)*d, NULL, -1, NULL, NULL,
 				NULL, NULL };
 
-			if (render_one(rq, nd, row, &f, obj) < 0)
+			if (render_one(rq, nd, row, &f, true, obj) < 0)
 				goto fail;
 		}
 		return obj;
@@ -593,7 +599,7 @@ render_node(struct request *rq, enum node_type t, struct json_object *row,
 		if (strcmp(fl->v[i].name, "id") == 0 && (fl->v[i].alias ==
 		    NULL || strcmp(fl->v[i].alias, "id") == 0))
 			id_seen = true;
-		if (render_one(rq, nd, row, &fl->v[i], obj) < 0)
+		if (render_one(rq, nd, row, &fl->v[i], false, obj) < 0)
 			goto fail;
 	}
 	if (!id_seen && row_str(row, "id") != NULL) {
