@@ -16,6 +16,7 @@
 
 #include "accesslog.h"
 #include "util.h"
+#include "suite.h"
 
 /* A safety net against a hung writer, not a timing assertion. */
 #define DEADLINE_MS 20000
@@ -356,11 +357,5 @@ accesslog_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(accesslog_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return suite_run(accesslog_suite());
 }

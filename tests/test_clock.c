@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "clock.h"
+#include "suite.h"
 
 static int64_t fake_us;
 
@@ -58,15 +59,9 @@ main(void)
 {
 	Suite *s = suite_create("clock");
 	TCase *tc = tcase_create("seam");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_fake_source);
 	tcase_add_test(tc, test_system_and_monotonic);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return suite_run(s);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "suite.h"
 
 /* A fake environment: NULL-terminated name/value pairs. */
 static const char *const *fake_env;
@@ -468,11 +469,5 @@ config_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(config_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return suite_run(config_suite());
 }

@@ -10,6 +10,7 @@
 
 #include "faults.h"
 #include "gerr.h"
+#include "suite.h"
 
 #define WABA_PATH "/v24.0/2000000000000001"
 
@@ -660,11 +661,5 @@ faults_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(faults_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return suite_run(faults_suite());
 }

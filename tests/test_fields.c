@@ -9,6 +9,7 @@
 
 #include "fields.h"
 #include "gerr.h"
+#include "suite.h"
 
 static struct fieldlist *
 parse_ok(const char *s)
@@ -345,11 +346,5 @@ fields_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(fields_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return suite_run(fields_suite());
 }

@@ -10,6 +10,7 @@
 
 #include "filter.h"
 #include "gerr.h"
+#include "suite.h"
 
 static const char *const ownership[] = { "SELF", "CLIENT_OWNED",
 	"ON_BEHALF_OF", NULL };
@@ -482,11 +483,5 @@ filter_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(filter_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return suite_run(filter_suite());
 }

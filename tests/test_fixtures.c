@@ -13,6 +13,7 @@
 #include "fixtures.h"
 #include "store.h"
 #include "util.h"
+#include "suite.h"
 
 #define NOW 1750000000
 #define SEED 11
@@ -734,21 +735,23 @@ targets_doc(const char *tok, size_t n)
 	return sbuf_detach(&sb);
 }
 
-/* Applies text; returns fe.message ("" on success) for the caller to free. */
-static char *
-apply_msg(struct store *st, const char *text)
+/*
+ * Applies text (freed here) and checks fe.message against want: "" for a
+ * document that applies.
+ */
+static void
+expect_apply(struct store *st, char *text, const char *want)
 {
 	struct json_object *doc = J(text);
 	struct fixture_error fe;
-	char *msg;
 
 	if (fixtures_apply(st, doc, NULL, false, NOW, NULL, &fe) == 0)
-		msg = xstrdup("");
+		ck_assert_str_eq("", want);
 	else
-		msg = xstrdup(fe.message);
+		ck_assert_str_eq(fe.message, want);
 	fixture_error_cleanup(&fe);
 	json_object_put(doc);
-	return msg;
+	free(text);
 }
 
 /*
@@ -758,62 +761,31 @@ apply_msg(struct store *st, const char *text)
 START_TEST(test_array_limits)
 {
 	struct store *st = demo_store();
-	char *doc, *msg;
 
 	/* a hundred scopes: fine; a repeat among them is found */
-	doc = token_with("EAAa", "scopes", "\"s%zu\"", 100,
-	    (size_t)-1);
-	msg = apply_msg(st, doc);
-	ck_assert_str_eq(msg, "");
-	free(msg);
-	free(doc);
-	doc = token_with("EAAb", "scopes", "\"s%zu\"", 100, 99);
-	msg = apply_msg(st, doc);
-	ck_assert_str_eq(msg, "$.tokens[0].scopes[99]: duplicate value "
-	    "\"s0\"");
-	free(msg);
-	free(doc);
+	expect_apply(st, token_with("EAAa", "scopes", "\"s%zu\"", 100,
+	    (size_t)-1), "");
+	expect_apply(st, token_with("EAAb", "scopes", "\"s%zu\"", 100, 99),
+	    "$.tokens[0].scopes[99]: duplicate value \"s0\"");
 	/* 101, or 60,000, are refused before any is looked at */
-	doc = token_with("EAAc", "scopes", "\"s%zu\"", 101,
-	    (size_t)-1);
-	msg = apply_msg(st, doc);
-	ck_assert_str_eq(msg, "$.tokens[0].scopes: must have at most 100 "
+	expect_apply(st, token_with("EAAc", "scopes", "\"s%zu\"", 101,
+	    (size_t)-1), "$.tokens[0].scopes: must have at most 100 "
 	    "scope names; got 101");
-	free(msg);
-	free(doc);
-	doc = token_with("EAAd", "scopes", "\"s%zu\"", 60000,
-	    (size_t)-1);
-	msg = apply_msg(st, doc);
-	ck_assert_str_eq(msg, "$.tokens[0].scopes: must have at most 100 "
+	expect_apply(st, token_with("EAAd", "scopes", "\"s%zu\"", 60000,
+	    (size_t)-1), "$.tokens[0].scopes: must have at most 100 "
 	    "scope names; got 60000");
-	free(msg);
-	free(doc);
 
 	/* granular scopes: at most 100 entries of at most 1,000 targets */
-	doc = token_with("EAAe", "granular_scopes", "{\"scope\":\"s%zu\"}",
-	    101, (size_t)-1);
-	msg = apply_msg(st, doc);
-	ck_assert_str_eq(msg, "$.tokens[0].granular_scopes: must have at most "
-	    "100 entries; got 101");
-	free(msg);
-	free(doc);
-	doc = token_with("EAAf", "granular_scopes", "{\"scope\":\"s%zu\"}",
-	    100, (size_t)-1);
-	msg = apply_msg(st, doc);
-	ck_assert_str_eq(msg, "");
-	free(msg);
-	free(doc);
-	doc = targets_doc("EAAg", 1000);
-	msg = apply_msg(st, doc);
-	ck_assert_str_eq(msg, "");
-	free(msg);
-	free(doc);
-	doc = targets_doc("EAAh", 1001);
-	msg = apply_msg(st, doc);
-	ck_assert_str_eq(msg, "$.tokens[0].granular_scopes[0].target_ids: "
-	    "must have at most 1000 ids; got 1001");
-	free(msg);
-	free(doc);
+	expect_apply(st, token_with("EAAe", "granular_scopes",
+	    "{\"scope\":\"s%zu\"}", 101, (size_t)-1),
+	    "$.tokens[0].granular_scopes: must have at most 100 entries; "
+	    "got 101");
+	expect_apply(st, token_with("EAAf", "granular_scopes",
+	    "{\"scope\":\"s%zu\"}", 100, (size_t)-1), "");
+	expect_apply(st, targets_doc("EAAg", 1000), "");
+	expect_apply(st, targets_doc("EAAh", 1001),
+	    "$.tokens[0].granular_scopes[0].target_ids: must have at most "
+	    "1000 ids; got 1001");
 	store_close(st);
 }
 END_TEST
@@ -1208,11 +1180,5 @@ fixtures_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(fixtures_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return suite_run(fixtures_suite());
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "gerr.h"
+#include "suite.h"
 
 /* The rows SPEC section 3 names, with their statuses per profile. */
 static const struct {
@@ -202,8 +203,6 @@ main(void)
 {
 	Suite *s = suite_create("gerr");
 	TCase *tc = tcase_create("table");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_table_matches_spec);
 	tcase_add_test(tc, test_every_row_complete);
@@ -212,9 +211,5 @@ main(void)
 	tcase_add_test(tc, test_custom);
 	tcase_add_test(tc, test_www_authenticate_bounded);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return suite_run(s);
 }

@@ -26,6 +26,7 @@
 #include "http.h"
 #include "request.h"
 #include "util.h"
+#include "suite.h"
 
 /* fields.c is not linked into this suite; requests here carry none. */
 void
@@ -871,11 +872,5 @@ http_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(http_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return suite_run(http_suite());
 }

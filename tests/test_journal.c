@@ -14,6 +14,7 @@
 #include "journal.h"
 #include "request.h"
 #include "util.h"
+#include "suite.h"
 
 #define T0 1700000000
 
@@ -649,11 +650,5 @@ journal_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(journal_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return suite_run(journal_suite());
 }

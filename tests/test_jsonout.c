@@ -12,6 +12,7 @@
 
 #include "jsonout.h"
 #include "util.h"
+#include "suite.h"
 
 extern const char demo_fixture_json[];
 
@@ -158,8 +159,6 @@ main(void)
 {
 	Suite *s = suite_create("jsonout");
 	TCase *tc = tcase_create("same as json-c");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_every_byte);
 	tcase_add_test(tc, test_scalars);
@@ -167,9 +166,5 @@ main(void)
 	tcase_add_test(tc, test_demo_fixtures);
 	tcase_add_test(tc, test_random_trees);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return suite_run(s);
 }

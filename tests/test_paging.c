@@ -12,6 +12,7 @@
 #include "paging.h"
 #include "request.h"
 #include "util.h"
+#include "suite.h"
 
 /* A GET as http.c and the pipeline would leave it. */
 static void
@@ -577,11 +578,5 @@ paging_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(paging_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return suite_run(paging_suite());
 }

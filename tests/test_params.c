@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "request.h"
+#include "suite.h"
 
 /* Compares ps with "name=value" strings, in order. */
 static void
@@ -221,11 +222,5 @@ params_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(params_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return suite_run(params_suite());
 }

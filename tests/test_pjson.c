@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pjson.h"
+#include "suite.h"
 
 /* Parses s and compares with the strict JSON want. */
 static void
@@ -157,11 +158,5 @@ pjson_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(pjson_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return suite_run(pjson_suite());
 }

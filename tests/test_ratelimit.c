@@ -10,6 +10,7 @@
 
 #include "proof.h"
 #include "ratelimit.h"
+#include "suite.h"
 
 #define T0 1700000000
 #define APP 1000000000000001LL
@@ -504,11 +505,5 @@ ratelimit_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(ratelimit_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return suite_run(ratelimit_suite());
 }

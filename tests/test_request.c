@@ -12,6 +12,7 @@
 #include "fields.h"
 #include "request.h"
 #include "util.h"
+#include "suite.h"
 
 /* fields.c is not linked into this suite; the requests here have none. */
 void
@@ -741,11 +742,5 @@ request_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(request_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return suite_run(request_suite());
 }

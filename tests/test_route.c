@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "route.h"
+#include "suite.h"
 
 START_TEST(test_find)
 {
@@ -99,17 +100,11 @@ main(void)
 {
 	Suite *s = suite_create("route");
 	TCase *tc = tcase_create("table");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_find);
 	tcase_add_test(tc, test_misses);
 	tcase_add_test(tc, test_path_nodes);
 	tcase_add_test(tc, test_policy_flags);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return suite_run(s);
 }

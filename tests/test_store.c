@@ -15,6 +15,7 @@
 #include "filter.h"
 #include "store.h"
 #include "util.h"
+#include "suite.h"
 
 #define B1 2000000000000001LL
 #define B2 2000000000000002LL
@@ -1296,11 +1297,5 @@ store_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(store_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return suite_run(store_suite());
 }

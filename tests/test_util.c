@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util.h"
+#include "suite.h"
 
 START_TEST(test_url_decode)
 {
@@ -134,8 +135,6 @@ main(void)
 {
 	Suite *s = suite_create("util");
 	TCase *tc = tcase_create("codecs");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_url_decode);
 	tcase_add_test(tc, test_url_encode);
@@ -145,9 +144,5 @@ main(void)
 	tcase_add_test(tc, test_sbuf);
 	tcase_add_test(tc, test_mix64);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return suite_run(s);
 }

@@ -7,6 +7,8 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <json-c/json.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -369,4 +371,18 @@ harness_tcase(const char *name, void (*setup)(void), void (*teardown)(void))
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	return tc;
+}
+
+/* Lowercase hex HMAC-SHA256 of msg keyed by secret. */
+void
+hmac_hex(const char *secret, const char *msg, char out[65])
+{
+	unsigned char mac[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+
+	ck_assert_ptr_nonnull(HMAC(EVP_sha256(), secret, (int)strlen(secret),
+	    (const unsigned char *)msg, strlen(msg), mac, &n));
+	ck_assert_uint_eq(n, 32);
+	for (i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", mac[i]);
 }

@@ -64,6 +64,9 @@ int http_post_json(const struct server *s, const char *path,
     const char *json, struct http_resp *out);
 void http_resp_free(struct http_resp *r);
 
+/* An appsecret_proof: lowercase hex HMAC-SHA256 of msg keyed by secret. */
+void hmac_hex(const char *secret, const char *msg, char out[65]);
+
 /*
  * A check test case whose tests each run between setup and teardown
  * (typically starting and stopping the suite's server), 60 s each.

@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "harness.h"
+#include "../suite.h"
 
 #define V "/v24.0/"
 #define AT "access_token="
@@ -705,8 +706,6 @@ main(void)
 	Suite *su = suite_create("batch");
 	TCase *tc = tcase_create("demo");
 	TCase *rl = tcase_create("rate limit 3");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_batch_form_field);
 	tcase_add_test(tc, test_batch_json_body);
@@ -723,9 +722,5 @@ main(void)
 	tcase_set_timeout(rl, 60);
 	suite_add_tcase(su, tc);
 	suite_add_tcase(su, rl);
-	sr = srunner_create(su);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return suite_run(su);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "../suite.h"
 
 #define WABA_PATH(waba, tok) "/v24.0/" waba "?access_token=" tok
 
@@ -1614,8 +1615,6 @@ main(void)
 	TCase *big = tcase_create("max body");
 	TCase *admin = tcase_create("admin token");
 	TCase *off = tcase_create("no control plane");
-	SRunner *sr;
-	int failed;
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	tcase_set_timeout(state, 60);
@@ -1653,10 +1652,6 @@ main(void)
 	tcase_set_timeout(off, 60);
 	tcase_add_test(off, test_no_control_plane);
 	suite_add_tcase(su, off);
-	sr = srunner_create(su);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
 	curl_global_cleanup();
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return suite_run(su);
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "../suite.h"
 
 #define V "/v24.0/"
 #define AT "access_token="
@@ -1327,8 +1328,6 @@ main(void)
 {
 	Suite *su = suite_create("errors");
 	TCase *tc;
-	SRunner *sr;
-	int failed;
 
 	tc = harness_tcase("default profile", setup_default, teardown);
 	tcase_add_test(tc, test_100_missing_parameter);
@@ -1380,10 +1379,5 @@ main(void)
 	    setup_classic_flags, teardown);
 	tcase_add_test(tc, test_profile_classic_flags);
 	suite_add_tcase(su, tc);
-
-	sr = srunner_create(su);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return suite_run(su);
 }

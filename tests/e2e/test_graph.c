@@ -9,13 +9,13 @@
  */
 #include <check.h>
 #include <json-c/json.h>
-#include <openssl/hmac.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
+#include "../suite.h"
 
 #define V "/v24.0/"
 #define AT "access_token="
@@ -1062,20 +1062,6 @@ START_TEST(test_nested_edge_permissions)
 	ck_assert_int_eq(server_stop(&s), 0);
 }
 END_TEST
-
-/* Lowercase hex HMAC-SHA256 of msg keyed by secret. */
-static void
-hmac_hex(const char *secret, const char *msg, char out[65])
-{
-	unsigned char mac[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
-
-	ck_assert_ptr_nonnull(HMAC(EVP_sha256(), secret, (int)strlen(secret),
-	    (const unsigned char *)msg, strlen(msg), mac, &n));
-	ck_assert_uint_eq(n, 32);
-	for (i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", mac[i]);
-}
 
 /* A nested edge's next link works for an app that requires a proof. */
 START_TEST(test_nested_next_keeps_proof)
@@ -2482,8 +2468,6 @@ main(void)
 	TCase *phones = tcase_create("phone numbers");
 	TCase *users = tcase_create("assigned users");
 	TCase *debug = tcase_create("debug_token");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(lists, test_owned_default_fields);
 	tcase_add_test(lists, test_owned_fields_param);
@@ -2548,9 +2532,5 @@ main(void)
 	suite_add_tcase(su, phones);
 	suite_add_tcase(su, users);
 	suite_add_tcase(su, debug);
-	sr = srunner_create(su);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return suite_run(su);
 }

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "../suite.h"
 
 #define V "/v24.0/"
 #define AT "access_token="
@@ -1385,8 +1386,6 @@ main(void)
 {
 	Suite *su = suite_create("http");
 	TCase *tc;
-	SRunner *sr;
-	int failed;
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	tc = harness_tcase("defaults", setup_default, teardown);
@@ -1419,10 +1418,6 @@ main(void)
 	tcase_add_test(tc, test_environment_variables);
 	suite_add_tcase(su, tc);
 
-	sr = srunner_create(su);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
 	curl_global_cleanup();
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return suite_run(su);
 }

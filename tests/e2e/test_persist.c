@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "../suite.h"
 
 static char dbpath[256];
 
@@ -146,8 +147,6 @@ main(void)
 {
 	Suite *su = suite_create("persist");
 	TCase *tc = tcase_create("db file");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
@@ -156,9 +155,5 @@ main(void)
 	tcase_add_test(tc, test_started_empty_file_wins);
 	tcase_add_test(tc, test_broken_fixture_loads_nothing);
 	suite_add_tcase(su, tc);
-	sr = srunner_create(su);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return suite_run(su);
 }

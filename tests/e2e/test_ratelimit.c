@@ -10,13 +10,12 @@
 #include <check.h>
 #include <curl/curl.h>
 #include <json-c/json.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
+#include "../suite.h"
 
 #define BUC_HDR "X-Business-Use-Case-Usage"
 #define APP_HDR "X-App-Usage"
@@ -61,20 +60,6 @@ kget(struct kconn *k, const char *path, struct http_resp *out)
 }
 
 /* ---- helpers ------------------------------------------------------- */
-
-/* Lowercase hex HMAC-SHA256 of msg keyed by secret. */
-static void
-hmac_hex(const char *secret, const char *msg, char out[65])
-{
-	unsigned char mac[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
-
-	ck_assert_ptr_nonnull(HMAC(EVP_sha256(), secret, (int)strlen(secret),
-	    (const unsigned char *)msg, strlen(msg), mac, &n));
-	ck_assert_uint_eq(n, 32);
-	for (i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", mac[i]);
-}
 
 /* The parsed header (caller puts), failing the test when it is absent. */
 static struct json_object *
@@ -778,8 +763,6 @@ main(void)
 	TCase *classic = tcase_create("classic profile");
 	TCase *small = tcase_create("small limits");
 	TCase *sw = tcase_create("switches");
-	SRunner *sr;
-	int failed;
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	tcase_set_timeout(def, 120);
@@ -801,10 +784,6 @@ main(void)
 	tcase_add_test(sw, test_no_rate_limit);
 	tcase_add_test(sw, test_rate_window_60);
 	suite_add_tcase(su, sw);
-	sr = srunner_create(su);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
 	curl_global_cleanup();
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return suite_run(su);
 }
