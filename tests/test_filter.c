@@ -415,7 +415,8 @@ sort_ok(const char *param, bool want)
 	bool desc = !want;
 	struct gerr err = { 0 };
 
-	ck_assert_msg(sort_parse(param, &desc, &err) == 0, "%s", param);
+	ck_assert_msg(sort_parse(param, &desc, &err) == 0, "%s",
+	    param != NULL ? param : "(no sort)");
 	ck_assert(desc == want);
 }
 
