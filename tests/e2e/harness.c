@@ -105,6 +105,17 @@ server_start(struct server *s, const char *const *args)
 	return -1;
 }
 
+void
+server_kill(struct server *s)
+{
+	if (s->pid <= 0)
+		return;
+	kill(s->pid, SIGKILL);
+	while (waitpid(s->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	s->pid = 0;
+}
+
 int
 server_stop(struct server *s)
 {

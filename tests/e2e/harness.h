@@ -30,6 +30,8 @@ struct server {
 int server_start(struct server *s, const char *const *args);
 /* SIGTERM, then waits: returns the exit status (0 = clean), -1 on a signal. */
 int server_stop(struct server *s);
+/* SIGKILL, as a crash would: no shutdown, no flush.  Then waits. */
+void server_kill(struct server *s);
 
 struct http_resp {
 	long status;

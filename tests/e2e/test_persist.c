@@ -1,6 +1,6 @@
 /*
- * test_persist.c - a --db file keeps acknowledged writes across a restart,
- * fixtures load only into a fresh file, and shutdown is clean.
+ * test_persist.c - a --db file keeps acknowledged writes across a restart
+ * and a crash, fixtures load only into a fresh file, and shutdown is clean.
  */
 #include <check.h>
 #include <json-c/json.h>
@@ -57,6 +57,45 @@ START_TEST(test_write_survives_restart)
 	ck_assert_str_eq(jstr(r.json, "display_phone_number"),
 	    "+1 555-010-9999");
 	http_resp_free(&r);
+	ck_assert_int_eq(server_stop(&s), 0);
+}
+END_TEST
+
+/*
+ * An answered write is committed before its answer leaves: killing the
+ * process right after the answers, with no shutdown at all, loses none.
+ */
+START_TEST(test_write_survives_a_crash)
+{
+	const char *args[] = { "--db", dbpath, NULL };
+	static const char *const numbers[] = { "5550108881", "5550108882" };
+	char paths[2][512];
+	struct server s;
+	struct http_resp r;
+	char form[256];
+	size_t i;
+
+	ck_assert_int_eq(server_start(&s, args), 0);
+	for (i = 0; i < 2; i++) {
+		snprintf(form, sizeof(form), "cc=1&phone_number=%s"
+		    "&verified_name=Crash+%zu", numbers[i], i);
+		ck_assert_int_eq(http_post_form(&s, "/v24.0/" DEMO_WABA
+		    "/phone_numbers?access_token=" TOK_ADMIN, form, &r), 0);
+		ck_assert_int_eq(r.status, 200);
+		snprintf(paths[i], sizeof(paths[i]), "/v24.0/%s?access_token="
+		    TOK_ADMIN "&fields=verified_name", jstr(r.json, "id"));
+		http_resp_free(&r);
+	}
+	server_kill(&s);
+
+	ck_assert_int_eq(server_start(&s, args), 0);
+	for (i = 0; i < 2; i++) {
+		snprintf(form, sizeof(form), "Crash %zu", i);
+		ck_assert_int_eq(http_get(&s, paths[i], &r), 0);
+		ck_assert_int_eq(r.status, 200);
+		ck_assert_str_eq(jstr(r.json, "verified_name"), form);
+		http_resp_free(&r);
+	}
 	ck_assert_int_eq(server_stop(&s), 0);
 }
 END_TEST
@@ -151,6 +190,7 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_write_survives_restart);
+	tcase_add_test(tc, test_write_survives_a_crash);
 	tcase_add_test(tc, test_fixtures_not_reloaded_over_a_file);
 	tcase_add_test(tc, test_started_empty_file_wins);
 	tcase_add_test(tc, test_broken_fixture_loads_nothing);
