@@ -1043,6 +1043,19 @@ read_to_close(int fd)
 	return buf;
 }
 
+/* Sends p[0..n) on a connection of its own; the answer, to the close. */
+static char *
+raw_answer(const void *p, size_t n)
+{
+	int fd = connect_raw();
+	char *ans;
+
+	send_all(fd, p, n);
+	ans = read_to_close(fd);
+	close(fd);
+	return ans;
+}
+
 START_TEST(test_survives_garbage)
 {
 #define J_NUL "\x00\x01\x02garbage\r\n\r\n"
@@ -1088,10 +1101,7 @@ START_TEST(test_survives_garbage)
 	close(fd);
 
 	/* an unknown verb is answered Graph-style, and the line closed */
-	fd = connect_raw();
-	send_all(fd, J_FOO, sizeof(J_FOO) - 1);
-	ans = read_to_close(fd);
-	close(fd);
+	ans = raw_answer(J_FOO, sizeof(J_FOO) - 1);
 	ck_assert_msg(strncmp(ans, "HTTP/1.1 400", 12) == 0, "%s", ans);
 	ck_assert_ptr_nonnull(strstr(ans, "\"code\":100"));
 	free(ans);
@@ -1118,15 +1128,12 @@ raw_exchange(const char *target, const char *header)
 {
 	size_t n = strlen(target) + strlen(header) + 64;
 	char *req = malloc(n), *ans;
-	int fd, len;
+	int len;
 
 	ck_assert_ptr_nonnull(req);
 	len = snprintf(req, n, "GET %s HTTP/1.1\r\nHost: x\r\n%s\r\n",
 	    target, header);
-	fd = connect_raw();
-	send_all(fd, req, (size_t)len);
-	ans = read_to_close(fd);
-	close(fd);
+	ans = raw_answer(req, (size_t)len);
 	free(req);
 	return ans;
 }
