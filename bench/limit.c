@@ -5,10 +5,16 @@
  * body the emulator returns for GET /v24.0/4000000000000001. It has no
  * routing, no store, no JSON and no headers beyond Content-Type, so what it
  * reaches is what libmicrohttpd itself reaches on this machine: one epoll
- * worker per core, keep-alive on, as the emulator serves (which runs at
- * least four workers).  It is a benchmark tool, not part of the emulator.
+ * worker per core, keep-alive on, as the emulator serves.  It is a benchmark
+ * tool, not part of the emulator.
  *
- *	bench-limit [--port N] [--body-file FILE]
+ * With --headers-file it instead builds a new response for every request,
+ * as the emulator must (its request id, trace id and usage change each
+ * time): a copy of the body and every "Name: value" line of FILE as a
+ * header.  That measures what the emulator's header set costs in
+ * libmicrohttpd alone, with nothing else done.
+ *
+ *	bench-limit [--port N] [--body-file FILE] [--headers-file FILE]
  *
  * Prints "bench-limit listening on http://127.0.0.1:PORT" once it serves;
  * SIGINT or SIGTERM stops it.
@@ -20,6 +26,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +43,35 @@ static const char default_body[] =
 
 /* The one response, shared by every connection (MHD reference-counts it). */
 static struct MHD_Response *response;
+
+/* --headers-file: what every fresh response carries; NULL-terminated. */
+#define MAX_HEADERS 32
+static char *hdr_name[MAX_HEADERS + 1], *hdr_value[MAX_HEADERS + 1];
+static const char *body_bytes;
+static size_t body_len;
+
+/* A response of its own, as a server whose headers differ per answer. */
+static enum MHD_Result
+queue_fresh(struct MHD_Connection *c)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	char *copy;
+	size_t i;
+
+	if ((copy = malloc(body_len)) == NULL)
+		abort();	/* allocation failure aborts */
+	memcpy(copy, body_bytes, body_len);
+	r = MHD_create_response_from_buffer(body_len, copy,
+	    MHD_RESPMEM_MUST_FREE);
+	if (r == NULL)
+		abort();
+	for (i = 0; hdr_name[i] != NULL; i++)
+		MHD_add_response_header(r, hdr_name[i], hdr_value[i]);
+	ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
 
 /*
  * Answers on the second call for a request: the first call only says that
@@ -62,10 +98,15 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_size = 0;	/* discard any body */
 		return MHD_YES;
 	}
+	if (hdr_name[0] != NULL)
+		return queue_fresh(c);
 	return MHD_queue_response(c, MHD_HTTP_OK, response);
 }
 
-/* Reads FILE whole, without a trailing newline; NULL if it cannot. */
+/*
+ * Reads FILE whole, without a trailing newline, NUL-terminated (the NUL
+ * not counted in *len); NULL if it cannot.
+ */
 static char *
 read_body(const char *path, size_t *len)
 {
@@ -78,7 +119,7 @@ read_body(const char *path, size_t *len)
 	for (;;) {
 		size_t r;
 
-		if (n == cap) {
+		if (n + 1 >= cap) {
 			cap = cap ? cap * 2 : 4096;
 			if ((grown = realloc(buf, cap)) == NULL)
 				abort();	/* allocation failure aborts */
@@ -92,14 +133,42 @@ read_body(const char *path, size_t *len)
 	fclose(fp);
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
 		n--;
+	buf[n] = '\0';
 	*len = n;
 	return buf;
+}
+
+/* Splits "Name: value" lines of text (which it keeps) into the table. */
+static bool
+parse_headers(char *text)
+{
+	size_t n = 0;
+	char *line, *next, *colon;
+
+	for (line = text; *line != '\0'; line = next) {
+		next = line + strcspn(line, "\r\n");
+		if (*next != '\0')
+			*next++ = '\0';
+		while (*next == '\r' || *next == '\n')
+			next++;
+		if (*line == '\0')
+			continue;
+		if ((colon = strchr(line, ':')) == NULL || n == MAX_HEADERS)
+			return false;
+		*colon++ = '\0';
+		colon += strspn(colon, " ");
+		hdr_name[n] = line;
+		hdr_value[n] = colon;
+		n++;
+	}
+	return n > 0;
 }
 
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: bench-limit [--port N] [--body-file FILE]\n");
+	fprintf(stderr, "usage: bench-limit [--port N] [--body-file FILE] "
+	    "[--headers-file FILE]\n");
 	exit(2);
 }
 
@@ -108,8 +177,8 @@ main(int argc, char **argv)
 {
 	struct MHD_Daemon *d;
 	const union MHD_DaemonInfo *di;
-	const char *body_file = NULL;
-	char *body, *end;
+	const char *body_file = NULL, *headers_file = NULL;
+	char *body, *end, *headers;
 	size_t len;
 	long port = 0, ncpu;
 	unsigned int flags;
@@ -129,6 +198,9 @@ main(int argc, char **argv)
 		} else if (strcmp(argv[i], "--body-file") == 0 &&
 		    i + 1 < argc) {
 			body_file = argv[++i];
+		} else if (strcmp(argv[i], "--headers-file") == 0 &&
+		    i + 1 < argc) {
+			headers_file = argv[++i];
 		} else
 			usage();
 	}
@@ -145,6 +217,22 @@ main(int argc, char **argv)
 			abort();
 		memcpy(body, default_body, len);
 	}
+	if (headers_file != NULL) {
+		size_t hlen;
+
+		if ((headers = read_body(headers_file, &hlen)) == NULL) {
+			fprintf(stderr, "bench-limit: %s: %s\n", headers_file,
+			    strerror(errno));
+			return 1;
+		}
+		if (!parse_headers(headers)) {
+			fprintf(stderr, "bench-limit: %s: want 1 to %d lines "
+			    "of \"Name: value\"\n", headers_file, MAX_HEADERS);
+			return 1;
+		}
+	}
+	body_bytes = body;
+	body_len = len;
 	/* 0.9.75 has no buffer_copy: hand over an owned copy */
 	response = MHD_create_response_from_buffer(len, body,
 	    MHD_RESPMEM_MUST_FREE);
