@@ -6,10 +6,11 @@
  *
  * emu_handle() holds emu->lock only from resolving the node to rendering
  * the body: parsing comes before it, the fixed headers, the ETag and the
- * journal entry after, as they need nothing shared.
+ * journal entry after, as they need nothing shared.  A node read with its
+ * default fields mostly skips rendering: render_read() keeps the answer,
+ * ETag included, with the store's row.
  */
 #include <json-c/json.h>
-#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "config.h"
 #include "control.h"
 #include "emu.h"
+#include "etag.h"
 #include "faults.h"
 #include "fields.h"
 #include "journal.h"
@@ -305,74 +307,6 @@ pipeline_trace(struct request *rq, char *trace, size_t len)
 }
 
 /*
- * SHA-1 fetched once: EVP_sha1() would look the algorithm up in
- * OpenSSL's provider tables on every call, which costs more than hashing
- * the body.  Fetched algorithms may be shared between threads; a digest
- * context may not, so each thread keeps its own, freed when it exits.
- */
-static EVP_MD *sha1_md;
-static pthread_key_t sha1_ctx_key;
-static pthread_once_t sha1_once = PTHREAD_ONCE_INIT;
-
-static void
-sha1_ctx_free(void *ctx)
-{
-	EVP_MD_CTX_free(ctx);
-}
-
-static void
-sha1_fetch(void)
-{
-	sha1_md = EVP_MD_fetch(NULL, "SHA1", NULL);
-	if (sha1_md != NULL &&
-	    pthread_key_create(&sha1_ctx_key, sha1_ctx_free) != 0) {
-		EVP_MD_free(sha1_md);
-		sha1_md = NULL;
-	}
-}
-
-/* The calling thread's SHA-1 context, NULL when OpenSSL has none. */
-static EVP_MD_CTX *
-sha1_ctx(void)
-{
-	EVP_MD_CTX *ctx;
-
-	pthread_once(&sha1_once, sha1_fetch);
-	if (sha1_md == NULL)
-		return NULL;
-	ctx = pthread_getspecific(sha1_ctx_key);
-	if (ctx == NULL && (ctx = EVP_MD_CTX_new()) != NULL &&
-	    pthread_setspecific(sha1_ctx_key, ctx) != 0) {
-		EVP_MD_CTX_free(ctx);
-		ctx = NULL;
-	}
-	return ctx;
-}
-
-static void
-etag(struct response *resp)
-{
-	static const char digits[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
-	char hex[2 * EVP_MAX_MD_SIZE + 3];
-	EVP_MD_CTX *ctx = sha1_ctx();
-
-	if (ctx == NULL || EVP_DigestInit_ex(ctx, sha1_md, NULL) != 1 ||
-	    EVP_DigestUpdate(ctx, resp->body, resp->body_len) != 1 ||
-	    EVP_DigestFinal_ex(ctx, md, &n) != 1)
-		return;
-	hex[0] = '"';
-	for (i = 0; i < n; i++) {
-		hex[1 + 2 * i] = digits[md[i] >> 4];
-		hex[2 + 2 * i] = digits[md[i] & 15];
-	}
-	hex[1 + 2 * n] = '"';
-	hex[2 + 2 * n] = '\0';
-	response_header(resp, "ETag", hex);
-}
-
-/*
  * Renders rq->result or rq->err with the headers that depend on shared
  * state (trace ids) and counts the call's usage; graph_headers() adds the
  * rest.
@@ -386,10 +320,12 @@ graph_finish(struct request *rq, int rc)
 	pipeline_trace(rq, rq->fb_trace_id, sizeof(rq->fb_trace_id));
 	rq->clock_s = clock_now(&emu->clock);
 	rq->failed = rc != 0;
-	if (rc == 0 && rq->result == NULL)
+	if (rc == 0 && rq->result == NULL && resp->body == NULL)
 		rq->result = json_object_new_object();
 	if (rc == 0) {
-		response_json(resp, 200, rq->result);
+		/* else render_read() answered with bytes kept on the row */
+		if (rq->result != NULL)
+			response_json(resp, 200, rq->result);
 	} else {
 		struct json_object *body;
 		char *www;
@@ -424,8 +360,10 @@ graph_headers(struct request *rq)
 	if (!rq->failed) {
 		response_header(resp, "Cache-Control",
 		    "private, no-cache, no-store, must-revalidate");
-		if (strcmp(rq->verb, "GET") == 0)
-			etag(resp);
+		/* an answer kept on its row comes with its ETag */
+		if (strcmp(rq->verb, "GET") == 0 && (resp->etag[0] != '\0' ||
+		    etag_of(resp->body, resp->body_len, resp->etag)))
+			response_header(resp, "ETag", resp->etag);
 	} else {
 		response_header(resp, "Cache-Control", "no-store");
 	}

@@ -6,6 +6,7 @@
 #include "render.h"
 
 #include <json-c/json.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 #include "auth.h"
 #include "emu.h"
+#include "etag.h"
 #include "gerr.h"
 #include "paging.h"
 #include "request.h"
@@ -612,6 +614,87 @@ render_node(struct request *rq, enum node_type t, struct json_object *row,
 fail:
 	json_object_put(obj);
 	return NULL;
+}
+
+/* ---- answers kept on rows ------------------------------------------ */
+
+/*
+ * A node's answer for its default fields: the body and its ETag, made on
+ * the first read of a row and kept on it as json-c userdata, freed with
+ * it.  Store rows are never changed in place (a write gives the next read
+ * a new row), so the bytes are right for as long as the row lives.  Only
+ * node types whose default fields are all the row's own values qualify:
+ * a getter may look at other rows, the token or the clock.
+ */
+struct answer {
+	enum node_type t;
+	size_t len;
+	char etag[ETAG_SIZE];
+	char body[]; /* len bytes and a NUL */
+};
+
+static bool plain_defaults[NODE_APP + 1];
+static pthread_once_t plain_once = PTHREAD_ONCE_INIT;
+
+static void
+plain_init(void)
+{
+	int t;
+
+	for (t = 0; t <= NODE_APP; t++) {
+		const struct node_def *nd = node_def((enum node_type)t);
+		const char *const *d;
+
+		plain_defaults[t] = nd != NULL;
+		for (d = nd ? nd->defaults : NULL; d != NULL && *d; d++) {
+			const struct field_def *fd = field_lookup(nd, *d);
+
+			if (fd == NULL || fd->get != NULL)
+				plain_defaults[t] = false;
+		}
+	}
+}
+
+static void
+answer_free(struct json_object *row, void *answer)
+{
+	(void)row;
+	free(answer);
+}
+
+int
+render_read(struct request *rq, enum node_type t, struct json_object *row)
+{
+	struct answer *a;
+	struct json_object *obj;
+	char *body;
+
+	pthread_once(&plain_once, plain_init);
+	if (row == NULL || (unsigned)t > NODE_APP || !plain_defaults[t] ||
+	    (rq->fields != NULL && rq->fields->n > 0)) {
+		rq->result = render_node(rq, t, row, rq->fields, NULL);
+		return rq->result ? 0 : -1;
+	}
+	a = json_object_get_userdata(row);
+	if (a != NULL && a->t == t) {
+		body = xmalloc(a->len + 1);
+		memcpy(body, a->body, a->len + 1);
+		response_answer(&rq->resp, 200, body, a->len, a->etag);
+		return 0;
+	}
+	if ((obj = render_node(rq, t, row, NULL, NULL)) == NULL)
+		return -1;
+	response_json(&rq->resp, 200, obj);
+	json_object_put(obj);
+	if (!etag_of(rq->resp.body, rq->resp.body_len, rq->resp.etag))
+		return 0;
+	a = xmalloc(sizeof(*a) + rq->resp.body_len + 1);
+	a->t = t;
+	a->len = rq->resp.body_len;
+	memcpy(a->etag, rq->resp.etag, sizeof(a->etag));
+	memcpy(a->body, rq->resp.body, a->len + 1);
+	json_object_set_userdata(row, a, answer_free);
+	return 0;
 }
 
 struct list_ctx {

@@ -12,17 +12,22 @@
 #include "jsonout.h"
 #include "util.h"
 
+_Static_assert(RESPONSE_HEADERS_MAX <= sizeof(unsigned) * 8,
+    "struct response's own has a bit per header");
+
 static void
-set_value(struct response *resp, struct header *h, const char *value)
+set_value(struct response *resp, size_t i, const char *value)
 {
+	struct header *h = &resp->headers[i];
 	size_t n = strlen(value) + 1;
 
-	if (h->own)
+	if (resp->own & 1u << i)
 		free(h->value);
 	if (resp->hbuf == NULL)
 		resp->hbuf = xmalloc(RESPONSE_HBUF_SIZE);
-	h->own = n > RESPONSE_HBUF_SIZE - resp->hused;
-	if (h->own) {
+	resp->own &= ~(1u << i);
+	if (n > RESPONSE_HBUF_SIZE - resp->hused) {
+		resp->own |= 1u << i;
 		h->value = xstrdup(value);
 		return;
 	}
@@ -42,7 +47,7 @@ response_header(struct response *resp, const char *name, const char *value)
 
 		/* the first letter rules out nearly every other header */
 		if ((h[0] | 32) == (name[0] | 32) && strcasecmp(h, name) == 0) {
-			set_value(resp, &resp->headers[i], value);
+			set_value(resp, i, value);
 			return;
 		}
 	}
@@ -50,8 +55,8 @@ response_header(struct response *resp, const char *name, const char *value)
 	if (resp->nheaders == RESPONSE_HEADERS_MAX)
 		abort();
 	resp->headers[resp->nheaders].name = name;
-	resp->headers[resp->nheaders].own = false;
-	set_value(resp, &resp->headers[resp->nheaders], value);
+	resp->own &= ~(1u << resp->nheaders);
+	set_value(resp, resp->nheaders, value);
 	resp->nheaders++;
 }
 
@@ -79,6 +84,19 @@ response_json(struct response *resp, int status, struct json_object *obj)
 	resp->body = sbuf_detach(&sb);
 	resp->status = status;
 	resp->content_type = NULL;
+	resp->etag[0] = '\0';
+}
+
+void
+response_answer(struct response *resp, int status, char *body, size_t len,
+    const char etag[ETAG_SIZE])
+{
+	free(resp->body);
+	resp->body = body;
+	resp->body_len = len;
+	resp->status = status;
+	resp->content_type = NULL;
+	memcpy(resp->etag, etag, sizeof(resp->etag));
 }
 
 void
@@ -90,6 +108,7 @@ response_text(struct response *resp, int status, const char *ctype,
 	resp->body_len = strlen(body);
 	resp->status = status;
 	resp->content_type = ctype;
+	resp->etag[0] = '\0';
 }
 
 void
@@ -98,7 +117,7 @@ response_cleanup(struct response *resp)
 	size_t i;
 
 	for (i = 0; i < resp->nheaders; i++)
-		if (resp->headers[i].own)
+		if (resp->own & 1u << i)
 			free(resp->headers[i].value);
 	free(resp->hbuf);
 	free(resp->body);
@@ -108,8 +127,10 @@ response_cleanup(struct response *resp)
 	resp->body_len = 0;
 	resp->content_type = NULL;
 	resp->nheaders = 0;
+	resp->own = 0;
 	resp->hbuf = NULL;
 	resp->hused = 0;
 	resp->latency_ms = 0;
 	resp->drop = false;
+	resp->etag[0] = '\0';
 }

@@ -14,12 +14,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "etag.h"
+
 struct json_object;
 
 struct header {
 	const char *name; /* a string literal: never copied or freed */
-	char *value;      /* in hbuf, or its own allocation when own is set */
-	bool own;
+	char *value;      /* in hbuf, or its own allocation (see own) */
 };
 
 /* More distinct header names than the code sets anywhere (13). */
@@ -33,8 +34,10 @@ struct response {
 	const char *content_type; /* static string; NULL = JSON */
 	struct header headers[RESPONSE_HEADERS_MAX];
 	size_t nheaders;
+	unsigned own;  /* bit i: headers[i].value is an allocation of its own */
 	char *hbuf;   /* RESPONSE_HBUF_SIZE bytes, made on the first header */
 	size_t hused;
+	char etag[ETAG_SIZE]; /* the body's ETag when known, else "" */
 	unsigned latency_ms; /* fault injection: delay before answering */
 	bool drop;           /* fault injection: close without answering */
 };
@@ -47,6 +50,9 @@ const char *response_get_header(const struct response *resp,
 /* Serialises obj compactly (Graph style, "\/" escaped); obj stays the caller's. */
 void response_json(struct response *resp, int status,
     struct json_object *obj);
+/* Takes over body (malloc'd) with etag, the body's ETag already made. */
+void response_answer(struct response *resp, int status, char *body,
+    size_t len, const char etag[ETAG_SIZE]);
 /* Takes over body (malloc'd). */
 void response_text(struct response *resp, int status, const char *ctype,
     char *body);

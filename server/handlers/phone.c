@@ -26,10 +26,10 @@ phone_get(struct request *rq)
 {
 	struct json_object *row = store_get(rq->emu->store,
 	    TBL_PHONE_NUMBERS, rq->node);
+	int rc = render_read(rq, NODE_PHONE, row);
 
-	rq->result = render_node(rq, NODE_PHONE, row, rq->fields, NULL);
 	json_object_put(row);
-	return rq->result ? 0 : -1;
+	return rc;
 }
 
 static bool

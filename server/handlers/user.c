@@ -13,10 +13,10 @@ user_get(struct request *rq)
 {
 	struct json_object *row = store_get(rq->emu->store, TBL_USERS,
 	    rq->node);
+	int rc = render_read(rq, NODE_USER, row);
 
-	rq->result = render_node(rq, NODE_USER, row, rq->fields, NULL);
 	json_object_put(row);
-	return rq->result ? 0 : -1;
+	return rc;
 }
 
 int

@@ -14,8 +14,8 @@ waba_get(struct request *rq)
 {
 	struct json_object *row = store_get(rq->emu->store, TBL_WABAS,
 	    rq->node);
+	int rc = render_read(rq, NODE_WABA, row);
 
-	rq->result = render_node(rq, NODE_WABA, row, rq->fields, NULL);
 	json_object_put(row);
-	return rq->result ? 0 : -1;
+	return rc;
 }

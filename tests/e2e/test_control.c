@@ -9,6 +9,7 @@
 #include <check.h>
 #include <curl/curl.h>
 #include <json-c/json.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -337,6 +338,109 @@ START_TEST(test_state_round_trip)
 	http_resp_free(&r);
 	graph_error(&s, WABA_PATH(DEMO_WABA, TOK_EMPLOYEE), 401, 190, 467);
 	json_object_put(doc);
+	ck_assert_int_eq(server_stop(&s), 0);
+}
+END_TEST
+
+/* The ETag the Graph API gives body: its SHA-1 in hex, quoted. */
+static void
+sha1_etag(const char *body, size_t len, char out[43])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+
+	ck_assert_int_eq(EVP_Digest(body, len, md, &n, EVP_sha1(), NULL), 1);
+	ck_assert_uint_eq(n, 20);
+	out[0] = '"';
+	for (i = 0; i < n; i++)
+		snprintf(out + 1 + 2 * i, 3, "%02x", md[i]);
+	out[41] = '"';
+	out[42] = '\0';
+}
+
+/*
+ * A node read with its default fields: the body's name, and the ETag
+ * checked against the body it came with.
+ */
+static void
+read_node(const struct server *s, const char *id, char *name, size_t n,
+    char etag[43])
+{
+	struct http_resp r;
+	char path[128], want[43];
+
+	snprintf(path, sizeof(path), "/v24.0/%s?access_token=" TOK_ADMIN, id);
+	ck_assert_int_eq(http_get(s, path, &r), 0);
+	ck_assert_msg(r.status == 200, "%s: %ld %s", path, r.status, r.body);
+	sha1_etag(r.body, r.body_len, want);
+	ck_assert_str_eq(http_header(&r, "etag"), want);
+	snprintf(name, n, "%s", jstr(r.json, "name"));
+	memcpy(etag, want, sizeof(want));
+	http_resp_free(&r);
+}
+
+/* Sets name on the object of array whose id is id, in place. */
+static void
+rename_in(struct json_object *doc, const char *array, const char *id,
+    const char *name)
+{
+	struct json_object *a = json_object_object_get(doc, array);
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(a); i++) {
+		struct json_object *o = json_object_array_get_idx(a, i);
+
+		if (strcmp(jstr(o, "id"), id) == 0) {
+			json_object_object_add(o, "name",
+			    json_object_new_string(name));
+			return;
+		}
+	}
+	ck_abort_msg("no %s %s in the state", array, id);
+}
+
+/*
+ * A node's default answer is made once and kept with its row: a state
+ * that renames the node must show in the next read, body and ETag alike,
+ * and a reset must bring the first answer back.
+ */
+START_TEST(test_node_reads_follow_the_state)
+{
+	static const struct { const char *array, *id; } nodes[] = {
+		{ "wabas", DEMO_WABA },
+		{ "businesses", DEMO_BUSINESS },
+	};
+	struct server s;
+	struct json_object *doc, *o;
+	char name[2][128], etag[2][43], now[128], tag[43];
+	size_t i;
+
+	ck_assert_int_eq(server_start(&s, NULL), 0);
+	for (i = 0; i < 2; i++) {
+		read_node(&s, nodes[i].id, name[i], sizeof(name[i]), etag[i]);
+		/* again: the kept answer is the same answer */
+		read_node(&s, nodes[i].id, now, sizeof(now), tag);
+		ck_assert_str_eq(now, name[i]);
+		ck_assert_str_eq(tag, etag[i]);
+	}
+	doc = state_export(&s);
+	for (i = 0; i < 2; i++)
+		rename_in(doc, nodes[i].array, nodes[i].id, "Renamed Shop");
+	o = ctl_ok(&s, "PUT", "/_emulator/state",
+	    json_object_to_json_string(doc));
+	json_object_put(o);
+	json_object_put(doc);
+	for (i = 0; i < 2; i++) {
+		read_node(&s, nodes[i].id, now, sizeof(now), tag);
+		ck_assert_str_eq(now, "Renamed Shop");
+		ck_assert_str_ne(tag, etag[i]);
+	}
+	json_object_put(ctl_ok(&s, "POST", "/_emulator/reset", NULL));
+	for (i = 0; i < 2; i++) {
+		read_node(&s, nodes[i].id, now, sizeof(now), tag);
+		ck_assert_str_eq(now, name[i]);
+		ck_assert_str_eq(tag, etag[i]);
+	}
 	ck_assert_int_eq(server_stop(&s), 0);
 }
 END_TEST
@@ -1621,6 +1725,7 @@ main(void)
 	tcase_add_test(state, test_health);
 	tcase_add_test(state, test_reset_after_writes);
 	tcase_add_test(state, test_state_round_trip);
+	tcase_add_test(state, test_node_reads_follow_the_state);
 	tcase_add_test(state, test_state_put_broken);
 	tcase_add_test(state, test_fixtures_add);
 	tcase_add_test(state, test_rejected_requests_keep_the_id_counter);
