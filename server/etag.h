@@ -5,13 +5,12 @@
 #ifndef WABA_ETAG_H
 #define WABA_ETAG_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 /* '"', 40 hex digits, '"' and the NUL. */
 #define ETAG_SIZE 43
 
-/* Writes body's ETag to out; false (out untouched) if OpenSSL fails. */
-bool etag_of(const char *body, size_t len, char out[ETAG_SIZE]);
+/* Writes body's ETag to out. */
+void etag_of(const char *body, size_t len, char out[ETAG_SIZE]);
 
 #endif

@@ -360,10 +360,13 @@ graph_headers(struct request *rq)
 	if (!rq->failed) {
 		response_header(resp, "Cache-Control",
 		    "private, no-cache, no-store, must-revalidate");
-		/* an answer kept on its row comes with its ETag */
-		if (strcmp(rq->verb, "GET") == 0 && (resp->etag[0] != '\0' ||
-		    etag_of(resp->body, resp->body_len, resp->etag)))
+		if (strcmp(rq->verb, "GET") == 0) {
+			/* an answer kept on its row comes with its ETag */
+			if (resp->etag[0] == '\0')
+				etag_of(resp->body, resp->body_len,
+				    resp->etag);
 			response_header(resp, "ETag", resp->etag);
+		}
 	} else {
 		response_header(resp, "Cache-Control", "no-store");
 	}

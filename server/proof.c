@@ -1,15 +1,13 @@
 /*
- * proof.c - appsecret_proof (see proof.h): HMAC-SHA256 from OpenSSL's
- * libcrypto, compared in constant time.
+ * proof.c - appsecret_proof (see proof.h): HMAC-SHA256, compared in
+ * constant time.
  */
 #include "proof.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sha.h"
 #include "util.h"
 
 #define PROOF_LEN 64 /* hex digits of a SHA-256 MAC */
@@ -19,25 +17,21 @@ char *
 appsecret_proof(const char *secret, const char *token, const char *time)
 {
 	static const char hex[] = "0123456789abcdef";
-	unsigned char mac[EVP_MAX_MD_SIZE];
-	unsigned int maclen = 0, i;
+	unsigned char mac[SHA256_SIZE];
 	char *msg, *out;
+	size_t i;
 
 	if (secret == NULL || token == NULL)
 		return NULL;
 	msg = time != NULL ? xasprintf("%s|%s", token, time) : xstrdup(token);
-	if (HMAC(EVP_sha256(), secret, (int)strlen(secret),
-	    (const unsigned char *)msg, strlen(msg), mac, &maclen) == NULL) {
-		free(msg);
-		return NULL;
-	}
+	hmac_sha256(secret, strlen(secret), msg, strlen(msg), mac);
 	free(msg);
-	out = xmalloc((size_t)maclen * 2 + 1);
-	for (i = 0; i < maclen; i++) {
+	out = xmalloc(PROOF_LEN + 1);
+	for (i = 0; i < SHA256_SIZE; i++) {
 		out[2 * i] = hex[mac[i] >> 4];
 		out[2 * i + 1] = hex[mac[i] & 0xf];
 	}
-	out[2 * maclen] = '\0';
+	out[PROOF_LEN] = '\0';
 	return out;
 }
 
@@ -49,9 +43,9 @@ bool
 appsecret_proof_ok(const char *secret, const char *token, const char *time,
     const char *proof)
 {
+	volatile unsigned char diff = 0;
 	char *want;
 	size_t i;
-	bool ok;
 
 	if (proof == NULL || strlen(proof) != PROOF_LEN)
 		return false;
@@ -62,8 +56,9 @@ appsecret_proof_ok(const char *secret, const char *token, const char *time,
 	want = appsecret_proof(secret, token, time);
 	if (want == NULL)
 		return false;
-	ok = strlen(want) == PROOF_LEN &&
-	    CRYPTO_memcmp(want, proof, PROOF_LEN) == 0;
+	/* every byte is compared, whatever the first difference */
+	for (i = 0; i < PROOF_LEN; i++)
+		diff |= (unsigned char)(want[i] ^ proof[i]);
 	free(want);
-	return ok;
+	return diff == 0;
 }
