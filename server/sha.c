@@ -35,39 +35,49 @@ be32(const unsigned char *p)
 	    (uint32_t)p[2] << 8 | p[3];
 }
 
+/*
+ * The message schedules run in a ring of sixteen words, each new word
+ * made as its round needs it: a whole array filled first gets vectorised
+ * by GCC into loads that straddle its own stores, three times slower.
+ */
+static uint32_t
+sha1_next(uint32_t w[16], int i)
+{
+	w[i & 15] = rol(w[(i + 13) & 15] ^ w[(i + 8) & 15] ^
+	    w[(i + 2) & 15] ^ w[i & 15], 1);
+	return w[i & 15];
+}
+
+/* One SHA-1 round; four branch-free loops of twenty, one per function. */
+#define SHA1_ROUND(f, k, wi)                                              \
+	do {                                                              \
+		uint32_t t = rol(a, 5) + (f) + e + (k) + (wi);            \
+		e = d;                                                    \
+		d = c;                                                    \
+		c = rol(b, 30);                                           \
+		b = a;                                                    \
+		a = t;                                                    \
+	} while (0)
+
 static void
 sha1_block(uint32_t h[8], const unsigned char p[64])
 {
-	uint32_t w[80], a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+	uint32_t w[16], a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
 	int i;
 
-	for (i = 0; i < 16; i++)
+	for (i = 0; i < 16; i++) {
 		w[i] = be32(p + 4 * i);
-	for (; i < 80; i++)
-		w[i] = rol(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
-	for (i = 0; i < 80; i++) {
-		uint32_t f, k, t;
-
-		if (i < 20) {
-			f = (b & c) | (~b & d);
-			k = 0x5a827999;
-		} else if (i < 40) {
-			f = b ^ c ^ d;
-			k = 0x6ed9eba1;
-		} else if (i < 60) {
-			f = (b & c) | (b & d) | (c & d);
-			k = 0x8f1bbcdc;
-		} else {
-			f = b ^ c ^ d;
-			k = 0xca62c1d6;
-		}
-		t = rol(a, 5) + f + e + k + w[i];
-		e = d;
-		d = c;
-		c = rol(b, 30);
-		b = a;
-		a = t;
+		SHA1_ROUND((b & c) | (~b & d), 0x5a827999, w[i]);
 	}
+	for (; i < 20; i++)
+		SHA1_ROUND((b & c) | (~b & d), 0x5a827999, sha1_next(w, i));
+	for (; i < 40; i++)
+		SHA1_ROUND(b ^ c ^ d, 0x6ed9eba1, sha1_next(w, i));
+	for (; i < 60; i++)
+		SHA1_ROUND((b & c) | (b & d) | (c & d), 0x8f1bbcdc,
+		    sha1_next(w, i));
+	for (; i < 80; i++)
+		SHA1_ROUND(b ^ c ^ d, 0xca62c1d6, sha1_next(w, i));
 	h[0] += a;
 	h[1] += b;
 	h[2] += c;
@@ -92,34 +102,44 @@ static const uint32_t k256[64] = {
 static void
 sha256_block(uint32_t h[8], const unsigned char p[64])
 {
-	uint32_t w[64], v[8];
+	uint32_t w[16], a = h[0], b = h[1], c = h[2], d = h[3], e = h[4],
+	    f = h[5], g = h[6], hh = h[7];
 	int i;
 
-	for (i = 0; i < 16; i++)
-		w[i] = be32(p + 4 * i);
-	for (; i < 64; i++) {
-		uint32_t s0 = ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^
-		    w[i - 15] >> 3;
-		uint32_t s1 = ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^
-		    w[i - 2] >> 10;
-
-		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-	}
-	memcpy(v, h, sizeof(v));
 	for (i = 0; i < 64; i++) {
-		/* v: a b c d e f g h */
-		uint32_t t1 = v[7] + (ror(v[4], 6) ^ ror(v[4], 11) ^
-		    ror(v[4], 25)) + ((v[4] & v[5]) ^ (~v[4] & v[6])) +
-		    k256[i] + w[i];
-		uint32_t t2 = (ror(v[0], 2) ^ ror(v[0], 13) ^ ror(v[0], 22)) +
-		    ((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
+		uint32_t wi, t1, t2;
 
-		memmove(v + 1, v, 7 * sizeof(v[0]));
-		v[4] += t1;
-		v[0] = t1 + t2;
+		if (i < 16) {
+			wi = w[i] = be32(p + 4 * i);
+		} else {
+			uint32_t x = w[(i + 1) & 15], y = w[(i + 14) & 15];
+
+			wi = w[i & 15] += (ror(x, 7) ^ ror(x, 18) ^ x >> 3) +
+			    w[(i + 9) & 15] +
+			    (ror(y, 17) ^ ror(y, 19) ^ y >> 10);
+		}
+		t1 = hh + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) +
+		    ((e & f) ^ (~e & g)) + k256[i] + wi;
+		t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) +
+		    ((a & b) ^ (a & c) ^ (b & c));
+
+		hh = g;
+		g = f;
+		f = e;
+		e = d + t1;
+		d = c;
+		c = b;
+		b = a;
+		a = t1 + t2;
 	}
-	for (i = 0; i < 8; i++)
-		h[i] += v[i];
+	h[0] += a;
+	h[1] += b;
+	h[2] += c;
+	h[3] += d;
+	h[4] += e;
+	h[5] += f;
+	h[6] += g;
+	h[7] += hh;
 }
 
 static void
