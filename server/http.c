@@ -551,11 +551,14 @@ http_start(struct emu *emu, const char *bind, int port, size_t max_body,
 	if (v6)
 		flags |= MHD_USE_DUAL_STACK;
 	/*
-	 * A worker per CPU (two at least): more only adds scheduling jitter
-	 * to the tail latency, and injected latency holds no worker.
+	 * A worker per CPU but one: an emulator's client runs beside it, and
+	 * a worker taking turns with it on a CPU makes every request queued
+	 * on that worker wait out the client's time slice.  More workers
+	 * buy little, as the store's lock takes calls one at a time anyway,
+	 * and injected latency holds no worker.
 	 */
 	ncpu = usable_cpus();
-	threads = ncpu < 2 ? 2 : (unsigned int)ncpu;
+	threads = ncpu > 2 ? (unsigned int)ncpu - 1 : 1;
 
 	errno = 0;
 	srv->daemon = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL,
