@@ -5,8 +5,8 @@
  * body the emulator returns for GET /v24.0/4000000000000001. It has no
  * routing, no store, no JSON and no headers beyond Content-Type, so what it
  * reaches is what libmicrohttpd itself reaches on this machine: one epoll
- * worker per core, keep-alive on, as the emulator serves.  It is a benchmark
- * tool, not part of the emulator.
+ * worker per core (the emulator leaves its client one), keep-alive on.  It
+ * is a benchmark tool, not part of the emulator.
  *
  * With --headers-file it instead builds a new response for every request,
  * as the emulator must (its request id, trace id and usage change each
@@ -247,7 +247,7 @@ main(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-	/* a worker per CPU this process may run on, as the emulator */
+	/* a worker per CPU this process may run on */
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	{
 		cpu_set_t cpus;
