@@ -21,7 +21,7 @@ enum opt_id {
 	O_BIND, O_PORT, O_DB, O_FIXTURES, O_NO_FIXTURES, O_SEED,
 	O_DEFAULT_VERSION, O_STATUS_PROFILE, O_RATE_LIMIT, O_RATE_LIMIT_ACTIVE,
 	O_RATE_WINDOW, O_NO_RATE_LIMIT, O_READ_ONLY, O_ADMIN_TOKEN,
-	O_NO_CONTROL_PLANE, O_MAX_BODY, O_LOG_FORMAT, O_HEALTHCHECK,
+	O_NO_CONTROL_PLANE, O_MAX_BODY, O_WORKERS, O_LOG_FORMAT, O_HEALTHCHECK,
 	O_VERSION, O_HELP, O__COUNT
 };
 
@@ -73,6 +73,9 @@ static const struct opt opts[] = {
 	  "do not serve /_emulator/" },
 	{ O_MAX_BODY, "max-body", K_VALUE, true, "BYTES", "1048576",
 	  "largest request body; k and m suffixes accepted" },
+	{ O_WORKERS, "workers", K_VALUE, true, "N", "0",
+	  "HTTP worker threads, up to 256; 0: one per CPU but one, at "
+	  "least one" },
 	{ O_LOG_FORMAT, "log-format", K_VALUE, true, "text|json", "text",
 	  "format of the request log on standard error" },
 	/* no environment variable: set in a container's environment it
@@ -322,6 +325,12 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 			    "to 1024m (plain bytes, or a k or m suffix), got "
 			    "'%s'", value);
 		cfg->max_body = (size_t)u;
+		break;
+	case O_WORKERS:
+		if (!parse_u64(value, 0, 256, &u))
+			return bad(cause, from, "expected a number of threads "
+			    "from 0 to 256, got '%s'", value);
+		cfg->workers = (unsigned)u;
 		break;
 	case O_LOG_FORMAT:
 		if (strcmp(value, "text") == 0)

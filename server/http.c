@@ -499,8 +499,8 @@ usable_cpus(void)
 }
 
 struct http_server *
-http_start(struct emu *emu, const char *bind, int port, size_t max_body,
-    char **cause)
+http_start(struct emu *emu, const char *bind, int port, unsigned workers,
+    size_t max_body, char **cause)
 {
 	struct http_server *srv;
 	struct sockaddr_storage ss;
@@ -555,10 +555,11 @@ http_start(struct emu *emu, const char *bind, int port, size_t max_body,
 	 * a worker taking turns with it on a CPU makes every request queued
 	 * on that worker wait out the client's time slice.  More workers
 	 * buy little, as the store's lock takes calls one at a time anyway,
-	 * and injected latency holds no worker.
+	 * and injected latency holds no worker.  --workers overrides it.
 	 */
 	ncpu = usable_cpus();
-	threads = ncpu > 2 ? (unsigned int)ncpu - 1 : 1;
+	threads = workers > 0 ? workers :
+	    ncpu > 2 ? (unsigned int)ncpu - 1 : 1;
 
 	errno = 0;
 	srv->daemon = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL,

@@ -17,11 +17,12 @@ struct http_server;
 
 /*
  * Listens on bind (an IPv4 or IPv6 literal) and port (0 picks a free
- * one).  Bodies past max_body bytes are drained, not stored, and flagged
- * as too large.  Returns the server, or NULL with *cause (caller frees).
+ * one) with workers threads (0: one per CPU but one).  Bodies past
+ * max_body bytes are drained, not stored, and flagged as too large.
+ * Returns the server, or NULL with *cause (caller frees).
  */
 struct http_server *http_start(struct emu *emu, const char *bind, int port,
-    size_t max_body, char **cause);
+    unsigned workers, size_t max_body, char **cause);
 /* The port actually bound. */
 int http_port(const struct http_server *srv);
 /*

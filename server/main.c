@@ -145,7 +145,8 @@ main(int argc, char **argv)
 	}
 	/* loading a large fixture leaves freed JSON trees in malloc's arenas */
 	malloc_trim(0);
-	srv = http_start(&emu, cfg.bind, cfg.port, cfg.max_body, &cause);
+	srv = http_start(&emu, cfg.bind, cfg.port, cfg.workers, cfg.max_body,
+	    &cause);
 	if (srv == NULL) {
 		fprintf(stderr, "waba-emulator: %s\n", cause);
 		free(cause);

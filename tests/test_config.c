@@ -93,6 +93,7 @@ START_TEST(test_defaults)
 	ck_assert_ptr_null(cfg.admin_token);
 	ck_assert(!cfg.no_control_plane);
 	ck_assert_uint_eq(cfg.max_body, 1048576);
+	ck_assert_uint_eq(cfg.workers, 0);
 	ck_assert_int_eq(cfg.log_format, LOG_TEXT);
 	ck_assert(!cfg.healthcheck);
 	ck_assert_ptr_null(cause);
@@ -107,8 +108,8 @@ START_TEST(test_every_flag)
 	    "--status-profile", "classic", "--rate-limit", "10",
 	    "--rate-limit-active", "20", "--rate-window", "60",
 	    "--no-rate-limit", "--read-only", "--admin-token", "secret",
-	    "--no-control-plane", "--max-body", "2048", "--log-format",
-	    "json", "--healthcheck"), 0);
+	    "--no-control-plane", "--max-body", "2048", "--workers", "3",
+	    "--log-format", "json", "--healthcheck"), 0);
 	ck_assert_str_eq(cfg.bind, "0.0.0.0");
 	ck_assert_int_eq(cfg.port, 0);
 	ck_assert_str_eq(cfg.db, "state.db");
@@ -126,6 +127,7 @@ START_TEST(test_every_flag)
 	ck_assert_str_eq(cfg.admin_token, "secret");
 	ck_assert(cfg.no_control_plane);
 	ck_assert_uint_eq(cfg.max_body, 2048);
+	ck_assert_uint_eq(cfg.workers, 3);
 	ck_assert_int_eq(cfg.log_format, LOG_JSON);
 	ck_assert(cfg.healthcheck);
 }
@@ -175,6 +177,19 @@ START_TEST(test_max_body_suffixes)
 }
 END_TEST
 
+START_TEST(test_workers)
+{
+	ck_assert_int_eq(PARSE("--workers", "0"), 0);
+	ck_assert_uint_eq(cfg.workers, 0);
+	ck_assert_int_eq(PARSE("--workers=256"), 0);
+	ck_assert_uint_eq(cfg.workers, 256);
+	assert_bad(PARSE("--workers", "257"), "--workers: ");
+	assert_bad(PARSE("--workers", "-1"), "--workers: ");
+	assert_bad(PARSE("--workers", "two"), "--workers: ");
+	assert_bad(PARSE("--workers", ""), "--workers: ");
+}
+END_TEST
+
 START_TEST(test_localhost_bind)
 {
 	ck_assert_int_eq(PARSE("--bind", "localhost"), 0);
@@ -202,6 +217,7 @@ START_TEST(test_env)
 		"WABA_EMU_ADMIN_TOKEN", "tok",
 		"WABA_EMU_NO_CONTROL_PLANE", "TRUE",
 		"WABA_EMU_MAX_BODY", "1m",
+		"WABA_EMU_WORKERS", "4",
 		"WABA_EMU_LOG_FORMAT", "json",
 		"WABA_EMU_HEALTHCHECK", "1",
 		NULL,
@@ -226,6 +242,7 @@ START_TEST(test_env)
 	ck_assert_str_eq(cfg.admin_token, "tok");
 	ck_assert(cfg.no_control_plane);
 	ck_assert_uint_eq(cfg.max_body, 1048576);
+	ck_assert_uint_eq(cfg.workers, 4);
 	ck_assert_int_eq(cfg.log_format, LOG_JSON);
 	/* a probe switched on from the environment would never serve */
 	ck_assert(!cfg.healthcheck);
@@ -399,6 +416,7 @@ START_TEST(test_help)
 		"--admin-token T", "WABA_EMU_ADMIN_TOKEN",
 		"--no-control-plane", "WABA_EMU_NO_CONTROL_PLANE",
 		"--max-body BYTES", "WABA_EMU_MAX_BODY", "1048576",
+		"--workers N", "WABA_EMU_WORKERS",
 		"--log-format text|json", "WABA_EMU_LOG_FORMAT",
 		"--healthcheck", "--version", "--help",
 	};
@@ -451,6 +469,7 @@ config_suite(void)
 	tcase_add_test(tc, test_every_flag);
 	tcase_add_test(tc, test_equals_form);
 	tcase_add_test(tc, test_max_body_suffixes);
+	tcase_add_test(tc, test_workers);
 	tcase_add_test(tc, test_localhost_bind);
 	tcase_add_test(tc, test_env);
 	tcase_add_test(tc, test_env_booleans);
