@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <check.h>
 #include <curl/curl.h>
+#include <dirent.h>
 #include <errno.h>
 #include <json-c/json.h>
 #include <netinet/in.h>
@@ -1285,7 +1286,8 @@ START_TEST(test_help_lists_every_flag)
 		"--status-profile", "--rate-limit", "--rate-limit-active",
 		"--rate-window", "--no-rate-limit", "--read-only",
 		"--admin-token", "--no-control-plane", "--max-body",
-		"--log-format", "--healthcheck", "--version", "--help", NULL };
+		"--workers", "--log-format", "--healthcheck", "--version",
+		"--help", NULL };
 	static const char *const args[] = { "--help", NULL };
 	static const char *const vargs[] = { "--version", NULL };
 	struct proc p;
@@ -1305,6 +1307,62 @@ START_TEST(test_help_lists_every_flag)
 }
 END_TEST
 
+/* How many of the server's threads are named name (Linux's /proc). */
+static int
+threads_named(pid_t pid, const char *name)
+{
+	char path[300], comm[32];
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	ck_assert_ptr_nonnull(d = opendir(path));
+	while ((de = readdir(d)) != NULL) {
+		FILE *f;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/comm",
+		    (int)pid, de->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		if (fgets(comm, sizeof(comm), f) != NULL &&
+		    strncmp(comm, name, strlen(name)) == 0 &&
+		    comm[strlen(name)] == '\n')
+			n++;
+		fclose(f);
+	}
+	closedir(d);
+	return n;
+}
+
+/* --workers sets libmicrohttpd's threads: one alone, or a pool. */
+START_TEST(test_workers_flag)
+{
+	static const char *const one[] = { "--workers", "1", NULL };
+	static const char *const three[] = { "--workers", "3", NULL };
+	struct server s;
+	struct http_resp r;
+
+	ck_assert_int_eq(server_start(&s, one), 0);
+	ck_assert_int_eq(threads_named(s.pid, "MHD-single"), 1);
+	ck_assert_int_eq(threads_named(s.pid, "MHD-worker"), 0);
+	ck_assert_int_eq(http_get(&s, "/_emulator/health", &r), 0);
+	ck_assert_int_eq(r.status, 200);
+	http_resp_free(&r);
+	ck_assert_int_eq(server_stop(&s), 0);
+
+	ck_assert_int_eq(server_start(&s, three), 0);
+	ck_assert_int_eq(threads_named(s.pid, "MHD-single"), 0);
+	ck_assert_int_eq(threads_named(s.pid, "MHD-worker"), 3);
+	ck_assert_int_eq(http_get(&s, "/_emulator/health", &r), 0);
+	ck_assert_int_eq(r.status, 200);
+	http_resp_free(&r);
+	ck_assert_int_eq(server_stop(&s), 0);
+}
+END_TEST
+
 START_TEST(test_bad_flags_exit_2)
 {
 	static const struct {
@@ -1318,6 +1376,7 @@ START_TEST(test_bad_flags_exit_2)
 		{ { "--default-version", "24.0", NULL }, "--default-version" },
 		{ { "--rate-limit", NULL }, "--rate-limit" },
 		{ { "--max-body", "-1", NULL }, "--max-body" },
+		{ { "--workers", "300", NULL }, "--workers" },
 		{ { "--log-format", "xml", NULL }, "--log-format" },
 		{ { "--read-only=perhaps", NULL }, "--read-only" },
 	};
@@ -1482,6 +1541,7 @@ main(void)
 	tc = harness_tcase("command line", NULL, teardown);
 	tcase_add_test(tc, test_help_lists_every_flag);
 	tcase_add_test(tc, test_bad_flags_exit_2);
+	tcase_add_test(tc, test_workers_flag);
 	tcase_add_test(tc, test_environment_variables);
 	suite_add_tcase(su, tc);
 
