@@ -1337,6 +1337,20 @@ threads_named(pid_t pid, const char *name)
 	return n;
 }
 
+/*
+ * threads_named(), once it says want: a thread names itself when it
+ * starts, which may come after the server says it is listening.
+ */
+static int
+threads_named_soon(pid_t pid, const char *name, int want)
+{
+	int i, n = 0;
+
+	for (i = 0; i < 500 && (n = threads_named(pid, name)) != want; i++)
+		usleep(10000);
+	return n;
+}
+
 /* --workers sets libmicrohttpd's threads: one alone, or a pool. */
 START_TEST(test_workers_flag)
 {
@@ -1346,7 +1360,7 @@ START_TEST(test_workers_flag)
 	struct http_resp r;
 
 	ck_assert_int_eq(server_start(&s, one), 0);
-	ck_assert_int_eq(threads_named(s.pid, "MHD-single"), 1);
+	ck_assert_int_eq(threads_named_soon(s.pid, "MHD-single", 1), 1);
 	ck_assert_int_eq(threads_named(s.pid, "MHD-worker"), 0);
 	ck_assert_int_eq(http_get(&s, "/_emulator/health", &r), 0);
 	ck_assert_int_eq(r.status, 200);
@@ -1354,8 +1368,8 @@ START_TEST(test_workers_flag)
 	ck_assert_int_eq(server_stop(&s), 0);
 
 	ck_assert_int_eq(server_start(&s, three), 0);
+	ck_assert_int_eq(threads_named_soon(s.pid, "MHD-worker", 3), 3);
 	ck_assert_int_eq(threads_named(s.pid, "MHD-single"), 0);
-	ck_assert_int_eq(threads_named(s.pid, "MHD-worker"), 3);
 	ck_assert_int_eq(http_get(&s, "/_emulator/health", &r), 0);
 	ck_assert_int_eq(r.status, 200);
 	http_resp_free(&r);
