@@ -320,12 +320,13 @@ graph_finish(struct request *rq, int rc)
 	pipeline_trace(rq, rq->fb_trace_id, sizeof(rq->fb_trace_id));
 	rq->clock_s = clock_now(&emu->clock);
 	rq->failed = rc != 0;
-	if (rc == 0 && rq->result == NULL && resp->body == NULL)
-		rq->result = json_object_new_object();
 	if (rc == 0) {
 		/* else render_read() answered with bytes kept on the row */
-		if (rq->result != NULL)
+		if (resp->body == NULL) {
+			if (rq->result == NULL)
+				rq->result = json_object_new_object();
 			response_json(resp, 200, rq->result);
+		}
 	} else {
 		struct json_object *body;
 		char *www;

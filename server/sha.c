@@ -208,23 +208,44 @@ sha256_init(struct sha_ctx *c)
 	c->block = sha256_block;
 }
 
-void
-sha1(const void *data, size_t len, unsigned char out[SHA1_SIZE])
+/* A whole message through init, one update and final. */
+static void
+sha_once(void (*init)(struct sha_ctx *), const void *data, size_t len,
+    unsigned char *out, int nwords)
 {
 	struct sha_ctx c;
 
-	sha1_init(&c);
+	init(&c);
 	sha_update(&c, data, len);
-	sha_final(&c, out, SHA1_SIZE / 4);
+	sha_final(&c, out, nwords);
+}
+
+void
+sha1(const void *data, size_t len, unsigned char out[SHA1_SIZE])
+{
+	sha_once(sha1_init, data, len, out, SHA1_SIZE / 4);
 }
 
 void
 sha256(const void *data, size_t len, unsigned char out[SHA256_SIZE])
 {
-	struct sha_ctx c;
+	sha_once(sha256_init, data, len, out, SHA256_SIZE / 4);
+}
 
+/* SHA-256 of the block-sized key XOR fill, followed by msg. */
+static void
+hmac_pass(const unsigned char k[64], unsigned char fill, const void *msg,
+    size_t msglen, unsigned char out[SHA256_SIZE])
+{
+	unsigned char pad[64];
+	struct sha_ctx c;
+	int i;
+
+	for (i = 0; i < 64; i++)
+		pad[i] = k[i] ^ fill;
 	sha256_init(&c);
-	sha_update(&c, data, len);
+	sha_update(&c, pad, sizeof(pad));
+	sha_update(&c, msg, msglen);
 	sha_final(&c, out, SHA256_SIZE / 4);
 }
 
@@ -232,25 +253,13 @@ void
 hmac_sha256(const void *key, size_t keylen, const void *msg, size_t msglen,
     unsigned char out[SHA256_SIZE])
 {
-	unsigned char k[64] = { 0 }, pad[64], inner[SHA256_SIZE];
-	struct sha_ctx c;
-	int i;
+	unsigned char k[64] = { 0 }, inner[SHA256_SIZE];
 
 	/* a key longer than a block is replaced by its hash */
 	if (keylen > sizeof(k))
 		sha256(key, keylen, k);
 	else if (keylen > 0)
 		memcpy(k, key, keylen);
-	for (i = 0; i < 64; i++)
-		pad[i] = k[i] ^ 0x36;
-	sha256_init(&c);
-	sha_update(&c, pad, sizeof(pad));
-	sha_update(&c, msg, msglen);
-	sha_final(&c, inner, SHA256_SIZE / 4);
-	for (i = 0; i < 64; i++)
-		pad[i] = k[i] ^ 0x5c;
-	sha256_init(&c);
-	sha_update(&c, pad, sizeof(pad));
-	sha_update(&c, inner, sizeof(inner));
-	sha_final(&c, out, SHA256_SIZE / 4);
+	hmac_pass(k, 0x36, msg, msglen, inner);
+	hmac_pass(k, 0x5c, inner, sizeof(inner), out);
 }

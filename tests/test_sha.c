@@ -25,26 +25,32 @@ hex(const unsigned char *md, size_t n, char *out)
 		sprintf(out + 2 * i, "%02x", md[i]);
 }
 
+/* A digest (n bytes) against the hex the vector gives. */
+static void
+check_hex(const unsigned char *md, size_t n, const char *want)
+{
+	char got[2 * SHA256_SIZE + 1];
+
+	hex(md, n, got);
+	ck_assert_str_eq(got, want);
+}
+
 static void
 check_sha1(const char *msg, size_t len, const char *want)
 {
 	unsigned char md[SHA1_SIZE];
-	char got[2 * SHA1_SIZE + 1];
 
 	sha1(msg, len, md);
-	hex(md, sizeof(md), got);
-	ck_assert_str_eq(got, want);
+	check_hex(md, sizeof(md), want);
 }
 
 static void
 check_sha256(const char *msg, size_t len, const char *want)
 {
 	unsigned char md[SHA256_SIZE];
-	char got[2 * SHA256_SIZE + 1];
 
 	sha256(msg, len, md);
-	hex(md, sizeof(md), got);
-	ck_assert_str_eq(got, want);
+	check_hex(md, sizeof(md), want);
 }
 
 static void
@@ -52,11 +58,9 @@ check_hmac(const void *key, size_t keylen, const char *msg,
     const char *want)
 {
 	unsigned char md[SHA256_SIZE];
-	char got[2 * SHA256_SIZE + 1];
 
 	hmac_sha256(key, keylen, msg, strlen(msg), md);
-	hex(md, sizeof(md), got);
-	ck_assert_str_eq(got, want);
+	check_hex(md, sizeof(md), want);
 }
 
 static const char two_blocks[] =

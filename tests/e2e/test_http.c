@@ -1351,29 +1351,31 @@ threads_named_soon(pid_t pid, const char *name, int want)
 	return n;
 }
 
-/* --workers sets libmicrohttpd's threads: one alone, or a pool. */
-START_TEST(test_workers_flag)
+/*
+ * Starts the server with --workers n and expects n threads named name,
+ * none named other, and an answer.
+ */
+static void
+expect_workers(const char *n, const char *name, const char *other)
 {
-	static const char *const one[] = { "--workers", "1", NULL };
-	static const char *const three[] = { "--workers", "3", NULL };
+	const char *const args[] = { "--workers", n, NULL };
 	struct server s;
 	struct http_resp r;
 
-	ck_assert_int_eq(server_start(&s, one), 0);
-	ck_assert_int_eq(threads_named_soon(s.pid, "MHD-single", 1), 1);
-	ck_assert_int_eq(threads_named(s.pid, "MHD-worker"), 0);
+	ck_assert_int_eq(server_start(&s, args), 0);
+	ck_assert_int_eq(threads_named_soon(s.pid, name, atoi(n)), atoi(n));
+	ck_assert_int_eq(threads_named(s.pid, other), 0);
 	ck_assert_int_eq(http_get(&s, "/_emulator/health", &r), 0);
 	ck_assert_int_eq(r.status, 200);
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
+}
 
-	ck_assert_int_eq(server_start(&s, three), 0);
-	ck_assert_int_eq(threads_named_soon(s.pid, "MHD-worker", 3), 3);
-	ck_assert_int_eq(threads_named(s.pid, "MHD-single"), 0);
-	ck_assert_int_eq(http_get(&s, "/_emulator/health", &r), 0);
-	ck_assert_int_eq(r.status, 200);
-	http_resp_free(&r);
-	ck_assert_int_eq(server_stop(&s), 0);
+/* --workers sets libmicrohttpd's threads: one alone, or a pool. */
+START_TEST(test_workers_flag)
+{
+	expect_workers("1", "MHD-single", "MHD-worker");
+	expect_workers("3", "MHD-worker", "MHD-single");
 }
 END_TEST
 
