@@ -356,7 +356,7 @@ static void
 graph_headers(struct request *rq)
 {
 	struct response *resp = &rq->resp;
-	char *hdr;
+	char hdr[RL_HEADER_SIZE];
 
 	if (!rq->failed) {
 		response_header(resp, "Cache-Control",
@@ -379,12 +379,13 @@ graph_headers(struct request *rq)
 	response_header(resp, "Expires", "Sat, 01 Jan 2000 00:00:00 GMT");
 	response_header(resp, "Pragma", "no-cache");
 	response_header(resp, "Vary", "Accept-Encoding");
-	hdr = rq->usage_waba != 0 ?
-	    ratelimit_buc_header(rq->usage_waba, &rq->usage) :
-	    ratelimit_app_header(&rq->usage);
-	response_header(resp, rq->usage_waba != 0 ?
-	    "X-Business-Use-Case-Usage" : "X-App-Usage", hdr);
-	free(hdr);
+	if (rq->usage_waba != 0) {
+		ratelimit_buc_header(hdr, rq->usage_waba, &rq->usage);
+		response_header(resp, "X-Business-Use-Case-Usage", hdr);
+	} else {
+		ratelimit_app_header(hdr, &rq->usage);
+		response_header(resp, "X-App-Usage", hdr);
+	}
 }
 
 static bool

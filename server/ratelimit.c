@@ -352,42 +352,48 @@ ratelimit_throttled(const struct ratelimit *rl)
 	return rl->throttled;
 }
 
-/* Every value is a number, so plain appending is exact JSON. */
-static void
-usage_fields(struct sbuf *sb, const struct rl_usage *u)
+/* Appends a string literal at p; the end of what was written. */
+#define PUT(p, lit) ((char *)memcpy((p), (lit), sizeof(lit) - 1) + \
+    sizeof(lit) - 1)
+
+/*
+ * Every value is a number, so plain appending is exact JSON.  Written in
+ * place: the header goes out with every counted call.
+ */
+static char *
+usage_fields(char *p, const struct rl_usage *u)
 {
-	sbuf_addstr(sb, "\"call_count\":");
-	sbuf_addint(sb, u->call_count);
-	sbuf_addstr(sb, ",\"total_cputime\":");
-	sbuf_addint(sb, u->total_cputime);
-	sbuf_addstr(sb, ",\"total_time\":");
-	sbuf_addint(sb, u->total_time);
+	p = PUT(p, "\"call_count\":");
+	p = put_decimal(p, u->call_count);
+	p = PUT(p, ",\"total_cputime\":");
+	p = put_decimal(p, u->total_cputime);
+	p = PUT(p, ",\"total_time\":");
+	return put_decimal(p, u->total_time);
 }
 
-char *
-ratelimit_buc_header(int64_t waba, const struct rl_usage *u)
+void
+ratelimit_buc_header(char out[RL_HEADER_SIZE], int64_t waba,
+    const struct rl_usage *u)
 {
-	struct sbuf sb = SBUF_INIT;
+	char *p = out;
 
-	sbuf_grow(&sb, 192); /* room for the longest: one allocation */
-	sbuf_addstr(&sb, "{\"");
-	sbuf_addint(&sb, waba);
-	sbuf_addstr(&sb, "\":[{\"type\":\"whatsapp_business_management\",");
-	usage_fields(&sb, u);
-	sbuf_addstr(&sb, ",\"estimated_time_to_regain_access\":");
-	sbuf_addint(&sb, u->regain_minutes);
-	sbuf_addstr(&sb, "}]}");
-	return sbuf_detach(&sb);
+	p = PUT(p, "{\"");
+	p = put_decimal(p, waba);
+	p = PUT(p, "\":[{\"type\":\"whatsapp_business_management\",");
+	p = usage_fields(p, u);
+	p = PUT(p, ",\"estimated_time_to_regain_access\":");
+	p = put_decimal(p, u->regain_minutes);
+	p = PUT(p, "}]}");
+	*p = '\0';
 }
 
-char *
-ratelimit_app_header(const struct rl_usage *u)
+void
+ratelimit_app_header(char out[RL_HEADER_SIZE], const struct rl_usage *u)
 {
-	struct sbuf sb = SBUF_INIT;
+	char *p = out;
 
-	sbuf_grow(&sb, 96);
-	sbuf_addch(&sb, '{');
-	usage_fields(&sb, u);
-	sbuf_addch(&sb, '}');
-	return sbuf_detach(&sb);
+	*p++ = '{';
+	p = usage_fields(p, u);
+	*p++ = '}';
+	*p = '\0';
 }

@@ -40,9 +40,16 @@ void ratelimit_app_hit(struct ratelimit *rl, int64_t app, int64_t now,
 /* Calls refused so far (metrics). */
 uint64_t ratelimit_throttled(const struct ratelimit *rl);
 
+/*
+ * The usage headers' values, written into out.  The longest, with every
+ * number at its widest (20 characters for the id, 11 for each int), is 191
+ * bytes with its NUL.
+ */
+#define RL_HEADER_SIZE 256
 /* {"<waba>":[{"type":"whatsapp_business_management",...}]} */
-char *ratelimit_buc_header(int64_t waba, const struct rl_usage *u);
+void ratelimit_buc_header(char out[RL_HEADER_SIZE], int64_t waba,
+    const struct rl_usage *u);
 /* {"call_count":P,"total_cputime":P,"total_time":P} */
-char *ratelimit_app_header(const struct rl_usage *u);
+void ratelimit_app_header(char out[RL_HEADER_SIZE], const struct rl_usage *u);
 
 #endif

@@ -35,7 +35,6 @@ request_cleanup(struct request *rq)
 	free(rq->body);
 	free(rq->remote);
 	free(rq->path);
-	params_cleanup(&rq->query);
 	params_cleanup(&rq->params);
 	free(rq->token);
 	json_object_put(rq->token_row);
@@ -438,7 +437,6 @@ request_prepare(struct request *rq)
 	size_t i;
 
 	free(rq->path);
-	params_cleanup(&rq->query);
 	params_cleanup(&rq->params);
 	gerr_clear(&rq->err);
 
@@ -452,22 +450,23 @@ request_prepare(struct request *rq)
 	rq->verb[i] = '\0';
 
 	rq->path = url_decode(target, plen, false);
+	/* the query goes straight in: the body's parameters merge over it */
 	if (q != NULL)
-		params_parse_urlencoded(&rq->query, q + 1, strlen(q + 1));
-	params_copy(&rq->params, &rq->query);
+		params_parse_urlencoded(&rq->params, q + 1, strlen(q + 1));
 	rq->suppress_http_code = is_truthy(params_get(&rq->params,
 	    "suppress_http_code"));
 
 	if (!utf8_valid(rq->path, strlen(rq->path)))
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) Invalid UTF-8 in the request path");
-	if (rq->query.overflow)
+	if (rq->params.overflow)
 		return too_many(rq);
-	if (check_utf8(rq, &rq->query) == -1)
+	if (check_utf8(rq, &rq->params) == -1)
 		return -1;
 	if (parse_body(rq) == -1)
 		return -1;
-	if (check_utf8(rq, &rq->params) == -1)
+	/* without a body there is nothing new to check */
+	if (rq->body_len > 0 && check_utf8(rq, &rq->params) == -1)
 		return -1;
 	rq->suppress_http_code = is_truthy(params_get(&rq->params,
 	    "suppress_http_code"));

@@ -66,8 +66,7 @@ struct request {
 
 	/* Parsed by request_prepare(). */
 	char *path;            /* decoded path, no query string */
-	struct params query;   /* query string arguments, in order */
-	struct params params;  /* query and body merged; the body wins */
+	struct params params;  /* query then body, merged; the body wins */
 	char verb[8];          /* GET/POST/DELETE after method= override */
 	bool suppress_http_code;
 	bool prepared;         /* request_prepare() ran, returning prepare_rc */

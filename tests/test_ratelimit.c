@@ -5,6 +5,7 @@
 #include <check.h>
 #include <json-c/json.h>
 #include <malloc.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -328,7 +329,9 @@ START_TEST(test_buc_header)
 {
 	struct rl_usage u = { 42, 21, 14, 0, false };
 	struct json_object *o, *arr, *e, *v;
-	char *s = ratelimit_buc_header(WABA, &u);
+	char s[RL_HEADER_SIZE];
+
+	ratelimit_buc_header(s, WABA, &u);
 
 	o = json_tokener_parse(s);
 	ck_assert_ptr_nonnull(o);
@@ -354,7 +357,6 @@ START_TEST(test_buc_header)
 	ck_assert_ptr_null(strchr(s, ' '));
 	ck_assert_ptr_null(strchr(s, '\n'));
 	json_object_put(o);
-	free(s);
 }
 END_TEST
 
@@ -363,11 +365,11 @@ START_TEST(test_buc_header_throttled)
 	struct ratelimit *rl = ratelimit_new(1, 5000, 3600);
 	struct json_object *o, *e, *v;
 	struct rl_usage u;
-	char *s;
+	char s[RL_HEADER_SIZE];
 
 	ratelimit_hit(rl, APP, WABA, false, T0, &u);
 	ratelimit_hit(rl, APP, WABA, false, T0 + 60, &u);
-	s = ratelimit_buc_header(WABA, &u);
+	ratelimit_buc_header(s, WABA, &u);
 	o = json_tokener_parse(s);
 	ck_assert_ptr_nonnull(o);
 	ck_assert(json_object_object_get_ex(o, "2000000000000001", &v));
@@ -378,7 +380,6 @@ START_TEST(test_buc_header_throttled)
 	    "estimated_time_to_regain_access", &v));
 	ck_assert_int_eq(json_object_get_int(v), 59);
 	json_object_put(o);
-	free(s);
 	ratelimit_free(rl);
 }
 END_TEST
@@ -387,7 +388,9 @@ START_TEST(test_app_header)
 {
 	struct rl_usage u = { 7, 3, 2, 0, false };
 	struct json_object *o, *v;
-	char *s = ratelimit_app_header(&u);
+	char s[RL_HEADER_SIZE];
+
+	ratelimit_app_header(s, &u);
 
 	o = json_tokener_parse(s);
 	ck_assert_ptr_nonnull(o);
@@ -400,7 +403,33 @@ START_TEST(test_app_header)
 	ck_assert_int_eq(json_object_get_int(v), 2);
 	ck_assert_ptr_null(strchr(s, ' '));
 	json_object_put(o);
-	free(s);
+}
+END_TEST
+
+/* Every number at its widest still fits the buffer, as exact JSON. */
+START_TEST(test_header_widest)
+{
+	struct rl_usage u = { INT_MIN, INT_MIN, INT_MIN, INT_MIN, false };
+	struct json_object *o, *arr, *v;
+	char s[RL_HEADER_SIZE + 1];
+
+	memset(s, 'x', sizeof(s));
+	ratelimit_buc_header(s, INT64_MIN, &u);
+	ck_assert_uint_eq(s[RL_HEADER_SIZE], 'x');
+	ck_assert_uint_eq(strlen(s) + 1, 191);
+	o = json_tokener_parse(s);
+	ck_assert_ptr_nonnull(o);
+	ck_assert(json_object_object_get_ex(o, "-9223372036854775808", &arr));
+	ck_assert(json_object_object_get_ex(json_object_array_get_idx(arr, 0),
+	    "estimated_time_to_regain_access", &v));
+	ck_assert_int_eq(json_object_get_int(v), INT_MIN);
+	json_object_put(o);
+	ratelimit_app_header(s, &u);
+	o = json_tokener_parse(s);
+	ck_assert_ptr_nonnull(o);
+	ck_assert(json_object_object_get_ex(o, "total_time", &v));
+	ck_assert_int_eq(json_object_get_int(v), INT_MIN);
+	json_object_put(o);
 }
 END_TEST
 
@@ -494,6 +523,7 @@ ratelimit_suite(void)
 	tcase_add_test(tc, test_buc_header);
 	tcase_add_test(tc, test_buc_header_throttled);
 	tcase_add_test(tc, test_app_header);
+	tcase_add_test(tc, test_header_widest);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("proof");
 	tcase_add_test(tc, test_proof_known_answers);
