@@ -12,9 +12,12 @@
  * as the emulator must (its request id, trace id and usage change each
  * time): a copy of the body and every "Name: value" line of FILE as a
  * header.  That measures what the emulator's header set costs in
- * libmicrohttpd alone, with nothing else done.
+ * libmicrohttpd alone, with nothing else done.  --threads N sets the
+ * number of workers (default one per core), so that this second form can
+ * run with the emulator's own.
  *
- *	bench-limit [--port N] [--body-file FILE] [--headers-file FILE]
+ *	bench-limit [--port N] [--threads N] [--body-file FILE]
+ *	    [--headers-file FILE]
  *
  * Prints "bench-limit listening on http://127.0.0.1:PORT" once it serves;
  * SIGINT or SIGTERM stops it.
@@ -167,8 +170,8 @@ parse_headers(char *text)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: bench-limit [--port N] [--body-file FILE] "
-	    "[--headers-file FILE]\n");
+	fprintf(stderr, "usage: bench-limit [--port N] [--threads N] "
+	    "[--body-file FILE] [--headers-file FILE]\n");
 	exit(2);
 }
 
@@ -180,7 +183,7 @@ main(int argc, char **argv)
 	const char *body_file = NULL, *headers_file = NULL;
 	char *body, *end, *headers;
 	size_t len;
-	long port = 0, ncpu;
+	long port = 0, ncpu = 0;
 	unsigned int flags;
 	sigset_t set;
 	int i, sig;
@@ -192,6 +195,16 @@ main(int argc, char **argv)
 			if (errno != 0 || *end != '\0' || port < 0 ||
 			    port > 65535) {
 				fprintf(stderr, "bench-limit: --port: bad "
+				    "value '%s'\n", argv[i]);
+				return 2;
+			}
+		} else if (strcmp(argv[i], "--threads") == 0 &&
+		    i + 1 < argc) {
+			errno = 0;
+			ncpu = strtol(argv[++i], &end, 10);
+			if (errno != 0 || *end != '\0' || ncpu < 1 ||
+			    ncpu > 256) {
+				fprintf(stderr, "bench-limit: --threads: bad "
 				    "value '%s'\n", argv[i]);
 				return 2;
 			}
@@ -247,17 +260,17 @@ main(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-	/* a worker per CPU this process may run on */
-	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	{
+	/* unless told, a worker per CPU this process may run on */
+	if (ncpu == 0) {
 		cpu_set_t cpus;
 
+		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0 &&
 		    CPU_COUNT(&cpus) > 0)
 			ncpu = CPU_COUNT(&cpus);
+		if (ncpu < 1)
+			ncpu = 1;
 	}
-	if (ncpu < 1)
-		ncpu = 1;
 	flags = MHD_USE_INTERNAL_POLLING_THREAD;
 	flags |= MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ?
 	    MHD_USE_EPOLL : MHD_USE_POLL;
