@@ -175,13 +175,30 @@ usage(void)
 	exit(2);
 }
 
+/* The value of flag as a number from min to max; exits 2 on anything else. */
+static long
+number_arg(const char *flag, const char *value, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(value, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max) {
+		fprintf(stderr, "bench-limit: %s: bad value '%s'\n", flag,
+		    value);
+		exit(2);
+	}
+	return v;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct MHD_Daemon *d;
 	const union MHD_DaemonInfo *di;
 	const char *body_file = NULL, *headers_file = NULL;
-	char *body, *end, *headers;
+	char *body, *headers;
 	size_t len;
 	long port = 0, ncpu = 0;
 	unsigned int flags;
@@ -190,24 +207,10 @@ main(int argc, char **argv)
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--port") == 0 && i + 1 < argc) {
-			errno = 0;
-			port = strtol(argv[++i], &end, 10);
-			if (errno != 0 || *end != '\0' || port < 0 ||
-			    port > 65535) {
-				fprintf(stderr, "bench-limit: --port: bad "
-				    "value '%s'\n", argv[i]);
-				return 2;
-			}
+			port = number_arg("--port", argv[++i], 0, 65535);
 		} else if (strcmp(argv[i], "--threads") == 0 &&
 		    i + 1 < argc) {
-			errno = 0;
-			ncpu = strtol(argv[++i], &end, 10);
-			if (errno != 0 || *end != '\0' || ncpu < 1 ||
-			    ncpu > 256) {
-				fprintf(stderr, "bench-limit: --threads: bad "
-				    "value '%s'\n", argv[i]);
-				return 2;
-			}
+			ncpu = number_arg("--threads", argv[++i], 1, 256);
 		} else if (strcmp(argv[i], "--body-file") == 0 &&
 		    i + 1 < argc) {
 			body_file = argv[++i];

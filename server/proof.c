@@ -16,10 +16,8 @@
 char *
 appsecret_proof(const char *secret, const char *token, const char *time)
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char mac[SHA256_SIZE];
 	char *msg, *out;
-	size_t i;
 
 	if (secret == NULL || token == NULL)
 		return NULL;
@@ -27,11 +25,7 @@ appsecret_proof(const char *secret, const char *token, const char *time)
 	hmac_sha256(secret, strlen(secret), msg, strlen(msg), mac);
 	free(msg);
 	out = xmalloc(PROOF_LEN + 1);
-	for (i = 0; i < SHA256_SIZE; i++) {
-		out[2 * i] = hex[mac[i] >> 4];
-		out[2 * i + 1] = hex[mac[i] & 0xf];
-	}
-	out[PROOF_LEN] = '\0';
+	sha_hex(mac, SHA256_SIZE, out);
 	return out;
 }
 

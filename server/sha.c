@@ -263,3 +263,16 @@ hmac_sha256(const void *key, size_t keylen, const void *msg, size_t msglen,
 	hmac_pass(k, 0x36, msg, msglen, inner);
 	hmac_pass(k, 0x5c, inner, sizeof(inner), out);
 }
+
+void
+sha_hex(const unsigned char *md, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[md[i] >> 4];
+		out[2 * i + 1] = digits[md[i] & 15];
+	}
+	out[2 * n] = '\0';
+}

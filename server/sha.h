@@ -19,5 +19,7 @@ void sha1(const void *data, size_t len, unsigned char out[SHA1_SIZE]);
 void sha256(const void *data, size_t len, unsigned char out[SHA256_SIZE]);
 void hmac_sha256(const void *key, size_t keylen, const void *msg,
     size_t msglen, unsigned char out[SHA256_SIZE]);
+/* A digest of n bytes as 2n lowercase hex digits and a NUL. */
+void sha_hex(const unsigned char *md, size_t n, char *out);
 
 #endif
