@@ -48,36 +48,46 @@ sha1_next(uint32_t w[16], int i)
 	return w[i & 15];
 }
 
-/* One SHA-1 round; four branch-free loops of twenty, one per function. */
-#define SHA1_ROUND(f, k, wi)                                              \
+#define SHA1_W(i) ((i) < 16 ? (w[(i) & 15] = be32(p + 4 * (i))) :      \
+	sha1_next(w, (i)))
+#define SHA1_F0(b, c, d) ((d) ^ ((b) & ((c) ^ (d))))
+#define SHA1_F1(b, c, d) ((b) ^ (c) ^ (d))
+#define SHA1_F2(b, c, d) (((b) & (c)) | ((d) & ((b) | (c))))
+
+/*
+ * One round, written out eighty times: the five words change roles by
+ * renaming rather than moving, which a loop makes GCC do by hand.
+ */
+#define SHA1_R(a, b, c, d, e, f, k, i)                                    \
 	do {                                                              \
-		uint32_t t = rol(a, 5) + (f) + e + (k) + (wi);            \
-		e = d;                                                    \
-		d = c;                                                    \
-		c = rol(b, 30);                                           \
-		b = a;                                                    \
-		a = t;                                                    \
+		(e) += rol((a), 5) + f((b), (c), (d)) + (k) + SHA1_W(i);  \
+		(b) = rol((b), 30);                                       \
+	} while (0)
+#define SHA1_R5(f, k, i)                                                  \
+	do {                                                              \
+		SHA1_R(a, b, c, d, e, f, k, (i));                         \
+		SHA1_R(e, a, b, c, d, f, k, (i) + 1);                     \
+		SHA1_R(d, e, a, b, c, f, k, (i) + 2);                     \
+		SHA1_R(c, d, e, a, b, f, k, (i) + 3);                     \
+		SHA1_R(b, c, d, e, a, f, k, (i) + 4);                     \
+	} while (0)
+#define SHA1_R20(f, k, i)                                                 \
+	do {                                                              \
+		SHA1_R5(f, k, (i));                                       \
+		SHA1_R5(f, k, (i) + 5);                                   \
+		SHA1_R5(f, k, (i) + 10);                                  \
+		SHA1_R5(f, k, (i) + 15);                                  \
 	} while (0)
 
 static void
 sha1_block(uint32_t h[8], const unsigned char p[64])
 {
 	uint32_t w[16], a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
-	int i;
 
-	for (i = 0; i < 16; i++) {
-		w[i] = be32(p + 4 * i);
-		SHA1_ROUND((b & c) | (~b & d), 0x5a827999, w[i]);
-	}
-	for (; i < 20; i++)
-		SHA1_ROUND((b & c) | (~b & d), 0x5a827999, sha1_next(w, i));
-	for (; i < 40; i++)
-		SHA1_ROUND(b ^ c ^ d, 0x6ed9eba1, sha1_next(w, i));
-	for (; i < 60; i++)
-		SHA1_ROUND((b & c) | (b & d) | (c & d), 0x8f1bbcdc,
-		    sha1_next(w, i));
-	for (; i < 80; i++)
-		SHA1_ROUND(b ^ c ^ d, 0xca62c1d6, sha1_next(w, i));
+	SHA1_R20(SHA1_F0, 0x5a827999, 0);
+	SHA1_R20(SHA1_F1, 0x6ed9eba1, 20);
+	SHA1_R20(SHA1_F2, 0x8f1bbcdc, 40);
+	SHA1_R20(SHA1_F1, 0xca62c1d6, 60);
 	h[0] += a;
 	h[1] += b;
 	h[2] += c;
