@@ -184,45 +184,32 @@ paging_url(const struct request *rq, const char *name, const char *cursor)
 	return sbuf_detach(&sb);
 }
 
-static int64_t
-row_key(struct json_object *row, const char *k)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(row, k, &v))
-		return 0;
-	return json_object_get_int64(v);
-}
-
 struct json_object *
 paging_wrap(const struct request *rq, const struct list_query *q,
-    struct json_object *rows, bool more,
+    struct list_page *page,
     struct json_object *(*render)(void *ctx, struct json_object *row),
     void *ctx)
 {
 	struct json_object *out = json_object_new_object(), *data, *paging,
-	    *cursors, *first, *last;
+	    *cursors, *rows = page->rows;
 	char *before, *after, *url;
 	size_t i, n = rows != NULL ? json_object_array_length(rows) : 0;
-	bool has_next, has_prev;
+	bool has_next, has_prev, more = page->more;
 
-	data = json_object_new_array_ext((int)n);
+	page->rows = NULL;
+	data = json_object_new_array_ext((int)(n > 0 ? n : 1));
 	json_object_object_add(out, "data", data);
 	if (n == 0) {
 		json_object_put(rows);
 		return out;
 	}
-	first = json_object_array_get_idx(rows, 0);
-	last = json_object_array_get_idx(rows, n - 1);
-	before = cursor_encode(row_key(first, "_k1"), row_key(first, "_k2"));
-	after = cursor_encode(row_key(last, "_k1"), row_key(last, "_k2"));
+	before = cursor_encode(page->first[0], page->first[1]);
+	after = cursor_encode(page->last[0], page->last[1]);
 
 	for (i = 0; i < n; i++) {
 		struct json_object *row = json_object_array_get_idx(rows, i),
 		    *item;
 
-		json_object_object_del(row, "_k1");
-		json_object_object_del(row, "_k2");
 		item = render != NULL ? render(ctx, row) : json_object_get(row);
 		if (item != NULL)
 			json_object_array_add(data, item);

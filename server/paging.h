@@ -33,13 +33,13 @@ int paging_read(const struct request *rq, struct list_query *q,
     struct gerr *err);
 
 /*
- * Wraps rows (a json array from store_list, ownership taken) into
- * {"data":[...],"paging":{...}} and removes the "_k1"/"_k2" keys.  An
- * empty page is {"data":[]}.  render, when set, maps each row to the
- * object that goes into data (a new reference); NULL keeps the row.
+ * Wraps a page from store_list() (its rows taken over) into
+ * {"data":[...],"paging":{...}}.  An empty page is {"data":[]}.  render,
+ * when set, maps each row to the object that goes into data (a new
+ * reference); NULL keeps the row.
  */
 struct json_object *paging_wrap(const struct request *rq,
-    const struct list_query *q, struct json_object *rows, bool more,
+    const struct list_query *q, struct list_page *page,
     struct json_object *(*render)(void *ctx, struct json_object *row),
     void *ctx);
 

@@ -237,7 +237,7 @@ waba_analytics(struct request *rq, struct json_object *row,
 	const char *g = f->granularity ? f->granularity : "DAY";
 	struct list_query q;
 	struct json_object *phones, *numbers, *points;
-	bool more = false;
+	struct list_page page;
 	char *cause = NULL;
 	size_t i;
 
@@ -260,7 +260,8 @@ waba_analytics(struct request *rq, struct json_object *row,
 	memset(&q, 0, sizeof(q));
 	q.owner = waba;
 	q.limit = PAGING_MAX_LIMIT;
-	phones = store_list(st, LIST_PHONES, &q, &more, &cause);
+	phones = store_list(st, LIST_PHONES, &q, &page, &cause) == 0 ?
+	    page.rows : NULL;
 	free(cause);
 	numbers = json_object_new_array();
 	for (i = 0; phones && i < json_object_array_length(phones); i++) {
@@ -804,9 +805,9 @@ render_list(struct request *rq, const struct edge_def *e, int64_t owner,
 	struct filter *filters = NULL;
 	size_t nfilters = 0;
 	struct list_ctx lc = { rq, e, NULL, false };
-	struct json_object *rows, *out = NULL;
+	struct json_object *out = NULL;
+	struct list_page page;
 	const char *summary;
-	bool more = false;
 	char *cause = NULL;
 
 	memset(&q, 0, sizeof(q));
@@ -834,12 +835,11 @@ render_list(struct request *rq, const struct edge_def *e, int64_t owner,
 		goto out;
 	q.filters = filters;
 	q.nfilters = nfilters;
-	rows = store_list(rq->emu->store, e->list, &q, &more, &cause);
-	if (rows == NULL) {
+	if (store_list(rq->emu->store, e->list, &q, &page, &cause) < 0) {
 		gerr_set(&rq->err, GE_UNKNOWN, NULL);
 		goto out;
 	}
-	out = paging_wrap(rq, &q, rows, more, render_item, &lc);
+	out = paging_wrap(rq, &q, &page, render_item, &lc);
 	if (lc.failed) {
 		json_object_put(out);
 		out = NULL;

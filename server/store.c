@@ -12,6 +12,7 @@
  */
 #include "store.h"
 
+#include <assert.h>
 #include <json-c/json.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -1238,31 +1239,62 @@ array_reverse(struct json_object *arr)
 	}
 }
 
-struct json_object *
+/*
+ * The list row at the statement's current result.  A row of its table
+ * alone (no added column) is the one store_get() would give, so it comes
+ * from the row cache and goes into it: a page read again costs no JSON.
+ */
+static struct json_object *
+list_row(struct store *st, sqlite3_stmt *stmt, const struct list_def *ld)
+{
+	const struct table_def *td = &tables[ld->tbl];
+	struct json_object *row;
+	struct cache_slot *c;
+	int64_t id;
+
+	if (ld->extra != NULL) {
+		row = row_read(stmt, td, 0);
+		json_object_object_add(row, ld->extra,
+		    col_value(stmt, (int)td->ncols, COL_JSON));
+		return row;
+	}
+	id = sqlite3_column_int64(stmt, 0);
+	if ((c = cache_find(st, CK_ROW, (int)ld->tbl, id, 0, NULL)) != NULL &&
+	    c->row != NULL)
+		return json_object_get(c->row);
+	row = row_read(stmt, td, 0);
+	cache_put(st, CK_ROW, (int)ld->tbl, id, 0, NULL, json_object_get(row),
+	    0);
+	return row;
+}
+
+int
 store_list(struct store *st, enum store_list l, const struct list_query *q,
-    bool *more, char **cause)
+    struct list_page *page, char **cause)
 {
 	const struct list_def *ld;
 	const struct table_def *td;
-	struct json_object *rows = NULL;
 	struct sbuf sql = SBUF_INIT;
 	sqlite3_stmt *stmt;
 	/* The scan runs ascending when display order and travel agree. */
 	bool asc = q->descending == (q->pos.dir == -1);
 	const char *ord = asc ? "ASC" : "DESC";
-	int limit = q->limit > 0 ? q->limit : 0, idx = 1, rc, n = 0;
-	size_t i;
+	int limit = q->limit > 0 ? q->limit : 0, idx = 1, rc, n = 0, k;
 
 	*cause = NULL;
-	*more = false;
+	memset(page, 0, sizeof(*page));
 	if ((unsigned)l >= NLISTS) {
 		*cause = xstrdup("no such list");
-		return NULL;
+		return -1;
 	}
 	ld = &lists[l];
 	td = &tables[ld->tbl];
+	/* single-key tables lead with the key: list_row() reads it there */
+	assert(ld->extra != NULL || (td->nkeys == 1 &&
+	    td->cols[0].kind == COL_ID));
+	k = (int)td->ncols + (ld->extra != NULL);
 	sbuf_addstr(&sql, "SELECT ");
-	for (i = 0; i < td->ncols; i++)
+	for (size_t i = 0; i < td->ncols; i++)
 		sbuf_addf(&sql, "r.%s, ", td->cols[i].name);
 	if (ld->extra != NULL)
 		sbuf_addf(&sql, "%s, ", ld->extra_expr);
@@ -1284,38 +1316,38 @@ store_list(struct store *st, enum store_list l, const struct list_query *q,
 		sqlite3_bind_int64(stmt, idx++, q->pos.k2);
 	}
 	sqlite3_bind_int64(stmt, idx++, (int64_t)limit + 1);
-	rows = json_object_new_array();
+	page->rows = json_object_new_array_ext(limit > 0 ? limit : 1);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct json_object *row;
-		int k = (int)td->ncols;
+		int64_t *end = n == 0 ? page->first : page->last;
 
 		if (n == limit) {
-			*more = true;
+			page->more = true;
 			continue;
 		}
-		row = row_read(stmt, td, 0);
-		if (ld->extra != NULL) {
-			json_object_object_add(row, ld->extra,
-			    col_value(stmt, k++, COL_JSON));
-		}
-		json_object_object_add(row, "_k1",
-		    json_object_new_int64(sqlite3_column_int64(stmt, k)));
-		json_object_object_add(row, "_k2",
-		    json_object_new_int64(sqlite3_column_int64(stmt, k + 1)));
-		json_object_array_add(rows, row);
+		json_object_array_add(page->rows, list_row(st, stmt, ld));
+		end[0] = sqlite3_column_int64(stmt, k);
+		end[1] = sqlite3_column_int64(stmt, k + 1);
 		n++;
 	}
+	if (n == 1)
+		memcpy(page->last, page->first, sizeof(page->last));
 	if (rc != SQLITE_DONE) {
 		set_cause(st, cause);
-		json_object_put(rows);
-		rows = NULL;
+		json_object_put(page->rows);
+		page->rows = NULL;
 	}
 	stmt_done(stmt);
-	if (rows != NULL && q->pos.dir == -1)
-		array_reverse(rows);
+	if (page->rows != NULL && q->pos.dir == -1) {
+		int64_t t[2];
+
+		array_reverse(page->rows);
+		memcpy(t, page->first, sizeof(t));
+		memcpy(page->first, page->last, sizeof(t));
+		memcpy(page->last, t, sizeof(t));
+	}
 out:
 	sbuf_release(&sql);
-	return rows;
+	return page->rows != NULL ? 0 : -1;
 }
 
 long

@@ -142,13 +142,20 @@ struct list_query {
 	size_t nfilters;
 };
 
+/* A page of a list: its rows and the keyset of its two ends. */
+struct list_page {
+	struct json_object *rows; /* display order; read-only, the caller's */
+	bool more;     /* a row exists beyond the page, in the direction of travel */
+	int64_t first[2], last[2]; /* (k1, k2) of the first and last row */
+};
+
 /*
- * Returns a json array of at most q->limit rows in display order; each row
- * also carries "_k1" and "_k2" (int) for cursors.  *more is true when a row
- * exists beyond the page in the direction of travel.  NULL with *cause.
+ * Fills page with at most q->limit rows in display order.  Rows of lists
+ * that add no column to their table are shared with the row cache, so no
+ * caller may change a row.  0, or -1 with *cause.
  */
-struct json_object *store_list(struct store *st, enum store_list l,
-    const struct list_query *q, bool *more, char **cause);
+int store_list(struct store *st, enum store_list l,
+    const struct list_query *q, struct list_page *page, char **cause);
 /* The number of rows matching the owner and filters (summary=total_count). */
 long store_list_count(struct store *st, enum store_list l,
     const struct list_query *q);

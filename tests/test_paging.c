@@ -364,26 +364,28 @@ START_TEST(test_url_reencodes)
 }
 END_TEST
 
-/* n rows with ids first..first+n-1 and keys (id * 10, id). */
-static struct json_object *
-rows_new(int first, int n)
+/* A page of n rows with ids first..first+n-1; its ends' keys (id * 10, id). */
+static struct list_page *
+page_new(int first, int n, bool more)
 {
-	struct json_object *a = json_object_new_array();
+	static struct list_page page;
 	int i;
 
+	page.rows = json_object_new_array();
+	page.more = more;
 	for (i = 0; i < n; i++) {
 		struct json_object *r = json_object_new_object();
 		char id[16];
 
 		snprintf(id, sizeof(id), "%d", first + i);
 		json_object_object_add(r, "id", json_object_new_string(id));
-		json_object_object_add(r, "_k1",
-		    json_object_new_int64((first + i) * 10));
-		json_object_object_add(r, "_k2",
-		    json_object_new_int64(first + i));
-		json_object_array_add(a, r);
+		json_object_array_add(page.rows, r);
 	}
-	return a;
+	page.first[0] = first * 10;
+	page.first[1] = first;
+	page.last[0] = (first + n - 1) * 10;
+	page.last[1] = first + n - 1;
+	return &page;
 }
 
 /*
@@ -431,7 +433,7 @@ wrap_case(int dir, bool more, bool prev, bool next)
 	q.pos.dir = dir;
 	q.pos.k1 = 40;
 	q.pos.k2 = 4;
-	out = paging_wrap(&rq, &q, rows_new(5, 3), more, NULL, NULL);
+	out = paging_wrap(&rq, &q, page_new(5, 3, more), NULL, NULL);
 	want = expected(5, 7, prev, next);
 	assert_json_eq(out, want);
 	free(want);
@@ -460,13 +462,13 @@ START_TEST(test_wrap_empty)
 	struct json_object *out;
 
 	req_init(&rq, "h", "/1/e");
-	out = paging_wrap(&rq, &q, json_object_new_array(), false, NULL, NULL);
+	out = paging_wrap(&rq, &q, page_new(1, 0, false), NULL, NULL);
 	ck_assert_str_eq(json_object_to_json_string_ext(out,
 	    JSON_C_TO_STRING_PLAIN), "{\"data\":[]}");
 	json_object_put(out);
 	/* even after a cursor, and with "more" claimed */
 	q.pos.dir = 1;
-	out = paging_wrap(&rq, &q, json_object_new_array(), true, NULL, NULL);
+	out = paging_wrap(&rq, &q, page_new(1, 0, true), NULL, NULL);
 	assert_json_eq(out, "{\"data\":[]}");
 	json_object_put(out);
 	req_free(&rq);
@@ -475,7 +477,7 @@ END_TEST
 
 static int render_calls;
 
-/* Sees the row without its keys; drops id 6. */
+/* Sees each row once, in order; drops id 6. */
 static struct json_object *
 render(void *ctx, struct json_object *row)
 {
@@ -483,9 +485,8 @@ render(void *ctx, struct json_object *row)
 
 	ck_assert_ptr_eq(ctx, &render_calls);
 	render_calls++;
-	ck_assert(!json_object_object_get_ex(row, "_k1", NULL));
-	ck_assert(!json_object_object_get_ex(row, "_k2", NULL));
 	ck_assert(json_object_object_get_ex(row, "id", &id));
+	ck_assert_int_eq(atoi(json_object_get_string(id)), 4 + render_calls);
 	if (strcmp(json_object_get_string(id), "6") == 0)
 		return NULL;
 	o = json_object_new_object();
@@ -501,7 +502,7 @@ START_TEST(test_wrap_render)
 	char *b = cursor_encode(50, 5), *a = cursor_encode(70, 7), *want;
 
 	req_init(&rq, "h", "/1/e");
-	out = paging_wrap(&rq, &q, rows_new(5, 3), false, render,
+	out = paging_wrap(&rq, &q, page_new(5, 3, false), render,
 	    &render_calls);
 	ck_assert_int_eq(render_calls, 3);
 	ck_assert(json_object_object_get_ex(out, "data", &data));
@@ -533,7 +534,7 @@ START_TEST(test_wrap_cursors_decode)
 	rq.token = xstrdup("HDR");
 	rq.token_source = TOKEN_HEADER;
 	params_add(&rq.params, "limit", "2");
-	out = paging_wrap(&rq, &q, rows_new(8, 2), true, NULL, NULL);
+	out = paging_wrap(&rq, &q, page_new(8, 2, true), NULL, NULL);
 	ck_assert(json_object_object_get_ex(out, "paging", &next));
 	ck_assert(json_object_object_get_ex(next, "next", &next));
 	u = json_object_get_string(next);

@@ -167,38 +167,65 @@ page_ids(struct json_object *rows, const char *key)
 	return sbuf_detach(&sb);
 }
 
-/* Runs one list query and checks the page's ids and *more. */
-static struct json_object *
+/* Runs one list query and checks the page's ids and more. */
+static struct list_page
 list_check(struct store *st, enum store_list l, struct list_query *q,
     const char *want_ids, bool want_more)
 {
+	struct list_page page;
 	char *cause = NULL, *ids;
-	bool more = !want_more;
-	struct json_object *rows = store_list(st, l, q, &more, &cause);
 
-	ck_assert_msg(rows != NULL, "store_list: %s", cause ? cause : "?");
-	ids = page_ids(rows, "id");
+	ck_assert_msg(store_list(st, l, q, &page, &cause) == 0,
+	    "store_list: %s", cause ? cause : "?");
+	ids = page_ids(page.rows, "id");
 	ck_assert_msg(strcmp(ids, want_ids) == 0, "page %s, want %s", ids,
 	    want_ids);
-	ck_assert_msg(more == want_more, "more %d, want %d (page %s)", more,
-	    want_more, ids);
+	ck_assert_msg(page.more == want_more, "more %d, want %d (page %s)",
+	    page.more, want_more, ids);
 	free(ids);
-	return rows;
+	return page;
 }
 
-/* The keyset of row i of a page. */
-static struct page_pos
-pos_of(struct json_object *rows, size_t i, int dir)
+static void
+page_put(struct list_page page)
 {
-	struct json_object *r = json_object_array_get_idx(rows, i), *v;
-	struct page_pos p;
+	json_object_put(page.rows);
+}
 
-	p.dir = dir;
-	ck_assert(json_object_object_get_ex(r, "_k1", &v));
-	p.k1 = json_object_get_int64(v);
-	ck_assert(json_object_object_get_ex(r, "_k2", &v));
-	p.k2 = json_object_get_int64(v);
+/* The keyset of row i of a page: its first or its last, which carry one. */
+static struct page_pos
+pos_of(const struct list_page *page, size_t i, int dir)
+{
+	size_t n = json_object_array_length(page->rows);
+	struct page_pos p = { dir, 0, 0 };
+
+	ck_assert_msg(i == 0 || i == n - 1, "row %zu of %zu has no keyset", i,
+	    n);
+	p.k1 = i == 0 ? page->first[0] : page->last[0];
+	p.k2 = i == 0 ? page->first[1] : page->last[1];
 	return p;
+}
+
+/* An owned WABA's keyset, from its own columns (creation_time, id). */
+static struct page_pos
+waba_pos(struct json_object *row, int dir)
+{
+	struct page_pos p = { dir, 0, 0 };
+	struct json_object *v;
+
+	ck_assert(json_object_object_get_ex(row, "creation_time", &v));
+	p.k1 = json_object_get_int64(v);
+	ck_assert(json_object_object_get_ex(row, "id", &v));
+	p.k2 = parse_id(json_object_get_string(v));
+	return p;
+}
+
+static void
+pos_eq(struct page_pos a, struct page_pos b)
+{
+	ck_assert_int_eq(a.dir, b.dir);
+	ck_assert_int_eq(a.k1, b.k1);
+	ck_assert_int_eq(a.k2, b.k2);
 }
 
 START_TEST(test_open_migrate)
@@ -524,13 +551,12 @@ START_TEST(test_update)
 	/* The client list pages on the new creation time. */
 	{
 		struct list_query q = { .owner = B2, .limit = 5 };
-		bool more;
-		struct json_object *rows = store_list(st, LIST_CLIENT_WABAS,
-		    &q, &more, &cause);
+		struct list_page page;
 
-		ck_assert_int_eq(json_object_get_int(json_object_object_get(
-		    json_object_array_get_idx(rows, 0), "_k1")), 200);
-		json_object_put(rows);
+		ck_assert_int_eq(store_list(st, LIST_CLIENT_WABAS, &q, &page,
+		    &cause), 0);
+		ck_assert_int_eq(page.first[0], 200);
+		page_put(page);
 	}
 	/* Removing an optional value stores NULL. */
 	json_object_object_del(w, "phone_number_limit");
@@ -755,38 +781,38 @@ START_TEST(test_list_owned_ascending)
 {
 	struct store *st = paging_world();
 	struct list_query q = { .owner = B1, .limit = 3 };
-	struct json_object *p1, *p2, *p3, *back;
+	struct list_page p1, p2, p3, back;
 
 	p1 = list_check(st, LIST_OWNED_WABAS, &q, W(1) "," W(2) "," W(3), true);
-	q.pos = pos_of(p1, 2, 1);
+	q.pos = pos_of(&p1, 2, 1);
 	p2 = list_check(st, LIST_OWNED_WABAS, &q, W(4) "," W(5) "," W(6), true);
-	q.pos = pos_of(p2, 2, 1);
+	q.pos = pos_of(&p2, 2, 1);
 	p3 = list_check(st, LIST_OWNED_WABAS, &q, W(7), false);
 	/* Back from the last page, then from the middle one. */
-	q.pos = pos_of(p3, 0, -1);
+	q.pos = pos_of(&p3, 0, -1);
 	back = list_check(st, LIST_OWNED_WABAS, &q, W(4) "," W(5) "," W(6),
 	    true);
-	json_object_put(back);
-	q.pos = pos_of(p2, 0, -1);
+	page_put(back);
+	q.pos = pos_of(&p2, 0, -1);
 	back = list_check(st, LIST_OWNED_WABAS, &q, W(1) "," W(2) "," W(3),
 	    false);
-	json_object_put(back);
+	page_put(back);
 	/* Before the first row: nothing. */
-	q.pos = pos_of(p1, 0, -1);
+	q.pos = pos_of(&p1, 0, -1);
 	back = list_check(st, LIST_OWNED_WABAS, &q, "", false);
-	json_object_put(back);
+	page_put(back);
 	/* A short page backwards. */
-	q.pos = pos_of(p2, 1, -1);
+	q.pos = (struct page_pos){ -1, 300, 4000000000000005LL }; /* W(5) */
 	q.limit = 10;
 	back = list_check(st, LIST_OWNED_WABAS, &q,
 	    W(1) "," W(2) "," W(3) "," W(4), false);
-	ck_assert_int_eq(json_object_get_int(json_object_object_get(
-	    json_object_array_get_idx(back, 0), "_k1")), 100);
-	json_object_put(back);
+	ck_assert_int_eq(back.first[0], 100);
+	ck_assert_int_eq(back.last[0], 200);
+	page_put(back);
 	ck_assert_int_eq(store_list_count(st, LIST_OWNED_WABAS, &q), 7);
-	json_object_put(p1);
-	json_object_put(p2);
-	json_object_put(p3);
+	page_put(p1);
+	page_put(p2);
+	page_put(p3);
 	store_close(st);
 }
 END_TEST
@@ -795,37 +821,37 @@ START_TEST(test_list_owned_descending)
 {
 	struct store *st = paging_world();
 	struct list_query q = { .owner = B1, .limit = 3, .descending = true };
-	struct json_object *p1, *p2, *p3, *back;
+	struct list_page p1, p2, p3, back;
 
 	p1 = list_check(st, LIST_OWNED_WABAS, &q, W(7) "," W(6) "," W(5), true);
-	q.pos = pos_of(p1, 2, 1);
+	q.pos = pos_of(&p1, 2, 1);
 	p2 = list_check(st, LIST_OWNED_WABAS, &q, W(4) "," W(3) "," W(2), true);
-	q.pos = pos_of(p2, 2, 1);
+	q.pos = pos_of(&p2, 2, 1);
 	p3 = list_check(st, LIST_OWNED_WABAS, &q, W(1), false);
-	q.pos = pos_of(p3, 0, -1);
+	q.pos = pos_of(&p3, 0, -1);
 	back = list_check(st, LIST_OWNED_WABAS, &q, W(4) "," W(3) "," W(2),
 	    true);
-	json_object_put(back);
-	q.pos = pos_of(p2, 0, -1);
+	page_put(back);
+	q.pos = pos_of(&p2, 0, -1);
 	back = list_check(st, LIST_OWNED_WABAS, &q, W(7) "," W(6) "," W(5),
 	    false);
-	json_object_put(back);
-	json_object_put(p1);
-	json_object_put(p2);
-	json_object_put(p3);
+	page_put(back);
+	page_put(p1);
+	page_put(p2);
+	page_put(p3);
 	/* Limit 0 asks only whether anything is there. */
 	q.pos.dir = 0;
 	q.limit = 0;
 	back = list_check(st, LIST_OWNED_WABAS, &q, "", true);
-	json_object_put(back);
+	page_put(back);
 	/* Another owner, and an owner with nothing. */
 	q.limit = 25;
 	q.owner = B2;
 	back = list_check(st, LIST_OWNED_WABAS, &q, W(9), false);
-	json_object_put(back);
+	page_put(back);
 	q.owner = B3;
 	back = list_check(st, LIST_OWNED_WABAS, &q, "", false);
-	json_object_put(back);
+	page_put(back);
 	store_close(st);
 }
 END_TEST
@@ -838,28 +864,27 @@ START_TEST(test_list_filters)
 	struct filter f[2];
 	struct list_query q = { .owner = B1, .limit = 25, .filters = f,
 	    .nfilters = 1 };
-	struct json_object *rows;
+	struct list_page rows, page;
 	char *cause = NULL;
-	bool more;
 
 	memset(f, 0, sizeof(f));
 	f[0].field = "creation_time";
 	f[0].op = FOP_LESS_THAN;
 	f[0].hi = 200;
 	rows = list_check(st, LIST_OWNED_WABAS, &q, W(1), false);
-	json_object_put(rows);
+	page_put(rows);
 	f[0].op = FOP_GREATER_THAN;
 	f[0].lo = 200;
 	rows = list_check(st, LIST_OWNED_WABAS, &q, W(5) "," W(6) "," W(7),
 	    false);
-	json_object_put(rows);
+	page_put(rows);
 	ck_assert_int_eq(store_list_count(st, LIST_OWNED_WABAS, &q), 3);
 	f[0].op = FOP_IN_RANGE;
 	f[0].lo = 200;
 	f[0].hi = 300;
 	rows = list_check(st, LIST_OWNED_WABAS, &q,
 	    W(2) "," W(3) "," W(4) "," W(5) "," W(6), false);
-	json_object_put(rows);
+	page_put(rows);
 	/* Two filters, and paging inside the filtered set. */
 	f[1].field = "ownership_type";
 	f[1].op = FOP_EQUAL;
@@ -868,10 +893,10 @@ START_TEST(test_list_filters)
 	q.nfilters = 2;
 	q.limit = 2;
 	rows = list_check(st, LIST_OWNED_WABAS, &q, W(2) "," W(4), true);
-	q.pos = pos_of(rows, 1, 1);
-	json_object_put(rows);
+	q.pos = pos_of(&rows, 1, 1);
+	page_put(rows);
 	rows = list_check(st, LIST_OWNED_WABAS, &q, W(5), false);
-	json_object_put(rows);
+	page_put(rows);
 	ck_assert_int_eq(store_list_count(st, LIST_OWNED_WABAS, &q), 3);
 	q.pos.dir = 0;
 	q.limit = 25;
@@ -879,28 +904,31 @@ START_TEST(test_list_filters)
 	f[1].values = in2;
 	f[1].nvalues = 2;
 	rows = list_check(st, LIST_OWNED_WABAS, &q, W(3) "," W(6), false);
-	json_object_put(rows);
+	page_put(rows);
 	q.nfilters = 1;
 	f[0] = f[1];
 	f[0].nvalues = 1;
 	rows = list_check(st, LIST_OWNED_WABAS, &q, W(3) "," W(6), false);
-	json_object_put(rows);
+	page_put(rows);
 	ck_assert_int_eq(store_list_count(st, LIST_OWNED_WABAS, &q), 2);
 	f[0].nvalues = 0;
 	rows = list_check(st, LIST_OWNED_WABAS, &q, "", false);
-	json_object_put(rows);
+	page_put(rows);
 	/* A field the rows do not have. */
 	f[0].field = "colour";
 	f[0].op = FOP_EQUAL;
 	f[0].nvalues = 1;
-	ck_assert_ptr_null(store_list(st, LIST_OWNED_WABAS, &q, &more, &cause));
+	ck_assert_int_eq(store_list(st, LIST_OWNED_WABAS, &q, &page, &cause),
+	    -1);
+	ck_assert_ptr_null(page.rows);
 	ck_assert_ptr_nonnull(strstr(cause, "colour"));
 	free(cause);
 	ck_assert_int_eq(store_list_count(st, LIST_OWNED_WABAS, &q), -1);
 	/* A JSON column is no filter either. */
 	f[0].field = "on_behalf_of_business_info";
 	cause = NULL;
-	ck_assert_ptr_null(store_list(st, LIST_OWNED_WABAS, &q, &more, &cause));
+	ck_assert_int_eq(store_list(st, LIST_OWNED_WABAS, &q, &page, &cause),
+	    -1);
 	free(cause);
 	store_close(st);
 }
@@ -910,7 +938,8 @@ START_TEST(test_list_client)
 {
 	struct store *st = paging_world();
 	struct list_query q = { .owner = B2, .limit = 2 };
-	struct json_object *p1, *p2, *tasks;
+	struct list_page p1, p2;
+	struct json_object *tasks;
 	char *ids;
 
 	add_share(st, 4000000000000006LL, B2, "[\"MANAGE\",\"DEVELOP\"]");
@@ -918,28 +947,28 @@ START_TEST(test_list_client)
 	add_share(st, 4000000000000003LL, B2, "[\"VIEW_COST\"]");
 	add_share(st, 4000000000000009LL, B1, "[]");
 	p1 = list_check(st, LIST_CLIENT_WABAS, &q, W(1) "," W(3), true);
-	tasks = json_object_object_get(json_object_array_get_idx(p1, 1),
+	tasks = json_object_object_get(json_object_array_get_idx(p1.rows, 1),
 	    "permitted_tasks");
 	ck_assert_int_eq(json_object_array_length(tasks), 1);
 	ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(
 	    tasks, 0)), "VIEW_COST");
-	q.pos = pos_of(p1, 1, 1);
+	q.pos = pos_of(&p1, 1, 1);
 	p2 = list_check(st, LIST_CLIENT_WABAS, &q, W(6), false);
-	ids = page_ids(p2, "business");
+	ids = page_ids(p2.rows, "business");
 	ck_assert_str_eq(ids, "2000000000000001");
 	free(ids);
-	q.pos = pos_of(p2, 0, -1);
-	json_object_put(list_check(st, LIST_CLIENT_WABAS, &q,
+	q.pos = pos_of(&p2, 0, -1);
+	page_put(list_check(st, LIST_CLIENT_WABAS, &q,
 	    W(1) "," W(3), false));
 	q.pos.dir = 0;
 	q.descending = true;
-	json_object_put(list_check(st, LIST_CLIENT_WABAS, &q,
+	page_put(list_check(st, LIST_CLIENT_WABAS, &q,
 	    W(6) "," W(3), true));
 	ck_assert_int_eq(store_list_count(st, LIST_CLIENT_WABAS, &q), 3);
 	q.owner = B1;
-	json_object_put(list_check(st, LIST_CLIENT_WABAS, &q, W(9), false));
-	json_object_put(p1);
-	json_object_put(p2);
+	page_put(list_check(st, LIST_CLIENT_WABAS, &q, W(9), false));
+	page_put(p1);
+	page_put(p2);
 	store_close(st);
 }
 END_TEST
@@ -952,7 +981,7 @@ START_TEST(test_list_phones)
 	char *verified[] = { (char *)"VERIFIED" };
 	struct filter f;
 	struct list_query q = { .owner = 4000000000000001LL, .limit = 2 };
-	struct json_object *p1, *p2;
+	struct list_page p1, p2;
 
 	/* Ids out of order: the list keeps insertion order. */
 	add_phone(st, 5000000000000009LL, 4000000000000001LL, "5550100209",
@@ -965,14 +994,14 @@ START_TEST(test_list_phones)
 	    "FLAGGED", "VERIFIED", "SANDBOX");
 	p1 = list_check(st, LIST_PHONES, &q, "5000000000000009,"
 	    "5000000000000002", true);
-	q.pos = pos_of(p1, 1, 1);
+	q.pos = pos_of(&p1, 1, 1);
 	p2 = list_check(st, LIST_PHONES, &q, "5000000000000001", false);
-	q.pos = pos_of(p2, 0, -1);
-	json_object_put(list_check(st, LIST_PHONES, &q, "5000000000000009,"
+	q.pos = pos_of(&p2, 0, -1);
+	page_put(list_check(st, LIST_PHONES, &q, "5000000000000009,"
 	    "5000000000000002", false));
 	q.pos.dir = 0;
 	q.descending = true;
-	json_object_put(list_check(st, LIST_PHONES, &q, "5000000000000001,"
+	page_put(list_check(st, LIST_PHONES, &q, "5000000000000001,"
 	    "5000000000000002", true));
 	q.descending = false;
 	q.limit = 25;
@@ -983,25 +1012,25 @@ START_TEST(test_list_phones)
 	f.op = FOP_EQUAL;
 	f.values = sandbox;
 	f.nvalues = 1;
-	json_object_put(list_check(st, LIST_PHONES, &q, "5000000000000002,"
+	page_put(list_check(st, LIST_PHONES, &q, "5000000000000002,"
 	    "5000000000000001", false));
 	ck_assert_int_eq(store_list_count(st, LIST_PHONES, &q), 2);
 	f.field = "status";
 	f.op = FOP_IN;
 	f.values = states;
 	f.nvalues = 2;
-	json_object_put(list_check(st, LIST_PHONES, &q, "5000000000000009,"
+	page_put(list_check(st, LIST_PHONES, &q, "5000000000000009,"
 	    "5000000000000001", false));
 	f.field = "code_verification_status";
 	f.op = FOP_EQUAL;
 	f.values = verified;
 	f.nvalues = 1;
-	json_object_put(list_check(st, LIST_PHONES, &q, "5000000000000009,"
+	page_put(list_check(st, LIST_PHONES, &q, "5000000000000009,"
 	    "5000000000000001", false));
 	q.nfilters = 0;
 	ck_assert_int_eq(store_list_count(st, LIST_PHONES, &q), 3);
-	json_object_put(p1);
-	json_object_put(p2);
+	page_put(p1);
+	page_put(p2);
 	store_close(st);
 }
 END_TEST
@@ -1010,7 +1039,8 @@ START_TEST(test_list_assignments)
 {
 	struct store *st = paging_world();
 	struct list_query q = { .owner = 4000000000000001LL, .limit = 2 };
-	struct json_object *p1, *row, *want;
+	struct list_page p1;
+	struct json_object *row, *want;
 
 	add_user(st, 3000000000000003LL, B1);
 	add_user(st, 3000000000000001LL, B1);
@@ -1024,24 +1054,22 @@ START_TEST(test_list_assignments)
 	add_assignment(st, 4000000000000001LL, 3000000000000002LL, "[]");
 	p1 = list_check(st, LIST_ASSIGNED_USERS, &q, "3000000000000003,"
 	    "3000000000000001", true);
-	q.pos = pos_of(p1, 1, 1);
-	row = json_object_get(json_object_array_get_idx(p1, 1));
-	json_object_object_del(row, "_k1");
-	json_object_object_del(row, "_k2");
+	q.pos = pos_of(&p1, 1, 1);
+	row = json_object_get(json_object_array_get_idx(p1.rows, 1));
 	want = J("{\"id\":\"3000000000000001\",\"name\":\"U 3000000000000001\","
 	    "\"business\":\"2000000000000001\",\"user_type\":\"BUSINESS_USER\","
 	    "\"role\":\"EMPLOYEE\",\"tasks\":[\"DEVELOP\",\"VIEW_COST\"]}");
 	assert_json_eq(row, want);
 	json_object_put(row);
 	json_object_put(want);
-	json_object_put(list_check(st, LIST_ASSIGNED_USERS, &q,
+	page_put(list_check(st, LIST_ASSIGNED_USERS, &q,
 	    "3000000000000002", false));
 	q.pos.dir = 0;
 	q.descending = true;
-	json_object_put(list_check(st, LIST_ASSIGNED_USERS, &q,
+	page_put(list_check(st, LIST_ASSIGNED_USERS, &q,
 	    "3000000000000002,3000000000000001", true));
 	ck_assert_int_eq(store_list_count(st, LIST_ASSIGNED_USERS, &q), 3);
-	json_object_put(p1);
+	page_put(p1);
 
 	/* The other way round: the WABAs of a user, with tasks. */
 	q.owner = 3000000000000001LL;
@@ -1049,15 +1077,15 @@ START_TEST(test_list_assignments)
 	q.limit = 1;
 	p1 = list_check(st, LIST_USER_WABAS, &q, W(1), true);
 	ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(
-	    json_object_object_get(json_object_array_get_idx(p1, 0), "tasks"),
+	    json_object_object_get(json_object_array_get_idx(p1.rows, 0), "tasks"),
 	    1)), "VIEW_COST");
-	q.pos = pos_of(p1, 0, 1);
-	json_object_put(p1);
+	q.pos = pos_of(&p1, 0, 1);
+	page_put(p1);
 	p1 = list_check(st, LIST_USER_WABAS, &q, W(2), false);
-	q.pos = pos_of(p1, 0, -1);
-	json_object_put(list_check(st, LIST_USER_WABAS, &q, W(1), false));
+	q.pos = pos_of(&p1, 0, -1);
+	page_put(list_check(st, LIST_USER_WABAS, &q, W(1), false));
 	ck_assert_int_eq(store_list_count(st, LIST_USER_WABAS, &q), 2);
-	json_object_put(p1);
+	page_put(p1);
 	store_close(st);
 }
 END_TEST
@@ -1079,24 +1107,31 @@ START_TEST(test_list_ties_walk)
 		    "SELF");
 	ck_assert_int_eq(store_commit(st), 0);
 	while (more) {
-		struct json_object *rows = store_list(st, LIST_OWNED_WABAS, &q,
-		    &more, &cause);
+		struct list_page page;
 		size_t n, k;
 
-		ck_assert_ptr_nonnull(rows);
-		n = json_object_array_length(rows);
+		ck_assert_int_eq(store_list(st, LIST_OWNED_WABAS, &q, &page,
+		    &cause), 0);
+		n = json_object_array_length(page.rows);
 		for (k = 0; k < n; k++) {
-			struct page_pos p = pos_of(rows, k, 1);
+			struct page_pos p = waba_pos(
+			    json_object_array_get_idx(page.rows, k), 1);
 
 			/* (k1, k2) strictly increases, across pages too */
 			ck_assert(!have || p.k1 > last.k1 ||
 			    (p.k1 == last.k1 && p.k2 > last.k2));
+			/* and the page's ends are its end rows' */
+			if (k == 0)
+				pos_eq(pos_of(&page, 0, 1), p);
+			if (k == n - 1)
+				pos_eq(pos_of(&page, n - 1, 1), p);
 			last = p;
 			have = true;
 			seen++;
 		}
+		more = page.more;
 		q.pos = last;
-		json_object_put(rows);
+		page_put(page);
 	}
 	ck_assert_int_eq(seen, 500);
 	/* And back from the last row to the first. */
@@ -1104,21 +1139,63 @@ START_TEST(test_list_ties_walk)
 	q.pos.dir = -1;
 	more = true;
 	while (more) {
-		struct json_object *rows = store_list(st, LIST_OWNED_WABAS, &q,
-		    &more, &cause);
-		size_t n = json_object_array_length(rows);
+		struct list_page page;
+		size_t n;
 		struct page_pos first;
 
+		ck_assert_int_eq(store_list(st, LIST_OWNED_WABAS, &q, &page,
+		    &cause), 0);
+		n = json_object_array_length(page.rows);
 		ck_assert(n > 0);
-		first = pos_of(rows, 0, -1);
-		ck_assert(pos_of(rows, n - 1, -1).k2 != q.pos.k2);
+		first = pos_of(&page, 0, -1);
+		pos_eq(first, waba_pos(json_object_array_get_idx(page.rows, 0),
+		    -1));
+		pos_eq(pos_of(&page, n - 1, -1), waba_pos(
+		    json_object_array_get_idx(page.rows, n - 1), -1));
+		ck_assert(pos_of(&page, n - 1, -1).k2 != q.pos.k2);
 		ck_assert(first.k1 < q.pos.k1 || (first.k1 == q.pos.k1 &&
 		    first.k2 < q.pos.k2));
 		seen += (long)n;
+		more = page.more;
 		q.pos = first;
-		json_object_put(rows);
+		page_put(page);
 	}
 	ck_assert_int_eq(seen, 499);
+	store_close(st);
+}
+END_TEST
+
+/* A page read again shares its rows with the row cache; a write shows. */
+START_TEST(test_list_rows_cached)
+{
+	struct store *st = paging_world();
+	struct list_query q = { .owner = B1, .limit = 2 };
+	struct list_page a, b;
+	struct json_object *got, *w = NULL, *v;
+	char *cause = NULL;
+
+	a = list_check(st, LIST_OWNED_WABAS, &q, W(1) "," W(2), true);
+	b = list_check(st, LIST_OWNED_WABAS, &q, W(1) "," W(2), true);
+	ck_assert_ptr_eq(json_object_array_get_idx(a.rows, 0),
+	    json_object_array_get_idx(b.rows, 0));
+	got = store_get(st, TBL_WABAS, 4000000000000002LL);
+	ck_assert_ptr_eq(got, json_object_array_get_idx(b.rows, 1));
+	ck_assert_int_eq(json_object_deep_copy(got, &w, NULL), 0);
+	json_object_object_add(w, "name", json_object_new_string("Renamed"));
+	ck_assert_int_eq(store_update(st, TBL_WABAS, w, &cause), 0);
+	page_put(b);
+	b = list_check(st, LIST_OWNED_WABAS, &q, W(1) "," W(2), true);
+	ck_assert(json_object_object_get_ex(json_object_array_get_idx(b.rows,
+	    1), "name", &v));
+	ck_assert_str_eq(json_object_get_string(v), "Renamed");
+	/* rows handed out before the write stay as they were */
+	ck_assert(json_object_object_get_ex(json_object_array_get_idx(a.rows,
+	    1), "name", &v));
+	ck_assert_str_ne(json_object_get_string(v), "Renamed");
+	json_object_put(got);
+	json_object_put(w);
+	page_put(a);
+	page_put(b);
 	store_close(st);
 }
 END_TEST
@@ -1127,11 +1204,11 @@ START_TEST(test_list_bad_kind)
 {
 	struct store *st = open_mem(0);
 	struct list_query q = { .owner = B1, .limit = 2 };
+	struct list_page page;
 	char *cause = NULL;
-	bool more;
 
-	ck_assert_ptr_null(store_list(st, (enum store_list)99, &q, &more,
-	    &cause));
+	ck_assert_int_eq(store_list(st, (enum store_list)99, &q, &page,
+	    &cause), -1);
 	free(cause);
 	ck_assert_int_eq(store_list_count(st, (enum store_list)99, &q), -1);
 	store_close(st);
@@ -1287,6 +1364,7 @@ store_suite(void)
 	tcase_add_test(tc, test_list_phones);
 	tcase_add_test(tc, test_list_assignments);
 	tcase_add_test(tc, test_list_ties_walk);
+	tcase_add_test(tc, test_list_rows_cached);
 	tcase_add_test(tc, test_list_bad_kind);
 	tcase_add_test(tc, test_export_clear_reimport);
 	tcase_add_test(tc, test_file_store_reopen);
