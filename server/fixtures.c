@@ -707,6 +707,50 @@ shape_phone(struct fx *fx, const char *base, struct json_object *row)
 }
 
 /*
+ * base.key in path, for a key of the format's own: every key of every row
+ * gets a path and almost none is ever shown, so it is made on the stack.
+ * Row paths ("$.phone_numbers[12]") and the format's keys fit with room.
+ */
+#define SUBPATH_SIZE 128
+
+static void
+subpath(char path[SUBPATH_SIZE], const char *base, const char *key)
+{
+	size_t b = strlen(base), k = strlen(key);
+
+	if (b > SUBPATH_SIZE - 2)
+		b = SUBPATH_SIZE - 2;
+	if (k > SUBPATH_SIZE - 2 - b)
+		k = SUBPATH_SIZE - 2 - b;
+	memcpy(path, base, b);
+	path[b] = '.';
+	memcpy(path + b + 1, key, k);
+	path[b + 1 + k] = '\0';
+}
+
+/* "$.table[i]" in path: the base of every path of one row. */
+static void
+rowpath(char path[SUBPATH_SIZE], enum store_table t, size_t i)
+{
+	char digits[24], *d = digits + sizeof(digits);
+	const char *name = store_table_name(t);
+	size_t n = strlen(name), nd;
+
+	*--d = '\0';
+	do {
+		*--d = (char)('0' + i % 10);
+		i /= 10;
+	} while (i != 0);
+	nd = (size_t)(digits + sizeof(digits) - 1 - d);
+	/* table names are short: "$." name "[" 20 digits "]" always fits */
+	memcpy(path, "$.", 2);
+	memcpy(path + 2, name, n);
+	path[2 + n] = '[';
+	memcpy(path + 3 + n, d, nd);
+	memcpy(path + 3 + n + nd, "]", 2);
+}
+
+/*
  * Copies the keys of obj into row after checking them against ts, and adds
  * the plain defaults of absent keys.
  */
@@ -715,7 +759,7 @@ shape_keys(struct fx *fx, const struct tspec *ts, const char *base,
     struct json_object *obj, struct json_object *row)
 {
 	struct json_object *v;
-	char *path;
+	char path[SUBPATH_SIZE], *unknown;
 	size_t k;
 	int rc;
 
@@ -725,9 +769,10 @@ shape_keys(struct fx *fx, const struct tspec *ts, const char *base,
 			if (strcmp(ts->keys[k].key, key) == 0)
 				break;
 		if (k == ts->nkeys) {
-			path = xasprintf("%s.%s", base, key);
-			fx_fail(fx, path, "unknown key");
-			free(path);
+			/* the document's own key: any length */
+			unknown = xasprintf("%s.%s", base, key);
+			fx_fail(fx, unknown, "unknown key");
+			free(unknown);
 			return -1;
 		}
 	}
@@ -738,7 +783,7 @@ shape_keys(struct fx *fx, const struct tspec *ts, const char *base,
 		/* null stands for "absent" where absence is allowed */
 		if (present && v == NULL && !fk->required)
 			present = false;
-		path = xasprintf("%s.%s", base, fk->key);
+		subpath(path, base, fk->key);
 		if (present)
 			rc = check_value(fx, path, fk, v);
 		else if (fk->required && !(fk->type == FT_ID &&
@@ -746,7 +791,6 @@ shape_keys(struct fx *fx, const struct tspec *ts, const char *base,
 			rc = fx_fail(fx, path, "is required");
 		else
 			rc = 0;
-		free(path);
 		if (rc == -1)
 			return -1;
 		if (present)
@@ -759,16 +803,17 @@ shape_keys(struct fx *fx, const struct tspec *ts, const char *base,
 	return 0;
 }
 
-/* index_add() for the value at base + suffix. */
+/* index_add() for the value at base.name (at base when name is NULL). */
 static int
 index_at(struct fx *fx, struct json_object *index, const char *key,
-    const char *base, const char *suffix, const char *what)
+    const char *base, const char *name, const char *what)
 {
-	char *path = xasprintf("%s%s", base, suffix);
-	int rc = index_add(fx, index, key, path, what);
+	char path[SUBPATH_SIZE];
 
-	free(path);
-	return rc;
+	if (name == NULL)
+		return index_add(fx, index, key, base, what);
+	subpath(path, base, name);
+	return index_add(fx, index, key, path, what);
 }
 
 /* Records the row's unique keys; a repeat within the document fails. */
@@ -781,21 +826,21 @@ shape_index(struct fx *fx, enum store_table t, const char *base,
 	int rc;
 
 	if (tspecs[t].node && row_str(row, "id") != NULL &&
-	    index_at(fx, fx->ids, row_str(row, "id"), base, ".id", "id") == -1)
+	    index_at(fx, fx->ids, row_str(row, "id"), base, "id", "id") == -1)
 		return -1;
 	switch (t) {
 	case TBL_PHONE_NUMBERS:
 		return shape_phone(fx, base, row);
 	case TBL_TOKENS:
 		return index_at(fx, fx->tokens, row_str(row, "token"), base,
-		    ".token", "token");
+		    "token", "token");
 	case TBL_ASSIGNMENTS:
 	case TBL_SHARES:
 		key = xasprintf("%s:%s", row_str(row, "waba"),
 		    row_str(row, other));
 		what = xasprintf("%s of WABA '%s' and %s '%s'", tspecs[t].what,
 		    row_str(row, "waba"), other, row_str(row, other));
-		rc = index_at(fx, fx->pairs[t], key, base, "", what);
+		rc = index_at(fx, fx->pairs[t], key, base, NULL, what);
 		free(key);
 		free(what);
 		return rc;
@@ -812,9 +857,10 @@ static int
 shape(struct fx *fx, enum store_table t, size_t i, struct json_object *obj)
 {
 	struct json_object *row = NULL;
-	char *base = xasprintf("$.%s[%zu]", store_table_name(t), i);
+	char base[SUBPATH_SIZE];
 	int rc = -1;
 
+	rowpath(base, t, i);
 	if (!json_object_is_type(obj, json_type_object)) {
 		fx_fail(fx, base, "expected an object");
 		goto out;
@@ -828,7 +874,6 @@ shape(struct fx *fx, enum store_table t, size_t i, struct json_object *obj)
 	rc = 0;
 out:
 	json_object_put(row);
-	free(base);
 	return rc;
 }
 
@@ -957,10 +1002,11 @@ link_row(struct fx *fx, enum store_table t, size_t i, struct json_object *row)
 {
 	const struct tspec *ts = &tspecs[t];
 	struct json_object *refs[3] = { NULL, NULL, NULL }, *dup = NULL;
-	char *base = xasprintf("$.%s[%zu]", store_table_name(t), i), *path;
+	char base[SUBPATH_SIZE], *path;
 	size_t k, nref = 0;
 	int rc = -1;
 
+	rowpath(base, t, i);
 	if (ts->node && store_node_type(fx->st,
 	    parse_id(row_str(row, "id"))) != NODE_NONE) {
 		path = xasprintf("%s.id", base);
@@ -1052,7 +1098,6 @@ out:
 	for (k = 0; k < nref; k++)
 		json_object_put(refs[k]);
 	json_object_put(dup);
-	free(base);
 	return rc;
 }
 

@@ -758,6 +758,38 @@ expect_apply(struct store *st, char *text, const char *want)
  * Arrays are checked under the server lock: their length is bounded, and
  * duplicates are found without comparing every pair.
  */
+/* n apps with ids 1000000000000100 + i; app bad gets bad_key instead. */
+static char *
+apps_doc(size_t n, size_t bad, const char *bad_key)
+{
+	struct sbuf sb = SBUF_INIT;
+	size_t i;
+
+	sbuf_addstr(&sb, "{\"apps\":[");
+	for (i = 0; i < n; i++)
+		sbuf_addf(&sb, "%s{\"id\":\"%llu\",\"%s\":\"A\","
+		    "\"secret\":\"s\"}", i ? "," : "",
+		    1000000000000100ULL + (i == bad && strcmp(bad_key, "id") == 0 ?
+		    0 : i), i == bad && strcmp(bad_key, "id") != 0 ? bad_key :
+		    "name");
+	sbuf_addstr(&sb, "]}");
+	return sbuf_detach(&sb);
+}
+
+/* Paths name rows past the first ten by their whole index. */
+START_TEST(test_row_paths)
+{
+	struct store *st = demo_store();
+
+	expect_apply(st, apps_doc(124, 123, "nom"),
+	    "$.apps[123].nom: unknown key");
+	expect_apply(st, apps_doc(31, 30, "id"),
+	    "$.apps[30].id: duplicate id (first at $.apps[0].id)");
+	expect_apply(st, apps_doc(3, 99, "name"), "");
+	store_close(st);
+}
+END_TEST
+
 START_TEST(test_array_limits)
 {
 	struct store *st = demo_store();
@@ -1172,6 +1204,7 @@ fixtures_suite(void)
 	tcase_add_loop_test(tc, test_broken_file, 0,
 	    (int)(sizeof(broken_files) / sizeof(broken_files[0])));
 	tcase_add_test(tc, test_missing_file);
+	tcase_add_test(tc, test_row_paths);
 	tcase_add_test(tc, test_phone_display);
 	suite_add_tcase(s, tc);
 	return s;
