@@ -146,6 +146,17 @@ parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
 	return true;
 }
 
+/* parse_u64() for an option's value, or bad() naming what and the range. */
+static int
+in_range(char **cause, const struct origin *from, const char *value,
+    const char *what, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	if (parse_u64(value, lo, hi, out))
+		return 0;
+	return bad(cause, from, "expected %s from %llu to %llu, got '%s'",
+	    what, (unsigned long long)lo, (unsigned long long)hi, value);
+}
+
 /* Bytes, or a number with a k/K (KiB) or m/M (MiB) suffix. */
 static bool
 parse_size(const char *s, uint64_t *out)
@@ -238,9 +249,8 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 		break;
 	}
 	case O_PORT:
-		if (!parse_u64(value, 0, 65535, &u))
-			return bad(cause, from, "expected a number from 0 to "
-			    "65535, got '%s'", value);
+		if (in_range(cause, from, value, "a number", 0, 65535, &u) < 0)
+			return -1;
 		cfg->port = (int)u;
 		break;
 	case O_DB:
@@ -269,9 +279,9 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 		cfg->no_fixtures = b;
 		break;
 	case O_SEED:
-		if (!parse_u64(value, 0, UINT64_MAX, &u))
-			return bad(cause, from, "expected a number from 0 to "
-			    "18446744073709551615, got '%s'", value);
+		if (in_range(cause, from, value, "a number", 0, UINT64_MAX,
+		    &u) < 0)
+			return -1;
 		cfg->seed = u;
 		break;
 	case O_DEFAULT_VERSION:
@@ -293,9 +303,9 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 	case O_RATE_LIMIT:
 	case O_RATE_LIMIT_ACTIVE:
 	case O_RATE_WINDOW:
-		if (!parse_u64(value, 1, 1000000000, &u))
-			return bad(cause, from, "expected a number from 1 to "
-			    "1000000000, got '%s'", value);
+		if (in_range(cause, from, value, "a number", 1, 1000000000,
+		    &u) < 0)
+			return -1;
 		if (o->id == O_RATE_LIMIT)
 			cfg->rate_limit = (long)u;
 		else if (o->id == O_RATE_LIMIT_ACTIVE)
@@ -327,9 +337,9 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 		cfg->max_body = (size_t)u;
 		break;
 	case O_WORKERS:
-		if (!parse_u64(value, 0, 256, &u))
-			return bad(cause, from, "expected a number of threads "
-			    "from 0 to 256, got '%s'", value);
+		if (in_range(cause, from, value, "a number of threads", 0, 256,
+		    &u) < 0)
+			return -1;
 		cfg->workers = (unsigned)u;
 		break;
 	case O_LOG_FORMAT:

@@ -1318,19 +1318,16 @@ store_list(struct store *st, enum store_list l, const struct list_query *q,
 	sqlite3_bind_int64(stmt, idx++, (int64_t)limit + 1);
 	page->rows = json_object_new_array_ext(limit > 0 ? limit : 1);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		int64_t *end = n == 0 ? page->first : page->last;
-
 		if (n == limit) {
 			page->more = true;
 			continue;
 		}
 		json_object_array_add(page->rows, list_row(st, stmt, ld));
-		end[0] = sqlite3_column_int64(stmt, k);
-		end[1] = sqlite3_column_int64(stmt, k + 1);
-		n++;
+		page->last[0] = sqlite3_column_int64(stmt, k);
+		page->last[1] = sqlite3_column_int64(stmt, k + 1);
+		if (n++ == 0)
+			memcpy(page->first, page->last, sizeof(page->first));
 	}
-	if (n == 1)
-		memcpy(page->last, page->first, sizeof(page->last));
 	if (rc != SQLITE_DONE) {
 		set_cause(st, cause);
 		json_object_put(page->rows);
