@@ -1133,8 +1133,9 @@ filter_col(const struct table_def *td, const char *name)
 }
 
 /*
- * Appends " AND ..." for each filter to sb; the SQL text depends only on
- * the fields and operators, never on the number of values.
+ * Appends " AND ..." for each filter, then for q's business and ids, to
+ * sb; the SQL text depends only on the fields and operators, never on the
+ * number of values.
  */
 static int
 filters_sql(const struct list_def *ld, const struct list_query *q,
@@ -1177,6 +1178,10 @@ filters_sql(const struct list_def *ld, const struct list_query *q,
 			return -1;
 		}
 	}
+	if (q->business != 0)
+		sbuf_addstr(sb, " AND r.business = ?");
+	if (q->ids != NULL)
+		sbuf_addstr(sb, " AND r.id IN (SELECT value FROM json_each(?))");
 	return 0;
 novalue:
 	*cause = xasprintf("filter on %s has no value", q->filters[i].field);
@@ -1220,6 +1225,10 @@ filters_bind(sqlite3_stmt *stmt, const struct list_query *q, int *idx)
 			break;
 		}
 	}
+	if (q->business != 0)
+		sqlite3_bind_int64(stmt, (*idx)++, q->business);
+	if (q->ids != NULL)
+		sqlite3_bind_text(stmt, (*idx)++, q->ids, -1, SQLITE_TRANSIENT);
 }
 
 /* Reverses a json array in place. */

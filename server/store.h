@@ -140,6 +140,10 @@ struct list_query {
 	struct page_pos pos;
 	const struct filter *filters; /* validated by filter_parse() */
 	size_t nfilters;
+	/* who may see which rows, applied like filters (counts included): */
+	int64_t business;      /* nonzero: rows whose r.business is this */
+	const char *ids;       /* JSON array of integers: rows whose r.id is
+				  one of them; NULL: any */
 };
 
 /* A page of a list: its rows and the keyset of its two ends. */
