@@ -18,6 +18,7 @@
 #include "proof.h"
 #include "request.h"
 #include "row.h"
+#include "secret.h"
 #include "store.h"
 #include "tasks.h"
 #include "util.h"
@@ -149,7 +150,7 @@ app_token(struct request *rq, const char *tok)
 	const char *secret = row_str(app, "secret");
 	int rc = 0;
 
-	if (secret == NULL || strcmp(secret, bar + 1) != 0)
+	if (!secret_equal(secret, bar + 1))
 		rc = gerr_set(&rq->err, GE_TOKEN, NULL);
 	else
 		rq->token_app = id;
@@ -382,29 +383,84 @@ has_scope(struct json_object *token, const char *scope)
 	return false;
 }
 
-/* False when the token's granular scope for SCOPE_WABA excludes waba. */
-static bool
-granular_allows(struct json_object *token, int64_t waba)
+/*
+ * The target_ids of the token's granular scope for SCOPE_WABA (borrowed
+ * from the row), or NULL when that scope names no targets: a system
+ * user's token lists its scopes without them and reaches every WABA its
+ * user may.
+ */
+static struct json_object *
+granular_targets(struct json_object *token)
 {
 	struct json_object *gs = json_object_object_get(token,
 	    "granular_scopes");
-	size_t i, k;
+	size_t i;
 
 	for (i = 0; gs && i < json_object_array_length(gs); i++) {
 		struct json_object *g = json_object_array_get_idx(gs, i);
 		struct json_object *ids;
 		const char *scope = row_str(g, "scope");
 
-		if (scope == NULL || strcmp(scope, SCOPE_WABA) != 0 ||
-		    !json_object_object_get_ex(g, "target_ids", &ids))
-			continue;
-		for (k = 0; k < json_object_array_length(ids); k++)
-			if (parse_id(json_object_get_string(
-			    json_object_array_get_idx(ids, k))) == waba)
-				return true;
-		return false;
+		if (scope != NULL && strcmp(scope, SCOPE_WABA) == 0 &&
+		    json_object_object_get_ex(g, "target_ids", &ids) &&
+		    json_object_is_type(ids, json_type_array))
+			return ids;
 	}
+	return NULL;
+}
+
+/* False when the token's granular scope for SCOPE_WABA excludes waba. */
+static bool
+granular_allows(struct json_object *token, int64_t waba)
+{
+	struct json_object *ids = granular_targets(token);
+	size_t k;
+
+	if (ids == NULL)
+		return true;
+	for (k = 0; k < json_object_array_length(ids); k++)
+		if (parse_id(json_object_get_string(
+		    json_object_array_get_idx(ids, k))) == waba)
+			return true;
+	return false;
+}
+
+bool
+auth_waba_targets(const struct request *rq, struct sbuf *ids)
+{
+	struct json_object *t = rq->token_row != NULL ?
+	    granular_targets(rq->token_row) : NULL;
+	size_t k;
+
+	if (t == NULL)
+		return false;
+	sbuf_addch(ids, '[');
+	for (k = 0; k < json_object_array_length(t); k++) {
+		int64_t id = parse_id(json_object_get_string(
+		    json_object_array_get_idx(t, k)));
+
+		if (id <= 0)
+			continue;
+		if (ids->len > 1)
+			sbuf_addch(ids, ',');
+		sbuf_addint(ids, (long long)id);
+	}
+	sbuf_addch(ids, ']');
 	return true;
+}
+
+int64_t
+auth_business(const struct request *rq)
+{
+	struct json_object *user;
+	int64_t biz;
+
+	if (rq->token_user == 0)
+		return 0;
+	user = store_get(rq->emu->store, TBL_USERS, rq->token_user);
+	biz = row_id(user, "business");
+	json_object_put(user);
+	return biz;
 }
 
 static int

@@ -15,6 +15,7 @@
 struct emu;
 struct request;
 struct json_object;
+struct sbuf;
 
 /*
  * Finds the token (access_token param first, then Authorization: Bearer or
@@ -39,6 +40,14 @@ int auth_check(struct request *rq, enum perm perm);
  * remembered per token, WABA and permission until the store next changes.
  */
 int auth_check_waba(struct request *rq, int64_t waba, enum perm perm);
+/*
+ * When the token's granular scopes limit the WABAs it reaches: true, with
+ * their ids appended to ids as a JSON array of integers, for a list to
+ * show only those (store.h's list_query ids).  False: no limit.
+ */
+bool auth_waba_targets(const struct request *rq, struct sbuf *ids);
+/* The business of the token's user; 0 for an app token. */
+int64_t auth_business(const struct request *rq);
 /* Forgets the remembered grants (emu_cleanup()). */
 void auth_memo_free(struct emu *emu);
 
