@@ -4,6 +4,12 @@
  * app tokens.  An unusable input token is data (is_valid false with an
  * error), not a request error; a token of another app than the caller's
  * is a request error, as Graph lets an app inspect only its own tokens.
+ *
+ * Who may inspect what: an app token, every token of its app; a user
+ * token (the emulator has no app roles, so no user is the app's
+ * developer), the user tokens of its app held by users of its own
+ * business.  Whether a token belongs to another app is decided from the
+ * app id alone, so that the answer says nothing about a guessed secret.
  */
 #include <json-c/json.h>
 #include <stdlib.h>
@@ -15,6 +21,7 @@
 #include "handlers.h"
 #include "render.h"
 #include "request.h"
+#include "secret.h"
 #include "util.h"
 
 /* User tokens' data access lasts 90 days from issue. */
@@ -52,7 +59,7 @@ describe_app_token(struct request *rq, const char *tok,
 	struct json_object *app = store_get(rq->emu->store, TBL_APPS,
 	    parse_id(appid));
 
-	if (app == NULL || strcmp(row_str(app, "secret"), bar + 1) != 0) {
+	if (!secret_equal(row_str(app, "secret"), bar + 1)) {
 		invalid(data, 190, 0,
 		    "Invalid OAuth access token - Cannot parse access token");
 	} else {
@@ -144,34 +151,80 @@ select_fields(struct request *rq, struct json_object *data)
 	json_object_object_add(rq->result, "data", keep);
 }
 
+static int
+mismatch(struct request *rq)
+{
+	return gerr_set(&rq->err, GE_PARAM, "(#100) The App_id in the "
+	    "input_token did not match the Viewing App");
+}
+
+static int
+not_developer(struct request *rq)
+{
+	return gerr_set(&rq->err, GE_PARAM, "(#100) You must provide an app "
+	    "access token, or a user access token that is an owner or "
+	    "developer of the app");
+}
+
+/* The app id before the '|' of an app token; -1 when it is not one. */
+static int64_t
+app_token_app(const char *tok)
+{
+	const char *bar = strchr(tok, '|');
+	char *appid = xstrndup(tok, (size_t)(bar - tok));
+	int64_t id = parse_id(appid);
+
+	free(appid);
+	return id;
+}
+
+/* 0 when the caller may inspect the user token tok, else -1 with err. */
+static int
+may_inspect_user_token(struct request *rq, struct json_object *tok)
+{
+	struct json_object *user;
+	int64_t biz;
+
+	if (row_id(tok, "app") != rq->token_app)
+		return mismatch(rq);
+	if (rq->token_row == NULL)
+		return 0;
+	user = store_get(rq->emu->store, TBL_USERS, row_id(tok, "user"));
+	biz = row_id(user, "business");
+	json_object_put(user);
+	return biz != 0 && biz == auth_business(rq) ? 0 : not_developer(rq);
+}
+
 int
 debug_token_get(struct request *rq)
 {
 	const char *input = params_get(&rq->params, "input_token");
-	const char *app;
-	struct json_object *data, *tok;
+	struct json_object *data, *tok = NULL;
 
 	if (input == NULL || *input == '\0')
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) For field 'debug_token': The parameter input_token "
 		    "is required");
-	data = json_object_new_object();
 	if (strchr(input, '|') != NULL) {
-		describe_app_token(rq, input, data);
-	} else if ((tok = store_get_token(rq->emu->store, input)) != NULL) {
-		describe_user_token(rq, tok, data);
+		/* an app token carries its secret: only the app inspects it */
+		if (app_token_app(input) != rq->token_app)
+			return mismatch(rq);
+		if (rq->token_row != NULL)
+			return not_developer(rq);
+	} else if ((tok = store_get_token(rq->emu->store, input)) != NULL &&
+	    may_inspect_user_token(rq, tok) < 0) {
 		json_object_put(tok);
-	} else {
+		return -1;
+	}
+	data = json_object_new_object();
+	if (strchr(input, '|') != NULL)
+		describe_app_token(rq, input, data);
+	else if (tok != NULL)
+		describe_user_token(rq, tok, data);
+	else
 		invalid(data, 190, 0,
 		    "Invalid OAuth access token - Cannot parse access token");
-	}
-	/* an app may only inspect its own tokens */
-	app = row_str(data, "app_id");
-	if (app != NULL && parse_id(app) != rq->token_app) {
-		json_object_put(data);
-		return gerr_set(&rq->err, GE_PARAM, "(#100) The App_id in the "
-		    "input_token did not match the Viewing App");
-	}
+	json_object_put(tok);
 	rq->result = json_object_new_object();
 	json_object_object_add(rq->result, "data", data);
 	select_fields(rq, data);
