@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "emu.h"
 #include "fixtures.h"
 #include "handlers.h"
@@ -92,6 +93,42 @@ created(struct request *rq, int64_t id)
 	return rq->result ? 0 : -1;
 }
 
+/* The one answer for a number on no WABA and one on a WABA out of sight. */
+static int
+not_registered(struct request *rq)
+{
+	return gerr_set(&rq->err, GE_PARAM,
+	    "(#100) Param migrate_phone_number: the phone number is not "
+	    "registered on any WhatsApp Business Account, so it cannot be "
+	    "migrated");
+}
+
+/*
+ * A number stays in the portfolio of the business that owns its WABA:
+ * the destination is that business's own, or shared with it (a partner's
+ * WABA on behalf of it).
+ */
+static bool
+same_portfolio(struct request *rq, struct json_object *dst, int64_t src)
+{
+	struct json_object *from = store_get(rq->emu->store, TBL_WABAS, src);
+	struct json_object *share = NULL;
+	int64_t owner = row_id(from, "business");
+	bool ok = owner != 0 && owner == row_id(dst, "business");
+
+	if (!ok && owner != 0)
+		share = store_share(rq->emu->store, rq->node, owner);
+	ok = ok || share != NULL;
+	json_object_put(share);
+	json_object_put(from);
+	return ok;
+}
+
+/*
+ * Moving a number takes from one WABA and adds to another: the caller
+ * needs on the source what adding needs here (the route checked this
+ * WABA).  A source the token cannot read answers as no number at all.
+ */
 static int
 migrate(struct request *rq, struct json_object *waba,
     struct json_object *existing)
@@ -100,17 +137,24 @@ migrate(struct request *rq, struct json_object *waba,
 	char *cause = NULL;
 	struct json_object *moved;
 	char buf[24];
-	int64_t id;
+	int64_t id, src;
 
 	if (existing == NULL)
-		return gerr_set(&rq->err, GE_PARAM,
-		    "(#100) Param migrate_phone_number: the phone number is not "
-		    "registered on any WhatsApp Business Account, so it cannot "
-		    "be migrated");
-	if (row_id(existing, "waba") == rq->node)
+		return not_registered(rq);
+	src = row_id(existing, "waba");
+	if (auth_check_waba(rq, src, PERM_WABA_READ) < 0)
+		return not_registered(rq);
+	if (src == rq->node)
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) Param migrate_phone_number: the phone number is "
 		    "already on this WhatsApp Business Account");
+	if (auth_check_waba(rq, src, PERM_WABA_PHONE) < 0)
+		return -1;
+	if (!same_portfolio(rq, waba, src))
+		return gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Param migrate_phone_number: the phone number's "
+		    "WhatsApp Business Account %lld and this one do not belong "
+		    "to the same business portfolio", (long long)src);
 	if (at_limit(rq, waba) < 0)
 		return -1;
 	id = row_id(existing, "id");
