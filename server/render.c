@@ -112,7 +112,7 @@ render_assigned_business(struct request *rq, int64_t waba)
 {
 	const char *b = params_get(&rq->params, "business");
 	struct json_object *w, *share = NULL;
-	int64_t biz;
+	int64_t biz, mine;
 	bool ok;
 
 	if (b == NULL || *b == '\0')
@@ -130,6 +130,13 @@ render_assigned_business(struct request *rq, int64_t waba)
 		    "(#100) Param business must be the id of a business that "
 		    "owns or shares this WhatsApp Business Account, got \"%s\"",
 		    b);
+	/* owner and client each see their own users' assignments only */
+	mine = auth_business(rq);
+	if (biz != mine)
+		return gerr_set(&rq->err, GE_PERMISSION,
+		    "(#200) Param business must be your own business (%lld): "
+		    "a business sees only the assignments of its own users",
+		    (long long)mine);
 	return 0;
 }
 
@@ -509,18 +516,19 @@ static const char *const client_waba_defaults[] = { "id", "name",
 
 const struct edge_def edge_owned_wabas = { LIST_OWNED_WABAS, NODE_WABA,
 	waba_defaults, waba_filters, true, "owned_whatsapp_business_accounts",
-	NULL };
+	NULL, false };
 const struct edge_def edge_client_wabas = { LIST_CLIENT_WABAS, NODE_WABA,
 	client_waba_defaults, waba_filters, true,
-	"client_whatsapp_business_accounts", NULL };
+	"client_whatsapp_business_accounts", NULL, false };
 const struct edge_def edge_phones = { LIST_PHONES, NODE_PHONE,
-	phone_edge_defaults, phone_filters, false, "phone_numbers", NULL };
+	phone_edge_defaults, phone_filters, false, "phone_numbers", NULL,
+	false };
 const struct edge_def edge_assigned_users = { LIST_ASSIGNED_USERS,
 	NODE_USER, assigned_user_defaults, NULL, false, "assigned_users",
-	"business" };
+	"business", true };
 const struct edge_def edge_user_wabas = { LIST_USER_WABAS, NODE_WABA,
 	waba_defaults, NULL, false, "assigned_whatsapp_business_accounts",
-	NULL };
+	NULL, false };
 
 /* ---- rendering ----------------------------------------------------- */
 
@@ -835,6 +843,9 @@ render_list(struct request *rq, const struct edge_def *e, int64_t owner,
 		goto out;
 	q.filters = filters;
 	q.nfilters = nfilters;
+	/* checked by render_assigned_business() before any list of users */
+	if (e->carry_filters)
+		q.business = parse_id(params_get(&rq->params, e->carry));
 	if (store_list(rq->emu->store, e->list, &q, &page, &cause) < 0) {
 		gerr_set(&rq->err, GE_UNKNOWN, NULL);
 		goto out;

@@ -40,6 +40,8 @@ struct edge_def {
 	const char *carry;                 /* a parameter the edge requires
 					      (NULL: none), kept in nested
 					      next links */
+	bool carry_filters;                /* carry names the business whose
+					      rows alone are listed */
 };
 
 extern const struct edge_def edge_owned_wabas, edge_client_wabas,
@@ -73,7 +75,8 @@ struct json_object *render_list(struct request *rq, const struct edge_def *e,
 
 /*
  * assigned_users' business=: required, and the business must own or share
- * the WABA.  0, or -1 with a 100 naming the parameter.
+ * the WABA (else a 100 naming the parameter) and be the caller's own (else
+ * 200: a business sees only its own users' assignments).  0, or -1.
  */
 int render_assigned_business(struct request *rq, int64_t waba);
 
