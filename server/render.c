@@ -815,6 +815,7 @@ render_list(struct request *rq, const struct edge_def *e, int64_t owner,
 	struct list_ctx lc = { rq, e, NULL, false };
 	struct json_object *out = NULL;
 	struct list_page page;
+	struct sbuf ids = SBUF_INIT;
 	const char *summary;
 	char *cause = NULL;
 
@@ -846,6 +847,9 @@ render_list(struct request *rq, const struct edge_def *e, int64_t owner,
 	/* checked by render_assigned_business() before any list of users */
 	if (e->carry_filters)
 		q.business = parse_id(params_get(&rq->params, e->carry));
+	/* a granular token reaches its targets only, on every page */
+	if (e->item_type == NODE_WABA && auth_waba_targets(rq, &ids))
+		q.ids = ids.buf;
 	if (store_list(rq->emu->store, e->list, &q, &page, &cause) < 0) {
 		gerr_set(&rq->err, GE_UNKNOWN, NULL);
 		goto out;
@@ -869,6 +873,7 @@ render_list(struct request *rq, const struct edge_def *e, int64_t owner,
 	}
 out:
 	free(cause);
+	sbuf_release(&ids);
 	filters_free(filters, nfilters);
 	return out;
 }
