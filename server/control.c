@@ -252,27 +252,21 @@ get_int(struct ctl *c, const char *key, int64_t *out)
 
 /* ---- handlers ------------------------------------------------------ */
 
+/*
+ * Unauthenticated (containers probe it), so it says only whether the
+ * emulator serves: nothing about the store, its path or its contents.
+ */
 static int
 ctl_health(struct ctl *c)
 {
-	struct json_object *o = json_object_new_object(),
-	    *s = json_object_new_object();
+	struct json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "status", json_object_new_string(
 	    c->emu->ready ? "ok" : "starting"));
 	json_object_object_add(o, "version",
 	    json_object_new_string(WABA_EMU_VERSION));
-	json_object_object_add(o, "default_version",
-	    json_object_new_string(c->emu->cfg->default_version));
-	json_object_object_add(o, "now",
-	    json_object_new_int64(clock_now(&c->emu->clock)));
 	json_object_object_add(o, "uptime_seconds", json_object_new_double(
 	    (double)(clock_mono_us() - c->emu->boot_us) / 1e6));
-	json_object_object_add(s, "path", json_object_new_string(
-	    c->emu->cfg->db));
-	json_object_object_add(s, "schema_version",
-	    json_object_new_int(store_schema_version(c->emu->store)));
-	json_object_object_add(o, "store", s);
 	reply(c, c->emu->ready ? 200 : 503, o);
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "../suite.h"
@@ -200,17 +201,44 @@ mint(const struct server *s, const char *body, long long *expires_at)
 
 START_TEST(test_health)
 {
+	char db[64];
+	const char *args[] = { "--db", db, NULL };
 	struct server s;
 	struct http_resp r;
+	size_t n = 0;
 
-	ck_assert_int_eq(server_start(&s, NULL), 0);
+	snprintf(db, sizeof(db), "/tmp/waba-health-%d.db", (int)getpid());
+	unlink(db);
+	ck_assert_int_eq(server_start(&s, args), 0);
 	ck_assert_int_eq(ctl(&s, "GET", "/_emulator/health", NULL, &r), 0);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_str_eq(jstr(r.json, "status"), "ok");
 	ck_assert(strncmp(http_header(&r, "content-type"), "application/json",
 	    16) == 0);
+	/* open to anyone: whether it serves, and nothing of the store (the
+	 * file's name: JSON may escape the slashes of its path) */
+	ck_assert(strstr(r.body, strrchr(db, '/') + 1) == NULL);
+	ck_assert(json_object_is_type(jget(r.json, "version"),
+	    json_type_string));
+	ck_assert(json_object_is_type(jget(r.json, "uptime_seconds"),
+	    json_type_double));
+	json_object_object_foreach(r.json, key, val) {
+		(void)val;
+		ck_assert_msg(strcmp(key, "status") == 0 ||
+		    strcmp(key, "version") == 0 ||
+		    strcmp(key, "uptime_seconds") == 0,
+		    "health tells %s: %s", key, r.body);
+		n++;
+	}
+	ck_assert_uint_eq(n, 3);
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
+	unlink(db);
+	strcat(db, "-wal");
+	unlink(db);
+	db[strlen(db) - 4] = '\0';
+	strcat(db, "-shm");
+	unlink(db);
 }
 END_TEST
 
