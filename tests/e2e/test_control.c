@@ -1395,6 +1395,71 @@ START_TEST(test_requests_journal)
 }
 END_TEST
 
+/*
+ * A batch carries tokens inside its items: in relative_url, in an item's
+ * form body, in an item's headers, an app token, an input_token.  The
+ * batch call's own entry keeps its batch parameter, and none of them may
+ * show there, nor in the items' entries.
+ */
+START_TEST(test_journal_masks_batch_items)
+{
+	static const char batch[] = "["
+	    "{\"method\":\"GET\",\"relative_url\":\"" DEMO_WABA
+	    "?fields=id&access_token=" TOK_EMPLOYEE "\"},"
+	    "{\"method\":\"POST\",\"relative_url\":\"" DEMO_WABA
+	    "/assigned_users\",\"body\":\"user=" DEMO_NOACCESS_USER
+	    "&tasks=MANAGE&access_token=" TOK_MANAGER "\"},"
+	    "{\"method\":\"GET\",\"relative_url\":\"" DEMO_PHONE
+	    "?fields=id\",\"headers\":[{\"name\":\"Authorization\","
+	    "\"value\":\"OAuth " TOK_SECURE "\"}]},"
+	    "{\"method\":\"GET\",\"relative_url\":\"debug_token?input_token="
+	    TOK_GRANULAR "&access_token=" TOK_APP "\"}]";
+	static const char *const secrets[] = { TOK_ADMIN, TOK_EMPLOYEE,
+		TOK_MANAGER, TOK_SECURE, TOK_GRANULAR, DEMO_APP_SECRET };
+	struct server s;
+	struct http_resp r;
+	struct json_object *items, *e;
+	CURL *c;
+	char *enc, form[4096];
+	size_t i;
+
+	ck_assert_int_eq(server_start(&s, NULL), 0);
+	c = curl_easy_init();
+	enc = curl_easy_escape(c, batch, 0);
+	snprintf(form, sizeof(form), "access_token=" TOK_ADMIN "&batch=%s",
+	    enc);
+	curl_free(enc);
+	curl_easy_cleanup(c);
+	ck_assert_int_eq(http_post_form(&s, "/v24.0/", form, &r), 0);
+	ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
+	ck_assert_uint_eq(jlen(r.json, ""), 4);
+	http_resp_free(&r);
+
+	ck_assert_int_eq(ctl(&s, "GET", "/_emulator/requests", NULL, &r), 0);
+	ck_assert_int_eq(r.status, 200);
+	for (i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++)
+		ck_assert_msg(strstr(r.body, secrets[i]) == NULL,
+		    "%s in the journal: %s", secrets[i], r.body);
+	/* the batch call is the last entry; its items are still readable */
+	e = json_object_array_get_idx(jget(r.json, "data"),
+	    (int)jlen(r.json, "data") - 1);
+	ck_assert_str_eq(jstr(e, "path"), "/v24.0/");
+	items = json_tokener_parse(jstr(e, "params.batch"));
+	ck_assert_ptr_nonnull(items);
+	ck_assert_uint_eq(json_object_array_length(items), 4);
+	ck_assert_str_eq(jstr(items, "0.relative_url"),
+	    DEMO_WABA "?fields=id&access_token=EAAd***");
+	ck_assert_str_eq(jstr(items, "1.body"), "user=" DEMO_NOACCESS_USER
+	    "&tasks=MANAGE&access_token=EAAd***");
+	ck_assert_str_eq(jstr(items, "2.headers.0.value"), "OAuth EAAd***");
+	ck_assert_str_eq(jstr(items, "3.relative_url"),
+	    "debug_token?input_token=EAAd***&access_token=1000***");
+	json_object_put(items);
+	http_resp_free(&r);
+	ck_assert_int_eq(server_stop(&s), 0);
+}
+END_TEST
+
 /* ---- metrics ------------------------------------------------------- */
 
 /* The value of the sample whose line starts with name; -1 if absent. */
@@ -1771,6 +1836,7 @@ main(void)
 	suite_add_tcase(su, faults);
 	tcase_set_timeout(journal, 60);
 	tcase_add_test(journal, test_requests_journal);
+	tcase_add_test(journal, test_journal_masks_batch_items);
 	tcase_add_test(journal, test_metrics);
 	suite_add_tcase(su, journal);
 	tcase_set_timeout(routing, 60);
