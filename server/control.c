@@ -299,7 +299,13 @@ ctl_reset(struct ctl *c)
 static int
 ctl_state_get(struct ctl *c)
 {
-	reply(c, 200, store_export(c->emu->store));
+	struct json_object *doc = store_export(c->emu->store);
+
+	/* never 200 with null: a client would take that for the state */
+	if (doc == NULL)
+		return fail(c, 500, NULL, "the store could not be read: its "
+		    "database file may be damaged (see --db)");
+	reply(c, 200, doc);
 	return 0;
 }
 
