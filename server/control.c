@@ -18,6 +18,7 @@
 #include "emu.h"
 #include "faults.h"
 #include "fixtures.h"
+#include "hostcheck.h"
 #include "journal.h"
 #include "pjson.h"
 #include "ratelimit.h"
@@ -753,6 +754,20 @@ control_handle(struct request *rq)
 		c.sub = sub;
 	}
 	response_header(&rq->resp, "Cache-Control", "no-store");
+	/* before anything else, health included: a page must learn nothing */
+	if (!hostcheck_host(rq->emu->cfg, rq->host)) {
+		fail(&c, 403, NULL, "Host %s is not a loopback name: the "
+		    "emulator listens on loopback (allow it with --allow-host)",
+		    rq->host);
+		goto out;
+	}
+	if (!hostcheck_same_origin(rq)) {
+		fail(&c, 403, NULL, "the control plane refuses requests that a "
+		    "browser sends from another site (Origin %s, "
+		    "Sec-Fetch-Site %s)", rq->origin ? rq->origin : "none",
+		    rq->fetch_site ? rq->fetch_site : "none");
+		goto out;
+	}
 	/* health stays so containers can be health-checked without it */
 	if (rq->emu->cfg->no_control_plane && strcmp(name, "health") != 0) {
 		fail(&c, 404, NULL, "unknown path /_emulator/%s", name);

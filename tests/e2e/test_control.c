@@ -1800,6 +1800,215 @@ START_TEST(test_no_control_plane)
 }
 END_TEST
 
+/* ---- Host and cross-site requests --------------------------------- */
+
+/* A request with up to two extra header lines; the caller frees r. */
+static void
+req_with(const struct server *s, const char *method, const char *path,
+    const char *body, const char *h1, const char *h2, struct http_resp *r)
+{
+	const char *hdrs[] = { h1, h2, NULL };
+
+	ck_assert_int_eq(http_req(s, method, path, body,
+	    body ? "application/json" : NULL, hdrs, r), 0);
+}
+
+static long
+status_with(const struct server *s, const char *method, const char *path,
+    const char *body, const char *h1, const char *h2)
+{
+	struct http_resp r;
+	long st;
+
+	req_with(s, method, path, body, h1, h2, &r);
+	st = r.status;
+	http_resp_free(&r);
+	return st;
+}
+
+#define FAULT_RULE "{\"match\":{\"path\":\"*\"},\"error\":{\"code\":2}}"
+
+/*
+ * Bound to loopback, only loopback names (and --allow-host ones) pass as
+ * Host, on Graph paths and the control plane alike: a name rebound to
+ * 127.0.0.1 reads nothing.
+ */
+START_TEST(test_loopback_host_names)
+{
+	static const char *const good[] = { "Host: localhost",
+		"Host: localhost:%d", "Host: LocalHost:%d", "Host: 127.0.0.1:%d",
+		"Host: 127.1.2.3", "Host: [::1]:%d", "Host: [::1]" };
+	static const char *const bad[] = { "Host: evil.example",
+		"Host: evil.example:%d", "Host: 127.0.0.1.evil.example:%d",
+		"Host: localhost.evil.example", "Host: 127.0.0.1:80x",
+		"Host: 127.0.0.256", "Host: 127.0.0", "Host: [::2]:%d",
+		"Host: 10.0.0.1:%d" };
+	struct server s;
+	struct http_resp r;
+	struct json_object *boot, *o;
+	char h[128];
+	size_t i;
+
+	ck_assert_int_eq(server_start(&s, NULL), 0);
+	boot = state_export(&s);
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(h, sizeof(h), good[i], s.port);
+		ck_assert_msg(status_with(&s, "GET", NODE_READ, NULL, h,
+		    NULL) == 200, "%s refused", h);
+		ck_assert_msg(status_with(&s, "GET", "/_emulator/state", NULL,
+		    h, NULL) == 200, "%s refused", h);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(h, sizeof(h), bad[i], s.port);
+		/* Graph: a Graph error */
+		req_with(&s, "GET", NODE_READ, NULL, h, NULL, &r);
+		ck_assert_msg(r.status == 400, "%s: %ld %s", h, r.status,
+		    r.body);
+		ck_assert_int_eq(jint(r.json, "error.code"), 100);
+		ck_assert_str_eq(jstr(r.json, "error.type"), "OAuthException");
+		ck_assert(jstr(r.json, "error.fbtrace_id")[0] != '\0');
+		ck_assert(strstr(jstr(r.json, "error.message"), "Host") !=
+		    NULL);
+		http_resp_free(&r);
+		/* a write is refused too, and changes nothing */
+		ck_assert_int_eq(status_with(&s, "POST", "/v24.0/" DEMO_WABA
+		    "/phone_numbers?access_token=" TOK_ADMIN "&cc=1"
+		    "&phone_number=5550107777&verified_name=Rebound", NULL, h,
+		    NULL), 400);
+		/* the control plane: its own error, health included */
+		req_with(&s, "GET", "/_emulator/state", NULL, h, NULL, &r);
+		assert_ctl_error(&r, 403, NULL);
+		http_resp_free(&r);
+		req_with(&s, "GET", "/_emulator/health", NULL, h, NULL, &r);
+		assert_ctl_error(&r, 403, NULL);
+		http_resp_free(&r);
+		req_with(&s, "POST", "/_emulator/faults", FAULT_RULE, h, NULL,
+		    &r);
+		assert_ctl_error(&r, 403, NULL);
+		http_resp_free(&r);
+	}
+	/* nothing changed: no fault rule, the same state */
+	o = ctl_ok(&s, "GET", "/_emulator/faults", NULL);
+	ck_assert(jeq(o, "{\"data\":[]}"));
+	json_object_put(o);
+	o = state_export(&s);
+	ck_assert(json_object_equal(boot, o));
+	json_object_put(o);
+	json_object_put(boot);
+	/* the same write through a loopback name does change it */
+	ck_assert_int_eq(status_with(&s, "POST", "/v24.0/" DEMO_WABA
+	    "/phone_numbers?access_token=" TOK_ADMIN "&cc=1"
+	    "&phone_number=5550107777&verified_name=Rebound", NULL,
+	    "Host: localhost", NULL), 200);
+	ck_assert_int_eq(server_stop(&s), 0);
+}
+END_TEST
+
+START_TEST(test_allow_host)
+{
+	const char *args[] = { "--allow-host", "waba.test,other.test",
+		"--allow-host", "ci-host", NULL };
+	struct server s;
+	char h[128];
+
+	ck_assert_int_eq(server_start(&s, args), 0);
+	snprintf(h, sizeof(h), "Host: waba.test:%d", s.port);
+	ck_assert_int_eq(status_with(&s, "GET", NODE_READ, NULL, h, NULL),
+	    200);
+	ck_assert_int_eq(status_with(&s, "GET", "/_emulator/clock", NULL, h,
+	    NULL), 200);
+	ck_assert_int_eq(status_with(&s, "GET", NODE_READ, NULL,
+	    "Host: OTHER.test", NULL), 200);
+	ck_assert_int_eq(status_with(&s, "GET", NODE_READ, NULL,
+	    "Host: ci-host:8080", NULL), 200);
+	ck_assert_int_eq(status_with(&s, "GET", NODE_READ, NULL,
+	    "Host: evil.test", NULL), 400);
+	ck_assert_int_eq(server_stop(&s), 0);
+}
+END_TEST
+
+/* Bound to every address, the operator chose to be reached by any name. */
+START_TEST(test_any_host_when_not_loopback)
+{
+	const char *args[] = { "--bind", "0.0.0.0", NULL };
+	struct server s;
+
+	ck_assert_int_eq(server_start(&s, args), 0);
+	ck_assert_int_eq(status_with(&s, "GET", NODE_READ, NULL,
+	    "Host: waba:8080", NULL), 200);
+	ck_assert_int_eq(status_with(&s, "GET", "/_emulator/health", NULL,
+	    "Host: waba:8080", NULL), 200);
+	/* a browser's cross-site call is still refused */
+	ck_assert_int_eq(status_with(&s, "POST", "/_emulator/faults",
+	    FAULT_RULE, "Host: waba:8080", "Origin: http://evil.example"),
+	    403);
+	ck_assert_int_eq(server_stop(&s), 0);
+}
+END_TEST
+
+/*
+ * A page on another site can make the browser POST a form to the control
+ * plane; Origin and Sec-Fetch-Site give it away.  Clients that send
+ * neither keep working whatever their content type.
+ */
+START_TEST(test_cross_site_refused)
+{
+	struct server s;
+	struct http_resp r;
+	struct json_object *o;
+	char same[128];
+	size_t i;
+	static const char *const refused[][3] = {
+		{ "Origin: http://evil.example", NULL },
+		{ "Origin: null", NULL },
+		{ "Origin: https://127.0.0.1", NULL },
+		{ "Sec-Fetch-Site: cross-site", NULL },
+		{ "Sec-Fetch-Site: same-site", NULL },
+		{ "Sec-Fetch-Site: cross-site", "Origin: http://evil.example" },
+	};
+
+	ck_assert_int_eq(server_start(&s, NULL), 0);
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		/* the form a page would post: text the server reads as JSON */
+		ck_assert_int_eq(http_req(&s, "POST", "/_emulator/faults",
+		    FAULT_RULE, "text/plain", refused[i], &r), 0);
+		assert_ctl_error(&r, 403, NULL);
+		http_resp_free(&r);
+		req_with(&s, "GET", "/_emulator/state", NULL, refused[i][0],
+		    refused[i][1], &r);
+		assert_ctl_error(&r, 403, NULL);
+		http_resp_free(&r);
+		req_with(&s, "POST", "/_emulator/reset", NULL, refused[i][0],
+		    refused[i][1], &r);
+		assert_ctl_error(&r, 403, NULL);
+		http_resp_free(&r);
+	}
+	o = ctl_ok(&s, "GET", "/_emulator/faults", NULL);
+	ck_assert(jeq(o, "{\"data\":[]}"));
+	json_object_put(o);
+	/* Graph paths answer browsers as Graph does */
+	ck_assert_int_eq(status_with(&s, "GET", NODE_READ, NULL,
+	    "Origin: http://evil.example", "Sec-Fetch-Site: cross-site"), 200);
+
+	/* the emulator's own origin, a typed URL, and plain clients pass */
+	snprintf(same, sizeof(same), "Origin: http://127.0.0.1:%d", s.port);
+	ck_assert_int_eq(status_with(&s, "GET", "/_emulator/clock", NULL,
+	    same, "Sec-Fetch-Site: same-origin"), 200);
+	ck_assert_int_eq(status_with(&s, "GET", "/_emulator/clock", NULL,
+	    "Sec-Fetch-Site: none", NULL), 200);
+	/* curl -d sends form encoding; the body is still the rule */
+	ck_assert_int_eq(http_req(&s, "POST", "/_emulator/faults",
+	    "{\"match\":{\"path\":\"/nowhere\"},\"error\":{\"code\":2}}",
+	    "application/x-www-form-urlencoded", NULL, &r), 0);
+	ck_assert_int_eq(r.status, 200);
+	http_resp_free(&r);
+	o = ctl_ok(&s, "GET", "/_emulator/faults", NULL);
+	ck_assert_uint_eq(jlen(o, "data"), 1);
+	json_object_put(o);
+	ck_assert_int_eq(server_stop(&s), 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1812,6 +2021,7 @@ main(void)
 	TCase *big = tcase_create("max body");
 	TCase *admin = tcase_create("admin token");
 	TCase *off = tcase_create("no control plane");
+	TCase *origin = tcase_create("host and origin");
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	tcase_set_timeout(state, 60);
@@ -1851,6 +2061,12 @@ main(void)
 	tcase_set_timeout(off, 60);
 	tcase_add_test(off, test_no_control_plane);
 	suite_add_tcase(su, off);
+	tcase_set_timeout(origin, 60);
+	tcase_add_test(origin, test_loopback_host_names);
+	tcase_add_test(origin, test_allow_host);
+	tcase_add_test(origin, test_any_host_when_not_loopback);
+	tcase_add_test(origin, test_cross_site_refused);
+	suite_add_tcase(su, origin);
 	curl_global_cleanup();
 	return suite_run(su);
 }
