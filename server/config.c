@@ -21,7 +21,7 @@ enum opt_id {
 	O_BIND, O_PORT, O_DB, O_FIXTURES, O_NO_FIXTURES, O_SEED,
 	O_DEFAULT_VERSION, O_STATUS_PROFILE, O_RATE_LIMIT, O_RATE_LIMIT_ACTIVE,
 	O_RATE_WINDOW, O_NO_RATE_LIMIT, O_READ_ONLY, O_ADMIN_TOKEN,
-	O_NO_CONTROL_PLANE, O_MAX_BODY, O_WORKERS, O_LOG_FORMAT, O_HEALTHCHECK,
+	O_ALLOW_HOST, O_NO_CONTROL_PLANE, O_MAX_BODY, O_WORKERS, O_LOG_FORMAT, O_HEALTHCHECK,
 	O_VERSION, O_HELP, O__COUNT
 };
 
@@ -69,6 +69,9 @@ static const struct opt opts[] = {
 	  "refuse every write with (#300) Edit failure" },
 	{ O_ADMIN_TOKEN, "admin-token", K_VALUE, true, "T", "none",
 	  "bearer token that protects /_emulator/" },
+	{ O_ALLOW_HOST, "allow-host", K_VALUE, true, "NAME", "none",
+	  "a Host name accepted besides loopback ones when bound to "
+	  "loopback; repeatable or comma-separated; * accepts any" },
 	{ O_NO_CONTROL_PLANE, "no-control-plane", K_SWITCH, true, NULL, "off",
 	  "do not serve /_emulator/" },
 	{ O_MAX_BODY, "max-body", K_VALUE, true, "BYTES", "1048576",
@@ -209,6 +212,44 @@ add_fixture(struct config *cfg, const char *path)
 	cfg->fixtures[cfg->nfixtures++] = xstrdup(path);
 }
 
+/* Adds each name of a comma-separated list; -1 on an empty or odd one. */
+static int
+add_allow_hosts(struct config *cfg, const char *list)
+{
+	const char *p = list;
+	size_t n;
+
+	for (;;) {
+		n = strcspn(p, ",");
+		/* a name, not a URL or a list with spaces */
+		if (n == 0 || strcspn(p, " \t/@,") < n)
+			return -1;
+		cfg->allow_hosts = xrealloc(cfg->allow_hosts,
+		    (cfg->nallow_hosts + 1) * sizeof(*cfg->allow_hosts));
+		cfg->allow_hosts[cfg->nallow_hosts++] = xstrndup(p, n);
+		if (p[n] == '\0')
+			return 0;
+		p += n + 1;
+	}
+}
+
+/* True when the emulator listens on a loopback address only. */
+static bool
+bind_is_loopback(const char *bind)
+{
+	unsigned char a[sizeof(struct in6_addr)];
+	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0, 0xff, 0xff };
+
+	if (inet_pton(AF_INET, bind, a) == 1)
+		return a[0] == 127;
+	if (inet_pton(AF_INET6, bind, a) != 1)
+		return false;
+	if (memcmp(a, mapped, 12) == 0)
+		return a[12] == 127;
+	return memcmp(a, in6addr_loopback.s6_addr, 16) == 0;
+}
+
 static void
 clear_fixtures(struct config *cfg)
 {
@@ -325,6 +366,11 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 			    value);
 		free(cfg->admin_token);
 		cfg->admin_token = xstrdup(value);
+		break;
+	case O_ALLOW_HOST:
+		if (add_allow_hosts(cfg, value) < 0)
+			return bad(cause, from, "expected host names separated "
+			    "by commas, got '%s'", value);
 		break;
 	case O_NO_CONTROL_PLANE:
 		cfg->no_control_plane = b;
@@ -518,6 +564,11 @@ config_parse(struct config *cfg, int argc, char **argv,
 		    "be combined with WABA_EMU_FIXTURES");
 		goto out;
 	}
+	/* bound elsewhere, the operator chose to be reached by any name */
+	cfg->host_loopback_only = bind_is_loopback(cfg->bind);
+	for (i = 0; i < cfg->nallow_hosts; i++)
+		if (strcmp(cfg->allow_hosts[i], "*") == 0)
+			cfg->host_loopback_only = false;
 	return 0;
 out:
 	config_cleanup(cfg);
@@ -527,9 +578,14 @@ out:
 void
 config_cleanup(struct config *cfg)
 {
+	size_t i;
+
 	free(cfg->bind);
 	free(cfg->db);
 	clear_fixtures(cfg);
 	free(cfg->admin_token);
+	for (i = 0; i < cfg->nallow_hosts; i++)
+		free(cfg->allow_hosts[i]);
+	free(cfg->allow_hosts);
 	memset(cfg, 0, sizeof(*cfg));
 }

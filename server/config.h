@@ -31,6 +31,9 @@ struct config {
 	bool no_rate_limit;
 	bool read_only;
 	char *admin_token;       /* NULL: control plane open */
+	char **allow_hosts;      /* --allow-host NAME, repeatable */
+	size_t nallow_hosts;
+	bool host_loopback_only; /* bound to loopback: check Host (derived) */
 	bool no_control_plane;
 	size_t max_body;         /* 1 MiB */
 	unsigned workers;        /* 0: one per CPU but one */

@@ -18,12 +18,14 @@
 #include "emu.h"
 #include "faults.h"
 #include "fixtures.h"
+#include "hostcheck.h"
 #include "journal.h"
 #include "pjson.h"
 #include "ratelimit.h"
 #include "render.h"
 #include "request.h"
 #include "route.h"
+#include "secret.h"
 #include "store.h"
 #include "util.h"
 
@@ -252,27 +254,21 @@ get_int(struct ctl *c, const char *key, int64_t *out)
 
 /* ---- handlers ------------------------------------------------------ */
 
+/*
+ * Unauthenticated (containers probe it), so it says only whether the
+ * emulator serves: nothing about the store, its path or its contents.
+ */
 static int
 ctl_health(struct ctl *c)
 {
-	struct json_object *o = json_object_new_object(),
-	    *s = json_object_new_object();
+	struct json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "status", json_object_new_string(
 	    c->emu->ready ? "ok" : "starting"));
 	json_object_object_add(o, "version",
 	    json_object_new_string(WABA_EMU_VERSION));
-	json_object_object_add(o, "default_version",
-	    json_object_new_string(c->emu->cfg->default_version));
-	json_object_object_add(o, "now",
-	    json_object_new_int64(clock_now(&c->emu->clock)));
 	json_object_object_add(o, "uptime_seconds", json_object_new_double(
 	    (double)(clock_mono_us() - c->emu->boot_us) / 1e6));
-	json_object_object_add(s, "path", json_object_new_string(
-	    c->emu->cfg->db));
-	json_object_object_add(s, "schema_version",
-	    json_object_new_int(store_schema_version(c->emu->store)));
-	json_object_object_add(o, "store", s);
 	reply(c, c->emu->ready ? 200 : 503, o);
 	return 0;
 }
@@ -304,7 +300,13 @@ ctl_reset(struct ctl *c)
 static int
 ctl_state_get(struct ctl *c)
 {
-	reply(c, 200, store_export(c->emu->store));
+	struct json_object *doc = store_export(c->emu->store);
+
+	/* never 200 with null: a client would take that for the state */
+	if (doc == NULL)
+		return fail(c, 500, NULL, "the store could not be read: its "
+		    "database file may be damaged (see --db)");
+	reply(c, 200, doc);
 	return 0;
 }
 
@@ -720,7 +722,8 @@ admin_ok(struct request *rq)
 		return true;
 	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
 		return false;
-	return strcmp(h + 7, want) == 0;
+	/* a guess must not learn from the time how much of it was right */
+	return secret_equal(h + 7, want);
 }
 
 void
@@ -751,6 +754,20 @@ control_handle(struct request *rq)
 		c.sub = sub;
 	}
 	response_header(&rq->resp, "Cache-Control", "no-store");
+	/* before anything else, health included: a page must learn nothing */
+	if (!hostcheck_host(rq->emu->cfg, rq->host)) {
+		fail(&c, 403, NULL, "Host %s is not a loopback name: the "
+		    "emulator listens on loopback (allow it with --allow-host)",
+		    rq->host);
+		goto out;
+	}
+	if (!hostcheck_same_origin(rq)) {
+		fail(&c, 403, NULL, "the control plane refuses requests that a "
+		    "browser sends from another site (Origin %s, "
+		    "Sec-Fetch-Site %s)", rq->origin ? rq->origin : "none",
+		    rq->fetch_site ? rq->fetch_site : "none");
+		goto out;
+	}
 	/* health stays so containers can be health-checked without it */
 	if (rq->emu->cfg->no_control_plane && strcmp(name, "health") != 0) {
 		fail(&c, 404, NULL, "unknown path /_emulator/%s", name);

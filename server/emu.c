@@ -80,9 +80,18 @@ emu_init(struct emu *emu, struct config *cfg, const struct clock_source *clk,
 	{
 		struct json_object *boot = store_export(emu->store);
 		size_t n;
-		const char *text = json_object_to_json_string_length(boot,
-		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+		const char *text;
 
+		/* reset would bring back "null" */
+		if (boot == NULL) {
+			*cause = xasprintf("%s: the store could not be read",
+			    cfg->db);
+			store_close(emu->store);
+			emu->store = NULL;
+			return -1;
+		}
+		text = json_object_to_json_string_length(boot,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
 		emu->boot_state = xstrndup(text, n);
 		emu->boot_state_len = n;
 		json_object_put(boot);

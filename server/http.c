@@ -407,6 +407,11 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 		    MHD_HTTP_HEADER_AUTHORIZATION);
 		rq->content_type = header_dup(con,
 		    MHD_HTTP_HEADER_CONTENT_TYPE);
+		/* only the control plane asks where a browser call came from */
+		if (strncmp(rq->target, "/_emulator", 10) == 0) {
+			rq->origin = header_dup(con, MHD_HTTP_HEADER_ORIGIN);
+			rq->fetch_site = header_dup(con, "Sec-Fetch-Site");
+		}
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {

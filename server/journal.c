@@ -5,7 +5,8 @@
  *
  * Entries are plain C copies, turned into JSON only when queried, so a
  * query result shares nothing with the ring and can outlive the lock.
- * Secrets never enter the ring: they are masked on the way in.
+ * Secrets never enter the ring: they are masked on the way in, in the
+ * path and in every parameter, wherever they sit in its value.
  * Sequence numbers keep counting across journal_clear(), so a client can
  * tell a new entry from an old one.  An entry's strings and parameter
  * list share one allocation, made before the journal's lock is taken.
@@ -108,14 +109,6 @@ journal_size(struct journal *j)
 	return n;
 }
 
-static bool
-ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
 /* Copies n bytes of s to out (when not NULL); returns n. */
 static size_t
 put(char *out, const char *s, size_t n)
@@ -125,39 +118,191 @@ put(char *out, const char *s, size_t n)
 	return n;
 }
 
+/* out + n, or NULL while only counting. */
+static char *
+at(char *out, size_t n)
+{
+	return out != NULL ? out + n : NULL;
+}
+
+enum secret_kind { SK_NONE, SK_TOKEN, SK_SECRET };
+
+/*
+ * What a parameter or key name says its value is: a token (access_token,
+ * input_token, fb_exchange_token, ...) or a secret (appsecret_proof,
+ * client_secret, secret, app_secret, ...).
+ */
+static enum secret_kind
+secret_kind(const char *name, size_t n)
+{
+	if ((n == 15 && memcmp(name, "appsecret_proof", 15) == 0) ||
+	    (n >= 6 && memcmp(name + n - 6, "secret", 6) == 0))
+		return SK_SECRET;
+	if (n >= 6 && memcmp(name + n - 6, "_token", 6) == 0)
+		return SK_TOKEN;
+	return SK_NONE;
+}
+
+/*
+ * A masked value.  A token keeps its first four characters when long
+ * enough that they give nothing away, so a test can still tell which
+ * token a call used; a secret or proof never shows.
+ */
+static size_t
+mask_value(enum secret_kind kind, const char *v, size_t n, char *out)
+{
+	size_t keep = 4;
+
+	if (kind == SK_SECRET || n <= 8)
+		return put(out, "***", 3);
+	/* never cut a UTF-8 sequence in half */
+	while (keep > 0 && ((unsigned char)v[keep] & 0xc0) == 0x80)
+		keep--;
+	put(out, v, keep);
+	return keep + put(at(out, keep), "***", 3);
+}
+
+static bool
+is_word(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '_';
+}
+
+/* The end of a form value or header credential starting at i. */
+static size_t
+value_end(const char *s, size_t i, size_t n)
+{
+	while (i < n && strchr("&\"\\ \t\r\n", s[i]) == NULL)
+		i++;
+	return i;
+}
+
+/*
+ * After a key ending at j: "=" (a form or query), or a JSON member's
+ * ":" with its opening quote, plain or escaped as \" when the JSON sits
+ * in a JSON string.  Sets [*v, *e) to the value; false when neither.
+ */
+static bool
+keyed_value(const char *s, size_t j, size_t n, size_t *v, size_t *e)
+{
+	bool esc = false;
+
+	if (j < n && s[j] == '=') {
+		*v = j + 1;
+		*e = value_end(s, *v, n);
+		return true;
+	}
+	if (j + 1 < n && s[j] == '\\' && s[j + 1] == '"') {
+		esc = true;
+		j += 2;
+	} else if (j < n && s[j] == '"') {
+		j++;
+	} else {
+		return false;
+	}
+	while (j < n && (s[j] == ' ' || s[j] == '\t'))
+		j++;
+	if (j >= n || s[j++] != ':')
+		return false;
+	while (j < n && (s[j] == ' ' || s[j] == '\t'))
+		j++;
+	if (esc && j + 1 < n && s[j] == '\\' && s[j + 1] == '"')
+		j += 2;
+	else if (!esc && j < n && s[j] == '"')
+		j++;
+	else
+		return false;
+	*v = j;
+	if (esc) {
+		while (j < n && s[j] != '\\')
+			j++;
+	} else {
+		while (j < n && s[j] != '"')
+			j += s[j] == '\\' && j + 1 < n ? 2 : 1;
+	}
+	*e = j;
+	return true;
+}
+
+/*
+ * s[0..n) with every credential in it masked, written to out (when not
+ * NULL); returns the length.  Values that are not themselves secrets can
+ * still carry some: a batch's relative_url and body ("?access_token=..."),
+ * a JSON document ("access_token":"..."), an item's headers ("OAuth ...",
+ * "Bearer ..."), an app token ("APPID|SECRET") or a bare user token
+ * ("EAA...") anywhere.  Words are read whole, so a match starts a word.
+ */
+static size_t
+mask_text(const char *s, size_t n, char *out)
+{
+	size_t i = 0, len = 0, j, v, e;
+	enum secret_kind kind;
+
+	while (i < n) {
+		if (!is_word((unsigned char)s[i])) {
+			len += put(at(out, len), s + i, 1);
+			i++;
+			continue;
+		}
+		for (j = i; j < n && is_word((unsigned char)s[j]); j++)
+			;
+		if ((kind = secret_kind(s + i, j - i)) != SK_NONE &&
+		    keyed_value(s, j, n, &v, &e)) {
+			len += put(at(out, len), s + i, v - i);
+			len += mask_value(kind, s + v, e - v, at(out, len));
+			i = e;
+		} else if (j < n && s[j] == '|' &&
+		    strspn(s + i, "0123456789") >= j - i) {
+			/* an app token: the app id may show, not the secret */
+			len += put(at(out, len), s + i, j + 1 - i);
+			len += put(at(out, len), "***", 3);
+			i = value_end(s, j + 1, n);
+		} else if (j < n && s[j] == ' ' &&
+		    ((j - i == 5 && strncasecmp(s + i, "OAuth", 5) == 0) ||
+		    (j - i == 6 && strncasecmp(s + i, "Bearer", 6) == 0))) {
+			e = value_end(s, j + 1, n);
+			len += put(at(out, len), s + i, j + 1 - i);
+			len += mask_value(SK_TOKEN, s + j + 1, e - j - 1,
+			    at(out, len));
+			i = e;
+		} else if (j - i > 3 && strncmp(s + i, "EAA", 3) == 0) {
+			/* Graph's user tokens start so; '-' and '.' too */
+			while (j < n && (is_word((unsigned char)s[j]) ||
+			    s[j] == '-' || s[j] == '.'))
+				j++;
+			len += mask_value(SK_TOKEN, s + i, j - i, at(out, len));
+			i = j;
+		} else {
+			len += put(at(out, len), s + i, j - i);
+			i = j;
+		}
+	}
+	return len;
+}
+
 /*
  * The value to journal for a parameter, written to out (when not NULL)
- * without its NUL; returns its length.  A token keeps its first four
- * characters when long enough that they give nothing away, so a test can
- * still tell which token a call used; a secret or proof never shows.
+ * without its NUL; returns its length.  A parameter named as a secret is
+ * masked whole; any other is cut to JOURNAL_VALUE_MAX bytes and then
+ * masked wherever a credential sits in it.
  */
 static size_t
 journal_mask(const char *name, const char *value, char *out)
 {
-	size_t keep = 4, n;
+	enum secret_kind kind = secret_kind(name, strlen(name));
+	size_t n = strlen(value), len;
 
-	if (strcmp(name, "appsecret_proof") == 0 ||
-	    strcmp(name, "client_secret") == 0 ||
-	    strcmp(name, "secret") == 0)
-		return put(out, "***", 3);
-	n = strlen(value);
-	if (!ends_with(name, "_token")) { /* access_token, input_token, ... */
-		/* ten thousand entries of megabyte batches would be 10 GB */
-		if (n <= JOURNAL_VALUE_MAX)
-			return put(out, value, n);
-		n = JOURNAL_VALUE_MAX;
-		while (n > 0 && ((unsigned char)value[n] & 0xc0) == 0x80)
-			n--;
-		put(out, value, n);
-		return n + put(out != NULL ? out + n : NULL, "...", 3);
-	}
-	if (n <= 8)
-		return put(out, "***", 3);
-	/* never cut a UTF-8 sequence in half */
-	while (keep > 0 && ((unsigned char)value[keep] & 0xc0) == 0x80)
-		keep--;
-	put(out, value, keep);
-	return keep + put(out != NULL ? out + keep : NULL, "***", 3);
+	if (kind != SK_NONE)
+		return mask_value(kind, value, n, out);
+	/* ten thousand entries of megabyte batches would be 10 GB */
+	if (n <= JOURNAL_VALUE_MAX)
+		return mask_text(value, n, out);
+	n = JOURNAL_VALUE_MAX;
+	while (n > 0 && ((unsigned char)value[n] & 0xc0) == 0x80)
+		n--;
+	len = mask_text(value, n, out);
+	return len + put(at(out, len), "...", 3);
 }
 
 /* The path: without its query string when request_prepare() never ran. */
@@ -191,7 +336,7 @@ journal_add(struct journal *j, const struct request *rq, int64_t now)
 
 	/* one block: the parameter list, then every string NUL-terminated */
 	e.nparams = rq->params.n;
-	size = e.nparams * sizeof(*e.params) + plen + 1;
+	size = e.nparams * sizeof(*e.params) + mask_text(path, plen, NULL) + 1;
 	for (i = 0; i < rq->params.n; i++)
 		size += strlen(rq->params.v[i].name) + 1 +
 		    journal_mask(rq->params.v[i].name,
@@ -200,8 +345,7 @@ journal_add(struct journal *j, const struct request *rq, int64_t now)
 	e.params = e.mem;
 	w = (char *)e.mem + e.nparams * sizeof(*e.params);
 	e.path = w;
-	memcpy(w, path, plen);
-	w += plen;
+	w += mask_text(path, plen, w);
 	*w++ = '\0';
 	for (i = 0; i < rq->params.n; i++) {
 		const char *name = rq->params.v[i].name;

@@ -20,9 +20,12 @@ struct json_object;
 struct journal *journal_new(size_t capacity);
 void journal_free(struct journal *j);
 /*
- * Records a finished request: method, path, parameters (access_token,
- * appsecret_proof, secrets and input_token masked), the token's user,
- * status, error code, duration, time (emulator clock, seconds).
+ * Records a finished request: method, path, parameters, the token's
+ * user, status, error code, duration, time (emulator clock, seconds).
+ * Tokens, secrets and proofs are masked wherever they sit: a parameter
+ * named as one (*_token, *secret, appsecret_proof), and inside any value
+ * or the path ("access_token=...", a JSON "..._token" member, "OAuth ...",
+ * "Bearer ...", "APPID|SECRET", "EAA...").
  */
 void journal_add(struct journal *j, const struct request *rq, int64_t now);
 /*

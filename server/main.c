@@ -137,11 +137,12 @@ main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* a store or fixture it cannot use is a bad start-up input too */
 	if (emu_init(&emu, &cfg, &clock_system, &cause) == -1) {
 		fprintf(stderr, "waba-emulator: %s\n", cause);
 		free(cause);
 		config_cleanup(&cfg);
-		return 1;
+		return 2;
 	}
 	/* loading a large fixture leaves freed JSON trees in malloc's arenas */
 	malloc_trim(0);

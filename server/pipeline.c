@@ -23,6 +23,7 @@
 #include "etag.h"
 #include "faults.h"
 #include "fields.h"
+#include "hostcheck.h"
 #include "journal.h"
 #include "ratelimit.h"
 #include "request.h"
@@ -412,6 +413,15 @@ pipeline_locked(struct request *rq)
 	if (!rq->is_batch_item && is_control_path(rq->target)) {
 		control_handle(rq);
 		return false;
+	}
+	/* a rebound name must not reach the state, faults included */
+	if (!rq->is_batch_item && !hostcheck_host(emu->cfg, rq->host)) {
+		(void)prepare(rq);
+		gerr_set(&rq->err, GE_PARAM, "(#100) Host %s is not a loopback "
+		    "name: the emulator listens on loopback (allow it with "
+		    "--allow-host)", rq->host);
+		graph_finish(rq, -1);
+		return true;
 	}
 	memset(&fa, 0, sizeof(fa));
 	if (emu->faults != NULL && !rq->is_batch_item) {

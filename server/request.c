@@ -32,6 +32,8 @@ request_cleanup(struct request *rq)
 	free(rq->host);
 	free(rq->authorization);
 	free(rq->content_type);
+	free(rq->origin);
+	free(rq->fetch_site);
 	free(rq->body);
 	free(rq->remote);
 	free(rq->path);

@@ -59,6 +59,8 @@ struct request {
 	char *host;          /* Host header, NULL when absent */
 	char *authorization; /* Authorization header, NULL when absent */
 	char *content_type;  /* Content-Type header, NULL when absent */
+	char *origin;        /* Origin header: control-plane requests only */
+	char *fetch_site;    /* Sec-Fetch-Site header: the same */
 	char *body;          /* raw body (NUL-terminated), NULL when none */
 	size_t body_len;
 	bool body_too_large; /* http.c saw more than --max-body bytes */

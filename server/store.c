@@ -521,6 +521,47 @@ migrate(struct store *st, char **cause)
 	return 0;
 }
 
+/*
+ * A damaged file opens and answers some queries, then fails others: the
+ * whole state could not be exported, and writes might land on broken
+ * pages.  quick_check reads every page once: about 90 ms on the 18 MB
+ * store of bench/gen_list_fixture.py's 100,000 WABAs, against 200 ms for
+ * integrity_check, which also matches every index with its table.
+ */
+static int
+check_file(struct store *st, char **cause)
+{
+	sqlite3_stmt *stmt;
+	const char *first;
+	char *p;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check(1)", -1, &stmt,
+	    NULL) != SQLITE_OK) {
+		set_cause(st, cause);
+		return -1;
+	}
+	rc = sqlite3_step(stmt);
+	first = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(stmt, 0) :
+	    NULL;
+	if (first != NULL && strcmp(first, "ok") == 0) {
+		sqlite3_finalize(stmt);
+		return 0;
+	}
+	if (first != NULL && strncmp(first, "*** in database main ***",
+	    24) == 0)
+		first += strspn(first + 24, " \n") + 24;
+	*cause = xasprintf("the database is damaged (%s); restore it from a "
+	    "copy or start with a new file", first != NULL ? first :
+	    sqlite3_errmsg(st->db));
+	sqlite3_finalize(stmt);
+	/* SQLite's report spans lines; a start-up error is one */
+	for (p = *cause; *p != '\0'; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	return -1;
+}
+
 struct store *
 store_open(const char *path, uint64_t seed, char **cause)
 {
@@ -547,6 +588,8 @@ store_open(const char *path, uint64_t seed, char **cause)
 			goto fail_path;
 	}
 	if (exec(st, "PRAGMA foreign_keys = ON", cause) == -1)
+		goto fail_path;
+	if (!memory && check_file(st, cause) == -1)
 		goto fail_path;
 	if (migrate(st, cause) == -1)
 		goto fail_path;

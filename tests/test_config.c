@@ -199,6 +199,50 @@ START_TEST(test_localhost_bind)
 }
 END_TEST
 
+START_TEST(test_allow_host)
+{
+	static const char *const env[] = {
+		"WABA_EMU_ALLOW_HOST", "waba,ci.local", NULL,
+	};
+
+	/* loopback binds check Host; others accept any name */
+	ck_assert_int_eq(PARSE("--port", "1"), 0);
+	ck_assert(cfg.host_loopback_only);
+	ck_assert_uint_eq(cfg.nallow_hosts, 0);
+	ck_assert_int_eq(PARSE("--bind", "127.0.0.2"), 0);
+	ck_assert(cfg.host_loopback_only);
+	ck_assert_int_eq(PARSE("--bind", "::1"), 0);
+	ck_assert(cfg.host_loopback_only);
+	ck_assert_int_eq(PARSE("--bind", "::ffff:127.0.0.1"), 0);
+	ck_assert(cfg.host_loopback_only);
+	ck_assert_int_eq(PARSE("--bind", "0.0.0.0"), 0);
+	ck_assert(!cfg.host_loopback_only);
+	ck_assert_int_eq(PARSE("--bind", "::"), 0);
+	ck_assert(!cfg.host_loopback_only);
+	ck_assert_int_eq(PARSE("--bind", "192.168.1.5"), 0);
+	ck_assert(!cfg.host_loopback_only);
+	/* repeatable and comma-separated */
+	ck_assert_int_eq(PARSE("--allow-host", "a.test,b.test",
+	    "--allow-host=c"), 0);
+	ck_assert_uint_eq(cfg.nallow_hosts, 3);
+	ck_assert_str_eq(cfg.allow_hosts[0], "a.test");
+	ck_assert_str_eq(cfg.allow_hosts[1], "b.test");
+	ck_assert_str_eq(cfg.allow_hosts[2], "c");
+	ck_assert(cfg.host_loopback_only);
+	ck_assert_int_eq(PARSE("--allow-host", "*"), 0);
+	ck_assert(!cfg.host_loopback_only);
+	fake_env = env;
+	ck_assert_int_eq(parse((const char *const[]){ NULL }), 0);
+	ck_assert_uint_eq(cfg.nallow_hosts, 2);
+	ck_assert_str_eq(cfg.allow_hosts[1], "ci.local");
+	fake_env = NULL;
+	assert_bad(PARSE("--allow-host", ""), "--allow-host:");
+	assert_bad(PARSE("--allow-host", "a,,b"), "--allow-host:");
+	assert_bad(PARSE("--allow-host", "http://a"), "--allow-host:");
+	assert_bad(PARSE("--allow-host", "a b"), "--allow-host:");
+}
+END_TEST
+
 START_TEST(test_env)
 {
 	static const char *const env[] = {
@@ -471,6 +515,7 @@ config_suite(void)
 	tcase_add_test(tc, test_max_body_suffixes);
 	tcase_add_test(tc, test_workers);
 	tcase_add_test(tc, test_localhost_bind);
+	tcase_add_test(tc, test_allow_host);
 	tcase_add_test(tc, test_env);
 	tcase_add_test(tc, test_env_booleans);
 	tcase_add_test(tc, test_flags_beat_env);

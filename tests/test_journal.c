@@ -313,6 +313,67 @@ START_TEST(test_masking)
 }
 END_TEST
 
+/* Credentials inside other values: batch items, bodies, headers. */
+START_TEST(test_masking_inside_values)
+{
+	static const char *const cases[][2] = {
+		/* value, journaled */
+		{ "[{\"method\":\"GET\",\"relative_url\":\"v24.0/4?access_token="
+		  "EAAdemoAdmin&fields=id\"}]",
+		  "[{\"method\":\"GET\",\"relative_url\":\"v24.0/4?access_token="
+		  "EAAd***&fields=id\"}]" },
+		{ "[{\"body\":\"input_token=EAAGm0PX4ZCpsB&appsecret_proof=abc"
+		  "def0123\"}]",
+		  "[{\"body\":\"input_token=EAAG***&appsecret_proof=***\"}]" },
+		{ "[{\"headers\":[{\"name\":\"Authorization\",\"value\":"
+		  "\"OAuth EAAdemoAdmin\"}]}]",
+		  "[{\"headers\":[{\"name\":\"Authorization\",\"value\":"
+		  "\"OAuth EAAd***\"}]}]" },
+		{ "Bearer 1000000000000001|demo-app-secret",
+		  "Bearer 1000***" },
+		{ "x=1000000000000001|demo-app-secret&y=2",
+		  "x=1000000000000001|***&y=2" },
+		{ "{\"client_secret\": \"abcdefghijkl\",\"access_token\":\"x\"}",
+		  "{\"client_secret\": \"***\",\"access_token\":\"***\"}" },
+		{ "{\\\"input_token\\\":\\\"EAAGm0PX4ZCpsBAxyz\\\"}",
+		  "{\\\"input_token\\\":\\\"EAAG***\\\"}" },
+		{ "see EAAdemoAdmin-x.y here", "see EAAd*** here" },
+		/* not credentials */
+		{ "name,id,phone_numbers{id}", "name,id,phone_numbers{id}" },
+		{ "3000000000000001", "3000000000000001" },
+		{ "EAA myEAAtoken token=abc", "EAA myEAAtoken token=abc" },
+		{ "access_token is a word", "access_token is a word" },
+	};
+	struct journal *j = journal_new(100);
+	struct json_object *data, *p;
+	struct request rq;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rq_make(&rq, "POST", "/", 200);
+		params_set(&rq.params, "batch", cases[i][0]);
+		journal_add(j, &rq, T0);
+		rq_free(&rq);
+		data = entries(j, NULL);
+		ck_assert(json_object_object_get_ex(json_object_array_get_idx(
+		    data, (int)i), "params", &p));
+		ck_assert_msg(strcmp(str_at(p, "batch"), cases[i][1]) == 0,
+		    "%s journaled as %s", cases[i][0], str_at(p, "batch"));
+		json_object_put(data);
+	}
+	/* the path too */
+	rq_make(&rq, "GET", "/v24.0/EAAdemoAdmin", 400);
+	journal_add(j, &rq, T0);
+	rq_free(&rq);
+	data = entries(j, NULL);
+	ck_assert_str_eq(str_at(json_object_array_get_idx(data,
+	    (int)json_object_array_length(data) - 1), "path"),
+	    "/v24.0/EAAd***");
+	json_object_put(data);
+	journal_free(j);
+}
+END_TEST
+
 START_TEST(test_masking_utf8)
 {
 	struct journal *j = journal_new(10);
@@ -630,6 +691,7 @@ journal_suite(void)
 	tcase_add_test(tc, test_entry_fault_effects);
 	tcase_add_test(tc, test_entry_path_and_method_fallbacks);
 	tcase_add_test(tc, test_masking);
+	tcase_add_test(tc, test_masking_inside_values);
 	tcase_add_test(tc, test_masking_utf8);
 	tcase_add_test(tc, test_ring_overflow);
 	tcase_add_test(tc, test_capacity_zero);

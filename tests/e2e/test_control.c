@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "../suite.h"
@@ -200,17 +201,44 @@ mint(const struct server *s, const char *body, long long *expires_at)
 
 START_TEST(test_health)
 {
+	char db[64];
+	const char *args[] = { "--db", db, NULL };
 	struct server s;
 	struct http_resp r;
+	size_t n = 0;
 
-	ck_assert_int_eq(server_start(&s, NULL), 0);
+	snprintf(db, sizeof(db), "/tmp/waba-health-%d.db", (int)getpid());
+	unlink(db);
+	ck_assert_int_eq(server_start(&s, args), 0);
 	ck_assert_int_eq(ctl(&s, "GET", "/_emulator/health", NULL, &r), 0);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_str_eq(jstr(r.json, "status"), "ok");
 	ck_assert(strncmp(http_header(&r, "content-type"), "application/json",
 	    16) == 0);
+	/* open to anyone: whether it serves, and nothing of the store (the
+	 * file's name: JSON may escape the slashes of its path) */
+	ck_assert(strstr(r.body, strrchr(db, '/') + 1) == NULL);
+	ck_assert(json_object_is_type(jget(r.json, "version"),
+	    json_type_string));
+	ck_assert(json_object_is_type(jget(r.json, "uptime_seconds"),
+	    json_type_double));
+	json_object_object_foreach(r.json, key, val) {
+		(void)val;
+		ck_assert_msg(strcmp(key, "status") == 0 ||
+		    strcmp(key, "version") == 0 ||
+		    strcmp(key, "uptime_seconds") == 0,
+		    "health tells %s: %s", key, r.body);
+		n++;
+	}
+	ck_assert_uint_eq(n, 3);
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
+	unlink(db);
+	strcat(db, "-wal");
+	unlink(db);
+	db[strlen(db) - 4] = '\0';
+	strcat(db, "-shm");
+	unlink(db);
 }
 END_TEST
 
@@ -1367,6 +1395,71 @@ START_TEST(test_requests_journal)
 }
 END_TEST
 
+/*
+ * A batch carries tokens inside its items: in relative_url, in an item's
+ * form body, in an item's headers, an app token, an input_token.  The
+ * batch call's own entry keeps its batch parameter, and none of them may
+ * show there, nor in the items' entries.
+ */
+START_TEST(test_journal_masks_batch_items)
+{
+	static const char batch[] = "["
+	    "{\"method\":\"GET\",\"relative_url\":\"" DEMO_WABA
+	    "?fields=id&access_token=" TOK_EMPLOYEE "\"},"
+	    "{\"method\":\"POST\",\"relative_url\":\"" DEMO_WABA
+	    "/assigned_users\",\"body\":\"user=" DEMO_NOACCESS_USER
+	    "&tasks=MANAGE&access_token=" TOK_MANAGER "\"},"
+	    "{\"method\":\"GET\",\"relative_url\":\"" DEMO_PHONE
+	    "?fields=id\",\"headers\":[{\"name\":\"Authorization\","
+	    "\"value\":\"OAuth " TOK_SECURE "\"}]},"
+	    "{\"method\":\"GET\",\"relative_url\":\"debug_token?input_token="
+	    TOK_GRANULAR "&access_token=" TOK_APP "\"}]";
+	static const char *const secrets[] = { TOK_ADMIN, TOK_EMPLOYEE,
+		TOK_MANAGER, TOK_SECURE, TOK_GRANULAR, DEMO_APP_SECRET };
+	struct server s;
+	struct http_resp r;
+	struct json_object *items, *e;
+	CURL *c;
+	char *enc, form[4096];
+	size_t i;
+
+	ck_assert_int_eq(server_start(&s, NULL), 0);
+	c = curl_easy_init();
+	enc = curl_easy_escape(c, batch, 0);
+	snprintf(form, sizeof(form), "access_token=" TOK_ADMIN "&batch=%s",
+	    enc);
+	curl_free(enc);
+	curl_easy_cleanup(c);
+	ck_assert_int_eq(http_post_form(&s, "/v24.0/", form, &r), 0);
+	ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
+	ck_assert_uint_eq(jlen(r.json, ""), 4);
+	http_resp_free(&r);
+
+	ck_assert_int_eq(ctl(&s, "GET", "/_emulator/requests", NULL, &r), 0);
+	ck_assert_int_eq(r.status, 200);
+	for (i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++)
+		ck_assert_msg(strstr(r.body, secrets[i]) == NULL,
+		    "%s in the journal: %s", secrets[i], r.body);
+	/* the batch call is the last entry; its items are still readable */
+	e = json_object_array_get_idx(jget(r.json, "data"),
+	    (int)jlen(r.json, "data") - 1);
+	ck_assert_str_eq(jstr(e, "path"), "/v24.0/");
+	items = json_tokener_parse(jstr(e, "params.batch"));
+	ck_assert_ptr_nonnull(items);
+	ck_assert_uint_eq(json_object_array_length(items), 4);
+	ck_assert_str_eq(jstr(items, "0.relative_url"),
+	    DEMO_WABA "?fields=id&access_token=EAAd***");
+	ck_assert_str_eq(jstr(items, "1.body"), "user=" DEMO_NOACCESS_USER
+	    "&tasks=MANAGE&access_token=EAAd***");
+	ck_assert_str_eq(jstr(items, "2.headers.0.value"), "OAuth EAAd***");
+	ck_assert_str_eq(jstr(items, "3.relative_url"),
+	    "debug_token?input_token=EAAd***&access_token=1000***");
+	json_object_put(items);
+	http_resp_free(&r);
+	ck_assert_int_eq(server_stop(&s), 0);
+}
+END_TEST
+
 /* ---- metrics ------------------------------------------------------- */
 
 /* The value of the sample whose line starts with name; -1 if absent. */
@@ -1707,6 +1800,215 @@ START_TEST(test_no_control_plane)
 }
 END_TEST
 
+/* ---- Host and cross-site requests --------------------------------- */
+
+/* A request with up to two extra header lines; the caller frees r. */
+static void
+req_with(const struct server *s, const char *method, const char *path,
+    const char *body, const char *h1, const char *h2, struct http_resp *r)
+{
+	const char *hdrs[] = { h1, h2, NULL };
+
+	ck_assert_int_eq(http_req(s, method, path, body,
+	    body ? "application/json" : NULL, hdrs, r), 0);
+}
+
+static long
+status_with(const struct server *s, const char *method, const char *path,
+    const char *body, const char *h1, const char *h2)
+{
+	struct http_resp r;
+	long st;
+
+	req_with(s, method, path, body, h1, h2, &r);
+	st = r.status;
+	http_resp_free(&r);
+	return st;
+}
+
+#define FAULT_RULE "{\"match\":{\"path\":\"*\"},\"error\":{\"code\":2}}"
+
+/*
+ * Bound to loopback, only loopback names (and --allow-host ones) pass as
+ * Host, on Graph paths and the control plane alike: a name rebound to
+ * 127.0.0.1 reads nothing.
+ */
+START_TEST(test_loopback_host_names)
+{
+	static const char *const good[] = { "Host: localhost",
+		"Host: localhost:%d", "Host: LocalHost:%d", "Host: 127.0.0.1:%d",
+		"Host: 127.1.2.3", "Host: [::1]:%d", "Host: [::1]" };
+	static const char *const bad[] = { "Host: evil.example",
+		"Host: evil.example:%d", "Host: 127.0.0.1.evil.example:%d",
+		"Host: localhost.evil.example", "Host: 127.0.0.1:80x",
+		"Host: 127.0.0.256", "Host: 127.0.0", "Host: [::2]:%d",
+		"Host: 10.0.0.1:%d" };
+	struct server s;
+	struct http_resp r;
+	struct json_object *boot, *o;
+	char h[128];
+	size_t i;
+
+	ck_assert_int_eq(server_start(&s, NULL), 0);
+	boot = state_export(&s);
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(h, sizeof(h), good[i], s.port);
+		ck_assert_msg(status_with(&s, "GET", NODE_READ, NULL, h,
+		    NULL) == 200, "%s refused", h);
+		ck_assert_msg(status_with(&s, "GET", "/_emulator/state", NULL,
+		    h, NULL) == 200, "%s refused", h);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(h, sizeof(h), bad[i], s.port);
+		/* Graph: a Graph error */
+		req_with(&s, "GET", NODE_READ, NULL, h, NULL, &r);
+		ck_assert_msg(r.status == 400, "%s: %ld %s", h, r.status,
+		    r.body);
+		ck_assert_int_eq(jint(r.json, "error.code"), 100);
+		ck_assert_str_eq(jstr(r.json, "error.type"), "OAuthException");
+		ck_assert(jstr(r.json, "error.fbtrace_id")[0] != '\0');
+		ck_assert(strstr(jstr(r.json, "error.message"), "Host") !=
+		    NULL);
+		http_resp_free(&r);
+		/* a write is refused too, and changes nothing */
+		ck_assert_int_eq(status_with(&s, "POST", "/v24.0/" DEMO_WABA
+		    "/phone_numbers?access_token=" TOK_ADMIN "&cc=1"
+		    "&phone_number=5550107777&verified_name=Rebound", NULL, h,
+		    NULL), 400);
+		/* the control plane: its own error, health included */
+		req_with(&s, "GET", "/_emulator/state", NULL, h, NULL, &r);
+		assert_ctl_error(&r, 403, NULL);
+		http_resp_free(&r);
+		req_with(&s, "GET", "/_emulator/health", NULL, h, NULL, &r);
+		assert_ctl_error(&r, 403, NULL);
+		http_resp_free(&r);
+		req_with(&s, "POST", "/_emulator/faults", FAULT_RULE, h, NULL,
+		    &r);
+		assert_ctl_error(&r, 403, NULL);
+		http_resp_free(&r);
+	}
+	/* nothing changed: no fault rule, the same state */
+	o = ctl_ok(&s, "GET", "/_emulator/faults", NULL);
+	ck_assert(jeq(o, "{\"data\":[]}"));
+	json_object_put(o);
+	o = state_export(&s);
+	ck_assert(json_object_equal(boot, o));
+	json_object_put(o);
+	json_object_put(boot);
+	/* the same write through a loopback name does change it */
+	ck_assert_int_eq(status_with(&s, "POST", "/v24.0/" DEMO_WABA
+	    "/phone_numbers?access_token=" TOK_ADMIN "&cc=1"
+	    "&phone_number=5550107777&verified_name=Rebound", NULL,
+	    "Host: localhost", NULL), 200);
+	ck_assert_int_eq(server_stop(&s), 0);
+}
+END_TEST
+
+START_TEST(test_allow_host)
+{
+	const char *args[] = { "--allow-host", "waba.test,other.test",
+		"--allow-host", "ci-host", NULL };
+	struct server s;
+	char h[128];
+
+	ck_assert_int_eq(server_start(&s, args), 0);
+	snprintf(h, sizeof(h), "Host: waba.test:%d", s.port);
+	ck_assert_int_eq(status_with(&s, "GET", NODE_READ, NULL, h, NULL),
+	    200);
+	ck_assert_int_eq(status_with(&s, "GET", "/_emulator/clock", NULL, h,
+	    NULL), 200);
+	ck_assert_int_eq(status_with(&s, "GET", NODE_READ, NULL,
+	    "Host: OTHER.test", NULL), 200);
+	ck_assert_int_eq(status_with(&s, "GET", NODE_READ, NULL,
+	    "Host: ci-host:8080", NULL), 200);
+	ck_assert_int_eq(status_with(&s, "GET", NODE_READ, NULL,
+	    "Host: evil.test", NULL), 400);
+	ck_assert_int_eq(server_stop(&s), 0);
+}
+END_TEST
+
+/* Bound to every address, the operator chose to be reached by any name. */
+START_TEST(test_any_host_when_not_loopback)
+{
+	const char *args[] = { "--bind", "0.0.0.0", NULL };
+	struct server s;
+
+	ck_assert_int_eq(server_start(&s, args), 0);
+	ck_assert_int_eq(status_with(&s, "GET", NODE_READ, NULL,
+	    "Host: waba:8080", NULL), 200);
+	ck_assert_int_eq(status_with(&s, "GET", "/_emulator/health", NULL,
+	    "Host: waba:8080", NULL), 200);
+	/* a browser's cross-site call is still refused */
+	ck_assert_int_eq(status_with(&s, "POST", "/_emulator/faults",
+	    FAULT_RULE, "Host: waba:8080", "Origin: http://evil.example"),
+	    403);
+	ck_assert_int_eq(server_stop(&s), 0);
+}
+END_TEST
+
+/*
+ * A page on another site can make the browser POST a form to the control
+ * plane; Origin and Sec-Fetch-Site give it away.  Clients that send
+ * neither keep working whatever their content type.
+ */
+START_TEST(test_cross_site_refused)
+{
+	struct server s;
+	struct http_resp r;
+	struct json_object *o;
+	char same[128];
+	size_t i;
+	static const char *const refused[][3] = {
+		{ "Origin: http://evil.example", NULL },
+		{ "Origin: null", NULL },
+		{ "Origin: https://127.0.0.1", NULL },
+		{ "Sec-Fetch-Site: cross-site", NULL },
+		{ "Sec-Fetch-Site: same-site", NULL },
+		{ "Sec-Fetch-Site: cross-site", "Origin: http://evil.example" },
+	};
+
+	ck_assert_int_eq(server_start(&s, NULL), 0);
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		/* the form a page would post: text the server reads as JSON */
+		ck_assert_int_eq(http_req(&s, "POST", "/_emulator/faults",
+		    FAULT_RULE, "text/plain", refused[i], &r), 0);
+		assert_ctl_error(&r, 403, NULL);
+		http_resp_free(&r);
+		req_with(&s, "GET", "/_emulator/state", NULL, refused[i][0],
+		    refused[i][1], &r);
+		assert_ctl_error(&r, 403, NULL);
+		http_resp_free(&r);
+		req_with(&s, "POST", "/_emulator/reset", NULL, refused[i][0],
+		    refused[i][1], &r);
+		assert_ctl_error(&r, 403, NULL);
+		http_resp_free(&r);
+	}
+	o = ctl_ok(&s, "GET", "/_emulator/faults", NULL);
+	ck_assert(jeq(o, "{\"data\":[]}"));
+	json_object_put(o);
+	/* Graph paths answer browsers as Graph does */
+	ck_assert_int_eq(status_with(&s, "GET", NODE_READ, NULL,
+	    "Origin: http://evil.example", "Sec-Fetch-Site: cross-site"), 200);
+
+	/* the emulator's own origin, a typed URL, and plain clients pass */
+	snprintf(same, sizeof(same), "Origin: http://127.0.0.1:%d", s.port);
+	ck_assert_int_eq(status_with(&s, "GET", "/_emulator/clock", NULL,
+	    same, "Sec-Fetch-Site: same-origin"), 200);
+	ck_assert_int_eq(status_with(&s, "GET", "/_emulator/clock", NULL,
+	    "Sec-Fetch-Site: none", NULL), 200);
+	/* curl -d sends form encoding; the body is still the rule */
+	ck_assert_int_eq(http_req(&s, "POST", "/_emulator/faults",
+	    "{\"match\":{\"path\":\"/nowhere\"},\"error\":{\"code\":2}}",
+	    "application/x-www-form-urlencoded", NULL, &r), 0);
+	ck_assert_int_eq(r.status, 200);
+	http_resp_free(&r);
+	o = ctl_ok(&s, "GET", "/_emulator/faults", NULL);
+	ck_assert_uint_eq(jlen(o, "data"), 1);
+	json_object_put(o);
+	ck_assert_int_eq(server_stop(&s), 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1719,6 +2021,7 @@ main(void)
 	TCase *big = tcase_create("max body");
 	TCase *admin = tcase_create("admin token");
 	TCase *off = tcase_create("no control plane");
+	TCase *origin = tcase_create("host and origin");
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	tcase_set_timeout(state, 60);
@@ -1743,6 +2046,7 @@ main(void)
 	suite_add_tcase(su, faults);
 	tcase_set_timeout(journal, 60);
 	tcase_add_test(journal, test_requests_journal);
+	tcase_add_test(journal, test_journal_masks_batch_items);
 	tcase_add_test(journal, test_metrics);
 	suite_add_tcase(su, journal);
 	tcase_set_timeout(routing, 60);
@@ -1757,6 +2061,12 @@ main(void)
 	tcase_set_timeout(off, 60);
 	tcase_add_test(off, test_no_control_plane);
 	suite_add_tcase(su, off);
+	tcase_set_timeout(origin, 60);
+	tcase_add_test(origin, test_loopback_host_names);
+	tcase_add_test(origin, test_allow_host);
+	tcase_add_test(origin, test_any_host_when_not_loopback);
+	tcase_add_test(origin, test_cross_site_refused);
+	suite_add_tcase(su, origin);
 	curl_global_cleanup();
 	return suite_run(su);
 }
