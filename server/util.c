@@ -4,6 +4,7 @@
  */
 #include "util.h"
 
+#include <nettle/base64.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,36 +239,28 @@ url_encode(struct sbuf *sb, const char *s)
 	}
 }
 
-static const char b64chars[] =
+/*
+ * base64url (RFC 4648, section 5) by Nettle.  Nettle pads on encode and,
+ * on decode, takes '=' padding and skips white space; cursors and ids
+ * have always been written and read here without either, so both are
+ * kept out.
+ */
+static const char b64url_alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 void
 b64url_encode_to(char *out, const void *data, size_t n)
 {
-	const unsigned char *p = data;
-	size_t i;
+	struct base64_encode_ctx ctx;
+	char tail[BASE64_ENCODE_FINAL_LENGTH];
+	size_t o;
 
-	for (i = 0; i + 2 < n; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-
-		*out++ = b64chars[v >> 18 & 63];
-		*out++ = b64chars[v >> 12 & 63];
-		*out++ = b64chars[v >> 6 & 63];
-		*out++ = b64chars[v & 63];
-	}
-	if (n - i == 1) {
-		uint32_t v = (uint32_t)p[i] << 16;
-
-		*out++ = b64chars[v >> 18 & 63];
-		*out++ = b64chars[v >> 12 & 63];
-	} else if (n - i == 2) {
-		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8;
-
-		*out++ = b64chars[v >> 18 & 63];
-		*out++ = b64chars[v >> 12 & 63];
-		*out++ = b64chars[v >> 6 & 63];
-	}
-	*out = '\0';
+	base64url_encode_init(&ctx);
+	o = base64_encode_update(&ctx, out, n, data);
+	/* the last digit, if any, without the '=' that follow it */
+	if (base64_encode_final(&ctx, tail) > 0)
+		out[o++] = tail[0];
+	out[o] = '\0';
 }
 
 char *
@@ -279,38 +272,25 @@ b64url_encode(const void *data, size_t n)
 	return out;
 }
 
-static int
-b64val(int c)
-{
-	const char *p = c ? strchr(b64chars, c) : NULL;
-
-	return p ? (int)(p - b64chars) : -1;
-}
-
+/*
+ * Any leftover bits are dropped, as they always were; a length of 4k + 1
+ * leaves six, no byte.
+ */
 unsigned char *
 b64url_decode(const char *s, size_t *out_len)
 {
-	size_t n = strlen(s), i, o = 0;
+	struct base64_decode_ctx ctx;
+	size_t n = strlen(s), o;
 	unsigned char *out;
-	uint32_t acc = 0;
-	int bits = 0;
 
-	if (n % 4 == 1)
+	if (n % 4 == 1 || s[strspn(s, b64url_alphabet)] != '\0')
 		return NULL;
-	out = xmalloc(n * 3 / 4 + 1);
-	for (i = 0; i < n; i++) {
-		int v = b64val((unsigned char)s[i]);
-
-		if (v < 0) {
-			free(out);
-			return NULL;
-		}
-		acc = acc << 6 | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (unsigned char)(acc >> bits & 0xff);
-		}
+	out = xmalloc(BASE64_DECODE_LENGTH(n) + 1);
+	o = BASE64_DECODE_LENGTH(n);
+	base64url_decode_init(&ctx);
+	if (!base64_decode_update(&ctx, &o, out, n, s)) {
+		free(out);
+		return NULL;
 	}
 	out[o] = '\0';
 	*out_len = o;

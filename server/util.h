@@ -54,10 +54,15 @@ char *url_decode(const char *s, size_t n, bool plus_is_space);
 /* Appends s percent-encoded for a query component (RFC 3986 unreserved kept). */
 void url_encode(struct sbuf *sb, const char *s);
 
-/* base64url without padding; decode returns NULL on bad input. */
+/* base64url without padding, caller frees. */
 char *b64url_encode(const void *data, size_t n);
 /* The same into out, which holds at least (n * 4 + 2) / 3 + 1 bytes. */
 void b64url_encode_to(char *out, const void *data, size_t n);
+/*
+ * The bytes of s, NUL-terminated, their count in *out_len; caller frees.
+ * NULL when s holds anything but the 64 digits ('=' and white space
+ * included) or has a length of 4k + 1.
+ */
 unsigned char *b64url_decode(const char *s, size_t *out_len);
 
 /* True when s is a Graph version, "v" digits "." digits, under 16 bytes. */

@@ -65,6 +65,73 @@ START_TEST(test_b64url)
 }
 END_TEST
 
+/* Every byte value, and every length around the three-byte groups. */
+START_TEST(test_b64url_round_trip)
+{
+	unsigned char in[256];
+	size_t len, i, n;
+
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = (unsigned char)(255 - i);
+	for (len = 0; len <= sizeof(in); len++) {
+		char enc[(sizeof(in) * 4 + 2) / 3 + 1], *e;
+		unsigned char *d;
+
+		memset(enc, '*', sizeof(enc));
+		b64url_encode_to(enc, in, len);
+		ck_assert_uint_eq(strlen(enc), (len * 4 + 2) / 3);
+		ck_assert_uint_eq(strspn(enc, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz0123456789-_"), strlen(enc));
+		e = b64url_encode(in, len);
+		ck_assert_str_eq(e, enc);
+		free(e);
+		d = b64url_decode(enc, &n);
+		ck_assert_ptr_nonnull(d);
+		ck_assert_uint_eq(n, len);
+		ck_assert(memcmp(d, in, len) == 0);
+		ck_assert_int_eq(d[n], '\0');
+		free(d);
+	}
+}
+END_TEST
+
+/*
+ * What decode takes: the digits alone, unpadded; a length of 4k + 1 is
+ * refused, and bits left over after the last byte are dropped.
+ */
+START_TEST(test_b64url_decode_accepts)
+{
+	const char *bad[] = { "Zg==", "Zm8=", "Zg=", "Zm9v\n", "Zm 9v",
+		" Zm9v", "Zm9v\t", "Zm9v\r\n", "Z\fg", "Zm9v/", "ab+c",
+		"Zm9vY", "ZZZZZ", "Zm9v=", "=", "\xc3\xa9" };
+	unsigned char *d;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(b64url_decode(bad[i], &n) == NULL, "%s", bad[i]);
+	d = b64url_decode("", &n);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(d[0], '\0');
+	free(d);
+	d = b64url_decode("Zh", &n);    /* 'f' and four bits dropped */
+	ck_assert_ptr_nonnull(d);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(d[0], 'f');
+	free(d);
+	d = b64url_decode("Zm9", &n);   /* "fo" and two bits dropped */
+	ck_assert_ptr_nonnull(d);
+	ck_assert_uint_eq(n, 2);
+	ck_assert(memcmp(d, "fo", 2) == 0);
+	free(d);
+	d = b64url_decode("-_-_", &n);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_uint_eq(n, 3);
+	ck_assert(memcmp(d, "\xfb\xff\xbf", 3) == 0);
+	free(d);
+}
+END_TEST
+
 START_TEST(test_utf8)
 {
 	ck_assert(utf8_valid("plain", 5));
@@ -139,6 +206,8 @@ main(void)
 	tcase_add_test(tc, test_url_decode);
 	tcase_add_test(tc, test_url_encode);
 	tcase_add_test(tc, test_b64url);
+	tcase_add_test(tc, test_b64url_round_trip);
+	tcase_add_test(tc, test_b64url_decode_accepts);
 	tcase_add_test(tc, test_utf8);
 	tcase_add_test(tc, test_ids);
 	tcase_add_test(tc, test_sbuf);

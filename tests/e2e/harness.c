@@ -7,8 +7,8 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <json-c/json.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <nettle/base16.h>
+#include <nettle/hmac.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -388,12 +388,12 @@ harness_tcase(const char *name, void (*setup)(void), void (*teardown)(void))
 void
 hmac_hex(const char *secret, const char *msg, char out[65])
 {
-	unsigned char mac[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
+	struct hmac_sha256_ctx ctx;
+	uint8_t mac[SHA256_DIGEST_SIZE];
 
-	ck_assert_ptr_nonnull(HMAC(EVP_sha256(), secret, (int)strlen(secret),
-	    (const unsigned char *)msg, strlen(msg), mac, &n));
-	ck_assert_uint_eq(n, 32);
-	for (i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", mac[i]);
+	hmac_sha256_set_key(&ctx, strlen(secret), (const uint8_t *)secret);
+	hmac_sha256_update(&ctx, strlen(msg), (const uint8_t *)msg);
+	hmac_sha256_digest(&ctx, sizeof(mac), mac);
+	base16_encode_update(out, sizeof(mac), mac);
+	out[2 * sizeof(mac)] = '\0';
 }

@@ -8,8 +8,6 @@
 #include <check.h>
 #include <curl/curl.h>
 #include <json-c/json.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -672,16 +670,11 @@ END_TEST
 START_TEST(test_batch_inherits_proof)
 {
 	static const char secret[] = "secure-app-secret";
-	unsigned char mac[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
-	char hex[2 * EVP_MAX_MD_SIZE + 1], pre[512];
+	char hex[65], pre[512];
 	struct server s;
 	struct http_resp r;
 
-	HMAC(EVP_sha256(), secret, (int)strlen(secret),
-	    (const unsigned char *)TOK_SECURE, strlen(TOK_SECURE), mac, &n);
-	for (i = 0; i < n; i++)
-		snprintf(hex + 2 * i, 3, "%02x", mac[i]);
+	hmac_hex(secret, TOK_SECURE, hex);
 	start(&s, NULL);
 	snprintf(pre, sizeof(pre), "access_token=" TOK_SECURE
 	    "&appsecret_proof=%s&", hex);

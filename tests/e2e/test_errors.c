@@ -7,8 +7,6 @@
  */
 #include <check.h>
 #include <json-c/json.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -550,30 +548,18 @@ END_TEST
 
 /* ---- 100 appsecret_proof ----------------------------------------------- */
 
-static void
-proof_hex(const char *secret, const char *token, char *out)
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
-
-	HMAC(EVP_sha256(), secret, (int)strlen(secret),
-	    (const unsigned char *)token, strlen(token), md, &n);
-	for (i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-}
-
 START_TEST(test_100_appsecret_proof)
 {
 	struct json_object *before = state();
 	struct http_resp r;
-	char proof[2 * EVP_MAX_MD_SIZE + 1], path[512];
+	char proof[65], path[512];
 
 	get(V DEMO_WABA "?" ADMIN "&appsecret_proof=abc", &r);
 	EXPECT_ERROR(&r, 400, 100, 0, "GraphMethodException",
 	    "Invalid appsecret_proof provided in the API argument");
 	http_resp_free(&r);
 	/* a proof made with another app's secret is wrong too */
-	proof_hex(DEMO_SECURE_SECRET, TOK_ADMIN, proof);
+	hmac_hex(DEMO_SECURE_SECRET, TOK_ADMIN, proof);
 	snprintf(path, sizeof(path), V DEMO_WABA "/assigned_users?" ADMIN
 	    "&appsecret_proof=%s", proof);
 	post(path, "user=" DEMO_NOACCESS_USER "&tasks=MANAGE", &r);
@@ -593,7 +579,7 @@ START_TEST(test_100_appsecret_proof)
 	STATE_UNCHANGED(before);
 
 	/* and the right one passes */
-	proof_hex(DEMO_SECURE_SECRET, TOK_SECURE, proof);
+	hmac_hex(DEMO_SECURE_SECRET, TOK_SECURE, proof);
 	snprintf(path, sizeof(path), V DEMO_WABA "?" AT TOK_SECURE
 	    "&appsecret_proof=%s", proof);
 	get(path, &r);
