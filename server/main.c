@@ -143,6 +143,10 @@ main(int argc, char **argv)
 		config_cleanup(&cfg);
 		return 1;
 	}
+	if (emu.fixtures_skipped && cfg.nfixtures > 0)
+		fprintf(stderr, "waba-emulator: --db %s already holds state, so "
+		    "--fixtures were not loaded (use a new file, or PUT "
+		    "/_emulator/state)\n", cfg.db);
 	/* loading a large fixture leaves freed JSON trees in malloc's arenas */
 	malloc_trim(0);
 	srv = http_start(&emu, cfg.bind, cfg.port, cfg.workers, cfg.max_body,
