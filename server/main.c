@@ -5,6 +5,7 @@
  * container's HEALTHCHECK, which has no curl).
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <malloc.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -153,6 +154,10 @@ main(int argc, char **argv)
 	    &cause);
 	if (srv == NULL) {
 		fprintf(stderr, "waba-emulator: %s\n", cause);
+		if (strstr(cause, strerror(EADDRINUSE)) != NULL)
+			fprintf(stderr, "waba-emulator: another program has "
+			    "that port; choose one with --port N or "
+			    "WABA_EMU_PORT=N (0 picks a free one)\n");
 		free(cause);
 		emu_cleanup(&emu);
 		config_cleanup(&cfg);

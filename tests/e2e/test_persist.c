@@ -333,6 +333,25 @@ START_TEST(test_fixtures_skipped_is_said)
 }
 END_TEST
 
+
+/* A port another program has: the error says how to choose another. */
+START_TEST(test_port_in_use_says_how_to_move)
+{
+	char port[16], out[2048];
+	const char *args[] = { "--port", port, NULL };
+	struct server s;
+
+	ck_assert_int_eq(server_start(&s, NULL), 0);
+	snprintf(port, sizeof(port), "%d", s.port);
+	ck_assert_int_eq(run_capture(args, false, out, sizeof(out)), 1);
+	ck_assert_msg(strstr(out, "Address already in use") != NULL, "%s",
+	    out);
+	ck_assert_msg(strstr(out, "--port") != NULL &&
+	    strstr(out, "WABA_EMU_PORT") != NULL, "%s", out);
+	ck_assert_int_eq(server_stop(&s), 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -350,6 +369,7 @@ main(void)
 	tcase_add_test(tc, test_db_directory_not_writable);
 	tcase_add_test(tc, test_db_file_read_only_refused);
 	tcase_add_test(tc, test_fixtures_skipped_is_said);
+	tcase_add_test(tc, test_port_in_use_says_how_to_move);
 	suite_add_tcase(su, tc);
 	return suite_run(su);
 }
