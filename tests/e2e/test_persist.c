@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -190,12 +192,14 @@ END_TEST
 
 /*
  * Runs the binary with args, standard output and error into out, until it
- * exits or says it listens (then it is stopped).  as_nobody drops root
- * first, so that file permissions bind.  Returns the exit status, or 0
- * when it started listening, -1 on a signal or a time-out.
+ * exits or says it listens (then it is stopped).  With by_modes, root
+ * first gives up the capability to write past file modes (its uid stays,
+ * so it still reaches the binary), so that read-only modes bind as they
+ * do for everyone else.  Returns the exit status, or 0 when it started
+ * listening, -1 on a signal or a time-out.
  */
 static int
-run_capture(const char *const *args, bool as_nobody, char *out, size_t n)
+run_capture(const char *const *args, bool by_modes, char *out, size_t n)
 {
 	const char *argv[16] = { getenv("WABA_EMU_BIN"), "--bind",
 		"127.0.0.1", "--port", "0" };
@@ -214,8 +218,8 @@ run_capture(const char *const *args, bool as_nobody, char *out, size_t n)
 		dup2(fds[1], 2);
 		close(fds[0]);
 		close(fds[1]);
-		if (as_nobody && geteuid() == 0 &&
-		    (setgid(65534) < 0 || setuid(65534) < 0))
+		if (by_modes && geteuid() == 0 && prctl(PR_CAPBSET_DROP,
+		    CAP_DAC_OVERRIDE, 0, 0, 0) < 0)
 			_exit(126);
 		execv(argv[0], (char *const *)argv);
 		_exit(127);
