@@ -11,12 +11,25 @@
 # exits 1 when a check failed. Containers and volumes it made are removed;
 # images and the layer cache are kept.
 #
+# With --build-only (./dev image) it stops once the image is built, tagged
+# localhost/waba-emulator:latest.
+#
 # Environment: WABA_IMAGE (tag, default localhost/waba-emulator:test),
 # WABA_IMAGE_MAX_BYTES (size limit, default 15000000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-IMAGE=${WABA_IMAGE:-localhost/waba-emulator:test}
+BUILD_ONLY=0
+case "${1:-}" in
+--build-only) BUILD_ONLY=1 ;;
+"") ;;
+*) echo "usage: $0 [--build-only]" >&2; exit 2 ;;
+esac
+if [ "$BUILD_ONLY" = 1 ]; then
+	IMAGE=${WABA_IMAGE:-localhost/waba-emulator:latest}
+else
+	IMAGE=${WABA_IMAGE:-localhost/waba-emulator:test}
+fi
 MAX_BYTES=${WABA_IMAGE_MAX_BYTES:-15000000}
 BASE=docker.io/library/debian:bookworm-slim
 BASE_LABEL=org.waba-emulator.apt-sources
@@ -177,6 +190,10 @@ else
 	finish
 fi
 note "built $IMAGE"
+if [ "$BUILD_ONLY" = 1 ]; then
+	echo "run it: podman run --rm -p 8080:8080 $IMAGE"
+	finish
+fi
 
 # ------------------------------------------------------------------ image ---
 size=$(podman image inspect --format '{{.Size}}' "$IMAGE")

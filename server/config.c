@@ -1,6 +1,6 @@
 /*
- * config.c - the command line and the WABA_EMU_* environment (SPEC
- * section 7).  One table lists every option; flags are read first, then
+ * config.c - the command line and the WABA_EMU_* environment (README.md,
+ * "Flags").  One table lists every option; flags are read first, then
  * the environment fills in whatever no flag set, so flags win.
  */
 #include "config.h"

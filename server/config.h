@@ -1,5 +1,5 @@
 /*
- * config.h - the command line and WABA_EMU_* environment (SPEC section 7).
+ * config.h - the command line and WABA_EMU_* environment (README.md, "Flags").
  *
  * Ownership: config_parse() fills caller storage; config_cleanup() frees
  * what it allocated.

@@ -666,6 +666,18 @@ ctl_metrics(struct ctl *c)
 	return 0;
 }
 
+/* docs/control-plane.openapi.json, compiled in by tools/embed.py */
+extern const char control_openapi_json[];
+extern const unsigned long control_openapi_json_len;
+
+static int
+ctl_openapi(struct ctl *c)
+{
+	response_text(&c->rq->resp, 200, "application/json",
+	    xstrndup(control_openapi_json, control_openapi_json_len));
+	return 0;
+}
+
 /* ---- dispatch ------------------------------------------------------ */
 
 /*
@@ -710,6 +722,7 @@ static const struct {
 	{ "GET", "requests", true, ctl_requests_get },
 	{ "DELETE", "requests", false, ctl_requests_delete },
 	{ "GET", "metrics", false, ctl_metrics },
+	{ "GET", "openapi.json", false, ctl_openapi },
 };
 
 static bool

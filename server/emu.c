@@ -4,10 +4,13 @@
  */
 #include "emu.h"
 
+#include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "auth.h"
 #include "config.h"
@@ -51,6 +54,67 @@ load_fixtures(struct emu *emu, char **cause)
 	return rc;
 }
 
+/*
+ * A --db file must be one the emulator can write, and so must its
+ * directory: SQLite keeps the -wal and -shm files beside it.  SQLite
+ * itself would open a write-protected file read-only without a word, and
+ * then every write would fail; this says why at start instead.
+ */
+static int
+check_db_path(const char *path, char **cause)
+{
+	const char *slash = strrchr(path, '/');
+	struct stat sb;
+	char *dir;
+	int rc = -1;
+
+	if (strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
+		return 0;
+	if (slash == NULL)
+		dir = xstrdup(".");
+	else if (slash == path)
+		dir = xstrdup("/");
+	else
+		dir = xstrndup(path, (size_t)(slash - path));
+	if (stat(dir, &sb) < 0) {
+		*cause = xasprintf("--db %s: directory %s: %s", path, dir,
+		    strerror(errno));
+		goto out;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		*cause = xasprintf("--db %s: %s is not a directory", path, dir);
+		goto out;
+	}
+	if (access(dir, W_OK | X_OK) < 0) {
+		*cause = xasprintf("--db %s: directory %s is not writable "
+		    "(%s); the database and its -wal and -shm files go there",
+		    path, dir, strerror(errno));
+		goto out;
+	}
+	if (stat(path, &sb) < 0) {
+		if (errno == ENOENT)
+			rc = 0; /* a new file */
+		else
+			*cause = xasprintf("--db %s: %s", path,
+			    strerror(errno));
+		goto out;
+	}
+	if (S_ISDIR(sb.st_mode)) {
+		*cause = xasprintf("--db %s: is a directory, not a file", path);
+		goto out;
+	}
+	if (access(path, R_OK | W_OK) < 0) {
+		*cause = xasprintf("--db %s: the file is not writable (%s); "
+		    "the emulator writes its state there", path,
+		    strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	free(dir);
+	return rc;
+}
+
 int
 emu_init(struct emu *emu, struct config *cfg, const struct clock_source *clk,
     char **cause)
@@ -60,6 +124,8 @@ emu_init(struct emu *emu, struct config *cfg, const struct clock_source *clk,
 	clock_init(&emu->clock, clk);
 	emu->boot_us = clock_mono_us();
 	pthread_mutex_init(&emu->lock, NULL);
+	if (check_db_path(cfg->db, cause) < 0)
+		return -1;
 	emu->store = store_open(cfg->db, cfg->seed, cause);
 	if (emu->store == NULL)
 		return -1;
@@ -68,14 +134,17 @@ emu_init(struct emu *emu, struct config *cfg, const struct clock_source *clk,
 	 * started once wins, even empty.  A file from before the flag
 	 * existed counts as started when it holds anything.
 	 */
-	if (!store_is_initialized(emu->store)) {
-		if (store_is_empty(emu->store) &&
-		    load_fixtures(emu, cause) < 0) {
-			store_close(emu->store);
-			emu->store = NULL;
-			return -1;
-		}
-		store_set_initialized(emu->store);
+	if (!store_is_initialized(emu->store) && store_is_empty(emu->store)) {
+		if (load_fixtures(emu, cause) < 0)
+			goto fail;
+	} else {
+		emu->fixtures_skipped = !cfg->no_fixtures;
+	}
+	if (!store_is_initialized(emu->store) &&
+	    store_set_initialized(emu->store) < 0) {
+		*cause = xasprintf("--db %s: cannot write to the database",
+		    cfg->db);
+		goto fail;
 	}
 	{
 		struct json_object *boot = store_export(emu->store);
@@ -103,6 +172,10 @@ emu_init(struct emu *emu, struct config *cfg, const struct clock_source *clk,
 	emu->metrics = metrics_new();
 	emu->ready = true;
 	return 0;
+fail:
+	store_close(emu->store);
+	emu->store = NULL;
+	return -1;
 }
 
 void

@@ -46,11 +46,15 @@ struct emu {
 	uint64_t trace_seq;
 	int64_t boot_us;   /* monotonic, for uptime */
 	bool ready;
+	/* the --db file held state already: no fixture was loaded */
+	bool fixtures_skipped;
 };
 
 /*
  * Opens the store, loads the fixtures (the demo ones unless --fixtures or
- * --no-fixtures; none on an existing --db file), snapshots them for reset.
+ * --no-fixtures; none on an existing --db file, which sets
+ * fixtures_skipped), snapshots them for reset.  A --db path the emulator
+ * cannot write (missing or read-only directory, read-only file) fails here.
  * Returns 0, or -1 with *cause (caller frees).
  */
 int emu_init(struct emu *emu, struct config *cfg,

@@ -5,6 +5,7 @@
  * container's HEALTHCHECK, which has no curl).
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <malloc.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -144,12 +145,20 @@ main(int argc, char **argv)
 		config_cleanup(&cfg);
 		return 2;
 	}
+	if (emu.fixtures_skipped && cfg.nfixtures > 0)
+		fprintf(stderr, "waba-emulator: --db %s already holds state, so "
+		    "--fixtures were not loaded (use a new file, or PUT "
+		    "/_emulator/state)\n", cfg.db);
 	/* loading a large fixture leaves freed JSON trees in malloc's arenas */
 	malloc_trim(0);
 	srv = http_start(&emu, cfg.bind, cfg.port, cfg.workers, cfg.max_body,
 	    &cause);
 	if (srv == NULL) {
 		fprintf(stderr, "waba-emulator: %s\n", cause);
+		if (strstr(cause, strerror(EADDRINUSE)) != NULL)
+			fprintf(stderr, "waba-emulator: another program has "
+			    "that port; choose one with --port N or "
+			    "WABA_EMU_PORT=N (0 picks a free one)\n");
 		free(cause);
 		emu_cleanup(&emu);
 		config_cleanup(&cfg);

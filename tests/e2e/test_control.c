@@ -2009,6 +2009,7 @@ START_TEST(test_cross_site_refused)
 	ck_assert_int_eq(server_stop(&s), 0);
 }
 END_TEST
+static void openapi_tcase(Suite *su);
 
 int
 main(void)
@@ -2068,6 +2069,404 @@ main(void)
 	tcase_add_test(origin, test_any_host_when_not_loopback);
 	tcase_add_test(origin, test_cross_site_refused);
 	suite_add_tcase(su, origin);
+	openapi_tcase(su);
 	curl_global_cleanup();
 	return suite_run(su);
+}
+
+/* ---- the OpenAPI document against the real answers ----------------- */
+
+/*
+ * GET /_emulator/openapi.json must describe what the routes answer: each
+ * documented operation is called with its documented example and its
+ * answer checked against the schema for the status it came with; a method
+ * the document leaves out of a path must be one the server refuses (405).
+ * The checker knows the keywords the document uses: $ref, type, nullable,
+ * enum, required, properties, additionalProperties, items, oneOf,
+ * minimum and maximum.
+ */
+
+static struct json_object *oa_doc; /* the served document */
+
+/* Follows "#/components/..." references inside oa_doc. */
+static struct json_object *
+oa_deref(struct json_object *node)
+{
+	struct json_object *ref;
+	char path[256], *p;
+
+	while (json_object_object_get_ex(node, "$ref", &ref)) {
+		const char *s = json_object_get_string(ref);
+
+		ck_assert_msg(strncmp(s, "#/", 2) == 0, "ref %s", s);
+		snprintf(path, sizeof(path), "%s", s + 2);
+		for (p = path; *p != '\0'; p++)
+			if (*p == '/')
+				*p = '.';
+		node = jget(oa_doc, path);
+		ck_assert_msg(node != NULL, "dangling ref %s", s);
+	}
+	return node;
+}
+
+static bool
+oa_type_ok(const char *type, struct json_object *v)
+{
+	json_type t = json_object_get_type(v);
+
+	if (strcmp(type, "object") == 0)
+		return t == json_type_object;
+	if (strcmp(type, "array") == 0)
+		return t == json_type_array;
+	if (strcmp(type, "string") == 0)
+		return t == json_type_string;
+	if (strcmp(type, "integer") == 0)
+		return t == json_type_int;
+	if (strcmp(type, "number") == 0)
+		return t == json_type_int || t == json_type_double;
+	if (strcmp(type, "boolean") == 0)
+		return t == json_type_boolean;
+	ck_abort_msg("the document uses type %s", type);
+	return false;
+}
+
+/* NULL when v fits schema, else a static message naming where. */
+static const char *
+oa_check(struct json_object *schema, struct json_object *v, const char *at)
+{
+	static char why[512];
+	struct json_object *x, *y;
+	const char *bad;
+	char sub[256];
+	size_t i, fits;
+
+	schema = oa_deref(schema);
+	if (v == NULL) {
+		if (json_object_object_get_ex(schema, "nullable", &x) &&
+		    json_object_get_boolean(x))
+			return NULL;
+		snprintf(why, sizeof(why), "%s: null", at);
+		return why;
+	}
+	if (json_object_object_get_ex(schema, "oneOf", &x)) {
+		for (i = 0, fits = 0; i < json_object_array_length(x); i++)
+			fits += oa_check(json_object_array_get_idx(x, i), v,
+			    at) == NULL;
+		if (fits != 1) {
+			snprintf(why, sizeof(why), "%s: fits %zu of oneOf",
+			    at, fits);
+			return why;
+		}
+	}
+	if (json_object_object_get_ex(schema, "type", &x) &&
+	    !oa_type_ok(json_object_get_string(x), v)) {
+		snprintf(why, sizeof(why), "%s: not %s: %s", at,
+		    json_object_get_string(x), json_object_to_json_string(v));
+		return why;
+	}
+	if (json_object_object_get_ex(schema, "enum", &x)) {
+		for (i = 0; i < json_object_array_length(x); i++)
+			if (json_object_equal(json_object_array_get_idx(x, i),
+			    v))
+				break;
+		if (i == json_object_array_length(x)) {
+			snprintf(why, sizeof(why), "%s: %s not in the enum",
+			    at, json_object_to_json_string(v));
+			return why;
+		}
+	}
+	if ((json_object_object_get_ex(schema, "minimum", &x) &&
+	    json_object_get_double(v) < json_object_get_double(x)) ||
+	    (json_object_object_get_ex(schema, "maximum", &x) &&
+	    json_object_get_double(v) > json_object_get_double(x))) {
+		snprintf(why, sizeof(why), "%s: %s out of range", at,
+		    json_object_to_json_string(v));
+		return why;
+	}
+	if (json_object_is_type(v, json_type_array) &&
+	    json_object_object_get_ex(schema, "items", &x))
+		for (i = 0; i < json_object_array_length(v); i++) {
+			snprintf(sub, sizeof(sub), "%s[%zu]", at, i);
+			if ((bad = oa_check(x, json_object_array_get_idx(v, i),
+			    sub)) != NULL)
+				return bad;
+		}
+	if (!json_object_is_type(v, json_type_object))
+		return NULL;
+	if (json_object_object_get_ex(schema, "required", &x))
+		for (i = 0; i < json_object_array_length(x); i++) {
+			const char *k = json_object_get_string(
+			    json_object_array_get_idx(x, i));
+
+			if (!json_object_object_get_ex(v, k, NULL)) {
+				snprintf(why, sizeof(why), "%s: no %s", at, k);
+				return why;
+			}
+		}
+	json_object_object_foreach(v, key, val) {
+		snprintf(sub, sizeof(sub), "%s.%s", at, key);
+		if (json_object_object_get_ex(schema, "properties", &x) &&
+		    json_object_object_get_ex(x, key, &y))
+			bad = oa_check(y, val, sub);
+		else if (!json_object_object_get_ex(schema,
+		    "additionalProperties", &y))
+			bad = NULL;
+		else if (json_object_is_type(y, json_type_boolean))
+			bad = json_object_get_boolean(y) ? NULL :
+			    "an undocumented key";
+		else
+			bad = oa_check(y, val, sub);
+		if (bad != NULL && bad != why) {
+			snprintf(why, sizeof(why), "%s: %s", sub, bad);
+			return why;
+		}
+		if (bad != NULL)
+			return bad;
+	}
+	return NULL;
+}
+
+/* path with each {name} replaced by that parameter's example. */
+static void
+oa_fill_path(const char *tmpl, struct json_object *op, char *out, size_t n)
+{
+	struct json_object *params = NULL, *p = NULL;
+	size_t k = 0, i;
+
+	json_object_object_get_ex(op, "parameters", &params);
+	while (*tmpl != '\0' && k + 1 < n) {
+		const char *end;
+
+		if (*tmpl != '{') {
+			out[k++] = *tmpl++;
+			continue;
+		}
+		end = strchr(tmpl, '}');
+		ck_assert_ptr_nonnull(end);
+		for (i = 0; params != NULL &&
+		    i < json_object_array_length(params); i++) {
+			p = json_object_array_get_idx(params, i);
+			if (strlen(jstr(p, "name")) == (size_t)(end - tmpl - 1) &&
+			    strncmp(jstr(p, "name"), tmpl + 1,
+			    (size_t)(end - tmpl - 1)) == 0)
+				break;
+		}
+		ck_assert_msg(params != NULL &&
+		    i < json_object_array_length(params),
+		    "%s: no example for %.*s", tmpl, (int)(end - tmpl), tmpl);
+		k += (size_t)snprintf(out + k, n - k, "%s", jstr(p, "example"));
+		tmpl = end + 1;
+	}
+	out[k < n ? k : n - 1] = '\0';
+}
+
+/* Checks r against op's documented answer for its status. */
+static void
+oa_check_answer(const char *what, struct json_object *op,
+    const struct http_resp *r)
+{
+	struct json_object *resp, *content, *media;
+	const char *ctype = http_header(r, "Content-Type"), *bad;
+	char status[8];
+
+	snprintf(status, sizeof(status), "%ld", r->status);
+	resp = jget(op, "responses");
+	ck_assert_msg(json_object_object_get_ex(resp, status, &resp),
+	    "%s: answered %ld, which is not documented: %s", what, r->status,
+	    r->body);
+	resp = oa_deref(resp);
+	ck_assert_msg(json_object_object_get_ex(resp, "content", &content),
+	    "%s: %ld has no documented content", what, r->status);
+	ck_assert_ptr_nonnull(ctype);
+	if (json_object_object_get_ex(content, "application/json", &media)) {
+		ck_assert_msg(strncmp(ctype, "application/json", 16) == 0,
+		    "%s: Content-Type %s", what, ctype);
+		ck_assert_msg(r->json != NULL, "%s: not JSON", what);
+		bad = oa_check(jget(media, "schema"), r->json, "$");
+		ck_assert_msg(bad == NULL, "%s (%ld): %s\n%s", what, r->status,
+		    bad, r->body);
+	} else {
+		ck_assert_msg(json_object_object_get_ex(content, "text/plain",
+		    &media), "%s: an undocumented media type", what);
+		ck_assert_msg(strncmp(ctype, "text/plain", 10) == 0,
+		    "%s: Content-Type %s", what, ctype);
+		ck_assert(r->body_len > 0);
+	}
+}
+
+/* Calls op (its examples) and checks the answer is a documented success. */
+static void
+oa_call(const struct server *s, const char *tmpl, const char *method,
+    struct json_object *op, const char *const *headers)
+{
+	struct json_object *ex = jget(op, "requestBody.content");
+	char path[256], what[300], upper[8];
+	struct http_resp r;
+	size_t i;
+
+	for (i = 0; method[i] != '\0' && i + 1 < sizeof(upper); i++)
+		upper[i] = (char)(method[i] - 'a' + 'A');
+	upper[i] = '\0';
+	oa_fill_path(tmpl, op, path, sizeof(path));
+	snprintf(what, sizeof(what), "%s %s", upper, path);
+	if (ex != NULL)
+		ex = jget(ex, "application/json.example");
+	ck_assert_msg(jget(op, "requestBody") == NULL || ex != NULL,
+	    "%s: a body without an example", what);
+	ck_assert_int_eq(http_req(s, upper, path, ex ?
+	    json_object_to_json_string(ex) : NULL, ex ? "application/json" :
+	    NULL, headers, &r), 0);
+	ck_assert_msg(r.status / 100 == 2, "%s: %ld %s", what, r.status,
+	    r.body);
+	oa_check_answer(what, op, &r);
+	http_resp_free(&r);
+	if (ex == NULL)
+		return;
+	/* a broken body is a documented 400 */
+	ck_assert_int_eq(http_req(s, upper, path, "{\"a\":", "application/json",
+	    headers, &r), 0);
+	ck_assert_int_eq(r.status, 400);
+	oa_check_answer(what, op, &r);
+	http_resp_free(&r);
+}
+
+static struct json_object *
+oa_fetch(const struct server *s, const char *const *headers)
+{
+	struct http_resp r;
+	struct json_object *o;
+
+	ck_assert_int_eq(http_req(s, "GET", "/_emulator/openapi.json", NULL,
+	    NULL, headers, &r), 0);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_ptr_nonnull(r.json);
+	ck_assert_str_eq(jstr(r.json, "openapi"), "3.0.3");
+	o = json_object_get(r.json);
+	http_resp_free(&r);
+	return o;
+}
+
+START_TEST(test_openapi_describes_every_answer)
+{
+	static const char *const methods[] = { "get", "put", "post",
+		"delete" };
+	struct json_object *deferred[16][2], *health, *paths, *item;
+	const char *dpath[16];
+	size_t nd = 0, m;
+	struct server s;
+	struct http_resp r;
+	char path[256];
+
+	ck_assert_int_eq(server_start(&s, NULL), 0);
+	oa_doc = oa_fetch(&s, NULL);
+	health = ctl_ok(&s, "GET", "/_emulator/health", NULL);
+	ck_assert_str_eq(jstr(oa_doc, "info.version"),
+	    jstr(health, "version"));
+	json_object_put(health);
+	paths = jget(oa_doc, "paths");
+	ck_assert_int_ge(json_object_object_length(paths), 12);
+	/* document order, but removals last, most specific first */
+	json_object_object_foreach(paths, tmpl, it) {
+		item = it;
+		for (m = 0; m < 4; m++) {
+			struct json_object *op;
+
+			if (!json_object_object_get_ex(item, methods[m], &op))
+				continue;
+			if (strcmp(methods[m], "delete") == 0) {
+				ck_assert_uint_lt(nd, 16);
+				dpath[nd] = tmpl;
+				deferred[nd][0] = op;
+				deferred[nd++][1] = item;
+				continue;
+			}
+			/* a Graph call first: the journal has one to show */
+			ck_assert_int_eq(http_get(&s, WABA_PATH(DEMO_WABA,
+			    TOK_ADMIN), &r), 0);
+			http_resp_free(&r);
+			oa_call(&s, tmpl, methods[m], op, NULL);
+		}
+	}
+	while (nd-- > 0)
+		oa_call(&s, dpath[nd], "delete", deferred[nd][0], NULL);
+	/* a method a path does not document is refused */
+	json_object_object_foreach(paths, tmpl2, it2) {
+		for (m = 0; m < 4; m++) {
+			struct json_object *any = NULL;
+			char upper[8];
+			size_t i;
+
+			if (json_object_object_get_ex(it2, methods[m], NULL))
+				continue;
+			json_object_object_foreach(it2, k, v) {
+				(void)k;
+				any = v;
+			}
+			for (i = 0; methods[m][i] != '\0'; i++)
+				upper[i] = (char)(methods[m][i] - 'a' + 'A');
+			upper[i] = '\0';
+			oa_fill_path(tmpl2, any, path, sizeof(path));
+			ck_assert_msg(ctl_status(&s, upper, path, NULL) == 405,
+			    "%s %s is served but not documented", upper, path);
+		}
+	}
+	json_object_put(oa_doc);
+	oa_doc = NULL;
+	ck_assert_int_eq(server_stop(&s), 0);
+}
+END_TEST
+
+/* Every route but health documents the 401 it answers without the token. */
+START_TEST(test_openapi_admin_token)
+{
+	static const char *const methods[] = { "get", "put", "post",
+		"delete" };
+	static const char *const auth[] = { "Authorization: Bearer s3cret",
+		NULL };
+	const char *args[] = { "--admin-token", "s3cret", NULL };
+	struct server s;
+	struct http_resp r;
+	char path[256], upper[8];
+	size_t m, i;
+
+	ck_assert_int_eq(server_start(&s, args), 0);
+	ck_assert_int_eq(ctl_status(&s, "GET", "/_emulator/openapi.json",
+	    NULL), 401);
+	oa_doc = oa_fetch(&s, auth);
+	json_object_object_foreach(jget(oa_doc, "paths"), tmpl, item) {
+		for (m = 0; m < 4; m++) {
+			struct json_object *op;
+
+			if (!json_object_object_get_ex(item, methods[m], &op))
+				continue;
+			for (i = 0; methods[m][i] != '\0'; i++)
+				upper[i] = (char)(methods[m][i] - 'a' + 'A');
+			upper[i] = '\0';
+			oa_fill_path(tmpl, op, path, sizeof(path));
+			ck_assert_int_eq(http_req(&s, upper, path, NULL, NULL,
+			    NULL, &r), 0);
+			if (strcmp(tmpl, "/_emulator/health") == 0)
+				ck_assert_int_eq(r.status, 200);
+			else
+				ck_assert_msg(r.status == 401, "%s %s: %ld",
+				    upper, path, r.status);
+			oa_check_answer(path, op, &r);
+			http_resp_free(&r);
+		}
+	}
+	json_object_put(oa_doc);
+	oa_doc = NULL;
+	ck_assert_int_eq(server_stop(&s), 0);
+}
+END_TEST
+
+static void
+openapi_tcase(Suite *su)
+{
+	TCase *tc = tcase_create("openapi");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_openapi_describes_every_answer);
+	tcase_add_test(tc, test_openapi_admin_token);
+	suite_add_tcase(su, tc);
 }

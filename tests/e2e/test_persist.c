@@ -8,10 +8,16 @@
 #include <check.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -294,6 +300,97 @@ START_TEST(test_damaged_file_refused)
 END_TEST
 
 /*
+ * Runs the binary with args, standard output and error into out, until it
+ * exits or says it listens (then it is stopped).  With by_modes, root
+ * first gives up the capability to write past file modes (its uid stays,
+ * so it still reaches the binary), so that read-only modes bind as they
+ * do for everyone else.  Returns the exit status, or 0 when it started
+ * listening, -1 on a signal or a time-out.
+ */
+static int
+run_capture(const char *const *args, bool by_modes, char *out, size_t n)
+{
+	const char *argv[16] = { getenv("WABA_EMU_BIN"), "--bind",
+		"127.0.0.1", "--port", "0" };
+	size_t k = 5, len = 0;
+	int fds[2], status;
+	pid_t pid;
+
+	while (args != NULL && *args != NULL && k < 15)
+		argv[k++] = *args++;
+	argv[k] = NULL;
+	out[0] = '\0';
+	if (argv[0] == NULL || pipe(fds) < 0 || (pid = fork()) < 0)
+		return -1;
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		close(fds[0]);
+		close(fds[1]);
+		if (by_modes && geteuid() == 0 && prctl(PR_CAPBSET_DROP,
+		    CAP_DAC_OVERRIDE, 0, 0, 0) < 0)
+			_exit(126);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	for (;;) {
+		struct pollfd pfd = { fds[0], POLLIN, 0 };
+		ssize_t r;
+
+		if (poll(&pfd, 1, 20000) <= 0 || len + 1 >= n)
+			break;
+		r = read(fds[0], out + len, n - 1 - len);
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+		out[len] = '\0';
+		if (strstr(out, "listening on") != NULL) {
+			close(fds[0]);
+			kill(pid, SIGTERM);
+			waitpid(pid, NULL, 0);
+			return 0;
+		}
+	}
+	close(fds[0]);
+	kill(pid, SIGKILL);
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* A --db in a directory that does not exist fails at start, naming both. */
+START_TEST(test_db_directory_missing)
+{
+	char path[300], out[2048];
+	const char *args[] = { "--db", path, NULL };
+
+	snprintf(path, sizeof(path), "%s.nodir/state.db", dbpath);
+	ck_assert_int_eq(run_capture(args, false, out, sizeof(out)), 2);
+	ck_assert_msg(strstr(out, path) != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "No such file or directory") != NULL,
+	    "%s", out);
+}
+END_TEST
+
+/* A directory it cannot write: SQLite's -wal and -shm files go there. */
+START_TEST(test_db_directory_not_writable)
+{
+	char dir[300], path[320], out[2048];
+	const char *args[] = { "--db", path, NULL };
+
+	snprintf(dir, sizeof(dir), "%s.rodir", dbpath);
+	snprintf(path, sizeof(path), "%s/state.db", dir);
+	ck_assert_int_eq(mkdir(dir, 0555), 0);
+	chmod(dir, 0555);
+	ck_assert_int_eq(run_capture(args, true, out, sizeof(out)), 2);
+	ck_assert_msg(strstr(out, path) != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "not writable") != NULL, "%s", out);
+	rmdir(dir);
+}
+END_TEST
+
+/*
  * A file damaged while the emulator runs: exporting the state fails, and
  * says so with a control-plane error, never 200 with null.  Enough WABAs
  * that the pages damaged cannot all sit in SQLite's page cache.
@@ -338,6 +435,81 @@ START_TEST(test_failed_export_is_an_error)
 }
 END_TEST
 
+/*
+ * A write-protected database file is refused at start; SQLite alone
+ * would serve it read-only and fail every write.
+ */
+START_TEST(test_db_file_read_only_refused)
+{
+	char dir[300], path[320], out[2048], p[340];
+	const char *args[] = { "--db", path, NULL };
+	struct server s;
+
+	snprintf(dir, sizeof(dir), "%s.dir", dbpath);
+	snprintf(path, sizeof(path), "%s/state.db", dir);
+	ck_assert_int_eq(mkdir(dir, 0777), 0);
+	chmod(dir, 0777);
+	ck_assert_int_eq(server_start(&s, args), 0);
+	ck_assert_int_eq(server_stop(&s), 0);
+	ck_assert_int_eq(chmod(path, 0444), 0);
+	ck_assert_int_eq(run_capture(args, true, out, sizeof(out)), 2);
+	ck_assert_msg(strstr(out, path) != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "not writable") != NULL, "%s", out);
+	unlink(path);
+	snprintf(p, sizeof(p), "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", path);
+	unlink(p);
+	rmdir(dir);
+}
+END_TEST
+
+/* --fixtures over a file that holds state: one line says they were not loaded. */
+START_TEST(test_fixtures_skipped_is_said)
+{
+	char fx[300], out[4096];
+	const char *plain[] = { "--db", dbpath, NULL };
+	const char *with[] = { "--db", dbpath, "--fixtures", fx, NULL };
+	FILE *f;
+
+	snprintf(fx, sizeof(fx), "%s.fx.json", dbpath);
+	f = fopen(fx, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("{\"businesses\":[{\"id\":\"2100000000000001\","
+	    "\"name\":\"Late\"}]}", f);
+	fclose(f);
+	/* a fresh file takes them without a word */
+	ck_assert_int_eq(run_capture(with, false, out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "not loaded") == NULL, "%s", out);
+	ck_assert_int_eq(run_capture(plain, false, out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "not loaded") == NULL, "%s", out);
+	ck_assert_int_eq(run_capture(with, false, out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "--fixtures were not loaded") != NULL,
+	    "%s", out);
+	ck_assert_msg(strstr(out, dbpath) != NULL, "%s", out);
+	unlink(fx);
+}
+END_TEST
+
+
+/* A port another program has: the error says how to choose another. */
+START_TEST(test_port_in_use_says_how_to_move)
+{
+	char port[16], out[2048];
+	const char *args[] = { "--port", port, NULL };
+	struct server s;
+
+	ck_assert_int_eq(server_start(&s, NULL), 0);
+	snprintf(port, sizeof(port), "%d", s.port);
+	ck_assert_int_eq(run_capture(args, false, out, sizeof(out)), 1);
+	ck_assert_msg(strstr(out, "Address already in use") != NULL, "%s",
+	    out);
+	ck_assert_msg(strstr(out, "--port") != NULL &&
+	    strstr(out, "WABA_EMU_PORT") != NULL, "%s", out);
+	ck_assert_int_eq(server_stop(&s), 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -353,6 +525,11 @@ main(void)
 	tcase_add_test(tc, test_broken_fixture_loads_nothing);
 	tcase_add_test(tc, test_damaged_file_refused);
 	tcase_add_test(tc, test_failed_export_is_an_error);
+	tcase_add_test(tc, test_db_directory_missing);
+	tcase_add_test(tc, test_db_directory_not_writable);
+	tcase_add_test(tc, test_db_file_read_only_refused);
+	tcase_add_test(tc, test_fixtures_skipped_is_said);
+	tcase_add_test(tc, test_port_in_use_says_how_to_move);
 	suite_add_tcase(su, tc);
 	return suite_run(su);
 }
