@@ -281,8 +281,9 @@ parse_one(struct json_object *o, size_t idx, const struct filter_spec *specs,
 	    !json_object_object_get_ex(o, "value", &jv) || jv == NULL)
 		return gerr_set(err, GE_PARAM, "%s", bad_shape);
 	if (!json_object_is_type(jf, json_type_string))
-		return gerr_set(err, GE_PARAM, "(#100) Param filtering[%zu].field "
-		    "must be a string - got \"%s\"", idx, shown(jf));
+		return gerr_set(err, GE_PARAM, "(#100) Param "
+		    "filtering[%zu].field must be a string - got \"%s\"",
+		    idx, shown(jf));
 	if (!json_object_is_type(jo, json_type_string))
 		return gerr_set(err, GE_PARAM, "(#100) Param "
 		    "filtering[%zu].operator must be a string - got \"%s\"",
