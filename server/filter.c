@@ -237,6 +237,22 @@ enum_value(const struct filter_spec *spec, struct filter *f, size_t idx,
 	return 0;
 }
 
+/* True when a string in v (or one of an array's) holds a NUL. */
+static bool
+has_nul(struct json_object *v)
+{
+	size_t i;
+
+	if (json_object_is_type(v, json_type_string))
+		return strlen(json_object_get_string(v)) !=
+		    (size_t)json_object_get_string_len(v);
+	if (json_object_is_type(v, json_type_array))
+		for (i = 0; i < json_object_array_length(v); i++)
+			if (has_nul(json_object_array_get_idx(v, i)))
+				return true;
+	return false;
+}
+
 static int
 parse_one(struct json_object *o, size_t idx, const struct filter_spec *specs,
     struct filter *f, struct gerr *err)
@@ -247,15 +263,36 @@ parse_one(struct json_object *o, size_t idx, const struct filter_spec *specs,
 	size_t i;
 	int rc;
 
+	if (json_object_is_type(o, json_type_object)) {
+		json_object_object_foreach(o, key, val) {
+			(void)val;
+			if (strcmp(key, "field") != 0 &&
+			    strcmp(key, "operator") != 0 &&
+			    strcmp(key, "value") != 0)
+				return gerr_set(err, GE_PARAM, "(#100) Param "
+				    "filtering[%zu] has an unknown key \"%s\": "
+				    "a filter has only field, operator and "
+				    "value", idx, key);
+		}
+	}
 	if (!json_object_is_type(o, json_type_object) ||
 	    !json_object_object_get_ex(o, "field", &jf) ||
 	    !json_object_object_get_ex(o, "operator", &jo) ||
-	    !json_object_object_get_ex(o, "value", &jv) ||
-	    !json_object_is_type(jf, json_type_string) ||
-	    !json_object_is_type(jo, json_type_string) || jv == NULL)
+	    !json_object_object_get_ex(o, "value", &jv) || jv == NULL)
 		return gerr_set(err, GE_PARAM, "%s", bad_shape);
+	if (!json_object_is_type(jf, json_type_string))
+		return gerr_set(err, GE_PARAM, "(#100) Param "
+		    "filtering[%zu].field must be a string - got \"%s\"",
+		    idx, shown(jf));
+	if (!json_object_is_type(jo, json_type_string))
+		return gerr_set(err, GE_PARAM, "(#100) Param "
+		    "filtering[%zu].operator must be a string - got \"%s\"",
+		    idx, shown(jo));
 	field = json_object_get_string(jf);
 	op = json_object_get_string(jo);
+	if (has_nul(jf) || has_nul(jo) || has_nul(jv))
+		return gerr_set(err, GE_PARAM, "(#100) Param filtering[%zu] "
+		    "must not contain a NUL character", idx);
 
 	for (spec = specs; spec->field != NULL; spec++)
 		if (strcmp(spec->field, field) == 0)

@@ -24,6 +24,7 @@ add_owned(struct params *ps, char *name, char *value)
 	}
 	ps->v[ps->n].name = name;
 	ps->v[ps->n].value = value;
+	ps->v[ps->n].json = false;
 	ps->n++;
 }
 
@@ -47,6 +48,7 @@ set_owned(struct params *ps, char *name, char *value)
 		if (strcmp(ps->v[i].name, name) == 0) {
 			free(ps->v[i].value);
 			ps->v[i].value = value;
+			ps->v[i].json = false;
 			free(name);
 			return;
 		}
@@ -55,7 +57,8 @@ set_owned(struct params *ps, char *name, char *value)
 }
 
 void
-params_set(struct params *ps, const char *name, const char *value)
+params_set_typed(struct params *ps, const char *name, const char *value,
+    bool json)
 {
 	size_t i;
 
@@ -63,10 +66,29 @@ params_set(struct params *ps, const char *name, const char *value)
 		if (strcmp(ps->v[i].name, name) == 0) {
 			free(ps->v[i].value);
 			ps->v[i].value = xstrdup(value);
+			ps->v[i].json = json;
 			return;
 		}
 	}
 	params_add(ps, name, value);
+	if (ps->n > 0 && ps->v[ps->n - 1].name != NULL &&
+	    strcmp(ps->v[ps->n - 1].name, name) == 0)
+		ps->v[ps->n - 1].json = json;
+}
+
+void
+params_set(struct params *ps, const char *name, const char *value)
+{
+	params_set_typed(ps, name, value, false);
+}
+
+void
+params_note_nul(struct params *ps, const char *name, bool in_name)
+{
+	if (ps->nul != NULL)
+		return;
+	ps->nul = xstrdup(name);
+	ps->nul_in_name = in_name;
 }
 
 const char *
@@ -104,9 +126,12 @@ params_copy(struct params *dst, const struct params *src)
 	size_t i;
 
 	for (i = 0; i < src->n; i++)
-		params_set(dst, src->v[i].name, src->v[i].value);
+		params_set_typed(dst, src->v[i].name, src->v[i].value,
+		    src->v[i].json);
 	if (src->overflow)
 		dst->overflow = true;
+	if (src->nul != NULL)
+		params_note_nul(dst, src->nul, src->nul_in_name);
 }
 
 void
@@ -119,7 +144,18 @@ params_cleanup(struct params *ps)
 		free(ps->v[i].value);
 	}
 	free(ps->v);
+	free(ps->nul);
 	memset(ps, 0, sizeof(*ps));
+}
+
+/*
+ * True when s[0..n) decodes to a NUL byte: a raw one, or "%00", which
+ * url_decode() always decodes (no escape can swallow its '%').
+ */
+static bool
+decodes_to_nul(const char *s, size_t n)
+{
+	return memchr(s, '\0', n) != NULL || memmem(s, n, "%00", 3) != NULL;
 }
 
 void
@@ -135,14 +171,16 @@ params_parse_urlencoded(struct params *ps, const char *s, size_t n)
 			amp = end;
 		if (amp > s) {
 			eq = memchr(s, '=', (size_t)(amp - s));
-			if (eq == NULL) {
-				name = url_decode(s, (size_t)(amp - s), true);
-				value = xstrdup("");
-			} else {
-				name = url_decode(s, (size_t)(eq - s), true);
-				value = url_decode(eq + 1,
-				    (size_t)(amp - eq - 1), true);
-			}
+			if (eq == NULL)
+				eq = amp;
+			name = url_decode(s, (size_t)(eq - s), true);
+			value = eq < amp ? url_decode(eq + 1,
+			    (size_t)(amp - eq - 1), true) : xstrdup("");
+			if (decodes_to_nul(s, (size_t)(eq - s)))
+				params_note_nul(ps, name, true);
+			else if (eq < amp && decodes_to_nul(eq + 1,
+			    (size_t)(amp - eq - 1)))
+				params_note_nul(ps, name, false);
 			if (*name != '\0') {
 				set_owned(ps, name, value);
 			} else {

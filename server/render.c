@@ -118,11 +118,12 @@ render_assigned_business(struct request *rq, int64_t waba)
 	if (b == NULL || *b == '\0')
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) The parameter business is required");
-	biz = parse_id(b);
+	if (param_id("business", b, &biz, &rq->err) < 0)
+		return -1;
 	w = store_get(rq->emu->store, TBL_WABAS, waba);
-	if (biz > 0 && biz != row_id(w, "business"))
+	if (biz != row_id(w, "business"))
 		share = store_share(rq->emu->store, waba, biz);
-	ok = biz > 0 && (biz == row_id(w, "business") || share != NULL);
+	ok = biz == row_id(w, "business") || share != NULL;
 	json_object_put(w);
 	json_object_put(share);
 	if (!ok)

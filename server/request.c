@@ -77,9 +77,67 @@ is_blank(char c)
 }
 
 /*
+ * True when the JSON text s[0..n) holds a NUL: a raw byte, or a \u0000
+ * escape inside a string (json-c takes both quote kinds).  A backslash
+ * outside a string makes the text invalid, which the parser reports.
+ */
+static bool
+json_text_has_nul(const char *s, size_t n)
+{
+	char quote = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\0')
+			return true;
+		if (quote == 0) {
+			if (s[i] == '"' || s[i] == '\'')
+				quote = s[i];
+		} else if (s[i] == '\\') {
+			if (n - i > 5 && memcmp(s + i + 1, "u0000", 5) == 0)
+				return true;
+			i++;
+		} else if (s[i] == quote) {
+			quote = 0;
+		}
+	}
+	return false;
+}
+
+/* True when a string anywhere in v holds a NUL. */
+static bool
+json_has_nul(struct json_object *v)
+{
+	size_t i;
+
+	switch (json_object_get_type(v)) {
+	case json_type_string:
+		return strlen(json_object_get_string(v)) !=
+		    (size_t)json_object_get_string_len(v);
+	case json_type_array:
+		for (i = 0; i < json_object_array_length(v); i++)
+			if (json_has_nul(json_object_array_get_idx(v, i)))
+				return true;
+		return false;
+	case json_type_object: {
+		json_object_object_foreach(v, key, val) {
+			(void)key;
+			if (json_has_nul(val))
+				return true;
+		}
+		return false;
+	}
+	default:
+		return false;
+	}
+}
+
+/*
  * A JSON object body: strings are kept as they are, null members are
  * dropped, anything else is kept as its compact JSON text so that array
- * and boolean parameters parse the same whichever way they arrived.
+ * and boolean parameters parse the same whichever way they arrived.  A
+ * NUL is noted against the member that holds it; json-c cuts a key at
+ * one, so a NUL no value holds was in a key.
  */
 static int
 parse_json_body(struct request *rq, struct params *out)
@@ -88,7 +146,7 @@ parse_json_body(struct request *rq, struct params *out)
 	struct json_object *obj;
 	size_t n = rq->body_len, end;
 	const char *s = rq->body;
-	bool ok;
+	bool ok, nul;
 
 	while (n > 0 && is_blank(*s)) {
 		s++;
@@ -128,16 +186,24 @@ parse_json_body(struct request *rq, struct params *out)
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) Invalid JSON in request body: expected an object");
 	}
+	nul = json_text_has_nul(s, n);
 	json_object_object_foreach(obj, key, val) {
+		if (nul && json_has_nul(val)) {
+			params_note_nul(out, key, false);
+			nul = false;
+		}
 		if (val == NULL || *key == '\0')
 			continue;
 		if (json_object_is_type(val, json_type_string))
 			params_set(out, key, json_object_get_string(val));
 		else
-			params_set(out, key, json_object_to_json_string_ext(val,
+			params_set_typed(out, key,
+			    json_object_to_json_string_ext(val,
 			    JSON_C_TO_STRING_PLAIN |
-			    JSON_C_TO_STRING_NOSLASHESCAPE));
+			    JSON_C_TO_STRING_NOSLASHESCAPE), true);
 	}
+	if (nul)
+		params_note_nul(out, "", true);
 	json_object_put(obj);
 	return 0;
 }
@@ -324,10 +390,14 @@ parse_multipart_body(struct request *rq, struct params *out)
 		}
 		if (multipart_headers(rq, p, hend, &name, &is_file) == -1)
 			goto out;
+		if (memchr(p, '\0', (size_t)(hend - p)) != NULL)
+			params_note_nul(out, name, true);
 		if (!is_file) {
 			char *value = xstrndup(hend + 4,
 			    (size_t)(next - hend - 4));
 
+			if (memchr(hend + 4, '\0', (size_t)(next - hend - 4)))
+				params_note_nul(out, name, false);
 			params_set(out, name, value);
 			free(value);
 		}
@@ -360,6 +430,18 @@ check_utf8(struct request *rq, const struct params *ps)
 }
 
 static int
+nul_error(struct request *rq)
+{
+	if (rq->params.nul_in_name)
+		return gerr_set(&rq->err, GE_PARAM,
+		    "(#100) A parameter name must not contain a NUL character "
+		    "(\"%s\" was cut there)", rq->params.nul);
+	return gerr_set(&rq->err, GE_PARAM,
+	    "(#100) Param %s must not contain a NUL character",
+	    rq->params.nul);
+}
+
+static int
 too_many(struct request *rq)
 {
 	return gerr_set(&rq->err, GE_PARAM,
@@ -373,7 +455,6 @@ parse_body(struct request *rq)
 	struct params body = { 0 };
 	const char *ct = rq->content_type;
 	int rc = 0;
-	size_t i;
 
 	if (rq->body_too_large) {
 		if (rq->emu != NULL && rq->emu->cfg != NULL)
@@ -394,9 +475,7 @@ parse_body(struct request *rq)
 		rc = parse_multipart_body(rq, &body);
 	/* any other type carries nothing Graph reads */
 	if (rc == 0)
-		for (i = 0; i < body.n; i++)
-			params_set(&rq->params, body.v[i].name,
-			    body.v[i].value);
+		params_copy(&rq->params, &body);
 	if (rc == 0 && (body.overflow || rq->params.overflow))
 		rc = too_many(rq);
 	params_cleanup(&body);
@@ -458,15 +537,23 @@ request_prepare(struct request *rq)
 	rq->suppress_http_code = is_truthy(params_get(&rq->params,
 	    "suppress_http_code"));
 
+	if (memmem(target, plen, "%00", 3) != NULL)
+		return gerr_set(&rq->err, GE_PARAM,
+		    "(#100) The request path must not contain a NUL "
+		    "character");
 	if (!utf8_valid(rq->path, strlen(rq->path)))
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) Invalid UTF-8 in the request path");
 	if (rq->params.overflow)
 		return too_many(rq);
+	if (rq->params.nul != NULL)
+		return nul_error(rq);
 	if (check_utf8(rq, &rq->params) == -1)
 		return -1;
 	if (parse_body(rq) == -1)
 		return -1;
+	if (rq->params.nul != NULL)
+		return nul_error(rq);
 	/* without a body there is nothing new to check */
 	if (rq->body_len > 0 && check_utf8(rq, &rq->params) == -1)
 		return -1;
@@ -546,6 +633,12 @@ param_array(const char *name, const char *value, struct gerr *err)
 	} else {
 		arr = array_from_list(s);
 	}
+	if (json_has_nul(arr)) {
+		json_object_put(arr);
+		gerr_set(err, GE_PARAM,
+		    "(#100) Param %s must not contain a NUL character", name);
+		return NULL;
+	}
 	if (json_object_array_length(arr) == 0) {
 		json_object_put(arr);
 		gerr_set(err, GE_PARAM,
@@ -566,4 +659,37 @@ param_required(struct request *rq, const char *name)
 		return NULL;
 	}
 	return v;
+}
+
+int
+param_id(const char *name, const char *value, int64_t *out, struct gerr *err)
+{
+	int64_t id = parse_id_exact(value);
+
+	if (id <= 0)
+		return gerr_set(err, GE_PARAM, "(#100) Param %s must be an id "
+		    "(1 to 18 digits, not starting with 0), got \"%s\"", name,
+		    value != NULL ? value : "");
+	*out = id;
+	return 0;
+}
+
+int
+param_string(struct request *rq, const char *name, const char **out)
+{
+	size_t i;
+
+	*out = NULL;
+	for (i = 0; i < rq->params.n; i++) {
+		const struct param *pm = &rq->params.v[i];
+
+		if (strcmp(pm->name, name) != 0)
+			continue;
+		if (pm->json)
+			return gerr_set(&rq->err, GE_PARAM,
+			    "(#100) Param %s must be a string, got %s", name,
+			    pm->value);
+		*out = pm->value;
+	}
+	return 0;
 }

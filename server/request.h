@@ -24,6 +24,7 @@ struct fieldlist;
 struct param {
 	char *name;
 	char *value;
+	bool json;  /* value is the JSON text of a non-string JSON member */
 };
 
 /*
@@ -38,15 +39,30 @@ struct params {
 	size_t n;
 	size_t cap;
 	bool overflow;
+	/*
+	 * The first parameter whose name or value held a NUL byte, cut at
+	 * it, and which of the two held it: C strings would silently cut the
+	 * value there, so the request is refused instead.  NULL when none.
+	 */
+	char *nul;
+	bool nul_in_name;
 };
 
 void params_add(struct params *ps, const char *name, const char *value);
 void params_set(struct params *ps, const char *name, const char *value);
+/* params_set() that also records whether value came as JSON text. */
+void params_set_typed(struct params *ps, const char *name, const char *value,
+    bool json);
+/* Records that parameter name held a NUL byte (the first one counts). */
+void params_note_nul(struct params *ps, const char *name, bool in_name);
 const char *params_get(const struct params *ps, const char *name);
 void params_del(struct params *ps, const char *name);
 void params_copy(struct params *dst, const struct params *src);
 void params_cleanup(struct params *ps);
-/* Parses a=b&c=d ('+' is a space, %XX decoded) into ps with params_set. */
+/*
+ * Parses a=b&c=d ('+' is a space, %XX decoded) into ps with params_set; a
+ * raw NUL or a %00 is noted with params_note_nul().
+ */
 void params_parse_urlencoded(struct params *ps, const char *s, size_t n);
 
 /* Where the token came from. */
@@ -127,5 +143,18 @@ struct json_object *param_array(const char *name, const char *value,
     struct gerr *err);
 /* The parameter, or NULL with rq->err = "(#100) The parameter NAME is required". */
 const char *param_required(struct request *rq, const char *name);
+/*
+ * A parameter that names an object: value must be written as
+ * parse_id_exact() reads ids.  0 with *out set, or -1 with err set (100,
+ * naming the parameter).
+ */
+int param_id(const char *name, const char *value, int64_t *out,
+    struct gerr *err);
+/*
+ * A text parameter, which a JSON body may not give as a number, boolean,
+ * array or object.  0 with *out set (NULL when absent), or -1 with
+ * rq->err set.
+ */
+int param_string(struct request *rq, const char *name, const char **out);
 
 #endif

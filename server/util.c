@@ -345,6 +345,15 @@ parse_id(const char *s)
 	return v;
 }
 
+int64_t
+parse_id_exact(const char *s)
+{
+	/* "04" and "4" would name one object: only the second is its id */
+	if (s == NULL || s[0] == '0')
+		return -1;
+	return parse_id(s);
+}
+
 uint64_t
 mix64(uint64_t x)
 {

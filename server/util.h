@@ -72,6 +72,12 @@ bool is_graph_version(const char *s);
 bool is_numeric_id(const char *s);
 /* Parses a numeric id; -1 when s is not one. */
 int64_t parse_id(const char *s);
+/*
+ * An id as a client may write one, in a path or a parameter: 1 to 18
+ * digits without a leading zero, so one object has one spelling.  -1
+ * otherwise (signs, blanks, "0", "04").
+ */
+int64_t parse_id_exact(const char *s);
 
 /* splitmix64: the one deterministic mixer behind ids and trace ids. */
 uint64_t mix64(uint64_t x);

@@ -123,9 +123,9 @@ START_TEST(test_enums)
 	ck_assert_str_eq(f[0].values[0], "ON_BEHALF_OF");
 	filters_free(f, 1);
 
-	/* several filters at once, extra keys ignored, in the spec's order */
+	/* several filters at once, in the spec's order */
 	f = parse_ok("[{'field':'ownership_type','operator':'EQUAL','value':"
-	    "'SELF','x':1},{'field':'creation_time','operator':'LESS_THAN',"
+	    "'SELF'},{'field':'creation_time','operator':'LESS_THAN',"
 	    "'value':'10'},{'field':'account_mode','operator':'IN','value':"
 	    "['LIVE']}]", 3);
 	ck_assert_str_eq(f[0].field, "creation_time");
@@ -166,9 +166,13 @@ START_TEST(test_shape_errors)
 	    shape);
 	parse_fails("[{'operator':'LESS_THAN','value':'1'}]", shape);
 	parse_fails("[{'field':'creation_time','value':'1'}]", shape);
-	parse_fails("[{'field':1,'operator':'LESS_THAN','value':'1'}]", shape);
+	parse_fails("[{'field':1,'operator':'LESS_THAN','value':'1'}]",
+	    "(#100) Param filtering[0].field must be a string - got \"1\"");
 	parse_fails("[{'field':'creation_time','operator':['IN'],'value':'1'}]",
-	    shape);
+	    "(#100) Param filtering[0].operator must be a string - got "
+	    "\"[\"IN\"]\"");
+	parse_fails("[{'field':null,'operator':'IN','value':'1'}]",
+	    "(#100) Param filtering[0].field must be a string - got \"null\"");
 	parse_fails("[{'field':'creation_time','operator':'LESS_THAN',"
 	    "'value':null}]", shape);
 	parse_fails("[{'field':'creation_time'", shape);
@@ -177,6 +181,42 @@ START_TEST(test_shape_errors)
 	/* a good first element does not leak when the second is bad */
 	parse_fails("[{'field':'ownership_type','operator':'IN','value':"
 	    "['SELF']},{}]", shape);
+}
+END_TEST
+
+/* A filter has field, operator and value, and nothing else. */
+START_TEST(test_unknown_keys)
+{
+	parse_fails("[{'field':'account_mode','operator':'EQUAL',"
+	    "'value':'LIVE','values':'SANDBOX'}]", "(#100) Param filtering[0] "
+	    "has an unknown key \"values\": a filter has only field, operator "
+	    "and value");
+	parse_fails("[{'field':'account_mode','operator':'EQUAL','value':'LIVE'},"
+	    "{'op':'IN'}]", "(#100) Param filtering[1] has an unknown key "
+	    "\"op\": a filter has only field, operator and value");
+	/* keys are case-sensitive */
+	parse_fails("[{'Field':'account_mode','operator':'EQUAL',"
+	    "'value':'LIVE'}]", "(#100) Param filtering[0] has an unknown key "
+	    "\"Field\": a filter has only field, operator and value");
+}
+END_TEST
+
+/* A NUL would cut a string where strcmp reads it: "LIVE\0x" is not LIVE. */
+START_TEST(test_nul_in_strings)
+{
+	static const char want[] = "(#100) Param filtering[0] must not "
+	    "contain a NUL character";
+
+	parse_fails("[{'field':'account_mode','operator':'EQUAL',"
+	    "'value':'LIVE\\u0000x'}]", want);
+	parse_fails("[{'field':'account_mode\\u0000x','operator':'EQUAL',"
+	    "'value':'LIVE'}]", want);
+	parse_fails("[{'field':'account_mode','operator':'EQUAL\\u0000',"
+	    "'value':'LIVE'}]", want);
+	parse_fails("[{'field':'account_mode','operator':'IN',"
+	    "'value':['SANDBOX','LIVE\\u0000']}]", want);
+	parse_fails("[{'field':'creation_time','operator':'LESS_THAN',"
+	    "'value':'5\\u00009'}]", want);
 }
 END_TEST
 
@@ -472,6 +512,8 @@ filter_suite(void)
 	tcase_add_test(tc, test_absent_and_empty);
 	tcase_add_test(tc, test_shape_errors);
 	tcase_add_test(tc, test_field_and_operator_errors);
+	tcase_add_test(tc, test_unknown_keys);
+	tcase_add_test(tc, test_nul_in_strings);
 	tcase_add_test(tc, test_value_errors);
 	tcase_add_test(tc, test_timestamp_equal_in);
 	tcase_add_test(tc, test_filter_limits);

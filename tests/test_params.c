@@ -201,6 +201,61 @@ START_TEST(test_urlencoded_slice)
 }
 END_TEST
 
+/* A NUL, raw or as %00, in a name or a value is noted, the first only. */
+START_TEST(test_urlencoded_nul)
+{
+	struct params ps = { 0 };
+
+	params_parse_urlencoded(&ps, "a=1&user=3%002&b=%00", 20);
+	ck_assert_str_eq(ps.nul, "user");
+	ck_assert(!ps.nul_in_name);
+	ck_assert_str_eq(params_get(&ps, "a"), "1");
+	params_cleanup(&ps);
+	ck_assert_ptr_null(ps.nul);
+
+	params_parse_urlencoded(&ps, "to\0ken=x", 9);
+	ck_assert_str_eq(ps.nul, "to");
+	ck_assert(ps.nul_in_name);
+	params_cleanup(&ps);
+
+	params_parse_urlencoded(&ps, "ac%00x=1", 8);
+	ck_assert_str_eq(ps.nul, "ac");
+	ck_assert(ps.nul_in_name);
+	params_cleanup(&ps);
+
+	/* "%%00" is '%' then a NUL; "%0" and "%0g" are no NUL */
+	params_parse_urlencoded(&ps, "v=%%00", 6);
+	ck_assert_str_eq(ps.nul, "v");
+	params_cleanup(&ps);
+	params_parse_urlencoded(&ps, "v=%0&w=%0g&x=%2500", 18);
+	ck_assert_ptr_null(ps.nul);
+	ck_assert_str_eq(params_get(&ps, "x"), "%00");
+	params_cleanup(&ps);
+}
+END_TEST
+
+/* params_copy() carries the JSON mark and the NUL note. */
+START_TEST(test_typed_and_copy)
+{
+	struct params a = { 0 }, b = { 0 };
+
+	params_set_typed(&a, "n", "5", true);
+	params_set(&a, "s", "x");
+	params_note_nul(&a, "bad", false);
+	params_note_nul(&a, "later", true);
+	params_copy(&b, &a);
+	ck_assert(b.v[0].json);
+	ck_assert(!b.v[1].json);
+	ck_assert_str_eq(b.nul, "bad");
+	ck_assert(!b.nul_in_name);
+	/* a plain set replaces the mark */
+	params_set(&b, "n", "6");
+	ck_assert(!b.v[0].json);
+	params_cleanup(&a);
+	params_cleanup(&b);
+}
+END_TEST
+
 static Suite *
 params_suite(void)
 {
@@ -215,6 +270,8 @@ params_suite(void)
 	tcase_add_test(tc, test_grow);
 	tcase_add_test(tc, test_urlencoded);
 	tcase_add_test(tc, test_urlencoded_slice);
+	tcase_add_test(tc, test_urlencoded_nul);
+	tcase_add_test(tc, test_typed_and_copy);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -697,6 +697,127 @@ START_TEST(test_too_many_params)
 }
 END_TEST
 
+#define STRLEN ((size_t)-1)
+
+/*
+ * Prepares target and body (n bytes, NULs kept; STRLEN: up to the first)
+ * and wants error want.
+ */
+static void
+refused(const char *target, const char *ctype, const char *body, size_t n,
+    const char *want)
+{
+	request_cleanup(&rq);
+	request_init(&rq);
+	wire("POST", target, ctype, NULL);
+	if (body != NULL) {
+		if (n == STRLEN)
+			n = strlen(body);
+		rq.body = xmalloc(n + 1);
+		memcpy(rq.body, body, n);
+		rq.body[n] = '\0';
+		rq.body_len = n;
+	}
+	ck_assert_int_eq(request_prepare(&rq), -1);
+	assert_err(want);
+}
+
+#define NUL_IN(p) "(#100) Param " p " must not contain a NUL character"
+#define MP "multipart/form-data; boundary=B"
+
+/* A NUL anywhere a value can come from is refused, naming the value. */
+START_TEST(test_nul_refused)
+{
+	static const char mp[] = "--B\r\nContent-Disposition: form-data; "
+	    "name=\"user\"\r\n\r\n1\0002\r\n--B--\r\n";
+	static const char mp_file[] = "--B\r\nContent-Disposition: form-data; "
+	    "name=\"f\"; filename=\"a\"\r\n\r\n\0\r\n--B--\r\n";
+
+	refused("/v24.0/1?access_token=EAA%00x", NULL, NULL, 0,
+	    NUL_IN("access_token"));
+	refused("/v24.0/1%00/assigned_users", NULL, NULL, 0,
+	    "(#100) The request path must not contain a NUL character");
+	refused("/1", NULL, "user=1%002", 10, NUL_IN("user"));
+	refused("/1", NULL, "user=1\0002", 8, NUL_IN("user"));
+	refused("/1", "application/json", "{\"user\":\"1\\u00002\"}", STRLEN,
+	    NUL_IN("user"));
+	refused("/1", "application/json",
+	    "{\"a\":1,\"tasks\":[\"MANAGE\\u0000x\"]}", STRLEN, NUL_IN("tasks"));
+	refused("/1", "application/json", "{'user':'1\\u0000'}", STRLEN,
+	    NUL_IN("user"));
+	refused("/1", "application/json", "{\"us\\u0000er\":\"1\"}", STRLEN,
+	    "(#100) A parameter name must not contain a NUL character "
+	    "(\"\" was cut there)");
+	refused("/1", MP, mp, sizeof(mp) - 1, NUL_IN("user"));
+
+	/* an escaped backslash before u0000 is no NUL; a file part may hold one */
+	request_cleanup(&rq);
+	request_init(&rq);
+	wire("POST", "/1", "application/json", "{\"a\":\"\\\\u0000\"}");
+	ck_assert_int_eq(request_prepare(&rq), 0);
+	ck_assert_str_eq(P("a"), "\\u0000");
+	request_cleanup(&rq);
+	request_init(&rq);
+	wire("POST", "/1", MP, NULL);
+	rq.body = xmalloc(sizeof(mp_file));
+	memcpy(rq.body, mp_file, sizeof(mp_file));
+	rq.body_len = sizeof(mp_file) - 1;
+	ck_assert_int_eq(request_prepare(&rq), 0);
+	ck_assert_ptr_null(P("f"));
+}
+END_TEST
+
+START_TEST(test_param_id)
+{
+	static const char *const bad[] = { "", "0", "04000000000000001",
+		"+4", "-4", " 4", "4 ", "4x", "1234567890123456789", "0x10",
+	};
+	struct gerr err = { 0 };
+	int64_t id = 0;
+	size_t i;
+
+	ck_assert_int_eq(param_id("user", "3000000000000002", &id, &err), 0);
+	ck_assert_int_eq(id, 3000000000000002LL);
+	ck_assert_int_eq(param_id("user", "123456789012345678", &id, &err), 0);
+	ck_assert_int_eq(id, 123456789012345678LL);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char want[200];
+
+		ck_assert_int_eq(param_id("user", bad[i], &id, &err), -1);
+		snprintf(want, sizeof(want), "(#100) Param user must be an id "
+		    "(1 to 18 digits, not starting with 0), got \"%s\"",
+		    bad[i]);
+		ck_assert_str_eq(gerr_message(&err), want);
+		gerr_clear(&err);
+	}
+}
+END_TEST
+
+START_TEST(test_param_string)
+{
+	const char *v = "unset";
+
+	wire("POST", "/1?q=5", "application/json",
+	    "{\"s\":\"x\",\"n\":5,\"b\":true,\"a\":[1],\"o\":{}}");
+	ck_assert_int_eq(request_prepare(&rq), 0);
+	ck_assert_int_eq(param_string(&rq, "s", &v), 0);
+	ck_assert_str_eq(v, "x");
+	ck_assert_int_eq(param_string(&rq, "q", &v), 0);
+	ck_assert_str_eq(v, "5");
+	ck_assert_int_eq(param_string(&rq, "none", &v), 0);
+	ck_assert_ptr_null(v);
+	ck_assert_int_eq(param_string(&rq, "n", &v), -1);
+	assert_err("(#100) Param n must be a string, got 5");
+	gerr_clear(&rq.err);
+	ck_assert_int_eq(param_string(&rq, "b", &v), -1);
+	gerr_clear(&rq.err);
+	ck_assert_int_eq(param_string(&rq, "a", &v), -1);
+	gerr_clear(&rq.err);
+	ck_assert_int_eq(param_string(&rq, "o", &v), -1);
+	assert_err("(#100) Param o must be a string, got {}");
+}
+END_TEST
+
 static Suite *
 request_suite(void)
 {
@@ -735,6 +856,9 @@ request_suite(void)
 	tcase_add_test(tc, test_param_array_bad);
 	tcase_add_test(tc, test_param_required);
 	tcase_add_test(tc, test_too_many_params);
+	tcase_add_test(tc, test_nul_refused);
+	tcase_add_test(tc, test_param_id);
+	tcase_add_test(tc, test_param_string);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -58,10 +58,9 @@ read_user(struct request *rq)
 	const char *v = param_required(rq, "user");
 	int64_t id;
 
-	if (v == NULL)
+	if (v == NULL || param_id("user", v, &id, &rq->err) < 0)
 		return -1;
-	id = parse_id(v);
-	if (id <= 0 || store_node_type(rq->emu->store, id) != NODE_USER) {
+	if (store_node_type(rq->emu->store, id) != NODE_USER) {
 		gerr_set(&rq->err, GE_PARAM,
 		    "(#100) Param user must be the id of a business user, got "
 		    "\"%s\"", v);

@@ -1309,6 +1309,210 @@ START_TEST(test_profile_classic_flags)
 }
 END_TEST
 
+/* ---- 100: input validation ---------------------------------------------- */
+
+#define USERS V DEMO_WABA "/assigned_users?" ADMIN
+#define PHONES V DEMO_WABA "/phone_numbers?" ADMIN
+#define NUL_IN(p) "(#100) Param " p " must not contain a NUL character"
+
+/*
+ * A NUL would cut a value where C reads it: "3…2%00x" would be the user
+ * "3…2".  Each way a value arrives is refused, and nothing changes.
+ */
+START_TEST(test_100_nul_in_values)
+{
+	struct json_object *before = state();
+	struct http_resp r;
+
+	post(USERS, "user=" DEMO_NOACCESS_USER "%00x&tasks=MANAGE", &r);
+	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException", NUL_IN("user"));
+	http_resp_free(&r);
+	post(USERS, "user=" DEMO_NOACCESS_USER
+	    "&tasks=%5B%22MANAGE%5Cu0000x%22%5D", &r);
+	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException", NUL_IN("tasks"));
+	http_resp_free(&r);
+	req("POST", USERS, "{\"user\":\"" DEMO_NOACCESS_USER "\\u0000\","
+	    "\"tasks\":[\"MANAGE\"]}", "application/json", &r);
+	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException", NUL_IN("user"));
+	http_resp_free(&r);
+	req("POST", USERS, "{\"user\":\"" DEMO_NOACCESS_USER "\","
+	    "\"tasks\":[\"MANAGE\\u0000\"]}", "application/json", &r);
+	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException", NUL_IN("tasks"));
+	http_resp_free(&r);
+	post(V DEMO_WABA "/assigned_users%00x?" ADMIN,
+	    "user=" DEMO_NOACCESS_USER "&tasks=MANAGE", &r);
+	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
+	    "(#100) The request path must not contain a NUL character");
+	http_resp_free(&r);
+	STATE_UNCHANGED(before);
+
+	get(V DEMO_WABA "?" ADMIN "%00junk", &r);
+	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
+	    NUL_IN("access_token"));
+	http_resp_free(&r);
+	get(V DEMO_WABA "%00?" ADMIN, &r);
+	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
+	    "(#100) The request path must not contain a NUL character");
+	http_resp_free(&r);
+}
+END_TEST
+
+#define NOT_AN_ID(p, v) "(#100) Param " p " must be an id (1 to 18 " \
+	"digits, not starting with 0), got \"" v "\""
+
+/* An id parameter is written as a path's id is: "03…" is not "3…". */
+START_TEST(test_100_id_parameters)
+{
+	static const char *const bad[] = { "0" DEMO_NOACCESS_USER,
+		"%2B" DEMO_NOACCESS_USER, "%20" DEMO_NOACCESS_USER,
+		DEMO_NOACCESS_USER "%20", "1234567890123456789", "0", "-1",
+	};
+	static const char *const shown[] = { "0" DEMO_NOACCESS_USER,
+		"+" DEMO_NOACCESS_USER, " " DEMO_NOACCESS_USER,
+		DEMO_NOACCESS_USER " ", "1234567890123456789", "0", "-1",
+	};
+	struct json_object *before = state();
+	struct http_resp r;
+	char body[128], want[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(body, sizeof(body), "user=%s&tasks=MANAGE", bad[i]);
+		snprintf(want, sizeof(want), "(#100) Param user must be an id "
+		    "(1 to 18 digits, not starting with 0), got \"%s\"",
+		    shown[i]);
+		post(USERS, body, &r);
+		EXPECT_ERROR(&r, 400, 100, 0, "OAuthException", want);
+		http_resp_free(&r);
+	}
+	/* a removal by a misspelt id removes nothing */
+	del(USERS "&user=0" DEMO_EMPLOYEE_USER, &r);
+	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
+	    NOT_AN_ID("user", "0" DEMO_EMPLOYEE_USER));
+	http_resp_free(&r);
+	STATE_UNCHANGED(before);
+
+	get(USERS "&business=0" DEMO_BUSINESS, &r);
+	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
+	    NOT_AN_ID("business", "0" DEMO_BUSINESS));
+	http_resp_free(&r);
+	get(V DEMO_WABA "?fields=assigned_users&business=0" DEMO_BUSINESS
+	    "&" ADMIN, &r);
+	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
+	    NOT_AN_ID("business", "0" DEMO_BUSINESS));
+	http_resp_free(&r);
+	/* the one spelling still works */
+	get(USERS "&business=" DEMO_BUSINESS, &r);
+	ck_assert_int_eq(r.status, 200);
+	http_resp_free(&r);
+}
+END_TEST
+
+/* verified_name is a display name; preverified_id an id. */
+START_TEST(test_100_phone_create_parameters)
+{
+	struct json_object *before = state();
+	struct http_resp r;
+	char sb[4096];
+	size_t n;
+	int i;
+
+	post(PHONES, "cc=1&phone_number=5550109001&verified_name=%20%20", &r);
+	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
+	    "(#100) Param verified_name must not be blank");
+	http_resp_free(&r);
+	/* U+00A0 and U+3000 are spaces too */
+	post(PHONES, "cc=1&phone_number=5550109001&verified_name="
+	    "%C2%A0%E3%80%80", &r);
+	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
+	    "(#100) Param verified_name must not be blank");
+	http_resp_free(&r);
+	post(PHONES, "cc=1&phone_number=5550109001&verified_name=Shop%0AX", &r);
+	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
+	    "(#100) Param verified_name must not contain control characters");
+	http_resp_free(&r);
+	post(PHONES, "cc=1&phone_number=5550109001&verified_name=Shop%C2%85",
+	    &r);
+	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
+	    "(#100) Param verified_name must not contain control characters");
+	http_resp_free(&r);
+	req("POST", PHONES, "{\"cc\":\"1\",\"phone_number\":\"5550109001\","
+	    "\"verified_name\":5}", "application/json", &r);
+	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
+	    "(#100) Param verified_name must be a string, got 5");
+	http_resp_free(&r);
+	req("POST", PHONES, "{\"cc\":\"1\",\"phone_number\":\"5550109001\","
+	    "\"verified_name\":[\"Shop\"]}", "application/json", &r);
+	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
+	    "(#100) Param verified_name must be a string, got [\"Shop\"]");
+	http_resp_free(&r);
+	n = (size_t)snprintf(sb, sizeof(sb),
+	    "cc=1&phone_number=5550109001&verified_name=");
+	for (i = 0; i < 257; i++)
+		n += (size_t)snprintf(sb + n, sizeof(sb) - n, "%%C3%%A9");
+	post(PHONES, sb, &r);
+	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
+	    "(#100) Param verified_name is too long: at most 256 characters, "
+	    "got 257");
+	http_resp_free(&r);
+	post(PHONES, "cc=1&phone_number=5550109001&verified_name=Shop"
+	    "&preverified_id=abc", &r);
+	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
+	    NOT_AN_ID("preverified_id", "abc"));
+	http_resp_free(&r);
+	post(PHONES, "cc=1&phone_number=5550109001&verified_name=Shop"
+	    "&preverified_id=0123", &r);
+	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
+	    NOT_AN_ID("preverified_id", "0123"));
+	http_resp_free(&r);
+	STATE_UNCHANGED(before);
+
+	/* 256 characters, and a preverified id, are fine */
+	n = (size_t)snprintf(sb, sizeof(sb), "cc=1&phone_number=5550109001"
+	    "&preverified_id=123&fields=verified_name,is_preverified_number"
+	    "&verified_name=");
+	for (i = 0; i < 256; i++)
+		n += (size_t)snprintf(sb + n, sizeof(sb) - n, "%%C3%%A9");
+	post(PHONES, sb, &r);
+	ck_assert_msg(r.status == 200, "%s", r.body);
+	ck_assert_uint_eq(strlen(jstr(r.json, "verified_name")), 512);
+	ck_assert(json_object_get_boolean(jget(r.json,
+	    "is_preverified_number")));
+	http_resp_free(&r);
+}
+END_TEST
+
+#define PHONE_LIST V DEMO_WABA "/phone_numbers?" ADMIN "&filtering="
+
+/* A filter is {field, operator, value}: more keys, or a NUL, is refused. */
+START_TEST(test_100_filtering_shape)
+{
+	struct http_resp r;
+
+	get(PHONE_LIST "%5B%7B%22field%22:%22account_mode%22,%22operator%22:"
+	    "%22EQUAL%22,%22value%22:%22LIVE%22,%22limit%22:1%7D%5D", &r);
+	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException", "(#100) Param "
+	    "filtering[0] has an unknown key \"limit\": a filter has only "
+	    "field, operator and value");
+	http_resp_free(&r);
+	get(PHONE_LIST "%5B%7B%22field%22:%22account_mode%22,%22operator%22:"
+	    "%22EQUAL%22,%22value%22:%22LIVE%5Cu0000x%22%7D%5D", &r);
+	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException", "(#100) Param "
+	    "filtering[0] must not contain a NUL character");
+	http_resp_free(&r);
+	get(PHONE_LIST "%5B%7B%22field%22:true,%22operator%22:"
+	    "%22EQUAL%22,%22value%22:%22LIVE%22%7D%5D", &r);
+	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException", "(#100) Param "
+	    "filtering[0].field must be a string - got \"true\"");
+	http_resp_free(&r);
+	/* the same filter without the extra key is fine */
+	get(PHONE_LIST "%5B%7B%22field%22:%22account_mode%22,%22operator%22:"
+	    "%22EQUAL%22,%22value%22:%22LIVE%22%7D%5D", &r);
+	ck_assert_msg(r.status == 200, "%s", r.body);
+	http_resp_free(&r);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1347,6 +1551,10 @@ main(void)
 	tcase_add_test(tc, test_1_2_injected_faults);
 	tcase_add_test(tc, test_suppress_http_code);
 	tcase_add_test(tc, test_profile_default);
+	tcase_add_test(tc, test_100_nul_in_values);
+	tcase_add_test(tc, test_100_id_parameters);
+	tcase_add_test(tc, test_100_phone_create_parameters);
+	tcase_add_test(tc, test_100_filtering_shape);
 	suite_add_tcase(su, tc);
 
 	tc = harness_tcase("read-only", setup_read_only, teardown);
