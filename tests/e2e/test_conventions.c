@@ -1,0 +1,215 @@
+/*
+ * test_conventions.c - end to end: the Graph conventions real clients
+ * rely on beyond the resources themselves: fields= as people type it,
+ * counting with limit=0 and .summary(true), /me, versions, multiple-id
+ * reads, CORS preflights and read-after-write.
+ */
+#include <check.h>
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "../suite.h"
+
+#define V "/v24.0/"
+#define AT "access_token="
+#define ADMIN AT TOK_ADMIN
+
+static struct server S;
+
+static void
+setup(void)
+{
+	ck_assert_int_eq(server_start(&S, NULL), 0);
+}
+
+static void
+teardown(void)
+{
+	ck_assert_int_eq(server_stop(&S), 0);
+}
+
+static void
+call(struct http_resp *r, const char *method, const char *body,
+    const char *const *headers, const char *fmt, ...)
+{
+	char path[4096];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	ck_assert_int_lt(n, (int)sizeof(path));
+	ck_assert_int_eq(http_req(&S, method, path, body, NULL, headers, r),
+	    0);
+}
+
+#define GET(r, ...) call(r, "GET", NULL, NULL, __VA_ARGS__)
+#define POST(r, form, ...) call(r, "POST", form, NULL, __VA_ARGS__)
+
+static void
+expect_ok(const struct http_resp *r)
+{
+	ck_assert_msg(r->status == 200 && r->json != NULL,
+	    "expected 200, got %ld: %s", r->status, r->body);
+}
+
+static void
+expect_error(const struct http_resp *r, long status, long long code,
+    const char *message)
+{
+	ck_assert_msg(r->status == status && jint(r->json, "error.code") ==
+	    code, "expected %ld/%lld, got %ld: %s", status, code, r->status,
+	    r->body);
+	ck_assert_str_ne(jstr(r->json, "error.fbtrace_id"), "");
+	ck_assert_str_ne(jstr(r->json, "error.type"), "");
+	if (message != NULL)
+		ck_assert_str_eq(jstr(r->json, "error.message"), message);
+}
+
+/* The body equals what a GET of path answers (trace ids aside). */
+static void
+same_as_get(struct json_object *got, const char *fmt, ...)
+{
+	char path[4096];
+	struct http_resp r;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	ck_assert_int_eq(http_get(&S, path, &r), 0);
+	expect_ok(&r);
+	ck_assert_msg(json_object_equal(got, r.json), "%s: %s / %s", path,
+	    json_object_to_json_string(got), r.body);
+	http_resp_free(&r);
+}
+
+/* ---- fields= as people write it ------------------------------------ */
+
+START_TEST(test_fields_spaces)
+{
+	struct http_resp r;
+
+	GET(&r, V DEMO_WABA "?fields=id,%%20name&" ADMIN);
+	expect_ok(&r);
+	same_as_get(r.json, V DEMO_WABA "?fields=id,name&" ADMIN);
+	ck_assert_uint_eq((size_t)json_object_object_length(r.json), 2);
+	http_resp_free(&r);
+
+	GET(&r, V DEMO_WABA "?fields=%%20id%%20,phone_numbers.limit(1)%%20"
+	    "%%7B%%20id,%%20verified_name%%20%%7D%%20&" ADMIN);
+	expect_ok(&r);
+	same_as_get(r.json, V DEMO_WABA "?fields=id,phone_numbers.limit(1)"
+	    "%%7Bid,verified_name%%7D&" ADMIN);
+	http_resp_free(&r);
+
+	/* an empty item is still refused, and nothing else changes */
+	GET(&r, V DEMO_WABA "?fields=id,%%20name,&" ADMIN);
+	expect_error(&r, 400, 2500, "Syntax error \"Expected name.\" at "
+	    "character 9: id, name,");
+	http_resp_free(&r);
+}
+END_TEST
+
+/* ---- counting ------------------------------------------------------ */
+
+/* How many rows the list at path holds, counted by reading them all. */
+static size_t
+rows_at(const char *path)
+{
+	struct http_resp r;
+	size_t n;
+
+	ck_assert_int_eq(http_get(&S, path, &r), 0);
+	expect_ok(&r);
+	ck_assert_ptr_null(jget(r.json, "paging.next"));
+	n = jlen(r.json, "data");
+	http_resp_free(&r);
+	return n;
+}
+
+START_TEST(test_count_top_level)
+{
+	size_t n = rows_at(V DEMO_WABA "/phone_numbers?limit=100&" ADMIN);
+	char want[128];
+	struct http_resp r;
+
+	ck_assert_uint_gt(n, 0);
+	snprintf(want, sizeof(want), "{\"data\":[],\"summary\":"
+	    "{\"total_count\":%zu}}", n);
+	GET(&r, V DEMO_WABA "/phone_numbers?limit=0&summary=total_count&"
+	    ADMIN);
+	expect_ok(&r);
+	ck_assert_msg(jeq(r.json, want), "%s", r.body);
+	http_resp_free(&r);
+	GET(&r, V DEMO_WABA "/phone_numbers?summary=true&limit=0&" ADMIN);
+	expect_ok(&r);
+	ck_assert_msg(jeq(r.json, want), "%s", r.body);
+	http_resp_free(&r);
+
+	/* without summary= a zero limit asks for nothing: still refused */
+	GET(&r, V DEMO_WABA "/phone_numbers?limit=0&" ADMIN);
+	expect_error(&r, 400, 100,
+	    "(#100) Param limit must be a positive integer");
+	http_resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_count_nested)
+{
+	size_t n = rows_at(V DEMO_WABA "/phone_numbers?limit=100&" ADMIN);
+	char want[256];
+	struct http_resp r;
+
+	snprintf(want, sizeof(want), "{\"phone_numbers\":{\"data\":[],"
+	    "\"summary\":{\"total_count\":%zu}},\"id\":\"%s\"}", n,
+	    DEMO_WABA);
+	GET(&r, V DEMO_WABA "?fields=phone_numbers.limit(0).summary(true)&"
+	    ADMIN);
+	expect_ok(&r);
+	ck_assert_msg(jeq(r.json, want), "%s", r.body);
+	http_resp_free(&r);
+	GET(&r, V DEMO_WABA "?fields=phone_numbers.summary(total_count)"
+	    ".limit(0)&" ADMIN);
+	expect_ok(&r);
+	ck_assert_msg(jeq(r.json, want), "%s", r.body);
+	http_resp_free(&r);
+
+	/* with rows: the same rows as before, and the count beside them */
+	GET(&r, V DEMO_WABA "?fields=phone_numbers.limit(1).summary(true)"
+	    "%%7Bid%%7D&" ADMIN);
+	expect_ok(&r);
+	ck_assert_uint_eq(jlen(r.json, "phone_numbers.data"), 1);
+	ck_assert_int_eq(jint(r.json, "phone_numbers.summary.total_count"),
+	    (long long)n);
+	http_resp_free(&r);
+
+	/* summary(false) and no summary: no count */
+	GET(&r, V DEMO_WABA "?fields=phone_numbers.summary(false)&" ADMIN);
+	expect_ok(&r);
+	ck_assert_ptr_null(jget(r.json, "phone_numbers.summary"));
+	ck_assert_uint_eq(jlen(r.json, "phone_numbers.data"), n);
+	http_resp_free(&r);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *su = suite_create("conventions");
+	TCase *fields = harness_tcase("fields", setup, teardown);
+
+	TCase *count = harness_tcase("counting", setup, teardown);
+
+	tcase_add_test(fields, test_fields_spaces);
+	tcase_add_test(count, test_count_top_level);
+	tcase_add_test(count, test_count_nested);
+	suite_add_tcase(su, fields);
+	suite_add_tcase(su, count);
+	return suite_run(su);
+}
