@@ -23,6 +23,7 @@
 #include "etag.h"
 #include "faults.h"
 #include "fields.h"
+#include "handlers/handlers.h"
 #include "journal.h"
 #include "ratelimit.h"
 #include "request.h"
@@ -168,6 +169,15 @@ resolve_node(struct request *rq, struct segments *s, size_t *next)
 	s0 = s->v[0];
 	rq->node_id = xstrdup(s0);
 	*next = 1;
+	if (me_path(s0)) {
+		if (me_resolve(rq) < 0)
+			return -1;
+		if (s->n > 1) {
+			rq->edge = xstrdup(s->v[1]);
+			*next = 2;
+		}
+		return 0;
+	}
 	if (route_is_path_node(s0)) {
 		rq->node_type = NODE_ROOT;
 		rq->edge = xstrdup(s0);
@@ -227,6 +237,11 @@ graph_dispatch(struct request *rq)
 		rq->version_in_path = true;
 		memmove(s.v, s.v + 1, (s.n - 1) * sizeof(*s.v));
 		s.n--;
+	}
+	/* /me without a token is Graph's 2500, not a missing token */
+	if (s.n > 0 && me_path(s.v[0]) && !auth_has_token(rq)) {
+		(void)me_resolve(rq);
+		goto out;
 	}
 	/* The batch endpoint checks tokens per item. */
 	if (!(s.n == 0 && strcmp(rq->verb, "POST") == 0) || auth_has_token(rq)) {

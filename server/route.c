@@ -31,6 +31,7 @@ static const struct route routes[] = {
 	{ "GET",    NODE_PHONE,    NULL,                                phone_get,             T,         PERM_WABA_READ },
 	{ "GET",    NODE_USER,     NULL,                                user_get,              T,         PERM_USER_READ },
 	{ "GET",    NODE_USER,     "assigned_whatsapp_business_accounts", user_assigned_wabas, T,         PERM_USER_READ },
+	{ "GET",    NODE_USER,     "permissions",                       user_permissions,      T,         PERM_USER_READ },
 };
 
 #undef T

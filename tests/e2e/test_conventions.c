@@ -198,6 +198,94 @@ START_TEST(test_count_nested)
 }
 END_TEST
 
+/* ---- /me ----------------------------------------------------------- */
+
+START_TEST(test_me_is_token_user)
+{
+	struct http_resp r;
+
+	GET(&r, V "me?" ADMIN);
+	expect_ok(&r);
+	ck_assert_str_eq(jstr(r.json, "id"), DEMO_ADMIN_USER);
+	ck_assert_str_ne(jstr(r.json, "name"), "");
+	same_as_get(r.json, V DEMO_ADMIN_USER "?" ADMIN);
+	http_resp_free(&r);
+
+	GET(&r, "/me?fields=id,name,business&" AT TOK_EMPLOYEE);
+	expect_ok(&r);
+	ck_assert_str_eq(jstr(r.json, "id"), DEMO_EMPLOYEE_USER);
+	same_as_get(r.json, V DEMO_EMPLOYEE_USER "?fields=id,name,business&"
+	    AT TOK_EMPLOYEE);
+	http_resp_free(&r);
+
+	/* a header token is a token too; the user's edges follow /me */
+	call(&r, "GET", NULL, (const char *const[]){ "Authorization: Bearer "
+	    TOK_ADMIN, NULL }, V "me/assigned_whatsapp_business_accounts");
+	expect_ok(&r);
+	same_as_get(r.json, V DEMO_ADMIN_USER
+	    "/assigned_whatsapp_business_accounts?" ADMIN);
+	http_resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_me_permissions)
+{
+	static const char *const toks[] = { TOK_ADMIN, TOK_NOSCOPE,
+		TOK_GRANULAR };
+	size_t i, j;
+
+	for (i = 0; i < sizeof(toks) / sizeof(toks[0]); i++) {
+		struct http_resp r, d;
+		struct json_object *scopes;
+
+		/* the scopes Graph's debug_token reports for the same token */
+		GET(&d, V "debug_token?input_token=%s&" AT TOK_APP, toks[i]);
+		expect_ok(&d);
+		scopes = jget(d.json, "data.scopes");
+		GET(&r, V "me/permissions?" AT "%s", toks[i]);
+		expect_ok(&r);
+		ck_assert_uint_eq(jlen(r.json, "data"),
+		    scopes ? json_object_array_length(scopes) : 0);
+		for (j = 0; j < jlen(r.json, "data"); j++) {
+			struct json_object *p = json_object_array_get_idx(
+			    jget(r.json, "data"), j);
+
+			ck_assert_str_eq(jstr(p, "permission"),
+			    json_object_get_string(
+			    json_object_array_get_idx(scopes, j)));
+			ck_assert_str_eq(jstr(p, "status"), "granted");
+			ck_assert_uint_eq((size_t)json_object_object_length(p),
+			    2);
+		}
+		http_resp_free(&r);
+		http_resp_free(&d);
+	}
+}
+END_TEST
+
+START_TEST(test_me_needs_user_token)
+{
+	static const char *const paths[] = { V "me", V "me/permissions",
+		"/me?fields=id", V "me?" AT TOK_APP, V "me/permissions?" AT
+		TOK_APP };
+	const char *msg = "An active access token must be used to query "
+	    "information about the current user.";
+	struct http_resp r;
+	size_t i;
+
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		GET(&r, "%s", paths[i]);
+		expect_error(&r, 400, 2500, msg);
+		ck_assert_str_eq(jstr(r.json, "error.type"), "OAuthException");
+		http_resp_free(&r);
+	}
+	/* a bad token is still a bad token */
+	GET(&r, V "me?" AT "EAAnope");
+	expect_error(&r, 401, 190, NULL);
+	http_resp_free(&r);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -205,11 +293,16 @@ main(void)
 	TCase *fields = harness_tcase("fields", setup, teardown);
 
 	TCase *count = harness_tcase("counting", setup, teardown);
+	TCase *me = harness_tcase("me", setup, teardown);
 
 	tcase_add_test(fields, test_fields_spaces);
 	tcase_add_test(count, test_count_top_level);
 	tcase_add_test(count, test_count_nested);
+	tcase_add_test(me, test_me_is_token_user);
+	tcase_add_test(me, test_me_permissions);
+	tcase_add_test(me, test_me_needs_user_token);
 	suite_add_tcase(su, fields);
+	suite_add_tcase(su, me);
 	suite_add_tcase(su, count);
 	return suite_run(su);
 }
