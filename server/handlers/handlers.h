@@ -25,6 +25,7 @@ int user_assigned_wabas(struct request *rq);
 int user_permissions(struct request *rq);
 int debug_token_get(struct request *rq);
 int batch_post(struct request *rq);
+int ids_get(struct request *rq);
 
 /*
  * "/me": the token's user.  me_resolve() makes rq's node that user, or

@@ -286,6 +286,92 @@ START_TEST(test_me_needs_user_token)
 }
 END_TEST
 
+/* ---- multiple-id reads -------------------------------------------- */
+
+START_TEST(test_ids_read)
+{
+	struct http_resp r;
+
+	GET(&r, V "?ids=" DEMO_WABA "," DEMO_WABA_NOPHONES "&fields=id,name&"
+	    ADMIN);
+	expect_ok(&r);
+	ck_assert_uint_eq((size_t)json_object_object_length(r.json), 2);
+	same_as_get(jget(r.json, DEMO_WABA), V DEMO_WABA "?fields=id,name&"
+	    ADMIN);
+	same_as_get(jget(r.json, DEMO_WABA_NOPHONES), V DEMO_WABA_NOPHONES
+	    "?fields=id,name&" ADMIN);
+	http_resp_free(&r);
+
+	/* mixed node types, default fields, a repeated id read once */
+	GET(&r, "/?ids=" DEMO_PHONE "," DEMO_BUSINESS "," DEMO_PHONE "&"
+	    ADMIN);
+	expect_ok(&r);
+	ck_assert_uint_eq((size_t)json_object_object_length(r.json), 2);
+	same_as_get(jget(r.json, DEMO_PHONE), V DEMO_PHONE "?" ADMIN);
+	same_as_get(jget(r.json, DEMO_BUSINESS), V DEMO_BUSINESS "?" ADMIN);
+	http_resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_ids_errors)
+{
+	struct http_resp r;
+
+	/* one id that cannot be loaded fails the whole call */
+	GET(&r, V "?ids=" DEMO_WABA ",4999999999999999&fields=id&" ADMIN);
+	expect_error(&r, 404, 803, "(#803) Some of the aliases you "
+	    "requested do not exist: 4999999999999999");
+	http_resp_free(&r);
+	/* another business's WABA looks the same as no WABA */
+	GET(&r, V "?ids=" DEMO_WABA_CLIENT "," DEMO_WABA "&" AT TOK_PARTNER);
+	ck_assert_int_eq(jint(r.json, "error.code"), 803);
+	http_resp_free(&r);
+	/* a bad field is the single read's own error */
+	GET(&r, V "?ids=" DEMO_WABA "&fields=nope&" ADMIN);
+	expect_error(&r, 400, 100, "(#100) Tried accessing nonexisting field "
+	    "(nope) on node type (WhatsAppBusinessAccount)");
+	http_resp_free(&r);
+	GET(&r, V "?ids=" DEMO_WABA);
+	expect_error(&r, 400, 104, NULL);
+	http_resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_ids_in_batch)
+{
+	const char *batch = "batch=[{\"method\":\"GET\",\"name\":\"list\","
+	    "\"relative_url\":\"" DEMO_BUSINESS
+	    "/owned_whatsapp_business_accounts?fields=id\"},"
+	    "{\"method\":\"GET\",\"relative_url\":\"?ids={result=list:"
+	    "$.data.*.id}%26fields=id,name\"}]";
+	struct http_resp r, list;
+	struct json_object *body, *ids;
+	size_t i;
+
+	POST(&r, batch, V "?" ADMIN);
+	expect_ok(&r);
+	ck_assert_uint_eq(json_object_array_length(r.json), 2);
+	ck_assert_int_eq(jint(r.json, "1.code"), 200);
+	body = json_tokener_parse(jstr(r.json, "1.body"));
+	ck_assert_ptr_nonnull(body);
+	GET(&list, V DEMO_BUSINESS "/owned_whatsapp_business_accounts?"
+	    "fields=id&" ADMIN);
+	ids = jget(list.json, "data");
+	ck_assert_uint_gt(json_object_array_length(ids), 0);
+	ck_assert_uint_eq((size_t)json_object_object_length(body),
+	    json_object_array_length(ids));
+	for (i = 0; i < json_object_array_length(ids); i++) {
+		const char *id = jstr(json_object_array_get_idx(ids, i), "id");
+
+		ck_assert_str_eq(jstr(jget(body, id), "id"), id);
+		ck_assert_ptr_nonnull(jget(jget(body, id), "name"));
+	}
+	json_object_put(body);
+	http_resp_free(&list);
+	http_resp_free(&r);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -294,6 +380,7 @@ main(void)
 
 	TCase *count = harness_tcase("counting", setup, teardown);
 	TCase *me = harness_tcase("me", setup, teardown);
+	TCase *ids = harness_tcase("ids", setup, teardown);
 
 	tcase_add_test(fields, test_fields_spaces);
 	tcase_add_test(count, test_count_top_level);
@@ -301,7 +388,11 @@ main(void)
 	tcase_add_test(me, test_me_is_token_user);
 	tcase_add_test(me, test_me_permissions);
 	tcase_add_test(me, test_me_needs_user_token);
+	tcase_add_test(ids, test_ids_read);
+	tcase_add_test(ids, test_ids_errors);
+	tcase_add_test(ids, test_ids_in_batch);
 	suite_add_tcase(su, fields);
+	suite_add_tcase(su, ids);
 	suite_add_tcase(su, me);
 	suite_add_tcase(su, count);
 	return suite_run(su);
