@@ -407,6 +407,13 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 		    MHD_HTTP_HEADER_AUTHORIZATION);
 		rq->content_type = header_dup(con,
 		    MHD_HTTP_HEADER_CONTENT_TYPE);
+		if (strcmp(method, "OPTIONS") == 0) { /* cors.c */
+			rq->origin = header_dup(con, "Origin");
+			rq->acr_method = header_dup(con,
+			    "Access-Control-Request-Method");
+			rq->acr_headers = header_dup(con,
+			    "Access-Control-Request-Headers");
+		}
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {

@@ -19,6 +19,7 @@
 #include "auth.h"
 #include "config.h"
 #include "control.h"
+#include "cors.h"
 #include "emu.h"
 #include "etag.h"
 #include "faults.h"
@@ -482,6 +483,8 @@ emu_handle(struct emu *emu, struct request *rq)
 
 	rq->emu = emu;
 	rq->started_us = clock_mono_us();
+	if (cors_preflight(rq))
+		return;
 	/* parsing the target and the body needs nothing shared */
 	if (!is_control_path(rq->target))
 		(void)prepare(rq);

@@ -32,6 +32,9 @@ request_cleanup(struct request *rq)
 	free(rq->host);
 	free(rq->authorization);
 	free(rq->content_type);
+	free(rq->origin);
+	free(rq->acr_method);
+	free(rq->acr_headers);
 	free(rq->body);
 	free(rq->remote);
 	free(rq->path);

@@ -59,6 +59,10 @@ struct request {
 	char *host;          /* Host header, NULL when absent */
 	char *authorization; /* Authorization header, NULL when absent */
 	char *content_type;  /* Content-Type header, NULL when absent */
+	/* OPTIONS only (a CORS preflight), else NULL: */
+	char *origin;        /* Origin */
+	char *acr_method;    /* Access-Control-Request-Method */
+	char *acr_headers;   /* Access-Control-Request-Headers */
 	char *body;          /* raw body (NUL-terminated), NULL when none */
 	size_t body_len;
 	bool body_too_large; /* http.c saw more than --max-body bytes */

@@ -372,6 +372,57 @@ START_TEST(test_ids_in_batch)
 }
 END_TEST
 
+/* ---- browsers ------------------------------------------------------ */
+
+/* A response header's value, "" when absent. */
+static const char *
+hdr(const struct http_resp *r, const char *name)
+{
+	const char *v = http_header(r, name);
+
+	return v != NULL ? v : "";
+}
+
+START_TEST(test_cors_preflight)
+{
+	static const char *const paths[] = { V DEMO_WABA "/assigned_users",
+		"/" DEMO_WABA, V "me", "/", V "nope/at/all" };
+	const char *const pre[] = { "Origin: https://app.example",
+		"Access-Control-Request-Method: DELETE",
+		"Access-Control-Request-Headers: authorization,content-type",
+		NULL };
+	struct http_resp r;
+	size_t i;
+
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		call(&r, "OPTIONS", NULL, pre, "%s", paths[i]);
+		ck_assert_msg(r.status == 200, "%s: %ld %s", paths[i],
+		    r.status, r.body);
+		ck_assert_str_eq(hdr(&r,
+		    "access-control-allow-origin"), "*");
+		ck_assert_ptr_nonnull(strstr(hdr(&r,
+		    "access-control-allow-methods"), "DELETE"));
+		ck_assert_ptr_nonnull(strstr(hdr(&r,
+		    "access-control-allow-methods"), "POST"));
+		ck_assert_str_eq(hdr(&r,
+		    "access-control-allow-headers"),
+		    "authorization,content-type");
+		http_resp_free(&r);
+	}
+	/* the call that follows works, and says the same origin rule */
+	call(&r, "GET", NULL, (const char *const[]){ "Origin: "
+	    "https://app.example", "Authorization: Bearer " TOK_ADMIN, NULL },
+	    V DEMO_WABA);
+	expect_ok(&r);
+	ck_assert_str_eq(hdr(&r, "access-control-allow-origin"), "*");
+	http_resp_free(&r);
+	/* an OPTIONS that is no preflight is still no Graph method */
+	call(&r, "OPTIONS", NULL, NULL, V DEMO_WABA "?" ADMIN);
+	ck_assert_int_ne(r.status, 200);
+	http_resp_free(&r);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -381,6 +432,7 @@ main(void)
 	TCase *count = harness_tcase("counting", setup, teardown);
 	TCase *me = harness_tcase("me", setup, teardown);
 	TCase *ids = harness_tcase("ids", setup, teardown);
+	TCase *cors = harness_tcase("cors", setup, teardown);
 
 	tcase_add_test(fields, test_fields_spaces);
 	tcase_add_test(count, test_count_top_level);
@@ -391,7 +443,9 @@ main(void)
 	tcase_add_test(ids, test_ids_read);
 	tcase_add_test(ids, test_ids_errors);
 	tcase_add_test(ids, test_ids_in_batch);
+	tcase_add_test(cors, test_cors_preflight);
 	suite_add_tcase(su, fields);
+	suite_add_tcase(su, cors);
 	suite_add_tcase(su, ids);
 	suite_add_tcase(su, me);
 	suite_add_tcase(su, count);
