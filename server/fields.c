@@ -2,11 +2,15 @@
  * fields.c - the fields= selection language (see fields.h), parsed by
  * recursive descent:
  *
- *	list     := item (',' item)*
- *	item     := name ('.' name '(' argument ')')* ('{' list '}')?
+ *	list     := ws item ws (',' ws item ws)*
+ *	item     := name ('.' name '(' argument ')')* ws ('{' list '}')?
  *	name     := [A-Za-z0-9_]+
+ *	ws       := [ \t\r\n]*
  *
- * No whitespace anywhere, as in Graph.  Errors copy Graph's wording and
+ * Whitespace is allowed between items, around commas and braces, as
+ * people write "id, name" and Graph reads it; never inside a name or a
+ * modifier, and an empty item (",," or a trailing comma) is still
+ * "Expected name.", as Graph answers.  Errors copy Graph's wording and
  * its 0-based character offsets, checked against captured responses:
  * "Expected name." where a name should start, "Expected end of string
  * instead of "x"." for a stray character after a top-level item,
@@ -26,8 +30,9 @@
  * know (since, until, type) long before that point.
  *
  * Modifiers: limit(n), as(name), start(raw), end(raw), granularity(raw),
- * fields(list) (the old spelling of {list}) and summary(raw), which is
- * accepted and ignored as list edges answer no summary when nested.
+ * fields(list) (the old spelling of {list}) and summary(raw): true, 1 or
+ * total_count ask a nested list edge for its "summary":{"total_count"},
+ * anything else for none.
  */
 #include "fields.h"
 
@@ -49,6 +54,19 @@ struct fparser {
 	char *late;        /* first meaning error, NULL when none */
 	size_t late_pos;
 };
+
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static void
+skip_space(struct fparser *p)
+{
+	while (is_space(p->s[p->pos]))
+		p->pos++;
+}
 
 static bool
 is_name_char(char c)
@@ -263,7 +281,11 @@ parse_modifier(struct fparser *p, struct field *f)
 	} else if (IS("granularity")) {
 		free(f->granularity);
 		f->granularity = xstrndup(arg, alen);
-	} else if (!IS("summary")) {
+	} else if (IS("summary")) {
+		f->summary = (alen == 4 && strncmp(arg, "true", 4) == 0) ||
+		    (alen == 1 && arg[0] == '1') || (alen == 11 &&
+		    strncmp(arg, "total_count", 11) == 0);
+	} else {
 		late(p, mpos, xasprintf("Unknown modifier %.*s.", (int)mlen,
 		    m));
 	}
@@ -271,15 +293,19 @@ parse_modifier(struct fparser *p, struct field *f)
 	return 0;
 }
 
+/* An item; at is where it began, spaces before it included. */
 static int
-parse_item(struct fparser *p, struct field *f)
+parse_item(struct fparser *p, struct field *f, size_t at)
 {
 	size_t len;
 
 	memset(f, 0, sizeof(*f));
 	f->limit = -1;
-	if (scan_name(p, &len) < 0)
-		return -1;
+	if (scan_name(p, &len) < 0) {
+		/* an empty item is reported where it began: "name,\n" at 5 */
+		gerr_clear(p->err);
+		return syntax(p, at, "Expected name.");
+	}
 	f->name = xstrndup(p->s + p->pos, len);
 	p->pos += len;
 	while (p->s[p->pos] == '.') {
@@ -287,11 +313,14 @@ parse_item(struct fparser *p, struct field *f)
 		if (parse_modifier(p, f) < 0)
 			return -1;
 	}
-	/* one {...} only, and not after .fields(...) */
+	/* one {...} only, and not after .fields(...); "edge {a}" too */
+	len = p->pos;
+	skip_space(p);
 	if (p->s[p->pos] == '{' && f->sub == NULL) {
 		p->pos++;
 		return parse_list(p, '}', &f->sub);
 	}
+	p->pos = len;
 	return 0;
 }
 
@@ -358,7 +387,7 @@ static int
 parse_list(struct fparser *p, char close, struct fieldlist **out)
 {
 	struct fieldlist *fl = xcalloc(1, sizeof(*fl));
-	size_t cap = 0, *ends = NULL;
+	size_t cap = 0, *ends = NULL, at;
 	int rc = -1;
 
 	if (++p->depth > FIELDS_MAX_DEPTH) {
@@ -373,12 +402,15 @@ parse_list(struct fparser *p, char close, struct fieldlist **out)
 			fl->v = xrealloc(fl->v, cap * sizeof(*fl->v));
 			ends = xrealloc(ends, cap * sizeof(*ends));
 		}
-		if (parse_item(p, &fl->v[fl->n]) < 0) {
+		at = p->pos;
+		skip_space(p);
+		if (parse_item(p, &fl->v[fl->n], at) < 0) {
 			/* a half-built item still owns what it parsed */
 			fl->n++;
 			goto out;
 		}
 		ends[fl->n++] = p->pos;
+		skip_space(p);
 		c = p->s[p->pos];
 		if (c == ',') {
 			p->pos++;

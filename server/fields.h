@@ -22,6 +22,7 @@ struct field {
 	char *start;        /* .start(...), raw argument, NULL when absent */
 	char *end;          /* .end(...) */
 	char *granularity;  /* .granularity(...) */
+	bool summary;       /* .summary(true), (1) or (total_count) */
 	struct fieldlist *sub; /* {...}, NULL when absent */
 };
 

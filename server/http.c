@@ -407,10 +407,18 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 		    MHD_HTTP_HEADER_AUTHORIZATION);
 		rq->content_type = header_dup(con,
 		    MHD_HTTP_HEADER_CONTENT_TYPE);
-		/* only the control plane asks where a browser call came from */
-		if (strncmp(rq->target, "/_emulator", 10) == 0) {
+		/* only the control plane asks where a browser call came from,
+		 * and a CORS preflight also what it means to send (cors.c) */
+		if (strncmp(rq->target, "/_emulator", 10) == 0 ||
+		    strcmp(method, "OPTIONS") == 0) {
 			rq->origin = header_dup(con, MHD_HTTP_HEADER_ORIGIN);
 			rq->fetch_site = header_dup(con, "Sec-Fetch-Site");
+		}
+		if (strcmp(method, "OPTIONS") == 0) {
+			rq->acr_method = header_dup(con,
+			    "Access-Control-Request-Method");
+			rq->acr_headers = header_dup(con,
+			    "Access-Control-Request-Headers");
 		}
 		return MHD_YES;
 	}

@@ -101,9 +101,12 @@ out:
 	return rc;
 }
 
-/* limit=: digits only, 1 or more; large values clamp. */
+/*
+ * limit=: digits only, 1 or more (0 too when counting); large values
+ * clamp.
+ */
 static int
-read_limit(const char *v, int *out, struct gerr *err)
+read_limit(const char *v, bool counting, int *out, struct gerr *err)
 {
 	long n = 0;
 	const char *s;
@@ -111,11 +114,20 @@ read_limit(const char *v, int *out, struct gerr *err)
 	for (s = v; *s >= '0' && *s <= '9'; s++)
 		if (n <= PAGING_MAX_LIMIT)
 			n = n * 10 + (*s - '0');
-	if (*v == '\0' || *s != '\0' || n == 0)
+	if (*v == '\0' || *s != '\0' || (n == 0 && !counting))
 		return gerr_set(err, GE_PARAM, "(#100) Param limit must be a "
 		    "positive integer");
 	*out = n > PAGING_MAX_LIMIT ? PAGING_MAX_LIMIT : (int)n;
 	return 0;
+}
+
+bool
+paging_summary(const struct request *rq)
+{
+	const char *s = params_get(&rq->params, "summary");
+
+	return s != NULL && (strcmp(s, "total_count") == 0 ||
+	    strcmp(s, "true") == 0 || strcmp(s, "1") == 0);
 }
 
 int
@@ -130,7 +142,8 @@ paging_read(const struct request *rq, struct list_query *q,
 	int64_t k1, k2;
 
 	q->limit = PAGING_DEFAULT_LIMIT;
-	if (limit != NULL && read_limit(limit, &q->limit, err) < 0)
+	if (limit != NULL && read_limit(limit, paging_summary(rq), &q->limit,
+	    err) < 0)
 		return -1;
 	memset(&q->pos, 0, sizeof(q->pos));
 	if (cur == NULL)

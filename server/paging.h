@@ -28,6 +28,7 @@ int cursor_decode(const char *s, int64_t *k1, int64_t *k2);
 /*
  * Reads limit=, after= and before= from params into q (limit defaults to
  * 25, clamps to 100).  -1 with a 100 error on a bad limit or cursor.
+ * limit=0 is the count alone, allowed only with summary= (below).
  */
 int paging_read(const struct request *rq, struct list_query *q,
     struct gerr *err);
@@ -48,6 +49,9 @@ struct json_object *paging_wrap(const struct request *rq,
  * ("after"/"before") set and the opposite one removed:
  * http://HOST/vX.Y/path?...&access_token=...&limit=..&after=...
  */
+/* summary=total_count (or true, 1): the list adds "summary":{"total_count"}. */
+bool paging_summary(const struct request *rq);
+
 char *paging_url(const struct request *rq, const char *name,
     const char *cursor);
 

@@ -19,11 +19,13 @@
 #include "auth.h"
 #include "config.h"
 #include "control.h"
+#include "cors.h"
 #include "emu.h"
 #include "etag.h"
 #include "faults.h"
 #include "fields.h"
 #include "hostcheck.h"
+#include "handlers/handlers.h"
 #include "journal.h"
 #include "ratelimit.h"
 #include "request.h"
@@ -169,6 +171,15 @@ resolve_node(struct request *rq, struct segments *s, size_t *next)
 	s0 = s->v[0];
 	rq->node_id = xstrdup(s0);
 	*next = 1;
+	if (me_path(s0)) {
+		if (me_resolve(rq) < 0)
+			return -1;
+		if (s->n > 1) {
+			rq->edge = xstrdup(s->v[1]);
+			*next = 2;
+		}
+		return 0;
+	}
 	if (route_is_path_node(s0)) {
 		rq->node_type = NODE_ROOT;
 		rq->edge = xstrdup(s0);
@@ -228,6 +239,11 @@ graph_dispatch(struct request *rq)
 		rq->version_in_path = true;
 		memmove(s.v, s.v + 1, (s.n - 1) * sizeof(*s.v));
 		s.n--;
+	}
+	/* /me without a token is Graph's 2500, not a missing token */
+	if (s.n > 0 && me_path(s.v[0]) && !auth_has_token(rq)) {
+		(void)me_resolve(rq);
+		goto out;
 	}
 	/* The batch endpoint checks tokens per item. */
 	if (!(s.n == 0 && strcmp(rq->verb, "POST") == 0) || auth_has_token(rq)) {
@@ -477,6 +493,8 @@ emu_handle(struct emu *emu, struct request *rq)
 
 	rq->emu = emu;
 	rq->started_us = clock_mono_us();
+	if (cors_preflight(rq))
+		return;
 	/* parsing the target and the body needs nothing shared */
 	if (!is_control_path(rq->target))
 		(void)prepare(rq);

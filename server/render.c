@@ -598,8 +598,7 @@ render_node(struct request *rq, enum node_type t, struct json_object *row,
 		const char *const *d = defaults ? defaults : nd->defaults;
 
 		for (; *d; d++) {
-			struct field f = { (char *)*d, NULL, -1, NULL, NULL,
-				NULL, NULL };
+			struct field f = { .name = (char *)*d, .limit = -1 };
 
 			if (render_one(rq, nd, row, &f, true, obj) < 0)
 				goto fail;
@@ -817,7 +816,6 @@ render_list(struct request *rq, const struct edge_def *e, int64_t owner,
 	struct json_object *out = NULL;
 	struct list_page page;
 	struct sbuf ids = SBUF_INIT;
-	const char *summary;
 	char *cause = NULL;
 
 	memset(&q, 0, sizeof(q));
@@ -836,8 +834,8 @@ render_list(struct request *rq, const struct edge_def *e, int64_t owner,
 			goto out;
 	} else {
 		lc.fl = f->sub;
-		/* .limit(n) as on the top level: 0 or absent means 25 */
-		q.limit = f->limit <= 0 ? PAGING_DEFAULT_LIMIT :
+		/* absent means 25; .limit(0) asks for the count alone */
+		q.limit = f->limit < 0 ? PAGING_DEFAULT_LIMIT :
 		    f->limit > PAGING_MAX_LIMIT ? PAGING_MAX_LIMIT :
 		    (int)f->limit;
 	}
@@ -851,21 +849,26 @@ render_list(struct request *rq, const struct edge_def *e, int64_t owner,
 	/* a granular token reaches its targets only, on every page */
 	if (e->item_type == NODE_WABA && auth_waba_targets(rq, &ids))
 		q.ids = ids.buf;
-	if (store_list(rq->emu->store, e->list, &q, &page, &cause) < 0) {
-		gerr_set(&rq->err, GE_UNKNOWN, NULL);
-		goto out;
+	if (q.limit == 0) {
+		/* the counting idiom: no rows, and no store query for them */
+		out = json_object_new_object();
+		json_object_object_add(out, "data", json_object_new_array());
+	} else {
+		if (store_list(rq->emu->store, e->list, &q, &page, &cause) <
+		    0) {
+			gerr_set(&rq->err, GE_UNKNOWN, NULL);
+			goto out;
+		}
+		out = paging_wrap(rq, &q, &page, render_item, &lc);
+		if (lc.failed) {
+			json_object_put(out);
+			out = NULL;
+			goto out;
+		}
+		if (f != NULL)
+			nested_next(rq, e, owner, f, q.limit, out);
 	}
-	out = paging_wrap(rq, &q, &page, render_item, &lc);
-	if (lc.failed) {
-		json_object_put(out);
-		out = NULL;
-		goto out;
-	}
-	if (f != NULL)
-		nested_next(rq, e, owner, f, q.limit, out);
-	summary = f == NULL ? params_get(&rq->params, "summary") : NULL;
-	if (summary != NULL && (strcmp(summary, "total_count") == 0 ||
-	    strcmp(summary, "true") == 0 || strcmp(summary, "1") == 0)) {
+	if (f != NULL ? f->summary : paging_summary(rq)) {
 		struct json_object *s = json_object_new_object();
 
 		json_object_object_add(s, "total_count", json_object_new_int64(

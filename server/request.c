@@ -34,6 +34,8 @@ request_cleanup(struct request *rq)
 	free(rq->content_type);
 	free(rq->origin);
 	free(rq->fetch_site);
+	free(rq->acr_method);
+	free(rq->acr_headers);
 	free(rq->body);
 	free(rq->remote);
 	free(rq->path);

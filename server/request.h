@@ -75,8 +75,12 @@ struct request {
 	char *host;          /* Host header, NULL when absent */
 	char *authorization; /* Authorization header, NULL when absent */
 	char *content_type;  /* Content-Type header, NULL when absent */
-	char *origin;        /* Origin header: control-plane requests only */
-	char *fetch_site;    /* Sec-Fetch-Site header: the same */
+	/* control-plane requests and CORS preflights only, else NULL: */
+	char *origin;        /* Origin */
+	char *fetch_site;    /* Sec-Fetch-Site */
+	/* OPTIONS only (a CORS preflight), else NULL: */
+	char *acr_method;    /* Access-Control-Request-Method */
+	char *acr_headers;   /* Access-Control-Request-Headers */
 	char *body;          /* raw body (NUL-terminated), NULL when none */
 	size_t body_len;
 	bool body_too_large; /* http.c saw more than --max-body bytes */

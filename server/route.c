@@ -18,6 +18,7 @@
 /* method  node           edge                                  handler                flags      permission */
 static const struct route routes[] = {
 	{ "POST",   NODE_ROOT,     NULL,                                batch_post,            A,         PERM_NONE },
+	{ "GET",    NODE_ROOT,     NULL,                                ids_get,               A,         PERM_NONE },
 	{ "GET",    NODE_ROOT,     "debug_token",                       debug_token_get,       T | A,     PERM_NONE },
 	{ "GET",    NODE_BUSINESS, NULL,                                business_get,          T,         PERM_BUSINESS_READ },
 	{ "GET",    NODE_BUSINESS, "owned_whatsapp_business_accounts",  business_owned_wabas,  T,         PERM_BUSINESS_ADMIN },
@@ -31,6 +32,7 @@ static const struct route routes[] = {
 	{ "GET",    NODE_PHONE,    NULL,                                phone_get,             T,         PERM_WABA_READ },
 	{ "GET",    NODE_USER,     NULL,                                user_get,              T,         PERM_USER_READ },
 	{ "GET",    NODE_USER,     "assigned_whatsapp_business_accounts", user_assigned_wabas, T,         PERM_USER_READ },
+	{ "GET",    NODE_USER,     "permissions",                       user_permissions,      T,         PERM_USER_READ },
 };
 
 #undef T

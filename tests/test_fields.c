@@ -213,14 +213,49 @@ START_TEST(test_graph_examples)
 }
 END_TEST
 
+/* Spaces as people type them: between items, around commas and braces. */
+START_TEST(test_whitespace)
+{
+	struct fieldlist *fl = parse_ok("id, name ,\tcurrency\n");
+
+	ck_assert_uint_eq(fl->n, 3);
+	ck_assert_str_eq(fl->v[0].name, "id");
+	ck_assert_str_eq(fl->v[1].name, "name");
+	ck_assert_str_eq(fl->v[2].name, "currency");
+	fieldlist_free(fl);
+
+	fl = parse_ok(" id, phone_numbers.limit(2) { id, verified_name } ");
+	ck_assert_uint_eq(fl->n, 2);
+	ck_assert_int_eq(fl->v[1].limit, 2);
+	ck_assert_ptr_nonnull(fl->v[1].sub);
+	ck_assert_uint_eq(fl->v[1].sub->n, 2);
+	ck_assert_str_eq(fl->v[1].sub->v[1].name, "verified_name");
+	fieldlist_free(fl);
+
+	fl = parse_ok("a.fields( b, c )");
+	ck_assert_uint_eq(fl->v[0].sub->n, 2);
+	fieldlist_free(fl);
+
+	/* not inside a name or a modifier; an empty item is still empty */
+	parse_fails("a, b,", "Expected name.", 5);
+	parse_fails("a,  ", "Expected name.", 2);
+	parse_fails("a .limit(1)",
+	    "Expected end of string instead of \".\".", 2);
+	parse_fails("a. limit(1)", "Expected name.", 2);
+	parse_fails("a.limit (1)", "Expected \"(\" instead of \" \".", 7);
+	/* offsets count the spaces; duplicates are still duplicates */
+	parse_fails("id, name, id", "Field id specified more than once. "
+	    "This is only possible before version 2.1", 12);
+}
+END_TEST
+
 START_TEST(test_syntax_errors)
 {
 	parse_fails("a}", "Expected end of string instead of \"}\".", 1);
 	parse_fails(",a", "Expected name.", 0);
 	parse_fails("a,", "Expected name.", 2);
-	parse_fails("a, b", "Expected name.", 2);
-	parse_fails(" a", "Expected name.", 0);
-	parse_fails("a ", "Expected end of string instead of \" \".", 1);
+	parse_fails("a, ,b", "Expected name.", 2);
+	parse_fails("a b", "Expected end of string instead of \"b\".", 2);
 	parse_fails("a{}", "Expected name.", 2);
 	parse_fails("a{b,}", "Expected name.", 4);
 	parse_fails("a{b", "Expected \"}\", got end of string", 3);
@@ -335,6 +370,7 @@ fields_suite(void)
 	tcase_add_test(tc, test_modifiers);
 	tcase_add_test(tc, test_aliases);
 	tcase_add_test(tc, test_graph_examples);
+	tcase_add_test(tc, test_whitespace);
 	tcase_add_test(tc, test_syntax_errors);
 	tcase_add_test(tc, test_meaning_errors);
 	tcase_add_test(tc, test_depth);

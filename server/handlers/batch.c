@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config.h"
 #include "emu.h"
@@ -278,7 +279,9 @@ run_item(struct request *rq, struct batch *b, struct json_object *item,
 
 		while (*u == '/')
 			u++;
-		if (*u == '\0' || *u == '?') {
+		/* the root's GET is the multiple-id read, its POST a batch */
+		if ((*u == '\0' || *u == '?') && (method == NULL ||
+		    strcasecmp(method, "GET") != 0)) {
 			why = xasprintf("batch[%zu]: batch requests cannot be "
 			    "nested", idx);
 		} else {

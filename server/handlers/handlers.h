@@ -6,6 +6,8 @@
 #ifndef WABA_HANDLERS_H
 #define WABA_HANDLERS_H
 
+#include <stdbool.h>
+
 struct request;
 
 int business_get(struct request *rq);
@@ -20,7 +22,16 @@ int assigned_users_add(struct request *rq);
 int assigned_users_remove(struct request *rq);
 int user_get(struct request *rq);
 int user_assigned_wabas(struct request *rq);
+int user_permissions(struct request *rq);
 int debug_token_get(struct request *rq);
 int batch_post(struct request *rq);
+int ids_get(struct request *rq);
+
+/*
+ * "/me": the token's user.  me_resolve() makes rq's node that user, or
+ * fails with Graph's 2500 when there is no token or an app token.
+ */
+bool me_path(const char *segment);
+int me_resolve(struct request *rq);
 
 #endif
