@@ -87,8 +87,28 @@ demo_prepare(struct request *rq, const char *method, const char *target,
 
 /*
  * One call through emu_handle(): body (may be NULL) with content_type.
- * Returns the parsed answer (caller puts it) and sets *status.
+ * rq is left answered, for the caller to look at and clean up.
  */
+static inline void
+demo_run(struct request *rq, const char *method, const char *target,
+    const char *content_type, const char *body, const char *token)
+{
+	request_init(rq);
+	rq->method = xstrdup(method);
+	rq->target = xstrdup(target);
+	if (token != NULL)
+		rq->authorization = xasprintf("Bearer %s", token);
+	if (content_type != NULL)
+		rq->content_type = xstrdup(content_type);
+	if (body != NULL) {
+		rq->body = xstrdup(body);
+		rq->body_len = strlen(body);
+	}
+	emu_handle(&demo, rq);
+	ck_assert_ptr_nonnull(rq->resp.body);
+}
+
+/* demo_run() that returns the parsed answer (caller puts it), *status. */
 static inline struct json_object *
 demo_call(const char *method, const char *target, const char *content_type,
     const char *body, const char *token, int *status)
@@ -96,20 +116,8 @@ demo_call(const char *method, const char *target, const char *content_type,
 	struct request rq;
 	struct json_object *o;
 
-	request_init(&rq);
-	rq.method = xstrdup(method);
-	rq.target = xstrdup(target);
-	if (token != NULL)
-		rq.authorization = xasprintf("Bearer %s", token);
-	if (content_type != NULL)
-		rq.content_type = xstrdup(content_type);
-	if (body != NULL) {
-		rq.body = xstrdup(body);
-		rq.body_len = strlen(body);
-	}
-	emu_handle(&demo, &rq);
+	demo_run(&rq, method, target, content_type, body, token);
 	*status = rq.resp.status;
-	ck_assert_ptr_nonnull(rq.resp.body);
 	o = json_tokener_parse(rq.resp.body);
 	ck_assert_msg(o != NULL, "not JSON: %s", rq.resp.body);
 	request_cleanup(&rq);
