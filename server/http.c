@@ -36,6 +36,7 @@
 struct http_server {
 	struct MHD_Daemon *daemon;
 	struct emu *emu;
+	http_handler *handle;
 	size_t max_body;
 	int port;
 	struct accesslog *log;   /* written to standard error */
@@ -449,7 +450,7 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 	atomic_fetch_add(&srv->inflight, 1);
 	call->handled = true;
 	rq->emu = srv->emu;
-	emu_handle(srv->emu, rq);
+	srv->handle(srv->emu, rq);
 	call->log = atomic_load(&srv->log_enabled);
 	if (rq->resp.latency_ms > 0 && delay_call(srv, call, con))
 		return MHD_YES;
@@ -515,6 +516,14 @@ struct http_server *
 http_start(struct emu *emu, const char *bind, int port, unsigned workers,
     size_t max_body, char **cause)
 {
+	return http_start_with(emu, emu_handle, bind, port, workers, max_body,
+	    cause);
+}
+
+struct http_server *
+http_start_with(struct emu *emu, http_handler *handle, const char *bind,
+    int port, unsigned workers, size_t max_body, char **cause)
+{
 	struct http_server *srv;
 	struct sockaddr_storage ss;
 	const union MHD_DaemonInfo *di;
@@ -533,6 +542,7 @@ http_start(struct emu *emu, const char *bind, int port, unsigned workers,
 	}
 	srv = xcalloc(1, sizeof(*srv));
 	srv->emu = emu;
+	srv->handle = handle;
 	srv->max_body = max_body;
 	atomic_init(&srv->log_format, LOG_TEXT);
 	atomic_init(&srv->log_enabled, false);

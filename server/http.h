@@ -14,6 +14,10 @@
 
 struct emu;
 struct http_server;
+struct request;
+
+/* What answers each complete request; emu_handle() but in test_http.c. */
+typedef void http_handler(struct emu *emu, struct request *rq);
 
 /*
  * Listens on bind (an IPv4 or IPv6 literal) and port (0 picks a free
@@ -23,6 +27,10 @@ struct http_server;
  */
 struct http_server *http_start(struct emu *emu, const char *bind, int port,
     unsigned workers, size_t max_body, char **cause);
+/* The same with handle in place of emu_handle(): the unit suite's seam. */
+struct http_server *http_start_with(struct emu *emu, http_handler *handle,
+    const char *bind, int port, unsigned workers, size_t max_body,
+    char **cause);
 /* The port actually bound. */
 int http_port(const struct http_server *srv);
 /*

@@ -1,6 +1,6 @@
 /*
  * test_http.c - the HTTP front end against a stand-in pipeline: what
- * reaches emu_handle() (raw target, headers, body, peer), what goes back
+ * reaches the handler (raw target, headers, body, peer), what goes back
  * (status, headers, body), keep-alive, oversized bodies, dropped
  * connections and the access log.  Plain sockets, so every byte on the
  * wire is the test's.
@@ -22,18 +22,10 @@
 
 #include "config.h"
 #include "emu.h"
-#include "fields.h"
 #include "http.h"
 #include "request.h"
 #include "util.h"
 #include "suite.h"
-
-/* fields.c is not linked into this suite; requests here carry none. */
-void
-fieldlist_free(struct fieldlist *f)
-{
-	(void)f;
-}
 
 /* /block reports on entered[1] and waits for a byte on release[0]. */
 static int entered[2] = { -1, -1 }, release[2] = { -1, -1 };
@@ -43,8 +35,8 @@ static int entered[2] = { -1, -1 }, release[2] = { -1, -1 };
  * N, /text answers text/plain, /prepare runs request_prepare and echoes
  * the merged parameters; anything else echoes what http.c filled in.
  */
-void
-emu_handle(struct emu *emu, struct request *rq)
+static void
+stand_in(struct emu *emu, struct request *rq)
 {
 	struct json_object *o = json_object_new_object();
 	int status = 200;
@@ -110,9 +102,9 @@ setup(void)
 
 	memset(&emu, 0, sizeof(emu));
 	/* two workers: the pool is what serves on a machine with three CPUs */
-	srv = http_start(&emu, "127.0.0.1", 0, 2, 64, &cause);
+	srv = http_start_with(&emu, stand_in, "127.0.0.1", 0, 2, 64, &cause);
 	if (srv == NULL)
-		ck_abort_msg("http_start: %s", cause);
+		ck_abort_msg("http_start_with: %s", cause);
 }
 
 static int
@@ -719,9 +711,9 @@ START_TEST(test_ipv6)
 		return;
 	}
 	close(fd);
-	s6 = http_start(&emu, "::1", 0, 0, 1024, &cause);
+	s6 = http_start_with(&emu, stand_in, "::1", 0, 0, 1024, &cause);
 	if (s6 == NULL)
-		ck_abort_msg("http_start: %s", cause);
+		ck_abort_msg("http_start_with: %s", cause);
 	c = conn_open("::1", http_port(s6));
 	conn_send(&c, "GET /six HTTP/1.1\r\nHost: [::1]\r\n\r\n");
 	r = read_reply(&c);
@@ -791,7 +783,7 @@ START_TEST(test_peer_v4_mapped)
 	struct conn c;
 
 	/* a dual-stack listener sees IPv4 peers as ::ffff:a.b.c.d */
-	s6 = http_start(&emu, "::ffff:127.0.0.1", 0, 0, 1024, &cause);
+	s6 = http_start_with(&emu, stand_in, "::ffff:127.0.0.1", 0, 0, 1024, &cause);
 	if (s6 == NULL) { /* hosts without IPv6 skip it */
 		free(cause);
 		return;
@@ -807,11 +799,11 @@ START_TEST(test_bad_bind)
 {
 	char *cause = NULL;
 
-	ck_assert_ptr_null(http_start(&emu, "localhost", 0, 0, 1, &cause));
+	ck_assert_ptr_null(http_start_with(&emu, stand_in, "localhost", 0, 0, 1, &cause));
 	ck_assert_ptr_nonnull(strstr(cause, "localhost"));
 	free(cause);
 	cause = NULL;
-	ck_assert_ptr_null(http_start(&emu, "127.0.0.1", 70000, 0, 1, &cause));
+	ck_assert_ptr_null(http_start_with(&emu, stand_in, "127.0.0.1", 70000, 0, 1, &cause));
 	ck_assert_ptr_nonnull(cause);
 	free(cause);
 }
@@ -822,7 +814,7 @@ START_TEST(test_port_in_use)
 	char *cause = NULL;
 	struct http_server *s2;
 
-	s2 = http_start(&emu, "127.0.0.1", http_port(srv), 0, 1, &cause);
+	s2 = http_start_with(&emu, stand_in, "127.0.0.1", http_port(srv), 0, 1, &cause);
 	ck_assert_ptr_null(s2);
 	ck_assert_ptr_nonnull(strstr(cause, "cannot listen on 127.0.0.1:"));
 	free(cause);

@@ -9,17 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fields.h"
 #include "request.h"
 #include "util.h"
 #include "suite.h"
-
-/* fields.c is not linked into this suite; the requests here have none. */
-void
-fieldlist_free(struct fieldlist *f)
-{
-	(void)f;
-}
 
 static struct request rq;
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "batch.h"
 #include "config.h"
 #include "emu.h"
 #include "handlers.h"
@@ -19,18 +20,8 @@
 
 #define BATCH_MAX 50
 
-struct named {
-	char *name;
-	struct json_object *body; /* parsed body, NULL when the item failed */
-};
-
-struct batch {
-	struct named *v;
-	size_t n;
-};
-
-static struct named *
-batch_find(struct batch *b, const char *name)
+static struct batch_named *
+batch_find(const struct batch *b, const char *name)
 {
 	size_t i;
 
@@ -85,19 +76,15 @@ jsonpath(struct json_object *cur, const char *path, struct sbuf *out,
 	}
 }
 
-/*
- * Replaces each {result=name:$.path} in s.  Returns a new string, or NULL
- * with *why set when a reference names no earlier result or finds nothing.
- */
-static char *
-resolve_refs(struct batch *b, const char *s, char **why)
+char *
+batch_resolve_refs(const struct batch *b, const char *s, char **why)
 {
 	struct sbuf out = SBUF_INIT;
 	const char *p = s, *open;
 
 	while ((open = strstr(p, "{result=")) != NULL) {
 		const char *colon, *close = strchr(open, '}');
-		struct named *nm;
+		struct batch_named *nm;
 		char *name, *path;
 		struct sbuf val = SBUF_INIT;
 		bool found = false;
@@ -259,7 +246,7 @@ run_item(struct request *rq, struct batch *b, struct json_object *item,
 	bool ok = false;
 
 	if (dep != NULL) {
-		struct named *d = batch_find(b, dep);
+		struct batch_named *d = batch_find(b, dep);
 
 		if (d == NULL || d->body == NULL)
 			goto record;
@@ -273,8 +260,9 @@ run_item(struct request *rq, struct batch *b, struct json_object *item,
 	if (url == NULL || !json_object_is_type(item, json_type_object)) {
 		why = xasprintf("batch[%zu]: the parameter relative_url is "
 		    "required", idx);
-	} else if ((rurl = resolve_refs(b, url, &why)) != NULL &&
-	    (body == NULL || (rbody = resolve_refs(b, body, &why)) != NULL)) {
+	} else if ((rurl = batch_resolve_refs(b, url, &why)) != NULL &&
+	    (body == NULL ||
+	    (rbody = batch_resolve_refs(b, body, &why)) != NULL)) {
 		const char *u = rurl;
 
 		while (*u == '/')
