@@ -21,7 +21,7 @@ enum opt_id {
 	O_BIND, O_PORT, O_DB, O_FIXTURES, O_NO_FIXTURES, O_SEED,
 	O_DEFAULT_VERSION, O_STATUS_PROFILE, O_RATE_LIMIT, O_RATE_LIMIT_ACTIVE,
 	O_RATE_WINDOW, O_NO_RATE_LIMIT, O_READ_ONLY, O_ADMIN_TOKEN,
-	O_ALLOW_HOST, O_NO_CONTROL_PLANE, O_MAX_BODY, O_WORKERS, O_LOG_FORMAT, O_HEALTHCHECK,
+	O_ALLOW_HOST, O_WEBHOOK_URL, O_WEBHOOK_ALLOW, O_NO_CONTROL_PLANE, O_MAX_BODY, O_WORKERS, O_LOG_FORMAT, O_HEALTHCHECK,
 	O_VERSION, O_HELP, O__COUNT
 };
 
@@ -72,6 +72,11 @@ static const struct opt opts[] = {
 	{ O_ALLOW_HOST, "allow-host", K_VALUE, true, "NAME", "none",
 	  "a Host name accepted besides loopback ones when bound to "
 	  "loopback; repeatable or comma-separated; * accepts any" },
+	{ O_WEBHOOK_URL, "webhook-url", K_VALUE, true, "URL", "none",
+	  "deliver every webhook field of every WABA to every app at URL" },
+	{ O_WEBHOOK_ALLOW, "webhook-allow", K_VALUE, true, "HOSTS", "none",
+	  "callback hosts the emulator may call besides loopback ones; "
+	  "repeatable or comma-separated" },
 	{ O_NO_CONTROL_PLANE, "no-control-plane", K_SWITCH, true, NULL, "off",
 	  "do not serve /_emulator/" },
 	{ O_MAX_BODY, "max-body", K_VALUE, true, "BYTES", "1048576",
@@ -214,7 +219,7 @@ add_fixture(struct config *cfg, const char *path)
 
 /* Adds each name of a comma-separated list; -1 on an empty or odd one. */
 static int
-add_allow_hosts(struct config *cfg, const char *list)
+add_names(char ***names, size_t *nnames, const char *list)
 {
 	const char *p = list;
 	size_t n;
@@ -224,9 +229,8 @@ add_allow_hosts(struct config *cfg, const char *list)
 		/* a name, not a URL or a list with spaces */
 		if (n == 0 || strcspn(p, " \t/@,") < n)
 			return -1;
-		cfg->allow_hosts = xrealloc(cfg->allow_hosts,
-		    (cfg->nallow_hosts + 1) * sizeof(*cfg->allow_hosts));
-		cfg->allow_hosts[cfg->nallow_hosts++] = xstrndup(p, n);
+		*names = xrealloc(*names, (*nnames + 1) * sizeof(**names));
+		(*names)[(*nnames)++] = xstrndup(p, n);
 		if (p[n] == '\0')
 			return 0;
 		p += n + 1;
@@ -368,7 +372,24 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 		cfg->admin_token = xstrdup(value);
 		break;
 	case O_ALLOW_HOST:
-		if (add_allow_hosts(cfg, value) < 0)
+		if (add_names(&cfg->allow_hosts, &cfg->nallow_hosts,
+		    value) < 0)
+			return bad(cause, from, "expected host names separated "
+			    "by commas, got '%s'", value);
+		break;
+	case O_WEBHOOK_URL:
+		/* the host is checked at start, against --webhook-allow */
+		if ((strncmp(value, "http://", 7) != 0 &&
+		    strncmp(value, "https://", 8) != 0) ||
+		    strcspn(value, " \t\r\n") != strlen(value))
+			return bad(cause, from, "expected an http:// or "
+			    "https:// URL, got '%s'", value);
+		free(cfg->webhook_url);
+		cfg->webhook_url = xstrdup(value);
+		break;
+	case O_WEBHOOK_ALLOW:
+		if (add_names(&cfg->webhook_allow, &cfg->nwebhook_allow,
+		    value) < 0)
 			return bad(cause, from, "expected host names separated "
 			    "by commas, got '%s'", value);
 		break;
@@ -587,5 +608,9 @@ config_cleanup(struct config *cfg)
 	for (i = 0; i < cfg->nallow_hosts; i++)
 		free(cfg->allow_hosts[i]);
 	free(cfg->allow_hosts);
+	free(cfg->webhook_url);
+	for (i = 0; i < cfg->nwebhook_allow; i++)
+		free(cfg->webhook_allow[i]);
+	free(cfg->webhook_allow);
 	memset(cfg, 0, sizeof(*cfg));
 }

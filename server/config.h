@@ -34,6 +34,10 @@ struct config {
 	char **allow_hosts;      /* --allow-host NAME, repeatable */
 	size_t nallow_hosts;
 	bool host_loopback_only; /* bound to loopback: check Host (derived) */
+	char *webhook_url;       /* --webhook-url: every app, field and WABA */
+	char **webhook_allow;    /* --webhook-allow HOSTS: callable besides
+				    loopback */
+	size_t nwebhook_allow;
 	bool no_control_plane;
 	size_t max_body;         /* 1 MiB */
 	unsigned workers;        /* 0: one per CPU but one */

@@ -28,6 +28,8 @@
 #include "secret.h"
 #include "store.h"
 #include "util.h"
+#include "webhooks/deliver.h"
+#include "webhooks/outbox.h"
 
 
 /* The latest time the control plane accepts: 9999-12-31T23:59:59Z. */
@@ -163,6 +165,7 @@ metrics_text(struct emu *emu)
 	    "start.\n# TYPE waba_emulator_uptime_seconds gauge\n"
 	    "waba_emulator_uptime_seconds %.3f\n",
 	    (double)(clock_mono_us() - emu->boot_us) / 1e6);
+	deliver_metrics(emu->deliver, &sb);
 	return sbuf_detach(&sb);
 }
 
@@ -290,6 +293,7 @@ ctl_reset(struct ctl *c)
 	if (rc < 0)
 		return fail_fixture(c, &fe);
 	c->emu->clock = fresh;
+	outbox_clear(c->emu->outbox);
 	ratelimit_reset(c->emu->rl);
 	journal_clear(c->emu->journal);
 	faults_clear(c->emu->faults);
@@ -320,6 +324,8 @@ ctl_state_put(struct ctl *c)
 	if (fixtures_replace(c->emu->store, c->body, "request body",
 	    clock_now(&c->emu->clock), &fe) < 0)
 		return fail_fixture(c, &fe);
+	/* its deliveries were for apps and WABAs that may be gone */
+	outbox_clear(c->emu->outbox);
 	reply(c, 200, ok_body());
 	return 0;
 }
@@ -544,6 +550,8 @@ ctl_clock_post(struct ctl *c)
 		clock_advance(&c->emu->clock, adv);
 	else
 		clock_set(&c->emu->clock, now);
+	/* retries that came due run now */
+	deliver_wake(c->emu->deliver);
 	return ctl_clock_get(c);
 }
 
@@ -678,6 +686,142 @@ ctl_openapi(struct ctl *c)
 	return 0;
 }
 
+/* ---- webhooks (server/webhooks/) ------------------------------------ */
+
+/* An id as clients write one; 0 when s is not one. */
+static int64_t
+hook_id(const char *s)
+{
+	int64_t v = s != NULL ? parse_id_exact(s) : -1;
+
+	return v > 0 ? v : 0;
+}
+
+static int
+ctl_webhooks_get(struct ctl *c)
+{
+	const char *field = params_get(&c->query, "field"),
+	    *state = params_get(&c->query, "state"),
+	    *waba = params_get(&c->query, "waba");
+
+	if (field != NULL && !outbox_field_known(field))
+		return fail(c, 400, "field", "unknown webhook field %s", field);
+	if (state != NULL && strcmp(state, "pending") != 0 &&
+	    strcmp(state, "delivered") != 0 && strcmp(state, "failed") != 0)
+		return fail(c, 400, "state", "state must be pending, delivered "
+		    "or failed");
+	if (waba != NULL && hook_id(waba) == 0)
+		return fail(c, 400, "waba", "waba must be an id");
+	reply(c, 200, outbox_list(c->emu->outbox, field, state,
+	    waba ? hook_id(waba) : 0));
+	return 0;
+}
+
+/* A string member holding an id: 0 and *out, 1 when absent, -1 when bad. */
+static int
+get_id(struct ctl *c, const char *key, int64_t *out)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(c->body, key, &v) ||
+	    json_object_is_type(v, json_type_null))
+		return 1;
+	if (!json_object_is_type(v, json_type_string) ||
+	    (*out = hook_id(json_object_get_string(v))) == 0) {
+		char *f = xasprintf("$.%s", key);
+
+		fail(c, 400, f, "%s must be an id (a string of digits)", key);
+		free(f);
+		return -1;
+	}
+	return 0;
+}
+
+/* POST /_emulator/webhooks/events: fire a management event. */
+static int
+webhooks_event(struct ctl *c)
+{
+	struct json_object *v, *value, *phone_row = NULL;
+	int64_t waba = 0, phone = 0, id;
+	const char *field;
+	char *cause = NULL, buf[24];
+	int r;
+
+	if (need_body(c) < 0)
+		return -1;
+	if (!json_object_object_get_ex(c->body, "field", &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return fail(c, 400, "$.field", "field must be a string");
+	field = json_object_get_string(v);
+	if (!outbox_field_known(field))
+		return fail(c, 400, "$.field", "unknown webhook field %s",
+		    field);
+	if ((r = get_id(c, "waba", &waba)) < 0)
+		return -1;
+	if (r == 1)
+		return fail(c, 400, "$.waba", "waba is required");
+	if (store_node_type(c->emu->store, waba) != NODE_WABA)
+		return fail(c, 404, "$.waba", "no WABA %lld", (long long)waba);
+	if ((r = get_id(c, "phone_number", &phone)) < 0)
+		return -1;
+	if (r == 0) {
+		struct json_object *w = NULL;
+
+		phone_row = store_get(c->emu->store, TBL_PHONE_NUMBERS, phone);
+		if (phone_row == NULL ||
+		    !json_object_object_get_ex(phone_row, "waba", &w) ||
+		    hook_id(json_object_get_string(w)) != waba) {
+			json_object_put(phone_row);
+			return fail(c, 404, "$.phone_number", "no phone number "
+			    "%lld on WABA %lld", (long long)phone,
+			    (long long)waba);
+		}
+		json_object_put(phone_row);
+	}
+	if (!json_object_object_get_ex(c->body, "value", &value) ||
+	    !json_object_is_type(value, json_type_object))
+		return fail(c, 400, "$.value", "value must be a JSON object");
+	if (store_begin(c->emu->store) < 0)
+		return fail(c, 500, NULL, "the store is busy");
+	if (outbox_append(c->emu->outbox, field, waba, phone, value,
+	    clock_now(&c->emu->clock), &id, &cause) < 0 ||
+	    store_commit(c->emu->store) < 0) {
+		store_rollback(c->emu->store);
+		fail(c, 500, NULL, "%s", cause ? cause : "commit failed");
+		free(cause);
+		return -1;
+	}
+	snprintf(buf, sizeof(buf), "%lld", (long long)id);
+	v = json_object_new_object();
+	json_object_object_add(v, "event_id", json_object_new_string(buf));
+	reply(c, 200, v);
+	return 0;
+}
+
+/* POST /_emulator/webhooks/events and /_emulator/webhooks/{id}/redeliver */
+static int
+ctl_webhooks_post(struct ctl *c)
+{
+	const char *slash = strchr(c->sub, '/');
+	char *id;
+	int64_t n;
+
+	if (strcmp(c->sub, "events") == 0)
+		return webhooks_event(c);
+	if (slash == NULL || strcmp(slash, "/redeliver") != 0)
+		return fail(c, 404, NULL, "unknown path /_emulator/webhooks/%s",
+		    c->sub);
+	id = xstrndup(c->sub, (size_t)(slash - c->sub));
+	n = hook_id(id);
+	free(id);
+	if (n == 0 || outbox_redeliver(c->emu->outbox, n,
+	    clock_now(&c->emu->clock)) < 0)
+		return fail(c, 404, NULL, "no delivery %.*s",
+		    (int)(slash - c->sub), c->sub);
+	reply(c, 200, ok_body());
+	return 0;
+}
+
 /* ---- dispatch ------------------------------------------------------ */
 
 /*
@@ -722,6 +866,8 @@ static const struct {
 	{ "GET", "requests", true, ctl_requests_get },
 	{ "DELETE", "requests", false, ctl_requests_delete },
 	{ "GET", "metrics", false, ctl_metrics },
+	{ "GET", "webhooks", false, ctl_webhooks_get },
+	{ "POST", "webhooks", true, ctl_webhooks_post },
 	{ "GET", "openapi.json", false, ctl_openapi },
 };
 

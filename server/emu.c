@@ -21,6 +21,9 @@
 #include "ratelimit.h"
 #include "store.h"
 #include "util.h"
+#include "webhooks/allow.h"
+#include "webhooks/deliver.h"
+#include "webhooks/outbox.h"
 
 #define JOURNAL_CAPACITY 10000
 
@@ -126,6 +129,18 @@ emu_init(struct emu *emu, struct config *cfg, const struct clock_source *clk,
 	pthread_mutex_init(&emu->lock, NULL);
 	if (check_db_path(cfg->db, cause) < 0)
 		return -1;
+	if (cfg->webhook_url != NULL) {
+		char *why = NULL;
+
+		if (!allow_url(cfg->webhook_url, cfg->webhook_allow,
+		    cfg->nwebhook_allow, &why)) {
+			*cause = xasprintf("--webhook-url: %s; the emulator "
+			    "calls loopback hosts only, unless started with "
+			    "--webhook-allow HOST", why);
+			free(why);
+			return -1;
+		}
+	}
 	emu->store = store_open(cfg->db, cfg->seed, cause);
 	if (emu->store == NULL)
 		return -1;
@@ -170,6 +185,14 @@ emu_init(struct emu *emu, struct config *cfg, const struct clock_source *clk,
 	emu->journal = journal_new(JOURNAL_CAPACITY);
 	emu->faults = faults_new();
 	emu->metrics = metrics_new();
+	/* pending deliveries of a --db store are picked up from here */
+	emu->outbox = outbox_new(emu->store, cfg->webhook_url);
+	emu->deliver = deliver_start(emu);
+	if (emu->deliver == NULL) {
+		*cause = xstrdup("cannot start the webhook delivery thread");
+		emu_cleanup(emu);
+		return -1;
+	}
 	emu->ready = true;
 	return 0;
 fail:
@@ -181,6 +204,9 @@ fail:
 void
 emu_cleanup(struct emu *emu)
 {
+	/* the worker uses the outbox, whose statements hold the store */
+	deliver_stop(emu->deliver);
+	outbox_free(emu->outbox);
 	if (emu->store != NULL)
 		store_close(emu->store);
 	free(emu->boot_state);

@@ -26,6 +26,8 @@ struct journal;
 struct faults;
 struct metrics;
 struct auth_memo;
+struct outbox;
+struct deliver;
 struct request;
 struct json_object;
 
@@ -38,6 +40,8 @@ struct emu {
 	struct faults *faults;
 	struct metrics *metrics;
 	struct auth_memo *auth_memo; /* auth.c's; freed by auth_memo_free() */
+	struct outbox *outbox;   /* webhook events, on the store's connection */
+	struct deliver *deliver; /* the webhook worker thread */
 	/* The boot state for reset, as fixture JSON text: a tree of a large
 	 * store would cost several times the store's own memory. */
 	char *boot_state;

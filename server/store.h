@@ -164,4 +164,11 @@ int store_list(struct store *st, enum store_list l,
 long store_list_count(struct store *st, enum store_list l,
     const struct list_query *q);
 
+/*
+ * The connection, for the webhook outbox (server/webhooks/outbox.c),
+ * whose tables must share the callers' transactions.  Same lock rules.
+ */
+struct sqlite3;
+struct sqlite3 *store_sqlite(struct store *st);
+
 #endif

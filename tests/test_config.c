@@ -243,6 +243,39 @@ START_TEST(test_allow_host)
 }
 END_TEST
 
+START_TEST(test_webhook_flags)
+{
+	static const char *const env[] = {
+		"WABA_EMU_WEBHOOK_URL", "https://localhost:9443/w",
+		"WABA_EMU_WEBHOOK_ALLOW", "hooks.test", NULL,
+	};
+
+	ck_assert_int_eq(PARSE("--port", "1"), 0);
+	ck_assert_ptr_null(cfg.webhook_url);
+	ck_assert_uint_eq(cfg.nwebhook_allow, 0);
+	ck_assert_int_eq(PARSE("--webhook-url", "http://127.0.0.1:8000/hook",
+	    "--webhook-allow", "a.test,b.test", "--webhook-allow=c"), 0);
+	ck_assert_str_eq(cfg.webhook_url, "http://127.0.0.1:8000/hook");
+	ck_assert_uint_eq(cfg.nwebhook_allow, 3);
+	ck_assert_str_eq(cfg.webhook_allow[0], "a.test");
+	ck_assert_str_eq(cfg.webhook_allow[2], "c");
+	/* the Host allow-list is another list */
+	ck_assert_uint_eq(cfg.nallow_hosts, 0);
+	fake_env = env;
+	ck_assert_int_eq(parse((const char *const[]){ NULL }), 0);
+	ck_assert_str_eq(cfg.webhook_url, "https://localhost:9443/w");
+	ck_assert_uint_eq(cfg.nwebhook_allow, 1);
+	ck_assert_str_eq(cfg.webhook_allow[0], "hooks.test");
+	fake_env = NULL;
+	assert_bad(PARSE("--webhook-url", "localhost:8000"), "--webhook-url:");
+	assert_bad(PARSE("--webhook-url", "ftp://127.0.0.1/"),
+	    "--webhook-url:");
+	assert_bad(PARSE("--webhook-url", "http://a b/"), "--webhook-url:");
+	assert_bad(PARSE("--webhook-allow", ""), "--webhook-allow:");
+	assert_bad(PARSE("--webhook-allow", "http://a"), "--webhook-allow:");
+}
+END_TEST
+
 START_TEST(test_env)
 {
 	static const char *const env[] = {
@@ -523,6 +556,7 @@ config_suite(void)
 	tcase_add_test(tc, test_fixture_conflicts);
 	tcase_add_test(tc, test_bad_values);
 	tcase_add_test(tc, test_bad_usage);
+	tcase_add_test(tc, test_webhook_flags);
 	tcase_add_test(tc, test_help);
 	tcase_add_test(tc, test_version);
 	tcase_add_test(tc, test_help_wins_over_bad_env);

@@ -29,6 +29,7 @@ static const struct {
 	{ GE_PERMISSION, 200, 0, 403, 400, "OAuthException" },
 	{ GE_EDIT, 300, 0, 400, 400, "OAuthException" },
 	{ GE_ABUSIVE, 368, 0, 403, 400, "OAuthException" },
+	{ GE_CALLBACK, 2200, 0, 400, 400, "OAuthException" },
 	{ GE_SYNTAX, 2500, 0, 400, 400, "OAuthException" },
 	{ GE_RATE_LIMIT, 80008, 2446079, 429, 400, "OAuthException" },
 	{ GE_PHONE_ADD, 200000, 0, 400, 400, "OAuthException" },

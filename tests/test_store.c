@@ -232,7 +232,7 @@ START_TEST(test_open_migrate)
 {
 	struct store *st = open_mem(0);
 
-	ck_assert_int_eq(store_schema_version(st), 1);
+	ck_assert_int_eq(store_schema_version(st), 2);
 	ck_assert(store_is_empty(st));
 	ck_assert(store_size_bytes(st) > 0);
 	store_close(st);
@@ -1317,7 +1317,7 @@ START_TEST(test_file_store_reopen)
 
 	st = store_open(path, 5, &cause);
 	ck_assert_msg(st != NULL, "%s", cause);
-	ck_assert_int_eq(store_schema_version(st), 1);
+	ck_assert_int_eq(store_schema_version(st), 2);
 	ck_assert(!store_is_empty(st));
 	ck_assert(store_size_bytes(st) > 0);
 	again = store_export(st);
