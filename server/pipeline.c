@@ -32,6 +32,7 @@
 #include "route.h"
 #include "store.h"
 #include "util.h"
+#include "versions.h"
 
 #define GRAPH_REV "1027394581"
 
@@ -98,10 +99,19 @@ set_version(struct request *rq, const char *v, size_t n)
 	rq->version[n] = '\0';
 }
 
+/* A version string this emulator serves (versions.h). */
+static bool
+served_version(const struct request *rq, const char *v)
+{
+	return versions_known(v, rq->emu->cfg->latest_version);
+}
+
 /*
- * The version as the raw target states it, else the default: known before
- * the request is parsed, so that even a request refused while parsing, or
- * by an injected fault, echoes the version it asked for.
+ * The version as the raw target states it when it is served, else the
+ * default: known before the request is parsed, so that even a request
+ * refused while parsing, or by an injected fault, echoes the version it
+ * asked for.  serve_version() maps an expired one later, under the lock,
+ * as it reads the emulator clock.
  */
 static void
 target_version(struct request *rq)
@@ -119,8 +129,22 @@ target_version(struct request *rq)
 		return;
 	memcpy(seg, t, n);
 	seg[n] = '\0';
-	if (is_graph_version(seg))
+	if (is_graph_version(seg) && served_version(rq, seg))
 		set_version(rq, seg, n);
+}
+
+/*
+ * A call to an expired version is served by the oldest one available,
+ * and says so in facebook-api-version; "now" is the emulator clock.
+ */
+static void
+serve_version(struct request *rq)
+{
+	const char *v = versions_serving(rq->version,
+	    clock_now(&rq->emu->clock));
+
+	if (v != rq->version)
+		set_version(rq, v, strlen(v));
 }
 
 static int
@@ -234,12 +258,16 @@ graph_dispatch(struct request *rq)
 	if (prepare(rq) < 0)
 		return -1;
 	segments_split(&s, rq->path);
-	if (s.n > 0 && is_graph_version(s.v[0])) {
+	/* a version that never existed is a node, as Graph reads it: what
+	 * follows is "Unknown path components" */
+	if (s.n > 0 && is_graph_version(s.v[0]) &&
+	    served_version(rq, s.v[0])) {
 		set_version(rq, s.v[0], strlen(s.v[0]));
 		rq->version_in_path = true;
 		memmove(s.v, s.v + 1, (s.n - 1) * sizeof(*s.v));
 		s.n--;
 	}
+	serve_version(rq);
 	/* /me without a token is Graph's 2500, not a missing token */
 	if (s.n > 0 && me_path(s.v[0]) && !auth_has_token(rq)) {
 		(void)me_resolve(rq);
@@ -336,6 +364,8 @@ graph_finish(struct request *rq, int rc)
 
 	pipeline_trace(rq, rq->fb_trace_id, sizeof(rq->fb_trace_id));
 	rq->clock_s = clock_now(&emu->clock);
+	/* a call refused before dispatch has its version mapped here */
+	serve_version(rq);
 	rq->failed = rc != 0;
 	if (rc == 0) {
 		/* else render_read() answered with bytes kept on the row */

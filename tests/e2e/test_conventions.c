@@ -2,7 +2,8 @@
  * test_conventions.c - end to end: the Graph conventions real clients
  * rely on beyond the resources themselves: fields= as people type it,
  * counting with limit=0 and .summary(true), /me, multiple-id reads and
- * CORS preflights.  docs/conventions.md says what each follows.
+ * CORS preflights, versions.  docs/conventions.md says what each
+ * follows.
  */
 #include <check.h>
 #include <json-c/json.h>
@@ -423,6 +424,112 @@ START_TEST(test_cors_preflight)
 }
 END_TEST
 
+
+/* ---- versions ----------------------------------------------------------- */
+
+/* Sets the emulator clock to a day (seconds since the epoch). */
+static void
+set_clock(long long now)
+{
+	char body[64];
+	struct http_resp r;
+
+	snprintf(body, sizeof(body), "{\"now\":%lld}", now);
+	call(&r, "POST", body, (const char *const[]){ "Content-Type: "
+	    "application/json", NULL }, "/_emulator/clock");
+	ck_assert_msg(r.status == 200, "clock: %ld %s", r.status, r.body);
+	http_resp_free(&r);
+}
+
+/* GET path answers 200 with facebook-api-version want. */
+static void
+served_as(const char *path, const char *want)
+{
+	struct http_resp r;
+
+	GET(&r, "%s", path);
+	expect_ok(&r);
+	ck_assert_msg(strcmp(hdr(&r, "facebook-api-version"), want) == 0,
+	    "%s: served as '%s', expected %s", path,
+	    hdr(&r, "facebook-api-version"), want);
+	http_resp_free(&r);
+}
+
+/* 2026-06-01 and 2026-10-01, 00:00 UTC */
+#define JUNE_2026 1780272000LL
+#define OCT_2026 1790812800LL
+
+START_TEST(test_versions_served)
+{
+	struct http_resp r;
+
+	set_clock(JUNE_2026);
+	served_as("/v24.0/" DEMO_WABA "?" ADMIN, "v24.0");
+	served_as("/v20.0/" DEMO_WABA "?" ADMIN, "v20.0");
+	served_as("/v2.10/" DEMO_WABA "?" ADMIN, "v20.0");
+	/* expired on 2026-05-21: the oldest available serves it */
+	served_as("/v19.0/" DEMO_WABA "?" ADMIN, "v20.0");
+	served_as("/v3.0/" DEMO_WABA "/phone_numbers?" ADMIN, "v20.0");
+	/* on errors too */
+	GET(&r, "/v19.0/4999999999999999?" ADMIN);
+	expect_error(&r, 400, 100, NULL);
+	ck_assert_str_eq(hdr(&r, "facebook-api-version"), "v20.0");
+	http_resp_free(&r);
+	/* v20.0 expired on 2026-09-24 */
+	set_clock(OCT_2026);
+	served_as("/v19.0/" DEMO_WABA "?" ADMIN, "v21.0");
+	served_as("/v20.0/" DEMO_WABA "?" ADMIN, "v21.0");
+	served_as("/v21.0/" DEMO_WABA "?" ADMIN, "v21.0");
+}
+END_TEST
+
+START_TEST(test_versions_unknown)
+{
+	static const char *const bad[] = { "v99.12", "v3.5", "v24.00",
+		"v024.0", "v27.0" };
+	char want[256];
+	struct http_resp r;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		GET(&r, "/%s/" DEMO_WABA "/phone_numbers?" ADMIN, bad[i]);
+		snprintf(want, sizeof(want), "Unknown path components: /"
+		    DEMO_WABA "/phone_numbers");
+		expect_error(&r, 400, 2500, want);
+		ck_assert_str_eq(jstr(r.json, "error.type"), "OAuthException");
+		/* the version that answered: the default */
+		ck_assert_str_eq(hdr(&r, "facebook-api-version"), "v24.0");
+		http_resp_free(&r);
+		POST(&r, "user=" DEMO_NOACCESS_USER "&tasks=MANAGE",
+		    "/%s/" DEMO_WABA "/assigned_users?" ADMIN, bad[i]);
+		expect_error(&r, 400, 2500, NULL);
+		http_resp_free(&r);
+	}
+	/* nothing was written by the refused POSTs */
+	GET(&r, V DEMO_WABA "/assigned_users?business=" DEMO_BUSINESS "&"
+	    ADMIN);
+	expect_ok(&r);
+	ck_assert_ptr_null(strstr(r.body, DEMO_NOACCESS_USER));
+	http_resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_versions_latest_flag)
+{
+	static const char *const args[] = { "--latest-version", "v27.2",
+		NULL };
+	struct http_resp r;
+
+	ck_assert_int_eq(server_stop(&S), 0);
+	ck_assert_int_eq(server_start(&S, args), 0);
+	served_as("/v27.0/" DEMO_WABA "?" ADMIN, "v27.0");
+	served_as("/v27.2/" DEMO_WABA "?" ADMIN, "v27.2");
+	GET(&r, "/v27.3/" DEMO_WABA "?" ADMIN);
+	expect_error(&r, 400, 2500, "Unknown path components: /" DEMO_WABA);
+	http_resp_free(&r);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -432,6 +539,7 @@ main(void)
 	TCase *me = harness_tcase("me", setup, teardown);
 	TCase *ids = harness_tcase("ids", setup, teardown);
 	TCase *cors = harness_tcase("cors", setup, teardown);
+	TCase *versions = harness_tcase("versions", setup, teardown);
 
 	tcase_add_test(fields, test_fields_spaces);
 	tcase_add_test(count, test_count_top_level);
@@ -443,10 +551,14 @@ main(void)
 	tcase_add_test(ids, test_ids_errors);
 	tcase_add_test(ids, test_ids_in_batch);
 	tcase_add_test(cors, test_cors_preflight);
+	tcase_add_test(versions, test_versions_served);
+	tcase_add_test(versions, test_versions_unknown);
+	tcase_add_test(versions, test_versions_latest_flag);
 	suite_add_tcase(su, fields);
 	suite_add_tcase(su, count);
 	suite_add_tcase(su, me);
 	suite_add_tcase(su, ids);
 	suite_add_tcase(su, cors);
+	suite_add_tcase(su, versions);
 	return suite_run(su);
 }
