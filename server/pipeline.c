@@ -28,6 +28,7 @@
 #include "handlers/handlers.h"
 #include "journal.h"
 #include "ratelimit.h"
+#include "render.h"
 #include "request.h"
 #include "route.h"
 #include "store.h"
@@ -244,6 +245,62 @@ prepare(struct request *rq)
 	return rq->prepare_rc;
 }
 
+/* The table of a node type read back after a write. */
+static enum store_table
+raw_table(enum node_type t)
+{
+	switch (t) {
+	case NODE_WABA:
+		return TBL_WABAS;
+	case NODE_PHONE:
+		return TBL_PHONE_NUMBERS;
+	case NODE_USER:
+		return TBL_USERS;
+	case NODE_BUSINESS:
+		return TBL_BUSINESSES;
+	default:
+		return TBL__COUNT;
+	}
+}
+
+/*
+ * Read-after-write, as the Graph API guide ("Advanced Uses",
+ * "Read-After-Write") documents it: the write has happened; with fields=
+ * the answer is the node it wrote, read with those fields.  A read that
+ * fails (fields= malformed, an unknown field) is the read's error with
+ * error.original_response holding what the write answered.  ferr is the
+ * fields= parse error kept until the write was done.
+ */
+static int
+read_after_write(struct request *rq, struct gerr *ferr)
+{
+	enum store_table tbl = raw_table((enum node_type)rq->raw_type);
+	struct json_object *row, *node;
+
+	if (params_get(&rq->params, "fields") == NULL || rq->raw_id == 0 ||
+	    tbl == TBL__COUNT)
+		return 0;
+	if (ferr->id == GE_NONE && (rq->fields == NULL || rq->fields->n == 0))
+		return 0;
+	if (ferr->id != GE_NONE) {
+		gerr_copy(&rq->err, ferr);
+	} else {
+		row = store_get(rq->emu->store, tbl, rq->raw_id);
+		node = render_check(rq, (enum node_type)rq->raw_type,
+		    rq->fields) < 0 ? NULL : render_node(rq,
+		    (enum node_type)rq->raw_type, row, rq->fields, NULL);
+		json_object_put(row);
+		if (node != NULL) {
+			json_object_put(rq->result);
+			rq->result = node;
+			return 0;
+		}
+	}
+	rq->err.original = rq->result;
+	rq->result = NULL;
+	return -1;
+}
+
 static int
 graph_dispatch(struct request *rq)
 {
@@ -252,6 +309,7 @@ graph_dispatch(struct request *rq)
 	const struct route *route;
 	enum route_miss miss;
 	const char *idp, *fields;
+	struct gerr ferr = { 0 };
 	size_t next = 0;
 	int rc = -1;
 
@@ -317,10 +375,16 @@ graph_dispatch(struct request *rq)
 	if (idp != NULL && strcmp(idp, rq->node_id) == 0)
 		params_del(&rq->params, "id");
 	fields = params_get(&rq->params, "fields");
-	if (fields != NULL && fields_parse(fields, &rq->fields, &rq->err) < 0)
+	/* a write reads back after writing: a bad fields= waits for it */
+	if (fields != NULL && fields_parse(fields, &rq->fields,
+	    (route->flags & RF_RAW) ? &ferr : &rq->err) < 0 &&
+	    !(route->flags & RF_RAW))
 		goto out;
 	rc = route->handler(rq);
+	if (rc == 0 && (route->flags & RF_RAW))
+		rc = read_after_write(rq, &ferr);
 out:
+	gerr_clear(&ferr);
 	segments_free(&s);
 	return rc;
 }

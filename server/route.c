@@ -14,6 +14,7 @@
 #define B RF_BUC
 #define W RF_WRITE
 #define A RF_APP_OK
+#define R RF_RAW
 
 /* method  node           edge                                  handler                flags      permission */
 static const struct route routes[] = {
@@ -25,9 +26,9 @@ static const struct route routes[] = {
 	{ "GET",    NODE_BUSINESS, "client_whatsapp_business_accounts", business_client_wabas, T,         PERM_BUSINESS_ADMIN },
 	{ "GET",    NODE_WABA,     NULL,                                waba_get,              T | B,     PERM_WABA_READ },
 	{ "GET",    NODE_WABA,     "phone_numbers",                     phone_list,            T,         PERM_WABA_READ },
-	{ "POST",   NODE_WABA,     "phone_numbers",                     phone_create,          T | W,     PERM_WABA_PHONE },
+	{ "POST",   NODE_WABA,     "phone_numbers",                     phone_create,          T | W | R, PERM_WABA_PHONE },
 	{ "GET",    NODE_WABA,     "assigned_users",                    assigned_users_list,   T | B,     PERM_WABA_USERS },
-	{ "POST",   NODE_WABA,     "assigned_users",                    assigned_users_add,    T | B | W, PERM_WABA_USERS },
+	{ "POST",   NODE_WABA,     "assigned_users",                    assigned_users_add,    T|B|W|R,   PERM_WABA_USERS },
 	{ "DELETE", NODE_WABA,     "assigned_users",                    assigned_users_remove, T | B | W, PERM_WABA_USERS },
 	{ "GET",    NODE_PHONE,    NULL,                                phone_get,             T,         PERM_WABA_READ },
 	{ "GET",    NODE_USER,     NULL,                                user_get,              T,         PERM_USER_READ },

@@ -2,7 +2,7 @@
  * test_conventions.c - end to end: the Graph conventions real clients
  * rely on beyond the resources themselves: fields= as people type it,
  * counting with limit=0 and .summary(true), /me, multiple-id reads and
- * CORS preflights, versions.  docs/conventions.md says what each
+ * CORS preflights, versions, read-after-write.  docs/conventions.md says what each
  * follows.
  */
 #include <check.h>
@@ -530,6 +530,100 @@ START_TEST(test_versions_latest_flag)
 }
 END_TEST
 
+/* ---- read-after-write --------------------------------------------------- */
+
+/* Whether user is among the WABA's assigned users. */
+static bool
+assigned(const char *waba, const char *user)
+{
+	struct http_resp r;
+	bool found = false;
+	size_t i;
+
+	GET(&r, V "%s/assigned_users?business=" DEMO_BUSINESS "&limit=100&"
+	    ADMIN, waba);
+	expect_ok(&r);
+	for (i = 0; i < jlen(r.json, "data"); i++) {
+		char path[32];
+
+		snprintf(path, sizeof(path), "data.%zu.id", i);
+		if (strcmp(jstr(r.json, path), user) == 0)
+			found = true;
+	}
+	http_resp_free(&r);
+	return found;
+}
+
+START_TEST(test_raw_assigned_users)
+{
+	struct http_resp r;
+
+	/* the WABA, read with fields=, is the answer */
+	ck_assert(!assigned(DEMO_WABA, DEMO_NOACCESS_USER));
+	POST(&r, "user=" DEMO_NOACCESS_USER "&tasks=MANAGE&fields=id,name",
+	    V DEMO_WABA "/assigned_users?" ADMIN);
+	expect_ok(&r);
+	same_as_get(r.json, V DEMO_WABA "?fields=id,name&" ADMIN);
+	http_resp_free(&r);
+	ck_assert(assigned(DEMO_WABA, DEMO_NOACCESS_USER));
+	/* no fields, or an empty fields=: the write's own answer */
+	POST(&r, "user=" DEMO_NOACCESS_USER "&tasks=DEVELOP&fields=",
+	    V DEMO_WABA "/assigned_users?" ADMIN);
+	expect_ok(&r);
+	ck_assert(jeq(r.json, "{\"success\":true}"));
+	http_resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_raw_read_fails_after_write)
+{
+	struct http_resp r, g;
+	char id[32];
+
+	/* an unknown field: the write is done, the read's error carries
+	 * what the write answered */
+	POST(&r, "user=" DEMO_NOACCESS_USER "&tasks=MANAGE&fields=id,colour",
+	    V DEMO_WABA "/assigned_users?" ADMIN);
+	expect_error(&r, 400, 100, "(#100) Tried accessing nonexisting field "
+	    "(colour) on node type (WhatsAppBusinessAccount)");
+	ck_assert(jeq(jget(r.json, "error.original_response"),
+	    "{\"success\":true}"));
+	http_resp_free(&r);
+	ck_assert(assigned(DEMO_WABA, DEMO_NOACCESS_USER));
+	/* a fields= that does not parse fails the read the same way */
+	POST(&r, "user=" DEMO_NOACCESS_USER "&tasks=MANAGE&fields=id,,name",
+	    V DEMO_WABA_NOPHONES "/assigned_users?" ADMIN);
+	expect_error(&r, 400, 2500, NULL);
+	ck_assert(jeq(jget(r.json, "error.original_response"),
+	    "{\"success\":true}"));
+	http_resp_free(&r);
+	ck_assert(assigned(DEMO_WABA_NOPHONES, DEMO_NOACCESS_USER));
+	/* phone_numbers: the number is added, its id is the original
+	 * response */
+	POST(&r, "cc=44&phone_number=7700900456&verified_name=Jaspers+UK&"
+	    "fields=display_phone_number,colour",
+	    V DEMO_WABA_NOPHONES "/phone_numbers?" ADMIN);
+	expect_error(&r, 400, 100, "(#100) Tried accessing nonexisting field "
+	    "(colour) on node type (WhatsAppBusinessPhoneNumber)");
+	ck_assert_int_eq(json_object_object_length(jget(r.json,
+	    "error.original_response")), 1);
+	snprintf(id, sizeof(id), "%s",
+	    jstr(r.json, "error.original_response.id"));
+	http_resp_free(&r);
+	GET(&g, V "%s?fields=display_phone_number&" ADMIN, id);
+	expect_ok(&g);
+	ck_assert_str_eq(jstr(g.json, "display_phone_number"),
+	    "+44 770 090 0456");
+	http_resp_free(&g);
+	/* a write that fails is that error alone */
+	POST(&r, "user=" DEMO_NOACCESS_USER "&tasks=NOPE&fields=colour",
+	    V DEMO_WABA "/assigned_users?" ADMIN);
+	expect_error(&r, 400, 100, NULL);
+	ck_assert_ptr_null(jget(r.json, "error.original_response"));
+	http_resp_free(&r);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -540,6 +634,7 @@ main(void)
 	TCase *ids = harness_tcase("ids", setup, teardown);
 	TCase *cors = harness_tcase("cors", setup, teardown);
 	TCase *versions = harness_tcase("versions", setup, teardown);
+	TCase *raw = harness_tcase("read-after-write", setup, teardown);
 
 	tcase_add_test(fields, test_fields_spaces);
 	tcase_add_test(count, test_count_top_level);
@@ -554,11 +649,14 @@ main(void)
 	tcase_add_test(versions, test_versions_served);
 	tcase_add_test(versions, test_versions_unknown);
 	tcase_add_test(versions, test_versions_latest_flag);
+	tcase_add_test(raw, test_raw_assigned_users);
+	tcase_add_test(raw, test_raw_read_fails_after_write);
 	suite_add_tcase(su, fields);
 	suite_add_tcase(su, count);
 	suite_add_tcase(su, me);
 	suite_add_tcase(su, ids);
 	suite_add_tcase(su, cors);
 	suite_add_tcase(su, versions);
+	suite_add_tcase(su, raw);
 	return suite_run(su);
 }
