@@ -488,7 +488,7 @@ perm_tasks(enum perm perm)
 		return TASK_BIT(MANAGE) | TASK_BIT(MANAGE_PHONE) |
 		    TASK_BIT(MANAGE_PHONE_ASSETS);
 	case PERM_WABA_USERS:
-		return TASK_BIT(MANAGE);
+		return TASK_BIT(MANAGE) | TASK_BIT(MANAGE_USERS);
 	default:
 		return TASK_ALL;
 	}

@@ -26,7 +26,7 @@ enum perm {
 	PERM_BUSINESS_ADMIN, /* an ADMIN of the business (WABA lists) */
 	PERM_WABA_READ,      /* admin of the owner, share, or any assigned task */
 	PERM_WABA_PHONE,     /* admin, or MANAGE / MANAGE_PHONE / MANAGE_PHONE_ASSETS */
-	PERM_WABA_USERS,     /* admin, or MANAGE */
+	PERM_WABA_USERS,     /* admin, or MANAGE / MANAGE_USERS */
 	PERM_USER_READ,      /* the user itself or an admin of its business */
 };
 

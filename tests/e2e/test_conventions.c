@@ -2,7 +2,7 @@
  * test_conventions.c - end to end: the Graph conventions real clients
  * rely on beyond the resources themselves: fields= as people type it,
  * counting with limit=0 and .summary(true), /me, multiple-id reads and
- * CORS preflights, versions, read-after-write.  docs/conventions.md says what each
+ * CORS preflights, versions, read-after-write, partner tasks.  docs/conventions.md says what each
  * follows.
  */
 #include <check.h>
@@ -624,6 +624,54 @@ START_TEST(test_raw_read_fails_after_write)
 }
 END_TEST
 
+/* ---- tasks -------------------------------------------------------------- */
+
+START_TEST(test_partner_tasks)
+{
+	struct http_resp r;
+
+	/* the granular tasks of Meta's "Manage System Users" guide */
+	POST(&r, "user=" DEMO_NOACCESS_USER "&tasks=['VIEW_INSIGHTS']",
+	    V DEMO_WABA "/assigned_users?" ADMIN);
+	expect_ok(&r);
+	http_resp_free(&r);
+	/* VIEW_INSIGHTS reads the WABA, and does nothing else */
+	GET(&r, V DEMO_WABA "?fields=id&" AT TOK_NOACCESS);
+	expect_ok(&r);
+	http_resp_free(&r);
+	POST(&r, "user=" DEMO_EMPLOYEE_USER "&tasks=DEVELOP",
+	    V DEMO_WABA "/assigned_users?" AT TOK_NOACCESS);
+	expect_error(&r, 403, 200, NULL);
+	http_resp_free(&r);
+	/* MANAGE_USERS assigns users; MANAGE_BILLING adds no API right */
+	POST(&r, "user=" DEMO_NOACCESS_USER "&tasks=MANAGE_USERS,"
+	    "MANAGE_BILLING", V DEMO_WABA "/assigned_users?" ADMIN);
+	expect_ok(&r);
+	http_resp_free(&r);
+	GET(&r, V DEMO_WABA "/assigned_users?business=" DEMO_BUSINESS "&"
+	    ADMIN);
+	expect_ok(&r);
+	ck_assert_ptr_nonnull(strstr(r.body, "\"MANAGE_USERS\""));
+	ck_assert_ptr_nonnull(strstr(r.body, "\"MANAGE_BILLING\""));
+	http_resp_free(&r);
+	POST(&r, "user=" DEMO_EMPLOYEE_USER "&tasks=VIEW_INSIGHTS",
+	    V DEMO_WABA "/assigned_users?" AT TOK_NOACCESS);
+	expect_ok(&r);
+	http_resp_free(&r);
+	POST(&r, "cc=44&phone_number=7700900777&verified_name=X",
+	    V DEMO_WABA "/phone_numbers?" AT TOK_NOACCESS);
+	expect_error(&r, 403, 200, NULL);
+	http_resp_free(&r);
+	/* names no public source shows are still refused */
+	POST(&r, "user=" DEMO_NOACCESS_USER "&tasks=FULL_CONTROL",
+	    V DEMO_WABA "/assigned_users?" ADMIN);
+	expect_error(&r, 400, 100, NULL);
+	ck_assert_ptr_nonnull(strstr(jstr(r.json, "error.message"),
+	    "MANAGE_BILLING"));
+	http_resp_free(&r);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -635,6 +683,7 @@ main(void)
 	TCase *cors = harness_tcase("cors", setup, teardown);
 	TCase *versions = harness_tcase("versions", setup, teardown);
 	TCase *raw = harness_tcase("read-after-write", setup, teardown);
+	TCase *tasks = harness_tcase("tasks", setup, teardown);
 
 	tcase_add_test(fields, test_fields_spaces);
 	tcase_add_test(count, test_count_top_level);
@@ -651,6 +700,7 @@ main(void)
 	tcase_add_test(versions, test_versions_latest_flag);
 	tcase_add_test(raw, test_raw_assigned_users);
 	tcase_add_test(raw, test_raw_read_fails_after_write);
+	tcase_add_test(tasks, test_partner_tasks);
 	suite_add_tcase(su, fields);
 	suite_add_tcase(su, count);
 	suite_add_tcase(su, me);
@@ -658,5 +708,6 @@ main(void)
 	suite_add_tcase(su, cors);
 	suite_add_tcase(su, versions);
 	suite_add_tcase(su, raw);
+	suite_add_tcase(su, tasks);
 	return suite_run(su);
 }

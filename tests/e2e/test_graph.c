@@ -1986,7 +1986,8 @@ START_TEST(test_assigned_users_rejected)
 	expect_message_names(&r, "tasks", "OWN", "MANAGE", "DEVELOP",
 	    "MANAGE_TEMPLATES", "MANAGE_PHONE", "VIEW_COST",
 	    "MANAGE_EXTENSIONS", "VIEW_PHONE_ASSETS", "MANAGE_PHONE_ASSETS",
-	    "VIEW_TEMPLATES", "MESSAGING", NULL);
+	    "VIEW_TEMPLATES", "MESSAGING", "VIEW_INSIGHTS", "MANAGE_USERS",
+	    "MANAGE_BILLING", NULL);
 	http_resp_free(&r);
 
 	/* Lucky Admin belongs to another business */
