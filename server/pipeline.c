@@ -331,8 +331,11 @@ graph_dispatch(struct request *rq)
 		(void)me_resolve(rq);
 		goto out;
 	}
-	/* The batch endpoint checks tokens per item. */
-	if (!(s.n == 0 && strcmp(rq->verb, "POST") == 0) || auth_has_token(rq)) {
+	/* The batch endpoint checks tokens per item; debug_token answers
+	 * a call without one itself, as Graph does (its 100, not 104). */
+	if (auth_has_token(rq) || !((s.n == 0 &&
+	    strcmp(rq->verb, "POST") == 0) || (s.n == 1 &&
+	    strcmp(s.v[0], "debug_token") == 0))) {
 		if (auth_token(rq) < 0 || auth_proof(rq) < 0)
 			goto out;
 	}

@@ -20,7 +20,7 @@
 static const struct route routes[] = {
 	{ "POST",   NODE_ROOT,     NULL,                                batch_post,            A,         PERM_NONE },
 	{ "GET",    NODE_ROOT,     NULL,                                ids_get,               A,         PERM_NONE },
-	{ "GET",    NODE_ROOT,     "debug_token",                       debug_token_get,       T | A,     PERM_NONE },
+	{ "GET",    NODE_ROOT,     "debug_token",                       debug_token_get,       A,         PERM_NONE },
 	{ "GET",    NODE_BUSINESS, NULL,                                business_get,          T,         PERM_BUSINESS_READ },
 	{ "GET",    NODE_BUSINESS, "owned_whatsapp_business_accounts",  business_owned_wabas,  T,         PERM_BUSINESS_ADMIN },
 	{ "GET",    NODE_BUSINESS, "client_whatsapp_business_accounts", business_client_wabas, T,         PERM_BUSINESS_ADMIN },

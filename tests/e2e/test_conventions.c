@@ -2,7 +2,8 @@
  * test_conventions.c - end to end: the Graph conventions real clients
  * rely on beyond the resources themselves: fields= as people type it,
  * counting with limit=0 and .summary(true), /me, multiple-id reads and
- * CORS preflights, versions, read-after-write, partner tasks.  docs/conventions.md says what each
+ * CORS preflights, versions, read-after-write, partner tasks,
+ * debug_token's caller errors.  docs/conventions.md says what each
  * follows.
  */
 #include <check.h>
@@ -672,6 +673,48 @@ START_TEST(test_partner_tasks)
 }
 END_TEST
 
+/* ---- debug_token errors ------------------------------------------------- */
+
+#define NOT_DEVELOPER "(#100) You must provide an app access token, or a " \
+	"user access token that is an owner or developer of the app"
+
+START_TEST(test_debug_token_caller)
+{
+	struct http_resp r, r2;
+
+	/* no caller token: the endpoint's own refusal, not a generic 104 */
+	GET(&r, V "debug_token?input_token=" TOK_ADMIN);
+	expect_error(&r, 400, 100, NOT_DEVELOPER);
+	ck_assert_str_eq(jstr(r.json, "error.type"), "OAuthException");
+	http_resp_free(&r);
+	/* the caller's app token with a wrong secret fails its signature */
+	GET(&r, V "debug_token?input_token=" TOK_ADMIN "&" AT DEMO_APP
+	    "%%7Cwrong-secret");
+	expect_error(&r, 401, 190, "Invalid OAuth access token signature.");
+	http_resp_free(&r);
+	/* so does any other call made with it */
+	GET(&r, V DEMO_WABA "?" AT DEMO_APP "%%7Cwrong-secret");
+	expect_error(&r, 401, 190, "Invalid OAuth access token signature.");
+	http_resp_free(&r);
+	/* the right secret works */
+	GET(&r, V "debug_token?input_token=" TOK_ADMIN "&" AT DEMO_APP "%%7C"
+	    DEMO_APP_SECRET);
+	expect_ok(&r);
+	ck_assert(jget(r.json, "data.is_valid") != NULL);
+	http_resp_free(&r);
+	/* another app's token as input: one answer whatever its secret */
+	GET(&r, V "debug_token?input_token=" DEMO_SECURE_APP "%%7Cwrong&" AT
+	    DEMO_APP "%%7C" DEMO_APP_SECRET);
+	GET(&r2, V "debug_token?input_token=" DEMO_SECURE_APP "%%7C"
+	    DEMO_SECURE_SECRET "&" AT DEMO_APP "%%7C" DEMO_APP_SECRET);
+	ck_assert_int_eq(r.status, r2.status);
+	ck_assert_str_eq(jstr(r.json, "error.message"),
+	    jstr(r2.json, "error.message"));
+	http_resp_free(&r);
+	http_resp_free(&r2);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -684,6 +727,7 @@ main(void)
 	TCase *versions = harness_tcase("versions", setup, teardown);
 	TCase *raw = harness_tcase("read-after-write", setup, teardown);
 	TCase *tasks = harness_tcase("tasks", setup, teardown);
+	TCase *dbg = harness_tcase("debug_token", setup, teardown);
 
 	tcase_add_test(fields, test_fields_spaces);
 	tcase_add_test(count, test_count_top_level);
@@ -701,6 +745,7 @@ main(void)
 	tcase_add_test(raw, test_raw_assigned_users);
 	tcase_add_test(raw, test_raw_read_fails_after_write);
 	tcase_add_test(tasks, test_partner_tasks);
+	tcase_add_test(dbg, test_debug_token_caller);
 	suite_add_tcase(su, fields);
 	suite_add_tcase(su, count);
 	suite_add_tcase(su, me);
@@ -709,5 +754,6 @@ main(void)
 	suite_add_tcase(su, versions);
 	suite_add_tcase(su, raw);
 	suite_add_tcase(su, tasks);
+	suite_add_tcase(su, dbg);
 	return suite_run(su);
 }

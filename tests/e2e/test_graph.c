@@ -2356,8 +2356,9 @@ START_TEST(test_debug_token_missing_input)
 	ck_assert_str_eq(jstr(r.json, "error.type"), "OAuthException");
 	http_resp_free(&r);
 
+	/* no caller token: debug_token's own refusal (conventions.md) */
 	GET(&s, &r, V "debug_token?input_token=" TOK_ADMIN);
-	expect_error(&r, 400, 104);
+	expect_error(&r, 400, 100);
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
 }
