@@ -150,8 +150,10 @@ app_token(struct request *rq, const char *tok)
 	const char *secret = row_str(app, "secret");
 	int rc = 0;
 
+	/* a known app with another secret: Graph checks the signature */
 	if (!secret_equal(secret, bar + 1))
-		rc = gerr_set(&rq->err, GE_TOKEN, NULL);
+		rc = gerr_set(&rq->err, GE_TOKEN, app != NULL ?
+		    "Invalid OAuth access token signature." : NULL);
 	else
 		rq->token_app = id;
 	free(appid);
@@ -488,7 +490,7 @@ perm_tasks(enum perm perm)
 		return TASK_BIT(MANAGE) | TASK_BIT(MANAGE_PHONE) |
 		    TASK_BIT(MANAGE_PHONE_ASSETS);
 	case PERM_WABA_USERS:
-		return TASK_BIT(MANAGE);
+		return TASK_BIT(MANAGE) | TASK_BIT(MANAGE_USERS);
 	default:
 		return TASK_ALL;
 	}

@@ -15,11 +15,12 @@
 #include <strings.h>
 
 #include "util.h"
+#include "versions.h"
 
 
 enum opt_id {
 	O_BIND, O_PORT, O_DB, O_FIXTURES, O_NO_FIXTURES, O_SEED,
-	O_DEFAULT_VERSION, O_STATUS_PROFILE, O_RATE_LIMIT, O_RATE_LIMIT_ACTIVE,
+	O_DEFAULT_VERSION, O_LATEST_VERSION, O_STATUS_PROFILE, O_RATE_LIMIT, O_RATE_LIMIT_ACTIVE,
 	O_RATE_WINDOW, O_NO_RATE_LIMIT, O_READ_ONLY, O_ADMIN_TOKEN,
 	O_ALLOW_HOST, O_WEBHOOK_URL, O_WEBHOOK_ALLOW, O_NO_CONTROL_PLANE, O_MAX_BODY, O_WORKERS, O_LOG_FORMAT, O_HEALTHCHECK,
 	O_VERSION, O_HELP, O__COUNT
@@ -54,6 +55,9 @@ static const struct opt opts[] = {
 	  "seed for generated ids and trace ids" },
 	{ O_DEFAULT_VERSION, "default-version", K_VALUE, true, "vX.Y",
 	  "v24.0", "Graph version for paths without one" },
+	{ O_LATEST_VERSION, "latest-version", K_VALUE, true, "vX.Y",
+	  "the newest known", "newest Graph version served: versions above "
+	  "the newest the emulator knows, up to this one, are served" },
 	{ O_STATUS_PROFILE, "status-profile", K_VALUE, true,
 	  "default|classic", "default",
 	  "HTTP statuses of errors; classic answers 400 for every 4xx" },
@@ -336,6 +340,20 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 		snprintf(cfg->default_version, sizeof(cfg->default_version),
 		    "%s", value);
 		break;
+	case O_LATEST_VERSION:
+	{
+		unsigned maj, min, nmaj, nmin;
+
+		(void)versions_parse(versions_newest(), &nmaj, &nmin);
+		if (!versions_parse(value, &maj, &min) ||
+		    (maj < nmaj || (maj == nmaj && min < nmin)))
+			return bad(cause, from, "expected a version like "
+			    "v27.0, from %s up, got '%s'", versions_newest(),
+			    value);
+		snprintf(cfg->latest_version, sizeof(cfg->latest_version),
+		    "%s", value);
+		break;
+	}
 	case O_STATUS_PROFILE:
 		if (strcmp(value, "default") == 0)
 			cfg->profile = PROFILE_DEFAULT;
@@ -583,6 +601,13 @@ config_parse(struct config *cfg, int argc, char **argv,
 	if (cfg->nfixtures > 0 && cfg->no_fixtures) {
 		*cause = xstrdup("WABA_EMU_NO_FIXTURES (--no-fixtures): cannot "
 		    "be combined with WABA_EMU_FIXTURES");
+		goto out;
+	}
+	/* every version but the default is checked per call */
+	if (!versions_known(cfg->default_version, cfg->latest_version)) {
+		*cause = xasprintf("--default-version: '%s' is not a Graph "
+		    "version (v1.0 to %s, or up to --latest-version)",
+		    cfg->default_version, versions_newest());
 		goto out;
 	}
 	/* bound elsewhere, the operator chose to be reached by any name */

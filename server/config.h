@@ -23,7 +23,8 @@ struct config {
 	size_t nfixtures;
 	bool no_fixtures;
 	uint64_t seed;           /* 0 */
-	char default_version[16];/* "v24.0" */
+	char default_version[16];/* "v24.0"; one versions_known() accepts */
+	char latest_version[16]; /* "": the newest of versions.c */
 	enum status_profile profile;
 	long rate_limit;         /* 200 an hour */
 	long rate_limit_active;  /* 5000 an hour */

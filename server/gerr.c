@@ -60,6 +60,7 @@ gerr_clear(struct gerr *err)
 {
 	free(err->message);
 	free(err->type);
+	json_object_put(err->original);
 	memset(err, 0, sizeof(*err));
 }
 
@@ -137,6 +138,7 @@ gerr_copy(struct gerr *dst, const struct gerr *src)
 	*dst = *src;
 	dst->message = src->message ? xstrdup(src->message) : NULL;
 	dst->type = src->type ? xstrdup(src->type) : NULL;
+	json_object_get(dst->original);
 }
 
 int
@@ -240,6 +242,9 @@ gerr_json(const struct gerr *err, const char *trace_id)
 		    json_object_new_boolean(1));
 	json_object_object_add(e, "fbtrace_id",
 	    json_object_new_string(trace_id ? trace_id : ""));
+	if (err->original != NULL)
+		json_object_object_add(e, "original_response",
+		    json_object_get(err->original));
 	json_object_object_add(body, "error", e);
 	return body;
 }

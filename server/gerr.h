@@ -42,6 +42,9 @@ struct gerr {
 	/* GE_CUSTOM only (0 / NULL = take the GE_UNEXPECTED row's value): */
 	int code, subcode, status;
 	char *type;
+	/* A write whose read-back (fields=) failed: what the write answered,
+	 * rendered as error.original_response.  Owned; NULL: none. */
+	struct json_object *original;
 };
 
 const struct gerr_row *gerr_row(enum gerr_id id);

@@ -28,10 +28,12 @@
 #include "handlers/handlers.h"
 #include "journal.h"
 #include "ratelimit.h"
+#include "render.h"
 #include "request.h"
 #include "route.h"
 #include "store.h"
 #include "util.h"
+#include "versions.h"
 
 #define GRAPH_REV "1027394581"
 
@@ -98,10 +100,19 @@ set_version(struct request *rq, const char *v, size_t n)
 	rq->version[n] = '\0';
 }
 
+/* A version string this emulator serves (versions.h). */
+static bool
+served_version(const struct request *rq, const char *v)
+{
+	return versions_known(v, rq->emu->cfg->latest_version);
+}
+
 /*
- * The version as the raw target states it, else the default: known before
- * the request is parsed, so that even a request refused while parsing, or
- * by an injected fault, echoes the version it asked for.
+ * The version as the raw target states it when it is served, else the
+ * default: known before the request is parsed, so that even a request
+ * refused while parsing, or by an injected fault, echoes the version it
+ * asked for.  serve_version() maps an expired one later, under the lock,
+ * as it reads the emulator clock.
  */
 static void
 target_version(struct request *rq)
@@ -119,8 +130,22 @@ target_version(struct request *rq)
 		return;
 	memcpy(seg, t, n);
 	seg[n] = '\0';
-	if (is_graph_version(seg))
+	if (is_graph_version(seg) && served_version(rq, seg))
 		set_version(rq, seg, n);
+}
+
+/*
+ * A call to an expired version is served by the oldest one available,
+ * and says so in facebook-api-version; "now" is the emulator clock.
+ */
+static void
+serve_version(struct request *rq)
+{
+	const char *v = versions_serving(rq->version,
+	    clock_now(&rq->emu->clock));
+
+	if (v != rq->version)
+		set_version(rq, v, strlen(v));
 }
 
 static int
@@ -220,6 +245,62 @@ prepare(struct request *rq)
 	return rq->prepare_rc;
 }
 
+/* The table of a node type read back after a write. */
+static enum store_table
+raw_table(enum node_type t)
+{
+	switch (t) {
+	case NODE_WABA:
+		return TBL_WABAS;
+	case NODE_PHONE:
+		return TBL_PHONE_NUMBERS;
+	case NODE_USER:
+		return TBL_USERS;
+	case NODE_BUSINESS:
+		return TBL_BUSINESSES;
+	default:
+		return TBL__COUNT;
+	}
+}
+
+/*
+ * Read-after-write, as the Graph API guide ("Advanced Uses",
+ * "Read-After-Write") documents it: the write has happened; with fields=
+ * the answer is the node it wrote, read with those fields.  A read that
+ * fails (fields= malformed, an unknown field) is the read's error with
+ * error.original_response holding what the write answered.  ferr is the
+ * fields= parse error kept until the write was done.
+ */
+static int
+read_after_write(struct request *rq, struct gerr *ferr)
+{
+	enum store_table tbl = raw_table((enum node_type)rq->raw_type);
+	struct json_object *row, *node;
+
+	if (params_get(&rq->params, "fields") == NULL || rq->raw_id == 0 ||
+	    tbl == TBL__COUNT)
+		return 0;
+	if (ferr->id == GE_NONE && (rq->fields == NULL || rq->fields->n == 0))
+		return 0;
+	if (ferr->id != GE_NONE) {
+		gerr_copy(&rq->err, ferr);
+	} else {
+		row = store_get(rq->emu->store, tbl, rq->raw_id);
+		node = render_check(rq, (enum node_type)rq->raw_type,
+		    rq->fields) < 0 ? NULL : render_node(rq,
+		    (enum node_type)rq->raw_type, row, rq->fields, NULL);
+		json_object_put(row);
+		if (node != NULL) {
+			json_object_put(rq->result);
+			rq->result = node;
+			return 0;
+		}
+	}
+	rq->err.original = rq->result;
+	rq->result = NULL;
+	return -1;
+}
+
 static int
 graph_dispatch(struct request *rq)
 {
@@ -228,25 +309,33 @@ graph_dispatch(struct request *rq)
 	const struct route *route;
 	enum route_miss miss;
 	const char *idp, *fields;
+	struct gerr ferr = { 0 };
 	size_t next = 0;
 	int rc = -1;
 
 	if (prepare(rq) < 0)
 		return -1;
 	segments_split(&s, rq->path);
-	if (s.n > 0 && is_graph_version(s.v[0])) {
+	/* a version that never existed is a node, as Graph reads it: what
+	 * follows is "Unknown path components" */
+	if (s.n > 0 && is_graph_version(s.v[0]) &&
+	    served_version(rq, s.v[0])) {
 		set_version(rq, s.v[0], strlen(s.v[0]));
 		rq->version_in_path = true;
 		memmove(s.v, s.v + 1, (s.n - 1) * sizeof(*s.v));
 		s.n--;
 	}
+	serve_version(rq);
 	/* /me without a token is Graph's 2500, not a missing token */
 	if (s.n > 0 && me_path(s.v[0]) && !auth_has_token(rq)) {
 		(void)me_resolve(rq);
 		goto out;
 	}
-	/* The batch endpoint checks tokens per item. */
-	if (!(s.n == 0 && strcmp(rq->verb, "POST") == 0) || auth_has_token(rq)) {
+	/* The batch endpoint checks tokens per item; debug_token answers
+	 * a call without one itself, as Graph does (its 100, not 104). */
+	if (auth_has_token(rq) || !((s.n == 0 &&
+	    strcmp(rq->verb, "POST") == 0) || (s.n == 1 &&
+	    strcmp(s.v[0], "debug_token") == 0))) {
 		if (auth_token(rq) < 0 || auth_proof(rq) < 0)
 			goto out;
 	}
@@ -289,10 +378,16 @@ graph_dispatch(struct request *rq)
 	if (idp != NULL && strcmp(idp, rq->node_id) == 0)
 		params_del(&rq->params, "id");
 	fields = params_get(&rq->params, "fields");
-	if (fields != NULL && fields_parse(fields, &rq->fields, &rq->err) < 0)
+	/* a write reads back after writing: a bad fields= waits for it */
+	if (fields != NULL && fields_parse(fields, &rq->fields,
+	    (route->flags & RF_RAW) ? &ferr : &rq->err) < 0 &&
+	    !(route->flags & RF_RAW))
 		goto out;
 	rc = route->handler(rq);
+	if (rc == 0 && (route->flags & RF_RAW))
+		rc = read_after_write(rq, &ferr);
 out:
+	gerr_clear(&ferr);
 	segments_free(&s);
 	return rc;
 }
@@ -336,6 +431,8 @@ graph_finish(struct request *rq, int rc)
 
 	pipeline_trace(rq, rq->fb_trace_id, sizeof(rq->fb_trace_id));
 	rq->clock_s = clock_now(&emu->clock);
+	/* a call refused before dispatch has its version mapped here */
+	serve_version(rq);
 	rq->failed = rc != 0;
 	if (rc == 0) {
 		/* else render_read() answered with bytes kept on the row */

@@ -111,6 +111,9 @@ struct request {
 	char *edge;            /* second segment, NULL for a node read */
 	const struct route *route;
 	struct fieldlist *fields; /* parsed ?fields=, NULL when absent */
+	/* What an RF_RAW write read-after-write reads; raw_id 0: nothing. */
+	int raw_type;          /* enum node_type */
+	int64_t raw_id;
 	bool is_batch_item;
 	int depth;             /* batch nesting guard */
 	int64_t started_us;

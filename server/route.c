@@ -14,20 +14,21 @@
 #define B RF_BUC
 #define W RF_WRITE
 #define A RF_APP_OK
+#define R RF_RAW
 
 /* method  node           edge                                  handler                flags      permission */
 static const struct route routes[] = {
 	{ "POST",   NODE_ROOT,     NULL,                                batch_post,            A,         PERM_NONE },
 	{ "GET",    NODE_ROOT,     NULL,                                ids_get,               A,         PERM_NONE },
-	{ "GET",    NODE_ROOT,     "debug_token",                       debug_token_get,       T | A,     PERM_NONE },
+	{ "GET",    NODE_ROOT,     "debug_token",                       debug_token_get,       A,         PERM_NONE },
 	{ "GET",    NODE_BUSINESS, NULL,                                business_get,          T,         PERM_BUSINESS_READ },
 	{ "GET",    NODE_BUSINESS, "owned_whatsapp_business_accounts",  business_owned_wabas,  T,         PERM_BUSINESS_ADMIN },
 	{ "GET",    NODE_BUSINESS, "client_whatsapp_business_accounts", business_client_wabas, T,         PERM_BUSINESS_ADMIN },
 	{ "GET",    NODE_WABA,     NULL,                                waba_get,              T | B,     PERM_WABA_READ },
 	{ "GET",    NODE_WABA,     "phone_numbers",                     phone_list,            T,         PERM_WABA_READ },
-	{ "POST",   NODE_WABA,     "phone_numbers",                     phone_create,          T | W,     PERM_WABA_PHONE },
+	{ "POST",   NODE_WABA,     "phone_numbers",                     phone_create,          T | W | R, PERM_WABA_PHONE },
 	{ "GET",    NODE_WABA,     "assigned_users",                    assigned_users_list,   T | B,     PERM_WABA_USERS },
-	{ "POST",   NODE_WABA,     "assigned_users",                    assigned_users_add,    T | B | W, PERM_WABA_USERS },
+	{ "POST",   NODE_WABA,     "assigned_users",                    assigned_users_add,    T|B|W|R,   PERM_WABA_USERS },
 	{ "DELETE", NODE_WABA,     "assigned_users",                    assigned_users_remove, T | B | W, PERM_WABA_USERS },
 	{ "GET",    NODE_PHONE,    NULL,                                phone_get,             T,         PERM_WABA_READ },
 	{ "GET",    NODE_USER,     NULL,                                user_get,              T,         PERM_USER_READ },

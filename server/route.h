@@ -15,6 +15,8 @@ enum route_flag {
 	RF_BUC = 1 << 1,   /* counts toward the business-use-case limit */
 	RF_WRITE = 1 << 2, /* changes state: refused under --read-only */
 	RF_APP_OK = 1 << 3,/* an app token (APPID|SECRET) may call it */
+	RF_RAW = 1 << 4,   /* a write with read-after-write: with fields=,
+			      the node in rq->raw_id is read back */
 };
 
 /* What the token's user must be allowed to do with the node (auth.c). */
@@ -24,7 +26,7 @@ enum perm {
 	PERM_BUSINESS_ADMIN, /* an ADMIN of the business (WABA lists) */
 	PERM_WABA_READ,      /* admin of the owner, share, or any assigned task */
 	PERM_WABA_PHONE,     /* admin, or MANAGE / MANAGE_PHONE / MANAGE_PHONE_ASSETS */
-	PERM_WABA_USERS,     /* admin, or MANAGE */
+	PERM_WABA_USERS,     /* admin, or MANAGE / MANAGE_USERS */
 	PERM_USER_READ,      /* the user itself or an admin of its business */
 };
 

@@ -1,7 +1,9 @@
 /*
- * tasks.h - the tasks a user can hold on a WABA (SPEC section 1), listed
- * once: the index and bit of each, and their names for validation and
- * messages.
+ * tasks.h - the tasks a user can hold on a WABA, listed once: the index
+ * and bit of each, and their names for validation and messages.  The ten
+ * of the WABA reference page, then the granular tasks Meta's "Manage
+ * System Users" guide adds for partners (VIEW_INSIGHTS, MANAGE_USERS,
+ * MANAGE_BILLING).  What each grants is perm_tasks() in auth.c.
  */
 #ifndef WABA_TASKS_H
 #define WABA_TASKS_H
@@ -16,7 +18,10 @@
 	X(VIEW_PHONE_ASSETS) \
 	X(MANAGE_PHONE_ASSETS) \
 	X(VIEW_TEMPLATES) \
-	X(MESSAGING)
+	X(MESSAGING) \
+	X(VIEW_INSIGHTS) \
+	X(MANAGE_USERS) \
+	X(MANAGE_BILLING)
 
 enum task_index {
 #define X(t) TASK_##t,

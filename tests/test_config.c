@@ -444,6 +444,37 @@ START_TEST(test_bad_values)
 }
 END_TEST
 
+START_TEST(test_latest_version)
+{
+	static const char *const env[] = { "WABA_EMU_LATEST_VERSION",
+		"v28.0", "WABA_EMU_DEFAULT_VERSION", "v27.1", NULL };
+
+	ck_assert_str_eq(cfg.latest_version, "");
+	ck_assert_int_eq(PARSE("--latest-version", "v27.2"), 0);
+	ck_assert_str_eq(cfg.latest_version, "v27.2");
+	ck_assert_int_eq(PARSE("--latest-version=v30.0", "--default-version",
+	    "v29.5"), 0);
+	ck_assert_str_eq(cfg.default_version, "v29.5");
+	/* the default must be a version that is served */
+	assert_bad(PARSE("--default-version", "v99.12"),
+	    "--default-version: 'v99.12' is not a Graph version");
+	assert_bad(PARSE("--default-version", "v3.5"), "--default-version: ");
+	assert_bad(PARSE("--latest-version", "v28.0", "--default-version",
+	    "v28.1"), "--default-version: ");
+	assert_bad(PARSE("--latest-version", "v2.0"), "--latest-version: ");
+	assert_bad(PARSE("--latest-version", "v027.0"), "--latest-version: ");
+	assert_bad(PARSE("--latest-version", "27.0"), "--latest-version: ");
+	fake_env = env;
+	ck_assert_int_eq(parse((const char *const[]){ NULL }), 0);
+	ck_assert_str_eq(cfg.latest_version, "v28.0");
+	ck_assert_str_eq(cfg.default_version, "v27.1");
+	/* the flag wins, and then the default from the environment is
+	 * no longer served */
+	assert_bad(PARSE("--latest-version", "v27.0"),
+	    "--default-version: ");
+}
+END_TEST
+
 START_TEST(test_bad_usage)
 {
 	assert_bad(PARSE("--nope"), "--nope: unknown flag");
@@ -484,6 +515,7 @@ START_TEST(test_help)
 		"--no-fixtures", "WABA_EMU_NO_FIXTURES",
 		"--seed N", "WABA_EMU_SEED",
 		"--default-version vX.Y", "WABA_EMU_DEFAULT_VERSION", "v24.0",
+		"--latest-version vX.Y", "WABA_EMU_LATEST_VERSION",
 		"--status-profile default|classic", "WABA_EMU_STATUS_PROFILE",
 		"--rate-limit N", "WABA_EMU_RATE_LIMIT", "200",
 		"--rate-limit-active N", "WABA_EMU_RATE_LIMIT_ACTIVE", "5000",
@@ -555,6 +587,7 @@ config_suite(void)
 	tcase_add_test(tc, test_bad_env_value);
 	tcase_add_test(tc, test_fixture_conflicts);
 	tcase_add_test(tc, test_bad_values);
+	tcase_add_test(tc, test_latest_version);
 	tcase_add_test(tc, test_bad_usage);
 	tcase_add_test(tc, test_webhook_flags);
 	tcase_add_test(tc, test_help);

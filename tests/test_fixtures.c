@@ -268,7 +268,8 @@ struct bad_case {
 	"with 0); got "
 #define TASKS_WANT "must be one of MANAGE, DEVELOP, MANAGE_TEMPLATES, " \
 	"MANAGE_PHONE, VIEW_COST, MANAGE_EXTENSIONS, VIEW_PHONE_ASSETS, " \
-	"MANAGE_PHONE_ASSETS, VIEW_TEMPLATES, MESSAGING; got "
+"MANAGE_PHONE_ASSETS, VIEW_TEMPLATES, MESSAGING, VIEW_INSIGHTS, " \
+	"MANAGE_USERS, MANAGE_BILLING; got "
 #define TIME_WANT "must be a unix time from 0 to 253402300799 (the end of " \
 	"year 9999); got "
 
@@ -597,13 +598,14 @@ static const struct bad_case bad_cases[] = {
 	{ "{\"assignments\":[" ASG ",\"tasks\":[\"MANAGE\",\"DEVELOP\","
 	    "\"VIEW_COST\",\"DEVELOP\"]}]}", "$.assignments[0].tasks[3]",
 	    "duplicate value \"DEVELOP\"", false },
-	/* there are ten tasks: an eleventh is a repeat, whatever it is */
+	/* there are 13 tasks: a fourteenth is a repeat, whatever it is */
 	{ "{\"assignments\":[" ASG ",\"tasks\":[\"MANAGE\",\"DEVELOP\","
 	    "\"MANAGE_TEMPLATES\",\"MANAGE_PHONE\",\"VIEW_COST\","
 	    "\"MANAGE_EXTENSIONS\",\"VIEW_PHONE_ASSETS\","
 	    "\"MANAGE_PHONE_ASSETS\",\"VIEW_TEMPLATES\",\"MESSAGING\","
+	    "\"VIEW_INSIGHTS\",\"MANAGE_USERS\",\"MANAGE_BILLING\","
 	    "\"MANAGE\"]}]}", "$.assignments[0].tasks",
-	    "must have at most 10 tasks; got 11", false },
+	    "must have at most 13 tasks; got 14", false },
 	{ "{\"assignments\":[{\"waba\":\"4000000000000009\","
 	    "\"user\":\"3000000000000002\",\"tasks\":[\"MANAGE\"]}]}",
 	    "$.assignments[0].waba", "unknown WABA '4000000000000009'", false },

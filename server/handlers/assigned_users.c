@@ -134,7 +134,10 @@ assigned_users_add(struct request *rq)
 		store_rollback(st);
 		rc = gerr_set(&rq->err, GE_EDIT, NULL);
 	} else {
+		/* read-after-write reads the WABA (its reference page) */
 		rq->result = success();
+		rq->raw_type = NODE_WABA;
+		rq->raw_id = rq->node;
 	}
 	free(cause);
 	json_object_put(old);

@@ -201,6 +201,9 @@ debug_token_get(struct request *rq)
 	const char *input = params_get(&rq->params, "input_token");
 	struct json_object *data, *tok = NULL;
 
+	/* no caller is neither an app nor the app's developer */
+	if (rq->token == NULL)
+		return not_developer(rq);
 	if (input == NULL || *input == '\0')
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) For field 'debug_token': The parameter input_token "

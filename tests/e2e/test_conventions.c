@@ -2,7 +2,9 @@
  * test_conventions.c - end to end: the Graph conventions real clients
  * rely on beyond the resources themselves: fields= as people type it,
  * counting with limit=0 and .summary(true), /me, multiple-id reads and
- * CORS preflights.  docs/conventions.md says what each follows.
+ * CORS preflights, versions, read-after-write, partner tasks,
+ * debug_token's caller errors.  docs/conventions.md says what each
+ * follows.
  */
 #include <check.h>
 #include <json-c/json.h>
@@ -423,6 +425,296 @@ START_TEST(test_cors_preflight)
 }
 END_TEST
 
+
+/* ---- versions ----------------------------------------------------------- */
+
+/* Sets the emulator clock to a day (seconds since the epoch). */
+static void
+set_clock(long long now)
+{
+	char body[64];
+	struct http_resp r;
+
+	snprintf(body, sizeof(body), "{\"now\":%lld}", now);
+	call(&r, "POST", body, (const char *const[]){ "Content-Type: "
+	    "application/json", NULL }, "/_emulator/clock");
+	ck_assert_msg(r.status == 200, "clock: %ld %s", r.status, r.body);
+	http_resp_free(&r);
+}
+
+/* GET path answers 200 with facebook-api-version want. */
+static void
+served_as(const char *path, const char *want)
+{
+	struct http_resp r;
+
+	GET(&r, "%s", path);
+	expect_ok(&r);
+	ck_assert_msg(strcmp(hdr(&r, "facebook-api-version"), want) == 0,
+	    "%s: served as '%s', expected %s", path,
+	    hdr(&r, "facebook-api-version"), want);
+	http_resp_free(&r);
+}
+
+/* 2026-06-01 and 2026-10-01, 00:00 UTC */
+#define JUNE_2026 1780272000LL
+#define OCT_2026 1790812800LL
+
+START_TEST(test_versions_served)
+{
+	struct http_resp r;
+
+	set_clock(JUNE_2026);
+	served_as("/v24.0/" DEMO_WABA "?" ADMIN, "v24.0");
+	served_as("/v20.0/" DEMO_WABA "?" ADMIN, "v20.0");
+	served_as("/v2.10/" DEMO_WABA "?" ADMIN, "v20.0");
+	/* expired on 2026-05-21: the oldest available serves it */
+	served_as("/v19.0/" DEMO_WABA "?" ADMIN, "v20.0");
+	served_as("/v3.0/" DEMO_WABA "/phone_numbers?" ADMIN, "v20.0");
+	/* on errors too */
+	GET(&r, "/v19.0/4999999999999999?" ADMIN);
+	expect_error(&r, 400, 100, NULL);
+	ck_assert_str_eq(hdr(&r, "facebook-api-version"), "v20.0");
+	http_resp_free(&r);
+	/* v20.0 expired on 2026-09-24 */
+	set_clock(OCT_2026);
+	served_as("/v19.0/" DEMO_WABA "?" ADMIN, "v21.0");
+	served_as("/v20.0/" DEMO_WABA "?" ADMIN, "v21.0");
+	served_as("/v21.0/" DEMO_WABA "?" ADMIN, "v21.0");
+}
+END_TEST
+
+START_TEST(test_versions_unknown)
+{
+	static const char *const bad[] = { "v99.12", "v3.5", "v24.00",
+		"v024.0", "v27.0" };
+	char want[256];
+	struct http_resp r;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		GET(&r, "/%s/" DEMO_WABA "/phone_numbers?" ADMIN, bad[i]);
+		snprintf(want, sizeof(want), "Unknown path components: /"
+		    DEMO_WABA "/phone_numbers");
+		expect_error(&r, 400, 2500, want);
+		ck_assert_str_eq(jstr(r.json, "error.type"), "OAuthException");
+		/* the version that answered: the default */
+		ck_assert_str_eq(hdr(&r, "facebook-api-version"), "v24.0");
+		http_resp_free(&r);
+		POST(&r, "user=" DEMO_NOACCESS_USER "&tasks=MANAGE",
+		    "/%s/" DEMO_WABA "/assigned_users?" ADMIN, bad[i]);
+		expect_error(&r, 400, 2500, NULL);
+		http_resp_free(&r);
+	}
+	/* nothing was written by the refused POSTs */
+	GET(&r, V DEMO_WABA "/assigned_users?business=" DEMO_BUSINESS "&"
+	    ADMIN);
+	expect_ok(&r);
+	ck_assert_ptr_null(strstr(r.body, DEMO_NOACCESS_USER));
+	http_resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_versions_latest_flag)
+{
+	static const char *const args[] = { "--latest-version", "v27.2",
+		NULL };
+	struct http_resp r;
+
+	ck_assert_int_eq(server_stop(&S), 0);
+	ck_assert_int_eq(server_start(&S, args), 0);
+	served_as("/v27.0/" DEMO_WABA "?" ADMIN, "v27.0");
+	served_as("/v27.2/" DEMO_WABA "?" ADMIN, "v27.2");
+	GET(&r, "/v27.3/" DEMO_WABA "?" ADMIN);
+	expect_error(&r, 400, 2500, "Unknown path components: /" DEMO_WABA);
+	http_resp_free(&r);
+}
+END_TEST
+
+/* ---- read-after-write --------------------------------------------------- */
+
+/* Whether user is among the WABA's assigned users. */
+static bool
+assigned(const char *waba, const char *user)
+{
+	struct http_resp r;
+	bool found = false;
+	size_t i;
+
+	GET(&r, V "%s/assigned_users?business=" DEMO_BUSINESS "&limit=100&"
+	    ADMIN, waba);
+	expect_ok(&r);
+	for (i = 0; i < jlen(r.json, "data"); i++) {
+		char path[32];
+
+		snprintf(path, sizeof(path), "data.%zu.id", i);
+		if (strcmp(jstr(r.json, path), user) == 0)
+			found = true;
+	}
+	http_resp_free(&r);
+	return found;
+}
+
+START_TEST(test_raw_assigned_users)
+{
+	struct http_resp r;
+
+	/* the WABA, read with fields=, is the answer */
+	ck_assert(!assigned(DEMO_WABA, DEMO_NOACCESS_USER));
+	POST(&r, "user=" DEMO_NOACCESS_USER "&tasks=MANAGE&fields=id,name",
+	    V DEMO_WABA "/assigned_users?" ADMIN);
+	expect_ok(&r);
+	same_as_get(r.json, V DEMO_WABA "?fields=id,name&" ADMIN);
+	http_resp_free(&r);
+	ck_assert(assigned(DEMO_WABA, DEMO_NOACCESS_USER));
+	/* no fields, or an empty fields=: the write's own answer */
+	POST(&r, "user=" DEMO_NOACCESS_USER "&tasks=DEVELOP&fields=",
+	    V DEMO_WABA "/assigned_users?" ADMIN);
+	expect_ok(&r);
+	ck_assert(jeq(r.json, "{\"success\":true}"));
+	http_resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_raw_read_fails_after_write)
+{
+	struct http_resp r, g;
+	char id[32];
+
+	/* an unknown field: the write is done, the read's error carries
+	 * what the write answered */
+	POST(&r, "user=" DEMO_NOACCESS_USER "&tasks=MANAGE&fields=id,colour",
+	    V DEMO_WABA "/assigned_users?" ADMIN);
+	expect_error(&r, 400, 100, "(#100) Tried accessing nonexisting field "
+	    "(colour) on node type (WhatsAppBusinessAccount)");
+	ck_assert(jeq(jget(r.json, "error.original_response"),
+	    "{\"success\":true}"));
+	http_resp_free(&r);
+	ck_assert(assigned(DEMO_WABA, DEMO_NOACCESS_USER));
+	/* a fields= that does not parse fails the read the same way */
+	POST(&r, "user=" DEMO_NOACCESS_USER "&tasks=MANAGE&fields=id,,name",
+	    V DEMO_WABA_NOPHONES "/assigned_users?" ADMIN);
+	expect_error(&r, 400, 2500, NULL);
+	ck_assert(jeq(jget(r.json, "error.original_response"),
+	    "{\"success\":true}"));
+	http_resp_free(&r);
+	ck_assert(assigned(DEMO_WABA_NOPHONES, DEMO_NOACCESS_USER));
+	/* phone_numbers: the number is added, its id is the original
+	 * response */
+	POST(&r, "cc=44&phone_number=7700900456&verified_name=Jaspers+UK&"
+	    "fields=display_phone_number,colour",
+	    V DEMO_WABA_NOPHONES "/phone_numbers?" ADMIN);
+	expect_error(&r, 400, 100, "(#100) Tried accessing nonexisting field "
+	    "(colour) on node type (WhatsAppBusinessPhoneNumber)");
+	ck_assert_int_eq(json_object_object_length(jget(r.json,
+	    "error.original_response")), 1);
+	snprintf(id, sizeof(id), "%s",
+	    jstr(r.json, "error.original_response.id"));
+	http_resp_free(&r);
+	GET(&g, V "%s?fields=display_phone_number&" ADMIN, id);
+	expect_ok(&g);
+	ck_assert_str_eq(jstr(g.json, "display_phone_number"),
+	    "+44 770 090 0456");
+	http_resp_free(&g);
+	/* a write that fails is that error alone */
+	POST(&r, "user=" DEMO_NOACCESS_USER "&tasks=NOPE&fields=colour",
+	    V DEMO_WABA "/assigned_users?" ADMIN);
+	expect_error(&r, 400, 100, NULL);
+	ck_assert_ptr_null(jget(r.json, "error.original_response"));
+	http_resp_free(&r);
+}
+END_TEST
+
+/* ---- tasks -------------------------------------------------------------- */
+
+START_TEST(test_partner_tasks)
+{
+	struct http_resp r;
+
+	/* the granular tasks of Meta's "Manage System Users" guide */
+	POST(&r, "user=" DEMO_NOACCESS_USER "&tasks=['VIEW_INSIGHTS']",
+	    V DEMO_WABA "/assigned_users?" ADMIN);
+	expect_ok(&r);
+	http_resp_free(&r);
+	/* VIEW_INSIGHTS reads the WABA, and does nothing else */
+	GET(&r, V DEMO_WABA "?fields=id&" AT TOK_NOACCESS);
+	expect_ok(&r);
+	http_resp_free(&r);
+	POST(&r, "user=" DEMO_EMPLOYEE_USER "&tasks=DEVELOP",
+	    V DEMO_WABA "/assigned_users?" AT TOK_NOACCESS);
+	expect_error(&r, 403, 200, NULL);
+	http_resp_free(&r);
+	/* MANAGE_USERS assigns users; MANAGE_BILLING adds no API right */
+	POST(&r, "user=" DEMO_NOACCESS_USER "&tasks=MANAGE_USERS,"
+	    "MANAGE_BILLING", V DEMO_WABA "/assigned_users?" ADMIN);
+	expect_ok(&r);
+	http_resp_free(&r);
+	GET(&r, V DEMO_WABA "/assigned_users?business=" DEMO_BUSINESS "&"
+	    ADMIN);
+	expect_ok(&r);
+	ck_assert_ptr_nonnull(strstr(r.body, "\"MANAGE_USERS\""));
+	ck_assert_ptr_nonnull(strstr(r.body, "\"MANAGE_BILLING\""));
+	http_resp_free(&r);
+	POST(&r, "user=" DEMO_EMPLOYEE_USER "&tasks=VIEW_INSIGHTS",
+	    V DEMO_WABA "/assigned_users?" AT TOK_NOACCESS);
+	expect_ok(&r);
+	http_resp_free(&r);
+	POST(&r, "cc=44&phone_number=7700900777&verified_name=X",
+	    V DEMO_WABA "/phone_numbers?" AT TOK_NOACCESS);
+	expect_error(&r, 403, 200, NULL);
+	http_resp_free(&r);
+	/* names no public source shows are still refused */
+	POST(&r, "user=" DEMO_NOACCESS_USER "&tasks=FULL_CONTROL",
+	    V DEMO_WABA "/assigned_users?" ADMIN);
+	expect_error(&r, 400, 100, NULL);
+	ck_assert_ptr_nonnull(strstr(jstr(r.json, "error.message"),
+	    "MANAGE_BILLING"));
+	http_resp_free(&r);
+}
+END_TEST
+
+/* ---- debug_token errors ------------------------------------------------- */
+
+#define NOT_DEVELOPER "(#100) You must provide an app access token, or a " \
+	"user access token that is an owner or developer of the app"
+
+START_TEST(test_debug_token_caller)
+{
+	struct http_resp r, r2;
+
+	/* no caller token: the endpoint's own refusal, not a generic 104 */
+	GET(&r, V "debug_token?input_token=" TOK_ADMIN);
+	expect_error(&r, 400, 100, NOT_DEVELOPER);
+	ck_assert_str_eq(jstr(r.json, "error.type"), "OAuthException");
+	http_resp_free(&r);
+	/* the caller's app token with a wrong secret fails its signature */
+	GET(&r, V "debug_token?input_token=" TOK_ADMIN "&" AT DEMO_APP
+	    "%%7Cwrong-secret");
+	expect_error(&r, 401, 190, "Invalid OAuth access token signature.");
+	http_resp_free(&r);
+	/* so does any other call made with it */
+	GET(&r, V DEMO_WABA "?" AT DEMO_APP "%%7Cwrong-secret");
+	expect_error(&r, 401, 190, "Invalid OAuth access token signature.");
+	http_resp_free(&r);
+	/* the right secret works */
+	GET(&r, V "debug_token?input_token=" TOK_ADMIN "&" AT DEMO_APP "%%7C"
+	    DEMO_APP_SECRET);
+	expect_ok(&r);
+	ck_assert(jget(r.json, "data.is_valid") != NULL);
+	http_resp_free(&r);
+	/* another app's token as input: one answer whatever its secret */
+	GET(&r, V "debug_token?input_token=" DEMO_SECURE_APP "%%7Cwrong&" AT
+	    DEMO_APP "%%7C" DEMO_APP_SECRET);
+	GET(&r2, V "debug_token?input_token=" DEMO_SECURE_APP "%%7C"
+	    DEMO_SECURE_SECRET "&" AT DEMO_APP "%%7C" DEMO_APP_SECRET);
+	ck_assert_int_eq(r.status, r2.status);
+	ck_assert_str_eq(jstr(r.json, "error.message"),
+	    jstr(r2.json, "error.message"));
+	http_resp_free(&r);
+	http_resp_free(&r2);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -432,6 +724,10 @@ main(void)
 	TCase *me = harness_tcase("me", setup, teardown);
 	TCase *ids = harness_tcase("ids", setup, teardown);
 	TCase *cors = harness_tcase("cors", setup, teardown);
+	TCase *versions = harness_tcase("versions", setup, teardown);
+	TCase *raw = harness_tcase("read-after-write", setup, teardown);
+	TCase *tasks = harness_tcase("tasks", setup, teardown);
+	TCase *dbg = harness_tcase("debug_token", setup, teardown);
 
 	tcase_add_test(fields, test_fields_spaces);
 	tcase_add_test(count, test_count_top_level);
@@ -443,10 +739,21 @@ main(void)
 	tcase_add_test(ids, test_ids_errors);
 	tcase_add_test(ids, test_ids_in_batch);
 	tcase_add_test(cors, test_cors_preflight);
+	tcase_add_test(versions, test_versions_served);
+	tcase_add_test(versions, test_versions_unknown);
+	tcase_add_test(versions, test_versions_latest_flag);
+	tcase_add_test(raw, test_raw_assigned_users);
+	tcase_add_test(raw, test_raw_read_fails_after_write);
+	tcase_add_test(tasks, test_partner_tasks);
+	tcase_add_test(dbg, test_debug_token_caller);
 	suite_add_tcase(su, fields);
 	suite_add_tcase(su, count);
 	suite_add_tcase(su, me);
 	suite_add_tcase(su, ids);
 	suite_add_tcase(su, cors);
+	suite_add_tcase(su, versions);
+	suite_add_tcase(su, raw);
+	suite_add_tcase(su, tasks);
+	suite_add_tcase(su, dbg);
 	return suite_run(su);
 }

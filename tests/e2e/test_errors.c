@@ -28,7 +28,8 @@
 
 #define TASK_VALUES "MANAGE, DEVELOP, MANAGE_TEMPLATES, MANAGE_PHONE, "     \
 	"VIEW_COST, MANAGE_EXTENSIONS, VIEW_PHONE_ASSETS, "                  \
-	"MANAGE_PHONE_ASSETS, VIEW_TEMPLATES, MESSAGING"
+	"MANAGE_PHONE_ASSETS, VIEW_TEMPLATES, MESSAGING, VIEW_INSIGHTS, "     \
+	"MANAGE_USERS, MANAGE_BILLING"
 
 #define MSG_PERMISSION "(#200) Permissions error"
 #define MSG_SCOPE "(#200) Requires whatsapp_business_management permission " \
@@ -649,9 +650,10 @@ START_TEST(test_190_unknown_token)
 	get(V DEMO_WABA "?" AT "nonsense", &r);
 	EXPECT_ERROR(&r, 401, 190, 0, "OAuthException", msg);
 	http_resp_free(&r);
-	/* an app token with the wrong secret */
+	/* an app token with the wrong secret fails its signature */
 	get(V DEMO_WABA "?" AT DEMO_APP "%7Cwrong-secret", &r);
-	EXPECT_ERROR(&r, 401, 190, 0, "OAuthException", msg);
+	EXPECT_ERROR(&r, 401, 190, 0, "OAuthException",
+	    "Invalid OAuth access token signature.");
 	http_resp_free(&r);
 	del(V DEMO_WABA "/assigned_users?" AT "nonsense&user="
 	    DEMO_MANAGER_USER, &r);

@@ -650,13 +650,16 @@ START_TEST(test_version_echoed)
 	ck_assert_str_eq(jstr(r.json, "id"), DEMO_WABA);
 	http_resp_free(&r);
 	/* on errors too */
-	get("/v19.0/4999999999999999?" ADMIN, &r);
+	get("/v26.0/4999999999999999?" ADMIN, &r);
 	ck_assert_int_eq(r.status, 400);
-	ck_assert_str_eq(http_header(&r, "facebook-api-version"), "v19.0");
+	ck_assert_str_eq(http_header(&r, "facebook-api-version"), "v26.0");
 	http_resp_free(&r);
+	/* a version that never existed is no version: Graph reads it as a
+	 * node and what follows as unknown components */
 	get("/v99.12/" DEMO_WABA "/phone_numbers?" ADMIN, &r);
-	ck_assert_int_eq(r.status, 200);
-	ck_assert_str_eq(http_header(&r, "facebook-api-version"), "v99.12");
+	ck_assert_int_eq(r.status, 400);
+	ck_assert_int_eq(jint(r.json, "error.code"), 2500);
+	ck_assert_str_eq(http_header(&r, "facebook-api-version"), "v24.0");
 	http_resp_free(&r);
 	/* errors found before routing: a bad body, an injected fault */
 	req("POST", "/v23.0/" DEMO_WABA "/assigned_users?" ADMIN, "{",
@@ -669,9 +672,9 @@ START_TEST(test_version_echoed)
 	    &r);
 	ck_assert_int_eq(r.status, 200);
 	http_resp_free(&r);
-	get("/v21.0/" DEMO_WABA "?" ADMIN, &r);
+	get("/v25.0/" DEMO_WABA "?" ADMIN, &r);
 	ck_assert_int_eq(jint(r.json, "error.code"), 2);
-	ck_assert_str_eq(http_header(&r, "facebook-api-version"), "v21.0");
+	ck_assert_str_eq(http_header(&r, "facebook-api-version"), "v25.0");
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&S), 0);
 }
@@ -679,7 +682,7 @@ END_TEST
 
 START_TEST(test_default_version_flag)
 {
-	static const char *const args[] = { "--default-version", "v22.0",
+	static const char *const args[] = { "--default-version", "v26.0",
 		NULL };
 	struct http_resp r;
 
@@ -687,7 +690,7 @@ START_TEST(test_default_version_flag)
 	start(args);
 	get("/" DEMO_WABA "?" ADMIN, &r);
 	ck_assert_int_eq(r.status, 200);
-	ck_assert_str_eq(http_header(&r, "facebook-api-version"), "v22.0");
+	ck_assert_str_eq(http_header(&r, "facebook-api-version"), "v26.0");
 	http_resp_free(&r);
 	get("/v23.0/" DEMO_WABA "?" ADMIN, &r);
 	ck_assert_str_eq(http_header(&r, "facebook-api-version"), "v23.0");
@@ -1469,10 +1472,10 @@ start_with_env(const char *const *env, const char *const *args)
 START_TEST(test_environment_variables)
 {
 	static const char *const env[] = { "WABA_EMU_PORT=0",
-		"WABA_EMU_BIND=127.0.0.1", "WABA_EMU_DEFAULT_VERSION=v21.0",
+		"WABA_EMU_BIND=127.0.0.1", "WABA_EMU_DEFAULT_VERSION=v25.0",
 		"WABA_EMU_READ_ONLY=1", "WABA_EMU_STATUS_PROFILE=classic",
 		NULL };
-	static const char *const flags[] = { "--default-version", "v22.0",
+	static const char *const flags[] = { "--default-version", "v26.0",
 		"--read-only=false", NULL };
 	static const char *const bad_env[] = { "WABA_EMU_PORT=abc", NULL };
 	static const char *const empty_env[] = { "WABA_EMU_PORT=0",
@@ -1483,7 +1486,7 @@ START_TEST(test_environment_variables)
 	start_with_env(env, NULL);
 	get("/" DEMO_WABA "?" ADMIN, &r);
 	ck_assert_int_eq(r.status, 200);
-	ck_assert_str_eq(http_header(&r, "facebook-api-version"), "v21.0");
+	ck_assert_str_eq(http_header(&r, "facebook-api-version"), "v25.0");
 	http_resp_free(&r);
 	post("/" DEMO_WABA "/assigned_users?" ADMIN,
 	    "user=" DEMO_NOACCESS_USER "&tasks=MANAGE", &r);
@@ -1498,7 +1501,7 @@ START_TEST(test_environment_variables)
 	/* flags win */
 	start_with_env(env, flags);
 	get("/" DEMO_WABA "?" ADMIN, &r);
-	ck_assert_str_eq(http_header(&r, "facebook-api-version"), "v22.0");
+	ck_assert_str_eq(http_header(&r, "facebook-api-version"), "v26.0");
 	http_resp_free(&r);
 	post("/" DEMO_WABA "/assigned_users?" ADMIN,
 	    "user=" DEMO_NOACCESS_USER "&tasks=MANAGE", &r);
