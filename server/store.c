@@ -2,9 +2,9 @@
  * store.c - the state in SQLite; see store.h.  The only file that includes
  * sqlite3.h.
  *
- * Each table is described once (tables[] below) and every INSERT, UPDATE,
- * SELECT and export is generated from that description, so a column lives
- * in the schema and in one row here.  Statements are prepared once, with
+ * Each table's columns come from its object type (objects.c), and every
+ * INSERT, UPDATE, SELECT and export is generated from them, so a column
+ * lives in the schema and in one member there.  Statements are prepared once, with
  * SQLITE_PREPARE_PERSISTENT, and cached by their SQL text; list queries are
  * built from a whitelist of columns and operators, so the set of texts
  * stays small.  Validation of values (enums, references) belongs to
@@ -14,6 +14,7 @@
 
 #include <assert.h>
 #include <json-c/json.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,127 +37,49 @@ static const char *const migrations[] = {
 #define ID_BASE 100000000000000LL
 #define ID_SPAN 900000000000000ULL
 
-enum col_kind {
-	COL_ID,   /* INTEGER; a string of digits in rows */
-	COL_TEXT,
-	COL_INT,
-	COL_BOOL, /* INTEGER 0/1; a JSON boolean in rows */
-	COL_JSON, /* TEXT holding JSON; a parsed value in rows */
-};
-
+/* A column of a table, from its member in objects.c. */
 struct col {
 	const char *name;     /* column name = row key */
 	enum col_kind kind;
 	bool optional;        /* NULL allowed, omitted from rows */
 };
 
-/*	name		kind		optional */
-static const struct col app_cols[] = {
-	{ "id",				COL_ID,		false },
-	{ "name",			COL_TEXT,	false },
-	{ "secret",			COL_TEXT,	false },
-	{ "require_appsecret_proof",	COL_BOOL,	false },
-};
-
-static const struct col business_cols[] = {
-	{ "id",				COL_ID,		false },
-	{ "name",			COL_TEXT,	false },
-	{ "verification_status",	COL_TEXT,	false },
-	{ "restricted",			COL_BOOL,	false },
-	{ "country",			COL_TEXT,	false },
-};
-
-static const struct col user_cols[] = {
-	{ "id",				COL_ID,		false },
-	{ "name",			COL_TEXT,	false },
-	{ "business",			COL_ID,		false },
-	{ "user_type",			COL_TEXT,	false },
-	{ "role",			COL_TEXT,	false },
-};
-
-static const struct col waba_cols[] = {
-	{ "id",				COL_ID,		false },
-	{ "business",			COL_ID,		false },
-	{ "name",			COL_TEXT,	false },
-	{ "currency",			COL_TEXT,	false },
-	{ "timezone_id",		COL_TEXT,	false },
-	{ "message_template_namespace",	COL_TEXT,	false },
-	{ "country",			COL_TEXT,	false },
-	{ "creation_time",		COL_INT,	false },
-	{ "ownership_type",		COL_TEXT,	false },
-	{ "account_review_status",	COL_TEXT,	false },
-	{ "is_enabled_for_insights",	COL_BOOL,	false },
-	{ "on_behalf_of_business_info",	COL_JSON,	true },
-	{ "primary_funding_id",		COL_TEXT,	true },
-	{ "purchase_order_number",	COL_TEXT,	true },
-	{ "phone_number_limit",		COL_INT,	true },
-	{ "status",			COL_TEXT,	false },
-};
-
-static const struct col phone_cols[] = {
-	{ "id",				COL_ID,		false },
-	{ "waba",			COL_ID,		false },
-	{ "cc",				COL_TEXT,	false },
-	{ "phone_number",		COL_TEXT,	false },
-	{ "verified_name",		COL_TEXT,	false },
-	{ "display_phone_number",	COL_TEXT,	false },
-	{ "status",			COL_TEXT,	false },
-	{ "code_verification_status",	COL_TEXT,	false },
-	{ "quality_rating",		COL_TEXT,	false },
-	{ "platform_type",		COL_TEXT,	false },
-	{ "throughput_level",		COL_TEXT,	false },
-	{ "name_status",		COL_TEXT,	false },
-	{ "account_mode",		COL_TEXT,	false },
-	{ "last_onboarded_time",	COL_INT,	true },
-	{ "is_official_business_account", COL_BOOL,	false },
-	{ "messaging_limit_tier",	COL_TEXT,	true },
-	{ "preverified_id",		COL_TEXT,	true },
-	{ "creation_time",		COL_INT,	false },
-};
-
-static const struct col token_cols[] = {
-	{ "token",			COL_TEXT,	false },
-	{ "app",			COL_ID,		false },
-	{ "user",			COL_ID,		false },
-	{ "scopes",			COL_JSON,	false },
-	{ "granular_scopes",		COL_JSON,	false },
-	{ "issued_at",			COL_INT,	false },
-	{ "expires_at",			COL_INT,	false },
-	{ "state",			COL_TEXT,	false },
-};
-
-static const struct col assignment_cols[] = {
-	{ "waba",			COL_ID,		false },
-	{ "user",			COL_ID,		false },
-	{ "tasks",			COL_JSON,	false },
-};
-
-static const struct col share_cols[] = {
-	{ "waba",			COL_ID,		false },
-	{ "business",			COL_ID,		false },
-	{ "permitted_tasks",		COL_JSON,	false },
-};
-
 struct table_def {
 	const char *name;        /* SQL table = fixture key */
-	const struct col *cols;
+	struct col *cols;        /* the members that are columns, in order */
 	size_t ncols;
 	size_t nkeys;            /* the first nkeys columns identify a row */
 };
 
-#define TABLE(name, cols, nkeys) \
-	{ name, cols, sizeof(cols) / sizeof(cols[0]), nkeys }
+/* Derived once from objects[]; read-only afterwards, never freed. */
+static struct table_def tables[TBL__COUNT];
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
-static const struct table_def tables[TBL__COUNT] = {
-	[TBL_APPS] = TABLE("apps", app_cols, 1),
-	[TBL_BUSINESSES] = TABLE("businesses", business_cols, 1),
-	[TBL_USERS] = TABLE("users", user_cols, 1),
-	[TBL_WABAS] = TABLE("wabas", waba_cols, 1),
-	[TBL_PHONE_NUMBERS] = TABLE("phone_numbers", phone_cols, 1),
-	[TBL_TOKENS] = TABLE("tokens", token_cols, 1),
-	[TBL_ASSIGNMENTS] = TABLE("assignments", assignment_cols, 2),
-	[TBL_SHARES] = TABLE("shares", share_cols, 2),
-};
+static void
+tables_init(void)
+{
+	size_t t, i;
+
+	for (t = 0; t < TBL__COUNT; t++) {
+		const struct obj_type *ot = &objects[t];
+		struct table_def *td = &tables[t];
+
+		td->name = ot->table;
+		td->nkeys = ot->nkeys;
+		td->cols = xcalloc(ot->nmembers, sizeof(*td->cols));
+		for (i = 0; i < ot->nmembers; i++) {
+			const struct obj_member *m = &ot->members[i];
+
+			if (m->type == VT_NONE)
+				continue;
+			td->cols[td->ncols].name = m->name;
+			td->cols[td->ncols].kind = obj_col_kind(m->type);
+			td->cols[td->ncols].optional = obj_nullable(m);
+			td->ncols++;
+		}
+		assert(td->ncols >= td->nkeys);
+	}
+}
 
 /*
  * The list edges.  The row's own table has the alias r; k1/k2 are the
@@ -238,33 +161,11 @@ struct store {
 };
 
 const char *
-node_type_name(enum node_type t)
-{
-	switch (t) {
-	case NODE_BUSINESS:
-		return "Business";
-	case NODE_WABA:
-		return "WhatsAppBusinessAccount";
-	case NODE_PHONE:
-		return "WhatsAppBusinessPhoneNumber";
-	case NODE_USER:
-		return "User";
-	case NODE_APP:
-		return "Application";
-	case NODE_ROOT:
-		return "Root";
-	case NODE_NONE:
-		break;
-	}
-	return "Unknown";
-}
-
-const char *
 store_table_name(enum store_table t)
 {
 	if ((unsigned)t >= TBL__COUNT)
 		return NULL;
-	return tables[t].name;
+	return objects[t].table;
 }
 
 /* FNV-1a: spreads SQL texts over the cache buckets. */
@@ -370,7 +271,7 @@ cache_touch(struct store *st, enum store_table t)
 {
 	st->version++;
 	st->gens[t]++;
-	if (t != TBL_TOKENS && t != TBL_ASSIGNMENTS && t != TBL_SHARES)
+	if (objects[t].node != NODE_NONE)
 		st->gens[TAG_NODES]++;
 	/* shares keep a copy of their WABA's creation time (triggers) */
 	if (t == TBL_WABAS)
@@ -570,6 +471,7 @@ store_open(const char *path, uint64_t seed, char **cause)
 	int t;
 
 	*cause = NULL;
+	pthread_once(&tables_once, tables_init);
 	st->seed = seed;
 	st->version = 1; /* 0 is no version: an empty memo slot */
 	/* NOMUTEX: every caller holds emu->lock, SQLite's own is redundant */
@@ -791,6 +693,8 @@ bind_col(sqlite3_stmt *stmt, int idx, const struct col *c,
 		return -1;
 	}
 	switch (c->kind) {
+	case COL_NONE: /* tables_init() keeps columns only */
+		goto bad;
 	case COL_ID:
 		id = json_id(v);
 		if (id < 0)
@@ -835,6 +739,8 @@ col_value(sqlite3_stmt *stmt, int i, enum col_kind kind)
 	if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
 		return NULL;
 	switch (kind) {
+	case COL_NONE:
+		break;
 	case COL_ID: {
 		/* by hand: snprintf showed in list profiles */
 		uint64_t v = (uint64_t)sqlite3_column_int64(stmt, i);
@@ -909,7 +815,7 @@ store_get(struct store *st, enum store_table t, int64_t id)
 	sqlite3_stmt *stmt;
 
 	if ((unsigned)t >= TBL__COUNT || tables[t].nkeys != 1 ||
-	    t == TBL_TOKENS)
+	    tables[t].cols[0].kind != COL_ID)
 		return NULL;
 	if ((c = cache_find(st, CK_ROW, (int)t, id, 0, NULL)) != NULL)
 		return cached_row(c);
