@@ -53,9 +53,8 @@ struct fx {
 	struct json_object *rows[TBL__COUNT]; /* normalized, index = doc's */
 	/* Pass one's indexes, key -> JSON path of the first occurrence: */
 	struct json_object *ids;     /* every node id */
-	struct json_object *tokens;
 	struct json_object *numbers; /* "cc number" */
-	struct json_object *pairs[TBL__COUNT]; /* assignments, shares */
+	struct json_object *keys[TBL__COUNT]; /* other types' keys */
 };
 
 void
@@ -645,37 +644,39 @@ index_at(struct fx *fx, struct json_object *index, const char *key,
 	return index_add(fx, index, key, path, what);
 }
 
-/* Records the row's unique keys; a repeat within the document fails. */
+/*
+ * Records the row's unique keys; a repeat within the document fails.
+ * Nodes share one index of ids; other types index their key (a token,
+ * or a pair such as "waba:user"); phone numbers also their number.
+ */
 static int
 shape_index(struct fx *fx, enum store_table t, const char *base,
     struct json_object *row)
 {
-	const char *other = t == TBL_SHARES ? "business" : "user";
+	const struct obj_type *ot = &objects[t];
+	const char *k0 = ot->members[0].name, *k1;
 	char *key, *what;
 	int rc;
 
-	if (objects[t].node != NODE_NONE && row_str(row, "id") != NULL &&
-	    index_at(fx, fx->ids, row_str(row, "id"), base, "id", "id") == -1)
-		return -1;
-	switch (t) {
-	case TBL_PHONE_NUMBERS:
-		return shape_phone(fx, base, row);
-	case TBL_TOKENS:
-		return index_at(fx, fx->tokens, row_str(row, "token"), base,
-		    "token", "token");
-	case TBL_ASSIGNMENTS:
-	case TBL_SHARES:
-		key = xasprintf("%s:%s", row_str(row, "waba"),
-		    row_str(row, other));
-		what = xasprintf("%s of WABA '%s' and %s '%s'", objects[t].what,
-		    row_str(row, "waba"), other, row_str(row, other));
-		rc = index_at(fx, fx->pairs[t], key, base, NULL, what);
-		free(key);
-		free(what);
-		return rc;
-	default:
-		return 0;
+	if (ot->node != NODE_NONE) {
+		if (row_str(row, "id") != NULL && index_at(fx, fx->ids,
+		    row_str(row, "id"), base, "id", "id") == -1)
+			return -1;
+		return t == TBL_PHONE_NUMBERS ? shape_phone(fx, base, row) : 0;
 	}
+	if (ot->nkeys == 1)
+		return index_at(fx, fx->keys[t], row_str(row, k0), base, k0,
+		    k0);
+	/* a pair of references: "assignment of WABA 'w' and user 'u'" */
+	k1 = ot->members[1].name;
+	key = xasprintf("%s:%s", row_str(row, k0), row_str(row, k1));
+	what = xasprintf("%s of %s '%s' and %s '%s'", ot->what,
+	    objects[ot->members[0].ref].what, row_str(row, k0), k1,
+	    row_str(row, k1));
+	rc = index_at(fx, fx->keys[t], key, base, NULL, what);
+	free(key);
+	free(what);
+	return rc;
 }
 
 /*
@@ -807,7 +808,7 @@ check_assignment(struct fx *fx, const char *base, struct json_object *waba,
 	if (strcmp(owner, biz) == 0)
 		return 0;
 	key = xasprintf("%s:%s", row_str(waba, "id"), biz);
-	ok = json_object_object_get_ex(fx->pairs[TBL_SHARES], key, NULL);
+	ok = json_object_object_get_ex(fx->keys[TBL_SHARES], key, NULL);
 	free(key);
 	if (!ok) {
 		share = store_share(fx->st, parse_id(row_str(waba, "id")),
@@ -931,27 +932,23 @@ out:
 	return rc;
 }
 
-/* What *created lists for a row: its id, its token, or the pair. */
+/* What *created lists for a row: its key (id, token), or the pair. */
 static struct json_object *
 created_entry(enum store_table t, struct json_object *row)
 {
+	const struct obj_type *ot = &objects[t];
 	struct json_object *o;
+	size_t k;
 
-	switch (t) {
-	case TBL_TOKENS:
-		return json_object_new_string(row_str(row, "token"));
-	case TBL_ASSIGNMENTS:
-	case TBL_SHARES:
-		o = json_object_new_object();
-		json_object_object_add(o, "waba",
-		    json_object_new_string(row_str(row, "waba")));
-		json_object_object_add(o, t == TBL_SHARES ? "business" : "user",
+	if (ot->nkeys == 1)
+		return json_object_new_string(row_str(row,
+		    ot->members[0].name));
+	o = json_object_new_object();
+	for (k = 0; k < ot->nkeys; k++)
+		json_object_object_add(o, ot->members[k].name,
 		    json_object_new_string(row_str(row,
-		    t == TBL_SHARES ? "business" : "user")));
-		return o;
-	default:
-		return json_object_new_string(row_str(row, "id"));
-	}
+		    ot->members[k].name)));
+	return o;
 }
 
 /* Validates and inserts doc; the caller owns the transaction. */
@@ -1041,11 +1038,10 @@ fx_init(struct fx *fx, struct store *st, const char *source,
 	fx->now = now;
 	fx->fe = fe;
 	fx->ids = json_object_new_object();
-	fx->tokens = json_object_new_object();
 	fx->numbers = json_object_new_object();
 	for (t = 0; t < TBL__COUNT; t++) {
 		fx->rows[t] = json_object_new_array();
-		fx->pairs[t] = json_object_new_object();
+		fx->keys[t] = json_object_new_object();
 	}
 }
 
@@ -1055,11 +1051,10 @@ fx_cleanup(struct fx *fx)
 	int t;
 
 	json_object_put(fx->ids);
-	json_object_put(fx->tokens);
 	json_object_put(fx->numbers);
 	for (t = 0; t < TBL__COUNT; t++) {
 		json_object_put(fx->rows[t]);
-		json_object_put(fx->pairs[t]);
+		json_object_put(fx->keys[t]);
 	}
 }
 

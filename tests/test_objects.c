@@ -214,6 +214,10 @@ START_TEST(test_descriptions_consistent)
 			    "%s: key %zu is no column", ot->table, i);
 		ck_assert_int_eq(ot->node != NODE_NONE,
 		    ot->members[0].type == VT_ID);
+		/* fixtures.c names a pair by its two references */
+		ck_assert(ot->nkeys == 1 || (ot->nkeys == 2 &&
+		    ot->members[0].type == VT_REF &&
+		    ot->members[1].type == VT_REF));
 		for (i = 0; i < ot->nmembers; i++) {
 			const struct obj_member *m = &ot->members[i];
 
