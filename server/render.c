@@ -521,7 +521,7 @@ struct answer {
 	char body[]; /* len bytes and a NUL */
 };
 
-static bool plain_defaults[NODE_APP + 1];
+static bool plain_defaults[NODE__COUNT];
 static pthread_once_t plain_once = PTHREAD_ONCE_INIT;
 
 static void
@@ -530,7 +530,7 @@ plain_init(void)
 	size_t i;
 	int t;
 
-	for (t = 0; t <= NODE_APP; t++) {
+	for (t = 0; t < NODE__COUNT; t++) {
 		const struct obj_type *nd = node_def((enum node_type)t);
 		const char *const *d;
 
@@ -563,7 +563,7 @@ render_read(struct request *rq, enum node_type t, struct json_object *row)
 	char *body;
 
 	pthread_once(&plain_once, plain_init);
-	if (row == NULL || (unsigned)t > NODE_APP || !plain_defaults[t] ||
+	if (row == NULL || (unsigned)t >= NODE__COUNT || !plain_defaults[t] ||
 	    (rq->fields != NULL && rq->fields->n > 0)) {
 		rq->result = render_node(rq, t, row, rq->fields, NULL);
 		return rq->result ? 0 : -1;
