@@ -198,15 +198,6 @@ is_word(struct json_object *v, bool nobar)
 	return n > 0;
 }
 
-static bool
-in_enum(const char *const *values, const char *s)
-{
-	for (; *values != NULL; values++)
-		if (strcmp(*values, s) == 0)
-			return true;
-	return false;
-}
-
 static int
 bad_enum(struct fx *fx, const char *path, const char *const *values,
     struct json_object *v)
@@ -228,7 +219,7 @@ check_keys(struct fx *fx, const char *path, struct json_object *obj,
 {
 	json_object_object_foreach(obj, key, val) {
 		(void)val;
-		if (!in_enum(allowed, key)) {
+		if (!str_in(allowed, key)) {
 			char *p = xasprintf("%s.%s", path, key);
 
 			fx_fail(fx, p, "unknown key");
@@ -287,7 +278,7 @@ check_string_array(struct fx *fx, const char *path, struct json_object *v,
 		char *p = xasprintf("%s[%zu]", path, i);
 
 		if (values != NULL && (!is_string(e) ||
-		    !in_enum(values, json_object_get_string(e))))
+		    !str_in(values, json_object_get_string(e))))
 			rc = bad_enum(fx, p, values, e);
 		else if (values == NULL && !is_word(e, false))
 			rc = bad_value(fx, p, "a non-empty string without "
@@ -454,7 +445,7 @@ check_value(struct fx *fx, const char *path, const struct obj_member *k,
 			return bad_value(fx, path, "true or false", v);
 		return 0;
 	case VT_ENUM:
-		if (!is_string(v) || !in_enum(k->values,
+		if (!is_string(v) || !str_in(k->values,
 		    json_object_get_string(v)))
 			return bad_enum(fx, path, k->values, v);
 		return 0;
