@@ -55,6 +55,8 @@ struct fx {
 	struct json_object *ids;     /* every node id */
 	struct json_object *numbers; /* "cc number" */
 	struct json_object *keys[TBL__COUNT]; /* other types' keys */
+	/* each member's default, parsed once per load (shape_keys()) */
+	struct json_object *defs[TBL__COUNT][OBJ_MAX_MEMBERS];
 };
 
 void
@@ -479,9 +481,12 @@ index_add(struct fx *fx, struct json_object *index, const char *key,
 {
 	struct json_object *first;
 
+	/* what and the first place are never NULL; the guards say so to
+	 * compilers that inline far enough to lose track */
 	if (json_object_object_get_ex(index, key, &first))
 		return fx_conflict(fx, path, "duplicate %s (first at %s)",
-		    what, json_object_get_string(first));
+		    what ? what : "key", first ?
+		    json_object_get_string(first) : "?");
 	json_object_object_add(index, key, json_object_new_string(path));
 	return 0;
 }
@@ -566,18 +571,12 @@ rowpath(char path[SUBPATH_SIZE], enum store_table t, size_t i)
 	memcpy(path + 3 + n + nd, "]", 2);
 }
 
-/*
- * Copies the keys of obj into row after checking them against ts, and adds
- * the plain defaults of absent keys.
- */
+/* Fails on the first key of obj, in document order, that is no column. */
 static int
-shape_keys(struct fx *fx, const struct obj_type *ts, const char *base,
-    struct json_object *obj, struct json_object *row)
+unknown_key(struct fx *fx, const struct obj_type *ts, const char *base,
+    struct json_object *obj)
 {
-	struct json_object *v;
-	char path[SUBPATH_SIZE], *unknown;
-	size_t k;
-	int rc;
+	char *path;
 
 	json_object_object_foreach(obj, key, val) {
 		const struct obj_member *m = obj_member(ts, key);
@@ -585,26 +584,54 @@ shape_keys(struct fx *fx, const struct obj_type *ts, const char *base,
 		(void)val;
 		if (m == NULL || m->type == VT_NONE) {
 			/* the document's own key: any length */
-			unknown = xasprintf("%s.%s", base, key);
-			fx_fail(fx, unknown, "unknown key");
-			free(unknown);
+			path = xasprintf("%s.%s", base, key);
+			fx_fail(fx, path, "unknown key");
+			free(path);
 			return -1;
 		}
 	}
+	return 0;
+}
+
+/*
+ * Copies the keys of obj into row after checking them against ts, and adds
+ * the plain defaults of absent keys.  Each column is looked up once; a key
+ * left over is unknown.  defs caches ts's defaults, parsed on first use
+ * and shared by every row (rows are never changed in place).
+ */
+static int
+shape_keys(struct fx *fx, const struct obj_type *ts, const char *base,
+    struct json_object *obj, struct json_object *row,
+    struct json_object **defs)
+{
+	struct json_object *vals[OBJ_MAX_MEMBERS];
+	bool has[OBJ_MAX_MEMBERS];
+	char path[SUBPATH_SIZE];
+	size_t k, found = 0;
+	int rc;
+
+	assert(ts->nmembers <= OBJ_MAX_MEMBERS);
+	for (k = 0; k < ts->nmembers; k++) {
+		has[k] = ts->members[k].type != VT_NONE &&
+		    json_object_object_get_ex(obj, ts->members[k].name,
+		    &vals[k]);
+		found += has[k];
+	}
+	if (found != (size_t)json_object_object_length(obj))
+		return unknown_key(fx, ts, base, obj);
 	for (k = 0; k < ts->nmembers; k++) {
 		const struct obj_member *fk = &ts->members[k];
 		bool required = (fk->flags & OM_REQUIRED) != 0;
-		bool present;
+		bool present = has[k];
 
 		if (fk->type == VT_NONE)
 			continue;
-		present = json_object_object_get_ex(obj, fk->name, &v);
 		/* null stands for "absent" where absence is allowed */
-		if (present && v == NULL && !required)
+		if (present && vals[k] == NULL && !required)
 			present = false;
 		subpath(path, base, fk->name);
 		if (present)
-			rc = check_value(fx, path, fk, v);
+			rc = check_value(fx, path, fk, vals[k]);
 		else if (required && !(fk->type == VT_ID &&
 		    fx->generate_ids))
 			rc = fx_fail(fx, path, "is required");
@@ -612,12 +639,19 @@ shape_keys(struct fx *fx, const struct obj_type *ts, const char *base,
 			rc = 0;
 		if (rc == -1)
 			return -1;
-		if (present)
-			json_object_object_add(row, fk->name,
-			    json_object_get(v));
-		else if (fk->def != NULL)
-			json_object_object_add(row, fk->name,
-			    json_tokener_parse(fk->def));
+		if (present) {
+			json_object_object_add_ex(row, fk->name,
+			    json_object_get(vals[k]),
+			    JSON_C_OBJECT_ADD_KEY_IS_NEW |
+			    JSON_C_OBJECT_ADD_CONSTANT_KEY);
+		} else if (fk->def != NULL) {
+			if (defs[k] == NULL)
+				defs[k] = json_tokener_parse(fk->def);
+			json_object_object_add_ex(row, fk->name,
+			    json_object_get(defs[k]),
+			    JSON_C_OBJECT_ADD_KEY_IS_NEW |
+			    JSON_C_OBJECT_ADD_CONSTANT_KEY);
+		}
 	}
 	return 0;
 }
@@ -687,7 +721,7 @@ shape(struct fx *fx, enum store_table t, size_t i, struct json_object *obj)
 		goto out;
 	}
 	row = json_object_new_object();
-	if (shape_keys(fx, &objects[t], base, obj, row) == -1 ||
+	if (shape_keys(fx, &objects[t], base, obj, row, fx->defs[t]) == -1 ||
 	    shape_index(fx, t, base, row) == -1)
 		goto out;
 	json_object_array_add(fx->rows[t], row);
@@ -1039,6 +1073,7 @@ fx_init(struct fx *fx, struct store *st, const char *source,
 static void
 fx_cleanup(struct fx *fx)
 {
+	size_t k;
 	int t;
 
 	json_object_put(fx->ids);
@@ -1046,6 +1081,8 @@ fx_cleanup(struct fx *fx)
 	for (t = 0; t < TBL__COUNT; t++) {
 		json_object_put(fx->rows[t]);
 		json_object_put(fx->keys[t]);
+		for (k = 0; k < OBJ_MAX_MEMBERS; k++)
+			json_object_put(fx->defs[t][k]);
 	}
 }
 

@@ -126,6 +126,9 @@ struct obj_member {
 	enum obj_getter get;        /* OM_FIELD: how it is rendered */
 };
 
+/* The most members a type may have (fixtures.c keeps one per member). */
+#define OBJ_MAX_MEMBERS 64
+
 struct obj_type {
 	const char *table;          /* SQL table = fixture key: "wabas" */
 	const char *what;           /* one object in messages: "WABA" */

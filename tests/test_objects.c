@@ -209,6 +209,7 @@ START_TEST(test_descriptions_consistent)
 
 		ck_assert_msg(ot->table != NULL && ot->what != NULL &&
 		    ot->nmembers > 0, "objects[%zu] is empty", t);
+		ck_assert_uint_le(ot->nmembers, OBJ_MAX_MEMBERS);
 		for (i = 0; i < ot->nkeys; i++)
 			ck_assert_msg(ot->members[i].type != VT_NONE,
 			    "%s: key %zu is no column", ot->table, i);
