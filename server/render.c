@@ -377,8 +377,11 @@ field_lookup(const struct obj_type *ot, const char *name)
 {
 	size_t i;
 
+	/* the first letter first: most members differ there, and every
+	 * default field of every listed row comes through here */
 	for (i = 0; i < ot->nmembers; i++)
-		if ((ot->members[i].flags & OM_FIELD) &&
+		if (ot->members[i].name[0] == name[0] &&
+		    (ot->members[i].flags & OM_FIELD) &&
 		    strcmp(ot->members[i].name, name) == 0)
 			return &ot->members[i];
 	return NULL;
