@@ -104,18 +104,9 @@ control_count(const struct request *rq)
 static const char *
 node_label(enum node_type t)
 {
-	switch (t) {
-	case NODE_BUSINESS:
-		return "{business-id}";
-	case NODE_WABA:
-		return "{waba-id}";
-	case NODE_PHONE:
-		return "{phone-number-id}";
-	case NODE_USER:
-		return "{user-id}";
-	default:
-		return "";
-	}
+	const struct obj_type *ot = objects_of_node(t);
+
+	return ot != NULL && ot->label != NULL ? ot->label : "";
 }
 
 static char *
@@ -468,28 +459,35 @@ ctl_token_mint(struct ctl *c)
 static int
 ctl_token_state(struct ctl *c)
 {
-	static const char *const states[] = { "valid", "expired",
-		"invalidated", "logged_out", "session_key_invalid", NULL };
+	const char *const *states = obj_member(&objects[TBL_TOKENS],
+	    "state")->values;
 	const char *const *s;
 	struct json_object *row, *v;
 	const char *state;
-	char *cause = NULL;
+	char *cause = NULL, *all;
 	struct store *st = c->emu->store;
+	int rc;
 
 	if (need_body(c) < 0)
 		return -1;
 	if (!json_object_object_get_ex(c->body, "state", &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return fail(c, 400, "$.state", "state is required: one of "
-		    "valid, expired, invalidated, logged_out, "
-		    "session_key_invalid");
+	    !json_object_is_type(v, json_type_string)) {
+		all = obj_values_list(states);
+		rc = fail(c, 400, "$.state", "state is required: one of %s",
+		    all);
+		free(all);
+		return rc;
+	}
 	state = json_object_get_string(v);
 	for (s = states; *s && strcmp(*s, state) != 0; s++)
 		;
-	if (*s == NULL)
-		return fail(c, 400, "$.state", "state must be one of valid, "
-		    "expired, invalidated, logged_out, session_key_invalid; "
-		    "got \"%s\"", state);
+	if (*s == NULL) {
+		all = obj_values_list(states);
+		rc = fail(c, 400, "$.state", "state must be one of %s; got "
+		    "\"%s\"", all, state);
+		free(all);
+		return rc;
+	}
 	if ((v = store_get_token(st, c->sub)) == NULL)
 		return fail(c, 404, NULL, "no token %s", c->sub);
 	/* store rows are shared and read-only: change a copy */

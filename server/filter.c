@@ -179,15 +179,6 @@ time_value(struct filter *f, size_t idx, struct json_object *v,
 	}
 }
 
-static bool
-allowed(const char *const *values, const char *s)
-{
-	for (; *values != NULL; values++)
-		if (strcmp(*values, s) == 0)
-			return true;
-	return false;
-}
-
 static int
 not_one_of(const struct filter_spec *spec, size_t idx, const char *got,
     struct gerr *err)
@@ -215,7 +206,7 @@ enum_value(const struct filter_spec *spec, struct filter *f, size_t idx,
 	size_t i, n;
 
 	if (json_object_is_type(v, json_type_string)) {
-		if (!allowed(spec->values, json_object_get_string(v)))
+		if (!str_in(spec->values, json_object_get_string(v)))
 			return not_one_of(spec, idx,
 			    json_object_get_string(v), err);
 		add_value(f, json_object_get_string(v));
@@ -230,7 +221,7 @@ enum_value(const struct filter_spec *spec, struct filter *f, size_t idx,
 		struct json_object *e = json_object_array_get_idx(v, i);
 
 		if (!json_object_is_type(e, json_type_string) ||
-		    !allowed(spec->values, json_object_get_string(e)))
+		    !str_in(spec->values, json_object_get_string(e)))
 			return not_one_of(spec, idx, shown(e), err);
 		add_value(f, json_object_get_string(e));
 	}

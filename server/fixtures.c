@@ -14,6 +14,7 @@
  */
 #include "fixtures.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <json-c/json.h>
@@ -29,53 +30,6 @@
 #include "tasks.h"
 #include "util.h"
 
-static const char *const verification_statuses[] = { "expired", "failed",
-	"ineligible", "not_verified", "pending", "pending_need_more_info",
-	"pending_submission", "rejected", "revoked", "verified", NULL };
-static const char *const user_types[] = { "SYSTEM_USER", "BUSINESS_USER",
-	NULL };
-static const char *const roles[] = { "ADMIN", "EMPLOYEE", NULL };
-static const char *const token_states[] = { "valid", "expired",
-	"invalidated", "logged_out", "session_key_invalid", NULL };
-static const char *const ownership_types[] = { "SELF", "CLIENT_OWNED",
-	"ON_BEHALF_OF", NULL };
-static const char *const review_statuses[] = { "PENDING", "APPROVED",
-	"REJECTED", NULL };
-static const char *const phone_statuses[] = { "PENDING", "DELETED",
-	"MIGRATED", "BANNED", "RESTRICTED", "RATE_LIMITED", "FLAGGED",
-	"CONNECTED", "DISCONNECTED", "UNKNOWN", "UNVERIFIED", NULL };
-static const char *const code_statuses[] = { "NOT_VERIFIED", "VERIFIED",
-	"EXPIRED", NULL };
-static const char *const quality_ratings[] = { "GREEN", "YELLOW", "RED",
-	"UNKNOWN", NULL };
-static const char *const platform_types[] = { "CLOUD_API", "ON_PREMISE",
-	"NOT_APPLICABLE", NULL };
-static const char *const throughput_levels[] = { "STANDARD", "HIGH",
-	"NOT_APPLICABLE", NULL };
-static const char *const name_statuses[] = { "NONE", "NON_EXISTS",
-	"PENDING_REVIEW", "AVAILABLE_WITHOUT_REVIEW", "EXPIRED", "APPROVED",
-	"DECLINED", NULL };
-static const char *const account_modes[] = { "SANDBOX", "LIVE", NULL };
-static const char *const messaging_tiers[] = { "TIER_50", "TIER_250",
-	"TIER_1K", "TIER_10K", "TIER_100K", "TIER_UNLIMITED", NULL };
-
-enum ftype {
-	FT_ID,       /* the object's own id */
-	FT_REF,      /* the id of an object of table `ref` */
-	FT_STRING,   /* a non-empty string */
-	FT_DIGITS,   /* a non-empty string of ASCII digits */
-	FT_TIME,     /* unix seconds, 0 to TIME_MAX */
-	FT_LIMIT,    /* an integer >= 1 */
-	FT_BOOL,
-	FT_ENUM,     /* one of `values` */
-	FT_TASKS,    /* a non-empty array of `values`, no duplicates */
-	FT_TASKS0,   /* the same, possibly empty */
-	FT_SCOPES,   /* an array of scope names, no duplicates */
-	FT_GRANULAR, /* an array of {scope, target_ids} */
-	FT_OBO,      /* {id, name, status, type}, all optional strings */
-	FT_TOKEN,    /* a token string: no '|', no whitespace */
-};
-
 /*
  * The end of year 9999: gmtime_r and strftime can render every time up to
  * here, and the control plane's clock stops here too.
@@ -89,134 +43,6 @@ enum ftype {
 #define GRANULAR_MAX 100
 #define TARGET_IDS_MAX 1000
 
-struct fkey {
-	const char *key;
-	enum ftype type;
-	bool required;
-	const char *def;            /* JSON text of the default, or NULL */
-	const char *const *values;  /* FT_ENUM, FT_TASKS* */
-	enum store_table ref;       /* FT_REF */
-};
-
-/*
- * Keys without a default here either stay absent (optional values) or get
- * one in pass two from the clock or other objects (see complete_*()).
- *	key		type	required default	values	ref */
-static const struct fkey app_keys[] = {
-	{ "id", FT_ID, true, NULL, NULL, 0 },
-	{ "name", FT_STRING, true, NULL, NULL, 0 },
-	{ "secret", FT_STRING, true, NULL, NULL, 0 },
-	{ "require_appsecret_proof", FT_BOOL, false, "false", NULL, 0 },
-};
-
-static const struct fkey business_keys[] = {
-	{ "id", FT_ID, true, NULL, NULL, 0 },
-	{ "name", FT_STRING, true, NULL, NULL, 0 },
-	{ "verification_status", FT_ENUM, false, "\"not_verified\"",
-	    verification_statuses, 0 },
-	{ "restricted", FT_BOOL, false, "false", NULL, 0 },
-	{ "country", FT_STRING, false, "\"US\"", NULL, 0 },
-};
-
-static const struct fkey user_keys[] = {
-	{ "id", FT_ID, true, NULL, NULL, 0 },
-	{ "name", FT_STRING, true, NULL, NULL, 0 },
-	{ "business", FT_REF, true, NULL, NULL, TBL_BUSINESSES },
-	{ "user_type", FT_ENUM, false, "\"BUSINESS_USER\"", user_types, 0 },
-	{ "role", FT_ENUM, false, "\"EMPLOYEE\"", roles, 0 },
-};
-
-static const struct fkey waba_keys[] = {
-	{ "id", FT_ID, true, NULL, NULL, 0 },
-	{ "business", FT_REF, true, NULL, NULL, TBL_BUSINESSES },
-	{ "name", FT_STRING, true, NULL, NULL, 0 },
-	{ "currency", FT_STRING, false, "\"USD\"", NULL, 0 },
-	{ "timezone_id", FT_DIGITS, false, "\"1\"", NULL, 0 },
-	{ "message_template_namespace", FT_STRING, false, NULL, NULL, 0 },
-	{ "country", FT_STRING, false, NULL, NULL, 0 },
-	{ "creation_time", FT_TIME, false, NULL, NULL, 0 },
-	{ "ownership_type", FT_ENUM, false, "\"SELF\"", ownership_types, 0 },
-	{ "account_review_status", FT_ENUM, false, "\"APPROVED\"",
-	    review_statuses, 0 },
-	{ "is_enabled_for_insights", FT_BOOL, false, "false", NULL, 0 },
-	{ "on_behalf_of_business_info", FT_OBO, false, NULL, NULL, 0 },
-	{ "primary_funding_id", FT_STRING, false, NULL, NULL, 0 },
-	{ "purchase_order_number", FT_STRING, false, NULL, NULL, 0 },
-	{ "phone_number_limit", FT_LIMIT, false, NULL, NULL, 0 },
-	{ "status", FT_STRING, false, "\"ACTIVE\"", NULL, 0 },
-};
-
-static const struct fkey phone_keys[] = {
-	{ "id", FT_ID, true, NULL, NULL, 0 },
-	{ "waba", FT_REF, true, NULL, NULL, TBL_WABAS },
-	{ "cc", FT_DIGITS, true, NULL, NULL, 0 },
-	{ "phone_number", FT_DIGITS, true, NULL, NULL, 0 },
-	{ "verified_name", FT_STRING, true, NULL, NULL, 0 },
-	{ "display_phone_number", FT_STRING, false, NULL, NULL, 0 },
-	{ "status", FT_ENUM, false, "\"PENDING\"", phone_statuses, 0 },
-	{ "code_verification_status", FT_ENUM, false, "\"NOT_VERIFIED\"",
-	    code_statuses, 0 },
-	{ "quality_rating", FT_ENUM, false, "\"UNKNOWN\"", quality_ratings,
-	    0 },
-	{ "platform_type", FT_ENUM, false, "\"NOT_APPLICABLE\"",
-	    platform_types, 0 },
-	{ "throughput_level", FT_ENUM, false, NULL, throughput_levels, 0 },
-	{ "name_status", FT_ENUM, false, "\"PENDING_REVIEW\"", name_statuses,
-	    0 },
-	{ "account_mode", FT_ENUM, false, "\"LIVE\"", account_modes, 0 },
-	{ "last_onboarded_time", FT_TIME, false, NULL, NULL, 0 },
-	{ "is_official_business_account", FT_BOOL, false, "false", NULL, 0 },
-	{ "messaging_limit_tier", FT_ENUM, false, NULL, messaging_tiers, 0 },
-	{ "preverified_id", FT_STRING, false, NULL, NULL, 0 },
-	{ "creation_time", FT_TIME, false, NULL, NULL, 0 },
-};
-
-static const struct fkey token_keys[] = {
-	{ "token", FT_TOKEN, true, NULL, NULL, 0 },
-	{ "app", FT_REF, true, NULL, NULL, TBL_APPS },
-	{ "user", FT_REF, true, NULL, NULL, TBL_USERS },
-	{ "scopes", FT_SCOPES, false,
-	    "[\"whatsapp_business_management\",\"business_management\"]",
-	    NULL, 0 },
-	{ "granular_scopes", FT_GRANULAR, false, "[]", NULL, 0 },
-	{ "issued_at", FT_TIME, false, NULL, NULL, 0 },
-	{ "expires_at", FT_TIME, false, "0", NULL, 0 },
-	{ "state", FT_ENUM, false, "\"valid\"", token_states, 0 },
-};
-
-static const struct fkey assignment_keys[] = {
-	{ "waba", FT_REF, true, NULL, NULL, TBL_WABAS },
-	{ "user", FT_REF, true, NULL, NULL, TBL_USERS },
-	{ "tasks", FT_TASKS, true, NULL, task_names, 0 },
-};
-
-static const struct fkey share_keys[] = {
-	{ "waba", FT_REF, true, NULL, NULL, TBL_WABAS },
-	{ "business", FT_REF, true, NULL, NULL, TBL_BUSINESSES },
-	{ "permitted_tasks", FT_TASKS0, false, "[]", task_names, 0 },
-};
-
-struct tspec {
-	const char *what;          /* an object's kind, in messages */
-	const struct fkey *keys;
-	size_t nkeys;
-	bool node;                 /* has an "id" (generate_ids applies) */
-};
-
-#define TSPEC(what, keys, node) \
-	{ what, keys, sizeof(keys) / sizeof(keys[0]), node }
-
-static const struct tspec tspecs[TBL__COUNT] = {
-	[TBL_APPS] = TSPEC("app", app_keys, true),
-	[TBL_BUSINESSES] = TSPEC("business", business_keys, true),
-	[TBL_USERS] = TSPEC("user", user_keys, true),
-	[TBL_WABAS] = TSPEC("WABA", waba_keys, true),
-	[TBL_PHONE_NUMBERS] = TSPEC("phone number", phone_keys, true),
-	[TBL_TOKENS] = TSPEC("token", token_keys, false),
-	[TBL_ASSIGNMENTS] = TSPEC("assignment", assignment_keys, false),
-	[TBL_SHARES] = TSPEC("share", share_keys, false),
-};
-
 /* One load. */
 struct fx {
 	struct store *st;
@@ -227,9 +53,10 @@ struct fx {
 	struct json_object *rows[TBL__COUNT]; /* normalized, index = doc's */
 	/* Pass one's indexes, key -> JSON path of the first occurrence: */
 	struct json_object *ids;     /* every node id */
-	struct json_object *tokens;
 	struct json_object *numbers; /* "cc number" */
-	struct json_object *pairs[TBL__COUNT]; /* assignments, shares */
+	struct json_object *keys[TBL__COUNT]; /* other types' keys */
+	/* each member's default, parsed once per load (shape_keys()) */
+	struct json_object *defs[TBL__COUNT][OBJ_MAX_MEMBERS];
 };
 
 void
@@ -373,28 +200,17 @@ is_word(struct json_object *v, bool nobar)
 	return n > 0;
 }
 
-static bool
-in_enum(const char *const *values, const char *s)
-{
-	for (; *values != NULL; values++)
-		if (strcmp(*values, s) == 0)
-			return true;
-	return false;
-}
-
 static int
 bad_enum(struct fx *fx, const char *path, const char *const *values,
     struct json_object *v)
 {
-	struct sbuf sb = SBUF_INIT;
-	const char *const *p;
+	char *all = obj_values_list(values), *want;
 	int rc;
 
-	sbuf_addstr(&sb, "one of ");
-	for (p = values; *p != NULL; p++)
-		sbuf_addf(&sb, "%s%s", p == values ? "" : ", ", *p);
-	rc = bad_value(fx, path, sb.buf, v);
-	sbuf_release(&sb);
+	want = xasprintf("one of %s", all);
+	rc = bad_value(fx, path, want, v);
+	free(want);
+	free(all);
 	return rc;
 }
 
@@ -405,7 +221,7 @@ check_keys(struct fx *fx, const char *path, struct json_object *obj,
 {
 	json_object_object_foreach(obj, key, val) {
 		(void)val;
-		if (!in_enum(allowed, key)) {
+		if (!str_in(allowed, key)) {
 			char *p = xasprintf("%s.%s", path, key);
 
 			fx_fail(fx, p, "unknown key");
@@ -464,7 +280,7 @@ check_string_array(struct fx *fx, const char *path, struct json_object *v,
 		char *p = xasprintf("%s[%zu]", path, i);
 
 		if (values != NULL && (!is_string(e) ||
-		    !in_enum(values, json_object_get_string(e))))
+		    !str_in(values, json_object_get_string(e))))
 			rc = bad_enum(fx, p, values, e);
 		else if (values == NULL && !is_word(e, false))
 			rc = bad_value(fx, p, "a non-empty string without "
@@ -589,27 +405,29 @@ check_obo(struct fx *fx, const char *path, struct json_object *v)
 
 /* Checks one present value against its key's type. */
 static int
-check_value(struct fx *fx, const char *path, const struct fkey *k,
+check_value(struct fx *fx, const char *path, const struct obj_member *k,
     struct json_object *v)
 {
 	char *want;
 
 	switch (k->type) {
-	case FT_ID:
-	case FT_REF:
+	case VT_NONE: /* not a key: shape_keys() never gets here */
+		break;
+	case VT_ID:
+	case VT_REF:
 		if (!is_fixture_id(v))
 			return bad_value(fx, path, "an id (a string of 15 or "
 			    "16 digits, not starting with 0)", v);
 		return 0;
-	case FT_STRING:
+	case VT_STRING:
 		if (!is_string(v) || json_object_get_string_len(v) == 0)
 			return bad_value(fx, path, "a non-empty string", v);
 		return 0;
-	case FT_DIGITS:
+	case VT_DIGITS:
 		if (!is_digits(v))
 			return bad_value(fx, path, "a string of digits", v);
 		return 0;
-	case FT_TIME:
+	case VT_TIME:
 		if (json_object_is_type(v, json_type_int) &&
 		    json_object_get_int64(v) >= 0 &&
 		    json_object_get_int64(v) <= TIME_MAX)
@@ -619,32 +437,32 @@ check_value(struct fx *fx, const char *path, const struct fkey *k,
 		bad_value(fx, path, want, v);
 		free(want);
 		return -1;
-	case FT_LIMIT:
+	case VT_LIMIT:
 		if (!json_object_is_type(v, json_type_int) ||
 		    json_object_get_int64(v) < 1)
 			return bad_value(fx, path, "an integer >= 1", v);
 		return 0;
-	case FT_BOOL:
+	case VT_BOOL:
 		if (!json_object_is_type(v, json_type_boolean))
 			return bad_value(fx, path, "true or false", v);
 		return 0;
-	case FT_ENUM:
-		if (!is_string(v) || !in_enum(k->values,
+	case VT_ENUM:
+		if (!is_string(v) || !str_in(k->values,
 		    json_object_get_string(v)))
 			return bad_enum(fx, path, k->values, v);
 		return 0;
-	case FT_TASKS:
-	case FT_TASKS0:
+	case VT_TASKS:
+	case VT_TASKS0:
 		return check_string_array(fx, path, v, k->values, "tasks",
-		    k->type == FT_TASKS);
-	case FT_SCOPES:
+		    k->type == VT_TASKS);
+	case VT_SCOPES:
 		return check_string_array(fx, path, v, NULL, "scope names",
 		    false);
-	case FT_GRANULAR:
+	case VT_GRANULAR:
 		return check_granular(fx, path, v);
-	case FT_OBO:
+	case VT_OBO:
 		return check_obo(fx, path, v);
-	case FT_TOKEN:
+	case VT_TOKEN:
 		if (!is_word(v, true))
 			return bad_value(fx, path, "a non-empty string "
 			    "without '|' or whitespace", v);
@@ -663,9 +481,12 @@ index_add(struct fx *fx, struct json_object *index, const char *key,
 {
 	struct json_object *first;
 
+	/* what and the first place are never NULL; the guards say so to
+	 * compilers that inline far enough to lose track */
 	if (json_object_object_get_ex(index, key, &first))
 		return fx_conflict(fx, path, "duplicate %s (first at %s)",
-		    what, json_object_get_string(first));
+		    what ? what : "key", first ?
+		    json_object_get_string(first) : "?");
 	json_object_object_add(index, key, json_object_new_string(path));
 	return 0;
 }
@@ -750,55 +571,87 @@ rowpath(char path[SUBPATH_SIZE], enum store_table t, size_t i)
 	memcpy(path + 3 + n + nd, "]", 2);
 }
 
-/*
- * Copies the keys of obj into row after checking them against ts, and adds
- * the plain defaults of absent keys.
- */
+/* Fails on the first key of obj, in document order, that is no column. */
 static int
-shape_keys(struct fx *fx, const struct tspec *ts, const char *base,
-    struct json_object *obj, struct json_object *row)
+unknown_key(struct fx *fx, const struct obj_type *ts, const char *base,
+    struct json_object *obj)
 {
-	struct json_object *v;
-	char path[SUBPATH_SIZE], *unknown;
-	size_t k;
-	int rc;
+	char *path;
 
 	json_object_object_foreach(obj, key, val) {
+		const struct obj_member *m = obj_member(ts, key);
+
 		(void)val;
-		for (k = 0; k < ts->nkeys; k++)
-			if (strcmp(ts->keys[k].key, key) == 0)
-				break;
-		if (k == ts->nkeys) {
+		if (m == NULL || m->type == VT_NONE) {
 			/* the document's own key: any length */
-			unknown = xasprintf("%s.%s", base, key);
-			fx_fail(fx, unknown, "unknown key");
-			free(unknown);
+			path = xasprintf("%s.%s", base, key);
+			fx_fail(fx, path, "unknown key");
+			free(path);
 			return -1;
 		}
 	}
-	for (k = 0; k < ts->nkeys; k++) {
-		const struct fkey *fk = &ts->keys[k];
-		bool present = json_object_object_get_ex(obj, fk->key, &v);
+	return 0;
+}
 
+/*
+ * Copies the keys of obj into row after checking them against ts, and adds
+ * the plain defaults of absent keys.  Each column is looked up once; a key
+ * left over is unknown.  defs caches ts's defaults, parsed on first use
+ * and shared by every row (rows are never changed in place).
+ */
+static int
+shape_keys(struct fx *fx, const struct obj_type *ts, const char *base,
+    struct json_object *obj, struct json_object *row,
+    struct json_object **defs)
+{
+	struct json_object *vals[OBJ_MAX_MEMBERS];
+	bool has[OBJ_MAX_MEMBERS];
+	char path[SUBPATH_SIZE];
+	size_t k, found = 0;
+	int rc;
+
+	assert(ts->nmembers <= OBJ_MAX_MEMBERS);
+	for (k = 0; k < ts->nmembers; k++) {
+		has[k] = ts->members[k].type != VT_NONE &&
+		    json_object_object_get_ex(obj, ts->members[k].name,
+		    &vals[k]);
+		found += has[k];
+	}
+	if (found != (size_t)json_object_object_length(obj))
+		return unknown_key(fx, ts, base, obj);
+	for (k = 0; k < ts->nmembers; k++) {
+		const struct obj_member *fk = &ts->members[k];
+		bool required = (fk->flags & OM_REQUIRED) != 0;
+		bool present = has[k];
+
+		if (fk->type == VT_NONE)
+			continue;
 		/* null stands for "absent" where absence is allowed */
-		if (present && v == NULL && !fk->required)
+		if (present && vals[k] == NULL && !required)
 			present = false;
-		subpath(path, base, fk->key);
+		subpath(path, base, fk->name);
 		if (present)
-			rc = check_value(fx, path, fk, v);
-		else if (fk->required && !(fk->type == FT_ID &&
+			rc = check_value(fx, path, fk, vals[k]);
+		else if (required && !(fk->type == VT_ID &&
 		    fx->generate_ids))
 			rc = fx_fail(fx, path, "is required");
 		else
 			rc = 0;
 		if (rc == -1)
 			return -1;
-		if (present)
-			json_object_object_add(row, fk->key,
-			    json_object_get(v));
-		else if (fk->def != NULL)
-			json_object_object_add(row, fk->key,
-			    json_tokener_parse(fk->def));
+		if (present) {
+			json_object_object_add_ex(row, fk->name,
+			    json_object_get(vals[k]),
+			    JSON_C_OBJECT_ADD_KEY_IS_NEW |
+			    JSON_C_OBJECT_ADD_CONSTANT_KEY);
+		} else if (fk->def != NULL) {
+			if (defs[k] == NULL)
+				defs[k] = json_tokener_parse(fk->def);
+			json_object_object_add_ex(row, fk->name,
+			    json_object_get(defs[k]),
+			    JSON_C_OBJECT_ADD_KEY_IS_NEW |
+			    JSON_C_OBJECT_ADD_CONSTANT_KEY);
+		}
 	}
 	return 0;
 }
@@ -816,37 +669,39 @@ index_at(struct fx *fx, struct json_object *index, const char *key,
 	return index_add(fx, index, key, path, what);
 }
 
-/* Records the row's unique keys; a repeat within the document fails. */
+/*
+ * Records the row's unique keys; a repeat within the document fails.
+ * Nodes share one index of ids; other types index their key (a token,
+ * or a pair such as "waba:user"); phone numbers also their number.
+ */
 static int
 shape_index(struct fx *fx, enum store_table t, const char *base,
     struct json_object *row)
 {
-	const char *other = t == TBL_SHARES ? "business" : "user";
+	const struct obj_type *ot = &objects[t];
+	const char *k0 = ot->members[0].name, *k1;
 	char *key, *what;
 	int rc;
 
-	if (tspecs[t].node && row_str(row, "id") != NULL &&
-	    index_at(fx, fx->ids, row_str(row, "id"), base, "id", "id") == -1)
-		return -1;
-	switch (t) {
-	case TBL_PHONE_NUMBERS:
-		return shape_phone(fx, base, row);
-	case TBL_TOKENS:
-		return index_at(fx, fx->tokens, row_str(row, "token"), base,
-		    "token", "token");
-	case TBL_ASSIGNMENTS:
-	case TBL_SHARES:
-		key = xasprintf("%s:%s", row_str(row, "waba"),
-		    row_str(row, other));
-		what = xasprintf("%s of WABA '%s' and %s '%s'", tspecs[t].what,
-		    row_str(row, "waba"), other, row_str(row, other));
-		rc = index_at(fx, fx->pairs[t], key, base, NULL, what);
-		free(key);
-		free(what);
-		return rc;
-	default:
-		return 0;
+	if (ot->node != NODE_NONE) {
+		if (row_str(row, "id") != NULL && index_at(fx, fx->ids,
+		    row_str(row, "id"), base, "id", "id") == -1)
+			return -1;
+		return t == TBL_PHONE_NUMBERS ? shape_phone(fx, base, row) : 0;
 	}
+	if (ot->nkeys == 1)
+		return index_at(fx, fx->keys[t], row_str(row, k0), base, k0,
+		    k0);
+	/* a pair of references: "assignment of WABA 'w' and user 'u'" */
+	k1 = ot->members[1].name;
+	key = xasprintf("%s:%s", row_str(row, k0), row_str(row, k1));
+	what = xasprintf("%s of %s '%s' and %s '%s'", ot->what,
+	    objects[ot->members[0].ref].what, row_str(row, k0), k1,
+	    row_str(row, k1));
+	rc = index_at(fx, fx->keys[t], key, base, NULL, what);
+	free(key);
+	free(what);
+	return rc;
 }
 
 /*
@@ -866,7 +721,7 @@ shape(struct fx *fx, enum store_table t, size_t i, struct json_object *obj)
 		goto out;
 	}
 	row = json_object_new_object();
-	if (shape_keys(fx, &tspecs[t], base, obj, row) == -1 ||
+	if (shape_keys(fx, &objects[t], base, obj, row, fx->defs[t]) == -1 ||
 	    shape_index(fx, t, base, row) == -1)
 		goto out;
 	json_object_array_add(fx->rows[t], row);
@@ -886,7 +741,7 @@ generate_ids(struct fx *fx)
 	for (t = 0; t < TBL__COUNT; t++) {
 		size_t n, i;
 
-		if (!tspecs[t].node)
+		if (objects[t].node == NODE_NONE)
 			continue;
 		n = json_object_array_length(fx->rows[t]);
 		for (i = 0; i < n; i++) {
@@ -923,16 +778,16 @@ generate_ids(struct fx *fx)
  */
 static struct json_object *
 resolve(struct fx *fx, const char *base, struct json_object *row,
-    const struct fkey *fk)
+    const struct obj_member *fk)
 {
-	const char *id = row_str(row, fk->key);
+	const char *id = row_str(row, fk->name);
 	struct json_object *found;
 	char *path;
 
 	found = store_get(fx->st, fk->ref, parse_id(id));
 	if (found == NULL) {
-		path = xasprintf("%s.%s", base, fk->key);
-		fx_fail(fx, path, "unknown %s '%s'", tspecs[fk->ref].what, id);
+		path = xasprintf("%s.%s", base, fk->name);
+		fx_fail(fx, path, "unknown %s '%s'", objects[fk->ref].what, id);
 		free(path);
 	}
 	return found;
@@ -978,7 +833,7 @@ check_assignment(struct fx *fx, const char *base, struct json_object *waba,
 	if (strcmp(owner, biz) == 0)
 		return 0;
 	key = xasprintf("%s:%s", row_str(waba, "id"), biz);
-	ok = json_object_object_get_ex(fx->pairs[TBL_SHARES], key, NULL);
+	ok = json_object_object_get_ex(fx->keys[TBL_SHARES], key, NULL);
 	free(key);
 	if (!ok) {
 		share = store_share(fx->st, parse_id(row_str(waba, "id")),
@@ -1000,14 +855,14 @@ check_assignment(struct fx *fx, const char *base, struct json_object *waba,
 static int
 link_row(struct fx *fx, enum store_table t, size_t i, struct json_object *row)
 {
-	const struct tspec *ts = &tspecs[t];
+	const struct obj_type *ts = &objects[t];
 	struct json_object *refs[3] = { NULL, NULL, NULL }, *dup = NULL;
 	char base[SUBPATH_SIZE], *path;
 	size_t k, nref = 0;
 	int rc = -1;
 
 	rowpath(base, t, i);
-	if (ts->node && store_node_type(fx->st,
+	if (ts->node != NODE_NONE && store_node_type(fx->st,
 	    parse_id(row_str(row, "id"))) != NODE_NONE) {
 		path = xasprintf("%s.id", base);
 		fx_conflict(fx, path, "id '%s' already exists",
@@ -1015,10 +870,11 @@ link_row(struct fx *fx, enum store_table t, size_t i, struct json_object *row)
 		free(path);
 		goto out;
 	}
-	for (k = 0; k < ts->nkeys; k++) {
-		if (ts->keys[k].type != FT_REF)
+	for (k = 0; k < ts->nmembers; k++) {
+		if (ts->members[k].type != VT_REF)
 			continue;
-		refs[nref] = resolve(fx, base, row, &ts->keys[k]);
+		assert(nref < sizeof(refs) / sizeof(refs[0]));
+		refs[nref] = resolve(fx, base, row, &ts->members[k]);
 		if (refs[nref++] == NULL)
 			goto out;
 	}
@@ -1101,27 +957,23 @@ out:
 	return rc;
 }
 
-/* What *created lists for a row: its id, its token, or the pair. */
+/* What *created lists for a row: its key (id, token), or the pair. */
 static struct json_object *
 created_entry(enum store_table t, struct json_object *row)
 {
+	const struct obj_type *ot = &objects[t];
 	struct json_object *o;
+	size_t k;
 
-	switch (t) {
-	case TBL_TOKENS:
-		return json_object_new_string(row_str(row, "token"));
-	case TBL_ASSIGNMENTS:
-	case TBL_SHARES:
-		o = json_object_new_object();
-		json_object_object_add(o, "waba",
-		    json_object_new_string(row_str(row, "waba")));
-		json_object_object_add(o, t == TBL_SHARES ? "business" : "user",
+	if (ot->nkeys == 1)
+		return json_object_new_string(row_str(row,
+		    ot->members[0].name));
+	o = json_object_new_object();
+	for (k = 0; k < ot->nkeys; k++)
+		json_object_object_add(o, ot->members[k].name,
 		    json_object_new_string(row_str(row,
-		    t == TBL_SHARES ? "business" : "user")));
-		return o;
-	default:
-		return json_object_new_string(row_str(row, "id"));
-	}
+		    ot->members[k].name)));
+	return o;
 }
 
 /* Validates and inserts doc; the caller owns the transaction. */
@@ -1211,25 +1063,26 @@ fx_init(struct fx *fx, struct store *st, const char *source,
 	fx->now = now;
 	fx->fe = fe;
 	fx->ids = json_object_new_object();
-	fx->tokens = json_object_new_object();
 	fx->numbers = json_object_new_object();
 	for (t = 0; t < TBL__COUNT; t++) {
 		fx->rows[t] = json_object_new_array();
-		fx->pairs[t] = json_object_new_object();
+		fx->keys[t] = json_object_new_object();
 	}
 }
 
 static void
 fx_cleanup(struct fx *fx)
 {
+	size_t k;
 	int t;
 
 	json_object_put(fx->ids);
-	json_object_put(fx->tokens);
 	json_object_put(fx->numbers);
 	for (t = 0; t < TBL__COUNT; t++) {
 		json_object_put(fx->rows[t]);
-		json_object_put(fx->pairs[t]);
+		json_object_put(fx->keys[t]);
+		for (k = 0; k < OBJ_MAX_MEMBERS; k++)
+			json_object_put(fx->defs[t][k]);
 	}
 }
 

@@ -1,10 +1,12 @@
 /*
- * render.c - see render.h.  One table of fields per node type; a field
- * with no getter is copied from the store row when present, so adding a
- * plain column to a node is one line.
+ * render.c - see render.h.  Each node type's fields are members of its
+ * object type (objects.c); a field without a getter is copied from the
+ * store row when present, so adding a plain column to a node is one line
+ * there.  The getters of computed fields live here.
  */
 #include "render.h"
 
+#include <assert.h>
 #include <json-c/json.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -40,8 +42,9 @@ get_business_ref(struct request *rq, int64_t id, struct json_object **out)
 	return 0;
 }
 
+/* The row's business as {id, name}: a WABA's owner, a user's business. */
 static int
-waba_owner_business(struct request *rq, struct json_object *row,
+owner_business(struct request *rq, struct json_object *row,
     const struct field *f, struct json_object **out)
 {
 	(void)f;
@@ -340,171 +343,51 @@ business_client(struct request *rq, struct json_object *row,
 	return *out ? 0 : -1;
 }
 
-static int
-user_business(struct request *rq, struct json_object *row,
-    const struct field *f, struct json_object **out)
-{
-	(void)f;
-	return get_business_ref(rq, row_id(row, "business"), out);
-}
-
 /* ---- node tables --------------------------------------------------- */
 
-/* name                          getter (NULL: the row's value) */
-static const struct field_def business_fields[] = {
-	{ "id", NULL },
-	{ "name", NULL },
-	{ "verification_status", NULL },
-	{ "country", NULL },
-	{ "owned_whatsapp_business_accounts", business_owned },
-	{ "client_whatsapp_business_accounts", business_client },
-	{ NULL, NULL },
+/* The getters objects.h names; GET_ROW copies the row's value. */
+static const field_get getters[GET__COUNT] = {
+	[GET_WABA_ANALYTICS] = waba_analytics,
+	[GET_WABA_VERIFICATION] = waba_verification,
+	[GET_WABA_COUNTRY] = waba_country,
+	[GET_OWNER_BUSINESS] = owner_business,
+	[GET_WABA_PHONE_NUMBERS] = waba_phone_numbers,
+	[GET_WABA_ASSIGNED_USERS] = waba_assigned_users,
+	[GET_WABA_TEMPLATE_METRICS] = waba_template_metrics,
+	[GET_WABA_SHARED] = waba_shared,
+	[GET_PHONE_THROUGHPUT] = phone_throughput,
+	[GET_PHONE_LAST_ONBOARDED] = phone_last_onboarded,
+	[GET_PHONE_PREVERIFIED] = phone_preverified,
+	[GET_BUSINESS_OWNED] = business_owned,
+	[GET_BUSINESS_CLIENT] = business_client,
 };
 
-static const struct field_def waba_fields[] = {
-	{ "id", NULL },
-	{ "name", NULL },
-	{ "currency", NULL },
-	{ "timezone_id", NULL },
-	{ "message_template_namespace", NULL },
-	{ "account_review_status", NULL },
-	{ "analytics", waba_analytics },
-	{ "business_verification_status", waba_verification },
-	{ "country", waba_country },
-	{ "creation_time", NULL },
-	{ "is_enabled_for_insights", NULL },
-	{ "on_behalf_of_business_info", NULL },
-	{ "owner_business", waba_owner_business },
-	{ "owner_business_info", waba_owner_business },
-	{ "ownership_type", NULL },
-	{ "primary_funding_id", NULL },
-	{ "purchase_order_number", NULL },
-	{ "status", NULL },
-	{ "permitted_tasks", NULL },
-	{ "tasks", NULL },
-	{ "phone_numbers", waba_phone_numbers },
-	{ "assigned_users", waba_assigned_users },
-	{ "template_performance_metrics", waba_template_metrics },
-	{ "is_shared_with_partners", waba_shared },
-	/* the reference's other fields: known, and omitted (no data) */
-	{ "auth_international_rate_eligibility", NULL },
-	{ "disable_marketing_messages_on_cloud_api", NULL },
-	{ "health_status", NULL },
-	{ "linked_commerce_account", NULL },
-	{ "marketing_messages_ad_account", NULL },
-	{ "marketing_messages_lite_api_status", NULL },
-	{ "marketing_messages_onboarding_status", NULL },
-	{ "primary_business_location", NULL },
-	{ "template_auto_archival_enabled", NULL },
-	{ "whatsapp_business_manager_messaging_limit", NULL },
-	{ "whatsapp_manager_marketing_messages_max_price_enroll_status", NULL },
-	{ NULL, NULL },
-};
-
-static const struct field_def phone_fields[] = {
-	{ "id", NULL },
-	{ "verified_name", NULL },
-	{ "code_verification_status", NULL },
-	{ "display_phone_number", NULL },
-	{ "quality_rating", NULL },
-	{ "platform_type", NULL },
-	{ "throughput", phone_throughput },
-	{ "last_onboarded_time", phone_last_onboarded },
-	{ "status", NULL },
-	{ "name_status", NULL },
-	{ "account_mode", NULL },
-	{ "is_official_business_account", NULL },
-	{ "messaging_limit_tier", NULL },
-	{ "is_preverified_number", phone_preverified },
-	/* the reference's other fields: known, and omitted (no data) */
-	{ "certificate", NULL },
-	{ "conversational_automation", NULL },
-	{ "eligibility_for_api_business_global_search", NULL },
-	{ "health_status", NULL },
-	{ "is_on_biz_app", NULL },
-	{ "is_pin_enabled", NULL },
-	{ "new_certificate", NULL },
-	{ "new_name_status", NULL },
-	{ "quality_score", NULL },
-	{ "search_visibility", NULL },
-	{ "webhook_configuration", NULL },
-	{ NULL, NULL },
-};
-
-static const struct field_def user_fields[] = {
-	{ "id", NULL },
-	{ "name", NULL },
-	{ "user_type", NULL },
-	{ "role", NULL },
-	{ "business", user_business },
-	{ "tasks", NULL },
-	{ NULL, NULL },
-};
-
-static const char *const business_defaults[] = { "id", "name", NULL };
-static const char *const waba_defaults[] = { "id", "name", "currency",
-	"timezone_id", "message_template_namespace", NULL };
-static const char *const phone_defaults[] = { "verified_name",
-	"code_verification_status", "display_phone_number", "quality_rating",
-	"platform_type", "throughput", "last_onboarded_time", "id", NULL };
-static const char *const user_defaults[] = { "id", "name", NULL };
-
-struct node_def {
-	const char *const *defaults;
-	const struct field_def *fields;
-};
-
-static const struct node_def *
+/* The rendered node types: those with default fields (objects.c). */
+static const struct obj_type *
 node_def(enum node_type t)
 {
-	static const struct node_def defs[] = {
-		[NODE_BUSINESS] = { business_defaults, business_fields },
-		[NODE_WABA] = { waba_defaults, waba_fields },
-		[NODE_PHONE] = { phone_defaults, phone_fields },
-		[NODE_USER] = { user_defaults, user_fields },
-	};
+	const struct obj_type *ot = objects_of_node(t);
 
-	if (t != NODE_BUSINESS && t != NODE_WABA && t != NODE_PHONE &&
-	    t != NODE_USER)
-		return NULL;
-	return &defs[t];
+	return ot != NULL && ot->defaults != NULL ? ot : NULL;
 }
 
-static const struct field_def *
-field_lookup(const struct node_def *nd, const char *name)
+/* The Graph field named name of ot, or NULL. */
+static const struct obj_member *
+field_lookup(const struct obj_type *ot, const char *name)
 {
-	const struct field_def *fd;
+	size_t i;
 
-	for (fd = nd->fields; fd->name != NULL; fd++)
-		if (strcmp(fd->name, name) == 0)
-			return fd;
+	/* the first letter first: most members differ there, and every
+	 * default field of every listed row comes through here */
+	for (i = 0; i < ot->nmembers; i++)
+		if (ot->members[i].name[0] == name[0] &&
+		    (ot->members[i].flags & OM_FIELD) &&
+		    strcmp(ot->members[i].name, name) == 0)
+			return &ot->members[i];
 	return NULL;
 }
 
 /* ---- edges --------------------------------------------------------- */
-
-static const char *const ownership_values[] = { "SELF", "CLIENT_OWNED",
-	"ON_BEHALF_OF", NULL };
-static const char *const account_mode_values[] = { "SANDBOX", "LIVE", NULL };
-static const char *const phone_status_values[] = { "PENDING", "DELETED",
-	"MIGRATED", "BANNED", "RESTRICTED", "RATE_LIMITED", "FLAGGED",
-	"CONNECTED", "DISCONNECTED", "UNKNOWN", "UNVERIFIED", NULL };
-static const char *const code_status_values[] = { "NOT_VERIFIED",
-	"VERIFIED", "EXPIRED", NULL };
-
-static const struct filter_spec waba_filters[] = {
-	{ "creation_time", FOP_LESS_THAN | FOP_GREATER_THAN | FOP_IN_RANGE,
-	    NULL },
-	{ "ownership_type", FOP_IN | FOP_EQUAL, ownership_values },
-	{ NULL, 0, NULL },
-};
-
-static const struct filter_spec phone_filters[] = {
-	{ "account_mode", FOP_EQUAL | FOP_IN, account_mode_values },
-	{ "status", FOP_EQUAL | FOP_IN, phone_status_values },
-	{ "code_verification_status", FOP_EQUAL | FOP_IN, code_status_values },
-	{ NULL, 0, NULL },
-};
 
 static const char *const phone_edge_defaults[] = {
 	"code_verification_status", "display_phone_number", "id",
@@ -516,19 +399,17 @@ static const char *const client_waba_defaults[] = { "id", "name",
 	"permitted_tasks", NULL };
 
 const struct edge_def edge_owned_wabas = { LIST_OWNED_WABAS, NODE_WABA,
-	waba_defaults, waba_filters, true, "owned_whatsapp_business_accounts",
-	NULL, false };
+	NULL, true, true, "owned_whatsapp_business_accounts", NULL, false };
 const struct edge_def edge_client_wabas = { LIST_CLIENT_WABAS, NODE_WABA,
-	client_waba_defaults, waba_filters, true,
+	client_waba_defaults, true, true,
 	"client_whatsapp_business_accounts", NULL, false };
 const struct edge_def edge_phones = { LIST_PHONES, NODE_PHONE,
-	phone_edge_defaults, phone_filters, false, "phone_numbers", NULL,
-	false };
+	phone_edge_defaults, true, false, "phone_numbers", NULL, false };
 const struct edge_def edge_assigned_users = { LIST_ASSIGNED_USERS,
-	NODE_USER, assigned_user_defaults, NULL, false, "assigned_users",
+	NODE_USER, assigned_user_defaults, false, false, "assigned_users",
 	"business", true };
 const struct edge_def edge_user_wabas = { LIST_USER_WABAS, NODE_WABA,
-	waba_defaults, NULL, false, "assigned_whatsapp_business_accounts",
+	NULL, false, false, "assigned_whatsapp_business_accounts",
 	NULL, false };
 
 /* ---- rendering ----------------------------------------------------- */
@@ -537,7 +418,7 @@ int
 render_check(struct request *rq, enum node_type t,
     const struct fieldlist *fl)
 {
-	const struct node_def *nd = node_def(t);
+	const struct obj_type *nd = node_def(t);
 	size_t i;
 
 	if (fl == NULL || nd == NULL)
@@ -554,17 +435,17 @@ render_check(struct request *rq, enum node_type t,
  * (a default field), which obj may keep without a copy.
  */
 static int
-render_one(struct request *rq, const struct node_def *nd,
+render_one(struct request *rq, const struct obj_type *nd,
     struct json_object *row, const struct field *f, bool static_name,
     struct json_object *obj)
 {
-	const struct field_def *fd = field_lookup(nd, f->name);
+	const struct obj_member *fd = field_lookup(nd, f->name);
 	struct json_object *v = NULL;
 
 	if (fd == NULL)
 		return 0;
-	if (fd->get != NULL) {
-		if (fd->get(rq, row, f, &v) < 0)
+	if (fd->get != GET_ROW) {
+		if (getters[fd->get](rq, row, f, &v) < 0)
 			return -1;
 	} else if (json_object_object_get_ex(row, f->name, &v) &&
 	    !json_object_is_type(v, json_type_null)) {
@@ -584,7 +465,7 @@ struct json_object *
 render_node(struct request *rq, enum node_type t, struct json_object *row,
     const struct fieldlist *fl, const char *const *defaults)
 {
-	const struct node_def *nd = node_def(t);
+	const struct obj_type *nd = node_def(t);
 	struct json_object *obj;
 	bool id_seen = false;
 	size_t i;
@@ -642,23 +523,28 @@ struct answer {
 	char body[]; /* len bytes and a NUL */
 };
 
-static bool plain_defaults[NODE_APP + 1];
+static bool plain_defaults[NODE__COUNT];
 static pthread_once_t plain_once = PTHREAD_ONCE_INIT;
 
 static void
 plain_init(void)
 {
+	size_t i;
 	int t;
 
-	for (t = 0; t <= NODE_APP; t++) {
-		const struct node_def *nd = node_def((enum node_type)t);
+	for (t = 0; t < NODE__COUNT; t++) {
+		const struct obj_type *nd = node_def((enum node_type)t);
 		const char *const *d;
 
 		plain_defaults[t] = nd != NULL;
+		/* every computed field of objects.c has its getter here */
+		for (i = 0; nd != NULL && i < nd->nmembers; i++)
+			assert(nd->members[i].get == GET_ROW ||
+			    getters[nd->members[i].get] != NULL);
 		for (d = nd ? nd->defaults : NULL; d != NULL && *d; d++) {
-			const struct field_def *fd = field_lookup(nd, *d);
+			const struct obj_member *fd = field_lookup(nd, *d);
 
-			if (fd == NULL || fd->get != NULL)
+			if (fd == NULL || fd->get != GET_ROW)
 				plain_defaults[t] = false;
 		}
 	}
@@ -679,7 +565,7 @@ render_read(struct request *rq, enum node_type t, struct json_object *row)
 	char *body;
 
 	pthread_once(&plain_once, plain_init);
-	if (row == NULL || (unsigned)t > NODE_APP || !plain_defaults[t] ||
+	if (row == NULL || (unsigned)t >= NODE__COUNT || !plain_defaults[t] ||
 	    (rq->fields != NULL && rq->fields->n > 0)) {
 		rq->result = render_node(rq, t, row, rq->fields, NULL);
 		return rq->result ? 0 : -1;
@@ -824,9 +710,10 @@ render_list(struct request *rq, const struct edge_def *e, int64_t owner,
 		lc.fl = rq->fields;
 		if (paging_read(rq, &q, &rq->err) < 0)
 			return NULL;
-		if (e->filters != NULL &&
+		if (e->filtered &&
 		    filter_parse(params_get(&rq->params, "filtering"),
-		    e->filters, &filters, &nfilters, &rq->err) < 0)
+		    objects_of_node(e->item_type)->filters, &filters,
+		    &nfilters, &rq->err) < 0)
 			return NULL;
 		if (e->sortable &&
 		    sort_parse(params_get(&rq->params, "sort"), &q.descending,

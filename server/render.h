@@ -1,5 +1,5 @@
 /*
- * render.h - Graph nodes as JSON: each node type's fields as a table, the
+ * render.h - Graph nodes as JSON: each node type's fields (objects.h), the
  * field selection applied to a store row, and list edges rendered with
  * paging (also when asked for as a field, e.g. phone_numbers{id}).
  */
@@ -24,17 +24,14 @@ struct json_object;
 typedef int (*field_get)(struct request *rq, struct json_object *row,
     const struct field *f, struct json_object **out);
 
-struct field_def {
-	const char *name;
-	field_get get; /* NULL: copy row[name] when present */
-};
-
 /* A list edge: what it lists and how. */
 struct edge_def {
 	enum store_list list;
 	enum node_type item_type;
-	const char *const *defaults;      /* default item fields */
-	const struct filter_spec *filters; /* NULL: no filtering= */
+	const char *const *defaults;      /* default item fields (NULL: the
+					      item type's own) */
+	bool filtered;                     /* filtering= accepted, on the
+					      item type's filters */
 	bool sortable;                     /* sort= accepted */
 	const char *name;                  /* the edge's path segment */
 	const char *carry;                 /* a parameter the edge requires

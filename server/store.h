@@ -19,34 +19,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "objects.h"
+
 struct json_object;
 struct filter;
-
-enum node_type {
-	NODE_NONE = 0,
-	NODE_ROOT,     /* "/" (batch) and path nodes like debug_token */
-	NODE_BUSINESS,
-	NODE_WABA,
-	NODE_PHONE,
-	NODE_USER,
-	NODE_APP,
-};
-
-/* Graph's name for a node type: "WhatsAppBusinessAccount", ... */
-const char *node_type_name(enum node_type t);
-
-/* The tables, in load order (references point backwards). */
-enum store_table {
-	TBL_APPS,
-	TBL_BUSINESSES,
-	TBL_USERS,
-	TBL_WABAS,
-	TBL_PHONE_NUMBERS,
-	TBL_TOKENS,
-	TBL_ASSIGNMENTS,
-	TBL_SHARES,
-	TBL__COUNT
-};
 
 /* The fixture key of a table: "apps", "businesses", ... */
 const char *store_table_name(enum store_table t);

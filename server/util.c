@@ -404,3 +404,12 @@ utf8_valid(const char *str, size_t n)
 	}
 	return true;
 }
+
+bool
+str_in(const char *const *list, const char *s)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(*list, s) == 0)
+			return true;
+	return false;
+}

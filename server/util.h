@@ -70,6 +70,8 @@ bool is_graph_version(const char *s);
 
 /* True when s is 1..18 ASCII digits (ids fit in int64). */
 bool is_numeric_id(const char *s);
+/* Whether s is one of list (NULL-terminated). */
+bool str_in(const char *const *list, const char *s);
 /* Parses a numeric id; -1 when s is not one. */
 int64_t parse_id(const char *s);
 /*

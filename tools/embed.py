@@ -3,6 +3,9 @@
 
 usage: embed.py OUT.c SYMBOL=FILE [SYMBOL=FILE ...]
 Each SYMBOL becomes `const char SYMBOL[]` and `const unsigned long SYMBOL_len`.
+The symbols named schema_NNN_sql also form `schema_migrations[]`, in the
+order given, with their number in `schema_nmigrations`: store.c applies
+them, so a migration is added by adding its file to the build alone.
 """
 import sys
 
@@ -19,6 +22,13 @@ def main():
         lines.append("\t0\n};")
         lines.append("const unsigned long %s_len = %d;" % (sym, len(data)))
         lines.append("")
+    migrations = [p.split("=", 1)[0] for p in pairs
+                  if p.startswith("schema_") and p.split("=", 1)[0].endswith("_sql")]
+    lines.append("const char *const schema_migrations[] = {")
+    lines.extend("\t%s," % m for m in migrations)
+    lines.append("\t0\n};")
+    lines.append("const unsigned long schema_nmigrations = %d;" % len(migrations))
+    lines.append("")
     with open(out, "w") as f:
         f.write("\n".join(lines))
 

@@ -1,0 +1,353 @@
+/*
+ * objects.c - the object types; see objects.h.  Each enum domain is
+ * listed once below and shared by the fixture checks, the filters and
+ * any message that names the allowed values.
+ */
+#include "objects.h"
+
+#include <string.h>
+
+#include "tasks.h"
+#include "util.h"
+
+/* ---- enum domains -------------------------------------------------- */
+
+static const char *const verification_statuses[] = { "expired", "failed",
+	"ineligible", "not_verified", "pending", "pending_need_more_info",
+	"pending_submission", "rejected", "revoked", "verified", NULL };
+static const char *const user_types[] = { "SYSTEM_USER", "BUSINESS_USER",
+	NULL };
+static const char *const roles[] = { "ADMIN", "EMPLOYEE", NULL };
+static const char *const token_states[] = { "valid", "expired",
+	"invalidated", "logged_out", "session_key_invalid", NULL };
+static const char *const ownership_types[] = { "SELF", "CLIENT_OWNED",
+	"ON_BEHALF_OF", NULL };
+static const char *const review_statuses[] = { "PENDING", "APPROVED",
+	"REJECTED", NULL };
+static const char *const phone_statuses[] = { "PENDING", "DELETED",
+	"MIGRATED", "BANNED", "RESTRICTED", "RATE_LIMITED", "FLAGGED",
+	"CONNECTED", "DISCONNECTED", "UNKNOWN", "UNVERIFIED", NULL };
+static const char *const code_statuses[] = { "NOT_VERIFIED", "VERIFIED",
+	"EXPIRED", NULL };
+static const char *const quality_ratings[] = { "GREEN", "YELLOW", "RED",
+	"UNKNOWN", NULL };
+static const char *const platform_types[] = { "CLOUD_API", "ON_PREMISE",
+	"NOT_APPLICABLE", NULL };
+static const char *const throughput_levels[] = { "STANDARD", "HIGH",
+	"NOT_APPLICABLE", NULL };
+static const char *const name_statuses[] = { "NONE", "NON_EXISTS",
+	"PENDING_REVIEW", "AVAILABLE_WITHOUT_REVIEW", "EXPIRED", "APPROVED",
+	"DECLINED", NULL };
+static const char *const account_modes[] = { "SANDBOX", "LIVE", NULL };
+static const char *const messaging_tiers[] = { "TIER_50", "TIER_250",
+	"TIER_1K", "TIER_10K", "TIER_100K", "TIER_UNLIMITED", NULL };
+
+/* ---- members ------------------------------------------------------- */
+
+#define R OM_REQUIRED
+#define L OM_LATE
+#define F OM_FIELD
+
+/* A column, or a column that is also a Graph field served as stored. */
+#define COL(name, vt, flags, def) \
+	{ name, VT_##vt, flags, def, NULL, 0, GET_ROW }
+#define ENUM(name, flags, def, values) \
+	{ name, VT_ENUM, flags, def, values, 0, GET_ROW }
+#define REF(name, flags, table) \
+	{ name, VT_REF, flags, NULL, NULL, table, GET_ROW }
+/* A column served through a getter. */
+#define COLGET(name, vt, flags, def, get) \
+	{ name, VT_##vt, flags | F, def, NULL, 0, GET_##get }
+/* A Graph field without a column: computed (get), or GET_ROW for a value a
+ * list adds to its rows or a field Graph knows that has no data here. */
+#define FIELD(name, get) \
+	{ name, VT_NONE, F, NULL, NULL, 0, GET_##get }
+
+/*
+ * Keys without a default here either stay absent (NULL in the store) or,
+ * marked L, get one from fixtures.c's second pass.
+ *	name				type	flags	default */
+static const struct obj_member app_members[] = {
+	COL("id",			ID,	R,	NULL),
+	COL("name",			STRING,	R,	NULL),
+	COL("secret",			STRING,	R,	NULL),
+	COL("require_appsecret_proof",	BOOL,	0,	"false"),
+};
+
+static const struct obj_member business_members[] = {
+	COL("id",			ID,	R | F,	NULL),
+	COL("name",			STRING,	R | F,	NULL),
+	ENUM("verification_status",		F,	"\"not_verified\"",
+	    verification_statuses),
+	COL("restricted",		BOOL,	0,	"false"),
+	COL("country",			STRING,	F,	"\"US\""),
+	FIELD("owned_whatsapp_business_accounts", BUSINESS_OWNED),
+	FIELD("client_whatsapp_business_accounts", BUSINESS_CLIENT),
+};
+
+static const struct obj_member user_members[] = {
+	COL("id",			ID,	R | F,	NULL),
+	COL("name",			STRING,	R | F,	NULL),
+	{ "business", VT_REF, R | F, NULL, NULL, TBL_BUSINESSES,
+	    GET_OWNER_BUSINESS },
+	ENUM("user_type",			F,	"\"BUSINESS_USER\"",
+	    user_types),
+	ENUM("role",				F,	"\"EMPLOYEE\"",	roles),
+	FIELD("tasks",			ROW),	/* assigned_users lists */
+};
+
+static const struct obj_member waba_members[] = {
+	COL("id",			ID,	R | F,	NULL),
+	REF("business",				R,	TBL_BUSINESSES),
+	COL("name",			STRING,	R | F,	NULL),
+	COL("currency",			STRING,	F,	"\"USD\""),
+	COL("timezone_id",		DIGITS,	F,	"\"1\""),
+	COL("message_template_namespace", STRING, L | F, NULL),
+	COLGET("country",		STRING,	L,	NULL,	WABA_COUNTRY),
+	COL("creation_time",		TIME,	L | F,	NULL),
+	ENUM("ownership_type",			F,	"\"SELF\"",
+	    ownership_types),
+	ENUM("account_review_status",		F,	"\"APPROVED\"",
+	    review_statuses),
+	COL("is_enabled_for_insights",	BOOL,	F,	"false"),
+	COL("on_behalf_of_business_info", OBO,	F,	NULL),
+	COL("primary_funding_id",	STRING,	F,	NULL),
+	COL("purchase_order_number",	STRING,	F,	NULL),
+	/* NULL: the handler's default (2, or 20 for a verified owner) */
+	COL("phone_number_limit",	LIMIT,	0,	NULL),
+	COL("status",			STRING,	F,	"\"ACTIVE\""),
+	FIELD("analytics",			WABA_ANALYTICS),
+	FIELD("business_verification_status",	WABA_VERIFICATION),
+	FIELD("owner_business",			OWNER_BUSINESS),
+	FIELD("owner_business_info",		OWNER_BUSINESS),
+	FIELD("permitted_tasks",		ROW), /* client lists */
+	FIELD("tasks",				ROW), /* user lists */
+	FIELD("phone_numbers",			WABA_PHONE_NUMBERS),
+	FIELD("assigned_users",			WABA_ASSIGNED_USERS),
+	FIELD("template_performance_metrics",	WABA_TEMPLATE_METRICS),
+	FIELD("is_shared_with_partners",	WABA_SHARED),
+	/* the reference's other fields: known, and omitted (no data) */
+	FIELD("auth_international_rate_eligibility", ROW),
+	FIELD("disable_marketing_messages_on_cloud_api", ROW),
+	FIELD("health_status",			ROW),
+	FIELD("linked_commerce_account",	ROW),
+	FIELD("marketing_messages_ad_account",	ROW),
+	FIELD("marketing_messages_lite_api_status", ROW),
+	FIELD("marketing_messages_onboarding_status", ROW),
+	FIELD("primary_business_location",	ROW),
+	FIELD("template_auto_archival_enabled",	ROW),
+	FIELD("whatsapp_business_manager_messaging_limit", ROW),
+	FIELD("whatsapp_manager_marketing_messages_max_price_enroll_status",
+	    ROW),
+};
+
+static const struct obj_member phone_members[] = {
+	COL("id",			ID,	R | F,	NULL),
+	REF("waba",				R,	TBL_WABAS),
+	COL("cc",			DIGITS,	R,	NULL),
+	COL("phone_number",		DIGITS,	R,	NULL),
+	COL("verified_name",		STRING,	R | F,	NULL),
+	COL("display_phone_number",	STRING,	L | F,	NULL),
+	ENUM("status",				F,	"\"PENDING\"",
+	    phone_statuses),
+	ENUM("code_verification_status",	F,	"\"NOT_VERIFIED\"",
+	    code_statuses),
+	ENUM("quality_rating",			F,	"\"UNKNOWN\"",
+	    quality_ratings),
+	ENUM("platform_type",			F,	"\"NOT_APPLICABLE\"",
+	    platform_types),
+	ENUM("throughput_level",		L,	NULL,
+	    throughput_levels),
+	ENUM("name_status",			F,	"\"PENDING_REVIEW\"",
+	    name_statuses),
+	ENUM("account_mode",			F,	"\"LIVE\"",
+	    account_modes),
+	COLGET("last_onboarded_time",	TIME,	0,	NULL,
+	    PHONE_LAST_ONBOARDED),
+	COL("is_official_business_account", BOOL, F,	"false"),
+	ENUM("messaging_limit_tier",		F,	NULL,
+	    messaging_tiers),
+	COL("preverified_id",		STRING,	0,	NULL),
+	COL("creation_time",		TIME,	L,	NULL),
+	FIELD("throughput",			PHONE_THROUGHPUT),
+	FIELD("is_preverified_number",		PHONE_PREVERIFIED),
+	/* the reference's other fields: known, and omitted (no data) */
+	FIELD("certificate",			ROW),
+	FIELD("conversational_automation",	ROW),
+	FIELD("eligibility_for_api_business_global_search", ROW),
+	FIELD("health_status",			ROW),
+	FIELD("is_on_biz_app",			ROW),
+	FIELD("is_pin_enabled",			ROW),
+	FIELD("new_certificate",		ROW),
+	FIELD("new_name_status",		ROW),
+	FIELD("quality_score",			ROW),
+	FIELD("search_visibility",		ROW),
+	FIELD("webhook_configuration",		ROW),
+};
+
+static const struct obj_member token_members[] = {
+	COL("token",			TOKEN,	R,	NULL),
+	REF("app",				R,	TBL_APPS),
+	REF("user",				R,	TBL_USERS),
+	COL("scopes",			SCOPES,	0,
+	    "[\"whatsapp_business_management\",\"business_management\"]"),
+	COL("granular_scopes",		GRANULAR, 0,	"[]"),
+	COL("issued_at",		TIME,	L,	NULL),
+	COL("expires_at",		TIME,	0,	"0"),
+	ENUM("state",				0,	"\"valid\"",
+	    token_states),
+};
+
+static const struct obj_member assignment_members[] = {
+	REF("waba",				R,	TBL_WABAS),
+	REF("user",				R,	TBL_USERS),
+	{ "tasks", VT_TASKS, R, NULL, task_names, 0, GET_ROW },
+};
+
+static const struct obj_member share_members[] = {
+	REF("waba",				R,	TBL_WABAS),
+	REF("business",				R,	TBL_BUSINESSES),
+	{ "permitted_tasks", VT_TASKS0, 0, "[]", task_names, 0, GET_ROW },
+};
+
+#undef R
+#undef L
+#undef F
+
+/* ---- default fields and filters ------------------------------------ */
+
+static const char *const business_defaults[] = { "id", "name", NULL };
+static const char *const waba_defaults[] = { "id", "name", "currency",
+	"timezone_id", "message_template_namespace", NULL };
+static const char *const phone_defaults[] = { "verified_name",
+	"code_verification_status", "display_phone_number", "quality_rating",
+	"platform_type", "throughput", "last_onboarded_time", "id", NULL };
+static const char *const user_defaults[] = { "id", "name", NULL };
+
+/*	field			operators			values */
+static const struct filter_spec waba_filters[] = {
+	{ "creation_time", FOP_LESS_THAN | FOP_GREATER_THAN | FOP_IN_RANGE,
+	    NULL },
+	{ "ownership_type",	FOP_IN | FOP_EQUAL,	ownership_types },
+	{ NULL, 0, NULL },
+};
+
+static const struct filter_spec phone_filters[] = {
+	{ "account_mode",	FOP_EQUAL | FOP_IN,	account_modes },
+	{ "status",		FOP_EQUAL | FOP_IN,	phone_statuses },
+	{ "code_verification_status", FOP_EQUAL | FOP_IN, code_statuses },
+	{ NULL, 0, NULL },
+};
+
+/* ---- the types ----------------------------------------------------- */
+
+#define MEMBERS(m) m, sizeof(m) / sizeof(m[0])
+
+/*	table, what, node, Graph name, label, members, keys, defaults,
+ *	filters */
+const struct obj_type objects[TBL__COUNT] = {
+	[TBL_APPS] = { "apps", "app", NODE_APP, "Application", NULL,
+	    MEMBERS(app_members), 1, NULL, NULL },
+	[TBL_BUSINESSES] = { "businesses", "business", NODE_BUSINESS,
+	    "Business", "{business-id}", MEMBERS(business_members), 1,
+	    business_defaults, NULL },
+	[TBL_USERS] = { "users", "user", NODE_USER, "User", "{user-id}",
+	    MEMBERS(user_members), 1, user_defaults, NULL },
+	[TBL_WABAS] = { "wabas", "WABA", NODE_WABA, "WhatsAppBusinessAccount",
+	    "{waba-id}", MEMBERS(waba_members), 1, waba_defaults,
+	    waba_filters },
+	[TBL_PHONE_NUMBERS] = { "phone_numbers", "phone number", NODE_PHONE,
+	    "WhatsAppBusinessPhoneNumber", "{phone-number-id}",
+	    MEMBERS(phone_members), 1, phone_defaults, phone_filters },
+	[TBL_TOKENS] = { "tokens", "token", NODE_NONE, NULL, NULL,
+	    MEMBERS(token_members), 1, NULL, NULL },
+	[TBL_ASSIGNMENTS] = { "assignments", "assignment", NODE_NONE, NULL,
+	    NULL, MEMBERS(assignment_members), 2, NULL, NULL },
+	[TBL_SHARES] = { "shares", "share", NODE_NONE, NULL, NULL,
+	    MEMBERS(share_members), 2, NULL, NULL },
+};
+
+const struct obj_type *
+objects_of_node(enum node_type t)
+{
+	/* node types index this table: built by the compiler, no search */
+	static const struct obj_type *const by_node[NODE__COUNT] = {
+		[NODE_BUSINESS] = &objects[TBL_BUSINESSES],
+		[NODE_WABA] = &objects[TBL_WABAS],
+		[NODE_PHONE] = &objects[TBL_PHONE_NUMBERS],
+		[NODE_USER] = &objects[TBL_USERS],
+		[NODE_APP] = &objects[TBL_APPS],
+	};
+
+	if ((unsigned)t >= NODE__COUNT)
+		return NULL;
+	return by_node[t];
+}
+
+const char *
+node_type_name(enum node_type t)
+{
+	const struct obj_type *ot = objects_of_node(t);
+
+	if (ot != NULL)
+		return ot->graph_name;
+	return t == NODE_ROOT ? "Root" : "Unknown";
+}
+
+const struct obj_member *
+obj_member(const struct obj_type *ot, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ot->nmembers; i++)
+		if (strcmp(ot->members[i].name, name) == 0)
+			return &ot->members[i];
+	return NULL;
+}
+
+enum col_kind
+obj_col_kind(enum val_type vt)
+{
+	switch (vt) {
+	case VT_NONE:
+		return COL_NONE;
+	case VT_ID:
+	case VT_REF:
+		return COL_ID;
+	case VT_STRING:
+	case VT_DIGITS:
+	case VT_TOKEN:
+	case VT_ENUM:
+		return COL_TEXT;
+	case VT_TIME:
+	case VT_LIMIT:
+		return COL_INT;
+	case VT_BOOL:
+		return COL_BOOL;
+	case VT_TASKS:
+	case VT_TASKS0:
+	case VT_SCOPES:
+	case VT_GRANULAR:
+	case VT_OBO:
+		return COL_JSON;
+	}
+	return COL_NONE;
+}
+
+bool
+obj_nullable(const struct obj_member *m)
+{
+	return m->type != VT_NONE && m->def == NULL &&
+	    (m->flags & (OM_REQUIRED | OM_LATE)) == 0;
+}
+
+char *
+obj_values_list(const char *const *values)
+{
+	struct sbuf sb = SBUF_INIT;
+	const char *const *p;
+
+	for (p = values; *p != NULL; p++)
+		sbuf_addf(&sb, "%s%s", p == values ? "" : ", ", *p);
+	return sbuf_detach(&sb);
+}
