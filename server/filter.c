@@ -407,7 +407,8 @@ filter_parse(const char *param, const struct filter_spec *specs,
 	}
 	json_object_put(arr);
 	if (rc == 0) {
-		sort_filters(specs, f, len);
+		if (f != NULL)
+			sort_filters(specs, f, len);
 		*out = f;
 		*n = len;
 	}

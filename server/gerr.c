@@ -87,7 +87,7 @@ gerr_no_object(struct gerr *err, const char *method, const char *id)
 	char m[16];
 	size_t i;
 
-	for (i = 0; method[i] && i < sizeof(m) - 1; i++)
+	for (i = 0; i < sizeof(m) - 1 && method[i]; i++)
 		m[i] = (char)(method[i] >= 'A' && method[i] <= 'Z' ?
 		    method[i] + 32 : method[i]);
 	m[i] = '\0';

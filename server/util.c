@@ -162,8 +162,9 @@ void
 sbuf_addint(struct sbuf *sb, long long v)
 {
 	char buf[24];
+	char *end = put_decimal(buf, v);
 
-	sbuf_add(sb, buf, (size_t)(put_decimal(buf, v) - buf));
+	sbuf_add(sb, buf, (size_t)(end - buf));
 }
 
 char *
