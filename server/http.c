@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -50,6 +51,16 @@
  */
 #define HTTP_HEAD_MAX (12 * 1024)
 #define HTTP_HEADER_RECORD 64
+/* Connections from one address: CI sends everything from one. */
+#define HTTP_PER_IP_LIMIT 512
+/* Descriptors kept back from connections for the store, log and probes. */
+#define HTTP_FD_RESERVE 64
+/* The hard ceiling on connections, whatever the descriptor limit. */
+#define HTTP_CONN_MAX 16384
+/* A request's time to arrive whole when no configuration says. */
+#define HTTP_REQUEST_TIMEOUT 30
+/* How often the timer thread looks for requests past their deadline. */
+#define HTTP_SWEEP_US 250000
 
 struct http_server {
 	struct MHD_Daemon *daemon;
@@ -78,6 +89,16 @@ struct http_server {
 	pthread_cond_t tcond;    /* CLOCK_MONOTONIC */
 	struct http_call *delayed;
 	bool timer_quit;
+	/*
+	 * Every open connection, for the arrival deadline: a request must be
+	 * in whole within request_us of its connection becoming ready for
+	 * it, or the timer thread shuts its socket.  cmu guards the list
+	 * only; a connection's deadline is an atomic of its own.
+	 */
+	pthread_mutex_t cmu;
+	struct http_conn *conns;
+	int64_t request_us;      /* 0: no deadline */
+	int64_t next_sweep_us;   /* the timer thread's */
 };
 
 /* One HTTP request: MHD's per-request context (con_cls). */
@@ -106,6 +127,10 @@ struct http_call {
  */
 struct http_conn {
 	struct http_call call;
+	int fd;
+	/* monotonic; 0 while a request is being answered */
+	_Atomic int64_t deadline_us;
+	struct http_conn *prev, *next; /* in srv->conns */
 };
 
 /* Dotted quad of a[0..4): by hand, as inet_ntop's printf shows in profiles. */
@@ -185,20 +210,42 @@ conn_of(struct MHD_Connection *con)
 	return ci != NULL ? ci->socket_context : NULL;
 }
 
+/* Links a new connection in, with its first request's deadline. */
 static void
 on_connection(void *cls, struct MHD_Connection *con, void **socket_context,
     enum MHD_ConnectionNotificationCode code)
 {
+	struct http_server *srv = cls;
 	struct http_conn *c = *socket_context;
+	const union MHD_ConnectionInfo *ci;
 
-	(void)cls;
-	(void)con;
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-		*socket_context = xcalloc(1, sizeof(*c));
+		c = xcalloc(1, sizeof(*c));
+		ci = MHD_get_connection_info(con,
+		    MHD_CONNECTION_INFO_CONNECTION_FD);
+		c->fd = ci != NULL ? ci->connect_fd : -1;
+		atomic_init(&c->deadline_us, srv->request_us > 0 ?
+		    clock_mono_us() + srv->request_us : 0);
+		pthread_mutex_lock(&srv->cmu);
+		c->next = srv->conns;
+		if (c->next != NULL)
+			c->next->prev = c;
+		srv->conns = c;
+		pthread_mutex_unlock(&srv->cmu);
+		*socket_context = c;
 		return;
 	}
 	if (c == NULL)
 		return;
+	/* MHD closes the socket after this: the sweep may still use it */
+	pthread_mutex_lock(&srv->cmu);
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		srv->conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	pthread_mutex_unlock(&srv->cmu);
 	call_end(&c->call);
 	free(c);
 	*socket_context = NULL;
@@ -327,11 +374,15 @@ on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
 	struct http_server *srv = cls;
 	struct http_call *call = *con_cls;
 
-	(void)con;
+	struct http_conn *c = conn_of(con);
+
 	(void)toe;
 	if (call == NULL)
 		return;
 	*con_cls = NULL;
+	/* the next request on this connection has its own time to arrive */
+	if (c != NULL && srv->request_us > 0)
+		atomic_store(&c->deadline_us, clock_mono_us() + srv->request_us);
 	if (call->handled && call->log)
 		log_request(srv, call);
 	/*
@@ -358,7 +409,33 @@ header_dup(struct MHD_Connection *con, const char *name)
 	return v != NULL ? xstrdup(v) : NULL;
 }
 
-/* Resumes delayed connections when their latency is over. */
+/*
+ * Shuts the socket of every connection whose request has not arrived in
+ * time: a client sending a byte now and then defeats MHD's idle timeout,
+ * not this.  MHD then sees the connection end and closes it.  Called by
+ * the timer thread, without tmu.
+ */
+static void
+sweep_late(struct http_server *srv, int64_t now)
+{
+	struct http_conn *c;
+
+	pthread_mutex_lock(&srv->cmu);
+	for (c = srv->conns; c != NULL; c = c->next) {
+		int64_t d = atomic_load(&c->deadline_us);
+
+		if (d != 0 && d <= now && c->fd >= 0) {
+			shutdown(c->fd, SHUT_RDWR);
+			atomic_store(&c->deadline_us, 0);
+		}
+	}
+	pthread_mutex_unlock(&srv->cmu);
+}
+
+/*
+ * Resumes delayed connections when their latency is over, and enforces
+ * the arrival deadline every HTTP_SWEEP_US.
+ */
 static void *
 timer_main(void *arg)
 {
@@ -367,22 +444,32 @@ timer_main(void *arg)
 	pthread_mutex_lock(&srv->tmu);
 	while (!srv->timer_quit || srv->delayed != NULL) {
 		struct http_call **pp, **first = NULL, *c;
-		int64_t now = clock_mono_us();
+		int64_t now = clock_mono_us(), wake;
 		struct timespec ts;
 
+		if (srv->request_us > 0 && now >= srv->next_sweep_us) {
+			srv->next_sweep_us = now + HTTP_SWEEP_US;
+			pthread_mutex_unlock(&srv->tmu);
+			sweep_late(srv, now);
+			pthread_mutex_lock(&srv->tmu);
+			continue;
+		}
 		for (pp = &srv->delayed; *pp != NULL; pp = &(*pp)->next)
 			if (first == NULL || (*pp)->resume_us < (*first)->resume_us)
 				first = pp;
-		if (first == NULL) {
+		if (first == NULL && srv->request_us == 0) {
 			pthread_cond_wait(&srv->tcond, &srv->tmu);
 			continue;
 		}
-		c = *first;
+		c = first != NULL ? *first : NULL;
 		/* stopping: answer everything now */
-		if (c->resume_us > now && !srv->timer_quit) {
+		if (c == NULL || (c->resume_us > now && !srv->timer_quit)) {
+			wake = c != NULL ? c->resume_us : INT64_MAX;
+			if (srv->request_us > 0 && srv->next_sweep_us < wake)
+				wake = srv->next_sweep_us;
 			clock_gettime(CLOCK_MONOTONIC, &ts);
-			ts.tv_sec += (time_t)((c->resume_us - now) / 1000000);
-			ts.tv_nsec += (long)((c->resume_us - now) % 1000000) * 1000;
+			ts.tv_sec += (time_t)((wake - now) / 1000000);
+			ts.tv_nsec += (long)((wake - now) % 1000000) * 1000;
 			if (ts.tv_nsec >= 1000000000L) {
 				ts.tv_sec++;
 				ts.tv_nsec -= 1000000000L;
@@ -600,6 +687,8 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 		return MHD_NO;
 	rq = &call->rq;
 	if (!call->started) {
+		struct http_conn *c = conn_of(con);
+
 		call->started = true;
 		/* answered as the GET it stands for; MHD sends no body
 		 * (RFC 9110, section 9.3.2) */
@@ -612,6 +701,9 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 		    MHD_HTTP_HEADER_CONTENT_TYPE);
 		if (check_head(srv, call, con) == 0)
 			return MHD_YES;
+		/* MHD reads no body once an answer is queued */
+		if (c != NULL)
+			atomic_store(&c->deadline_us, 0);
 		atomic_fetch_add(&srv->inflight, 1);
 		call->handled = true;
 		call->log = atomic_load(&srv->log_enabled);
@@ -640,6 +732,13 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 	if (call->body.len > 0) {
 		rq->body_len = call->body.len;
 		rq->body = sbuf_detach(&call->body);
+	}
+	/* in whole: from here the answer takes what time it takes */
+	{
+		struct http_conn *c = conn_of(con);
+
+		if (c != NULL)
+			atomic_store(&c->deadline_us, 0);
 	}
 	atomic_fetch_add(&srv->inflight, 1);
 	call->handled = true;
@@ -687,6 +786,7 @@ server_free(struct http_server *srv)
 	pthread_mutex_destroy(&srv->mu);
 	pthread_cond_destroy(&srv->tcond);
 	pthread_mutex_destroy(&srv->tmu);
+	pthread_mutex_destroy(&srv->cmu);
 	free(srv);
 }
 
@@ -706,6 +806,31 @@ usable_cpus(void)
 	return sysconf(_SC_NPROCESSORS_ONLN);
 }
 
+/*
+ * Raises the descriptor limit to its hard ceiling, and returns how many
+ * connections that leaves room for: past it MHD turns new ones away at
+ * once, rather than accept() failing and the listener spinning.
+ */
+static unsigned int
+connection_limit(void)
+{
+	struct rlimit rl;
+	rlim_t n;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 1024 - HTTP_FD_RESERVE;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+		(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	n = rl.rlim_cur;
+	if (n == RLIM_INFINITY || n > HTTP_CONN_MAX + HTTP_FD_RESERVE)
+		n = HTTP_CONN_MAX + HTTP_FD_RESERVE;
+	if (n <= 2 * HTTP_FD_RESERVE)
+		return (unsigned int)(n > 2 ? n / 2 : 1);
+	return (unsigned int)(n - HTTP_FD_RESERVE);
+}
 
 struct http_server *
 http_start(struct emu *emu, const char *bind, int port, unsigned workers,
@@ -745,6 +870,10 @@ http_start(struct emu *emu, const char *bind, int port, unsigned workers,
 		pthread_condattr_destroy(&ca);
 	}
 	pthread_mutex_init(&srv->tmu, NULL);
+	pthread_mutex_init(&srv->cmu, NULL);
+	srv->request_us = (int64_t)(emu->cfg != NULL ?
+	    emu->cfg->request_timeout : HTTP_REQUEST_TIMEOUT) * 1000000;
+	srv->next_sweep_us = clock_mono_us() + HTTP_SWEEP_US;
 	srv->log = accesslog_new(STDERR_FILENO, HTTP_LOG_BUFSIZE);
 	if (srv->log == NULL) {
 		*cause = xstrdup("cannot start the access-log thread");
@@ -777,6 +906,9 @@ http_start(struct emu *emu, const char *bind, int port, unsigned workers,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_POOL_SIZE,
+	    MHD_OPTION_CONNECTION_LIMIT, connection_limit(),
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned int)HTTP_PER_IP_LIMIT,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,

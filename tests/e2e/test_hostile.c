@@ -2,7 +2,8 @@
  * test_hostile.c - clients that do not play by the rules, against the real
  * binary over plain sockets, so every byte on the wire is the test's:
  * request heads too large for a connection, many parameters, broken
- * framing and HEAD.  Each case asks one thing: does every request
+ * framing, HEAD, piles of idle connections and a client that trickles a
+ * request a byte at a time.  Each case asks one thing: does every request
  * get an answer (or a closed connection, where libmicrohttpd has none to
  * give), and does the server keep serving and keep its memory.
  */
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -608,6 +610,126 @@ START_TEST(test_head_like_get)
 }
 END_TEST
 
+/* ---- connections -------------------------------------------------------- */
+
+static void
+setup_short_deadline(void)
+{
+	static const char *const args[] = { "--request-timeout", "2", NULL };
+	struct rlimit rl, low;
+
+	/*
+	 * The server starts with the descriptor limit many systems give a
+	 * shell (1,024); it must raise it to the hard one itself.
+	 */
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	if (rl.rlim_max < 4096)
+		ck_abort_msg("the hard descriptor limit (%lu) is too low for "
+		    "this test", (unsigned long)rl.rlim_max);
+	low = rl;
+	low.rlim_cur = 1024;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+	ck_assert_int_eq(server_start(&S, args), 0);
+	rl.rlim_cur = rl.rlim_max;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+}
+
+/* The health check over a socket of its own; its status, 0 if none. */
+static int
+health(int ms)
+{
+	static const char req[] = "GET /_emulator/health HTTP/1.1\r\n"
+	    "Host: x\r\nConnection: close\r\n\r\n";
+	struct answer a;
+	int fd = dial_from(NULL), st;
+
+	if (fd < 0)
+		return 0;
+	send_all(fd, req, sizeof(req) - 1);
+	read_answer(fd, &a, false, ms);
+	st = a.status;
+	answer_free(&a);
+	close(fd);
+	return st;
+}
+
+/*
+ * 1,100 idle connections (from three addresses, as the per-address cap
+ * is 512) and a client trickling a request: health still answers at
+ * once, and the trickler is cut off at its deadline.
+ */
+START_TEST(test_idle_crowd_and_slowloris)
+{
+	enum { IDLE = 1100 };
+	static const char *const from[] = { "127.0.0.2", "127.0.0.3",
+	    "127.0.0.4" };
+	int *idle = malloc(IDLE * sizeof(int)), slow, i, n = 0;
+	int64_t t0;
+	bool cut = false;
+
+	ck_assert_ptr_nonnull(idle);
+	for (i = 0; i < IDLE; i++) {
+		idle[i] = dial_from(from[i % 3]);
+		if (idle[i] >= 0)
+			n++;
+	}
+	ck_assert_int_eq(n, IDLE);
+	slow = dial();
+	send_all(slow, "GET " WABA_READ " HTTP/1.1\r\n", sizeof("GET "
+	    WABA_READ " HTTP/1.1\r\n") - 1);
+
+	t0 = now_ms();
+	ck_assert_int_eq(health(2000), 200);
+	ck_assert_msg(now_ms() - t0 < 2000, "health took %lld ms",
+	    (long long)(now_ms() - t0));
+
+	/* a byte every 300 ms: never idle, never done */
+	while (now_ms() - t0 < 6000 && !cut) {
+		struct pollfd p = { slow, POLLIN, 0 };
+
+		send_all(slow, "X", 1);
+		if (poll(&p, 1, 300) > 0) {
+			char buf[256];
+
+			cut = recv(slow, buf, sizeof(buf), 0) <= 0;
+		}
+	}
+	ck_assert_msg(cut, "a request trickling in for 6 s was not cut off");
+	ck_assert_int_eq(health(2000), 200);
+	close(slow);
+	for (i = 0; i < IDLE; i++)
+		close(idle[i]);
+	free(idle);
+}
+END_TEST
+
+/* 64 keep-alive clients from one address are all served, three rounds. */
+START_TEST(test_many_keepalive_clients)
+{
+	enum { N = 64 };
+	static const char req[] = "GET " WABA_READ " HTTP/1.1\r\nHost: x\r\n\r\n";
+	int fd[N], i, round;
+
+	for (i = 0; i < N; i++)
+		fd[i] = dial();
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < N; i++)
+			send_all(fd[i], req, sizeof(req) - 1);
+		for (i = 0; i < N; i++) {
+			struct answer a;
+
+			read_answer(fd[i], &a, false, 5000);
+			ck_assert_msg(a.status == 200 && !a.closed,
+			    "client %d round %d: %d", i, round, a.status);
+			ck_assert_str_eq(jstr(a.json, "id"), DEMO_WABA);
+			answer_free(&a);
+		}
+	}
+	for (i = 0; i < N; i++)
+		close(fd[i]);
+}
+END_TEST
+
 static Suite *
 hostile_suite(void)
 {
@@ -623,6 +745,10 @@ hostile_suite(void)
 	tcase_add_test(tc, test_framing_errors_graph);
 	tcase_add_test(tc, test_framing_errors_library);
 	tcase_add_test(tc, test_head_like_get);
+	suite_add_tcase(s, tc);
+	tc = harness_tcase("connections", setup_short_deadline, teardown);
+	tcase_add_test(tc, test_idle_crowd_and_slowloris);
+	tcase_add_test(tc, test_many_keepalive_clients);
 	suite_add_tcase(s, tc);
 	return s;
 }
