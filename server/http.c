@@ -294,8 +294,19 @@ log_request(struct http_server *srv, struct http_call *call)
 	size_t plen = q != NULL ? (size_t)(q - rq->target) :
 	    strlen(rq->target);
 	double ms = (double)(clock_mono_us() - call->t0_us) / 1000.0;
+	size_t mlen = strlen(method);
+	/* on the stack unless the path is very long: malloc shows in
+	 * profiles */
+	char cbuf[512], *clean = cbuf, *cpath;
+	size_t room = ACCESSLOG_PATH_ROOM(mlen) + ACCESSLOG_PATH_ROOM(plen);
 
-	/* the raw path: never the query, which may carry a token */
+	if (room > sizeof(cbuf))
+		clean = xmalloc(room);
+	/* the raw path, never the query, with tokens masked and control
+	 * characters escaped (accesslog_path()); the method too */
+	mlen = accesslog_path(clean, method, mlen);
+	cpath = clean + mlen;
+	plen = accesslog_path(cpath, rq->target, plen);
 	if (atomic_load(&srv->log_format) == LOG_JSON) {
 		struct json_object *o = json_object_new_object();
 		char when[32], dur[32];
@@ -309,9 +320,9 @@ log_request(struct http_server *srv, struct http_call *call)
 		snprintf(dur, sizeof(dur), "%.3f", ms);
 		json_object_object_add(o, "time", json_object_new_string(when));
 		json_object_object_add(o, "method",
-		    json_object_new_string(method));
+		    json_object_new_string_len(clean, (int)mlen));
 		json_object_object_add(o, "path",
-		    json_object_new_string_len(rq->target, (int)plen));
+		    json_object_new_string_len(cpath, (int)plen));
 		json_object_object_add(o, "status",
 		    json_object_new_int(rq->resp.drop ? 0 : rq->resp.status));
 		if (rq->resp.drop)
@@ -338,16 +349,16 @@ log_request(struct http_server *srv, struct http_call *call)
 		 * spaces, 20 digits of status, 20 + 2 of duration and "ms".
 		 */
 		char stack[512], *line = stack, *p;
-		size_t mlen = strlen(method), need = mlen + plen + 64;
+		size_t need = mlen + plen + 64;
 		long long tenths = (long long)(ms * 10.0 + 0.5);
 
 		if (need > sizeof(stack))
 			line = xmalloc(need);
 		p = line;
-		memcpy(p, method, mlen);
+		memcpy(p, clean, mlen);
 		p += mlen;
 		*p++ = ' ';
-		memcpy(p, rq->target, plen);
+		memcpy(p, cpath, plen);
 		p += plen;
 		*p++ = ' ';
 		if (rq->resp.drop) {
@@ -365,6 +376,8 @@ log_request(struct http_server *srv, struct http_call *call)
 		if (line != stack)
 			free(line);
 	}
+	if (clean != cbuf)
+		free(clean);
 }
 
 static void
