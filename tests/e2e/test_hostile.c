@@ -486,9 +486,16 @@ START_TEST(test_no_leak_per_request)
 		close(fd);
 	}
 	after = rss_kb();
+#if defined(__SANITIZE_ADDRESS__)
+	/* ASan's quarantine holds freed memory; its leak check at the
+	 * server's exit (server_stop() must return 0) stands in */
+	(void)before;
+	(void)after;
+#else
 	/* about 1.9 KB a request leaked would be 7 MB */
 	ck_assert_msg(after - before < 2048, "RSS grew from %ld to %ld kB",
 	    before, after);
+#endif
 	free(req);
 }
 END_TEST
