@@ -821,8 +821,8 @@ usable_cpus(void)
 
 /*
  * Raises the descriptor limit to its hard ceiling, and returns how many
- * connections that leaves room for: past it MHD turns new ones away at
- * once, rather than accept() failing and the listener spinning.
+ * connections that leaves room for: at it MHD stops accepting until one
+ * closes, rather than accept() failing for want of a descriptor.
  */
 static unsigned int
 connection_limit(void)
