@@ -240,3 +240,80 @@ accesslog_free(struct accesslog *al)
 	pthread_join(al->thread, NULL);
 	accesslog_destroy(al);
 }
+
+/* Whether the segment p[0..n) holds a token. */
+static bool
+is_token_segment(const char *p, size_t n)
+{
+	size_t i;
+
+	if (n >= 3 && memcmp(p, "EAA", 3) == 0)
+		return true;
+	for (i = 0; i < n; i++)
+		if (p[i] == '|' || (p[i] == '%' && i + 2 < n && p[i + 1] == '7' &&
+		    (p[i + 2] == 'C' || p[i + 2] == 'c')))
+			return true;
+	return false;
+}
+
+/* Appends p[0..n) escaped; returns the new end. */
+static char *
+put_escaped(char *w, const char *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)p[i];
+
+		if (ch < 0x20 || ch == 0x7f || ch == '"' || ch == '\\') {
+			*w++ = '\\';
+			*w++ = 'x';
+			*w++ = hex[ch >> 4];
+			*w++ = hex[ch & 15];
+		} else {
+			*w++ = (char)ch;
+		}
+	}
+	return w;
+}
+
+/* Appends a token of n bytes as the journal shows it: "EAAd***". */
+static char *
+put_masked(char *w, const char *p, size_t n)
+{
+	if (n > 8)
+		w = put_escaped(w, p, 4);
+	memcpy(w, "***", 3);
+	return w + 3;
+}
+
+size_t
+accesslog_path(char *out, const char *path, size_t n)
+{
+	static const char tokens[] = "/_emulator/tokens/";
+	const size_t tlen = sizeof(tokens) - 1;
+	char *w = out;
+	size_t i = 0;
+
+	/* everything past it names a token */
+	if (n > tlen && memcmp(path, tokens, tlen) == 0) {
+		w = put_escaped(w, path, tlen);
+		w = put_masked(w, path + tlen, n - tlen);
+		return (size_t)(w - out);
+	}
+	while (i < n) {
+		size_t seg = i;
+
+		while (seg < n && path[seg] != '/')
+			seg++;
+		if (is_token_segment(path + i, seg - i))
+			w = put_masked(w, path + i, seg - i);
+		else
+			w = put_escaped(w, path + i, seg - i);
+		if (seg < n)
+			*w++ = '/';
+		i = seg + 1;
+	}
+	return (size_t)(w - out);
+}

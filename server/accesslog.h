@@ -2,7 +2,8 @@
  * accesslog.h - an asynchronous line writer: request threads append whole
  * lines to a bounded buffer without a system call, and one writer thread
  * empties it into a file descriptor, many lines per write(2).  It knows
- * nothing of HTTP or of the line formats; http.c builds the lines.
+ * nothing of the line formats, which http.c builds; it only says what of
+ * a request path may be written (accesslog_path()).
  *
  * Ownership: accesslog_new() returns a log that accesslog_free() flushes
  * and frees; the descriptor stays the caller's and is never closed.
@@ -27,6 +28,17 @@ struct accesslog *accesslog_new(int fd, size_t bufsize);
  * writer to make room.  Safe from any thread until accesslog_free().
  */
 void accesslog_add(struct accesslog *al, const char *line, size_t len);
+/*
+ * What a request path may show in the log, written to out without a NUL;
+ * returns its length.  out needs room for ACCESSLOG_PATH_ROOM(n) bytes.
+ * A token in the path keeps its first four characters (as the request
+ * journal shows it): the sub-path of /_emulator/tokens/, a segment that
+ * starts with EAA, or one with a '|' (raw or %7C) as app tokens have.
+ * Control characters, '"' and '\\' become \xHH, so that no path can end
+ * a line, forge one or break out of a quoted field.
+ */
+#define ACCESSLOG_PATH_ROOM(n) (4 * (n) + 8)
+size_t accesslog_path(char *out, const char *path, size_t n);
 /*
  * Writes out every line added so far, stops the writer thread and frees
  * al.  No accesslog_add() may run or follow.  NULL is ignored.

@@ -17,13 +17,13 @@
 #include "util.h"
 #include "versions.h"
 
-
 enum opt_id {
 	O_BIND, O_PORT, O_DB, O_FIXTURES, O_NO_FIXTURES, O_SEED,
-	O_DEFAULT_VERSION, O_LATEST_VERSION, O_STATUS_PROFILE, O_RATE_LIMIT, O_RATE_LIMIT_ACTIVE,
-	O_RATE_WINDOW, O_NO_RATE_LIMIT, O_READ_ONLY, O_ADMIN_TOKEN,
-	O_ALLOW_HOST, O_WEBHOOK_URL, O_WEBHOOK_ALLOW, O_NO_CONTROL_PLANE, O_MAX_BODY, O_WORKERS, O_LOG_FORMAT, O_HEALTHCHECK,
-	O_VERSION, O_HELP, O__COUNT
+	O_DEFAULT_VERSION, O_LATEST_VERSION, O_STATUS_PROFILE, O_RATE_LIMIT,
+	O_RATE_LIMIT_ACTIVE, O_RATE_WINDOW, O_NO_RATE_LIMIT, O_READ_ONLY,
+	O_ADMIN_TOKEN, O_ALLOW_HOST, O_WEBHOOK_URL, O_WEBHOOK_ALLOW,
+	O_NO_CONTROL_PLANE, O_MAX_BODY, O_REQUEST_TIMEOUT, O_WORKERS,
+	O_LOG_FORMAT, O_HEALTHCHECK, O_VERSION, O_HELP, O__COUNT
 };
 
 /* Option kinds: a switch takes no value (but accepts --flag=BOOL). */
@@ -85,6 +85,9 @@ static const struct opt opts[] = {
 	  "do not serve /_emulator/" },
 	{ O_MAX_BODY, "max-body", K_VALUE, true, "BYTES", "1048576",
 	  "largest request body; k and m suffixes accepted" },
+	{ O_REQUEST_TIMEOUT, "request-timeout", K_VALUE, true, "SECONDS", "30",
+	  "time a request has to arrive whole, however slowly it trickles; "
+	  "0: no limit" },
 	{ O_WORKERS, "workers", K_VALUE, true, "N", "0",
 	  "HTTP worker threads, up to 256; 0: one per CPU but one, at "
 	  "least one" },
@@ -421,6 +424,12 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 			    "'%s'", value);
 		cfg->max_body = (size_t)u;
 		break;
+	case O_REQUEST_TIMEOUT:
+		if (in_range(cause, from, value, "a number of seconds", 0,
+		    86400, &u) < 0)
+			return -1;
+		cfg->request_timeout = (unsigned)u;
+		break;
 	case O_WORKERS:
 		if (in_range(cause, from, value, "a number of threads", 0, 256,
 		    &u) < 0)
@@ -490,6 +499,7 @@ set_defaults(struct config *cfg)
 	cfg->rate_limit_active = 5000;
 	cfg->rate_window = 3600;
 	cfg->max_body = 1048576;
+	cfg->request_timeout = 30;
 	cfg->log_format = LOG_TEXT;
 }
 

@@ -41,6 +41,7 @@ struct config {
 	size_t nwebhook_allow;
 	bool no_control_plane;
 	size_t max_body;         /* 1 MiB */
+	unsigned request_timeout;/* 30 s for a request to arrive; 0: none */
 	unsigned workers;        /* 0: one per CPU but one */
 	enum log_format log_format;
 	bool healthcheck;        /* --healthcheck: probe a running emulator, exit */

@@ -13,10 +13,13 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,13 +28,39 @@
 #include "clock.h"
 #include "config.h"
 #include "emu.h"
+#include "gerr.h"
 #include "request.h"
+#include "response.h"
 #include "util.h"
 
 /* How long http_stop() waits for in-flight requests (Docker grants 10 s). */
 #define HTTP_DRAIN_SECONDS 10
 /* Access-log buffering: two buffers of this, one filling, one written. */
 #define HTTP_LOG_BUFSIZE (512 * 1024)
+/*
+ * libmicrohttpd's memory per connection: the request head, a record per
+ * header, then the answer's headers.  Cleared per request, so no larger
+ * than the most it takes from malloc rather than mmap.
+ */
+#define HTTP_POOL_SIZE (32 * 1024)
+/*
+ * The largest request head served: request line, headers and 64 bytes of
+ * libmicrohttpd's bookkeeping per header.  A Graph paging URL is well
+ * under 4 KiB; past this the request is refused unrun, and whatever is
+ * left of the pool (at least a quarter) holds the answer's headers.
+ */
+#define HTTP_HEAD_MAX (12 * 1024)
+#define HTTP_HEADER_RECORD 64
+/* Connections from one address: CI sends everything from one. */
+#define HTTP_PER_IP_LIMIT 512
+/* Descriptors kept back from connections for the store, log and probes. */
+#define HTTP_FD_RESERVE 64
+/* The hard ceiling on connections, whatever the descriptor limit. */
+#define HTTP_CONN_MAX 16384
+/* A request's time to arrive whole when no configuration says. */
+#define HTTP_REQUEST_TIMEOUT 30
+/* How often the timer thread looks for requests past their deadline. */
+#define HTTP_SWEEP_US 250000
 
 struct http_server {
 	struct MHD_Daemon *daemon;
@@ -61,6 +90,16 @@ struct http_server {
 	pthread_cond_t tcond;    /* CLOCK_MONOTONIC */
 	struct http_call *delayed;
 	bool timer_quit;
+	/*
+	 * Every open connection, for the arrival deadline: a request must be
+	 * in whole within request_us of its connection becoming ready for
+	 * it, or the timer thread shuts its socket.  cmu guards the list
+	 * only; a connection's deadline is an atomic of its own.
+	 */
+	pthread_mutex_t cmu;
+	struct http_conn *conns;
+	int64_t request_us;      /* 0: no deadline */
+	int64_t next_sweep_us;   /* the timer thread's */
 };
 
 /* One HTTP request: MHD's per-request context (con_cls). */
@@ -68,7 +107,10 @@ struct http_call {
 	struct request rq;
 	struct http_server *srv;
 	struct sbuf body;
+	bool live;     /* between on_uri() and call_end() */
 	bool started;  /* headers seen: the body may follow */
+	bool head;     /* a HEAD, run as the GET it stands for */
+	bool close;    /* refused at the door: the connection ends */
 	bool handled;  /* emu_handle ran; counted in inflight */
 	bool log;      /* logging was on when it ran */
 	bool delayed;  /* suspended for an injected latency */
@@ -79,12 +121,18 @@ struct http_call {
 };
 
 /*
- * One of these is allocated per request.  Past 1,000 bytes glibc serves
- * it from its large bins, and first merges every free chunk in its fast
- * bins: work on each request that a few bytes more would bring back.
+ * One per connection: MHD's socket context, made when the connection is
+ * accepted and freed when it is closed, whatever became of its requests.
+ * The call is reused by each request on the connection, so a request
+ * allocates no context of its own and none can outlive its connection.
  */
-_Static_assert(sizeof(struct http_call) <= 1000,
-    "struct http_call has outgrown glibc's small bins");
+struct http_conn {
+	struct http_call call;
+	int fd;
+	/* monotonic; 0 while a request is being answered */
+	_Atomic int64_t deadline_us;
+	struct http_conn *prev, *next; /* in srv->conns */
+};
 
 /* Dotted quad of a[0..4): by hand, as inet_ntop's printf shows in profiles. */
 static char *
@@ -128,18 +176,80 @@ peer_text(struct MHD_Connection *con)
 	return NULL;
 }
 
-static struct http_call *
-call_new(struct http_server *srv, const char *target,
-    struct MHD_Connection *con)
+/* Frees what the request holds; the call stays for the next one. */
+static void
+call_end(struct http_call *call)
 {
-	struct http_call *call = xcalloc(1, sizeof(*call));
+	if (!call->live)
+		return;
+	sbuf_release(&call->body);
+	request_cleanup(&call->rq);
+	call->live = false;
+}
 
+static struct http_call *
+call_begin(struct http_call *call, struct http_server *srv,
+    const char *target, struct MHD_Connection *con)
+{
+	call_end(call); /* MHD gave up on the last one without a word */
+	memset(call, 0, sizeof(*call));
 	request_init(&call->rq);
 	call->srv = srv;
+	call->live = true;
 	call->rq.target = xstrdup(target != NULL ? target : "/");
 	call->rq.remote = peer_text(con);
 	call->t0_us = clock_mono_us();
 	return call;
+}
+
+static struct http_conn *
+conn_of(struct MHD_Connection *con)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
+/* Links a new connection in, with its first request's deadline. */
+static void
+on_connection(void *cls, struct MHD_Connection *con, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct http_server *srv = cls;
+	struct http_conn *c = *socket_context;
+	const union MHD_ConnectionInfo *ci;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		c = xcalloc(1, sizeof(*c));
+		ci = MHD_get_connection_info(con,
+		    MHD_CONNECTION_INFO_CONNECTION_FD);
+		c->fd = ci != NULL ? ci->connect_fd : -1;
+		atomic_init(&c->deadline_us, srv->request_us > 0 ?
+		    clock_mono_us() + srv->request_us : 0);
+		pthread_mutex_lock(&srv->cmu);
+		c->next = srv->conns;
+		if (c->next != NULL)
+			c->next->prev = c;
+		srv->conns = c;
+		pthread_mutex_unlock(&srv->cmu);
+		*socket_context = c;
+		return;
+	}
+	if (c == NULL)
+		return;
+	/* MHD closes the socket after this: the sweep may still use it */
+	pthread_mutex_lock(&srv->cmu);
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		srv->conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	pthread_mutex_unlock(&srv->cmu);
+	call_end(&c->call);
+	free(c);
+	*socket_context = NULL;
 }
 
 /*
@@ -150,7 +260,24 @@ call_new(struct http_server *srv, const char *target,
 static void *
 on_uri(void *cls, const char *uri, struct MHD_Connection *con)
 {
-	return call_new(cls, uri, con);
+	struct http_conn *c = conn_of(con);
+	struct http_call *call;
+	char *q;
+
+	if (c == NULL)
+		return NULL;
+	call = call_begin(&c->call, cls, uri, con);
+	/*
+	 * MHD would next split the query into a pool record per parameter,
+	 * which nothing here reads: a few hundred short parameters would
+	 * fill the pool and leave the request unanswered.  The target is
+	 * MHD's own writable buffer and the query is split after this
+	 * returns, so ending it at the '?' leaves MHD nothing to split.
+	 */
+	q = strchr(uri, '?');
+	if (q != NULL)
+		q[1] = '\0';
+	return call;
 }
 
 /*
@@ -161,14 +288,26 @@ static void
 log_request(struct http_server *srv, struct http_call *call)
 {
 	const struct request *rq = &call->rq;
-	const char *method = rq->verb[0] != '\0' ? rq->verb :
+	const char *method = call->head ? "HEAD" :
+	    rq->verb[0] != '\0' ? rq->verb :
 	    rq->method != NULL ? rq->method : "-";
 	const char *q = strchr(rq->target, '?');
 	size_t plen = q != NULL ? (size_t)(q - rq->target) :
 	    strlen(rq->target);
 	double ms = (double)(clock_mono_us() - call->t0_us) / 1000.0;
+	size_t mlen = strlen(method);
+	/* on the stack unless the path is very long: malloc shows in
+	 * profiles */
+	char cbuf[512], *clean = cbuf, *cpath;
+	size_t room = ACCESSLOG_PATH_ROOM(mlen) + ACCESSLOG_PATH_ROOM(plen);
 
-	/* the raw path: never the query, which may carry a token */
+	if (room > sizeof(cbuf))
+		clean = xmalloc(room);
+	/* the raw path, never the query, with tokens masked and control
+	 * characters escaped (accesslog_path()); the method too */
+	mlen = accesslog_path(clean, method, mlen);
+	cpath = clean + mlen;
+	plen = accesslog_path(cpath, rq->target, plen);
 	if (atomic_load(&srv->log_format) == LOG_JSON) {
 		struct json_object *o = json_object_new_object();
 		char when[32], dur[32];
@@ -182,9 +321,9 @@ log_request(struct http_server *srv, struct http_call *call)
 		snprintf(dur, sizeof(dur), "%.3f", ms);
 		json_object_object_add(o, "time", json_object_new_string(when));
 		json_object_object_add(o, "method",
-		    json_object_new_string(method));
+		    json_object_new_string_len(clean, (int)mlen));
 		json_object_object_add(o, "path",
-		    json_object_new_string_len(rq->target, (int)plen));
+		    json_object_new_string_len(cpath, (int)plen));
 		json_object_object_add(o, "status",
 		    json_object_new_int(rq->resp.drop ? 0 : rq->resp.status));
 		if (rq->resp.drop)
@@ -211,16 +350,16 @@ log_request(struct http_server *srv, struct http_call *call)
 		 * spaces, 20 digits of status, 20 + 2 of duration and "ms".
 		 */
 		char stack[512], *line = stack, *p;
-		size_t mlen = strlen(method), need = mlen + plen + 64;
+		size_t need = mlen + plen + 64;
 		long long tenths = (long long)(ms * 10.0 + 0.5);
 
 		if (need > sizeof(stack))
 			line = xmalloc(need);
 		p = line;
-		memcpy(p, method, mlen);
+		memcpy(p, clean, mlen);
 		p += mlen;
 		*p++ = ' ';
-		memcpy(p, rq->target, plen);
+		memcpy(p, cpath, plen);
 		p += plen;
 		*p++ = ' ';
 		if (rq->resp.drop) {
@@ -238,6 +377,8 @@ log_request(struct http_server *srv, struct http_call *call)
 		if (line != stack)
 			free(line);
 	}
+	if (clean != cbuf)
+		free(clean);
 }
 
 static void
@@ -247,11 +388,15 @@ on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
 	struct http_server *srv = cls;
 	struct http_call *call = *con_cls;
 
-	(void)con;
+	struct http_conn *c = conn_of(con);
+
 	(void)toe;
 	if (call == NULL)
 		return;
 	*con_cls = NULL;
+	/* the next request on this connection has its own time to arrive */
+	if (c != NULL && srv->request_us > 0)
+		atomic_store(&c->deadline_us, clock_mono_us() + srv->request_us);
 	if (call->handled && call->log)
 		log_request(srv, call);
 	/*
@@ -267,9 +412,7 @@ on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
 		pthread_cond_broadcast(&srv->drained);
 		pthread_mutex_unlock(&srv->mu);
 	}
-	sbuf_release(&call->body);
-	request_cleanup(&call->rq);
-	free(call);
+	call_end(call);
 }
 
 static char *
@@ -280,7 +423,33 @@ header_dup(struct MHD_Connection *con, const char *name)
 	return v != NULL ? xstrdup(v) : NULL;
 }
 
-/* Resumes delayed connections when their latency is over. */
+/*
+ * Shuts the socket of every connection whose request has not arrived in
+ * time: a client sending a byte now and then defeats MHD's idle timeout,
+ * not this.  MHD then sees the connection end and closes it.  Called by
+ * the timer thread, without tmu.
+ */
+static void
+sweep_late(struct http_server *srv, int64_t now)
+{
+	struct http_conn *c;
+
+	pthread_mutex_lock(&srv->cmu);
+	for (c = srv->conns; c != NULL; c = c->next) {
+		int64_t d = atomic_load(&c->deadline_us);
+
+		if (d != 0 && d <= now && c->fd >= 0) {
+			shutdown(c->fd, SHUT_RDWR);
+			atomic_store(&c->deadline_us, 0);
+		}
+	}
+	pthread_mutex_unlock(&srv->cmu);
+}
+
+/*
+ * Resumes delayed connections when their latency is over, and enforces
+ * the arrival deadline every HTTP_SWEEP_US.
+ */
 static void *
 timer_main(void *arg)
 {
@@ -289,22 +458,32 @@ timer_main(void *arg)
 	pthread_mutex_lock(&srv->tmu);
 	while (!srv->timer_quit || srv->delayed != NULL) {
 		struct http_call **pp, **first = NULL, *c;
-		int64_t now = clock_mono_us();
+		int64_t now = clock_mono_us(), wake;
 		struct timespec ts;
 
+		if (srv->request_us > 0 && now >= srv->next_sweep_us) {
+			srv->next_sweep_us = now + HTTP_SWEEP_US;
+			pthread_mutex_unlock(&srv->tmu);
+			sweep_late(srv, now);
+			pthread_mutex_lock(&srv->tmu);
+			continue;
+		}
 		for (pp = &srv->delayed; *pp != NULL; pp = &(*pp)->next)
 			if (first == NULL || (*pp)->resume_us < (*first)->resume_us)
 				first = pp;
-		if (first == NULL) {
+		if (first == NULL && srv->request_us == 0) {
 			pthread_cond_wait(&srv->tcond, &srv->tmu);
 			continue;
 		}
-		c = *first;
+		c = first != NULL ? *first : NULL;
 		/* stopping: answer everything now */
-		if (c->resume_us > now && !srv->timer_quit) {
+		if (c == NULL || (c->resume_us > now && !srv->timer_quit)) {
+			wake = c != NULL ? c->resume_us : INT64_MAX;
+			if (srv->request_us > 0 && srv->next_sweep_us < wake)
+				wake = srv->next_sweep_us;
 			clock_gettime(CLOCK_MONOTONIC, &ts);
-			ts.tv_sec += (time_t)((c->resume_us - now) / 1000000);
-			ts.tv_nsec += (long)((c->resume_us - now) % 1000000) * 1000;
+			ts.tv_sec += (time_t)((wake - now) / 1000000);
+			ts.tv_nsec += (long)((wake - now) % 1000000) * 1000;
 			if (ts.tv_nsec >= 1000000000L) {
 				ts.tv_sec++;
 				ts.tv_nsec -= 1000000000L;
@@ -346,8 +525,9 @@ delay_call(struct http_server *srv, struct http_call *call,
 
 static enum MHD_Result
 send_response(struct http_server *srv, struct MHD_Connection *con,
-    struct request *rq)
+    struct http_call *call)
 {
+	struct request *rq = &call->rq;
 	static char empty[1];
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
@@ -373,13 +553,132 @@ send_response(struct http_server *srv, struct MHD_Connection *con,
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    rq->resp.content_type != NULL ? rq->resp.content_type :
 	    "application/json; charset=UTF-8");
-	if (atomic_load(&srv->stopping))
+	if (call->close || atomic_load(&srv->stopping))
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION,
 		    "close");
 	ret = MHD_queue_response(con, rq->resp.status > 0 ?
 	    (unsigned)rq->resp.status : MHD_HTTP_INTERNAL_SERVER_ERROR, resp);
 	MHD_destroy_response(resp);
 	return ret;
+}
+
+/* What the first look at a request head finds. */
+struct head_scan {
+	size_t records;     /* MHD's pool records: headers and cookies */
+	size_t cookie_len;  /* MHD copies the Cookie header to split it */
+	const char *clen;   /* the first Content-Length */
+	bool clen_conflict; /* another Content-Length that differs */
+	const char *te;     /* Transfer-Encoding */
+};
+
+static enum MHD_Result
+scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct head_scan *h = cls;
+
+	h->records++;
+	if (kind != MHD_HEADER_KIND || key == NULL)
+		return MHD_YES;
+	if (value == NULL)
+		value = "";
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+		if (h->clen == NULL)
+			h->clen = value;
+		else if (strcmp(h->clen, value) != 0)
+			h->clen_conflict = true;
+	} else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+		h->te = value;
+	} else if (strcasecmp(key, MHD_HTTP_HEADER_COOKIE) == 0) {
+		h->cookie_len += strlen(value) + 1;
+	}
+	return MHD_YES;
+}
+
+static int reject(struct http_server *, struct http_call *, unsigned,
+    const char *, ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * Answers call with a Graph error (code 100) and HTTP status, without
+ * running it, and ends the connection after: what follows the head on
+ * the wire cannot be trusted to be the next request.  Returns -1.
+ */
+static int
+reject(struct http_server *srv, struct http_call *call, unsigned status,
+    const char *fmt, ...)
+{
+	struct request *rq = &call->rq;
+	struct json_object *body;
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	gerr_set(&rq->err, GE_PARAM, "%s", msg);
+	/* the ids come from the emulator's one seeded sequence */
+	rq->emu = srv->emu;
+	pthread_mutex_lock(&srv->emu->lock);
+	pipeline_trace(rq, rq->fb_trace_id, sizeof(rq->fb_trace_id));
+	pthread_mutex_unlock(&srv->emu->lock);
+	body = gerr_json(&rq->err, rq->trace_id);
+	response_json(&rq->resp, (int)status, body);
+	json_object_put(body);
+	response_header(&rq->resp, "Cache-Control", "no-store");
+	response_header(&rq->resp, "x-fb-request-id", rq->trace_id);
+	response_header(&rq->resp, "x-fb-trace-id", rq->fb_trace_id);
+	call->close = true;
+	return -1;
+}
+
+/*
+ * The HTTP-level checks on a request head, before anything runs: its
+ * size (what is left of the pool must hold the answer's headers) and
+ * how its body is framed.  0 to go on, -1 with the answer in call.
+ */
+static int
+check_head(struct http_server *srv, struct http_call *call,
+    struct MHD_Connection *con)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct head_scan h = { 0, 0, NULL, false, NULL };
+	size_t size = 0, tlen = strlen(call->rq.target);
+
+	MHD_get_connection_values(con, MHD_HEADER_KIND | MHD_COOKIE_KIND,
+	    scan_header, &h);
+	ci = MHD_get_connection_info(con,
+	    MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+	if (ci != NULL)
+		size = ci->header_size;
+	if (size < tlen)
+		size = tlen;
+	size += h.records * HTTP_HEADER_RECORD + h.cookie_len;
+	if (size > HTTP_HEAD_MAX) {
+		/* 414 when the target is most of it, else 431 */
+		if (tlen * 2 > size)
+			return reject(srv, call, MHD_HTTP_URI_TOO_LONG,
+			    "(#100) The request target is too long: the "
+			    "request line and headers may take at most "
+			    "%d bytes", HTTP_HEAD_MAX);
+		return reject(srv, call,
+		    MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
+		    "(#100) The request headers are too large: the request "
+		    "line and headers may take at most %d bytes",
+		    HTTP_HEAD_MAX);
+	}
+	if (h.te != NULL && strcasecmp(h.te, "chunked") != 0)
+		return reject(srv, call, MHD_HTTP_NOT_IMPLEMENTED,
+		    "(#100) Transfer-Encoding '%.64s' is not supported: "
+		    "send the body with Content-Length or chunked", h.te);
+	if (h.te != NULL && h.clen != NULL)
+		return reject(srv, call, MHD_HTTP_BAD_REQUEST,
+		    "(#100) A request may not carry both Content-Length "
+		    "and Transfer-Encoding");
+	if (h.clen_conflict)
+		return reject(srv, call, MHD_HTTP_BAD_REQUEST,
+		    "(#100) The request carries conflicting Content-Length "
+		    "headers");
+	return 0;
 }
 
 /*
@@ -397,12 +696,18 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 	struct request *rq;
 
 	(void)version;
-	if (call == NULL) /* no URI callback: cannot happen, but be safe */
-		*con_cls = call = call_new(srv, url, con);
+	(void)url;
+	if (call == NULL) /* no URI callback: cannot happen */
+		return MHD_NO;
 	rq = &call->rq;
 	if (!call->started) {
+		struct http_conn *c = conn_of(con);
+
 		call->started = true;
-		rq->method = xstrdup(method);
+		/* answered as the GET it stands for; MHD sends no body
+		 * (RFC 9110, section 9.3.2) */
+		call->head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+		rq->method = xstrdup(call->head ? MHD_HTTP_METHOD_GET : method);
 		rq->host = header_dup(con, MHD_HTTP_HEADER_HOST);
 		rq->authorization = header_dup(con,
 		    MHD_HTTP_HEADER_AUTHORIZATION);
@@ -421,7 +726,15 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 			rq->acr_headers = header_dup(con,
 			    "Access-Control-Request-Headers");
 		}
-		return MHD_YES;
+		if (check_head(srv, call, con) == 0)
+			return MHD_YES;
+		/* MHD reads no body once an answer is queued */
+		if (c != NULL)
+			atomic_store(&c->deadline_us, 0);
+		atomic_fetch_add(&srv->inflight, 1);
+		call->handled = true;
+		call->log = atomic_load(&srv->log_enabled);
+		return send_response(srv, con, call);
 	}
 	if (*upload_data_size > 0) {
 		/* past the limit keep reading, so the client still gets a
@@ -439,13 +752,20 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 	if (call->delayed) { /* resumed: the injected latency is over */
 		if (rq->resp.drop)
 			return MHD_NO;
-		return send_response(srv, con, rq);
+		return send_response(srv, con, call);
 	}
 	if (call->handled) /* MHD asks again only if queueing failed */
 		return MHD_NO;
 	if (call->body.len > 0) {
 		rq->body_len = call->body.len;
 		rq->body = sbuf_detach(&call->body);
+	}
+	/* in whole: from here the answer takes what time it takes */
+	{
+		struct http_conn *c = conn_of(con);
+
+		if (c != NULL)
+			atomic_store(&c->deadline_us, 0);
 	}
 	atomic_fetch_add(&srv->inflight, 1);
 	call->handled = true;
@@ -456,7 +776,7 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 		return MHD_YES;
 	if (rq->resp.drop)
 		return MHD_NO;
-	return send_response(srv, con, rq);
+	return send_response(srv, con, call);
 }
 
 /* Fills ss from a numeric address; false when bind is not one. */
@@ -493,6 +813,7 @@ server_free(struct http_server *srv)
 	pthread_mutex_destroy(&srv->mu);
 	pthread_cond_destroy(&srv->tcond);
 	pthread_mutex_destroy(&srv->tmu);
+	pthread_mutex_destroy(&srv->cmu);
 	free(srv);
 }
 
@@ -510,6 +831,32 @@ usable_cpus(void)
 	    CPU_COUNT(&set) > 0)
 		return CPU_COUNT(&set);
 	return sysconf(_SC_NPROCESSORS_ONLN);
+}
+
+/*
+ * Raises the descriptor limit to its hard ceiling, and returns how many
+ * connections that leaves room for: at it MHD stops accepting until one
+ * closes, rather than accept() failing for want of a descriptor.
+ */
+static unsigned int
+connection_limit(void)
+{
+	struct rlimit rl;
+	rlim_t n;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 1024 - HTTP_FD_RESERVE;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+		(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	n = rl.rlim_cur;
+	if (n == RLIM_INFINITY || n > HTTP_CONN_MAX + HTTP_FD_RESERVE)
+		n = HTTP_CONN_MAX + HTTP_FD_RESERVE;
+	if (n <= 2 * HTTP_FD_RESERVE)
+		return (unsigned int)(n > 2 ? n / 2 : 1);
+	return (unsigned int)(n - HTTP_FD_RESERVE);
 }
 
 struct http_server *
@@ -559,6 +906,10 @@ http_start_with(struct emu *emu, http_handler *handle, const char *bind,
 		pthread_condattr_destroy(&ca);
 	}
 	pthread_mutex_init(&srv->tmu, NULL);
+	pthread_mutex_init(&srv->cmu, NULL);
+	srv->request_us = (int64_t)(emu->cfg != NULL ?
+	    emu->cfg->request_timeout : HTTP_REQUEST_TIMEOUT) * 1000000;
+	srv->next_sweep_us = clock_mono_us() + HTTP_SWEEP_US;
 	srv->log = accesslog_new(STDERR_FILENO, HTTP_LOG_BUFSIZE);
 	if (srv->log == NULL) {
 		*cause = xstrdup("cannot start the access-log thread");
@@ -590,14 +941,13 @@ http_start_with(struct emu *emu, http_handler *handle, const char *bind,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-	    /*
-	     * Room for long paging URLs in the request line.  No more:
-	     * libmicrohttpd clears the whole pool on every keep-alive
-	     * request, and bodies are gathered outside it.
-	     */
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)8 * 1024,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_POOL_SIZE,
+	    MHD_OPTION_CONNECTION_LIMIT, connection_limit(),
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned int)HTTP_PER_IP_LIMIT,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
 	    MHD_OPTION_END);
 	if (srv->daemon == NULL) {
 		*cause = xasprintf(v6 ? "cannot listen on [%s]:%d: %s" :

@@ -336,6 +336,62 @@ START_TEST(test_free_null)
 }
 END_TEST
 
+/* accesslog_path() of s, as a string (static buffer). */
+static const char *
+clean(const char *s)
+{
+	static char out[1024];
+	size_t n = strlen(s);
+
+	ck_assert_uint_le(ACCESSLOG_PATH_ROOM(n), sizeof(out));
+	out[accesslog_path(out, s, n)] = '\0';
+	return out;
+}
+
+START_TEST(test_path_masks_tokens)
+{
+	/* a plain Graph path passes unchanged */
+	ck_assert_str_eq(clean("/v24.0/4000000000000001/phone_numbers"),
+	    "/v24.0/4000000000000001/phone_numbers");
+	/* the control plane's token sub-path, all of it */
+	ck_assert_str_eq(clean("/_emulator/tokens/EAAdemoAdmin"),
+	    "/_emulator/tokens/EAAd***");
+	ck_assert_str_eq(clean("/_emulator/tokens/short"),
+	    "/_emulator/tokens/***");
+	ck_assert_str_eq(clean("/_emulator/tokens/abcdefghijk/x/y"),
+	    "/_emulator/tokens/abcd***");
+	ck_assert_str_eq(clean("/_emulator/tokens/"), "/_emulator/tokens/");
+	/* a user token or an app token anywhere in a path */
+	ck_assert_str_eq(clean("/v24.0/EAAsecretsecret/accounts"),
+	    "/v24.0/EAAs***/accounts");
+	ck_assert_str_eq(clean("/1000000000000001|secretsecret"),
+	    "/1000***");
+	ck_assert_str_eq(clean("/1000000000000001%7csecretsecret/x"),
+	    "/1000***/x");
+	ck_assert_str_eq(clean("/a|b"), "/***");
+}
+END_TEST
+
+START_TEST(test_path_escapes)
+{
+	ck_assert_str_eq(clean("/a\x1b[2Jb"), "/a\\x1b[2Jb");
+	ck_assert_str_eq(clean("/q\"uote\\back"), "/q\\x22uote\\x5cback");
+	ck_assert_str_eq(clean("/\x7f\x01\t"), "/\\x7f\\x01\\x09");
+	/* UTF-8 is not a control character */
+	ck_assert_str_eq(clean("/caf\xc3\xa9"), "/caf\xc3\xa9");
+	/* escaped inside a masked token's kept prefix too */
+	ck_assert_str_eq(clean("/EAA\x01secretsecret"), "/EAA\\x01***");
+	/* the worst case fits the room promised */
+	{
+		char in[64], out[ACCESSLOG_PATH_ROOM(64)];
+
+		memset(in, '\x01', sizeof(in));
+		ck_assert_uint_eq(accesslog_path(out, in, sizeof(in)),
+		    4 * sizeof(in));
+	}
+}
+END_TEST
+
 static Suite *
 accesslog_suite(void)
 {
@@ -350,6 +406,8 @@ accesslog_suite(void)
 	tcase_add_test(tc, test_oversized_line);
 	tcase_add_test(tc, test_broken_descriptor);
 	tcase_add_test(tc, test_free_null);
+	tcase_add_test(tc, test_path_masks_tokens);
+	tcase_add_test(tc, test_path_escapes);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -626,6 +626,95 @@ START_TEST(test_log_before_stop)
 }
 END_TEST
 
+/*
+ * Paths that name tokens, and paths with bytes that could end or forge a
+ * line: each request's line shows the token masked and the bytes escaped.
+ */
+static const char *const hostile_paths[] = {
+	"POST /_emulator/tokens/EAAsecretTokenValue1 HTTP/1.1\r\nHost: x\r\n"
+	    "Content-Length: 0\r\n\r\n",
+	"GET /v24.0/EAAsecretTokenValue2/accounts?x=1 HTTP/1.1\r\n"
+	    "Host: x\r\n\r\n",
+	"GET /v24.0/1000000000000001|appSecretValue3 HTTP/1.1\r\n"
+	    "Host: x\r\n\r\n",
+	"GET /v24.0/1000000000000001%7CappSecretValue4 HTTP/1.1\r\n"
+	    "Host: x\r\n\r\n",
+	"GET /a\x1b[2J\"fake 200\\\x0b HTTP/1.1\r\nHost: x\r\n\r\n",
+};
+
+static char *
+log_of_hostile_paths(int format)
+{
+	int saved, fd = capture_stderr(&saved);
+	size_t i;
+
+	http_set_log(srv, format, true);
+	for (i = 0; i < sizeof(hostile_paths) / sizeof(hostile_paths[0]);
+	    i++) {
+		struct reply r = roundtrip(hostile_paths[i]);
+
+		reply_free(&r);
+	}
+	http_stop(srv);
+	srv = NULL;
+	return captured(fd, saved);
+}
+
+static void
+assert_clean_log(const char *log)
+{
+	const char *p;
+
+	ck_assert_ptr_null(strstr(log, "secretTokenValue"));
+	ck_assert_ptr_null(strstr(log, "SecretValue"));
+	ck_assert_ptr_nonnull(strstr(log, "/_emulator/tokens/EAAs***"));
+	ck_assert_ptr_nonnull(strstr(log, "/v24.0/EAAs***/accounts"));
+	ck_assert_ptr_nonnull(strstr(log, "/v24.0/1000***"));
+	for (p = log; *p != '\0'; p++)
+		ck_assert_msg((unsigned char)*p >= 0x20 || *p == '\n',
+		    "a control byte 0x%02x in the log", (unsigned char)*p);
+}
+
+START_TEST(test_log_masks_and_escapes_text)
+{
+	char *log = log_of_hostile_paths(LOG_TEXT);
+	size_t lines = 0;
+	const char *p;
+
+	assert_clean_log(log);
+	for (p = log; *p != '\0'; p++)
+		lines += *p == '\n';
+	ck_assert_int_eq(lines, 5);
+	/* no quote or backslash of the client's reaches a text line */
+	ck_assert_ptr_null(strchr(log, '"'));
+	ck_assert_ptr_nonnull(strstr(log,
+	    "GET /a\\x1b[2J\\x22fake 200\\x5c\\x0b "));
+	free(log);
+}
+END_TEST
+
+START_TEST(test_log_masks_and_escapes_json)
+{
+	char *log = log_of_hostile_paths(LOG_JSON), *line, *save = NULL;
+	size_t lines = 0;
+
+	assert_clean_log(log);
+	for (line = strtok_r(log, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		struct json_object *o = json_tokener_parse(line);
+
+		ck_assert_msg(o != NULL, "not JSON: %s", line);
+		if (lines == 4)
+			ck_assert_str_eq(jstr(o, "path"),
+			    "/a\\x1b[2J\\x22fake 200\\x5c\\x0b");
+		json_object_put(o);
+		lines++;
+	}
+	ck_assert_int_eq(lines, 5);
+	free(log);
+}
+END_TEST
+
 START_TEST(test_log_json)
 {
 	int saved, fd = capture_stderr(&saved);
@@ -852,6 +941,8 @@ http_suite(void)
 	tcase_add_test(tc, test_log_text);
 	tcase_add_test(tc, test_log_before_stop);
 	tcase_add_test(tc, test_log_json);
+	tcase_add_test(tc, test_log_masks_and_escapes_text);
+	tcase_add_test(tc, test_log_masks_and_escapes_json);
 	tcase_add_test(tc, test_stop_finishes_in_flight);
 	tcase_add_test(tc, test_ipv6);
 	tcase_add_test(tc, test_peer_ipv4);
