@@ -1009,11 +1009,14 @@ ctl_phone_get(struct ctl *c)
 	const char *rest;
 	int64_t id = phone_sub(c, &rest);
 
-	if (id == 0)
-		return fail(c, 404, NULL, "no phone number %s", c->sub);
-	if (rest == NULL || strcmp(rest, "codes") != 0)
+	if (rest == NULL)
+		return fail(c, 405, NULL, "method GET not allowed on "
+		    "/_emulator/phone_numbers/%s", c->sub);
+	if (strcmp(rest, "codes") != 0)
 		return fail(c, 404, NULL, "unknown path "
 		    "/_emulator/phone_numbers/%s", c->sub);
+	if (id == 0)
+		return fail(c, 404, NULL, "no phone number %s", c->sub);
 	reply(c, 200, phonelog_codes(c->emu->store, id));
 	return 0;
 }
@@ -1024,11 +1027,14 @@ ctl_phone_post(struct ctl *c)
 	const char *rest;
 	int64_t id = phone_sub(c, &rest);
 
-	if (id == 0)
-		return fail(c, 404, NULL, "no phone number %s", c->sub);
+	if (rest != NULL && strcmp(rest, "codes") == 0)
+		return fail(c, 405, NULL, "method POST not allowed on "
+		    "/_emulator/phone_numbers/%s", c->sub);
 	if (rest != NULL)
 		return fail(c, 404, NULL, "unknown path "
 		    "/_emulator/phone_numbers/%s", c->sub);
+	if (id == 0)
+		return fail(c, 404, NULL, "no phone number %s", c->sub);
 	return phone_set(c, id);
 }
 
