@@ -907,7 +907,6 @@ phone_set(struct ctl *c, int64_t id)
 	const char *q = NULL, *tier = NULL, *old_q, *old_tier;
 	char *cause = NULL, *number;
 	int64_t ev;
-	int rq_, rt;
 
 	if (need_body(c) < 0)
 		return -1;
@@ -922,8 +921,8 @@ phone_set(struct ctl *c, int64_t id)
 			return -1;
 		}
 	}
-	if ((rq_ = get_enum(c, "quality_rating", qm->values, &q)) < 0 ||
-	    (rt = get_enum(c, "messaging_limit", messaging_tiers, &tier)) < 0)
+	if (get_enum(c, "quality_rating", qm->values, &q) < 0 ||
+	    get_enum(c, "messaging_limit", messaging_tiers, &tier) < 0)
 		return -1;
 	row = store_get(st, TBL_PHONE_NUMBERS, id);
 	json_object_deep_copy(row, &copy, NULL);
@@ -950,8 +949,7 @@ phone_set(struct ctl *c, int64_t id)
 	    json_object_new_int64(tier_conversations(tier)));
 	free(number);
 	/* the strings point into copy: take them before replacing them */
-	if (strcmp(q, old_q) != 0 || strcmp(tier, old_tier) != 0 ||
-	    (rt == 0 && row_str(copy, "messaging_limit_tier") == NULL)) {
+	if (strcmp(q, old_q) != 0 || strcmp(tier, old_tier) != 0) {
 		char *qs = xstrdup(q), *ts = xstrdup(tier);
 
 		json_object_object_add(copy, "quality_rating",
@@ -974,7 +972,6 @@ phone_set(struct ctl *c, int64_t id)
 			return -1;
 		}
 	}
-	(void)rq_;
 	json_object_put(value);
 	json_object_put(copy);
 	row = store_get(st, TBL_PHONE_NUMBERS, id);
