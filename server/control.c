@@ -20,6 +20,7 @@
 #include "fixtures.h"
 #include "hostcheck.h"
 #include "journal.h"
+#include "phonelog.h"
 #include "pjson.h"
 #include "ratelimit.h"
 #include "render.h"
@@ -30,6 +31,7 @@
 #include "util.h"
 #include "webhooks/deliver.h"
 #include "webhooks/outbox.h"
+#include "handlers/handlers.h"
 
 
 /* The latest time the control plane accepts: 9999-12-31T23:59:59Z. */
@@ -548,6 +550,8 @@ ctl_clock_post(struct ctl *c)
 		clock_advance(&c->emu->clock, adv);
 	else
 		clock_set(&c->emu->clock, now);
+	/* name reviews that came due are decided, their events queued */
+	phone_life_settle(c->emu);
 	/* retries that came due run now */
 	deliver_wake(c->emu->deliver);
 	return ctl_clock_get(c);
@@ -820,6 +824,217 @@ ctl_webhooks_post(struct ctl *c)
 	return 0;
 }
 
+/* ---- phone numbers ------------------------------------------------- */
+
+/* Meta's daily conversation limits of each tier (-1: unlimited). */
+static long
+tier_conversations(const char *tier)
+{
+	static const struct {
+		const char *tier;
+		long n;
+	} t[] = { { "TIER_50", 50 }, { "TIER_250", 250 }, { "TIER_1K", 1000 },
+		{ "TIER_2K", 2000 }, { "TIER_10K", 10000 },
+		{ "TIER_100K", 100000 }, { "TIER_UNLIMITED", -1 } };
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(t[i].tier, tier) == 0)
+			return t[i].n;
+	return 250;
+}
+
+static int
+tier_rank(const char *tier)
+{
+	int i;
+
+	for (i = 0; messaging_tiers[i] != NULL; i++)
+		if (strcmp(messaging_tiers[i], tier) == 0)
+			return i;
+	return 1; /* unset reads TIER_250 */
+}
+
+/* An enum member of the body: 0 and *out, 1 when absent, -1 when bad. */
+static int
+get_enum(struct ctl *c, const char *key, const char *const *values,
+    const char **out)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(c->body, key, &v))
+		return 1;
+	if (!json_object_is_type(v, json_type_string) ||
+	    !str_in(values, json_object_get_string(v))) {
+		char *f = xasprintf("$.%s", key), *list = obj_values_list(values);
+
+		fail(c, 400, f, "%s must be one of %s", key, list);
+		free(list);
+		free(f);
+		return -1;
+	}
+	*out = json_object_get_string(v);
+	return 0;
+}
+
+/*
+ * The event Meta sends for the change: the limit moving up or down, else
+ * the quality rating turning low (FLAGGED) or back (UNFLAGGED).
+ */
+static const char *
+quality_event(const char *old_q, const char *q, int old_t, int t)
+{
+	if (t > old_t)
+		return "UPGRADE";
+	if (t < old_t)
+		return "DOWNGRADE";
+	if (strcmp(q, "RED") == 0 || strcmp(q, "YELLOW") == 0)
+		return strcmp(old_q, "RED") == 0 && strcmp(q, "YELLOW") == 0 ?
+		    "UNFLAGGED" : "FLAGGED";
+	return "UNFLAGGED";
+}
+
+/* POST /_emulator/phone_numbers/{id}: quality rating, messaging limit. */
+static int
+phone_set(struct ctl *c, int64_t id)
+{
+	static const char *const keys[] = { "quality_rating",
+		"messaging_limit", NULL };
+	const struct obj_member *qm = obj_member(
+	    &objects[TBL_PHONE_NUMBERS], "quality_rating");
+	struct store *st = c->emu->store;
+	struct json_object *row, *copy = NULL, *value, *out;
+	const char *q = NULL, *tier = NULL, *old_q, *old_tier;
+	char *cause = NULL, *number;
+	int64_t ev;
+
+	if (need_body(c) < 0)
+		return -1;
+	json_object_object_foreach(c->body, key, v) {
+		(void)v;
+		if (!str_in(keys, key)) {
+			char *f = xasprintf("$.%s", key);
+
+			fail(c, 400, f, "unknown key %s (quality_rating, "
+			    "messaging_limit)", key);
+			free(f);
+			return -1;
+		}
+	}
+	if (get_enum(c, "quality_rating", qm->values, &q) < 0 ||
+	    get_enum(c, "messaging_limit", messaging_tiers, &tier) < 0)
+		return -1;
+	row = store_get(st, TBL_PHONE_NUMBERS, id);
+	json_object_deep_copy(row, &copy, NULL);
+	json_object_put(row);
+	old_q = row_str(copy, "quality_rating");
+	old_tier = row_str(copy, "messaging_limit_tier");
+	old_tier = old_tier ? old_tier : "TIER_250";
+	if (q == NULL)
+		q = old_q;
+	if (tier == NULL)
+		tier = old_tier;
+	number = xasprintf("%s%s", row_str(copy, "cc"),
+	    row_str(copy, "phone_number"));
+	value = json_object_new_object();
+	json_object_object_add(value, "display_phone_number",
+	    json_object_new_string(number));
+	json_object_object_add(value, "event", json_object_new_string(
+	    quality_event(old_q, q, tier_rank(old_tier), tier_rank(tier))));
+	json_object_object_add(value, "old_limit",
+	    json_object_new_string(old_tier));
+	json_object_object_add(value, "current_limit",
+	    json_object_new_string(tier));
+	json_object_object_add(value, "max_daily_conversations_per_business",
+	    json_object_new_int64(tier_conversations(tier)));
+	free(number);
+	/* the strings point into copy: take them before replacing them */
+	if (strcmp(q, old_q) != 0 || strcmp(tier, old_tier) != 0) {
+		char *qs = xstrdup(q), *ts = xstrdup(tier);
+
+		json_object_object_add(copy, "quality_rating",
+		    json_object_new_string(qs));
+		json_object_object_add(copy, "messaging_limit_tier",
+		    json_object_new_string(ts));
+		free(qs);
+		free(ts);
+		if (store_begin(st) < 0 ||
+		    store_update(st, TBL_PHONE_NUMBERS, copy, &cause) < 0 ||
+		    outbox_append(c->emu->outbox, "phone_number_quality_update",
+		    row_id(copy, "waba"), id, value, clock_now(&c->emu->clock),
+		    &ev, &cause) < 0 || store_commit(st) < 0) {
+			store_rollback(st);
+			fail(c, 500, NULL, "store write failed: %s",
+			    cause ? cause : "");
+			free(cause);
+			json_object_put(value);
+			json_object_put(copy);
+			return -1;
+		}
+	}
+	json_object_put(value);
+	json_object_put(copy);
+	row = store_get(st, TBL_PHONE_NUMBERS, id);
+	out = render_node(c->rq, NODE_PHONE, row, NULL, NULL);
+	json_object_put(row);
+	if (out == NULL)
+		return fail(c, 500, NULL, "the number could not be rendered");
+	reply(c, 200, out);
+	return 0;
+}
+
+/* The {id} of phone_numbers/{id}[/rest]: 0 when it names no number. */
+static int64_t
+phone_sub(struct ctl *c, const char **rest)
+{
+	const char *slash = strchr(c->sub, '/');
+	char *id = xstrndup(c->sub, slash ? (size_t)(slash - c->sub) :
+	    strlen(c->sub));
+	int64_t n = hook_id(id);
+
+	free(id);
+	*rest = slash ? slash + 1 : NULL;
+	if (n == 0 || store_node_type(c->emu->store, n) != NODE_PHONE)
+		return 0;
+	return n;
+}
+
+/* GET /_emulator/phone_numbers/{id}/codes: the codes "sent". */
+static int
+ctl_phone_get(struct ctl *c)
+{
+	const char *rest;
+	int64_t id = phone_sub(c, &rest);
+
+	if (rest == NULL)
+		return fail(c, 405, NULL, "method GET not allowed on "
+		    "/_emulator/phone_numbers/%s", c->sub);
+	if (strcmp(rest, "codes") != 0)
+		return fail(c, 404, NULL, "unknown path "
+		    "/_emulator/phone_numbers/%s", c->sub);
+	if (id == 0)
+		return fail(c, 404, NULL, "no phone number %s", c->sub);
+	reply(c, 200, phonelog_codes(c->emu->store, id));
+	return 0;
+}
+
+static int
+ctl_phone_post(struct ctl *c)
+{
+	const char *rest;
+	int64_t id = phone_sub(c, &rest);
+
+	if (rest != NULL && strcmp(rest, "codes") == 0)
+		return fail(c, 405, NULL, "method POST not allowed on "
+		    "/_emulator/phone_numbers/%s", c->sub);
+	if (rest != NULL)
+		return fail(c, 404, NULL, "unknown path "
+		    "/_emulator/phone_numbers/%s", c->sub);
+	if (id == 0)
+		return fail(c, 404, NULL, "no phone number %s", c->sub);
+	return phone_set(c, id);
+}
+
 /* ---- dispatch ------------------------------------------------------ */
 
 /*
@@ -867,6 +1082,8 @@ static const struct {
 	{ "GET", "webhooks", false, ctl_webhooks_get },
 	{ "POST", "webhooks", true, ctl_webhooks_post },
 	{ "GET", "openapi.json", false, ctl_openapi },
+	{ "GET", "phone_numbers", true, ctl_phone_get },
+	{ "POST", "phone_numbers", true, ctl_phone_post },
 };
 
 static bool

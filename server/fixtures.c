@@ -458,6 +458,9 @@ check_value(struct fx *fx, const char *path, const struct obj_member *k,
 	case VT_SCOPES:
 		return check_string_array(fx, path, v, NULL, "scope names",
 		    false);
+	case VT_STRINGS:
+		return check_string_array(fx, path, v, NULL, "website URLs",
+		    false);
 	case VT_GRANULAR:
 		return check_granular(fx, path, v);
 	case VT_OBO:

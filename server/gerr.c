@@ -17,14 +17,18 @@
 
 static const struct gerr_row rows[GE__COUNT] = {
 	[GE_NONE] = { "GE_NONE", 0, 0, "OAuthException", 200, 200, false,
-	    "invalid_request", "" },
+	    "invalid_request", "", NULL, NULL },
 #define X(name, code, sub, type, st, stc, tr, auth, msg) \
-	[name] = { #name, code, sub, type, st, stc, tr, auth, msg },
+	[name] = { #name, code, sub, type, st, stc, tr, auth, msg, NULL, NULL },
+#define XU(name, code, sub, type, st, stc, tr, auth, msg, ut, um) \
+	[name] = { #name, code, sub, type, st, stc, tr, auth, msg, ut, um },
 #include "errors.def"
+#undef XU
 #undef X
 	[GE_CUSTOM] = { "GE_CUSTOM", 2, 0, "OAuthException", 500, 500, true,
 	    "invalid_request",
-	    "An unexpected error has occurred. Please retry your request later." },
+	    "An unexpected error has occurred. Please retry your request later.",
+	    NULL, NULL },
 };
 
 const struct gerr_row *
@@ -240,6 +244,12 @@ gerr_json(const struct gerr *err, const char *trace_id)
 	if (gerr_transient(err))
 		json_object_object_add(e, "is_transient",
 		    json_object_new_boolean(1));
+	if (rows[err->id].user_title != NULL)
+		json_object_object_add(e, "error_user_title",
+		    json_object_new_string(rows[err->id].user_title));
+	if (rows[err->id].user_msg != NULL)
+		json_object_object_add(e, "error_user_msg",
+		    json_object_new_string(rows[err->id].user_msg));
 	json_object_object_add(e, "fbtrace_id",
 	    json_object_new_string(trace_id ? trace_id : ""));
 	if (err->original != NULL)

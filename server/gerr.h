@@ -34,6 +34,8 @@ struct gerr_row {
 	bool transient;
 	const char *auth_kind;
 	const char *message;
+	const char *user_title; /* error_user_title, NULL: none */
+	const char *user_msg;   /* error_user_msg, NULL: none */
 };
 
 struct gerr {

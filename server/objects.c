@@ -39,8 +39,20 @@ static const char *const name_statuses[] = { "NONE", "NON_EXISTS",
 	"PENDING_REVIEW", "AVAILABLE_WITHOUT_REVIEW", "EXPIRED", "APPROVED",
 	"DECLINED", NULL };
 static const char *const account_modes[] = { "SANDBOX", "LIVE", NULL };
-static const char *const messaging_tiers[] = { "TIER_50", "TIER_250",
-	"TIER_1K", "TIER_10K", "TIER_100K", "TIER_UNLIMITED", NULL };
+/* Meta's order, lowest first: phone_life.c compares tiers by position */
+const char *const messaging_tiers[] = { "TIER_50", "TIER_250",
+	"TIER_1K", "TIER_2K", "TIER_10K", "TIER_100K", "TIER_UNLIMITED", NULL };
+static const char *const visibilities[] = { "VISIBLE", "NON_VISIBLE", NULL };
+/* Meta's business profile reference, with the older UNDEFINED/NOT_A_BIZ */
+const char *const profile_verticals[] = { "UNDEFINED", "OTHER", "AUTO",
+	"BEAUTY", "APPAREL", "EDU", "ENTERTAIN", "EVENT_PLAN", "FINANCE",
+	"GROCERY", "GOVT", "HOTEL", "HEALTH", "NONPROFIT", "PROF_SERVICES",
+	"RETAIL", "TRAVEL", "RESTAURANT", "NOT_A_BIZ", "ALCOHOL",
+	"ONLINE_GAMBLING", "PHYSICAL_GAMBLING", "OTC_DRUGS",
+	"MATRIMONY_SERVICE", NULL };
+const char *const calling_statuses[] = { "ENABLED", "DISABLED", NULL };
+const char *const call_icon_visibilities[] = { "DEFAULT", "DISABLE_ALL",
+	NULL };
 
 /* ---- members ------------------------------------------------------- */
 
@@ -165,23 +177,45 @@ static const struct obj_member phone_members[] = {
 	COLGET("last_onboarded_time",	TIME,	0,	NULL,
 	    PHONE_LAST_ONBOARDED),
 	COL("is_official_business_account", BOOL, F,	"false"),
-	ENUM("messaging_limit_tier",		F,	NULL,
-	    messaging_tiers),
+	{ "messaging_limit_tier", VT_ENUM, F, NULL, messaging_tiers, 0,
+	    GET_PHONE_LIMIT },
 	COL("preverified_id",		STRING,	0,	NULL),
 	COL("creation_time",		TIME,	L,	NULL),
+	/* 004_phone_life.sql */
+	COL("pin",			DIGITS,	0,	NULL),
+	COL("new_display_name",		STRING,	0,	NULL),
+	ENUM("new_name_status",			F,	"\"NONE\"",
+	    name_statuses),
+	COL("name_review_at",		TIME,	0,	NULL),
+	ENUM("search_visibility",		F,	"\"VISIBLE\"",
+	    visibilities),
+	COL("data_localization_region",	STRING,	0,	NULL),
+	COL("profile_about",		STRING,	0,	NULL),
+	COL("profile_address",		STRING,	0,	NULL),
+	COL("profile_description",	STRING,	0,	NULL),
+	COL("profile_email",		STRING,	0,	NULL),
+	COL("profile_websites",		STRINGS, 0,	"[]"),
+	ENUM("profile_vertical",		0,	NULL,
+	    profile_verticals),
+	COL("profile_picture_url",	STRING,	0,	NULL),
+	ENUM("calling_status",			0,	"\"DISABLED\"",
+	    calling_statuses),
+	ENUM("call_icon_visibility",		0,	"\"DEFAULT\"",
+	    call_icon_visibilities),
+	ENUM("callback_permission_status",	0,	"\"DISABLED\"",
+	    calling_statuses),
 	FIELD("throughput",			PHONE_THROUGHPUT),
 	FIELD("is_preverified_number",		PHONE_PREVERIFIED),
+	FIELD("whatsapp_business_manager_messaging_limit", PHONE_LIMIT),
+	FIELD("is_pin_enabled",			PHONE_PIN_ENABLED),
+	FIELD("health_status",			PHONE_HEALTH),
+	FIELD("certificate",			PHONE_CERTIFICATE),
 	/* the reference's other fields: known, and omitted (no data) */
-	FIELD("certificate",			ROW),
 	FIELD("conversational_automation",	ROW),
 	FIELD("eligibility_for_api_business_global_search", ROW),
-	FIELD("health_status",			ROW),
 	FIELD("is_on_biz_app",			ROW),
-	FIELD("is_pin_enabled",			ROW),
 	FIELD("new_certificate",		ROW),
-	FIELD("new_name_status",		ROW),
 	FIELD("quality_score",			ROW),
-	FIELD("search_visibility",		ROW),
 	FIELD("webhook_configuration",		ROW),
 };
 
@@ -327,6 +361,7 @@ obj_col_kind(enum val_type vt)
 	case VT_TASKS:
 	case VT_TASKS0:
 	case VT_SCOPES:
+	case VT_STRINGS:
 	case VT_GRANULAR:
 	case VT_OBO:
 		return COL_JSON;

@@ -63,6 +63,7 @@ enum val_type {
 	VT_TASKS,    /* a non-empty array of `values`, no duplicates */
 	VT_TASKS0,   /* the same, possibly empty */
 	VT_SCOPES,   /* an array of scope names, no duplicates */
+	VT_STRINGS,  /* an array of non-empty strings */
 	VT_GRANULAR, /* an array of {scope, target_ids} */
 	VT_OBO,      /* {id, name, status, type}, all optional strings */
 };
@@ -99,6 +100,10 @@ enum col_kind {
 	X(PHONE_THROUGHPUT) \
 	X(PHONE_LAST_ONBOARDED) \
 	X(PHONE_PREVERIFIED) \
+	X(PHONE_LIMIT) \
+	X(PHONE_PIN_ENABLED) \
+	X(PHONE_HEALTH) \
+	X(PHONE_CERTIFICATE) \
 	X(BUSINESS_OWNED) \
 	X(BUSINESS_CLIENT)
 
@@ -144,6 +149,12 @@ struct obj_type {
 };
 
 extern const struct obj_type objects[TBL__COUNT];
+
+/* Enum domains that handlers check parameters against (NULL-ended). */
+extern const char *const messaging_tiers[];
+extern const char *const profile_verticals[];
+extern const char *const calling_statuses[];
+extern const char *const call_icon_visibilities[];
 
 /* The object type of a node type, or NULL (NODE_ROOT, NODE_NONE). */
 const struct obj_type *objects_of_node(enum node_type t);

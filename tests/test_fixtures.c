@@ -554,9 +554,9 @@ static const struct bad_case bad_cases[] = {
 	    "$.phone_numbers[0].account_mode", "must be one of SANDBOX, LIVE; "
 	    "got \"TEST\"", false },
 	{ "{\"phone_numbers\":[" PHONE ",\"messaging_limit_tier\":"
-	    "\"TIER_2K\"}]}", "$.phone_numbers[0].messaging_limit_tier",
-	    "must be one of TIER_50, TIER_250, TIER_1K, TIER_10K, TIER_100K, "
-	    "TIER_UNLIMITED; got \"TIER_2K\"", false },
+	    "\"TIER_5K\"}]}", "$.phone_numbers[0].messaging_limit_tier",
+	    "must be one of TIER_50, TIER_250, TIER_1K, TIER_2K, TIER_10K, "
+	    "TIER_100K, TIER_UNLIMITED; got \"TIER_5K\"", false },
 	{ "{\"phone_numbers\":[" PHONE ",\"last_onboarded_time\":"
 	    "\"2025-02-04T17:40:07+0000\"}]}",
 	    "$.phone_numbers[0].last_onboarded_time",

@@ -104,7 +104,11 @@ add_phone(struct store *st, long long id, long long waba, const char *number,
 	    "\"platform_type\":\"CLOUD_API\",\"throughput_level\":\"STANDARD\","
 	    "\"name_status\":\"APPROVED\",\"account_mode\":\"%s\","
 	    "\"is_official_business_account\":false,"
-	    "\"creation_time\":1600000000}", id, waba, number, number, status,
+	    "\"creation_time\":1600000000,"
+	    "\"new_name_status\":\"NONE\",\"search_visibility\":\"VISIBLE\","
+	    "\"profile_websites\":[],\"calling_status\":\"DISABLED\","
+	    "\"call_icon_visibility\":\"DEFAULT\","
+	    "\"callback_permission_status\":\"DISABLED\"}", id, waba, number, number, status,
 	    cvs, mode);
 
 	ins(st, TBL_PHONE_NUMBERS, row);
@@ -232,7 +236,7 @@ START_TEST(test_open_migrate)
 {
 	struct store *st = open_mem(0);
 
-	ck_assert_int_eq(store_schema_version(st), 2);
+	ck_assert_int_eq(store_schema_version(st), 3);
 	ck_assert(store_is_empty(st));
 	ck_assert(store_size_bytes(st) > 0);
 	store_close(st);
@@ -366,7 +370,11 @@ START_TEST(test_insert_get_every_table)
 		    "\"last_onboarded_time\":1700000000,"
 		    "\"is_official_business_account\":true,"
 		    "\"messaging_limit_tier\":\"TIER_1K\","
-		    "\"preverified_id\":\"77\",\"creation_time\":1600000001}",
+		    "\"preverified_id\":\"77\",\"creation_time\":1600000001,"
+	    "\"new_name_status\":\"NONE\",\"search_visibility\":\"VISIBLE\","
+	    "\"profile_websites\":[],\"calling_status\":\"DISABLED\","
+	    "\"call_icon_visibility\":\"DEFAULT\","
+	    "\"callback_permission_status\":\"DISABLED\"}",
 		[TBL_TOKENS] = "{\"token\":\"EAAx\",\"app\":\"1000000000000001\","
 		    "\"user\":\"3000000000000001\","
 		    "\"scopes\":[\"whatsapp_business_management\"],"
@@ -652,7 +660,11 @@ START_TEST(test_constraints_leave_state)
 	    "\"quality_rating\":\"GREEN\",\"platform_type\":\"CLOUD_API\","
 	    "\"throughput_level\":\"STANDARD\",\"name_status\":\"APPROVED\","
 	    "\"account_mode\":\"LIVE\",\"is_official_business_account\":false,"
-	    "\"creation_time\":1}");
+	    "\"creation_time\":1,"
+	    "\"new_name_status\":\"NONE\",\"search_visibility\":\"VISIBLE\","
+	    "\"profile_websites\":[],\"calling_status\":\"DISABLED\","
+	    "\"call_icon_visibility\":\"DEFAULT\","
+	    "\"callback_permission_status\":\"DISABLED\"}");
 	ck_assert_ptr_nonnull(strstr(cause, "UNIQUE"));
 	free(cause);
 	/* Missing and badly typed values. */
@@ -1317,7 +1329,7 @@ START_TEST(test_file_store_reopen)
 
 	st = store_open(path, 5, &cause);
 	ck_assert_msg(st != NULL, "%s", cause);
-	ck_assert_int_eq(store_schema_version(st), 2);
+	ck_assert_int_eq(store_schema_version(st), 3);
 	ck_assert(!store_is_empty(st));
 	ck_assert(store_size_bytes(st) > 0);
 	again = store_export(st);

@@ -17,6 +17,15 @@ int waba_get(struct request *rq);
 int phone_list(struct request *rq);
 int phone_create(struct request *rq);
 int phone_get(struct request *rq);
+int phone_request_code(struct request *rq);
+int phone_verify_code(struct request *rq);
+int phone_register(struct request *rq);
+int phone_deregister(struct request *rq);
+int phone_update(struct request *rq);
+int phone_profile_get(struct request *rq);
+int phone_profile_post(struct request *rq);
+int phone_settings_get(struct request *rq);
+int phone_settings_post(struct request *rq);
 int assigned_users_list(struct request *rq);
 int assigned_users_add(struct request *rq);
 int assigned_users_remove(struct request *rq);
@@ -26,6 +35,20 @@ int user_permissions(struct request *rq);
 int debug_token_get(struct request *rq);
 int batch_post(struct request *rq);
 int ids_get(struct request *rq);
+
+/*
+ * A display name as Meta's guidelines let one be asked for, in parameter
+ * param: 0, or -1 with rq->err (100).
+ */
+int phone_check_name(struct request *rq, const char *param,
+    const char *name);
+
+struct emu;
+/*
+ * Decides every display-name review whose delay has passed on the clock,
+ * each with its phone_number_name_update event.  Callers hold emu->lock.
+ */
+void phone_life_settle(struct emu *emu);
 
 /*
  * "/me": the token's user.  me_resolve() makes rq's node that user, or
