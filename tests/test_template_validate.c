@@ -273,6 +273,8 @@ static const struct tcase {
 	    "components[1].buttons[2]: a template can have at most 2 URL" },
 	{ MKT, NULL, WITH_BUTTONS(PHONEB "," PHONEB), 0, false,
 	    "at most 1 PHONE_NUMBER" },
+	{ UTL, NULL, WITH_BUTTONS(COPYB), 0, false,
+	    "COPY_CODE buttons are for MARKETING templates" },
 	{ MKT, NULL, WITH_BUTTONS(COPYB "," COPYB), 0, false,
 	    "at most 1 COPY_CODE" },
 	{ MKT, NULL, WITH_BUTTONS(QR("a") "," URLB "," QR("b")), 0, false,

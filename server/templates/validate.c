@@ -52,6 +52,7 @@ static const struct {
 
 struct tv {
 	bool auth;  /* category AUTHENTICATION */
+	bool utility; /* category UTILITY */
 	bool named; /* parameter_format NAMED */
 	struct gerr *err;
 };
@@ -944,6 +945,9 @@ check_buttons(struct tv *c, json_object *comp, const char *path)
 			    c->auth ? "an AUTHENTICATION template has one OTP "
 			    "button" : "OTP buttons are for AUTHENTICATION "
 			    "templates");
+		if (c->utility && strcmp(type, "COPY_CODE") == 0)
+			return fail(c, GE_PARAM, "Param %s.type: COPY_CODE "
+			    "buttons are for MARKETING templates", at);
 		if (++counts[k] > btypes[k].max)
 			return fail(c, GE_PARAM, "Param %s: a template can have "
 			    "at most %zu %s button(s)", at, btypes[k].max,
@@ -993,6 +997,7 @@ template_validate(const char *category, const char *parameter_format,
 		    "{MARKETING, UTILITY, AUTHENTICATION} - got \"%s\"",
 		    category);
 	c.auth = strcmp(category, "AUTHENTICATION") == 0;
+	c.utility = strcmp(category, "UTILITY") == 0;
 	/* POSITIONAL is Meta's default */
 	if (parameter_format != NULL &&
 	    strcmp(parameter_format, "POSITIONAL") != 0) {
