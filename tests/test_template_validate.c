@@ -485,7 +485,7 @@ static int
 run_text(const char *type_json, const char *key, const char *unit, size_t n,
     const char *prefix, const char *suffix, struct gerr *err)
 {
-	json_object *comps = parse(type_json), *target = comps;
+	json_object *comps = parse(type_json), *target;
 	struct sbuf sb = SBUF_INIT;
 	size_t i;
 	int rc;

@@ -82,7 +82,6 @@ fail(struct tv *c, enum gerr_id id, const char *fmt, ...)
 {
 	struct sbuf sb = SBUF_INIT;
 	va_list ap;
-	size_t i;
 
 	va_start(ap, fmt);
 	sbuf_vaddf(&sb, fmt, ap);
@@ -90,6 +89,8 @@ fail(struct tv *c, enum gerr_id id, const char *fmt, ...)
 	if (id == GE_PARAM) {
 		gerr_set(c->err, GE_PARAM, "(#100) %s", sb.buf);
 	} else {
+		size_t i;
+
 		gerr_set(c->err, id, NULL);
 		for (i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
 			if (titles[i].id == id)
@@ -327,7 +328,7 @@ static int
 positional_examples(struct tv *c, json_object *ex, const char *key,
     bool nested, const char *ctype, const char *path, size_t nvars)
 {
-	json_object *arr, *row;
+	json_object *arr;
 	char at[PATH_MAX_LEN + 64];
 	size_t i, j, nrows;
 
@@ -343,7 +344,8 @@ positional_examples(struct tv *c, json_object *ex, const char *key,
 		    "the text has no variables", path, key);
 	nrows = nested ? json_object_array_length(arr) : 1;
 	for (i = 0; i < nrows; i++) {
-		row = arr;
+		json_object *row = arr;
+
 		if (nested) {
 			row = json_object_array_get_idx(arr, i);
 			snprintf(at, sizeof(at), "%s.%s[%zu]", path, key, i);
@@ -553,7 +555,6 @@ check_body(struct tv *c, json_object *comp, const char *path)
 		"add_security_recommendation", NULL };
 	const char *text;
 	struct vars vs;
-	size_t a, b;
 
 	if (c->auth) {
 		bool present;
@@ -578,7 +579,8 @@ check_body(struct tv *c, json_object *comp, const char *path)
 	    scan_vars(c, text, path, GE_TMPL_BODY, &vs) != 0)
 		return -1;
 	if (vs.n > 0) {
-		a = 0;
+		size_t a = 0, b;
+
 		while (is_space(text[a]))
 			a++;
 		b = strlen(text);
