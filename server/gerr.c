@@ -64,6 +64,8 @@ gerr_clear(struct gerr *err)
 {
 	free(err->message);
 	free(err->type);
+	free(err->user_title);
+	free(err->user_msg);
 	json_object_put(err->original);
 	memset(err, 0, sizeof(*err));
 }
@@ -81,6 +83,25 @@ gerr_set(struct gerr *err, enum gerr_id id, const char *fmt, ...)
 		sbuf_vaddf(&sb, fmt, ap);
 		va_end(ap);
 		err->message = sbuf_detach(&sb);
+	}
+	return -1;
+}
+
+int
+gerr_user(struct gerr *err, const char *title, const char *fmt, ...)
+{
+	va_list ap;
+	struct sbuf sb = SBUF_INIT;
+
+	free(err->user_title);
+	free(err->user_msg);
+	err->user_title = title ? xstrdup(title) : NULL;
+	err->user_msg = NULL;
+	if (fmt != NULL) {
+		va_start(ap, fmt);
+		sbuf_vaddf(&sb, fmt, ap);
+		va_end(ap);
+		err->user_msg = sbuf_detach(&sb);
 	}
 	return -1;
 }
@@ -142,6 +163,8 @@ gerr_copy(struct gerr *dst, const struct gerr *src)
 	*dst = *src;
 	dst->message = src->message ? xstrdup(src->message) : NULL;
 	dst->type = src->type ? xstrdup(src->type) : NULL;
+	dst->user_title = src->user_title ? xstrdup(src->user_title) : NULL;
+	dst->user_msg = src->user_msg ? xstrdup(src->user_msg) : NULL;
 	json_object_get(dst->original);
 }
 
@@ -233,6 +256,7 @@ gerr_json(const struct gerr *err, const char *trace_id)
 	json_object *e = json_object_new_object();
 	const char *type = err->id == GE_CUSTOM && err->type ? err->type :
 	    rows[err->id].type;
+	const char *ut, *um;
 
 	json_object_object_add(e, "message",
 	    json_object_new_string(gerr_message(err)));
@@ -244,12 +268,15 @@ gerr_json(const struct gerr *err, const char *trace_id)
 	if (gerr_transient(err))
 		json_object_object_add(e, "is_transient",
 		    json_object_new_boolean(1));
-	if (rows[err->id].user_title != NULL)
+	/* what the call set wins over the row's own text */
+	ut = err->user_title != NULL ? err->user_title : rows[err->id].user_title;
+	um = err->user_msg != NULL ? err->user_msg : rows[err->id].user_msg;
+	if (ut != NULL)
 		json_object_object_add(e, "error_user_title",
-		    json_object_new_string(rows[err->id].user_title));
-	if (rows[err->id].user_msg != NULL)
+		    json_object_new_string(ut));
+	if (um != NULL)
 		json_object_object_add(e, "error_user_msg",
-		    json_object_new_string(rows[err->id].user_msg));
+		    json_object_new_string(um));
 	json_object_object_add(e, "fbtrace_id",
 	    json_object_new_string(trace_id ? trace_id : ""));
 	if (err->original != NULL)

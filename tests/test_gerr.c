@@ -176,6 +176,34 @@ START_TEST(test_custom)
 }
 END_TEST
 
+/* error_user_title / error_user_msg: sent when set, copied, and gone with
+ * the next gerr_set(). */
+START_TEST(test_user_fields)
+{
+	struct gerr e = { 0 }, copy = { 0 };
+	struct json_object *o, *inner;
+
+	gerr_set(&e, GE_PARAM, NULL);
+	ck_assert_int_eq(gerr_user(&e, "Title", "msg %d", 7), -1);
+	gerr_copy(&copy, &e);
+	gerr_clear(&e);
+	o = gerr_json(&copy, "t");
+	inner = json_object_object_get(o, "error");
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(inner,
+	    "error_user_title")), "Title");
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(inner,
+	    "error_user_msg")), "msg 7");
+	json_object_put(o);
+	gerr_set(&copy, GE_PARAM, NULL);
+	o = gerr_json(&copy, "t");
+	inner = json_object_object_get(o, "error");
+	ck_assert(!json_object_object_get_ex(inner, "error_user_title", NULL));
+	ck_assert(!json_object_object_get_ex(inner, "error_user_msg", NULL));
+	json_object_put(o);
+	gerr_clear(&copy);
+}
+END_TEST
+
 START_TEST(test_www_authenticate_bounded)
 {
 	struct gerr e = { 0 };
@@ -210,6 +238,7 @@ main(void)
 	tcase_add_test(tc, test_envelope);
 	tcase_add_test(tc, test_helpers);
 	tcase_add_test(tc, test_custom);
+	tcase_add_test(tc, test_user_fields);
 	tcase_add_test(tc, test_www_authenticate_bounded);
 	suite_add_tcase(s, tc);
 	return suite_run(s);
