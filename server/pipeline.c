@@ -186,6 +186,7 @@ resolve_node(struct request *rq, struct segments *s, size_t *next)
 {
 	const char *s0;
 	int64_t id;
+	size_t taken;
 
 	if (s->n == 0) {
 		rq->node_type = NODE_ROOT;
@@ -205,9 +206,11 @@ resolve_node(struct request *rq, struct segments *s, size_t *next)
 		}
 		return 0;
 	}
-	if (route_is_path_node(s0)) {
+	if ((taken = route_path_node(s->v, s->n)) > 0) {
 		rq->node_type = NODE_ROOT;
-		rq->edge = xstrdup(s0);
+		rq->edge = taken == 1 ? xstrdup(s0) :
+		    xasprintf("%s/%s", s0, s->v[1]);
+		*next = taken;
 		return 0;
 	}
 	/* an id is written one way: "04…" is not the object "4…" */
@@ -332,10 +335,13 @@ graph_dispatch(struct request *rq)
 		goto out;
 	}
 	/* The batch endpoint checks tokens per item; debug_token answers
-	 * a call without one itself, as Graph does (its 100, not 104). */
+	 * a call without one itself, as Graph does (its 100, not 104), and
+	 * /oauth/access_token is how a client gets one. */
 	if (auth_has_token(rq) || !((s.n == 0 &&
 	    strcmp(rq->verb, "POST") == 0) || (s.n == 1 &&
-	    strcmp(s.v[0], "debug_token") == 0))) {
+	    strcmp(s.v[0], "debug_token") == 0) || (s.n == 2 &&
+	    strcmp(s.v[0], "oauth") == 0 &&
+	    strcmp(s.v[1], "access_token") == 0))) {
 		if (auth_token(rq) < 0 || auth_proof(rq) < 0)
 			goto out;
 	}

@@ -21,6 +21,8 @@ static const struct route routes[] = {
 	{ "POST",   NODE_ROOT,     NULL,                                batch_post,            A,         PERM_NONE },
 	{ "GET",    NODE_ROOT,     NULL,                                ids_get,               A,         PERM_NONE },
 	{ "GET",    NODE_ROOT,     "debug_token",                       debug_token_get,       A,         PERM_NONE },
+	{ "GET",    NODE_ROOT,     "oauth/access_token",                oauth_access_token,    A,         PERM_NONE },
+	{ "POST",   NODE_ROOT,     "oauth/access_token",                oauth_access_token,    A,         PERM_NONE },
 	{ "GET",    NODE_BUSINESS, NULL,                                business_get,          T,         PERM_BUSINESS_READ },
 	{ "GET",    NODE_BUSINESS, "owned_whatsapp_business_accounts",  business_owned_wabas,  T,         PERM_BUSINESS_ADMIN },
 	{ "GET",    NODE_BUSINESS, "client_whatsapp_business_accounts", business_client_wabas, T,         PERM_BUSINESS_ADMIN },
@@ -69,14 +71,25 @@ route_find(const char *method, enum node_type node, const char *edge,
 	return NULL;
 }
 
-bool
-route_is_path_node(const char *segment)
+size_t
+route_path_node(char *const *segs, size_t n)
 {
-	size_t i;
+	size_t i, len;
 
-	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
-		if (routes[i].node == NODE_ROOT && routes[i].edge != NULL &&
-		    strcmp(routes[i].edge, segment) == 0)
-			return true;
-	return false;
+	if (n == 0)
+		return 0;
+	len = strlen(segs[0]);
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		const char *e = routes[i].edge;
+
+		if (routes[i].node != NODE_ROOT || e == NULL ||
+		    strncmp(e, segs[0], len) != 0)
+			continue;
+		if (e[len] == '\0')
+			return 1;
+		/* a two-segment path node: "oauth/access_token" */
+		if (e[len] == '/' && n > 1 && strcmp(e + len + 1, segs[1]) == 0)
+			return 2;
+	}
+	return 0;
 }

@@ -49,7 +49,11 @@ enum route_miss {
 
 const struct route *route_find(const char *method, enum node_type node,
     const char *edge, enum route_miss *miss);
-/* Path nodes that are not ids ("debug_token"): NODE_ROOT edges. */
-bool route_is_path_node(const char *segment);
+/*
+ * Path nodes that are not ids ("debug_token", "oauth/access_token"):
+ * NODE_ROOT edges.  How many of the n segments segs[] starts with one
+ * takes (1 or 2), or 0.
+ */
+size_t route_path_node(char *const *segs, size_t n);
 
 #endif

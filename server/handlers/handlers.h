@@ -24,6 +24,7 @@ int user_get(struct request *rq);
 int user_assigned_wabas(struct request *rq);
 int user_permissions(struct request *rq);
 int debug_token_get(struct request *rq);
+int oauth_access_token(struct request *rq);
 int batch_post(struct request *rq);
 int ids_get(struct request *rq);
 
