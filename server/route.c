@@ -15,6 +15,7 @@
 #define W RF_WRITE
 #define A RF_APP_OK
 #define R RF_RAW
+#define F RF_FIELDS_ARG
 
 /* method  node           edge                                  handler                flags      permission */
 static const struct route routes[] = {
@@ -32,7 +33,13 @@ static const struct route routes[] = {
 	{ "GET",    NODE_WABA,     "assigned_users",                    assigned_users_list,   T | B,     PERM_WABA_USERS },
 	{ "POST",   NODE_WABA,     "assigned_users",                    assigned_users_add,    T|B|W|R,   PERM_WABA_USERS },
 	{ "DELETE", NODE_WABA,     "assigned_users",                    assigned_users_remove, T | B | W, PERM_WABA_USERS },
+	{ "GET",    NODE_WABA,     "subscribed_apps",                   subscribed_apps_list,  T,         PERM_WABA_READ },
+	{ "POST",   NODE_WABA,     "subscribed_apps",                   subscribed_apps_add,   T | W,     PERM_WABA_READ },
+	{ "DELETE", NODE_WABA,     "subscribed_apps",                   subscribed_apps_remove, T | W,    PERM_WABA_READ },
 	{ "GET",    NODE_PHONE,    NULL,                                phone_get,             T,         PERM_WABA_READ },
+	{ "GET",    NODE_APP,      "subscriptions",                     app_subscriptions_list, T | A,    PERM_APP_SELF },
+	{ "POST",   NODE_APP,      "subscriptions",                     app_subscriptions_add, T|A|W|F,   PERM_APP_SELF },
+	{ "DELETE", NODE_APP,      "subscriptions",                     app_subscriptions_remove, T|A|W|F, PERM_APP_SELF },
 	{ "GET",    NODE_USER,     NULL,                                user_get,              T,         PERM_USER_READ },
 	{ "GET",    NODE_USER,     "assigned_whatsapp_business_accounts", user_assigned_wabas, T,         PERM_USER_READ },
 	{ "GET",    NODE_USER,     "permissions",                       user_permissions,      T,         PERM_USER_READ },
@@ -42,6 +49,8 @@ static const struct route routes[] = {
 #undef B
 #undef W
 #undef A
+#undef R
+#undef F
 
 static bool
 edge_eq(const char *a, const char *b)
