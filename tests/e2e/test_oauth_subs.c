@@ -650,6 +650,123 @@ START_TEST(test_handshake_holds_no_lock)
 }
 END_TEST
 
+/* How many of the receiver's requests from first on carry a signature
+ * of one of the demo apps over their body. */
+static size_t
+well_signed(size_t first)
+{
+	size_t i, n = 0;
+
+	for (i = first; i < rx_count(&rx); i++) {
+		const struct rx_req *q = &rx.reqs[i];
+		char *msg = strndup(q->body, q->len), hex[65], want[80];
+
+		hmac_hex(DEMO_APP_SECRET, msg, hex);
+		snprintf(want, sizeof(want), "sha256=%s", hex);
+		n += strcmp(q->signature, want) == 0;
+		hmac_hex(DEMO_SECURE_SECRET, msg, hex);
+		snprintf(want, sizeof(want), "sha256=%s", hex);
+		n += strcmp(q->signature, want) == 0;
+		free(msg);
+	}
+	return n;
+}
+
+#define EVENT "{\"field\":\"account_update\",\"waba\":\"" DEMO_WABA \
+	"\",\"value\":{\"event\":\"ACCOUNT_VIOLATION\"}}"
+
+/*
+ * Delivery faults are fault rules matching a webhook field: a wrong
+ * signature, a duplicate, a drop (retried as a failed attempt) and a
+ * delay.  --webhook-url sends every event to both demo apps.
+ */
+START_TEST(test_delivery_faults)
+{
+	const char *args[] = { "--webhook-url", hook_url, NULL };
+	struct server s;
+	struct json_object *o, *d;
+	struct timespec t0, t1;
+	size_t i;
+
+	rx_up(true, 200);
+	ck_assert_int_eq(server_start(&s, args), 0);
+	/* the second delivery of the event is signed with another key */
+	o = call(&s, "POST", "/_emulator/faults", "{\"match\":{\"webhook\":"
+	    "\"account_*\"},\"wrong_signature\":true,\"every_nth\":2}",
+	    "application/json", NULL, 200);
+	json_object_put(o);
+	o = call(&s, "POST", "/_emulator/webhooks/events", EVENT,
+	    "application/json", NULL, 200);
+	json_object_put(o);
+	wait_rx(2);
+	ck_assert_uint_eq(well_signed(0), 1);
+	o = call(&s, "DELETE", "/_emulator/faults", NULL, NULL, NULL, 200);
+	json_object_put(o);
+	/* a duplicate: the receiver sees one delivery twice */
+	o = call(&s, "POST", "/_emulator/faults", "{\"match\":{\"webhook\":"
+	    "\"*\"},\"duplicate\":true,\"times\":1}", "application/json",
+	    NULL, 200);
+	json_object_put(o);
+	o = call(&s, "POST", "/_emulator/webhooks/events", EVENT,
+	    "application/json", NULL, 200);
+	json_object_put(o);
+	wait_rx(5);
+	ck_assert_uint_eq(well_signed(2), 3);
+	ck_assert_str_eq(rx.reqs[2].body, rx.reqs[3].body);
+	ck_assert_str_eq(rx.reqs[2].signature, rx.reqs[3].signature);
+	o = call(&s, "DELETE", "/_emulator/faults", NULL, NULL, NULL, 200);
+	json_object_put(o);
+	/* a drop: nothing arrives, the attempt fails and is retried */
+	o = call(&s, "POST", "/_emulator/faults", "{\"match\":{\"webhook\":"
+	    "\"account_update\"},\"drop_connection\":true,\"times\":2}",
+	    "application/json", NULL, 200);
+	json_object_put(o);
+	o = call(&s, "POST", "/_emulator/webhooks/events", EVENT,
+	    "application/json", NULL, 200);
+	json_object_put(o);
+	for (i = 0; i < 500; i++) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+		d = call(&s, "GET", "/_emulator/webhooks?state=pending", NULL,
+		    NULL, NULL, 200);
+		if (jlen(d, "data") == 2 && jlen(d, "data.0.attempts") == 1 &&
+		    jlen(d, "data.1.attempts") == 1)
+			break;
+		json_object_put(d);
+		d = NULL;
+		nanosleep(&ts, NULL);
+	}
+	ck_assert_ptr_nonnull(d);
+	ck_assert_int_eq(jint(d, "data.0.attempts.0.status"), 0);
+	ck_assert_ptr_nonnull(strstr(jstr(d, "data.0.attempts.0.error"),
+	    "dropped by fault rule"));
+	json_object_put(d);
+	ck_assert_uint_eq(rx_count(&rx), 5);
+	o = call(&s, "POST", "/_emulator/clock", "{\"advance_seconds\":15}",
+	    "application/json", NULL, 200);
+	json_object_put(o);
+	wait_rx(7);
+	ck_assert_uint_eq(well_signed(5), 2);
+	o = call(&s, "DELETE", "/_emulator/faults", NULL, NULL, NULL, 200);
+	json_object_put(o);
+	/* a delay holds the delivery, not the API */
+	o = call(&s, "POST", "/_emulator/faults", "{\"match\":{\"webhook\":"
+	    "\"*\"},\"latency_ms\":400}", "application/json", NULL, 200);
+	json_object_put(o);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	o = call(&s, "POST", "/_emulator/webhooks/events", EVENT,
+	    "application/json", NULL, 200);
+	json_object_put(o);
+	wait_rx(8);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ck_assert_int_ge((t1.tv_sec - t0.tv_sec) * 1000 +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000000, 400);
+	wait_rx(9);
+	ck_assert_int_eq(server_stop(&s), 0);
+	rx_stop(&rx);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -664,6 +781,7 @@ main(void)
 	tcase_add_test(tc, test_onboarding_flow);
 	tcase_add_test(tc, test_subscribed_apps_override);
 	tcase_add_test(tc, test_handshake_holds_no_lock);
+	tcase_add_test(tc, test_delivery_faults);
 	suite_add_tcase(su, tc);
 	return suite_run(su);
 }
