@@ -636,6 +636,15 @@ auth_check(struct request *rq, enum perm perm)
 		return check_business(rq, perm);
 	case PERM_USER_READ:
 		return check_user(rq);
+	case PERM_APP_SELF:
+		/* Graph's word for a user token here; another app's token
+		 * learns nothing about this app */
+		if (rq->token_row != NULL)
+			return gerr_set(&rq->err, GE_APP_ONLY, NULL);
+		if (rq->token_app != rq->node)
+			return gerr_no_object(&rq->err, rq->verb,
+			    rq->node_id);
+		return 0;
 	case PERM_WABA_READ:
 	case PERM_WABA_PHONE:
 	case PERM_WABA_USERS:

@@ -357,28 +357,29 @@ ref_exists(struct ctl *c, const char *key, enum store_table t)
 }
 
 /*
- * The caller wrote a token object, not a fixture document: "$.tokens[0]"
+ * The caller wrote one row, not a fixture document: "$.<table>[0]"
  * becomes "$" in the path and in the message.
  */
 static void
-token_error_paths(struct fixture_error *fe)
+token_error_paths(struct fixture_error *fe, const char *table)
 {
-	static const char wrapped[] = "$.tokens[0]";
+	char *wrapped = xasprintf("$.%s[0]", table);
+	size_t n = strlen(wrapped);
 	char *at, *p;
 
-	if (fe->path != NULL && strncmp(fe->path, wrapped,
-	    sizeof(wrapped) - 1) == 0) {
-		p = xasprintf("$%s", fe->path + sizeof(wrapped) - 1);
+	if (fe->path != NULL && strncmp(fe->path, wrapped, n) == 0) {
+		p = xasprintf("$%s", fe->path + n);
 		free(fe->path);
 		fe->path = p;
 	}
 	if (fe->message != NULL &&
 	    (at = strstr(fe->message, wrapped)) != NULL) {
 		p = xasprintf("%.*s$%s", (int)(at - fe->message), fe->message,
-		    at + sizeof(wrapped) - 1);
+		    at + n);
 		free(fe->message);
 		fe->message = p;
 	}
+	free(wrapped);
 }
 
 static int
@@ -444,7 +445,7 @@ ctl_token_mint(struct ctl *c)
 	    json_object_new_int64(expires));
 	if (fixtures_apply_row(c->emu->store, "tokens", tok, "request body",
 	    false, now, NULL, &fe) < 0) {
-		token_error_paths(&fe);
+		token_error_paths(&fe, "tokens");
 		free(token);
 		return fail_fixture(c, &fe);
 	}
@@ -454,6 +455,77 @@ ctl_token_mint(struct ctl *c)
 	json_object_object_add(res, "expires_at",
 	    json_object_new_int64(expires));
 	free(token);
+	reply(c, 200, res);
+	return 0;
+}
+
+/* How long an Embedded Signup code can be exchanged (SPEC: 10 minutes). */
+#define OAUTH_CODE_LIFE 600
+
+/*
+ * POST /_emulator/oauth/codes: mints a single-use Embedded Signup code,
+ * as Meta's dialog hands one to a tech provider's front end.
+ */
+static int
+ctl_oauth_post(struct ctl *c)
+{
+	static const char *const keys[] = { "app", "user", "scopes",
+		"granular_scopes", "redirect_uri", NULL };
+	struct fixture_error fe = { NULL, NULL, false };
+	struct json_object *row, *v, *res;
+	int64_t now = clock_now(&c->emu->clock), seq = 0;
+	const char *const *k;
+	unsigned char raw[24];
+	char *code, *enc;
+	uint64_t h;
+	int i;
+
+	if (strcmp(c->sub, "codes") != 0)
+		return fail(c, 404, NULL, "unknown path /_emulator/oauth/%s",
+		    c->sub);
+	if (need_body(c) < 0)
+		return -1;
+	json_object_object_foreach(c->body, key, val) {
+		(void)val;
+		for (k = keys; *k != NULL && strcmp(*k, key) != 0; k++)
+			;
+		if (*k == NULL) {
+			char *f = xasprintf("$.%s", key);
+
+			fail(c, 400, f, "unknown key %s", key);
+			free(f);
+			return -1;
+		}
+	}
+	/* as for tokens: an id is drawn only when the references hold */
+	if (ref_exists(c, "user", TBL_USERS) && ref_exists(c, "app", TBL_APPS))
+		seq = store_new_id(c->emu->store);
+	for (i = 0; i < 3; i++) {
+		h = mix64((uint64_t)seq ^ ((uint64_t)i << 56) ^ 0x0a17c0de ^
+		    c->emu->cfg->seed);
+		memcpy(raw + 8 * i, &h, 8);
+	}
+	enc = b64url_encode(raw, sizeof(raw));
+	code = xasprintf("AQ%s", enc);
+	free(enc);
+	row = json_object_new_object();
+	json_object_object_add(row, "code", json_object_new_string(code));
+	for (k = keys; *k != NULL; k++)
+		if (json_object_object_get_ex(c->body, *k, &v))
+			json_object_object_add(row, *k, json_object_get(v));
+	json_object_object_add(row, "expires_at",
+	    json_object_new_int64(now + OAUTH_CODE_LIFE));
+	if (fixtures_apply_row(c->emu->store, "oauth_codes", row,
+	    "request body", false, now, NULL, &fe) < 0) {
+		token_error_paths(&fe, "oauth_codes");
+		free(code);
+		return fail_fixture(c, &fe);
+	}
+	res = json_object_new_object();
+	json_object_object_add(res, "code", json_object_new_string(code));
+	json_object_object_add(res, "expires_at",
+	    json_object_new_int64(now + OAUTH_CODE_LIFE));
+	free(code);
 	reply(c, 200, res);
 	return 0;
 }
@@ -1069,6 +1141,7 @@ static const struct {
 	{ "POST", "fixtures", false, ctl_fixtures },
 	{ "POST", "tokens", false, ctl_token_mint },
 	{ "POST", "tokens", true, ctl_token_state },
+	{ "POST", "oauth", true, ctl_oauth_post },
 	{ "GET", "clock", false, ctl_clock_get },
 	{ "POST", "clock", false, ctl_clock_post },
 	{ "GET", "faults", false, ctl_faults_get },

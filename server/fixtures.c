@@ -465,6 +465,16 @@ check_value(struct fx *fx, const char *path, const struct obj_member *k,
 		return check_granular(fx, path, v);
 	case VT_OBO:
 		return check_obo(fx, path, v);
+	case VT_URL:
+		if (!is_string(v) || (strncmp(json_object_get_string(v),
+		    "http://", 7) != 0 && strncmp(json_object_get_string(v),
+		    "https://", 8) != 0))
+			return bad_value(fx, path, "an http:// or https:// URL",
+			    v);
+		return 0;
+	case VT_FIELDS:
+		return check_string_array(fx, path, v, k->values,
+		    "webhook fields", false);
 	case VT_TOKEN:
 		if (!is_word(v, true))
 			return bad_value(fx, path, "a non-empty string "
@@ -946,6 +956,17 @@ link_row(struct fx *fx, enum store_table t, size_t i, struct json_object *row)
 			    "share goes to another business",
 			    row_str(row, "business"), row_str(row, "waba"));
 			free(path);
+			goto out;
+		}
+		break;
+	case TBL_SUBSCRIPTIONS:
+	case TBL_SUBSCRIBED_APPS:
+	case TBL_OAUTH_CODES:
+		/* keyed by text or a mixed pair: looked up by the row's key */
+		dup = store_lookup(fx->st, t, row);
+		if (dup != NULL) {
+			fx_conflict(fx, base, "the %s already exists",
+			    ts->what);
 			goto out;
 		}
 		break;

@@ -130,12 +130,15 @@ enum secret_kind { SK_NONE, SK_TOKEN, SK_SECRET };
 /*
  * What a parameter or key name says its value is: a token (access_token,
  * input_token, fb_exchange_token, ...) or a secret (appsecret_proof,
- * client_secret, secret, app_secret, ...).
+ * client_secret, secret, app_secret, an OAuth code, ...).
  */
 static enum secret_kind
 secret_kind(const char *name, size_t n)
 {
+	/* an OAuth code (/oauth/access_token) is as good as a token until
+	 * it is spent */
 	if ((n == 15 && memcmp(name, "appsecret_proof", 15) == 0) ||
+	    (n == 4 && memcmp(name, "code", 4) == 0) ||
 	    (n >= 6 && memcmp(name + n - 6, "secret", 6) == 0))
 		return SK_SECRET;
 	if (n >= 6 && memcmp(name + n - 6, "_token", 6) == 0)

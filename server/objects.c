@@ -53,6 +53,13 @@ const char *const profile_verticals[] = { "UNDEFINED", "OTHER", "AUTO",
 const char *const calling_statuses[] = { "ENABLED", "DISABLED", NULL };
 const char *const call_icon_visibilities[] = { "DEFAULT", "DISABLE_ALL",
 	NULL };
+static const char *const subscription_objects[] = {
+	"whatsapp_business_account", NULL };
+const char *const webhook_fields[] = { "account_review_update",
+	"account_update", "business_capability_update",
+	"message_template_quality_update", "message_template_status_update",
+	"messages", "phone_number_name_update", "phone_number_quality_update",
+	"security", "template_category_update", NULL };
 
 /* ---- members ------------------------------------------------------- */
 
@@ -244,6 +251,45 @@ static const struct obj_member share_members[] = {
 	{ "permitted_tasks", VT_TASKS0, 0, "[]", task_names, 0, GET_ROW },
 };
 
+/* POST /{app-id}/subscriptions; a fixture's fields default to all */
+static const struct obj_member subscription_members[] = {
+	REF("app",				R,	TBL_APPS),
+	ENUM("object",				0,
+	    "\"whatsapp_business_account\"",	subscription_objects),
+	COL("callback_url",		URL,	R,	NULL),
+	COL("verify_token",		STRING,	0,	NULL),
+	{ "fields", VT_FIELDS, 0, "[\"account_review_update\","
+	    "\"account_update\",\"business_capability_update\","
+	    "\"message_template_quality_update\","
+	    "\"message_template_status_update\",\"messages\","
+	    "\"phone_number_name_update\",\"phone_number_quality_update\","
+	    "\"security\",\"template_category_update\"]", webhook_fields, 0,
+	    GET_ROW },
+	COL("include_values",		BOOL,	0,	"true"),
+	COL("active",			BOOL,	0,	"true"),
+};
+
+/* POST /{waba-id}/subscribed_apps, with an optional override */
+static const struct obj_member subscribed_app_members[] = {
+	REF("waba",				R,	TBL_WABAS),
+	REF("app",				R,	TBL_APPS),
+	COL("override_callback_uri",	URL,	0,	NULL),
+	COL("verify_token",		STRING,	0,	NULL),
+};
+
+/* POST /_emulator/oauth/codes; used_at is set once, by the exchange */
+static const struct obj_member oauth_code_members[] = {
+	COL("code",			TOKEN,	R,	NULL),
+	REF("app",				R,	TBL_APPS),
+	REF("user",				R,	TBL_USERS),
+	COL("scopes",			SCOPES,	0,
+	    "[\"whatsapp_business_management\",\"business_management\"]"),
+	COL("granular_scopes",		GRANULAR, 0,	"[]"),
+	COL("redirect_uri",		STRING,	0,	NULL),
+	COL("expires_at",		TIME,	R,	NULL),
+	COL("used_at",			TIME,	0,	NULL),
+};
+
 #undef R
 #undef L
 #undef F
@@ -299,6 +345,13 @@ const struct obj_type objects[TBL__COUNT] = {
 	    NULL, MEMBERS(assignment_members), 2, NULL, NULL },
 	[TBL_SHARES] = { "shares", "share", NODE_NONE, NULL, NULL,
 	    MEMBERS(share_members), 2, NULL, NULL },
+	[TBL_SUBSCRIPTIONS] = { "subscriptions", "subscription", NODE_NONE,
+	    NULL, NULL, MEMBERS(subscription_members), 2, NULL, NULL },
+	[TBL_SUBSCRIBED_APPS] = { "subscribed_apps", "subscribed app",
+	    NODE_NONE, NULL, NULL, MEMBERS(subscribed_app_members), 2, NULL,
+	    NULL },
+	[TBL_OAUTH_CODES] = { "oauth_codes", "OAuth code", NODE_NONE, NULL,
+	    NULL, MEMBERS(oauth_code_members), 1, NULL, NULL },
 };
 
 const struct obj_type *
@@ -352,6 +405,7 @@ obj_col_kind(enum val_type vt)
 	case VT_DIGITS:
 	case VT_TOKEN:
 	case VT_ENUM:
+	case VT_URL:
 		return COL_TEXT;
 	case VT_TIME:
 	case VT_LIMIT:
@@ -364,6 +418,7 @@ obj_col_kind(enum val_type vt)
 	case VT_STRINGS:
 	case VT_GRANULAR:
 	case VT_OBO:
+	case VT_FIELDS:
 		return COL_JSON;
 	}
 	return COL_NONE;

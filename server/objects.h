@@ -42,6 +42,9 @@ enum store_table {
 	TBL_TOKENS,
 	TBL_ASSIGNMENTS,
 	TBL_SHARES,
+	TBL_SUBSCRIPTIONS,   /* an app's webhook subscription per object */
+	TBL_SUBSCRIBED_APPS, /* the apps a WABA sends its webhooks to */
+	TBL_OAUTH_CODES,     /* Embedded Signup codes for /oauth/access_token */
 	TBL__COUNT
 };
 
@@ -66,6 +69,8 @@ enum val_type {
 	VT_STRINGS,  /* an array of non-empty strings */
 	VT_GRANULAR, /* an array of {scope, target_ids} */
 	VT_OBO,      /* {id, name, status, type}, all optional strings */
+	VT_URL,      /* an http:// or https:// URL */
+	VT_FIELDS,   /* an array of `values` (webhook fields), no duplicates */
 };
 
 /* How a column is stored and read back into a row. */
@@ -155,6 +160,9 @@ extern const char *const messaging_tiers[];
 extern const char *const profile_verticals[];
 extern const char *const calling_statuses[];
 extern const char *const call_icon_visibilities[];
+/* The management webhook fields, NULL-terminated (the fields domain of
+ * subscriptions; webhooks/outbox.c knows which of them overrides route). */
+extern const char *const webhook_fields[];
 
 /* The object type of a node type, or NULL (NODE_ROOT, NODE_NONE). */
 const struct obj_type *objects_of_node(enum node_type t);

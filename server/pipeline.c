@@ -34,6 +34,7 @@
 #include "store.h"
 #include "util.h"
 #include "versions.h"
+#include "webhooks/handshake.h"
 
 #define GRAPH_REV "1027394581"
 
@@ -186,6 +187,7 @@ resolve_node(struct request *rq, struct segments *s, size_t *next)
 {
 	const char *s0;
 	int64_t id;
+	size_t taken;
 
 	if (s->n == 0) {
 		rq->node_type = NODE_ROOT;
@@ -205,9 +207,11 @@ resolve_node(struct request *rq, struct segments *s, size_t *next)
 		}
 		return 0;
 	}
-	if (route_is_path_node(s0)) {
+	if ((taken = route_path_node(s->v, s->n)) > 0) {
 		rq->node_type = NODE_ROOT;
-		rq->edge = xstrdup(s0);
+		rq->edge = taken == 1 ? xstrdup(s0) :
+		    xasprintf("%s/%s", s0, s->v[1]);
+		*next = taken;
 		return 0;
 	}
 	/* an id is written one way: "04…" is not the object "4…" */
@@ -332,10 +336,13 @@ graph_dispatch(struct request *rq)
 		goto out;
 	}
 	/* The batch endpoint checks tokens per item; debug_token answers
-	 * a call without one itself, as Graph does (its 100, not 104). */
+	 * a call without one itself, as Graph does (its 100, not 104), and
+	 * /oauth/access_token is how a client gets one. */
 	if (auth_has_token(rq) || !((s.n == 0 &&
 	    strcmp(rq->verb, "POST") == 0) || (s.n == 1 &&
-	    strcmp(s.v[0], "debug_token") == 0))) {
+	    strcmp(s.v[0], "debug_token") == 0) || (s.n == 2 &&
+	    strcmp(s.v[0], "oauth") == 0 &&
+	    strcmp(s.v[1], "access_token") == 0))) {
 		if (auth_token(rq) < 0 || auth_proof(rq) < 0)
 			goto out;
 	}
@@ -377,13 +384,17 @@ graph_dispatch(struct request *rq)
 	idp = params_get(&rq->params, "id");
 	if (idp != NULL && strcmp(idp, rq->node_id) == 0)
 		params_del(&rq->params, "id");
-	fields = params_get(&rq->params, "fields");
+	fields = route->flags & RF_FIELDS_ARG ? NULL :
+	    params_get(&rq->params, "fields");
 	/* a write reads back after writing: a bad fields= waits for it */
 	if (fields != NULL && fields_parse(fields, &rq->fields,
 	    (route->flags & RF_RAW) ? &ferr : &rq->err) < 0 &&
 	    !(route->flags & RF_RAW))
 		goto out;
 	rc = route->handler(rq);
+	/* the handler waits for a handshake: emu_handle() runs it */
+	if (rq->hs_state == HS_WANTED)
+		goto out;
 	if (rc == 0 && (route->flags & RF_RAW))
 		rc = read_after_write(rq, &ferr);
 out:
@@ -509,11 +520,15 @@ is_control_path(const char *target)
 	    (target[10] == '\0' || target[10] == '/' || target[10] == '?');
 }
 
-/*
- * Everything that needs emu->lock.  Returns true for a Graph call, whose
- * graph_headers() and journal entry are still to be made.
- */
-static bool
+/* What pipeline_locked() leaves to do. */
+enum pass {
+	PASS_CONTROL,   /* a control-plane call: answered */
+	PASS_GRAPH,     /* a Graph call: its headers and journal entry */
+	PASS_HANDSHAKE, /* a Graph call waiting for rq->hs_url's handshake */
+};
+
+/* Everything that needs emu->lock. */
+static enum pass
 pipeline_locked(struct request *rq)
 {
 	struct emu *emu = rq->emu;
@@ -525,7 +540,7 @@ pipeline_locked(struct request *rq)
 	/* a batch item is a Graph call: the control plane is not under it */
 	if (!rq->is_batch_item && is_control_path(rq->target)) {
 		control_handle(rq);
-		return false;
+		return PASS_CONTROL;
 	}
 	/* a rebound name must not reach the state, faults included */
 	if (!rq->is_batch_item && !hostcheck_host(emu->cfg, rq->host)) {
@@ -534,10 +549,12 @@ pipeline_locked(struct request *rq)
 		    "name: the emulator listens on loopback (allow it with "
 		    "--allow-host)", rq->host);
 		graph_finish(rq, -1);
-		return true;
+		return PASS_GRAPH;
 	}
 	memset(&fa, 0, sizeof(fa));
-	if (emu->faults != NULL && !rq->is_batch_item) {
+	/* a call run again after its handshake met its faults already */
+	if (emu->faults != NULL && !rq->is_batch_item &&
+	    rq->hs_state == HS_NONE) {
 		/* the raw path, without the query; on the stack when short */
 		char buf[256], *path = buf;
 		size_t n = strcspn(rq->target, "?");
@@ -560,9 +577,56 @@ pipeline_locked(struct request *rq)
 		rc = -1;
 	} else {
 		rc = graph_dispatch(rq);
+		if (rq->hs_state == HS_WANTED)
+			return PASS_HANDSHAKE;
 	}
 	graph_finish(rq, rc);
-	return true;
+	return PASS_GRAPH;
+}
+
+/*
+ * Forgets what a pass derived, so that the call can run again from the
+ * start once its handshake is done: the state may have changed meanwhile,
+ * so the token, the node and the permission are checked again.
+ */
+static void
+pipeline_rewind(struct request *rq)
+{
+	free(rq->node_id);
+	rq->node_id = NULL;
+	free(rq->edge);
+	rq->edge = NULL;
+	if (rq->fields != NULL)
+		fieldlist_free(rq->fields);
+	rq->fields = NULL;
+	json_object_put(rq->result);
+	rq->result = NULL;
+	gerr_clear(&rq->err);
+	rq->route = NULL;
+	rq->node = 0;
+	rq->node_type = NODE_NONE;
+	rq->token_user = rq->token_app = 0;
+	rq->raw_type = 0;
+	rq->raw_id = 0;
+}
+
+/*
+ * The handshake a handler asked for, without emu->lock: it may wait 5 s
+ * for a receiver, and no other call waits with it.
+ */
+static void
+pipeline_handshake(struct request *rq)
+{
+	const struct config *cfg = rq->emu->cfg;
+	char *cause = NULL;
+
+	if (handshake_verify(rq->hs_url, rq->hs_token, NULL,
+	    cfg->webhook_allow, cfg->nwebhook_allow, &cause) == 0) {
+		rq->hs_state = HS_OK;
+	} else {
+		rq->hs_state = HS_FAILED;
+		rq->hs_cause = cause;
+	}
 }
 
 /* What follows the lock: fixed headers and the journal entry. */
@@ -577,7 +641,8 @@ pipeline_after(struct request *rq)
 void
 pipeline_run(struct request *rq)
 {
-	if (pipeline_locked(rq)) {
+	/* a batch item holds the lock: its handler ran the handshake */
+	if (pipeline_locked(rq) != PASS_CONTROL) {
 		pipeline_after(rq);
 		control_count(rq);
 	}
@@ -586,6 +651,7 @@ pipeline_run(struct request *rq)
 void
 emu_handle(struct emu *emu, struct request *rq)
 {
+	enum pass pass;
 	bool graph;
 
 	rq->emu = emu;
@@ -596,7 +662,25 @@ emu_handle(struct emu *emu, struct request *rq)
 	if (!is_control_path(rq->target))
 		(void)prepare(rq);
 	pthread_mutex_lock(&emu->lock);
-	graph = pipeline_locked(rq);
+	pass = pipeline_locked(rq);
+	if (pass == PASS_HANDSHAKE) {
+		/* shared JSON goes under the lock (see below) */
+		json_object_put(rq->token_row);
+		rq->token_row = NULL;
+		pthread_mutex_unlock(&emu->lock);
+		pipeline_handshake(rq);
+		pthread_mutex_lock(&emu->lock);
+		pipeline_rewind(rq);
+		pass = pipeline_locked(rq);
+		/* a handler asks once: a second ask is answered as failed */
+		if (pass == PASS_HANDSHAKE) {
+			rq->hs_state = HS_FAILED;
+			gerr_set(&rq->err, GE_UNEXPECTED, NULL);
+			graph_finish(rq, -1);
+			pass = PASS_GRAPH;
+		}
+	}
+	graph = pass == PASS_GRAPH;
 	if (graph)
 		control_count(rq);
 	/*

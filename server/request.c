@@ -48,6 +48,9 @@ request_cleanup(struct request *rq)
 		fieldlist_free(rq->fields);
 	json_object_put(rq->result);
 	gerr_clear(&rq->err);
+	free(rq->hs_url);
+	free(rq->hs_token);
+	free(rq->hs_cause);
 	response_cleanup(&rq->resp);
 	request_init(rq);
 }

@@ -122,6 +122,15 @@ struct request {
 	struct rl_usage usage;
 	int64_t usage_waba;    /* X-Business-Use-Case-Usage's WABA; 0: X-App-Usage */
 	bool failed;           /* answered with an error body */
+	/*
+	 * A webhook handshake a handler needs before it writes: the handler
+	 * asks (HS_WANTED), emu_handle() runs it without emu->lock and runs
+	 * the call again, and the handler reads the outcome.
+	 */
+	enum { HS_NONE, HS_WANTED, HS_OK, HS_FAILED } hs_state;
+	char *hs_url;          /* the callback to verify */
+	char *hs_token;        /* its verify_token, "" when none */
+	char *hs_cause;        /* HS_FAILED: the whole 2200 message */
 
 	struct json_object *result; /* success body, owned */
 	struct gerr err;

@@ -15,12 +15,15 @@
 #define W RF_WRITE
 #define A RF_APP_OK
 #define R RF_RAW
+#define F RF_FIELDS_ARG
 
 /* method  node           edge                                  handler                flags      permission */
 static const struct route routes[] = {
 	{ "POST",   NODE_ROOT,     NULL,                                batch_post,            A,         PERM_NONE },
 	{ "GET",    NODE_ROOT,     NULL,                                ids_get,               A,         PERM_NONE },
 	{ "GET",    NODE_ROOT,     "debug_token",                       debug_token_get,       A,         PERM_NONE },
+	{ "GET",    NODE_ROOT,     "oauth/access_token",                oauth_access_token,    A,         PERM_NONE },
+	{ "POST",   NODE_ROOT,     "oauth/access_token",                oauth_access_token,    A,         PERM_NONE },
 	{ "GET",    NODE_BUSINESS, NULL,                                business_get,          T,         PERM_BUSINESS_READ },
 	{ "GET",    NODE_BUSINESS, "owned_whatsapp_business_accounts",  business_owned_wabas,  T,         PERM_BUSINESS_ADMIN },
 	{ "GET",    NODE_BUSINESS, "client_whatsapp_business_accounts", business_client_wabas, T,         PERM_BUSINESS_ADMIN },
@@ -30,6 +33,9 @@ static const struct route routes[] = {
 	{ "GET",    NODE_WABA,     "assigned_users",                    assigned_users_list,   T | B,     PERM_WABA_USERS },
 	{ "POST",   NODE_WABA,     "assigned_users",                    assigned_users_add,    T|B|W|R,   PERM_WABA_USERS },
 	{ "DELETE", NODE_WABA,     "assigned_users",                    assigned_users_remove, T | B | W, PERM_WABA_USERS },
+	{ "GET",    NODE_WABA,     "subscribed_apps",                   subscribed_apps_list,  T,         PERM_WABA_READ },
+	{ "POST",   NODE_WABA,     "subscribed_apps",                   subscribed_apps_add,   T | W,     PERM_WABA_READ },
+	{ "DELETE", NODE_WABA,     "subscribed_apps",                   subscribed_apps_remove, T | W,    PERM_WABA_READ },
 	{ "GET",    NODE_PHONE,    NULL,                                phone_get,             T,         PERM_WABA_READ },
 	{ "POST",   NODE_PHONE,    NULL,                                phone_update,          T | W,     PERM_WABA_PHONE },
 	{ "POST",   NODE_PHONE,    "request_code",                      phone_request_code,    T | W,     PERM_WABA_PHONE },
@@ -40,6 +46,9 @@ static const struct route routes[] = {
 	{ "POST",   NODE_PHONE,    "whatsapp_business_profile",         phone_profile_post,    T | W,     PERM_WABA_PHONE },
 	{ "GET",    NODE_PHONE,    "settings",                          phone_settings_get,    T,         PERM_WABA_PHONE },
 	{ "POST",   NODE_PHONE,    "settings",                          phone_settings_post,   T | W,     PERM_WABA_PHONE },
+	{ "GET",    NODE_APP,      "subscriptions",                     app_subscriptions_list, T | A,    PERM_APP_SELF },
+	{ "POST",   NODE_APP,      "subscriptions",                     app_subscriptions_add, T|A|W|F,   PERM_APP_SELF },
+	{ "DELETE", NODE_APP,      "subscriptions",                     app_subscriptions_remove, T|A|W|F, PERM_APP_SELF },
 	{ "GET",    NODE_USER,     NULL,                                user_get,              T,         PERM_USER_READ },
 	{ "GET",    NODE_USER,     "assigned_whatsapp_business_accounts", user_assigned_wabas, T,         PERM_USER_READ },
 	{ "GET",    NODE_USER,     "permissions",                       user_permissions,      T,         PERM_USER_READ },
@@ -49,6 +58,8 @@ static const struct route routes[] = {
 #undef B
 #undef W
 #undef A
+#undef R
+#undef F
 
 static bool
 edge_eq(const char *a, const char *b)
@@ -78,14 +89,25 @@ route_find(const char *method, enum node_type node, const char *edge,
 	return NULL;
 }
 
-bool
-route_is_path_node(const char *segment)
+size_t
+route_path_node(char *const *segs, size_t n)
 {
-	size_t i;
+	size_t i, len;
 
-	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
-		if (routes[i].node == NODE_ROOT && routes[i].edge != NULL &&
-		    strcmp(routes[i].edge, segment) == 0)
-			return true;
-	return false;
+	if (n == 0)
+		return 0;
+	len = strlen(segs[0]);
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		const char *e = routes[i].edge;
+
+		if (routes[i].node != NODE_ROOT || e == NULL ||
+		    strncmp(e, segs[0], len) != 0)
+			continue;
+		if (e[len] == '\0')
+			return 1;
+		/* a two-segment path node: "oauth/access_token" */
+		if (e[len] == '/' && n > 1 && strcmp(e + len + 1, segs[1]) == 0)
+			return 2;
+	}
+	return 0;
 }

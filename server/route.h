@@ -17,6 +17,8 @@ enum route_flag {
 	RF_APP_OK = 1 << 3,/* an app token (APPID|SECRET) may call it */
 	RF_RAW = 1 << 4,   /* a write with read-after-write: with fields=,
 			      the node in rq->raw_id is read back */
+	RF_FIELDS_ARG = 1 << 5, /* fields= is the handler's own parameter
+				   (webhook fields), not a field selection */
 };
 
 /* What the token's user must be allowed to do with the node (auth.c). */
@@ -28,6 +30,8 @@ enum perm {
 	PERM_WABA_PHONE,     /* admin, or MANAGE / MANAGE_PHONE / MANAGE_PHONE_ASSETS */
 	PERM_WABA_USERS,     /* admin, or MANAGE / MANAGE_USERS */
 	PERM_USER_READ,      /* the user itself or an admin of its business */
+	PERM_APP_SELF,       /* an app token of the node's own app (15 for a
+				user token) */
 };
 
 typedef int (*route_handler)(struct request *rq);
@@ -49,7 +53,11 @@ enum route_miss {
 
 const struct route *route_find(const char *method, enum node_type node,
     const char *edge, enum route_miss *miss);
-/* Path nodes that are not ids ("debug_token"): NODE_ROOT edges. */
-bool route_is_path_node(const char *segment);
+/*
+ * Path nodes that are not ids ("debug_token", "oauth/access_token"):
+ * NODE_ROOT edges.  How many of the n segments segs[] starts with one
+ * takes (1 or 2), or 0.
+ */
+size_t route_path_node(char *const *segs, size_t n);
 
 #endif

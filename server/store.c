@@ -155,6 +155,7 @@ struct store {
 	char *sql_insert[TBL__COUNT];
 	char *sql_update[TBL__COUNT];
 	char *sql_get[TBL__COUNT];
+	char *sql_delete[TBL__COUNT];
 	char *sql_export[TBL__COUNT];
 	char *sql_phone;	/* a phone number by (cc, phone_number) */
 };
@@ -372,6 +373,8 @@ build_table_sql(struct store *st, enum store_table t)
 	    sets, where);
 	st->sql_get[t] = xasprintf("SELECT %s FROM %s WHERE %s", cols,
 	    td->name, where);
+	st->sql_delete[t] = xasprintf("DELETE FROM %s WHERE %s", td->name,
+	    where);
 	st->sql_export[t] = xasprintf("SELECT %s FROM %s ORDER BY seq", cols,
 	    td->name);
 	if (t == TBL_PHONE_NUMBERS)
@@ -531,6 +534,7 @@ store_close(struct store *st)
 		free(st->sql_insert[i]);
 		free(st->sql_update[i]);
 		free(st->sql_get[i]);
+		free(st->sql_delete[i]);
 		free(st->sql_export[i]);
 	}
 	free(st->sql_phone);
@@ -1000,6 +1004,82 @@ store_update(struct store *st, enum store_table t, struct json_object *row,
 		return -1;
 	}
 	return 0;
+}
+
+/* Runs sql (a get or delete of t by its key) with the key of row bound. */
+static sqlite3_stmt *
+bind_key(struct store *st, enum store_table t, const char *sql,
+    struct json_object *key)
+{
+	sqlite3_stmt *stmt;
+	char *cause = NULL;
+	size_t i;
+
+	if ((stmt = stmt_get(st, sql, NULL)) == NULL)
+		return NULL;
+	for (i = 0; i < tables[t].nkeys; i++)
+		if (bind_col(stmt, (int)i + 1, &tables[t].cols[i], key,
+		    &cause) == -1) {
+			free(cause);
+			stmt_done(stmt);
+			return NULL;
+		}
+	return stmt;
+}
+
+struct json_object *
+store_lookup(struct store *st, enum store_table t, struct json_object *key)
+{
+	sqlite3_stmt *stmt;
+
+	if ((unsigned)t >= TBL__COUNT ||
+	    (stmt = bind_key(st, t, st->sql_get[t], key)) == NULL)
+		return NULL;
+	return get_one(stmt, t);
+}
+
+int
+store_delete(struct store *st, enum store_table t, struct json_object *key)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if ((unsigned)t >= TBL__COUNT ||
+	    (stmt = bind_key(st, t, st->sql_delete[t], key)) == NULL)
+		return -1;
+	cache_touch(st, t);
+	rc = sqlite3_step(stmt);
+	stmt_done(stmt);
+	if (rc != SQLITE_DONE)
+		return -1;
+	return sqlite3_changes(st->db);
+}
+
+struct json_object *
+store_rows_by(struct store *st, enum store_table t, const char *column,
+    int64_t id)
+{
+	struct json_object *arr = json_object_new_array();
+	const struct table_def *td;
+	sqlite3_stmt *stmt;
+	char *sql;
+
+	if ((unsigned)t >= TBL__COUNT)
+		return arr;
+	td = &tables[t];
+	/* sql_export's columns, with a condition before the ORDER BY */
+	sql = xasprintf("%.*s WHERE %s = ?1 ORDER BY seq",
+	    (int)(strstr(st->sql_export[t], " ORDER BY seq") -
+	    st->sql_export[t]), st->sql_export[t], column);
+	stmt = stmt_get(st, sql, NULL);
+	free(sql);
+	if (stmt == NULL)
+		return arr;
+	sqlite3_bind_int64(stmt, 1, id);
+	while (sqlite3_step(stmt) == SQLITE_ROW)
+		json_object_array_add(arr, row_read(stmt, td, 0));
+	stmt_done(stmt);
+	return arr;
 }
 
 int

@@ -89,6 +89,19 @@ int store_insert(struct store *st, enum store_table t,
 int store_update(struct store *st, enum store_table t,
     struct json_object *row, char **cause);
 int store_delete_assignment(struct store *st, int64_t waba, int64_t user);
+/*
+ * The row of t whose key (its first nkeys columns) equals key's members,
+ * or NULL: for tables keyed by text or by a mixed pair (tokens, codes,
+ * subscriptions).  Not cached: these are read on writes only.
+ */
+struct json_object *store_lookup(struct store *st, enum store_table t,
+    struct json_object *key);
+/* Deletes the row with key's key: the rows deleted (0 or 1), or -1. */
+int store_delete(struct store *st, enum store_table t,
+    struct json_object *key);
+/* Every row of t whose column (an id) is id, in insertion order. */
+struct json_object *store_rows_by(struct store *st, enum store_table t,
+    const char *column, int64_t id);
 /* Removes every row of every table (import and reset). */
 int store_clear(struct store *st);
 /* The whole state as a fixture document (docs/fixtures.md). */

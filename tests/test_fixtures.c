@@ -1032,7 +1032,8 @@ START_TEST(test_replace)
 	    "\"name\":\"B\",\"verification_status\":\"not_verified\","
 	    "\"restricted\":false,\"country\":\"US\"}],\"users\":[],"
 	    "\"wabas\":[],\"phone_numbers\":[],\"tokens\":[],"
-	    "\"assignments\":[],\"shares\":[]}");
+	    "\"assignments\":[],\"shares\":[],\"subscriptions\":[],"
+	    "\"subscribed_apps\":[],\"oauth_codes\":[]}");
 	assert_json_eq(now, want);
 	ck_assert_int_eq(store_node_type(st, 4000000000000001LL), NODE_NONE);
 	json_object_put(now);

@@ -33,6 +33,13 @@ int user_get(struct request *rq);
 int user_assigned_wabas(struct request *rq);
 int user_permissions(struct request *rq);
 int debug_token_get(struct request *rq);
+int oauth_access_token(struct request *rq);
+int app_subscriptions_list(struct request *rq);
+int app_subscriptions_add(struct request *rq);
+int app_subscriptions_remove(struct request *rq);
+int subscribed_apps_list(struct request *rq);
+int subscribed_apps_add(struct request *rq);
+int subscribed_apps_remove(struct request *rq);
 int batch_post(struct request *rq);
 int ids_get(struct request *rq);
 

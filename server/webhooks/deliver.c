@@ -22,6 +22,7 @@
 #include "clock.h"
 #include "config.h"
 #include "emu.h"
+#include "faults.h"
 #include "pjson.h"
 #include "util.h"
 #include "webhooks/allow.h"
@@ -222,8 +223,39 @@ attempt(struct deliver *d, struct outbox_job *job)
 		error = xstrdup("the event's value is not JSON");
 		final = true;
 	} else {
-		sign_header(job->secret, body, len, sig);
-		status = post(d, job->target, body, len, sig, &error);
+		struct fault_action fa;
+		bool faulty = false;
+
+		/* delivery fault rules (faults.h), drawn under the lock */
+		pthread_mutex_lock(&emu->lock);
+		if (emu->faults != NULL)
+			faulty = faults_match_webhook(emu->faults, job->field,
+			    &fa);
+		pthread_mutex_unlock(&emu->lock);
+		if (!faulty)
+			memset(&fa, 0, sizeof(fa));
+		if (fa.latency_ms > 0) {
+			struct timespec ts = { (time_t)(fa.latency_ms / 1000),
+			    (long)(fa.latency_ms % 1000) * 1000000L };
+
+			nanosleep(&ts, NULL);
+		}
+		/* another key signs it: a receiver must refuse it */
+		sign_header(fa.wrong_signature ? "wrong-signature-fault" :
+		    job->secret, body, len, sig);
+		if (fa.drop) {
+			error = xasprintf("dropped by fault rule %lld",
+			    (long long)fa.rule_id);
+		} else {
+			status = post(d, job->target, body, len, sig, &error);
+			if (fa.duplicate && error == NULL) {
+				char *e2 = NULL;
+
+				(void)post(d, job->target, body, len, sig,
+				    &e2);
+				free(e2);
+			}
+		}
 		ok = status >= 200 && status < 300;
 		if (!ok && error == NULL)
 			error = xasprintf("HTTP status %ld", status);

@@ -1767,7 +1767,8 @@ START_TEST(test_admin_token)
 	now = r.json;
 	ck_assert(jeq(now, "{\"apps\":[],\"businesses\":[],\"users\":[],"
 	    "\"tokens\":[],\"wabas\":[],\"phone_numbers\":[],"
-	    "\"assignments\":[],\"shares\":[]}"));
+	    "\"assignments\":[],\"shares\":[],\"subscriptions\":[],"
+	    "\"subscribed_apps\":[],\"oauth_codes\":[]}"));
 	http_resp_free(&r);
 	json_object_put(boot);
 	ck_assert_int_eq(server_stop(&s), 0);
