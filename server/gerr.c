@@ -60,6 +60,8 @@ gerr_clear(struct gerr *err)
 {
 	free(err->message);
 	free(err->type);
+	free(err->user_title);
+	free(err->user_msg);
 	json_object_put(err->original);
 	memset(err, 0, sizeof(*err));
 }
@@ -78,6 +80,16 @@ gerr_set(struct gerr *err, enum gerr_id id, const char *fmt, ...)
 		va_end(ap);
 		err->message = sbuf_detach(&sb);
 	}
+	return -1;
+}
+
+int
+gerr_user(struct gerr *err, const char *title, const char *msg)
+{
+	free(err->user_title);
+	free(err->user_msg);
+	err->user_title = title ? xstrdup(title) : NULL;
+	err->user_msg = msg ? xstrdup(msg) : NULL;
 	return -1;
 }
 
@@ -138,6 +150,8 @@ gerr_copy(struct gerr *dst, const struct gerr *src)
 	*dst = *src;
 	dst->message = src->message ? xstrdup(src->message) : NULL;
 	dst->type = src->type ? xstrdup(src->type) : NULL;
+	dst->user_title = src->user_title ? xstrdup(src->user_title) : NULL;
+	dst->user_msg = src->user_msg ? xstrdup(src->user_msg) : NULL;
 	json_object_get(dst->original);
 }
 
@@ -240,6 +254,12 @@ gerr_json(const struct gerr *err, const char *trace_id)
 	if (gerr_transient(err))
 		json_object_object_add(e, "is_transient",
 		    json_object_new_boolean(1));
+	if (err->user_title != NULL)
+		json_object_object_add(e, "error_user_title",
+		    json_object_new_string(err->user_title));
+	if (err->user_msg != NULL)
+		json_object_object_add(e, "error_user_msg",
+		    json_object_new_string(err->user_msg));
 	json_object_object_add(e, "fbtrace_id",
 	    json_object_new_string(trace_id ? trace_id : ""));
 	if (err->original != NULL)

@@ -45,6 +45,10 @@ struct gerr {
 	/* A write whose read-back (fields=) failed: what the write answered,
 	 * rendered as error.original_response.  Owned; NULL: none. */
 	struct json_object *original;
+	/* error_user_title / error_user_msg, as Meta sends them for some
+	 * 100s (templates); owned, NULL: none */
+	char *user_title;
+	char *user_msg;
 };
 
 const struct gerr_row *gerr_row(enum gerr_id id);
@@ -54,6 +58,8 @@ const struct gerr_row *gerr_row_by_code(int code, int subcode, enum gerr_id *id)
 /* Sets err (replacing any earlier error); fmt NULL keeps the row's message. */
 int gerr_set(struct gerr *err, enum gerr_id id, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Adds error_user_title and _msg (either may be NULL) to err; -1. */
+int gerr_user(struct gerr *err, const char *title, const char *msg);
 /* 100/33 naming the method (lower-cased) and the id. */
 int gerr_no_object(struct gerr *err, const char *method, const char *id);
 /* 100 "(#100) Tried accessing nonexisting field (f) on node type (T)". */
