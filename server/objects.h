@@ -29,6 +29,7 @@ enum node_type {
 	NODE_PHONE,
 	NODE_USER,
 	NODE_APP,
+	NODE_TEMPLATE, /* a message template (WhatsAppBusinessHSM) */
 	NODE__COUNT
 };
 
@@ -39,6 +40,7 @@ enum store_table {
 	TBL_USERS,
 	TBL_WABAS,
 	TBL_PHONE_NUMBERS,
+	TBL_TEMPLATES,
 	TBL_TOKENS,
 	TBL_ASSIGNMENTS,
 	TBL_SHARES,
@@ -65,6 +67,9 @@ enum val_type {
 	VT_SCOPES,   /* an array of scope names, no duplicates */
 	VT_GRANULAR, /* an array of {scope, target_ids} */
 	VT_OBO,      /* {id, name, status, type}, all optional strings */
+	VT_OBJECTS,  /* a non-empty array of objects (template components) */
+	VT_COUNT,    /* an integer >= 0 */
+	VT_TIMES,    /* an array of unix times */
 };
 
 /* How a column is stored and read back into a row. */
@@ -96,6 +101,8 @@ enum col_kind {
 	X(WABA_ASSIGNED_USERS) \
 	X(WABA_TEMPLATE_METRICS) \
 	X(WABA_SHARED) \
+	X(WABA_TEMPLATES) \
+	X(TEMPLATE_QUALITY) \
 	X(PHONE_THROUGHPUT) \
 	X(PHONE_LAST_ONBOARDED) \
 	X(PHONE_PREVERIFIED) \
@@ -144,6 +151,12 @@ struct obj_type {
 };
 
 extern const struct obj_type objects[TBL__COUNT];
+
+/* Template enum domains, NULL-terminated (the handlers check input by them). */
+extern const char *const template_categories[];
+extern const char *const template_formats[];
+extern const char *const template_statuses[];
+extern const char *const template_reasons[];
 
 /* The object type of a node type, or NULL (NODE_ROOT, NODE_NONE). */
 const struct obj_type *objects_of_node(enum node_type t);

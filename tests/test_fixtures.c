@@ -1031,7 +1031,7 @@ START_TEST(test_replace)
 	want = J("{\"apps\":[],\"businesses\":[{\"id\":\"2000000000000009\","
 	    "\"name\":\"B\",\"verification_status\":\"not_verified\","
 	    "\"restricted\":false,\"country\":\"US\"}],\"users\":[],"
-	    "\"wabas\":[],\"phone_numbers\":[],\"tokens\":[],"
+	    "\"wabas\":[],\"phone_numbers\":[],\"templates\":[],\"tokens\":[],"
 	    "\"assignments\":[],\"shares\":[]}");
 	assert_json_eq(now, want);
 	ck_assert_int_eq(store_node_type(st, 4000000000000001LL), NODE_NONE);

@@ -232,7 +232,7 @@ START_TEST(test_open_migrate)
 {
 	struct store *st = open_mem(0);
 
-	ck_assert_int_eq(store_schema_version(st), 2);
+	ck_assert_int_eq(store_schema_version(st), 3);
 	ck_assert(store_is_empty(st));
 	ck_assert(store_size_bytes(st) > 0);
 	store_close(st);
@@ -367,6 +367,17 @@ START_TEST(test_insert_get_every_table)
 		    "\"is_official_business_account\":true,"
 		    "\"messaging_limit_tier\":\"TIER_1K\","
 		    "\"preverified_id\":\"77\",\"creation_time\":1600000001}",
+		[TBL_TEMPLATES] = "{\"id\":\"6000000000000001\","
+		    "\"waba\":\"4000000000000001\",\"name\":\"hello\","
+		    "\"language\":\"en_US\",\"category\":\"UTILITY\","
+		    "\"parameter_format\":\"POSITIONAL\","
+		    "\"components\":[{\"type\":\"BODY\",\"text\":\"Hi\"}],"
+		    "\"status\":\"PAUSED\",\"rejected_reason\":\"NONE\","
+		    "\"quality_score\":\"RED\",\"quality_updated\":1700000002,"
+		    "\"previous_category\":\"MARKETING\","
+		    "\"created_at\":1700000000,\"updated_at\":1700000001,"
+		    "\"due_at\":1700000003,\"pauses\":1,"
+		    "\"edits\":[1700000001]}",
 		[TBL_TOKENS] = "{\"token\":\"EAAx\",\"app\":\"1000000000000001\","
 		    "\"user\":\"3000000000000001\","
 		    "\"scopes\":[\"whatsapp_business_management\"],"
@@ -1317,7 +1328,7 @@ START_TEST(test_file_store_reopen)
 
 	st = store_open(path, 5, &cause);
 	ck_assert_msg(st != NULL, "%s", cause);
-	ck_assert_int_eq(store_schema_version(st), 2);
+	ck_assert_int_eq(store_schema_version(st), 3);
 	ck_assert(!store_is_empty(st));
 	ck_assert(store_size_bytes(st) > 0);
 	again = store_export(st);

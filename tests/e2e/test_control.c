@@ -1766,7 +1766,7 @@ START_TEST(test_admin_token)
 	    right, &r), 0);
 	now = r.json;
 	ck_assert(jeq(now, "{\"apps\":[],\"businesses\":[],\"users\":[],"
-	    "\"tokens\":[],\"wabas\":[],\"phone_numbers\":[],"
+	    "\"tokens\":[],\"wabas\":[],\"phone_numbers\":[],\"templates\":[],"
 	    "\"assignments\":[],\"shares\":[]}"));
 	http_resp_free(&r);
 	json_object_put(boot);
