@@ -311,11 +311,52 @@ static int
 waba_template_metrics(struct request *rq, struct json_object *row,
     const struct field *f, struct json_object **out)
 {
+	static char status[] = "status", pd[] = "PENDING_DELETION",
+	    del[] = "DELETED";
+	char *gone[] = { pd, del };
+	struct filter live = { status, FOP_NOT_IN, gone, 2, 0, 0 };
+	struct json_object *data;
+	struct list_query q;
+	struct list_page page;
+	char *cause = NULL;
+	size_t i;
+
 	(void)f;
 	if (!row_bool(row, "is_enabled_for_insights"))
 		return gerr_set(&rq->err, GE_NO_INSIGHTS, NULL);
+	/* one entry per live template, counts derived from its id */
+	memset(&q, 0, sizeof(q));
+	q.owner = row_id(row, "id");
+	q.limit = PAGING_MAX_LIMIT;
+	q.filters = &live;
+	q.nfilters = 1;
+	data = json_object_new_array();
+	if (store_list(rq->emu->store, LIST_TEMPLATES, &q, &page, &cause) == 0) {
+		for (i = 0; i < json_object_array_length(page.rows); i++) {
+			struct json_object *t = json_object_array_get_idx(
+			    page.rows, i), *m = json_object_new_object();
+			uint64_t h = mix64((uint64_t)row_id(t, "id"));
+			int64_t sent = (int64_t)(h % 1000);
+
+			json_object_object_add(m, "template_id",
+			    json_object_new_string(row_str(t, "id")));
+			json_object_object_add(m, "name",
+			    json_object_new_string(row_str(t, "name")));
+			json_object_object_add(m, "language",
+			    json_object_new_string(row_str(t, "language")));
+			json_object_object_add(m, "sent",
+			    json_object_new_int64(sent));
+			json_object_object_add(m, "delivered",
+			    json_object_new_int64(sent * 9 / 10));
+			json_object_object_add(m, "read",
+			    json_object_new_int64(sent * 7 / 10));
+			json_object_array_add(data, m);
+		}
+		json_object_put(page.rows);
+	}
+	free(cause);
 	*out = json_object_new_object();
-	json_object_object_add(*out, "data", json_object_new_array());
+	json_object_object_add(*out, "data", data);
 	return 0;
 }
 

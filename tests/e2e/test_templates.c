@@ -712,6 +712,28 @@ START_TEST(test_node_reads)
 	GET(&r, EDGE "/123?" ADMIN);
 	expect_error(&r, 400, 100, 33);
 	http_resp_free(&r);
+	/* performance metrics: one entry per live template */
+	GET(&r, V DEMO_WABA "?fields=template_performance_metrics&" ADMIN);
+	expect_ok(&r);
+	ck_assert_uint_eq(jlen(r.json, "template_performance_metrics.data"),
+	    1);
+	ck_assert_str_eq(jstr(r.json,
+	    "template_performance_metrics.data.0.template_id"), DEMO_TEMPLATE);
+	ck_assert_int_ge(jint(r.json,
+	    "template_performance_metrics.data.0.sent"), 0);
+	http_resp_free(&r);
+	DEL(&r, EDGE "?name=hello_world&" ADMIN);
+	expect_ok(&r);
+	http_resp_free(&r);
+	GET(&r, V DEMO_WABA "?fields=template_performance_metrics&" ADMIN);
+	ck_assert_uint_eq(jlen(r.json, "template_performance_metrics.data"),
+	    0);
+	http_resp_free(&r);
+	/* a WABA without insights: 200005, as before */
+	GET(&r, V DEMO_WABA_NOPHONES "?fields=template_performance_metrics&"
+	    ADMIN);
+	expect_error(&r, 400, 200005, 0);
+	http_resp_free(&r);
 	/* other edges take no item */
 	GET(&r, V DEMO_WABA "/phone_numbers/" DEMO_PHONE "?" ADMIN);
 	expect_error(&r, 400, 2500, 0);
