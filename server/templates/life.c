@@ -226,8 +226,9 @@ templates_sweep(struct emu *emu)
 	char *cause = NULL;
 	size_t i, n;
 
-	if (emu->tmpl_version == store_version(st) &&
-	    now < emu->tmpl_next_due)
+	/* --read-only promises an unchanging state: the clock moves nothing */
+	if (emu->cfg->read_only || (emu->tmpl_version == store_version(st) &&
+	    now < emu->tmpl_next_due))
 		return;
 	next = store_templates_next_due(st);
 	if (next < 0 || next > now) {

@@ -43,8 +43,8 @@ void template_decide(struct json_object *row);
 
 /*
  * Moves the templates whose due time the clock has passed, oldest first,
- * in one transaction.  Costs no store query while the store is unchanged
- * and nothing is due (a memo on emu).
+ * in one transaction; nothing under --read-only.  Costs no store query
+ * while the store is unchanged and nothing is due (a memo on emu).
  */
 void templates_sweep(struct emu *emu);
 

@@ -883,12 +883,43 @@ START_TEST(test_state_round_trip)
 }
 END_TEST
 
+/* --read-only: no Graph write, and the clock moves no template either */
+START_TEST(test_read_only_freezes_templates)
+{
+	const char *args[] = { "--read-only", "--template-review-seconds", "0",
+		NULL };
+	struct http_resp r;
+	struct json_object *made;
+	char id[32];
+
+	ck_assert_int_eq(server_start(&srv, args), 0);
+	made = ctl("POST", "/_emulator/fixtures", "{\"templates\":[{\"waba\":"
+	    "\"" DEMO_WABA "\",\"name\":\"frozen\",\"language\":\"en\","
+	    "\"category\":\"UTILITY\",\"status\":\"PENDING\",\"due_at\":0,"
+	    "\"components\":[{\"type\":\"BODY\",\"text\":\"b\"}]}]}", 200);
+	snprintf(id, sizeof(id), "%s", jstr(made, "templates.0"));
+	json_object_put(made);
+	advance(60);
+	ck_assert_str_eq(status_of(id), "PENDING");
+	POSTJ(&r, "{\"name\":\"x\",\"language\":\"en_US\",\"category\":"
+	    "\"UTILITY\",\"components\":" BODY_C "}", EDGE "?" ADMIN);
+	expect_error(&r, 400, 300, 0);
+	http_resp_free(&r);
+	DEL(&r, EDGE "?name=frozen&" ADMIN);
+	expect_error(&r, 400, 300, 0);
+	http_resp_free(&r);
+	ck_assert_str_eq(status_of(id), "PENDING");
+	ck_assert_int_eq(server_stop(&srv), 0);
+}
+END_TEST
+
 int
 main(void)
 {
 	Suite *s = suite_create("templates");
 	TCase *slow = harness_tcase("review10", up_review10, down);
 	TCase *fast = harness_tcase("review0", up_review0, down);
+	TCase *own = harness_tcase("own server", NULL, NULL);
 
 	tcase_add_test(slow, test_create_then_approved_by_the_clock);
 	tcase_add_test(slow, test_edit_needs_a_decided_template);
@@ -904,6 +935,8 @@ main(void)
 	tcase_add_test(fast, test_node_reads);
 	tcase_add_test(fast, test_permissions);
 	tcase_add_test(fast, test_control_plane);
+	tcase_add_test(own, test_read_only_freezes_templates);
+	suite_add_tcase(s, own);
 	suite_add_tcase(s, slow);
 	suite_add_tcase(s, fast);
 	return suite_run(s);
