@@ -331,7 +331,8 @@ waba_template_metrics(struct request *rq, struct json_object *row,
 	q.filters = &live;
 	q.nfilters = 1;
 	data = json_object_new_array();
-	if (store_list(rq->emu->store, LIST_TEMPLATES, &q, &page, &cause) == 0) {
+	if (store_list(rq->emu->store, LIST_TEMPLATES, &q, &page,
+	    &cause) == 0) {
 		for (i = 0; i < json_object_array_length(page.rows); i++) {
 			struct json_object *t = json_object_array_get_idx(
 			    page.rows, i), *m = json_object_new_object();

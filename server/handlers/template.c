@@ -112,15 +112,14 @@ template_filters(struct request *rq, bool nested, struct filter **out,
 		/* parameter		column		op	values */
 		{ "name",		"name",		FOP_CONTAINS,	NULL },
 		{ "name_or_content",	"name",		FOP_CONTENT,	NULL },
-		{ "status",		"status",	FOP_IN,
-		    template_statuses },
-		{ "category",		"category",	FOP_IN,
-		    template_categories },
-		{ "language",		"language",	FOP_IN,	languages },
-		{ "quality_score",	"quality_score", FOP_IN, NULL },
+		{ "status",	"status",	FOP_IN,	template_statuses },
+		{ "category",	"category",	FOP_IN,	template_categories },
+		{ "language",	"language",	FOP_IN,	languages },
+		/* NULL: the quality_score column's own domain */
+		{ "quality_score", "quality_score", FOP_IN, NULL },
 	};
-	static const char *const scores[] = { "GREEN", "YELLOW", "RED",
-		"UNKNOWN", NULL };
+	const char *const *scores = obj_member(&objects[TBL_TEMPLATES],
+	    "quality_score")->values;
 	struct json_object *vals;
 	bool status = false;
 	size_t i;
@@ -346,8 +345,8 @@ may_create(struct request *rq, const char *name, const char *language)
 		gerr_set(&rq->err, GE_TEMPLATE_HELD, NULL);
 		return gerr_user(&rq->err, "Message template language is "
 		    "being deleted", "Content in this language is being "
-		    "deleted. Wait 4 weeks after deletion to add new content in "
-		    "this language, or create a new template.");
+		    "deleted. Wait 4 weeks after deletion to add new content "
+		    "in this language, or create a new template.");
 	}
 	limit = template_limit(rq);
 	if (store_count_templates(st, rq->node, -1) >= limit) {
