@@ -1,5 +1,5 @@
 /*
- * template.c - message templates (SPEC section 8): the WABA's
+ * template.c - message templates: the WABA's
  * message_templates edge (list, create, delete by name), the template
  * node (read, edit) and the list's plain-parameter filters.  The
  * components' rules are templates/validate.c's, the life cycle and its
