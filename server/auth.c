@@ -491,6 +491,8 @@ perm_tasks(enum perm perm)
 		    TASK_BIT(MANAGE_PHONE_ASSETS);
 	case PERM_WABA_USERS:
 		return TASK_BIT(MANAGE) | TASK_BIT(MANAGE_USERS);
+	case PERM_WABA_TEMPLATES:
+		return TASK_BIT(MANAGE) | TASK_BIT(MANAGE_TEMPLATES);
 	default:
 		return TASK_ALL;
 	}
@@ -648,9 +650,13 @@ auth_check(struct request *rq, enum perm perm)
 	case PERM_WABA_READ:
 	case PERM_WABA_PHONE:
 	case PERM_WABA_USERS:
-		if (rq->node_type != NODE_PHONE)
+	case PERM_WABA_TEMPLATES:
+		if (rq->node_type != NODE_PHONE &&
+		    rq->node_type != NODE_TEMPLATE)
 			return auth_check_waba(rq, rq->node, perm);
-		phone = store_get(rq->emu->store, TBL_PHONE_NUMBERS, rq->node);
+		/* a phone number or template answers to its WABA */
+		phone = store_get(rq->emu->store, rq->node_type == NODE_PHONE ?
+		    TBL_PHONE_NUMBERS : TBL_TEMPLATES, rq->node);
 		waba = row_id(phone, "waba");
 		json_object_put(phone);
 		return auth_check_waba(rq, waba, perm);

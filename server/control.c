@@ -26,9 +26,11 @@
 #include "render.h"
 #include "request.h"
 #include "route.h"
+#include "row.h"
 #include "secret.h"
 #include "store.h"
 #include "util.h"
+#include "templates/life.h"
 #include "webhooks/deliver.h"
 #include "webhooks/outbox.h"
 #include "handlers/handlers.h"
@@ -624,6 +626,8 @@ ctl_clock_post(struct ctl *c)
 		clock_set(&c->emu->clock, now);
 	/* name reviews that came due are decided, their events queued */
 	phone_life_settle(c->emu);
+	/* template reviews and deletions that came due happen now too */
+	templates_sweep(c->emu);
 	/* retries that came due run now */
 	deliver_wake(c->emu->deliver);
 	return ctl_clock_get(c);
@@ -927,14 +931,16 @@ tier_rank(const char *tier)
 	return 1; /* unset reads TIER_250 */
 }
 
-/* An enum member of the body: 0 and *out, 1 when absent, -1 when bad. */
+/* An enum member of the body: 0 and *out, 1 when absent or null, -1
+ * when bad. */
 static int
 get_enum(struct ctl *c, const char *key, const char *const *values,
     const char **out)
 {
 	struct json_object *v;
 
-	if (!json_object_object_get_ex(c->body, key, &v))
+	if (!json_object_object_get_ex(c->body, key, &v) ||
+	    json_object_is_type(v, json_type_null))
 		return 1;
 	if (!json_object_is_type(v, json_type_string) ||
 	    !str_in(values, json_object_get_string(v))) {
@@ -1107,6 +1113,96 @@ ctl_phone_post(struct ctl *c)
 	return phone_set(c, id);
 }
 
+/* ---- templates ----------------------------------------------------- */
+
+
+/*
+ * POST /_emulator/templates/{id}: sets status, reason, quality score or
+ * category as Meta's review would, with the same events.  The answer is
+ * the template as GET /{template-id} shows it.
+ */
+static int
+ctl_template_post(struct ctl *c)
+{
+	static const char *const keys[] = { "status", "reason",
+		"quality_score", "category", NULL };
+	const char *status = NULL, *reason = NULL, *quality = NULL,
+	    *category = NULL;
+	struct store *st = c->emu->store;
+	struct json_object *old, *row = NULL, *node;
+	int64_t id = hook_id(c->sub), now = clock_now(&c->emu->clock);
+	char *cause = NULL;
+	int rc;
+
+	if (need_body(c) < 0)
+		return -1;
+	json_object_object_foreach(c->body, key, val) {
+		(void)val;
+		if (!str_in(keys, key)) {
+			char *f = xasprintf("$.%s", key);
+
+			fail(c, 400, f, "unknown key %s", key);
+			free(f);
+			return -1;
+		}
+	}
+	if (get_enum(c, "status", template_statuses, &status) < 0 ||
+	    get_enum(c, "reason", template_reasons, &reason) < 0 ||
+	    get_enum(c, "quality_score", obj_member(&objects[TBL_TEMPLATES],
+	    "quality_score")->values, &quality) < 0 ||
+	    get_enum(c, "category", template_categories, &category) < 0)
+		return -1;
+	if (!status && !reason && !quality && !category)
+		return fail(c, 400, "$", "give status, reason, quality_score "
+		    "or category");
+	old = id > 0 ? store_get(st, TBL_TEMPLATES, id) : NULL;
+	if (old == NULL)
+		return fail(c, 404, NULL, "no template %s", c->sub);
+	row = row_copy(old);
+	if (status != NULL) {
+		json_object_object_add(row, "status",
+		    json_object_new_string(status));
+		/* PENDING is reviewed again; PENDING_DELETION holds its name */
+		if (strcmp(status, "PENDING") == 0)
+			json_object_object_add(row, "due_at",
+			    json_object_new_int64(now +
+			    c->emu->cfg->template_review));
+		else if (strcmp(status, "PENDING_DELETION") == 0)
+			json_object_object_add(row, "due_at",
+			    json_object_new_int64(now +
+			    TEMPLATE_HOLD_SECONDS));
+		else
+			json_object_object_add(row, "due_at", NULL);
+		if (reason == NULL)
+			reason = strcmp(status, "REJECTED") == 0 ?
+			    "INVALID_FORMAT" : "NONE";
+	}
+	if (reason != NULL)
+		json_object_object_add(row, "rejected_reason",
+		    json_object_new_string(reason));
+	if (quality != NULL)
+		json_object_object_add(row, "quality_score",
+		    json_object_new_string(quality));
+	if (category != NULL)
+		json_object_object_add(row, "category",
+		    json_object_new_string(category));
+	if (store_begin(st) < 0 || template_put(c->emu, old, row, &cause) < 0 ||
+	    store_commit(st) < 0) {
+		store_rollback(st);
+		json_object_put(old);
+		json_object_put(row);
+		rc = fail(c, 500, NULL, "store write failed: %s",
+		    cause ? cause : "");
+		free(cause);
+		return rc;
+	}
+	json_object_put(old);
+	node = render_node(c->rq, NODE_TEMPLATE, row, NULL, NULL);
+	json_object_put(row);
+	reply(c, 200, node ? node : json_object_new_object());
+	return 0;
+}
+
 /* ---- dispatch ------------------------------------------------------ */
 
 /*
@@ -1157,6 +1253,7 @@ static const struct {
 	{ "GET", "openapi.json", false, ctl_openapi },
 	{ "GET", "phone_numbers", true, ctl_phone_get },
 	{ "POST", "phone_numbers", true, ctl_phone_post },
+	{ "POST", "templates", true, ctl_template_post },
 };
 
 static bool

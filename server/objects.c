@@ -60,6 +60,15 @@ const char *const webhook_fields[] = { "account_review_update",
 	"message_template_quality_update", "message_template_status_update",
 	"messages", "phone_number_name_update", "phone_number_quality_update",
 	"security", "template_category_update", NULL };
+const char *const template_categories[] = { "MARKETING", "UTILITY",
+	"AUTHENTICATION", NULL };
+const char *const template_formats[] = { "POSITIONAL", "NAMED", NULL };
+const char *const template_statuses[] = { "APPROVED", "IN_APPEAL",
+	"PENDING", "REJECTED", "PENDING_DELETION", "DELETED", "DISABLED",
+	"PAUSED", "LIMIT_EXCEEDED", NULL };
+const char *const template_reasons[] = { "NONE", "ABUSIVE_CONTENT",
+	"CATEGORY_NOT_AVAILABLE", "INCORRECT_CATEGORY", "INVALID_FORMAT",
+	"PROMOTIONAL", "SCAM", "TAG_CONTENT_MISMATCH", NULL };
 
 /* ---- members ------------------------------------------------------- */
 
@@ -144,6 +153,7 @@ static const struct obj_member waba_members[] = {
 	FIELD("phone_numbers",			WABA_PHONE_NUMBERS),
 	FIELD("assigned_users",			WABA_ASSIGNED_USERS),
 	FIELD("template_performance_metrics",	WABA_TEMPLATE_METRICS),
+	FIELD("message_templates",		WABA_TEMPLATES),
 	FIELD("is_shared_with_partners",	WABA_SHARED),
 	/* the reference's other fields: known, and omitted (no data) */
 	FIELD("auth_international_rate_eligibility", ROW),
@@ -226,6 +236,38 @@ static const struct obj_member phone_members[] = {
 	FIELD("webhook_configuration",		ROW),
 };
 
+static const struct obj_member template_members[] = {
+	COL("id",			ID,	R | F,	NULL),
+	REF("waba",				R,	TBL_WABAS),
+	COL("name",			STRING,	R | F,	NULL),
+	COL("language",			STRING,	R | F,	NULL),
+	ENUM("category",			R | F,	NULL,
+	    template_categories),
+	ENUM("parameter_format",		F,	"\"POSITIONAL\"",
+	    template_formats),
+	COL("components",		OBJECTS, R | F,	NULL),
+	ENUM("status",				F,	"\"APPROVED\"",
+	    template_statuses),
+	ENUM("rejected_reason",			F,	"\"NONE\"",
+	    template_reasons),
+	{ "quality_score", VT_ENUM, F, "\"UNKNOWN\"", quality_ratings, 0,
+	    GET_TEMPLATE_QUALITY },
+	COL("quality_updated",		TIME,	L,	NULL),
+	ENUM("previous_category",		F,	NULL,
+	    template_categories),
+	COL("created_at",		TIME,	L,	NULL),
+	COL("updated_at",		TIME,	L,	NULL),
+	/* when the clock next moves it: decided, or deleted; NULL: never */
+	COL("due_at",			TIME,	0,	NULL),
+	COL("pauses",			COUNT,	0,	"0"),
+	COL("edits",			TIMES,	0,	"[]"),
+	/* the reference's other fields: known, and omitted (no data) */
+	FIELD("cta_url_link_tracking_opted_out", ROW),
+	FIELD("library_template_name",		ROW),
+	FIELD("message_send_ttl_seconds",	ROW),
+	FIELD("sub_category",			ROW),
+};
+
 static const struct obj_member token_members[] = {
 	COL("token",			TOKEN,	R,	NULL),
 	REF("app",				R,	TBL_APPS),
@@ -303,6 +345,8 @@ static const char *const phone_defaults[] = { "verified_name",
 	"code_verification_status", "display_phone_number", "quality_rating",
 	"platform_type", "throughput", "last_onboarded_time", "id", NULL };
 static const char *const user_defaults[] = { "id", "name", NULL };
+static const char *const template_defaults[] = { "name", "parameter_format",
+	"components", "language", "status", "category", "id", NULL };
 
 /*	field			operators			values */
 static const struct filter_spec waba_filters[] = {
@@ -339,6 +383,9 @@ const struct obj_type objects[TBL__COUNT] = {
 	[TBL_PHONE_NUMBERS] = { "phone_numbers", "phone number", NODE_PHONE,
 	    "WhatsAppBusinessPhoneNumber", "{phone-number-id}",
 	    MEMBERS(phone_members), 1, phone_defaults, phone_filters },
+	[TBL_TEMPLATES] = { "templates", "template", NODE_TEMPLATE,
+	    "WhatsAppBusinessHSM", "{template-id}", MEMBERS(template_members),
+	    1, template_defaults, NULL },
 	[TBL_TOKENS] = { "tokens", "token", NODE_NONE, NULL, NULL,
 	    MEMBERS(token_members), 1, NULL, NULL },
 	[TBL_ASSIGNMENTS] = { "assignments", "assignment", NODE_NONE, NULL,
@@ -364,6 +411,7 @@ objects_of_node(enum node_type t)
 		[NODE_PHONE] = &objects[TBL_PHONE_NUMBERS],
 		[NODE_USER] = &objects[TBL_USERS],
 		[NODE_APP] = &objects[TBL_APPS],
+		[NODE_TEMPLATE] = &objects[TBL_TEMPLATES],
 	};
 
 	if ((unsigned)t >= NODE__COUNT)
@@ -409,6 +457,7 @@ obj_col_kind(enum val_type vt)
 		return COL_TEXT;
 	case VT_TIME:
 	case VT_LIMIT:
+	case VT_COUNT:
 		return COL_INT;
 	case VT_BOOL:
 		return COL_BOOL;
@@ -419,6 +468,8 @@ obj_col_kind(enum val_type vt)
 	case VT_GRANULAR:
 	case VT_OBO:
 	case VT_FIELDS:
+	case VT_OBJECTS:
+	case VT_TIMES:
 		return COL_JSON;
 	}
 	return COL_NONE;

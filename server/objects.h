@@ -29,6 +29,7 @@ enum node_type {
 	NODE_PHONE,
 	NODE_USER,
 	NODE_APP,
+	NODE_TEMPLATE, /* a message template (WhatsAppBusinessHSM) */
 	NODE__COUNT
 };
 
@@ -39,6 +40,7 @@ enum store_table {
 	TBL_USERS,
 	TBL_WABAS,
 	TBL_PHONE_NUMBERS,
+	TBL_TEMPLATES,
 	TBL_TOKENS,
 	TBL_ASSIGNMENTS,
 	TBL_SHARES,
@@ -71,6 +73,9 @@ enum val_type {
 	VT_OBO,      /* {id, name, status, type}, all optional strings */
 	VT_URL,      /* an http:// or https:// URL */
 	VT_FIELDS,   /* an array of `values` (webhook fields), no duplicates */
+	VT_OBJECTS,  /* a non-empty array of objects (template components) */
+	VT_COUNT,    /* an integer >= 0 */
+	VT_TIMES,    /* an array of unix times */
 };
 
 /* How a column is stored and read back into a row. */
@@ -102,6 +107,8 @@ enum col_kind {
 	X(WABA_ASSIGNED_USERS) \
 	X(WABA_TEMPLATE_METRICS) \
 	X(WABA_SHARED) \
+	X(WABA_TEMPLATES) \
+	X(TEMPLATE_QUALITY) \
 	X(PHONE_THROUGHPUT) \
 	X(PHONE_LAST_ONBOARDED) \
 	X(PHONE_PREVERIFIED) \
@@ -163,6 +170,11 @@ extern const char *const call_icon_visibilities[];
 /* The management webhook fields, NULL-terminated (the fields domain of
  * subscriptions; webhooks/outbox.c knows which of them overrides route). */
 extern const char *const webhook_fields[];
+/* Template enum domains, NULL-terminated (the handlers check input by them). */
+extern const char *const template_categories[];
+extern const char *const template_formats[];
+extern const char *const template_statuses[];
+extern const char *const template_reasons[];
 
 /* The object type of a node type, or NULL (NODE_ROOT, NODE_NONE). */
 const struct obj_type *objects_of_node(enum node_type t);

@@ -31,6 +31,8 @@
 #include "render.h"
 #include "request.h"
 #include "route.h"
+#include "row.h"
+#include "templates/life.h"
 #include "store.h"
 #include "util.h"
 #include "versions.h"
@@ -169,14 +171,23 @@ static int
 rate_limit(struct request *rq)
 {
 	struct emu *emu = rq->emu;
+	int64_t waba = rq->node;
 	bool active;
 
 	if (emu->cfg->no_rate_limit || emu->rl == NULL)
 		return 0;
-	active = store_count_phones(emu->store, rq->node, "CONNECTED") > 0;
-	ratelimit_hit(emu->rl, rq->token_app, rq->node, active,
+	/* a template's calls count for its WABA */
+	if (rq->node_type == NODE_TEMPLATE) {
+		struct json_object *t = store_get(emu->store, TBL_TEMPLATES,
+		    rq->node);
+
+		waba = row_id(t, "waba");
+		json_object_put(t);
+	}
+	active = store_count_phones(emu->store, waba, "CONNECTED") > 0;
+	ratelimit_hit(emu->rl, rq->token_app, waba, active,
 	    clock_now(&emu->clock), &rq->usage);
-	rq->usage_waba = rq->node;
+	rq->usage_waba = waba;
 	if (rq->usage.throttled)
 		return gerr_set(&rq->err, GE_RATE_LIMIT, NULL);
 	return 0;
@@ -230,6 +241,11 @@ resolve_node(struct request *rq, struct segments *s, size_t *next)
 	if (s->n > 1) {
 		rq->edge = xstrdup(s->v[1]);
 		*next = 2;
+	}
+	/* an item of an edge: /{waba-id}/message_templates/{template-id} */
+	if (s->n == 3) {
+		rq->item = xstrdup(s->v[2]);
+		*next = 3;
 	}
 	return 0;
 }
@@ -352,8 +368,21 @@ graph_dispatch(struct request *rq)
 		rc = unknown_components(rq, &s, next);
 		goto out;
 	}
-	route = route_find(rq->verb, (enum node_type)rq->node_type, rq->edge,
-	    &miss);
+	if (rq->item != NULL) {
+		/* only edges whose table has an item row take one */
+		char *edge = xasprintf("%s/{id}", rq->edge);
+
+		route = route_find(rq->verb, (enum node_type)rq->node_type,
+		    edge, &miss);
+		free(edge);
+		if (route == NULL && miss == ROUTE_NO_EDGE) {
+			rc = unknown_components(rq, &s, next - 1);
+			goto out;
+		}
+	} else {
+		route = route_find(rq->verb, (enum node_type)rq->node_type,
+		    rq->edge, &miss);
+	}
 	if (route == NULL) {
 		if (miss == ROUTE_NO_EDGE)
 			gerr_no_field(&rq->err, rq->edge,
@@ -551,6 +580,8 @@ pipeline_locked(struct request *rq)
 		graph_finish(rq, -1);
 		return PASS_GRAPH;
 	}
+	/* templates whose review or deletion came due move first */
+	templates_sweep(emu);
 	memset(&fa, 0, sizeof(fa));
 	/* a call run again after its handshake met its faults already */
 	if (emu->faults != NULL && !rq->is_batch_item &&

@@ -18,6 +18,7 @@
 #include "emu.h"
 #include "etag.h"
 #include "gerr.h"
+#include "handlers/handlers.h"
 #include "paging.h"
 #include "request.h"
 #include "util.h"
@@ -465,11 +466,78 @@ static int
 waba_template_metrics(struct request *rq, struct json_object *row,
     const struct field *f, struct json_object **out)
 {
+	static char status[] = "status", pd[] = "PENDING_DELETION",
+	    del[] = "DELETED";
+	char *gone[] = { pd, del };
+	struct filter live = { status, FOP_NOT_IN, gone, 2, 0, 0 };
+	struct json_object *data;
+	struct list_query q;
+	struct list_page page;
+	char *cause = NULL;
+	size_t i;
+
 	(void)f;
 	if (!row_bool(row, "is_enabled_for_insights"))
 		return gerr_set(&rq->err, GE_NO_INSIGHTS, NULL);
+	/* one entry per live template, counts derived from its id */
+	memset(&q, 0, sizeof(q));
+	q.owner = row_id(row, "id");
+	q.limit = PAGING_MAX_LIMIT;
+	q.filters = &live;
+	q.nfilters = 1;
+	data = json_object_new_array();
+	if (store_list(rq->emu->store, LIST_TEMPLATES, &q, &page,
+	    &cause) == 0) {
+		for (i = 0; i < json_object_array_length(page.rows); i++) {
+			struct json_object *t = json_object_array_get_idx(
+			    page.rows, i), *m = json_object_new_object();
+			uint64_t h = mix64((uint64_t)row_id(t, "id"));
+			int64_t sent = (int64_t)(h % 1000);
+
+			json_object_object_add(m, "template_id",
+			    json_object_new_string(row_str(t, "id")));
+			json_object_object_add(m, "name",
+			    json_object_new_string(row_str(t, "name")));
+			json_object_object_add(m, "language",
+			    json_object_new_string(row_str(t, "language")));
+			json_object_object_add(m, "sent",
+			    json_object_new_int64(sent));
+			json_object_object_add(m, "delivered",
+			    json_object_new_int64(sent * 9 / 10));
+			json_object_object_add(m, "read",
+			    json_object_new_int64(sent * 7 / 10));
+			json_object_array_add(data, m);
+		}
+		json_object_put(page.rows);
+	}
+	free(cause);
 	*out = json_object_new_object();
-	json_object_object_add(*out, "data", json_object_new_array());
+	json_object_object_add(*out, "data", data);
+	return 0;
+}
+
+static int
+waba_templates(struct request *rq, struct json_object *row,
+    const struct field *f, struct json_object **out)
+{
+	if (auth_check_waba(rq, row_id(row, "id"), PERM_WABA_READ) < 0)
+		return -1;
+	*out = render_list(rq, &edge_templates, row_id(row, "id"), f);
+	return *out ? 0 : -1;
+}
+
+/* {score, date}: the rating and when it was given (Graph's time). */
+static int
+template_quality(struct request *rq, struct json_object *row,
+    const struct field *f, struct json_object **out)
+{
+	(void)rq;
+	(void)f;
+	*out = json_object_new_object();
+	json_object_object_add(*out, "score", json_object_new_string(
+	    row_str(row, "quality_score")));
+	json_object_object_add(*out, "date",
+	    json_object_new_int64(row_int(row, "quality_updated")));
 	return 0;
 }
 
@@ -510,6 +578,8 @@ static const field_get getters[GET__COUNT] = {
 	[GET_WABA_ASSIGNED_USERS] = waba_assigned_users,
 	[GET_WABA_TEMPLATE_METRICS] = waba_template_metrics,
 	[GET_WABA_SHARED] = waba_shared,
+	[GET_WABA_TEMPLATES] = waba_templates,
+	[GET_TEMPLATE_QUALITY] = template_quality,
 	[GET_PHONE_THROUGHPUT] = phone_throughput,
 	[GET_PHONE_LAST_ONBOARDED] = phone_last_onboarded,
 	[GET_PHONE_PREVERIFIED] = phone_preverified,
@@ -558,18 +628,22 @@ static const char *const client_waba_defaults[] = { "id", "name",
 	"permitted_tasks", NULL };
 
 const struct edge_def edge_owned_wabas = { LIST_OWNED_WABAS, NODE_WABA,
-	NULL, true, true, "owned_whatsapp_business_accounts", NULL, false };
+	NULL, true, true, "owned_whatsapp_business_accounts", NULL, false,
+	NULL };
 const struct edge_def edge_client_wabas = { LIST_CLIENT_WABAS, NODE_WABA,
 	client_waba_defaults, true, true,
-	"client_whatsapp_business_accounts", NULL, false };
+	"client_whatsapp_business_accounts", NULL, false, NULL };
 const struct edge_def edge_phones = { LIST_PHONES, NODE_PHONE,
-	phone_edge_defaults, true, false, "phone_numbers", NULL, false };
+	phone_edge_defaults, true, false, "phone_numbers", NULL, false, NULL };
 const struct edge_def edge_assigned_users = { LIST_ASSIGNED_USERS,
 	NODE_USER, assigned_user_defaults, false, false, "assigned_users",
-	"business", true };
+	"business", true, NULL };
 const struct edge_def edge_user_wabas = { LIST_USER_WABAS, NODE_WABA,
 	NULL, false, false, "assigned_whatsapp_business_accounts",
-	NULL, false };
+	NULL, false, NULL };
+const struct edge_def edge_templates = { LIST_TEMPLATES, NODE_TEMPLATE,
+	NULL, false, false, "message_templates", NULL, false,
+	template_filters };
 
 /* ---- rendering ----------------------------------------------------- */
 
@@ -885,6 +959,9 @@ render_list(struct request *rq, const struct edge_def *e, int64_t owner,
 		    f->limit > PAGING_MAX_LIMIT ? PAGING_MAX_LIMIT :
 		    (int)f->limit;
 	}
+	if (e->param_filters != NULL && e->param_filters(rq, f != NULL,
+	    &filters, &nfilters) < 0)
+		goto out;
 	if (render_check(rq, e->item_type, lc.fl) < 0)
 		goto out;
 	q.filters = filters;

@@ -44,6 +44,7 @@ request_cleanup(struct request *rq)
 	json_object_put(rq->token_row);
 	free(rq->node_id);
 	free(rq->edge);
+	free(rq->item);
 	if (rq->fields != NULL)
 		fieldlist_free(rq->fields);
 	json_object_put(rq->result);

@@ -109,6 +109,7 @@ struct request {
 	int64_t node;          /* numeric node id, 0 when not an object */
 	int node_type;         /* enum node_type */
 	char *edge;            /* second segment, NULL for a node read */
+	char *item;            /* third segment, an id on the edge, or NULL */
 	const struct route *route;
 	struct fieldlist *fields; /* parsed ?fields=, NULL when absent */
 	/* What an RF_RAW write read-after-write reads; raw_id 0: nothing. */

@@ -29,6 +29,7 @@ enum perm {
 	PERM_WABA_READ,      /* admin of the owner, share, or any assigned task */
 	PERM_WABA_PHONE,     /* admin, or MANAGE / MANAGE_PHONE / MANAGE_PHONE_ASSETS */
 	PERM_WABA_USERS,     /* admin, or MANAGE / MANAGE_USERS */
+	PERM_WABA_TEMPLATES, /* admin, or MANAGE / MANAGE_TEMPLATES */
 	PERM_USER_READ,      /* the user itself or an admin of its business */
 	PERM_APP_SELF,       /* an app token of the node's own app (15 for a
 				user token) */
@@ -39,7 +40,8 @@ typedef int (*route_handler)(struct request *rq);
 struct route {
 	const char *method;    /* "GET", "POST", "DELETE" */
 	enum node_type node;
-	const char *edge;      /* NULL: the node itself */
+	const char *edge;      /* NULL: the node itself; "edge/{id}": an
+				  item of the edge (rq->item) */
 	route_handler handler;
 	unsigned flags;        /* RF_* */
 	enum perm perm;

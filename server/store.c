@@ -110,6 +110,8 @@ static const struct list_def lists[] = {
 	[LIST_USER_WABAS] = { TBL_WABAS,
 	    "assignments a JOIN wabas r ON r.id = a.waba", "a.user = ?",
 	    "a.seq", "a.waba", "tasks", "a.tasks" },
+	[LIST_TEMPLATES] = { TBL_TEMPLATES, "templates r", "r.waba = ?",
+	    "r.seq", "r.id", NULL, NULL },
 };
 #define NLISTS (sizeof(lists) / sizeof(lists[0]))
 
@@ -158,6 +160,9 @@ struct store {
 	char *sql_delete[TBL__COUNT];
 	char *sql_export[TBL__COUNT];
 	char *sql_phone;	/* a phone number by (cc, phone_number) */
+	char *sql_tmpl_live;	/* a live template by (waba, name, language) */
+	char *sql_tmpl_named;	/* templates by (waba, name) */
+	char *sql_tmpl_due;	/* templates due */
 };
 
 const char *
@@ -380,6 +385,15 @@ build_table_sql(struct store *st, enum store_table t)
 	if (t == TBL_PHONE_NUMBERS)
 		st->sql_phone = xasprintf("SELECT %s FROM phone_numbers "
 		    "WHERE cc = ?1 AND phone_number = ?2", cols);
+	if (t == TBL_TEMPLATES) {
+		st->sql_tmpl_live = xasprintf("SELECT %s FROM templates "
+		    "WHERE waba = ?1 AND name = ?2 AND language = ?3 AND "
+		    "status NOT IN ('PENDING_DELETION', 'DELETED')", cols);
+		st->sql_tmpl_named = xasprintf("SELECT %s FROM templates "
+		    "WHERE waba = ?1 AND name = ?2 ORDER BY seq", cols);
+		st->sql_tmpl_due = xasprintf("SELECT %s FROM templates "
+		    "WHERE due_at <= ?1 ORDER BY due_at, seq LIMIT ?2", cols);
+	}
 	free(cols);
 	free(sets);
 	free(where);
@@ -538,6 +552,9 @@ store_close(struct store *st)
 		free(st->sql_export[i]);
 	}
 	free(st->sql_phone);
+	free(st->sql_tmpl_live);
+	free(st->sql_tmpl_named);
+	free(st->sql_tmpl_due);
 	cache_free(st);
 	sqlite3_close(st->db);
 	free(st);
@@ -868,6 +885,93 @@ store_phone_by_number(struct store *st, const char *cc, const char *number)
 	return get_one(stmt, TBL_PHONE_NUMBERS);
 }
 
+struct json_object *
+store_template_live(struct store *st, int64_t waba, const char *name,
+    const char *language)
+{
+	sqlite3_stmt *stmt = stmt_get(st, st->sql_tmpl_live, NULL);
+
+	if (stmt == NULL || name == NULL || language == NULL)
+		return NULL;
+	sqlite3_bind_int64(stmt, 1, waba);
+	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 3, language, -1, SQLITE_TRANSIENT);
+	return get_one(stmt, TBL_TEMPLATES);
+}
+
+/* Every row the statement gives, as a new array. */
+static struct json_object *
+get_all(sqlite3_stmt *stmt, enum store_table t)
+{
+	struct json_object *arr = json_object_new_array();
+
+	while (sqlite3_step(stmt) == SQLITE_ROW)
+		json_object_array_add(arr, row_read(stmt, &tables[t], 0));
+	stmt_done(stmt);
+	return arr;
+}
+
+struct json_object *
+store_templates_named(struct store *st, int64_t waba, const char *name)
+{
+	sqlite3_stmt *stmt = stmt_get(st, st->sql_tmpl_named, NULL);
+
+	if (stmt == NULL || name == NULL)
+		return json_object_new_array();
+	sqlite3_bind_int64(stmt, 1, waba);
+	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_TRANSIENT);
+	return get_all(stmt, TBL_TEMPLATES);
+}
+
+long
+store_count_templates(struct store *st, int64_t waba, int64_t since)
+{
+	sqlite3_stmt *stmt = stmt_get(st, since < 0 ?
+	    "SELECT count(*) FROM templates WHERE waba = ?1 AND "
+	    "status NOT IN ('PENDING_DELETION', 'DELETED')" :
+	    "SELECT count(*) FROM templates WHERE waba = ?1 AND "
+	    "created_at >= ?2", NULL);
+	long n = -1;
+
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, waba);
+	if (since >= 0)
+		sqlite3_bind_int64(stmt, 2, since);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(stmt, 0);
+	stmt_done(stmt);
+	return n;
+}
+
+int64_t
+store_templates_next_due(struct store *st)
+{
+	sqlite3_stmt *stmt = stmt_get(st, "SELECT min(due_at) FROM templates "
+	    "WHERE due_at IS NOT NULL", NULL);
+	int64_t v = -1;
+
+	if (stmt == NULL)
+		return -1;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		v = sqlite3_column_type(stmt, 0) == SQLITE_NULL ? INT64_MAX :
+		    sqlite3_column_int64(stmt, 0);
+	stmt_done(stmt);
+	return v;
+}
+
+struct json_object *
+store_templates_due(struct store *st, int64_t now, int limit)
+{
+	sqlite3_stmt *stmt = stmt_get(st, st->sql_tmpl_due, NULL);
+
+	if (stmt == NULL)
+		return json_object_new_array();
+	sqlite3_bind_int64(stmt, 1, now);
+	sqlite3_bind_int64(stmt, 2, limit);
+	return get_all(stmt, TBL_TEMPLATES);
+}
+
 static struct json_object *
 get_pair(struct store *st, enum store_table t, int64_t a, int64_t b)
 {
@@ -1191,6 +1295,20 @@ filters_sql(const struct list_def *ld, const struct list_query *q,
 			sbuf_addf(sb, " AND r.%s IN "
 			    "(SELECT value FROM json_each(?))", c->name);
 			break;
+		case FOP_NOT_IN:
+			sbuf_addf(sb, " AND r.%s NOT IN "
+			    "(SELECT value FROM json_each(?))", c->name);
+			break;
+		case FOP_CONTAINS:
+			sbuf_addf(sb, " AND r.%s LIKE ? ESCAPE '\\'", c->name);
+			break;
+		case FOP_CONTENT:
+			/* the name, or the text of a component or button */
+			sbuf_addf(sb, " AND (r.%s LIKE ? ESCAPE '\\' OR "
+			    "EXISTS (SELECT 1 FROM json_tree(r.components) j "
+			    "WHERE j.key = 'text' AND j.type = 'text' AND "
+			    "j.value LIKE ? ESCAPE '\\'))", c->name);
+			break;
 		case FOP_LESS_THAN:
 			sbuf_addf(sb, " AND r.%s < ?", c->name);
 			break;
@@ -1216,11 +1334,28 @@ novalue:
 	return -1;
 }
 
+/* "%s%" with LIKE's wildcards in s escaped; caller frees. */
+static char *
+like_pattern(const char *s)
+{
+	struct sbuf sb = SBUF_INIT;
+
+	sbuf_addch(&sb, '%');
+	for (; *s != '\0'; s++) {
+		if (*s == '%' || *s == '_' || *s == '\\')
+			sbuf_addch(&sb, '\\');
+		sbuf_addch(&sb, *s);
+	}
+	sbuf_addch(&sb, '%');
+	return sbuf_detach(&sb);
+}
+
 /* Binds the filters' values from parameter *idx on, in filters_sql order. */
 static void
 filters_bind(sqlite3_stmt *stmt, const struct list_query *q, int *idx)
 {
 	size_t i, j;
+	char *like;
 
 	for (i = 0; i < q->nfilters; i++) {
 		const struct filter *f = &q->filters[i];
@@ -1231,7 +1366,18 @@ filters_bind(sqlite3_stmt *stmt, const struct list_query *q, int *idx)
 			sqlite3_bind_text(stmt, (*idx)++, f->values[0], -1,
 			    SQLITE_TRANSIENT);
 			break;
+		case FOP_CONTAINS:
+		case FOP_CONTENT:
+			like = like_pattern(f->values[0]);
+			sqlite3_bind_text(stmt, (*idx)++, like, -1,
+			    SQLITE_TRANSIENT);
+			if (f->op == FOP_CONTENT)
+				sqlite3_bind_text(stmt, (*idx)++, like, -1,
+				    SQLITE_TRANSIENT);
+			free(like);
+			break;
 		case FOP_IN:
+		case FOP_NOT_IN:
 			arr = json_object_new_array();
 			for (j = 0; j < f->nvalues; j++)
 				json_object_array_add(arr,

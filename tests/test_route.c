@@ -36,7 +36,7 @@ START_TEST(test_misses)
 	enum route_miss miss;
 
 	/* an edge the node type lacks */
-	ck_assert_ptr_null(route_find("GET", NODE_WABA, "message_templates",
+	ck_assert_ptr_null(route_find("GET", NODE_WABA, "no_such_edge",
 	    &miss));
 	ck_assert_int_eq(miss, ROUTE_NO_EDGE);
 	/* an edge that exists, not for this method */

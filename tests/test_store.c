@@ -378,6 +378,17 @@ START_TEST(test_insert_get_every_table)
 	    "\"profile_websites\":[],\"calling_status\":\"DISABLED\","
 	    "\"call_icon_visibility\":\"DEFAULT\","
 	    "\"callback_permission_status\":\"DISABLED\"}",
+		[TBL_TEMPLATES] = "{\"id\":\"6000000000000001\","
+		    "\"waba\":\"4000000000000001\",\"name\":\"hello\","
+		    "\"language\":\"en_US\",\"category\":\"UTILITY\","
+		    "\"parameter_format\":\"POSITIONAL\","
+		    "\"components\":[{\"type\":\"BODY\",\"text\":\"Hi\"}],"
+		    "\"status\":\"PAUSED\",\"rejected_reason\":\"NONE\","
+		    "\"quality_score\":\"RED\",\"quality_updated\":1700000002,"
+		    "\"previous_category\":\"MARKETING\","
+		    "\"created_at\":1700000000,\"updated_at\":1700000001,"
+		    "\"due_at\":1700000003,\"pauses\":1,"
+		    "\"edits\":[1700000001]}",
 		[TBL_TOKENS] = "{\"token\":\"EAAx\",\"app\":\"1000000000000001\","
 		    "\"user\":\"3000000000000001\","
 		    "\"scopes\":[\"whatsapp_business_management\"],"

@@ -7,8 +7,10 @@
 #define WABA_HANDLERS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct request;
+struct filter;
 
 int business_get(struct request *rq);
 int business_owned_wabas(struct request *rq);
@@ -29,6 +31,15 @@ int phone_settings_post(struct request *rq);
 int assigned_users_list(struct request *rq);
 int assigned_users_add(struct request *rq);
 int assigned_users_remove(struct request *rq);
+int template_list(struct request *rq);
+int template_create(struct request *rq);
+int template_delete(struct request *rq);
+int template_item_get(struct request *rq);
+int template_get(struct request *rq);
+int template_edit(struct request *rq);
+/* message_templates' filters from plain parameters (render.h). */
+int template_filters(struct request *rq, bool nested, struct filter **out,
+    size_t *n);
 int user_get(struct request *rq);
 int user_assigned_wabas(struct request *rq);
 int user_permissions(struct request *rq);

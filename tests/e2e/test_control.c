@@ -1766,7 +1766,7 @@ START_TEST(test_admin_token)
 	    right, &r), 0);
 	now = r.json;
 	ck_assert(jeq(now, "{\"apps\":[],\"businesses\":[],\"users\":[],"
-	    "\"tokens\":[],\"wabas\":[],\"phone_numbers\":[],"
+	    "\"tokens\":[],\"wabas\":[],\"phone_numbers\":[],\"templates\":[],"
 	    "\"assignments\":[],\"shares\":[],\"subscriptions\":[],"
 	    "\"subscribed_apps\":[],\"oauth_codes\":[]}"));
 	http_resp_free(&r);
