@@ -22,6 +22,7 @@
 #include "cors.h"
 #include "emu.h"
 #include "etag.h"
+#include "events.h"
 #include "faults.h"
 #include "fields.h"
 #include "hostcheck.h"
@@ -565,13 +566,31 @@ pipeline_locked(struct request *rq)
 	return true;
 }
 
-/* What follows the lock: fixed headers and the journal entry. */
+/*
+ * What follows the lock: fixed headers and the journal entry, and for a
+ * dashboard watching, the entry as an event (and a state event after a
+ * write that took).  Nothing more while none watches.
+ */
 static void
 pipeline_after(struct request *rq)
 {
+	struct events *ev = rq->emu->events;
+	uint64_t seq = 0;
+
 	graph_headers(rq);
 	if (rq->emu->journal != NULL)
-		journal_add(rq->emu->journal, rq, rq->clock_s);
+		seq = journal_add(rq->emu->journal, rq, rq->clock_s);
+	if (!events_watched(ev))
+		return;
+	if (seq != 0) {
+		struct json_object *e = journal_entry(rq->emu->journal, seq);
+
+		if (e != NULL)
+			events_publish_json(ev, "request", e);
+	}
+	if (rq->route != NULL && (rq->route->flags & RF_WRITE) &&
+	    rq->resp.status >= 200 && rq->resp.status < 300)
+		events_publish(ev, "state", xstrdup("{\"cause\":\"graph\"}"));
 }
 
 void
