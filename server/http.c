@@ -892,6 +892,10 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 			rq->origin = header_dup(con, MHD_HTTP_HEADER_ORIGIN);
 			rq->fetch_site = header_dup(con, "Sec-Fetch-Site");
 		}
+		/* a browser opening the root is shown the dashboard */
+		if (rq->target[0] == '/' && (rq->target[1] == '\0' ||
+		    rq->target[1] == '?'))
+			rq->accept = header_dup(con, MHD_HTTP_HEADER_ACCEPT);
 		if (strcmp(method, "OPTIONS") == 0) {
 			rq->acr_method = header_dup(con,
 			    "Access-Control-Request-Method");

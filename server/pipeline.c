@@ -602,6 +602,27 @@ pipeline_run(struct request *rq)
 	}
 }
 
+/*
+ * A browser opening the emulator's root (GET /, asking for HTML) is sent
+ * to the dashboard; an API client asks for JSON or anything and gets the
+ * Graph answer as before.  Only where the control plane is served.
+ */
+static bool
+root_for_browser(struct request *rq)
+{
+	const char *a = rq->accept;
+
+	if (a == NULL || strstr(a, "text/html") == NULL ||
+	    strcmp(rq->method, "GET") != 0 || rq->emu->cfg->no_control_plane ||
+	    !hostcheck_host(rq->emu->cfg, rq->host))
+		return false;
+	response_text(&rq->resp, 302, "text/plain; charset=utf-8",
+	    xstrdup("The dashboard is at /_emulator/ui\n"));
+	response_header(&rq->resp, "Location", "/_emulator/ui");
+	response_header(&rq->resp, "Cache-Control", "no-store");
+	return true;
+}
+
 void
 emu_handle(struct emu *emu, struct request *rq)
 {
@@ -610,6 +631,8 @@ emu_handle(struct emu *emu, struct request *rq)
 	rq->emu = emu;
 	rq->started_us = clock_mono_us();
 	if (cors_preflight(rq))
+		return;
+	if (rq->accept != NULL && root_for_browser(rq))
 		return;
 	/* parsing the target and the body needs nothing shared */
 	if (!is_control_path(rq->target))

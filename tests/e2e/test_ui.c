@@ -234,6 +234,41 @@ START_TEST(test_page_served_offline)
 }
 END_TEST
 
+START_TEST(test_root_points_browsers_to_the_page)
+{
+	static const char *const browser[] = { "Accept: text/html,"
+		"application/xhtml+xml,*/*;q=0.8", NULL };
+	static const char *const client[] = { "Accept: application/json",
+		NULL };
+	const char *off[] = { "--no-control-plane", NULL };
+	struct server s;
+	struct http_resp r, api;
+
+	ck_assert_int_eq(server_start(&s, NULL), 0);
+	ck_assert_int_eq(http_req(&s, "GET", "/", NULL, NULL, browser, &r), 0);
+	ck_assert_int_eq(r.status, 302);
+	ck_assert_str_eq(http_header(&r, "Location"), "/_emulator/ui");
+	http_resp_free(&r);
+	/* an API client gets the Graph answer it always got */
+	ck_assert_int_eq(http_req(&s, "GET", "/", NULL, NULL, client, &api), 0);
+	ck_assert_int_ne(api.status, 302);
+	ck_assert_ptr_nonnull(jget(api.json, "error.fbtrace_id"));
+	ck_assert_int_eq(http_get(&s, "/", &r), 0);
+	ck_assert_int_eq(r.status, api.status);
+	ck_assert_ptr_nonnull(jget(r.json, "error.code"));
+	http_resp_free(&r);
+	http_resp_free(&api);
+	ck_assert_int_eq(server_stop(&s), 0);
+	/* no control plane, no page to point to */
+	ck_assert_int_eq(server_start(&s, off), 0);
+	ck_assert_int_eq(http_req(&s, "GET", "/", NULL, NULL, browser, &r), 0);
+	ck_assert_int_ne(r.status, 302);
+	ck_assert_ptr_nonnull(jget(r.json, "error.code"));
+	http_resp_free(&r);
+	ck_assert_int_eq(server_stop(&s), 0);
+}
+END_TEST
+
 START_TEST(test_stream_request_and_state)
 {
 	struct server s;
@@ -442,6 +477,7 @@ main(void)
 	TCase *tc = harness_tcase("ui", NULL, NULL);
 
 	tcase_add_test(tc, test_page_served_offline);
+	tcase_add_test(tc, test_root_points_browsers_to_the_page);
 	tcase_add_test(tc, test_stream_request_and_state);
 	tcase_add_test(tc, test_stream_delivery);
 	tcase_add_test(tc, test_admin_token_and_origin);
