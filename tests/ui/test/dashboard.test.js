@@ -8,6 +8,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
+const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
@@ -87,9 +88,23 @@ async function graphGet(emu, p) {
   return r.status;
 }
 
+// A webhook receiver that answers 200; resolves to {url, close}.
+function startReceiver() {
+  return new Promise((resolve) => {
+    const srv = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => { res.writeHead(200); res.end('ok'); });
+    });
+    srv.listen(0, '127.0.0.1', () => resolve({
+      url: `http://127.0.0.1:${srv.address().port}/hook`,
+      close: () => new Promise((res) => srv.close(res)) }));
+  });
+}
+
 test('the page lists the fixtures, follows the journal and runs actions',
   async () => {
-    const emu = await startEmulator();
+    const rx = await startReceiver();
+    const emu = await startEmulator(['--webhook-url', rx.url]);
     try {
       const { page, requests, errors } = await openPage(emu);
       // the state tables, WABAs first
@@ -144,6 +159,19 @@ test('the page lists the fixtures, follows the journal and runs actions',
       // the clock is back to real time: the day it was moved is gone
       assert.ok(reset.now < before.now + 3600, `clock ${reset.now}`);
 
+      // fire a webhook event: the delivery shows up, delivered
+      await page.locator('#act-webhook').click();
+      await page.locator('#form-webhook select[name="waba"]')
+        .selectOption(WABA);
+      await page.locator('#form-webhook button[type="submit"]').click();
+      await page.locator('#curl', { hasText: '/_emulator/webhooks/events' })
+        .waitFor();
+      await page.locator('#live-tabs button[data-tab="webhooks"]').click();
+      await page.locator('#deliveries td', { hasText: 'delivered' }).first()
+        .waitFor({ timeout: 5000 });
+      await page.locator('#act-webhook').click();
+      await page.locator('#live-tabs button[data-tab="requests"]').click();
+
       // a screenshot with something in the journal
       assert.equal(await graphGet(emu,
         `/v21.0/${WABA}/phone_numbers?access_token=${ADMIN}`), 200);
@@ -159,6 +187,7 @@ test('the page lists the fixtures, follows the journal and runs actions',
       await page.close();
     } finally {
       assert.equal(await emu.stop(), 0);
+      await rx.close();
     }
   });
 
