@@ -8,6 +8,8 @@
 #include "control.h"
 
 #include <json-c/json.h>
+#include <nettle/base64.h>
+#include <nettle/sha2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,7 @@
 
 #include "config.h"
 #include "emu.h"
+#include "events.h"
 #include "faults.h"
 #include "fixtures.h"
 #include "hostcheck.h"
@@ -764,6 +767,74 @@ ctl_openapi(struct ctl *c)
 	return 0;
 }
 
+/* ---- the dashboard -------------------------------------------------- */
+
+/* ui/index.html, compiled in by tools/embed.py */
+extern const char ui_index_html[];
+extern const unsigned long ui_index_html_len;
+
+/*
+ * The page's Content-Security-Policy: its one inline script by hash, so
+ * no other script runs (an inline handler slipped into the page
+ * included), and no request leaves for another host.  Made once, under
+ * emu->lock like every control-plane call.
+ */
+static const char *
+ui_policy(void)
+{
+	static char policy[256];
+	struct sha256_ctx h;
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	char b64[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SIZE) + 1];
+	const char *a, *b;
+
+	if (policy[0] != '\0')
+		return policy;
+	a = strstr(ui_index_html, "<script>");
+	b = a != NULL ? strstr(a, "</script>") : NULL;
+	if (b == NULL) /* no script: nothing may run */
+		a = b = ui_index_html;
+	else
+		a += strlen("<script>");
+	sha256_init(&h);
+	sha256_update(&h, (size_t)(b - a), (const uint8_t *)a);
+	sha256_digest(&h, sizeof(digest), digest);
+	base64_encode_raw(b64, sizeof(digest), digest);
+	b64[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SIZE)] = '\0';
+	snprintf(policy, sizeof(policy), "default-src 'none'; "
+	    "script-src 'sha256-%s'; style-src 'unsafe-inline'; "
+	    "connect-src 'self'; img-src 'self' data:; base-uri 'none'; "
+	    "form-action 'none'; frame-ancestors 'none'", b64);
+	return policy;
+}
+
+/* GET /_emulator/ui: the page, which loads without the admin token. */
+static int
+ctl_ui(struct ctl *c)
+{
+	response_text(&c->rq->resp, 200, "text/html; charset=utf-8",
+	    xstrndup(ui_index_html, ui_index_html_len));
+	response_header(&c->rq->resp, "Content-Security-Policy", ui_policy());
+	response_header(&c->rq->resp, "X-Content-Type-Options", "nosniff");
+	response_header(&c->rq->resp, "Referrer-Policy", "no-referrer");
+	return 0;
+}
+
+/* GET /_emulator/events: http.c streams the answer (events.h). */
+static int
+ctl_events(struct ctl *c)
+{
+	if (events_watchers(c->emu->events) >= EVENTS_STREAMS_MAX)
+		return fail(c, 503, NULL, "%d event streams are open already: "
+		    "close one first", EVENTS_STREAMS_MAX);
+	c->rq->resp.status = 200;
+	c->rq->resp.stream = true;
+	c->rq->resp.content_type = "text/event-stream";
+	/* no proxy may hold the events back to gather them */
+	response_header(&c->rq->resp, "X-Accel-Buffering", "no");
+	return 0;
+}
+
 /* ---- webhooks (server/webhooks/) ------------------------------------ */
 
 /* An id as clients write one; 0 when s is not one. */
@@ -1254,7 +1325,25 @@ static const struct {
 	{ "GET", "phone_numbers", true, ctl_phone_get },
 	{ "POST", "phone_numbers", true, ctl_phone_post },
 	{ "POST", "templates", true, ctl_template_post },
+	{ "GET", "ui", false, ctl_ui },
+	{ "GET", "events", false, ctl_events },
 };
+
+/* A change went through: a dashboard watching reloads the state. */
+static void
+state_changed(struct ctl *c, const char *name)
+{
+	struct json_object *e;
+	char *cause;
+
+	if (!events_watched(c->emu->events))
+		return;
+	e = json_object_new_object();
+	cause = xasprintf("%s /_emulator/%s", c->rq->method, name);
+	json_object_object_add(e, "cause", json_object_new_string(cause));
+	free(cause);
+	events_publish_json(c->emu->events, "state", e);
+}
 
 static bool
 admin_ok(struct request *rq)
@@ -1317,7 +1406,9 @@ control_handle(struct request *rq)
 		fail(&c, 404, NULL, "unknown path /_emulator/%s", name);
 		goto out;
 	}
-	if (strcmp(name, "health") != 0 && !admin_ok(rq)) {
+	/* and the dashboard's page, which asks for the token itself */
+	if (strcmp(name, "health") != 0 && strcmp(name, "ui") != 0 &&
+	    !admin_ok(rq)) {
 		response_header(&rq->resp, "WWW-Authenticate",
 		    "Bearer realm=\"waba-emulator\"");
 		fail(&c, 401, NULL, "the control plane needs "
@@ -1340,7 +1431,9 @@ control_handle(struct request *rq)
 			continue;
 		seen = true;
 		if (strcmp(ctl_routes[i].method, rq->method) == 0) {
-			ctl_routes[i].fn(&c);
+			if (ctl_routes[i].fn(&c) == 0 &&
+			    strcmp(rq->method, "GET") != 0)
+				state_changed(&c, name);
 			goto out;
 		}
 	}

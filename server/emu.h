@@ -28,6 +28,7 @@ struct metrics;
 struct auth_memo;
 struct outbox;
 struct deliver;
+struct events;
 struct request;
 struct json_object;
 
@@ -46,6 +47,7 @@ struct emu {
 	 * while the store stays at tmpl_version */
 	uint64_t tmpl_version;
 	int64_t tmpl_next_due;
+	struct events *events;   /* the dashboard's live feed */
 	/* The boot state for reset, as fixture JSON text: a tree of a large
 	 * store would cost several times the store's own memory. */
 	char *boot_state;

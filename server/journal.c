@@ -317,7 +317,7 @@ journal_path(const struct request *rq, const char **p, size_t *n)
 	*n = rq->path != NULL ? strlen(*p) : strcspn(*p, "?");
 }
 
-void
+uint64_t
 journal_add(struct journal *j, const struct request *rq, int64_t now)
 {
 	struct jentry e;
@@ -327,7 +327,7 @@ journal_add(struct journal *j, const struct request *rq, int64_t now)
 	void *old = NULL;
 
 	if (j->cap == 0)
-		return;
+		return 0;
 	memset(&e, 0, sizeof(e));
 	e.time = now;
 	method = rq->verb[0] ? rq->verb : rq->method ? rq->method : "";
@@ -393,6 +393,7 @@ journal_add(struct journal *j, const struct request *rq, int64_t now)
 	j->n++;
 	pthread_mutex_unlock(&j->mu);
 	free(old);
+	return e.seq;
 }
 
 static struct json_object *
@@ -434,6 +435,22 @@ jentry_json(const struct jentry *e)
 	if (e->dropped)
 		json_object_object_add(o, "dropped",
 		    json_object_new_boolean(1));
+	return o;
+}
+
+struct json_object *
+journal_entry(struct journal *j, uint64_t seq)
+{
+	struct json_object *o = NULL;
+	uint64_t first;
+
+	pthread_mutex_lock(&j->mu);
+	if (j->n > 0) {
+		first = j->v[j->head].seq;
+		if (seq >= first && seq - first < j->n)
+			o = jentry_json(&j->v[(j->head + (seq - first)) % j->cap]);
+	}
+	pthread_mutex_unlock(&j->mu);
 	return o;
 }
 

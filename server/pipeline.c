@@ -22,6 +22,7 @@
 #include "cors.h"
 #include "emu.h"
 #include "etag.h"
+#include "events.h"
 #include "faults.h"
 #include "fields.h"
 #include "hostcheck.h"
@@ -660,13 +661,31 @@ pipeline_handshake(struct request *rq)
 	}
 }
 
-/* What follows the lock: fixed headers and the journal entry. */
+/*
+ * What follows the lock: fixed headers and the journal entry, and for a
+ * dashboard watching, the entry as an event (and a state event after a
+ * write that took).  Nothing more while none watches.
+ */
 static void
 pipeline_after(struct request *rq)
 {
+	struct events *ev = rq->emu->events;
+	uint64_t seq = 0;
+
 	graph_headers(rq);
 	if (rq->emu->journal != NULL)
-		journal_add(rq->emu->journal, rq, rq->clock_s);
+		seq = journal_add(rq->emu->journal, rq, rq->clock_s);
+	if (!events_watched(ev))
+		return;
+	if (seq != 0) {
+		struct json_object *e = journal_entry(rq->emu->journal, seq);
+
+		if (e != NULL)
+			events_publish_json(ev, "request", e);
+	}
+	if (rq->route != NULL && (rq->route->flags & RF_WRITE) &&
+	    rq->resp.status >= 200 && rq->resp.status < 300)
+		events_publish(ev, "state", xstrdup("{\"cause\":\"graph\"}"));
 }
 
 void
@@ -679,6 +698,27 @@ pipeline_run(struct request *rq)
 	}
 }
 
+/*
+ * A browser opening the emulator's root (GET /, asking for HTML) is sent
+ * to the dashboard; an API client asks for JSON or anything and gets the
+ * Graph answer as before.  Only where the control plane is served.
+ */
+static bool
+root_for_browser(struct request *rq)
+{
+	const char *a = rq->accept;
+
+	if (a == NULL || strstr(a, "text/html") == NULL ||
+	    strcmp(rq->method, "GET") != 0 || rq->emu->cfg->no_control_plane ||
+	    !hostcheck_host(rq->emu->cfg, rq->host))
+		return false;
+	response_text(&rq->resp, 302, "text/plain; charset=utf-8",
+	    xstrdup("The dashboard is at /_emulator/ui\n"));
+	response_header(&rq->resp, "Location", "/_emulator/ui");
+	response_header(&rq->resp, "Cache-Control", "no-store");
+	return true;
+}
+
 void
 emu_handle(struct emu *emu, struct request *rq)
 {
@@ -688,6 +728,8 @@ emu_handle(struct emu *emu, struct request *rq)
 	rq->emu = emu;
 	rq->started_us = clock_mono_us();
 	if (cors_preflight(rq))
+		return;
+	if (rq->accept != NULL && root_for_browser(rq))
 		return;
 	/* parsing the target and the body needs nothing shared */
 	if (!is_control_path(rq->target))

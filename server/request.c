@@ -34,6 +34,7 @@ request_cleanup(struct request *rq)
 	free(rq->content_type);
 	free(rq->origin);
 	free(rq->fetch_site);
+	free(rq->accept);
 	free(rq->acr_method);
 	free(rq->acr_headers);
 	free(rq->body);

@@ -78,6 +78,7 @@ struct request {
 	/* control-plane requests and CORS preflights only, else NULL: */
 	char *origin;        /* Origin */
 	char *fetch_site;    /* Sec-Fetch-Site */
+	char *accept;        /* Accept, read for the root path only */
 	/* OPTIONS only (a CORS preflight), else NULL: */
 	char *acr_method;    /* Access-Control-Request-Method */
 	char *acr_headers;   /* Access-Control-Request-Headers */

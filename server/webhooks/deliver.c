@@ -23,6 +23,7 @@
 #include "config.h"
 #include "emu.h"
 #include "faults.h"
+#include "events.h"
 #include "pjson.h"
 #include "util.h"
 #include "webhooks/allow.h"
@@ -201,6 +202,29 @@ post(struct deliver *d, const char *url, const char *body, size_t len,
 	return status;
 }
 
+/* The attempt just recorded, for a dashboard watching the deliveries. */
+static void
+publish_attempt(struct emu *emu, const struct outbox_job *job, long status,
+    const char *error, enum outcome o)
+{
+	static const char *const state[] = { "delivered", "pending", "failed" };
+	struct json_object *e = json_object_new_object();
+	char id[24];
+
+	snprintf(id, sizeof(id), "%lld", (long long)job->delivery);
+	json_object_object_add(e, "delivery", json_object_new_string(id));
+	json_object_object_add(e, "field", json_object_new_string(job->field));
+	snprintf(id, sizeof(id), "%lld", (long long)job->waba);
+	json_object_object_add(e, "waba", json_object_new_string(id));
+	json_object_object_add(e, "attempt",
+	    json_object_new_int(job->nattempts + 1));
+	json_object_object_add(e, "status", json_object_new_int((int)status));
+	json_object_object_add(e, "state", json_object_new_string(state[o]));
+	if (error != NULL)
+		json_object_object_add(e, "error", json_object_new_string(error));
+	events_publish_json(emu->events, "delivery", e);
+}
+
 /* One attempt of job; takes emu->lock only to record it. */
 static void
 attempt(struct deliver *d, struct outbox_job *job)
@@ -276,8 +300,11 @@ attempt(struct deliver *d, struct outbox_job *job)
 		}
 	}
 	if (outbox_record(emu->outbox, job->delivery, now, (int)status,
-	    (clock_mono_us() - t0) / 1000, error, ok, next) == 0)
+	    (clock_mono_us() - t0) / 1000, error, ok, next) == 0) {
 		count(d, job->field, o);
+		if (events_watched(emu->events))
+			publish_attempt(emu, job, status, error, o);
+	}
 	pthread_mutex_unlock(&emu->lock);
 	free(error);
 	free(body);
