@@ -121,6 +121,7 @@ struct http_call {
 	bool started;  /* headers seen: the body may follow */
 	bool head;     /* a HEAD, run as the GET it stands for */
 	bool close;    /* refused at the door: the connection ends */
+	bool nul;      /* a raw NUL byte inside the request target */
 	bool handled;  /* emu_handle ran; counted in inflight */
 	bool log;      /* logging was on when it ran */
 	bool delayed;  /* suspended for an injected latency */
@@ -284,6 +285,22 @@ on_connection(void *cls, struct MHD_Connection *con, void **socket_context,
  * the request keeps the raw path and query exactly as the client sent
  * them (the pipeline decodes them itself).
  */
+/*
+ * True when the raw target held a NUL byte.  MHD hands the target over as
+ * a C string, cut at the first NUL, but in its own buffer: the request
+ * line there goes on with the space it turned into a NUL and the version
+ * ("HTTP/1.1", then the line's end).  Whatever else follows the first NUL
+ * is the rest of a target that a NUL cut short.
+ */
+static bool
+target_has_nul(const char *uri)
+{
+	const char *v = uri + strlen(uri) + 1;
+
+	return !(strncmp(v, "HTTP/", 5) == 0 && v[5] >= '0' && v[5] <= '9' &&
+	    v[6] == '.' && v[7] >= '0' && v[7] <= '9' && v[8] == '\0');
+}
+
 static void *
 on_uri(void *cls, const char *uri, struct MHD_Connection *con)
 {
@@ -294,6 +311,7 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *con)
 	if (c == NULL)
 		return NULL;
 	call = call_begin(&c->call, cls, uri, con);
+	call->nul = target_has_nul(uri);
 	/*
 	 * MHD would next split the query into a pool record per parameter,
 	 * which nothing here reads: a few hundred short parameters would
@@ -838,6 +856,11 @@ check_head(struct http_server *srv, struct http_call *call,
 		    "line and headers may take at most %d bytes",
 		    HTTP_HEAD_MAX);
 	}
+	/* the target as MHD passed it would be the part before the NUL */
+	if (call->nul)
+		return reject(srv, call, MHD_HTTP_BAD_REQUEST,
+		    "(#100) The request target must not contain a NUL "
+		    "character");
 	if (h.te != NULL && strcasecmp(h.te, "chunked") != 0)
 		return reject(srv, call, MHD_HTTP_NOT_IMPLEMENTED,
 		    "(#100) Transfer-Encoding '%.64s' is not supported: "

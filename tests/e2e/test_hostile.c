@@ -584,6 +584,37 @@ START_TEST(test_framing_errors_library)
 END_TEST
 
 /* HEAD is answered as the GET it stands for, with no body. */
+/*
+ * A raw NUL in the request target: MHD passes the target cut at the NUL,
+ * which would read ...user=ID for ...user=ID<NUL>junk.  It is refused
+ * before anything runs, and a target without one is served as before.
+ */
+START_TEST(test_raw_nul_in_target)
+{
+	static const char req[] = "DELETE " V DEMO_WABA "/assigned_users?"
+	    ADMIN "&user=3000000000000002\0junk HTTP/1.1\r\n"
+	    "Host: 127.0.0.1\r\n\r\n";
+	static const char path_req[] = "GET " V DEMO_WABA "\0x?" ADMIN
+	    " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+	struct answer a;
+	long long before = journaled();
+
+	exchange(req, sizeof(req) - 1, &a);
+	EXPECT_GRAPH_ERROR(&a, 400);
+	ck_assert_ptr_nonnull(strstr(jstr(a.json, "error.message"), "NUL"));
+	answer_free(&a);
+	exchange(path_req, sizeof(path_req) - 1, &a);
+	EXPECT_GRAPH_ERROR(&a, 400);
+	answer_free(&a);
+	/* neither ran: no Graph call was journaled */
+	ck_assert_int_eq(journaled(), before);
+	exchange_str("GET " WABA_READ " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	    "Connection: close\r\n\r\n", &a);
+	ck_assert_int_eq(a.status, 200);
+	answer_free(&a);
+}
+END_TEST
+
 START_TEST(test_head_like_get)
 {
 	static const char get[] = "GET " WABA_READ " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
@@ -752,6 +783,7 @@ hostile_suite(void)
 	tcase_add_test(tc, test_framing_errors_graph);
 	tcase_add_test(tc, test_framing_errors_library);
 	tcase_add_test(tc, test_head_like_get);
+	tcase_add_test(tc, test_raw_nul_in_target);
 	suite_add_tcase(s, tc);
 	tc = harness_tcase("connections", setup_short_deadline, teardown);
 	tcase_add_test(tc, test_idle_crowd_and_slowloris);
