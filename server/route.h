@@ -33,6 +33,8 @@ enum perm {
 	PERM_USER_READ,      /* the user itself or an admin of its business */
 	PERM_APP_SELF,       /* an app token of the node's own app (15 for a
 				user token) */
+	PERM_APP_READ,       /* a token of the node's own app: its app token
+				or a user token it issued */
 };
 
 typedef int (*route_handler)(struct request *rq);
