@@ -153,10 +153,16 @@ struct store {
 	struct stmt_entry *stmts[STMT_BUCKETS]; /* keyed by SQL text */
 	/* Generated per table at open. */
 	char *sql_insert[TBL__COUNT];
+	char *sql_load[TBL__COUNT];	/* sql_insert, OR ROLLBACK, seq bound */
 	char *sql_update[TBL__COUNT];
 	char *sql_get[TBL__COUNT];
 	char *sql_export[TBL__COUNT];
 	char *sql_phone;	/* a phone number by (cc, phone_number) */
+	bool loading;		/* inside store_load_begin() */
+	bool loaded[TBL__COUNT]; /* tables the load wrote */
+	/* the load's insert for each table it wrote (in stmts), its seq */
+	sqlite3_stmt *load_stmt[TBL__COUNT];
+	int64_t load_seq[TBL__COUNT];
 };
 
 const char *
@@ -368,6 +374,13 @@ build_table_sql(struct store *st, enum store_table t)
 		sbuf_addf(&sb, ", ?%zu", i + 1);
 	sbuf_addch(&sb, ')');
 	st->sql_insert[t] = sbuf_detach(&sb);
+	/* store_load(): the same columns, seq counted by the load */
+	sbuf_addf(&sb, "INSERT OR ROLLBACK INTO %s (seq, %s) VALUES (?%zu",
+	    td->name, cols, td->ncols + 1);
+	for (i = 0; i < td->ncols; i++)
+		sbuf_addf(&sb, ", ?%zu", i + 1);
+	sbuf_addch(&sb, ')');
+	st->sql_load[t] = sbuf_detach(&sb);
 	st->sql_update[t] = xasprintf("UPDATE %s SET %s WHERE %s", td->name,
 	    sets, where);
 	st->sql_get[t] = xasprintf("SELECT %s FROM %s WHERE %s", cols,
@@ -529,6 +542,7 @@ store_close(struct store *st)
 	}
 	for (i = 0; i < TBL__COUNT; i++) {
 		free(st->sql_insert[i]);
+		free(st->sql_load[i]);
 		free(st->sql_update[i]);
 		free(st->sql_get[i]);
 		free(st->sql_export[i]);
@@ -602,11 +616,17 @@ store_commit(struct store *st)
 	return run_simple(st, "COMMIT");
 }
 
+static int load_settings(struct store *st, bool on);
+
 void
 store_rollback(struct store *st)
 {
 	if (!sqlite3_get_autocommit(st->db))
 		(void)run_simple(st, "ROLLBACK");
+	if (st->loading) {
+		st->loading = false;
+		(void)load_settings(st, false);
+	}
 	/* rows cached inside the transaction may never have been */
 	cache_touch_all(st);
 }
@@ -938,13 +958,15 @@ store_count_shares(struct store *st, int64_t waba)
 	return n;
 }
 
-/* Runs sql (insert or update of t) with every column of row bound. */
+/*
+ * Runs stmt (insert or update of t, or sql when stmt is NULL) with every
+ * column of row bound; parameters past the columns are the caller's.
+ */
 static int
 write_row(struct store *st, enum store_table t, const char *sql,
-    struct json_object *row, char **cause)
+    sqlite3_stmt *stmt, struct json_object *row, char **cause)
 {
 	const struct table_def *td;
-	sqlite3_stmt *stmt;
 	size_t i;
 	int rc;
 
@@ -956,7 +978,7 @@ write_row(struct store *st, enum store_table t, const char *sql,
 	}
 	td = &tables[t];
 	cache_touch(st, t);
-	if ((stmt = stmt_get(st, sql, cause)) == NULL)
+	if (stmt == NULL && (stmt = stmt_get(st, sql, cause)) == NULL)
 		return -1;
 	for (i = 0; i < td->ncols; i++)
 		if (bind_col(stmt, (int)i + 1, &td->cols[i], row, cause) == -1)
@@ -982,7 +1004,111 @@ store_insert(struct store *st, enum store_table t, struct json_object *row,
 		*cause = xstrdup("no such table");
 		return -1;
 	}
-	return write_row(st, t, st->sql_insert[t], row, cause);
+	return write_row(st, t, st->sql_insert[t], NULL, row, cause);
+}
+
+/*
+ * A load's settings, outside its transaction (SQLite ignores
+ * foreign_keys inside one).  With foreign keys on, every insert into a
+ * table that others reference scans each child table for orphans and, as
+ * the node triggers make it a write of two rows, may fail halfway: SQLite
+ * then copies each page it touches to a statement journal first.  A file
+ * gets a larger page cache, so that the load's pages stay in memory until
+ * the commit instead of spilling to the WAL one by one.
+ */
+static int
+load_settings(struct store *st, bool on)
+{
+	if (run_simple(st, on ? "PRAGMA foreign_keys = OFF" :
+	    "PRAGMA foreign_keys = ON") == -1)
+		return -1;
+	if (sqlite3_db_filename(st->db, "main") != NULL &&
+	    *sqlite3_db_filename(st->db, "main") != '\0')
+		return run_simple(st, on ? "PRAGMA cache_size = -65536" :
+		    "PRAGMA cache_size = -2000");
+	return 0;
+}
+
+int
+store_load_begin(struct store *st)
+{
+	if (load_settings(st, true) == -1 || store_begin(st) == -1) {
+		(void)load_settings(st, false);
+		return -1;
+	}
+	st->loading = true;
+	memset(st->loaded, 0, sizeof(st->loaded));
+	return 0;
+}
+
+int
+store_load(struct store *st, enum store_table t, struct json_object *row,
+    char **cause)
+{
+	if ((unsigned)t >= TBL__COUNT || !st->loading) {
+		*cause = xstrdup(st->loading ? "no such table" : "no load");
+		return -1;
+	}
+	*cause = NULL;
+	/*
+	 * One statement per table for the whole load, found once: every
+	 * column is bound for each row, so no bindings need clearing.  seq
+	 * is counted here from the table's largest, as only the load
+	 * writes until it ends.
+	 */
+	if (!st->loaded[t]) {
+		char *sql = xasprintf("SELECT coalesce(max(seq), 0) FROM %s",
+		    tables[t].name);
+
+		st->load_seq[t] = query_int(st, sql);
+		free(sql);
+		st->load_stmt[t] = stmt_get(st, st->sql_load[t], cause);
+		if (st->load_seq[t] < 0 || st->load_stmt[t] == NULL) {
+			if (*cause == NULL)
+				set_cause(st, cause);
+			return -1;
+		}
+		st->loaded[t] = true;
+	}
+	sqlite3_bind_int64(st->load_stmt[t], (int)tables[t].ncols + 1,
+	    ++st->load_seq[t]);
+	return write_row(st, t, NULL, st->load_stmt[t], row, cause);
+}
+
+/* The foreign keys the load skipped, once per table: 0 when all hold. */
+static int
+load_check(struct store *st)
+{
+	int t, rc = 0;
+
+	for (t = 0; rc == 0 && t < TBL__COUNT; t++) {
+		char *sql;
+		sqlite3_stmt *stmt;
+
+		if (!st->loaded[t])
+			continue;
+		sql = xasprintf("PRAGMA foreign_key_check(%s)", tables[t].name);
+		stmt = stmt_get(st, sql, NULL);
+		free(sql);
+		if (stmt == NULL || sqlite3_step(stmt) != SQLITE_DONE)
+			rc = -1;
+		stmt_done(stmt);
+	}
+	return rc;
+}
+
+int
+store_load_commit(struct store *st)
+{
+	int rc;
+
+	if (!st->loading)
+		return -1;
+	if (load_check(st) == -1 || store_commit(st) == -1)
+		return -1;	/* the caller rolls back */
+	st->loading = false;
+	rc = load_settings(st, false);
+	return rc;
 }
 
 int
@@ -993,7 +1119,7 @@ store_update(struct store *st, enum store_table t, struct json_object *row,
 		*cause = xstrdup("no such table");
 		return -1;
 	}
-	if (write_row(st, t, st->sql_update[t], row, cause) == -1)
+	if (write_row(st, t, st->sql_update[t], NULL, row, cause) == -1)
 		return -1;
 	if (sqlite3_changes(st->db) != 1) {
 		*cause = xasprintf("%s: no such row", tables[t].name);

@@ -85,6 +85,20 @@ long store_count_shares(struct store *st, int64_t waba);
  */
 int store_insert(struct store *st, enum store_table t,
     struct json_object *row, char **cause);
+/*
+ * A bulk load of new rows (fixtures.c), all or nothing.
+ * store_load_begin() begins the transaction; store_load() inserts like
+ * store_insert(), but a failed insert rolls the whole transaction back at
+ * once, and foreign keys are not checked row by row (the loader resolves
+ * every reference itself) but once per table written, by
+ * store_load_commit(), which fails (and leaves the caller to call
+ * store_rollback()) when one does not hold.  Deletes inside a load would
+ * not cascade: a load only inserts.
+ */
+int store_load_begin(struct store *st);
+int store_load(struct store *st, enum store_table t,
+    struct json_object *row, char **cause);
+int store_load_commit(struct store *st);
 /* Replaces the row with the same key (id, token, or waba+user/business). */
 int store_update(struct store *st, enum store_table t,
     struct json_object *row, char **cause);
