@@ -41,6 +41,7 @@ struct col {
 	const char *name;     /* column name = row key */
 	enum col_kind kind;
 	bool optional;        /* NULL allowed, omitted from rows */
+	size_t member;        /* its index in the type's members */
 };
 
 struct table_def {
@@ -74,6 +75,7 @@ tables_init(void)
 			td->cols[td->ncols].name = m->name;
 			td->cols[td->ncols].kind = obj_col_kind(m->type);
 			td->cols[td->ncols].optional = obj_nullable(m);
+			td->cols[td->ncols].member = i;
 			td->ncols++;
 		}
 		assert(td->ncols >= td->nkeys);
@@ -693,17 +695,19 @@ json_id(struct json_object *v)
 	return -1;
 }
 
-/* Binds row[c->name] to parameter idx; -1 with *cause on a bad value. */
+/*
+ * Binds v, the value of column c (NULL: absent), to parameter idx; -1
+ * with *cause on a bad value.  Text is bound as it is, without a copy:
+ * v must live until the statement has run.
+ */
 static int
-bind_col(sqlite3_stmt *stmt, int idx, const struct col *c,
-    struct json_object *row, char **cause)
+bind_value(sqlite3_stmt *stmt, int idx, const struct col *c,
+    struct json_object *v, char **cause)
 {
-	struct json_object *v = NULL;
 	const char *s;
 	int64_t id;
 
-	if (!json_object_object_get_ex(row, c->name, &v) ||
-	    json_object_is_type(v, json_type_null)) {
+	if (v == NULL || json_object_is_type(v, json_type_null)) {
 		if (c->optional) {
 			sqlite3_bind_null(stmt, idx);
 			return 0;
@@ -724,7 +728,7 @@ bind_col(sqlite3_stmt *stmt, int idx, const struct col *c,
 		if (!json_object_is_type(v, json_type_string))
 			goto bad;
 		sqlite3_bind_text(stmt, idx, json_object_get_string(v),
-		    json_object_get_string_len(v), SQLITE_TRANSIENT);
+		    json_object_get_string_len(v), SQLITE_STATIC);
 		break;
 	case COL_INT:
 		if (!json_object_is_type(v, json_type_int))
@@ -737,9 +741,10 @@ bind_col(sqlite3_stmt *stmt, int idx, const struct col *c,
 		sqlite3_bind_int(stmt, idx, json_object_get_boolean(v));
 		break;
 	case COL_JSON:
+		/* the text is v's own until v is printed again */
 		s = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
 		    JSON_C_TO_STRING_NOSLASHESCAPE);
-		sqlite3_bind_text(stmt, idx, s, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(stmt, idx, s, -1, SQLITE_STATIC);
 		break;
 	}
 	return 0;
@@ -747,6 +752,17 @@ bad:
 	*cause = xasprintf("%s: bad value %s", c->name,
 	    json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
 	return -1;
+}
+
+/* Binds row[c->name] to parameter idx, as bind_value(). */
+static int
+bind_col(sqlite3_stmt *stmt, int idx, const struct col *c,
+    struct json_object *row, char **cause)
+{
+	struct json_object *v = NULL;
+
+	(void)json_object_object_get_ex(row, c->name, &v);
+	return bind_value(stmt, idx, c, v, cause);
 }
 
 /* Column i of the current result as a row value; NULL for SQL NULL. */
@@ -958,15 +974,13 @@ store_count_shares(struct store *st, int64_t waba)
 	return n;
 }
 
-/*
- * Runs stmt (insert or update of t, or sql when stmt is NULL) with every
- * column of row bound; parameters past the columns are the caller's.
- */
+/* Runs sql (insert or update of t) with every column of row bound. */
 static int
 write_row(struct store *st, enum store_table t, const char *sql,
-    sqlite3_stmt *stmt, struct json_object *row, char **cause)
+    struct json_object *row, char **cause)
 {
 	const struct table_def *td;
+	sqlite3_stmt *stmt;
 	size_t i;
 	int rc;
 
@@ -978,7 +992,7 @@ write_row(struct store *st, enum store_table t, const char *sql,
 	}
 	td = &tables[t];
 	cache_touch(st, t);
-	if (stmt == NULL && (stmt = stmt_get(st, sql, cause)) == NULL)
+	if ((stmt = stmt_get(st, sql, cause)) == NULL)
 		return -1;
 	for (i = 0; i < td->ncols; i++)
 		if (bind_col(stmt, (int)i + 1, &td->cols[i], row, cause) == -1)
@@ -1004,7 +1018,7 @@ store_insert(struct store *st, enum store_table t, struct json_object *row,
 		*cause = xstrdup("no such table");
 		return -1;
 	}
-	return write_row(st, t, st->sql_insert[t], NULL, row, cause);
+	return write_row(st, t, st->sql_insert[t], row, cause);
 }
 
 /*
@@ -1042,14 +1056,24 @@ store_load_begin(struct store *st)
 }
 
 int
-store_load(struct store *st, enum store_table t, struct json_object *row,
-    char **cause)
+store_load(struct store *st, enum store_table t,
+    struct json_object *const *vals, char **cause)
 {
-	if ((unsigned)t >= TBL__COUNT || !st->loading) {
-		*cause = xstrdup(st->loading ? "no such table" : "no load");
+	const struct table_def *td;
+	sqlite3_stmt *stmt;
+	size_t i;
+
+	*cause = NULL;
+	if ((unsigned)t >= TBL__COUNT) {
+		*cause = xstrdup("no such table");
 		return -1;
 	}
-	*cause = NULL;
+	td = &tables[t];
+	if (!st->loading) {
+		if ((stmt = stmt_get(st, st->sql_insert[t], cause)) == NULL)
+			return -1;
+		goto bind;
+	}
 	/*
 	 * One statement per table for the whole load, found once: every
 	 * column is bound for each row, so no bindings need clearing.  seq
@@ -1070,9 +1094,24 @@ store_load(struct store *st, enum store_table t, struct json_object *row,
 		}
 		st->loaded[t] = true;
 	}
-	sqlite3_bind_int64(st->load_stmt[t], (int)tables[t].ncols + 1,
-	    ++st->load_seq[t]);
-	return write_row(st, t, NULL, st->load_stmt[t], row, cause);
+	stmt = st->load_stmt[t];
+	sqlite3_bind_int64(stmt, (int)td->ncols + 1, ++st->load_seq[t]);
+bind:
+	cache_touch(st, t);
+	for (i = 0; i < td->ncols; i++)
+		if (bind_value(stmt, (int)i + 1, &td->cols[i],
+		    vals[td->cols[i].member], cause) == -1)
+			goto fail;
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		/* in a load, SQLite has rolled the transaction back */
+		set_cause(st, cause);
+		goto fail;
+	}
+	stmt_done(stmt);
+	return 0;
+fail:
+	stmt_done(stmt);
+	return -1;
 }
 
 /* The foreign keys the load skipped, once per table: 0 when all hold. */
@@ -1119,7 +1158,7 @@ store_update(struct store *st, enum store_table t, struct json_object *row,
 		*cause = xstrdup("no such table");
 		return -1;
 	}
-	if (write_row(st, t, st->sql_update[t], NULL, row, cause) == -1)
+	if (write_row(st, t, st->sql_update[t], row, cause) == -1)
 		return -1;
 	if (sqlite3_changes(st->db) != 1) {
 		*cause = xasprintf("%s: no such row", tables[t].name);
