@@ -109,6 +109,11 @@ int store_delete_assignment(struct store *st, int64_t waba, int64_t user);
 int store_clear(struct store *st);
 /* The whole state as a fixture document (docs/fixtures.md). */
 struct json_object *store_export(struct store *st);
+/*
+ * The same document as JSON text, written straight from the rows; NULL
+ * on failure, else the text (caller frees) and its length in *len.
+ */
+char *store_export_text(struct store *st, size_t *len);
 
 /* Keyset-paged lists. */
 enum store_list {
