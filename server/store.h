@@ -86,16 +86,17 @@ long store_count_shares(struct store *st, int64_t waba);
 int store_insert(struct store *st, enum store_table t,
     struct json_object *row, char **cause);
 /*
- * A bulk load of new rows (fixtures.c), all or nothing.
- * store_load_begin() begins the transaction; store_load() inserts a row
- * given as one value per member of objects[t] (NULL: absent), values that
- * must live until it returns.  In a load a failed insert rolls the whole
- * transaction back at once, and foreign keys are not checked row by row
- * (the loader resolves every reference itself) but once per table
- * written, by store_load_commit(), which fails (and leaves the caller to
- * call store_rollback()) when one does not hold.  Deletes inside a load
- * would not cascade: a load only inserts.  Outside a load, store_load()
- * inserts like store_insert().
+ * A bulk load of new rows (fixtures.c) into an empty store, all or
+ * nothing.  store_load_begin() begins the transaction; store_load()
+ * inserts a row given as one value per member of objects[t] (NULL:
+ * absent), values that must live until it returns.  In a load a failed
+ * insert rolls the whole transaction back at once, and foreign keys are
+ * not checked row by row (the loader resolves every reference itself)
+ * but once per table written, by store_load_commit(), which fails (and
+ * leaves the caller to call store_rollback()) when one does not hold;
+ * that check reads every row of those tables, hence empty ones.  Deletes
+ * inside a load would not cascade: a load only inserts.  Outside a load,
+ * store_load() inserts like store_insert().
  */
 int store_load_begin(struct store *st);
 int store_load(struct store *st, enum store_table t,

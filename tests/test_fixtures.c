@@ -1162,6 +1162,35 @@ START_TEST(test_load_refused_late)
 }
 END_TEST
 
+/* The same into an empty store, which takes the bulk path. */
+START_TEST(test_load_refused_late_bulk)
+{
+	struct store *st = open_mem();
+	struct json_object *doc = many_wabas(500, NULL);
+	struct json_object *good = many_wabas(3, NULL), *after;
+	struct fixture_error fe;
+
+	json_object_object_add(json_object_array_get_idx(
+	    json_object_object_get(doc, "wabas"), 499), "business",
+	    json_object_new_string("2000000000000008"));
+	ck_assert_int_eq(fixtures_apply(st, doc, "many.json", false, NOW, NULL,
+	    &fe), -1);
+	ck_assert_str_eq(fe.message, "many.json: $.wabas[499].business: "
+	    "unknown business '2000000000000008'");
+	fixture_error_cleanup(&fe);
+	ck_assert(store_is_empty(st));
+	ck_assert_msg(fixtures_apply(st, good, "good.json", false, NOW, NULL,
+	    &fe) == 0, "%s", fe.message);
+	after = store_export(st);
+	ck_assert_uint_eq(count(after, "wabas"), 3);
+	ck_assert_uint_eq(count(after, "businesses"), 1);
+	json_object_put(after);
+	json_object_put(doc);
+	json_object_put(good);
+	store_close(st);
+}
+END_TEST
+
 START_TEST(test_text_errors)
 {
 	static const struct {
@@ -1310,6 +1339,7 @@ fixtures_suite(void)
 	tcase_add_test(tc, test_replace);
 	tcase_add_test(tc, test_load_cost);
 	tcase_add_test(tc, test_load_refused_late);
+	tcase_add_test(tc, test_load_refused_late_bulk);
 	tcase_add_test(tc, test_text_errors);
 	tcase_add_loop_test(tc, test_broken_file, 0,
 	    (int)(sizeof(broken_files) / sizeof(broken_files[0])));
