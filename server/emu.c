@@ -164,24 +164,13 @@ emu_init(struct emu *emu, struct config *cfg, const struct clock_source *clk,
 		    cfg->db);
 		goto fail;
 	}
-	{
-		struct json_object *boot = store_export(emu->store);
-		size_t n;
-		const char *text;
-
-		/* reset would bring back "null" */
-		if (boot == NULL) {
-			*cause = xasprintf("%s: the store could not be read",
-			    cfg->db);
-			store_close(emu->store);
-			emu->store = NULL;
-			return -1;
-		}
-		text = json_object_to_json_string_length(boot,
-		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
-		emu->boot_state = xstrndup(text, n);
-		emu->boot_state_len = n;
-		json_object_put(boot);
+	emu->boot_state = store_export_text(emu->store, &emu->boot_state_len);
+	/* reset would bring back "null" */
+	if (emu->boot_state == NULL) {
+		*cause = xasprintf("%s: the store could not be read", cfg->db);
+		store_close(emu->store);
+		emu->store = NULL;
+		return -1;
 	}
 	emu->rl = ratelimit_new(cfg->rate_limit, cfg->rate_limit_active,
 	    cfg->rate_window);

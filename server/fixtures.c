@@ -11,6 +11,11 @@
  * the store, where the earlier tables of the document already are, applies
  * the defaults that depend on other objects and inserts.  The first error
  * rolls everything back.
+ *
+ * Loads of thousands of rows are common (a start with --fixtures), so a
+ * row is kept as an array of the document's own values rather than a
+ * copy, and the store is asked about keys only when it held something
+ * before the load.
  */
 #include "fixtures.h"
 
@@ -48,9 +53,23 @@ struct fx {
 	struct store *st;
 	const char *source;
 	bool generate_ids;
+	/*
+	 * The store held nothing when the load began: no key of the
+	 * document can be in it but through the document itself, where pass
+	 * one has found every repeat, so pass two asks it nothing.
+	 */
+	bool fresh;
 	int64_t now;
 	struct fixture_error *fe;
-	struct json_object *rows[TBL__COUNT]; /* normalized, index = doc's */
+	/*
+	 * Pass one's rows of table t: nrows[t] rows of one value per member
+	 * of objects[t] (NULL: absent), index = the document's.  The values
+	 * are borrowed from the document, defs or owned; late ones from late.
+	 */
+	struct json_object **vals[TBL__COUNT];
+	size_t nrows[TBL__COUNT];
+	struct json_object *owned;   /* values the load made: generated ids */
+	struct json_object *late;    /* one row's late defaults, until stored */
 	/* Pass one's indexes, key -> JSON path of the first occurrence: */
 	struct json_object *ids;     /* every node id */
 	struct json_object *numbers; /* "cc number" */
@@ -567,12 +586,63 @@ index_add(struct fx *fx, struct json_object *index, const char *key,
 	return 0;
 }
 
+/* The index of member name in t's members; name is always one. */
+static size_t
+mindex(enum store_table t, const char *name)
+{
+	const struct obj_member *m = obj_member(&objects[t], name);
+
+	assert(m != NULL);
+	return m != NULL ? (size_t)(m - objects[t].members) : 0;
+}
+
+/* Row i of table t: one value per member. */
+static struct json_object **
+row_at(struct fx *fx, enum store_table t, size_t i)
+{
+	return fx->vals[t] + i * objects[t].nmembers;
+}
+
+/* The string value of a row's member, NULL when absent. */
+static const char *
+vstr(enum store_table t, struct json_object *const *row, const char *name)
+{
+	struct json_object *v = row[mindex(t, name)];
+
+	return v != NULL ? json_object_get_string(v) : NULL;
+}
+
+/* Late defaults: member name of row gets v when it is absent. */
+static void
+late_int(struct fx *fx, enum store_table t, struct json_object **row,
+    const char *name, int64_t v)
+{
+	size_t k = mindex(t, name);
+
+	if (row[k] == NULL) {
+		row[k] = json_object_new_int64(v);
+		json_object_array_add(fx->late, row[k]);
+	}
+}
+
+static void
+late_str(struct fx *fx, enum store_table t, struct json_object **row,
+    const char *name, const char *v)
+{
+	size_t k = mindex(t, name);
+
+	if (row[k] == NULL) {
+		row[k] = json_object_new_string(v);
+		json_object_array_add(fx->late, row[k]);
+	}
+}
+
 /* Pass one for the phone number at base: cc and number lengths. */
 static int
-shape_phone(struct fx *fx, const char *base, struct json_object *row)
+shape_phone(struct fx *fx, const char *base, struct json_object **row)
 {
-	const char *cc = row_str(row, "cc");
-	const char *num = row_str(row, "phone_number");
+	const char *cc = vstr(TBL_PHONE_NUMBERS, row, "cc");
+	const char *num = vstr(TBL_PHONE_NUMBERS, row, "phone_number");
 	char *path, *key, *what;
 	int rc;
 
@@ -581,7 +651,7 @@ shape_phone(struct fx *fx, const char *base, struct json_object *row)
 		path = xasprintf("%s.cc", base);
 		rc = bad_value(fx, path, cc[0] == '0' ?
 		    "a calling code, which never starts with 0" :
-		    "1 to 3 digits", json_object_object_get(row, "cc"));
+		    "1 to 3 digits", row[mindex(TBL_PHONE_NUMBERS, "cc")]);
 		free(path);
 		return rc;
 	}
@@ -670,14 +740,14 @@ unknown_key(struct fx *fx, const struct obj_type *ts, const char *base,
 }
 
 /*
- * Copies the keys of obj into row after checking them against ts, and adds
- * the plain defaults of absent keys.  Each column is looked up once; a key
- * left over is unknown.  defs caches ts's defaults, parsed on first use
- * and shared by every row (rows are never changed in place).
+ * Sets row's values (one per member of ts) to those of obj after checking
+ * them, or to the plain defaults of absent keys.  Each column is looked up
+ * once; a key left over is unknown.  defs caches ts's defaults, parsed on
+ * first use and shared by every row (rows are never changed in place).
  */
 static int
 shape_keys(struct fx *fx, const struct obj_type *ts, const char *base,
-    struct json_object *obj, struct json_object *row,
+    struct json_object *obj, struct json_object **row,
     struct json_object **defs)
 {
 	struct json_object *vals[OBJ_MAX_MEMBERS];
@@ -716,17 +786,11 @@ shape_keys(struct fx *fx, const struct obj_type *ts, const char *base,
 		if (rc == -1)
 			return -1;
 		if (present) {
-			json_object_object_add_ex(row, fk->name,
-			    json_object_get(vals[k]),
-			    JSON_C_OBJECT_ADD_KEY_IS_NEW |
-			    JSON_C_OBJECT_ADD_CONSTANT_KEY);
+			row[k] = vals[k];
 		} else if (fk->def != NULL) {
 			if (defs[k] == NULL)
 				defs[k] = json_tokener_parse(fk->def);
-			json_object_object_add_ex(row, fk->name,
-			    json_object_get(defs[k]),
-			    JSON_C_OBJECT_ADD_KEY_IS_NEW |
-			    JSON_C_OBJECT_ADD_CONSTANT_KEY);
+			row[k] = defs[k];
 		}
 	}
 	return 0;
@@ -752,28 +816,29 @@ index_at(struct fx *fx, struct json_object *index, const char *key,
  */
 static int
 shape_index(struct fx *fx, enum store_table t, const char *base,
-    struct json_object *row)
+    struct json_object **row)
 {
 	const struct obj_type *ot = &objects[t];
-	const char *k0 = ot->members[0].name, *k1;
+	const char *k0 = ot->members[0].name, *k1, *id;
 	char *key, *what;
 	int rc;
 
 	if (ot->node != NODE_NONE) {
-		if (row_str(row, "id") != NULL && index_at(fx, fx->ids,
-		    row_str(row, "id"), base, "id", "id") == -1)
+		id = vstr(t, row, "id");
+		if (id != NULL && index_at(fx, fx->ids, id, base, "id",
+		    "id") == -1)
 			return -1;
 		return t == TBL_PHONE_NUMBERS ? shape_phone(fx, base, row) : 0;
 	}
 	if (ot->nkeys == 1)
-		return index_at(fx, fx->keys[t], row_str(row, k0), base, k0,
+		return index_at(fx, fx->keys[t], vstr(t, row, k0), base, k0,
 		    k0);
 	/* a pair of references: "assignment of WABA 'w' and user 'u'" */
 	k1 = ot->members[1].name;
-	key = xasprintf("%s:%s", row_str(row, k0), row_str(row, k1));
+	key = xasprintf("%s:%s", vstr(t, row, k0), vstr(t, row, k1));
 	what = xasprintf("%s of %s '%s' and %s '%s'", ot->what,
-	    objects[ot->members[0].ref].what, row_str(row, k0), k1,
-	    row_str(row, k1));
+	    objects[ot->members[0].ref].what, vstr(t, row, k0), k1,
+	    vstr(t, row, k1));
 	rc = index_at(fx, fx->keys[t], key, base, NULL, what);
 	free(key);
 	free(what);
@@ -782,30 +847,21 @@ shape_index(struct fx *fx, enum store_table t, const char *base,
 
 /*
  * Pass one for element i of table t: keys, types, plain defaults and the
- * in-document indexes.  The normalized row goes to fx->rows[t].
+ * in-document indexes.  The normalized row is row_at(fx, t, i).
  */
 static int
 shape(struct fx *fx, enum store_table t, size_t i, struct json_object *obj)
 {
-	struct json_object *row = NULL;
 	char base[SUBPATH_SIZE];
-	int rc = -1;
 
 	rowpath(base, t, i);
-	if (!json_object_is_type(obj, json_type_object)) {
-		fx_fail(fx, base, "expected an object");
-		goto out;
-	}
-	row = json_object_new_object();
-	if (shape_keys(fx, &objects[t], base, obj, row, fx->defs[t]) == -1 ||
-	    shape_index(fx, t, base, row) == -1)
-		goto out;
-	json_object_array_add(fx->rows[t], row);
-	row = NULL;
-	rc = 0;
-out:
-	json_object_put(row);
-	return rc;
+	if (!json_object_is_type(obj, json_type_object))
+		return fx_fail(fx, base, "expected an object");
+	if (shape_keys(fx, &objects[t], base, obj, row_at(fx, t, i),
+	    fx->defs[t]) == -1 || shape_index(fx, t, base,
+	    row_at(fx, t, i)) == -1)
+		return -1;
+	return 0;
 }
 
 /* Gives every node row without an id a fresh one. */
@@ -819,14 +875,14 @@ generate_ids(struct fx *fx)
 
 		if (objects[t].node == NODE_NONE)
 			continue;
-		n = json_object_array_length(fx->rows[t]);
+		n = fx->nrows[t];
 		for (i = 0; i < n; i++) {
-			struct json_object *row =
-			    json_object_array_get_idx(fx->rows[t], i);
+			struct json_object **row = row_at(fx, t, i);
+			struct json_object *v;
 			char buf[24], *path;
 			int64_t id;
 
-			if (row_str(row, "id") != NULL)
+			if (vstr(t, row, "id") != NULL)
 				continue;
 			do {
 				id = store_new_id(fx->st);
@@ -836,8 +892,9 @@ generate_ids(struct fx *fx)
 				snprintf(buf, sizeof(buf), "%lld",
 				    (long long)id);
 			} while (json_object_object_get_ex(fx->ids, buf, NULL));
-			json_object_object_add(row, "id",
-			    json_object_new_string(buf));
+			v = json_object_new_string(buf);
+			json_object_array_add(fx->owned, v);
+			row[mindex(t, "id")] = v;
 			path = xasprintf("$.%s[%zu].id", store_table_name(t),
 			    i);
 			json_object_object_add(fx->ids, buf,
@@ -849,14 +906,14 @@ generate_ids(struct fx *fx)
 }
 
 /*
- * The row of table t that row[key] names, from the store (earlier tables
- * of the document are inserted by now); NULL after reporting it unknown.
+ * The row that id, the value of reference fk, names, from the store
+ * (earlier tables of the document are inserted by now); NULL after
+ * reporting it unknown.
  */
 static struct json_object *
-resolve(struct fx *fx, const char *base, struct json_object *row,
+resolve(struct fx *fx, const char *base, const char *id,
     const struct obj_member *fk)
 {
-	const char *id = row_str(row, fk->name);
 	struct json_object *found;
 	char *path;
 
@@ -870,28 +927,20 @@ resolve(struct fx *fx, const char *base, struct json_object *row,
 }
 
 /* "4a3f09c1_7b2e": 8 and 4 hex digits, a function of the WABA id. */
-static char *
-template_namespace(const char *id)
+static void
+template_namespace(char out[14], const char *id)
 {
+	static const char hex[] = "0123456789abcdef";
 	uint64_t h = mix64((uint64_t)parse_id(id) ^ 0x6e616d657370ULL);
+	int i;
 
-	return xasprintf("%08llx_%04llx", (unsigned long long)(h >> 32),
-	    (unsigned long long)(h & 0xffff));
-}
-
-static void
-default_int(struct json_object *row, const char *key, int64_t v)
-{
-	if (!json_object_object_get_ex(row, key, NULL))
-		json_object_object_add(row, key, json_object_new_int64(v));
-}
-
-static void
-default_str(struct json_object *row, const char *key, char *v)
-{
-	if (!json_object_object_get_ex(row, key, NULL))
-		json_object_object_add(row, key, json_object_new_string(v));
-	free(v);
+	/* by hand: once per WABA, and snprintf showed in load profiles */
+	for (i = 0; i < 8; i++)
+		out[i] = hex[(h >> (60 - 4 * i)) & 0xf];
+	out[8] = '_';
+	for (i = 0; i < 4; i++)
+		out[9 + i] = hex[(h >> (12 - 4 * i)) & 0xf];
+	out[13] = '\0';
 }
 
 /* Checks that the user may be assigned to the WABA (its business owns it
@@ -911,7 +960,7 @@ check_assignment(struct fx *fx, const char *base, struct json_object *waba,
 	key = xasprintf("%s:%s", row_str(waba, "id"), biz);
 	ok = json_object_object_get_ex(fx->keys[TBL_SHARES], key, NULL);
 	free(key);
-	if (!ok) {
+	if (!ok && !fx->fresh) {
 		share = store_share(fx->st, parse_id(row_str(waba, "id")),
 		    parse_id(biz));
 		ok = share != NULL;
@@ -929,29 +978,30 @@ check_assignment(struct fx *fx, const char *base, struct json_object *waba,
 
 /* A template deleted, or being deleted, holds no name in lists. */
 static bool
-template_gone(struct json_object *row)
+template_gone(const char *status)
 {
-	const char *s = row_str(row, "status");
-
-	return strcmp(s, "PENDING_DELETION") == 0 || strcmp(s, "DELETED") == 0;
+	return status != NULL && (strcmp(status, "PENDING_DELETION") == 0 ||
+	    strcmp(status, "DELETED") == 0);
 }
 
 /* Pass two for row i of table t: references, uniqueness, late defaults. */
 static int
-link_row(struct fx *fx, enum store_table t, size_t i, struct json_object *row)
+link_row(struct fx *fx, enum store_table t, size_t i,
+    struct json_object **row)
 {
 	const struct obj_type *ts = &objects[t];
 	struct json_object *refs[3] = { NULL, NULL, NULL }, *dup = NULL;
-	char base[SUBPATH_SIZE], *path;
+	char base[SUBPATH_SIZE], *path, *s;
 	size_t k, nref = 0;
+	int64_t created;
 	int rc = -1;
 
 	rowpath(base, t, i);
-	if (ts->node != NODE_NONE && store_node_type(fx->st,
-	    parse_id(row_str(row, "id"))) != NODE_NONE) {
+	if (ts->node != NODE_NONE && !fx->fresh && store_node_type(fx->st,
+	    parse_id(vstr(t, row, "id"))) != NODE_NONE) {
 		path = xasprintf("%s.id", base);
 		fx_conflict(fx, path, "id '%s' already exists",
-		    row_str(row, "id"));
+		    vstr(t, row, "id"));
 		free(path);
 		goto out;
 	}
@@ -959,90 +1009,102 @@ link_row(struct fx *fx, enum store_table t, size_t i, struct json_object *row)
 		if (ts->members[k].type != VT_REF)
 			continue;
 		assert(nref < sizeof(refs) / sizeof(refs[0]));
-		refs[nref] = resolve(fx, base, row, &ts->members[k]);
+		refs[nref] = resolve(fx, base, row[k] != NULL ?
+		    json_object_get_string(row[k]) : NULL, &ts->members[k]);
 		if (refs[nref++] == NULL)
 			goto out;
 	}
 	switch (t) {
 	case TBL_TOKENS:
-		dup = store_get_token(fx->st, row_str(row, "token"));
+		dup = fx->fresh ? NULL : store_get_token(fx->st,
+		    vstr(t, row, "token"));
 		if (dup != NULL) {
 			path = xasprintf("%s.token", base);
 			fx_conflict(fx, path, "token '%s' already exists",
-			    row_str(row, "token"));
+			    vstr(t, row, "token"));
 			free(path);
 			goto out;
 		}
-		default_int(row, "issued_at", fx->now);
+		late_int(fx, t, row, "issued_at", fx->now);
 		break;
 	case TBL_WABAS:
-		default_str(row, "message_template_namespace",
-		    template_namespace(row_str(row, "id")));
-		default_str(row, "country",
-		    xstrdup(row_str(refs[0], "country")));
-		default_int(row, "creation_time", fx->now);
+		if (vstr(t, row, "message_template_namespace") == NULL) {
+			char ns[14];
+
+			template_namespace(ns, vstr(t, row, "id"));
+			late_str(fx, t, row, "message_template_namespace", ns);
+		}
+		late_str(fx, t, row, "country", row_str(refs[0], "country"));
+		late_int(fx, t, row, "creation_time", fx->now);
 		break;
 	case TBL_PHONE_NUMBERS:
-		dup = store_phone_by_number(fx->st, row_str(row, "cc"),
-		    row_str(row, "phone_number"));
+		dup = fx->fresh ? NULL : store_phone_by_number(fx->st,
+		    vstr(t, row, "cc"), vstr(t, row, "phone_number"));
 		if (dup != NULL) {
 			path = xasprintf("%s.phone_number", base);
 			fx_conflict(fx, path, "phone number +%s %s already "
-			    "exists (id '%s')", row_str(row, "cc"),
-			    row_str(row, "phone_number"), row_str(dup, "id"));
+			    "exists (id '%s')", vstr(t, row, "cc"),
+			    vstr(t, row, "phone_number"), row_str(dup, "id"));
 			free(path);
 			goto out;
 		}
-		default_str(row, "display_phone_number", phone_display(
-		    row_str(row, "cc"), row_str(row, "phone_number")));
-		default_str(row, "throughput_level", xstrdup(
-		    strcmp(row_str(row, "platform_type"), "CLOUD_API") == 0 ?
-		    "STANDARD" : "NOT_APPLICABLE"));
-		default_int(row, "creation_time", fx->now);
+		if (vstr(t, row, "display_phone_number") == NULL) {
+			s = phone_display(vstr(t, row, "cc"),
+			    vstr(t, row, "phone_number"));
+			late_str(fx, t, row, "display_phone_number", s);
+			free(s);
+		}
+		late_str(fx, t, row, "throughput_level",
+		    strcmp(vstr(t, row, "platform_type"), "CLOUD_API") == 0 ?
+		    "STANDARD" : "NOT_APPLICABLE");
+		late_int(fx, t, row, "creation_time", fx->now);
 		break;
 	case TBL_TEMPLATES:
-		dup = store_template_live(fx->st, parse_id(row_str(row,
-		    "waba")), row_str(row, "name"), row_str(row, "language"));
-		if (dup != NULL && !template_gone(row)) {
+		dup = store_template_live(fx->st, parse_id(vstr(t, row,
+		    "waba")), vstr(t, row, "name"), vstr(t, row, "language"));
+		if (dup != NULL && !template_gone(vstr(t, row, "status"))) {
 			path = xasprintf("%s.name", base);
 			fx_conflict(fx, path, "WABA '%s' has template '%s' in "
-			    "'%s' already (id '%s')", row_str(row, "waba"),
-			    row_str(row, "name"), row_str(row, "language"),
+			    "'%s' already (id '%s')", vstr(t, row, "waba"),
+			    vstr(t, row, "name"), vstr(t, row, "language"),
 			    row_str(dup, "id"));
 			free(path);
 			goto out;
 		}
-		default_int(row, "created_at", fx->now);
-		default_int(row, "updated_at", row_int(row, "created_at"));
-		default_int(row, "quality_updated", row_int(row, "created_at"));
+		late_int(fx, t, row, "created_at", fx->now);
+		created = json_object_get_int64(row[mindex(t, "created_at")]);
+		late_int(fx, t, row, "updated_at", created);
+		late_int(fx, t, row, "quality_updated", created);
 		break;
 	case TBL_ASSIGNMENTS:
-		dup = store_assignment(fx->st, parse_id(row_str(row, "waba")),
-		    parse_id(row_str(row, "user")));
+		dup = fx->fresh ? NULL : store_assignment(fx->st,
+		    parse_id(vstr(t, row, "waba")),
+		    parse_id(vstr(t, row, "user")));
 		if (dup != NULL) {
 			fx_conflict(fx, base, "user '%s' is already assigned "
-			    "to WABA '%s'", row_str(row, "user"),
-			    row_str(row, "waba"));
+			    "to WABA '%s'", vstr(t, row, "user"),
+			    vstr(t, row, "waba"));
 			goto out;
 		}
 		if (check_assignment(fx, base, refs[0], refs[1]) == -1)
 			goto out;
 		break;
 	case TBL_SHARES:
-		dup = store_share(fx->st, parse_id(row_str(row, "waba")),
-		    parse_id(row_str(row, "business")));
+		dup = fx->fresh ? NULL : store_share(fx->st,
+		    parse_id(vstr(t, row, "waba")),
+		    parse_id(vstr(t, row, "business")));
 		if (dup != NULL) {
 			fx_conflict(fx, base, "WABA '%s' is already shared "
-			    "with business '%s'", row_str(row, "waba"),
-			    row_str(row, "business"));
+			    "with business '%s'", vstr(t, row, "waba"),
+			    vstr(t, row, "business"));
 			goto out;
 		}
 		if (strcmp(row_str(refs[0], "business"),
-		    row_str(row, "business")) == 0) {
+		    vstr(t, row, "business")) == 0) {
 			path = xasprintf("%s.business", base);
 			fx_fail(fx, path, "business '%s' owns WABA '%s'; a "
 			    "share goes to another business",
-			    row_str(row, "business"), row_str(row, "waba"));
+			    vstr(t, row, "business"), vstr(t, row, "waba"));
 			free(path);
 			goto out;
 		}
@@ -1051,7 +1113,17 @@ link_row(struct fx *fx, enum store_table t, size_t i, struct json_object *row)
 	case TBL_SUBSCRIBED_APPS:
 	case TBL_OAUTH_CODES:
 		/* keyed by text or a mixed pair: looked up by the row's key */
-		dup = store_lookup(fx->st, t, row);
+		{
+			struct json_object *o = json_object_new_object();
+
+			for (k = 0; k < ts->nmembers; k++)
+				if (row[k] != NULL)
+					json_object_object_add(o,
+					    ts->members[k].name,
+					    json_object_get(row[k]));
+			dup = store_lookup(fx->st, t, o);
+			json_object_put(o);
+		}
 		if (dup != NULL) {
 			fx_conflict(fx, base, "the %s already exists",
 			    ts->what);
@@ -1071,20 +1143,19 @@ out:
 
 /* What *created lists for a row: its key (id, token), or the pair. */
 static struct json_object *
-created_entry(enum store_table t, struct json_object *row)
+created_entry(enum store_table t, struct json_object *const *row)
 {
 	const struct obj_type *ot = &objects[t];
 	struct json_object *o;
 	size_t k;
 
+	/* the keys are the first members, and never absent */
 	if (ot->nkeys == 1)
-		return json_object_new_string(row_str(row,
-		    ot->members[0].name));
+		return json_object_new_string(json_object_get_string(row[0]));
 	o = json_object_new_object();
 	for (k = 0; k < ot->nkeys; k++)
 		json_object_object_add(o, ot->members[k].name,
-		    json_object_new_string(row_str(row,
-		    ot->members[k].name)));
+		    json_object_new_string(json_object_get_string(row[k])));
 	return o;
 }
 
@@ -1121,6 +1192,9 @@ load(struct fx *fx, struct json_object *doc, struct json_object *created)
 		if (!json_object_object_get_ex(doc, store_table_name(t), &arr))
 			continue;
 		n = json_object_array_length(arr);
+		fx->vals[t] = xcalloc(n ? n * objects[t].nmembers : 1,
+		    sizeof(*fx->vals[t]));
+		fx->nrows[t] = n;
 		for (i = 0; i < n; i++)
 			if (shape(fx, t, i, json_object_array_get_idx(arr, i))
 			    == -1)
@@ -1131,15 +1205,14 @@ load(struct fx *fx, struct json_object *doc, struct json_object *created)
 	for (t = 0; t < TBL__COUNT; t++) {
 		struct json_object *list = NULL;
 
-		n = json_object_array_length(fx->rows[t]);
+		n = fx->nrows[t];
 		for (i = 0; i < n; i++) {
-			struct json_object *row =
-			    json_object_array_get_idx(fx->rows[t], i);
+			struct json_object **row = row_at(fx, t, i);
 			char *cause = NULL;
 
 			if (link_row(fx, t, i, row) == -1)
 				return -1;
-			if (store_insert(fx->st, t, row, &cause) == -1) {
+			if (store_load(fx->st, t, row, &cause) == -1) {
 				char *path = xasprintf("$.%s[%zu]",
 				    store_table_name(t), i);
 
@@ -1149,14 +1222,20 @@ load(struct fx *fx, struct json_object *doc, struct json_object *created)
 				free(cause);
 				return -1;
 			}
-			if (created == NULL)
+			if (created == NULL) {
+				json_object_array_del_idx(fx->late, 0,
+				    json_object_array_length(fx->late));
 				continue;
+			}
 			if (list == NULL) {
 				list = json_object_new_array();
 				json_object_object_add(created,
 				    store_table_name(t), list);
 			}
 			json_object_array_add(list, created_entry(t, row));
+			/* the row is stored: its late values may go */
+			json_object_array_del_idx(fx->late, 0,
+			    json_object_array_length(fx->late));
 		}
 	}
 	return 0;
@@ -1176,10 +1255,10 @@ fx_init(struct fx *fx, struct store *st, const char *source,
 	fx->fe = fe;
 	fx->ids = json_object_new_object();
 	fx->numbers = json_object_new_object();
-	for (t = 0; t < TBL__COUNT; t++) {
-		fx->rows[t] = json_object_new_array();
+	fx->owned = json_object_new_array();
+	fx->late = json_object_new_array();
+	for (t = 0; t < TBL__COUNT; t++)
 		fx->keys[t] = json_object_new_object();
-	}
 }
 
 static void
@@ -1190,12 +1269,35 @@ fx_cleanup(struct fx *fx)
 
 	json_object_put(fx->ids);
 	json_object_put(fx->numbers);
+	json_object_put(fx->owned);
+	json_object_put(fx->late);
 	for (t = 0; t < TBL__COUNT; t++) {
-		json_object_put(fx->rows[t]);
+		free(fx->vals[t]);
 		json_object_put(fx->keys[t]);
 		for (k = 0; k < OBJ_MAX_MEMBERS; k++)
 			json_object_put(fx->defs[t][k]);
 	}
+}
+
+/*
+ * Row i of table t as an object of its id and references, which is what
+ * an event names: a row's late defaults are let go once it is stored, so
+ * only the values the document or the load keeps are taken.
+ */
+static struct json_object *
+linked_row(struct fx *fx, enum store_table t, size_t i)
+{
+	const struct obj_type *ts = &objects[t];
+	struct json_object **row = row_at(fx, t, i);
+	struct json_object *o = json_object_new_object();
+	size_t k;
+
+	for (k = 0; k < ts->nmembers; k++)
+		if (row[k] != NULL && (ts->members[k].type == VT_REF ||
+		    strcmp(ts->members[k].name, "id") == 0))
+			json_object_object_add(o, ts->members[k].name,
+			    json_object_get(row[k]));
+	return o;
 }
 
 /* Tells hook of the rows the load added, inside its transaction. */
@@ -1206,10 +1308,20 @@ notify(struct fx *fx, const struct fixture_hook *hook)
 	int t;
 
 	for (t = 0; t < TBL__COUNT; t++) {
-		if (json_object_array_length(fx->rows[t]) == 0)
+		struct json_object *rows;
+		size_t i;
+		int rc;
+
+		if (fx->nrows[t] == 0)
 			continue;
-		if (hook->added(hook->ctx, fx->st, (enum store_table)t,
-		    fx->rows[t], fx->now, &cause) == -1) {
+		rows = json_object_new_array();
+		for (i = 0; i < fx->nrows[t]; i++)
+			json_object_array_add(rows,
+			    linked_row(fx, (enum store_table)t, i));
+		rc = hook->added(hook->ctx, fx->st, (enum store_table)t,
+		    rows, fx->now, &cause);
+		json_object_put(rows);
+		if (rc == -1) {
 			fx_fail(fx, "$", "%s", cause ? cause :
 			    "the load's events could not be recorded");
 			free(cause);
@@ -1228,13 +1340,21 @@ run(struct store *st, struct json_object *doc, const char *source,
 {
 	struct json_object *made = created ? json_object_new_object() : NULL;
 	struct fx fx;
+	bool bulk;
 	int rc = -1;
 
 	fe_init(fe);
 	if (created != NULL)
 		*created = NULL;
 	fx_init(&fx, st, source, generate_ids, now, fe);
-	if (store_begin(st) == -1) {
+	/*
+	 * Into an empty store, a bulk load: its check of foreign keys at the
+	 * commit reads only the rows loaded.  A replace deletes, and its
+	 * deletes must cascade: a plain transaction, as for a few rows
+	 * added to a store that holds many.
+	 */
+	bulk = !replace && store_is_empty(st);
+	if ((bulk ? store_load_begin(st) : store_begin(st)) == -1) {
 		fx_fail(&fx, "$", "the store cannot begin a transaction");
 		goto out;
 	}
@@ -1242,11 +1362,12 @@ run(struct store *st, struct json_object *doc, const char *source,
 		fx_fail(&fx, "$", "the store cannot be cleared");
 		goto fail;
 	}
+	fx.fresh = replace || bulk;
 	if (load(&fx, doc, made) == -1)
 		goto fail;
 	if (hook != NULL && notify(&fx, hook) == -1)
 		goto fail;
-	if (store_commit(st) == -1) {
+	if ((bulk ? store_load_commit(st) : store_commit(st)) == -1) {
 		fx_fail(&fx, "$", "the store cannot commit");
 		goto fail;
 	}

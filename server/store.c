@@ -41,6 +41,7 @@ struct col {
 	const char *name;     /* column name = row key */
 	enum col_kind kind;
 	bool optional;        /* NULL allowed, omitted from rows */
+	size_t member;        /* its index in the type's members */
 };
 
 struct table_def {
@@ -74,6 +75,7 @@ tables_init(void)
 			td->cols[td->ncols].name = m->name;
 			td->cols[td->ncols].kind = obj_col_kind(m->type);
 			td->cols[td->ncols].optional = obj_nullable(m);
+			td->cols[td->ncols].member = i;
 			td->ncols++;
 		}
 		assert(td->ncols >= td->nkeys);
@@ -155,6 +157,7 @@ struct store {
 	struct stmt_entry *stmts[STMT_BUCKETS]; /* keyed by SQL text */
 	/* Generated per table at open. */
 	char *sql_insert[TBL__COUNT];
+	char *sql_load[TBL__COUNT];	/* sql_insert, OR ROLLBACK, seq bound */
 	char *sql_update[TBL__COUNT];
 	char *sql_get[TBL__COUNT];
 	char *sql_delete[TBL__COUNT];
@@ -163,6 +166,11 @@ struct store {
 	char *sql_tmpl_live;	/* a live template by (waba, name, language) */
 	char *sql_tmpl_named;	/* templates by (waba, name) */
 	char *sql_tmpl_due;	/* templates due */
+	bool loading;		/* inside store_load_begin() */
+	bool loaded[TBL__COUNT]; /* tables the load wrote */
+	/* the load's insert for each table it wrote (in stmts), its seq */
+	sqlite3_stmt *load_stmt[TBL__COUNT];
+	int64_t load_seq[TBL__COUNT];
 };
 
 const char *
@@ -374,6 +382,13 @@ build_table_sql(struct store *st, enum store_table t)
 		sbuf_addf(&sb, ", ?%zu", i + 1);
 	sbuf_addch(&sb, ')');
 	st->sql_insert[t] = sbuf_detach(&sb);
+	/* store_load(): the same columns, seq counted by the load */
+	sbuf_addf(&sb, "INSERT OR ROLLBACK INTO %s (seq, %s) VALUES (?%zu",
+	    td->name, cols, td->ncols + 1);
+	for (i = 0; i < td->ncols; i++)
+		sbuf_addf(&sb, ", ?%zu", i + 1);
+	sbuf_addch(&sb, ')');
+	st->sql_load[t] = sbuf_detach(&sb);
 	st->sql_update[t] = xasprintf("UPDATE %s SET %s WHERE %s", td->name,
 	    sets, where);
 	st->sql_get[t] = xasprintf("SELECT %s FROM %s WHERE %s", cols,
@@ -546,6 +561,7 @@ store_close(struct store *st)
 	}
 	for (i = 0; i < TBL__COUNT; i++) {
 		free(st->sql_insert[i]);
+		free(st->sql_load[i]);
 		free(st->sql_update[i]);
 		free(st->sql_get[i]);
 		free(st->sql_delete[i]);
@@ -623,11 +639,17 @@ store_commit(struct store *st)
 	return run_simple(st, "COMMIT");
 }
 
+static int load_settings(struct store *st, bool on);
+
 void
 store_rollback(struct store *st)
 {
 	if (!sqlite3_get_autocommit(st->db))
 		(void)run_simple(st, "ROLLBACK");
+	if (st->loading) {
+		st->loading = false;
+		(void)load_settings(st, false);
+	}
 	/* rows cached inside the transaction may never have been */
 	cache_touch_all(st);
 }
@@ -694,17 +716,19 @@ json_id(struct json_object *v)
 	return -1;
 }
 
-/* Binds row[c->name] to parameter idx; -1 with *cause on a bad value. */
+/*
+ * Binds v, the value of column c (NULL: absent), to parameter idx; -1
+ * with *cause on a bad value.  Text is bound as it is, without a copy:
+ * v must live until the statement has run.
+ */
 static int
-bind_col(sqlite3_stmt *stmt, int idx, const struct col *c,
-    struct json_object *row, char **cause)
+bind_value(sqlite3_stmt *stmt, int idx, const struct col *c,
+    struct json_object *v, char **cause)
 {
-	struct json_object *v = NULL;
 	const char *s;
 	int64_t id;
 
-	if (!json_object_object_get_ex(row, c->name, &v) ||
-	    json_object_is_type(v, json_type_null)) {
+	if (v == NULL || json_object_is_type(v, json_type_null)) {
 		if (c->optional) {
 			sqlite3_bind_null(stmt, idx);
 			return 0;
@@ -725,7 +749,7 @@ bind_col(sqlite3_stmt *stmt, int idx, const struct col *c,
 		if (!json_object_is_type(v, json_type_string))
 			goto bad;
 		sqlite3_bind_text(stmt, idx, json_object_get_string(v),
-		    json_object_get_string_len(v), SQLITE_TRANSIENT);
+		    json_object_get_string_len(v), SQLITE_STATIC);
 		break;
 	case COL_INT:
 		if (!json_object_is_type(v, json_type_int))
@@ -738,9 +762,10 @@ bind_col(sqlite3_stmt *stmt, int idx, const struct col *c,
 		sqlite3_bind_int(stmt, idx, json_object_get_boolean(v));
 		break;
 	case COL_JSON:
+		/* the text is v's own until v is printed again */
 		s = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
 		    JSON_C_TO_STRING_NOSLASHESCAPE);
-		sqlite3_bind_text(stmt, idx, s, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(stmt, idx, s, -1, SQLITE_STATIC);
 		break;
 	}
 	return 0;
@@ -748,6 +773,17 @@ bad:
 	*cause = xasprintf("%s: bad value %s", c->name,
 	    json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
 	return -1;
+}
+
+/* Binds row[c->name] to parameter idx, as bind_value(). */
+static int
+bind_col(sqlite3_stmt *stmt, int idx, const struct col *c,
+    struct json_object *row, char **cause)
+{
+	struct json_object *v = NULL;
+
+	(void)json_object_object_get_ex(row, c->name, &v);
+	return bind_value(stmt, idx, c, v, cause);
 }
 
 /* Column i of the current result as a row value; NULL for SQL NULL. */
@@ -1093,6 +1129,135 @@ store_insert(struct store *st, enum store_table t, struct json_object *row,
 	return write_row(st, t, st->sql_insert[t], row, cause);
 }
 
+/*
+ * A load's settings, outside its transaction (SQLite ignores
+ * foreign_keys inside one).  With foreign keys on, every insert into a
+ * table that others reference scans each child table for orphans and, as
+ * the node triggers make it a write of two rows, may fail halfway: SQLite
+ * then copies each page it touches to a statement journal first.  A file
+ * gets a larger page cache, so that the load's pages stay in memory until
+ * the commit instead of spilling to the WAL one by one.
+ */
+static int
+load_settings(struct store *st, bool on)
+{
+	if (run_simple(st, on ? "PRAGMA foreign_keys = OFF" :
+	    "PRAGMA foreign_keys = ON") == -1)
+		return -1;
+	if (sqlite3_db_filename(st->db, "main") != NULL &&
+	    *sqlite3_db_filename(st->db, "main") != '\0')
+		return run_simple(st, on ? "PRAGMA cache_size = -65536" :
+		    "PRAGMA cache_size = -2000");
+	return 0;
+}
+
+int
+store_load_begin(struct store *st)
+{
+	if (load_settings(st, true) == -1 || store_begin(st) == -1) {
+		(void)load_settings(st, false);
+		return -1;
+	}
+	st->loading = true;
+	memset(st->loaded, 0, sizeof(st->loaded));
+	return 0;
+}
+
+int
+store_load(struct store *st, enum store_table t,
+    struct json_object *const *vals, char **cause)
+{
+	const struct table_def *td;
+	sqlite3_stmt *stmt;
+	size_t i;
+
+	*cause = NULL;
+	if ((unsigned)t >= TBL__COUNT) {
+		*cause = xstrdup("no such table");
+		return -1;
+	}
+	td = &tables[t];
+	if (!st->loading) {
+		if ((stmt = stmt_get(st, st->sql_insert[t], cause)) == NULL)
+			return -1;
+		goto bind;
+	}
+	/*
+	 * One statement per table for the whole load, found once: every
+	 * column is bound for each row, so no bindings need clearing.  seq
+	 * is counted here from the table's largest, as only the load
+	 * writes until it ends.
+	 */
+	if (!st->loaded[t]) {
+		char *sql = xasprintf("SELECT coalesce(max(seq), 0) FROM %s",
+		    tables[t].name);
+
+		st->load_seq[t] = query_int(st, sql);
+		free(sql);
+		st->load_stmt[t] = stmt_get(st, st->sql_load[t], cause);
+		if (st->load_seq[t] < 0 || st->load_stmt[t] == NULL) {
+			if (*cause == NULL)
+				set_cause(st, cause);
+			return -1;
+		}
+		st->loaded[t] = true;
+	}
+	stmt = st->load_stmt[t];
+	sqlite3_bind_int64(stmt, (int)td->ncols + 1, ++st->load_seq[t]);
+bind:
+	cache_touch(st, t);
+	for (i = 0; i < td->ncols; i++)
+		if (bind_value(stmt, (int)i + 1, &td->cols[i],
+		    vals[td->cols[i].member], cause) == -1)
+			goto fail;
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		/* in a load, SQLite has rolled the transaction back */
+		set_cause(st, cause);
+		goto fail;
+	}
+	stmt_done(stmt);
+	return 0;
+fail:
+	stmt_done(stmt);
+	return -1;
+}
+
+/* The foreign keys the load skipped, once per table: 0 when all hold. */
+static int
+load_check(struct store *st)
+{
+	int t, rc = 0;
+
+	for (t = 0; rc == 0 && t < TBL__COUNT; t++) {
+		char *sql;
+		sqlite3_stmt *stmt;
+
+		if (!st->loaded[t])
+			continue;
+		sql = xasprintf("PRAGMA foreign_key_check(%s)", tables[t].name);
+		stmt = stmt_get(st, sql, NULL);
+		free(sql);
+		if (stmt == NULL || sqlite3_step(stmt) != SQLITE_DONE)
+			rc = -1;
+		stmt_done(stmt);
+	}
+	return rc;
+}
+
+int
+store_load_commit(struct store *st)
+{
+	int rc;
+
+	if (!st->loading)
+		return -1;
+	if (load_check(st) == -1 || store_commit(st) == -1)
+		return -1;	/* the caller rolls back */
+	st->loading = false;
+	rc = load_settings(st, false);
+	return rc;
+}
+
 int
 store_update(struct store *st, enum store_table t, struct json_object *row,
     char **cause)
@@ -1248,6 +1413,127 @@ store_export(struct store *st)
 		}
 	}
 	return doc;
+}
+
+/* Appends the n bytes at s to sb as a JSON string. */
+static void
+json_string(struct sbuf *sb, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, run = 0;
+
+	sbuf_addch(sb, '"');
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		sbuf_add(sb, s + run, i - run);
+		run = i + 1;
+		if (c == '"' || c == '\\') {
+			esc[1] = (char)c;
+			sbuf_add(sb, esc, 2);
+		} else {
+			sbuf_add(sb, esc, 6);
+		}
+	}
+	sbuf_add(sb, s + run, n - run);
+	sbuf_addch(sb, '"');
+}
+
+/*
+ * Appends the current result's row of td to sb as store_export() would
+ * show it, without making it: a start-up with many rows keeps the boot
+ * state as text, and building each row as JSON first cost as much as
+ * loading it.
+ */
+static void
+row_text(struct sbuf *sb, sqlite3_stmt *stmt, const struct table_def *td)
+{
+	struct json_object *v = NULL;
+	size_t i;
+	char sep = '{';
+
+	for (i = 0; i < td->ncols; i++) {
+		int k = (int)i;
+
+		if (sqlite3_column_type(stmt, k) == SQLITE_NULL)
+			continue;
+		if (td->cols[i].kind == COL_JSON) {
+			/* as store_export(): text that is not JSON is left out */
+			if ((v = col_value(stmt, k, COL_JSON)) == NULL)
+				continue;
+		}
+		sbuf_addch(sb, sep);
+		sep = ',';
+		sbuf_addch(sb, '"');
+		sbuf_addstr(sb, td->cols[i].name);
+		sbuf_add(sb, "\":", 2);
+		switch (td->cols[i].kind) {
+		case COL_NONE:
+			break;
+		case COL_ID:
+			sbuf_addch(sb, '"');
+			sbuf_addint(sb, sqlite3_column_int64(stmt, k));
+			sbuf_addch(sb, '"');
+			break;
+		case COL_TEXT:
+			json_string(sb, (const char *)sqlite3_column_text(stmt,
+			    k), (size_t)sqlite3_column_bytes(stmt, k));
+			break;
+		case COL_INT:
+			sbuf_addint(sb, sqlite3_column_int64(stmt, k));
+			break;
+		case COL_BOOL:
+			sbuf_addstr(sb, sqlite3_column_int(stmt, k) ? "true" :
+			    "false");
+			break;
+		case COL_JSON:
+			sbuf_addstr(sb, json_object_to_json_string_ext(v,
+			    JSON_C_TO_STRING_PLAIN |
+			    JSON_C_TO_STRING_NOSLASHESCAPE));
+			json_object_put(v);
+			break;
+		}
+	}
+	if (sep == '{')
+		sbuf_addch(sb, '{');
+	sbuf_addch(sb, '}');
+}
+
+char *
+store_export_text(struct store *st, size_t *len)
+{
+	struct sbuf sb = SBUF_INIT;
+	int t, rc = SQLITE_DONE;
+
+	sbuf_addch(&sb, '{');
+	for (t = 0; rc == SQLITE_DONE && t < TBL__COUNT; t++) {
+		sqlite3_stmt *stmt = stmt_get(st, st->sql_export[t], NULL);
+		bool first = true;
+
+		if (stmt == NULL) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+		sbuf_addf(&sb, "%s\"%s\":[", t ? "," : "", tables[t].name);
+		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+			if (!first)
+				sbuf_addch(&sb, ',');
+			first = false;
+			row_text(&sb, stmt, &tables[t]);
+		}
+		stmt_done(stmt);
+		sbuf_addch(&sb, ']');
+	}
+	sbuf_addch(&sb, '}');
+	if (rc != SQLITE_DONE) {
+		sbuf_release(&sb);
+		return NULL;
+	}
+	*len = sb.len;
+	return sbuf_detach(&sb);
 }
 
 /* The column named name of td when lists may filter on it; NULL if not. */

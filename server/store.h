@@ -102,6 +102,23 @@ struct json_object *store_templates_due(struct store *st, int64_t now,
  */
 int store_insert(struct store *st, enum store_table t,
     struct json_object *row, char **cause);
+/*
+ * A bulk load of new rows (fixtures.c) into an empty store, all or
+ * nothing.  store_load_begin() begins the transaction; store_load()
+ * inserts a row given as one value per member of objects[t] (NULL:
+ * absent), values that must live until it returns.  In a load a failed
+ * insert rolls the whole transaction back at once, and foreign keys are
+ * not checked row by row (the loader resolves every reference itself)
+ * but once per table written, by store_load_commit(), which fails (and
+ * leaves the caller to call store_rollback()) when one does not hold;
+ * that check reads every row of those tables, hence empty ones.  Deletes
+ * inside a load would not cascade: a load only inserts.  Outside a load,
+ * store_load() inserts like store_insert().
+ */
+int store_load_begin(struct store *st);
+int store_load(struct store *st, enum store_table t,
+    struct json_object *const *vals, char **cause);
+int store_load_commit(struct store *st);
 /* Replaces the row with the same key (id, token, or waba+user/business). */
 int store_update(struct store *st, enum store_table t,
     struct json_object *row, char **cause);
@@ -123,6 +140,11 @@ struct json_object *store_rows_by(struct store *st, enum store_table t,
 int store_clear(struct store *st);
 /* The whole state as a fixture document (docs/fixtures.md). */
 struct json_object *store_export(struct store *st);
+/*
+ * The same document as JSON text, written straight from the rows; NULL
+ * on failure, else the text (caller frees) and its length in *len.
+ */
+char *store_export_text(struct store *st, size_t *len);
 
 /* Keyset-paged lists. */
 enum store_list {

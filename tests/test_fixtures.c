@@ -6,6 +6,7 @@
  */
 #include <check.h>
 #include <json-c/json.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1084,6 +1085,140 @@ START_TEST(test_replace)
 }
 END_TEST
 
+/* Counts the statements a connection starts (not trigger programs). */
+static int
+count_stmt(unsigned type, void *ctx, void *p, void *x)
+{
+	(void)type;
+	(void)p;
+	if (strncmp((const char *)x, "--", 2) != 0)
+		++*(long *)ctx;
+	return 0;
+}
+
+/* A document of one business owning n WABAs; caller puts it. */
+static struct json_object *
+many_wabas(size_t n, const char *last_id)
+{
+	struct json_object *doc = J("{\"businesses\":[{\"id\":"
+	    "\"2000000000000009\",\"name\":\"B\"}]}");
+	struct json_object *arr = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char text[200];
+
+		if (i + 1 == n && last_id != NULL)
+			snprintf(text, sizeof(text), "{\"id\":\"%s\","
+			    "\"business\":\"2000000000000009\","
+			    "\"name\":\"W %zu\"}", last_id, i);
+		else
+			snprintf(text, sizeof(text), "{\"id\":\"%lld\","
+			    "\"business\":\"2000000000000009\","
+			    "\"name\":\"W %zu\"}", 4100000000000000LL +
+			    (long long)i, i);
+		json_object_array_add(arr, J(text));
+	}
+	json_object_object_add(doc, "wabas", arr);
+	return doc;
+}
+
+/*
+ * A load costs one statement per row and a few per table, whatever the
+ * number of rows: no lookup per row in the store (an empty one cannot
+ * hold a repeat the document's own indexes missed) and no SQL text per
+ * row.  Foreign keys, off during the load, are on again after it.
+ */
+START_TEST(test_load_cost)
+{
+	struct store *st = open_mem();
+	struct json_object *doc = many_wabas(1000, NULL), *row;
+	struct fixture_error fe;
+	sqlite3_stmt *stmt;
+	long n = 0;
+
+	sqlite3_trace_v2(store_sqlite(st), SQLITE_TRACE_STMT, count_stmt, &n);
+	ck_assert_msg(fixtures_apply(st, doc, "many.json", false, NOW, NULL,
+	    &fe) == 0, "%s", fe.message);
+	ck_assert_msg(n <= 1001 + 40, "%ld statements for 1,001 rows", n);
+	sqlite3_trace_v2(store_sqlite(st), 0, NULL, NULL);
+	row = store_get(st, TBL_WABAS, 4100000000000999LL);
+	ck_assert_ptr_nonnull(row);
+	ck_assert_str_eq(str(row, "name"), "W 999");
+	json_object_put(row);
+	ck_assert_int_eq(sqlite3_prepare_v2(store_sqlite(st),
+	    "PRAGMA foreign_keys", -1, &stmt, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(stmt), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(stmt, 0), 1);
+	sqlite3_finalize(stmt);
+	json_object_put(doc);
+	store_close(st);
+}
+END_TEST
+
+/*
+ * A load refused at its last row leaves the store as it was, and the
+ * next load works: the load's transaction and settings were undone.
+ */
+START_TEST(test_load_refused_late)
+{
+	struct store *st = demo_store();
+	struct json_object *before = store_export(st), *after;
+	/* the last WABA takes the demo app's id */
+	struct json_object *doc = many_wabas(500, "1000000000000001");
+	struct json_object *good = many_wabas(3, NULL);
+	struct fixture_error fe;
+
+	ck_assert_int_eq(fixtures_apply(st, doc, "many.json", false, NOW, NULL,
+	    &fe), -1);
+	ck_assert_str_eq(fe.path, "$.wabas[499].id");
+	ck_assert_str_eq(fe.message, "many.json: $.wabas[499].id: "
+	    "id '1000000000000001' already exists");
+	fixture_error_cleanup(&fe);
+	after = store_export(st);
+	assert_json_eq(after, before);
+	json_object_put(after);
+	ck_assert_msg(fixtures_apply(st, good, "good.json", false, NOW, NULL,
+	    &fe) == 0, "%s", fe.message);
+	after = store_export(st);
+	ck_assert_uint_eq(count(after, "wabas"), count(before, "wabas") + 3);
+	json_object_put(after);
+	json_object_put(before);
+	json_object_put(doc);
+	json_object_put(good);
+	store_close(st);
+}
+END_TEST
+
+/* The same into an empty store, which takes the bulk path. */
+START_TEST(test_load_refused_late_bulk)
+{
+	struct store *st = open_mem();
+	struct json_object *doc = many_wabas(500, NULL);
+	struct json_object *good = many_wabas(3, NULL), *after;
+	struct fixture_error fe;
+
+	json_object_object_add(json_object_array_get_idx(
+	    json_object_object_get(doc, "wabas"), 499), "business",
+	    json_object_new_string("2000000000000008"));
+	ck_assert_int_eq(fixtures_apply(st, doc, "many.json", false, NOW, NULL,
+	    &fe), -1);
+	ck_assert_str_eq(fe.message, "many.json: $.wabas[499].business: "
+	    "unknown business '2000000000000008'");
+	fixture_error_cleanup(&fe);
+	ck_assert(store_is_empty(st));
+	ck_assert_msg(fixtures_apply(st, good, "good.json", false, NOW, NULL,
+	    &fe) == 0, "%s", fe.message);
+	after = store_export(st);
+	ck_assert_uint_eq(count(after, "wabas"), 3);
+	ck_assert_uint_eq(count(after, "businesses"), 1);
+	json_object_put(after);
+	json_object_put(doc);
+	json_object_put(good);
+	store_close(st);
+}
+END_TEST
+
 START_TEST(test_text_errors)
 {
 	static const struct {
@@ -1230,6 +1365,9 @@ fixtures_suite(void)
 	tcase_add_test(tc, test_refs_store_and_forward);
 	tcase_add_test(tc, test_generate_ids);
 	tcase_add_test(tc, test_replace);
+	tcase_add_test(tc, test_load_cost);
+	tcase_add_test(tc, test_load_refused_late);
+	tcase_add_test(tc, test_load_refused_late_bulk);
 	tcase_add_test(tc, test_text_errors);
 	tcase_add_loop_test(tc, test_broken_file, 0,
 	    (int)(sizeof(broken_files) / sizeof(broken_files[0])));

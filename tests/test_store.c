@@ -1344,6 +1344,52 @@ START_TEST(test_export_clear_reimport)
 }
 END_TEST
 
+/*
+ * The export as text is the export: every kind of column, absent ones,
+ * JSON columns, and text that JSON must escape.
+ */
+START_TEST(test_export_text)
+{
+	struct store *st = open_mem(9);
+	struct json_object *doc, *parsed;
+	char *text;
+	size_t len;
+
+	text = store_export_text(st, &len);
+	ck_assert_ptr_nonnull(text);
+	parsed = json_tokener_parse(text);
+	doc = store_export(st);
+	assert_json_eq(parsed, doc);
+	json_object_put(parsed);
+	json_object_put(doc);
+	free(text);
+
+	fill_world(st);
+	ins(st, TBL_WABAS, "{\"id\":\"4000000000000009\","
+	    "\"business\":\"2000000000000001\",\"name\":\"q\\\"b\\\\s"
+	    "\\n\\t\\u0001\\u001f/\\u00e9\\u20ac\\ud83d\\ude00\","
+	    "\"currency\":\"USD\",\"timezone_id\":\"1\","
+	    "\"message_template_namespace\":\"abcdef01_2345\","
+	    "\"country\":\"US\",\"creation_time\":0,"
+	    "\"ownership_type\":\"SELF\",\"account_review_status\":"
+	    "\"APPROVED\",\"is_enabled_for_insights\":true,"
+	    "\"on_behalf_of_business_info\":{\"id\":\"2000000000000002\","
+	    "\"name\":\"P \\\"x\\\"\"},\"phone_number_limit\":3,"
+	    "\"status\":\"ACTIVE\"}");
+	text = store_export_text(st, &len);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_uint_eq(strlen(text), len);
+	parsed = json_tokener_parse(text);
+	ck_assert_msg(parsed != NULL, "not JSON: %s", text);
+	doc = store_export(st);
+	assert_json_eq(parsed, doc);
+	json_object_put(parsed);
+	json_object_put(doc);
+	free(text);
+	store_close(st);
+}
+END_TEST
+
 START_TEST(test_file_store_reopen)
 {
 	char *dir = tmpdir(), *path = xasprintf("%s/s.db", dir), *cause = NULL;
@@ -1412,6 +1458,7 @@ store_suite(void)
 	tcase_add_test(tc, test_list_ties_walk);
 	tcase_add_test(tc, test_list_rows_cached);
 	tcase_add_test(tc, test_list_bad_kind);
+	tcase_add_test(tc, test_export_text);
 	tcase_add_test(tc, test_export_clear_reimport);
 	tcase_add_test(tc, test_file_store_reopen);
 	suite_add_tcase(s, tc);

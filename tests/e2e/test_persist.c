@@ -193,6 +193,126 @@ START_TEST(test_broken_fixture_loads_nothing)
 }
 END_TEST
 
+#define BIG_BIZ "2100000000000001"
+#define BIG_OWNED "/v24.0/" BIG_BIZ "/owned_whatsapp_business_accounts" \
+	"?limit=1&summary=total_count&access_token=EAAbigAdmin"
+
+/*
+ * A fixture document: with head, an app, a business, its admin and a
+ * token; then n WABAs of that business from id first on, the last one
+ * with id last when that is not NULL.  Caller frees.
+ */
+static char *
+big_doc(bool head, long long first, int n, const char *last)
+{
+	size_t size = 1024 + (size_t)n * 128, len = 0;
+	char *doc = malloc(size);
+	int i;
+
+	ck_assert_ptr_nonnull(doc);
+	len += (size_t)snprintf(doc + len, size - len, "{");
+	if (head)
+		len += (size_t)snprintf(doc + len, size - len,
+		    "\"apps\":[{\"id\":\"1100000000000001\",\"name\":\"A\","
+		    "\"secret\":\"s\"}],\"businesses\":[{\"id\":\"" BIG_BIZ
+		    "\",\"name\":\"B\"}],\"users\":[{\"id\":"
+		    "\"3100000000000001\",\"name\":\"U\",\"business\":\""
+		    BIG_BIZ "\",\"user_type\":\"SYSTEM_USER\",\"role\":"
+		    "\"ADMIN\"}],\"tokens\":[{\"token\":\"EAAbigAdmin\","
+		    "\"app\":\"1100000000000001\",\"user\":"
+		    "\"3100000000000001\",\"scopes\":["
+		    "\"whatsapp_business_management\"]}],");
+	len += (size_t)snprintf(doc + len, size - len, "\"wabas\":[");
+	for (i = 0; i < n; i++) {
+		char id[24];
+
+		if (i == n - 1 && last != NULL)
+			snprintf(id, sizeof(id), "%s", last);
+		else
+			snprintf(id, sizeof(id), "%lld", first + i);
+		len += (size_t)snprintf(doc + len, size - len, "%s{\"id\":"
+		    "\"%s\",\"business\":\"" BIG_BIZ "\",\"name\":"
+		    "\"W%d\",\"creation_time\":%d}", i ? "," : "", id, i,
+		    1600000000 + i);
+		ck_assert_uint_lt(len, size);
+	}
+	snprintf(doc + len, size - len, "]}");
+	return doc;
+}
+
+static long long
+big_count(const struct server *s)
+{
+	struct http_resp r;
+	long long n;
+
+	ck_assert_int_eq(http_get(s, BIG_OWNED, &r), 0);
+	ck_assert_int_eq(r.status, 200);
+	n = jint(r.json, "summary.total_count");
+	http_resp_free(&r);
+	return n;
+}
+
+/*
+ * Thousands of rows from --fixtures into a file, all or nothing: each
+ * with its defaults, kept across a restart; a document refused at its
+ * last row adds none of its rows, and the next one loads.
+ */
+START_TEST(test_big_fixture_load)
+{
+	char file[300], path[128];
+	const char *args[] = { "--db", dbpath, "--fixtures", file, NULL };
+	const char *plain[] = { "--db", dbpath, NULL };
+	struct server s;
+	struct http_resp r;
+	char *doc;
+	FILE *f;
+
+	snprintf(file, sizeof(file), "%s.big.json", dbpath);
+	f = fopen(file, "w");
+	ck_assert_ptr_nonnull(f);
+	doc = big_doc(true, 4100000000000000LL, 3000, NULL);
+	fputs(doc, f);
+	free(doc);
+	fclose(f);
+	ck_assert_int_eq(server_start(&s, args), 0);
+	ck_assert_int_eq(big_count(&s), 3000);
+	snprintf(path, sizeof(path), "/v24.0/4100000000002999?fields=name,"
+	    "currency,creation_time,message_template_namespace&access_token="
+	    "EAAbigAdmin");
+	ck_assert_int_eq(http_get(&s, path, &r), 0);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_str_eq(jstr(r.json, "name"), "W2999");
+	ck_assert_str_eq(jstr(r.json, "currency"), "USD");
+	ck_assert_int_eq(jint(r.json, "creation_time"), 1600002999);
+	ck_assert_uint_eq(strlen(jstr(r.json, "message_template_namespace")),
+	    13);
+	http_resp_free(&r);
+	ck_assert_int_eq(server_stop(&s), 0);
+
+	ck_assert_int_eq(server_start(&s, plain), 0);
+	ck_assert_int_eq(big_count(&s), 3000);
+	/* the last WABA takes the app's id: refused, with no row of it */
+	doc = big_doc(false, 4200000000000000LL, 500, "1100000000000001");
+	ck_assert_int_eq(http_post_json(&s, "/_emulator/fixtures", doc, &r),
+	    0);
+	free(doc);
+	ck_assert_int_eq(r.status, 409);
+	ck_assert_str_eq(jstr(r.json, "error.field"), "$.wabas[499].id");
+	http_resp_free(&r);
+	ck_assert_int_eq(big_count(&s), 3000);
+	doc = big_doc(false, 4200000000000000LL, 500, NULL);
+	ck_assert_int_eq(http_post_json(&s, "/_emulator/fixtures", doc, &r),
+	    0);
+	free(doc);
+	ck_assert_int_eq(r.status, 200);
+	http_resp_free(&r);
+	ck_assert_int_eq(big_count(&s), 3500);
+	ck_assert_int_eq(server_stop(&s), 0);
+	unlink(file);
+}
+END_TEST
+
 /* Writes garbage over pages [from, to) of the file (4096-byte pages). */
 static void
 damage_pages(const char *path, long from, long to)
@@ -523,6 +643,7 @@ main(void)
 	tcase_add_test(tc, test_fixtures_not_reloaded_over_a_file);
 	tcase_add_test(tc, test_started_empty_file_wins);
 	tcase_add_test(tc, test_broken_fixture_loads_nothing);
+	tcase_add_test(tc, test_big_fixture_load);
 	tcase_add_test(tc, test_damaged_file_refused);
 	tcase_add_test(tc, test_failed_export_is_an_error);
 	tcase_add_test(tc, test_db_directory_missing);
