@@ -13,8 +13,8 @@
 #include <strings.h>
 #include <time.h>
 
-#include "config.h"
 #include "emu.h"
+#include "params.h"
 #include "proof.h"
 #include "request.h"
 #include "row.h"

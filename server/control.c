@@ -20,6 +20,7 @@
 #include "fixtures.h"
 #include "hostcheck.h"
 #include "journal.h"
+#include "params.h"
 #include "pjson.h"
 #include "ratelimit.h"
 #include "render.h"

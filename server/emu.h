@@ -66,20 +66,11 @@ int emu_init(struct emu *emu, struct config *cfg,
 void emu_cleanup(struct emu *emu);
 
 /*
- * Handles one request end to end and fills rq->resp (status, headers,
- * body).  Takes emu->lock for the part that needs it; http.c calls it once
- * the body is complete.
+ * The request entry points (emu_handle(), pipeline_run(), ...) are
+ * declared in pipeline.h.  Included here for one step, so that code
+ * written against the old declarations still builds; include
+ * pipeline.h itself.
  */
-void emu_handle(struct emu *emu, struct request *rq);
-
-/* The same without taking the lock: for batch items (lock already held). */
-void pipeline_run(struct request *rq);
-
-/*
- * Draws the request's trace id (x-fb-request-id = fbtrace_id, 23 chars)
- * and, when trace is not NULL, an 11-char x-fb-trace-id: deterministic
- * from the seed and the emulator's request sequence.
- */
-void pipeline_trace(struct request *rq, char *trace, size_t len);
+#include "pipeline.h"
 
 #endif

@@ -29,6 +29,7 @@
 #include "config.h"
 #include "emu.h"
 #include "gerr.h"
+#include "pipeline.h"
 #include "request.h"
 #include "response.h"
 #include "util.h"

@@ -10,6 +10,8 @@
  * default fields mostly skips rendering: render_read() keeps the answer,
  * ETag included, with the store's row.
  */
+#include "pipeline.h"
+
 #include <json-c/json.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -27,6 +29,7 @@
 #include "hostcheck.h"
 #include "handlers/handlers.h"
 #include "journal.h"
+#include "params.h"
 #include "ratelimit.h"
 #include "render.h"
 #include "request.h"

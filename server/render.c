@@ -18,7 +18,9 @@
 #include "emu.h"
 #include "etag.h"
 #include "gerr.h"
+#include "jsonout.h"
 #include "paging.h"
+#include "params.h"
 #include "request.h"
 #include "util.h"
 
