@@ -445,24 +445,25 @@ graph_finish(struct request *rq, int rc)
 			response_json(resp, 200, rq->result);
 		}
 	} else {
-		struct json_object *body;
-		char *www;
-
 		if (rq->err.id == GE_NONE)
 			gerr_set(&rq->err, GE_UNKNOWN, NULL);
-		body = gerr_json(&rq->err, rq->trace_id);
-		response_json(resp, rq->suppress_http_code ? 200 :
-		    gerr_status(&rq->err, emu->cfg->profile), body);
-		json_object_put(body);
-		www = gerr_www_authenticate(&rq->err);
-		response_header(resp, "WWW-Authenticate", www);
-		free(www);
+		gerr_render(&rq->err, rq->trace_id, rq->suppress_http_code ?
+		    200 : gerr_status(&rq->err, emu->cfg->profile), resp);
 	}
 	/* calls no business use case covers count for the app */
 	if (rq->usage_waba == 0 && emu->rl != NULL && rq->token_app != 0 &&
 	    !emu->cfg->no_rate_limit)
 		ratelimit_app_hit(emu->rl, rq->token_app, rq->clock_s,
 		    &rq->usage);
+}
+
+void
+pipeline_refuse(struct request *rq)
+{
+	pipeline_trace(rq, NULL, 0);
+	rq->failed = true;
+	gerr_render(&rq->err, rq->trace_id,
+	    gerr_status(&rq->err, rq->emu->cfg->profile), &rq->resp);
 }
 
 /*

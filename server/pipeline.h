@@ -26,6 +26,14 @@ void emu_handle(struct emu *emu, struct request *rq);
 void pipeline_run(struct request *rq);
 
 /*
+ * Answers rq with rq->err without running it: a batch item refused before
+ * it could run.  Draws its trace id and renders the error as every other
+ * answer's is (gerr_render()); the headers beyond WWW-Authenticate stay
+ * the caller's.  Under emu->lock.
+ */
+void pipeline_refuse(struct request *rq);
+
+/*
  * Draws the request's trace id (x-fb-request-id = fbtrace_id, 23 chars)
  * and, when trace is not NULL, an 11-char x-fb-trace-id: deterministic
  * from the seed and the emulator's request sequence.  Under emu->lock.
