@@ -437,13 +437,15 @@ graph_finish(struct request *rq, int rc)
 	/* a call refused before dispatch has its version mapped here */
 	serve_version(rq);
 	rq->failed = rc != 0;
-	if (rc == 0) {
-		/* else render_read() answered with bytes kept on the row */
-		if (resp->body == NULL) {
-			if (rq->result == NULL)
-				rq->result = json_object_new_object();
-			response_json(resp, 200, rq->result);
-		}
+	if (rc == 0 && rq->answer != NULL) {
+		/* render_read()'s bytes kept on the row, and their ETag */
+		response_answer(resp, 200, rq->answer, rq->answer_len,
+		    rq->answer_etag);
+		rq->answer = NULL;
+	} else if (rc == 0) {
+		if (rq->result == NULL)
+			rq->result = json_object_new_object();
+		response_json(resp, 200, rq->result);
 	} else {
 		if (rq->err.id == GE_NONE)
 			gerr_set(&rq->err, GE_UNKNOWN, NULL);

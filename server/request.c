@@ -47,6 +47,7 @@ request_cleanup(struct request *rq)
 	if (rq->fields != NULL)
 		fieldlist_free(rq->fields);
 	json_object_put(rq->result);
+	free(rq->answer);
 	gerr_clear(&rq->err);
 	response_cleanup(&rq->resp);
 	request_init(rq);

@@ -81,6 +81,14 @@ struct request {
 	bool failed;           /* answered with an error body */
 
 	struct json_object *result; /* success body, owned */
+	/*
+	 * A success body already made, with its ETag: render_read()'s answer
+	 * kept on a row, which the pipeline sends in place of result.  Owned;
+	 * NULL when result is the body.
+	 */
+	char *answer;
+	size_t answer_len;
+	char answer_etag[ETAG_SIZE];
 	struct gerr err;
 	struct response resp;
 };
