@@ -8,6 +8,16 @@
  * atomics; json-c's reference counts are not atomic).  What needs only the
  * request (parsing it, the fixed headers, the ETag) runs outside it, and
  * the journal has a lock of its own.
+ *
+ * Who may include this header: the layers that own the emulator (main.c,
+ * http.c, emu.c), the pipeline and its peer the control plane, and the
+ * webhook worker it starts.  Below the pipeline (auth, render, handlers)
+ * rq->emu is the seam to the shared state a call runs on, store and clock
+ * (auth.c also keeps its memo there), and nothing else: configuration
+ * reaches those modules as parameters or as fields the layers above fill
+ * in the request (rq->body_limit, a status chosen by the pipeline), never
+ * through rq->emu->cfg.  The other modules (paging, ratelimit, journal,
+ * fixtures, store, hostcheck) take what they need as arguments.
  */
 #ifndef WABA_EMU_H
 #define WABA_EMU_H

@@ -740,6 +740,7 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 		if (!rq->body_too_large &&
 		    *upload_data_size > srv->max_body - call->body.len) {
 			rq->body_too_large = true;
+			rq->body_limit = srv->max_body;
 			sbuf_release(&call->body);
 		}
 		if (!rq->body_too_large)

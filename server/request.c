@@ -12,8 +12,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "config.h"
-#include "emu.h"
 #include "fields.h"
 #include "pjson.h"
 #include "util.h"
@@ -460,10 +458,10 @@ parse_body(struct request *rq)
 	int rc = 0;
 
 	if (rq->body_too_large) {
-		if (rq->emu != NULL && rq->emu->cfg != NULL)
+		if (rq->body_limit > 0)
 			return gerr_set(&rq->err, GE_PARAM,
 			    "(#100) Request body is too large: the limit is "
-			    "%zu bytes", rq->emu->cfg->max_body);
+			    "%zu bytes", rq->body_limit);
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) Request body exceeds the size limit");
 	}

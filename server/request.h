@@ -41,6 +41,7 @@ struct request {
 	char *body;          /* raw body (NUL-terminated), NULL when none */
 	size_t body_len;
 	bool body_too_large; /* http.c saw more than --max-body bytes */
+	size_t body_limit;   /* then the limit it applied, for the message */
 	char *remote;        /* peer address for the journal, may be NULL */
 
 	/* Parsed by request_prepare(). */
