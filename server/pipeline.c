@@ -304,13 +304,50 @@ read_after_write(struct request *rq, struct gerr *ferr)
 	return -1;
 }
 
+/* The node's route, or NULL with the 100 Graph answers for a miss. */
+static const struct route *
+find_route(struct request *rq)
+{
+	enum route_miss miss;
+	const struct route *route = route_find(rq->verb,
+	    (enum node_type)rq->node_type, rq->edge, &miss);
+
+	if (route != NULL)
+		return route;
+	if (miss == ROUTE_NO_EDGE)
+		gerr_no_field(&rq->err, rq->edge,
+		    node_type_name((enum node_type)rq->node_type));
+	else
+		gerr_no_object(&rq->err, rq->verb, rq->node_id);
+	return NULL;
+}
+
+/*
+ * The one step that decides whether the call may run, from its route's
+ * flags and permission: a call without a token is 104 unless the route
+ * waives it (RF_TOKEN_PER_ITEM, RF_TOKEN_OPTIONAL); an app token is 200
+ * unless RF_APP_OK; then the permission on the node (auth_check()).
+ * The token itself was checked before the node was resolved.  The checks
+ * that stay in handlers and the renderer are listed in auth.h.
+ */
+static int
+authorize(struct request *rq, const struct route *route)
+{
+	if (rq->token == NULL &&
+	    !(route->flags & (RF_TOKEN_PER_ITEM | RF_TOKEN_OPTIONAL)))
+		return gerr_set(&rq->err, GE_NO_TOKEN, NULL);
+	if (rq->token != NULL && rq->token_row == NULL &&
+	    !(route->flags & RF_APP_OK))
+		return gerr_set(&rq->err, GE_PERMISSION, NULL);
+	return auth_check(rq, route->perm);
+}
+
 static int
 graph_dispatch(struct request *rq)
 {
 	struct emu *emu = rq->emu;
 	struct segments s;
-	const struct route *route;
-	enum route_miss miss;
+	const struct route *route = NULL;
 	const char *idp, *fields;
 	struct gerr ferr = { 0 };
 	size_t next = 0;
@@ -329,46 +366,21 @@ graph_dispatch(struct request *rq)
 		s.n--;
 	}
 	serve_version(rq);
-	/* /me without a token is Graph's 2500, not a missing token */
-	if (s.n > 0 && me_path(s.v[0]) && !auth_has_token(rq)) {
-		(void)me_resolve(rq);
+	/* a token sent is checked first, whatever it calls: 190, 102 or a
+	 * bad proof comes before anything the path would answer */
+	if (auth_has_token(rq) && (auth_token(rq) < 0 || auth_proof(rq) < 0))
 		goto out;
-	}
-	/* The batch endpoint checks tokens per item; debug_token answers
-	 * a call without one itself, as Graph does (its 100, not 104). */
-	if (auth_has_token(rq) || !((s.n == 0 &&
-	    strcmp(rq->verb, "POST") == 0) || (s.n == 1 &&
-	    strcmp(s.v[0], "debug_token") == 0))) {
-		if (auth_token(rq) < 0 || auth_proof(rq) < 0)
-			goto out;
-	}
-	if (resolve_node(rq, &s, &next) < 0)
-		goto out;
-	if (s.n > next) {
-		rc = unknown_components(rq, &s, next);
-		goto out;
-	}
-	route = route_find(rq->verb, (enum node_type)rq->node_type, rq->edge,
-	    &miss);
-	if (route == NULL) {
-		if (miss == ROUTE_NO_EDGE)
-			gerr_no_field(&rq->err, rq->edge,
-			    node_type_name((enum node_type)rq->node_type));
-		else
-			gerr_no_object(&rq->err, rq->verb, rq->node_id);
+	if (resolve_node(rq, &s, &next) < 0 || (s.n > next &&
+	    unknown_components(rq, &s, next) < 0) ||
+	    (route = find_route(rq)) == NULL) {
+		/* without a token no object is visible, so the path's own
+		 * error is 104; "me" has none to stand for (2500) */
+		if (!auth_has_token(rq) && !(s.n > 0 && me_path(s.v[0])))
+			gerr_set(&rq->err, GE_NO_TOKEN, NULL);
 		goto out;
 	}
 	rq->route = route;
-	if ((route->flags & RF_TOKEN) && rq->token == NULL) {
-		gerr_set(&rq->err, GE_NO_TOKEN, NULL);
-		goto out;
-	}
-	if (rq->token != NULL && rq->token_row == NULL &&
-	    !(route->flags & RF_APP_OK)) {
-		gerr_set(&rq->err, GE_PERMISSION, NULL);
-		goto out;
-	}
-	if (auth_check(rq, route->perm) < 0)
+	if (authorize(rq, route) < 0)
 		goto out;
 	if ((route->flags & RF_WRITE) && emu->cfg->read_only) {
 		gerr_set(&rq->err, GE_EDIT,

@@ -10,6 +10,11 @@
 
 struct request;
 
+/*
+ * How a call without a token is met: every route states one of RF_TOKEN,
+ * RF_TOKEN_PER_ITEM and RF_TOKEN_OPTIONAL.  A token that is sent is
+ * checked whatever the route says.
+ */
 enum route_flag {
 	RF_TOKEN = 1 << 0, /* needs a valid access token */
 	RF_BUC = 1 << 1,   /* counts toward the business-use-case limit */
@@ -17,6 +22,10 @@ enum route_flag {
 	RF_APP_OK = 1 << 3,/* an app token (APPID|SECRET) may call it */
 	RF_RAW = 1 << 4,   /* a write with read-after-write: with fields=,
 			      the node in rq->raw_id is read back */
+	RF_TOKEN_PER_ITEM = 1 << 5, /* the call needs none: each inner call
+				       meets its own route's rule (batch) */
+	RF_TOKEN_OPTIONAL = 1 << 6, /* without one the handler answers
+				       itself (debug_token's own 100) */
 };
 
 /* What the token's user must be allowed to do with the node (auth.c). */
@@ -28,6 +37,7 @@ enum perm {
 	PERM_WABA_PHONE,     /* admin, or MANAGE / MANAGE_PHONE / MANAGE_PHONE_ASSETS */
 	PERM_WABA_USERS,     /* admin, or MANAGE / MANAGE_USERS */
 	PERM_USER_READ,      /* the user itself or an admin of its business */
+	PERM_USER_SELF,      /* the token's own user (what it was granted) */
 };
 
 typedef int (*route_handler)(struct request *rq);
@@ -49,6 +59,8 @@ enum route_miss {
 
 const struct route *route_find(const char *method, enum node_type node,
     const char *edge, enum route_miss *miss);
+/* The whole table, *n rows: for checks over every route. */
+const struct route *route_all(size_t *n);
 /* Path nodes that are not ids ("debug_token"): NODE_ROOT edges. */
 bool route_is_path_node(const char *segment);
 
