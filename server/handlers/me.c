@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "emu.h"
 #include "handlers.h"
 #include "request.h"
 #include "store.h"
