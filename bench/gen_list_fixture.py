@@ -7,7 +7,10 @@ stated: WABA i has id FIRST_WABA + i and creation_time FIRST_TIME + i, so id
 order and creation-time order agree and bench/run can tell which WABA must
 open any page, whichever way the list is sorted.
 
-    gen_list_fixture.py OUT.json [COUNT]
+    gen_list_fixture.py OUT.json [COUNT [TEMPLATES]]
+
+TEMPLATES (default 0) message templates go on the first WABA, for the
+template-list case.
 """
 
 import json
@@ -19,9 +22,10 @@ USER = "3000000000000001"
 TOKEN = "EAAbenchAdmin"
 FIRST_WABA = 4100000000000000
 FIRST_TIME = 1600000000
+FIRST_TEMPLATE = 7100000000000000
 
 
-def document(count):
+def document(count, templates=0):
     wabas = [{
         "id": str(FIRST_WABA + i),
         "business": BUSINESS,
@@ -43,16 +47,29 @@ def document(count):
                     "issued_at": 1700000000, "expires_at": 0,
                     "state": "valid"}],
         "wabas": wabas,
+        "templates": [{
+            "id": str(FIRST_TEMPLATE + i),
+            "waba": str(FIRST_WABA),
+            "name": "bench_template_%05d" % i,
+            "language": "en_US",
+            "category": "UTILITY",
+            "created_at": FIRST_TIME,
+            "components": [{"type": "BODY",
+                            "text": "Your order {{1}} is ready",
+                            "example": {"body_text": [["42"]]}}],
+        } for i in range(templates)],
     }
 
 
 def main(argv):
-    if len(argv) not in (2, 3):
-        sys.stderr.write("usage: gen_list_fixture.py OUT.json [COUNT]\n")
+    if len(argv) not in (2, 3, 4):
+        sys.stderr.write("usage: gen_list_fixture.py OUT.json "
+                         "[COUNT [TEMPLATES]]\n")
         return 2
-    count = int(argv[2]) if len(argv) == 3 else 100000
+    count = int(argv[2]) if len(argv) >= 3 else 100000
+    templates = int(argv[3]) if len(argv) == 4 else 0
     with open(argv[1], "w") as f:
-        json.dump(document(count), f, separators=(",", ":"))
+        json.dump(document(count, templates), f, separators=(",", ":"))
         f.write("\n")
     return 0
 

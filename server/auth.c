@@ -491,6 +491,8 @@ perm_tasks(enum perm perm)
 		    TASK_BIT(MANAGE_PHONE_ASSETS);
 	case PERM_WABA_USERS:
 		return TASK_BIT(MANAGE) | TASK_BIT(MANAGE_USERS);
+	case PERM_WABA_TEMPLATES:
+		return TASK_BIT(MANAGE) | TASK_BIT(MANAGE_TEMPLATES);
 	default:
 		return TASK_ALL;
 	}
@@ -645,12 +647,25 @@ auth_check(struct request *rq, enum perm perm)
 			return gerr_set(&rq->err, GE_PERMISSION, "(#200) Only "
 			    "the token's own user's permissions can be read");
 		return 0;
+	case PERM_APP_SELF:
+		/* Graph's word for a user token here; another app's token
+		 * learns nothing about this app */
+		if (rq->token_row != NULL)
+			return gerr_set(&rq->err, GE_APP_ONLY, NULL);
+		if (rq->token_app != rq->node)
+			return gerr_no_object(&rq->err, rq->verb,
+			    rq->node_id);
+		return 0;
 	case PERM_WABA_READ:
 	case PERM_WABA_PHONE:
 	case PERM_WABA_USERS:
-		if (rq->node_type != NODE_PHONE)
+	case PERM_WABA_TEMPLATES:
+		if (rq->node_type != NODE_PHONE &&
+		    rq->node_type != NODE_TEMPLATE)
 			return auth_check_waba(rq, rq->node, perm);
-		phone = store_get(rq->emu->store, TBL_PHONE_NUMBERS, rq->node);
+		/* a phone number or template answers to its WABA */
+		phone = store_get(rq->emu->store, rq->node_type == NODE_PHONE ?
+		    TBL_PHONE_NUMBERS : TBL_TEMPLATES, rq->node);
 		waba = row_id(phone, "waba");
 		json_object_put(phone);
 		return auth_check_waba(rq, waba, perm);

@@ -22,8 +22,8 @@ enum opt_id {
 	O_DEFAULT_VERSION, O_LATEST_VERSION, O_STATUS_PROFILE, O_RATE_LIMIT,
 	O_RATE_LIMIT_ACTIVE, O_RATE_WINDOW, O_NO_RATE_LIMIT, O_READ_ONLY,
 	O_ADMIN_TOKEN, O_ALLOW_HOST, O_WEBHOOK_URL, O_WEBHOOK_ALLOW,
-	O_NO_CONTROL_PLANE, O_MAX_BODY, O_REQUEST_TIMEOUT, O_WORKERS,
-	O_LOG_FORMAT, O_HEALTHCHECK, O_VERSION, O_HELP, O__COUNT
+	O_NO_CONTROL_PLANE, O_TEMPLATE_REVIEW, O_MAX_BODY, O_REQUEST_TIMEOUT,
+	O_WORKERS, O_LOG_FORMAT, O_HEALTHCHECK, O_VERSION, O_HELP, O__COUNT
 };
 
 /* Option kinds: a switch takes no value (but accepts --flag=BOOL). */
@@ -83,6 +83,9 @@ static const struct opt opts[] = {
 	  "repeatable or comma-separated" },
 	{ O_NO_CONTROL_PLANE, "no-control-plane", K_SWITCH, true, NULL, "off",
 	  "do not serve /_emulator/" },
+	{ O_TEMPLATE_REVIEW, "template-review-seconds", K_VALUE, true,
+	  "SECONDS", "10", "how long a new or edited template stays PENDING "
+	  "on the emulator clock; 0 decides at once" },
 	{ O_MAX_BODY, "max-body", K_VALUE, true, "BYTES", "1048576",
 	  "largest request body; k and m suffixes accepted" },
 	{ O_REQUEST_TIMEOUT, "request-timeout", K_VALUE, true, "SECONDS", "30",
@@ -379,6 +382,12 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 		else
 			cfg->rate_window = (long)u;
 		break;
+	case O_TEMPLATE_REVIEW:
+		if (in_range(cause, from, value, "a number", 0, 31536000,
+		    &u) < 0)
+			return -1;
+		cfg->template_review = (long)u;
+		break;
 	case O_NO_RATE_LIMIT:
 		cfg->no_rate_limit = b;
 		break;
@@ -498,6 +507,7 @@ set_defaults(struct config *cfg)
 	cfg->rate_limit = 200;
 	cfg->rate_limit_active = 5000;
 	cfg->rate_window = 3600;
+	cfg->template_review = 10;
 	cfg->max_body = 1048576;
 	cfg->request_timeout = 30;
 	cfg->log_format = LOG_TEXT;

@@ -30,6 +30,7 @@ struct config {
 	long rate_limit_active;  /* 5000 an hour */
 	long rate_window;        /* 3600 s */
 	bool no_rate_limit;
+	long template_review;    /* 10 s a template stays PENDING */
 	bool read_only;
 	char *admin_token;       /* NULL: control plane open */
 	char **allow_hosts;      /* --allow-host NAME, repeatable */

@@ -8,6 +8,8 @@
 #include "control.h"
 
 #include <json-c/json.h>
+#include <nettle/base64.h>
+#include <nettle/sha2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,21 +18,26 @@
 
 #include "config.h"
 #include "emu.h"
+#include "events.h"
 #include "faults.h"
 #include "fixtures.h"
 #include "hostcheck.h"
 #include "journal.h"
 #include "params.h"
+#include "phonelog.h"
 #include "pjson.h"
 #include "ratelimit.h"
 #include "render.h"
 #include "request.h"
 #include "route.h"
+#include "row.h"
 #include "secret.h"
 #include "store.h"
 #include "util.h"
+#include "templates/life.h"
 #include "webhooks/deliver.h"
 #include "webhooks/outbox.h"
+#include "handlers/handlers.h"
 
 
 /* The latest time the control plane accepts: 9999-12-31T23:59:59Z. */
@@ -356,28 +363,29 @@ ref_exists(struct ctl *c, const char *key, enum store_table t)
 }
 
 /*
- * The caller wrote a token object, not a fixture document: "$.tokens[0]"
+ * The caller wrote one row, not a fixture document: "$.<table>[0]"
  * becomes "$" in the path and in the message.
  */
 static void
-token_error_paths(struct fixture_error *fe)
+token_error_paths(struct fixture_error *fe, const char *table)
 {
-	static const char wrapped[] = "$.tokens[0]";
+	char *wrapped = xasprintf("$.%s[0]", table);
+	size_t n = strlen(wrapped);
 	char *at, *p;
 
-	if (fe->path != NULL && strncmp(fe->path, wrapped,
-	    sizeof(wrapped) - 1) == 0) {
-		p = xasprintf("$%s", fe->path + sizeof(wrapped) - 1);
+	if (fe->path != NULL && strncmp(fe->path, wrapped, n) == 0) {
+		p = xasprintf("$%s", fe->path + n);
 		free(fe->path);
 		fe->path = p;
 	}
 	if (fe->message != NULL &&
 	    (at = strstr(fe->message, wrapped)) != NULL) {
 		p = xasprintf("%.*s$%s", (int)(at - fe->message), fe->message,
-		    at + sizeof(wrapped) - 1);
+		    at + n);
 		free(fe->message);
 		fe->message = p;
 	}
+	free(wrapped);
 }
 
 static int
@@ -443,7 +451,7 @@ ctl_token_mint(struct ctl *c)
 	    json_object_new_int64(expires));
 	if (fixtures_apply_row(c->emu->store, "tokens", tok, "request body",
 	    false, now, NULL, &fe) < 0) {
-		token_error_paths(&fe);
+		token_error_paths(&fe, "tokens");
 		free(token);
 		return fail_fixture(c, &fe);
 	}
@@ -453,6 +461,77 @@ ctl_token_mint(struct ctl *c)
 	json_object_object_add(res, "expires_at",
 	    json_object_new_int64(expires));
 	free(token);
+	reply(c, 200, res);
+	return 0;
+}
+
+/* How long an Embedded Signup code can be exchanged (SPEC: 10 minutes). */
+#define OAUTH_CODE_LIFE 600
+
+/*
+ * POST /_emulator/oauth/codes: mints a single-use Embedded Signup code,
+ * as Meta's dialog hands one to a tech provider's front end.
+ */
+static int
+ctl_oauth_post(struct ctl *c)
+{
+	static const char *const keys[] = { "app", "user", "scopes",
+		"granular_scopes", "redirect_uri", NULL };
+	struct fixture_error fe = { NULL, NULL, false };
+	struct json_object *row, *v, *res;
+	int64_t now = clock_now(&c->emu->clock), seq = 0;
+	const char *const *k;
+	unsigned char raw[24];
+	char *code, *enc;
+	uint64_t h;
+	int i;
+
+	if (strcmp(c->sub, "codes") != 0)
+		return fail(c, 404, NULL, "unknown path /_emulator/oauth/%s",
+		    c->sub);
+	if (need_body(c) < 0)
+		return -1;
+	json_object_object_foreach(c->body, key, val) {
+		(void)val;
+		for (k = keys; *k != NULL && strcmp(*k, key) != 0; k++)
+			;
+		if (*k == NULL) {
+			char *f = xasprintf("$.%s", key);
+
+			fail(c, 400, f, "unknown key %s", key);
+			free(f);
+			return -1;
+		}
+	}
+	/* as for tokens: an id is drawn only when the references hold */
+	if (ref_exists(c, "user", TBL_USERS) && ref_exists(c, "app", TBL_APPS))
+		seq = store_new_id(c->emu->store);
+	for (i = 0; i < 3; i++) {
+		h = mix64((uint64_t)seq ^ ((uint64_t)i << 56) ^ 0x0a17c0de ^
+		    c->emu->cfg->seed);
+		memcpy(raw + 8 * i, &h, 8);
+	}
+	enc = b64url_encode(raw, sizeof(raw));
+	code = xasprintf("AQ%s", enc);
+	free(enc);
+	row = json_object_new_object();
+	json_object_object_add(row, "code", json_object_new_string(code));
+	for (k = keys; *k != NULL; k++)
+		if (json_object_object_get_ex(c->body, *k, &v))
+			json_object_object_add(row, *k, json_object_get(v));
+	json_object_object_add(row, "expires_at",
+	    json_object_new_int64(now + OAUTH_CODE_LIFE));
+	if (fixtures_apply_row(c->emu->store, "oauth_codes", row,
+	    "request body", false, now, NULL, &fe) < 0) {
+		token_error_paths(&fe, "oauth_codes");
+		free(code);
+		return fail_fixture(c, &fe);
+	}
+	res = json_object_new_object();
+	json_object_object_add(res, "code", json_object_new_string(code));
+	json_object_object_add(res, "expires_at",
+	    json_object_new_int64(now + OAUTH_CODE_LIFE));
+	free(code);
 	reply(c, 200, res);
 	return 0;
 }
@@ -549,6 +628,10 @@ ctl_clock_post(struct ctl *c)
 		clock_advance(&c->emu->clock, adv);
 	else
 		clock_set(&c->emu->clock, now);
+	/* name reviews that came due are decided, their events queued */
+	phone_life_settle(c->emu);
+	/* template reviews and deletions that came due happen now too */
+	templates_sweep(c->emu);
 	/* retries that came due run now */
 	deliver_wake(c->emu->deliver);
 	return ctl_clock_get(c);
@@ -682,6 +765,74 @@ ctl_openapi(struct ctl *c)
 {
 	response_text(&c->rq->resp, 200, "application/json",
 	    xstrndup(control_openapi_json, control_openapi_json_len));
+	return 0;
+}
+
+/* ---- the dashboard -------------------------------------------------- */
+
+/* ui/index.html, compiled in by tools/embed.py */
+extern const char ui_index_html[];
+extern const unsigned long ui_index_html_len;
+
+/*
+ * The page's Content-Security-Policy: its one inline script by hash, so
+ * no other script runs (an inline handler slipped into the page
+ * included), and no request leaves for another host.  Made once, under
+ * emu->lock like every control-plane call.
+ */
+static const char *
+ui_policy(void)
+{
+	static char policy[256];
+	struct sha256_ctx h;
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	char b64[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SIZE) + 1];
+	const char *a, *b;
+
+	if (policy[0] != '\0')
+		return policy;
+	a = strstr(ui_index_html, "<script>");
+	b = a != NULL ? strstr(a, "</script>") : NULL;
+	if (b == NULL) /* no script: nothing may run */
+		a = b = ui_index_html;
+	else
+		a += strlen("<script>");
+	sha256_init(&h);
+	sha256_update(&h, (size_t)(b - a), (const uint8_t *)a);
+	sha256_digest(&h, sizeof(digest), digest);
+	base64_encode_raw(b64, sizeof(digest), digest);
+	b64[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SIZE)] = '\0';
+	snprintf(policy, sizeof(policy), "default-src 'none'; "
+	    "script-src 'sha256-%s'; style-src 'unsafe-inline'; "
+	    "connect-src 'self'; img-src 'self' data:; base-uri 'none'; "
+	    "form-action 'none'; frame-ancestors 'none'", b64);
+	return policy;
+}
+
+/* GET /_emulator/ui: the page, which loads without the admin token. */
+static int
+ctl_ui(struct ctl *c)
+{
+	response_text(&c->rq->resp, 200, "text/html; charset=utf-8",
+	    xstrndup(ui_index_html, ui_index_html_len));
+	response_header(&c->rq->resp, "Content-Security-Policy", ui_policy());
+	response_header(&c->rq->resp, "X-Content-Type-Options", "nosniff");
+	response_header(&c->rq->resp, "Referrer-Policy", "no-referrer");
+	return 0;
+}
+
+/* GET /_emulator/events: http.c streams the answer (events.h). */
+static int
+ctl_events(struct ctl *c)
+{
+	if (events_watchers(c->emu->events) >= EVENTS_STREAMS_MAX)
+		return fail(c, 503, NULL, "%d event streams are open already: "
+		    "close one first", EVENTS_STREAMS_MAX);
+	c->rq->resp.status = 200;
+	c->rq->resp.stream = true;
+	c->rq->resp.content_type = "text/event-stream";
+	/* no proxy may hold the events back to gather them */
+	response_header(&c->rq->resp, "X-Accel-Buffering", "no");
 	return 0;
 }
 
@@ -821,6 +972,309 @@ ctl_webhooks_post(struct ctl *c)
 	return 0;
 }
 
+/* ---- phone numbers ------------------------------------------------- */
+
+/* Meta's daily conversation limits of each tier (-1: unlimited). */
+static long
+tier_conversations(const char *tier)
+{
+	static const struct {
+		const char *tier;
+		long n;
+	} t[] = { { "TIER_50", 50 }, { "TIER_250", 250 }, { "TIER_1K", 1000 },
+		{ "TIER_2K", 2000 }, { "TIER_10K", 10000 },
+		{ "TIER_100K", 100000 }, { "TIER_UNLIMITED", -1 } };
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(t[i].tier, tier) == 0)
+			return t[i].n;
+	return 250;
+}
+
+static int
+tier_rank(const char *tier)
+{
+	int i;
+
+	for (i = 0; messaging_tiers[i] != NULL; i++)
+		if (strcmp(messaging_tiers[i], tier) == 0)
+			return i;
+	return 1; /* unset reads TIER_250 */
+}
+
+/* An enum member of the body: 0 and *out, 1 when absent or null, -1
+ * when bad. */
+static int
+get_enum(struct ctl *c, const char *key, const char *const *values,
+    const char **out)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(c->body, key, &v) ||
+	    json_object_is_type(v, json_type_null))
+		return 1;
+	if (!json_object_is_type(v, json_type_string) ||
+	    !str_in(values, json_object_get_string(v))) {
+		char *f = xasprintf("$.%s", key), *list = obj_values_list(values);
+
+		fail(c, 400, f, "%s must be one of %s", key, list);
+		free(list);
+		free(f);
+		return -1;
+	}
+	*out = json_object_get_string(v);
+	return 0;
+}
+
+/*
+ * The event Meta sends for the change: the limit moving up or down, else
+ * the quality rating turning low (FLAGGED) or back (UNFLAGGED).
+ */
+static const char *
+quality_event(const char *old_q, const char *q, int old_t, int t)
+{
+	if (t > old_t)
+		return "UPGRADE";
+	if (t < old_t)
+		return "DOWNGRADE";
+	if (strcmp(q, "RED") == 0 || strcmp(q, "YELLOW") == 0)
+		return strcmp(old_q, "RED") == 0 && strcmp(q, "YELLOW") == 0 ?
+		    "UNFLAGGED" : "FLAGGED";
+	return "UNFLAGGED";
+}
+
+/* POST /_emulator/phone_numbers/{id}: quality rating, messaging limit. */
+static int
+phone_set(struct ctl *c, int64_t id)
+{
+	static const char *const keys[] = { "quality_rating",
+		"messaging_limit", NULL };
+	const struct obj_member *qm = obj_member(
+	    &objects[TBL_PHONE_NUMBERS], "quality_rating");
+	struct store *st = c->emu->store;
+	struct json_object *row, *copy = NULL, *value, *out;
+	const char *q = NULL, *tier = NULL, *old_q, *old_tier;
+	char *cause = NULL, *number;
+	int64_t ev;
+
+	if (need_body(c) < 0)
+		return -1;
+	json_object_object_foreach(c->body, key, v) {
+		(void)v;
+		if (!str_in(keys, key)) {
+			char *f = xasprintf("$.%s", key);
+
+			fail(c, 400, f, "unknown key %s (quality_rating, "
+			    "messaging_limit)", key);
+			free(f);
+			return -1;
+		}
+	}
+	if (get_enum(c, "quality_rating", qm->values, &q) < 0 ||
+	    get_enum(c, "messaging_limit", messaging_tiers, &tier) < 0)
+		return -1;
+	row = store_get(st, TBL_PHONE_NUMBERS, id);
+	json_object_deep_copy(row, &copy, NULL);
+	json_object_put(row);
+	old_q = row_str(copy, "quality_rating");
+	old_tier = row_str(copy, "messaging_limit_tier");
+	old_tier = old_tier ? old_tier : "TIER_250";
+	if (q == NULL)
+		q = old_q;
+	if (tier == NULL)
+		tier = old_tier;
+	number = xasprintf("%s%s", row_str(copy, "cc"),
+	    row_str(copy, "phone_number"));
+	value = json_object_new_object();
+	json_object_object_add(value, "display_phone_number",
+	    json_object_new_string(number));
+	json_object_object_add(value, "event", json_object_new_string(
+	    quality_event(old_q, q, tier_rank(old_tier), tier_rank(tier))));
+	json_object_object_add(value, "old_limit",
+	    json_object_new_string(old_tier));
+	json_object_object_add(value, "current_limit",
+	    json_object_new_string(tier));
+	json_object_object_add(value, "max_daily_conversations_per_business",
+	    json_object_new_int64(tier_conversations(tier)));
+	free(number);
+	/* the strings point into copy: take them before replacing them */
+	if (strcmp(q, old_q) != 0 || strcmp(tier, old_tier) != 0) {
+		char *qs = xstrdup(q), *ts = xstrdup(tier);
+
+		json_object_object_add(copy, "quality_rating",
+		    json_object_new_string(qs));
+		json_object_object_add(copy, "messaging_limit_tier",
+		    json_object_new_string(ts));
+		free(qs);
+		free(ts);
+		if (store_begin(st) < 0 ||
+		    store_update(st, TBL_PHONE_NUMBERS, copy, &cause) < 0 ||
+		    outbox_append(c->emu->outbox, "phone_number_quality_update",
+		    row_id(copy, "waba"), id, value, clock_now(&c->emu->clock),
+		    &ev, &cause) < 0 || store_commit(st) < 0) {
+			store_rollback(st);
+			fail(c, 500, NULL, "store write failed: %s",
+			    cause ? cause : "");
+			free(cause);
+			json_object_put(value);
+			json_object_put(copy);
+			return -1;
+		}
+	}
+	json_object_put(value);
+	json_object_put(copy);
+	row = store_get(st, TBL_PHONE_NUMBERS, id);
+	out = render_node(c->rq, NODE_PHONE, row, NULL, NULL);
+	json_object_put(row);
+	if (out == NULL)
+		return fail(c, 500, NULL, "the number could not be rendered");
+	reply(c, 200, out);
+	return 0;
+}
+
+/* The {id} of phone_numbers/{id}[/rest]: 0 when it names no number. */
+static int64_t
+phone_sub(struct ctl *c, const char **rest)
+{
+	const char *slash = strchr(c->sub, '/');
+	char *id = xstrndup(c->sub, slash ? (size_t)(slash - c->sub) :
+	    strlen(c->sub));
+	int64_t n = hook_id(id);
+
+	free(id);
+	*rest = slash ? slash + 1 : NULL;
+	if (n == 0 || store_node_type(c->emu->store, n) != NODE_PHONE)
+		return 0;
+	return n;
+}
+
+/* GET /_emulator/phone_numbers/{id}/codes: the codes "sent". */
+static int
+ctl_phone_get(struct ctl *c)
+{
+	const char *rest;
+	int64_t id = phone_sub(c, &rest);
+
+	if (rest == NULL)
+		return fail(c, 405, NULL, "method GET not allowed on "
+		    "/_emulator/phone_numbers/%s", c->sub);
+	if (strcmp(rest, "codes") != 0)
+		return fail(c, 404, NULL, "unknown path "
+		    "/_emulator/phone_numbers/%s", c->sub);
+	if (id == 0)
+		return fail(c, 404, NULL, "no phone number %s", c->sub);
+	reply(c, 200, phonelog_codes(c->emu->store, id));
+	return 0;
+}
+
+static int
+ctl_phone_post(struct ctl *c)
+{
+	const char *rest;
+	int64_t id = phone_sub(c, &rest);
+
+	if (rest != NULL && strcmp(rest, "codes") == 0)
+		return fail(c, 405, NULL, "method POST not allowed on "
+		    "/_emulator/phone_numbers/%s", c->sub);
+	if (rest != NULL)
+		return fail(c, 404, NULL, "unknown path "
+		    "/_emulator/phone_numbers/%s", c->sub);
+	if (id == 0)
+		return fail(c, 404, NULL, "no phone number %s", c->sub);
+	return phone_set(c, id);
+}
+
+/* ---- templates ----------------------------------------------------- */
+
+
+/*
+ * POST /_emulator/templates/{id}: sets status, reason, quality score or
+ * category as Meta's review would, with the same events.  The answer is
+ * the template as GET /{template-id} shows it.
+ */
+static int
+ctl_template_post(struct ctl *c)
+{
+	static const char *const keys[] = { "status", "reason",
+		"quality_score", "category", NULL };
+	const char *status = NULL, *reason = NULL, *quality = NULL,
+	    *category = NULL;
+	struct store *st = c->emu->store;
+	struct json_object *old, *row = NULL, *node;
+	int64_t id = hook_id(c->sub), now = clock_now(&c->emu->clock);
+	char *cause = NULL;
+	int rc;
+
+	if (need_body(c) < 0)
+		return -1;
+	json_object_object_foreach(c->body, key, val) {
+		(void)val;
+		if (!str_in(keys, key)) {
+			char *f = xasprintf("$.%s", key);
+
+			fail(c, 400, f, "unknown key %s", key);
+			free(f);
+			return -1;
+		}
+	}
+	if (get_enum(c, "status", template_statuses, &status) < 0 ||
+	    get_enum(c, "reason", template_reasons, &reason) < 0 ||
+	    get_enum(c, "quality_score", obj_member(&objects[TBL_TEMPLATES],
+	    "quality_score")->values, &quality) < 0 ||
+	    get_enum(c, "category", template_categories, &category) < 0)
+		return -1;
+	if (!status && !reason && !quality && !category)
+		return fail(c, 400, "$", "give status, reason, quality_score "
+		    "or category");
+	old = id > 0 ? store_get(st, TBL_TEMPLATES, id) : NULL;
+	if (old == NULL)
+		return fail(c, 404, NULL, "no template %s", c->sub);
+	row = row_copy(old);
+	if (status != NULL) {
+		json_object_object_add(row, "status",
+		    json_object_new_string(status));
+		/* PENDING is reviewed again; PENDING_DELETION holds its name */
+		if (strcmp(status, "PENDING") == 0)
+			json_object_object_add(row, "due_at",
+			    json_object_new_int64(now +
+			    c->emu->cfg->template_review));
+		else if (strcmp(status, "PENDING_DELETION") == 0)
+			json_object_object_add(row, "due_at",
+			    json_object_new_int64(now +
+			    TEMPLATE_HOLD_SECONDS));
+		else
+			json_object_object_add(row, "due_at", NULL);
+		if (reason == NULL)
+			reason = strcmp(status, "REJECTED") == 0 ?
+			    "INVALID_FORMAT" : "NONE";
+	}
+	if (reason != NULL)
+		json_object_object_add(row, "rejected_reason",
+		    json_object_new_string(reason));
+	if (quality != NULL)
+		json_object_object_add(row, "quality_score",
+		    json_object_new_string(quality));
+	if (category != NULL)
+		json_object_object_add(row, "category",
+		    json_object_new_string(category));
+	if (store_begin(st) < 0 || template_put(c->emu, old, row, &cause) < 0 ||
+	    store_commit(st) < 0) {
+		store_rollback(st);
+		json_object_put(old);
+		json_object_put(row);
+		rc = fail(c, 500, NULL, "store write failed: %s",
+		    cause ? cause : "");
+		free(cause);
+		return rc;
+	}
+	json_object_put(old);
+	node = render_node(c->rq, NODE_TEMPLATE, row, NULL, NULL);
+	json_object_put(row);
+	reply(c, 200, node ? node : json_object_new_object());
+	return 0;
+}
+
 /* ---- dispatch ------------------------------------------------------ */
 
 /*
@@ -855,6 +1309,7 @@ static const struct {
 	{ "POST", "fixtures", false, ctl_fixtures },
 	{ "POST", "tokens", false, ctl_token_mint },
 	{ "POST", "tokens", true, ctl_token_state },
+	{ "POST", "oauth", true, ctl_oauth_post },
 	{ "GET", "clock", false, ctl_clock_get },
 	{ "POST", "clock", false, ctl_clock_post },
 	{ "GET", "faults", false, ctl_faults_get },
@@ -868,7 +1323,28 @@ static const struct {
 	{ "GET", "webhooks", false, ctl_webhooks_get },
 	{ "POST", "webhooks", true, ctl_webhooks_post },
 	{ "GET", "openapi.json", false, ctl_openapi },
+	{ "GET", "phone_numbers", true, ctl_phone_get },
+	{ "POST", "phone_numbers", true, ctl_phone_post },
+	{ "POST", "templates", true, ctl_template_post },
+	{ "GET", "ui", false, ctl_ui },
+	{ "GET", "events", false, ctl_events },
 };
+
+/* A change went through: a dashboard watching reloads the state. */
+static void
+state_changed(struct ctl *c, const char *name)
+{
+	struct json_object *e;
+	char *cause;
+
+	if (!events_watched(c->emu->events))
+		return;
+	e = json_object_new_object();
+	cause = xasprintf("%s /_emulator/%s", c->rq->method, name);
+	json_object_object_add(e, "cause", json_object_new_string(cause));
+	free(cause);
+	events_publish_json(c->emu->events, "state", e);
+}
 
 static bool
 admin_ok(struct request *rq)
@@ -931,7 +1407,9 @@ control_handle(struct request *rq)
 		fail(&c, 404, NULL, "unknown path /_emulator/%s", name);
 		goto out;
 	}
-	if (strcmp(name, "health") != 0 && !admin_ok(rq)) {
+	/* and the dashboard's page, which asks for the token itself */
+	if (strcmp(name, "health") != 0 && strcmp(name, "ui") != 0 &&
+	    !admin_ok(rq)) {
 		response_header(&rq->resp, "WWW-Authenticate",
 		    "Bearer realm=\"waba-emulator\"");
 		fail(&c, 401, NULL, "the control plane needs "
@@ -954,7 +1432,9 @@ control_handle(struct request *rq)
 			continue;
 		seen = true;
 		if (strcmp(ctl_routes[i].method, rq->method) == 0) {
-			ctl_routes[i].fn(&c);
+			if (ctl_routes[i].fn(&c) == 0 &&
+			    strcmp(rq->method, "GET") != 0)
+				state_changed(&c, name);
 			goto out;
 		}
 	}

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "control.h"
 #include "faults.h"
+#include "events.h"
 #include "fixtures.h"
 #include "journal.h"
 #include "ratelimit.h"
@@ -26,6 +27,8 @@
 #include "webhooks/outbox.h"
 
 #define JOURNAL_CAPACITY 10000
+/* Live events held for the dashboard's streams to catch up on. */
+#define EVENTS_RING 1024
 
 static int
 load_fixtures(struct emu *emu, char **cause)
@@ -185,6 +188,7 @@ emu_init(struct emu *emu, struct config *cfg, const struct clock_source *clk,
 	emu->journal = journal_new(JOURNAL_CAPACITY);
 	emu->faults = faults_new();
 	emu->metrics = metrics_new();
+	emu->events = events_new(EVENTS_RING);
 	/* pending deliveries of a --db store are picked up from here */
 	emu->outbox = outbox_new(emu->store, cfg->webhook_url);
 	emu->deliver = deliver_start(emu);
@@ -207,6 +211,7 @@ emu_cleanup(struct emu *emu)
 	/* the worker uses the outbox, whose statements hold the store */
 	deliver_stop(emu->deliver);
 	outbox_free(emu->outbox);
+	events_free(emu->events);
 	if (emu->store != NULL)
 		store_close(emu->store);
 	free(emu->boot_state);

@@ -38,6 +38,7 @@ struct metrics;
 struct auth_memo;
 struct outbox;
 struct deliver;
+struct events;
 struct request;
 struct json_object;
 
@@ -52,6 +53,11 @@ struct emu {
 	struct auth_memo *auth_memo; /* auth.c's; freed by auth_memo_free() */
 	struct outbox *outbox;   /* webhook events, on the store's connection */
 	struct deliver *deliver; /* the webhook worker thread */
+	/* templates_sweep()'s memo: nothing is due before tmpl_next_due
+	 * while the store stays at tmpl_version */
+	uint64_t tmpl_version;
+	int64_t tmpl_next_due;
+	struct events *events;   /* the dashboard's live feed */
 	/* The boot state for reset, as fixture JSON text: a tree of a large
 	 * store would cost several times the store's own memory. */
 	char *boot_state;

@@ -29,12 +29,14 @@ enum fault_mode { FM_ALWAYS, FM_TIMES, FM_EVERY_NTH, FM_PROBABILITY };
 struct fault_rule {
 	int64_t id;
 	char method[8]; /* upper case; "" matches any */
-	char *path;     /* glob over the whole path */
+	char *path;     /* glob over the whole path; NULL: a webhook rule */
+	char *field;    /* a webhook rule: glob over the delivery's field */
 	bool has_error;
 	int code, subcode, status;
 	char *type, *message;
 	unsigned latency_ms;
 	bool drop;
+	bool duplicate, wrong_signature; /* webhook rules only */
 	enum fault_mode mode;
 	int64_t remaining;  /* FM_TIMES */
 	int64_t every_nth;  /* FM_EVERY_NTH */
@@ -63,6 +65,7 @@ static void
 fault_rule_cleanup(struct fault_rule *r)
 {
 	free(r->path);
+	free(r->field);
 	free(r->type);
 	free(r->message);
 	json_object_put(r->given);
@@ -187,11 +190,12 @@ static int
 fault_parse_match(struct fault_rule *r, struct json_object *rule,
     char **cause, char **field)
 {
-	static const char *const keys[] = { "method", "path", NULL };
+	static const char *const keys[] = { "method", "path", "webhook",
+	    NULL };
 	static const char *const methods[] = { "GET", "POST", "DELETE",
 	    "PUT", "PATCH", "HEAD", "OPTIONS", NULL };
 	struct json_object *m;
-	const char *path, *method;
+	const char *path, *method, *hook;
 	size_t i;
 
 	if (!json_object_object_get_ex(rule, "match", &m))
@@ -202,8 +206,21 @@ fault_parse_match(struct fault_rule *r, struct json_object *rule,
 		    "match must be an object");
 	if (fault_keys(m, "match", keys, cause, field) != 0)
 		return -1;
-	if (fault_str(m, "path", "match.path", &path, cause, field) != 0)
+	if (fault_str(m, "path", "match.path", &path, cause, field) != 0 ||
+	    fault_str(m, "webhook", "match.webhook", &hook, cause,
+	    field) != 0 ||
+	    fault_str(m, "method", "match.method", &method, cause,
+	    field) != 0)
 		return -1;
+	/* a delivery of a field matching the glob, instead of a request */
+	if (hook != NULL) {
+		if (path != NULL || method != NULL)
+			return fault_bad(cause, field, "match.webhook",
+			    "match.webhook matches deliveries and cannot be "
+			    "combined with match.path or match.method");
+		r->field = xstrdup(hook);
+		return 0;
+	}
 	if (path == NULL)
 		return fault_bad(cause, field, "match.path",
 		    "match.path is required");
@@ -211,9 +228,6 @@ fault_parse_match(struct fault_rule *r, struct json_object *rule,
 	if (path[0] != '/' && path[0] != '*')
 		return fault_bad(cause, field, "match.path",
 		    "match.path must start with '/' or '*'");
-	if (fault_str(m, "method", "match.method", &method, cause,
-	    field) != 0)
-		return -1;
 	if (method != NULL && strcmp(method, "*") != 0) {
 		for (i = 0; methods[i] != NULL; i++)
 			if (strcasecmp(methods[i], method) == 0)
@@ -225,6 +239,26 @@ fault_parse_match(struct fault_rule *r, struct json_object *rule,
 		strcpy(r->method, methods[i]);
 	}
 	r->path = xstrdup(path);
+	return 0;
+}
+
+/* A boolean member; absent leaves *out alone. */
+static int
+fault_bool(struct json_object *o, const char *key, bool *out, char **cause,
+    char **field)
+{
+	struct json_object *v;
+	char *msg;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		return 0;
+	if (!json_object_is_type(v, json_type_boolean)) {
+		msg = xasprintf("%s must be true or false", key);
+		fault_bad(cause, field, key, msg);
+		free(msg);
+		return -1;
+	}
+	*out = json_object_get_boolean(v);
 	return 0;
 }
 
@@ -353,8 +387,8 @@ fault_parse(struct fault_rule *r, struct json_object *rule, char **cause,
     char **field)
 {
 	static const char *const keys[] = { "match", "error", "latency_ms",
-	    "drop_connection", "times", "every_nth", "probability", "seed",
-	    NULL };
+	    "drop_connection", "duplicate", "wrong_signature", "times",
+	    "every_nth", "probability", "seed", NULL };
 	struct json_object *v;
 	int64_t latency = 0;
 
@@ -364,21 +398,33 @@ fault_parse(struct fault_rule *r, struct json_object *rule, char **cause,
 	if (fault_keys(rule, NULL, keys, cause, field) != 0 ||
 	    fault_parse_match(r, rule, cause, field) != 0)
 		return -1;
-	if (json_object_object_get_ex(rule, "error", &v) &&
-	    fault_parse_error(r, v, cause, field) != 0)
-		return -1;
+	if (json_object_object_get_ex(rule, "error", &v)) {
+		if (r->field != NULL)
+			return fault_bad(cause, field, "error", "error "
+			    "answers requests; a webhook rule takes "
+			    "latency_ms, drop_connection, duplicate or "
+			    "wrong_signature");
+		if (fault_parse_error(r, v, cause, field) != 0)
+			return -1;
+	}
 	if (fault_int(rule, "latency_ms", "latency_ms", 0,
 	    FAULTS_MAX_LATENCY_MS, &latency, NULL, cause, field) != 0)
 		return -1;
 	r->latency_ms = (unsigned)latency;
-	if (json_object_object_get_ex(rule, "drop_connection", &v)) {
-		if (!json_object_is_type(v, json_type_boolean))
-			return fault_bad(cause, field, "drop_connection",
-			    "drop_connection must be true or false");
-		r->drop = json_object_get_boolean(v);
-	}
-	if (!r->has_error && r->latency_ms == 0 && !r->drop)
-		return fault_bad(cause, field, "error",
+	if (fault_bool(rule, "drop_connection", &r->drop, cause, field) != 0 ||
+	    fault_bool(rule, "duplicate", &r->duplicate, cause, field) != 0 ||
+	    fault_bool(rule, "wrong_signature", &r->wrong_signature, cause,
+	    field) != 0)
+		return -1;
+	if (r->field == NULL && (r->duplicate || r->wrong_signature))
+		return fault_bad(cause, field, r->duplicate ? "duplicate" :
+		    "wrong_signature", "duplicate and wrong_signature apply "
+		    "to deliveries: match them with match.webhook");
+	if (!r->has_error && r->latency_ms == 0 && !r->drop &&
+	    !r->duplicate && !r->wrong_signature)
+		return fault_bad(cause, field, r->field ? "latency_ms" :
+		    "error", r->field ? "A webhook rule needs a latency_ms "
+		    "above 0, drop_connection, duplicate or wrong_signature" :
 		    "A fault rule needs an error, a latency_ms above 0 or "
 		    "drop_connection: true");
 	return fault_parse_mode(r, rule, cause, field);
@@ -499,6 +545,8 @@ faults_match(struct faults *f, const char *method, const char *path,
 		path = "";
 	for (i = 0; i < f->n; i++) {
 		r = &f->v[i];
+		if (r->path == NULL)
+			continue;
 		if (r->method[0] != '\0' && strcasecmp(r->method, method) != 0)
 			continue;
 		if (!glob_match(r->path, path) || !fault_fires(r))
@@ -512,6 +560,30 @@ faults_match(struct faults *f, const char *method, const char *path,
 			gerr_custom(&out->err, r->code, r->subcode, r->type,
 			    r->message, r->status);
 		}
+		return true;
+	}
+	return false;
+}
+
+bool
+faults_match_webhook(struct faults *f, const char *field,
+    struct fault_action *out)
+{
+	struct fault_rule *r;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < f->n; i++) {
+		r = &f->v[i];
+		if (r->field == NULL || !glob_match(r->field, field) ||
+		    !fault_fires(r))
+			continue;
+		r->fired++;
+		out->rule_id = r->id;
+		out->latency_ms = r->latency_ms;
+		out->drop = r->drop;
+		out->duplicate = r->duplicate;
+		out->wrong_signature = r->wrong_signature;
 		return true;
 	}
 	return false;

@@ -2,6 +2,9 @@
  * faults.h - injected faults: rules that match a method and a path pattern
  * and answer a Graph error, add latency or drop the connection; always,
  * the next N times, every Nth time, or with probability P from a seed.
+ * A rule that matches a webhook field instead ("match": {"webhook":
+ * "account_update"}) acts on the worker's deliveries: it delays, drops,
+ * duplicates or mis-signs them (webhooks/deliver.c).
  *
  * Ownership: faults_new() / faults_free().  Not thread-safe: callers hold
  * emu->lock.
@@ -22,6 +25,8 @@ struct fault_action {
 	struct gerr err;     /* caller clears when has_error */
 	unsigned latency_ms;
 	bool drop;
+	bool duplicate;       /* webhook rules: the delivery is sent twice */
+	bool wrong_signature; /* webhook rules: signed with another secret */
 	int64_t rule_id;
 };
 
@@ -45,6 +50,9 @@ struct json_object *faults_list(const struct faults *f);
  * *out filled when one fires.
  */
 bool faults_match(struct faults *f, const char *method, const char *path,
+    struct fault_action *out);
+/* The same for a delivery of a webhook field, among the webhook rules. */
+bool faults_match_webhook(struct faults *f, const char *field,
     struct fault_action *out);
 
 #endif

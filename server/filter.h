@@ -20,6 +20,10 @@ enum filter_op {
 	FOP_LESS_THAN = 1 << 2,
 	FOP_GREATER_THAN = 1 << 3,
 	FOP_IN_RANGE = 1 << 4,
+	/* not for filtering=: lists built from plain parameters */
+	FOP_NOT_IN = 1 << 5,   /* n values */
+	FOP_CONTAINS = 1 << 6, /* one value, a substring (case-insensitive) */
+	FOP_CONTENT = 1 << 7,  /* one value, in the name or a component's text */
 };
 
 /* What an edge accepts: one row per field. */

@@ -403,6 +403,60 @@ check_obo(struct fx *fx, const char *path, struct json_object *v)
 	return 0;
 }
 
+/* Template components: what the Graph calls check is theirs, not ours. */
+#define OBJECTS_MAX 100
+#define TIMES_MAX 100
+
+static int
+check_objects(struct fx *fx, const char *path, struct json_object *v)
+{
+	size_t n, i;
+
+	if (!json_object_is_type(v, json_type_array) ||
+	    json_object_array_length(v) == 0)
+		return bad_value(fx, path, "a non-empty array of objects", v);
+	if (check_length(fx, path, v, OBJECTS_MAX, "entries") == -1)
+		return -1;
+	n = json_object_array_length(v);
+	for (i = 0; i < n; i++) {
+		if (!json_object_is_type(json_object_array_get_idx(v, i),
+		    json_type_object)) {
+			char *p = xasprintf("%s[%zu]", path, i);
+
+			fx_fail(fx, p, "expected an object");
+			free(p);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+check_times(struct fx *fx, const char *path, struct json_object *v)
+{
+	size_t n, i;
+
+	if (!json_object_is_type(v, json_type_array))
+		return bad_value(fx, path, "an array of unix times", v);
+	if (check_length(fx, path, v, TIMES_MAX, "entries") == -1)
+		return -1;
+	n = json_object_array_length(v);
+	for (i = 0; i < n; i++) {
+		struct json_object *t = json_object_array_get_idx(v, i);
+
+		if (!json_object_is_type(t, json_type_int) ||
+		    json_object_get_int64(t) < 0 ||
+		    json_object_get_int64(t) > TIME_MAX) {
+			char *p = xasprintf("%s[%zu]", path, i);
+
+			bad_value(fx, p, "a unix time", t);
+			free(p);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Checks one present value against its key's type. */
 static int
 check_value(struct fx *fx, const char *path, const struct obj_member *k,
@@ -458,10 +512,32 @@ check_value(struct fx *fx, const char *path, const struct obj_member *k,
 	case VT_SCOPES:
 		return check_string_array(fx, path, v, NULL, "scope names",
 		    false);
+	case VT_STRINGS:
+		return check_string_array(fx, path, v, NULL, "website URLs",
+		    false);
 	case VT_GRANULAR:
 		return check_granular(fx, path, v);
 	case VT_OBO:
 		return check_obo(fx, path, v);
+	case VT_URL:
+		if (!is_string(v) || (strncmp(json_object_get_string(v),
+		    "http://", 7) != 0 && strncmp(json_object_get_string(v),
+		    "https://", 8) != 0))
+			return bad_value(fx, path, "an http:// or https:// URL",
+			    v);
+		return 0;
+	case VT_FIELDS:
+		return check_string_array(fx, path, v, k->values,
+		    "webhook fields", false);
+	case VT_OBJECTS:
+		return check_objects(fx, path, v);
+	case VT_COUNT:
+		if (!json_object_is_type(v, json_type_int) ||
+		    json_object_get_int64(v) < 0)
+			return bad_value(fx, path, "an integer >= 0", v);
+		return 0;
+	case VT_TIMES:
+		return check_times(fx, path, v);
 	case VT_TOKEN:
 		if (!is_word(v, true))
 			return bad_value(fx, path, "a non-empty string "
@@ -851,6 +927,15 @@ check_assignment(struct fx *fx, const char *base, struct json_object *waba,
 	return -1;
 }
 
+/* A template deleted, or being deleted, holds no name in lists. */
+static bool
+template_gone(struct json_object *row)
+{
+	const char *s = row_str(row, "status");
+
+	return strcmp(s, "PENDING_DELETION") == 0 || strcmp(s, "DELETED") == 0;
+}
+
 /* Pass two for row i of table t: references, uniqueness, late defaults. */
 static int
 link_row(struct fx *fx, enum store_table t, size_t i, struct json_object *row)
@@ -915,6 +1000,22 @@ link_row(struct fx *fx, enum store_table t, size_t i, struct json_object *row)
 		    "STANDARD" : "NOT_APPLICABLE"));
 		default_int(row, "creation_time", fx->now);
 		break;
+	case TBL_TEMPLATES:
+		dup = store_template_live(fx->st, parse_id(row_str(row,
+		    "waba")), row_str(row, "name"), row_str(row, "language"));
+		if (dup != NULL && !template_gone(row)) {
+			path = xasprintf("%s.name", base);
+			fx_conflict(fx, path, "WABA '%s' has template '%s' in "
+			    "'%s' already (id '%s')", row_str(row, "waba"),
+			    row_str(row, "name"), row_str(row, "language"),
+			    row_str(dup, "id"));
+			free(path);
+			goto out;
+		}
+		default_int(row, "created_at", fx->now);
+		default_int(row, "updated_at", row_int(row, "created_at"));
+		default_int(row, "quality_updated", row_int(row, "created_at"));
+		break;
 	case TBL_ASSIGNMENTS:
 		dup = store_assignment(fx->st, parse_id(row_str(row, "waba")),
 		    parse_id(row_str(row, "user")));
@@ -943,6 +1044,17 @@ link_row(struct fx *fx, enum store_table t, size_t i, struct json_object *row)
 			    "share goes to another business",
 			    row_str(row, "business"), row_str(row, "waba"));
 			free(path);
+			goto out;
+		}
+		break;
+	case TBL_SUBSCRIPTIONS:
+	case TBL_SUBSCRIBED_APPS:
+	case TBL_OAUTH_CODES:
+		/* keyed by text or a mixed pair: looked up by the row's key */
+		dup = store_lookup(fx->st, t, row);
+		if (dup != NULL) {
+			fx_conflict(fx, base, "the %s already exists",
+			    ts->what);
 			goto out;
 		}
 		break;

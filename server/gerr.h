@@ -36,6 +36,8 @@ struct gerr_row {
 	bool transient;
 	const char *auth_kind;
 	const char *message;
+	const char *user_title; /* error_user_title, NULL: none */
+	const char *user_msg;   /* error_user_msg, NULL: none */
 };
 
 struct gerr {
@@ -47,6 +49,9 @@ struct gerr {
 	/* A write whose read-back (fields=) failed: what the write answered,
 	 * rendered as error.original_response.  Owned; NULL: none. */
 	struct json_object *original;
+	/* What Meta shows a person (error_user_title / error_user_msg), set
+	 * by gerr_user() after gerr_set(); owned; NULL: not sent. */
+	char *user_title, *user_msg;
 };
 
 const struct gerr_row *gerr_row(enum gerr_id id);
@@ -55,6 +60,10 @@ const struct gerr_row *gerr_row_by_code(int code, int subcode, enum gerr_id *id)
 
 /* Sets err (replacing any earlier error); fmt NULL keeps the row's message. */
 int gerr_set(struct gerr *err, enum gerr_id id, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Adds error_user_title / error_user_msg to the error err already holds;
+ * returns -1 so a caller can `return gerr_user(...)`. */
+int gerr_user(struct gerr *err, const char *title, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* 100/33 naming the method (lower-cased) and the id. */
 int gerr_no_object(struct gerr *err, const char *method, const char *id);

@@ -28,6 +28,7 @@
 #include "clock.h"
 #include "config.h"
 #include "emu.h"
+#include "events.h"
 #include "gerr.h"
 #include "pipeline.h"
 #include "request.h"
@@ -62,6 +63,8 @@
 #define HTTP_REQUEST_TIMEOUT 30
 /* How often the timer thread looks for requests past their deadline. */
 #define HTTP_SWEEP_US 250000
+/* An event stream idle this long gets a comment, so proxies keep it. */
+#define HTTP_HEARTBEAT_US (15 * 1000000LL)
 
 struct http_server {
 	struct MHD_Daemon *daemon;
@@ -92,6 +95,13 @@ struct http_server {
 	struct http_call *delayed;
 	bool timer_quit;
 	/*
+	 * Event streams with nothing to send, suspended until an event or
+	 * their heartbeat; events_dirty says an event came since the timer
+	 * thread last looked.  Both under tmu.
+	 */
+	struct http_stream *parked;
+	bool events_dirty;
+	/*
 	 * Every open connection, for the arrival deadline: a request must be
 	 * in whole within request_us of its connection becoming ready for
 	 * it, or the timer thread shuts its socket.  cmu guards the list
@@ -119,6 +129,23 @@ struct http_call {
 	int64_t resume_us;          /* monotonic, when delayed */
 	struct MHD_Connection *con; /* when delayed */
 	struct http_call *next;     /* in srv->delayed */
+};
+
+/*
+ * One GET /_emulator/events answer: MHD's content-reader context, freed
+ * by stream_free() when MHD lets go of the response.  It copies one
+ * event at a time out of the ring into out and hands it to MHD as room
+ * allows; with nothing to send it suspends its connection and waits in
+ * srv->parked, so a quiet stream holds no worker.
+ */
+struct http_stream {
+	struct http_server *srv;
+	struct MHD_Connection *con;
+	uint64_t cursor;       /* the last event sent */
+	char *out;             /* what is being sent, from off */
+	size_t off, len;
+	int64_t last_us;       /* monotonic, when it last sent anything */
+	struct http_stream *next; /* in srv->parked */
 };
 
 /*
@@ -448,8 +475,36 @@ sweep_late(struct http_server *srv, int64_t now)
 }
 
 /*
- * Resumes delayed connections when their latency is over, and enforces
- * the arrival deadline every HTTP_SWEEP_US.
+ * Takes out of srv->parked the streams to resume now (all of them when
+ * stopping, those with an event when one came, those due a heartbeat)
+ * and lowers *wake to the next heartbeat of those left.  Under tmu.
+ */
+static struct http_stream *
+streams_due(struct http_server *srv, int64_t now, int64_t *wake)
+{
+	struct http_stream **pp = &srv->parked, *s, *due = NULL;
+	bool dirty = srv->events_dirty;
+
+	srv->events_dirty = false;
+	while ((s = *pp) != NULL) {
+		if (srv->timer_quit || s->last_us + HTTP_HEARTBEAT_US <= now ||
+		    (dirty && events_pending(srv->emu->events, s->cursor))) {
+			*pp = s->next;
+			s->next = due;
+			due = s;
+			continue;
+		}
+		if (s->last_us + HTTP_HEARTBEAT_US < *wake)
+			*wake = s->last_us + HTTP_HEARTBEAT_US;
+		pp = &s->next;
+	}
+	return due;
+}
+
+/*
+ * Resumes delayed connections when their latency is over and event
+ * streams when they have something to send, and enforces the arrival
+ * deadline every HTTP_SWEEP_US.
  */
 static void *
 timer_main(void *arg)
@@ -457,9 +512,11 @@ timer_main(void *arg)
 	struct http_server *srv = arg;
 
 	pthread_mutex_lock(&srv->tmu);
-	while (!srv->timer_quit || srv->delayed != NULL) {
+	while (!srv->timer_quit || srv->delayed != NULL ||
+	    srv->parked != NULL) {
 		struct http_call **pp, **first = NULL, *c;
-		int64_t now = clock_mono_us(), wake;
+		struct http_stream *due, *s;
+		int64_t now = clock_mono_us(), wake = INT64_MAX;
 		struct timespec ts;
 
 		if (srv->request_us > 0 && now >= srv->next_sweep_us) {
@@ -469,36 +526,148 @@ timer_main(void *arg)
 			pthread_mutex_lock(&srv->tmu);
 			continue;
 		}
+		/* out of the list, still suspended: nothing else frees them */
+		if ((due = streams_due(srv, now, &wake)) != NULL) {
+			pthread_mutex_unlock(&srv->tmu);
+			while ((s = due) != NULL) {
+				due = s->next;
+				MHD_resume_connection(s->con);
+			}
+			pthread_mutex_lock(&srv->tmu);
+			continue;
+		}
 		for (pp = &srv->delayed; *pp != NULL; pp = &(*pp)->next)
 			if (first == NULL || (*pp)->resume_us < (*first)->resume_us)
 				first = pp;
-		if (first == NULL && srv->request_us == 0) {
+		c = first != NULL ? *first : NULL;
+		/* stopping: answer everything now */
+		if (c != NULL && (c->resume_us <= now || srv->timer_quit)) {
+			*first = c->next;
+			pthread_mutex_unlock(&srv->tmu);
+			MHD_resume_connection(c->con);
+			pthread_mutex_lock(&srv->tmu);
+			continue;
+		}
+		if (c != NULL && c->resume_us < wake)
+			wake = c->resume_us;
+		if (srv->request_us > 0 && srv->next_sweep_us < wake)
+			wake = srv->next_sweep_us;
+		if (wake == INT64_MAX) {
 			pthread_cond_wait(&srv->tcond, &srv->tmu);
 			continue;
 		}
-		c = first != NULL ? *first : NULL;
-		/* stopping: answer everything now */
-		if (c == NULL || (c->resume_us > now && !srv->timer_quit)) {
-			wake = c != NULL ? c->resume_us : INT64_MAX;
-			if (srv->request_us > 0 && srv->next_sweep_us < wake)
-				wake = srv->next_sweep_us;
-			clock_gettime(CLOCK_MONOTONIC, &ts);
-			ts.tv_sec += (time_t)((wake - now) / 1000000);
-			ts.tv_nsec += (long)((wake - now) % 1000000) * 1000;
-			if (ts.tv_nsec >= 1000000000L) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000L;
-			}
-			pthread_cond_timedwait(&srv->tcond, &srv->tmu, &ts);
-			continue;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_sec += (time_t)((wake - now) / 1000000);
+		ts.tv_nsec += (long)((wake - now) % 1000000) * 1000;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
 		}
-		*first = c->next;
-		pthread_mutex_unlock(&srv->tmu);
-		MHD_resume_connection(c->con);
-		pthread_mutex_lock(&srv->tmu);
+		pthread_cond_timedwait(&srv->tcond, &srv->tmu, &ts);
 	}
 	pthread_mutex_unlock(&srv->tmu);
 	return NULL;
+}
+
+/* The ring's publish hook: wakes the timer thread if a stream waits. */
+static void
+stream_notify(void *cls)
+{
+	struct http_server *srv = cls;
+
+	pthread_mutex_lock(&srv->tmu);
+	srv->events_dirty = true;
+	if (srv->parked != NULL)
+		pthread_cond_signal(&srv->tcond);
+	pthread_mutex_unlock(&srv->tmu);
+}
+
+/*
+ * MHD's content reader for an event stream: the next bytes of the
+ * current event, or of the next one; with none, a heartbeat when due,
+ * else the connection is suspended (which MHD allows from here) and 0
+ * returned.  Ends the stream once the server is stopping.
+ */
+static ssize_t
+stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct http_stream *s = cls;
+	struct http_server *srv = s->srv;
+	int64_t now;
+	size_t n;
+
+	(void)pos;
+	while (s->off == s->len) {
+		free(s->out);
+		s->out = NULL;
+		s->off = s->len = 0;
+		if (atomic_load(&srv->stopping))
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		s->out = events_next(srv->emu->events, &s->cursor, &s->len);
+		if (s->out != NULL)
+			break;
+		now = clock_mono_us();
+		if (s->last_us + HTTP_HEARTBEAT_US <= now) {
+			s->out = xstrdup(": heartbeat\n\n");
+			s->len = strlen(s->out);
+			break;
+		}
+		pthread_mutex_lock(&srv->tmu);
+		if (srv->timer_quit) {
+			pthread_mutex_unlock(&srv->tmu);
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		}
+		/* an event that came since events_next(): go round again */
+		if (events_pending(srv->emu->events, s->cursor)) {
+			pthread_mutex_unlock(&srv->tmu);
+			continue;
+		}
+		/* suspended before the timer can see it, so resume follows */
+		MHD_suspend_connection(s->con);
+		s->next = srv->parked;
+		srv->parked = s;
+		pthread_cond_signal(&srv->tcond);
+		pthread_mutex_unlock(&srv->tmu);
+		return 0;
+	}
+	n = s->len - s->off;
+	if (n > max)
+		n = max;
+	memcpy(buf, s->out + s->off, n);
+	s->off += n;
+	s->last_us = clock_mono_us();
+	return (ssize_t)n;
+}
+
+static void
+stream_free(void *cls)
+{
+	struct http_stream *s = cls;
+
+	events_unsubscribe(s->srv->emu->events);
+	free(s->out);
+	free(s);
+}
+
+/* The response of an event stream, opened with a comment that says so. */
+static struct MHD_Response *
+stream_new(struct http_server *srv, struct MHD_Connection *con)
+{
+	struct http_stream *s = xcalloc(1, sizeof(*s));
+	struct MHD_Response *resp;
+
+	s->srv = srv;
+	s->con = con;
+	s->cursor = events_subscribe(srv->emu->events);
+	/* the browser reconnects after 2 s if the stream breaks */
+	s->out = xstrdup(": waba-emulator events\nretry: 2000\n\n");
+	s->len = strlen(s->out);
+	s->last_us = clock_mono_us();
+	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096,
+	    stream_read, s, stream_free);
+	if (resp == NULL)
+		stream_free(s);
+	return resp;
 }
 
 /* False once the server is stopping: then the answer goes out at once. */
@@ -534,7 +703,10 @@ send_response(struct http_server *srv, struct MHD_Connection *con,
 	enum MHD_Result ret;
 	size_t i;
 
-	if (rq->resp.body != NULL) {
+	if (rq->resp.stream && !call->head && srv->emu->events != NULL) {
+		if ((resp = stream_new(srv, con)) == NULL)
+			return MHD_NO;
+	} else if (rq->resp.body != NULL) {
 		/* MHD frees the body with free() once it is sent */
 		resp = MHD_create_response_from_buffer(rq->resp.body_len,
 		    rq->resp.body, MHD_RESPMEM_MUST_FREE);
@@ -718,6 +890,10 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 			rq->origin = header_dup(con, MHD_HTTP_HEADER_ORIGIN);
 			rq->fetch_site = header_dup(con, "Sec-Fetch-Site");
 		}
+		/* a browser opening the root is shown the dashboard */
+		if (rq->target[0] == '/' && (rq->target[1] == '\0' ||
+		    rq->target[1] == '?'))
+			rq->accept = header_dup(con, MHD_HTTP_HEADER_ACCEPT);
 		if (strcmp(method, "OPTIONS") == 0) {
 			rq->acr_method = header_dup(con,
 			    "Access-Control-Request-Method");
@@ -962,6 +1138,8 @@ http_start_with(struct emu *emu, http_handler *handle, const char *bind,
 		server_free(srv);
 		return NULL;
 	}
+	if (emu->events != NULL)
+		events_on_publish(emu->events, stream_notify, srv);
 	di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = di != NULL && di->port != 0 ? di->port : port;
 	return srv;
@@ -1010,6 +1188,9 @@ http_stop(struct http_server *srv)
 			break;
 	pthread_mutex_unlock(&srv->mu);
 	MHD_stop_daemon(srv->daemon);
+	/* the webhook worker outlives the server and may still publish */
+	if (srv->emu->events != NULL)
+		events_on_publish(srv->emu->events, NULL, NULL);
 	/* every answered request has its line in by now: write them out */
 	server_free(srv);
 }

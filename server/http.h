@@ -1,6 +1,7 @@
 /*
  * http.h - the HTTP front end: listens, reads each request with its body,
- * hands it to emu_handle() and writes back what the pipeline built.  The
+ * hands it to emu_handle() and writes back what the pipeline built, or,
+ * for GET /_emulator/events, streams the live events (events.h).  The
  * only module that knows libmicrohttpd.
  *
  * Ownership: http_start() returns a server that http_stop() frees; the

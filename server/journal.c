@@ -131,12 +131,15 @@ enum secret_kind { SK_NONE, SK_TOKEN, SK_SECRET };
 /*
  * What a parameter or key name says its value is: a token (access_token,
  * input_token, fb_exchange_token, ...) or a secret (appsecret_proof,
- * client_secret, secret, app_secret, ...).
+ * client_secret, secret, app_secret, an OAuth code, ...).
  */
 static enum secret_kind
 secret_kind(const char *name, size_t n)
 {
+	/* an OAuth code (/oauth/access_token) is as good as a token until
+	 * it is spent */
 	if ((n == 15 && memcmp(name, "appsecret_proof", 15) == 0) ||
+	    (n == 4 && memcmp(name, "code", 4) == 0) ||
 	    (n >= 6 && memcmp(name + n - 6, "secret", 6) == 0))
 		return SK_SECRET;
 	if (n >= 6 && memcmp(name + n - 6, "_token", 6) == 0)
@@ -315,7 +318,7 @@ journal_path(const struct request *rq, const char **p, size_t *n)
 	*n = rq->path != NULL ? strlen(*p) : strcspn(*p, "?");
 }
 
-void
+uint64_t
 journal_add(struct journal *j, const struct request *rq, int64_t now)
 {
 	struct jentry e;
@@ -325,7 +328,7 @@ journal_add(struct journal *j, const struct request *rq, int64_t now)
 	void *old = NULL;
 
 	if (j->cap == 0)
-		return;
+		return 0;
 	memset(&e, 0, sizeof(e));
 	e.time = now;
 	method = rq->verb[0] ? rq->verb : rq->method ? rq->method : "";
@@ -391,6 +394,7 @@ journal_add(struct journal *j, const struct request *rq, int64_t now)
 	j->n++;
 	pthread_mutex_unlock(&j->mu);
 	free(old);
+	return e.seq;
 }
 
 static struct json_object *
@@ -432,6 +436,22 @@ jentry_json(const struct jentry *e)
 	if (e->dropped)
 		json_object_object_add(o, "dropped",
 		    json_object_new_boolean(1));
+	return o;
+}
+
+struct json_object *
+journal_entry(struct journal *j, uint64_t seq)
+{
+	struct json_object *o = NULL;
+	uint64_t first;
+
+	pthread_mutex_lock(&j->mu);
+	if (j->n > 0) {
+		first = j->v[j->head].seq;
+		if (seq >= first && seq - first < j->n)
+			o = jentry_json(&j->v[(j->head + (seq - first)) % j->cap]);
+	}
+	pthread_mutex_unlock(&j->mu);
 	return o;
 }
 

@@ -25,9 +25,16 @@ void journal_free(struct journal *j);
  * Tokens, secrets and proofs are masked wherever they sit: a parameter
  * named as one (*_token, *secret, appsecret_proof), and inside any value
  * or the path ("access_token=...", a JSON "..._token" member, "OAuth ...",
- * "Bearer ...", "APPID|SECRET", "EAA...").
+ * "Bearer ...", "APPID|SECRET", "EAA...").  Returns the entry's sequence
+ * number (0 when the journal keeps nothing).
  */
-void journal_add(struct journal *j, const struct request *rq, int64_t now);
+uint64_t journal_add(struct journal *j, const struct request *rq,
+    int64_t now);
+/*
+ * The entry numbered seq (journal_add()'s return) as GET
+ * /_emulator/requests shows it; NULL once it left the ring.
+ */
+struct json_object *journal_entry(struct journal *j, uint64_t seq);
 /*
  * Entries oldest first matching the filter params method=, path= (a
  * pattern with '*'), status=, since= (unix seconds).  Returns

@@ -39,8 +39,36 @@ static const char *const name_statuses[] = { "NONE", "NON_EXISTS",
 	"PENDING_REVIEW", "AVAILABLE_WITHOUT_REVIEW", "EXPIRED", "APPROVED",
 	"DECLINED", NULL };
 static const char *const account_modes[] = { "SANDBOX", "LIVE", NULL };
-static const char *const messaging_tiers[] = { "TIER_50", "TIER_250",
-	"TIER_1K", "TIER_10K", "TIER_100K", "TIER_UNLIMITED", NULL };
+/* Meta's order, lowest first: phone_life.c compares tiers by position */
+const char *const messaging_tiers[] = { "TIER_50", "TIER_250",
+	"TIER_1K", "TIER_2K", "TIER_10K", "TIER_100K", "TIER_UNLIMITED", NULL };
+static const char *const visibilities[] = { "VISIBLE", "NON_VISIBLE", NULL };
+/* Meta's business profile reference, with the older UNDEFINED/NOT_A_BIZ */
+const char *const profile_verticals[] = { "UNDEFINED", "OTHER", "AUTO",
+	"BEAUTY", "APPAREL", "EDU", "ENTERTAIN", "EVENT_PLAN", "FINANCE",
+	"GROCERY", "GOVT", "HOTEL", "HEALTH", "NONPROFIT", "PROF_SERVICES",
+	"RETAIL", "TRAVEL", "RESTAURANT", "NOT_A_BIZ", "ALCOHOL",
+	"ONLINE_GAMBLING", "PHYSICAL_GAMBLING", "OTC_DRUGS",
+	"MATRIMONY_SERVICE", NULL };
+const char *const calling_statuses[] = { "ENABLED", "DISABLED", NULL };
+const char *const call_icon_visibilities[] = { "DEFAULT", "DISABLE_ALL",
+	NULL };
+static const char *const subscription_objects[] = {
+	"whatsapp_business_account", NULL };
+const char *const webhook_fields[] = { "account_review_update",
+	"account_update", "business_capability_update",
+	"message_template_quality_update", "message_template_status_update",
+	"messages", "phone_number_name_update", "phone_number_quality_update",
+	"security", "template_category_update", NULL };
+const char *const template_categories[] = { "MARKETING", "UTILITY",
+	"AUTHENTICATION", NULL };
+const char *const template_formats[] = { "POSITIONAL", "NAMED", NULL };
+const char *const template_statuses[] = { "APPROVED", "IN_APPEAL",
+	"PENDING", "REJECTED", "PENDING_DELETION", "DELETED", "DISABLED",
+	"PAUSED", "LIMIT_EXCEEDED", NULL };
+const char *const template_reasons[] = { "NONE", "ABUSIVE_CONTENT",
+	"CATEGORY_NOT_AVAILABLE", "INCORRECT_CATEGORY", "INVALID_FORMAT",
+	"PROMOTIONAL", "SCAM", "TAG_CONTENT_MISMATCH", NULL };
 
 /* ---- members ------------------------------------------------------- */
 
@@ -125,6 +153,7 @@ static const struct obj_member waba_members[] = {
 	FIELD("phone_numbers",			WABA_PHONE_NUMBERS),
 	FIELD("assigned_users",			WABA_ASSIGNED_USERS),
 	FIELD("template_performance_metrics",	WABA_TEMPLATE_METRICS),
+	FIELD("message_templates",		WABA_TEMPLATES),
 	FIELD("is_shared_with_partners",	WABA_SHARED),
 	/* the reference's other fields: known, and omitted (no data) */
 	FIELD("auth_international_rate_eligibility", ROW),
@@ -165,24 +194,78 @@ static const struct obj_member phone_members[] = {
 	COLGET("last_onboarded_time",	TIME,	0,	NULL,
 	    PHONE_LAST_ONBOARDED),
 	COL("is_official_business_account", BOOL, F,	"false"),
-	ENUM("messaging_limit_tier",		F,	NULL,
-	    messaging_tiers),
+	{ "messaging_limit_tier", VT_ENUM, F, NULL, messaging_tiers, 0,
+	    GET_PHONE_LIMIT },
 	COL("preverified_id",		STRING,	0,	NULL),
 	COL("creation_time",		TIME,	L,	NULL),
+	/* 004_phone_life.sql */
+	COL("pin",			DIGITS,	0,	NULL),
+	COL("new_display_name",		STRING,	0,	NULL),
+	ENUM("new_name_status",			F,	"\"NONE\"",
+	    name_statuses),
+	COL("name_review_at",		TIME,	0,	NULL),
+	ENUM("search_visibility",		F,	"\"VISIBLE\"",
+	    visibilities),
+	COL("data_localization_region",	STRING,	0,	NULL),
+	COL("profile_about",		STRING,	0,	NULL),
+	COL("profile_address",		STRING,	0,	NULL),
+	COL("profile_description",	STRING,	0,	NULL),
+	COL("profile_email",		STRING,	0,	NULL),
+	COL("profile_websites",		STRINGS, 0,	"[]"),
+	ENUM("profile_vertical",		0,	NULL,
+	    profile_verticals),
+	COL("profile_picture_url",	STRING,	0,	NULL),
+	ENUM("calling_status",			0,	"\"DISABLED\"",
+	    calling_statuses),
+	ENUM("call_icon_visibility",		0,	"\"DEFAULT\"",
+	    call_icon_visibilities),
+	ENUM("callback_permission_status",	0,	"\"DISABLED\"",
+	    calling_statuses),
 	FIELD("throughput",			PHONE_THROUGHPUT),
 	FIELD("is_preverified_number",		PHONE_PREVERIFIED),
+	FIELD("whatsapp_business_manager_messaging_limit", PHONE_LIMIT),
+	FIELD("is_pin_enabled",			PHONE_PIN_ENABLED),
+	FIELD("health_status",			PHONE_HEALTH),
+	FIELD("certificate",			PHONE_CERTIFICATE),
 	/* the reference's other fields: known, and omitted (no data) */
-	FIELD("certificate",			ROW),
 	FIELD("conversational_automation",	ROW),
 	FIELD("eligibility_for_api_business_global_search", ROW),
-	FIELD("health_status",			ROW),
 	FIELD("is_on_biz_app",			ROW),
-	FIELD("is_pin_enabled",			ROW),
 	FIELD("new_certificate",		ROW),
-	FIELD("new_name_status",		ROW),
 	FIELD("quality_score",			ROW),
-	FIELD("search_visibility",		ROW),
 	FIELD("webhook_configuration",		ROW),
+};
+
+static const struct obj_member template_members[] = {
+	COL("id",			ID,	R | F,	NULL),
+	REF("waba",				R,	TBL_WABAS),
+	COL("name",			STRING,	R | F,	NULL),
+	COL("language",			STRING,	R | F,	NULL),
+	ENUM("category",			R | F,	NULL,
+	    template_categories),
+	ENUM("parameter_format",		F,	"\"POSITIONAL\"",
+	    template_formats),
+	COL("components",		OBJECTS, R | F,	NULL),
+	ENUM("status",				F,	"\"APPROVED\"",
+	    template_statuses),
+	ENUM("rejected_reason",			F,	"\"NONE\"",
+	    template_reasons),
+	{ "quality_score", VT_ENUM, F, "\"UNKNOWN\"", quality_ratings, 0,
+	    GET_TEMPLATE_QUALITY },
+	COL("quality_updated",		TIME,	L,	NULL),
+	ENUM("previous_category",		F,	NULL,
+	    template_categories),
+	COL("created_at",		TIME,	L,	NULL),
+	COL("updated_at",		TIME,	L,	NULL),
+	/* when the clock next moves it: decided, or deleted; NULL: never */
+	COL("due_at",			TIME,	0,	NULL),
+	COL("pauses",			COUNT,	0,	"0"),
+	COL("edits",			TIMES,	0,	"[]"),
+	/* the reference's other fields: known, and omitted (no data) */
+	FIELD("cta_url_link_tracking_opted_out", ROW),
+	FIELD("library_template_name",		ROW),
+	FIELD("message_send_ttl_seconds",	ROW),
+	FIELD("sub_category",			ROW),
 };
 
 static const struct obj_member token_members[] = {
@@ -210,6 +293,45 @@ static const struct obj_member share_members[] = {
 	{ "permitted_tasks", VT_TASKS0, 0, "[]", task_names, 0, GET_ROW },
 };
 
+/* POST /{app-id}/subscriptions; a fixture's fields default to all */
+static const struct obj_member subscription_members[] = {
+	REF("app",				R,	TBL_APPS),
+	ENUM("object",				0,
+	    "\"whatsapp_business_account\"",	subscription_objects),
+	COL("callback_url",		URL,	R,	NULL),
+	COL("verify_token",		STRING,	0,	NULL),
+	{ "fields", VT_FIELDS, 0, "[\"account_review_update\","
+	    "\"account_update\",\"business_capability_update\","
+	    "\"message_template_quality_update\","
+	    "\"message_template_status_update\",\"messages\","
+	    "\"phone_number_name_update\",\"phone_number_quality_update\","
+	    "\"security\",\"template_category_update\"]", webhook_fields, 0,
+	    GET_ROW },
+	COL("include_values",		BOOL,	0,	"true"),
+	COL("active",			BOOL,	0,	"true"),
+};
+
+/* POST /{waba-id}/subscribed_apps, with an optional override */
+static const struct obj_member subscribed_app_members[] = {
+	REF("waba",				R,	TBL_WABAS),
+	REF("app",				R,	TBL_APPS),
+	COL("override_callback_uri",	URL,	0,	NULL),
+	COL("verify_token",		STRING,	0,	NULL),
+};
+
+/* POST /_emulator/oauth/codes; used_at is set once, by the exchange */
+static const struct obj_member oauth_code_members[] = {
+	COL("code",			TOKEN,	R,	NULL),
+	REF("app",				R,	TBL_APPS),
+	REF("user",				R,	TBL_USERS),
+	COL("scopes",			SCOPES,	0,
+	    "[\"whatsapp_business_management\",\"business_management\"]"),
+	COL("granular_scopes",		GRANULAR, 0,	"[]"),
+	COL("redirect_uri",		STRING,	0,	NULL),
+	COL("expires_at",		TIME,	R,	NULL),
+	COL("used_at",			TIME,	0,	NULL),
+};
+
 #undef R
 #undef L
 #undef F
@@ -223,6 +345,8 @@ static const char *const phone_defaults[] = { "verified_name",
 	"code_verification_status", "display_phone_number", "quality_rating",
 	"platform_type", "throughput", "last_onboarded_time", "id", NULL };
 static const char *const user_defaults[] = { "id", "name", NULL };
+static const char *const template_defaults[] = { "name", "parameter_format",
+	"components", "language", "status", "category", "id", NULL };
 
 /*	field			operators			values */
 static const struct filter_spec waba_filters[] = {
@@ -259,12 +383,22 @@ const struct obj_type objects[TBL__COUNT] = {
 	[TBL_PHONE_NUMBERS] = { "phone_numbers", "phone number", NODE_PHONE,
 	    "WhatsAppBusinessPhoneNumber", "{phone-number-id}",
 	    MEMBERS(phone_members), 1, phone_defaults, phone_filters },
+	[TBL_TEMPLATES] = { "templates", "template", NODE_TEMPLATE,
+	    "WhatsAppBusinessHSM", "{template-id}", MEMBERS(template_members),
+	    1, template_defaults, NULL },
 	[TBL_TOKENS] = { "tokens", "token", NODE_NONE, NULL, NULL,
 	    MEMBERS(token_members), 1, NULL, NULL },
 	[TBL_ASSIGNMENTS] = { "assignments", "assignment", NODE_NONE, NULL,
 	    NULL, MEMBERS(assignment_members), 2, NULL, NULL },
 	[TBL_SHARES] = { "shares", "share", NODE_NONE, NULL, NULL,
 	    MEMBERS(share_members), 2, NULL, NULL },
+	[TBL_SUBSCRIPTIONS] = { "subscriptions", "subscription", NODE_NONE,
+	    NULL, NULL, MEMBERS(subscription_members), 2, NULL, NULL },
+	[TBL_SUBSCRIBED_APPS] = { "subscribed_apps", "subscribed app",
+	    NODE_NONE, NULL, NULL, MEMBERS(subscribed_app_members), 2, NULL,
+	    NULL },
+	[TBL_OAUTH_CODES] = { "oauth_codes", "OAuth code", NODE_NONE, NULL,
+	    NULL, MEMBERS(oauth_code_members), 1, NULL, NULL },
 };
 
 const struct obj_type *
@@ -277,6 +411,7 @@ objects_of_node(enum node_type t)
 		[NODE_PHONE] = &objects[TBL_PHONE_NUMBERS],
 		[NODE_USER] = &objects[TBL_USERS],
 		[NODE_APP] = &objects[TBL_APPS],
+		[NODE_TEMPLATE] = &objects[TBL_TEMPLATES],
 	};
 
 	if ((unsigned)t >= NODE__COUNT)
@@ -318,17 +453,23 @@ obj_col_kind(enum val_type vt)
 	case VT_DIGITS:
 	case VT_TOKEN:
 	case VT_ENUM:
+	case VT_URL:
 		return COL_TEXT;
 	case VT_TIME:
 	case VT_LIMIT:
+	case VT_COUNT:
 		return COL_INT;
 	case VT_BOOL:
 		return COL_BOOL;
 	case VT_TASKS:
 	case VT_TASKS0:
 	case VT_SCOPES:
+	case VT_STRINGS:
 	case VT_GRANULAR:
 	case VT_OBO:
+	case VT_FIELDS:
+	case VT_OBJECTS:
+	case VT_TIMES:
 		return COL_JSON;
 	}
 	return COL_NONE;

@@ -29,6 +29,7 @@ enum node_type {
 	NODE_PHONE,
 	NODE_USER,
 	NODE_APP,
+	NODE_TEMPLATE, /* a message template (WhatsAppBusinessHSM) */
 	NODE__COUNT
 };
 
@@ -39,9 +40,13 @@ enum store_table {
 	TBL_USERS,
 	TBL_WABAS,
 	TBL_PHONE_NUMBERS,
+	TBL_TEMPLATES,
 	TBL_TOKENS,
 	TBL_ASSIGNMENTS,
 	TBL_SHARES,
+	TBL_SUBSCRIPTIONS,   /* an app's webhook subscription per object */
+	TBL_SUBSCRIBED_APPS, /* the apps a WABA sends its webhooks to */
+	TBL_OAUTH_CODES,     /* Embedded Signup codes for /oauth/access_token */
 	TBL__COUNT
 };
 
@@ -63,8 +68,14 @@ enum val_type {
 	VT_TASKS,    /* a non-empty array of `values`, no duplicates */
 	VT_TASKS0,   /* the same, possibly empty */
 	VT_SCOPES,   /* an array of scope names, no duplicates */
+	VT_STRINGS,  /* an array of non-empty strings */
 	VT_GRANULAR, /* an array of {scope, target_ids} */
 	VT_OBO,      /* {id, name, status, type}, all optional strings */
+	VT_URL,      /* an http:// or https:// URL */
+	VT_FIELDS,   /* an array of `values` (webhook fields), no duplicates */
+	VT_OBJECTS,  /* a non-empty array of objects (template components) */
+	VT_COUNT,    /* an integer >= 0 */
+	VT_TIMES,    /* an array of unix times */
 };
 
 /* How a column is stored and read back into a row. */
@@ -96,9 +107,15 @@ enum col_kind {
 	X(WABA_ASSIGNED_USERS) \
 	X(WABA_TEMPLATE_METRICS) \
 	X(WABA_SHARED) \
+	X(WABA_TEMPLATES) \
+	X(TEMPLATE_QUALITY) \
 	X(PHONE_THROUGHPUT) \
 	X(PHONE_LAST_ONBOARDED) \
 	X(PHONE_PREVERIFIED) \
+	X(PHONE_LIMIT) \
+	X(PHONE_PIN_ENABLED) \
+	X(PHONE_HEALTH) \
+	X(PHONE_CERTIFICATE) \
 	X(BUSINESS_OWNED) \
 	X(BUSINESS_CLIENT)
 
@@ -144,6 +161,20 @@ struct obj_type {
 };
 
 extern const struct obj_type objects[TBL__COUNT];
+
+/* Enum domains that handlers check parameters against (NULL-ended). */
+extern const char *const messaging_tiers[];
+extern const char *const profile_verticals[];
+extern const char *const calling_statuses[];
+extern const char *const call_icon_visibilities[];
+/* The management webhook fields, NULL-terminated (the fields domain of
+ * subscriptions; webhooks/outbox.c knows which of them overrides route). */
+extern const char *const webhook_fields[];
+/* Template enum domains, NULL-terminated (the handlers check input by them). */
+extern const char *const template_categories[];
+extern const char *const template_formats[];
+extern const char *const template_statuses[];
+extern const char *const template_reasons[];
 
 /* The object type of a node type, or NULL (NODE_ROOT, NODE_NONE). */
 const struct obj_type *objects_of_node(enum node_type t);

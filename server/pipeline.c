@@ -24,6 +24,7 @@
 #include "cors.h"
 #include "emu.h"
 #include "etag.h"
+#include "events.h"
 #include "faults.h"
 #include "fields.h"
 #include "hostcheck.h"
@@ -34,9 +35,12 @@
 #include "render.h"
 #include "request.h"
 #include "route.h"
+#include "row.h"
+#include "templates/life.h"
 #include "store.h"
 #include "util.h"
 #include "versions.h"
+#include "webhooks/handshake.h"
 
 #define GRAPH_REV "1027394581"
 
@@ -171,14 +175,23 @@ static int
 rate_limit(struct request *rq)
 {
 	struct emu *emu = rq->emu;
+	int64_t waba = rq->node;
 	bool active;
 
 	if (emu->cfg->no_rate_limit || emu->rl == NULL)
 		return 0;
-	active = store_count_phones(emu->store, rq->node, "CONNECTED") > 0;
-	ratelimit_hit(emu->rl, rq->token_app, rq->node, active,
+	/* a template's calls count for its WABA */
+	if (rq->node_type == NODE_TEMPLATE) {
+		struct json_object *t = store_get(emu->store, TBL_TEMPLATES,
+		    rq->node);
+
+		waba = row_id(t, "waba");
+		json_object_put(t);
+	}
+	active = store_count_phones(emu->store, waba, "CONNECTED") > 0;
+	ratelimit_hit(emu->rl, rq->token_app, waba, active,
 	    clock_now(&emu->clock), &rq->usage);
-	rq->usage_waba = rq->node;
+	rq->usage_waba = waba;
 	if (rq->usage.throttled)
 		return gerr_set(&rq->err, GE_RATE_LIMIT, NULL);
 	return 0;
@@ -189,6 +202,7 @@ resolve_node(struct request *rq, struct segments *s, size_t *next)
 {
 	const char *s0;
 	int64_t id;
+	size_t taken;
 
 	if (s->n == 0) {
 		rq->node_type = NODE_ROOT;
@@ -208,9 +222,11 @@ resolve_node(struct request *rq, struct segments *s, size_t *next)
 		}
 		return 0;
 	}
-	if (route_is_path_node(s0)) {
+	if ((taken = route_path_node(s->v, s->n)) > 0) {
 		rq->node_type = NODE_ROOT;
-		rq->edge = xstrdup(s0);
+		rq->edge = taken == 1 ? xstrdup(s0) :
+		    xasprintf("%s/%s", s0, s->v[1]);
+		*next = taken;
 		return 0;
 	}
 	/* an id is written one way: "04…" is not the object "4…" */
@@ -229,6 +245,11 @@ resolve_node(struct request *rq, struct segments *s, size_t *next)
 	if (s->n > 1) {
 		rq->edge = xstrdup(s->v[1]);
 		*next = 2;
+	}
+	/* an item of an edge: /{waba-id}/message_templates/{template-id} */
+	if (s->n == 3) {
+		rq->item = xstrdup(s->v[2]);
+		*next = 3;
 	}
 	return 0;
 }
@@ -304,14 +325,32 @@ read_after_write(struct request *rq, struct gerr *ferr)
 	return -1;
 }
 
-/* The node's route, or NULL with the 100 Graph answers for a miss. */
+/*
+ * The node's route, or NULL with the error Graph answers for a miss: 100
+ * for an unknown edge or method, 2500 for an item of an edge that has
+ * none (s and next: the path, for the message).
+ */
 static const struct route *
-find_route(struct request *rq)
+find_route(struct request *rq, struct segments *s, size_t next)
 {
 	enum route_miss miss;
-	const struct route *route = route_find(rq->verb,
-	    (enum node_type)rq->node_type, rq->edge, &miss);
+	const struct route *route;
 
+	if (rq->item != NULL) {
+		/* only edges whose table has an item row take one */
+		char *edge = xasprintf("%s/{id}", rq->edge);
+
+		route = route_find(rq->verb, (enum node_type)rq->node_type,
+		    edge, &miss);
+		free(edge);
+		if (route == NULL && miss == ROUTE_NO_EDGE) {
+			(void)unknown_components(rq, s, next - 1);
+			return NULL;
+		}
+	} else {
+		route = route_find(rq->verb, (enum node_type)rq->node_type,
+		    rq->edge, &miss);
+	}
 	if (route != NULL)
 		return route;
 	if (miss == ROUTE_NO_EDGE)
@@ -372,7 +411,7 @@ graph_dispatch(struct request *rq)
 		goto out;
 	if (resolve_node(rq, &s, &next) < 0 || (s.n > next &&
 	    unknown_components(rq, &s, next) < 0) ||
-	    (route = find_route(rq)) == NULL) {
+	    (route = find_route(rq, &s, next)) == NULL) {
 		/* without a token no object is visible, so the path's own
 		 * error is 104; "me" has none to stand for (2500) */
 		if (!auth_has_token(rq) && !(s.n > 0 && me_path(s.v[0])))
@@ -392,13 +431,17 @@ graph_dispatch(struct request *rq)
 	idp = params_get(&rq->params, "id");
 	if (idp != NULL && strcmp(idp, rq->node_id) == 0)
 		params_del(&rq->params, "id");
-	fields = params_get(&rq->params, "fields");
+	fields = route->flags & RF_FIELDS_ARG ? NULL :
+	    params_get(&rq->params, "fields");
 	/* a write reads back after writing: a bad fields= waits for it */
 	if (fields != NULL && fields_parse(fields, &rq->fields,
 	    (route->flags & RF_RAW) ? &ferr : &rq->err) < 0 &&
 	    !(route->flags & RF_RAW))
 		goto out;
 	rc = route->handler(rq);
+	/* the handler waits for a handshake: emu_handle() runs it */
+	if (rq->hs_state == HS_WANTED)
+		goto out;
 	if (rc == 0 && (route->flags & RF_RAW))
 		rc = read_after_write(rq, &ferr);
 out:
@@ -527,11 +570,15 @@ is_control_path(const char *target)
 	    (target[10] == '\0' || target[10] == '/' || target[10] == '?');
 }
 
-/*
- * Everything that needs emu->lock.  Returns true for a Graph call, whose
- * graph_headers() and journal entry are still to be made.
- */
-static bool
+/* What pipeline_locked() leaves to do. */
+enum pass {
+	PASS_CONTROL,   /* a control-plane call: answered */
+	PASS_GRAPH,     /* a Graph call: its headers and journal entry */
+	PASS_HANDSHAKE, /* a Graph call waiting for rq->hs_url's handshake */
+};
+
+/* Everything that needs emu->lock. */
+static enum pass
 pipeline_locked(struct request *rq)
 {
 	struct emu *emu = rq->emu;
@@ -543,7 +590,7 @@ pipeline_locked(struct request *rq)
 	/* a batch item is a Graph call: the control plane is not under it */
 	if (!rq->is_batch_item && is_control_path(rq->target)) {
 		control_handle(rq);
-		return false;
+		return PASS_CONTROL;
 	}
 	/* a rebound name must not reach the state, faults included */
 	if (!rq->is_batch_item && !hostcheck_host(emu->cfg, rq->host)) {
@@ -552,10 +599,14 @@ pipeline_locked(struct request *rq)
 		    "name: the emulator listens on loopback (allow it with "
 		    "--allow-host)", rq->host);
 		graph_finish(rq, -1);
-		return true;
+		return PASS_GRAPH;
 	}
+	/* templates whose review or deletion came due move first */
+	templates_sweep(emu);
 	memset(&fa, 0, sizeof(fa));
-	if (emu->faults != NULL && !rq->is_batch_item) {
+	/* a call run again after its handshake met its faults already */
+	if (emu->faults != NULL && !rq->is_batch_item &&
+	    rq->hs_state == HS_NONE) {
 		/* the raw path, without the query; on the stack when short */
 		char buf[256], *path = buf;
 		size_t n = strcspn(rq->target, "?");
@@ -578,43 +629,151 @@ pipeline_locked(struct request *rq)
 		rc = -1;
 	} else {
 		rc = graph_dispatch(rq);
+		if (rq->hs_state == HS_WANTED)
+			return PASS_HANDSHAKE;
 	}
 	graph_finish(rq, rc);
-	return true;
+	return PASS_GRAPH;
 }
 
-/* What follows the lock: fixed headers and the journal entry. */
+/*
+ * Forgets what a pass derived, so that the call can run again from the
+ * start once its handshake is done: the state may have changed meanwhile,
+ * so the token, the node and the permission are checked again.
+ */
+static void
+pipeline_rewind(struct request *rq)
+{
+	free(rq->node_id);
+	rq->node_id = NULL;
+	free(rq->edge);
+	rq->edge = NULL;
+	if (rq->fields != NULL)
+		fieldlist_free(rq->fields);
+	rq->fields = NULL;
+	json_object_put(rq->result);
+	rq->result = NULL;
+	gerr_clear(&rq->err);
+	rq->route = NULL;
+	rq->node = 0;
+	rq->node_type = NODE_NONE;
+	rq->token_user = rq->token_app = 0;
+	rq->raw_type = 0;
+	rq->raw_id = 0;
+}
+
+/*
+ * The handshake a handler asked for, without emu->lock: it may wait 5 s
+ * for a receiver, and no other call waits with it.
+ */
+static void
+pipeline_handshake(struct request *rq)
+{
+	const struct config *cfg = rq->emu->cfg;
+	char *cause = NULL;
+
+	if (handshake_verify(rq->hs_url, rq->hs_token, NULL,
+	    cfg->webhook_allow, cfg->nwebhook_allow, &cause) == 0) {
+		rq->hs_state = HS_OK;
+	} else {
+		rq->hs_state = HS_FAILED;
+		rq->hs_cause = cause;
+	}
+}
+
+/*
+ * What follows the lock: fixed headers and the journal entry, and for a
+ * dashboard watching, the entry as an event (and a state event after a
+ * write that took).  Nothing more while none watches.
+ */
 static void
 pipeline_after(struct request *rq)
 {
+	struct events *ev = rq->emu->events;
+	uint64_t seq = 0;
+
 	graph_headers(rq);
 	if (rq->emu->journal != NULL)
-		journal_add(rq->emu->journal, rq, rq->clock_s);
+		seq = journal_add(rq->emu->journal, rq, rq->clock_s);
+	if (!events_watched(ev))
+		return;
+	if (seq != 0) {
+		struct json_object *e = journal_entry(rq->emu->journal, seq);
+
+		if (e != NULL)
+			events_publish_json(ev, "request", e);
+	}
+	if (rq->route != NULL && (rq->route->flags & RF_WRITE) &&
+	    rq->resp.status >= 200 && rq->resp.status < 300)
+		events_publish(ev, "state", xstrdup("{\"cause\":\"graph\"}"));
 }
 
 void
 pipeline_run(struct request *rq)
 {
-	if (pipeline_locked(rq)) {
+	/* a batch item holds the lock: its handler ran the handshake */
+	if (pipeline_locked(rq) != PASS_CONTROL) {
 		pipeline_after(rq);
 		control_count(rq);
 	}
 }
 
+/*
+ * A browser opening the emulator's root (GET /, asking for HTML) is sent
+ * to the dashboard; an API client asks for JSON or anything and gets the
+ * Graph answer as before.  Only where the control plane is served.
+ */
+static bool
+root_for_browser(struct request *rq)
+{
+	const char *a = rq->accept;
+
+	if (a == NULL || strstr(a, "text/html") == NULL ||
+	    strcmp(rq->method, "GET") != 0 || rq->emu->cfg->no_control_plane ||
+	    !hostcheck_host(rq->emu->cfg, rq->host))
+		return false;
+	response_text(&rq->resp, 302, "text/plain; charset=utf-8",
+	    xstrdup("The dashboard is at /_emulator/ui\n"));
+	response_header(&rq->resp, "Location", "/_emulator/ui");
+	response_header(&rq->resp, "Cache-Control", "no-store");
+	return true;
+}
+
 void
 emu_handle(struct emu *emu, struct request *rq)
 {
+	enum pass pass;
 	bool graph;
 
 	rq->emu = emu;
 	rq->started_us = clock_mono_us();
 	if (cors_preflight(rq))
 		return;
+	if (rq->accept != NULL && root_for_browser(rq))
+		return;
 	/* parsing the target and the body needs nothing shared */
 	if (!is_control_path(rq->target))
 		(void)prepare(rq);
 	pthread_mutex_lock(&emu->lock);
-	graph = pipeline_locked(rq);
+	pass = pipeline_locked(rq);
+	if (pass == PASS_HANDSHAKE) {
+		/* shared JSON goes under the lock (see below) */
+		json_object_put(rq->token_row);
+		rq->token_row = NULL;
+		pthread_mutex_unlock(&emu->lock);
+		pipeline_handshake(rq);
+		pthread_mutex_lock(&emu->lock);
+		pipeline_rewind(rq);
+		pass = pipeline_locked(rq);
+		/* a handler asks once: a second ask is answered as failed */
+		if (pass == PASS_HANDSHAKE) {
+			rq->hs_state = HS_FAILED;
+			gerr_set(&rq->err, GE_UNEXPECTED, NULL);
+			graph_finish(rq, -1);
+			pass = PASS_GRAPH;
+		}
+	}
+	graph = pass == PASS_GRAPH;
 	if (graph)
 		control_count(rq);
 	/*

@@ -18,6 +18,7 @@
 #include "emu.h"
 #include "etag.h"
 #include "gerr.h"
+#include "handlers/handlers.h"
 #include "jsonout.h"
 #include "paging.h"
 #include "params.h"
@@ -209,6 +210,161 @@ phone_throughput(struct request *rq, struct json_object *row,
 	return 0;
 }
 
+/* Numbers with no tier set read Meta's starting limit for a business. */
+static int
+phone_limit(struct request *rq, struct json_object *row,
+    const struct field *f, struct json_object **out)
+{
+	const char *tier = row_str(row, "messaging_limit_tier");
+
+	(void)rq;
+	(void)f;
+	*out = json_object_new_string(tier ? tier : "TIER_250");
+	return 0;
+}
+
+static int
+phone_pin_enabled(struct request *rq, struct json_object *row,
+    const struct field *f, struct json_object **out)
+{
+	(void)rq;
+	(void)f;
+	*out = json_object_new_boolean(row_str(row, "pin") != NULL);
+	return 0;
+}
+
+/*
+ * Meta issues the certificate (base64) when a number is first registered;
+ * here it encodes the number's id and name, so it is stable per number.
+ */
+static int
+phone_certificate(struct request *rq, struct json_object *row,
+    const struct field *f, struct json_object **out)
+{
+	char *raw, *b;
+	size_t n, i;
+
+	(void)rq;
+	(void)f;
+	if (row_int(row, "last_onboarded_time") <= 0)
+		return 0;
+	raw = xasprintf("waba-emulator certificate %s %s", row_str(row, "id"),
+	    row_str(row, "verified_name"));
+	b = b64url_encode(raw, strlen(raw));
+	n = strlen(b);
+	b = xrealloc(b, n + 3);
+	for (i = 0; i < n; i++)
+		b[i] = b[i] == '-' ? '+' : b[i] == '_' ? '/' : b[i];
+	while (n % 4 != 0)
+		b[n++] = '=';
+	b[n] = '\0';
+	*out = json_object_new_string(b);
+	free(b);
+	free(raw);
+	return 0;
+}
+
+/* One entity of health_status: its verdict and the errors behind it. */
+static struct json_object *
+health_entity(const char *type, const char *id, const char *verdict,
+    int code, const char *why, const char *fix)
+{
+	struct json_object *e = json_object_new_object(),
+	    *errs = json_object_new_array();
+
+	json_object_object_add(e, "entity_type", json_object_new_string(type));
+	json_object_object_add(e, "id", json_object_new_string(id));
+	json_object_object_add(e, "can_send_message",
+	    json_object_new_string(verdict));
+	if (code != 0) {
+		struct json_object *err = json_object_new_object();
+
+		json_object_object_add(err, "error_code",
+		    json_object_new_int(code));
+		json_object_object_add(err, "error_description",
+		    json_object_new_string(why));
+		json_object_object_add(err, "possible_solution",
+		    json_object_new_string(fix));
+		json_object_array_add(errs, err);
+	}
+	json_object_object_add(e, "errors", errs);
+	return e;
+}
+
+static int
+verdict_rank(const char *v)
+{
+	return strcmp(v, "BLOCKED") == 0 ? 2 : strcmp(v, "LIMITED") == 0;
+}
+
+/*
+ * health_status as Meta's reference describes it, derived from the
+ * states: a number that is not CONNECTED is BLOCKED (133010, not
+ * registered), a RED one LIMITED; a WABA whose review is not APPROVED is
+ * BLOCKED; a restricted business is BLOCKED; the caller's app is
+ * AVAILABLE.  The number's verdict is the worst of its entities'.
+ */
+static int
+phone_health(struct request *rq, struct json_object *row,
+    const struct field *f, struct json_object **out)
+{
+	struct store *st = rq->emu->store;
+	struct json_object *waba = store_get(st, TBL_WABAS,
+	    row_id(row, "waba"));
+	struct json_object *biz = store_get(st, TBL_BUSINESSES,
+	    row_id(waba, "business"));
+	struct json_object *ents = json_object_new_array(), *e;
+	const char *status = row_str(row, "status"),
+	    *quality = row_str(row, "quality_rating"),
+	    *review = row_str(waba, "account_review_status");
+	const char *worst = "AVAILABLE";
+	char app[24];
+	size_t i;
+
+	(void)f;
+	if (status == NULL || strcmp(status, "CONNECTED") != 0)
+		e = health_entity("PHONE_NUMBER", row_str(row, "id"),
+		    "BLOCKED", 133010, "Account not registered",
+		    "Register the phone number with POST "
+		    "/{phone-number-id}/register.");
+	else if (quality != NULL && strcmp(quality, "RED") == 0)
+		e = health_entity("PHONE_NUMBER", row_str(row, "id"),
+		    "LIMITED", 131049, "The phone number's quality rating is "
+		    "low", "Improve the quality of the messages sent.");
+	else
+		e = health_entity("PHONE_NUMBER", row_str(row, "id"),
+		    "AVAILABLE", 0, NULL, NULL);
+	json_object_array_add(ents, e);
+	json_object_array_add(ents, review != NULL &&
+	    strcmp(review, "APPROVED") != 0 ? health_entity("WABA",
+	    row_str(waba, "id"), "BLOCKED", 131031, "The WhatsApp Business "
+	    "Account has not been approved", "Wait for the account review.") :
+	    health_entity("WABA", row_str(waba, "id"), "AVAILABLE", 0, NULL,
+	    NULL));
+	json_object_array_add(ents, row_bool(biz, "restricted") ?
+	    health_entity("BUSINESS", row_str(biz, "id"), "BLOCKED", 368,
+	    "The business is restricted", "Contact Meta support.") :
+	    health_entity("BUSINESS", row_str(biz, "id"), "AVAILABLE", 0,
+	    NULL, NULL));
+	snprintf(app, sizeof(app), "%lld", (long long)rq->token_app);
+	json_object_array_add(ents, health_entity("APP", app, "AVAILABLE", 0,
+	    NULL, NULL));
+	for (i = 0; i < json_object_array_length(ents); i++) {
+		const char *v = json_object_get_string(json_object_object_get(
+		    json_object_array_get_idx(ents, i), "can_send_message"));
+
+		if (verdict_rank(v) > verdict_rank(worst))
+			worst = v;
+	}
+	*out = json_object_new_object();
+	json_object_object_add(*out, "can_send_message",
+	    json_object_new_string(worst));
+	json_object_object_add(*out, "entities", ents);
+	json_object_put(waba);
+	json_object_put(biz);
+	return 0;
+}
+
 static int
 granularity_step(const char *g, int64_t *step)
 {
@@ -312,11 +468,78 @@ static int
 waba_template_metrics(struct request *rq, struct json_object *row,
     const struct field *f, struct json_object **out)
 {
+	static char status[] = "status", pd[] = "PENDING_DELETION",
+	    del[] = "DELETED";
+	char *gone[] = { pd, del };
+	struct filter live = { status, FOP_NOT_IN, gone, 2, 0, 0 };
+	struct json_object *data;
+	struct list_query q;
+	struct list_page page;
+	char *cause = NULL;
+	size_t i;
+
 	(void)f;
 	if (!row_bool(row, "is_enabled_for_insights"))
 		return gerr_set(&rq->err, GE_NO_INSIGHTS, NULL);
+	/* one entry per live template, counts derived from its id */
+	memset(&q, 0, sizeof(q));
+	q.owner = row_id(row, "id");
+	q.limit = PAGING_MAX_LIMIT;
+	q.filters = &live;
+	q.nfilters = 1;
+	data = json_object_new_array();
+	if (store_list(rq->emu->store, LIST_TEMPLATES, &q, &page,
+	    &cause) == 0) {
+		for (i = 0; i < json_object_array_length(page.rows); i++) {
+			struct json_object *t = json_object_array_get_idx(
+			    page.rows, i), *m = json_object_new_object();
+			uint64_t h = mix64((uint64_t)row_id(t, "id"));
+			int64_t sent = (int64_t)(h % 1000);
+
+			json_object_object_add(m, "template_id",
+			    json_object_new_string(row_str(t, "id")));
+			json_object_object_add(m, "name",
+			    json_object_new_string(row_str(t, "name")));
+			json_object_object_add(m, "language",
+			    json_object_new_string(row_str(t, "language")));
+			json_object_object_add(m, "sent",
+			    json_object_new_int64(sent));
+			json_object_object_add(m, "delivered",
+			    json_object_new_int64(sent * 9 / 10));
+			json_object_object_add(m, "read",
+			    json_object_new_int64(sent * 7 / 10));
+			json_object_array_add(data, m);
+		}
+		json_object_put(page.rows);
+	}
+	free(cause);
 	*out = json_object_new_object();
-	json_object_object_add(*out, "data", json_object_new_array());
+	json_object_object_add(*out, "data", data);
+	return 0;
+}
+
+static int
+waba_templates(struct request *rq, struct json_object *row,
+    const struct field *f, struct json_object **out)
+{
+	if (auth_check_waba(rq, row_id(row, "id"), PERM_WABA_READ) < 0)
+		return -1;
+	*out = render_list(rq, &edge_templates, row_id(row, "id"), f);
+	return *out ? 0 : -1;
+}
+
+/* {score, date}: the rating and when it was given (Graph's time). */
+static int
+template_quality(struct request *rq, struct json_object *row,
+    const struct field *f, struct json_object **out)
+{
+	(void)rq;
+	(void)f;
+	*out = json_object_new_object();
+	json_object_object_add(*out, "score", json_object_new_string(
+	    row_str(row, "quality_score")));
+	json_object_object_add(*out, "date",
+	    json_object_new_int64(row_int(row, "quality_updated")));
 	return 0;
 }
 
@@ -357,9 +580,15 @@ static const field_get getters[GET__COUNT] = {
 	[GET_WABA_ASSIGNED_USERS] = waba_assigned_users,
 	[GET_WABA_TEMPLATE_METRICS] = waba_template_metrics,
 	[GET_WABA_SHARED] = waba_shared,
+	[GET_WABA_TEMPLATES] = waba_templates,
+	[GET_TEMPLATE_QUALITY] = template_quality,
 	[GET_PHONE_THROUGHPUT] = phone_throughput,
 	[GET_PHONE_LAST_ONBOARDED] = phone_last_onboarded,
 	[GET_PHONE_PREVERIFIED] = phone_preverified,
+	[GET_PHONE_LIMIT] = phone_limit,
+	[GET_PHONE_PIN_ENABLED] = phone_pin_enabled,
+	[GET_PHONE_HEALTH] = phone_health,
+	[GET_PHONE_CERTIFICATE] = phone_certificate,
 	[GET_BUSINESS_OWNED] = business_owned,
 	[GET_BUSINESS_CLIENT] = business_client,
 };
@@ -401,18 +630,22 @@ static const char *const client_waba_defaults[] = { "id", "name",
 	"permitted_tasks", NULL };
 
 const struct edge_def edge_owned_wabas = { LIST_OWNED_WABAS, NODE_WABA,
-	NULL, true, true, "owned_whatsapp_business_accounts", NULL, false };
+	NULL, true, true, "owned_whatsapp_business_accounts", NULL, false,
+	NULL };
 const struct edge_def edge_client_wabas = { LIST_CLIENT_WABAS, NODE_WABA,
 	client_waba_defaults, true, true,
-	"client_whatsapp_business_accounts", NULL, false };
+	"client_whatsapp_business_accounts", NULL, false, NULL };
 const struct edge_def edge_phones = { LIST_PHONES, NODE_PHONE,
-	phone_edge_defaults, true, false, "phone_numbers", NULL, false };
+	phone_edge_defaults, true, false, "phone_numbers", NULL, false, NULL };
 const struct edge_def edge_assigned_users = { LIST_ASSIGNED_USERS,
 	NODE_USER, assigned_user_defaults, false, false, "assigned_users",
-	"business", true };
+	"business", true, NULL };
 const struct edge_def edge_user_wabas = { LIST_USER_WABAS, NODE_WABA,
 	NULL, false, false, "assigned_whatsapp_business_accounts",
-	NULL, false };
+	NULL, false, NULL };
+const struct edge_def edge_templates = { LIST_TEMPLATES, NODE_TEMPLATE,
+	NULL, false, false, "message_templates", NULL, false,
+	template_filters };
 
 /* ---- rendering ----------------------------------------------------- */
 
@@ -735,6 +968,9 @@ render_list(struct request *rq, const struct edge_def *e, int64_t owner,
 		    f->limit > PAGING_MAX_LIMIT ? PAGING_MAX_LIMIT :
 		    (int)f->limit;
 	}
+	if (e->param_filters != NULL && e->param_filters(rq, f != NULL,
+	    &filters, &nfilters) < 0)
+		goto out;
 	if (render_check(rq, e->item_type, lc.fl) < 0)
 		goto out;
 	q.filters = filters;

@@ -39,10 +39,15 @@ struct edge_def {
 					      next links */
 	bool carry_filters;                /* carry names the business whose
 					      rows alone are listed */
+	/* filters from plain parameters (message_templates' name=,
+	 * status=...), or NULL; nested: the edge is a field, whose request's
+	 * parameters are not its own.  0, or -1 with rq->err */
+	int (*param_filters)(struct request *rq, bool nested,
+	    struct filter **out, size_t *n);
 };
 
 extern const struct edge_def edge_owned_wabas, edge_client_wabas,
-    edge_phones, edge_assigned_users, edge_user_wabas;
+    edge_phones, edge_assigned_users, edge_user_wabas, edge_templates;
 
 /* -1 with the 100 "nonexisting field" error when fl names an unknown field. */
 int render_check(struct request *rq, enum node_type t,

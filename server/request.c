@@ -32,6 +32,7 @@ request_cleanup(struct request *rq)
 	free(rq->content_type);
 	free(rq->origin);
 	free(rq->fetch_site);
+	free(rq->accept);
 	free(rq->acr_method);
 	free(rq->acr_headers);
 	free(rq->body);
@@ -42,11 +43,15 @@ request_cleanup(struct request *rq)
 	json_object_put(rq->token_row);
 	free(rq->node_id);
 	free(rq->edge);
+	free(rq->item);
 	if (rq->fields != NULL)
 		fieldlist_free(rq->fields);
 	json_object_put(rq->result);
 	free(rq->answer);
 	gerr_clear(&rq->err);
+	free(rq->hs_url);
+	free(rq->hs_token);
+	free(rq->hs_cause);
 	response_cleanup(&rq->resp);
 	request_init(rq);
 }

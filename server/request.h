@@ -35,6 +35,7 @@ struct request {
 	/* control-plane requests and CORS preflights only, else NULL: */
 	char *origin;        /* Origin */
 	char *fetch_site;    /* Sec-Fetch-Site */
+	char *accept;        /* Accept, read for the root path only */
 	/* OPTIONS only (a CORS preflight), else NULL: */
 	char *acr_method;    /* Access-Control-Request-Method */
 	char *acr_headers;   /* Access-Control-Request-Headers */
@@ -67,6 +68,7 @@ struct request {
 	int64_t node;          /* numeric node id, 0 when not an object */
 	int node_type;         /* enum node_type */
 	char *edge;            /* second segment, NULL for a node read */
+	char *item;            /* third segment, an id on the edge, or NULL */
 	const struct route *route;
 	struct fieldlist *fields; /* parsed ?fields=, NULL when absent */
 	/* What an RF_RAW write read-after-write reads; raw_id 0: nothing. */
@@ -80,6 +82,15 @@ struct request {
 	struct rl_usage usage;
 	int64_t usage_waba;    /* X-Business-Use-Case-Usage's WABA; 0: X-App-Usage */
 	bool failed;           /* answered with an error body */
+	/*
+	 * A webhook handshake a handler needs before it writes: the handler
+	 * asks (HS_WANTED), emu_handle() runs it without emu->lock and runs
+	 * the call again, and the handler reads the outcome.
+	 */
+	enum { HS_NONE, HS_WANTED, HS_OK, HS_FAILED } hs_state;
+	char *hs_url;          /* the callback to verify */
+	char *hs_token;        /* its verify_token, "" when none */
+	char *hs_cause;        /* HS_FAILED: the whole 2200 message */
 
 	struct json_object *result; /* success body, owned */
 	/*

@@ -132,5 +132,6 @@ response_cleanup(struct response *resp)
 	resp->hused = 0;
 	resp->latency_ms = 0;
 	resp->drop = false;
+	resp->stream = false;
 	resp->etag[0] = '\0';
 }

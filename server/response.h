@@ -40,6 +40,7 @@ struct response {
 	char etag[ETAG_SIZE]; /* the body's ETag when known, else "" */
 	unsigned latency_ms; /* fault injection: delay before answering */
 	bool drop;           /* fault injection: close without answering */
+	bool stream;         /* no body: http.c streams the live events */
 };
 
 /* Sets (replacing, case-insensitively) a header; name must be a literal. */

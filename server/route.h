@@ -22,10 +22,13 @@ enum route_flag {
 	RF_APP_OK = 1 << 3,/* an app token (APPID|SECRET) may call it */
 	RF_RAW = 1 << 4,   /* a write with read-after-write: with fields=,
 			      the node in rq->raw_id is read back */
-	RF_TOKEN_PER_ITEM = 1 << 5, /* the call needs none: each inner call
+	RF_FIELDS_ARG = 1 << 5, /* fields= is the handler's own parameter
+				   (webhook fields), not a field selection */
+	RF_TOKEN_PER_ITEM = 1 << 6, /* the call needs none: each inner call
 				       meets its own route's rule (batch) */
-	RF_TOKEN_OPTIONAL = 1 << 6, /* without one the handler answers
-				       itself (debug_token's own 100) */
+	RF_TOKEN_OPTIONAL = 1 << 7, /* without one the handler answers
+				       itself (debug_token's own 100, the
+				       OAuth exchange that hands one out) */
 };
 
 /* What the token's user must be allowed to do with the node (auth.c). */
@@ -36,8 +39,11 @@ enum perm {
 	PERM_WABA_READ,      /* admin of the owner, share, or any assigned task */
 	PERM_WABA_PHONE,     /* admin, or MANAGE / MANAGE_PHONE / MANAGE_PHONE_ASSETS */
 	PERM_WABA_USERS,     /* admin, or MANAGE / MANAGE_USERS */
+	PERM_WABA_TEMPLATES, /* admin, or MANAGE / MANAGE_TEMPLATES */
 	PERM_USER_READ,      /* the user itself or an admin of its business */
 	PERM_USER_SELF,      /* the token's own user (what it was granted) */
+	PERM_APP_SELF,       /* an app token of the node's own app (15 for a
+				user token) */
 };
 
 typedef int (*route_handler)(struct request *rq);
@@ -45,7 +51,8 @@ typedef int (*route_handler)(struct request *rq);
 struct route {
 	const char *method;    /* "GET", "POST", "DELETE" */
 	enum node_type node;
-	const char *edge;      /* NULL: the node itself */
+	const char *edge;      /* NULL: the node itself; "edge/{id}": an
+				  item of the edge (rq->item) */
 	route_handler handler;
 	unsigned flags;        /* RF_* */
 	enum perm perm;
@@ -61,7 +68,11 @@ const struct route *route_find(const char *method, enum node_type node,
     const char *edge, enum route_miss *miss);
 /* The whole table, *n rows: for checks over every route. */
 const struct route *route_all(size_t *n);
-/* Path nodes that are not ids ("debug_token"): NODE_ROOT edges. */
-bool route_is_path_node(const char *segment);
+/*
+ * Path nodes that are not ids ("debug_token", "oauth/access_token"):
+ * NODE_ROOT edges.  How many of the n segments segs[] starts with one
+ * takes (1 or 2), or 0.
+ */
+size_t route_path_node(char *const *segs, size_t n);
 
 #endif

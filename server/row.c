@@ -45,3 +45,13 @@ row_bool(struct json_object *row, const char *key)
 	return row && json_object_object_get_ex(row, key, &v) &&
 	    json_object_get_boolean(v);
 }
+
+struct json_object *
+row_copy(struct json_object *row)
+{
+	struct json_object *copy = json_object_new_object();
+
+	json_object_object_foreach(row, key, val)
+		json_object_object_add(copy, key, json_object_get(val));
+	return copy;
+}

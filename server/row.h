@@ -17,5 +17,11 @@ const char *row_str(struct json_object *row, const char *key);
 int64_t row_id(struct json_object *row, const char *key);
 int64_t row_int(struct json_object *row, const char *key);
 bool row_bool(struct json_object *row, const char *key);
+/*
+ * A new row with row's keys, sharing its values: set keys on it, never
+ * change a value in place.  json_object_deep_copy() refuses a row that
+ * carries a kept answer (render.c), and costs more.
+ */
+struct json_object *row_copy(struct json_object *row);
 
 #endif

@@ -110,6 +110,8 @@ static const struct list_def lists[] = {
 	[LIST_USER_WABAS] = { TBL_WABAS,
 	    "assignments a JOIN wabas r ON r.id = a.waba", "a.user = ?",
 	    "a.seq", "a.waba", "tasks", "a.tasks" },
+	[LIST_TEMPLATES] = { TBL_TEMPLATES, "templates r", "r.waba = ?",
+	    "r.seq", "r.id", NULL, NULL },
 };
 #define NLISTS (sizeof(lists) / sizeof(lists[0]))
 
@@ -155,8 +157,12 @@ struct store {
 	char *sql_insert[TBL__COUNT];
 	char *sql_update[TBL__COUNT];
 	char *sql_get[TBL__COUNT];
+	char *sql_delete[TBL__COUNT];
 	char *sql_export[TBL__COUNT];
 	char *sql_phone;	/* a phone number by (cc, phone_number) */
+	char *sql_tmpl_live;	/* a live template by (waba, name, language) */
+	char *sql_tmpl_named;	/* templates by (waba, name) */
+	char *sql_tmpl_due;	/* templates due */
 };
 
 const char *
@@ -372,11 +378,22 @@ build_table_sql(struct store *st, enum store_table t)
 	    sets, where);
 	st->sql_get[t] = xasprintf("SELECT %s FROM %s WHERE %s", cols,
 	    td->name, where);
+	st->sql_delete[t] = xasprintf("DELETE FROM %s WHERE %s", td->name,
+	    where);
 	st->sql_export[t] = xasprintf("SELECT %s FROM %s ORDER BY seq", cols,
 	    td->name);
 	if (t == TBL_PHONE_NUMBERS)
 		st->sql_phone = xasprintf("SELECT %s FROM phone_numbers "
 		    "WHERE cc = ?1 AND phone_number = ?2", cols);
+	if (t == TBL_TEMPLATES) {
+		st->sql_tmpl_live = xasprintf("SELECT %s FROM templates "
+		    "WHERE waba = ?1 AND name = ?2 AND language = ?3 AND "
+		    "status NOT IN ('PENDING_DELETION', 'DELETED')", cols);
+		st->sql_tmpl_named = xasprintf("SELECT %s FROM templates "
+		    "WHERE waba = ?1 AND name = ?2 ORDER BY seq", cols);
+		st->sql_tmpl_due = xasprintf("SELECT %s FROM templates "
+		    "WHERE due_at <= ?1 ORDER BY due_at, seq LIMIT ?2", cols);
+	}
 	free(cols);
 	free(sets);
 	free(where);
@@ -531,9 +548,13 @@ store_close(struct store *st)
 		free(st->sql_insert[i]);
 		free(st->sql_update[i]);
 		free(st->sql_get[i]);
+		free(st->sql_delete[i]);
 		free(st->sql_export[i]);
 	}
 	free(st->sql_phone);
+	free(st->sql_tmpl_live);
+	free(st->sql_tmpl_named);
+	free(st->sql_tmpl_due);
 	cache_free(st);
 	sqlite3_close(st->db);
 	free(st);
@@ -864,6 +885,93 @@ store_phone_by_number(struct store *st, const char *cc, const char *number)
 	return get_one(stmt, TBL_PHONE_NUMBERS);
 }
 
+struct json_object *
+store_template_live(struct store *st, int64_t waba, const char *name,
+    const char *language)
+{
+	sqlite3_stmt *stmt = stmt_get(st, st->sql_tmpl_live, NULL);
+
+	if (stmt == NULL || name == NULL || language == NULL)
+		return NULL;
+	sqlite3_bind_int64(stmt, 1, waba);
+	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 3, language, -1, SQLITE_TRANSIENT);
+	return get_one(stmt, TBL_TEMPLATES);
+}
+
+/* Every row the statement gives, as a new array. */
+static struct json_object *
+get_all(sqlite3_stmt *stmt, enum store_table t)
+{
+	struct json_object *arr = json_object_new_array();
+
+	while (sqlite3_step(stmt) == SQLITE_ROW)
+		json_object_array_add(arr, row_read(stmt, &tables[t], 0));
+	stmt_done(stmt);
+	return arr;
+}
+
+struct json_object *
+store_templates_named(struct store *st, int64_t waba, const char *name)
+{
+	sqlite3_stmt *stmt = stmt_get(st, st->sql_tmpl_named, NULL);
+
+	if (stmt == NULL || name == NULL)
+		return json_object_new_array();
+	sqlite3_bind_int64(stmt, 1, waba);
+	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_TRANSIENT);
+	return get_all(stmt, TBL_TEMPLATES);
+}
+
+long
+store_count_templates(struct store *st, int64_t waba, int64_t since)
+{
+	sqlite3_stmt *stmt = stmt_get(st, since < 0 ?
+	    "SELECT count(*) FROM templates WHERE waba = ?1 AND "
+	    "status NOT IN ('PENDING_DELETION', 'DELETED')" :
+	    "SELECT count(*) FROM templates WHERE waba = ?1 AND "
+	    "created_at >= ?2", NULL);
+	long n = -1;
+
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, waba);
+	if (since >= 0)
+		sqlite3_bind_int64(stmt, 2, since);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(stmt, 0);
+	stmt_done(stmt);
+	return n;
+}
+
+int64_t
+store_templates_next_due(struct store *st)
+{
+	sqlite3_stmt *stmt = stmt_get(st, "SELECT min(due_at) FROM templates "
+	    "WHERE due_at IS NOT NULL", NULL);
+	int64_t v = -1;
+
+	if (stmt == NULL)
+		return -1;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		v = sqlite3_column_type(stmt, 0) == SQLITE_NULL ? INT64_MAX :
+		    sqlite3_column_int64(stmt, 0);
+	stmt_done(stmt);
+	return v;
+}
+
+struct json_object *
+store_templates_due(struct store *st, int64_t now, int limit)
+{
+	sqlite3_stmt *stmt = stmt_get(st, st->sql_tmpl_due, NULL);
+
+	if (stmt == NULL)
+		return json_object_new_array();
+	sqlite3_bind_int64(stmt, 1, now);
+	sqlite3_bind_int64(stmt, 2, limit);
+	return get_all(stmt, TBL_TEMPLATES);
+}
+
 static struct json_object *
 get_pair(struct store *st, enum store_table t, int64_t a, int64_t b)
 {
@@ -1002,6 +1110,82 @@ store_update(struct store *st, enum store_table t, struct json_object *row,
 	return 0;
 }
 
+/* Runs sql (a get or delete of t by its key) with the key of row bound. */
+static sqlite3_stmt *
+bind_key(struct store *st, enum store_table t, const char *sql,
+    struct json_object *key)
+{
+	sqlite3_stmt *stmt;
+	char *cause = NULL;
+	size_t i;
+
+	if ((stmt = stmt_get(st, sql, NULL)) == NULL)
+		return NULL;
+	for (i = 0; i < tables[t].nkeys; i++)
+		if (bind_col(stmt, (int)i + 1, &tables[t].cols[i], key,
+		    &cause) == -1) {
+			free(cause);
+			stmt_done(stmt);
+			return NULL;
+		}
+	return stmt;
+}
+
+struct json_object *
+store_lookup(struct store *st, enum store_table t, struct json_object *key)
+{
+	sqlite3_stmt *stmt;
+
+	if ((unsigned)t >= TBL__COUNT ||
+	    (stmt = bind_key(st, t, st->sql_get[t], key)) == NULL)
+		return NULL;
+	return get_one(stmt, t);
+}
+
+int
+store_delete(struct store *st, enum store_table t, struct json_object *key)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if ((unsigned)t >= TBL__COUNT ||
+	    (stmt = bind_key(st, t, st->sql_delete[t], key)) == NULL)
+		return -1;
+	cache_touch(st, t);
+	rc = sqlite3_step(stmt);
+	stmt_done(stmt);
+	if (rc != SQLITE_DONE)
+		return -1;
+	return sqlite3_changes(st->db);
+}
+
+struct json_object *
+store_rows_by(struct store *st, enum store_table t, const char *column,
+    int64_t id)
+{
+	struct json_object *arr = json_object_new_array();
+	const struct table_def *td;
+	sqlite3_stmt *stmt;
+	char *sql;
+
+	if ((unsigned)t >= TBL__COUNT)
+		return arr;
+	td = &tables[t];
+	/* sql_export's columns, with a condition before the ORDER BY */
+	sql = xasprintf("%.*s WHERE %s = ?1 ORDER BY seq",
+	    (int)(strstr(st->sql_export[t], " ORDER BY seq") -
+	    st->sql_export[t]), st->sql_export[t], column);
+	stmt = stmt_get(st, sql, NULL);
+	free(sql);
+	if (stmt == NULL)
+		return arr;
+	sqlite3_bind_int64(stmt, 1, id);
+	while (sqlite3_step(stmt) == SQLITE_ROW)
+		json_object_array_add(arr, row_read(stmt, td, 0));
+	stmt_done(stmt);
+	return arr;
+}
+
 int
 store_delete_assignment(struct store *st, int64_t waba, int64_t user)
 {
@@ -1111,6 +1295,20 @@ filters_sql(const struct list_def *ld, const struct list_query *q,
 			sbuf_addf(sb, " AND r.%s IN "
 			    "(SELECT value FROM json_each(?))", c->name);
 			break;
+		case FOP_NOT_IN:
+			sbuf_addf(sb, " AND r.%s NOT IN "
+			    "(SELECT value FROM json_each(?))", c->name);
+			break;
+		case FOP_CONTAINS:
+			sbuf_addf(sb, " AND r.%s LIKE ? ESCAPE '\\'", c->name);
+			break;
+		case FOP_CONTENT:
+			/* the name, or the text of a component or button */
+			sbuf_addf(sb, " AND (r.%s LIKE ? ESCAPE '\\' OR "
+			    "EXISTS (SELECT 1 FROM json_tree(r.components) j "
+			    "WHERE j.key = 'text' AND j.type = 'text' AND "
+			    "j.value LIKE ? ESCAPE '\\'))", c->name);
+			break;
 		case FOP_LESS_THAN:
 			sbuf_addf(sb, " AND r.%s < ?", c->name);
 			break;
@@ -1136,11 +1334,28 @@ novalue:
 	return -1;
 }
 
+/* "%s%" with LIKE's wildcards in s escaped; caller frees. */
+static char *
+like_pattern(const char *s)
+{
+	struct sbuf sb = SBUF_INIT;
+
+	sbuf_addch(&sb, '%');
+	for (; *s != '\0'; s++) {
+		if (*s == '%' || *s == '_' || *s == '\\')
+			sbuf_addch(&sb, '\\');
+		sbuf_addch(&sb, *s);
+	}
+	sbuf_addch(&sb, '%');
+	return sbuf_detach(&sb);
+}
+
 /* Binds the filters' values from parameter *idx on, in filters_sql order. */
 static void
 filters_bind(sqlite3_stmt *stmt, const struct list_query *q, int *idx)
 {
 	size_t i, j;
+	char *like;
 
 	for (i = 0; i < q->nfilters; i++) {
 		const struct filter *f = &q->filters[i];
@@ -1151,7 +1366,18 @@ filters_bind(sqlite3_stmt *stmt, const struct list_query *q, int *idx)
 			sqlite3_bind_text(stmt, (*idx)++, f->values[0], -1,
 			    SQLITE_TRANSIENT);
 			break;
+		case FOP_CONTAINS:
+		case FOP_CONTENT:
+			like = like_pattern(f->values[0]);
+			sqlite3_bind_text(stmt, (*idx)++, like, -1,
+			    SQLITE_TRANSIENT);
+			if (f->op == FOP_CONTENT)
+				sqlite3_bind_text(stmt, (*idx)++, like, -1,
+				    SQLITE_TRANSIENT);
+			free(like);
+			break;
 		case FOP_IN:
+		case FOP_NOT_IN:
 			arr = json_object_new_array();
 			for (j = 0; j < f->nvalues; j++)
 				json_object_array_add(arr,

@@ -80,6 +80,23 @@ long store_count_phones(struct store *st, int64_t waba, const char *status);
 long store_count_shares(struct store *st, int64_t waba);
 
 /*
+ * Templates.  "Live" means neither PENDING_DELETION nor DELETED.  The
+ * template of a WABA with this name and language that is live, or NULL.
+ */
+struct json_object *store_template_live(struct store *st, int64_t waba,
+    const char *name, const char *language);
+/* Every template of a WABA with this name, any status, oldest first. */
+struct json_object *store_templates_named(struct store *st, int64_t waba,
+    const char *name);
+/* A WABA's live templates (since < 0), or those created at since or later. */
+long store_count_templates(struct store *st, int64_t waba, int64_t since);
+/* The earliest due_at of any template; INT64_MAX when none, -1 on error. */
+int64_t store_templates_next_due(struct store *st);
+/* Templates due at now, earliest first, at most limit: a new array. */
+struct json_object *store_templates_due(struct store *st, int64_t now,
+    int limit);
+
+/*
  * Inserts a complete row (defaults already applied, see fixtures.c).
  * Returns 0, or -1 with *cause (caller frees).
  */
@@ -89,6 +106,19 @@ int store_insert(struct store *st, enum store_table t,
 int store_update(struct store *st, enum store_table t,
     struct json_object *row, char **cause);
 int store_delete_assignment(struct store *st, int64_t waba, int64_t user);
+/*
+ * The row of t whose key (its first nkeys columns) equals key's members,
+ * or NULL: for tables keyed by text or by a mixed pair (tokens, codes,
+ * subscriptions).  Not cached: these are read on writes only.
+ */
+struct json_object *store_lookup(struct store *st, enum store_table t,
+    struct json_object *key);
+/* Deletes the row with key's key: the rows deleted (0 or 1), or -1. */
+int store_delete(struct store *st, enum store_table t,
+    struct json_object *key);
+/* Every row of t whose column (an id) is id, in insertion order. */
+struct json_object *store_rows_by(struct store *st, enum store_table t,
+    const char *column, int64_t id);
 /* Removes every row of every table (import and reset). */
 int store_clear(struct store *st);
 /* The whole state as a fixture document (docs/fixtures.md). */
@@ -101,6 +131,7 @@ enum store_list {
 	LIST_PHONES,         /* owner: waba; order (seq, id) */
 	LIST_ASSIGNED_USERS, /* owner: waba; user rows + "tasks" */
 	LIST_USER_WABAS,     /* owner: user; WABAs assigned to the user, + "tasks" */
+	LIST_TEMPLATES,      /* owner: waba; order (seq, id) */
 };
 
 struct page_pos {

@@ -78,6 +78,18 @@ START_TEST(test_validation)
 		    "match.path" },
 		{ "{\"match\":{\"path\":\"/x\",\"method\":\"FETCH\"},"
 		    "\"error\":{\"code\":2}}", "match.method" },
+		/* webhook rules: deliveries, not requests */
+		{ "{\"match\":{\"webhook\":\"*\",\"path\":\"/x\"},"
+		    "\"duplicate\":true}", "match.webhook" },
+		{ "{\"match\":{\"webhook\":\"*\"},\"error\":{\"code\":2}}",
+		    "error" },
+		{ "{\"match\":{\"webhook\":\"*\"}}", "latency_ms" },
+		{ "{\"match\":{\"webhook\":\"\"},\"duplicate\":true}",
+		    "match.webhook" },
+		{ "{\"match\":{\"webhook\":\"*\"},\"duplicate\":1}",
+		    "duplicate" },
+		{ "{\"match\":{\"path\":\"/x\"},\"wrong_signature\":true}",
+		    "wrong_signature" },
 		{ "{\"match\":{\"path\":\"/x\",\"method\":1},"
 		    "\"error\":{\"code\":2}}", "match.method" },
 		{ "{\"match\":{\"path\":\"/x\",\"verb\":\"GET\"},"
@@ -376,6 +388,35 @@ START_TEST(test_latency_and_drop)
 }
 END_TEST
 
+/* Webhook rules act on deliveries only, and request rules on requests. */
+START_TEST(test_webhook_rules)
+{
+	struct faults *f = faults_new();
+	struct fault_action a;
+
+	add_ok(f, "{\"match\":{\"webhook\":\"message_template_*\"},"
+	    "\"wrong_signature\":true,\"times\":1}");
+	add_ok(f, "{\"match\":{\"webhook\":\"*\"},\"duplicate\":true,"
+	    "\"latency_ms\":5}");
+	add_ok(f, "{\"match\":{\"path\":\"*\"},\"drop_connection\":true}");
+	ck_assert(faults_match_webhook(f, "message_template_status_update",
+	    &a));
+	ck_assert(a.wrong_signature && !a.duplicate && !a.drop);
+	ck_assert_int_eq(a.rule_id, 1);
+	/* used up: the next one falls through to the catch-all */
+	ck_assert(faults_match_webhook(f, "message_template_status_update",
+	    &a));
+	ck_assert(!a.wrong_signature && a.duplicate);
+	ck_assert_uint_eq(a.latency_ms, 5);
+	ck_assert_int_eq(a.rule_id, 2);
+	/* a request never meets a webhook rule */
+	ck_assert(fires(f, "GET", "/v24.0/1", &a));
+	ck_assert(a.drop && !a.duplicate);
+	ck_assert_int_eq(a.rule_id, 3);
+	faults_free(f);
+}
+END_TEST
+
 START_TEST(test_times)
 {
 	struct faults *f = faults_new();
@@ -648,6 +689,7 @@ faults_suite(void)
 	tcase_add_test(tc, test_error_defaults);
 	tcase_add_test(tc, test_unknown_code_1_2_status);
 	tcase_add_test(tc, test_latency_and_drop);
+	tcase_add_test(tc, test_webhook_rules);
 	tcase_add_test(tc, test_times);
 	tcase_add_test(tc, test_every_nth);
 	tcase_add_test(tc, test_every_nth_one);

@@ -114,6 +114,7 @@ START_TEST(test_demo_counts)
 	ck_assert_int_eq(count(doc, "phone_numbers"), 6);
 	ck_assert_int_eq(count(doc, "assignments"), 3);
 	ck_assert_int_eq(count(doc, "shares"), 1);
+	ck_assert_int_eq(count(doc, "templates"), 1);
 	ck_assert(!json_object_object_get_ex(doc, "about", NULL));
 	ck_assert_int_eq(store_node_type(st, 4000000000000001LL), NODE_WABA);
 	ck_assert_int_eq(store_node_type(st, 1000000000000002LL), NODE_APP);
@@ -263,6 +264,9 @@ struct bad_case {
 #define PHONE "{\"id\":\"5000000000000009\",\"waba\":\"4000000000000001\"," \
 	"\"cc\":\"1\",\"phone_number\":\"5550109999\",\"verified_name\":\"V\""
 #define ASG "{\"waba\":\"4000000000000002\",\"user\":\"3000000000000002\""
+#define TPL "{\"id\":\"7000000000000009\",\"waba\":\"4000000000000001\"," \
+	"\"name\":\"t\",\"language\":\"en\",\"category\":\"UTILITY\"," \
+	"\"components\":[{\"type\":\"BODY\",\"text\":\"b\"}]"
 #define SHR "{\"waba\":\"4000000000000001\",\"business\":\"2000000000000002\""
 #define ID_WANT "must be an id (a string of 15 or 16 digits, not starting " \
 	"with 0); got "
@@ -554,9 +558,9 @@ static const struct bad_case bad_cases[] = {
 	    "$.phone_numbers[0].account_mode", "must be one of SANDBOX, LIVE; "
 	    "got \"TEST\"", false },
 	{ "{\"phone_numbers\":[" PHONE ",\"messaging_limit_tier\":"
-	    "\"TIER_2K\"}]}", "$.phone_numbers[0].messaging_limit_tier",
-	    "must be one of TIER_50, TIER_250, TIER_1K, TIER_10K, TIER_100K, "
-	    "TIER_UNLIMITED; got \"TIER_2K\"", false },
+	    "\"TIER_5K\"}]}", "$.phone_numbers[0].messaging_limit_tier",
+	    "must be one of TIER_50, TIER_250, TIER_1K, TIER_2K, TIER_10K, "
+	    "TIER_100K, TIER_UNLIMITED; got \"TIER_5K\"", false },
 	{ "{\"phone_numbers\":[" PHONE ",\"last_onboarded_time\":"
 	    "\"2025-02-04T17:40:07+0000\"}]}",
 	    "$.phone_numbers[0].last_onboarded_time",
@@ -663,6 +667,29 @@ static const struct bad_case bad_cases[] = {
 	    "\"user\":\"3000000000000001\",\"tasks\":[\"MANAGE\"]}]}",
 	    "$.assignments[0].user", "user '3000000000000001' belongs to",
 	    false },
+	/* templates */
+	{ "{\"templates\":[{\"id\":\"7000000000000009\","
+	    "\"waba\":\"4000000000000001\",\"language\":\"en\","
+	    "\"category\":\"UTILITY\",\"components\":[{}]}]}",
+	    "$.templates[0].name", "is required", false },
+	{ "{\"templates\":[" TPL ",\"category\":\"PROMO\"}]}",
+	    "$.templates[0].category", "must be one of MARKETING", false },
+	{ "{\"templates\":[" TPL ",\"components\":[]}]}",
+	    "$.templates[0].components", "must be a non-empty array", false },
+	{ "{\"templates\":[" TPL ",\"components\":[1]}]}",
+	    "$.templates[0].components[0]", "expected an object", false },
+	{ "{\"templates\":[" TPL ",\"edits\":[-1]}]}",
+	    "$.templates[0].edits[0]", "must be a unix time", false },
+	{ "{\"templates\":[" TPL ",\"pauses\":-1}]}",
+	    "$.templates[0].pauses", "must be an integer >= 0", false },
+	{ "{\"templates\":[" TPL ",\"waba\":\"4000000000000009\"}]}",
+	    "$.templates[0].waba", "unknown WABA '4000000000000009'", false },
+	/* a live name and language is unique on its WABA */
+	{ "{\"templates\":[" TPL "},{\"id\":\"7000000000000008\","
+	    "\"waba\":\"4000000000000001\",\"name\":\"t\",\"language\":"
+	    "\"en\",\"category\":\"UTILITY\",\"components\":[{}]}]}",
+	    "$.templates[1].name", "WABA '4000000000000001' has template 't'",
+	    true },
 };
 
 START_TEST(test_bad_case)
@@ -1031,8 +1058,9 @@ START_TEST(test_replace)
 	want = J("{\"apps\":[],\"businesses\":[{\"id\":\"2000000000000009\","
 	    "\"name\":\"B\",\"verification_status\":\"not_verified\","
 	    "\"restricted\":false,\"country\":\"US\"}],\"users\":[],"
-	    "\"wabas\":[],\"phone_numbers\":[],\"tokens\":[],"
-	    "\"assignments\":[],\"shares\":[]}");
+	    "\"wabas\":[],\"phone_numbers\":[],\"templates\":[],\"tokens\":[],"
+	    "\"assignments\":[],\"shares\":[],\"subscriptions\":[],"
+	    "\"subscribed_apps\":[],\"oauth_codes\":[]}");
 	assert_json_eq(now, want);
 	ck_assert_int_eq(store_node_type(st, 4000000000000001LL), NODE_NONE);
 	json_object_put(now);

@@ -80,14 +80,18 @@ START_TEST(test_every_row_complete)
 		ck_assert_msg(r->status_classic == 400 ||
 		    r->status_classic >= 500, "%s: classic folds 4xx into 400",
 		    r->name);
+		/* invalid_code: the code exchange's own errors */
 		ck_assert_msg(strcmp(r->auth_kind, "invalid_token") == 0 ||
-		    strcmp(r->auth_kind, "invalid_request") == 0, "%s: kind",
-		    r->name);
+		    strcmp(r->auth_kind, "invalid_request") == 0 ||
+		    (strcmp(r->auth_kind, "invalid_code") == 0 &&
+		    r->code == 100), "%s: kind", r->name);
 		ck_assert_msg((r->code == 190 || r->code == 102) ==
 		    (strcmp(r->auth_kind, "invalid_token") == 0),
 		    "%s: token errors and only they are invalid_token",
 		    r->name);
-		ck_assert_msg(r->transient == (r->code == 1 || r->code == 2 ||
+		/* a wrong client secret is code 1, and not worth a retry */
+		ck_assert_msg(r->transient == ((r->code == 1 &&
+		    i != GE_CLIENT_SECRET) || r->code == 2 ||
 		    r->code == 80008), "%s: transient", r->name);
 	}
 	ck_assert_ptr_null(gerr_row((enum gerr_id)GE__COUNT));
@@ -178,6 +182,34 @@ START_TEST(test_custom)
 }
 END_TEST
 
+/* error_user_title / error_user_msg: sent when set, copied, and gone with
+ * the next gerr_set(). */
+START_TEST(test_user_fields)
+{
+	struct gerr e = { 0 }, copy = { 0 };
+	struct json_object *o, *inner;
+
+	gerr_set(&e, GE_PARAM, NULL);
+	ck_assert_int_eq(gerr_user(&e, "Title", "msg %d", 7), -1);
+	gerr_copy(&copy, &e);
+	gerr_clear(&e);
+	o = gerr_json(&copy, "t");
+	inner = json_object_object_get(o, "error");
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(inner,
+	    "error_user_title")), "Title");
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(inner,
+	    "error_user_msg")), "msg 7");
+	json_object_put(o);
+	gerr_set(&copy, GE_PARAM, NULL);
+	o = gerr_json(&copy, "t");
+	inner = json_object_object_get(o, "error");
+	ck_assert(!json_object_object_get_ex(inner, "error_user_title", NULL));
+	ck_assert(!json_object_object_get_ex(inner, "error_user_msg", NULL));
+	json_object_put(o);
+	gerr_clear(&copy);
+}
+END_TEST
+
 START_TEST(test_www_authenticate_bounded)
 {
 	struct gerr e = { 0 };
@@ -265,6 +297,7 @@ main(void)
 	tcase_add_test(tc, test_envelope);
 	tcase_add_test(tc, test_helpers);
 	tcase_add_test(tc, test_custom);
+	tcase_add_test(tc, test_user_fields);
 	tcase_add_test(tc, test_www_authenticate_bounded);
 	tcase_add_test(tc, test_render);
 	suite_add_tcase(s, tc);

@@ -338,6 +338,8 @@ START_TEST(test_masking_inside_values)
 		{ "{\\\"input_token\\\":\\\"EAAGm0PX4ZCpsBAxyz\\\"}",
 		  "{\\\"input_token\\\":\\\"EAAG***\\\"}" },
 		{ "see EAAdemoAdmin-x.y here", "see EAAd*** here" },
+		{ "client_id=1000000000000001&code=AQDx9z8k&redirect_uri=x",
+		  "client_id=1000000000000001&code=***&redirect_uri=x" },
 		/* not credentials */
 		{ "name,id,phone_numbers{id}", "name,id,phone_numbers{id}" },
 		{ "3000000000000001", "3000000000000001" },

@@ -16,6 +16,7 @@
 #include "objects.h"
 #include "store.h"
 #include "util.h"
+#include "webhooks/outbox.h"
 #include "suite.h"
 
 /*
@@ -198,6 +199,17 @@ START_TEST(test_node_triggers_match)
 END_TEST
 
 /* The description's own rules, which the compiler cannot check. */
+/* The fields a subscription may list are the ones the outbox routes. */
+START_TEST(test_webhook_fields)
+{
+	const char *const *f;
+
+	for (f = webhook_fields; *f != NULL; f++)
+		ck_assert_msg(outbox_field_known(*f), "%s", *f);
+	ck_assert(!outbox_field_known("feed"));
+}
+END_TEST
+
 START_TEST(test_descriptions_consistent)
 {
 	size_t t, i, j;
@@ -215,10 +227,12 @@ START_TEST(test_descriptions_consistent)
 			    "%s: key %zu is no column", ot->table, i);
 		ck_assert_int_eq(ot->node != NODE_NONE,
 		    ot->members[0].type == VT_ID);
-		/* fixtures.c names a pair by its two references */
+		/* fixtures.c names a pair by a reference and a reference
+		 * or a text (a subscription: its app and its object) */
 		ck_assert(ot->nkeys == 1 || (ot->nkeys == 2 &&
 		    ot->members[0].type == VT_REF &&
-		    ot->members[1].type == VT_REF));
+		    (ot->members[1].type == VT_REF ||
+		    obj_col_kind(ot->members[1].type) == COL_TEXT)));
 		for (i = 0; i < ot->nmembers; i++) {
 			const struct obj_member *m = &ot->members[i];
 
@@ -228,7 +242,8 @@ START_TEST(test_descriptions_consistent)
 				    m->name);
 			ck_assert_msg((m->values != NULL) ==
 			    (m->type == VT_ENUM || m->type == VT_TASKS ||
-			    m->type == VT_TASKS0), "%s.%s: values and type "
+			    m->type == VT_TASKS0 || m->type == VT_FIELDS),
+			    "%s.%s: values and type "
 			    "disagree", ot->table, m->name);
 			if (m->def != NULL) {
 				struct json_object *v =
@@ -296,6 +311,7 @@ objects_suite(void)
 	tcase_add_test(tc, test_references_are_foreign_keys);
 	tcase_add_test(tc, test_node_triggers_match);
 	tcase_add_test(tc, test_descriptions_consistent);
+	tcase_add_test(tc, test_webhook_fields);
 	tcase_add_test(tc, test_values_list);
 	suite_add_tcase(s, tc);
 	return s;

@@ -37,7 +37,7 @@ START_TEST(test_misses)
 	enum route_miss miss;
 
 	/* an edge the node type lacks */
-	ck_assert_ptr_null(route_find("GET", NODE_WABA, "message_templates",
+	ck_assert_ptr_null(route_find("GET", NODE_WABA, "no_such_edge",
 	    &miss));
 	ck_assert_int_eq(miss, ROUTE_NO_EDGE);
 	/* an edge that exists, not for this method */
@@ -54,10 +54,19 @@ END_TEST
 
 START_TEST(test_path_nodes)
 {
-	ck_assert(route_is_path_node("debug_token"));
-	ck_assert(!route_is_path_node("phone_numbers"));
-	ck_assert(!route_is_path_node("me"));
-	ck_assert(!route_is_path_node(""));
+	char *dt[] = { "debug_token" }, *ph[] = { "phone_numbers" },
+	    *me[] = { "me" }, *empty[] = { "" }, *debug[] = { "debug" },
+	    *oa[] = { "oauth", "access_token" }, *oa1[] = { "oauth" },
+	    *ob[] = { "oauth", "access" };
+
+	ck_assert_uint_eq(route_path_node(dt, 1), 1);
+	ck_assert_uint_eq(route_path_node(ph, 1), 0);
+	ck_assert_uint_eq(route_path_node(me, 1), 0);
+	ck_assert_uint_eq(route_path_node(empty, 1), 0);
+	ck_assert_uint_eq(route_path_node(debug, 1), 0);
+	ck_assert_uint_eq(route_path_node(oa, 2), 2);
+	ck_assert_uint_eq(route_path_node(oa1, 1), 0);
+	ck_assert_uint_eq(route_path_node(ob, 2), 0);
 }
 END_TEST
 

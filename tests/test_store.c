@@ -17,6 +17,9 @@
 #include "util.h"
 #include "suite.h"
 
+/* how many migrations the build embeds (tools/embed.py) */
+extern const unsigned long schema_nmigrations;
+
 #define B1 2000000000000001LL
 #define B2 2000000000000002LL
 #define B3 2000000000000003LL
@@ -104,7 +107,11 @@ add_phone(struct store *st, long long id, long long waba, const char *number,
 	    "\"platform_type\":\"CLOUD_API\",\"throughput_level\":\"STANDARD\","
 	    "\"name_status\":\"APPROVED\",\"account_mode\":\"%s\","
 	    "\"is_official_business_account\":false,"
-	    "\"creation_time\":1600000000}", id, waba, number, number, status,
+	    "\"creation_time\":1600000000,"
+	    "\"new_name_status\":\"NONE\",\"search_visibility\":\"VISIBLE\","
+	    "\"profile_websites\":[],\"calling_status\":\"DISABLED\","
+	    "\"call_icon_visibility\":\"DEFAULT\","
+	    "\"callback_permission_status\":\"DISABLED\"}", id, waba, number, number, status,
 	    cvs, mode);
 
 	ins(st, TBL_PHONE_NUMBERS, row);
@@ -232,7 +239,7 @@ START_TEST(test_open_migrate)
 {
 	struct store *st = open_mem(0);
 
-	ck_assert_int_eq(store_schema_version(st), 2);
+	ck_assert_int_eq(store_schema_version(st), (int)schema_nmigrations);
 	ck_assert(store_is_empty(st));
 	ck_assert(store_size_bytes(st) > 0);
 	store_close(st);
@@ -366,7 +373,22 @@ START_TEST(test_insert_get_every_table)
 		    "\"last_onboarded_time\":1700000000,"
 		    "\"is_official_business_account\":true,"
 		    "\"messaging_limit_tier\":\"TIER_1K\","
-		    "\"preverified_id\":\"77\",\"creation_time\":1600000001}",
+		    "\"preverified_id\":\"77\",\"creation_time\":1600000001,"
+	    "\"new_name_status\":\"NONE\",\"search_visibility\":\"VISIBLE\","
+	    "\"profile_websites\":[],\"calling_status\":\"DISABLED\","
+	    "\"call_icon_visibility\":\"DEFAULT\","
+	    "\"callback_permission_status\":\"DISABLED\"}",
+		[TBL_TEMPLATES] = "{\"id\":\"6000000000000001\","
+		    "\"waba\":\"4000000000000001\",\"name\":\"hello\","
+		    "\"language\":\"en_US\",\"category\":\"UTILITY\","
+		    "\"parameter_format\":\"POSITIONAL\","
+		    "\"components\":[{\"type\":\"BODY\",\"text\":\"Hi\"}],"
+		    "\"status\":\"PAUSED\",\"rejected_reason\":\"NONE\","
+		    "\"quality_score\":\"RED\",\"quality_updated\":1700000002,"
+		    "\"previous_category\":\"MARKETING\","
+		    "\"created_at\":1700000000,\"updated_at\":1700000001,"
+		    "\"due_at\":1700000003,\"pauses\":1,"
+		    "\"edits\":[1700000001]}",
 		[TBL_TOKENS] = "{\"token\":\"EAAx\",\"app\":\"1000000000000001\","
 		    "\"user\":\"3000000000000001\","
 		    "\"scopes\":[\"whatsapp_business_management\"],"
@@ -380,6 +402,21 @@ START_TEST(test_insert_get_every_table)
 		[TBL_SHARES] = "{\"waba\":\"4000000000000001\","
 		    "\"business\":\"2000000000000002\","
 		    "\"permitted_tasks\":[]}",
+		[TBL_SUBSCRIPTIONS] = "{\"app\":\"1000000000000001\","
+		    "\"object\":\"whatsapp_business_account\","
+		    "\"callback_url\":\"http://127.0.0.1:9/hook\","
+		    "\"verify_token\":\"vt\",\"fields\":[\"account_update\"],"
+		    "\"include_values\":true,\"active\":true}",
+		[TBL_SUBSCRIBED_APPS] = "{\"waba\":\"4000000000000001\","
+		    "\"app\":\"1000000000000001\","
+		    "\"override_callback_uri\":\"http://127.0.0.1:9/o\","
+		    "\"verify_token\":\"vt\"}",
+		[TBL_OAUTH_CODES] = "{\"code\":\"c0de\","
+		    "\"app\":\"1000000000000001\","
+		    "\"user\":\"3000000000000001\","
+		    "\"scopes\":[\"business_management\"],"
+		    "\"granular_scopes\":[],\"redirect_uri\":\"https://x/\","
+		    "\"expires_at\":1700000600,\"used_at\":1700000001}",
 	};
 	struct store *st = open_mem(0);
 	struct json_object *want, *got;
@@ -400,6 +437,11 @@ START_TEST(test_insert_get_every_table)
 			break;
 		case TBL_SHARES:
 			got = store_share(st, W1, B2);
+			break;
+		case TBL_SUBSCRIPTIONS:
+		case TBL_SUBSCRIBED_APPS:
+		case TBL_OAUTH_CODES:
+			got = store_lookup(st, t, want);
 			break;
 		default:
 			got = store_get(st, t, parse_id(json_object_get_string(
@@ -652,7 +694,11 @@ START_TEST(test_constraints_leave_state)
 	    "\"quality_rating\":\"GREEN\",\"platform_type\":\"CLOUD_API\","
 	    "\"throughput_level\":\"STANDARD\",\"name_status\":\"APPROVED\","
 	    "\"account_mode\":\"LIVE\",\"is_official_business_account\":false,"
-	    "\"creation_time\":1}");
+	    "\"creation_time\":1,"
+	    "\"new_name_status\":\"NONE\",\"search_visibility\":\"VISIBLE\","
+	    "\"profile_websites\":[],\"calling_status\":\"DISABLED\","
+	    "\"call_icon_visibility\":\"DEFAULT\","
+	    "\"callback_permission_status\":\"DISABLED\"}");
 	ck_assert_ptr_nonnull(strstr(cause, "UNIQUE"));
 	free(cause);
 	/* Missing and badly typed values. */
@@ -1317,7 +1363,7 @@ START_TEST(test_file_store_reopen)
 
 	st = store_open(path, 5, &cause);
 	ck_assert_msg(st != NULL, "%s", cause);
-	ck_assert_int_eq(store_schema_version(st), 2);
+	ck_assert_int_eq(store_schema_version(st), (int)schema_nmigrations);
 	ck_assert(!store_is_empty(st));
 	ck_assert(store_size_bytes(st) > 0);
 	again = store_export(st);

@@ -16,6 +16,11 @@ def main():
     for pair in pairs:
         sym, path = pair.split("=", 1)
         data = open(path, "rb").read()
+        # each byte is written as a char initialiser: past 127 that
+        # overflows where char is signed, so compiled-in text is ASCII
+        if any(b > 127 for b in data):
+            sys.exit("embed.py: %s is not ASCII: escape what is not "
+                     "(\\uXXXX in JSON and scripts, &name; in HTML)" % path)
         lines.append("const char %s[] = {" % sym)
         for i in range(0, len(data), 16):
             lines.append("\t" + ", ".join("%d" % b for b in data[i:i + 16]) + ",")

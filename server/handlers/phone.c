@@ -28,7 +28,17 @@ phone_get(struct request *rq)
 {
 	struct json_object *row = store_get(rq->emu->store,
 	    TBL_PHONE_NUMBERS, rq->node);
-	int rc = render_read(rq, NODE_PHONE, row);
+	int rc;
+
+	/* a name review that came due on the clock is decided before the
+	 * read shows it (the row then changed: read it again) */
+	if (row_int(row, "name_review_at") > 0 &&
+	    row_int(row, "name_review_at") <= clock_now(&rq->emu->clock)) {
+		json_object_put(row);
+		phone_life_settle(rq->emu);
+		row = store_get(rq->emu->store, TBL_PHONE_NUMBERS, rq->node);
+	}
+	rc = render_read(rq, NODE_PHONE, row);
 
 	json_object_put(row);
 	return rc;
@@ -73,8 +83,8 @@ space_at(const unsigned char *p)
 	return 0;
 }
 
-static int
-check_display_name(struct request *rq, const char *name)
+int
+phone_check_name(struct request *rq, const char *param, const char *name)
 {
 	const unsigned char *p = (const unsigned char *)name;
 	size_t chars = 0;
@@ -86,8 +96,8 @@ check_display_name(struct request *rq, const char *name)
 		if (*p < 0x20 || *p == 0x7f ||
 		    (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
 			return gerr_set(&rq->err, GE_PARAM,
-			    "(#100) Param verified_name must not contain "
-			    "control characters");
+			    "(#100) Param %s must not contain control "
+			    "characters", param);
 		if (sp == 0)
 			blank = false;
 		if ((*p & 0xc0) != 0x80)
@@ -96,11 +106,11 @@ check_display_name(struct request *rq, const char *name)
 	}
 	if (blank)
 		return gerr_set(&rq->err, GE_PARAM,
-		    "(#100) Param verified_name must not be blank");
+		    "(#100) Param %s must not be blank", param);
 	if (chars > DISPLAY_NAME_MAX)
 		return gerr_set(&rq->err, GE_PARAM,
-		    "(#100) Param verified_name is too long: at most %d "
-		    "characters, got %zu", DISPLAY_NAME_MAX, chars);
+		    "(#100) Param %s is too long: at most %d characters, got "
+		    "%zu", param, DISPLAY_NAME_MAX, chars);
 	return 0;
 }
 
@@ -264,7 +274,8 @@ phone_create(struct request *rq)
 	if (!migrating && (name == NULL || *name == '\0'))
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) The parameter verified_name is required");
-	if (name != NULL && *name != '\0' && check_display_name(rq, name) < 0)
+	if (name != NULL && *name != '\0' && phone_check_name(rq,
+	    "verified_name", name) < 0)
 		return -1;
 	pre = params_get(&rq->params, "preverified_id");
 	if (pre != NULL && *pre != '\0' &&

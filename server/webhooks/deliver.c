@@ -22,6 +22,8 @@
 #include "clock.h"
 #include "config.h"
 #include "emu.h"
+#include "faults.h"
+#include "events.h"
 #include "pjson.h"
 #include "util.h"
 #include "webhooks/allow.h"
@@ -200,6 +202,29 @@ post(struct deliver *d, const char *url, const char *body, size_t len,
 	return status;
 }
 
+/* The attempt just recorded, for a dashboard watching the deliveries. */
+static void
+publish_attempt(struct emu *emu, const struct outbox_job *job, long status,
+    const char *error, enum outcome o)
+{
+	static const char *const state[] = { "delivered", "pending", "failed" };
+	struct json_object *e = json_object_new_object();
+	char id[24];
+
+	snprintf(id, sizeof(id), "%lld", (long long)job->delivery);
+	json_object_object_add(e, "delivery", json_object_new_string(id));
+	json_object_object_add(e, "field", json_object_new_string(job->field));
+	snprintf(id, sizeof(id), "%lld", (long long)job->waba);
+	json_object_object_add(e, "waba", json_object_new_string(id));
+	json_object_object_add(e, "attempt",
+	    json_object_new_int(job->nattempts + 1));
+	json_object_object_add(e, "status", json_object_new_int((int)status));
+	json_object_object_add(e, "state", json_object_new_string(state[o]));
+	if (error != NULL)
+		json_object_object_add(e, "error", json_object_new_string(error));
+	events_publish_json(emu->events, "delivery", e);
+}
+
 /* One attempt of job; takes emu->lock only to record it. */
 static void
 attempt(struct deliver *d, struct outbox_job *job)
@@ -222,8 +247,39 @@ attempt(struct deliver *d, struct outbox_job *job)
 		error = xstrdup("the event's value is not JSON");
 		final = true;
 	} else {
-		sign_header(job->secret, body, len, sig);
-		status = post(d, job->target, body, len, sig, &error);
+		struct fault_action fa;
+		bool faulty = false;
+
+		/* delivery fault rules (faults.h), drawn under the lock */
+		pthread_mutex_lock(&emu->lock);
+		if (emu->faults != NULL)
+			faulty = faults_match_webhook(emu->faults, job->field,
+			    &fa);
+		pthread_mutex_unlock(&emu->lock);
+		if (!faulty)
+			memset(&fa, 0, sizeof(fa));
+		if (fa.latency_ms > 0) {
+			struct timespec ts = { (time_t)(fa.latency_ms / 1000),
+			    (long)(fa.latency_ms % 1000) * 1000000L };
+
+			nanosleep(&ts, NULL);
+		}
+		/* another key signs it: a receiver must refuse it */
+		sign_header(fa.wrong_signature ? "wrong-signature-fault" :
+		    job->secret, body, len, sig);
+		if (fa.drop) {
+			error = xasprintf("dropped by fault rule %lld",
+			    (long long)fa.rule_id);
+		} else {
+			status = post(d, job->target, body, len, sig, &error);
+			if (fa.duplicate && error == NULL) {
+				char *e2 = NULL;
+
+				(void)post(d, job->target, body, len, sig,
+				    &e2);
+				free(e2);
+			}
+		}
 		ok = status >= 200 && status < 300;
 		if (!ok && error == NULL)
 			error = xasprintf("HTTP status %ld", status);
@@ -244,8 +300,11 @@ attempt(struct deliver *d, struct outbox_job *job)
 		}
 	}
 	if (outbox_record(emu->outbox, job->delivery, now, (int)status,
-	    (clock_mono_us() - t0) / 1000, error, ok, next) == 0)
+	    (clock_mono_us() - t0) / 1000, error, ok, next) == 0) {
 		count(d, job->field, o);
+		if (events_watched(emu->events))
+			publish_attempt(emu, job, status, error, o);
+	}
 	pthread_mutex_unlock(&emu->lock);
 	free(error);
 	free(body);

@@ -488,9 +488,9 @@ START_TEST(test_100_nonexisting_field)
 	    "(#100) Tried accessing nonexisting field (colour) on node type "
 	    "(WhatsAppBusinessAccount)");
 	http_resp_free(&r);
-	get(V DEMO_WABA "/message_templates?" ADMIN, &r);
+	get(V DEMO_WABA "/no_such_edge?" ADMIN, &r);
 	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
-	    "(#100) Tried accessing nonexisting field (message_templates) on "
+	    "(#100) Tried accessing nonexisting field (no_such_edge) on "
 	    "node type (WhatsAppBusinessAccount)");
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&S), 0);
