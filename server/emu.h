@@ -9,14 +9,14 @@
  * request (parsing it, the fixed headers, the ETag) runs outside it, and
  * the journal has a lock of its own.
  *
- * Who may include this header: the layers that own the emulator (main.c,
- * http.c, emu.c), the pipeline and its peer the control plane, and the
- * webhook worker it starts.  Below the pipeline (auth, render, handlers)
- * rq->emu is the seam to the shared state a call runs on, store and clock
- * (auth.c also keeps its memo there), and nothing else: configuration
- * reaches those modules as parameters or as fields the layers above fill
- * in the request (rq->body_limit, a status chosen by the pipeline), never
- * through rq->emu->cfg.  The other modules (paging, ratelimit, journal,
+ * Who reads emu->cfg: the layers that own the emulator (main.c, http.c,
+ * emu.c), the pipeline and its peer the control plane.  Below the
+ * pipeline (auth, render, handlers, the template life, the webhook
+ * worker) emu is the seam to the shared state a call runs on, the store
+ * and the clock (auth.c also keeps its memo there), and to emu->env, the
+ * few settings they may read; never to emu->cfg.  A setting one call
+ * needs comes in the request instead (rq->body_limit, or the status the
+ * pipeline chooses).  The other modules (paging, ratelimit, journal,
  * fixtures, store, hostcheck) take what they need as arguments.
  */
 #ifndef WABA_EMU_H
@@ -42,8 +42,21 @@ struct events;
 struct request;
 struct json_object;
 
+/*
+ * What of the configuration the modules below the pipeline may read,
+ * copied by emu_init(): they never reach struct config.
+ */
+struct emu_env {
+	uint64_t seed;           /* --seed: codes and tokens a run repeats */
+	long template_review;    /* seconds a template stays PENDING; 0: none */
+	bool read_only;          /* --read-only: templates' life is frozen too */
+	char **webhook_allow;    /* --webhook-allow hosts, the config's */
+	size_t nwebhook_allow;
+};
+
 struct emu {
-	struct config *cfg;
+	struct config *cfg;      /* the pipeline's and the layers above it */
+	struct emu_env env;
 	struct store *store;
 	struct clock clock;
 	struct ratelimit *rl;
