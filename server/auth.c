@@ -656,6 +656,13 @@ auth_check(struct request *rq, enum perm perm)
 			return gerr_no_object(&rq->err, rq->verb,
 			    rq->node_id);
 		return 0;
+	case PERM_APP_READ:
+		/* the app and the tokens it issued; another app's token
+		 * learns nothing about it */
+		if (rq->token_app != rq->node)
+			return gerr_no_object(&rq->err, rq->verb,
+			    rq->node_id);
+		return 0;
 	case PERM_WABA_READ:
 	case PERM_WABA_PHONE:
 	case PERM_WABA_USERS:

@@ -35,6 +35,7 @@
 #include "store.h"
 #include "util.h"
 #include "templates/life.h"
+#include "webhooks/account.h"
 #include "webhooks/deliver.h"
 #include "webhooks/outbox.h"
 #include "handlers/handlers.h"
@@ -334,11 +335,14 @@ ctl_fixtures(struct ctl *c)
 {
 	struct fixture_error fe = { NULL, NULL, false };
 	struct json_object *created = NULL;
+	/* a new share is news to the apps of its WABA (PARTNER_ADDED) */
+	const struct fixture_hook hook = { account_fixture_added,
+	    c->emu->outbox };
 
 	if (need_body(c) < 0)
 		return -1;
-	if (fixtures_apply(c->emu->store, c->body, "request body", true,
-	    clock_now(&c->emu->clock), &created, &fe) < 0)
+	if (fixtures_apply_hooked(c->emu->store, c->body, "request body",
+	    true, clock_now(&c->emu->clock), &hook, &created, &fe) < 0)
 		return fail_fixture(c, &fe);
 	reply(c, 200, created ? created : json_object_new_object());
 	return 0;

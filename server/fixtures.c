@@ -1198,11 +1198,33 @@ fx_cleanup(struct fx *fx)
 	}
 }
 
+/* Tells hook of the rows the load added, inside its transaction. */
+static int
+notify(struct fx *fx, const struct fixture_hook *hook)
+{
+	char *cause = NULL;
+	int t;
+
+	for (t = 0; t < TBL__COUNT; t++) {
+		if (json_object_array_length(fx->rows[t]) == 0)
+			continue;
+		if (hook->added(hook->ctx, fx->st, (enum store_table)t,
+		    fx->rows[t], fx->now, &cause) == -1) {
+			fx_fail(fx, "$", "%s", cause ? cause :
+			    "the load's events could not be recorded");
+			free(cause);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Runs a load in one transaction, after clearing the store when asked. */
 static int
 run(struct store *st, struct json_object *doc, const char *source,
     bool generate_ids, bool replace, int64_t now,
-    struct json_object **created, struct fixture_error *fe)
+    const struct fixture_hook *hook, struct json_object **created,
+    struct fixture_error *fe)
 {
 	struct json_object *made = created ? json_object_new_object() : NULL;
 	struct fx fx;
@@ -1221,6 +1243,8 @@ run(struct store *st, struct json_object *doc, const char *source,
 		goto fail;
 	}
 	if (load(&fx, doc, made) == -1)
+		goto fail;
+	if (hook != NULL && notify(&fx, hook) == -1)
 		goto fail;
 	if (store_commit(st) == -1) {
 		fx_fail(&fx, "$", "the store cannot commit");
@@ -1245,14 +1269,25 @@ fixtures_apply(struct store *st, struct json_object *doc, const char *source,
     bool generate_ids, int64_t now, struct json_object **created,
     struct fixture_error *fe)
 {
-	return run(st, doc, source, generate_ids, false, now, created, fe);
+	return run(st, doc, source, generate_ids, false, now, NULL, created,
+	    fe);
+}
+
+int
+fixtures_apply_hooked(struct store *st, struct json_object *doc,
+    const char *source, bool generate_ids, int64_t now,
+    const struct fixture_hook *hook, struct json_object **created,
+    struct fixture_error *fe)
+{
+	return run(st, doc, source, generate_ids, false, now, hook, created,
+	    fe);
 }
 
 int
 fixtures_replace(struct store *st, struct json_object *doc,
     const char *source, int64_t now, struct fixture_error *fe)
 {
-	return run(st, doc, source, false, true, now, NULL, fe);
+	return run(st, doc, source, false, true, now, NULL, NULL, fe);
 }
 
 int

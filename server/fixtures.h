@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "objects.h"
+
 struct store;
 struct json_object;
 
@@ -38,6 +40,24 @@ void fixture_error_cleanup(struct fixture_error *fe);
 int fixtures_apply(struct store *st, struct json_object *doc,
     const char *source, bool generate_ids, int64_t now,
     struct json_object **created, struct fixture_error *fe);
+
+/*
+ * Told of the rows a load added, inside its transaction, once they are
+ * all in: added() runs once per table t that got rows (an array of them,
+ * as stored; the hook's to read, not to keep).  -1 with *cause (the
+ * loader frees it) undoes the whole load.
+ */
+struct fixture_hook {
+	int (*added)(void *ctx, struct store *st, enum store_table t,
+	    struct json_object *rows, int64_t now, char **cause);
+	void *ctx;
+};
+
+/* fixtures_apply(), with hook told of the new rows (hook may be NULL). */
+int fixtures_apply_hooked(struct store *st, struct json_object *doc,
+    const char *source, bool generate_ids, int64_t now,
+    const struct fixture_hook *hook, struct json_object **created,
+    struct fixture_error *fe);
 
 /* fixtures_apply() of {"<table>":[row]}; row is taken over. */
 int fixtures_apply_row(struct store *st, const char *table,

@@ -122,6 +122,8 @@ struct http_call {
 	bool started;  /* headers seen: the body may follow */
 	bool head;     /* a HEAD, run as the GET it stands for */
 	bool close;    /* refused at the door: the connection ends */
+	bool nul;      /* a raw NUL byte inside the request target */
+	bool crlf;     /* the request line ended with CRLF */
 	bool handled;  /* emu_handle ran; counted in inflight */
 	bool log;      /* logging was on when it ran */
 	bool delayed;  /* suspended for an injected latency */
@@ -285,6 +287,27 @@ on_connection(void *cls, struct MHD_Connection *con, void **socket_context,
  * the request keeps the raw path and query exactly as the client sent
  * them (the pipeline decodes them itself).
  */
+/*
+ * True when the raw target held a NUL byte.  MHD hands the target over as
+ * a C string, cut at the first NUL, but in its own buffer: the request
+ * line there goes on with the space it turned into a NUL and the version
+ * ("HTTP/1.1", then the line's end).  Whatever else follows the first NUL
+ * is the rest of a target that a NUL cut short.
+ */
+static bool
+target_has_nul(const char *uri, bool *crlf)
+{
+	const char *v = uri + strlen(uri) + 1;
+
+	*crlf = false;
+	if (!(strncmp(v, "HTTP/", 5) == 0 && v[5] >= '0' && v[5] <= '9' &&
+	    v[6] == '.' && v[7] >= '0' && v[7] <= '9' && v[8] == '\0'))
+		return true;
+	/* MHD turned the line's CR and LF into two NULs; a bare LF, one */
+	*crlf = v[9] == '\0';
+	return false;
+}
+
 static void *
 on_uri(void *cls, const char *uri, struct MHD_Connection *con)
 {
@@ -295,6 +318,7 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *con)
 	if (c == NULL)
 		return NULL;
 	call = call_begin(&c->call, cls, uri, con);
+	call->nul = target_has_nul(uri, &call->crlf);
 	/*
 	 * MHD would next split the query into a pool record per parameter,
 	 * which nothing here reads: a few hundred short parameters would
@@ -742,6 +766,8 @@ struct head_scan {
 	const char *clen;   /* the first Content-Length */
 	bool clen_conflict; /* another Content-Length that differs */
 	const char *te;     /* Transfer-Encoding */
+	bool crlf;          /* lines end with CRLF: NULs can be found */
+	const char *nul;    /* a header whose value held a raw NUL */
 };
 
 static enum MHD_Result
@@ -755,6 +781,14 @@ scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
 		return MHD_YES;
 	if (value == NULL)
 		value = "";
+	/*
+	 * MHD keeps a header's value in its buffer, cut at the first NUL.
+	 * On a CRLF line the cut is followed by the NUL that was the LF;
+	 * anything else is the rest of a value a raw NUL cut short.
+	 */
+	else if (h->crlf && h->nul == NULL &&
+	    value[strlen(value) + 1] != '\0')
+		h->nul = key;
 	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
 		if (h->clen == NULL)
 			h->clen = value;
@@ -811,7 +845,7 @@ check_head(struct http_server *srv, struct http_call *call,
     struct MHD_Connection *con)
 {
 	const union MHD_ConnectionInfo *ci;
-	struct head_scan h = { 0, 0, NULL, false, NULL };
+	struct head_scan h = { 0, 0, NULL, false, NULL, call->crlf, NULL };
 	size_t size = 0, tlen = strlen(call->rq.target);
 
 	MHD_get_connection_values(con, MHD_HEADER_KIND | MHD_COOKIE_KIND,
@@ -836,6 +870,15 @@ check_head(struct http_server *srv, struct http_call *call,
 		    "line and headers may take at most %d bytes",
 		    HTTP_HEAD_MAX);
 	}
+	/* the target as MHD passed it would be the part before the NUL */
+	if (call->nul)
+		return reject(srv, call, MHD_HTTP_BAD_REQUEST,
+		    "(#100) The request target must not contain a NUL "
+		    "character");
+	if (h.nul != NULL)
+		return reject(srv, call, MHD_HTTP_BAD_REQUEST,
+		    "(#100) The header %.64s must not contain a NUL "
+		    "character", h.nul);
 	if (h.te != NULL && strcasecmp(h.te, "chunked") != 0)
 		return reject(srv, call, MHD_HTTP_NOT_IMPLEMENTED,
 		    "(#100) Transfer-Encoding '%.64s' is not supported: "

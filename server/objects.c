@@ -96,10 +96,13 @@ const char *const template_reasons[] = { "NONE", "ABUSIVE_CONTENT",
  * marked L, get one from fixtures.c's second pass.
  *	name				type	flags	default */
 static const struct obj_member app_members[] = {
-	COL("id",			ID,	R,	NULL),
-	COL("name",			STRING,	R,	NULL),
+	COL("id",			ID,	R | F,	NULL),
+	COL("name",			STRING,	R | F,	NULL),
 	COL("secret",			STRING,	R,	NULL),
 	COL("require_appsecret_proof",	BOOL,	0,	"false"),
+	FIELD("link",				APP_LINK),
+	/* Graph gives it only when one is set; an emulated app has none */
+	FIELD("category",			ROW),
 };
 
 static const struct obj_member business_members[] = {
@@ -338,6 +341,8 @@ static const struct obj_member oauth_code_members[] = {
 
 /* ---- default fields and filters ------------------------------------ */
 
+/* Graph's answer to GET /{app-id} without fields= */
+static const char *const app_defaults[] = { "link", "name", "id", NULL };
 static const char *const business_defaults[] = { "id", "name", NULL };
 static const char *const waba_defaults[] = { "id", "name", "currency",
 	"timezone_id", "message_template_namespace", NULL };
@@ -370,8 +375,8 @@ static const struct filter_spec phone_filters[] = {
 /*	table, what, node, Graph name, label, members, keys, defaults,
  *	filters */
 const struct obj_type objects[TBL__COUNT] = {
-	[TBL_APPS] = { "apps", "app", NODE_APP, "Application", NULL,
-	    MEMBERS(app_members), 1, NULL, NULL },
+	[TBL_APPS] = { "apps", "app", NODE_APP, "Application", "{app-id}",
+	    MEMBERS(app_members), 1, app_defaults, NULL },
 	[TBL_BUSINESSES] = { "businesses", "business", NODE_BUSINESS,
 	    "Business", "{business-id}", MEMBERS(business_members), 1,
 	    business_defaults, NULL },

@@ -117,7 +117,8 @@ enum col_kind {
 	X(PHONE_HEALTH) \
 	X(PHONE_CERTIFICATE) \
 	X(BUSINESS_OWNED) \
-	X(BUSINESS_CLIENT)
+	X(BUSINESS_CLIENT) \
+	X(APP_LINK)
 
 enum obj_getter {
 	GET_ROW = 0, /* the row's value under the field's name, if any */

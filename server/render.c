@@ -568,6 +568,21 @@ business_client(struct request *rq, struct json_object *row,
 	return *out ? 0 : -1;
 }
 
+/* The app's page, as Graph links it (the subscribed_apps list too). */
+static int
+app_link(struct request *rq, struct json_object *row,
+    const struct field *f, struct json_object **out)
+{
+	char *link = xasprintf("https://www.facebook.com/games/?app_id=%s",
+	    row_str(row, "id"));
+
+	(void)rq;
+	(void)f;
+	*out = json_object_new_string(link);
+	free(link);
+	return 0;
+}
+
 /* ---- node tables --------------------------------------------------- */
 
 /* The getters objects.h names; GET_ROW copies the row's value. */
@@ -591,6 +606,7 @@ static const field_get getters[GET__COUNT] = {
 	[GET_PHONE_CERTIFICATE] = phone_certificate,
 	[GET_BUSINESS_OWNED] = business_owned,
 	[GET_BUSINESS_CLIENT] = business_client,
+	[GET_APP_LINK] = app_link,
 };
 
 /* The rendered node types: those with default fields (objects.c). */

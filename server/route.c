@@ -52,6 +52,7 @@ static const struct route routes[] = {
 	{ "POST",   NODE_PHONE,    "whatsapp_business_profile",         phone_profile_post,    T | W,     PERM_WABA_PHONE },
 	{ "GET",    NODE_PHONE,    "settings",                          phone_settings_get,    T,         PERM_WABA_PHONE },
 	{ "POST",   NODE_PHONE,    "settings",                          phone_settings_post,   T | W,     PERM_WABA_PHONE },
+	{ "GET",    NODE_APP,      NULL,                                app_get,               T | A,     PERM_APP_READ },
 	{ "GET",    NODE_APP,      "subscriptions",                     app_subscriptions_list, T | A,    PERM_APP_SELF },
 	{ "POST",   NODE_APP,      "subscriptions",                     app_subscriptions_add, T|A|W|F,   PERM_APP_SELF },
 	{ "DELETE", NODE_APP,      "subscriptions",                     app_subscriptions_remove, T|A|W|F, PERM_APP_SELF },

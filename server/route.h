@@ -44,6 +44,8 @@ enum perm {
 	PERM_USER_SELF,      /* the token's own user (what it was granted) */
 	PERM_APP_SELF,       /* an app token of the node's own app (15 for a
 				user token) */
+	PERM_APP_READ,       /* a token of the node's own app: its app token
+				or a user token it issued */
 };
 
 typedef int (*route_handler)(struct request *rq);

@@ -45,6 +45,7 @@ int user_assigned_wabas(struct request *rq);
 int user_permissions(struct request *rq);
 int debug_token_get(struct request *rq);
 int oauth_access_token(struct request *rq);
+int app_get(struct request *rq);
 int app_subscriptions_list(struct request *rq);
 int app_subscriptions_add(struct request *rq);
 int app_subscriptions_remove(struct request *rq);

@@ -269,6 +269,11 @@ phone_create(struct request *rq)
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) Param phone_number is too long: cc and "
 		    "phone_number together may have at most 15 digits");
+	/* the North American Numbering Plan: 3-digit area code, 7 digits */
+	if (strcmp(cc, "1") == 0 && strlen(number) != 10)
+		return gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Param phone_number must have 10 digits for country "
+		    "code 1, got %zu", strlen(number));
 	if (param_string(rq, "verified_name", &name) < 0)
 		return -1;
 	if (!migrating && (name == NULL || *name == '\0'))

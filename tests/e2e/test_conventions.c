@@ -742,6 +742,48 @@ START_TEST(test_debug_token_caller)
 }
 END_TEST
 
+/*
+ * Phone numbers in forms Graph refuses: a "+", separators, letters, more
+ * than 15 digits in all, and for country code 1 anything but the ten
+ * digits of the North American Numbering Plan.  Nothing is added.
+ */
+START_TEST(test_phone_number_forms)
+{
+	static const char *const bad[] = {
+		"cc=1&phone_number=%2B15550107777",
+		"cc=1&phone_number=555-010-7777",
+		"cc=1&phone_number=555%20010%207777",
+		"cc=1&phone_number=555010777x",
+		"cc=1&phone_number=555010777",
+		"cc=1&phone_number=55501077770",
+		"cc=%2B1&phone_number=5550107777",
+		"cc=44&phone_number=2079460000123456",
+	};
+	struct http_resp r;
+	long long before;
+	size_t i;
+
+	GET(&r, V DEMO_WABA "/phone_numbers?summary=total_count&" ADMIN);
+	expect_ok(&r);
+	before = jint(r.json, "summary.total_count");
+	http_resp_free(&r);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char form[160];
+
+		snprintf(form, sizeof(form), "%s&verified_name=Shop", bad[i]);
+		POST(&r, form, V DEMO_WABA "/phone_numbers?" ADMIN);
+		expect_error(&r, 400, 100, NULL);
+		ck_assert_msg(strstr(jstr(r.json, "error.message"), "Param ") !=
+		    NULL, "%s: %s", bad[i], r.body);
+		http_resp_free(&r);
+	}
+	GET(&r, V DEMO_WABA "/phone_numbers?summary=total_count&" ADMIN);
+	expect_ok(&r);
+	ck_assert_int_eq(jint(r.json, "summary.total_count"), before);
+	http_resp_free(&r);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -774,6 +816,7 @@ main(void)
 	tcase_add_test(raw, test_raw_read_fails_after_write);
 	tcase_add_test(tasks, test_partner_tasks);
 	tcase_add_test(dbg, test_debug_token_caller);
+	tcase_add_test(dbg, test_phone_number_forms);
 	suite_add_tcase(su, fields);
 	suite_add_tcase(su, count);
 	suite_add_tcase(su, me);

@@ -642,6 +642,56 @@ START_TEST(test_framing_errors_library)
 END_TEST
 
 /* HEAD is answered as the GET it stands for, with no body. */
+/*
+ * A raw NUL in the request target or a header: MHD passes the text cut at
+ * the NUL, which would read ...user=ID for ...user=ID<NUL>junk.  It is
+ * refused before anything runs, and a request without one is served as
+ * before, bare LF line ends included.
+ */
+START_TEST(test_raw_nul_in_target)
+{
+	static const char req[] = "DELETE " V DEMO_WABA "/assigned_users?"
+	    ADMIN "&user=3000000000000002\0junk HTTP/1.1\r\n"
+	    "Host: 127.0.0.1\r\n\r\n";
+	static const char path_req[] = "GET " V DEMO_WABA "\0x?" ADMIN
+	    " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+	struct answer a;
+	long long before = journaled();
+
+	exchange(req, sizeof(req) - 1, &a);
+	EXPECT_GRAPH_ERROR(&a, 400);
+	ck_assert_ptr_nonnull(strstr(jstr(a.json, "error.message"), "NUL"));
+	answer_free(&a);
+	exchange(path_req, sizeof(path_req) - 1, &a);
+	EXPECT_GRAPH_ERROR(&a, 400);
+	answer_free(&a);
+	/* a token cut short in a header is refused the same way */
+	{
+		static const char hdr_req[] = "DELETE " V DEMO_WABA
+		    "/assigned_users?user=3000000000000002 HTTP/1.1\r\n"
+		    "Host: 127.0.0.1\r\n"
+		    "Authorization: Bearer " TOK_ADMIN "\0junk\r\n\r\n";
+
+		exchange(hdr_req, sizeof(hdr_req) - 1, &a);
+		EXPECT_GRAPH_ERROR(&a, 400);
+		ck_assert_ptr_nonnull(strstr(jstr(a.json, "error.message"),
+		    "Authorization"));
+		answer_free(&a);
+	}
+	/* none ran: no Graph call was journaled */
+	ck_assert_int_eq(journaled(), before);
+	/* lines ending in a bare LF, which MHD accepts, are still served */
+	exchange_str("GET " WABA_READ " HTTP/1.1\nHost: 127.0.0.1\n"
+	    "Authorization: Bearer " TOK_ADMIN "\nConnection: close\n\n", &a);
+	ck_assert_int_eq(a.status, 200);
+	answer_free(&a);
+	exchange_str("GET " WABA_READ " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	    "Connection: close\r\n\r\n", &a);
+	ck_assert_int_eq(a.status, 200);
+	answer_free(&a);
+}
+END_TEST
+
 START_TEST(test_head_like_get)
 {
 	static const char get[] = "GET " WABA_READ " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
@@ -811,6 +861,7 @@ hostile_suite(void)
 	tcase_add_test(tc, test_refusals_carry_www_authenticate);
 	tcase_add_test(tc, test_framing_errors_library);
 	tcase_add_test(tc, test_head_like_get);
+	tcase_add_test(tc, test_raw_nul_in_target);
 	suite_add_tcase(s, tc);
 	tc = harness_tcase("connections", setup_short_deadline, teardown);
 	tcase_add_test(tc, test_idle_crowd_and_slowloris);

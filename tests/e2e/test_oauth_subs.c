@@ -767,6 +767,49 @@ START_TEST(test_delivery_faults)
 }
 END_TEST
 
+/*
+ * GET /{app-id}: the Application node for the app's own tokens, with its
+ * default fields and fields=; its secret is no field.
+ */
+START_TEST(test_app_node)
+{
+	static const char *const own[] = { APP_TOKEN, TOK_ADMIN };
+	struct server s;
+	struct json_object *o;
+	size_t i;
+
+	ck_assert_int_eq(server_start(&s, NULL), 0);
+	for (i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
+		o = call(&s, "GET", "/v24.0/" DEMO_APP, NULL, NULL, own[i],
+		    200);
+		ck_assert_msg(jeq(o, "{\"link\":\"https://www.facebook.com/"
+		    "games/?app_id=" DEMO_APP "\",\"name\":\"Demo App\","
+		    "\"id\":\"" DEMO_APP "\"}"), "%s",
+		    json_object_to_json_string(o));
+		json_object_put(o);
+	}
+	o = call(&s, "GET", "/v24.0/" DEMO_APP "?fields=name,category", NULL,
+	    NULL, APP_TOKEN, 200);
+	ck_assert_msg(jeq(o, "{\"name\":\"Demo App\",\"id\":\"" DEMO_APP
+	    "\"}"), "%s", json_object_to_json_string(o));
+	json_object_put(o);
+	expect_error(call(&s, "GET", "/v24.0/" DEMO_APP "?fields=id,secret",
+	    NULL, NULL, APP_TOKEN, 400), 100, -1, "(#100) Tried accessing "
+	    "nonexisting field (secret) on node type (Application)");
+	expect_error(call(&s, "GET", "/v24.0/" DEMO_APP "?fields=colour",
+	    NULL, NULL, TOK_ADMIN, 400), 100, -1, "(#100) Tried accessing "
+	    "nonexisting field (colour) on node type (Application)");
+	/* another app's tokens learn nothing about it */
+	expect_error(call(&s, "GET", "/v24.0/" DEMO_SECURE_APP, NULL, NULL,
+	    APP_TOKEN, 400), 100, 33, NULL);
+	expect_error(call(&s, "GET", "/v24.0/" DEMO_SECURE_APP, NULL, NULL,
+	    TOK_ADMIN, 400), 100, 33, NULL);
+	expect_error(call(&s, "GET", "/v24.0/" DEMO_APP, NULL, NULL, NULL,
+	    400), 104, -1, NULL);
+	ck_assert_int_eq(server_stop(&s), 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -778,6 +821,7 @@ main(void)
 	tcase_add_test(tc, test_fb_exchange_token);
 	tcase_add_test(tc, test_bad_codes_change_nothing);
 	tcase_add_test(tc, test_app_subscriptions);
+	tcase_add_test(tc, test_app_node);
 	tcase_add_test(tc, test_onboarding_flow);
 	tcase_add_test(tc, test_subscribed_apps_override);
 	tcase_add_test(tc, test_handshake_holds_no_lock);

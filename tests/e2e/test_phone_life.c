@@ -344,9 +344,10 @@ START_TEST(test_register_limit)
 	expect_state(&s, CONNECTED_PHONE, "DISCONNECTED", "VERIFIED",
 	    "NOT_APPLICABLE", "NOT_APPLICABLE");
 	/* the window moves: 72 hours after the first calls, one frees */
-	advance(&s, 72 * 3600 - 1);
+	/* a minute short first: the clock also runs with the machine's */
+	advance(&s, 72 * 3600 - 60);
 	post_fail(&s, at(CONNECTED_PHONE, "register"), reg, 133016, 0);
-	advance(&s, 1);
+	advance(&s, 60);
 	post_ok(&s, at(CONNECTED_PHONE, "register"), reg);
 	expect_state(&s, CONNECTED_PHONE, "CONNECTED", "VERIFIED",
 	    "CLOUD_API", "STANDARD");
