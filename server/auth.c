@@ -13,8 +13,8 @@
 #include <strings.h>
 #include <time.h>
 
-#include "config.h"
 #include "emu.h"
+#include "params.h"
 #include "proof.h"
 #include "request.h"
 #include "row.h"
@@ -638,6 +638,15 @@ auth_check(struct request *rq, enum perm perm)
 		return check_business(rq, perm);
 	case PERM_USER_READ:
 		return check_user(rq);
+	case PERM_USER_SELF:
+		/* what a token was granted is on the token alone: another
+		 * user's is not known here */
+		if (check_user(rq) < 0)
+			return -1;
+		if (rq->node != rq->token_user)
+			return gerr_set(&rq->err, GE_PERMISSION, "(#200) Only "
+			    "the token's own user's permissions can be read");
+		return 0;
 	case PERM_APP_SELF:
 		/* Graph's word for a user token here; another app's token
 		 * learns nothing about this app */

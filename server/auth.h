@@ -2,6 +2,22 @@
  * auth.h - who is calling and what they may do (SPEC section 3): token
  * lookup and state, app secret proof, and the permission rules the
  * pipeline applies to a route's node before its handler runs.
+ *
+ * The pipeline's authorize() decides once per call, from the route, for
+ * the node the path names.  What it cannot see is checked where it
+ * appears, with these functions, and stays there:
+ * - render.c, for what a read shows beyond its node: a nested edge asked
+ *   for as a field (phone_numbers, message_templates, assigned_users,
+ *   the owned and client WABA lists of a business) needs the permission
+ *   its own route would, and a list shows only the WABAs a granular
+ *   token reaches (auth_waba_targets()), row by row and page by page;
+ * - phone.c, for the WABA a number is moved from: the number's row
+ *   names it, not the path;
+ * - assigned_users.c and render_assigned_business(), for the business=
+ *   parameter, which must be the caller's own (auth_business());
+ * - debug_token.c and oauth.c, for the token they inspect or exchange
+ *   (auth_token_state()), and whether the caller may see it: that is the
+ *   endpoint's answer, not a rule on the caller.
  */
 #ifndef WABA_AUTH_H
 #define WABA_AUTH_H

@@ -23,6 +23,7 @@
 #include "fixtures.h"
 #include "hostcheck.h"
 #include "journal.h"
+#include "params.h"
 #include "phonelog.h"
 #include "pjson.h"
 #include "ratelimit.h"

@@ -127,6 +127,11 @@ emu_init(struct emu *emu, struct config *cfg, const struct clock_source *clk,
 {
 	memset(emu, 0, sizeof(*emu));
 	emu->cfg = cfg;
+	emu->env.seed = cfg->seed;
+	emu->env.template_review = cfg->template_review;
+	emu->env.read_only = cfg->read_only;
+	emu->env.webhook_allow = cfg->webhook_allow;
+	emu->env.nwebhook_allow = cfg->nwebhook_allow;
 	clock_init(&emu->clock, clk);
 	emu->boot_us = clock_mono_us();
 	pthread_mutex_init(&emu->lock, NULL);

@@ -8,6 +8,16 @@
  * atomics; json-c's reference counts are not atomic).  What needs only the
  * request (parsing it, the fixed headers, the ETag) runs outside it, and
  * the journal has a lock of its own.
+ *
+ * Who reads emu->cfg: the layers that own the emulator (main.c, http.c,
+ * emu.c), the pipeline and its peer the control plane.  Below the
+ * pipeline (auth, render, handlers, the template life, the webhook
+ * worker) emu is the seam to the shared state a call runs on, the store
+ * and the clock (auth.c also keeps its memo there), and to emu->env, the
+ * few settings they may read; never to emu->cfg.  A setting one call
+ * needs comes in the request instead (rq->body_limit, or the status the
+ * pipeline chooses).  The other modules (paging, ratelimit, journal,
+ * fixtures, store, hostcheck) take what they need as arguments.
  */
 #ifndef WABA_EMU_H
 #define WABA_EMU_H
@@ -32,8 +42,21 @@ struct events;
 struct request;
 struct json_object;
 
+/*
+ * What of the configuration the modules below the pipeline may read,
+ * copied by emu_init(): they never reach struct config.
+ */
+struct emu_env {
+	uint64_t seed;           /* --seed: codes and tokens a run repeats */
+	long template_review;    /* seconds a template stays PENDING; 0: none */
+	bool read_only;          /* --read-only: templates' life is frozen too */
+	char **webhook_allow;    /* --webhook-allow hosts, the config's */
+	size_t nwebhook_allow;
+};
+
 struct emu {
-	struct config *cfg;
+	struct config *cfg;      /* the pipeline's and the layers above it */
+	struct emu_env env;
 	struct store *store;
 	struct clock clock;
 	struct ratelimit *rl;
@@ -72,20 +95,11 @@ int emu_init(struct emu *emu, struct config *cfg,
 void emu_cleanup(struct emu *emu);
 
 /*
- * Handles one request end to end and fills rq->resp (status, headers,
- * body).  Takes emu->lock for the part that needs it; http.c calls it once
- * the body is complete.
+ * The request entry points (emu_handle(), pipeline_run(), ...) are
+ * declared in pipeline.h.  Included here for one step, so that code
+ * written against the old declarations still builds; include
+ * pipeline.h itself.
  */
-void emu_handle(struct emu *emu, struct request *rq);
-
-/* The same without taking the lock: for batch items (lock already held). */
-void pipeline_run(struct request *rq);
-
-/*
- * Draws the request's trace id (x-fb-request-id = fbtrace_id, 23 chars)
- * and, when trace is not NULL, an 11-char x-fb-trace-id: deterministic
- * from the seed and the emulator's request sequence.
- */
-void pipeline_trace(struct request *rq, char *trace, size_t len);
+#include "pipeline.h"
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "response.h"
 #include "util.h"
 
 /* Longest message repeated in WWW-Authenticate, in bytes. */
@@ -284,4 +285,17 @@ gerr_json(const struct gerr *err, const char *trace_id)
 		    json_object_get(err->original));
 	json_object_object_add(body, "error", e);
 	return body;
+}
+
+void
+gerr_render(const struct gerr *err, const char *trace_id, int status,
+    struct response *resp)
+{
+	struct json_object *body = gerr_json(err, trace_id);
+	char *www = gerr_www_authenticate(err);
+
+	response_json(resp, status, body);
+	json_object_put(body);
+	response_header(resp, "WWW-Authenticate", www);
+	free(www);
 }

@@ -2,7 +2,8 @@
  * gerr.h - the one error type.  A handler fails with
  *	return gerr_set(&rq->err, GE_PARAM, "(#100) The parameter %s is required", "user");
  * which records the row of errors.def and an optional message, and returns -1.
- * gerr_json() and gerr_status() render it; nothing else builds error bodies.
+ * gerr_render() makes the answer from it, for a plain call, a batch item
+ * and the HTTP layer's refusals alike; nothing else builds error answers.
  *
  * Ownership: a struct gerr owns its strings; gerr_clear() frees them.
  */
@@ -12,6 +13,7 @@
 #include <stdbool.h>
 
 struct json_object;
+struct response;
 
 enum gerr_id {
 	GE_NONE = 0,
@@ -81,5 +83,13 @@ int gerr_status(const struct gerr *err, enum status_profile profile);
 char *gerr_www_authenticate(const struct gerr *err);
 /* {"error":{...,"fbtrace_id":trace}}; caller owns the new object. */
 struct json_object *gerr_json(const struct gerr *err, const char *trace_id);
+/*
+ * Writes err's answer into resp: the envelope (gerr_json()) with HTTP
+ * status (gerr_status() for the profile, 200 under suppress_http_code, or
+ * the HTTP layer's own) and WWW-Authenticate.  The caller adds the rest of
+ * the headers.
+ */
+void gerr_render(const struct gerr *err, const char *trace_id, int status,
+    struct response *resp);
 
 #endif

@@ -30,6 +30,7 @@
 #include "emu.h"
 #include "events.h"
 #include "gerr.h"
+#include "pipeline.h"
 #include "request.h"
 #include "response.h"
 #include "util.h"
@@ -814,7 +815,6 @@ reject(struct http_server *srv, struct http_call *call, unsigned status,
     const char *fmt, ...)
 {
 	struct request *rq = &call->rq;
-	struct json_object *body;
 	char msg[256];
 	va_list ap;
 
@@ -827,9 +827,7 @@ reject(struct http_server *srv, struct http_call *call, unsigned status,
 	pthread_mutex_lock(&srv->emu->lock);
 	pipeline_trace(rq, rq->fb_trace_id, sizeof(rq->fb_trace_id));
 	pthread_mutex_unlock(&srv->emu->lock);
-	body = gerr_json(&rq->err, rq->trace_id);
-	response_json(&rq->resp, (int)status, body);
-	json_object_put(body);
+	gerr_render(&rq->err, rq->trace_id, (int)status, &rq->resp);
 	response_header(&rq->resp, "Cache-Control", "no-store");
 	response_header(&rq->resp, "x-fb-request-id", rq->trace_id);
 	response_header(&rq->resp, "x-fb-trace-id", rq->fb_trace_id);
@@ -961,6 +959,7 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 		if (!rq->body_too_large &&
 		    *upload_data_size > srv->max_body - call->body.len) {
 			rq->body_too_large = true;
+			rq->body_limit = srv->max_body;
 			sbuf_release(&call->body);
 		}
 		if (!rq->body_too_large)

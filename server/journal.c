@@ -24,6 +24,7 @@
 
 #include "clock.h"
 #include "gerr.h"
+#include "params.h"
 #include "request.h"
 #include "util.h"
 

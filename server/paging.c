@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "params.h"
 #include "request.h"
 #include "util.h"
 

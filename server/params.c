@@ -1,11 +1,11 @@
 /*
- * params.c - ordered name/value lists (see request.h): query strings, form
- * bodies and the merged parameters of a request.
+ * params.c - see params.h.
  */
+#include "params.h"
+
 #include <stdlib.h>
 #include <string.h>
 
-#include "request.h"
 #include "util.h"
 
 /* Appends name and value, both malloc'd, taking them over. */

@@ -10,6 +10,8 @@
  * default fields mostly skips rendering: render_read() keeps the answer,
  * ETag included, with the store's row.
  */
+#include "pipeline.h"
+
 #include <json-c/json.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -28,6 +30,7 @@
 #include "hostcheck.h"
 #include "handlers/handlers.h"
 #include "journal.h"
+#include "params.h"
 #include "ratelimit.h"
 #include "render.h"
 #include "request.h"
@@ -322,13 +325,68 @@ read_after_write(struct request *rq, struct gerr *ferr)
 	return -1;
 }
 
+/*
+ * The node's route, or NULL with the error Graph answers for a miss: 100
+ * for an unknown edge or method, 2500 for an item of an edge that has
+ * none (s and next: the path, for the message).
+ */
+static const struct route *
+find_route(struct request *rq, struct segments *s, size_t next)
+{
+	enum route_miss miss;
+	const struct route *route;
+
+	if (rq->item != NULL) {
+		/* only edges whose table has an item row take one */
+		char *edge = xasprintf("%s/{id}", rq->edge);
+
+		route = route_find(rq->verb, (enum node_type)rq->node_type,
+		    edge, &miss);
+		free(edge);
+		if (route == NULL && miss == ROUTE_NO_EDGE) {
+			(void)unknown_components(rq, s, next - 1);
+			return NULL;
+		}
+	} else {
+		route = route_find(rq->verb, (enum node_type)rq->node_type,
+		    rq->edge, &miss);
+	}
+	if (route != NULL)
+		return route;
+	if (miss == ROUTE_NO_EDGE)
+		gerr_no_field(&rq->err, rq->edge,
+		    node_type_name((enum node_type)rq->node_type));
+	else
+		gerr_no_object(&rq->err, rq->verb, rq->node_id);
+	return NULL;
+}
+
+/*
+ * The one step that decides whether the call may run, from its route's
+ * flags and permission: a call without a token is 104 unless the route
+ * waives it (RF_TOKEN_PER_ITEM, RF_TOKEN_OPTIONAL); an app token is 200
+ * unless RF_APP_OK; then the permission on the node (auth_check()).
+ * The token itself was checked before the node was resolved.  The checks
+ * that stay in handlers and the renderer are listed in auth.h.
+ */
+static int
+authorize(struct request *rq, const struct route *route)
+{
+	if (rq->token == NULL &&
+	    !(route->flags & (RF_TOKEN_PER_ITEM | RF_TOKEN_OPTIONAL)))
+		return gerr_set(&rq->err, GE_NO_TOKEN, NULL);
+	if (rq->token != NULL && rq->token_row == NULL &&
+	    !(route->flags & RF_APP_OK))
+		return gerr_set(&rq->err, GE_PERMISSION, NULL);
+	return auth_check(rq, route->perm);
+}
+
 static int
 graph_dispatch(struct request *rq)
 {
 	struct emu *emu = rq->emu;
 	struct segments s;
-	const struct route *route;
-	enum route_miss miss;
+	const struct route *route = NULL;
 	const char *idp, *fields;
 	struct gerr ferr = { 0 };
 	size_t next = 0;
@@ -347,62 +405,21 @@ graph_dispatch(struct request *rq)
 		s.n--;
 	}
 	serve_version(rq);
-	/* /me without a token is Graph's 2500, not a missing token */
-	if (s.n > 0 && me_path(s.v[0]) && !auth_has_token(rq)) {
-		(void)me_resolve(rq);
+	/* a token sent is checked first, whatever it calls: 190, 102 or a
+	 * bad proof comes before anything the path would answer */
+	if (auth_has_token(rq) && (auth_token(rq) < 0 || auth_proof(rq) < 0))
 		goto out;
-	}
-	/* The batch endpoint checks tokens per item; debug_token answers
-	 * a call without one itself, as Graph does (its 100, not 104), and
-	 * /oauth/access_token is how a client gets one. */
-	if (auth_has_token(rq) || !((s.n == 0 &&
-	    strcmp(rq->verb, "POST") == 0) || (s.n == 1 &&
-	    strcmp(s.v[0], "debug_token") == 0) || (s.n == 2 &&
-	    strcmp(s.v[0], "oauth") == 0 &&
-	    strcmp(s.v[1], "access_token") == 0))) {
-		if (auth_token(rq) < 0 || auth_proof(rq) < 0)
-			goto out;
-	}
-	if (resolve_node(rq, &s, &next) < 0)
-		goto out;
-	if (s.n > next) {
-		rc = unknown_components(rq, &s, next);
-		goto out;
-	}
-	if (rq->item != NULL) {
-		/* only edges whose table has an item row take one */
-		char *edge = xasprintf("%s/{id}", rq->edge);
-
-		route = route_find(rq->verb, (enum node_type)rq->node_type,
-		    edge, &miss);
-		free(edge);
-		if (route == NULL && miss == ROUTE_NO_EDGE) {
-			rc = unknown_components(rq, &s, next - 1);
-			goto out;
-		}
-	} else {
-		route = route_find(rq->verb, (enum node_type)rq->node_type,
-		    rq->edge, &miss);
-	}
-	if (route == NULL) {
-		if (miss == ROUTE_NO_EDGE)
-			gerr_no_field(&rq->err, rq->edge,
-			    node_type_name((enum node_type)rq->node_type));
-		else
-			gerr_no_object(&rq->err, rq->verb, rq->node_id);
+	if (resolve_node(rq, &s, &next) < 0 || (s.n > next &&
+	    unknown_components(rq, &s, next) < 0) ||
+	    (route = find_route(rq, &s, next)) == NULL) {
+		/* without a token no object is visible, so the path's own
+		 * error is 104; "me" has none to stand for (2500) */
+		if (!auth_has_token(rq) && !(s.n > 0 && me_path(s.v[0])))
+			gerr_set(&rq->err, GE_NO_TOKEN, NULL);
 		goto out;
 	}
 	rq->route = route;
-	if ((route->flags & RF_TOKEN) && rq->token == NULL) {
-		gerr_set(&rq->err, GE_NO_TOKEN, NULL);
-		goto out;
-	}
-	if (rq->token != NULL && rq->token_row == NULL &&
-	    !(route->flags & RF_APP_OK)) {
-		gerr_set(&rq->err, GE_PERMISSION, NULL);
-		goto out;
-	}
-	if (auth_check(rq, route->perm) < 0)
+	if (authorize(rq, route) < 0)
 		goto out;
 	if ((route->flags & RF_WRITE) && emu->cfg->read_only) {
 		gerr_set(&rq->err, GE_EDIT,
@@ -475,32 +492,35 @@ graph_finish(struct request *rq, int rc)
 	/* a call refused before dispatch has its version mapped here */
 	serve_version(rq);
 	rq->failed = rc != 0;
-	if (rc == 0) {
-		/* else render_read() answered with bytes kept on the row */
-		if (resp->body == NULL) {
-			if (rq->result == NULL)
-				rq->result = json_object_new_object();
-			response_json(resp, 200, rq->result);
-		}
+	if (rc == 0 && rq->answer != NULL) {
+		/* render_read()'s bytes kept on the row, and their ETag */
+		response_answer(resp, 200, rq->answer, rq->answer_len,
+		    rq->answer_etag);
+		rq->answer = NULL;
+	} else if (rc == 0) {
+		if (rq->result == NULL)
+			rq->result = json_object_new_object();
+		response_json(resp, 200, rq->result);
 	} else {
-		struct json_object *body;
-		char *www;
-
 		if (rq->err.id == GE_NONE)
 			gerr_set(&rq->err, GE_UNKNOWN, NULL);
-		body = gerr_json(&rq->err, rq->trace_id);
-		response_json(resp, rq->suppress_http_code ? 200 :
-		    gerr_status(&rq->err, emu->cfg->profile), body);
-		json_object_put(body);
-		www = gerr_www_authenticate(&rq->err);
-		response_header(resp, "WWW-Authenticate", www);
-		free(www);
+		gerr_render(&rq->err, rq->trace_id, rq->suppress_http_code ?
+		    200 : gerr_status(&rq->err, emu->cfg->profile), resp);
 	}
 	/* calls no business use case covers count for the app */
 	if (rq->usage_waba == 0 && emu->rl != NULL && rq->token_app != 0 &&
 	    !emu->cfg->no_rate_limit)
 		ratelimit_app_hit(emu->rl, rq->token_app, rq->clock_s,
 		    &rq->usage);
+}
+
+void
+pipeline_refuse(struct request *rq)
+{
+	pipeline_trace(rq, NULL, 0);
+	rq->failed = true;
+	gerr_render(&rq->err, rq->trace_id,
+	    gerr_status(&rq->err, rq->emu->cfg->profile), &rq->resp);
 }
 
 /*

@@ -19,7 +19,9 @@
 #include "etag.h"
 #include "gerr.h"
 #include "handlers/handlers.h"
+#include "jsonout.h"
 #include "paging.h"
+#include "params.h"
 #include "request.h"
 #include "util.h"
 
@@ -823,20 +825,27 @@ render_read(struct request *rq, enum node_type t, struct json_object *row)
 	if (a != NULL && a->t == t) {
 		body = xmalloc(a->len + 1);
 		memcpy(body, a->body, a->len + 1);
-		response_answer(&rq->resp, 200, body, a->len, a->etag);
-		return 0;
+	} else {
+		struct sbuf sb = SBUF_INIT;
+
+		if ((obj = render_node(rq, t, row, NULL, NULL)) == NULL)
+			return -1;
+		/* a node read fits, as in response_json() */
+		sbuf_grow(&sb, 960);
+		jsonout(&sb, obj);
+		json_object_put(obj);
+		a = xmalloc(sizeof(*a) + sb.len + 1);
+		a->t = t;
+		a->len = sb.len;
+		etag_of(sb.buf, sb.len, a->etag);
+		memcpy(a->body, sb.buf, a->len + 1);
+		body = sbuf_detach(&sb);
+		json_object_set_userdata(row, a, answer_free);
 	}
-	if ((obj = render_node(rq, t, row, NULL, NULL)) == NULL)
-		return -1;
-	response_json(&rq->resp, 200, obj);
-	json_object_put(obj);
-	etag_of(rq->resp.body, rq->resp.body_len, rq->resp.etag);
-	a = xmalloc(sizeof(*a) + rq->resp.body_len + 1);
-	a->t = t;
-	a->len = rq->resp.body_len;
-	memcpy(a->etag, rq->resp.etag, sizeof(a->etag));
-	memcpy(a->body, rq->resp.body, a->len + 1);
-	json_object_set_userdata(row, a, answer_free);
+	free(rq->answer);
+	rq->answer = body;
+	rq->answer_len = a->len;
+	memcpy(rq->answer_etag, a->etag, sizeof(rq->answer_etag));
 	return 0;
 }
 

@@ -61,9 +61,10 @@ struct json_object *render_node(struct request *rq, enum node_type t,
     struct json_object *row, const struct fieldlist *fl,
     const char *const *defaults);
 /*
- * A node read with rq's fields= (rq->result), or with none, the answer
- * itself (rq->resp's body and ETag), made once per row and kept on it.
- * 0, or -1 with rq->err.  Callers hold emu->lock: the row is shared.
+ * A node read with rq's fields= (rq->result), or with none, the answer's
+ * bytes and ETag (rq->answer, a copy of what is made once per row and
+ * kept on it), which the pipeline sends.  0, or -1 with rq->err.
+ * Callers hold emu->lock: the row is shared.
  */
 int render_read(struct request *rq, enum node_type t,
     struct json_object *row);

@@ -12,8 +12,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "config.h"
-#include "emu.h"
 #include "fields.h"
 #include "pjson.h"
 #include "util.h"
@@ -49,6 +47,7 @@ request_cleanup(struct request *rq)
 	if (rq->fields != NULL)
 		fieldlist_free(rq->fields);
 	json_object_put(rq->result);
+	free(rq->answer);
 	gerr_clear(&rq->err);
 	free(rq->hs_url);
 	free(rq->hs_token);
@@ -464,10 +463,10 @@ parse_body(struct request *rq)
 	int rc = 0;
 
 	if (rq->body_too_large) {
-		if (rq->emu != NULL && rq->emu->cfg != NULL)
+		if (rq->body_limit > 0)
 			return gerr_set(&rq->err, GE_PARAM,
 			    "(#100) Request body is too large: the limit is "
-			    "%zu bytes", rq->emu->cfg->max_body);
+			    "%zu bytes", rq->body_limit);
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) Request body exceeds the size limit");
 	}

@@ -16,14 +16,16 @@
 #define A RF_APP_OK
 #define R RF_RAW
 #define F RF_FIELDS_ARG
+#define I RF_TOKEN_PER_ITEM
+#define O RF_TOKEN_OPTIONAL
 
 /* method  node           edge                                  handler                flags      permission */
 static const struct route routes[] = {
-	{ "POST",   NODE_ROOT,     NULL,                                batch_post,            A,         PERM_NONE },
-	{ "GET",    NODE_ROOT,     NULL,                                ids_get,               A,         PERM_NONE },
-	{ "GET",    NODE_ROOT,     "debug_token",                       debug_token_get,       A,         PERM_NONE },
-	{ "GET",    NODE_ROOT,     "oauth/access_token",                oauth_access_token,    A,         PERM_NONE },
-	{ "POST",   NODE_ROOT,     "oauth/access_token",                oauth_access_token,    A,         PERM_NONE },
+	{ "POST",   NODE_ROOT,     NULL,                                batch_post,            I | A,     PERM_NONE },
+	{ "GET",    NODE_ROOT,     NULL,                                ids_get,               T | A,     PERM_NONE },
+	{ "GET",    NODE_ROOT,     "debug_token",                       debug_token_get,       O | A,     PERM_NONE },
+	{ "GET",    NODE_ROOT,     "oauth/access_token",                oauth_access_token,    O | A,     PERM_NONE },
+	{ "POST",   NODE_ROOT,     "oauth/access_token",                oauth_access_token,    O | A,     PERM_NONE },
 	{ "GET",    NODE_BUSINESS, NULL,                                business_get,          T,         PERM_BUSINESS_READ },
 	{ "GET",    NODE_BUSINESS, "owned_whatsapp_business_accounts",  business_owned_wabas,  T,         PERM_BUSINESS_ADMIN },
 	{ "GET",    NODE_BUSINESS, "client_whatsapp_business_accounts", business_client_wabas, T,         PERM_BUSINESS_ADMIN },
@@ -58,7 +60,7 @@ static const struct route routes[] = {
 	{ "POST",   NODE_TEMPLATE, NULL,                                template_edit,         T | B | W, PERM_WABA_TEMPLATES },
 	{ "GET",    NODE_USER,     NULL,                                user_get,              T,         PERM_USER_READ },
 	{ "GET",    NODE_USER,     "assigned_whatsapp_business_accounts", user_assigned_wabas, T,         PERM_USER_READ },
-	{ "GET",    NODE_USER,     "permissions",                       user_permissions,      T,         PERM_USER_READ },
+	{ "GET",    NODE_USER,     "permissions",                       user_permissions,      T,         PERM_USER_SELF },
 };
 
 #undef T
@@ -67,6 +69,8 @@ static const struct route routes[] = {
 #undef A
 #undef R
 #undef F
+#undef I
+#undef O
 
 static bool
 edge_eq(const char *a, const char *b)
@@ -94,6 +98,13 @@ route_find(const char *method, enum node_type node, const char *edge,
 	}
 	*miss = edge_seen || edge == NULL ? ROUTE_NO_METHOD : ROUTE_NO_EDGE;
 	return NULL;
+}
+
+const struct route *
+route_all(size_t *n)
+{
+	*n = sizeof(routes) / sizeof(routes[0]);
+	return routes;
 }
 
 size_t

@@ -10,6 +10,11 @@
 
 struct request;
 
+/*
+ * How a call without a token is met: every route states one of RF_TOKEN,
+ * RF_TOKEN_PER_ITEM and RF_TOKEN_OPTIONAL.  A token that is sent is
+ * checked whatever the route says.
+ */
 enum route_flag {
 	RF_TOKEN = 1 << 0, /* needs a valid access token */
 	RF_BUC = 1 << 1,   /* counts toward the business-use-case limit */
@@ -19,6 +24,11 @@ enum route_flag {
 			      the node in rq->raw_id is read back */
 	RF_FIELDS_ARG = 1 << 5, /* fields= is the handler's own parameter
 				   (webhook fields), not a field selection */
+	RF_TOKEN_PER_ITEM = 1 << 6, /* the call needs none: each inner call
+				       meets its own route's rule (batch) */
+	RF_TOKEN_OPTIONAL = 1 << 7, /* without one the handler answers
+				       itself (debug_token's own 100, the
+				       OAuth exchange that hands one out) */
 };
 
 /* What the token's user must be allowed to do with the node (auth.c). */
@@ -31,6 +41,7 @@ enum perm {
 	PERM_WABA_USERS,     /* admin, or MANAGE / MANAGE_USERS */
 	PERM_WABA_TEMPLATES, /* admin, or MANAGE / MANAGE_TEMPLATES */
 	PERM_USER_READ,      /* the user itself or an admin of its business */
+	PERM_USER_SELF,      /* the token's own user (what it was granted) */
 	PERM_APP_SELF,       /* an app token of the node's own app (15 for a
 				user token) */
 	PERM_APP_READ,       /* a token of the node's own app: its app token
@@ -57,6 +68,8 @@ enum route_miss {
 
 const struct route *route_find(const char *method, enum node_type node,
     const char *edge, enum route_miss *miss);
+/* The whole table, *n rows: for checks over every route. */
+const struct route *route_all(size_t *n);
 /*
  * Path nodes that are not ids ("debug_token", "oauth/access_token"):
  * NODE_ROOT edges.  How many of the n segments segs[] starts with one

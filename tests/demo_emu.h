@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "emu.h"
+#include "pipeline.h"
 #include "request.h"
 #include "util.h"
 

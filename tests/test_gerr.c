@@ -5,10 +5,12 @@
  */
 #include <check.h>
 #include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gerr.h"
+#include "response.h"
 #include "suite.h"
 
 /* The rows SPEC section 3 names, with their statuses per profile. */
@@ -231,6 +233,59 @@ START_TEST(test_www_authenticate_bounded)
 }
 END_TEST
 
+/*
+ * gerr_render() makes the whole error answer: the envelope, the status it
+ * is given, and WWW-Authenticate naming the kind and the message.
+ */
+START_TEST(test_render)
+{
+	static const struct {
+		enum gerr_id id;
+		const char *msg;   /* NULL: the row's */
+		int status;
+		const char *kind;
+	} cases[] = {
+		{ GE_TOKEN, NULL, 401, "invalid_token" },
+		{ GE_NO_TOKEN, NULL, 400, "invalid_request" },
+		{ GE_PARAM, "(#100) The request target is too long", 414,
+		  "invalid_request" },
+		{ GE_PERMISSION, NULL, 200, "invalid_request" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct gerr err = { 0 };
+		struct response resp = { 0 };
+		struct json_object *body, *e, *v;
+		char want[512];
+
+		if (cases[i].msg != NULL)
+			gerr_set(&err, cases[i].id, "%s", cases[i].msg);
+		else
+			gerr_set(&err, cases[i].id, NULL);
+		gerr_render(&err, "Atrace", cases[i].status, &resp);
+		ck_assert_int_eq(resp.status, cases[i].status);
+		body = json_tokener_parse(resp.body);
+		ck_assert_ptr_nonnull(body);
+		ck_assert(json_object_object_get_ex(body, "error", &e));
+		ck_assert(json_object_object_get_ex(e, "code", &v));
+		ck_assert_int_eq(json_object_get_int(v), gerr_code(&err));
+		ck_assert(json_object_object_get_ex(e, "message", &v));
+		ck_assert_str_eq(json_object_get_string(v), gerr_message(&err));
+		ck_assert(json_object_object_get_ex(e, "fbtrace_id", &v));
+		ck_assert_str_eq(json_object_get_string(v), "Atrace");
+		snprintf(want, sizeof(want),
+		    "OAuth \"Facebook Platform\" \"%s\" \"%s\"",
+		    cases[i].kind, gerr_message(&err));
+		ck_assert_str_eq(response_get_header(&resp,
+		    "WWW-Authenticate"), want);
+		json_object_put(body);
+		response_cleanup(&resp);
+		gerr_clear(&err);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -244,6 +299,7 @@ main(void)
 	tcase_add_test(tc, test_custom);
 	tcase_add_test(tc, test_user_fields);
 	tcase_add_test(tc, test_www_authenticate_bounded);
+	tcase_add_test(tc, test_render);
 	suite_add_tcase(s, tc);
 	return suite_run(s);
 }

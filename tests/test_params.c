@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "request.h"
+#include "params.h"
 #include "suite.h"
 
 /* Compares ps with "name=value" strings, in order. */

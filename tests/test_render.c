@@ -10,6 +10,7 @@
 
 #include "auth.h"
 #include "demo_emu.h"
+#include "etag.h"
 #include "fields.h"
 #include "gerr.h"
 #include "render.h"
@@ -159,6 +160,44 @@ START_TEST(test_nested)
 }
 END_TEST
 
+/*
+ * A node read with its default fields: render_read() hands back the
+ * answer's bytes and ETag in rq.answer and leaves the response to the
+ * pipeline; the second read, from the bytes kept on the row, is the same.
+ */
+START_TEST(test_read_answer)
+{
+	struct json_object *row, *want, *got;
+	char etag[ETAG_SIZE], *first;
+	int round;
+
+	want = render(TBL_WABAS, NODE_WABA, 4000000000000001LL, NULL);
+	ck_assert_ptr_nonnull(want);
+	first = NULL;
+	for (round = 0; round < 2; round++) {
+		row = store_get(demo.store, TBL_WABAS, 4000000000000001LL);
+		ck_assert_ptr_nonnull(row);
+		ck_assert_int_eq(render_read(&rq, NODE_WABA, row), 0);
+		json_object_put(row);
+		ck_assert_ptr_null(rq.result);
+		ck_assert_ptr_null(rq.resp.body);
+		ck_assert_ptr_nonnull(rq.answer);
+		ck_assert_uint_eq(rq.answer_len, strlen(rq.answer));
+		got = json_tokener_parse(rq.answer);
+		ck_assert_msg(json_object_equal(got, want), "%s", rq.answer);
+		json_object_put(got);
+		etag_of(rq.answer, rq.answer_len, etag);
+		ck_assert_str_eq(rq.answer_etag, etag);
+		if (first == NULL)
+			first = xstrdup(rq.answer);
+		else
+			ck_assert_str_eq(rq.answer, first);
+	}
+	free(first);
+	json_object_put(want);
+}
+END_TEST
+
 START_TEST(test_unknown_field)
 {
 	struct fieldlist *fl = NULL;
@@ -193,6 +232,7 @@ render_suite(void)
 	tcase_add_test(tc, test_selection_id_last);
 	tcase_add_test(tc, test_nested);
 	tcase_add_test(tc, test_unknown_field);
+	tcase_add_test(tc, test_read_answer);
 	suite_add_tcase(s, tc);
 	return s;
 }

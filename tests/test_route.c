@@ -6,6 +6,7 @@
 #include <check.h>
 #include <stdlib.h>
 
+#include "objects.h"
 #include "route.h"
 #include "suite.h"
 
@@ -89,7 +90,7 @@ START_TEST(test_policy_flags)
 		{ "GET", NODE_WABA, "phone_numbers", RF_TOKEN },
 		{ "GET", NODE_PHONE, NULL, RF_TOKEN },
 		/* debug_token answers a missing token itself */
-		{ "GET", NODE_ROOT, "debug_token", RF_APP_OK },
+		{ "GET", NODE_ROOT, "debug_token", RF_APP_OK | RF_TOKEN_OPTIONAL },
 	};
 	enum route_miss miss;
 	size_t i;
@@ -106,6 +107,39 @@ START_TEST(test_policy_flags)
 }
 END_TEST
 
+/*
+ * Every route states how a call without a token is met, once: the
+ * pipeline decides from the flag alone, never from the path.
+ */
+START_TEST(test_token_rule_per_route)
+{
+	const unsigned rules = RF_TOKEN | RF_TOKEN_PER_ITEM | RF_TOKEN_OPTIONAL;
+	enum route_miss miss;
+	const struct route *all, *r;
+	size_t i, n;
+
+	all = route_all(&n);
+	ck_assert_uint_gt(n, 0);
+	for (i = 0; i < n; i++) {
+		unsigned f = all[i].flags & rules;
+
+		ck_assert_msg(f != 0 && (f & (f - 1)) == 0,
+		    "%s %s/%s states %s token rule", all[i].method,
+		    node_type_name(all[i].node), all[i].edge ? all[i].edge : "",
+		    f == 0 ? "no" : "more than one");
+	}
+	r = route_find("POST", NODE_ROOT, NULL, &miss);
+	ck_assert_ptr_nonnull(r);
+	ck_assert(r->flags & RF_TOKEN_PER_ITEM);
+	r = route_find("GET", NODE_ROOT, "debug_token", &miss);
+	ck_assert_ptr_nonnull(r);
+	ck_assert(r->flags & RF_TOKEN_OPTIONAL);
+	r = route_find("GET", NODE_ROOT, NULL, &miss);
+	ck_assert_ptr_nonnull(r);
+	ck_assert(r->flags & RF_TOKEN);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -116,6 +150,7 @@ main(void)
 	tcase_add_test(tc, test_misses);
 	tcase_add_test(tc, test_path_nodes);
 	tcase_add_test(tc, test_policy_flags);
+	tcase_add_test(tc, test_token_rule_per_route);
 	suite_add_tcase(s, tc);
 	return suite_run(s);
 }

@@ -10,9 +10,9 @@
 #include <strings.h>
 
 #include "batch.h"
-#include "config.h"
-#include "emu.h"
 #include "handlers.h"
+#include "params.h"
+#include "pipeline.h"
 #include "pjson.h"
 #include "render.h"
 #include "request.h"
@@ -176,25 +176,14 @@ item_result(struct request *sub, bool headers)
 
 /*
  * An item refused before it could run (no relative_url, a reference that
- * finds nothing) still answers a Graph error body with a trace id of its
- * own, drawn from the sequence pipeline.c draws every response's from.
+ * finds nothing) still answers a Graph error, rendered by the pipeline as
+ * any other answer's, with a trace id of its own.
  */
 static void
 item_error(struct request *rq, struct request *sub, const char *msg)
 {
-	struct emu *emu = rq->emu;
-	struct json_object *e;
-	char *www;
-
-	pipeline_trace(sub, NULL, 0);
 	gerr_set(&sub->err, GE_PARAM, "(#100) %s", msg);
-	e = gerr_json(&sub->err, sub->trace_id);
-	response_json(&sub->resp, gerr_status(&sub->err, emu->cfg->profile),
-	    e);
-	json_object_put(e);
-	www = gerr_www_authenticate(&sub->err);
-	response_header(&sub->resp, "WWW-Authenticate", www);
-	free(www);
+	pipeline_refuse(sub);
 	response_header(&sub->resp, "Cache-Control", "no-store");
 	response_header(&sub->resp, "facebook-api-version", rq->version);
 	response_header(&sub->resp, "x-fb-request-id", sub->trace_id);

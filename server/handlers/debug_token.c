@@ -19,6 +19,7 @@
 #include "emu.h"
 #include "fields.h"
 #include "handlers.h"
+#include "params.h"
 #include "render.h"
 #include "request.h"
 #include "secret.h"

@@ -10,8 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "emu.h"
 #include "handlers.h"
+#include "params.h"
+#include "pipeline.h"
 #include "pjson.h"
 #include "request.h"
 #include "util.h"

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "emu.h"
 #include "handlers.h"
 #include "request.h"
 #include "store.h"
@@ -38,8 +37,8 @@ me_resolve(struct request *rq)
 
 /*
  * The scopes the calling token was granted, each "granted".  The token
- * is the only record of a grant here, so another user's permissions are
- * not known: 200.
+ * is the only record of a grant here, so the route lets only the token's
+ * own user be read (PERM_USER_SELF).
  */
 int
 user_permissions(struct request *rq)
@@ -48,12 +47,6 @@ user_permissions(struct request *rq)
 	    "scopes"), *data = json_object_new_array();
 	size_t i;
 
-	if (rq->node != rq->token_user) {
-		json_object_put(data);
-		return gerr_set(&rq->err, GE_PERMISSION,
-		    "(#200) Only the token's own user's permissions can be "
-		    "read");
-	}
 	for (i = 0; scopes && i < json_object_array_length(scopes); i++) {
 		struct json_object *p = json_object_new_object();
 

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "auth.h"
-#include "config.h"
 #include "emu.h"
 #include "handlers.h"
 #include "request.h"
@@ -61,7 +60,7 @@ new_token(struct emu *emu)
 
 	for (i = 0; i < 3; i++) {
 		h = mix64(seq ^ ((uint64_t)i << 56) ^ 0x0a0715e7 ^
-		    emu->cfg->seed);
+		    emu->env.seed);
 		memcpy(raw + 8 * i, &h, 8);
 	}
 	enc = b64url_encode(raw, sizeof(raw));

@@ -11,6 +11,7 @@
 #include "emu.h"
 #include "fixtures.h"
 #include "handlers.h"
+#include "params.h"
 #include "render.h"
 #include "request.h"
 #include "util.h"

@@ -13,7 +13,6 @@
 #include <strings.h>
 
 #include "emu.h"
-#include "config.h"
 #include "fields.h"
 #include "handlers.h"
 #include "phonelog.h"
@@ -178,7 +177,7 @@ messaging_product(struct request *rq)
 static void
 make_code(struct request *rq, struct json_object *row, long n, char out[7])
 {
-	uint64_t h = rq->emu->cfg->seed ^ 0x70686f6e65ULL;
+	uint64_t h = rq->emu->env.seed ^ 0x70686f6e65ULL;
 	const char *p;
 
 	for (p = row_str(row, "cc"); *p != '\0'; p++)

@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
 #include "emu.h"
 #include "handlers.h"
 #include "objects.h"
@@ -35,7 +34,7 @@
 static int
 verified(struct request *rq, const char *url, const char *token)
 {
-	const struct config *cfg = rq->emu->cfg;
+	const struct emu_env *env = &rq->emu->env;
 	char *cause = NULL;
 	int rc;
 
@@ -44,8 +43,8 @@ verified(struct request *rq, const char *url, const char *token)
 	if (rq->hs_state == HS_FAILED)
 		return gerr_set(&rq->err, GE_CALLBACK, "%s", rq->hs_cause);
 	if (rq->is_batch_item) {
-		rc = handshake_verify(url, token, NULL, cfg->webhook_allow,
-		    cfg->nwebhook_allow, &cause);
+		rc = handshake_verify(url, token, NULL, env->webhook_allow,
+		    env->nwebhook_allow, &cause);
 		if (rc < 0)
 			gerr_set(&rq->err, GE_CALLBACK, "%s", cause);
 		free(cause);

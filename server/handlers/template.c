@@ -11,7 +11,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "config.h"
 #include "emu.h"
 #include "filter.h"
 #include "handlers.h"
@@ -433,7 +432,7 @@ template_create(struct request *rq)
 		int r = template_put(rq->emu, NULL, row, &cause);
 
 		/* no review delay: decided in the same transaction */
-		if (r == 0 && rq->emu->cfg->template_review == 0) {
+		if (r == 0 && rq->emu->env.template_review == 0) {
 			decided = row_copy(row);
 			template_decide(decided);
 			r = template_put(rq->emu, row, decided, &cause);
@@ -547,7 +546,7 @@ template_edit(struct request *rq)
 	template_submit(rq->emu, row);
 	if (commit(rq, old, row) < 0)
 		goto out;
-	if (rq->emu->cfg->template_review == 0) {
+	if (rq->emu->env.template_review == 0) {
 		struct json_object *decided = NULL;
 
 		/* a second transaction: the edit stands even if this fails */

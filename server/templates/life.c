@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
 #include "emu.h"
 #include "row.h"
 #include "store.h"
@@ -199,7 +198,7 @@ template_submit(struct emu *emu, struct json_object *row)
 	set_str(row, "status", "PENDING");
 	set_str(row, "rejected_reason", "NONE");
 	set_int(row, "due_at", clock_now(&emu->clock) +
-	    emu->cfg->template_review);
+	    emu->env.template_review);
 }
 
 /* The next state of a due row: decided, or deleted for good. */
@@ -227,7 +226,7 @@ templates_sweep(struct emu *emu)
 	size_t i, n;
 
 	/* --read-only promises an unchanging state: the clock moves nothing */
-	if (emu->cfg->read_only || (emu->tmpl_version == store_version(st) &&
+	if (emu->env.read_only || (emu->tmpl_version == store_version(st) &&
 	    now < emu->tmpl_next_due))
 		return;
 	next = store_templates_next_due(st);

@@ -20,7 +20,6 @@
 #include <time.h>
 
 #include "clock.h"
-#include "config.h"
 #include "emu.h"
 #include "faults.h"
 #include "events.h"
@@ -237,8 +236,8 @@ attempt(struct deliver *d, struct outbox_job *job)
 	long status = 0;
 	enum outcome o;
 
-	if (!allow_url(job->target, emu->cfg->webhook_allow,
-	    emu->cfg->nwebhook_allow, &error))
+	if (!allow_url(job->target, emu->env.webhook_allow,
+	    emu->env.nwebhook_allow, &error))
 		final = true;
 	else if (job->secret == NULL) {
 		error = xstrdup("the app no longer exists");

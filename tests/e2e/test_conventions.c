@@ -265,6 +265,33 @@ START_TEST(test_me_permissions)
 }
 END_TEST
 
+/*
+ * A user's permissions edge: the user must be readable first (another
+ * business's user is no object, a non-admin reads only itself), and then
+ * only the token's own user has a record of its grants.
+ */
+START_TEST(test_permissions_of_another_user)
+{
+	struct http_resp r;
+
+	GET(&r, V DEMO_EMPLOYEE_USER "/permissions?" AT TOK_ADMIN);
+	expect_error(&r, 403, 200, "(#200) Only the token's own user's "
+	    "permissions can be read");
+	http_resp_free(&r);
+	GET(&r, V DEMO_ADMIN_USER "/permissions?" AT TOK_EMPLOYEE);
+	expect_error(&r, 403, 200, "(#200) Permissions error");
+	http_resp_free(&r);
+	GET(&r, V DEMO_PARTNER_USER "/permissions?" AT TOK_ADMIN);
+	ck_assert_int_eq(jint(r.json, "error.code"), 100);
+	ck_assert_int_eq(jint(r.json, "error.error_subcode"), 33);
+	http_resp_free(&r);
+	/* its own, by id as by /me */
+	GET(&r, V DEMO_ADMIN_USER "/permissions?" AT TOK_ADMIN);
+	expect_ok(&r);
+	http_resp_free(&r);
+}
+END_TEST
+
 START_TEST(test_me_needs_user_token)
 {
 	static const char *const paths[] = { V "me", V "me/permissions",
@@ -776,6 +803,7 @@ main(void)
 	tcase_add_test(count, test_count_nested);
 	tcase_add_test(me, test_me_is_token_user);
 	tcase_add_test(me, test_me_permissions);
+	tcase_add_test(me, test_permissions_of_another_user);
 	tcase_add_test(me, test_me_needs_user_token);
 	tcase_add_test(ids, test_ids_read);
 	tcase_add_test(ids, test_ids_errors);

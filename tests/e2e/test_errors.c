@@ -612,6 +612,39 @@ START_TEST(test_102_session_key)
 }
 END_TEST
 
+/*
+ * Without a token nothing is visible: a path that names no object, no
+ * edge, no method or too many segments is 104 too, as a good one is;
+ * only /me, which has no one to stand for, is 2500.
+ */
+START_TEST(test_104_before_the_path)
+{
+	static const struct {
+		const char *method, *path;
+		int code;
+	} cases[] = {
+		{ "GET", V "4999999999999999", 104 },
+		{ "GET", V DEMO_WABA "/nonsense", 104 },
+		{ "GET", V DEMO_WABA "/phone_numbers/extra", 104 },
+		{ "DELETE", V, 104 },
+		{ "GET", V "debug_token/extra", 104 },
+		{ "POST", V "debug_token", 104 },
+		{ "GET", V "?ids=" DEMO_WABA, 104 },
+		{ "GET", V "me/permissions", 2500 },
+	};
+	struct http_resp r;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		req(cases[i].method, cases[i].path, NULL, NULL, &r);
+		ck_assert_msg(jint(r.json, "error.code") == cases[i].code,
+		    "%s %s: %s", cases[i].method, cases[i].path, r.body);
+		http_resp_free(&r);
+	}
+	ck_assert_int_eq(server_stop(&S), 0);
+}
+END_TEST
+
 START_TEST(test_104_no_token)
 {
 	struct json_object *before = state();
@@ -1533,6 +1566,7 @@ main(void)
 	tcase_add_test(tc, test_100_appsecret_proof);
 	tcase_add_test(tc, test_102_session_key);
 	tcase_add_test(tc, test_104_no_token);
+	tcase_add_test(tc, test_104_before_the_path);
 	tcase_add_test(tc, test_190_unknown_token);
 	tcase_add_test(tc, test_190_460_467_token_states);
 	tcase_add_test(tc, test_190_463_expired_fixture_token);

@@ -536,6 +536,64 @@ START_TEST(test_framing_errors_graph)
 END_TEST
 
 /*
+ * A refusal of the HTTP layer is a Graph error answer like any other: it
+ * carries WWW-Authenticate with the kind and the message of its body.
+ */
+START_TEST(test_refusals_carry_www_authenticate)
+{
+	static const struct {
+		const char *extra;
+		int status;
+	} cases[] = {
+		{ "Transfer-Encoding: gzip\r\n\r\nxyz", 501 },
+		{ "Content-Length: 5\r\nTransfer-Encoding: chunked"
+		  "\r\n\r\n0\r\n\r\n", 400 },
+		{ NULL, 431 },
+	};
+	char *pad = malloc(14001), *req;
+	size_t i;
+
+	ck_assert_ptr_nonnull(pad);
+	memset(pad, 'c', 14000);
+	pad[14000] = '\0';
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct answer a;
+		const char *www, *msg;
+		char want[512];
+		int n;
+
+		if (cases[i].extra != NULL) {
+			size_t len = sizeof(POST_WABA) + strlen(cases[i].extra);
+
+			req = malloc(len);
+			ck_assert_ptr_nonnull(req);
+			snprintf(req, len, "%s%s", POST_WABA, cases[i].extra);
+		} else {
+			char hdr[14100];
+
+			snprintf(hdr, sizeof(hdr), "X-Pad: %s\r\n", pad);
+			req = request_for(WABA_READ, hdr);
+		}
+		exchange_str(req, &a);
+		EXPECT_GRAPH_ERROR(&a, cases[i].status);
+		msg = jstr(a.json, "error.message");
+		n = snprintf(want, sizeof(want), "OAuth \"Facebook Platform\" "
+		    "\"invalid_request\" \"%s\"", msg);
+		ck_assert_int_lt(n, (int)sizeof(want));
+		www = header_in(a.head, "WWW-Authenticate");
+		ck_assert_msg(www != NULL, "status %d: no WWW-Authenticate: %s",
+		    cases[i].status, a.head);
+		ck_assert_msg(strncmp(www, want, (size_t)n) == 0 &&
+		    (www[n] == '\r' || www[n] == '\0'),
+		    "WWW-Authenticate %.300s, want %s", www, want);
+		answer_free(&a);
+		free(req);
+	}
+	free(pad);
+}
+END_TEST
+
+/*
  * Framing libmicrohttpd refuses before the emulator sees the request: a
  * 4xx/5xx of its own (a short HTML page) and a closed connection, or for
  * a request line with no target at all, the connection closed without a
@@ -800,6 +858,7 @@ hostile_suite(void)
 	suite_add_tcase(s, tc);
 	tc = harness_tcase("framing", setup, teardown);
 	tcase_add_test(tc, test_framing_errors_graph);
+	tcase_add_test(tc, test_refusals_carry_www_authenticate);
 	tcase_add_test(tc, test_framing_errors_library);
 	tcase_add_test(tc, test_head_like_get);
 	tcase_add_test(tc, test_raw_nul_in_target);

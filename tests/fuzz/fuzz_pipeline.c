@@ -29,6 +29,7 @@
 #include "emu.h"
 #include "gerr.h"
 #include "journal.h"
+#include "pipeline.h"
 #include "ratelimit.h"
 #include "request.h"
 #include "store.h"
