@@ -1,5 +1,5 @@
 /*
- * auth.h - who is calling and what they may do (SPEC section 3): token
+ * auth.h - who is calling and what they may do (README, errors): token
  * lookup and state, app secret proof, and the permission rules the
  * pipeline applies to a route's node before its handler runs.
  *

@@ -1,5 +1,5 @@
 /*
- * control.c - the control plane (SPEC section 5).  Its own small route
+ * control.c - the control plane (README).  Its own small route
  * table; its errors are plain {"error":{"message","field"}} bodies with
  * HTTP statuses 400/401/404/405/409, never Graph errors, so a test can
  * tell an emulator mistake from an emulated one.  Every change is one
@@ -469,7 +469,7 @@ ctl_token_mint(struct ctl *c)
 	return 0;
 }
 
-/* How long an Embedded Signup code can be exchanged (SPEC: 10 minutes). */
+/* An Embedded Signup code lasts 10 minutes (Meta's Embedded Signup). */
 #define OAUTH_CODE_LIFE 600
 
 /*
@@ -740,7 +740,7 @@ ctl_requests_get(struct ctl *c)
 		return journal_reply(c, 1);
 	if (c->sub != NULL && *c->sub != '\0')
 		return fail(c, 404, NULL, "unknown control-plane path");
-	/* ?count asks for the number, as SPEC section 5 allows */
+	/* ?count asks for the number, as the README's control plane allows */
 	return journal_reply(c, params_get(&c->query, "count") != NULL);
 }
 

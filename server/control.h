@@ -1,5 +1,5 @@
 /*
- * control.h - the control plane under /_emulator (SPEC section 5): health,
+ * control.h - the control plane under /_emulator (README): health,
  * reset, state export/import, fixtures, tokens, clock, faults, the request
  * journal and metrics.  JSON in and out; its errors are
  * {"error":{"message","field"}} with plain HTTP statuses, never Graph ones.

@@ -1,5 +1,5 @@
 /*
- * faults.c - injected faults (see faults.h and SPEC section 5): rule
+ * faults.c - injected faults (see faults.h): rule
  * validation, the firing modes and the listing.
  *
  * A rule is checked in full before it is added, so a bad rule changes

@@ -33,7 +33,7 @@ struct fault_action {
 struct faults *faults_new(void);
 void faults_free(struct faults *f);
 /*
- * Adds a rule from its JSON (SPEC section 5).  Returns 0 with *id, or -1
+ * Adds a rule from its JSON (README).  Returns 0 with *id, or -1
  * with *cause and *field (the JSON path of the bad input; both caller
  * frees) and nothing added.
  */

@@ -1,5 +1,5 @@
 /*
- * fixtures.h - fixture documents (docs/fixtures.md, SPEC section 6):
+ * fixtures.h - fixture documents (docs/fixtures.md):
  * validation with errors that name the source, the JSON path and the
  * problem, defaults, and loading in one transaction (all or nothing).
  *

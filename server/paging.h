@@ -1,6 +1,6 @@
 /*
  * paging.h - cursors, limits and the paging object of list edges
- * (SPEC section 2): opaque URL-safe cursors over a (k1, k2) keyset, and
+ * (README, Endpoints): opaque URL-safe cursors over a (k1, k2) keyset, and
  * absolute next/previous URLs that keep access_token and every original
  * parameter.
  *

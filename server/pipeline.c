@@ -524,7 +524,7 @@ pipeline_refuse(struct request *rq)
 }
 
 /*
- * The Graph headers made from the request alone (SPEC section 2), and the
+ * The Graph headers made from the request alone (README, Endpoints), and the
  * usage header from what graph_finish() counted.
  */
 static void

@@ -1,5 +1,5 @@
 /*
- * ratelimit.h - the business-use-case limiter (SPEC section 4): calls per
+ * ratelimit.h - the business-use-case limiter (README): calls per
  * app and WABA over a rolling window on the emulator clock.
  *
  * Ownership: ratelimit_new() / ratelimit_free(); returned strings are the

@@ -1,7 +1,7 @@
 /*
  * test_gerr.c - the error table checks itself (every row of errors.def is
- * complete and consistent with SPEC section 3) and the one renderer of the
- * Graph envelope and WWW-Authenticate header.
+ * complete and consistent with the README's errors) and the one renderer
+ * of the Graph envelope and WWW-Authenticate header.
  */
 #include <check.h>
 #include <json-c/json.h>
@@ -13,7 +13,7 @@
 #include "response.h"
 #include "suite.h"
 
-/* The rows SPEC section 3 names, with their statuses per profile. */
+/* The rows the README's error table names, with their statuses per profile. */
 static const struct {
 	enum gerr_id id;
 	int code, subcode, st_default, st_classic;

@@ -1,7 +1,7 @@
 /*
  * test_route.c - the route table: lookups, the difference between "no such
  * edge" and "no such method", path nodes, and the policy each row carries
- * (the rate-limited and writing routes of SPEC sections 2 and 4).
+ * (the rate-limited and writing routes the README lists).
  */
 #include <check.h>
 #include <stdlib.h>
@@ -70,7 +70,7 @@ START_TEST(test_path_nodes)
 }
 END_TEST
 
-/* SPEC section 4: exactly these count toward the business-use-case limit. */
+/* README, rate limits: only these count toward the use-case limit. */
 START_TEST(test_policy_flags)
 {
 	static const struct {

@@ -1,6 +1,6 @@
 /*
  * phone.c - phone numbers: the WABA's list edge, the node read, and adding
- * or migrating a number (SPEC section 3's rules for cc, limits, 200000).
+ * or migrating a number (docs/decisions.md: cc, limits, 200000).
  */
 #include <json-c/json.h>
 #include <stdio.h>

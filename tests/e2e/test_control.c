@@ -1,5 +1,5 @@
 /*
- * test_control.c - the control plane (SPEC section 5): every route with
+ * test_control.c - the control plane (README): every route with
  * its documented body, the admin token, --no-control-plane, and that a
  * rejected control request changes nothing.
  *

@@ -1,9 +1,9 @@
 /*
- * test_errors.c - every row of SPEC section 3 triggered through the public
- * API (demo fixtures, requests, flags, the control plane), each checked for
- * its HTTP status, code, subcode, type, exact message, is_transient,
- * fbtrace_id, WWW-Authenticate and Cache-Control; both status profiles; and
- * after every rejected write, a state that did not change.
+ * test_errors.c - every row of the README's errors, triggered through the
+ * public API (demo fixtures, requests, flags, the control plane), each
+ * checked for its HTTP status, code, subcode, type, exact message,
+ * is_transient, fbtrace_id, WWW-Authenticate and Cache-Control; both status
+ * profiles; and after every rejected write, a state that did not change.
  */
 #include <check.h>
 #include <json-c/json.h>

@@ -1,9 +1,9 @@
 /*
- * test_http.c - the request conventions and response headers of SPEC
- * section 2 over real HTTP: keep-alive, body encodings and limits, method
+ * test_http.c - the request conventions and response headers of the README's
+ * Endpoints over real HTTP: keep-alive, body encodings and limits, method
  * override, token placement, versions, the Graph headers, deterministic
  * trace ids, JSON style, garbage on the socket, and the command line and
- * environment of SPEC section 7 (the binary spawned directly).
+ * environment of the README's Flags (the binary spawned directly).
  */
 #include <arpa/inet.h>
 #include <check.h>

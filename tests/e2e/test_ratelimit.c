@@ -1,8 +1,8 @@
 /*
- * test_ratelimit.c - the business-use-case limit (SPEC section 4): which
+ * test_ratelimit.c - the business-use-case limit (README): which
  * calls count, per app and WABA, the usage headers, the 80008 answer under
  * both status profiles, the higher limit of an active WABA, the window on
- * the emulator clock, the switches; and appsecret_proof (SPEC section 3).
+ * the emulator clock, the switches; and appsecret_proof (README, errors).
  *
  * Time only moves through POST /_emulator/clock; nothing here sleeps or
  * measures time.
@@ -75,7 +75,7 @@ header_json(const struct http_resp *r, const char *name)
 }
 
 /*
- * Checks the X-Business-Use-Case-Usage shape of SPEC section 4 for waba:
+ * Checks the X-Business-Use-Case-Usage shape (README, rate limits) for waba:
  * exactly one key, one entry, exactly these members, all integers.
  * Returns call_count; *regain gets estimated_time_to_regain_access.
  */

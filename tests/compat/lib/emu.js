@@ -124,7 +124,7 @@ function exchange(url, method, headers, body) {
 	});
 }
 
-// reset(base) - back to the boot fixtures (SPEC section 5).
+// reset(base) - back to the boot fixtures (README).
 async function reset(base) {
 	const r = await request(base, 'POST', '/_emulator/reset');
 	assert.ok(r.status >= 200 && r.status < 300,

@@ -10,8 +10,8 @@
 // $WABA_OPENAPI, else at shared/reference/ beside the repository; when it is
 // absent every test here is skipped and says so.
 //
-// Where the file contradicts the project's contract (SPEC.md), the Graph API
-// facts the project collected, the SDKs or the documentation pages, the
+// Where the file contradicts what the project decided (docs/decisions.md),
+// what Graph is known to do, the SDKs or the documentation pages, the
 // emulator follows those and the difference is listed in DEVIATIONS below,
 // each with its reason; docs/conformance.md tabulates them per operation.
 // A validation error not on that list fails the suite, and so does a listed
@@ -49,25 +49,25 @@ const DEVIATIONS = [
 		why: 'The file says SELF_OWNED/CLIENT_OWNED/AGENCY_OWNED; the ' +
 			'documentation\'s own filtering example uses SELF and ' +
 			'CLIENT_OWNED, so the emulator answers SELF.',
-		see: 'SPEC §1 (WABA ownership_type); facts §10.1'},
+		see: 'docs/conformance.md'},
 	{id: 'verification-lowercase', op: '*',
 		path: /business_verification_status$/, keyword: 'enum',
 		why: 'The file uses VERIFIED/UNVERIFIED/PENDING/REJECTED; the WABA ' +
 			'reference page and both SDKs use the lower-case ' +
 			'business_verification_status enum (verified, not_verified, ...).',
-		see: 'SPEC §1 (business verification_status); facts §10.1; seed 003'},
+		see: 'docs/conformance.md'},
 	{id: 'quality-unknown', op: '*', path: /quality_rating$/,
 		keyword: 'enum', value: 'UNKNOWN',
 		why: 'The file says NA for a rating not yet determined; third-party ' +
-			'typed clients and captures use UNKNOWN, which SPEC gives a new ' +
+			'typed clients and captures use UNKNOWN, which the emulator gives a new ' +
 			'number.',
-		see: 'SPEC §3 (phone numbers); facts §10.2'},
+		see: 'docs/conformance.md'},
 	{id: 'code-verification-not-verified', op: '*',
 		path: /code_verification_status$/, keyword: 'enum',
 		value: 'NOT_VERIFIED',
 		why: 'The file says UNVERIFIED; captures and typed clients use ' +
-			'NOT_VERIFIED (and EXPIRED), which SPEC gives a new number.',
-		see: 'SPEC §3 (phone numbers); facts §10.2'},
+			'NOT_VERIFIED (and EXPIRED), which the emulator gives a new number.',
+		see: 'docs/conformance.md'},
 	{id: 'phone-status-values', op: '*', path: /\/status$/, keyword: 'enum',
 		value: ['CONNECTED', 'DISCONNECTED', 'FLAGGED', 'UNKNOWN',
 			'RATE_LIMITED', 'UNVERIFIED'],
@@ -75,7 +75,7 @@ const DEVIATIONS = [
 			'BANNED/RESTRICTED; the phone-number status seen in responses ' +
 			'and typed clients also has CONNECTED, DISCONNECTED, FLAGGED, ' +
 			'RATE_LIMITED, UNKNOWN and UNVERIFIED.',
-		see: 'facts §10.2'},
+		see: 'docs/conformance.md'},
 	// shapes -----------------------------------------------------------
 	{id: 'phone-list-default-fields', op: 'GET /{Version}/{WABA-ID}/phone_numbers',
 		path: /^\/data\/[0-9]+$/, keyword: 'required', missing: 'status',
@@ -83,24 +83,24 @@ const DEVIATIONS = [
 			'item fields are code_verification_status, display_phone_number, ' +
 			'id, quality_rating, verified_name, and fields= selects others, ' +
 			'so status is there only when asked for.',
-		see: 'SPEC §2 (GET phone_numbers); facts §6.1'},
+		see: 'docs/conformance.md'},
 	{id: 'waba-fields-selection', op: '*', path: /^(\/data\/[0-9]+)?$/,
 		keyword: 'required', missing: 'name',
 		why: 'fields= returns only the fields asked for (and id); the file ' +
 			'requires name on every WhatsAppBusinessAccount.',
-		see: 'SPEC §2 (node reads); facts §6'},
+		see: 'docs/conformance.md'},
 	{id: 'nested-edge-connection', op: '*', path: /\/phone_numbers$/,
 		keyword: 'type',
 		why: 'The file types a nested phone_numbers field as a bare array; ' +
 			'Graph field expansion renders an edge asked for as a field as a ' +
 			'connection, {"data":[…],"paging":{…}}, like the edge itself.',
-		see: 'SPEC §2 (node reads, nesting); facts §6'},
+		see: 'docs/conformance.md'},
 	{id: 'assigned-accounts-status', op: 'GET /{Version}/{User-ID}/assigned_whatsapp_business_accounts',
 		path: /^\/data\/[0-9]+$/, keyword: 'required', missing: 'status',
 		why: 'The file models the items as AssignedWhatsAppBusinessAccount ' +
 			'with a required status; the edge returns WhatsAppBusinessAccount ' +
 			'nodes with the WABA default fields, which have no status.',
-		see: 'SPEC §2 (GET assigned_whatsapp_business_accounts); facts §6.1'},
+		see: 'docs/conformance.md'},
 	// headers ----------------------------------------------------------
 	{id: 'front-end-headers', header: ['alt-svc', 'strict-transport-security',
 		'x-fb-debug', 'cross-origin-resource-policy', 'x-fb-rlafr',
@@ -108,7 +108,7 @@ const DEVIATIONS = [
 	why: 'Set by Meta\'s HTTPS front end (TLS, HTTP/3, compression, edge ' +
 		'debugging), not by the API; the emulator is plain local HTTP and ' +
 		'sends the API\'s own headers only.',
-	see: 'SPEC §2 (Responses); facts §2.1'},
+	see: 'docs/conformance.md'},
 ];
 
 // ---- the file ---------------------------------------------------------------
@@ -671,7 +671,7 @@ describe('Meta\'s OpenAPI file', () => {
 		});
 		it('POST 400, a task the file lists but the API does not (100)',
 			async () => {
-				// FULL_CONTROL is in the file's enum only; SPEC's task list
+				// FULL_CONTROL is in the file's enum only; the emulator's task list
 				// is the documentation's and the SDKs'
 				expect(P, await write('POST', {user: IDS.noaccess,
 					tasks: '["FULL_CONTROL"]'}), 400);
