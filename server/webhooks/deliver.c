@@ -178,6 +178,17 @@ post(struct deliver *d, const char *url, const char *body, size_t len,
 	hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
 	hdrs = curl_slist_append(hdrs, sig);
 	hdrs = curl_slist_append(hdrs, "Expect:");
+	/* made on the first delivery: a server that never calls out never
+	 * loads the TLS library's pages */
+	if (d->curl == NULL) {
+		webhook_curl_init();
+		d->curl = curl_easy_init();
+	}
+	if (d->curl == NULL) {
+		curl_slist_free_all(hdrs);
+		*error = xstrdup("curl_errno = 2; curl could not start");
+		return 0;
+	}
 	curl_easy_reset(d->curl);
 	curl_easy_setopt(d->curl, CURLOPT_URL, url);
 	curl_easy_setopt(d->curl, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -363,22 +374,16 @@ deliver_start(struct emu *emu)
 	struct deliver *d = xcalloc(1, sizeof(*d));
 	pthread_condattr_t ca;
 
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 	d->emu = emu;
-	d->curl = curl_easy_init();
 	pthread_mutex_init(&d->mu, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&d->cv, &ca);
 	pthread_condattr_destroy(&ca);
-	if (d->curl == NULL ||
-	    pthread_create(&d->thread, NULL, run, d) != 0) {
-		if (d->curl != NULL)
-			curl_easy_cleanup(d->curl);
+	if (pthread_create(&d->thread, NULL, run, d) != 0) {
 		pthread_cond_destroy(&d->cv);
 		pthread_mutex_destroy(&d->mu);
 		free(d);
-		curl_global_cleanup();
 		return NULL;
 	}
 	outbox_on_change(emu->outbox, wake_cb, d);
@@ -398,12 +403,13 @@ deliver_stop(struct deliver *d)
 	pthread_mutex_unlock(&d->mu);
 	pthread_join(d->thread, NULL);
 	outbox_on_change(d->emu->outbox, NULL, NULL);
-	curl_easy_cleanup(d->curl);
+	if (d->curl != NULL)
+		curl_easy_cleanup(d->curl);
 	pthread_cond_destroy(&d->cv);
 	pthread_mutex_destroy(&d->mu);
 	for (i = 0; i < d->ncounters; i++)
 		free(d->counters[i].field);
 	free(d->counters);
 	free(d);
-	curl_global_cleanup();
+	webhook_curl_cleanup();
 }

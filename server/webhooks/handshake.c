@@ -7,6 +7,8 @@
 #include "webhooks/handshake.h"
 
 #include <curl/curl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +55,29 @@ reason(long status)
 	}
 }
 
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static atomic_bool curl_ready;
+
+static void
+curl_setup(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	atomic_store(&curl_ready, true);
+}
+
+void
+webhook_curl_init(void)
+{
+	pthread_once(&curl_once, curl_setup);
+}
+
+void
+webhook_curl_cleanup(void)
+{
+	if (atomic_exchange(&curl_ready, false))
+		curl_global_cleanup();
+}
+
 int
 handshake_verify(const char *callback, const char *verify_token,
     const char *challenge, char *const *allow, size_t nallow, char **cause)
@@ -86,6 +111,7 @@ handshake_verify(const char *callback, const char *verify_token,
 	url_encode(&url, challenge);
 	sbuf_addstr(&url, "&hub.verify_token=");
 	url_encode(&url, verify_token ? verify_token : "");
+	webhook_curl_init();
 	h = curl_easy_init();
 	if (h == NULL) {
 		*cause = xstrdup(MSG_2200 "curl_errno = 2; HTTP Status Code = 0");
