@@ -108,18 +108,6 @@ missing(struct tv *c, const char *ctype, const char *field, const char *path)
 	    ctype, field, path);
 }
 
-/* Characters (code points) of a valid UTF-8 string. */
-static size_t
-chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 static bool
 is_lower(char ch)
 {
@@ -213,9 +201,9 @@ static int
 too_long(struct tv *c, const char *path, const char *key, const char *s,
     size_t max)
 {
-	if (chars(s) > max)
+	if (utf8_chars(s) > max)
 		return fail(c, GE_TMPL_TOO_LONG, "%s.%s has %zu characters; "
-		    "the limit is %zu", path, key, chars(s), max);
+		    "the limit is %zu", path, key, utf8_chars(s), max);
 	return 0;
 }
 
@@ -270,8 +258,9 @@ scan_vars(struct tv *c, const char *text, const char *path, enum gerr_id bad,
 		    (!c->named && (*s == '0' || len > 4)))
 			return fail(c, bad, "%s.text has a malformed variable "
 			    "at character %zu: parameter_format %s takes %s",
-			    path, chars(text) - chars(p), c->named ? "NAMED" :
-			    "POSITIONAL", c->named ? "{{snake_case_name}}" :
+			    path, utf8_chars(text) - utf8_chars(p),
+			    c->named ? "NAMED" : "POSITIONAL",
+			    c->named ? "{{snake_case_name}}" :
 			    "{{1}}, {{2}}, ...");
 		if (vs->last_end == 0)
 			vs->first = (size_t)(p - text);
@@ -756,7 +745,7 @@ is_package(const char *s)
 {
 	size_t segs = 0;
 
-	if (chars(s) > PACKAGE_MAX)
+	if (utf8_chars(s) > PACKAGE_MAX)
 		return false;
 	for (;;) {
 		if (!is_alpha(*s))
