@@ -192,6 +192,8 @@ is_digits(struct json_object *v)
 }
 
 /* A Graph id: 15 or 16 digits, no leading zero (it would not round-trip). */
+#define ID_WANT "an id (a string of 15 or 16 digits, not starting with 0)"
+
 static bool
 is_fixture_id(struct json_object *v)
 {
@@ -333,8 +335,7 @@ check_ids_array(struct fx *fx, const char *path, struct json_object *v)
 		if (!is_fixture_id(e)) {
 			char *p = xasprintf("%s[%zu]", path, i);
 
-			bad_value(fx, p, "an id (a string of 15 or 16 digits, "
-			    "not starting with 0)", e);
+			bad_value(fx, p, ID_WANT, e);
 			free(p);
 			return -1;
 		}
@@ -411,8 +412,7 @@ check_obo(struct fx *fx, const char *path, struct json_object *v)
 			continue;
 		p = xasprintf("%s.%s", path, *k);
 		if (strcmp(*k, "id") == 0 && !is_fixture_id(f))
-			rc = bad_value(fx, p, "an id (a string of 15 or 16 "
-			    "digits, not starting with 0)", f);
+			rc = bad_value(fx, p, ID_WANT, f);
 		else if (!is_string(f) || json_object_get_string_len(f) == 0)
 			rc = bad_value(fx, p, "a non-empty string", f);
 		free(p);
@@ -489,8 +489,7 @@ check_value(struct fx *fx, const char *path, const struct obj_member *k,
 	case VT_ID:
 	case VT_REF:
 		if (!is_fixture_id(v))
-			return bad_value(fx, path, "an id (a string of 15 or "
-			    "16 digits, not starting with 0)", v);
+			return bad_value(fx, path, ID_WANT, v);
 		return 0;
 	case VT_STRING:
 		if (!is_string(v) || json_object_get_string_len(v) == 0)
