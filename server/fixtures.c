@@ -235,6 +235,17 @@ bad_enum(struct fx *fx, const char *path, const char *const *values,
 	return rc;
 }
 
+/* Fails with "unknown key" at base.key (key of any length). */
+static int
+bad_key(struct fx *fx, const char *base, const char *key)
+{
+	char *path = xasprintf("%s.%s", base, key);
+
+	fx_fail(fx, path, "unknown key");
+	free(path);
+	return -1;
+}
+
 /* Fails on the first key of obj that is not in allowed (NULL-terminated). */
 static int
 check_keys(struct fx *fx, const char *path, struct json_object *obj,
@@ -242,13 +253,8 @@ check_keys(struct fx *fx, const char *path, struct json_object *obj,
 {
 	json_object_object_foreach(obj, key, val) {
 		(void)val;
-		if (!str_in(allowed, key)) {
-			char *p = xasprintf("%s.%s", path, key);
-
-			fx_fail(fx, p, "unknown key");
-			free(p);
-			return -1;
-		}
+		if (!str_in(allowed, key))
+			return bad_key(fx, path, key);
 	}
 	return 0;
 }
@@ -721,19 +727,12 @@ static int
 unknown_key(struct fx *fx, const struct obj_type *ts, const char *base,
     struct json_object *obj)
 {
-	char *path;
-
 	json_object_object_foreach(obj, key, val) {
 		const struct obj_member *m = obj_member(ts, key);
 
 		(void)val;
-		if (m == NULL || m->type == VT_NONE) {
-			/* the document's own key: any length */
-			path = xasprintf("%s.%s", base, key);
-			fx_fail(fx, path, "unknown key");
-			free(path);
-			return -1;
-		}
+		if (m == NULL || m->type == VT_NONE)
+			return bad_key(fx, base, key);
 	}
 	return 0;
 }
