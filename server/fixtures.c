@@ -325,28 +325,45 @@ check_string_array(struct fx *fx, const char *path, struct json_object *v,
 	return rc;
 }
 
+/*
+ * Checks the array v: at most max elements (counted as unit), each one
+ * that ok() accepts.  The first other fails at path[i] as bad_value()
+ * with want, or, when want is NULL, with "expected an object".
+ */
 static int
-check_ids_array(struct fx *fx, const char *path, struct json_object *v)
+check_elements(struct fx *fx, const char *path, struct json_object *v,
+    size_t max, const char *unit, bool (*ok)(struct json_object *),
+    const char *want)
 {
 	size_t n, i;
 
-	if (!json_object_is_type(v, json_type_array))
-		return bad_value(fx, path, "an array of ids", v);
-	if (check_length(fx, path, v, TARGET_IDS_MAX, "ids") == -1)
+	if (check_length(fx, path, v, max, unit) == -1)
 		return -1;
 	n = json_object_array_length(v);
 	for (i = 0; i < n; i++) {
 		struct json_object *e = json_object_array_get_idx(v, i);
+		char *p;
 
-		if (!is_fixture_id(e)) {
-			char *p = xasprintf("%s[%zu]", path, i);
-
-			bad_value(fx, p, ID_WANT, e);
-			free(p);
-			return -1;
-		}
+		if (ok(e))
+			continue;
+		p = xasprintf("%s[%zu]", path, i);
+		if (want != NULL)
+			bad_value(fx, p, want, e);
+		else
+			fx_fail(fx, p, "expected an object");
+		free(p);
+		return -1;
 	}
 	return 0;
+}
+
+static int
+check_ids_array(struct fx *fx, const char *path, struct json_object *v)
+{
+	if (!json_object_is_type(v, json_type_array))
+		return bad_value(fx, path, "an array of ids", v);
+	return check_elements(fx, path, v, TARGET_IDS_MAX, "ids",
+	    is_fixture_id, ID_WANT);
 }
 
 static int
@@ -432,54 +449,37 @@ check_obo(struct fx *fx, const char *path, struct json_object *v)
 #define OBJECTS_MAX 100
 #define TIMES_MAX 100
 
+static bool
+is_object(struct json_object *v)
+{
+	return json_object_is_type(v, json_type_object);
+}
+
+static bool
+is_unix_time(struct json_object *v)
+{
+	return json_object_is_type(v, json_type_int) &&
+	    json_object_get_int64(v) >= 0 &&
+	    json_object_get_int64(v) <= TIME_MAX;
+}
+
 static int
 check_objects(struct fx *fx, const char *path, struct json_object *v)
 {
-	size_t n, i;
-
 	if (!json_object_is_type(v, json_type_array) ||
 	    json_object_array_length(v) == 0)
 		return bad_value(fx, path, "a non-empty array of objects", v);
-	if (check_length(fx, path, v, OBJECTS_MAX, "entries") == -1)
-		return -1;
-	n = json_object_array_length(v);
-	for (i = 0; i < n; i++) {
-		if (!json_object_is_type(json_object_array_get_idx(v, i),
-		    json_type_object)) {
-			char *p = xasprintf("%s[%zu]", path, i);
-
-			fx_fail(fx, p, "expected an object");
-			free(p);
-			return -1;
-		}
-	}
-	return 0;
+	return check_elements(fx, path, v, OBJECTS_MAX, "entries", is_object,
+	    NULL);
 }
 
 static int
 check_times(struct fx *fx, const char *path, struct json_object *v)
 {
-	size_t n, i;
-
 	if (!json_object_is_type(v, json_type_array))
 		return bad_value(fx, path, "an array of unix times", v);
-	if (check_length(fx, path, v, TIMES_MAX, "entries") == -1)
-		return -1;
-	n = json_object_array_length(v);
-	for (i = 0; i < n; i++) {
-		struct json_object *t = json_object_array_get_idx(v, i);
-
-		if (!json_object_is_type(t, json_type_int) ||
-		    json_object_get_int64(t) < 0 ||
-		    json_object_get_int64(t) > TIME_MAX) {
-			char *p = xasprintf("%s[%zu]", path, i);
-
-			bad_value(fx, p, "a unix time", t);
-			free(p);
-			return -1;
-		}
-	}
-	return 0;
+	return check_elements(fx, path, v, TIMES_MAX, "entries", is_unix_time,
+	    "a unix time");
 }
 
 /* Checks one present value against its key's type. */
@@ -506,9 +506,7 @@ check_value(struct fx *fx, const char *path, const struct obj_member *k,
 			return bad_value(fx, path, "a string of digits", v);
 		return 0;
 	case VT_TIME:
-		if (json_object_is_type(v, json_type_int) &&
-		    json_object_get_int64(v) >= 0 &&
-		    json_object_get_int64(v) <= TIME_MAX)
+		if (is_unix_time(v))
 			return 0;
 		want = xasprintf("a unix time from 0 to %lld (the end of year "
 		    "9999)", TIME_MAX);
