@@ -311,6 +311,20 @@ example_value(struct tv *c, json_object *v, const char *ctype,
 	return 0;
 }
 
+/*
+ * The only value of the example array arr (NULL when absent), at path at:
+ * missing from component path when there is none.  Callers refuse more
+ * than one first, in their own words.
+ */
+static int
+sole_example(struct tv *c, json_object *arr, const char *ctype,
+    const char *path, const char *at)
+{
+	if (arr == NULL || json_object_array_length(arr) == 0)
+		return missing(c, ctype, "example", path);
+	return example_value(c, json_object_array_get_idx(arr, 0), ctype, at);
+}
+
 /* example.<key>: one string per variable (header_text), or one array of
  * them per sample (body_text, nested). */
 static int
@@ -524,15 +538,12 @@ check_header(struct tv *c, json_object *comp, const char *path)
 		if (keys_known(c, ex, handle_keys, at) != 0 ||
 		    opt_array(c, ex, "header_handle", at, &h) != 0)
 			return -1;
-		if (h == NULL || json_object_array_length(h) == 0)
-			return missing(c, "HEADER", "example", path);
-		if (json_object_array_length(h) != 1)
+		if (h != NULL && json_object_array_length(h) > 1)
 			return fail(c, GE_TMPL_HEADER, "%s.header_handle has "
 			    "%zu handles; a media header takes one", at,
 			    json_object_array_length(h));
 		snprintf(at, sizeof(at), "%s.example.header_handle[0]", path);
-		return example_value(c, json_object_array_get_idx(h, 0),
-		    "HEADER", at);
+		return sole_example(c, h, "HEADER", path, at);
 	}
 }
 
@@ -691,15 +702,12 @@ check_url(struct tv *c, json_object *b, const char *path)
 			    "example but the url has no variable", path);
 		return 0;
 	}
-	if (ex == NULL || json_object_array_length(ex) == 0)
-		return missing(c, "BUTTONS", "example", path);
-	if (json_object_array_length(ex) != 1)
+	if (ex != NULL && json_object_array_length(ex) > 1)
 		return fail(c, GE_TMPL_EXAMPLE, "%s.example has %zu example "
 		    "value(s) for 1 variable", path,
 		    json_object_array_length(ex));
 	snprintf(at, sizeof(at), "%s.example[0]", path);
-	return example_value(c, json_object_array_get_idx(ex, 0), "BUTTONS",
-	    at);
+	return sole_example(c, ex, "BUTTONS", path, at);
 }
 
 static int
