@@ -175,6 +175,19 @@ in_range(char **cause, const struct origin *from, const char *value,
 	    what, (unsigned long long)lo, (unsigned long long)hi, value);
 }
 
+/* An option of two words: *second tells b from a; bad() on anything else. */
+static int
+either(char **cause, const struct origin *from, const char *value,
+    const char *a, const char *b, bool *second)
+{
+	if (strcmp(value, a) == 0 || strcmp(value, b) == 0) {
+		*second = strcmp(value, b) == 0;
+		return 0;
+	}
+	return bad(cause, from, "expected '%s' or '%s', got '%s'", a, b,
+	    value);
+}
+
 /* Bytes, or a number with a k/K (KiB) or m/M (MiB) suffix. */
 static bool
 parse_size(const char *s, uint64_t *out)
@@ -361,13 +374,9 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 		break;
 	}
 	case O_STATUS_PROFILE:
-		if (strcmp(value, "default") == 0)
-			cfg->profile = PROFILE_DEFAULT;
-		else if (strcmp(value, "classic") == 0)
-			cfg->profile = PROFILE_CLASSIC;
-		else
-			return bad(cause, from, "expected 'default' or "
-			    "'classic', got '%s'", value);
+		if (either(cause, from, value, "default", "classic", &b) < 0)
+			return -1;
+		cfg->profile = b ? PROFILE_CLASSIC : PROFILE_DEFAULT;
 		break;
 	case O_RATE_LIMIT:
 	case O_RATE_LIMIT_ACTIVE:
@@ -446,13 +455,9 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 		cfg->workers = (unsigned)u;
 		break;
 	case O_LOG_FORMAT:
-		if (strcmp(value, "text") == 0)
-			cfg->log_format = LOG_TEXT;
-		else if (strcmp(value, "json") == 0)
-			cfg->log_format = LOG_JSON;
-		else
-			return bad(cause, from, "expected 'text' or 'json', "
-			    "got '%s'", value);
+		if (either(cause, from, value, "text", "json", &b) < 0)
+			return -1;
+		cfg->log_format = b ? LOG_JSON : LOG_TEXT;
 		break;
 	case O_HEALTHCHECK:
 		cfg->healthcheck = b;
