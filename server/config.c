@@ -240,9 +240,11 @@ add_fixture(struct config *cfg, const char *path)
 	cfg->fixtures[cfg->nfixtures++] = xstrdup(path);
 }
 
-/* Adds each name of a comma-separated list; -1 on an empty or odd one. */
+/* Adds each host name of a comma-separated list; bad() on an empty or odd
+ * one (the names before it stay). */
 static int
-add_names(char ***names, size_t *nnames, const char *list)
+add_names(char **cause, const struct origin *from, char ***names,
+    size_t *nnames, const char *list)
 {
 	const char *p = list;
 	size_t n;
@@ -251,7 +253,8 @@ add_names(char ***names, size_t *nnames, const char *list)
 		n = strcspn(p, ",");
 		/* a name, not a URL or a list with spaces */
 		if (n == 0 || strcspn(p, " \t/@,") < n)
-			return -1;
+			return bad(cause, from, "expected host names "
+			    "separated by commas, got '%s'", list);
 		*names = xrealloc(*names, (*nnames + 1) * sizeof(**names));
 		(*names)[(*nnames)++] = xstrndup(p, n);
 		if (p[n] == '\0')
@@ -411,10 +414,9 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 		cfg->admin_token = xstrdup(value);
 		break;
 	case O_ALLOW_HOST:
-		if (add_names(&cfg->allow_hosts, &cfg->nallow_hosts,
-		    value) < 0)
-			return bad(cause, from, "expected host names separated "
-			    "by commas, got '%s'", value);
+		if (add_names(cause, from, &cfg->allow_hosts,
+		    &cfg->nallow_hosts, value) < 0)
+			return -1;
 		break;
 	case O_WEBHOOK_URL:
 		/* the host is checked at start, against --webhook-allow */
@@ -427,10 +429,9 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 		cfg->webhook_url = xstrdup(value);
 		break;
 	case O_WEBHOOK_ALLOW:
-		if (add_names(&cfg->webhook_allow, &cfg->nwebhook_allow,
-		    value) < 0)
-			return bad(cause, from, "expected host names separated "
-			    "by commas, got '%s'", value);
+		if (add_names(cause, from, &cfg->webhook_allow,
+		    &cfg->nwebhook_allow, value) < 0)
+			return -1;
 		break;
 	case O_NO_CONTROL_PLANE:
 		cfg->no_control_plane = b;
