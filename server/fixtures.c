@@ -698,6 +698,24 @@ subpath(char path[SUBPATH_SIZE], const char *base, const char *key)
 	path[b + 1 + k] = '\0';
 }
 
+static int fx_conflict_at(struct fx *fx, const char *base, const char *key,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* fx_conflict() at base.key: the row's key whose value is taken. */
+static int
+fx_conflict_at(struct fx *fx, const char *base, const char *key,
+    const char *fmt, ...)
+{
+	char path[SUBPATH_SIZE];
+	va_list ap;
+
+	subpath(path, base, key);
+	va_start(ap, fmt);
+	fe_set(fx->fe, fx->source, true, path, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 /* "$.table[i]" in path: the base of every path of one row. */
 static void
 rowpath(char path[SUBPATH_SIZE], enum store_table t, size_t i)
@@ -995,10 +1013,8 @@ link_row(struct fx *fx, enum store_table t, size_t i,
 	rowpath(base, t, i);
 	if (ts->node != NODE_NONE && !fx->fresh && store_node_type(fx->st,
 	    parse_id(vstr(t, row, "id"))) != NODE_NONE) {
-		path = xasprintf("%s.id", base);
-		fx_conflict(fx, path, "id '%s' already exists",
+		fx_conflict_at(fx, base, "id", "id '%s' already exists",
 		    vstr(t, row, "id"));
-		free(path);
 		goto out;
 	}
 	for (k = 0; k < ts->nmembers; k++) {
@@ -1015,10 +1031,8 @@ link_row(struct fx *fx, enum store_table t, size_t i,
 		dup = fx->fresh ? NULL : store_get_token(fx->st,
 		    vstr(t, row, "token"));
 		if (dup != NULL) {
-			path = xasprintf("%s.token", base);
-			fx_conflict(fx, path, "token '%s' already exists",
-			    vstr(t, row, "token"));
-			free(path);
+			fx_conflict_at(fx, base, "token", "token '%s' already "
+			    "exists", vstr(t, row, "token"));
 			goto out;
 		}
 		late_int(fx, t, row, "issued_at", fx->now);
@@ -1037,11 +1051,9 @@ link_row(struct fx *fx, enum store_table t, size_t i,
 		dup = fx->fresh ? NULL : store_phone_by_number(fx->st,
 		    vstr(t, row, "cc"), vstr(t, row, "phone_number"));
 		if (dup != NULL) {
-			path = xasprintf("%s.phone_number", base);
-			fx_conflict(fx, path, "phone number +%s %s already "
-			    "exists (id '%s')", vstr(t, row, "cc"),
+			fx_conflict_at(fx, base, "phone_number", "phone number "
+			    "+%s %s already exists (id '%s')", vstr(t, row, "cc"),
 			    vstr(t, row, "phone_number"), row_str(dup, "id"));
-			free(path);
 			goto out;
 		}
 		if (vstr(t, row, "display_phone_number") == NULL) {
@@ -1059,12 +1071,10 @@ link_row(struct fx *fx, enum store_table t, size_t i,
 		dup = store_template_live(fx->st, parse_id(vstr(t, row,
 		    "waba")), vstr(t, row, "name"), vstr(t, row, "language"));
 		if (dup != NULL && !template_gone(vstr(t, row, "status"))) {
-			path = xasprintf("%s.name", base);
-			fx_conflict(fx, path, "WABA '%s' has template '%s' in "
-			    "'%s' already (id '%s')", vstr(t, row, "waba"),
-			    vstr(t, row, "name"), vstr(t, row, "language"),
-			    row_str(dup, "id"));
-			free(path);
+			fx_conflict_at(fx, base, "name", "WABA '%s' has "
+			    "template '%s' in '%s' already (id '%s')",
+			    vstr(t, row, "waba"), vstr(t, row, "name"),
+			    vstr(t, row, "language"), row_str(dup, "id"));
 			goto out;
 		}
 		late_int(fx, t, row, "created_at", fx->now);
