@@ -957,6 +957,22 @@ template_namespace(char out[14], const char *id)
 	out[13] = '\0';
 }
 
+/*
+ * The stored row, found by find(), that links the row's WABA to the node in
+ * its column other (an assignment's user, a share's business); new, or
+ * NULL (always, in a fresh store).
+ */
+static struct json_object *
+stored_link(struct fx *fx, enum store_table t, struct json_object **row,
+    const char *other,
+    struct json_object *(*find)(struct store *, int64_t, int64_t))
+{
+	if (fx->fresh)
+		return NULL;
+	return find(fx->st, parse_id(vstr(t, row, "waba")),
+	    parse_id(vstr(t, row, other)));
+}
+
 /* Checks that the user may be assigned to the WABA (its business owns it
  * or has a share of it, in the store or in the document). */
 static int
@@ -1083,9 +1099,7 @@ link_row(struct fx *fx, enum store_table t, size_t i,
 		late_int(fx, t, row, "quality_updated", created);
 		break;
 	case TBL_ASSIGNMENTS:
-		dup = fx->fresh ? NULL : store_assignment(fx->st,
-		    parse_id(vstr(t, row, "waba")),
-		    parse_id(vstr(t, row, "user")));
+		dup = stored_link(fx, t, row, "user", store_assignment);
 		if (dup != NULL) {
 			fx_conflict(fx, base, "user '%s' is already assigned "
 			    "to WABA '%s'", vstr(t, row, "user"),
@@ -1096,9 +1110,7 @@ link_row(struct fx *fx, enum store_table t, size_t i,
 			goto out;
 		break;
 	case TBL_SHARES:
-		dup = fx->fresh ? NULL : store_share(fx->st,
-		    parse_id(vstr(t, row, "waba")),
-		    parse_id(vstr(t, row, "business")));
+		dup = stored_link(fx, t, row, "business", store_share);
 		if (dup != NULL) {
 			fx_conflict(fx, base, "WABA '%s' is already shared "
 			    "with business '%s'", vstr(t, row, "waba"),
