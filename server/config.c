@@ -175,6 +175,19 @@ in_range(char **cause, const struct origin *from, const char *value,
 	    what, (unsigned long long)lo, (unsigned long long)hi, value);
 }
 
+/* An option of two words: *second tells b from a; bad() on anything else. */
+static int
+either(char **cause, const struct origin *from, const char *value,
+    const char *a, const char *b, bool *second)
+{
+	if (strcmp(value, a) == 0 || strcmp(value, b) == 0) {
+		*second = strcmp(value, b) == 0;
+		return 0;
+	}
+	return bad(cause, from, "expected '%s' or '%s', got '%s'", a, b,
+	    value);
+}
+
 /* Bytes, or a number with a k/K (KiB) or m/M (MiB) suffix. */
 static bool
 parse_size(const char *s, uint64_t *out)
@@ -227,9 +240,11 @@ add_fixture(struct config *cfg, const char *path)
 	cfg->fixtures[cfg->nfixtures++] = xstrdup(path);
 }
 
-/* Adds each name of a comma-separated list; -1 on an empty or odd one. */
+/* Adds each host name of a comma-separated list; bad() on an empty or odd
+ * one (the names before it stay). */
 static int
-add_names(char ***names, size_t *nnames, const char *list)
+add_names(char **cause, const struct origin *from, char ***names,
+    size_t *nnames, const char *list)
 {
 	const char *p = list;
 	size_t n;
@@ -238,7 +253,8 @@ add_names(char ***names, size_t *nnames, const char *list)
 		n = strcspn(p, ",");
 		/* a name, not a URL or a list with spaces */
 		if (n == 0 || strcspn(p, " \t/@,") < n)
-			return -1;
+			return bad(cause, from, "expected host names "
+			    "separated by commas, got '%s'", list);
 		*names = xrealloc(*names, (*nnames + 1) * sizeof(**names));
 		(*names)[(*nnames)++] = xstrndup(p, n);
 		if (p[n] == '\0')
@@ -361,13 +377,9 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 		break;
 	}
 	case O_STATUS_PROFILE:
-		if (strcmp(value, "default") == 0)
-			cfg->profile = PROFILE_DEFAULT;
-		else if (strcmp(value, "classic") == 0)
-			cfg->profile = PROFILE_CLASSIC;
-		else
-			return bad(cause, from, "expected 'default' or "
-			    "'classic', got '%s'", value);
+		if (either(cause, from, value, "default", "classic", &b) < 0)
+			return -1;
+		cfg->profile = b ? PROFILE_CLASSIC : PROFILE_DEFAULT;
 		break;
 	case O_RATE_LIMIT:
 	case O_RATE_LIMIT_ACTIVE:
@@ -402,10 +414,9 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 		cfg->admin_token = xstrdup(value);
 		break;
 	case O_ALLOW_HOST:
-		if (add_names(&cfg->allow_hosts, &cfg->nallow_hosts,
-		    value) < 0)
-			return bad(cause, from, "expected host names separated "
-			    "by commas, got '%s'", value);
+		if (add_names(cause, from, &cfg->allow_hosts,
+		    &cfg->nallow_hosts, value) < 0)
+			return -1;
 		break;
 	case O_WEBHOOK_URL:
 		/* the host is checked at start, against --webhook-allow */
@@ -418,10 +429,9 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 		cfg->webhook_url = xstrdup(value);
 		break;
 	case O_WEBHOOK_ALLOW:
-		if (add_names(&cfg->webhook_allow, &cfg->nwebhook_allow,
-		    value) < 0)
-			return bad(cause, from, "expected host names separated "
-			    "by commas, got '%s'", value);
+		if (add_names(cause, from, &cfg->webhook_allow,
+		    &cfg->nwebhook_allow, value) < 0)
+			return -1;
 		break;
 	case O_NO_CONTROL_PLANE:
 		cfg->no_control_plane = b;
@@ -446,13 +456,9 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 		cfg->workers = (unsigned)u;
 		break;
 	case O_LOG_FORMAT:
-		if (strcmp(value, "text") == 0)
-			cfg->log_format = LOG_TEXT;
-		else if (strcmp(value, "json") == 0)
-			cfg->log_format = LOG_JSON;
-		else
-			return bad(cause, from, "expected 'text' or 'json', "
-			    "got '%s'", value);
+		if (either(cause, from, value, "text", "json", &b) < 0)
+			return -1;
+		cfg->log_format = b ? LOG_JSON : LOG_TEXT;
 		break;
 	case O_HEALTHCHECK:
 		cfg->healthcheck = b;

@@ -15,6 +15,7 @@
 #include "faults.h"
 
 #include <json-c/json.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -93,11 +94,20 @@ faults_free(struct faults *f)
 	free(f);
 }
 
-/* Records a validation failure; always -1. */
+static int fault_bad(char **cause, char **field, const char *path,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Records a validation failure at path, the message from fmt; always -1. */
 static int
-fault_bad(char **cause, char **field, const char *path, const char *msg)
+fault_bad(char **cause, char **field, const char *path, const char *fmt, ...)
 {
-	*cause = xstrdup(msg);
+	struct sbuf sb = SBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	sbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	*cause = sbuf_detach(&sb);
 	*field = xstrdup(path);
 	return -1;
 }
@@ -134,29 +144,21 @@ fault_int(struct json_object *o, const char *key, const char *path,
 {
 	struct json_object *v;
 	int64_t x;
-	char *msg;
 
 	if (present)
 		*present = false;
 	if (!json_object_object_get_ex(o, key, &v))
 		return 0;
-	if (!json_object_is_type(v, json_type_int)) {
-		msg = xasprintf("%s must be an integer", path);
-		fault_bad(cause, field, path, msg);
-		free(msg);
-		return -1;
-	}
+	if (!json_object_is_type(v, json_type_int))
+		return fault_bad(cause, field, path, "%s must be an integer",
+		    path);
 	x = json_object_get_int64(v);
 	if (x < min || x > max) {
 		if (max == INT64_MAX)
-			msg = xasprintf("%s must be at least %lld", path,
-			    (long long)min);
-		else
-			msg = xasprintf("%s must be between %lld and %lld",
-			    path, (long long)min, (long long)max);
-		fault_bad(cause, field, path, msg);
-		free(msg);
-		return -1;
+			return fault_bad(cause, field, path, "%s must be at "
+			    "least %lld", path, (long long)min);
+		return fault_bad(cause, field, path, "%s must be between "
+		    "%lld and %lld", path, (long long)min, (long long)max);
 	}
 	*out = x;
 	if (present)
@@ -170,18 +172,14 @@ fault_str(struct json_object *o, const char *key, const char *path,
     const char **out, char **cause, char **field)
 {
 	struct json_object *v;
-	char *msg;
 
 	*out = NULL;
 	if (!json_object_object_get_ex(o, key, &v))
 		return 0;
 	if (!json_object_is_type(v, json_type_string) ||
-	    json_object_get_string_len(v) == 0) {
-		msg = xasprintf("%s must be a non-empty string", path);
-		fault_bad(cause, field, path, msg);
-		free(msg);
-		return -1;
-	}
+	    json_object_get_string_len(v) == 0)
+		return fault_bad(cause, field, path, "%s must be a non-empty "
+		    "string", path);
 	*out = json_object_get_string(v);
 	return 0;
 }
@@ -248,16 +246,12 @@ fault_bool(struct json_object *o, const char *key, bool *out, char **cause,
     char **field)
 {
 	struct json_object *v;
-	char *msg;
 
 	if (!json_object_object_get_ex(o, key, &v))
 		return 0;
-	if (!json_object_is_type(v, json_type_boolean)) {
-		msg = xasprintf("%s must be true or false", key);
-		fault_bad(cause, field, key, msg);
-		free(msg);
-		return -1;
-	}
+	if (!json_object_is_type(v, json_type_boolean))
+		return fault_bad(cause, field, key, "%s must be true or false",
+		    key);
 	*out = json_object_get_boolean(v);
 	return 0;
 }
@@ -331,21 +325,17 @@ fault_parse_mode(struct fault_rule *r, struct json_object *rule,
 	struct json_object *v;
 	const char *seen = NULL;
 	int64_t x = 0, seed = 0;
-	char *msg;
 	size_t i;
 	double p;
 
 	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		if (!json_object_object_get_ex(rule, modes[i], &v))
 			continue;
-		if (seen != NULL) {
-			msg = xasprintf("%s and %s cannot be combined: a rule "
-			    "fires always, the next N times, every Nth time "
-			    "or with a probability", seen, modes[i]);
-			fault_bad(cause, field, modes[i], msg);
-			free(msg);
-			return -1;
-		}
+		if (seen != NULL)
+			return fault_bad(cause, field, modes[i], "%s and %s "
+			    "cannot be combined: a rule fires always, the next "
+			    "N times, every Nth time or with a probability",
+			    seen, modes[i]);
 		seen = modes[i];
 	}
 	if (fault_int(rule, "times", "times", 1, INT64_MAX, &x, NULL, cause,

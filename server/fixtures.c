@@ -192,6 +192,8 @@ is_digits(struct json_object *v)
 }
 
 /* A Graph id: 15 or 16 digits, no leading zero (it would not round-trip). */
+#define ID_WANT "an id (a string of 15 or 16 digits, not starting with 0)"
+
 static bool
 is_fixture_id(struct json_object *v)
 {
@@ -233,6 +235,17 @@ bad_enum(struct fx *fx, const char *path, const char *const *values,
 	return rc;
 }
 
+/* Fails with "unknown key" at base.key (key of any length). */
+static int
+bad_key(struct fx *fx, const char *base, const char *key)
+{
+	char *path = xasprintf("%s.%s", base, key);
+
+	fx_fail(fx, path, "unknown key");
+	free(path);
+	return -1;
+}
+
 /* Fails on the first key of obj that is not in allowed (NULL-terminated). */
 static int
 check_keys(struct fx *fx, const char *path, struct json_object *obj,
@@ -240,13 +253,8 @@ check_keys(struct fx *fx, const char *path, struct json_object *obj,
 {
 	json_object_object_foreach(obj, key, val) {
 		(void)val;
-		if (!str_in(allowed, key)) {
-			char *p = xasprintf("%s.%s", path, key);
-
-			fx_fail(fx, p, "unknown key");
-			free(p);
-			return -1;
-		}
+		if (!str_in(allowed, key))
+			return bad_key(fx, path, key);
 	}
 	return 0;
 }
@@ -317,29 +325,45 @@ check_string_array(struct fx *fx, const char *path, struct json_object *v,
 	return rc;
 }
 
+/*
+ * Checks the array v: at most max elements (counted as unit), each one
+ * that ok() accepts.  The first other fails at path[i] as bad_value()
+ * with want, or, when want is NULL, with "expected an object".
+ */
 static int
-check_ids_array(struct fx *fx, const char *path, struct json_object *v)
+check_elements(struct fx *fx, const char *path, struct json_object *v,
+    size_t max, const char *unit, bool (*ok)(struct json_object *),
+    const char *want)
 {
 	size_t n, i;
 
-	if (!json_object_is_type(v, json_type_array))
-		return bad_value(fx, path, "an array of ids", v);
-	if (check_length(fx, path, v, TARGET_IDS_MAX, "ids") == -1)
+	if (check_length(fx, path, v, max, unit) == -1)
 		return -1;
 	n = json_object_array_length(v);
 	for (i = 0; i < n; i++) {
 		struct json_object *e = json_object_array_get_idx(v, i);
+		char *p;
 
-		if (!is_fixture_id(e)) {
-			char *p = xasprintf("%s[%zu]", path, i);
-
-			bad_value(fx, p, "an id (a string of 15 or 16 digits, "
-			    "not starting with 0)", e);
-			free(p);
-			return -1;
-		}
+		if (ok(e))
+			continue;
+		p = xasprintf("%s[%zu]", path, i);
+		if (want != NULL)
+			bad_value(fx, p, want, e);
+		else
+			fx_fail(fx, p, "expected an object");
+		free(p);
+		return -1;
 	}
 	return 0;
+}
+
+static int
+check_ids_array(struct fx *fx, const char *path, struct json_object *v)
+{
+	if (!json_object_is_type(v, json_type_array))
+		return bad_value(fx, path, "an array of ids", v);
+	return check_elements(fx, path, v, TARGET_IDS_MAX, "ids",
+	    is_fixture_id, ID_WANT);
 }
 
 static int
@@ -411,8 +435,7 @@ check_obo(struct fx *fx, const char *path, struct json_object *v)
 			continue;
 		p = xasprintf("%s.%s", path, *k);
 		if (strcmp(*k, "id") == 0 && !is_fixture_id(f))
-			rc = bad_value(fx, p, "an id (a string of 15 or 16 "
-			    "digits, not starting with 0)", f);
+			rc = bad_value(fx, p, ID_WANT, f);
 		else if (!is_string(f) || json_object_get_string_len(f) == 0)
 			rc = bad_value(fx, p, "a non-empty string", f);
 		free(p);
@@ -426,54 +449,37 @@ check_obo(struct fx *fx, const char *path, struct json_object *v)
 #define OBJECTS_MAX 100
 #define TIMES_MAX 100
 
+static bool
+is_object(struct json_object *v)
+{
+	return json_object_is_type(v, json_type_object);
+}
+
+static bool
+is_unix_time(struct json_object *v)
+{
+	return json_object_is_type(v, json_type_int) &&
+	    json_object_get_int64(v) >= 0 &&
+	    json_object_get_int64(v) <= TIME_MAX;
+}
+
 static int
 check_objects(struct fx *fx, const char *path, struct json_object *v)
 {
-	size_t n, i;
-
 	if (!json_object_is_type(v, json_type_array) ||
 	    json_object_array_length(v) == 0)
 		return bad_value(fx, path, "a non-empty array of objects", v);
-	if (check_length(fx, path, v, OBJECTS_MAX, "entries") == -1)
-		return -1;
-	n = json_object_array_length(v);
-	for (i = 0; i < n; i++) {
-		if (!json_object_is_type(json_object_array_get_idx(v, i),
-		    json_type_object)) {
-			char *p = xasprintf("%s[%zu]", path, i);
-
-			fx_fail(fx, p, "expected an object");
-			free(p);
-			return -1;
-		}
-	}
-	return 0;
+	return check_elements(fx, path, v, OBJECTS_MAX, "entries", is_object,
+	    NULL);
 }
 
 static int
 check_times(struct fx *fx, const char *path, struct json_object *v)
 {
-	size_t n, i;
-
 	if (!json_object_is_type(v, json_type_array))
 		return bad_value(fx, path, "an array of unix times", v);
-	if (check_length(fx, path, v, TIMES_MAX, "entries") == -1)
-		return -1;
-	n = json_object_array_length(v);
-	for (i = 0; i < n; i++) {
-		struct json_object *t = json_object_array_get_idx(v, i);
-
-		if (!json_object_is_type(t, json_type_int) ||
-		    json_object_get_int64(t) < 0 ||
-		    json_object_get_int64(t) > TIME_MAX) {
-			char *p = xasprintf("%s[%zu]", path, i);
-
-			bad_value(fx, p, "a unix time", t);
-			free(p);
-			return -1;
-		}
-	}
-	return 0;
+	return check_elements(fx, path, v, TIMES_MAX, "entries", is_unix_time,
+	    "a unix time");
 }
 
 /* Checks one present value against its key's type. */
@@ -489,8 +495,7 @@ check_value(struct fx *fx, const char *path, const struct obj_member *k,
 	case VT_ID:
 	case VT_REF:
 		if (!is_fixture_id(v))
-			return bad_value(fx, path, "an id (a string of 15 or "
-			    "16 digits, not starting with 0)", v);
+			return bad_value(fx, path, ID_WANT, v);
 		return 0;
 	case VT_STRING:
 		if (!is_string(v) || json_object_get_string_len(v) == 0)
@@ -501,9 +506,7 @@ check_value(struct fx *fx, const char *path, const struct obj_member *k,
 			return bad_value(fx, path, "a string of digits", v);
 		return 0;
 	case VT_TIME:
-		if (json_object_is_type(v, json_type_int) &&
-		    json_object_get_int64(v) >= 0 &&
-		    json_object_get_int64(v) <= TIME_MAX)
+		if (is_unix_time(v))
 			return 0;
 		want = xasprintf("a unix time from 0 to %lld (the end of year "
 		    "9999)", TIME_MAX);
@@ -695,6 +698,24 @@ subpath(char path[SUBPATH_SIZE], const char *base, const char *key)
 	path[b + 1 + k] = '\0';
 }
 
+static int fx_conflict_at(struct fx *fx, const char *base, const char *key,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* fx_conflict() at base.key: the row's key whose value is taken. */
+static int
+fx_conflict_at(struct fx *fx, const char *base, const char *key,
+    const char *fmt, ...)
+{
+	char path[SUBPATH_SIZE];
+	va_list ap;
+
+	subpath(path, base, key);
+	va_start(ap, fmt);
+	fe_set(fx->fe, fx->source, true, path, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 /* "$.table[i]" in path: the base of every path of one row. */
 static void
 rowpath(char path[SUBPATH_SIZE], enum store_table t, size_t i)
@@ -722,19 +743,12 @@ static int
 unknown_key(struct fx *fx, const struct obj_type *ts, const char *base,
     struct json_object *obj)
 {
-	char *path;
-
 	json_object_object_foreach(obj, key, val) {
 		const struct obj_member *m = obj_member(ts, key);
 
 		(void)val;
-		if (m == NULL || m->type == VT_NONE) {
-			/* the document's own key: any length */
-			path = xasprintf("%s.%s", base, key);
-			fx_fail(fx, path, "unknown key");
-			free(path);
-			return -1;
-		}
+		if (m == NULL || m->type == VT_NONE)
+			return bad_key(fx, base, key);
 	}
 	return 0;
 }
@@ -943,6 +957,22 @@ template_namespace(char out[14], const char *id)
 	out[13] = '\0';
 }
 
+/*
+ * The stored row, found by find(), that links the row's WABA to the node in
+ * its column other (an assignment's user, a share's business); new, or
+ * NULL (always, in a fresh store).
+ */
+static struct json_object *
+stored_link(struct fx *fx, enum store_table t, struct json_object **row,
+    const char *other,
+    struct json_object *(*find)(struct store *, int64_t, int64_t))
+{
+	if (fx->fresh)
+		return NULL;
+	return find(fx->st, parse_id(vstr(t, row, "waba")),
+	    parse_id(vstr(t, row, other)));
+}
+
 /* Checks that the user may be assigned to the WABA (its business owns it
  * or has a share of it, in the store or in the document). */
 static int
@@ -999,10 +1029,8 @@ link_row(struct fx *fx, enum store_table t, size_t i,
 	rowpath(base, t, i);
 	if (ts->node != NODE_NONE && !fx->fresh && store_node_type(fx->st,
 	    parse_id(vstr(t, row, "id"))) != NODE_NONE) {
-		path = xasprintf("%s.id", base);
-		fx_conflict(fx, path, "id '%s' already exists",
+		fx_conflict_at(fx, base, "id", "id '%s' already exists",
 		    vstr(t, row, "id"));
-		free(path);
 		goto out;
 	}
 	for (k = 0; k < ts->nmembers; k++) {
@@ -1019,10 +1047,8 @@ link_row(struct fx *fx, enum store_table t, size_t i,
 		dup = fx->fresh ? NULL : store_get_token(fx->st,
 		    vstr(t, row, "token"));
 		if (dup != NULL) {
-			path = xasprintf("%s.token", base);
-			fx_conflict(fx, path, "token '%s' already exists",
-			    vstr(t, row, "token"));
-			free(path);
+			fx_conflict_at(fx, base, "token", "token '%s' already "
+			    "exists", vstr(t, row, "token"));
 			goto out;
 		}
 		late_int(fx, t, row, "issued_at", fx->now);
@@ -1041,11 +1067,9 @@ link_row(struct fx *fx, enum store_table t, size_t i,
 		dup = fx->fresh ? NULL : store_phone_by_number(fx->st,
 		    vstr(t, row, "cc"), vstr(t, row, "phone_number"));
 		if (dup != NULL) {
-			path = xasprintf("%s.phone_number", base);
-			fx_conflict(fx, path, "phone number +%s %s already "
-			    "exists (id '%s')", vstr(t, row, "cc"),
+			fx_conflict_at(fx, base, "phone_number", "phone number "
+			    "+%s %s already exists (id '%s')", vstr(t, row, "cc"),
 			    vstr(t, row, "phone_number"), row_str(dup, "id"));
-			free(path);
 			goto out;
 		}
 		if (vstr(t, row, "display_phone_number") == NULL) {
@@ -1063,12 +1087,10 @@ link_row(struct fx *fx, enum store_table t, size_t i,
 		dup = store_template_live(fx->st, parse_id(vstr(t, row,
 		    "waba")), vstr(t, row, "name"), vstr(t, row, "language"));
 		if (dup != NULL && !template_gone(vstr(t, row, "status"))) {
-			path = xasprintf("%s.name", base);
-			fx_conflict(fx, path, "WABA '%s' has template '%s' in "
-			    "'%s' already (id '%s')", vstr(t, row, "waba"),
-			    vstr(t, row, "name"), vstr(t, row, "language"),
-			    row_str(dup, "id"));
-			free(path);
+			fx_conflict_at(fx, base, "name", "WABA '%s' has "
+			    "template '%s' in '%s' already (id '%s')",
+			    vstr(t, row, "waba"), vstr(t, row, "name"),
+			    vstr(t, row, "language"), row_str(dup, "id"));
 			goto out;
 		}
 		late_int(fx, t, row, "created_at", fx->now);
@@ -1077,9 +1099,7 @@ link_row(struct fx *fx, enum store_table t, size_t i,
 		late_int(fx, t, row, "quality_updated", created);
 		break;
 	case TBL_ASSIGNMENTS:
-		dup = fx->fresh ? NULL : store_assignment(fx->st,
-		    parse_id(vstr(t, row, "waba")),
-		    parse_id(vstr(t, row, "user")));
+		dup = stored_link(fx, t, row, "user", store_assignment);
 		if (dup != NULL) {
 			fx_conflict(fx, base, "user '%s' is already assigned "
 			    "to WABA '%s'", vstr(t, row, "user"),
@@ -1090,9 +1110,7 @@ link_row(struct fx *fx, enum store_table t, size_t i,
 			goto out;
 		break;
 	case TBL_SHARES:
-		dup = fx->fresh ? NULL : store_share(fx->st,
-		    parse_id(vstr(t, row, "waba")),
-		    parse_id(vstr(t, row, "business")));
+		dup = stored_link(fx, t, row, "business", store_share);
 		if (dup != NULL) {
 			fx_conflict(fx, base, "WABA '%s' is already shared "
 			    "with business '%s'", vstr(t, row, "waba"),

@@ -90,6 +90,12 @@ const char *const template_reasons[] = { "NONE", "ABUSIVE_CONTENT",
  * list adds to its rows or a field Graph knows that has no data here. */
 #define FIELD(name, get) \
 	{ name, VT_NONE, F, NULL, NULL, 0, GET_##get }
+/* What a token grants; an OAuth code grants the same to the token it
+ * becomes. */
+#define GRANT \
+	COL("scopes",			SCOPES,	0, \
+	    "[\"whatsapp_business_management\",\"business_management\"]"), \
+	COL("granular_scopes",		GRANULAR, 0,	"[]")
 
 /*
  * Keys without a default here either stay absent (NULL in the store) or,
@@ -275,9 +281,7 @@ static const struct obj_member token_members[] = {
 	COL("token",			TOKEN,	R,	NULL),
 	REF("app",				R,	TBL_APPS),
 	REF("user",				R,	TBL_USERS),
-	COL("scopes",			SCOPES,	0,
-	    "[\"whatsapp_business_management\",\"business_management\"]"),
-	COL("granular_scopes",		GRANULAR, 0,	"[]"),
+	GRANT,
 	COL("issued_at",		TIME,	L,	NULL),
 	COL("expires_at",		TIME,	0,	"0"),
 	ENUM("state",				0,	"\"valid\"",
@@ -327,9 +331,7 @@ static const struct obj_member oauth_code_members[] = {
 	COL("code",			TOKEN,	R,	NULL),
 	REF("app",				R,	TBL_APPS),
 	REF("user",				R,	TBL_USERS),
-	COL("scopes",			SCOPES,	0,
-	    "[\"whatsapp_business_management\",\"business_management\"]"),
-	COL("granular_scopes",		GRANULAR, 0,	"[]"),
+	GRANT,
 	COL("redirect_uri",		STRING,	0,	NULL),
 	COL("expires_at",		TIME,	R,	NULL),
 	COL("used_at",			TIME,	0,	NULL),
@@ -338,6 +340,7 @@ static const struct obj_member oauth_code_members[] = {
 #undef R
 #undef L
 #undef F
+#undef GRANT
 
 /* ---- default fields and filters ------------------------------------ */
 

@@ -128,34 +128,36 @@ phonelog_codes(struct store *st, int64_t phone)
 	return o;
 }
 
+/* sql with its three parameters, phone, action and a time, bound. */
+static sqlite3_stmt *
+prepare_action(struct store *st, const char *sql, int64_t phone,
+    const char *action, int64_t at)
+{
+	sqlite3_stmt *stmt = prepare(st, sql);
+
+	if (stmt == NULL)
+		return NULL;
+	sqlite3_bind_int64(stmt, 1, phone);
+	sqlite3_bind_text(stmt, 2, action, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 3, at);
+	return stmt;
+}
+
 int
 phonelog_action_add(struct store *st, int64_t phone, const char *action,
     int64_t at)
 {
-	sqlite3_stmt *stmt = prepare(st, "INSERT INTO phone_actions "
-	    "(phone, action, at) VALUES (?, ?, ?)");
-
-	if (stmt == NULL)
-		return -1;
-	sqlite3_bind_int64(stmt, 1, phone);
-	sqlite3_bind_text(stmt, 2, action, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(stmt, 3, at);
-	return run(stmt);
+	return run(prepare_action(st, "INSERT INTO phone_actions "
+	    "(phone, action, at) VALUES (?, ?, ?)", phone, action, at));
 }
 
 long
 phonelog_actions_since(struct store *st, int64_t phone, const char *action,
     int64_t since)
 {
-	sqlite3_stmt *stmt = prepare(st, "SELECT count(*) FROM phone_actions "
-	    "WHERE phone = ? AND action = ? AND at >= ?");
-
-	if (stmt == NULL)
-		return -1;
-	sqlite3_bind_int64(stmt, 1, phone);
-	sqlite3_bind_text(stmt, 2, action, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(stmt, 3, since);
-	return count(stmt);
+	return count(prepare_action(st, "SELECT count(*) FROM phone_actions "
+	    "WHERE phone = ? AND action = ? AND at >= ?", phone, action,
+	    since));
 }
 
 struct json_object *

@@ -364,6 +364,17 @@ mix64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
+size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
 bool
 utf8_valid(const char *str, size_t n)
 {

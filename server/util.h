@@ -86,5 +86,7 @@ uint64_t mix64(uint64_t x);
 
 /* True when s[0..n) is well-formed UTF-8. */
 bool utf8_valid(const char *s, size_t n);
+/* The characters (code points) of s, which is valid UTF-8. */
+size_t utf8_chars(const char *s);
 
 #endif

@@ -119,18 +119,6 @@ digits(const char *s, size_t n)
 	return true;
 }
 
-/* Unicode characters in valid UTF-8. */
-static size_t
-chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 /* A text parameter that must be given. */
 static int
 param_text(struct request *rq, const char *name, const char **out)
@@ -409,7 +397,7 @@ has_word(const char *s, const char *w)
 static const char *
 name_decline_reason(const char *name)
 {
-	if (chars(name) < 3)
+	if (utf8_chars(name) < 3)
 		return "NAME_TOO_SHORT";
 	if (has_word(name, "whatsapp") || has_word(name, "facebook"))
 		return "NAME_USES_META_BRAND";
@@ -549,7 +537,7 @@ profile_text(struct request *rq, const char *name, size_t min, size_t max,
 		return -1;
 	if (*out == NULL)
 		return 0;
-	n = chars(*out);
+	n = utf8_chars(*out);
 	if (n < min || n > max)
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) Param %s must be %zu to %zu characters long, got "
@@ -594,7 +582,7 @@ profile_websites(struct request *rq, const char *v)
 			    i);
 			goto bad;
 		}
-		if (chars(u) > WEBSITE_MAX) {
+		if (utf8_chars(u) > WEBSITE_MAX) {
 			gerr_set(&rq->err, GE_PARAM, "(#100) Param websites[%zu] "
 			    "is longer than %d characters", i, WEBSITE_MAX);
 			goto bad;

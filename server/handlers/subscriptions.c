@@ -168,44 +168,61 @@ set_success(struct request *rq)
 	    json_object_new_boolean(1));
 }
 
-/* ---- /{app-id}/subscriptions ---------------------------------------- */
-
-int
-app_subscriptions_list(struct request *rq)
+/*
+ * rq->result = {"data": [...]}: one entry, made by entry(), for each row of
+ * t whose column col is the node.  entry() returns a new object.
+ */
+static int
+list_rows(struct request *rq, enum store_table t, const char *col,
+    struct json_object *(*entry)(struct request *, struct json_object *))
 {
-	struct json_object *rows = store_rows_by(rq->emu->store,
-	    TBL_SUBSCRIPTIONS, "app", rq->node), *data;
-	size_t i, k;
+	struct json_object *rows = store_rows_by(rq->emu->store, t, col,
+	    rq->node), *data;
+	size_t i;
 
 	data = json_object_new_array();
-	for (i = 0; i < json_object_array_length(rows); i++) {
-		struct json_object *r = json_object_array_get_idx(rows, i);
-		struct json_object *o = json_object_new_object(), *fs, *f;
-
-		json_object_object_add(o, "object", json_object_get(
-		    json_object_object_get(r, "object")));
-		json_object_object_add(o, "callback_url", json_object_get(
-		    json_object_object_get(r, "callback_url")));
-		json_object_object_add(o, "active", json_object_get(
-		    json_object_object_get(r, "active")));
-		fs = json_object_new_array();
-		f = json_object_object_get(r, "fields");
-		for (k = 0; k < json_object_array_length(f); k++) {
-			struct json_object *e = json_object_new_object();
-
-			json_object_object_add(e, "name", json_object_get(
-			    json_object_array_get_idx(f, k)));
-			json_object_object_add(e, "version",
-			    json_object_new_string(rq->version));
-			json_object_array_add(fs, e);
-		}
-		json_object_object_add(o, "fields", fs);
-		json_object_array_add(data, o);
-	}
+	for (i = 0; i < json_object_array_length(rows); i++)
+		json_object_array_add(data,
+		    entry(rq, json_object_array_get_idx(rows, i)));
 	json_object_put(rows);
 	rq->result = json_object_new_object();
 	json_object_object_add(rq->result, "data", data);
 	return 0;
+}
+
+/* ---- /{app-id}/subscriptions ---------------------------------------- */
+
+static struct json_object *
+subscription_entry(struct request *rq, struct json_object *r)
+{
+	struct json_object *o = json_object_new_object(), *fs, *f;
+	size_t k;
+
+	json_object_object_add(o, "object", json_object_get(
+	    json_object_object_get(r, "object")));
+	json_object_object_add(o, "callback_url", json_object_get(
+	    json_object_object_get(r, "callback_url")));
+	json_object_object_add(o, "active", json_object_get(
+	    json_object_object_get(r, "active")));
+	fs = json_object_new_array();
+	f = json_object_object_get(r, "fields");
+	for (k = 0; k < json_object_array_length(f); k++) {
+		struct json_object *e = json_object_new_object();
+
+		json_object_object_add(e, "name", json_object_get(
+		    json_object_array_get_idx(f, k)));
+		json_object_object_add(e, "version",
+		    json_object_new_string(rq->version));
+		json_object_array_add(fs, e);
+	}
+	json_object_object_add(o, "fields", fs);
+	return o;
+}
+
+int
+app_subscriptions_list(struct request *rq)
+{
+	return list_rows(rq, TBL_SUBSCRIPTIONS, "app", subscription_entry);
 }
 
 /* The subscription key of the node's app for object w_b_a. */
@@ -386,40 +403,35 @@ app_subscriptions_remove(struct request *rq)
 
 /* ---- /{waba-id}/subscribed_apps ------------------------------------- */
 
+static struct json_object *
+subscribed_app_entry(struct request *rq, struct json_object *r)
+{
+	struct json_object *o = json_object_new_object(), *d, *app, *v;
+	char *link;
+
+	app = store_get(rq->emu->store, TBL_APPS, row_id(r, "app"));
+	d = json_object_new_object();
+	json_object_object_add(d, "id", json_object_new_string(
+	    row_str(r, "app")));
+	link = xasprintf("https://www.facebook.com/games/?app_id=%s",
+	    row_str(r, "app"));
+	json_object_object_add(d, "link", json_object_new_string(link));
+	free(link);
+	json_object_object_add(d, "name", json_object_new_string(
+	    app != NULL ? row_str(app, "name") : ""));
+	json_object_put(app);
+	json_object_object_add(o, "whatsapp_business_api_data", d);
+	if (json_object_object_get_ex(r, "override_callback_uri", &v))
+		json_object_object_add(o, "override_callback_uri",
+		    json_object_get(v));
+	return o;
+}
+
 int
 subscribed_apps_list(struct request *rq)
 {
-	struct json_object *rows = store_rows_by(rq->emu->store,
-	    TBL_SUBSCRIBED_APPS, "waba", rq->node), *data;
-	size_t i;
-
-	data = json_object_new_array();
-	for (i = 0; i < json_object_array_length(rows); i++) {
-		struct json_object *r = json_object_array_get_idx(rows, i);
-		struct json_object *o = json_object_new_object(), *d, *app, *v;
-		char *link;
-
-		app = store_get(rq->emu->store, TBL_APPS, row_id(r, "app"));
-		d = json_object_new_object();
-		json_object_object_add(d, "id", json_object_new_string(
-		    row_str(r, "app")));
-		link = xasprintf("https://www.facebook.com/games/?app_id=%s",
-		    row_str(r, "app"));
-		json_object_object_add(d, "link", json_object_new_string(link));
-		free(link);
-		json_object_object_add(d, "name", json_object_new_string(
-		    app != NULL ? row_str(app, "name") : ""));
-		json_object_put(app);
-		json_object_object_add(o, "whatsapp_business_api_data", d);
-		if (json_object_object_get_ex(r, "override_callback_uri", &v))
-			json_object_object_add(o, "override_callback_uri",
-			    json_object_get(v));
-		json_object_array_add(data, o);
-	}
-	json_object_put(rows);
-	rq->result = json_object_new_object();
-	json_object_object_add(rq->result, "data", data);
-	return 0;
+	return list_rows(rq, TBL_SUBSCRIBED_APPS, "waba",
+	    subscribed_app_entry);
 }
 
 /* The subscribed-app key of the node's WABA and the token's app. */

@@ -108,18 +108,6 @@ missing(struct tv *c, const char *ctype, const char *field, const char *path)
 	    ctype, field, path);
 }
 
-/* Characters (code points) of a valid UTF-8 string. */
-static size_t
-chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 static bool
 is_lower(char ch)
 {
@@ -213,9 +201,9 @@ static int
 too_long(struct tv *c, const char *path, const char *key, const char *s,
     size_t max)
 {
-	if (chars(s) > max)
+	if (utf8_chars(s) > max)
 		return fail(c, GE_TMPL_TOO_LONG, "%s.%s has %zu characters; "
-		    "the limit is %zu", path, key, chars(s), max);
+		    "the limit is %zu", path, key, utf8_chars(s), max);
 	return 0;
 }
 
@@ -270,8 +258,9 @@ scan_vars(struct tv *c, const char *text, const char *path, enum gerr_id bad,
 		    (!c->named && (*s == '0' || len > 4)))
 			return fail(c, bad, "%s.text has a malformed variable "
 			    "at character %zu: parameter_format %s takes %s",
-			    path, chars(text) - chars(p), c->named ? "NAMED" :
-			    "POSITIONAL", c->named ? "{{snake_case_name}}" :
+			    path, utf8_chars(text) - utf8_chars(p),
+			    c->named ? "NAMED" : "POSITIONAL",
+			    c->named ? "{{snake_case_name}}" :
 			    "{{1}}, {{2}}, ...");
 		if (vs->last_end == 0)
 			vs->first = (size_t)(p - text);
@@ -320,6 +309,20 @@ example_value(struct tv *c, json_object *v, const char *ctype,
 	if (json_object_get_string_len(v) == 0)
 		return missing(c, ctype, "example", path);
 	return 0;
+}
+
+/*
+ * The only value of the example array arr (NULL when absent), at path at:
+ * missing from component path when there is none.  Callers refuse more
+ * than one first, in their own words.
+ */
+static int
+sole_example(struct tv *c, json_object *arr, const char *ctype,
+    const char *path, const char *at)
+{
+	if (arr == NULL || json_object_array_length(arr) == 0)
+		return missing(c, ctype, "example", path);
+	return example_value(c, json_object_array_get_idx(arr, 0), ctype, at);
 }
 
 /* example.<key>: one string per variable (header_text), or one array of
@@ -535,15 +538,12 @@ check_header(struct tv *c, json_object *comp, const char *path)
 		if (keys_known(c, ex, handle_keys, at) != 0 ||
 		    opt_array(c, ex, "header_handle", at, &h) != 0)
 			return -1;
-		if (h == NULL || json_object_array_length(h) == 0)
-			return missing(c, "HEADER", "example", path);
-		if (json_object_array_length(h) != 1)
+		if (h != NULL && json_object_array_length(h) > 1)
 			return fail(c, GE_TMPL_HEADER, "%s.header_handle has "
 			    "%zu handles; a media header takes one", at,
 			    json_object_array_length(h));
 		snprintf(at, sizeof(at), "%s.example.header_handle[0]", path);
-		return example_value(c, json_object_array_get_idx(h, 0),
-		    "HEADER", at);
+		return sole_example(c, h, "HEADER", path, at);
 	}
 }
 
@@ -702,15 +702,12 @@ check_url(struct tv *c, json_object *b, const char *path)
 			    "example but the url has no variable", path);
 		return 0;
 	}
-	if (ex == NULL || json_object_array_length(ex) == 0)
-		return missing(c, "BUTTONS", "example", path);
-	if (json_object_array_length(ex) != 1)
+	if (ex != NULL && json_object_array_length(ex) > 1)
 		return fail(c, GE_TMPL_EXAMPLE, "%s.example has %zu example "
 		    "value(s) for 1 variable", path,
 		    json_object_array_length(ex));
 	snprintf(at, sizeof(at), "%s.example[0]", path);
-	return example_value(c, json_object_array_get_idx(ex, 0), "BUTTONS",
-	    at);
+	return sole_example(c, ex, "BUTTONS", path, at);
 }
 
 static int
@@ -756,7 +753,7 @@ is_package(const char *s)
 {
 	size_t segs = 0;
 
-	if (chars(s) > PACKAGE_MAX)
+	if (utf8_chars(s) > PACKAGE_MAX)
 		return false;
 	for (;;) {
 		if (!is_alpha(*s))

@@ -389,6 +389,18 @@ attempts_of(struct outbox *ob, int64_t delivery)
 	return arr;
 }
 
+/* S_LIST's columns before next_attempt_at, as a delivery's members, in
+ * order; ids go out as decimal strings. */
+static const struct {
+	const char *name;
+	bool id; /* an int64 id, else text */
+} list_columns[] = {
+	{ "id", true }, { "event_id", true }, { "field", false },
+	{ "waba", true }, { "app", true }, { "target", false },
+	{ "state", false },
+};
+#define LIST_STRINGS ((int)(sizeof(list_columns) / sizeof(list_columns[0])))
+
 struct json_object *
 outbox_list(struct outbox *ob, const char *field, const char *state,
     int64_t waba)
@@ -397,6 +409,7 @@ outbox_list(struct outbox *ob, const char *field, const char *state,
 	sqlite3_stmt *s = stmt(ob, S_LIST);
 	int64_t *ids = NULL;
 	size_t n = 0, i;
+	int k;
 
 	doc = json_object_new_object();
 	json_object_object_add(doc, "data", data);
@@ -409,26 +422,16 @@ outbox_list(struct outbox *ob, const char *field, const char *state,
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		struct json_object *d = json_object_new_object();
 
-		json_object_object_add(d, "id",
-		    id_string(sqlite3_column_int64(s, 0)));
-		json_object_object_add(d, "event_id",
-		    id_string(sqlite3_column_int64(s, 1)));
-		json_object_object_add(d, "field",
-		    json_object_new_string((const char *)
-		    sqlite3_column_text(s, 2)));
-		json_object_object_add(d, "waba",
-		    id_string(sqlite3_column_int64(s, 3)));
-		json_object_object_add(d, "app",
-		    id_string(sqlite3_column_int64(s, 4)));
-		json_object_object_add(d, "target",
-		    json_object_new_string((const char *)
-		    sqlite3_column_text(s, 5)));
-		json_object_object_add(d, "state",
-		    json_object_new_string((const char *)
-		    sqlite3_column_text(s, 6)));
+		for (k = 0; k < LIST_STRINGS; k++)
+			json_object_object_add(d, list_columns[k].name,
+			    list_columns[k].id ?
+			    id_string(sqlite3_column_int64(s, k)) :
+			    json_object_new_string((const char *)
+			    sqlite3_column_text(s, k)));
 		json_object_object_add(d, "next_attempt_at",
-		    sqlite3_column_type(s, 7) == SQLITE_NULL ? NULL :
-		    json_object_new_int64(sqlite3_column_int64(s, 7)));
+		    sqlite3_column_type(s, LIST_STRINGS) == SQLITE_NULL ?
+		    NULL : json_object_new_int64(sqlite3_column_int64(s,
+		    LIST_STRINGS)));
 		json_object_array_add(data, d);
 		ids = xrealloc(ids, (n + 1) * sizeof(*ids));
 		ids[n++] = sqlite3_column_int64(s, 0);
