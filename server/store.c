@@ -1566,3 +1566,15 @@ store_sqlite(struct store *st)
 {
 	return st->db;
 }
+
+sqlite3_stmt *
+store_stmt(struct store *st, const char *sql)
+{
+	return stmt_get(st, sql, NULL);
+}
+
+void
+store_stmt_done(sqlite3_stmt *stmt)
+{
+	stmt_done(stmt);
+}

@@ -177,5 +177,14 @@ long store_list_count(struct store *st, enum store_list l,
  */
 struct sqlite3;
 struct sqlite3 *store_sqlite(struct store *st);
+/*
+ * A statement on that connection, prepared once and cached by its text
+ * (the store's own cache): reset, bindings cleared; NULL on error.  For
+ * modules with their own queries on the hot path (server/messages/).
+ * store_stmt_done() ends each use.
+ */
+struct sqlite3_stmt;
+struct sqlite3_stmt *store_stmt(struct store *st, const char *sql);
+void store_stmt_done(struct sqlite3_stmt *stmt);
 
 #endif
