@@ -46,6 +46,9 @@ struct emu {
 	 * while the store stays at tmpl_version */
 	uint64_t tmpl_version;
 	int64_t tmpl_next_due;
+	/* messages_sweep()'s memo, the same way */
+	uint64_t msg_version;
+	int64_t msg_next_due;
 	/* The boot state for reset, as fixture JSON text: a tree of a large
 	 * store would cost several times the store's own memory. */
 	char *boot_state;

@@ -1050,6 +1050,7 @@ link_row(struct fx *fx, enum store_table t, size_t i, struct json_object *row)
 	case TBL_SUBSCRIPTIONS:
 	case TBL_SUBSCRIBED_APPS:
 	case TBL_OAUTH_CODES:
+	case TBL_MESSAGES:
 		/* keyed by text or a mixed pair: looked up by the row's key */
 		dup = store_lookup(fx->st, t, row);
 		if (dup != NULL) {

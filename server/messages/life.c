@@ -1,0 +1,433 @@
+/*
+ * life.c - see life.h.  The events' shapes are those of Meta's webhook
+ * reference for the whatsapp_business_account field `messages`: a value
+ * with messaging_product, metadata and either statuses[] or contacts[]
+ * and messages[].
+ */
+#include "messages/life.h"
+
+#include <json-c/json.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "emu.h"
+#include "row.h"
+#include "store.h"
+#include "util.h"
+#include "webhooks/outbox.h"
+
+/* Most status steps one sweep takes; the next request takes the rest. */
+#define SWEEP_BATCH 500
+
+/* The statuses an outbound message passes through, in order. */
+static const char *const steps[] = { "accepted", "sent", "delivered",
+	"read" };
+#define NSTEPS (sizeof(steps) / sizeof(steps[0]))
+
+/* The Cloud API's titles of the codes a delivery fails with. */
+static const struct {
+	int code;
+	const char *title;
+} fail_titles[] = {
+	/* code	title */
+	{ 130472, "User's number is part of an experiment" },
+	{ 131000, "Something went wrong" },
+	{ 131026, "Message Undeliverable" },
+	{ 131047, "Re-engagement message" },
+	{ 131049, "This message was not delivered to maintain healthy "
+	    "ecosystem engagement." },
+	{ 131050, "User has stopped marketing messages" },
+	{ 131053, "Media upload error" },
+};
+
+static void
+set_str(struct json_object *o, const char *key, const char *v)
+{
+	json_object_object_add(o, key, v ? json_object_new_string(v) : NULL);
+}
+
+static void
+set_int(struct json_object *o, const char *key, int64_t v)
+{
+	json_object_object_add(o, key, json_object_new_int64(v));
+}
+
+/* A unix time as the messages webhook writes it: a string. */
+static void
+set_time(struct json_object *o, const char *key, int64_t t)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%lld", (long long)t);
+	set_str(o, key, buf);
+}
+
+static char *
+wamid(struct emu *emu, const char *wa_id)
+{
+	/* the layout of Meta's ids: a small header, the number, a 16-byte
+	 * hex id, a terminator */
+	unsigned char buf[96];
+	size_t n = strlen(wa_id), k = 0;
+	int64_t id = store_new_id(emu->store);
+	char *b64, *out;
+
+	if (n > 32)
+		n = 32;
+	buf[k++] = 0x1c;
+	buf[k++] = 0x18;
+	buf[k++] = (unsigned char)n;
+	memcpy(buf + k, wa_id, n);
+	k += n;
+	buf[k++] = 0x15;
+	buf[k++] = 0x02;
+	buf[k++] = 0x00;
+	buf[k++] = 0x11;
+	buf[k++] = 0x18;
+	buf[k++] = 0x12;
+	k += (size_t)snprintf((char *)buf + k, 19, "%018llX",
+	    (unsigned long long)mix64((uint64_t)id));
+	buf[k++] = 0x00;
+	b64 = b64url_encode(buf, k);
+	out = xasprintf("wamid.%s", b64);
+	free(b64);
+	return out;
+}
+
+bool
+message_window_open(struct emu *emu, int64_t phone, const char *wa_id)
+{
+	sqlite3_stmt *stmt = store_stmt(emu->store, "SELECT 1 FROM messages "
+	    "WHERE phone = ?1 AND wa_id = ?2 AND direction = 'inbound' AND "
+	    "created_at > ?3 LIMIT 1");
+	bool open;
+
+	if (stmt == NULL)
+		return false;
+	sqlite3_bind_int64(stmt, 1, phone);
+	sqlite3_bind_text(stmt, 2, wa_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, clock_now(&emu->clock) -
+	    MESSAGE_WINDOW_SECONDS);
+	open = sqlite3_step(stmt) == SQLITE_ROW;
+	store_stmt_done(stmt);
+	return open;
+}
+
+/* {"messaging_product":"whatsapp","metadata":{...}} for phone's events. */
+static struct json_object *
+event_base(struct emu *emu, int64_t phone)
+{
+	struct json_object *v = json_object_new_object(),
+	    *md = json_object_new_object(),
+	    *row = store_get(emu->store, TBL_PHONE_NUMBERS, phone);
+	char *number = xasprintf("%s%s", row_str(row, "cc") ?
+	    row_str(row, "cc") : "", row_str(row, "phone_number") ?
+	    row_str(row, "phone_number") : "");
+
+	set_str(v, "messaging_product", "whatsapp");
+	set_str(md, "display_phone_number", number);
+	set_str(md, "phone_number_id", row_str(row, "id"));
+	json_object_object_add(v, "metadata", md);
+	free(number);
+	json_object_put(row);
+	return v;
+}
+
+static int
+append(struct emu *emu, struct json_object *msg, struct json_object *value,
+    char **cause)
+{
+	int64_t phone = row_id(msg, "phone"), ev, waba;
+	struct json_object *p = store_get(emu->store, TBL_PHONE_NUMBERS,
+	    phone);
+	int rc;
+
+	waba = row_id(p, "waba");
+	json_object_put(p);
+	rc = outbox_append(emu->outbox, "messages", waba, phone, value,
+	    clock_now(&emu->clock), &ev, cause);
+	json_object_put(value);
+	return rc;
+}
+
+/* The status event of msg, now in status st at time at. */
+static struct json_object *
+status_value(struct emu *emu, struct json_object *msg, const char *st,
+    int64_t at)
+{
+	struct json_object *v = event_base(emu, row_id(msg, "phone")),
+	    *list = json_object_new_array(), *s = json_object_new_object();
+
+	set_str(s, "id", row_str(msg, "id"));
+	set_str(s, "status", st);
+	set_time(s, "timestamp", at);
+	set_str(s, "recipient_id", row_str(msg, "wa_id"));
+	json_object_array_add(list, s);
+	json_object_object_add(v, "statuses", list);
+	return v;
+}
+
+int
+message_accept(struct emu *emu, struct json_object *row, char **cause)
+{
+	struct store *st = emu->store;
+	int64_t now = clock_now(&emu->clock);
+	char *id;
+
+	if (store_begin(st) < 0) {
+		*cause = xstrdup("the store is busy");
+		return -1;
+	}
+	id = wamid(emu, row_str(row, "wa_id"));
+	set_str(row, "id", id);
+	free(id);
+	set_str(row, "direction", "outbound");
+	set_str(row, "status", "accepted");
+	set_int(row, "created_at", now);
+	set_int(row, "due_at", now + emu->cfg->message_delays[0]);
+	if (store_insert(st, TBL_MESSAGES, row, cause) < 0 ||
+	    store_commit(st) < 0) {
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
+}
+
+int
+message_inbound(struct emu *emu, int64_t phone, const char *from,
+    const char *name, const char *text, char **id, char **cause)
+{
+	struct store *st = emu->store;
+	int64_t now = clock_now(&emu->clock);
+	struct json_object *row = json_object_new_object(), *v, *list, *o,
+	    *p;
+
+	*id = NULL;
+	if (store_begin(st) < 0) {
+		json_object_put(row);
+		*cause = xstrdup("the store is busy");
+		return -1;
+	}
+	*id = wamid(emu, from);
+	set_str(row, "id", *id);
+	json_object_object_add(row, "phone", json_object_new_string(
+	    row_str(p = store_get(st, TBL_PHONE_NUMBERS, phone), "id")));
+	json_object_put(p);
+	set_str(row, "direction", "inbound");
+	set_str(row, "wa_id", from);
+	set_str(row, "type", "text");
+	set_str(row, "text", text);
+	set_str(row, "status", "received");
+	set_int(row, "created_at", now);
+
+	v = event_base(emu, phone);
+	list = json_object_new_array();
+	o = json_object_new_object();
+	p = json_object_new_object();
+	set_str(p, "name", name ? name : from);
+	json_object_object_add(o, "profile", p);
+	set_str(o, "wa_id", from);
+	json_object_array_add(list, o);
+	json_object_object_add(v, "contacts", list);
+	list = json_object_new_array();
+	o = json_object_new_object();
+	set_str(o, "from", from);
+	set_str(o, "id", *id);
+	set_time(o, "timestamp", now);
+	p = json_object_new_object();
+	set_str(p, "body", text);
+	json_object_object_add(o, "text", p);
+	set_str(o, "type", "text");
+	json_object_array_add(list, o);
+	json_object_object_add(v, "messages", list);
+
+	if (store_insert(st, TBL_MESSAGES, row, cause) < 0 ||
+	    append(emu, row, v, cause) < 0 || store_commit(st) < 0) {
+		store_rollback(st);
+		json_object_put(row);
+		free(*id);
+		*id = NULL;
+		return -1;
+	}
+	json_object_put(row);
+	return 0;
+}
+
+static struct json_object *
+lookup(struct emu *emu, const char *id)
+{
+	struct json_object *key = json_object_new_object(), *row;
+
+	set_str(key, "id", id);
+	row = store_lookup(emu->store, TBL_MESSAGES, key);
+	json_object_put(key);
+	return row;
+}
+
+int
+message_fail(struct emu *emu, const char *id, int code, const char *title,
+    const char *details, char **cause)
+{
+	struct store *st = emu->store;
+	struct json_object *old = lookup(emu, id), *row, *v, *errs, *e, *d;
+	int64_t now = clock_now(&emu->clock);
+	size_t i;
+	int rc = -1;
+
+	if (old == NULL || strcmp(row_str(old, "direction"), "outbound")) {
+		json_object_put(old);
+		return 1;
+	}
+	if (strcmp(row_str(old, "status"), "failed") == 0) {
+		json_object_put(old);
+		return 2;
+	}
+	for (i = 0; title == NULL && i < sizeof(fail_titles) /
+	    sizeof(fail_titles[0]); i++)
+		if (fail_titles[i].code == code)
+			title = fail_titles[i].title;
+	if (title == NULL)
+		title = "Message failed to send";
+	row = row_copy(old);
+	set_str(row, "status", "failed");
+	json_object_object_add(row, "due_at", NULL);
+	set_int(row, "error_code", code);
+	v = status_value(emu, row, "failed", now);
+	errs = json_object_new_array();
+	e = json_object_new_object();
+	set_int(e, "code", code);
+	set_str(e, "title", title);
+	set_str(e, "message", title);
+	d = json_object_new_object();
+	set_str(d, "details", details ? details : title);
+	json_object_object_add(e, "error_data", d);
+	set_str(e, "href", "https://developers.facebook.com/docs/whatsapp/"
+	    "cloud-api/support/error-codes/");
+	json_object_array_add(errs, e);
+	json_object_object_add(json_object_array_get_idx(
+	    json_object_object_get(v, "statuses"), 0), "errors", errs);
+	if (store_begin(st) < 0) {
+		json_object_put(v);
+		*cause = xstrdup("the store is busy");
+		goto out;
+	}
+	if (store_update(st, TBL_MESSAGES, row, cause) < 0 ||
+	    append(emu, row, v, cause) < 0 || store_commit(st) < 0) {
+		store_rollback(st);
+		goto out;
+	}
+	rc = 0;
+out:
+	json_object_put(row);
+	json_object_put(old);
+	return rc;
+}
+
+/* Index of st in steps[], or -1 (failed, received). */
+static int
+step_of(const char *st)
+{
+	size_t i;
+
+	for (i = 0; i < NSTEPS; i++)
+		if (strcmp(steps[i], st) == 0)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * Takes every step of the message id that the clock has reached, each
+ * with its event, in the caller's transaction.
+ */
+static int
+advance(struct emu *emu, const char *id, int64_t now, char **cause)
+{
+	struct json_object *old = lookup(emu, id), *row;
+	const long *delay = emu->cfg->message_delays;
+	int64_t created, due;
+	int k, rc = 0;
+
+	if (old == NULL)
+		return 0;
+	row = row_copy(old);
+	json_object_put(old);
+	created = row_int(row, "created_at");
+	k = step_of(row_str(row, "status"));
+	due = row_int(row, "due_at");
+	while (k >= 0 && k + 1 < (int)NSTEPS && due <= now) {
+		k++;
+		if (append(emu, row, status_value(emu, row, steps[k], due),
+		    cause) < 0) {
+			rc = -1;
+			break;
+		}
+		due = k + 1 < (int)NSTEPS ? created + delay[k] : INT64_MAX;
+	}
+	if (rc == 0) {
+		set_str(row, "status", k >= 0 ? steps[k] :
+		    row_str(row, "status"));
+		if (k < 0 || due == INT64_MAX)
+			json_object_object_add(row, "due_at", NULL);
+		else
+			set_int(row, "due_at", due);
+		rc = store_update(emu->store, TBL_MESSAGES, row, cause);
+	}
+	json_object_put(row);
+	return rc;
+}
+
+void
+messages_sweep(struct emu *emu)
+{
+	struct store *st = emu->store;
+	int64_t now = clock_now(&emu->clock), next = INT64_MAX;
+	sqlite3_stmt *stmt;
+	struct json_object *ids;
+	char *cause = NULL;
+	size_t i, n;
+
+	/* --read-only promises an unchanging state: the clock moves nothing */
+	if (emu->cfg->read_only || (emu->msg_version == store_version(st) &&
+	    now < emu->msg_next_due))
+		return;
+	if ((stmt = store_stmt(st, "SELECT min(due_at) FROM messages "
+	    "WHERE due_at IS NOT NULL")) == NULL)
+		return;
+	if (sqlite3_step(stmt) == SQLITE_ROW &&
+	    sqlite3_column_type(stmt, 0) != SQLITE_NULL)
+		next = sqlite3_column_int64(stmt, 0);
+	store_stmt_done(stmt);
+	if (next > now) {
+		emu->msg_version = store_version(st);
+		emu->msg_next_due = next;
+		return;
+	}
+	/* the ids first: the updates below must not run under this read */
+	ids = json_object_new_array();
+	if ((stmt = store_stmt(st, "SELECT id FROM messages WHERE due_at <= ?1 "
+	    "ORDER BY due_at, seq LIMIT ?2")) != NULL) {
+		sqlite3_bind_int64(stmt, 1, now);
+		sqlite3_bind_int(stmt, 2, SWEEP_BATCH);
+		while (sqlite3_step(stmt) == SQLITE_ROW)
+			json_object_array_add(ids, json_object_new_string(
+			    (const char *)sqlite3_column_text(stmt, 0)));
+		store_stmt_done(stmt);
+	}
+	n = json_object_array_length(ids);
+	if (n == 0 || store_begin(st) < 0)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (advance(emu, json_object_get_string(
+		    json_object_array_get_idx(ids, i)), now, &cause) < 0)
+			break;
+	if (i < n || store_commit(st) < 0)
+		store_rollback(st);
+out:
+	free(cause);
+	json_object_put(ids);
+	/* look again next time: more may be due, or a write failed */
+	emu->msg_version = 0;
+}
