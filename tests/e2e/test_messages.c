@@ -635,9 +635,11 @@ START_TEST(test_control_plane_fails_a_message)
 	    "whatsapp/cloud-api/support/error-codes/\"}]"));
 	json_object_put(vals);
 	o = call(&s, "GET", "/_emulator/state", NULL, 200);
-	ck_assert_str_eq(jstr(o, "messages.0.status"), "failed");
-	ck_assert_int_eq(jint(o, "messages.0.error_code"), 131026);
-	ck_assert_ptr_null(jget(o, "messages.0.due_at"));
+	/* the demo's own message comes first */
+	ck_assert_str_eq(jstr(o, "messages.1.id"), wamid);
+	ck_assert_str_eq(jstr(o, "messages.1.status"), "failed");
+	ck_assert_int_eq(jint(o, "messages.1.error_code"), 131026);
+	ck_assert_ptr_null(jget(o, "messages.1.due_at"));
 	json_object_put(o);
 	vals = messages_values(2);
 	ck_assert_uint_eq(json_object_array_length(vals), 2);
@@ -659,12 +661,15 @@ START_TEST(test_state_round_trip)
 	call_ok(&s, "POST", "/_emulator/inbound", "{\"phone_number_id\":\""
 	    DEMO_PHONE "\",\"from\":\"" TO "\",\"text\":\"hi\"}");
 	st = call(&s, "GET", "/_emulator/state", NULL, 200);
-	ck_assert_uint_eq(jlen(st, "messages"), 2);
-	ck_assert_str_eq(jstr(st, "messages.0.direction"), "outbound");
-	ck_assert_str_eq(jstr(st, "messages.0.template_name"), "hello_world");
-	ck_assert_str_eq(jstr(st, "messages.1.direction"), "inbound");
+	/* the demo fixtures' message, then these two */
+	ck_assert_uint_eq(jlen(st, "messages"), 3);
+	ck_assert_str_eq(jstr(st, "messages.1.direction"), "outbound");
+	ck_assert_str_eq(jstr(st, "messages.1.template_name"), "hello_world");
+	ck_assert_str_eq(jstr(st, "messages.1.status"), "accepted");
+	ck_assert_str_eq(jstr(st, "messages.2.direction"), "inbound");
+	ck_assert_str_eq(jstr(st, "messages.2.text"), "hi");
 	call_ok(&s, "POST", "/_emulator/reset", NULL);
-	ck_assert_uint_eq(stored(&s), 0);
+	ck_assert_uint_eq(stored(&s), 1);
 	/* the window went with the reset */
 	refused(&s, SEND, TEXT_MSG("hello"), 400, 131047);
 	call_ok(&s, "PUT", "/_emulator/state", json_object_to_json_string(st));
