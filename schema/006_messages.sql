@@ -19,10 +19,9 @@ CREATE TABLE messages (
 	created_at INTEGER NOT NULL,
 	due_at INTEGER,
 	error_code INTEGER                   -- failed: the code it failed with
-);
--- the throughput limit (sends per number per second) and the window
--- (the newest inbound message from a customer)
-CREATE INDEX messages_phone ON messages (phone, direction, created_at);
-CREATE INDEX messages_window ON messages (phone, wa_id, direction,
-    created_at);
-CREATE INDEX messages_due ON messages (due_at) WHERE due_at IS NOT NULL;
+) WITHOUT ROWID;
+-- the window: a customer's newest message to a number (sends are counted
+-- per second in memory, server/ratelimit.c, so they need no index)
+CREATE INDEX messages_window ON messages (phone, wa_id, created_at)
+    WHERE direction = 'inbound';
+CREATE INDEX messages_due ON messages (due_at, seq) WHERE due_at IS NOT NULL;

@@ -55,9 +55,13 @@ void store_rollback(struct store *st);
 
 /*
  * A number that changes with every write (and reload): what was worked
- * out from the store's rows holds while it stays the same.
+ * out from the store's rows holds while it stays the same.  Messages
+ * are the exception: nothing but their own sweep reads them, so a send
+ * leaves every other memo standing; store_table_version() follows them.
  */
 uint64_t store_version(const struct store *st);
+/* A number that changes with every write (and reload) of table t. */
+unsigned store_table_version(const struct store *st, enum store_table t);
 
 /* The type of the object with this id; NODE_NONE when there is none. */
 enum node_type store_node_type(struct store *st, int64_t id);

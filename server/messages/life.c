@@ -19,8 +19,9 @@
 #include "util.h"
 #include "webhooks/outbox.h"
 
-/* Most status steps one sweep takes; the next request takes the rest. */
-#define SWEEP_BATCH 500
+/* Most messages one sweep moves (three events each, under the lock); the
+ * next request moves the rest. */
+#define SWEEP_BATCH 100
 
 /* The statuses an outbound message passes through, in order. */
 static const char *const steps[] = { "accepted", "sent", "delivered",
@@ -65,16 +66,25 @@ set_time(struct json_object *o, const char *key, int64_t t)
 	set_str(o, key, buf);
 }
 
+/*
+ * The wamid of the state's next message: the layout of Meta's ids (a
+ * small header, the customer's number, 18 hex digits, a terminator), the
+ * digits drawn from the seed and the message's place in the state.  No
+ * id counter write: a send is the hot path.
+ */
 static char *
 wamid(struct emu *emu, const char *wa_id)
 {
-	/* the layout of Meta's ids: a small header, the number, a 16-byte
-	 * hex id, a terminator */
 	unsigned char buf[96];
 	size_t n = strlen(wa_id), k = 0;
-	int64_t id = store_new_id(emu->store);
+	sqlite3_stmt *stmt = store_stmt(emu->store, "SELECT coalesce(max(seq), "
+	    "0) + 1 FROM messages");
+	uint64_t seq = 0;
 	char *b64, *out;
 
+	if (stmt != NULL && sqlite3_step(stmt) == SQLITE_ROW)
+		seq = (uint64_t)sqlite3_column_int64(stmt, 0);
+	store_stmt_done(stmt);
 	if (n > 32)
 		n = 32;
 	buf[k++] = 0x1c;
@@ -89,7 +99,8 @@ wamid(struct emu *emu, const char *wa_id)
 	buf[k++] = 0x18;
 	buf[k++] = 0x12;
 	k += (size_t)snprintf((char *)buf + k, 19, "%018llX",
-	    (unsigned long long)mix64((uint64_t)id));
+	    (unsigned long long)mix64(mix64(emu->cfg->seed ^
+	    0x77616d6964ULL) ^ seq));
 	buf[k++] = 0x00;
 	b64 = b64url_encode(buf, k);
 	out = xasprintf("wamid.%s", b64);
@@ -174,7 +185,10 @@ int
 message_accept(struct emu *emu, struct json_object *row, char **cause)
 {
 	struct store *st = emu->store;
-	int64_t now = clock_now(&emu->clock);
+	int64_t now = clock_now(&emu->clock),
+	    due = now + emu->cfg->message_delays[0];
+	bool memo = emu->msg_version == (uint64_t)store_table_version(st,
+	    TBL_MESSAGES) + 1;
 	char *id;
 
 	if (store_begin(st) < 0) {
@@ -187,11 +201,18 @@ message_accept(struct emu *emu, struct json_object *row, char **cause)
 	set_str(row, "direction", "outbound");
 	set_str(row, "status", "accepted");
 	set_int(row, "created_at", now);
-	set_int(row, "due_at", now + emu->cfg->message_delays[0]);
+	set_int(row, "due_at", due);
 	if (store_insert(st, TBL_MESSAGES, row, cause) < 0 ||
 	    store_commit(st) < 0) {
 		store_rollback(st);
 		return -1;
+	}
+	/* the sweep's memo still holds, with this message's time in it */
+	if (memo) {
+		emu->msg_version = (uint64_t)store_table_version(st,
+		    TBL_MESSAGES) + 1;
+		if (due < emu->msg_next_due)
+			emu->msg_next_due = due;
 	}
 	return 0;
 }
@@ -326,56 +347,136 @@ out:
 	return rc;
 }
 
-/* Index of st in steps[], or -1 (failed, received). */
+/* A message the sweep moves: its row's columns the events need. */
+struct due_msg {
+	char *id;
+	int64_t phone;
+	char *wa_id;
+	char *status;
+	int step;        /* index in steps[]; -1: failed or received */
+	int64_t created_at, due_at;
+};
+
+/* What a sweep's events need of a number, read once per number. */
+struct phone_memo {
+	int64_t phone, waba;
+	struct json_object *metadata; /* the events' metadata object */
+};
+
 static int
 step_of(const char *st)
 {
 	size_t i;
 
-	for (i = 0; i < NSTEPS; i++)
+	for (i = 0; st != NULL && i < NSTEPS; i++)
 		if (strcmp(steps[i], st) == 0)
 			return (int)i;
 	return -1;
 }
 
+static char *
+col_dup(sqlite3_stmt *stmt, int i)
+{
+	const unsigned char *t = sqlite3_column_text(stmt, i);
+
+	return xstrdup(t ? (const char *)t : "");
+}
+
+/* The messages due at now, earliest first, at most SWEEP_BATCH. */
+static size_t
+due_list(struct store *st, int64_t now, struct due_msg *out)
+{
+	sqlite3_stmt *stmt = store_stmt(st, "SELECT id, phone, wa_id, status, "
+	    "created_at, due_at FROM messages WHERE due_at <= ?1 "
+	    "ORDER BY due_at, seq LIMIT ?2");
+	size_t n = 0;
+
+	if (stmt == NULL)
+		return 0;
+	sqlite3_bind_int64(stmt, 1, now);
+	sqlite3_bind_int(stmt, 2, SWEEP_BATCH);
+	while (n < SWEEP_BATCH && sqlite3_step(stmt) == SQLITE_ROW) {
+		out[n].id = col_dup(stmt, 0);
+		out[n].phone = sqlite3_column_int64(stmt, 1);
+		out[n].wa_id = col_dup(stmt, 2);
+		out[n].status = col_dup(stmt, 3);
+		out[n].step = step_of(out[n].status);
+		out[n].created_at = sqlite3_column_int64(stmt, 4);
+		out[n].due_at = sqlite3_column_int64(stmt, 5);
+		n++;
+	}
+	store_stmt_done(stmt);
+	return n;
+}
+
+static void
+memo_for(struct emu *emu, struct phone_memo *pm, int64_t phone)
+{
+	struct json_object *v;
+
+	if (pm->metadata != NULL && pm->phone == phone)
+		return;
+	json_object_put(pm->metadata);
+	v = event_base(emu, phone);
+	pm->metadata = json_object_get(json_object_object_get(v, "metadata"));
+	json_object_put(v);
+	v = store_get(emu->store, TBL_PHONE_NUMBERS, phone);
+	pm->waba = row_id(v, "waba");
+	json_object_put(v);
+	pm->phone = phone;
+}
+
 /*
- * Takes every step of the message id that the clock has reached, each
- * with its event, in the caller's transaction.
+ * Takes every step of m that the clock has reached, each with its event,
+ * and writes where it stands, in the caller's transaction.
  */
 static int
-advance(struct emu *emu, const char *id, int64_t now, char **cause)
+advance(struct emu *emu, struct phone_memo *pm, struct due_msg *m,
+    int64_t now, char **cause)
 {
-	struct json_object *old = lookup(emu, id), *row;
 	const long *delay = emu->cfg->message_delays;
-	int64_t created, due;
-	int k, rc = 0;
+	sqlite3_stmt *stmt;
+	int64_t due = m->due_at, ev;
+	int k = m->step, rc;
 
-	if (old == NULL)
-		return 0;
-	row = row_copy(old);
-	json_object_put(old);
-	created = row_int(row, "created_at");
-	k = step_of(row_str(row, "status"));
-	due = row_int(row, "due_at");
+	memo_for(emu, pm, m->phone);
 	while (k >= 0 && k + 1 < (int)NSTEPS && due <= now) {
+		struct json_object *v = json_object_new_object(),
+		    *list = json_object_new_array(),
+		    *s = json_object_new_object();
+
 		k++;
-		if (append(emu, row, status_value(emu, row, steps[k], due),
-		    cause) < 0) {
-			rc = -1;
-			break;
-		}
-		due = k + 1 < (int)NSTEPS ? created + delay[k] : INT64_MAX;
+		set_str(v, "messaging_product", "whatsapp");
+		json_object_object_add(v, "metadata",
+		    json_object_get(pm->metadata));
+		set_str(s, "id", m->id);
+		set_str(s, "status", steps[k]);
+		set_time(s, "timestamp", due);
+		set_str(s, "recipient_id", m->wa_id);
+		json_object_array_add(list, s);
+		json_object_object_add(v, "statuses", list);
+		rc = outbox_append(emu->outbox, "messages", pm->waba, m->phone,
+		    v, now, &ev, cause);
+		json_object_put(v);
+		if (rc < 0)
+			return -1;
+		due = k + 1 < (int)NSTEPS ? m->created_at + delay[k] : INT64_MAX;
 	}
-	if (rc == 0) {
-		set_str(row, "status", k >= 0 ? steps[k] :
-		    row_str(row, "status"));
-		if (k < 0 || due == INT64_MAX)
-			json_object_object_add(row, "due_at", NULL);
-		else
-			set_int(row, "due_at", due);
-		rc = store_update(emu->store, TBL_MESSAGES, row, cause);
+	/* messages are read by nothing the store caches: a plain update */
+	if ((stmt = store_stmt(emu->store, "UPDATE messages SET status = ?2, "
+	    "due_at = ?3 WHERE id = ?1")) == NULL) {
+		*cause = xstrdup("the store could not prepare an update");
+		return -1;
 	}
-	json_object_put(row);
+	sqlite3_bind_text(stmt, 1, m->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, k >= 0 ? steps[k] : m->status, -1,
+	    SQLITE_STATIC);
+	if (k >= 0 && due != INT64_MAX)
+		sqlite3_bind_int64(stmt, 3, due);
+	rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : -1;
+	store_stmt_done(stmt);
+	if (rc < 0)
+		*cause = xstrdup("the store could not update a message");
 	return rc;
 }
 
@@ -384,13 +485,15 @@ messages_sweep(struct emu *emu)
 {
 	struct store *st = emu->store;
 	int64_t now = clock_now(&emu->clock), next = INT64_MAX;
+	uint64_t gen = (uint64_t)store_table_version(st, TBL_MESSAGES) + 1;
+	struct phone_memo pm = { 0, 0, NULL };
+	struct due_msg *due;
 	sqlite3_stmt *stmt;
-	struct json_object *ids;
 	char *cause = NULL;
 	size_t i, n;
 
 	/* --read-only promises an unchanging state: the clock moves nothing */
-	if (emu->cfg->read_only || (emu->msg_version == store_version(st) &&
+	if (emu->cfg->read_only || (emu->msg_version == gen &&
 	    now < emu->msg_next_due))
 		return;
 	if ((stmt = store_stmt(st, "SELECT min(due_at) FROM messages "
@@ -401,33 +504,28 @@ messages_sweep(struct emu *emu)
 		next = sqlite3_column_int64(stmt, 0);
 	store_stmt_done(stmt);
 	if (next > now) {
-		emu->msg_version = store_version(st);
+		emu->msg_version = gen;
 		emu->msg_next_due = next;
 		return;
 	}
-	/* the ids first: the updates below must not run under this read */
-	ids = json_object_new_array();
-	if ((stmt = store_stmt(st, "SELECT id FROM messages WHERE due_at <= ?1 "
-	    "ORDER BY due_at, seq LIMIT ?2")) != NULL) {
-		sqlite3_bind_int64(stmt, 1, now);
-		sqlite3_bind_int(stmt, 2, SWEEP_BATCH);
-		while (sqlite3_step(stmt) == SQLITE_ROW)
-			json_object_array_add(ids, json_object_new_string(
-			    (const char *)sqlite3_column_text(stmt, 0)));
-		store_stmt_done(stmt);
-	}
-	n = json_object_array_length(ids);
+	due = xcalloc(SWEEP_BATCH, sizeof(*due));
+	n = due_list(st, now, due);
 	if (n == 0 || store_begin(st) < 0)
 		goto out;
 	for (i = 0; i < n; i++)
-		if (advance(emu, json_object_get_string(
-		    json_object_array_get_idx(ids, i)), now, &cause) < 0)
+		if (advance(emu, &pm, &due[i], now, &cause) < 0)
 			break;
 	if (i < n || store_commit(st) < 0)
 		store_rollback(st);
 out:
+	for (i = 0; i < n; i++) {
+		free(due[i].id);
+		free(due[i].wa_id);
+		free(due[i].status);
+	}
+	free(due);
+	json_object_put(pm.metadata);
 	free(cause);
-	json_object_put(ids);
 	/* look again next time: more may be due, or a write failed */
 	emu->msg_version = 0;
 }

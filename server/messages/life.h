@@ -27,8 +27,9 @@ bool message_window_open(struct emu *emu, int64_t phone, const char *wa_id);
  * Stores row (an outbound message: phone, wa_id, type and its content)
  * with a new wamid as its "id", accepted now, its first status due after
  * the first delay; its own transaction.  A wamid is "wamid." and base64
- * of the customer's number and an id drawn from the store's counter, so
- * a run with the same seed and the same requests gets the same ids.
+ * of the customer's number and digits drawn from the seed and the
+ * message's place in the state, so a run with the same seed and the
+ * same requests gets the same ids.
  * 0, or -1 with *cause (caller frees).
  */
 int message_accept(struct emu *emu, struct json_object *row, char **cause);
