@@ -170,7 +170,11 @@ START_TEST(test_answer_shape_and_ids)
 	b = call(&s, "POST", SEND, tmpl_msg("hello_world", "en_US", NULL),
 	    200);
 	ck_assert_str_ne(jstr(b, "messages.0.id"), first);
+	/* sends are Graph calls: the journal counts them */
 	json_object_put(a);
+	a = call(&s, "GET", "/_emulator/requests/count?method=POST&path="
+	    "/v24.0/" DEMO_PHONE "/messages", NULL, 200);
+	ck_assert_int_eq(jint(a, "count"), 2);
 	json_object_put(b);
 	json_object_put(want);
 	ck_assert_int_eq(server_stop(&s), 0);
