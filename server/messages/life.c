@@ -17,6 +17,7 @@
 #include "row.h"
 #include "store.h"
 #include "util.h"
+#include "webhooks/deliver.h"
 #include "webhooks/outbox.h"
 
 /* Most messages one sweep moves (three events each, under the lock); the
@@ -214,6 +215,9 @@ message_accept(struct emu *emu, struct json_object *row, char **cause)
 		if (due < emu->msg_next_due)
 			emu->msg_next_due = due;
 	}
+	/* the webhook worker sleeps past it: wake it to sweep in time */
+	if (due < emu->msg_wake_at)
+		deliver_wake(emu->deliver);
 	return 0;
 }
 
@@ -480,7 +484,20 @@ advance(struct emu *emu, struct phone_memo *pm, struct due_msg *m,
 	return rc;
 }
 
-void
+int64_t
+messages_next_due(struct emu *emu)
+{
+	struct store *st = emu->store;
+
+	if (emu->cfg->read_only)
+		return INT64_MAX;
+	if (emu->msg_version != (uint64_t)store_table_version(st,
+	    TBL_MESSAGES) + 1)
+		return clock_now(&emu->clock);
+	return emu->msg_next_due;
+}
+
+bool
 messages_sweep(struct emu *emu)
 {
 	struct store *st = emu->store;
@@ -490,15 +507,16 @@ messages_sweep(struct emu *emu)
 	struct due_msg *due;
 	sqlite3_stmt *stmt;
 	char *cause = NULL;
-	size_t i, n;
+	size_t i, n = 0;
+	bool moved = false;
 
 	/* --read-only promises an unchanging state: the clock moves nothing */
 	if (emu->cfg->read_only || (emu->msg_version == gen &&
 	    now < emu->msg_next_due))
-		return;
+		return false;
 	if ((stmt = store_stmt(st, "SELECT min(due_at) FROM messages "
 	    "WHERE due_at IS NOT NULL")) == NULL)
-		return;
+		return false;
 	if (sqlite3_step(stmt) == SQLITE_ROW &&
 	    sqlite3_column_type(stmt, 0) != SQLITE_NULL)
 		next = sqlite3_column_int64(stmt, 0);
@@ -506,7 +524,7 @@ messages_sweep(struct emu *emu)
 	if (next > now) {
 		emu->msg_version = gen;
 		emu->msg_next_due = next;
-		return;
+		return false;
 	}
 	due = xcalloc(SWEEP_BATCH, sizeof(*due));
 	n = due_list(st, now, due);
@@ -517,6 +535,8 @@ messages_sweep(struct emu *emu)
 			break;
 	if (i < n || store_commit(st) < 0)
 		store_rollback(st);
+	else
+		moved = true;
 out:
 	for (i = 0; i < n; i++) {
 		free(due[i].id);
@@ -528,4 +548,5 @@ out:
 	free(cause);
 	/* look again next time: more may be due, or a write failed */
 	emu->msg_version = 0;
+	return moved;
 }

@@ -56,8 +56,16 @@ int message_fail(struct emu *emu, const char *id, int code,
 /*
  * Moves the messages whose next status the clock has reached, each step
  * with its event, in one transaction; nothing under --read-only.  Costs
- * no store query while the store is unchanged and nothing is due.
+ * no store query while the store is unchanged and nothing is due.  True
+ * when it moved some (more may be due).
  */
-void messages_sweep(struct emu *emu);
+bool messages_sweep(struct emu *emu);
+/*
+ * When the next status comes due as far as the sweep knows: INT64_MAX
+ * when none, the clock's now when the sweep must look again.  The
+ * webhook worker sleeps until then (server/webhooks/deliver.c), so
+ * statuses go out without waiting for a request.
+ */
+int64_t messages_next_due(struct emu *emu);
 
 #endif

@@ -542,6 +542,33 @@ START_TEST(test_full_loop)
 }
 END_TEST
 
+/* The statuses go out on their own: no request after the send. */
+START_TEST(test_statuses_without_requests)
+{
+	const char *args[] = { "--webhook-url", hook_url,
+		"--message-status-delays", "0,0,1", NULL };
+	const char *want[] = { "sent", "delivered", "read" };
+	struct server s;
+	struct json_object *o, *vals;
+	char wamid[128];
+	size_t i;
+
+	rx_up();
+	ck_assert_int_eq(server_start(&s, args), 0);
+	o = call(&s, "POST", SEND, tmpl_msg("hello_world", "en_US", NULL),
+	    200);
+	snprintf(wamid, sizeof(wamid), "%s", jstr(o, "messages.0.id"));
+	json_object_put(o);
+	/* read comes a second of the clock (a real one here) later */
+	vals = messages_values(3);
+	for (i = 0; i < 3; i++)
+		ck_assert_str_eq(status_of(vals, i, wamid), want[i]);
+	json_object_put(vals);
+	ck_assert_int_eq(server_stop(&s), 0);
+	rx_stop(&rx);
+}
+END_TEST
+
 START_TEST(test_inbound_opens_window)
 {
 	const char *args[] = { "--webhook-url", hook_url, NULL };
@@ -699,6 +726,7 @@ main(void)
 	tcase_add_test(tc, test_gates_classic);
 	tcase_add_test(tc, test_bad_input);
 	tcase_add_test(tc, test_full_loop);
+	tcase_add_test(tc, test_statuses_without_requests);
 	tcase_add_test(tc, test_inbound_opens_window);
 	tcase_add_test(tc, test_control_plane_fails_a_message);
 	tcase_add_test(tc, test_state_round_trip);
