@@ -152,7 +152,6 @@ START_TEST(test_answer_shape_and_ids)
 	    "\"to\":\"+1 (650) 555-1234\",\"type\":\"template\",\"template\":"
 	    "{\"name\":\"hello_world\",\"language\":{\"code\":\"en_US\"}}}",
 	    200);
-	ck_assert_str_eq(jstr(a, "messages.0.id"), jstr(a, "messages.0.id"));
 	ck_assert_int_eq(strncmp(jstr(a, "messages.0.id"), "wamid.", 6), 0);
 	want = json_object_new_object();
 	json_object_object_add(want, "messaging_product",
@@ -175,6 +174,7 @@ START_TEST(test_answer_shape_and_ids)
 	a = call(&s, "GET", "/_emulator/requests/count?method=POST&path="
 	    "/v24.0/" DEMO_PHONE "/messages", NULL, 200);
 	ck_assert_int_eq(jint(a, "count"), 2);
+	json_object_put(a);
 	json_object_put(b);
 	json_object_put(want);
 	ck_assert_int_eq(server_stop(&s), 0);
