@@ -6,6 +6,9 @@
 -- requests are formatted once per thread, then cycled, so the client spends
 -- no time building them.
 --
+-- BENCH_MODE=send: POST {path}/messages, the demo's hello_world template as
+-- JSON to 64 recipients in turn, with BENCH_TOKEN in the query.
+--
 -- done() prints one line that bench/run parses:
 --   BENCH rps=R p50_us=N p99_us=N requests=N socket_errors=N non2xx=N
 
@@ -38,7 +41,21 @@ function init(args)
 	end
 end
 
-if mode == "assign" then
+if mode == "send" then
+	function init(args)
+		local headers = { ["Content-Type"] = "application/json" }
+		local path = wrk.path .. "/messages?access_token=" .. token
+		for i = 0, 63 do
+			local body = string.format('{"messaging_product":' ..
+			    '"whatsapp","to":"1650555%04d","type":"template",' ..
+			    '"template":{"name":"hello_world","language":' ..
+			    '{"code":"en_US"}}}', i)
+			reqs[#reqs + 1] = wrk.format("POST", path, headers, body)
+		end
+	end
+end
+
+if mode == "assign" or mode == "send" then
 	function request()
 		n = n % #reqs + 1
 		return reqs[n]

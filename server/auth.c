@@ -493,6 +493,8 @@ perm_tasks(enum perm perm)
 		return TASK_BIT(MANAGE) | TASK_BIT(MANAGE_USERS);
 	case PERM_WABA_TEMPLATES:
 		return TASK_BIT(MANAGE) | TASK_BIT(MANAGE_TEMPLATES);
+	case PERM_WABA_MESSAGING:
+		return TASK_BIT(MANAGE) | TASK_BIT(MESSAGING);
 	default:
 		return TASK_ALL;
 	}
@@ -667,6 +669,7 @@ auth_check(struct request *rq, enum perm perm)
 	case PERM_WABA_PHONE:
 	case PERM_WABA_USERS:
 	case PERM_WABA_TEMPLATES:
+	case PERM_WABA_MESSAGING:
 		if (rq->node_type != NODE_PHONE &&
 		    rq->node_type != NODE_TEMPLATE)
 			return auth_check_waba(rq, rq->node, perm);

@@ -22,7 +22,8 @@ enum opt_id {
 	O_DEFAULT_VERSION, O_LATEST_VERSION, O_STATUS_PROFILE, O_RATE_LIMIT,
 	O_RATE_LIMIT_ACTIVE, O_RATE_WINDOW, O_NO_RATE_LIMIT, O_READ_ONLY,
 	O_ADMIN_TOKEN, O_ALLOW_HOST, O_WEBHOOK_URL, O_WEBHOOK_ALLOW,
-	O_NO_CONTROL_PLANE, O_TEMPLATE_REVIEW, O_MAX_BODY, O_REQUEST_TIMEOUT,
+	O_NO_CONTROL_PLANE, O_TEMPLATE_REVIEW, O_MESSAGE_DELAYS,
+	O_MESSAGE_THROUGHPUT, O_MAX_BODY, O_REQUEST_TIMEOUT,
 	O_WORKERS, O_LOG_FORMAT, O_HEALTHCHECK, O_VERSION, O_HELP, O__COUNT
 };
 
@@ -86,6 +87,12 @@ static const struct opt opts[] = {
 	{ O_TEMPLATE_REVIEW, "template-review-seconds", K_VALUE, true,
 	  "SECONDS", "10", "how long a new or edited template stays PENDING "
 	  "on the emulator clock; 0 decides at once" },
+	{ O_MESSAGE_DELAYS, "message-status-delays", K_VALUE, true,
+	  "S,D,R", "1,2,5", "seconds of the emulator clock after a send at "
+	  "which a message is sent, delivered and read" },
+	{ O_MESSAGE_THROUGHPUT, "message-throughput", K_VALUE, true, "N",
+	  "80", "messages a phone number may send per second (130429 "
+	  "beyond)" },
 	{ O_MAX_BODY, "max-body", K_VALUE, true, "BYTES", "1048576",
 	  "largest request body; k and m suffixes accepted" },
 	{ O_REQUEST_TIMEOUT, "request-timeout", K_VALUE, true, "SECONDS", "30",
@@ -400,6 +407,27 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 			return -1;
 		cfg->template_review = (long)u;
 		break;
+	case O_MESSAGE_DELAYS:
+	{
+		long d[3];
+		char tail;
+
+		/* each a time after the send, so none may come before the
+		 * one it follows */
+		if (sscanf(value, "%ld,%ld,%ld%c", &d[0], &d[1], &d[2],
+		    &tail) != 3 || d[0] < 0 || d[1] < d[0] || d[2] < d[1] ||
+		    d[2] > 31536000)
+			return bad(cause, from, "expected three rising numbers "
+			    "of seconds like 1,2,5, got '%s'", value);
+		memcpy(cfg->message_delays, d, sizeof(d));
+		break;
+	}
+	case O_MESSAGE_THROUGHPUT:
+		if (in_range(cause, from, value, "a number", 1, 1000000000,
+		    &u) < 0)
+			return -1;
+		cfg->message_throughput = (long)u;
+		break;
 	case O_NO_RATE_LIMIT:
 		cfg->no_rate_limit = b;
 		break;
@@ -514,6 +542,10 @@ set_defaults(struct config *cfg)
 	cfg->rate_limit_active = 5000;
 	cfg->rate_window = 3600;
 	cfg->template_review = 10;
+	cfg->message_delays[0] = 1;
+	cfg->message_delays[1] = 2;
+	cfg->message_delays[2] = 5;
+	cfg->message_throughput = 80;
 	cfg->max_body = 1048576;
 	cfg->request_timeout = 30;
 	cfg->log_format = LOG_TEXT;

@@ -31,6 +31,9 @@ struct config {
 	long rate_window;        /* 3600 s */
 	bool no_rate_limit;
 	long template_review;    /* 10 s a template stays PENDING */
+	long message_delays[3];  /* 1, 2, 5 s after a send: sent, delivered,
+				    read */
+	long message_throughput; /* 80 messages a second per number */
 	bool read_only;
 	char *admin_token;       /* NULL: control plane open */
 	char **allow_hosts;      /* --allow-host NAME, repeatable */

@@ -34,6 +34,7 @@
 #include "secret.h"
 #include "store.h"
 #include "util.h"
+#include "messages/life.h"
 #include "templates/life.h"
 #include "webhooks/account.h"
 #include "webhooks/deliver.h"
@@ -636,6 +637,8 @@ ctl_clock_post(struct ctl *c)
 	phone_life_settle(c->emu);
 	/* template reviews and deletions that came due happen now too */
 	templates_sweep(c->emu);
+	/* and message statuses */
+	messages_sweep(c->emu);
 	/* retries that came due run now */
 	deliver_wake(c->emu->deliver);
 	return ctl_clock_get(c);
@@ -1299,6 +1302,168 @@ parse_body(struct ctl *c)
 	return -1;
 }
 
+/* ---- messages ------------------------------------------------------ */
+
+/* Refuses keys of obj (at path) outside keys: 0, or -1 with the answer. */
+static int
+only_keys(struct ctl *c, struct json_object *obj, const char *path,
+    const char *const *keys)
+{
+	json_object_object_foreach(obj, key, val) {
+		(void)val;
+		if (!str_in(keys, key)) {
+			char *f = xasprintf("%s.%s", path, key);
+
+			fail(c, 400, f, "unknown key %s", key);
+			free(f);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* A string member of obj: 0 and *out, 1 when absent or null, -1 when bad
+ * (not a string, or empty). */
+static int
+get_text(struct ctl *c, struct json_object *obj, const char *path,
+    const char *key, const char **out)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(obj, key, &v) ||
+	    json_object_is_type(v, json_type_null))
+		return 1;
+	if (!json_object_is_type(v, json_type_string) ||
+	    json_object_get_string_len(v) == 0) {
+		char *f = xasprintf("%s.%s", path, key);
+
+		fail(c, 400, f, "%s must be a non-empty string", key);
+		free(f);
+		return -1;
+	}
+	*out = json_object_get_string(v);
+	return 0;
+}
+
+static bool
+all_digits(const char *s, size_t min, size_t max)
+{
+	size_t n = strlen(s), i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return n >= min && n <= max;
+}
+
+/*
+ * POST /_emulator/inbound: a customer writes to a number.  The message's
+ * `messages` event is queued and the 24-hour window opens.
+ */
+static int
+ctl_inbound(struct ctl *c)
+{
+	static const char *const keys[] = { "phone_number_id", "from", "text",
+		"name", NULL };
+	const char *pid = NULL, *from = NULL, *text = NULL, *name = NULL;
+	struct json_object *phone, *o;
+	char *id = NULL, *cause = NULL;
+	int64_t pn;
+	size_t n = 0;
+	const char *p;
+
+	if (need_body(c) < 0 || only_keys(c, c->body, "$", keys) < 0)
+		return -1;
+	if (get_text(c, c->body, "$", "phone_number_id", &pid) < 0 ||
+	    get_text(c, c->body, "$", "from", &from) < 0 ||
+	    get_text(c, c->body, "$", "text", &text) < 0 ||
+	    get_text(c, c->body, "$", "name", &name) < 0)
+		return -1;
+	if (pid == NULL || from == NULL || text == NULL)
+		return fail(c, 400, pid == NULL ? "$.phone_number_id" :
+		    from == NULL ? "$.from" : "$.text",
+		    "phone_number_id, from and text are required");
+	if (!all_digits(from, 7, 15))
+		return fail(c, 400, "$.from", "from must be the customer's "
+		    "number: 7 to 15 digits, no '+'");
+	for (p = text; *p != '\0'; p++)
+		if (((unsigned char)*p & 0xc0) != 0x80)
+			n++;
+	if (n > 4096)
+		return fail(c, 400, "$.text", "text has %zu characters; the "
+		    "limit is 4096", n);
+	pn = hook_id(pid);
+	phone = pn > 0 ? store_get(c->emu->store, TBL_PHONE_NUMBERS, pn) :
+	    NULL;
+	json_object_put(phone);
+	if (phone == NULL)
+		return fail(c, 404, "$.phone_number_id", "no phone number %s",
+		    pid);
+	if (message_inbound(c->emu, pn, from, name, text, &id, &cause) < 0) {
+		fail(c, 500, NULL, "store write failed: %s",
+		    cause ? cause : "");
+		free(cause);
+		return -1;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "message_id", json_object_new_string(id));
+	free(id);
+	reply(c, 200, o);
+	return 0;
+}
+
+/*
+ * POST /_emulator/messages/{wamid}: fails a message the number sent,
+ * with {"error":{"code", "title"?, "details"?}}: a `failed` status with
+ * errors[] follows, and no other status after it.
+ */
+static int
+ctl_message_post(struct ctl *c)
+{
+	static const char *const keys[] = { "error", NULL };
+	static const char *const ekeys[] = { "code", "title", "details",
+		NULL };
+	struct json_object *e, *v, *o;
+	const char *title = NULL, *details = NULL;
+	char *cause = NULL;
+	int64_t code;
+	int rc;
+
+	if (need_body(c) < 0 || only_keys(c, c->body, "$", keys) < 0)
+		return -1;
+	if (!json_object_object_get_ex(c->body, "error", &e) ||
+	    !json_object_is_type(e, json_type_object))
+		return fail(c, 400, "$.error", "error must be an object with "
+		    "a code");
+	if (only_keys(c, e, "$.error", ekeys) < 0 ||
+	    get_text(c, e, "$.error", "title", &title) < 0 ||
+	    get_text(c, e, "$.error", "details", &details) < 0)
+		return -1;
+	if (!json_object_object_get_ex(e, "code", &v) ||
+	    !json_object_is_type(v, json_type_int) ||
+	    (code = json_object_get_int64(v)) < 1 || code > 99999999)
+		return fail(c, 400, "$.error.code", "code must be an integer "
+		    "from 1 to 99999999, e.g. 131026");
+	rc = message_fail(c->emu, c->sub, (int)code, title, details, &cause);
+	if (rc == 1)
+		return fail(c, 404, NULL, "no message %s sent by a number of "
+		    "the emulator", c->sub);
+	if (rc == 2)
+		return fail(c, 409, NULL, "message %s has failed already",
+		    c->sub);
+	if (rc < 0) {
+		fail(c, 500, NULL, "store write failed: %s",
+		    cause ? cause : "");
+		free(cause);
+		return -1;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "id", json_object_new_string(c->sub));
+	json_object_object_add(o, "status", json_object_new_string("failed"));
+	reply(c, 200, o);
+	return 0;
+}
+
 /* method   path (after /_emulator/)   takes a sub-path   handler */
 static const struct {
 	const char *method;
@@ -1332,6 +1497,8 @@ static const struct {
 	{ "POST", "templates", true, ctl_template_post },
 	{ "GET", "ui", false, ctl_ui },
 	{ "GET", "events", false, ctl_events },
+	{ "POST", "inbound", false, ctl_inbound },
+	{ "POST", "messages", true, ctl_message_post },
 };
 
 /* A change went through: a dashboard watching reloads the state. */

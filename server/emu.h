@@ -71,6 +71,12 @@ struct emu {
 	uint64_t tmpl_version;
 	int64_t tmpl_next_due;
 	struct events *events;   /* the dashboard's live feed */
+	/* messages_sweep()'s memo, the same way (msg_version: the table's
+	 * version + 1, 0: none); msg_wake_at: when the webhook worker
+	 * means to sweep next */
+	uint64_t msg_version;
+	int64_t msg_next_due;
+	int64_t msg_wake_at;
 	/* The boot state for reset, as fixture JSON text: a tree of a large
 	 * store would cost several times the store's own memory. */
 	char *boot_state;

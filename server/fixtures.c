@@ -1130,6 +1130,7 @@ link_row(struct fx *fx, enum store_table t, size_t i,
 	case TBL_SUBSCRIPTIONS:
 	case TBL_SUBSCRIBED_APPS:
 	case TBL_OAUTH_CODES:
+	case TBL_MESSAGES:
 		/* keyed by text or a mixed pair: looked up by the row's key */
 		{
 			struct json_object *o = json_object_new_object();

@@ -67,6 +67,7 @@ gerr_clear(struct gerr *err)
 	free(err->type);
 	free(err->user_title);
 	free(err->user_msg);
+	free(err->details);
 	json_object_put(err->original);
 	memset(err, 0, sizeof(*err));
 }
@@ -104,6 +105,20 @@ gerr_user(struct gerr *err, const char *title, const char *fmt, ...)
 		va_end(ap);
 		err->user_msg = sbuf_detach(&sb);
 	}
+	return -1;
+}
+
+int
+gerr_details(struct gerr *err, const char *fmt, ...)
+{
+	va_list ap;
+	struct sbuf sb = SBUF_INIT;
+
+	free(err->details);
+	va_start(ap, fmt);
+	sbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	err->details = sbuf_detach(&sb);
 	return -1;
 }
 
@@ -166,6 +181,7 @@ gerr_copy(struct gerr *dst, const struct gerr *src)
 	dst->type = src->type ? xstrdup(src->type) : NULL;
 	dst->user_title = src->user_title ? xstrdup(src->user_title) : NULL;
 	dst->user_msg = src->user_msg ? xstrdup(src->user_msg) : NULL;
+	dst->details = src->details ? xstrdup(src->details) : NULL;
 	json_object_get(dst->original);
 }
 
@@ -278,6 +294,15 @@ gerr_json(const struct gerr *err, const char *trace_id)
 	if (um != NULL)
 		json_object_object_add(e, "error_user_msg",
 		    json_object_new_string(um));
+	if (err->details != NULL) {
+		json_object *d = json_object_new_object();
+
+		json_object_object_add(d, "messaging_product",
+		    json_object_new_string("whatsapp"));
+		json_object_object_add(d, "details",
+		    json_object_new_string(err->details));
+		json_object_object_add(e, "error_data", d);
+	}
 	json_object_object_add(e, "fbtrace_id",
 	    json_object_new_string(trace_id ? trace_id : ""));
 	if (err->original != NULL)

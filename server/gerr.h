@@ -52,6 +52,9 @@ struct gerr {
 	/* What Meta shows a person (error_user_title / error_user_msg), set
 	 * by gerr_user() after gerr_set(); owned; NULL: not sent. */
 	char *user_title, *user_msg;
+	/* The Cloud API's error_data.details, set by gerr_details(); owned;
+	 * NULL: no error_data. */
+	char *details;
 };
 
 const struct gerr_row *gerr_row(enum gerr_id id);
@@ -65,6 +68,10 @@ int gerr_set(struct gerr *err, enum gerr_id id, const char *fmt, ...)
  * returns -1 so a caller can `return gerr_user(...)`. */
 int gerr_user(struct gerr *err, const char *title, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Adds error_data {"messaging_product":"whatsapp","details"} as the Cloud
+ * API sends with its messaging errors; returns -1. */
+int gerr_details(struct gerr *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* 100/33 naming the method (lower-cased) and the id. */
 int gerr_no_object(struct gerr *err, const char *method, const char *id);
 /* 100 "(#100) Tried accessing nonexisting field (f) on node type (T)". */

@@ -69,6 +69,11 @@ const char *const template_statuses[] = { "APPROVED", "IN_APPEAL",
 const char *const template_reasons[] = { "NONE", "ABUSIVE_CONTENT",
 	"CATEGORY_NOT_AVAILABLE", "INCORRECT_CATEGORY", "INVALID_FORMAT",
 	"PROMOTIONAL", "SCAM", "TAG_CONTENT_MISMATCH", NULL };
+const char *const message_statuses[] = { "accepted", "sent", "delivered",
+	"read", "failed", "received", NULL };
+static const char *const message_directions[] = { "outbound", "inbound",
+	NULL };
+static const char *const message_types[] = { "text", "template", NULL };
 
 /* ---- members ------------------------------------------------------- */
 
@@ -337,6 +342,25 @@ static const struct obj_member oauth_code_members[] = {
 	COL("used_at",			TIME,	0,	NULL),
 };
 
+/* POST /{phone-id}/messages and POST /_emulator/inbound */
+static const struct obj_member message_members[] = {
+	COL("id",			TOKEN,	R,	NULL),
+	REF("phone",				R,	TBL_PHONE_NUMBERS),
+	ENUM("direction",			0,	"\"outbound\"",
+	    message_directions),
+	COL("wa_id",			DIGITS,	R,	NULL),
+	ENUM("type",				R,	NULL,	message_types),
+	COL("text",			STRING,	0,	NULL),
+	COL("template_name",		STRING,	0,	NULL),
+	COL("template_language",	STRING,	0,	NULL),
+	ENUM("status",				0,	"\"accepted\"",
+	    message_statuses),
+	COL("created_at",		TIME,	R,	NULL),
+	/* when the clock next moves it; NULL: never */
+	COL("due_at",			TIME,	0,	NULL),
+	COL("error_code",		COUNT,	0,	NULL),
+};
+
 #undef R
 #undef L
 #undef F
@@ -407,6 +431,8 @@ const struct obj_type objects[TBL__COUNT] = {
 	    NULL },
 	[TBL_OAUTH_CODES] = { "oauth_codes", "OAuth code", NODE_NONE, NULL,
 	    NULL, MEMBERS(oauth_code_members), 1, NULL, NULL },
+	[TBL_MESSAGES] = { "messages", "message", NODE_NONE, NULL, NULL,
+	    MEMBERS(message_members), 1, NULL, NULL },
 };
 
 const struct obj_type *

@@ -47,6 +47,7 @@ enum store_table {
 	TBL_SUBSCRIPTIONS,   /* an app's webhook subscription per object */
 	TBL_SUBSCRIBED_APPS, /* the apps a WABA sends its webhooks to */
 	TBL_OAUTH_CODES,     /* Embedded Signup codes for /oauth/access_token */
+	TBL_MESSAGES,        /* sent and simulated inbound messages */
 	TBL__COUNT
 };
 
@@ -176,6 +177,8 @@ extern const char *const template_categories[];
 extern const char *const template_formats[];
 extern const char *const template_statuses[];
 extern const char *const template_reasons[];
+/* Message domains (docs/messages.md). */
+extern const char *const message_statuses[];
 
 /* The object type of a node type, or NULL (NODE_ROOT, NODE_NONE). */
 const struct obj_type *objects_of_node(enum node_type t);

@@ -36,6 +36,7 @@
 #include "request.h"
 #include "route.h"
 #include "row.h"
+#include "messages/life.h"
 #include "templates/life.h"
 #include "store.h"
 #include "util.h"
@@ -603,6 +604,8 @@ pipeline_locked(struct request *rq)
 	}
 	/* templates whose review or deletion came due move first */
 	templates_sweep(emu);
+	/* and messages whose next status came due */
+	messages_sweep(emu);
 	memset(&fa, 0, sizeof(fa));
 	/* a call run again after its handshake met its faults already */
 	if (emu->faults != NULL && !rq->is_batch_item &&

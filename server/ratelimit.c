@@ -55,6 +55,11 @@ struct rl_map {
 	size_t nkeys;
 };
 
+/* Numbers that may send in one second before ratelimit_send() looks
+ * at a number's slot twice; a power of two. */
+#define RL_SEND_SLOTS 1024
+#define RL_SEND_PROBES 16
+
 struct ratelimit {
 	long limit;        /* calls per window for an ordinary WABA */
 	long limit_active; /* ... for a WABA with a connected number */
@@ -62,6 +67,12 @@ struct ratelimit {
 	struct rl_map buc; /* (app, waba) */
 	struct rl_map app; /* (app, 0): X-App-Usage */
 	uint64_t throttled;
+	/* messages per phone number in the current second of the clock: a
+	 * slot whose second has passed is free (ratelimit_send()) */
+	struct {
+		int64_t phone, second;
+		long n;
+	} sends[RL_SEND_SLOTS];
 };
 
 #define RL_MIN_SLOTS 64
@@ -269,6 +280,35 @@ ratelimit_reset(struct ratelimit *rl)
 	rl_map_cleanup(&rl->app);
 	rl_map_init(&rl->buc);
 	rl_map_init(&rl->app);
+	memset(rl->sends, 0, sizeof(rl->sends));
+}
+
+bool
+ratelimit_send(struct ratelimit *rl, int64_t phone, int64_t now,
+    long per_second)
+{
+	size_t h = (size_t)mix64((uint64_t)phone), i, k, spare = SIZE_MAX;
+
+	for (i = 0; i < RL_SEND_PROBES; i++) {
+		k = (h + i) & (RL_SEND_SLOTS - 1);
+		if (rl->sends[k].phone == phone && rl->sends[k].second == now) {
+			if (rl->sends[k].n >= per_second)
+				return false;
+			rl->sends[k].n++;
+			return true;
+		}
+		if (spare == SIZE_MAX && (rl->sends[k].phone == phone ||
+		    rl->sends[k].second != now || rl->sends[k].n == 0))
+			spare = k;
+	}
+	/* more numbers sent this second than the probes reach: let it go
+	 * rather than refuse a number that has not sent */
+	if (spare == SIZE_MAX)
+		return true;
+	rl->sends[spare].phone = phone;
+	rl->sends[spare].second = now;
+	rl->sends[spare].n = 1;
+	return per_second >= 1;
 }
 
 static int

@@ -37,6 +37,12 @@ void ratelimit_hit(struct ratelimit *rl, int64_t app, int64_t waba,
 /* Counts one app-level call (X-App-Usage) and fills *u, never throttles. */
 void ratelimit_app_hit(struct ratelimit *rl, int64_t app, int64_t now,
     struct rl_usage *u);
+/*
+ * Takes one message of phone's throughput (per_second messages in each
+ * second of the clock, Cloud API's 130429): true when it may be sent.
+ */
+bool ratelimit_send(struct ratelimit *rl, int64_t phone, int64_t now,
+    long per_second);
 /* Calls refused so far (metrics). */
 uint64_t ratelimit_throttled(const struct ratelimit *rl);
 

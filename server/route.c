@@ -50,6 +50,7 @@ static const struct route routes[] = {
 	{ "POST",   NODE_PHONE,    "deregister",                        phone_deregister,      T | W,     PERM_WABA_PHONE },
 	{ "GET",    NODE_PHONE,    "whatsapp_business_profile",         phone_profile_get,     T,         PERM_WABA_PHONE },
 	{ "POST",   NODE_PHONE,    "whatsapp_business_profile",         phone_profile_post,    T | W,     PERM_WABA_PHONE },
+	{ "POST",   NODE_PHONE,    "messages",                          message_send,          T | W,     PERM_WABA_MESSAGING },
 	{ "GET",    NODE_PHONE,    "settings",                          phone_settings_get,    T,         PERM_WABA_PHONE },
 	{ "POST",   NODE_PHONE,    "settings",                          phone_settings_post,   T | W,     PERM_WABA_PHONE },
 	{ "GET",    NODE_APP,      NULL,                                app_get,               T | A,     PERM_APP_READ },

@@ -40,6 +40,7 @@ enum perm {
 	PERM_WABA_PHONE,     /* admin, or MANAGE / MANAGE_PHONE / MANAGE_PHONE_ASSETS */
 	PERM_WABA_USERS,     /* admin, or MANAGE / MANAGE_USERS */
 	PERM_WABA_TEMPLATES, /* admin, or MANAGE / MANAGE_TEMPLATES */
+	PERM_WABA_MESSAGING, /* admin, or MANAGE / MESSAGING */
 	PERM_USER_READ,      /* the user itself or an admin of its business */
 	PERM_USER_SELF,      /* the token's own user (what it was granted) */
 	PERM_APP_SELF,       /* an app token of the node's own app (15 for a

@@ -136,7 +136,7 @@ struct stmt_entry {
 #define TAG_NODES TBL__COUNT /* node types: any node table's writes */
 #define NTAGS (TBL__COUNT + 1)
 
-enum cache_kind { CK_NODE = 1, CK_ROW, CK_TOKEN, CK_COUNT };
+enum cache_kind { CK_NODE = 1, CK_ROW, CK_TOKEN, CK_COUNT, CK_TEMPLATE };
 
 struct cache_slot {
 	unsigned kind;          /* 0: empty */
@@ -282,7 +282,9 @@ cache_put(struct store *st, unsigned kind, int tag, int64_t a, int64_t b,
 static void
 cache_touch(struct store *st, enum store_table t)
 {
-	st->version++;
+	/* a send must not cost every memo keyed by the version (auth's) */
+	if (t != TBL_MESSAGES)
+		st->version++;
 	st->gens[t]++;
 	if (objects[t].node != NODE_NONE)
 		st->gens[TAG_NODES]++;
@@ -305,6 +307,12 @@ uint64_t
 store_version(const struct store *st)
 {
 	return st->version;
+}
+
+unsigned
+store_table_version(const struct store *st, enum store_table t)
+{
+	return st->gens[t];
 }
 
 static void
@@ -925,14 +933,30 @@ struct json_object *
 store_template_live(struct store *st, int64_t waba, const char *name,
     const char *language)
 {
-	sqlite3_stmt *stmt = stmt_get(st, st->sql_tmpl_live, NULL);
+	sqlite3_stmt *stmt;
+	struct cache_slot *c;
+	struct json_object *row;
+	char key[512];
 
-	if (stmt == NULL || name == NULL || language == NULL)
+	if (name == NULL || language == NULL)
+		return NULL;
+	/* every send of a template reads it: cached by name and language */
+	if ((size_t)snprintf(key, sizeof(key), "%s\x1f%s", name, language) <
+	    sizeof(key) && (c = cache_find(st, CK_TEMPLATE, TBL_TEMPLATES,
+	    waba, 0, key)) != NULL)
+		return cached_row(c);
+	if ((stmt = stmt_get(st, st->sql_tmpl_live, NULL)) == NULL)
 		return NULL;
 	sqlite3_bind_int64(stmt, 1, waba);
 	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 3, language, -1, SQLITE_TRANSIENT);
-	return get_one(stmt, TBL_TEMPLATES);
+	row = get_one(stmt, TBL_TEMPLATES);
+	/* only templates that exist: misses would let any client fill the
+	 * cache with names */
+	if (row != NULL && strlen(key) == strlen(name) + 1 + strlen(language))
+		cache_put(st, CK_TEMPLATE, TBL_TEMPLATES, waba, 0, key,
+		    json_object_get(row), 0);
+	return row;
 }
 
 /* Every row the statement gives, as a new array. */
@@ -1851,4 +1875,16 @@ sqlite3 *
 store_sqlite(struct store *st)
 {
 	return st->db;
+}
+
+sqlite3_stmt *
+store_stmt(struct store *st, const char *sql)
+{
+	return stmt_get(st, sql, NULL);
+}
+
+void
+store_stmt_done(sqlite3_stmt *stmt)
+{
+	stmt_done(stmt);
 }

@@ -55,9 +55,13 @@ void store_rollback(struct store *st);
 
 /*
  * A number that changes with every write (and reload): what was worked
- * out from the store's rows holds while it stays the same.
+ * out from the store's rows holds while it stays the same.  Messages
+ * are the exception: nothing but their own sweep reads them, so a send
+ * leaves every other memo standing; store_table_version() follows them.
  */
 uint64_t store_version(const struct store *st);
+/* A number that changes with every write (and reload) of table t. */
+unsigned store_table_version(const struct store *st, enum store_table t);
 
 /* The type of the object with this id; NODE_NONE when there is none. */
 enum node_type store_node_type(struct store *st, int64_t id);
@@ -199,5 +203,14 @@ long store_list_count(struct store *st, enum store_list l,
  */
 struct sqlite3;
 struct sqlite3 *store_sqlite(struct store *st);
+/*
+ * A statement on that connection, prepared once and cached by its text
+ * (the store's own cache): reset, bindings cleared; NULL on error.  For
+ * modules with their own queries on the hot path (server/messages/).
+ * store_stmt_done() ends each use.
+ */
+struct sqlite3_stmt;
+struct sqlite3_stmt *store_stmt(struct store *st, const char *sql);
+void store_stmt_done(struct sqlite3_stmt *stmt);
 
 #endif

@@ -96,7 +96,32 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(cfg.workers, 0);
 	ck_assert_int_eq(cfg.log_format, LOG_TEXT);
 	ck_assert(!cfg.healthcheck);
+	ck_assert_int_eq(cfg.message_delays[0], 1);
+	ck_assert_int_eq(cfg.message_delays[1], 2);
+	ck_assert_int_eq(cfg.message_delays[2], 5);
+	ck_assert_int_eq(cfg.message_throughput, 80);
 	ck_assert_ptr_null(cause);
+}
+END_TEST
+
+START_TEST(test_message_flags)
+{
+	ck_assert_int_eq(PARSE("--message-status-delays", "0,0,30",
+	    "--message-throughput", "250"), 0);
+	ck_assert_int_eq(cfg.message_delays[0], 0);
+	ck_assert_int_eq(cfg.message_delays[1], 0);
+	ck_assert_int_eq(cfg.message_delays[2], 30);
+	ck_assert_int_eq(cfg.message_throughput, 250);
+	assert_bad(PARSE("--message-status-delays", "1,2"),
+	    "--message-status-delays: expected three rising numbers");
+	assert_bad(PARSE("--message-status-delays", "3,2,5"),
+	    "--message-status-delays: ");
+	assert_bad(PARSE("--message-status-delays", "-1,2,5"),
+	    "--message-status-delays: ");
+	assert_bad(PARSE("--message-status-delays", "1,2,5,"),
+	    "--message-status-delays: ");
+	assert_bad(PARSE("--message-throughput", "0"),
+	    "--message-throughput: ");
 }
 END_TEST
 
@@ -576,6 +601,7 @@ config_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_every_flag);
+	tcase_add_test(tc, test_message_flags);
 	tcase_add_test(tc, test_equals_form);
 	tcase_add_test(tc, test_max_body_suffixes);
 	tcase_add_test(tc, test_workers);

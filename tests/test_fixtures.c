@@ -1061,7 +1061,7 @@ START_TEST(test_replace)
 	    "\"restricted\":false,\"country\":\"US\"}],\"users\":[],"
 	    "\"wabas\":[],\"phone_numbers\":[],\"templates\":[],\"tokens\":[],"
 	    "\"assignments\":[],\"shares\":[],\"subscriptions\":[],"
-	    "\"subscribed_apps\":[],\"oauth_codes\":[]}");
+	    "\"subscribed_apps\":[],\"oauth_codes\":[],\"messages\":[]}");
 	assert_json_eq(now, want);
 	ck_assert_int_eq(store_node_type(st, 4000000000000001LL), NODE_NONE);
 	json_object_put(now);

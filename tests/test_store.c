@@ -417,6 +417,12 @@ START_TEST(test_insert_get_every_table)
 		    "\"scopes\":[\"business_management\"],"
 		    "\"granular_scopes\":[],\"redirect_uri\":\"https://x/\","
 		    "\"expires_at\":1700000600,\"used_at\":1700000001}",
+		[TBL_MESSAGES] = "{\"id\":\"wamid.HBgLMTY1MDU1NTEyMzQ\","
+		    "\"phone\":\"5000000000000001\","
+		    "\"direction\":\"outbound\",\"wa_id\":\"16505551234\","
+		    "\"type\":\"template\",\"template_name\":\"hello\","
+		    "\"template_language\":\"en_US\",\"status\":\"failed\","
+		    "\"created_at\":1700000000,\"error_code\":131026}",
 	};
 	struct store *st = open_mem(0);
 	struct json_object *want, *got;
@@ -441,6 +447,7 @@ START_TEST(test_insert_get_every_table)
 		case TBL_SUBSCRIPTIONS:
 		case TBL_SUBSCRIBED_APPS:
 		case TBL_OAUTH_CODES:
+		case TBL_MESSAGES:
 			got = store_lookup(st, t, want);
 			break;
 		default:

@@ -40,6 +40,7 @@ int template_edit(struct request *rq);
 /* message_templates' filters from plain parameters (render.h). */
 int template_filters(struct request *rq, bool nested, struct filter **out,
     size_t *n);
+int message_send(struct request *rq);
 int user_get(struct request *rq);
 int user_assigned_wabas(struct request *rq);
 int user_permissions(struct request *rq);

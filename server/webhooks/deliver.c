@@ -25,6 +25,7 @@
 #include "events.h"
 #include "pjson.h"
 #include "util.h"
+#include "messages/life.h"
 #include "webhooks/allow.h"
 #include "webhooks/handshake.h"
 #include "webhooks/outbox.h"
@@ -328,8 +329,9 @@ run(void *arg)
 
 	for (;;) {
 		struct outbox_job job;
-		int64_t now, next_at, wait;
+		int64_t now, next_at, wait, msg_due;
 		uint64_t seen;
+		bool moved;
 		int rc;
 
 		pthread_mutex_lock(&d->mu);
@@ -342,19 +344,29 @@ run(void *arg)
 
 		pthread_mutex_lock(&emu->lock);
 		now = clock_now(&emu->clock);
+		/* message statuses come due on the clock, requests or not */
+		moved = messages_sweep(emu);
 		rc = outbox_next_due(emu->outbox, now, &job, &next_at);
-		pthread_mutex_unlock(&emu->lock);
-		if (rc == 1) {
-			attempt(d, &job);
-			outbox_job_cleanup(&job);
-			continue;
-		}
+		msg_due = messages_next_due(emu);
 		/* emulator seconds pass as real ones until the clock moves,
 		 * and moving it wakes us */
 		wait = next_at < 0 || next_at - now > IDLE_MAX ? IDLE_MAX :
 		    next_at - now;
 		if (rc < 0)
 			wait = 1;
+		/* more due now: again at once, unless the sweep failed */
+		if (msg_due - now < wait)
+			wait = msg_due > now ? msg_due - now : moved ? 0 : 1;
+		/* a send due before this wake-up wakes us (message_accept()) */
+		emu->msg_wake_at = rc == 1 ? now : now + wait;
+		pthread_mutex_unlock(&emu->lock);
+		if (rc == 1) {
+			attempt(d, &job);
+			outbox_job_cleanup(&job);
+			continue;
+		}
+		if (wait == 0)
+			continue;
 		pthread_mutex_lock(&d->mu);
 		if (!d->stop && d->wakes == seen) {
 			struct timespec ts;

@@ -1768,7 +1768,7 @@ START_TEST(test_admin_token)
 	ck_assert(jeq(now, "{\"apps\":[],\"businesses\":[],\"users\":[],"
 	    "\"tokens\":[],\"wabas\":[],\"phone_numbers\":[],\"templates\":[],"
 	    "\"assignments\":[],\"shares\":[],\"subscriptions\":[],"
-	    "\"subscribed_apps\":[],\"oauth_codes\":[]}"));
+	    "\"subscribed_apps\":[],\"oauth_codes\":[],\"messages\":[]}"));
 	http_resp_free(&r);
 	json_object_put(boot);
 	ck_assert_int_eq(server_stop(&s), 0);
