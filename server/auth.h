@@ -67,7 +67,4 @@ int64_t auth_business(const struct request *rq);
 /* Forgets the remembered grants (emu_cleanup()). */
 void auth_memo_free(struct emu *emu);
 
-/* "Saturday, 29-Jun-24 09:00:00 PDT" for a unix time; buf >= 48 bytes. */
-void auth_pacific_date(int64_t t, char *buf, unsigned long len);
-
 #endif

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "globmatch.h"
 #include "journal.h"
 #include "util.h"
 
