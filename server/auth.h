@@ -6,11 +6,12 @@
  * The pipeline's authorize() decides once per call, from the route, for
  * the node the path names.  What it cannot see is checked where it
  * appears, with these functions, and stays there:
- * - render.c, for what a read shows beyond its node: a nested edge asked
- *   for as a field (phone_numbers, message_templates, assigned_users,
- *   the owned and client WABA lists of a business) needs the permission
- *   its own route would, and a list shows only the WABAs a granular
- *   token reaches (auth_waba_targets()), row by row and page by page;
+ * - render.c and getters.c, for what a read shows beyond its node: a
+ *   nested edge asked for as a field (phone_numbers, message_templates,
+ *   assigned_users, the owned and client WABA lists of a business) needs
+ *   the permission its own route would, and a list shows only the WABAs
+ *   a granular token reaches (auth_waba_targets()), row by row and page
+ *   by page;
  * - phone.c, for the WABA a number is moved from: the number's row
  *   names it, not the path;
  * - assigned_users.c and render_assigned_business(), for the business=
@@ -66,8 +67,5 @@ bool auth_waba_targets(const struct request *rq, struct sbuf *ids);
 int64_t auth_business(const struct request *rq);
 /* Forgets the remembered grants (emu_cleanup()). */
 void auth_memo_free(struct emu *emu);
-
-/* "Saturday, 29-Jun-24 09:00:00 PDT" for a unix time; buf >= 48 bytes. */
-void auth_pacific_date(int64_t t, char *buf, unsigned long len);
 
 #endif

@@ -19,6 +19,7 @@
 #include "events.h"
 #include "fixtures.h"
 #include "journal.h"
+#include "metrics.h"
 #include "ratelimit.h"
 #include "store.h"
 #include "util.h"

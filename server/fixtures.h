@@ -76,7 +76,4 @@ int fixtures_apply_file(struct store *st, const char *path, int64_t now,
 int fixtures_replace(struct store *st, struct json_object *doc,
     const char *source, int64_t now, struct fixture_error *fe);
 
-/* "+1 555-010-0200" for cc 1, "+<cc> <groups>" otherwise; caller frees. */
-char *phone_display(const char *cc, const char *number);
-
 #endif

@@ -96,7 +96,7 @@ enum col_kind {
 #define OM_FIELD    0x4 /* a Graph field of the node */
 
 /*
- * Computed Graph fields: getters that render.c implements, named here so
+ * Computed Graph fields: getters that getters.c implements, named here so
  * that this table stays free of the request machinery.
  */
 #define OBJ_GETTERS(X) \

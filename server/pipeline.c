@@ -30,6 +30,7 @@
 #include "hostcheck.h"
 #include "handlers/handlers.h"
 #include "journal.h"
+#include "metrics.h"
 #include "params.h"
 #include "ratelimit.h"
 #include "render.h"
@@ -717,7 +718,7 @@ pipeline_run(struct request *rq)
 	/* a batch item holds the lock: its handler ran the handshake */
 	if (pipeline_locked(rq) != PASS_CONTROL) {
 		pipeline_after(rq);
-		control_count(rq);
+		metrics_count(rq);
 	}
 }
 
@@ -778,7 +779,7 @@ emu_handle(struct emu *emu, struct request *rq)
 	}
 	graph = pass == PASS_GRAPH;
 	if (graph)
-		control_count(rq);
+		metrics_count(rq);
 	/*
 	 * JSON that may share objects with the store's row cache is let go
 	 * under the lock: json-c's reference counts are not atomic.  The

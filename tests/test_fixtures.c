@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fixtures.h"
+#include "phone.h"
 #include "store.h"
 #include "util.h"
 #include "suite.h"

@@ -11,6 +11,7 @@
 
 #include "clock.h"
 #include "gerr.h"
+#include "globmatch.h"
 #include "journal.h"
 #include "request.h"
 #include "util.h"

@@ -1,6 +1,7 @@
 /*
  * waba.c - the WhatsAppBusinessAccount node read.  Its edges live in
- * phone.c and assigned_users.c; nested edges and analytics in render.c.
+ * phone.c and assigned_users.c; nested edges in render.c, analytics in
+ * getters.c.
  */
 #include <json-c/json.h>
 

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "globmatch.h"
 #include "journal.h"
 #include "util.h"
 

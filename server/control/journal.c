@@ -24,6 +24,7 @@
 
 #include "clock.h"
 #include "gerr.h"
+#include "globmatch.h"
 #include "params.h"
 #include "request.h"
 #include "util.h"
@@ -561,39 +562,4 @@ journal_query(struct journal *j, const struct params *filter,
 	else
 		json_object_object_add(out, "data", data);
 	return out;
-}
-
-/*
- * Iterative: on a mismatch, only the last '*' is retried one character
- * further on, which is enough for '*'-only patterns and keeps the cost at
- * O(len(pattern) * len(s)) with no recursion.
- */
-int
-glob_match(const char *pattern, const char *s)
-{
-	const char *p = pattern, *star = NULL, *mark = NULL;
-
-	if (pattern == NULL || s == NULL)
-		return 0;
-	while (*s != '\0') {
-		if (*p == '*') {
-			while (*p == '*')
-				p++;
-			if (*p == '\0')
-				return 1;
-			star = p;
-			mark = s;
-		} else if (*p == *s) {
-			p++;
-			s++;
-		} else if (star != NULL) {
-			p = star;
-			s = ++mark;
-		} else {
-			return 0;
-		}
-	}
-	while (*p == '*')
-		p++;
-	return *p == '\0';
 }

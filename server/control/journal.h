@@ -46,7 +46,4 @@ struct json_object *journal_query(struct journal *j,
 void journal_clear(struct journal *j);
 size_t journal_size(struct journal *j);
 
-/* '*' matches any run of characters; the whole of s must match. */
-int glob_match(const char *pattern, const char *s);
-
 #endif

@@ -1,7 +1,7 @@
 /*
  * control.h - the control plane under /_emulator (README): health,
  * reset, state export/import, fixtures, tokens, clock, faults, the request
- * journal and metrics.  JSON in and out; its errors are
+ * journal and metrics (metrics.h).  JSON in and out; its errors are
  * {"error":{"message","field"}} with plain HTTP statuses, never Graph ones.
  */
 #ifndef WABA_CONTROL_H
@@ -12,10 +12,5 @@ struct emu;
 
 /* Answers a /_emulator request into rq->resp (emu->lock held). */
 void control_handle(struct request *rq);
-/* Counts a finished Graph request for /_emulator/metrics. */
-void control_count(const struct request *rq);
-
-struct metrics *metrics_new(void);
-void metrics_free(struct metrics *m);
 
 #endif
