@@ -219,6 +219,7 @@ outbox_append(struct outbox *ob, const char *field, int64_t waba,
 	const char *text = json_object_to_json_string_ext(value,
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	int64_t id;
+	bool fanned;
 
 	if ((s = stmt(ob, S_EVENT)) == NULL)
 		return db_fail(ob, cause);
@@ -244,9 +245,14 @@ outbox_append(struct outbox *ob, const char *field, int64_t waba,
 	sqlite3_bind_text(s, 7, field, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		return db_fail(ob, cause);
+	/* no subscription, no delivery: the worker has nothing to wake for,
+	 * and waking it would cost this request a context switch and a turn
+	 * at the lock */
+	fanned = sqlite3_changes(ob->db) > 0;
 	sqlite3_reset(s);
 	*event_id = id;
-	changed(ob);
+	if (fanned)
+		changed(ob);
 	return 0;
 }
 
