@@ -87,6 +87,37 @@ fail(struct ctl *c, int status, const char *field, const char *fmt, ...)
 }
 
 static int
+fail_key(struct ctl *c, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* A 400 for the body's member key, its JSON path as the field. */
+static int
+fail_key(struct ctl *c, const char *key, const char *fmt, ...)
+{
+	char *field = xasprintf("$.%s", key), buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fail(c, 400, field, "%s", buf);
+	free(field);
+	return -1;
+}
+
+/* -1 with a 400 when the body has a member not in keys (NULL-ended). */
+static int
+known_keys(struct ctl *c, const char *const *keys, const char *hint)
+{
+	json_object_object_foreach(c->body, key, val) {
+		(void)val;
+		if (!str_in(keys, key))
+			return fail_key(c, key, "unknown key %s%s", key, hint);
+	}
+	return 0;
+}
+
+static int
 fail_fixture(struct ctl *c, struct fixture_error *fe)
 {
 	fail(c, fe->conflict ? 409 : 400, fe->path, "%s",
@@ -121,13 +152,8 @@ get_int(struct ctl *c, const char *key, int64_t *out)
 	if (!json_object_object_get_ex(c->body, key, &v) ||
 	    json_object_is_type(v, json_type_null))
 		return 1;
-	if (!json_object_is_type(v, json_type_int)) {
-		char *f = xasprintf("$.%s", key);
-
-		fail(c, 400, f, "%s must be an integer", key);
-		free(f);
-		return -1;
-	}
+	if (!json_object_is_type(v, json_type_int))
+		return fail_key(c, key, "%s must be an integer", key);
 	*out = json_object_get_int64(v);
 	return 0;
 }
@@ -285,18 +311,8 @@ ctl_token_mint(struct ctl *c)
 
 	if (need_body(c) < 0)
 		return -1;
-	json_object_object_foreach(c->body, key, val) {
-		(void)val;
-		for (k = keys; *k != NULL && strcmp(*k, key) != 0; k++)
-			;
-		if (*k == NULL) {
-			char *f = xasprintf("$.%s", key);
-
-			fail(c, 400, f, "unknown key %s", key);
-			free(f);
-			return -1;
-		}
-	}
+	if (known_keys(c, keys, "") < 0)
+		return -1;
 	if (get_int(c, "expires_in", &life) < 0)
 		return -1;
 	if (life < 0)
@@ -372,18 +388,8 @@ ctl_oauth_post(struct ctl *c)
 		    c->sub);
 	if (need_body(c) < 0)
 		return -1;
-	json_object_object_foreach(c->body, key, val) {
-		(void)val;
-		for (k = keys; *k != NULL && strcmp(*k, key) != 0; k++)
-			;
-		if (*k == NULL) {
-			char *f = xasprintf("$.%s", key);
-
-			fail(c, 400, f, "unknown key %s", key);
-			free(f);
-			return -1;
-		}
-	}
+	if (known_keys(c, keys, "") < 0)
+		return -1;
 	/* as for tokens: an id is drawn only when the references hold */
 	if (ref_exists(c, "user", TBL_USERS) && ref_exists(c, "app", TBL_APPS))
 		seq = store_new_id(c->emu->store);
@@ -760,13 +766,9 @@ get_id(struct ctl *c, const char *key, int64_t *out)
 	    json_object_is_type(v, json_type_null))
 		return 1;
 	if (!json_object_is_type(v, json_type_string) ||
-	    (*out = hook_id(json_object_get_string(v))) == 0) {
-		char *f = xasprintf("$.%s", key);
-
-		fail(c, 400, f, "%s must be an id (a string of digits)", key);
-		free(f);
-		return -1;
-	}
+	    (*out = hook_id(json_object_get_string(v))) == 0)
+		return fail_key(c, key, "%s must be an id (a string of digits)",
+		    key);
 	return 0;
 }
 
@@ -899,11 +901,10 @@ get_enum(struct ctl *c, const char *key, const char *const *values,
 		return 1;
 	if (!json_object_is_type(v, json_type_string) ||
 	    !str_in(values, json_object_get_string(v))) {
-		char *f = xasprintf("$.%s", key), *list = obj_values_list(values);
+		char *list = obj_values_list(values);
 
-		fail(c, 400, f, "%s must be one of %s", key, list);
+		fail_key(c, key, "%s must be one of %s", key, list);
 		free(list);
-		free(f);
 		return -1;
 	}
 	*out = json_object_get_string(v);
@@ -943,17 +944,8 @@ phone_set(struct ctl *c, int64_t id)
 
 	if (need_body(c) < 0)
 		return -1;
-	json_object_object_foreach(c->body, key, v) {
-		(void)v;
-		if (!str_in(keys, key)) {
-			char *f = xasprintf("$.%s", key);
-
-			fail(c, 400, f, "unknown key %s (quality_rating, "
-			    "messaging_limit)", key);
-			free(f);
-			return -1;
-		}
-	}
+	if (known_keys(c, keys, " (quality_rating, messaging_limit)") < 0)
+		return -1;
 	if (get_enum(c, "quality_rating", qm->values, &q) < 0 ||
 	    get_enum(c, "messaging_limit", messaging_tiers, &tier) < 0)
 		return -1;
@@ -1091,16 +1083,8 @@ ctl_template_post(struct ctl *c)
 
 	if (need_body(c) < 0)
 		return -1;
-	json_object_object_foreach(c->body, key, val) {
-		(void)val;
-		if (!str_in(keys, key)) {
-			char *f = xasprintf("$.%s", key);
-
-			fail(c, 400, f, "unknown key %s", key);
-			free(f);
-			return -1;
-		}
-	}
+	if (known_keys(c, keys, "") < 0)
+		return -1;
 	if (get_enum(c, "status", template_statuses, &status) < 0 ||
 	    get_enum(c, "reason", template_reasons, &reason) < 0 ||
 	    get_enum(c, "quality_score", obj_member(&objects[TBL_TEMPLATES],
