@@ -11,6 +11,7 @@
 #include <nettle/hmac.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -399,4 +400,39 @@ hmac_hex(const char *secret, const char *msg, char out[65])
 	hmac_sha256_digest(&ctx, sizeof(mac), mac);
 	base16_encode_update(out, sizeof(mac), mac);
 	out[2 * sizeof(mac)] = '\0';
+}
+
+void
+http_reqf(const struct server *s, struct http_resp *out, const char *method,
+    const char *body, const char *ctype, const char *const *headers,
+    const char *fmt, ...)
+{
+	char path[4096];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	ck_assert_int_lt(n, (int)sizeof(path));
+	ck_assert_int_eq(http_req(s, method, path, body, ctype, headers, out),
+	    0);
+}
+
+const char *
+jids(struct json_object *o, const char *path)
+{
+	static char buf[8192];
+	struct json_object *a = jget(o, path);
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	ck_assert_msg(a != NULL && json_object_is_type(a, json_type_array),
+	    "%s is not an array", path);
+	for (i = 0; i < json_object_array_length(a); i++) {
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s",
+		    n ? "," : "", jstr(json_object_array_get_idx(a, i), "id"));
+		ck_assert_uint_lt(n, sizeof(buf));
+	}
+	return buf;
 }

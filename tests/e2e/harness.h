@@ -52,6 +52,17 @@ int http_req(const struct server *s, const char *method, const char *path,
     const char *body, const char *ctype, const char *const *headers,
     struct http_resp *out);
 /*
+ * The same with the path made from fmt, failing the test when the request
+ * cannot be made: the one-line call a suite's GET/POST macros wrap.
+ */
+void http_reqf(const struct server *s, struct http_resp *out,
+    const char *method, const char *body, const char *ctype,
+    const char *const *headers, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+/* The "id" of each element of the array at path, comma-joined (valid
+ * until the next call). */
+const char *jids(struct json_object *o, const char *path);
+/*
  * The same on a curl easy handle (CURL *) the caller keeps, so that
  * requests share one keep-alive connection.
  */

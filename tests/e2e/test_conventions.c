@@ -34,21 +34,9 @@ teardown(void)
 	ck_assert_int_eq(server_stop(&S), 0);
 }
 
-static void
-call(struct http_resp *r, const char *method, const char *body,
-    const char *const *headers, const char *fmt, ...)
-{
-	char path[4096];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	ck_assert_int_lt(n, (int)sizeof(path));
-	ck_assert_int_eq(http_req(&S, method, path, body, NULL, headers, r),
-	    0);
-}
+/* a request of the suite's server, path from fmt */
+#define call(r, method, body, headers, ...) \
+	http_reqf(&S, r, method, body, NULL, headers, __VA_ARGS__)
 
 #define GET(r, ...) call(r, "GET", NULL, NULL, __VA_ARGS__)
 #define POST(r, form, ...) call(r, "POST", form, NULL, __VA_ARGS__)

@@ -27,21 +27,9 @@
 
 /* ---- helpers ------------------------------------------------------- */
 
-/* One request to a printf-formatted path; fails the test when curl does. */
-static void
-call(const struct server *s, struct http_resp *r, const char *method,
-    const char *body, const char *ctype, const char *fmt, ...)
-{
-	char path[4096];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	ck_assert_int_lt(n, (int)sizeof(path));
-	ck_assert_int_eq(http_req(s, method, path, body, ctype, NULL, r), 0);
-}
+/* one request to a printf-formatted path (harness.h) */
+#define call(s, r, method, body, ctype, ...) \
+	http_reqf(s, r, method, body, ctype, NULL, __VA_ARGS__)
 
 #define GET(s, r, ...) call(s, r, "GET", NULL, NULL, __VA_ARGS__)
 #define POST(s, r, form, ...) call(s, r, "POST", form, NULL, __VA_ARGS__)
@@ -88,24 +76,6 @@ keys(struct json_object *o)
 	return buf;
 }
 
-/* The "id" of each element of the array at path, comma-joined. */
-static const char *
-ids(struct json_object *o, const char *path)
-{
-	static char buf[8192];
-	struct json_object *a = jget(o, path);
-	size_t i, n = 0;
-
-	buf[0] = '\0';
-	ck_assert_msg(a != NULL && json_object_is_type(a, json_type_array),
-	    "%s is not an array", path);
-	for (i = 0; i < json_object_array_length(a); i++) {
-		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s",
-		    n ? "," : "", jstr(json_object_array_get_idx(a, i), "id"));
-		ck_assert_uint_lt(n, sizeof(buf));
-	}
-	return buf;
-}
 
 /* A Graph error with this HTTP status and code (default profile). */
 static void
@@ -185,7 +155,7 @@ START_TEST(test_owned_default_fields)
 	start(&s);
 	GET(&s, &r, OWNED "?" ADMIN);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"),
+	ck_assert_str_eq(jids(r.json, "data"),
 	    DEMO_WABA "," DEMO_WABA_NOPHONES "," DEMO_WABA_LABS);
 	for (i = 0; i < 3; i++) {
 		char p[16];
@@ -270,7 +240,7 @@ START_TEST(test_owned_filter_seed_example)
 	    "creation_time%27%2C+%27operator%27%3A+%27IN_RANGE%27%2C+%27value"
 	    "%27%3A+%5B%271569783261%27%2C+%271604542049%27%5D%7D%5D");
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"), DEMO_WABA);
+	ck_assert_str_eq(jids(r.json, "data"), DEMO_WABA);
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
 }
@@ -286,7 +256,7 @@ START_TEST(test_owned_filter_creation_time)
 	GET(&s, &r, OWNED "?filtering=[{'field':'creation_time','operator':"
 	    "'LESS_THAN','value':'1610000000'}]&" ADMIN);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"), DEMO_WABA);
+	ck_assert_str_eq(jids(r.json, "data"), DEMO_WABA);
 	http_resp_free(&r);
 
 	/* the manage-accounts page's double-quoted JSON, URL-encoded */
@@ -294,13 +264,13 @@ START_TEST(test_owned_filter_creation_time)
 	    "creation_time%%22%%2C%%22operator%%22%%3A%%22GREATER_THAN%%22"
 	    "%%2C%%22value%%22%%3A%%221610000000%%22%%7D%%5D&" ADMIN);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"), DEMO_WABA_LABS);
+	ck_assert_str_eq(jids(r.json, "data"), DEMO_WABA_LABS);
 	http_resp_free(&r);
 
 	GET(&s, &r, OWNED "?filtering=[{'field':'creation_time','operator':"
 	    "'IN_RANGE','value':['1600000000','1610000000']}]&" ADMIN);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"), DEMO_WABA "," DEMO_WABA_NOPHONES);
+	ck_assert_str_eq(jids(r.json, "data"), DEMO_WABA "," DEMO_WABA_NOPHONES);
 	http_resp_free(&r);
 
 	/* two filters together narrow further */
@@ -308,7 +278,7 @@ START_TEST(test_owned_filter_creation_time)
 	    "'GREATER_THAN','value':'1600000000'},{'field':'creation_time',"
 	    "'operator':'LESS_THAN','value':'1640000000'}]&" ADMIN);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"), DEMO_WABA_NOPHONES);
+	ck_assert_str_eq(jids(r.json, "data"), DEMO_WABA_NOPHONES);
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
 }
@@ -323,7 +293,7 @@ START_TEST(test_owned_filter_ownership_type)
 	GET(&s, &r, OWNED "?filtering=[{'field':'ownership_type','operator':"
 	    "'EQUAL','value':'SELF'}]&fields=ownership_type&" ADMIN);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"),
+	ck_assert_str_eq(jids(r.json, "data"),
 	    DEMO_WABA "," DEMO_WABA_NOPHONES "," DEMO_WABA_LABS);
 	http_resp_free(&r);
 
@@ -337,7 +307,7 @@ START_TEST(test_owned_filter_ownership_type)
 	GET(&s, &r, CLIENT "?filtering=[{'field':'ownership_type','operator':"
 	    "'IN','value':['SELF','CLIENT_OWNED']}]&" ADMIN);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"), DEMO_WABA_CLIENT);
+	ck_assert_str_eq(jids(r.json, "data"), DEMO_WABA_CLIENT);
 	http_resp_free(&r);
 
 	GET(&s, &r, CLIENT "?filtering=[{'field':'ownership_type','operator':"
@@ -400,7 +370,7 @@ START_TEST(test_owned_sort)
 	start(&s);
 	GET(&s, &r, OWNED "?sort=creation_time_descending&" ADMIN);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"),
+	ck_assert_str_eq(jids(r.json, "data"),
 	    DEMO_WABA_LABS "," DEMO_WABA_NOPHONES "," DEMO_WABA);
 	http_resp_free(&r);
 
@@ -408,13 +378,13 @@ START_TEST(test_owned_sort)
 	GET(&s, &r, OWNED "?sort=%%5B%%22creation_time_descending%%22%%5D&"
 	    ADMIN);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"),
+	ck_assert_str_eq(jids(r.json, "data"),
 	    DEMO_WABA_LABS "," DEMO_WABA_NOPHONES "," DEMO_WABA);
 	http_resp_free(&r);
 
 	GET(&s, &r, OWNED "?sort=['creation_time_ascending']&" ADMIN);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"),
+	ck_assert_str_eq(jids(r.json, "data"),
 	    DEMO_WABA "," DEMO_WABA_NOPHONES "," DEMO_WABA_LABS);
 	http_resp_free(&r);
 
@@ -423,7 +393,7 @@ START_TEST(test_owned_sort)
 	    "'creation_time','operator':'LESS_THAN','value':'1640000000'}]&"
 	    ADMIN);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"), DEMO_WABA_NOPHONES "," DEMO_WABA);
+	ck_assert_str_eq(jids(r.json, "data"), DEMO_WABA_NOPHONES "," DEMO_WABA);
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
 }
@@ -517,12 +487,12 @@ START_TEST(test_owned_paging_keeps_filter)
 	    "{'field':'creation_time','operator':'GREATER_THAN','value':"
 	    "'1600000000'}]&" ADMIN);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"), DEMO_WABA_NOPHONES);
+	ck_assert_str_eq(jids(r.json, "data"), DEMO_WABA_NOPHONES);
 	snprintf(url, sizeof(url), "%s", jstr(r.json, "paging.next"));
 	http_resp_free(&r);
 	follow(&s, url, &r);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"), DEMO_WABA_LABS);
+	ck_assert_str_eq(jids(r.json, "data"), DEMO_WABA_LABS);
 	ck_assert_str_eq(keys(jget(r.json, "data.0")), "id,creation_time");
 	ck_assert_ptr_null(jget(r.json, "paging.next"));
 	http_resp_free(&r);
@@ -636,7 +606,7 @@ START_TEST(test_client_wabas)
 	start(&s);
 	GET(&s, &r, CLIENT "?" ADMIN);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"), DEMO_WABA_CLIENT);
+	ck_assert_str_eq(jids(r.json, "data"), DEMO_WABA_CLIENT);
 	ck_assert(jeq(jget(r.json, "data.0.permitted_tasks"),
 	    "[\"MANAGE\",\"DEVELOP\"]"));
 	ck_assert_str_eq(jstr(r.json, "data.0.name"), "Lucky Shrub");
@@ -661,7 +631,7 @@ START_TEST(test_client_wabas)
 	GET(&s, &r, V DEMO_PARTNER_BUSINESS "/owned_whatsapp_business_accounts"
 	    "?" AT TOK_PARTNER);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"), DEMO_WABA_CLIENT);
+	ck_assert_str_eq(jids(r.json, "data"), DEMO_WABA_CLIENT);
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
 }
@@ -690,7 +660,7 @@ START_TEST(test_business_node)
 	GET(&s, &r, V DEMO_BUSINESS "?fields=owned_whatsapp_business_accounts"
 	    ".limit(2){id,name}&" ADMIN);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "owned_whatsapp_business_accounts.data"),
+	ck_assert_str_eq(jids(r.json, "owned_whatsapp_business_accounts.data"),
 	    DEMO_WABA "," DEMO_WABA_NOPHONES);
 	ck_assert_str_ne(jstr(r.json, "owned_whatsapp_business_accounts.paging"
 	    ".cursors.after"), "");
@@ -899,7 +869,7 @@ START_TEST(test_waba_edges_as_fields)
 	/* without limit(): every number, the edge's default fields */
 	GET(&s, &r, V DEMO_WABA "?fields=phone_numbers&" ADMIN);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "phone_numbers.data"),
+	ck_assert_str_eq(jids(r.json, "phone_numbers.data"),
 	    DEMO_PHONE "," DEMO_PHONE2);
 	ck_assert_str_eq(keys(jget(r.json, "phone_numbers.data.1")),
 	    "code_verification_status,display_phone_number,id,quality_rating,"
@@ -955,7 +925,7 @@ START_TEST(test_waba_assigned_users_field)
 	GET(&s, &r, V DEMO_WABA "?fields=assigned_users.limit(1){name}&"
 	    "business=" DEMO_BUSINESS "&" ADMIN);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "assigned_users.data"),
+	ck_assert_str_eq(jids(r.json, "assigned_users.data"),
 	    DEMO_EMPLOYEE_USER);
 	snprintf(url, sizeof(url), "%s", jstr(r.json,
 	    "assigned_users.paging.next"));
@@ -1027,9 +997,9 @@ START_TEST(test_nested_edge_permissions)
 	GET(&s, &r, V DEMO_BUSINESS "?fields=owned_whatsapp_business_accounts,"
 	    "client_whatsapp_business_accounts&" ADMIN);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "owned_whatsapp_business_accounts.data"),
+	ck_assert_str_eq(jids(r.json, "owned_whatsapp_business_accounts.data"),
 	    DEMO_WABA "," DEMO_WABA_NOPHONES "," DEMO_WABA_LABS);
-	ck_assert_str_eq(ids(r.json, "client_whatsapp_business_accounts.data"),
+	ck_assert_str_eq(jids(r.json, "client_whatsapp_business_accounts.data"),
 	    DEMO_WABA_CLIENT);
 	http_resp_free(&r);
 
@@ -1043,12 +1013,12 @@ START_TEST(test_nested_edge_permissions)
 	GET(&s, &r, OWNED "?fields=id,phone_numbers{display_phone_number}&"
 	    AT TOK_GRANULAR);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"), DEMO_WABA_NOPHONES);
+	ck_assert_str_eq(jids(r.json, "data"), DEMO_WABA_NOPHONES);
 	http_resp_free(&r);
 	GET(&s, &r, V DEMO_BUSINESS "?fields=owned_whatsapp_business_"
 	    "accounts{phone_numbers}&" AT TOK_GRANULAR);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "owned_whatsapp_business_accounts.data"),
+	ck_assert_str_eq(jids(r.json, "owned_whatsapp_business_accounts.data"),
 	    DEMO_WABA_NOPHONES);
 	http_resp_free(&r);
 	GET(&s, &r, OWNED "?fields=id&" AT TOK_GRANULAR);
@@ -1064,7 +1034,7 @@ START_TEST(test_nested_edge_permissions)
 	GET(&s, &r, V DEMO_EMPLOYEE_USER "/assigned_whatsapp_business_accounts"
 	    "?fields=phone_numbers{id}&" AT TOK_EMPLOYEE);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data.0.phone_numbers.data"),
+	ck_assert_str_eq(jids(r.json, "data.0.phone_numbers.data"),
 	    DEMO_PHONE "," DEMO_PHONE2);
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
@@ -1083,14 +1053,14 @@ START_TEST(test_nested_next_keeps_proof)
 	GET(&s, &r, V DEMO_WABA "?fields=phone_numbers.limit(1){id}&" AT
 	    TOK_SECURE "&appsecret_proof=%s", proof);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "phone_numbers.data"), DEMO_PHONE);
+	ck_assert_str_eq(jids(r.json, "phone_numbers.data"), DEMO_PHONE);
 	snprintf(url, sizeof(url), "%s", jstr(r.json,
 	    "phone_numbers.paging.next"));
 	http_resp_free(&r);
 	ck_assert_ptr_nonnull(strstr(url, proof));
 	follow(&s, url, &r);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"), DEMO_PHONE2);
+	ck_assert_str_eq(jids(r.json, "data"), DEMO_PHONE2);
 	http_resp_free(&r);
 
 	/* a proof over token|time needs the time as well */
@@ -1105,7 +1075,7 @@ START_TEST(test_nested_next_keeps_proof)
 	ck_assert_ptr_nonnull(strstr(url, "appsecret_time=1700000000"));
 	follow(&s, url, &r);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"), DEMO_WABA_NOPHONES);
+	ck_assert_str_eq(jids(r.json, "data"), DEMO_WABA_NOPHONES);
 	ck_assert_str_eq(keys(jget(r.json, "data.0")), "name,id");
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
@@ -1371,7 +1341,7 @@ START_TEST(test_phone_list_filters)
 	    "'account_mode','operator':'EQUAL','value':'SANDBOX'}]&" AT
 	    TOK_PARTNER);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"), DEMO_PHONE_CLIENT);
+	ck_assert_str_eq(jids(r.json, "data"), DEMO_PHONE_CLIENT);
 	http_resp_free(&r);
 
 	GET(&s, &r, V DEMO_WABA "/phone_numbers?filtering=[{'field':"
@@ -1384,26 +1354,26 @@ START_TEST(test_phone_list_filters)
 	    "'account_mode','operator':'IN','value':['LIVE','SANDBOX']}]&"
 	    ADMIN);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"), DEMO_PHONE "," DEMO_PHONE2);
+	ck_assert_str_eq(jids(r.json, "data"), DEMO_PHONE "," DEMO_PHONE2);
 	http_resp_free(&r);
 
 	GET(&s, &r, V DEMO_WABA "/phone_numbers?filtering=[{'field':'status',"
 	    "'operator':'EQUAL','value':'CONNECTED'}]&" ADMIN);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"), DEMO_PHONE);
+	ck_assert_str_eq(jids(r.json, "data"), DEMO_PHONE);
 	http_resp_free(&r);
 
 	GET(&s, &r, V DEMO_WABA "/phone_numbers?filtering=[{'field':'status',"
 	    "'operator':'IN','value':['PENDING','BANNED']}]&" ADMIN);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"), DEMO_PHONE2);
+	ck_assert_str_eq(jids(r.json, "data"), DEMO_PHONE2);
 	http_resp_free(&r);
 
 	GET(&s, &r, V DEMO_WABA "/phone_numbers?filtering=[{'field':"
 	    "'code_verification_status','operator':'EQUAL','value':"
 	    "'NOT_VERIFIED'}]&" ADMIN);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"), DEMO_PHONE2);
+	ck_assert_str_eq(jids(r.json, "data"), DEMO_PHONE2);
 	http_resp_free(&r);
 
 	GET(&s, &r, V DEMO_WABA "/phone_numbers?filtering=%%5B%%7B%%22field"
@@ -1411,7 +1381,7 @@ START_TEST(test_phone_list_filters)
 	    "%%22IN%%22%%2C%%22value%%22%%3A%%5B%%22VERIFIED%%22%%2C%%22"
 	    "EXPIRED%%22%%5D%%7D%%5D&" ADMIN);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"), DEMO_PHONE);
+	ck_assert_str_eq(jids(r.json, "data"), DEMO_PHONE);
 	http_resp_free(&r);
 
 	/* filters combine */
@@ -1484,7 +1454,7 @@ START_TEST(test_phone_create_defaults)
 
 	GET(&s, &r, V DEMO_WABA_NOPHONES "/phone_numbers?" ADMIN);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"), id);
+	ck_assert_str_eq(jids(r.json, "data"), id);
 	http_resp_free(&r);
 
 	/* preverified_id is kept: the number says it was preverified */
@@ -1509,7 +1479,7 @@ START_TEST(test_phone_create_defaults)
 	    jstr(r.json, "id"));
 	http_resp_free(&r);
 	GET(&s, &r, V DEMO_WABA_NOPHONES "/phone_numbers?" ADMIN);
-	ck_assert_str_eq(ids(r.json, "data"), id);
+	ck_assert_str_eq(jids(r.json, "data"), id);
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
 }
@@ -1659,7 +1629,7 @@ START_TEST(test_phone_migrate)
 
 	GET(&s, &r, V DEMO_WABA "/phone_numbers?" ADMIN);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"), DEMO_PHONE);
+	ck_assert_str_eq(jids(r.json, "data"), DEMO_PHONE);
 	http_resp_free(&r);
 	GET(&s, &r, V DEMO_WABA_NOPHONES "/phone_numbers?fields=id,"
 	    "display_phone_number,verified_name&" ADMIN);
@@ -1682,7 +1652,7 @@ START_TEST(test_phone_migrate)
 	ck_assert_str_eq(jstr(r.json, "id"), DEMO_PHONE2);
 	http_resp_free(&r);
 	GET(&s, &r, V DEMO_WABA "/phone_numbers?" ADMIN);
-	ck_assert_str_eq(ids(r.json, "data"), DEMO_PHONE "," DEMO_PHONE2);
+	ck_assert_str_eq(jids(r.json, "data"), DEMO_PHONE "," DEMO_PHONE2);
 	http_resp_free(&r);
 
 	/* a number on no WABA cannot be migrated; nothing changes */
@@ -1788,7 +1758,7 @@ START_TEST(test_phone_limit_verified)
 	unchanged(&s, V DEMO_WABA_NOPHONES "/phone_numbers?limit=100&"
 	    "summary=total_count&" ADMIN, before);
 	GET(&s, &r, V DEMO_WABA "/phone_numbers?" ADMIN);
-	ck_assert_str_eq(ids(r.json, "data"), DEMO_PHONE "," DEMO_PHONE2);
+	ck_assert_str_eq(jids(r.json, "data"), DEMO_PHONE "," DEMO_PHONE2);
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
 }
@@ -2094,7 +2064,7 @@ START_TEST(test_assigned_users_manager)
 	http_resp_free(&r);
 	GET(&s, &r, USERS "?business=" DEMO_BUSINESS "&" AT TOK_MANAGER);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"), DEMO_EMPLOYEE_USER ","
+	ck_assert_str_eq(jids(r.json, "data"), DEMO_EMPLOYEE_USER ","
 	    DEMO_MANAGER_USER "," DEMO_NOACCESS_USER);
 	http_resp_free(&r);
 	ck_assert_str_eq(tasks_of(&s, DEMO_NOACCESS_USER),
@@ -2119,7 +2089,7 @@ START_TEST(test_assigned_users_delete)
 	ck_assert(jeq(r.json, "{\"success\":true}"));
 	http_resp_free(&r);
 	GET(&s, &r, USERS_LIST);
-	ck_assert_str_eq(ids(r.json, "data"), DEMO_MANAGER_USER);
+	ck_assert_str_eq(jids(r.json, "data"), DEMO_MANAGER_USER);
 	http_resp_free(&r);
 
 	/* the employee lost its access with its tasks */
@@ -2163,7 +2133,7 @@ START_TEST(test_user_assigned_wabas)
 	GET(&s, &r, V DEMO_MANAGER_USER "/assigned_whatsapp_business_accounts?"
 	    AT TOK_MANAGER);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"), DEMO_WABA "," DEMO_WABA_NOPHONES);
+	ck_assert_str_eq(jids(r.json, "data"), DEMO_WABA "," DEMO_WABA_NOPHONES);
 	ck_assert_str_eq(keys(jget(r.json, "data.0")),
 	    "id,name,currency,timezone_id,message_template_namespace");
 	http_resp_free(&r);
@@ -2465,7 +2435,7 @@ START_TEST(test_node_sdk_quirks)
 	ck_assert_int_eq(http_req(&s, "GET", OWNED "?limit=1&" ADMIN, "{}",
 	    "application/json", h, &r), 0);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"), DEMO_WABA);
+	ck_assert_str_eq(jids(r.json, "data"), DEMO_WABA);
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
 }

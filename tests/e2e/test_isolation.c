@@ -34,20 +34,9 @@
 
 /* ---- helpers ------------------------------------------------------- */
 
-static void
-call(const struct server *s, struct http_resp *r, const char *method,
-    const char *body, const char *fmt, ...)
-{
-	char path[4096];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	ck_assert_int_lt(n, (int)sizeof(path));
-	ck_assert_int_eq(http_req(s, method, path, body, NULL, NULL, r), 0);
-}
+/* one request to a printf-formatted path (harness.h) */
+#define call(s, r, method, body, ...) \
+	http_reqf(s, r, method, body, NULL, NULL, __VA_ARGS__)
 
 #define GET(s, r, ...) call(s, r, "GET", NULL, __VA_ARGS__)
 #define POST(s, r, form, ...) call(s, r, "POST", form, __VA_ARGS__)
@@ -90,24 +79,6 @@ same_answer(const struct http_resp *a, const struct http_resp *b)
 	json_object_put(y);
 }
 
-/* The "id" of each element of the array at path, comma-joined. */
-static const char *
-ids(struct json_object *o, const char *path)
-{
-	static char buf[8192];
-	struct json_object *a = jget(o, path);
-	size_t i, n = 0;
-
-	buf[0] = '\0';
-	ck_assert_msg(a != NULL && json_object_is_type(a, json_type_array),
-	    "%s is not an array", path);
-	for (i = 0; i < json_object_array_length(a); i++) {
-		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s",
-		    n ? "," : "", jstr(json_object_array_get_idx(a, i), "id"));
-		ck_assert_uint_lt(n, sizeof(buf));
-	}
-	return buf;
-}
 
 /* The ids a GET lists at path "data" (valid until the next call). */
 static const char *
@@ -118,7 +89,7 @@ listed(const struct server *s, const char *path)
 
 	ck_assert_int_eq(http_get(s, path, &r), 0);
 	expect_ok(&r);
-	snprintf(buf, sizeof(buf), "%s", ids(r.json, "data"));
+	snprintf(buf, sizeof(buf), "%s", jids(r.json, "data"));
 	http_resp_free(&r);
 	return buf;
 }
@@ -374,7 +345,7 @@ START_TEST(test_assigned_users_list_own)
 	GET(&s, &r, V DEMO_WABA_CLIENT "?fields=assigned_users{id}&business="
 	    DEMO_BUSINESS "&" AT TOK_ADMIN);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "assigned_users.data"), JASPER_USER);
+	ck_assert_str_eq(jids(r.json, "assigned_users.data"), JASPER_USER);
 	http_resp_free(&r);
 
 	/* and not the other's */
@@ -483,9 +454,9 @@ START_TEST(test_granular_nested)
 	    "{id,name},client_whatsapp_business_accounts{id}&" AT
 	    TOK_GRANULAR);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "owned_whatsapp_business_accounts.data"),
+	ck_assert_str_eq(jids(r.json, "owned_whatsapp_business_accounts.data"),
 	    DEMO_WABA_NOPHONES);
-	ck_assert_str_eq(ids(r.json, "client_whatsapp_business_accounts.data"),
+	ck_assert_str_eq(jids(r.json, "client_whatsapp_business_accounts.data"),
 	    "");
 	http_resp_free(&r);
 	/* nesting the numbers no longer reaches WABA 1's */
@@ -521,7 +492,7 @@ START_TEST(test_granular_batch)
 	body = json_tokener_parse(jstr(json_object_array_get_idx(r.json, 0),
 	    "body"));
 	ck_assert_ptr_nonnull(body);
-	ck_assert_str_eq(ids(body, "data"), DEMO_WABA_NOPHONES);
+	ck_assert_str_eq(jids(body, "data"), DEMO_WABA_NOPHONES);
 	json_object_put(body);
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
@@ -541,10 +512,10 @@ START_TEST(test_granular_cursors)
 	snprintf(path, sizeof(path), OWNED "?limit=1&" AT "%s", tok);
 	GET(&s, &r, "%s", path);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"), DEMO_WABA);
+	ck_assert_str_eq(jids(r.json, "data"), DEMO_WABA);
 	follow(&s, jstr(r.json, "paging.next"), &n);
 	expect_ok(&n);
-	ck_assert_str_eq(ids(n.json, "data"), DEMO_WABA_LABS);
+	ck_assert_str_eq(jids(n.json, "data"), DEMO_WABA_LABS);
 	ck_assert_ptr_null(jget(n.json, "paging.next"));
 	http_resp_free(&n);
 	http_resp_free(&r);
@@ -554,12 +525,12 @@ START_TEST(test_granular_cursors)
 	    "business_accounts.limit(1){id}&" AT "%s", tok);
 	GET(&s, &r, "%s", path);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "owned_whatsapp_business_accounts.data"),
+	ck_assert_str_eq(jids(r.json, "owned_whatsapp_business_accounts.data"),
 	    DEMO_WABA);
 	follow(&s, jstr(r.json, "owned_whatsapp_business_accounts.paging.next"),
 	    &n);
 	expect_ok(&n);
-	ck_assert_str_eq(ids(n.json, "data"), DEMO_WABA_LABS);
+	ck_assert_str_eq(jids(n.json, "data"), DEMO_WABA_LABS);
 	http_resp_free(&n);
 	http_resp_free(&r);
 
@@ -568,10 +539,10 @@ START_TEST(test_granular_cursors)
 	    "limit=1&" AT "%s", tok);
 	GET(&s, &r, "%s", path);
 	expect_ok(&r);
-	ck_assert_str_eq(ids(r.json, "data"), DEMO_WABA_LABS);
+	ck_assert_str_eq(jids(r.json, "data"), DEMO_WABA_LABS);
 	follow(&s, jstr(r.json, "paging.next"), &n);
 	expect_ok(&n);
-	ck_assert_str_eq(ids(n.json, "data"), DEMO_WABA);
+	ck_assert_str_eq(jids(n.json, "data"), DEMO_WABA);
 	http_resp_free(&n);
 	http_resp_free(&r);
 	free(tok);

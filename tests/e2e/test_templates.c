@@ -29,26 +29,9 @@ static struct server srv;
 
 /* ---- helpers ------------------------------------------------------- */
 
-static void
-call(struct http_resp *r, const char *method, const char *body,
-    const char *ctype, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static void
-call(struct http_resp *r, const char *method, const char *body,
-    const char *ctype, const char *fmt, ...)
-{
-	char path[4096];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	ck_assert_int_lt(n, (int)sizeof(path));
-	ck_assert_int_eq(http_req(&srv, method, path, body, ctype, NULL, r),
-	    0);
-}
+/* a request of the suite's server, path from fmt */
+#define call(r, method, body, ctype, ...) \
+	http_reqf(&srv, r, method, body, ctype, NULL, __VA_ARGS__)
 
 #define GET(r, ...) call(r, "GET", NULL, NULL, __VA_ARGS__)
 #define POST(r, form, ...) call(r, "POST", form, NULL, __VA_ARGS__)
