@@ -100,12 +100,7 @@ int emu_init(struct emu *emu, struct config *cfg,
     const struct clock_source *clk, char **cause);
 void emu_cleanup(struct emu *emu);
 
-/*
- * The request entry points (emu_handle(), pipeline_run(), ...) are
- * declared in pipeline.h.  Included here for one step, so that code
- * written against the old declarations still builds; include
- * pipeline.h itself.
- */
-#include "pipeline.h"
+/* The request entry points (emu_handle(), pipeline_run(), ...) are in
+ * pipeline.h. */
 
 #endif
