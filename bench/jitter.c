@@ -65,7 +65,8 @@ static void
 print(const char *cpu, long a, long b, long c, int64_t max_ns)
 {
 	printf("JITTER cpu=%s over_500us=%ld over_1ms=%ld over_2ms=%ld "
-	    "max_us=%lld\n", cpu, a, b, c, (long long)(max_ns / 1000));
+	       "max_us=%lld\n",
+	    cpu, a, b, c, (long long)(max_ns / 1000));
 }
 
 int
@@ -103,7 +104,8 @@ main(int argc, char **argv)
 		v[n].cpu = cpu;
 		v[n].seconds = seconds;
 		if (pthread_create(&v[n].thread, NULL, spin, &v[n]) != 0) {
-			fprintf(stderr, "bench-jitter: cannot start a thread\n");
+			fprintf(stderr,
+			    "bench-jitter: cannot start a thread\n");
 			return 1;
 		}
 		n++;

@@ -63,7 +63,7 @@ queue_fresh(struct MHD_Connection *c)
 	size_t i;
 
 	if ((copy = malloc(body_len)) == NULL)
-		abort();	/* allocation failure aborts */
+		abort(); /* allocation failure aborts */
 	memcpy(copy, body_bytes, body_len);
 	r = MHD_create_response_from_buffer(body_len, copy,
 	    MHD_RESPMEM_MUST_FREE);
@@ -98,7 +98,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 	if (*upload_size != 0) {
-		*upload_size = 0;	/* discard any body */
+		*upload_size = 0; /* discard any body */
 		return MHD_YES;
 	}
 	if (hdr_name[0] != NULL)
@@ -125,7 +125,7 @@ read_body(const char *path, size_t *len)
 		if (n + 1 >= cap) {
 			cap = cap ? cap * 2 : 4096;
 			if ((grown = realloc(buf, cap)) == NULL)
-				abort();	/* allocation failure aborts */
+				abort(); /* allocation failure aborts */
 			buf = grown;
 		}
 		r = fread(buf + n, 1, cap - n, fp);
@@ -170,7 +170,8 @@ parse_headers(char *text)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: bench-limit [--port N] [--threads N] "
+	fprintf(stderr,
+	    "usage: bench-limit [--port N] [--threads N] "
 	    "[--body-file FILE] [--headers-file FILE]\n");
 	exit(2);
 }
@@ -208,8 +209,7 @@ main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--port") == 0 && i + 1 < argc) {
 			port = number_arg("--port", argv[++i], 0, 65535);
-		} else if (strcmp(argv[i], "--threads") == 0 &&
-		    i + 1 < argc) {
+		} else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
 			ncpu = number_arg("--threads", argv[++i], 1, 256);
 		} else if (strcmp(argv[i], "--body-file") == 0 &&
 		    i + 1 < argc) {
@@ -242,8 +242,10 @@ main(int argc, char **argv)
 			return 1;
 		}
 		if (!parse_headers(headers)) {
-			fprintf(stderr, "bench-limit: %s: want 1 to %d lines "
-			    "of \"Name: value\"\n", headers_file, MAX_HEADERS);
+			fprintf(stderr,
+			    "bench-limit: %s: want 1 to %d lines "
+			    "of \"Name: value\"\n",
+			    headers_file, MAX_HEADERS);
 			return 1;
 		}
 	}
@@ -276,7 +278,8 @@ main(int argc, char **argv)
 	}
 	flags = MHD_USE_INTERNAL_POLLING_THREAD;
 	flags |= MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ?
-	    MHD_USE_EPOLL : MHD_USE_POLL;
+	    MHD_USE_EPOLL :
+	    MHD_USE_POLL;
 	{
 		struct sockaddr_in sa;
 
@@ -285,11 +288,10 @@ main(int argc, char **argv)
 		sa.sin_port = htons((uint16_t)port);
 		sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 		d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL,
-		    on_request, NULL,
-		    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-		    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)ncpu,
-		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-		    MHD_OPTION_END);
+		    on_request, NULL, MHD_OPTION_SOCK_ADDR,
+		    (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
+		    (unsigned int)ncpu, MHD_OPTION_CONNECTION_TIMEOUT,
+		    (unsigned int)30, MHD_OPTION_END);
 	}
 	if (d == NULL) {
 		fprintf(stderr, "bench-limit: cannot listen on 127.0.0.1:%ld\n",
@@ -299,7 +301,7 @@ main(int argc, char **argv)
 	di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	printf("bench-limit listening on http://127.0.0.1:%u\n",
 	    di != NULL && di->port != 0 ? (unsigned int)di->port :
-	    (unsigned int)port);
+	                                  (unsigned int)port);
 	fflush(stdout);
 
 	do {

@@ -91,14 +91,16 @@ app_token(struct request *rq, const char *tok)
 	char *appid = xstrndup(tok, (size_t)(bar - tok));
 	int64_t id = parse_id(appid);
 	struct json_object *app = id > 0 ?
-	    store_get(rq->emu->store, TBL_APPS, id) : NULL;
+	    store_get(rq->emu->store, TBL_APPS, id) :
+	    NULL;
 	const char *secret = row_str(app, "secret");
 	int rc = 0;
 
 	/* a known app with another secret: Graph checks the signature */
 	if (!secret_equal(secret, bar + 1))
-		rc = gerr_set(&rq->err, GE_TOKEN, app != NULL ?
-		    "Invalid OAuth access token signature." : NULL);
+		rc = gerr_set(&rq->err, GE_TOKEN,
+		    app != NULL ? "Invalid OAuth access token signature." :
+		                  NULL);
 	else
 		rq->token_app = id;
 	free(appid);
@@ -128,7 +130,7 @@ struct token_memo {
 	uint64_t version; /* 0: empty */
 	int64_t user;
 	int64_t app;
-	int64_t expires;  /* expires_at; 0: never */
+	int64_t expires; /* expires_at; 0: never */
 	bool proof_required;
 	char token[MEMO_TOKEN_MAX];
 };
@@ -174,15 +176,15 @@ grant_slot(struct request *rq, int64_t waba, enum perm perm)
 {
 	unsigned i;
 
-	if (!memo_hash(rq->token, mix64((uint64_t)waba ^
-	    ((uint64_t)perm << 56)), &i))
+	if (!memo_hash(rq->token,
+	        mix64((uint64_t)waba ^ ((uint64_t)perm << 56)), &i))
 		return NULL;
 	return &memo(rq->emu)->grants[i];
 }
 
 static bool
-grant_holds(const struct grant_memo *m, const struct request *rq,
-    int64_t waba, enum perm perm, uint64_t version)
+grant_holds(const struct grant_memo *m, const struct request *rq, int64_t waba,
+    enum perm perm, uint64_t version)
 {
 	return m != NULL && m->version == version && m->waba == waba &&
 	    m->perm == (int)perm && strcmp(m->token, rq->token) == 0;
@@ -232,8 +234,10 @@ auth_token_state(struct json_object *row, int64_t now, struct gerr *err)
 		expires = now;
 	timefmt_pacific(expires, a, sizeof(a));
 	timefmt_pacific(now, b, sizeof(b));
-	return gerr_set(err, GE_TOKEN_EXPIRED, "Error validating access "
-	    "token: Session has expired on %s. The current time is %s.", a, b);
+	return gerr_set(err, GE_TOKEN_EXPIRED,
+	    "Error validating access "
+	    "token: Session has expired on %s. The current time is %s.",
+	    a, b);
 }
 
 int
@@ -277,8 +281,8 @@ auth_token(struct request *rq)
 		m->version = store_version(emu->store);
 		m->user = rq->token_user;
 		m->app = rq->token_app;
-		m->expires = json_object_get_int64(json_object_object_get(row,
-		    "expires_at"));
+		m->expires = json_object_get_int64(
+		    json_object_object_get(row, "expires_at"));
 		m->proof_required = row_bool(app, "require_appsecret_proof");
 		memcpy(m->token, tok, strlen(tok) + 1);
 		json_object_put(app);
@@ -306,7 +310,7 @@ auth_proof(struct request *rq)
 		return 0;
 	if (proof != NULL) {
 		if (!appsecret_proof_ok(row_str(app, "secret"), rq->token, time,
-		    proof))
+		        proof))
 			rc = gerr_set(&rq->err, GE_PROOF, NULL);
 	} else if (row_bool(app, "require_appsecret_proof")) {
 		rc = gerr_set(&rq->err, GE_PROOF,
@@ -325,7 +329,8 @@ has_scope(struct json_object *token, const char *scope)
 
 	for (i = 0; scopes && i < json_object_array_length(scopes); i++)
 		if (strcmp(json_object_get_string(
-		    json_object_array_get_idx(scopes, i)), scope) == 0)
+		               json_object_array_get_idx(scopes, i)),
+		        scope) == 0)
 			return true;
 	return false;
 }
@@ -367,7 +372,7 @@ granular_allows(struct json_object *token, int64_t waba)
 		return true;
 	for (k = 0; k < json_object_array_length(ids); k++)
 		if (parse_id(json_object_get_string(
-		    json_object_array_get_idx(ids, k))) == waba)
+		        json_object_array_get_idx(ids, k))) == waba)
 			return true;
 	return false;
 }
@@ -376,15 +381,16 @@ bool
 auth_waba_targets(const struct request *rq, struct sbuf *ids)
 {
 	struct json_object *t = rq->token_row != NULL ?
-	    granular_targets(rq->token_row) : NULL;
+	    granular_targets(rq->token_row) :
+	    NULL;
 	size_t k;
 
 	if (t == NULL)
 		return false;
 	sbuf_addch(ids, '[');
 	for (k = 0; k < json_object_array_length(t); k++) {
-		int64_t id = parse_id(json_object_get_string(
-		    json_object_array_get_idx(t, k)));
+		int64_t id = parse_id(
+		    json_object_get_string(json_object_array_get_idx(t, k)));
 
 		if (id <= 0)
 			continue;
@@ -450,7 +456,7 @@ auth_check_waba(struct request *rq, int64_t waba_id, enum perm perm)
 {
 	struct store *st = rq->emu->store;
 	struct json_object *user = NULL, *waba = NULL, *share = NULL,
-	    *asg = NULL;
+	                   *asg = NULL;
 	uint64_t version = store_version(st);
 	struct grant_memo *m = grant_slot(rq, waba_id, perm);
 	int64_t biz, owner;
@@ -491,12 +497,13 @@ auth_check_waba(struct request *rq, int64_t waba_id, enum perm perm)
 		rc = deny(rq);
 		goto out;
 	}
-	if (row_str(user, "role") && strcmp(row_str(user, "role"), "ADMIN") == 0) {
+	if (row_str(user, "role") &&
+	    strcmp(row_str(user, "role"), "ADMIN") == 0) {
 		if (biz == owner)
 			tasks = TASK_ALL;
 		else if (share != NULL)
-			tasks = task_bits(json_object_object_get(share,
-			    "permitted_tasks"));
+			tasks = task_bits(
+			    json_object_object_get(share, "permitted_tasks"));
 	}
 	if (asg != NULL)
 		tasks |= task_bits(json_object_object_get(asg, "tasks"));
@@ -564,7 +571,8 @@ check_user(struct request *rq)
 	them = store_get(rq->emu->store, TBL_USERS, rq->node);
 	if (row_id(me, "business") != row_id(them, "business"))
 		rc = gerr_no_object(&rq->err, rq->verb, rq->node_id);
-	else if (row_str(me, "role") == NULL || strcmp(row_str(me, "role"), "ADMIN"))
+	else if (row_str(me, "role") == NULL ||
+	    strcmp(row_str(me, "role"), "ADMIN"))
 		rc = deny(rq);
 	json_object_put(me);
 	json_object_put(them);
@@ -591,7 +599,8 @@ auth_check(struct request *rq, enum perm perm)
 		if (check_user(rq) < 0)
 			return -1;
 		if (rq->node != rq->token_user)
-			return gerr_set(&rq->err, GE_PERMISSION, "(#200) Only "
+			return gerr_set(&rq->err, GE_PERMISSION,
+			    "(#200) Only "
 			    "the token's own user's permissions can be read");
 		return 0;
 	case PERM_APP_SELF:
@@ -600,15 +609,13 @@ auth_check(struct request *rq, enum perm perm)
 		if (rq->token_row != NULL)
 			return gerr_set(&rq->err, GE_APP_ONLY, NULL);
 		if (rq->token_app != rq->node)
-			return gerr_no_object(&rq->err, rq->verb,
-			    rq->node_id);
+			return gerr_no_object(&rq->err, rq->verb, rq->node_id);
 		return 0;
 	case PERM_APP_READ:
 		/* the app and the tokens it issued; another app's token
 		 * learns nothing about it */
 		if (rq->token_app != rq->node)
-			return gerr_no_object(&rq->err, rq->verb,
-			    rq->node_id);
+			return gerr_no_object(&rq->err, rq->verb, rq->node_id);
 		return 0;
 	case PERM_WABA_READ:
 	case PERM_WABA_PHONE:
@@ -619,8 +626,10 @@ auth_check(struct request *rq, enum perm perm)
 		    rq->node_type != NODE_TEMPLATE)
 			return auth_check_waba(rq, rq->node, perm);
 		/* a phone number or template answers to its WABA */
-		phone = store_get(rq->emu->store, rq->node_type == NODE_PHONE ?
-		    TBL_PHONE_NUMBERS : TBL_TEMPLATES, rq->node);
+		phone = store_get(rq->emu->store,
+		    rq->node_type == NODE_PHONE ? TBL_PHONE_NUMBERS :
+		                                  TBL_TEMPLATES,
+		    rq->node);
 		waba = row_id(phone, "waba");
 		json_object_put(phone);
 		return auth_check_waba(rq, waba, perm);

@@ -18,99 +18,129 @@
 #include "versions.h"
 
 enum opt_id {
-	O_BIND, O_PORT, O_DB, O_FIXTURES, O_NO_FIXTURES, O_SEED,
-	O_DEFAULT_VERSION, O_LATEST_VERSION, O_STATUS_PROFILE, O_RATE_LIMIT,
-	O_RATE_LIMIT_ACTIVE, O_RATE_WINDOW, O_NO_RATE_LIMIT, O_READ_ONLY,
-	O_ADMIN_TOKEN, O_ALLOW_HOST, O_WEBHOOK_URL, O_WEBHOOK_ALLOW,
-	O_NO_CONTROL_PLANE, O_TEMPLATE_REVIEW, O_MESSAGE_DELAYS,
-	O_MESSAGE_THROUGHPUT, O_MAX_BODY, O_REQUEST_TIMEOUT,
-	O_WORKERS, O_LOG_FORMAT, O_HEALTHCHECK, O_VERSION, O_HELP, O__COUNT
+	O_BIND,
+	O_PORT,
+	O_DB,
+	O_FIXTURES,
+	O_NO_FIXTURES,
+	O_SEED,
+	O_DEFAULT_VERSION,
+	O_LATEST_VERSION,
+	O_STATUS_PROFILE,
+	O_RATE_LIMIT,
+	O_RATE_LIMIT_ACTIVE,
+	O_RATE_WINDOW,
+	O_NO_RATE_LIMIT,
+	O_READ_ONLY,
+	O_ADMIN_TOKEN,
+	O_ALLOW_HOST,
+	O_WEBHOOK_URL,
+	O_WEBHOOK_ALLOW,
+	O_NO_CONTROL_PLANE,
+	O_TEMPLATE_REVIEW,
+	O_MESSAGE_DELAYS,
+	O_MESSAGE_THROUGHPUT,
+	O_MAX_BODY,
+	O_REQUEST_TIMEOUT,
+	O_WORKERS,
+	O_LOG_FORMAT,
+	O_HEALTHCHECK,
+	O_VERSION,
+	O_HELP,
+	O__COUNT
 };
 
 /* Option kinds: a switch takes no value (but accepts --flag=BOOL). */
-enum opt_kind { K_VALUE, K_SWITCH, K_ACTION };
+enum opt_kind {
+	K_VALUE,
+	K_SWITCH,
+	K_ACTION
+};
 
 struct opt {
 	enum opt_id id;
-	const char *name;    /* without the leading "--" */
+	const char *name; /* without the leading "--" */
 	enum opt_kind kind;
-	bool env;            /* read from WABA_EMU_<NAME> too */
-	const char *arg;     /* for --help */
-	const char *def;     /* default, for --help */
+	bool env;        /* read from WABA_EMU_<NAME> too */
+	const char *arg; /* for --help */
+	const char *def; /* default, for --help */
 	const char *help;
 };
 
 /* id, name, kind, env, argument, default, description */
 static const struct opt opts[] = {
 	{ O_BIND, "bind", K_VALUE, true, "ADDR", "127.0.0.1",
-	  "address to listen on (IPv4 or IPv6)" },
+	    "address to listen on (IPv4 or IPv6)" },
 	{ O_PORT, "port", K_VALUE, true, "N", "8080",
-	  "port to listen on; 0 picks a free one" },
-	{ O_DB, "db", K_VALUE, true, "PATH", ":memory:",
-	  "SQLite file that keeps the state across restarts" },
+	    "port to listen on; 0 picks a free one" },
+	{ O_DB, "db", K_VALUE, true, "PATH",
+	    ":memory:", "SQLite file that keeps the state across restarts" },
 	{ O_FIXTURES, "fixtures", K_VALUE, true, "FILE", "the demo fixtures",
-	  "fixture document to load; repeatable (env: ':'-separated)" },
+	    "fixture document to load; repeatable (env: ':'-separated)" },
 	{ O_NO_FIXTURES, "no-fixtures", K_SWITCH, true, NULL, "off",
-	  "start with an empty store" },
+	    "start with an empty store" },
 	{ O_SEED, "seed", K_VALUE, true, "N", "0",
-	  "seed for generated ids and trace ids" },
-	{ O_DEFAULT_VERSION, "default-version", K_VALUE, true, "vX.Y",
-	  "v24.0", "Graph version for paths without one" },
+	    "seed for generated ids and trace ids" },
+	{ O_DEFAULT_VERSION, "default-version", K_VALUE, true, "vX.Y", "v24.0",
+	    "Graph version for paths without one" },
 	{ O_LATEST_VERSION, "latest-version", K_VALUE, true, "vX.Y",
-	  "the newest known", "newest Graph version served: versions above "
-	  "the newest the emulator knows, up to this one, are served" },
-	{ O_STATUS_PROFILE, "status-profile", K_VALUE, true,
-	  "default|classic", "default",
-	  "HTTP statuses of errors; classic answers 400 for every 4xx" },
+	    "the newest known",
+	    "newest Graph version served: versions above "
+	    "the newest the emulator knows, up to this one, are served" },
+	{ O_STATUS_PROFILE, "status-profile", K_VALUE, true, "default|classic",
+	    "default",
+	    "HTTP statuses of errors; classic answers 400 for every 4xx" },
 	{ O_RATE_LIMIT, "rate-limit", K_VALUE, true, "N", "200",
-	  "calls per window per app and WABA" },
-	{ O_RATE_LIMIT_ACTIVE, "rate-limit-active", K_VALUE, true, "N",
-	  "5000", "the same for a WABA with a connected phone number" },
+	    "calls per window per app and WABA" },
+	{ O_RATE_LIMIT_ACTIVE, "rate-limit-active", K_VALUE, true, "N", "5000",
+	    "the same for a WABA with a connected phone number" },
 	{ O_RATE_WINDOW, "rate-window", K_VALUE, true, "SECONDS", "3600",
-	  "length of the rolling rate-limit window" },
+	    "length of the rolling rate-limit window" },
 	{ O_NO_RATE_LIMIT, "no-rate-limit", K_SWITCH, true, NULL, "off",
-	  "switch rate limiting off" },
+	    "switch rate limiting off" },
 	{ O_READ_ONLY, "read-only", K_SWITCH, true, NULL, "off",
-	  "refuse every write with (#300) Edit failure" },
+	    "refuse every write with (#300) Edit failure" },
 	{ O_ADMIN_TOKEN, "admin-token", K_VALUE, true, "T", "none",
-	  "bearer token that protects /_emulator/" },
+	    "bearer token that protects /_emulator/" },
 	{ O_ALLOW_HOST, "allow-host", K_VALUE, true, "NAME", "none",
-	  "a Host name accepted besides loopback ones when bound to "
-	  "loopback; repeatable or comma-separated; * accepts any" },
+	    "a Host name accepted besides loopback ones when bound to "
+	    "loopback; repeatable or comma-separated; * accepts any" },
 	{ O_WEBHOOK_URL, "webhook-url", K_VALUE, true, "URL", "none",
-	  "deliver every webhook field of every WABA to every app at URL" },
+	    "deliver every webhook field of every WABA to every app at URL" },
 	{ O_WEBHOOK_ALLOW, "webhook-allow", K_VALUE, true, "HOSTS", "none",
-	  "callback hosts the emulator may call besides loopback ones; "
-	  "repeatable or comma-separated" },
+	    "callback hosts the emulator may call besides loopback ones; "
+	    "repeatable or comma-separated" },
 	{ O_NO_CONTROL_PLANE, "no-control-plane", K_SWITCH, true, NULL, "off",
-	  "do not serve /_emulator/" },
+	    "do not serve /_emulator/" },
 	{ O_TEMPLATE_REVIEW, "template-review-seconds", K_VALUE, true,
-	  "SECONDS", "10", "how long a new or edited template stays PENDING "
-	  "on the emulator clock; 0 decides at once" },
-	{ O_MESSAGE_DELAYS, "message-status-delays", K_VALUE, true,
-	  "S,D,R", "1,2,5", "seconds of the emulator clock after a send at "
-	  "which a message is sent, delivered and read" },
-	{ O_MESSAGE_THROUGHPUT, "message-throughput", K_VALUE, true, "N",
-	  "80", "messages a phone number may send per second (130429 "
-	  "beyond)" },
+	    "SECONDS", "10",
+	    "how long a new or edited template stays PENDING "
+	    "on the emulator clock; 0 decides at once" },
+	{ O_MESSAGE_DELAYS, "message-status-delays", K_VALUE, true, "S,D,R",
+	    "1,2,5",
+	    "seconds of the emulator clock after a send at "
+	    "which a message is sent, delivered and read" },
+	{ O_MESSAGE_THROUGHPUT, "message-throughput", K_VALUE, true, "N", "80",
+	    "messages a phone number may send per second (130429 "
+	    "beyond)" },
 	{ O_MAX_BODY, "max-body", K_VALUE, true, "BYTES", "1048576",
-	  "largest request body; k and m suffixes accepted" },
+	    "largest request body; k and m suffixes accepted" },
 	{ O_REQUEST_TIMEOUT, "request-timeout", K_VALUE, true, "SECONDS", "30",
-	  "time a request has to arrive whole, however slowly it trickles; "
-	  "0: no limit" },
+	    "time a request has to arrive whole, however slowly it trickles; "
+	    "0: no limit" },
 	{ O_WORKERS, "workers", K_VALUE, true, "N", "0",
-	  "HTTP worker threads, up to 256; 0: one per CPU but one, at "
-	  "least one" },
+	    "HTTP worker threads, up to 256; 0: one per CPU but one, at "
+	    "least one" },
 	{ O_LOG_FORMAT, "log-format", K_VALUE, true, "text|json", "text",
-	  "format of the request log on standard error" },
+	    "format of the request log on standard error" },
 	/* no environment variable: set in a container's environment it
 	 * would turn the server itself into a probe */
 	{ O_HEALTHCHECK, "healthcheck", K_SWITCH, false, NULL, "off",
-	  "probe a running emulator at --bind/--port; exit 0 when healthy" },
+	    "probe a running emulator at --bind/--port; exit 0 when healthy" },
 	{ O_VERSION, "version", K_ACTION, false, NULL, NULL,
-	  "print the version and exit" },
+	    "print the version and exit" },
 	{ O_HELP, "help", K_ACTION, false, NULL, NULL,
-	  "print this help and exit" },
+	    "print this help and exit" },
 };
 
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
@@ -128,7 +158,8 @@ env_name(const struct opt *o, char *buf, size_t n)
 
 	k = (size_t)snprintf(buf, n, "WABA_EMU_");
 	for (i = 0; o->name[i] != '\0' && k + 1 < n; i++, k++)
-		buf[k] = o->name[i] == '-' ? '_' :
+		buf[k] = o->name[i] == '-' ?
+		    '_' :
 		    (char)toupper((unsigned char)o->name[i]);
 	buf[k < n ? k : n - 1] = '\0';
 }
@@ -178,8 +209,8 @@ in_range(char **cause, const struct origin *from, const char *value,
 {
 	if (parse_u64(value, lo, hi, out))
 		return 0;
-	return bad(cause, from, "expected %s from %llu to %llu, got '%s'",
-	    what, (unsigned long long)lo, (unsigned long long)hi, value);
+	return bad(cause, from, "expected %s from %llu to %llu, got '%s'", what,
+	    (unsigned long long)lo, (unsigned long long)hi, value);
 }
 
 /* An option of two words: *second tells b from a; bad() on anything else. */
@@ -191,8 +222,7 @@ either(char **cause, const struct origin *from, const char *value,
 		*second = strcmp(value, b) == 0;
 		return 0;
 	}
-	return bad(cause, from, "expected '%s' or '%s', got '%s'", a, b,
-	    value);
+	return bad(cause, from, "expected '%s' or '%s', got '%s'", a, b, value);
 }
 
 /* Bytes, or a number with a k/K (KiB) or m/M (MiB) suffix. */
@@ -260,8 +290,10 @@ add_names(char **cause, const struct origin *from, char ***names,
 		n = strcspn(p, ",");
 		/* a name, not a URL or a list with spaces */
 		if (n == 0 || strcspn(p, " \t/@,") < n)
-			return bad(cause, from, "expected host names "
-			    "separated by commas, got '%s'", list);
+			return bad(cause, from,
+			    "expected host names "
+			    "separated by commas, got '%s'",
+			    list);
 		*names = xrealloc(*names, (*nnames + 1) * sizeof(**names));
 		(*names)[(*nnames)++] = xstrndup(p, n);
 		if (p[n] == '\0')
@@ -275,8 +307,8 @@ static bool
 bind_is_loopback(const char *bind)
 {
 	unsigned char a[sizeof(struct in6_addr)];
-	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0,
-		0, 0xff, 0xff };
+	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0xff, 0xff };
 
 	if (inet_pton(AF_INET, bind, a) == 1)
 		return a[0] == 127;
@@ -309,19 +341,22 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 	bool b = true;
 
 	if (o->kind == K_SWITCH && value != NULL && !parse_bool(value, &b))
-		return bad(cause, from, "expected a boolean (1/0, true/false, "
-		    "yes/no), got '%s'", value);
+		return bad(cause, from,
+		    "expected a boolean (1/0, true/false, "
+		    "yes/no), got '%s'",
+		    value);
 	switch (o->id) {
-	case O_BIND:
-	{
+	case O_BIND: {
 		unsigned char addr[sizeof(struct in6_addr)];
 
 		if (strcmp(value, "localhost") == 0)
 			value = "127.0.0.1";
 		if (inet_pton(AF_INET, value, addr) != 1 &&
 		    inet_pton(AF_INET6, value, addr) != 1)
-			return bad(cause, from, "expected an IPv4 or IPv6 "
-			    "address, got '%s'", value);
+			return bad(cause, from,
+			    "expected an IPv4 or IPv6 "
+			    "address, got '%s'",
+			    value);
 		free(cfg->bind);
 		cfg->bind = xstrdup(value);
 		break;
@@ -343,7 +378,7 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 			char *copy = xstrdup(value), *p, *save = NULL;
 
 			for (p = strtok_r(copy, ":", &save); p != NULL;
-			    p = strtok_r(NULL, ":", &save))
+			     p = strtok_r(NULL, ":", &save))
 				add_fixture(cfg, p);
 			free(copy);
 		} else {
@@ -358,29 +393,31 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 		break;
 	case O_SEED:
 		if (in_range(cause, from, value, "a number", 0, UINT64_MAX,
-		    &u) < 0)
+		        &u) < 0)
 			return -1;
 		cfg->seed = u;
 		break;
 	case O_DEFAULT_VERSION:
 		if (!is_graph_version(value))
-			return bad(cause, from, "expected a version like "
-			    "v24.0, got '%s'", value);
+			return bad(cause, from,
+			    "expected a version like "
+			    "v24.0, got '%s'",
+			    value);
 		snprintf(cfg->default_version, sizeof(cfg->default_version),
 		    "%s", value);
 		break;
-	case O_LATEST_VERSION:
-	{
+	case O_LATEST_VERSION: {
 		unsigned maj, min, nmaj, nmin;
 
 		(void)versions_parse(versions_newest(), &nmaj, &nmin);
 		if (!versions_parse(value, &maj, &min) ||
 		    (maj < nmaj || (maj == nmaj && min < nmin)))
-			return bad(cause, from, "expected a version like "
-			    "v27.0, from %s up, got '%s'", versions_newest(),
-			    value);
-		snprintf(cfg->latest_version, sizeof(cfg->latest_version),
-		    "%s", value);
+			return bad(cause, from,
+			    "expected a version like "
+			    "v27.0, from %s up, got '%s'",
+			    versions_newest(), value);
+		snprintf(cfg->latest_version, sizeof(cfg->latest_version), "%s",
+		    value);
 		break;
 	}
 	case O_STATUS_PROFILE:
@@ -392,7 +429,7 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 	case O_RATE_LIMIT_ACTIVE:
 	case O_RATE_WINDOW:
 		if (in_range(cause, from, value, "a number", 1, 1000000000,
-		    &u) < 0)
+		        &u) < 0)
 			return -1;
 		if (o->id == O_RATE_LIMIT)
 			cfg->rate_limit = (long)u;
@@ -402,29 +439,30 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 			cfg->rate_window = (long)u;
 		break;
 	case O_TEMPLATE_REVIEW:
-		if (in_range(cause, from, value, "a number", 0, 31536000,
-		    &u) < 0)
+		if (in_range(cause, from, value, "a number", 0, 31536000, &u) <
+		    0)
 			return -1;
 		cfg->template_review = (long)u;
 		break;
-	case O_MESSAGE_DELAYS:
-	{
+	case O_MESSAGE_DELAYS: {
 		long d[3];
 		char tail;
 
 		/* each a time after the send, so none may come before the
 		 * one it follows */
 		if (sscanf(value, "%ld,%ld,%ld%c", &d[0], &d[1], &d[2],
-		    &tail) != 3 || d[0] < 0 || d[1] < d[0] || d[2] < d[1] ||
-		    d[2] > 31536000)
-			return bad(cause, from, "expected three rising numbers "
-			    "of seconds like 1,2,5, got '%s'", value);
+		        &tail) != 3 ||
+		    d[0] < 0 || d[1] < d[0] || d[2] < d[1] || d[2] > 31536000)
+			return bad(cause, from,
+			    "expected three rising numbers "
+			    "of seconds like 1,2,5, got '%s'",
+			    value);
 		memcpy(cfg->message_delays, d, sizeof(d));
 		break;
 	}
 	case O_MESSAGE_THROUGHPUT:
 		if (in_range(cause, from, value, "a number", 1, 1000000000,
-		    &u) < 0)
+		        &u) < 0)
 			return -1;
 		cfg->message_throughput = (long)u;
 		break;
@@ -443,22 +481,24 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 		break;
 	case O_ALLOW_HOST:
 		if (add_names(cause, from, &cfg->allow_hosts,
-		    &cfg->nallow_hosts, value) < 0)
+		        &cfg->nallow_hosts, value) < 0)
 			return -1;
 		break;
 	case O_WEBHOOK_URL:
 		/* the host is checked at start, against --webhook-allow */
 		if ((strncmp(value, "http://", 7) != 0 &&
-		    strncmp(value, "https://", 8) != 0) ||
+		        strncmp(value, "https://", 8) != 0) ||
 		    strcspn(value, " \t\r\n") != strlen(value))
-			return bad(cause, from, "expected an http:// or "
-			    "https:// URL, got '%s'", value);
+			return bad(cause, from,
+			    "expected an http:// or "
+			    "https:// URL, got '%s'",
+			    value);
 		free(cfg->webhook_url);
 		cfg->webhook_url = xstrdup(value);
 		break;
 	case O_WEBHOOK_ALLOW:
 		if (add_names(cause, from, &cfg->webhook_allow,
-		    &cfg->nwebhook_allow, value) < 0)
+		        &cfg->nwebhook_allow, value) < 0)
 			return -1;
 		break;
 	case O_NO_CONTROL_PLANE:
@@ -466,20 +506,22 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 		break;
 	case O_MAX_BODY:
 		if (!parse_size(value, &u))
-			return bad(cause, from, "expected a size from 1 byte "
+			return bad(cause, from,
+			    "expected a size from 1 byte "
 			    "to 1024m (plain bytes, or a k or m suffix), got "
-			    "'%s'", value);
+			    "'%s'",
+			    value);
 		cfg->max_body = (size_t)u;
 		break;
 	case O_REQUEST_TIMEOUT:
 		if (in_range(cause, from, value, "a number of seconds", 0,
-		    86400, &u) < 0)
+		        86400, &u) < 0)
 			return -1;
 		cfg->request_timeout = (unsigned)u;
 		break;
 	case O_WORKERS:
 		if (in_range(cause, from, value, "a number of threads", 0, 256,
-		    &u) < 0)
+		        &u) < 0)
 			return -1;
 		cfg->workers = (unsigned)u;
 		break;
@@ -505,7 +547,8 @@ print_help(FILE *out)
 	char env[64];
 	size_t i;
 
-	fprintf(out, "usage: waba-emulator [options]\n\n"
+	fprintf(out,
+	    "usage: waba-emulator [options]\n\n"
 	    "A local emulator of the WhatsApp Business Management Graph API."
 	    "\n\noptions:\n");
 	for (i = 0; i < NOPTS; i++) {
@@ -524,7 +567,8 @@ print_help(FILE *out)
 			fprintf(out, "        default: %s; no env\n", o->def);
 		}
 	}
-	fprintf(out, "\nFlags win over the environment. Switches also take "
+	fprintf(out,
+	    "\nFlags win over the environment. Switches also take "
 	    "--flag=true|false;\nboolean variables take 1/0, true/false, "
 	    "yes/no.\n");
 }
@@ -564,8 +608,8 @@ find_opt(const char *name, size_t n)
 }
 
 int
-config_parse(struct config *cfg, int argc, char **argv,
-    config_getenv_fn env, void *out, char **cause)
+config_parse(struct config *cfg, int argc, char **argv, config_getenv_fn env,
+    void *out, char **cause)
 {
 	bool seen[O__COUNT] = { false }, fixture_flag;
 	FILE *fp = out != NULL ? out : stdout;
@@ -583,8 +627,8 @@ config_parse(struct config *cfg, int argc, char **argv,
 			goto out;
 		}
 		eq = strchr(arg + 2, '=');
-		from.opt = find_opt(arg + 2, eq != NULL ?
-		    (size_t)(eq - arg - 2) : strlen(arg + 2));
+		from.opt = find_opt(arg + 2,
+		    eq != NULL ? (size_t)(eq - arg - 2) : strlen(arg + 2));
 		if (from.opt == NULL) {
 			*cause = xasprintf("%.*s: unknown flag (see --help)",
 			    eq != NULL ? (int)(eq - arg) : (int)strlen(arg),
@@ -611,7 +655,8 @@ config_parse(struct config *cfg, int argc, char **argv,
 			if (value == NULL) {
 				if (a + 1 >= argc) {
 					*cause = xasprintf("--%s: missing "
-					    "value", from.opt->name);
+					                   "value",
+					    from.opt->name);
 					goto out;
 				}
 				value = argv[++a];
@@ -627,7 +672,7 @@ config_parse(struct config *cfg, int argc, char **argv,
 	}
 	if (seen[O_FIXTURES] && seen[O_NO_FIXTURES] && cfg->no_fixtures) {
 		*cause = xasprintf("--no-fixtures: cannot be combined with "
-		    "--fixtures");
+		                   "--fixtures");
 		goto out;
 	}
 
@@ -658,12 +703,13 @@ config_parse(struct config *cfg, int argc, char **argv,
 	}
 	if (cfg->nfixtures > 0 && cfg->no_fixtures) {
 		*cause = xstrdup("WABA_EMU_NO_FIXTURES (--no-fixtures): cannot "
-		    "be combined with WABA_EMU_FIXTURES");
+		                 "be combined with WABA_EMU_FIXTURES");
 		goto out;
 	}
 	/* every version but the default is checked per call */
 	if (!versions_known(cfg->default_version, cfg->latest_version)) {
-		*cause = xasprintf("--default-version: '%s' is not a Graph "
+		*cause = xasprintf(
+		    "--default-version: '%s' is not a Graph "
 		    "version (v1.0 to %s, or up to --latest-version)",
 		    cfg->default_version, versions_newest());
 		goto out;

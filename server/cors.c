@@ -20,7 +20,7 @@ is_name_list(const char *s)
 
 	for (; *s != '\0'; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || strchr(extra, *s) != NULL))
+		        (*s >= '0' && *s <= '9') || strchr(extra, *s) != NULL))
 			return false;
 	return true;
 }
@@ -40,7 +40,8 @@ cors_preflight(struct request *rq)
 	if (rq->acr_headers != NULL && is_name_list(rq->acr_headers))
 		response_header(resp, "Access-Control-Allow-Headers",
 		    rq->acr_headers);
-	response_header(resp, "Vary", "Origin, Access-Control-Request-Method, "
+	response_header(resp, "Vary",
+	    "Origin, Access-Control-Request-Method, "
 	    "Access-Control-Request-Headers");
 	return true;
 }

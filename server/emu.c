@@ -46,8 +46,8 @@ load_fixtures(struct emu *emu, char **cause)
 		    demo_fixture_json_len, "fixtures/demo.json", now, &fe);
 	}
 	for (i = 0; rc == 0 && i < emu->cfg->nfixtures; i++)
-		rc = fixtures_apply_file(emu->store, emu->cfg->fixtures[i],
-		    now, &fe);
+		rc = fixtures_apply_file(emu->store, emu->cfg->fixtures[i], now,
+		    &fe);
 	if (rc != 0) {
 		*cause = xstrdup(fe.message ? fe.message : "fixtures failed");
 		fixture_error_cleanup(&fe);
@@ -93,7 +93,8 @@ check_db_path(const char *path, char **cause)
 		goto out;
 	}
 	if (access(dir, W_OK | X_OK) < 0) {
-		*cause = xasprintf("--db %s: directory %s is not writable "
+		*cause = xasprintf(
+		    "--db %s: directory %s is not writable "
 		    "(%s); the database and its -wal and -shm files go there",
 		    path, dir, strerror(errno));
 		goto out;
@@ -112,8 +113,8 @@ check_db_path(const char *path, char **cause)
 	}
 	if (access(path, R_OK | W_OK) < 0) {
 		*cause = xasprintf("--db %s: the file is not writable (%s); "
-		    "the emulator writes its state there", path,
-		    strerror(errno));
+		                   "the emulator writes its state there",
+		    path, strerror(errno));
 		goto out;
 	}
 	rc = 0;
@@ -142,10 +143,12 @@ emu_init(struct emu *emu, struct config *cfg, const struct clock_source *clk,
 		char *why = NULL;
 
 		if (!allow_url(cfg->webhook_url, cfg->webhook_allow,
-		    cfg->nwebhook_allow, &why)) {
-			*cause = xasprintf("--webhook-url: %s; the emulator "
+		        cfg->nwebhook_allow, &why)) {
+			*cause = xasprintf(
+			    "--webhook-url: %s; the emulator "
 			    "calls loopback hosts only, unless started with "
-			    "--webhook-allow HOST", why);
+			    "--webhook-allow HOST",
+			    why);
 			free(why);
 			return -1;
 		}

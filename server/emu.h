@@ -47,15 +47,15 @@ struct json_object;
  * copied by emu_init(): they never reach struct config.
  */
 struct emu_env {
-	uint64_t seed;           /* --seed: codes and tokens a run repeats */
-	long template_review;    /* seconds a template stays PENDING; 0: none */
-	bool read_only;          /* --read-only: templates' life is frozen too */
-	char **webhook_allow;    /* --webhook-allow hosts, the config's */
+	uint64_t seed;        /* --seed: codes and tokens a run repeats */
+	long template_review; /* seconds a template stays PENDING; 0: none */
+	bool read_only;       /* --read-only: templates' life is frozen too */
+	char **webhook_allow; /* --webhook-allow hosts, the config's */
 	size_t nwebhook_allow;
 };
 
 struct emu {
-	struct config *cfg;      /* the pipeline's and the layers above it */
+	struct config *cfg; /* the pipeline's and the layers above it */
 	struct emu_env env;
 	struct store *store;
 	struct clock clock;
@@ -70,7 +70,7 @@ struct emu {
 	 * while the store stays at tmpl_version */
 	uint64_t tmpl_version;
 	int64_t tmpl_next_due;
-	struct events *events;   /* the dashboard's live feed */
+	struct events *events; /* the dashboard's live feed */
 	/* messages_sweep()'s memo, the same way (msg_version: the table's
 	 * version + 1, 0: none); msg_wake_at: when the webhook worker
 	 * means to sweep next */
@@ -83,7 +83,7 @@ struct emu {
 	size_t boot_state_len;
 	pthread_mutex_t lock;
 	uint64_t trace_seq;
-	int64_t boot_us;   /* monotonic, for uptime */
+	int64_t boot_us; /* monotonic, for uptime */
 	bool ready;
 	/* the --db file held state already: no fixture was loaded */
 	bool fixtures_skipped;

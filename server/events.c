@@ -20,7 +20,7 @@ struct slot {
 };
 
 struct events {
-	pthread_mutex_t mu;    /* guards slots, fn and ctx */
+	pthread_mutex_t mu; /* guards slots, fn and ctx */
 	struct slot *slots;
 	size_t cap;
 	_Atomic uint64_t last; /* the newest event's number; 0: none yet */
@@ -156,8 +156,9 @@ events_next(struct events *ev, uint64_t *cursor, size_t *len)
 		k = snprintf(NULL, 0, "id: %llu\nevent: %s\ndata: %s\n\n",
 		    (unsigned long long)n, s->kind, s->data);
 		out = xmalloc((size_t)k + 1);
-		snprintf(out, (size_t)k + 1, "id: %llu\nevent: %s\ndata: %s\n\n",
-		    (unsigned long long)n, s->kind, s->data);
+		snprintf(out, (size_t)k + 1,
+		    "id: %llu\nevent: %s\ndata: %s\n\n", (unsigned long long)n,
+		    s->kind, s->data);
 		*len = (size_t)k;
 		*cursor = n;
 	}

@@ -47,11 +47,11 @@
 #define FIELDS_MAX_LIMIT 1000000000L
 
 struct fparser {
-	const char *s;     /* the whole string, echoed in every message */
-	size_t pos;        /* next character */
+	const char *s; /* the whole string, echoed in every message */
+	size_t pos;    /* next character */
 	int depth;
 	struct gerr *err;
-	char *late;        /* first meaning error, NULL when none */
+	char *late; /* first meaning error, NULL when none */
 	size_t late_pos;
 };
 
@@ -79,8 +79,10 @@ is_name_char(char c)
 static int
 syntax(struct fparser *p, size_t pos, const char *what)
 {
-	return gerr_set(p->err, GE_SYNTAX, "Syntax error \"%s\" at character "
-	    "%zu: %s", what, pos, p->s);
+	return gerr_set(p->err, GE_SYNTAX,
+	    "Syntax error \"%s\" at character "
+	    "%zu: %s",
+	    what, pos, p->s);
 }
 
 /* A meaning error: kept (the first by position) until the end. */
@@ -202,12 +204,14 @@ set_limit(struct fparser *p, struct field *f, const char *arg, size_t len,
 
 	for (i = 0; i < len && arg[i] >= '0' && arg[i] <= '9'; i++)
 		v = v >= FIELDS_MAX_LIMIT / 10 ? FIELDS_MAX_LIMIT :
-		    v * 10 + (arg[i] - '0');
+		                                 v * 10 + (arg[i] - '0');
 	if (len == 0 || i < len) {
 		char *c = char_at(p->s, at + i);
 
-		late(p, at + i, xasprintf("Expected integer instead of "
-		    "\"%s\".", c));
+		late(p, at + i,
+		    xasprintf("Expected integer instead of "
+		              "\"%s\".",
+		        c));
 		free(c);
 		return;
 	}
@@ -283,11 +287,11 @@ parse_modifier(struct fparser *p, struct field *f)
 		f->granularity = xstrndup(arg, alen);
 	} else if (IS("summary")) {
 		f->summary = (alen == 4 && strncmp(arg, "true", 4) == 0) ||
-		    (alen == 1 && arg[0] == '1') || (alen == 11 &&
-		    strncmp(arg, "total_count", 11) == 0);
+		    (alen == 1 && arg[0] == '1') ||
+		    (alen == 11 && strncmp(arg, "total_count", 11) == 0);
 	} else {
-		late(p, mpos, xasprintf("Unknown modifier %.*s.", (int)mlen,
-		    m));
+		late(p, mpos,
+		    xasprintf("Unknown modifier %.*s.", (int)mlen, m));
 	}
 #undef IS
 	return 0;
@@ -374,9 +378,10 @@ check_duplicates(struct fparser *p, const struct fieldlist *fl,
 	}
 	free(r);
 	if (dup != (size_t)-1)
-		late(p, ends[dup], xasprintf("Field %s specified more than "
-		    "once. This is only possible before version 2.1",
-		    field_key(&fl->v[dup])));
+		late(p, ends[dup],
+		    xasprintf("Field %s specified more than "
+		              "once. This is only possible before version 2.1",
+		        field_key(&fl->v[dup])));
 }
 
 /*

@@ -17,12 +17,12 @@ struct fieldlist;
 
 struct field {
 	char *name;
-	char *alias;        /* .as(x), NULL when absent */
-	long limit;         /* .limit(n), -1 when absent */
-	char *start;        /* .start(...), raw argument, NULL when absent */
-	char *end;          /* .end(...) */
-	char *granularity;  /* .granularity(...) */
-	bool summary;       /* .summary(true), (1) or (total_count) */
+	char *alias;           /* .as(x), NULL when absent */
+	long limit;            /* .limit(n), -1 when absent */
+	char *start;           /* .start(...), raw argument, NULL when absent */
+	char *end;             /* .end(...) */
+	char *granularity;     /* .granularity(...) */
+	bool summary;          /* .summary(true), (1) or (total_count) */
 	struct fieldlist *sub; /* {...}, NULL when absent */
 };
 

@@ -71,8 +71,8 @@ shown(struct json_object *v)
 {
 	if (json_object_is_type(v, json_type_string))
 		return json_object_get_string(v);
-	return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE);
+	return json_object_to_json_string_ext(v,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 }
 
 /* "Supported fields: a, b" and the like. */
@@ -131,11 +131,12 @@ timestamp(struct json_object *v, long long *out, struct filter *f)
 
 /* "(#100) Param filtering[i].value must be WHAT - got "V"" */
 static int
-bad_value(size_t idx, const char *what, struct json_object *v,
-    struct gerr *err)
+bad_value(size_t idx, const char *what, struct json_object *v, struct gerr *err)
 {
-	return gerr_set(err, GE_PARAM, "(#100) Param filtering[%zu].value must "
-	    "be %s - got \"%s\"", idx, what, shown(v));
+	return gerr_set(err, GE_PARAM,
+	    "(#100) Param filtering[%zu].value must "
+	    "be %s - got \"%s\"",
+	    idx, what, shown(v));
 }
 
 static int
@@ -164,14 +165,14 @@ time_value(struct filter *f, size_t idx, struct json_object *v,
 			    err);
 		n = json_object_array_length(v);
 		for (i = 0; i < n; i++)
-			if (timestamp(json_object_array_get_idx(v, i), &t,
-			    f) < 0)
+			if (timestamp(json_object_array_get_idx(v, i), &t, f) <
+			    0)
 				return bad_value(idx,
 				    "an array of unix timestamps", v, err);
 		return 0;
 	default:
-		if (timestamp(v, f->op == FOP_LESS_THAN ? &f->hi : &f->lo,
-		    f) < 0)
+		if (timestamp(v, f->op == FOP_LESS_THAN ? &f->hi : &f->lo, f) <
+		    0)
 			return bad_value(idx, "a unix timestamp", v, err);
 		if (f->op == FOP_EQUAL)
 			f->hi = f->lo;
@@ -192,8 +193,10 @@ not_one_of(const struct filter_spec *spec, size_t idx, const char *got,
 			sbuf_addstr(&sb, ", ");
 		sbuf_addstr(&sb, spec->values[i]);
 	}
-	rc = gerr_set(err, GE_PARAM, "(#100) Param filtering[%zu].value must "
-	    "be one of {%s} - got \"%s\"", idx, sb.buf ? sb.buf : "", got);
+	rc = gerr_set(err, GE_PARAM,
+	    "(#100) Param filtering[%zu].value must "
+	    "be one of {%s} - got \"%s\"",
+	    idx, sb.buf ? sb.buf : "", got);
 	sbuf_release(&sb);
 	return rc;
 }
@@ -207,8 +210,8 @@ enum_value(const struct filter_spec *spec, struct filter *f, size_t idx,
 
 	if (json_object_is_type(v, json_type_string)) {
 		if (!str_in(spec->values, json_object_get_string(v)))
-			return not_one_of(spec, idx,
-			    json_object_get_string(v), err);
+			return not_one_of(spec, idx, json_object_get_string(v),
+			    err);
 		add_value(f, json_object_get_string(v));
 		return 0;
 	}
@@ -260,10 +263,12 @@ parse_one(struct json_object *o, size_t idx, const struct filter_spec *specs,
 			if (strcmp(key, "field") != 0 &&
 			    strcmp(key, "operator") != 0 &&
 			    strcmp(key, "value") != 0)
-				return gerr_set(err, GE_PARAM, "(#100) Param "
+				return gerr_set(err, GE_PARAM,
+				    "(#100) Param "
 				    "filtering[%zu] has an unknown key \"%s\": "
 				    "a filter has only field, operator and "
-				    "value", idx, key);
+				    "value",
+				    idx, key);
 		}
 	}
 	if (!json_object_is_type(o, json_type_object) ||
@@ -272,18 +277,22 @@ parse_one(struct json_object *o, size_t idx, const struct filter_spec *specs,
 	    !json_object_object_get_ex(o, "value", &jv) || jv == NULL)
 		return gerr_set(err, GE_PARAM, "%s", bad_shape);
 	if (!json_object_is_type(jf, json_type_string))
-		return gerr_set(err, GE_PARAM, "(#100) Param "
+		return gerr_set(err, GE_PARAM,
+		    "(#100) Param "
 		    "filtering[%zu].field must be a string - got \"%s\"",
 		    idx, shown(jf));
 	if (!json_object_is_type(jo, json_type_string))
-		return gerr_set(err, GE_PARAM, "(#100) Param "
+		return gerr_set(err, GE_PARAM,
+		    "(#100) Param "
 		    "filtering[%zu].operator must be a string - got \"%s\"",
 		    idx, shown(jo));
 	field = json_object_get_string(jf);
 	op = json_object_get_string(jo);
 	if (has_nul(jf) || has_nul(jo) || has_nul(jv))
-		return gerr_set(err, GE_PARAM, "(#100) Param filtering[%zu] "
-		    "must not contain a NUL character", idx);
+		return gerr_set(err, GE_PARAM,
+		    "(#100) Param filtering[%zu] "
+		    "must not contain a NUL character",
+		    idx);
 
 	for (spec = specs; spec->field != NULL; spec++)
 		if (strcmp(spec->field, field) == 0)
@@ -291,8 +300,10 @@ parse_one(struct json_object *o, size_t idx, const struct filter_spec *specs,
 	if (spec->field == NULL) {
 		char *names = field_names(specs);
 
-		rc = gerr_set(err, GE_PARAM, "(#100) Filtering field %s is not "
-		    "supported. Supported fields: %s", field, names);
+		rc = gerr_set(err, GE_PARAM,
+		    "(#100) Filtering field %s is not "
+		    "supported. Supported fields: %s",
+		    field, names);
 		free(names);
 		return rc;
 	}
@@ -302,9 +313,10 @@ parse_one(struct json_object *o, size_t idx, const struct filter_spec *specs,
 	if (i == NOPS || (spec->ops & ops[i].op) == 0) {
 		char *names = op_names(spec->ops);
 
-		rc = gerr_set(err, GE_PARAM, "(#100) Filtering operator %s is "
-		    "not supported for field %s. Supported operators: %s", op,
-		    field, names);
+		rc = gerr_set(err, GE_PARAM,
+		    "(#100) Filtering operator %s is "
+		    "not supported for field %s. Supported operators: %s",
+		    op, field, names);
 		free(names);
 		return rc;
 	}
@@ -348,10 +360,11 @@ repeated(const struct filter *f, size_t idx, struct gerr *err)
 
 	for (j = 0; j < idx; j++)
 		if (f[j].field == f[idx].field && f[j].op == f[idx].op)
-			return gerr_set(err, GE_PARAM, "(#100) Param "
+			return gerr_set(err, GE_PARAM,
+			    "(#100) Param "
 			    "filtering[%zu]: field %s with operator %s is "
-			    "given twice", idx, f[idx].field,
-			    op_name(f[idx].op));
+			    "given twice",
+			    idx, f[idx].field, op_name(f[idx].op));
 	return 0;
 }
 
@@ -363,8 +376,8 @@ sort_filters(const struct filter_spec *specs, struct filter *f, size_t n)
 	for (i = 1; i < n; i++) {
 		struct filter t = f[i];
 
-		for (j = i; j > 0 && rank(specs, &f[j - 1]) >
-		    rank(specs, &t); j--)
+		for (j = i; j > 0 && rank(specs, &f[j - 1]) > rank(specs, &t);
+		     j--)
 			f[j] = f[j - 1];
 		f[j] = t;
 	}
@@ -391,14 +404,17 @@ filter_parse(const char *param, const struct filter_spec *specs,
 	len = json_object_array_length(arr);
 	if (len > FILTER_MAX) {
 		json_object_put(arr);
-		return gerr_set(err, GE_PARAM, "(#100) Param filtering has "
-		    "more than %d filters", FILTER_MAX);
+		return gerr_set(err, GE_PARAM,
+		    "(#100) Param filtering has "
+		    "more than %d filters",
+		    FILTER_MAX);
 	}
 	if (len > 0)
 		f = xcalloc(len, sizeof(*f));
 	for (i = 0; i < len; i++) {
 		if (parse_one(json_object_array_get_idx(arr, i), i, specs,
-		    &f[i], err) < 0 || repeated(f, i, err) < 0) {
+		        &f[i], err) < 0 ||
+		    repeated(f, i, err) < 0) {
 			filters_free(f, i + 1);
 			f = NULL;
 			rc = -1;
@@ -437,9 +453,11 @@ sort_parse(const char *param, bool *descending, struct gerr *err)
 	if (strcmp(s, "creation_time_descending") == 0)
 		*descending = true;
 	else if (strcmp(s, "creation_time_ascending") != 0)
-		rc = gerr_set(err, GE_PARAM, "(#100) Param sort[0] must be one "
+		rc = gerr_set(err, GE_PARAM,
+		    "(#100) Param sort[0] must be one "
 		    "of {creation_time_ascending, creation_time_descending} - "
-		    "got \"%s\"", s);
+		    "got \"%s\"",
+		    s);
 	json_object_put(j);
 	return rc;
 }

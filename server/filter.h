@@ -23,23 +23,25 @@ enum filter_op {
 	/* not for filtering=: lists built from plain parameters */
 	FOP_NOT_IN = 1 << 5,   /* n values */
 	FOP_CONTAINS = 1 << 6, /* one value, a substring (case-insensitive) */
-	FOP_CONTENT = 1 << 7,  /* one value, in the name or a component's text */
+	FOP_CONTENT = 1 << 7, /* one value, in the name or a component's text */
 };
 
 /* What an edge accepts: one row per field. */
 struct filter_spec {
-	const char *field;      /* "creation_time", "ownership_type", ... */
-	unsigned ops;           /* FOP_* mask */
-	const char *const *values; /* allowed values, NULL-terminated; NULL: unix timestamps */
+	const char *field; /* "creation_time", "ownership_type", ... */
+	unsigned ops;      /* FOP_* mask */
+	const char *const *
+	    values; /* allowed values, NULL-terminated; NULL: unix timestamps */
 };
 
 struct filter {
-	const char *field;  /* points into the spec */
+	const char *field; /* points into the spec */
 	enum filter_op op;
 	/* EQUAL/LESS_THAN/GREATER_THAN: one value; IN: n values; IN_RANGE: 2 */
 	char **values;
 	size_t nvalues;
-	long long lo, hi;   /* timestamps parsed: LESS_THAN hi, GREATER_THAN lo, IN_RANGE both */
+	long long lo,
+	    hi; /* timestamps parsed: LESS_THAN hi, GREATER_THAN lo, IN_RANGE both */
 };
 
 /*

@@ -69,11 +69,11 @@ struct fx {
 	 */
 	struct json_object **vals[TBL__COUNT];
 	size_t nrows[TBL__COUNT];
-	struct json_object *owned;   /* values the load made: generated ids */
-	struct json_object *late;    /* one row's late defaults, until stored */
+	struct json_object *owned; /* values the load made: generated ids */
+	struct json_object *late;  /* one row's late defaults, until stored */
 	/* Pass one's indexes, key -> JSON path of the first occurrence: */
-	struct json_object *ids;     /* every node id */
-	struct json_object *numbers; /* "cc number" */
+	struct json_object *ids;              /* every node id */
+	struct json_object *numbers;          /* "cc number" */
 	struct json_object *keys[TBL__COUNT]; /* other types' keys */
 	/* each member's default, parsed once per load (shape_keys()) */
 	struct json_object *defs[TBL__COUNT][OBJ_MAX_MEMBERS];
@@ -262,15 +262,15 @@ check_keys(struct fx *fx, const char *path, struct json_object *obj,
 
 /* Fails when the array at path has more than max elements. */
 static int
-check_length(struct fx *fx, const char *path, struct json_object *v,
-    size_t max, const char *what)
+check_length(struct fx *fx, const char *path, struct json_object *v, size_t max,
+    const char *what)
 {
 	size_t n = json_object_array_length(v);
 
 	if (n <= max)
 		return 0;
-	return fx_fail(fx, path, "must have at most %zu %s; got %zu", max,
-	    what, n);
+	return fx_fail(fx, path, "must have at most %zu %s; got %zu", max, what,
+	    n);
 }
 
 /*
@@ -307,19 +307,22 @@ check_string_array(struct fx *fx, const char *path, struct json_object *v,
 		struct json_object *e = json_object_array_get_idx(v, i);
 		char *p = xasprintf("%s[%zu]", path, i);
 
-		if (values != NULL && (!is_string(e) ||
-		    !str_in(values, json_object_get_string(e))))
+		if (values != NULL &&
+		    (!is_string(e) ||
+		        !str_in(values, json_object_get_string(e))))
 			rc = bad_enum(fx, p, values, e);
 		else if (values == NULL && !is_word(e, false))
-			rc = bad_value(fx, p, "a non-empty string without "
-			    "whitespace", e);
+			rc = bad_value(fx, p,
+			    "a non-empty string without "
+			    "whitespace",
+			    e);
 		else if (json_object_object_get_ex(seen,
-		    json_object_get_string(e), NULL))
+		             json_object_get_string(e), NULL))
 			rc = fx_fail(fx, p, "duplicate value \"%s\"",
 			    json_object_get_string(e));
 		else
-			json_object_object_add(seen,
-			    json_object_get_string(e), NULL);
+			json_object_object_add(seen, json_object_get_string(e),
+			    NULL);
 		free(p);
 	}
 	json_object_put(seen);
@@ -363,8 +366,8 @@ check_ids_array(struct fx *fx, const char *path, struct json_object *v)
 {
 	if (!json_object_is_type(v, json_type_array))
 		return bad_value(fx, path, "an array of ids", v);
-	return check_elements(fx, path, v, TARGET_IDS_MAX, "ids",
-	    is_fixture_id, ID_WANT);
+	return check_elements(fx, path, v, TARGET_IDS_MAX, "ids", is_fixture_id,
+	    ID_WANT);
 }
 
 static int
@@ -396,8 +399,10 @@ check_granular(struct fx *fx, const char *path, struct json_object *v)
 			goto next;
 		}
 		if (!is_word(f, false)) {
-			bad_value(fx, q, "a non-empty string without "
-			    "whitespace", f);
+			bad_value(fx, q,
+			    "a non-empty string without "
+			    "whitespace",
+			    f);
 			goto next;
 		}
 		free(q);
@@ -406,7 +411,7 @@ check_granular(struct fx *fx, const char *path, struct json_object *v)
 		    check_ids_array(fx, q, f) == -1)
 			goto next;
 		rc = 0;
-next:
+	next:
 		free(p);
 		free(q);
 		if (rc == -1)
@@ -510,7 +515,8 @@ check_value(struct fx *fx, const char *path, const struct obj_member *k,
 		if (is_unix_time(v))
 			return 0;
 		want = xasprintf("a unix time from 0 to %lld (the end of year "
-		    "9999)", TIME_MAX);
+		                 "9999)",
+		    TIME_MAX);
 		bad_value(fx, path, want, v);
 		free(want);
 		return -1;
@@ -524,8 +530,8 @@ check_value(struct fx *fx, const char *path, const struct obj_member *k,
 			return bad_value(fx, path, "true or false", v);
 		return 0;
 	case VT_ENUM:
-		if (!is_string(v) || !str_in(k->values,
-		    json_object_get_string(v)))
+		if (!is_string(v) ||
+		    !str_in(k->values, json_object_get_string(v)))
 			return bad_enum(fx, path, k->values, v);
 		return 0;
 	case VT_TASKS:
@@ -543,9 +549,9 @@ check_value(struct fx *fx, const char *path, const struct obj_member *k,
 	case VT_OBO:
 		return check_obo(fx, path, v);
 	case VT_URL:
-		if (!is_string(v) || (strncmp(json_object_get_string(v),
-		    "http://", 7) != 0 && strncmp(json_object_get_string(v),
-		    "https://", 8) != 0))
+		if (!is_string(v) ||
+		    (strncmp(json_object_get_string(v), "http://", 7) != 0 &&
+		        strncmp(json_object_get_string(v), "https://", 8) != 0))
 			return bad_value(fx, path, "an http:// or https:// URL",
 			    v);
 		return 0;
@@ -563,8 +569,10 @@ check_value(struct fx *fx, const char *path, const struct obj_member *k,
 		return check_times(fx, path, v);
 	case VT_TOKEN:
 		if (!is_word(v, true))
-			return bad_value(fx, path, "a non-empty string "
-			    "without '|' or whitespace", v);
+			return bad_value(fx, path,
+			    "a non-empty string "
+			    "without '|' or whitespace",
+			    v);
 		return 0;
 	}
 	return 0;
@@ -584,8 +592,8 @@ index_add(struct fx *fx, struct json_object *index, const char *key,
 	 * compilers that inline far enough to lose track */
 	if (json_object_object_get_ex(index, key, &first))
 		return fx_conflict(fx, path, "duplicate %s (first at %s)",
-		    what ? what : "key", first ?
-		    json_object_get_string(first) : "?");
+		    what ? what : "key",
+		    first ? json_object_get_string(first) : "?");
 	json_object_object_add(index, key, json_object_new_string(path));
 	return 0;
 }
@@ -653,15 +661,17 @@ shape_phone(struct fx *fx, const char *base, struct json_object **row)
 	/* no calling code starts with 0: "01" would be a second +1 */
 	if (strlen(cc) > 3 || cc[0] == '0') {
 		path = xasprintf("%s.cc", base);
-		rc = bad_value(fx, path, cc[0] == '0' ?
-		    "a calling code, which never starts with 0" :
-		    "1 to 3 digits", row[mindex(TBL_PHONE_NUMBERS, "cc")]);
+		rc = bad_value(fx, path,
+		    cc[0] == '0' ? "a calling code, which never starts with 0" :
+		                   "1 to 3 digits",
+		    row[mindex(TBL_PHONE_NUMBERS, "cc")]);
 		free(path);
 		return rc;
 	}
 	if (strlen(cc) + strlen(num) > 15) {
 		path = xasprintf("%s.phone_number", base);
-		rc = fx_fail(fx, path, "cc and phone_number together must "
+		rc = fx_fail(fx, path,
+		    "cc and phone_number together must "
 		    "have at most 15 digits; got %zu",
 		    strlen(cc) + strlen(num));
 		free(path);
@@ -775,7 +785,7 @@ shape_keys(struct fx *fx, const struct obj_type *ts, const char *base,
 	for (k = 0; k < ts->nmembers; k++) {
 		has[k] = ts->members[k].type != VT_NONE &&
 		    json_object_object_get_ex(obj, ts->members[k].name,
-		    &vals[k]);
+		        &vals[k]);
 		found += has[k];
 	}
 	if (found != (size_t)json_object_object_length(obj))
@@ -793,8 +803,7 @@ shape_keys(struct fx *fx, const struct obj_type *ts, const char *base,
 		subpath(path, base, fk->name);
 		if (present)
 			rc = check_value(fx, path, fk, vals[k]);
-		else if (required && !(fk->type == VT_ID &&
-		    fx->generate_ids))
+		else if (required && !(fk->type == VT_ID && fx->generate_ids))
 			rc = fx_fail(fx, path, "is required");
 		else
 			rc = 0;
@@ -840,8 +849,8 @@ shape_index(struct fx *fx, enum store_table t, const char *base,
 
 	if (ot->node != NODE_NONE) {
 		id = vstr(t, row, "id");
-		if (id != NULL && index_at(fx, fx->ids, id, base, "id",
-		    "id") == -1)
+		if (id != NULL &&
+		    index_at(fx, fx->ids, id, base, "id", "id") == -1)
 			return -1;
 		return t == TBL_PHONE_NUMBERS ? shape_phone(fx, base, row) : 0;
 	}
@@ -873,8 +882,8 @@ shape(struct fx *fx, enum store_table t, size_t i, struct json_object *obj)
 	if (!json_object_is_type(obj, json_type_object))
 		return fx_fail(fx, base, "expected an object");
 	if (shape_keys(fx, &objects[t], base, obj, row_at(fx, t, i),
-	    fx->defs[t]) == -1 || shape_index(fx, t, base,
-	    row_at(fx, t, i)) == -1)
+	        fx->defs[t]) == -1 ||
+	    shape_index(fx, t, base, row_at(fx, t, i)) == -1)
 		return -1;
 	return 0;
 }
@@ -902,7 +911,8 @@ generate_ids(struct fx *fx)
 			do {
 				id = store_new_id(fx->st);
 				if (id < 0)
-					return fx_fail(fx, "$", "the store "
+					return fx_fail(fx, "$",
+					    "the store "
 					    "cannot make an id");
 				snprintf(buf, sizeof(buf), "%lld",
 				    (long long)id);
@@ -1000,9 +1010,10 @@ check_assignment(struct fx *fx, const char *base, struct json_object *waba,
 	if (ok)
 		return 0;
 	path = xasprintf("%s.user", base);
-	fx_fail(fx, path, "user '%s' belongs to business '%s', which neither "
-	    "owns WABA '%s' nor has a share of it", row_str(user, "id"), biz,
-	    row_str(waba, "id"));
+	fx_fail(fx, path,
+	    "user '%s' belongs to business '%s', which neither "
+	    "owns WABA '%s' nor has a share of it",
+	    row_str(user, "id"), biz, row_str(waba, "id"));
 	free(path);
 	return -1;
 }
@@ -1011,14 +1022,14 @@ check_assignment(struct fx *fx, const char *base, struct json_object *waba,
 static bool
 template_gone(const char *status)
 {
-	return status != NULL && (strcmp(status, "PENDING_DELETION") == 0 ||
-	    strcmp(status, "DELETED") == 0);
+	return status != NULL &&
+	    (strcmp(status, "PENDING_DELETION") == 0 ||
+	        strcmp(status, "DELETED") == 0);
 }
 
 /* Pass two for row i of table t: references, uniqueness, late defaults. */
 static int
-link_row(struct fx *fx, enum store_table t, size_t i,
-    struct json_object **row)
+link_row(struct fx *fx, enum store_table t, size_t i, struct json_object **row)
 {
 	const struct obj_type *ts = &objects[t];
 	struct json_object *refs[3] = { NULL, NULL, NULL }, *dup = NULL;
@@ -1028,8 +1039,9 @@ link_row(struct fx *fx, enum store_table t, size_t i,
 	int rc = -1;
 
 	rowpath(base, t, i);
-	if (ts->node != NODE_NONE && !fx->fresh && store_node_type(fx->st,
-	    parse_id(vstr(t, row, "id"))) != NODE_NONE) {
+	if (ts->node != NODE_NONE && !fx->fresh &&
+	    store_node_type(fx->st, parse_id(vstr(t, row, "id"))) !=
+	        NODE_NONE) {
 		fx_conflict_at(fx, base, "id", "id '%s' already exists",
 		    vstr(t, row, "id"));
 		goto out;
@@ -1038,18 +1050,22 @@ link_row(struct fx *fx, enum store_table t, size_t i,
 		if (ts->members[k].type != VT_REF)
 			continue;
 		assert(nref < sizeof(refs) / sizeof(refs[0]));
-		refs[nref] = resolve(fx, base, row[k] != NULL ?
-		    json_object_get_string(row[k]) : NULL, &ts->members[k]);
+		refs[nref] = resolve(fx, base,
+		    row[k] != NULL ? json_object_get_string(row[k]) : NULL,
+		    &ts->members[k]);
 		if (refs[nref++] == NULL)
 			goto out;
 	}
 	switch (t) {
 	case TBL_TOKENS:
-		dup = fx->fresh ? NULL : store_get_token(fx->st,
-		    vstr(t, row, "token"));
+		dup = fx->fresh ?
+		    NULL :
+		    store_get_token(fx->st, vstr(t, row, "token"));
 		if (dup != NULL) {
-			fx_conflict_at(fx, base, "token", "token '%s' already "
-			    "exists", vstr(t, row, "token"));
+			fx_conflict_at(fx, base, "token",
+			    "token '%s' already "
+			    "exists",
+			    vstr(t, row, "token"));
 			goto out;
 		}
 		late_int(fx, t, row, "issued_at", fx->now);
@@ -1065,12 +1081,16 @@ link_row(struct fx *fx, enum store_table t, size_t i,
 		late_int(fx, t, row, "creation_time", fx->now);
 		break;
 	case TBL_PHONE_NUMBERS:
-		dup = fx->fresh ? NULL : store_phone_by_number(fx->st,
-		    vstr(t, row, "cc"), vstr(t, row, "phone_number"));
+		dup = fx->fresh ?
+		    NULL :
+		    store_phone_by_number(fx->st, vstr(t, row, "cc"),
+		        vstr(t, row, "phone_number"));
 		if (dup != NULL) {
-			fx_conflict_at(fx, base, "phone_number", "phone number "
-			    "+%s %s already exists (id '%s')", vstr(t, row, "cc"),
-			    vstr(t, row, "phone_number"), row_str(dup, "id"));
+			fx_conflict_at(fx, base, "phone_number",
+			    "phone number "
+			    "+%s %s already exists (id '%s')",
+			    vstr(t, row, "cc"), vstr(t, row, "phone_number"),
+			    row_str(dup, "id"));
 			goto out;
 		}
 		if (vstr(t, row, "display_phone_number") == NULL) {
@@ -1081,14 +1101,17 @@ link_row(struct fx *fx, enum store_table t, size_t i,
 		}
 		late_str(fx, t, row, "throughput_level",
 		    strcmp(vstr(t, row, "platform_type"), "CLOUD_API") == 0 ?
-		    "STANDARD" : "NOT_APPLICABLE");
+		        "STANDARD" :
+		        "NOT_APPLICABLE");
 		late_int(fx, t, row, "creation_time", fx->now);
 		break;
 	case TBL_TEMPLATES:
-		dup = store_template_live(fx->st, parse_id(vstr(t, row,
-		    "waba")), vstr(t, row, "name"), vstr(t, row, "language"));
+		dup = store_template_live(fx->st,
+		    parse_id(vstr(t, row, "waba")), vstr(t, row, "name"),
+		    vstr(t, row, "language"));
 		if (dup != NULL && !template_gone(vstr(t, row, "status"))) {
-			fx_conflict_at(fx, base, "name", "WABA '%s' has "
+			fx_conflict_at(fx, base, "name",
+			    "WABA '%s' has "
 			    "template '%s' in '%s' already (id '%s')",
 			    vstr(t, row, "waba"), vstr(t, row, "name"),
 			    vstr(t, row, "language"), row_str(dup, "id"));
@@ -1102,9 +1125,10 @@ link_row(struct fx *fx, enum store_table t, size_t i,
 	case TBL_ASSIGNMENTS:
 		dup = stored_link(fx, t, row, "user", store_assignment);
 		if (dup != NULL) {
-			fx_conflict(fx, base, "user '%s' is already assigned "
-			    "to WABA '%s'", vstr(t, row, "user"),
-			    vstr(t, row, "waba"));
+			fx_conflict(fx, base,
+			    "user '%s' is already assigned "
+			    "to WABA '%s'",
+			    vstr(t, row, "user"), vstr(t, row, "waba"));
 			goto out;
 		}
 		if (check_assignment(fx, base, refs[0], refs[1]) == -1)
@@ -1113,15 +1137,17 @@ link_row(struct fx *fx, enum store_table t, size_t i,
 	case TBL_SHARES:
 		dup = stored_link(fx, t, row, "business", store_share);
 		if (dup != NULL) {
-			fx_conflict(fx, base, "WABA '%s' is already shared "
-			    "with business '%s'", vstr(t, row, "waba"),
-			    vstr(t, row, "business"));
+			fx_conflict(fx, base,
+			    "WABA '%s' is already shared "
+			    "with business '%s'",
+			    vstr(t, row, "waba"), vstr(t, row, "business"));
 			goto out;
 		}
 		if (strcmp(row_str(refs[0], "business"),
-		    vstr(t, row, "business")) == 0) {
+		        vstr(t, row, "business")) == 0) {
 			path = xasprintf("%s.business", base);
-			fx_fail(fx, path, "business '%s' owns WABA '%s'; a "
+			fx_fail(fx, path,
+			    "business '%s' owns WABA '%s'; a "
 			    "share goes to another business",
 			    vstr(t, row, "business"), vstr(t, row, "waba"));
 			free(path);
@@ -1216,8 +1242,8 @@ load(struct fx *fx, struct json_object *doc, struct json_object *created)
 		    sizeof(*fx->vals[t]));
 		fx->nrows[t] = n;
 		for (i = 0; i < n; i++)
-			if (shape(fx, t, i, json_object_array_get_idx(arr, i))
-			    == -1)
+			if (shape(fx, t, i,
+			        json_object_array_get_idx(arr, i)) == -1)
 				return -1;
 	}
 	if (fx->generate_ids && generate_ids(fx) == -1)
@@ -1262,8 +1288,8 @@ load(struct fx *fx, struct json_object *doc, struct json_object *created)
 }
 
 static void
-fx_init(struct fx *fx, struct store *st, const char *source,
-    bool generate_ids, int64_t now, struct fixture_error *fe)
+fx_init(struct fx *fx, struct store *st, const char *source, bool generate_ids,
+    int64_t now, struct fixture_error *fe)
 {
 	int t;
 
@@ -1313,8 +1339,9 @@ linked_row(struct fx *fx, enum store_table t, size_t i)
 	size_t k;
 
 	for (k = 0; k < ts->nmembers; k++)
-		if (row[k] != NULL && (ts->members[k].type == VT_REF ||
-		    strcmp(ts->members[k].name, "id") == 0))
+		if (row[k] != NULL &&
+		    (ts->members[k].type == VT_REF ||
+		        strcmp(ts->members[k].name, "id") == 0))
 			json_object_object_add(o, ts->members[k].name,
 			    json_object_get(row[k]));
 	return o;
@@ -1338,12 +1365,13 @@ notify(struct fx *fx, const struct fixture_hook *hook)
 		for (i = 0; i < fx->nrows[t]; i++)
 			json_object_array_add(rows,
 			    linked_row(fx, (enum store_table)t, i));
-		rc = hook->added(hook->ctx, fx->st, (enum store_table)t,
-		    rows, fx->now, &cause);
+		rc = hook->added(hook->ctx, fx->st, (enum store_table)t, rows,
+		    fx->now, &cause);
 		json_object_put(rows);
 		if (rc == -1) {
-			fx_fail(fx, "$", "%s", cause ? cause :
-			    "the load's events could not be recorded");
+			fx_fail(fx, "$", "%s",
+			    cause ? cause :
+			            "the load's events could not be recorded");
 			free(cause);
 			return -1;
 		}
@@ -1425,16 +1453,16 @@ fixtures_apply_hooked(struct store *st, struct json_object *doc,
 }
 
 int
-fixtures_replace(struct store *st, struct json_object *doc,
-    const char *source, int64_t now, struct fixture_error *fe)
+fixtures_replace(struct store *st, struct json_object *doc, const char *source,
+    int64_t now, struct fixture_error *fe)
 {
 	return run(st, doc, source, false, true, now, NULL, NULL, fe);
 }
 
 int
-fixtures_apply_row(struct store *st, const char *table,
-    struct json_object *row, const char *source, bool generate_ids,
-    int64_t now, struct json_object **created, struct fixture_error *fe)
+fixtures_apply_row(struct store *st, const char *table, struct json_object *row,
+    const char *source, bool generate_ids, int64_t now,
+    struct json_object **created, struct fixture_error *fe)
 {
 	struct json_object *doc = json_object_new_object();
 	struct json_object *arr = json_object_new_array();
@@ -1460,8 +1488,8 @@ fixtures_apply_text(struct store *st, const char *text, size_t len,
 		if (fe != NULL) {
 			fe->path = xstrdup("$");
 			fe->message = xasprintf("%s%sinvalid JSON at %s",
-			    source ? source : "", source ? ": $: " : "$: ",
-			    why);
+			    source ? source : "",
+			    source ? ": $: " : "$: ", why);
 		}
 		free(why);
 		return -1;

@@ -22,9 +22,10 @@ extern const char demo_fixture_json[];
 extern const unsigned long demo_fixture_json_len;
 
 struct fixture_error {
-	char *message;  /* "fixtures/x.json: $.wabas[2].business: unknown business '123'" */
-	char *path;     /* "$.wabas[2].business" */
-	bool conflict;  /* a duplicate id / an id that already exists (409) */
+	char *
+	    message; /* "fixtures/x.json: $.wabas[2].business: unknown business '123'" */
+	char *path;    /* "$.wabas[2].business" */
+	bool conflict; /* a duplicate id / an id that already exists (409) */
 };
 
 void fixture_error_cleanup(struct fixture_error *fe);
@@ -61,8 +62,8 @@ int fixtures_apply_hooked(struct store *st, struct json_object *doc,
 
 /* fixtures_apply() of {"<table>":[row]}; row is taken over. */
 int fixtures_apply_row(struct store *st, const char *table,
-    struct json_object *row, const char *source, bool generate_ids,
-    int64_t now, struct json_object **created, struct fixture_error *fe);
+    struct json_object *row, const char *source, bool generate_ids, int64_t now,
+    struct json_object **created, struct fixture_error *fe);
 
 /* Parses text (JSON; text[len] is its NUL) from source, then applies it. */
 int fixtures_apply_text(struct store *st, const char *text, size_t len,

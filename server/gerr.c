@@ -19,10 +19,12 @@
 static const struct gerr_row rows[GE__COUNT] = {
 	[GE_NONE] = { "GE_NONE", 0, 0, "OAuthException", 200, 200, false,
 	    "invalid_request", "", NULL, NULL },
+/* clang-format off */
 #define X(name, code, sub, type, st, stc, tr, auth, msg) \
 	[name] = { #name, code, sub, type, st, stc, tr, auth, msg, NULL, NULL },
 #define XU(name, code, sub, type, st, stc, tr, auth, msg, ut, um) \
 	[name] = { #name, code, sub, type, st, stc, tr, auth, msg, ut, um },
+/* clang-format on */
 #include "errors.def"
 #undef XU
 #undef X
@@ -50,8 +52,7 @@ gerr_row_by_code(int code, int subcode, enum gerr_id *id)
 			continue;
 		if (subcode > 0 && rows[i].subcode != subcode)
 			continue;
-		if (subcode <= 0 && rows[i].subcode != 0 &&
-		    code != 80008)
+		if (subcode <= 0 && rows[i].subcode != 0 && code != 80008)
 			continue;
 		if (id)
 			*id = (enum gerr_id)i;
@@ -130,13 +131,15 @@ gerr_no_object(struct gerr *err, const char *method, const char *id)
 
 	for (i = 0; i < sizeof(m) - 1 && method[i]; i++)
 		m[i] = (char)(method[i] >= 'A' && method[i] <= 'Z' ?
-		    method[i] + 32 : method[i]);
+		        method[i] + 32 :
+		        method[i]);
 	m[i] = '\0';
 	return gerr_set(err, GE_NO_OBJECT,
 	    "Unsupported %s request. Object with ID '%s' does not exist, "
 	    "cannot be loaded due to missing permissions, or does not support "
 	    "this operation. Please read the Graph API documentation at "
-	    "https://developers.facebook.com/docs/graph-api", m, id);
+	    "https://developers.facebook.com/docs/graph-api",
+	    m, id);
 }
 
 int
@@ -221,7 +224,8 @@ gerr_status(const struct gerr *err, enum status_profile profile)
 	int st;
 
 	if (err->id == GE_CUSTOM) {
-		st = err->status ? err->status :
+		st = err->status ?
+		    err->status :
 		    (err->code == 1 || err->code == 2 ? 500 : 400);
 		/* classic folds every 4xx into 400, as old Graph traffic did */
 		if (profile == PROFILE_CLASSIC && st >= 400 && st < 500)
@@ -229,7 +233,7 @@ gerr_status(const struct gerr *err, enum status_profile profile)
 		return st;
 	}
 	return profile == PROFILE_CLASSIC ? rows[err->id].status_classic :
-	    rows[err->id].status_default;
+	                                    rows[err->id].status_default;
 }
 
 char *
@@ -242,7 +246,7 @@ gerr_www_authenticate(const struct gerr *err)
 
 	if (err->id == GE_CUSTOM)
 		kind = err->code == 190 || err->code == 102 ? "invalid_token" :
-		    "invalid_request";
+		                                              "invalid_request";
 	/*
 	 * The header shares libmicrohttpd's small per-connection pool: a
 	 * message that echoes a long id or fields= is cut (on a UTF-8
@@ -253,8 +257,8 @@ gerr_www_authenticate(const struct gerr *err)
 		while (n > 0 && ((unsigned char)msg[n] & 0xc0) == 0x80)
 			n--;
 	}
-	v = xasprintf("OAuth \"Facebook Platform\" \"%s\" \"%.*s%s\"",
-	    kind, n, msg, msg[n] != '\0' ? "..." : "");
+	v = xasprintf("OAuth \"Facebook Platform\" \"%s\" \"%.*s%s\"", kind, n,
+	    msg, msg[n] != '\0' ? "..." : "");
 	/*
 	 * Messages echo client input (ids, fields=); a control character
 	 * would make the HTTP layer drop the whole header, so each one
@@ -271,7 +275,8 @@ gerr_json(const struct gerr *err, const char *trace_id)
 {
 	json_object *body = json_object_new_object();
 	json_object *e = json_object_new_object();
-	const char *type = err->id == GE_CUSTOM && err->type ? err->type :
+	const char *type = err->id == GE_CUSTOM && err->type ?
+	    err->type :
 	    rows[err->id].type;
 	const char *ut, *um;
 
@@ -286,7 +291,8 @@ gerr_json(const struct gerr *err, const char *trace_id)
 		json_object_object_add(e, "is_transient",
 		    json_object_new_boolean(1));
 	/* what the call set wins over the row's own text */
-	ut = err->user_title != NULL ? err->user_title : rows[err->id].user_title;
+	ut = err->user_title != NULL ? err->user_title :
+	                               rows[err->id].user_title;
 	um = err->user_msg != NULL ? err->user_msg : rows[err->id].user_msg;
 	if (ut != NULL)
 		json_object_object_add(e, "error_user_title",

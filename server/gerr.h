@@ -24,7 +24,10 @@ enum gerr_id {
 	GE__COUNT
 };
 
-enum status_profile { PROFILE_DEFAULT, PROFILE_CLASSIC };
+enum status_profile {
+	PROFILE_DEFAULT,
+	PROFILE_CLASSIC
+};
 
 struct gerr_row {
 	const char *name;
@@ -59,7 +62,8 @@ struct gerr {
 
 const struct gerr_row *gerr_row(enum gerr_id id);
 /* Finds the first row with this code (and subcode when > 0); NULL if none. */
-const struct gerr_row *gerr_row_by_code(int code, int subcode, enum gerr_id *id);
+const struct gerr_row *gerr_row_by_code(int code, int subcode,
+    enum gerr_id *id);
 
 /* Sets err (replacing any earlier error); fmt NULL keeps the row's message. */
 int gerr_set(struct gerr *err, enum gerr_id id, const char *fmt, ...)

@@ -66,8 +66,8 @@ waba_verification(struct request *rq, struct json_object *row,
 }
 
 static int
-waba_country(struct request *rq, struct json_object *row,
-    const struct field *f, struct json_object **out)
+waba_country(struct request *rq, struct json_object *row, const struct field *f,
+    struct json_object **out)
 {
 	struct json_object *b;
 	const char *v = row_str(row, "country");
@@ -85,12 +85,12 @@ waba_country(struct request *rq, struct json_object *row,
 }
 
 static int
-waba_shared(struct request *rq, struct json_object *row,
-    const struct field *f, struct json_object **out)
+waba_shared(struct request *rq, struct json_object *row, const struct field *f,
+    struct json_object **out)
 {
 	(void)f;
-	*out = json_object_new_boolean(store_count_shares(rq->emu->store,
-	    row_id(row, "id")) > 0);
+	*out = json_object_new_boolean(
+	    store_count_shares(rq->emu->store, row_id(row, "id")) > 0);
 	return 0;
 }
 
@@ -208,8 +208,8 @@ phone_throughput(struct request *rq, struct json_object *row,
 
 /* Numbers with no tier set read Meta's starting limit for a business. */
 static int
-phone_limit(struct request *rq, struct json_object *row,
-    const struct field *f, struct json_object **out)
+phone_limit(struct request *rq, struct json_object *row, const struct field *f,
+    struct json_object **out)
 {
 	const char *tier = row_str(row, "messaging_limit_tier");
 
@@ -262,11 +262,11 @@ phone_certificate(struct request *rq, struct json_object *row,
 
 /* One entity of health_status: its verdict and the errors behind it. */
 static struct json_object *
-health_entity(const char *type, const char *id, const char *verdict,
-    int code, const char *why, const char *fix)
+health_entity(const char *type, const char *id, const char *verdict, int code,
+    const char *why, const char *fix)
 {
 	struct json_object *e = json_object_new_object(),
-	    *errs = json_object_new_array();
+	                   *errs = json_object_new_array();
 
 	json_object_object_add(e, "entity_type", json_object_new_string(type));
 	json_object_object_add(e, "id", json_object_new_string(id));
@@ -301,8 +301,8 @@ verdict_rank(const char *v)
  * AVAILABLE.  The number's verdict is the worst of its entities'.
  */
 static int
-phone_health(struct request *rq, struct json_object *row,
-    const struct field *f, struct json_object **out)
+phone_health(struct request *rq, struct json_object *row, const struct field *f,
+    struct json_object **out)
 {
 	struct store *st = rq->emu->store;
 	struct json_object *waba = store_get(st, TBL_WABAS,
@@ -311,40 +311,45 @@ phone_health(struct request *rq, struct json_object *row,
 	    row_id(waba, "business"));
 	struct json_object *ents = json_object_new_array(), *e;
 	const char *status = row_str(row, "status"),
-	    *quality = row_str(row, "quality_rating"),
-	    *review = row_str(waba, "account_review_status");
+	           *quality = row_str(row, "quality_rating"),
+	           *review = row_str(waba, "account_review_status");
 	const char *worst = "AVAILABLE";
 	char app[24];
 	size_t i;
 
 	(void)f;
 	if (status == NULL || strcmp(status, "CONNECTED") != 0)
-		e = health_entity("PHONE_NUMBER", row_str(row, "id"),
-		    "BLOCKED", 133010, "Account not registered",
+		e = health_entity("PHONE_NUMBER", row_str(row, "id"), "BLOCKED",
+		    133010, "Account not registered",
 		    "Register the phone number with POST "
 		    "/{phone-number-id}/register.");
 	else if (quality != NULL && strcmp(quality, "RED") == 0)
-		e = health_entity("PHONE_NUMBER", row_str(row, "id"),
-		    "LIMITED", 131049, "The phone number's quality rating is "
-		    "low", "Improve the quality of the messages sent.");
+		e = health_entity("PHONE_NUMBER", row_str(row, "id"), "LIMITED",
+		    131049,
+		    "The phone number's quality rating is "
+		    "low",
+		    "Improve the quality of the messages sent.");
 	else
 		e = health_entity("PHONE_NUMBER", row_str(row, "id"),
 		    "AVAILABLE", 0, NULL, NULL);
 	json_object_array_add(ents, e);
-	json_object_array_add(ents, review != NULL &&
-	    strcmp(review, "APPROVED") != 0 ? health_entity("WABA",
-	    row_str(waba, "id"), "BLOCKED", 131031, "The WhatsApp Business "
-	    "Account has not been approved", "Wait for the account review.") :
-	    health_entity("WABA", row_str(waba, "id"), "AVAILABLE", 0, NULL,
-	    NULL));
-	json_object_array_add(ents, row_bool(biz, "restricted") ?
-	    health_entity("BUSINESS", row_str(biz, "id"), "BLOCKED", 368,
-	    "The business is restricted", "Contact Meta support.") :
-	    health_entity("BUSINESS", row_str(biz, "id"), "AVAILABLE", 0,
-	    NULL, NULL));
+	json_object_array_add(ents,
+	    review != NULL && strcmp(review, "APPROVED") != 0 ?
+	        health_entity("WABA", row_str(waba, "id"), "BLOCKED", 131031,
+	            "The WhatsApp Business "
+	            "Account has not been approved",
+	            "Wait for the account review.") :
+	        health_entity("WABA", row_str(waba, "id"), "AVAILABLE", 0, NULL,
+	            NULL));
+	json_object_array_add(ents,
+	    row_bool(biz, "restricted") ?
+	        health_entity("BUSINESS", row_str(biz, "id"), "BLOCKED", 368,
+	            "The business is restricted", "Contact Meta support.") :
+	        health_entity("BUSINESS", row_str(biz, "id"), "AVAILABLE", 0,
+	            NULL, NULL));
 	snprintf(app, sizeof(app), "%lld", (long long)rq->token_app);
-	json_object_array_add(ents, health_entity("APP", app, "AVAILABLE", 0,
-	    NULL, NULL));
+	json_object_array_add(ents,
+	    health_entity("APP", app, "AVAILABLE", 0, NULL, NULL));
 	for (i = 0; i < json_object_array_length(ents); i++) {
 		const char *v = json_object_get_string(json_object_object_get(
 		    json_object_array_get_idx(ents, i), "can_send_message"));
@@ -414,19 +419,22 @@ waba_analytics(struct request *rq, struct json_object *row,
 	if (granularity_step(g, &step) < 0)
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) Param granularity must be one of {HALF_HOUR, DAY, "
-		    "MONTH} - got \"%s\"", g);
+		    "MONTH} - got \"%s\"",
+		    g);
 	if (end < start)
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) Param end must not be before start");
 	if ((end - start) / step > ANALYTICS_MAX_POINTS)
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) Please reduce the amount of data you're asking for: "
-		    "at most %d data points", ANALYTICS_MAX_POINTS);
+		    "at most %d data points",
+		    ANALYTICS_MAX_POINTS);
 	memset(&q, 0, sizeof(q));
 	q.owner = waba;
 	q.limit = PAGING_MAX_LIMIT;
 	phones = store_list(st, LIST_PHONES, &q, &page, &cause) == 0 ?
-	    page.rows : NULL;
+	    page.rows :
+	    NULL;
 	free(cause);
 	numbers = json_object_new_array();
 	for (i = 0; phones && i < json_object_array_length(phones); i++) {
@@ -449,7 +457,8 @@ waba_analytics(struct request *rq, struct json_object *row,
 		json_object_object_add(row, "start", json_object_new_int64(t));
 		json_object_object_add(row, "end",
 		    json_object_new_int64(t + step));
-		json_object_object_add(row, "sent", json_object_new_int64(sent));
+		json_object_object_add(row, "sent",
+		    json_object_new_int64(sent));
 		json_object_object_add(row, "delivered",
 		    json_object_new_int64(sent * 9 / 10));
 	}
@@ -465,7 +474,7 @@ waba_template_metrics(struct request *rq, struct json_object *row,
     const struct field *f, struct json_object **out)
 {
 	static char status[] = "status", pd[] = "PENDING_DELETION",
-	    del[] = "DELETED";
+	            del[] = "DELETED";
 	char *gone[] = { pd, del };
 	struct filter live = { status, FOP_NOT_IN, gone, 2, 0, 0 };
 	struct json_object *data;
@@ -484,11 +493,12 @@ waba_template_metrics(struct request *rq, struct json_object *row,
 	q.filters = &live;
 	q.nfilters = 1;
 	data = json_object_new_array();
-	if (store_list(rq->emu->store, LIST_TEMPLATES, &q, &page,
-	    &cause) == 0) {
+	if (store_list(rq->emu->store, LIST_TEMPLATES, &q, &page, &cause) ==
+	    0) {
 		for (i = 0; i < json_object_array_length(page.rows); i++) {
 			struct json_object *t = json_object_array_get_idx(
-			    page.rows, i), *m = json_object_new_object();
+			                       page.rows, i),
+			                   *m = json_object_new_object();
 			uint64_t h = mix64((uint64_t)row_id(t, "id"));
 			int64_t sent = (int64_t)(h % 1000);
 
@@ -532,8 +542,8 @@ template_quality(struct request *rq, struct json_object *row,
 	(void)rq;
 	(void)f;
 	*out = json_object_new_object();
-	json_object_object_add(*out, "score", json_object_new_string(
-	    row_str(row, "quality_score")));
+	json_object_object_add(*out, "score",
+	    json_object_new_string(row_str(row, "quality_score")));
 	json_object_object_add(*out, "date",
 	    json_object_new_int64(row_int(row, "quality_updated")));
 	return 0;
@@ -566,8 +576,8 @@ business_client(struct request *rq, struct json_object *row,
 
 /* The app's page, as Graph links it (the subscribed_apps list too). */
 static int
-app_link(struct request *rq, struct json_object *row,
-    const struct field *f, struct json_object **out)
+app_link(struct request *rq, struct json_object *row, const struct field *f,
+    struct json_object **out)
 {
 	char *link = xasprintf("https://www.facebook.com/games/?app_id=%s",
 	    row_str(row, "id"));

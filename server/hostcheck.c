@@ -66,8 +66,7 @@ hostcheck_host(const struct config *cfg, const char *host)
 		return false;
 	}
 	if ((n == 9 && strncasecmp(host, "localhost", 9) == 0) ||
-	    (n == 5 && strncmp(host, "[::1]", 5) == 0) ||
-	    loopback_v4(host, n))
+	    (n == 5 && strncmp(host, "[::1]", 5) == 0) || loopback_v4(host, n))
 		return true;
 	for (i = 0; i < cfg->nallow_hosts; i++)
 		if (strlen(cfg->allow_hosts[i]) == n &&
@@ -82,8 +81,9 @@ hostcheck_same_origin(const struct request *rq)
 	const char *fs = rq->fetch_site;
 
 	/* "same-site" too: another port of localhost is the same site */
-	if (fs != NULL && (strcasecmp(fs, "cross-site") == 0 ||
-	    strcasecmp(fs, "same-site") == 0))
+	if (fs != NULL &&
+	    (strcasecmp(fs, "cross-site") == 0 ||
+	        strcasecmp(fs, "same-site") == 0))
 		return false;
 	if (rq->origin == NULL)
 		return true;

@@ -72,10 +72,10 @@ struct http_server {
 	http_handler *handle;
 	size_t max_body;
 	int port;
-	struct accesslog *log;   /* written to standard error */
-	atomic_int log_format;   /* enum log_format */
+	struct accesslog *log; /* written to standard error */
+	atomic_int log_format; /* enum log_format */
 	atomic_bool log_enabled;
-	atomic_bool stopping;    /* answer with Connection: close */
+	atomic_bool stopping; /* answer with Connection: close */
 	/*
 	 * Requests received whole and not yet answered; one still being
 	 * uploaded is not waited for, or a stalled client would hold up
@@ -90,8 +90,8 @@ struct http_server {
 	 * resumes it when its time comes, so a slow answer holds no worker.
 	 */
 	pthread_t timer;
-	pthread_mutex_t tmu;     /* guards delayed and timer_quit */
-	pthread_cond_t tcond;    /* CLOCK_MONOTONIC */
+	pthread_mutex_t tmu;  /* guards delayed and timer_quit */
+	pthread_cond_t tcond; /* CLOCK_MONOTONIC */
 	struct http_call *delayed;
 	bool timer_quit;
 	/*
@@ -109,8 +109,8 @@ struct http_server {
 	 */
 	pthread_mutex_t cmu;
 	struct http_conn *conns;
-	int64_t request_us;      /* 0: no deadline */
-	int64_t next_sweep_us;   /* the timer thread's */
+	int64_t request_us;    /* 0: no deadline */
+	int64_t next_sweep_us; /* the timer thread's */
 };
 
 /* One HTTP request: MHD's per-request context (con_cls). */
@@ -118,17 +118,17 @@ struct http_call {
 	struct request rq;
 	struct http_server *srv;
 	struct sbuf body;
-	bool live;     /* between on_uri() and call_end() */
-	bool started;  /* headers seen: the body may follow */
-	bool head;     /* a HEAD, run as the GET it stands for */
-	bool close;    /* refused at the door: the connection ends */
-	bool nul;      /* a raw NUL byte inside the request target */
-	bool crlf;     /* the request line ended with CRLF */
-	bool handled;  /* emu_handle ran; counted in inflight */
-	bool log;      /* logging was on when it ran */
-	bool delayed;  /* suspended for an injected latency */
-	int64_t t0_us; /* monotonic, request line received */
-	int64_t resume_us;          /* monotonic, when delayed */
+	bool live;         /* between on_uri() and call_end() */
+	bool started;      /* headers seen: the body may follow */
+	bool head;         /* a HEAD, run as the GET it stands for */
+	bool close;        /* refused at the door: the connection ends */
+	bool nul;          /* a raw NUL byte inside the request target */
+	bool crlf;         /* the request line ended with CRLF */
+	bool handled;      /* emu_handle ran; counted in inflight */
+	bool log;          /* logging was on when it ran */
+	bool delayed;      /* suspended for an injected latency */
+	int64_t t0_us;     /* monotonic, request line received */
+	int64_t resume_us; /* monotonic, when delayed */
 	struct MHD_Connection *con; /* when delayed */
 	struct http_call *next;     /* in srv->delayed */
 };
@@ -143,10 +143,10 @@ struct http_call {
 struct http_stream {
 	struct http_server *srv;
 	struct MHD_Connection *con;
-	uint64_t cursor;       /* the last event sent */
-	char *out;             /* what is being sent, from off */
+	uint64_t cursor; /* the last event sent */
+	char *out;       /* what is being sent, from off */
 	size_t off, len;
-	int64_t last_us;       /* monotonic, when it last sent anything */
+	int64_t last_us;          /* monotonic, when it last sent anything */
 	struct http_stream *next; /* in srv->parked */
 };
 
@@ -218,8 +218,8 @@ call_end(struct http_call *call)
 }
 
 static struct http_call *
-call_begin(struct http_call *call, struct http_server *srv,
-    const char *target, struct MHD_Connection *con)
+call_begin(struct http_call *call, struct http_server *srv, const char *target,
+    struct MHD_Connection *con)
 {
 	call_end(call); /* MHD gave up on the last one without a word */
 	memset(call, 0, sizeof(*call));
@@ -255,8 +255,9 @@ on_connection(void *cls, struct MHD_Connection *con, void **socket_context,
 		ci = MHD_get_connection_info(con,
 		    MHD_CONNECTION_INFO_CONNECTION_FD);
 		c->fd = ci != NULL ? ci->connect_fd : -1;
-		atomic_init(&c->deadline_us, srv->request_us > 0 ?
-		    clock_mono_us() + srv->request_us : 0);
+		atomic_init(&c->deadline_us,
+		    srv->request_us > 0 ? clock_mono_us() + srv->request_us :
+		                          0);
 		pthread_mutex_lock(&srv->cmu);
 		c->next = srv->conns;
 		if (c->next != NULL)
@@ -301,7 +302,7 @@ target_has_nul(const char *uri, bool *crlf)
 
 	*crlf = false;
 	if (!(strncmp(v, "HTTP/", 5) == 0 && v[5] >= '0' && v[5] <= '9' &&
-	    v[6] == '.' && v[7] >= '0' && v[7] <= '9' && v[8] == '\0'))
+	        v[6] == '.' && v[7] >= '0' && v[7] <= '9' && v[8] == '\0'))
 		return true;
 	/* MHD turned the line's CR and LF into two NULs; a bare LF, one */
 	*crlf = v[9] == '\0';
@@ -341,11 +342,11 @@ log_request(struct http_server *srv, struct http_call *call)
 {
 	const struct request *rq = &call->rq;
 	const char *method = call->head ? "HEAD" :
-	    rq->verb[0] != '\0' ? rq->verb :
-	    rq->method != NULL ? rq->method : "-";
+	    rq->verb[0] != '\0'         ? rq->verb :
+	    rq->method != NULL          ? rq->method :
+	                                  "-";
 	const char *q = strchr(rq->target, '?');
-	size_t plen = q != NULL ? (size_t)(q - rq->target) :
-	    strlen(rq->target);
+	size_t plen = q != NULL ? (size_t)(q - rq->target) : strlen(rq->target);
 	double ms = (double)(clock_mono_us() - call->t0_us) / 1000.0;
 	size_t mlen = strlen(method);
 	/* on the stack unless the path is very long: malloc shows in
@@ -448,7 +449,8 @@ on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
 	*con_cls = NULL;
 	/* the next request on this connection has its own time to arrive */
 	if (c != NULL && srv->request_us > 0)
-		atomic_store(&c->deadline_us, clock_mono_us() + srv->request_us);
+		atomic_store(&c->deadline_us,
+		    clock_mono_us() + srv->request_us);
 	if (call->handled && call->log)
 		log_request(srv, call);
 	/*
@@ -536,8 +538,8 @@ timer_main(void *arg)
 	struct http_server *srv = arg;
 
 	pthread_mutex_lock(&srv->tmu);
-	while (!srv->timer_quit || srv->delayed != NULL ||
-	    srv->parked != NULL) {
+	while (
+	    !srv->timer_quit || srv->delayed != NULL || srv->parked != NULL) {
 		struct http_call **pp, **first = NULL, *c;
 		struct http_stream *due, *s;
 		int64_t now = clock_mono_us(), wake = INT64_MAX;
@@ -561,7 +563,8 @@ timer_main(void *arg)
 			continue;
 		}
 		for (pp = &srv->delayed; *pp != NULL; pp = &(*pp)->next)
-			if (first == NULL || (*pp)->resume_us < (*first)->resume_us)
+			if (first == NULL ||
+			    (*pp)->resume_us < (*first)->resume_us)
 				first = pp;
 		c = first != NULL ? *first : NULL;
 		/* stopping: answer everything now */
@@ -749,12 +752,14 @@ send_response(struct http_server *srv, struct MHD_Connection *con,
 		    rq->resp.headers[i].value);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    rq->resp.content_type != NULL ? rq->resp.content_type :
-	    "application/json; charset=UTF-8");
+	                                    "application/json; charset=UTF-8");
 	if (call->close || atomic_load(&srv->stopping))
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION,
 		    "close");
-	ret = MHD_queue_response(con, rq->resp.status > 0 ?
-	    (unsigned)rq->resp.status : MHD_HTTP_INTERNAL_SERVER_ERROR, resp);
+	ret = MHD_queue_response(con,
+	    rq->resp.status > 0 ? (unsigned)rq->resp.status :
+	                          MHD_HTTP_INTERNAL_SERVER_ERROR,
+	    resp);
 	MHD_destroy_response(resp);
 	return ret;
 }
@@ -786,8 +791,7 @@ scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
 	 * On a CRLF line the cut is followed by the NUL that was the LF;
 	 * anything else is the rest of a value a raw NUL cut short.
 	 */
-	else if (h->crlf && h->nul == NULL &&
-	    value[strlen(value) + 1] != '\0')
+	else if (h->crlf && h->nul == NULL && value[strlen(value) + 1] != '\0')
 		h->nul = key;
 	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
 		if (h->clen == NULL)
@@ -863,7 +867,8 @@ check_head(struct http_server *srv, struct http_call *call,
 			return reject(srv, call, MHD_HTTP_URI_TOO_LONG,
 			    "(#100) The request target is too long: the "
 			    "request line and headers may take at most "
-			    "%d bytes", HTTP_HEAD_MAX);
+			    "%d bytes",
+			    HTTP_HEAD_MAX);
 		return reject(srv, call,
 		    MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
 		    "(#100) The request headers are too large: the request "
@@ -878,11 +883,13 @@ check_head(struct http_server *srv, struct http_call *call,
 	if (h.nul != NULL)
 		return reject(srv, call, MHD_HTTP_BAD_REQUEST,
 		    "(#100) The header %.64s must not contain a NUL "
-		    "character", h.nul);
+		    "character",
+		    h.nul);
 	if (h.te != NULL && strcasecmp(h.te, "chunked") != 0)
 		return reject(srv, call, MHD_HTTP_NOT_IMPLEMENTED,
 		    "(#100) Transfer-Encoding '%.64s' is not supported: "
-		    "send the body with Content-Length or chunked", h.te);
+		    "send the body with Content-Length or chunked",
+		    h.te);
 	if (h.te != NULL && h.clen != NULL)
 		return reject(srv, call, MHD_HTTP_BAD_REQUEST,
 		    "(#100) A request may not carry both Content-Length "
@@ -934,8 +941,8 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 			rq->fetch_site = header_dup(con, "Sec-Fetch-Site");
 		}
 		/* a browser opening the root is shown the dashboard */
-		if (rq->target[0] == '/' && (rq->target[1] == '\0' ||
-		    rq->target[1] == '?'))
+		if (rq->target[0] == '/' &&
+		    (rq->target[1] == '\0' || rq->target[1] == '?'))
 			rq->accept = header_dup(con, MHD_HTTP_HEADER_ACCEPT);
 		if (strcmp(method, "OPTIONS") == 0) {
 			rq->acr_method = header_dup(con,
@@ -999,8 +1006,7 @@ on_request(void *cls, struct MHD_Connection *con, const char *url,
 
 /* Fills ss from a numeric address; false when bind is not one. */
 static bool
-parse_bind(const char *bind, int port, struct sockaddr_storage *ss,
-    bool *v6)
+parse_bind(const char *bind, int port, struct sockaddr_storage *ss, bool *v6)
 {
 	struct sockaddr_in *in = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
@@ -1045,8 +1051,7 @@ usable_cpus(void)
 {
 	cpu_set_t set;
 
-	if (sched_getaffinity(0, sizeof(set), &set) == 0 &&
-	    CPU_COUNT(&set) > 0)
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
 		return CPU_COUNT(&set);
 	return sysconf(_SC_NPROCESSORS_ONLN);
 }
@@ -1102,7 +1107,8 @@ http_start_with(struct emu *emu, http_handler *handle, const char *bind,
 	}
 	if (!parse_bind(bind, port, &ss, &v6)) {
 		*cause = xasprintf("cannot listen on '%s': not an IPv4 or "
-		    "IPv6 address", bind);
+		                   "IPv6 address",
+		    bind);
 		return NULL;
 	}
 	srv = xcalloc(1, sizeof(*srv));
@@ -1126,7 +1132,9 @@ http_start_with(struct emu *emu, http_handler *handle, const char *bind,
 	pthread_mutex_init(&srv->tmu, NULL);
 	pthread_mutex_init(&srv->cmu, NULL);
 	srv->request_us = (int64_t)(emu->cfg != NULL ?
-	    emu->cfg->request_timeout : HTTP_REQUEST_TIMEOUT) * 1000000;
+	                          emu->cfg->request_timeout :
+	                          HTTP_REQUEST_TIMEOUT) *
+	    1000000;
 	srv->next_sweep_us = clock_mono_us() + HTTP_SWEEP_US;
 	srv->log = accesslog_new(STDERR_FILENO, HTTP_LOG_BUFSIZE);
 	if (srv->log == NULL) {
@@ -1139,7 +1147,8 @@ http_start_with(struct emu *emu, http_handler *handle, const char *bind,
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC |
 	    MHD_ALLOW_SUSPEND_RESUME;
 	flags |= MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ?
-	    MHD_USE_EPOLL : MHD_USE_POLL;
+	    MHD_USE_EPOLL :
+	    MHD_USE_POLL;
 	if (v6)
 		flags |= MHD_USE_DUAL_STACK;
 	/*
@@ -1150,28 +1159,25 @@ http_start_with(struct emu *emu, http_handler *handle, const char *bind,
 	 * and injected latency holds no worker.  --workers overrides it.
 	 */
 	ncpu = usable_cpus();
-	threads = workers > 0 ? workers :
-	    ncpu > 2 ? (unsigned int)ncpu - 1 : 1;
+	threads = workers > 0 ? workers : ncpu > 2 ? (unsigned int)ncpu - 1 : 1;
 
 	errno = 0;
 	srv->daemon = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL,
-	    on_request, srv,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	    MHD_OPTION_THREAD_POOL_SIZE, threads,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_POOL_SIZE,
-	    MHD_OPTION_CONNECTION_LIMIT, connection_limit(),
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-	    (unsigned int)HTTP_PER_IP_LIMIT,
-	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
-	    MHD_OPTION_END);
+	    on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned int)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)HTTP_POOL_SIZE, MHD_OPTION_CONNECTION_LIMIT,
+	    connection_limit(), MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned int)HTTP_PER_IP_LIMIT, MHD_OPTION_URI_LOG_CALLBACK,
+	    on_uri, srv, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_END);
 	if (srv->daemon == NULL) {
 		*cause = xasprintf(v6 ? "cannot listen on [%s]:%d: %s" :
-		    "cannot listen on %s:%d: %s", bind, port,
-		    errno != 0 ? strerror(errno) : "the HTTP server failed "
-		    "to start");
+		                        "cannot listen on %s:%d: %s",
+		    bind, port,
+		    errno != 0 ? strerror(errno) :
+		                 "the HTTP server failed "
+		                 "to start");
 		server_free(srv);
 		return NULL;
 	}
@@ -1227,7 +1233,7 @@ http_stop(struct http_server *srv)
 	pthread_mutex_lock(&srv->mu);
 	while (atomic_load(&srv->inflight) > 0)
 		if (pthread_cond_timedwait(&srv->drained, &srv->mu,
-		    &deadline) == ETIMEDOUT)
+		        &deadline) == ETIMEDOUT)
 			break;
 	pthread_mutex_unlock(&srv->mu);
 	MHD_stop_daemon(srv->daemon);

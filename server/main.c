@@ -68,14 +68,15 @@ healthcheck(const struct config *cfg)
 	if (connect(fd, (struct sockaddr *)&ss, len) == -1)
 		goto out;
 	if (cfg->admin_token != NULL)
-		req = xasprintf("GET /_emulator/health HTTP/1.0\r\n"
+		req = xasprintf(
+		    "GET /_emulator/health HTTP/1.0\r\n"
 		    "Host: %s%s%s:%d\r\nAuthorization: Bearer %s\r\n\r\n",
 		    ss.ss_family == AF_INET6 ? "[" : "", addr,
 		    ss.ss_family == AF_INET6 ? "]" : "", cfg->port,
 		    cfg->admin_token);
 	else
 		req = xasprintf("GET /_emulator/health HTTP/1.0\r\n"
-		    "Host: %s%s%s:%d\r\n\r\n",
+		                "Host: %s%s%s:%d\r\n\r\n",
 		    ss.ss_family == AF_INET6 ? "[" : "", addr,
 		    ss.ss_family == AF_INET6 ? "]" : "", cfg->port);
 	n = send(fd, req, strlen(req), MSG_NOSIGNAL);
@@ -146,9 +147,11 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (emu.fixtures_skipped && cfg.nfixtures > 0)
-		fprintf(stderr, "waba-emulator: --db %s already holds state, so "
+		fprintf(stderr,
+		    "waba-emulator: --db %s already holds state, so "
 		    "--fixtures were not loaded (use a new file, or PUT "
-		    "/_emulator/state)\n", cfg.db);
+		    "/_emulator/state)\n",
+		    cfg.db);
 	/* loading a large fixture leaves freed JSON trees in malloc's arenas */
 	malloc_trim(0);
 	srv = http_start(&emu, cfg.bind, cfg.port, cfg.workers, cfg.max_body,
@@ -156,7 +159,8 @@ main(int argc, char **argv)
 	if (srv == NULL) {
 		fprintf(stderr, "waba-emulator: %s\n", cause);
 		if (strstr(cause, strerror(EADDRINUSE)) != NULL)
-			fprintf(stderr, "waba-emulator: another program has "
+			fprintf(stderr,
+			    "waba-emulator: another program has "
 			    "that port; choose one with --port N or "
 			    "WABA_EMU_PORT=N (0 picks a free one)\n");
 		free(cause);

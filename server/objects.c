@@ -18,15 +18,15 @@ static const char *const verification_statuses[] = { "expired", "failed",
 static const char *const user_types[] = { "SYSTEM_USER", "BUSINESS_USER",
 	NULL };
 static const char *const roles[] = { "ADMIN", "EMPLOYEE", NULL };
-static const char *const token_states[] = { "valid", "expired",
-	"invalidated", "logged_out", "session_key_invalid", NULL };
+static const char *const token_states[] = { "valid", "expired", "invalidated",
+	"logged_out", "session_key_invalid", NULL };
 static const char *const ownership_types[] = { "SELF", "CLIENT_OWNED",
 	"ON_BEHALF_OF", NULL };
 static const char *const review_statuses[] = { "PENDING", "APPROVED",
 	"REJECTED", NULL };
-static const char *const phone_statuses[] = { "PENDING", "DELETED",
-	"MIGRATED", "BANNED", "RESTRICTED", "RATE_LIMITED", "FLAGGED",
-	"CONNECTED", "DISCONNECTED", "UNKNOWN", "UNVERIFIED", NULL };
+static const char *const phone_statuses[] = { "PENDING", "DELETED", "MIGRATED",
+	"BANNED", "RESTRICTED", "RATE_LIMITED", "FLAGGED", "CONNECTED",
+	"DISCONNECTED", "UNKNOWN", "UNVERIFIED", NULL };
 static const char *const code_statuses[] = { "NOT_VERIFIED", "VERIFIED",
 	"EXPIRED", NULL };
 static const char *const quality_ratings[] = { "GREEN", "YELLOW", "RED",
@@ -40,8 +40,8 @@ static const char *const name_statuses[] = { "NONE", "NON_EXISTS",
 	"DECLINED", NULL };
 static const char *const account_modes[] = { "SANDBOX", "LIVE", NULL };
 /* Meta's order, lowest first: phone_life.c compares tiers by position */
-const char *const messaging_tiers[] = { "TIER_50", "TIER_250",
-	"TIER_1K", "TIER_2K", "TIER_10K", "TIER_100K", "TIER_UNLIMITED", NULL };
+const char *const messaging_tiers[] = { "TIER_50", "TIER_250", "TIER_1K",
+	"TIER_2K", "TIER_10K", "TIER_100K", "TIER_UNLIMITED", NULL };
 static const char *const visibilities[] = { "VISIBLE", "NON_VISIBLE", NULL };
 /* Meta's business profile reference, with the older UNDEFINED/NOT_A_BIZ */
 const char *const profile_verticals[] = { "UNDEFINED", "OTHER", "AUTO",
@@ -51,8 +51,8 @@ const char *const profile_verticals[] = { "UNDEFINED", "OTHER", "AUTO",
 	"ONLINE_GAMBLING", "PHYSICAL_GAMBLING", "OTC_DRUGS",
 	"MATRIMONY_SERVICE", NULL };
 const char *const calling_statuses[] = { "ENABLED", "DISABLED", NULL };
-const char *const call_icon_visibilities[] = { "DEFAULT", "DISABLE_ALL",
-	NULL };
+const char *const call_icon_visibilities[] = { "DEFAULT", "DISABLE_ALL", NULL };
+/* clang-format off */
 static const char *const subscription_objects[] = {
 	"whatsapp_business_account", NULL };
 const char *const webhook_fields[] = { "account_review_update",
@@ -360,6 +360,7 @@ static const struct obj_member message_members[] = {
 	COL("due_at",			TIME,	0,	NULL),
 	COL("error_code",		COUNT,	0,	NULL),
 };
+/* clang-format on */
 
 #undef R
 #undef L
@@ -384,16 +385,18 @@ static const char *const template_defaults[] = { "name", "parameter_format",
 static const struct filter_spec waba_filters[] = {
 	{ "creation_time", FOP_LESS_THAN | FOP_GREATER_THAN | FOP_IN_RANGE,
 	    NULL },
-	{ "ownership_type",	FOP_IN | FOP_EQUAL,	ownership_types },
+	{ "ownership_type", FOP_IN | FOP_EQUAL, ownership_types },
 	{ NULL, 0, NULL },
 };
 
+/* clang-format off */
 static const struct filter_spec phone_filters[] = {
 	{ "account_mode",	FOP_EQUAL | FOP_IN,	account_modes },
 	{ "status",		FOP_EQUAL | FOP_IN,	phone_statuses },
 	{ "code_verification_status", FOP_EQUAL | FOP_IN, code_statuses },
 	{ NULL, 0, NULL },
 };
+/* clang-format on */
 
 /* ---- the types ----------------------------------------------------- */
 

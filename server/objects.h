@@ -23,7 +23,7 @@
  */
 enum node_type {
 	NODE_NONE = 0,
-	NODE_ROOT,     /* "/" (batch) and path nodes like debug_token */
+	NODE_ROOT, /* "/" (batch) and path nodes like debug_token */
 	NODE_BUSINESS,
 	NODE_WABA,
 	NODE_PHONE,
@@ -56,14 +56,14 @@ enum store_table {
  * store derives the column's SQL kind from it (obj_col_kind()).
  */
 enum val_type {
-	VT_NONE,     /* no column: a Graph field computed or added by a list */
-	VT_ID,       /* the object's own id */
-	VT_REF,      /* the id of an object of table `ref` */
-	VT_STRING,   /* a non-empty string */
-	VT_DIGITS,   /* a non-empty string of ASCII digits */
-	VT_TOKEN,    /* a token string: no '|', no whitespace */
-	VT_TIME,     /* unix seconds, 0 to the end of year 9999 */
-	VT_LIMIT,    /* an integer >= 1 */
+	VT_NONE,   /* no column: a Graph field computed or added by a list */
+	VT_ID,     /* the object's own id */
+	VT_REF,    /* the id of an object of table `ref` */
+	VT_STRING, /* a non-empty string */
+	VT_DIGITS, /* a non-empty string of ASCII digits */
+	VT_TOKEN,  /* a token string: no '|', no whitespace */
+	VT_TIME,   /* unix seconds, 0 to the end of year 9999 */
+	VT_LIMIT,  /* an integer >= 1 */
 	VT_BOOL,
 	VT_ENUM,     /* one of `values` */
 	VT_TASKS,    /* a non-empty array of `values`, no duplicates */
@@ -90,10 +90,12 @@ enum col_kind {
 };
 
 /* Member flags. */
+/* clang-format off */
 #define OM_REQUIRED 0x1 /* a fixture must give it (ids: unless generated) */
 #define OM_LATE     0x2 /* no plain default, but never NULL: the fixture
 			   loader works it out from other rows or the clock */
 #define OM_FIELD    0x4 /* a Graph field of the node */
+/* clang-format on */
 
 /*
  * Computed Graph fields: getters that getters.c implements, named here so
@@ -138,26 +140,26 @@ enum obj_getter {
 struct obj_member {
 	const char *name;
 	enum val_type type;
-	unsigned flags;             /* OM_* */
-	const char *def;            /* JSON text of the fixture default */
-	const char *const *values;  /* VT_ENUM, VT_TASKS*: NULL-terminated */
-	enum store_table ref;       /* VT_REF */
-	enum obj_getter get;        /* OM_FIELD: how it is rendered */
+	unsigned flags;            /* OM_* */
+	const char *def;           /* JSON text of the fixture default */
+	const char *const *values; /* VT_ENUM, VT_TASKS*: NULL-terminated */
+	enum store_table ref;      /* VT_REF */
+	enum obj_getter get;       /* OM_FIELD: how it is rendered */
 };
 
 /* The most members a type may have (fixtures.c keeps one per member). */
 #define OBJ_MAX_MEMBERS 64
 
 struct obj_type {
-	const char *table;          /* SQL table = fixture key: "wabas" */
-	const char *what;           /* one object in messages: "WABA" */
-	enum node_type node;        /* NODE_NONE: no Graph id */
-	const char *graph_name;     /* Graph's type name (nodes) */
-	const char *label;          /* its id in route labels: "{waba-id}" */
+	const char *table;      /* SQL table = fixture key: "wabas" */
+	const char *what;       /* one object in messages: "WABA" */
+	enum node_type node;    /* NODE_NONE: no Graph id */
+	const char *graph_name; /* Graph's type name (nodes) */
+	const char *label;      /* its id in route labels: "{waba-id}" */
 	const struct obj_member *members;
 	size_t nmembers;
-	size_t nkeys;               /* the first nkeys members identify a row */
-	const char *const *defaults; /* default Graph fields, in order */
+	size_t nkeys; /* the first nkeys members identify a row */
+	const char *const *defaults;       /* default Graph fields, in order */
 	const struct filter_spec *filters; /* filtering= fields, in order;
 					      NULL-terminated, or NULL */
 };

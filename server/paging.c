@@ -116,7 +116,8 @@ read_limit(const char *v, bool counting, int *out, struct gerr *err)
 		if (n <= PAGING_MAX_LIMIT)
 			n = n * 10 + (*s - '0');
 	if (*v == '\0' || *s != '\0' || (n == 0 && !counting))
-		return gerr_set(err, GE_PARAM, "(#100) Param limit must be a "
+		return gerr_set(err, GE_PARAM,
+		    "(#100) Param limit must be a "
 		    "positive integer");
 	*out = n > PAGING_MAX_LIMIT ? PAGING_MAX_LIMIT : (int)n;
 	return 0;
@@ -127,13 +128,13 @@ paging_summary(const struct request *rq)
 {
 	const char *s = params_get(&rq->params, "summary");
 
-	return s != NULL && (strcmp(s, "total_count") == 0 ||
-	    strcmp(s, "true") == 0 || strcmp(s, "1") == 0);
+	return s != NULL &&
+	    (strcmp(s, "total_count") == 0 || strcmp(s, "true") == 0 ||
+	        strcmp(s, "1") == 0);
 }
 
 int
-paging_read(const struct request *rq, struct list_query *q,
-    struct gerr *err)
+paging_read(const struct request *rq, struct list_query *q, struct gerr *err)
 {
 	const char *limit = params_get(&rq->params, "limit");
 	const char *after = params_get(&rq->params, "after");
@@ -143,16 +144,18 @@ paging_read(const struct request *rq, struct list_query *q,
 	int64_t k1, k2;
 
 	q->limit = PAGING_DEFAULT_LIMIT;
-	if (limit != NULL && read_limit(limit, paging_summary(rq), &q->limit,
-	    err) < 0)
+	if (limit != NULL &&
+	    read_limit(limit, paging_summary(rq), &q->limit, err) < 0)
 		return -1;
 	memset(&q->pos, 0, sizeof(q->pos));
 	if (cur == NULL)
 		return 0;
 	/* both given: after wins, as the next link is what clients follow */
 	if (cursor_decode(cur, &k1, &k2) < 0)
-		return gerr_set(err, GE_PARAM, "(#100) Param %s must be a "
-		    "valid cursor", name);
+		return gerr_set(err, GE_PARAM,
+		    "(#100) Param %s must be a "
+		    "valid cursor",
+		    name);
 	q->pos.dir = after != NULL ? 1 : -1;
 	q->pos.k1 = k1;
 	q->pos.k2 = k2;
@@ -168,8 +171,8 @@ paging_url(const struct request *rq, const char *name, const char *cursor)
 	size_t i;
 
 	sbuf_addstr(&sb, "http://");
-	sbuf_addstr(&sb, rq->host != NULL && *rq->host != '\0' ? rq->host :
-	    "127.0.0.1");
+	sbuf_addstr(&sb,
+	    rq->host != NULL && *rq->host != '\0' ? rq->host : "127.0.0.1");
 	sbuf_addstr(&sb, rq->path != NULL ? rq->path : "/");
 	sbuf_addch(&sb, '?');
 	for (i = 0; i < rq->params.n; i++) {
@@ -205,7 +208,7 @@ paging_wrap(const struct request *rq, const struct list_query *q,
     void *ctx)
 {
 	struct json_object *out = json_object_new_object(), *data, *paging,
-	    *cursors, *rows = page->rows;
+	                   *cursors, *rows = page->rows;
 	char *before, *after, *url;
 	size_t i, n = rows != NULL ? json_object_array_length(rows) : 0;
 	bool has_next, has_prev, more = page->more;
@@ -222,7 +225,7 @@ paging_wrap(const struct request *rq, const struct list_query *q,
 
 	for (i = 0; i < n; i++) {
 		struct json_object *row = json_object_array_get_idx(rows, i),
-		    *item;
+		                   *item;
 
 		item = render != NULL ? render(ctx, row) : json_object_get(row);
 		if (item != NULL)

@@ -174,12 +174,13 @@ params_parse_urlencoded(struct params *ps, const char *s, size_t n)
 			if (eq == NULL)
 				eq = amp;
 			name = url_decode(s, (size_t)(eq - s), true);
-			value = eq < amp ? url_decode(eq + 1,
-			    (size_t)(amp - eq - 1), true) : xstrdup("");
+			value = eq < amp ?
+			    url_decode(eq + 1, (size_t)(amp - eq - 1), true) :
+			    xstrdup("");
 			if (decodes_to_nul(s, (size_t)(eq - s)))
 				params_note_nul(ps, name, true);
-			else if (eq < amp && decodes_to_nul(eq + 1,
-			    (size_t)(amp - eq - 1)))
+			else if (eq < amp &&
+			    decodes_to_nul(eq + 1, (size_t)(amp - eq - 1)))
 				params_note_nul(ps, name, false);
 			if (*name != '\0') {
 				set_owned(ps, name, value);

@@ -14,7 +14,7 @@
 struct param {
 	char *name;
 	char *value;
-	bool json;  /* value is the JSON text of a non-string JSON member */
+	bool json; /* value is the JSON text of a non-string JSON member */
 };
 
 /*

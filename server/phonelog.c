@@ -56,7 +56,8 @@ int
 phonelog_code_add(struct store *st, int64_t phone, const char *code,
     const char *method, const char *language, int64_t at)
 {
-	sqlite3_stmt *stmt = prepare(st, "INSERT INTO phone_codes "
+	sqlite3_stmt *stmt = prepare(st,
+	    "INSERT INTO phone_codes "
 	    "(phone, code, code_method, language, sent_at) "
 	    "VALUES (?, ?, ?, ?, ?)");
 
@@ -73,7 +74,8 @@ phonelog_code_add(struct store *st, int64_t phone, const char *code,
 long
 phonelog_codes_since(struct store *st, int64_t phone, int64_t since)
 {
-	sqlite3_stmt *stmt = prepare(st, "SELECT count(*) FROM phone_codes "
+	sqlite3_stmt *stmt = prepare(st,
+	    "SELECT count(*) FROM phone_codes "
 	    "WHERE phone = ? AND sent_at >= ?");
 
 	if (stmt == NULL)
@@ -86,7 +88,8 @@ phonelog_codes_since(struct store *st, int64_t phone, int64_t since)
 char *
 phonelog_last_code(struct store *st, int64_t phone)
 {
-	sqlite3_stmt *stmt = prepare(st, "SELECT code FROM phone_codes "
+	sqlite3_stmt *stmt = prepare(st,
+	    "SELECT code FROM phone_codes "
 	    "WHERE phone = ? ORDER BY seq DESC LIMIT 1");
 	char *code = NULL;
 
@@ -102,11 +105,12 @@ phonelog_last_code(struct store *st, int64_t phone)
 struct json_object *
 phonelog_codes(struct store *st, int64_t phone)
 {
-	sqlite3_stmt *stmt = prepare(st, "SELECT code, code_method, "
+	sqlite3_stmt *stmt = prepare(st,
+	    "SELECT code, code_method, "
 	    "language, sent_at FROM phone_codes WHERE phone = ? "
 	    "ORDER BY seq DESC");
 	struct json_object *o = json_object_new_object(),
-	    *data = json_object_new_array();
+	                   *data = json_object_new_array();
 
 	json_object_object_add(o, "data", data);
 	if (stmt == NULL)
@@ -118,8 +122,8 @@ phonelog_codes(struct store *st, int64_t phone)
 
 		for (i = 0; i < 3; i++)
 			json_object_object_add(c, sqlite3_column_name(stmt, i),
-			    json_object_new_string((const char *)
-			    sqlite3_column_text(stmt, i)));
+			    json_object_new_string(
+			        (const char *)sqlite3_column_text(stmt, i)));
 		json_object_object_add(c, "sent_at",
 		    json_object_new_int64(sqlite3_column_int64(stmt, 3)));
 		json_object_array_add(data, c);
@@ -147,23 +151,27 @@ int
 phonelog_action_add(struct store *st, int64_t phone, const char *action,
     int64_t at)
 {
-	return run(prepare_action(st, "INSERT INTO phone_actions "
-	    "(phone, action, at) VALUES (?, ?, ?)", phone, action, at));
+	return run(prepare_action(st,
+	    "INSERT INTO phone_actions "
+	    "(phone, action, at) VALUES (?, ?, ?)",
+	    phone, action, at));
 }
 
 long
 phonelog_actions_since(struct store *st, int64_t phone, const char *action,
     int64_t since)
 {
-	return count(prepare_action(st, "SELECT count(*) FROM phone_actions "
-	    "WHERE phone = ? AND action = ? AND at >= ?", phone, action,
-	    since));
+	return count(prepare_action(st,
+	    "SELECT count(*) FROM phone_actions "
+	    "WHERE phone = ? AND action = ? AND at >= ?",
+	    phone, action, since));
 }
 
 struct json_object *
 phonelog_reviews_due(struct store *st, int64_t now)
 {
-	sqlite3_stmt *stmt = prepare(st, "SELECT id FROM phone_numbers "
+	sqlite3_stmt *stmt = prepare(st,
+	    "SELECT id FROM phone_numbers "
 	    "WHERE name_review_at IS NOT NULL AND name_review_at <= ? "
 	    "ORDER BY name_review_at, id");
 	struct json_object *ids = json_object_new_array();

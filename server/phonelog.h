@@ -30,8 +30,8 @@ struct json_object *phonelog_codes(struct store *st, int64_t phone);
 int phonelog_action_add(struct store *st, int64_t phone, const char *action,
     int64_t at);
 /* Such calls at or after since; -1 on error. */
-long phonelog_actions_since(struct store *st, int64_t phone,
-    const char *action, int64_t since);
+long phonelog_actions_since(struct store *st, int64_t phone, const char *action,
+    int64_t since);
 
 /* Ids (a JSON array of strings) of numbers whose name review is due. */
 struct json_object *phonelog_reviews_due(struct store *st, int64_t now);

@@ -227,14 +227,14 @@ resolve_node(struct request *rq, struct segments *s, size_t *next)
 	if ((taken = route_path_node(s->v, s->n)) > 0) {
 		rq->node_type = NODE_ROOT;
 		rq->edge = taken == 1 ? xstrdup(s0) :
-		    xasprintf("%s/%s", s0, s->v[1]);
+		                        xasprintf("%s/%s", s0, s->v[1]);
 		*next = taken;
 		return 0;
 	}
 	/* an id is written one way: "04…" is not the object "4…" */
 	id = s0[0] != '0' ? parse_id(s0) : -1;
 	rq->node_type = id > 0 ? store_node_type(rq->emu->store, id) :
-	    NODE_NONE;
+	                         NODE_NONE;
 	if (rq->node_type == NODE_NONE) {
 		/* Graph reads a bad first segment that is not an id as a node
 		 * and the rest as unknown components ("/3.0/me/feed"); an id
@@ -313,8 +313,10 @@ read_after_write(struct request *rq, struct gerr *ferr)
 	} else {
 		row = store_get(rq->emu->store, tbl, rq->raw_id);
 		node = render_check(rq, (enum node_type)rq->raw_type,
-		    rq->fields) < 0 ? NULL : render_node(rq,
-		    (enum node_type)rq->raw_type, row, rq->fields, NULL);
+		           rq->fields) < 0 ?
+		    NULL :
+		    render_node(rq, (enum node_type)rq->raw_type, row,
+		        rq->fields, NULL);
 		json_object_put(row);
 		if (node != NULL) {
 			json_object_put(rq->result);
@@ -399,8 +401,7 @@ graph_dispatch(struct request *rq)
 	segments_split(&s, rq->path);
 	/* a version that never existed is a node, as Graph reads it: what
 	 * follows is "Unknown path components" */
-	if (s.n > 0 && is_graph_version(s.v[0]) &&
-	    served_version(rq, s.v[0])) {
+	if (s.n > 0 && is_graph_version(s.v[0]) && served_version(rq, s.v[0])) {
 		set_version(rq, s.v[0], strlen(s.v[0]));
 		rq->version_in_path = true;
 		memmove(s.v, s.v + 1, (s.n - 1) * sizeof(*s.v));
@@ -411,8 +412,8 @@ graph_dispatch(struct request *rq)
 	 * bad proof comes before anything the path would answer */
 	if (auth_has_token(rq) && (auth_token(rq) < 0 || auth_proof(rq) < 0))
 		goto out;
-	if (resolve_node(rq, &s, &next) < 0 || (s.n > next &&
-	    unknown_components(rq, &s, next) < 0) ||
+	if (resolve_node(rq, &s, &next) < 0 ||
+	    (s.n > next && unknown_components(rq, &s, next) < 0) ||
 	    (route = find_route(rq, &s, next)) == NULL) {
 		/* without a token no object is visible, so the path's own
 		 * error is 104; "me" has none to stand for (2500) */
@@ -433,11 +434,13 @@ graph_dispatch(struct request *rq)
 	idp = params_get(&rq->params, "id");
 	if (idp != NULL && strcmp(idp, rq->node_id) == 0)
 		params_del(&rq->params, "id");
-	fields = route->flags & RF_FIELDS_ARG ? NULL :
+	fields = route->flags & RF_FIELDS_ARG ?
+	    NULL :
 	    params_get(&rq->params, "fields");
 	/* a write reads back after writing: a bad fields= waits for it */
-	if (fields != NULL && fields_parse(fields, &rq->fields,
-	    (route->flags & RF_RAW) ? &ferr : &rq->err) < 0 &&
+	if (fields != NULL &&
+	    fields_parse(fields, &rq->fields,
+	        (route->flags & RF_RAW) ? &ferr : &rq->err) < 0 &&
 	    !(route->flags & RF_RAW))
 		goto out;
 	rc = route->handler(rq);
@@ -506,8 +509,11 @@ graph_finish(struct request *rq, int rc)
 	} else {
 		if (rq->err.id == GE_NONE)
 			gerr_set(&rq->err, GE_UNKNOWN, NULL);
-		gerr_render(&rq->err, rq->trace_id, rq->suppress_http_code ?
-		    200 : gerr_status(&rq->err, emu->cfg->profile), resp);
+		gerr_render(&rq->err, rq->trace_id,
+		    rq->suppress_http_code ?
+		        200 :
+		        gerr_status(&rq->err, emu->cfg->profile),
+		    resp);
 	}
 	/* calls no business use case covers count for the app */
 	if (rq->usage_waba == 0 && emu->rl != NULL && rq->token_app != 0 &&
@@ -541,8 +547,7 @@ graph_headers(struct request *rq)
 		if (strcmp(rq->verb, "GET") == 0) {
 			/* an answer kept on its row comes with its ETag */
 			if (resp->etag[0] == '\0')
-				etag_of(resp->body, resp->body_len,
-				    resp->etag);
+				etag_of(resp->body, resp->body_len, resp->etag);
 			response_header(resp, "ETag", resp->etag);
 		}
 	} else {
@@ -597,9 +602,11 @@ pipeline_locked(struct request *rq)
 	/* a rebound name must not reach the state, faults included */
 	if (!rq->is_batch_item && !hostcheck_host(emu->cfg, rq->host)) {
 		(void)prepare(rq);
-		gerr_set(&rq->err, GE_PARAM, "(#100) Host %s is not a loopback "
+		gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Host %s is not a loopback "
 		    "name: the emulator listens on loopback (allow it with "
-		    "--allow-host)", rq->host);
+		    "--allow-host)",
+		    rq->host);
 		graph_finish(rq, -1);
 		return PASS_GRAPH;
 	}
@@ -676,8 +683,8 @@ pipeline_handshake(struct request *rq)
 	const struct config *cfg = rq->emu->cfg;
 	char *cause = NULL;
 
-	if (handshake_verify(rq->hs_url, rq->hs_token, NULL,
-	    cfg->webhook_allow, cfg->nwebhook_allow, &cause) == 0) {
+	if (handshake_verify(rq->hs_url, rq->hs_token, NULL, cfg->webhook_allow,
+	        cfg->nwebhook_allow, &cause) == 0) {
 		rq->hs_state = HS_OK;
 	} else {
 		rq->hs_state = HS_FAILED;

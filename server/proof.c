@@ -61,7 +61,7 @@ appsecret_proof_ok(const char *secret, const char *token, const char *time,
 		return false;
 	for (i = 0; i < PROOF_LEN; i++)
 		if (!((proof[i] >= '0' && proof[i] <= '9') ||
-		    (proof[i] >= 'a' && proof[i] <= 'f')))
+		        (proof[i] >= 'a' && proof[i] <= 'f')))
 			return false;
 	proof_hex(secret, token, time, want);
 	return memeql_sec(want, proof, PROOF_LEN) != 0;

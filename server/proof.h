@@ -9,10 +9,9 @@
 #include <stdbool.h>
 
 /* The proof, caller frees; NULL when secret or token is NULL. */
-char *appsecret_proof(const char *secret, const char *token,
-    const char *time);
+char *appsecret_proof(const char *secret, const char *token, const char *time);
 /* Constant-time comparison of proof with the expected one. */
-bool appsecret_proof_ok(const char *secret, const char *token,
-    const char *time, const char *proof);
+bool appsecret_proof_ok(const char *secret, const char *token, const char *time,
+    const char *proof);
 
 #endif

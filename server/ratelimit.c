@@ -41,10 +41,10 @@ struct rl_key {
 	int64_t app;
 	int64_t waba;
 	struct rl_run *runs;
-	size_t head;  /* index of the oldest run */
+	size_t head; /* index of the oldest run */
 	size_t nruns;
 	size_t cap;
-	uint64_t used; /* sum of the runs' counts */
+	uint64_t used;       /* sum of the runs' counts */
 	struct rl_key *next; /* hash chain */
 };
 
@@ -170,7 +170,8 @@ rl_key_add(struct rl_key *k, int64_t now)
 	}
 	r = &k->runs[(k->head + k->nruns) % k->cap];
 	r->t = k->nruns > 0 && rl_run_at(k, k->nruns - 1)->t > now ?
-	    rl_run_at(k, k->nruns - 1)->t : now;
+	    rl_run_at(k, k->nruns - 1)->t :
+	    now;
 	r->n = 1;
 	k->nruns++;
 	k->used++;
@@ -297,8 +298,9 @@ ratelimit_send(struct ratelimit *rl, int64_t phone, int64_t now,
 			rl->sends[k].n++;
 			return true;
 		}
-		if (spare == SIZE_MAX && (rl->sends[k].phone == phone ||
-		    rl->sends[k].second != now || rl->sends[k].n == 0))
+		if (spare == SIZE_MAX &&
+		    (rl->sends[k].phone == phone ||
+		        rl->sends[k].second != now || rl->sends[k].n == 0))
 			spare = k;
 	}
 	/* more numbers sent this second than the probes reach: let it go
@@ -333,8 +335,7 @@ rl_fill(struct rl_usage *u, int percent)
  * when a WABA lost its connected number and fell back to the lower limit.
  */
 static int
-rl_regain_minutes(const struct rl_key *k, long limit, long window,
-    int64_t now)
+rl_regain_minutes(const struct rl_key *k, long limit, long window, int64_t now)
 {
 	uint64_t need = k->used - (uint64_t)limit + 1, seen = 0;
 	const struct rl_run *r = NULL;
@@ -393,8 +394,8 @@ ratelimit_throttled(const struct ratelimit *rl)
 }
 
 /* Appends a string literal at p; the end of what was written. */
-#define PUT(p, lit) ((char *)memcpy((p), (lit), sizeof(lit) - 1) + \
-    sizeof(lit) - 1)
+#define PUT(p, lit) \
+	((char *)memcpy((p), (lit), sizeof(lit) - 1) + sizeof(lit) - 1)
 
 /*
  * Every value is a number, so plain appending is exact JSON.  Written in

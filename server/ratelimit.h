@@ -15,11 +15,11 @@
 struct ratelimit;
 
 struct rl_usage {
-	int call_count;       /* percent of the limit used in the window */
-	int total_cputime;    /* percent, derived */
-	int total_time;       /* percent, derived */
-	int regain_minutes;   /* estimated_time_to_regain_access, 0 unless throttled */
-	bool throttled;       /* the call was refused */
+	int call_count;    /* percent of the limit used in the window */
+	int total_cputime; /* percent, derived */
+	int total_time;    /* percent, derived */
+	int regain_minutes; /* estimated_time_to_regain_access, 0 unless throttled */
+	bool throttled; /* the call was refused */
 };
 
 struct ratelimit *ratelimit_new(long limit, long limit_active,
@@ -32,8 +32,8 @@ void ratelimit_reset(struct ratelimit *rl);
  * Counts one call of app on waba at now (seconds, emulator clock); active
  * selects the higher limit.  A refused call is not counted.  Fills *u.
  */
-void ratelimit_hit(struct ratelimit *rl, int64_t app, int64_t waba,
-    bool active, int64_t now, struct rl_usage *u);
+void ratelimit_hit(struct ratelimit *rl, int64_t app, int64_t waba, bool active,
+    int64_t now, struct rl_usage *u);
 /* Counts one app-level call (X-App-Usage) and fills *u, never throttles. */
 void ratelimit_app_hit(struct ratelimit *rl, int64_t app, int64_t now,
     struct rl_usage *u);

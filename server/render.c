@@ -55,38 +55,33 @@ field_lookup(const struct obj_type *ot, const char *name)
 
 /* ---- edges --------------------------------------------------------- */
 
-static const char *const phone_edge_defaults[] = {
-	"code_verification_status", "display_phone_number", "id",
-	"quality_rating", "verified_name", NULL };
+static const char *const phone_edge_defaults[] = { "code_verification_status",
+	"display_phone_number", "id", "quality_rating", "verified_name", NULL };
 static const char *const assigned_user_defaults[] = { "id", "name", "tasks",
 	NULL };
-static const char *const client_waba_defaults[] = { "id", "name",
-	"currency", "timezone_id", "message_template_namespace",
-	"permitted_tasks", NULL };
+static const char *const client_waba_defaults[] = { "id", "name", "currency",
+	"timezone_id", "message_template_namespace", "permitted_tasks", NULL };
 
-const struct edge_def edge_owned_wabas = { LIST_OWNED_WABAS, NODE_WABA,
-	NULL, true, true, "owned_whatsapp_business_accounts", NULL, false,
-	NULL };
+const struct edge_def edge_owned_wabas = { LIST_OWNED_WABAS, NODE_WABA, NULL,
+	true, true, "owned_whatsapp_business_accounts", NULL, false, NULL };
 const struct edge_def edge_client_wabas = { LIST_CLIENT_WABAS, NODE_WABA,
-	client_waba_defaults, true, true,
-	"client_whatsapp_business_accounts", NULL, false, NULL };
+	client_waba_defaults, true, true, "client_whatsapp_business_accounts",
+	NULL, false, NULL };
 const struct edge_def edge_phones = { LIST_PHONES, NODE_PHONE,
 	phone_edge_defaults, true, false, "phone_numbers", NULL, false, NULL };
-const struct edge_def edge_assigned_users = { LIST_ASSIGNED_USERS,
-	NODE_USER, assigned_user_defaults, false, false, "assigned_users",
-	"business", true, NULL };
-const struct edge_def edge_user_wabas = { LIST_USER_WABAS, NODE_WABA,
-	NULL, false, false, "assigned_whatsapp_business_accounts",
-	NULL, false, NULL };
-const struct edge_def edge_templates = { LIST_TEMPLATES, NODE_TEMPLATE,
-	NULL, false, false, "message_templates", NULL, false,
-	template_filters };
+const struct edge_def edge_assigned_users = { LIST_ASSIGNED_USERS, NODE_USER,
+	assigned_user_defaults, false, false, "assigned_users", "business",
+	true, NULL };
+const struct edge_def edge_user_wabas = { LIST_USER_WABAS, NODE_WABA, NULL,
+	false, false, "assigned_whatsapp_business_accounts", NULL, false,
+	NULL };
+const struct edge_def edge_templates = { LIST_TEMPLATES, NODE_TEMPLATE, NULL,
+	false, false, "message_templates", NULL, false, template_filters };
 
 /* ---- rendering ----------------------------------------------------- */
 
 int
-render_check(struct request *rq, enum node_type t,
-    const struct fieldlist *fl)
+render_check(struct request *rq, enum node_type t, const struct fieldlist *fl)
 {
 	const struct obj_type *nd = node_def(t);
 	size_t i;
@@ -125,9 +120,11 @@ render_one(struct request *rq, const struct obj_type *nd,
 	}
 	if (v != NULL)
 		/* the fields parser refuses duplicates: skip the lookup */
-		json_object_object_add_ex(obj, f->alias ? f->alias : f->name,
-		    v, JSON_C_OBJECT_ADD_KEY_IS_NEW | (static_name &&
-		    f->alias == NULL ? JSON_C_OBJECT_ADD_CONSTANT_KEY : 0));
+		json_object_object_add_ex(obj, f->alias ? f->alias : f->name, v,
+		    JSON_C_OBJECT_ADD_KEY_IS_NEW |
+		        (static_name && f->alias == NULL ?
+		                JSON_C_OBJECT_ADD_CONSTANT_KEY :
+		                0));
 	return 0;
 }
 
@@ -158,8 +155,9 @@ render_node(struct request *rq, enum node_type t, struct json_object *row,
 	}
 	for (i = 0; i < fl->n; i++) {
 		/* the key "id" holds the real id: id, not x.as(id) */
-		if (strcmp(fl->v[i].name, "id") == 0 && (fl->v[i].alias ==
-		    NULL || strcmp(fl->v[i].alias, "id") == 0))
+		if (strcmp(fl->v[i].name, "id") == 0 &&
+		    (fl->v[i].alias == NULL ||
+		        strcmp(fl->v[i].alias, "id") == 0))
 			id_seen = true;
 		if (render_one(rq, nd, row, &fl->v[i], false, obj) < 0)
 			goto fail;
@@ -330,10 +328,10 @@ nested_next(struct request *rq, const struct edge_def *e, int64_t owner,
 	json_object_object_del(paging, "previous");
 	if (!json_object_object_get_ex(paging, "next", NULL))
 		return;
-	after = json_object_object_get(json_object_object_get(paging,
-	    "cursors"), "after");
-	sbuf_addf(&url, "http://%s%s%s/%lld/%s?", rq->host ? rq->host :
-	    "127.0.0.1", rq->version_in_path ? "/" : "",
+	after = json_object_object_get(
+	    json_object_object_get(paging, "cursors"), "after");
+	sbuf_addf(&url, "http://%s%s%s/%lld/%s?",
+	    rq->host ? rq->host : "127.0.0.1", rq->version_in_path ? "/" : "",
 	    rq->version_in_path ? rq->version : "", (long long)owner, e->name);
 	if (rq->token != NULL) {
 		sbuf_addstr(&url, "access_token=");
@@ -362,8 +360,7 @@ nested_next(struct request *rq, const struct edge_def *e, int64_t owner,
 	}
 	sbuf_addstr(&url, "&after=");
 	url_encode(&url, json_object_get_string(after));
-	json_object_object_add(paging, "next",
-	    json_object_new_string(url.buf));
+	json_object_object_add(paging, "next", json_object_new_string(url.buf));
 	sbuf_release(&url);
 	sbuf_release(&sub);
 }
@@ -389,22 +386,22 @@ render_list(struct request *rq, const struct edge_def *e, int64_t owner,
 			return NULL;
 		if (e->filtered &&
 		    filter_parse(params_get(&rq->params, "filtering"),
-		    objects_of_node(e->item_type)->filters, &filters,
-		    &nfilters, &rq->err) < 0)
+		        objects_of_node(e->item_type)->filters, &filters,
+		        &nfilters, &rq->err) < 0)
 			return NULL;
 		if (e->sortable &&
 		    sort_parse(params_get(&rq->params, "sort"), &q.descending,
-		    &rq->err) < 0)
+		        &rq->err) < 0)
 			goto out;
 	} else {
 		lc.fl = f->sub;
 		/* absent means 25; .limit(0) asks for the count alone */
-		q.limit = f->limit < 0 ? PAGING_DEFAULT_LIMIT :
+		q.limit = f->limit < 0          ? PAGING_DEFAULT_LIMIT :
 		    f->limit > PAGING_MAX_LIMIT ? PAGING_MAX_LIMIT :
-		    (int)f->limit;
+		                                  (int)f->limit;
 	}
-	if (e->param_filters != NULL && e->param_filters(rq, f != NULL,
-	    &filters, &nfilters) < 0)
+	if (e->param_filters != NULL &&
+	    e->param_filters(rq, f != NULL, &filters, &nfilters) < 0)
 		goto out;
 	if (render_check(rq, e->item_type, lc.fl) < 0)
 		goto out;
@@ -438,8 +435,9 @@ render_list(struct request *rq, const struct edge_def *e, int64_t owner,
 	if (f != NULL ? f->summary : paging_summary(rq)) {
 		struct json_object *s = json_object_new_object();
 
-		json_object_object_add(s, "total_count", json_object_new_int64(
-		    store_list_count(rq->emu->store, e->list, &q)));
+		json_object_object_add(s, "total_count",
+		    json_object_new_int64(
+		        store_list_count(rq->emu->store, e->list, &q)));
 		json_object_object_add(out, "summary", s);
 	}
 out:

@@ -28,16 +28,16 @@ typedef int (*field_get)(struct request *rq, struct json_object *row,
 struct edge_def {
 	enum store_list list;
 	enum node_type item_type;
-	const char *const *defaults;      /* default item fields (NULL: the
+	const char *const *defaults; /* default item fields (NULL: the
 					      item type's own) */
-	bool filtered;                     /* filtering= accepted, on the
+	bool filtered;               /* filtering= accepted, on the
 					      item type's filters */
-	bool sortable;                     /* sort= accepted */
-	const char *name;                  /* the edge's path segment */
-	const char *carry;                 /* a parameter the edge requires
+	bool sortable;               /* sort= accepted */
+	const char *name;            /* the edge's path segment */
+	const char *carry;           /* a parameter the edge requires
 					      (NULL: none), kept in nested
 					      next links */
-	bool carry_filters;                /* carry names the business whose
+	bool carry_filters;          /* carry names the business whose
 					      rows alone are listed */
 	/* filters from plain parameters (message_templates' name=,
 	 * status=...), or NULL; nested: the edge is a field, whose request's
@@ -46,8 +46,8 @@ struct edge_def {
 	    struct filter **out, size_t *n);
 };
 
-extern const struct edge_def edge_owned_wabas, edge_client_wabas,
-    edge_phones, edge_assigned_users, edge_user_wabas, edge_templates;
+extern const struct edge_def edge_owned_wabas, edge_client_wabas, edge_phones,
+    edge_assigned_users, edge_user_wabas, edge_templates;
 
 /* -1 with the 100 "nonexisting field" error when fl names an unknown field. */
 int render_check(struct request *rq, enum node_type t,
@@ -66,8 +66,7 @@ struct json_object *render_node(struct request *rq, enum node_type t,
  * kept on it), which the pipeline sends.  0, or -1 with rq->err.
  * Callers hold emu->lock: the row is shared.
  */
-int render_read(struct request *rq, enum node_type t,
-    struct json_object *row);
+int render_read(struct request *rq, enum node_type t, struct json_object *row);
 /*
  * A list edge of owner.  Top level (f NULL): limit/after/before,
  * filtering, sort and summary come from the request and fields from

@@ -174,8 +174,8 @@ parse_json_body(struct request *rq, struct params *out)
 	 * the value may only be blanks and that NUL; a literal null parses
 	 * to NULL with success.
 	 */
-	obj = json_tokener_parse_ex(tok, s, (int)(rq->body_len -
-	    (size_t)(s - rq->body) + 1));
+	obj = json_tokener_parse_ex(tok, s,
+	    (int)(rq->body_len - (size_t)(s - rq->body) + 1));
 	ok = json_tokener_get_error(tok) == json_tokener_success;
 	for (end = json_tokener_get_parse_end(tok); ok && end < n; end++)
 		if (!is_blank(s[end]))
@@ -205,8 +205,9 @@ parse_json_body(struct request *rq, struct params *out)
 		else
 			params_set_typed(out, key,
 			    json_object_to_json_string_ext(val,
-			    JSON_C_TO_STRING_PLAIN |
-			    JSON_C_TO_STRING_NOSLASHESCAPE), true);
+			        JSON_C_TO_STRING_PLAIN |
+			            JSON_C_TO_STRING_NOSLASHESCAPE),
+			    true);
 	}
 	if (nul)
 		params_note_nul(out, "", true);
@@ -441,10 +442,10 @@ nul_error(struct request *rq)
 	if (rq->params.nul_in_name)
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) A parameter name must not contain a NUL character "
-		    "(\"%s\" was cut there)", rq->params.nul);
+		    "(\"%s\" was cut there)",
+		    rq->params.nul);
 	return gerr_set(&rq->err, GE_PARAM,
-	    "(#100) Param %s must not contain a NUL character",
-	    rq->params.nul);
+	    "(#100) Param %s must not contain a NUL character", rq->params.nul);
 }
 
 static int
@@ -466,14 +467,15 @@ parse_body(struct request *rq)
 		if (rq->body_limit > 0)
 			return gerr_set(&rq->err, GE_PARAM,
 			    "(#100) Request body is too large: the limit is "
-			    "%zu bytes", rq->body_limit);
+			    "%zu bytes",
+			    rq->body_limit);
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) Request body exceeds the size limit");
 	}
 	if (rq->body == NULL || rq->body_len == 0)
 		return 0;
-	if (ct == NULL || *ct == '\0' || media_type_is(ct, strlen(ct),
-	    "application/x-www-form-urlencoded"))
+	if (ct == NULL || *ct == '\0' ||
+	    media_type_is(ct, strlen(ct), "application/x-www-form-urlencoded"))
 		params_parse_urlencoded(&body, rq->body, rq->body_len);
 	else if (media_type_is(ct, strlen(ct), "application/json"))
 		rc = parse_json_body(rq, &body);
@@ -512,7 +514,8 @@ apply_method_override(struct request *rq)
 	}
 	return gerr_set(&rq->err, GE_PARAM,
 	    "(#100) Param method must be one of {GET, POST, DELETE} - "
-	    "got \"%s\"", m);
+	    "got \"%s\"",
+	    m);
 }
 
 int
@@ -530,18 +533,20 @@ request_prepare(struct request *rq)
 	/* The verb and the suppress flag are known early so that even a
 	 * request rejected below is journalled and answered as asked. */
 	for (i = 0; rq->method != NULL && rq->method[i] != '\0' &&
-	    i < sizeof(rq->verb) - 1; i++)
+	     i < sizeof(rq->verb) - 1;
+	     i++)
 		rq->verb[i] = (char)(rq->method[i] >= 'a' &&
-		    rq->method[i] <= 'z' ? rq->method[i] - 'a' + 'A' :
-		    rq->method[i]);
+		            rq->method[i] <= 'z' ?
+		        rq->method[i] - 'a' + 'A' :
+		        rq->method[i]);
 	rq->verb[i] = '\0';
 
 	rq->path = url_decode(target, plen, false);
 	/* the query goes straight in: the body's parameters merge over it */
 	if (q != NULL)
 		params_parse_urlencoded(&rq->params, q + 1, strlen(q + 1));
-	rq->suppress_http_code = is_truthy(params_get(&rq->params,
-	    "suppress_http_code"));
+	rq->suppress_http_code = is_truthy(
+	    params_get(&rq->params, "suppress_http_code"));
 
 	if (memmem(target, plen, "%00", 3) != NULL)
 		return gerr_set(&rq->err, GE_PARAM,
@@ -563,8 +568,8 @@ request_prepare(struct request *rq)
 	/* without a body there is nothing new to check */
 	if (rq->body_len > 0 && check_utf8(rq, &rq->params) == -1)
 		return -1;
-	rq->suppress_http_code = is_truthy(params_get(&rq->params,
-	    "suppress_http_code"));
+	rq->suppress_http_code = is_truthy(
+	    params_get(&rq->params, "suppress_http_code"));
 	return apply_method_override(rq);
 }
 
@@ -673,9 +678,10 @@ param_id(const char *name, const char *value, int64_t *out, struct gerr *err)
 	int64_t id = parse_id_exact(value);
 
 	if (id <= 0)
-		return gerr_set(err, GE_PARAM, "(#100) Param %s must be an id "
-		    "(1 to 18 digits, not starting with 0), got \"%s\"", name,
-		    value != NULL ? value : "");
+		return gerr_set(err, GE_PARAM,
+		    "(#100) Param %s must be an id "
+		    "(1 to 18 digits, not starting with 0), got \"%s\"",
+		    name, value != NULL ? value : "");
 	*out = id;
 	return 0;
 }

@@ -23,7 +23,11 @@ struct emu;
 struct fieldlist;
 
 /* Where the token came from. */
-enum token_source { TOKEN_NONE, TOKEN_PARAM, TOKEN_HEADER };
+enum token_source {
+	TOKEN_NONE,
+	TOKEN_PARAM,
+	TOKEN_HEADER
+};
 
 struct request {
 	/* The wire, filled by http.c or the batch handler before request_prepare(). */
@@ -33,64 +37,71 @@ struct request {
 	char *authorization; /* Authorization header, NULL when absent */
 	char *content_type;  /* Content-Type header, NULL when absent */
 	/* control-plane requests and CORS preflights only, else NULL: */
-	char *origin;        /* Origin */
-	char *fetch_site;    /* Sec-Fetch-Site */
-	char *accept;        /* Accept, read for the root path only */
+	char *origin;     /* Origin */
+	char *fetch_site; /* Sec-Fetch-Site */
+	char *accept;     /* Accept, read for the root path only */
 	/* OPTIONS only (a CORS preflight), else NULL: */
-	char *acr_method;    /* Access-Control-Request-Method */
-	char *acr_headers;   /* Access-Control-Request-Headers */
-	char *body;          /* raw body (NUL-terminated), NULL when none */
+	char *acr_method;  /* Access-Control-Request-Method */
+	char *acr_headers; /* Access-Control-Request-Headers */
+	char *body;        /* raw body (NUL-terminated), NULL when none */
 	size_t body_len;
 	bool body_too_large; /* http.c saw more than --max-body bytes */
 	size_t body_limit;   /* then the limit it applied, for the message */
 	char *remote;        /* peer address for the journal, may be NULL */
 
 	/* Parsed by request_prepare(). */
-	char *path;            /* decoded path, no query string */
-	struct params params;  /* query then body, merged; the body wins */
-	char verb[8];          /* GET/POST/DELETE after method= override */
+	char *path;           /* decoded path, no query string */
+	struct params params; /* query then body, merged; the body wins */
+	char verb[8];         /* GET/POST/DELETE after method= override */
 	bool suppress_http_code;
-	bool prepared;         /* request_prepare() ran, returning prepare_rc */
+	bool prepared; /* request_prepare() ran, returning prepare_rc */
 	int prepare_rc;
 
 	/* Derived by the pipeline. */
 	struct emu *emu;
 	char trace_id[32];
-	char fb_trace_id[16];  /* x-fb-trace-id */
-	char version[16];      /* "v24.0": from the path or the default */
+	char fb_trace_id[16]; /* x-fb-trace-id */
+	char version[16];     /* "v24.0": from the path or the default */
 	bool version_in_path;
-	char *token;           /* the access token string, NULL when none */
+	char *token; /* the access token string, NULL when none */
 	enum token_source token_source;
-	int64_t token_user;    /* user behind the token, 0 for app tokens */
-	int64_t token_app;     /* app behind the token */
-	struct json_object *token_row; /* the token's store row, NULL for app tokens */
-	char *node_id;         /* first path segment after the version */
-	int64_t node;          /* numeric node id, 0 when not an object */
-	int node_type;         /* enum node_type */
-	char *edge;            /* second segment, NULL for a node read */
-	char *item;            /* third segment, an id on the edge, or NULL */
+	int64_t token_user; /* user behind the token, 0 for app tokens */
+	int64_t token_app;  /* app behind the token */
+	struct json_object
+	    *token_row; /* the token's store row, NULL for app tokens */
+	char *node_id;  /* first path segment after the version */
+	int64_t node;   /* numeric node id, 0 when not an object */
+	int node_type;  /* enum node_type */
+	char *edge;     /* second segment, NULL for a node read */
+	char *item;     /* third segment, an id on the edge, or NULL */
 	const struct route *route;
 	struct fieldlist *fields; /* parsed ?fields=, NULL when absent */
 	/* What an RF_RAW write read-after-write reads; raw_id 0: nothing. */
-	int raw_type;          /* enum node_type */
+	int raw_type; /* enum node_type */
 	int64_t raw_id;
 	bool is_batch_item;
-	int depth;             /* batch nesting guard */
+	int depth; /* batch nesting guard */
 	int64_t started_us;
-	int64_t clock_s;       /* the emulator clock when it was answered */
+	int64_t clock_s; /* the emulator clock when it was answered */
 	/* Usage counted under the lock; its header is written after it. */
 	struct rl_usage usage;
-	int64_t usage_waba;    /* X-Business-Use-Case-Usage's WABA; 0: X-App-Usage */
-	bool failed;           /* answered with an error body */
+	int64_t
+	    usage_waba; /* X-Business-Use-Case-Usage's WABA; 0: X-App-Usage */
+	bool failed;    /* answered with an error body */
 	/*
 	 * A webhook handshake a handler needs before it writes: the handler
 	 * asks (HS_WANTED), emu_handle() runs it without emu->lock and runs
 	 * the call again, and the handler reads the outcome.
 	 */
-	enum { HS_NONE, HS_WANTED, HS_OK, HS_FAILED } hs_state;
-	char *hs_url;          /* the callback to verify */
-	char *hs_token;        /* its verify_token, "" when none */
-	char *hs_cause;        /* HS_FAILED: the whole 2200 message */
+	enum {
+		HS_NONE,
+		HS_WANTED,
+		HS_OK,
+		HS_FAILED
+	} hs_state;
+	char *hs_url;   /* the callback to verify */
+	char *hs_token; /* its verify_token, "" when none */
+	char *hs_cause; /* HS_FAILED: the whole 2200 message */
 
 	struct json_object *result; /* success body, owned */
 	/*

@@ -100,8 +100,7 @@ response_answer(struct response *resp, int status, char *body, size_t len,
 }
 
 void
-response_text(struct response *resp, int status, const char *ctype,
-    char *body)
+response_text(struct response *resp, int status, const char *ctype, char *body)
 {
 	free(resp->body);
 	resp->body = body;

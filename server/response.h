@@ -34,26 +34,24 @@ struct response {
 	const char *content_type; /* static string; NULL = JSON */
 	struct header headers[RESPONSE_HEADERS_MAX];
 	size_t nheaders;
-	unsigned own;  /* bit i: headers[i].value is an allocation of its own */
+	unsigned own; /* bit i: headers[i].value is an allocation of its own */
 	char *hbuf;   /* RESPONSE_HBUF_SIZE bytes, made on the first header */
 	size_t hused;
 	char etag[ETAG_SIZE]; /* the body's ETag when known, else "" */
-	unsigned latency_ms; /* fault injection: delay before answering */
-	bool drop;           /* fault injection: close without answering */
-	bool stream;         /* no body: http.c streams the live events */
+	unsigned latency_ms;  /* fault injection: delay before answering */
+	bool drop;            /* fault injection: close without answering */
+	bool stream;          /* no body: http.c streams the live events */
 };
 
 /* Sets (replacing, case-insensitively) a header; name must be a literal. */
 void response_header(struct response *resp, const char *name,
     const char *value);
-const char *response_get_header(const struct response *resp,
-    const char *name);
+const char *response_get_header(const struct response *resp, const char *name);
 /* Serialises obj compactly (Graph style, "\/" escaped); obj stays the caller's. */
-void response_json(struct response *resp, int status,
-    struct json_object *obj);
+void response_json(struct response *resp, int status, struct json_object *obj);
 /* Takes over body (malloc'd) with etag, the body's ETag already made. */
-void response_answer(struct response *resp, int status, char *body,
-    size_t len, const char etag[ETAG_SIZE]);
+void response_answer(struct response *resp, int status, char *body, size_t len,
+    const char etag[ETAG_SIZE]);
 /* Takes over body (malloc'd). */
 void response_text(struct response *resp, int status, const char *ctype,
     char *body);

@@ -20,6 +20,7 @@
 #define O RF_TOKEN_OPTIONAL
 
 /* method  node           edge                                  handler                flags      permission */
+/* clang-format off */
 static const struct route routes[] = {
 	{ "POST",   NODE_ROOT,     NULL,                                batch_post,            I | A,     PERM_NONE },
 	{ "GET",    NODE_ROOT,     NULL,                                ids_get,               T | A,     PERM_NONE },
@@ -63,6 +64,7 @@ static const struct route routes[] = {
 	{ "GET",    NODE_USER,     "assigned_whatsapp_business_accounts", user_assigned_wabas, T,         PERM_USER_READ },
 	{ "GET",    NODE_USER,     "permissions",                       user_permissions,      T,         PERM_USER_SELF },
 };
+/* clang-format on */
 
 #undef T
 #undef B

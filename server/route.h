@@ -16,11 +16,11 @@ struct request;
  * checked whatever the route says.
  */
 enum route_flag {
-	RF_TOKEN = 1 << 0, /* needs a valid access token */
-	RF_BUC = 1 << 1,   /* counts toward the business-use-case limit */
-	RF_WRITE = 1 << 2, /* changes state: refused under --read-only */
-	RF_APP_OK = 1 << 3,/* an app token (APPID|SECRET) may call it */
-	RF_RAW = 1 << 4,   /* a write with read-after-write: with fields=,
+	RF_TOKEN = 1 << 0,      /* needs a valid access token */
+	RF_BUC = 1 << 1,        /* counts toward the business-use-case limit */
+	RF_WRITE = 1 << 2,      /* changes state: refused under --read-only */
+	RF_APP_OK = 1 << 3,     /* an app token (APPID|SECRET) may call it */
+	RF_RAW = 1 << 4,        /* a write with read-after-write: with fields=,
 			      the node in rq->raw_id is read back */
 	RF_FIELDS_ARG = 1 << 5, /* fields= is the handler's own parameter
 				   (webhook fields), not a field selection */
@@ -36,8 +36,8 @@ enum perm {
 	PERM_NONE,           /* any valid token */
 	PERM_BUSINESS_READ,  /* a user of the business */
 	PERM_BUSINESS_ADMIN, /* an ADMIN of the business (WABA lists) */
-	PERM_WABA_READ,      /* admin of the owner, share, or any assigned task */
-	PERM_WABA_PHONE,     /* admin, or MANAGE / MANAGE_PHONE / MANAGE_PHONE_ASSETS */
+	PERM_WABA_READ, /* admin of the owner, share, or any assigned task */
+	PERM_WABA_PHONE, /* admin, or MANAGE / MANAGE_PHONE / MANAGE_PHONE_ASSETS */
 	PERM_WABA_USERS,     /* admin, or MANAGE / MANAGE_USERS */
 	PERM_WABA_TEMPLATES, /* admin, or MANAGE / MANAGE_TEMPLATES */
 	PERM_WABA_MESSAGING, /* admin, or MANAGE / MESSAGING */
@@ -52,12 +52,12 @@ enum perm {
 typedef int (*route_handler)(struct request *rq);
 
 struct route {
-	const char *method;    /* "GET", "POST", "DELETE" */
+	const char *method; /* "GET", "POST", "DELETE" */
 	enum node_type node;
-	const char *edge;      /* NULL: the node itself; "edge/{id}": an
+	const char *edge; /* NULL: the node itself; "edge/{id}": an
 				  item of the edge (rq->item) */
 	route_handler handler;
-	unsigned flags;        /* RF_* */
+	unsigned flags; /* RF_* */
 	enum perm perm;
 };
 

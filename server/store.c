@@ -38,17 +38,17 @@ extern const unsigned long schema_nmigrations;
 
 /* A column of a table, from its member in objects.c. */
 struct col {
-	const char *name;     /* column name = row key */
+	const char *name; /* column name = row key */
 	enum col_kind kind;
-	bool optional;        /* NULL allowed, omitted from rows */
-	size_t member;        /* its index in the type's members */
+	bool optional; /* NULL allowed, omitted from rows */
+	size_t member; /* its index in the type's members */
 };
 
 struct table_def {
-	const char *name;        /* SQL table = fixture key */
-	struct col *cols;        /* the members that are columns, in order */
+	const char *name; /* SQL table = fixture key */
+	struct col *cols; /* the members that are columns, in order */
 	size_t ncols;
-	size_t nkeys;            /* the first nkeys columns identify a row */
+	size_t nkeys; /* the first nkeys columns identify a row */
 };
 
 /* Derived once from objects[]; read-only afterwards, never freed. */
@@ -88,11 +88,11 @@ tables_init(void)
  * column, so any page is one index seek.
  */
 struct list_def {
-	enum store_table tbl;  /* the columns of the row */
+	enum store_table tbl; /* the columns of the row */
 	const char *from;
-	const char *owner;     /* the owner condition, one parameter */
+	const char *owner; /* the owner condition, one parameter */
 	const char *k1, *k2;
-	const char *extra;     /* an added row key, or NULL */
+	const char *extra; /* an added row key, or NULL */
 	const char *extra_expr;
 };
 
@@ -136,16 +136,22 @@ struct stmt_entry {
 #define TAG_NODES TBL__COUNT /* node types: any node table's writes */
 #define NTAGS (TBL__COUNT + 1)
 
-enum cache_kind { CK_NODE = 1, CK_ROW, CK_TOKEN, CK_COUNT, CK_TEMPLATE };
+enum cache_kind {
+	CK_NODE = 1,
+	CK_ROW,
+	CK_TOKEN,
+	CK_COUNT,
+	CK_TEMPLATE
+};
 
 struct cache_slot {
-	unsigned kind;          /* 0: empty */
-	int tag;                /* the table whose writes invalidate it */
-	unsigned gen;           /* gens[tag] when filled */
+	unsigned kind; /* 0: empty */
+	int tag;       /* the table whose writes invalidate it */
+	unsigned gen;  /* gens[tag] when filled */
 	int64_t a, b;
-	char *str;              /* token, or count status; owned */
+	char *str;               /* token, or count status; owned */
 	struct json_object *row; /* NULL: no such row */
-	long num;               /* node type or count */
+	long num;                /* node type or count */
 };
 
 struct store {
@@ -153,20 +159,20 @@ struct store {
 	uint64_t seed;
 	struct cache_slot cache[CACHE_SLOTS];
 	unsigned gens[NTAGS];
-	uint64_t version;       /* counts writes: see store_version() */
+	uint64_t version; /* counts writes: see store_version() */
 	struct stmt_entry *stmts[STMT_BUCKETS]; /* keyed by SQL text */
 	/* Generated per table at open. */
 	char *sql_insert[TBL__COUNT];
-	char *sql_load[TBL__COUNT];	/* sql_insert, OR ROLLBACK, seq bound */
+	char *sql_load[TBL__COUNT]; /* sql_insert, OR ROLLBACK, seq bound */
 	char *sql_update[TBL__COUNT];
 	char *sql_get[TBL__COUNT];
 	char *sql_delete[TBL__COUNT];
 	char *sql_export[TBL__COUNT];
-	char *sql_phone;	/* a phone number by (cc, phone_number) */
-	char *sql_tmpl_live;	/* a live template by (waba, name, language) */
-	char *sql_tmpl_named;	/* templates by (waba, name) */
-	char *sql_tmpl_due;	/* templates due */
-	bool loading;		/* inside store_load_begin() */
+	char *sql_phone;         /* a phone number by (cc, phone_number) */
+	char *sql_tmpl_live;     /* a live template by (waba, name, language) */
+	char *sql_tmpl_named;    /* templates by (waba, name) */
+	char *sql_tmpl_due;      /* templates due */
+	bool loading;            /* inside store_load_begin() */
 	bool loaded[TBL__COUNT]; /* tables the load wrote */
 	/* the load's insert for each table it wrote (in stmts), its seq */
 	sqlite3_stmt *load_stmt[TBL__COUNT];
@@ -211,7 +217,7 @@ stmt_get(struct store *st, const char *sql, char **cause)
 		}
 	}
 	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-	    &stmt, NULL) != SQLITE_OK) {
+	        &stmt, NULL) != SQLITE_OK) {
 		if (cause != NULL)
 			*cause = xasprintf("%s", sqlite3_errmsg(st->db));
 		return NULL;
@@ -355,8 +361,8 @@ exec(struct store *st, const char *sql, char **cause)
 
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		if (cause != NULL)
-			*cause = xasprintf("%s", msg ? msg :
-			    sqlite3_errmsg(st->db));
+			*cause = xasprintf("%s",
+			    msg ? msg : sqlite3_errmsg(st->db));
 		sqlite3_free(msg);
 		return -1;
 	}
@@ -377,15 +383,16 @@ build_table_sql(struct store *st, enum store_table t)
 			sbuf_addf(&wb, "%s%s = ?%zu", i ? " AND " : "",
 			    td->cols[i].name, i + 1);
 		else
-			sbuf_addf(&ub, "%s%s = ?%zu",
-			    i > td->nkeys ? ", " : "", td->cols[i].name, i + 1);
+			sbuf_addf(&ub, "%s%s = ?%zu", i > td->nkeys ? ", " : "",
+			    td->cols[i].name, i + 1);
 	}
 	cols = sbuf_detach(&sb);
 	sets = sbuf_detach(&ub);
 	where = sbuf_detach(&wb);
-	sbuf_addf(&sb, "INSERT INTO %s (seq, %s) VALUES "
-	    "((SELECT coalesce(max(seq), 0) + 1 FROM %s)", td->name, cols,
-	    td->name);
+	sbuf_addf(&sb,
+	    "INSERT INTO %s (seq, %s) VALUES "
+	    "((SELECT coalesce(max(seq), 0) + 1 FROM %s)",
+	    td->name, cols, td->name);
 	for (i = 0; i < td->ncols; i++)
 		sbuf_addf(&sb, ", ?%zu", i + 1);
 	sbuf_addch(&sb, ')');
@@ -399,23 +406,30 @@ build_table_sql(struct store *st, enum store_table t)
 	st->sql_load[t] = sbuf_detach(&sb);
 	st->sql_update[t] = xasprintf("UPDATE %s SET %s WHERE %s", td->name,
 	    sets, where);
-	st->sql_get[t] = xasprintf("SELECT %s FROM %s WHERE %s", cols,
-	    td->name, where);
+	st->sql_get[t] = xasprintf("SELECT %s FROM %s WHERE %s", cols, td->name,
+	    where);
 	st->sql_delete[t] = xasprintf("DELETE FROM %s WHERE %s", td->name,
 	    where);
 	st->sql_export[t] = xasprintf("SELECT %s FROM %s ORDER BY seq", cols,
 	    td->name);
 	if (t == TBL_PHONE_NUMBERS)
 		st->sql_phone = xasprintf("SELECT %s FROM phone_numbers "
-		    "WHERE cc = ?1 AND phone_number = ?2", cols);
+		                          "WHERE cc = ?1 AND phone_number = ?2",
+		    cols);
 	if (t == TBL_TEMPLATES) {
-		st->sql_tmpl_live = xasprintf("SELECT %s FROM templates "
+		st->sql_tmpl_live = xasprintf(
+		    "SELECT %s FROM templates "
 		    "WHERE waba = ?1 AND name = ?2 AND language = ?3 AND "
-		    "status NOT IN ('PENDING_DELETION', 'DELETED')", cols);
-		st->sql_tmpl_named = xasprintf("SELECT %s FROM templates "
-		    "WHERE waba = ?1 AND name = ?2 ORDER BY seq", cols);
-		st->sql_tmpl_due = xasprintf("SELECT %s FROM templates "
-		    "WHERE due_at <= ?1 ORDER BY due_at, seq LIMIT ?2", cols);
+		    "status NOT IN ('PENDING_DELETION', 'DELETED')",
+		    cols);
+		st->sql_tmpl_named = xasprintf(
+		    "SELECT %s FROM templates "
+		    "WHERE waba = ?1 AND name = ?2 ORDER BY seq",
+		    cols);
+		st->sql_tmpl_due = xasprintf(
+		    "SELECT %s FROM templates "
+		    "WHERE due_at <= ?1 ORDER BY due_at, seq LIMIT ?2",
+		    cols);
 	}
 	free(cols);
 	free(sets);
@@ -434,7 +448,8 @@ migrate(struct store *st, char **cause)
 	}
 	if ((uint64_t)v > NMIGRATIONS) {
 		*cause = xasprintf("schema version %lld is newer than this "
-		    "emulator's (%zu)", (long long)v, NMIGRATIONS);
+		                   "emulator's (%zu)",
+		    (long long)v, NMIGRATIONS);
 		return -1;
 	}
 	for (i = (size_t)v; i < NMIGRATIONS; i++) {
@@ -477,23 +492,23 @@ check_file(struct store *st, char **cause)
 	int rc;
 
 	if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check(1)", -1, &stmt,
-	    NULL) != SQLITE_OK) {
+	        NULL) != SQLITE_OK) {
 		set_cause(st, cause);
 		return -1;
 	}
 	rc = sqlite3_step(stmt);
 	first = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(stmt, 0) :
-	    NULL;
+	                           NULL;
 	if (first != NULL && strcmp(first, "ok") == 0) {
 		sqlite3_finalize(stmt);
 		return 0;
 	}
-	if (first != NULL && strncmp(first, "*** in database main ***",
-	    24) == 0)
+	if (first != NULL &&
+	    strncmp(first, "*** in database main ***", 24) == 0)
 		first += strspn(first + 24, " \n") + 24;
 	*cause = xasprintf("the database is damaged (%s); restore it from a "
-	    "copy or start with a new file", first != NULL ? first :
-	    sqlite3_errmsg(st->db));
+	                   "copy or start with a new file",
+	    first != NULL ? first : sqlite3_errmsg(st->db));
 	sqlite3_finalize(stmt);
 	/* SQLite's report spans lines; a start-up error is one */
 	for (p = *cause; *p != '\0'; p++)
@@ -514,10 +529,12 @@ store_open(const char *path, uint64_t seed, char **cause)
 	st->seed = seed;
 	st->version = 1; /* 0 is no version: an empty memo slot */
 	/* NOMUTEX: every caller holds emu->lock, SQLite's own is redundant */
-	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		*cause = xasprintf("%s: %s", path, st->db ?
-		    sqlite3_errmsg(st->db) : "cannot open");
+	if (sqlite3_open_v2(path, &st->db,
+	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	            SQLITE_OPEN_NOMUTEX,
+	        NULL) != SQLITE_OK) {
+		*cause = xasprintf("%s: %s", path,
+		    st->db ? sqlite3_errmsg(st->db) : "cannot open");
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
@@ -538,13 +555,12 @@ store_open(const char *path, uint64_t seed, char **cause)
 		build_table_sql(st, (enum store_table)t);
 	return st;
 
-fail_path:
-	{
-		char *c = *cause;
+fail_path : {
+	char *c = *cause;
 
-		*cause = xasprintf("%s: %s", path, c ? c : "error");
-		free(c);
-	}
+	*cause = xasprintf("%s: %s", path, c ? c : "error");
+	free(c);
+}
 fail:
 	store_close(st);
 	return NULL;
@@ -623,14 +639,16 @@ run_simple(struct store *st, const char *sql)
 bool
 store_is_initialized(struct store *st)
 {
-	return query_int(st, "SELECT count(*) FROM meta "
-	    "WHERE key = 'initialized'") == 1;
+	return query_int(st,
+	           "SELECT count(*) FROM meta "
+	           "WHERE key = 'initialized'") == 1;
 }
 
 int
 store_set_initialized(struct store *st)
 {
-	return run_simple(st, "INSERT OR REPLACE INTO meta (key, value) "
+	return run_simple(st,
+	    "INSERT OR REPLACE INTO meta (key, value) "
 	    "VALUES ('initialized', 1)");
 }
 
@@ -686,9 +704,11 @@ int64_t
 store_new_id(struct store *st)
 {
 	for (;;) {
-		sqlite3_stmt *stmt = stmt_get(st, "UPDATE meta SET "
+		sqlite3_stmt *stmt = stmt_get(st,
+		    "UPDATE meta SET "
 		    "value = value + 1 WHERE key = 'id_counter' "
-		    "RETURNING value", NULL);
+		    "RETURNING value",
+		    NULL);
 		uint64_t counter;
 		int64_t id;
 
@@ -705,8 +725,8 @@ store_new_id(struct store *st)
 		stmt_done(stmt);
 		/* the seed is mixed on its own first: XORed straight with the
 		 * counter, seeds 0 and 1 would share ids one step apart */
-		id = ID_BASE + (int64_t)(mix64(mix64(st->seed) ^ counter) %
-		    ID_SPAN);
+		id = ID_BASE +
+		    (int64_t)(mix64(mix64(st->seed) ^ counter) % ID_SPAN);
 		if (store_node_type(st, id) == NODE_NONE)
 			return id;
 	}
@@ -771,8 +791,8 @@ bind_value(sqlite3_stmt *stmt, int idx, const struct col *c,
 		break;
 	case COL_JSON:
 		/* the text is v's own until v is printed again */
-		s = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
-		    JSON_C_TO_STRING_NOSLASHESCAPE);
+		s = json_object_to_json_string_ext(v,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 		sqlite3_bind_text(stmt, idx, s, -1, SQLITE_STATIC);
 		break;
 	}
@@ -847,7 +867,7 @@ row_read(sqlite3_stmt *stmt, const struct table_def *td, int first)
 		if (v != NULL)
 			json_object_object_add_ex(row, td->cols[i].name, v,
 			    JSON_C_OBJECT_ADD_KEY_IS_NEW |
-			    JSON_C_OBJECT_ADD_CONSTANT_KEY);
+			        JSON_C_OBJECT_ADD_CONSTANT_KEY);
 	}
 	return row;
 }
@@ -888,8 +908,8 @@ store_get(struct store *st, enum store_table t, int64_t id)
 		return NULL;
 	sqlite3_bind_int64(stmt, 1, id);
 	row = get_one(stmt, t);
-	cache_put(st, CK_ROW, (int)t, id, 0, NULL, row ? json_object_get(row) :
-	    NULL, 0);
+	cache_put(st, CK_ROW, (int)t, id, 0, NULL,
+	    row ? json_object_get(row) : NULL, 0);
 	return row;
 }
 
@@ -942,8 +962,9 @@ store_template_live(struct store *st, int64_t waba, const char *name,
 		return NULL;
 	/* every send of a template reads it: cached by name and language */
 	if ((size_t)snprintf(key, sizeof(key), "%s\x1f%s", name, language) <
-	    sizeof(key) && (c = cache_find(st, CK_TEMPLATE, TBL_TEMPLATES,
-	    waba, 0, key)) != NULL)
+	        sizeof(key) &&
+	    (c = cache_find(st, CK_TEMPLATE, TBL_TEMPLATES, waba, 0, key)) !=
+	        NULL)
 		return cached_row(c);
 	if ((stmt = stmt_get(st, st->sql_tmpl_live, NULL)) == NULL)
 		return NULL;
@@ -986,11 +1007,12 @@ store_templates_named(struct store *st, int64_t waba, const char *name)
 long
 store_count_templates(struct store *st, int64_t waba, int64_t since)
 {
-	sqlite3_stmt *stmt = stmt_get(st, since < 0 ?
-	    "SELECT count(*) FROM templates WHERE waba = ?1 AND "
-	    "status NOT IN ('PENDING_DELETION', 'DELETED')" :
-	    "SELECT count(*) FROM templates WHERE waba = ?1 AND "
-	    "created_at >= ?2", NULL);
+	sqlite3_stmt *stmt = stmt_get(st,
+	    since < 0 ? "SELECT count(*) FROM templates WHERE waba = ?1 AND "
+	                "status NOT IN ('PENDING_DELETION', 'DELETED')" :
+	                "SELECT count(*) FROM templates WHERE waba = ?1 AND "
+	                "created_at >= ?2",
+	    NULL);
 	long n = -1;
 
 	if (stmt == NULL)
@@ -1007,14 +1029,17 @@ store_count_templates(struct store *st, int64_t waba, int64_t since)
 int64_t
 store_templates_next_due(struct store *st)
 {
-	sqlite3_stmt *stmt = stmt_get(st, "SELECT min(due_at) FROM templates "
-	    "WHERE due_at IS NOT NULL", NULL);
+	sqlite3_stmt *stmt = stmt_get(st,
+	    "SELECT min(due_at) FROM templates "
+	    "WHERE due_at IS NOT NULL",
+	    NULL);
 	int64_t v = -1;
 
 	if (stmt == NULL)
 		return -1;
 	if (sqlite3_step(stmt) == SQLITE_ROW)
-		v = sqlite3_column_type(stmt, 0) == SQLITE_NULL ? INT64_MAX :
+		v = sqlite3_column_type(stmt, 0) == SQLITE_NULL ?
+		    INT64_MAX :
 		    sqlite3_column_int64(stmt, 0);
 	stmt_done(stmt);
 	return v;
@@ -1047,8 +1072,8 @@ get_pair(struct store *st, enum store_table t, int64_t a, int64_t b)
 	sqlite3_bind_int64(stmt, 1, a);
 	sqlite3_bind_int64(stmt, 2, b);
 	row = get_one(stmt, t);
-	cache_put(st, CK_ROW, (int)t, a, b, NULL, row ? json_object_get(row) :
-	    NULL, 0);
+	cache_put(st, CK_ROW, (int)t, a, b, NULL,
+	    row ? json_object_get(row) : NULL, 0);
 	return row;
 }
 
@@ -1074,8 +1099,10 @@ store_count_phones(struct store *st, int64_t waba, const char *status)
 
 	if (c != NULL)
 		return c->num;
-	stmt = stmt_get(st, "SELECT count(*) FROM phone_numbers "
-	    "WHERE waba = ?1 AND (?2 IS NULL OR status = ?2)", NULL);
+	stmt = stmt_get(st,
+	    "SELECT count(*) FROM phone_numbers "
+	    "WHERE waba = ?1 AND (?2 IS NULL OR status = ?2)",
+	    NULL);
 	if (stmt == NULL)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, waba);
@@ -1093,8 +1120,10 @@ store_count_phones(struct store *st, int64_t waba, const char *status)
 long
 store_count_shares(struct store *st, int64_t waba)
 {
-	sqlite3_stmt *stmt = stmt_get(st, "SELECT count(*) FROM shares "
-	    "WHERE waba = ?1", NULL);
+	sqlite3_stmt *stmt = stmt_get(st,
+	    "SELECT count(*) FROM shares "
+	    "WHERE waba = ?1",
+	    NULL);
 	long n = -1;
 
 	if (stmt == NULL)
@@ -1165,13 +1194,15 @@ store_insert(struct store *st, enum store_table t, struct json_object *row,
 static int
 load_settings(struct store *st, bool on)
 {
-	if (run_simple(st, on ? "PRAGMA foreign_keys = OFF" :
-	    "PRAGMA foreign_keys = ON") == -1)
+	if (run_simple(st,
+	        on ? "PRAGMA foreign_keys = OFF" :
+	             "PRAGMA foreign_keys = ON") == -1)
 		return -1;
 	if (sqlite3_db_filename(st->db, "main") != NULL &&
 	    *sqlite3_db_filename(st->db, "main") != '\0')
-		return run_simple(st, on ? "PRAGMA cache_size = -65536" :
-		    "PRAGMA cache_size = -2000");
+		return run_simple(st,
+		    on ? "PRAGMA cache_size = -65536" :
+		         "PRAGMA cache_size = -2000");
 	return 0;
 }
 
@@ -1232,7 +1263,7 @@ bind:
 	cache_touch(st, t);
 	for (i = 0; i < td->ncols; i++)
 		if (bind_value(stmt, (int)i + 1, &td->cols[i],
-		    vals[td->cols[i].member], cause) == -1)
+		        vals[td->cols[i].member], cause) == -1)
 			goto fail;
 	if (sqlite3_step(stmt) != SQLITE_DONE) {
 		/* in a load, SQLite has rolled the transaction back */
@@ -1276,7 +1307,7 @@ store_load_commit(struct store *st)
 	if (!st->loading)
 		return -1;
 	if (load_check(st) == -1 || store_commit(st) == -1)
-		return -1;	/* the caller rolls back */
+		return -1; /* the caller rolls back */
 	st->loading = false;
 	rc = load_settings(st, false);
 	return rc;
@@ -1312,7 +1343,7 @@ bind_key(struct store *st, enum store_table t, const char *sql,
 		return NULL;
 	for (i = 0; i < tables[t].nkeys; i++)
 		if (bind_col(stmt, (int)i + 1, &tables[t].cols[i], key,
-		    &cause) == -1) {
+		        &cause) == -1) {
 			free(cause);
 			stmt_done(stmt);
 			return NULL;
@@ -1363,7 +1394,8 @@ store_rows_by(struct store *st, enum store_table t, const char *column,
 	/* sql_export's columns, with a condition before the ORDER BY */
 	sql = xasprintf("%.*s WHERE %s = ?1 ORDER BY seq",
 	    (int)(strstr(st->sql_export[t], " ORDER BY seq") -
-	    st->sql_export[t]), st->sql_export[t], column);
+	        st->sql_export[t]),
+	    st->sql_export[t], column);
 	stmt = stmt_get(st, sql, NULL);
 	free(sql);
 	if (stmt == NULL)
@@ -1378,8 +1410,10 @@ store_rows_by(struct store *st, enum store_table t, const char *column,
 int
 store_delete_assignment(struct store *st, int64_t waba, int64_t user)
 {
-	sqlite3_stmt *stmt = stmt_get(st, "DELETE FROM assignments "
-	    "WHERE waba = ?1 AND user = ?2", NULL);
+	sqlite3_stmt *stmt = stmt_get(st,
+	    "DELETE FROM assignments "
+	    "WHERE waba = ?1 AND user = ?2",
+	    NULL);
 	int rc;
 
 	if (stmt == NULL)
@@ -1503,20 +1537,22 @@ row_text(struct sbuf *sb, sqlite3_stmt *stmt, const struct table_def *td)
 			sbuf_addch(sb, '"');
 			break;
 		case COL_TEXT:
-			json_string(sb, (const char *)sqlite3_column_text(stmt,
-			    k), (size_t)sqlite3_column_bytes(stmt, k));
+			json_string(sb,
+			    (const char *)sqlite3_column_text(stmt, k),
+			    (size_t)sqlite3_column_bytes(stmt, k));
 			break;
 		case COL_INT:
 			sbuf_addint(sb, sqlite3_column_int64(stmt, k));
 			break;
 		case COL_BOOL:
-			sbuf_addstr(sb, sqlite3_column_int(stmt, k) ? "true" :
-			    "false");
+			sbuf_addstr(sb,
+			    sqlite3_column_int(stmt, k) ? "true" : "false");
 			break;
 		case COL_JSON:
-			sbuf_addstr(sb, json_object_to_json_string_ext(v,
-			    JSON_C_TO_STRING_PLAIN |
-			    JSON_C_TO_STRING_NOSLASHESCAPE));
+			sbuf_addstr(sb,
+			    json_object_to_json_string_ext(v,
+			        JSON_C_TO_STRING_PLAIN |
+			            JSON_C_TO_STRING_NOSLASHESCAPE));
 			json_object_put(v);
 			break;
 		}
@@ -1569,7 +1605,7 @@ filter_col(const struct table_def *td, const char *name)
 	for (i = 0; i < td->ncols; i++)
 		if (strcmp(td->cols[i].name, name) == 0 &&
 		    (td->cols[i].kind == COL_TEXT ||
-		    td->cols[i].kind == COL_INT))
+		        td->cols[i].kind == COL_INT))
 			return &td->cols[i];
 	return NULL;
 }
@@ -1588,7 +1624,8 @@ filters_sql(const struct list_def *ld, const struct list_query *q,
 	for (i = 0; i < q->nfilters; i++) {
 		const struct filter *f = &q->filters[i];
 		const struct col *c = f->field ?
-		    filter_col(&tables[ld->tbl], f->field) : NULL;
+		    filter_col(&tables[ld->tbl], f->field) :
+		    NULL;
 
 		if (c == NULL) {
 			*cause = xasprintf("unsupported filter field %s",
@@ -1602,22 +1639,28 @@ filters_sql(const struct list_def *ld, const struct list_query *q,
 			sbuf_addf(sb, " AND r.%s = ?", c->name);
 			break;
 		case FOP_IN:
-			sbuf_addf(sb, " AND r.%s IN "
-			    "(SELECT value FROM json_each(?))", c->name);
+			sbuf_addf(sb,
+			    " AND r.%s IN "
+			    "(SELECT value FROM json_each(?))",
+			    c->name);
 			break;
 		case FOP_NOT_IN:
-			sbuf_addf(sb, " AND r.%s NOT IN "
-			    "(SELECT value FROM json_each(?))", c->name);
+			sbuf_addf(sb,
+			    " AND r.%s NOT IN "
+			    "(SELECT value FROM json_each(?))",
+			    c->name);
 			break;
 		case FOP_CONTAINS:
 			sbuf_addf(sb, " AND r.%s LIKE ? ESCAPE '\\'", c->name);
 			break;
 		case FOP_CONTENT:
 			/* the name, or the text of a component or button */
-			sbuf_addf(sb, " AND (r.%s LIKE ? ESCAPE '\\' OR "
+			sbuf_addf(sb,
+			    " AND (r.%s LIKE ? ESCAPE '\\' OR "
 			    "EXISTS (SELECT 1 FROM json_tree(r.components) j "
 			    "WHERE j.key = 'text' AND j.type = 'text' AND "
-			    "j.value LIKE ? ESCAPE '\\'))", c->name);
+			    "j.value LIKE ? ESCAPE '\\'))",
+			    c->name);
 			break;
 		case FOP_LESS_THAN:
 			sbuf_addf(sb, " AND r.%s < ?", c->name);
@@ -1637,7 +1680,8 @@ filters_sql(const struct list_def *ld, const struct list_query *q,
 	if (q->business != 0)
 		sbuf_addstr(sb, " AND r.business = ?");
 	if (q->ids != NULL)
-		sbuf_addstr(sb, " AND r.id IN (SELECT value FROM json_each(?))");
+		sbuf_addstr(sb,
+		    " AND r.id IN (SELECT value FROM json_each(?))");
 	return 0;
 novalue:
 	*cause = xasprintf("filter on %s has no value", q->filters[i].field);
@@ -1694,7 +1738,8 @@ filters_bind(sqlite3_stmt *stmt, const struct list_query *q, int *idx)
 				    json_object_new_string(f->values[j]));
 			sqlite3_bind_text(stmt, (*idx)++,
 			    json_object_to_json_string_ext(arr,
-			    JSON_C_TO_STRING_PLAIN), -1, SQLITE_TRANSIENT);
+			        JSON_C_TO_STRING_PLAIN),
+			    -1, SQLITE_TRANSIENT);
 			json_object_put(arr);
 			break;
 		case FOP_LESS_THAN:
@@ -1783,8 +1828,8 @@ store_list(struct store *st, enum store_list l, const struct list_query *q,
 	ld = &lists[l];
 	td = &tables[ld->tbl];
 	/* single-key tables lead with the key: list_row() reads it there */
-	assert(ld->extra != NULL || (td->nkeys == 1 &&
-	    td->cols[0].kind == COL_ID));
+	assert(ld->extra != NULL ||
+	    (td->nkeys == 1 && td->cols[0].kind == COL_ID));
 	k = (int)td->ncols + (ld->extra != NULL);
 	sbuf_addstr(&sql, "SELECT ");
 	for (size_t i = 0; i < td->ncols; i++)

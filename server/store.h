@@ -69,8 +69,7 @@ enum node_type store_node_type(struct store *st, int64_t id);
 int64_t store_new_id(struct store *st);
 
 /* One row by key, or NULL.  For TBL_TOKENS use store_get_token(). */
-struct json_object *store_get(struct store *st, enum store_table t,
-    int64_t id);
+struct json_object *store_get(struct store *st, enum store_table t, int64_t id);
 struct json_object *store_get_token(struct store *st, const char *token);
 struct json_object *store_phone_by_number(struct store *st, const char *cc,
     const char *number);
@@ -104,8 +103,8 @@ struct json_object *store_templates_due(struct store *st, int64_t now,
  * Inserts a complete row (defaults already applied, see fixtures.c).
  * Returns 0, or -1 with *cause (caller frees).
  */
-int store_insert(struct store *st, enum store_table t,
-    struct json_object *row, char **cause);
+int store_insert(struct store *st, enum store_table t, struct json_object *row,
+    char **cause);
 /*
  * A bulk load of new rows (fixtures.c) into an empty store, all or
  * nothing.  store_load_begin() begins the transaction; store_load()
@@ -124,8 +123,8 @@ int store_load(struct store *st, enum store_table t,
     struct json_object *const *vals, char **cause);
 int store_load_commit(struct store *st);
 /* Replaces the row with the same key (id, token, or waba+user/business). */
-int store_update(struct store *st, enum store_table t,
-    struct json_object *row, char **cause);
+int store_update(struct store *st, enum store_table t, struct json_object *row,
+    char **cause);
 int store_delete_assignment(struct store *st, int64_t waba, int64_t user);
 /*
  * The row of t whose key (its first nkeys columns) equals key's members,
@@ -135,8 +134,7 @@ int store_delete_assignment(struct store *st, int64_t waba, int64_t user);
 struct json_object *store_lookup(struct store *st, enum store_table t,
     struct json_object *key);
 /* Deletes the row with key's key: the rows deleted (0 or 1), or -1. */
-int store_delete(struct store *st, enum store_table t,
-    struct json_object *key);
+int store_delete(struct store *st, enum store_table t, struct json_object *key);
 /* Every row of t whose column (an id) is id, in insertion order. */
 struct json_object *store_rows_by(struct store *st, enum store_table t,
     const char *column, int64_t id);
@@ -152,37 +150,38 @@ char *store_export_text(struct store *st, size_t *len);
 
 /* Keyset-paged lists. */
 enum store_list {
-	LIST_OWNED_WABAS,    /* owner: business; order (creation_time, id) */
-	LIST_CLIENT_WABAS,   /* owner: business; WABAs shared with it, + permitted_tasks */
+	LIST_OWNED_WABAS, /* owner: business; order (creation_time, id) */
+	LIST_CLIENT_WABAS, /* owner: business; WABAs shared with it, + permitted_tasks */
 	LIST_PHONES,         /* owner: waba; order (seq, id) */
 	LIST_ASSIGNED_USERS, /* owner: waba; user rows + "tasks" */
-	LIST_USER_WABAS,     /* owner: user; WABAs assigned to the user, + "tasks" */
-	LIST_TEMPLATES,      /* owner: waba; order (seq, id) */
+	LIST_USER_WABAS, /* owner: user; WABAs assigned to the user, + "tasks" */
+	LIST_TEMPLATES,  /* owner: waba; order (seq, id) */
 };
 
 struct page_pos {
-	int dir;      /* 0: first page, 1: after (k1,k2), -1: before (k1,k2) */
+	int dir; /* 0: first page, 1: after (k1,k2), -1: before (k1,k2) */
 	int64_t k1;
 	int64_t k2;
 };
 
 struct list_query {
 	int64_t owner;
-	int limit;             /* rows wanted; the store fetches one more */
+	int limit; /* rows wanted; the store fetches one more */
 	bool descending;
 	struct page_pos pos;
 	const struct filter *filters; /* validated by filter_parse() */
 	size_t nfilters;
 	/* who may see which rows, applied like filters (counts included): */
-	int64_t business;      /* nonzero: rows whose r.business is this */
-	const char *ids;       /* JSON array of integers: rows whose r.id is
+	int64_t business; /* nonzero: rows whose r.business is this */
+	const char *ids;  /* JSON array of integers: rows whose r.id is
 				  one of them; NULL: any */
 };
 
 /* A page of a list: its rows and the keyset of its two ends. */
 struct list_page {
 	struct json_object *rows; /* display order; read-only, the caller's */
-	bool more;     /* a row exists beyond the page, in the direction of travel */
+	bool
+	    more; /* a row exists beyond the page, in the direction of travel */
 	int64_t first[2], last[2]; /* (k1, k2) of the first and last row */
 };
 
@@ -191,8 +190,8 @@ struct list_page {
  * that add no column to their table are shared with the row cache, so no
  * caller may change a row.  0, or -1 with *cause.
  */
-int store_list(struct store *st, enum store_list l,
-    const struct list_query *q, struct list_page *page, char **cause);
+int store_list(struct store *st, enum store_list l, const struct list_query *q,
+    struct list_page *page, char **cause);
 /* The number of rows matching the owner and filters (summary=total_count). */
 long store_list_count(struct store *st, enum store_list l,
     const struct list_query *q);

@@ -12,7 +12,7 @@ const char *const task_names[] = {
 #define X(t) #t,
 	WABA_TASKS(X)
 #undef X
-	NULL
+	    NULL
 };
 
 int

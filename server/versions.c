@@ -7,7 +7,7 @@
 #include <string.h>
 
 /* A calendar day as yyyymmdd; 0 for an expiry not announced yet. */
-#define DAY(y, m, d) ((y) * 10000 + (m) * 100 + (d))
+#define DAY(y, m, d) ((y)*10000 + (m)*100 + (d))
 
 struct version_row {
 	const char *name;

@@ -27,9 +27,11 @@
 #define DEMO_WABA 4000000000000001LL
 #define DEMO_WABA2 4000000000000002LL
 #define DEMO_WABA_PARTNER 4000000000000003LL /* shared with DEMO_BUSINESS */
+/* clang-format off */
 #define DEMO_WABA_OTHER 4000000000000004LL   /* no relation to it */
 #define DEMO_PHONE 5000000000000001LL
 #define DEMO_NOW 1750000000LL
+/* clang-format on */
 
 static struct config demo_cfg;
 static struct emu demo;
@@ -56,9 +58,9 @@ demo_setup(void)
 	char *argv[] = { "demo", "--seed", "1", NULL };
 	char *cause = NULL;
 
-	if (config_parse(&demo_cfg, 3, argv, demo_no_env, stdout,
-	    &cause) != 0 || emu_init(&demo, &demo_cfg, &demo_clock,
-	    &cause) != 0)
+	if (config_parse(&demo_cfg, 3, argv, demo_no_env, stdout, &cause) !=
+	        0 ||
+	    emu_init(&demo, &demo_cfg, &demo_clock, &cause) != 0)
 		ck_abort_msg("demo emulator: %s", cause ? cause : "?");
 }
 

@@ -44,8 +44,8 @@ struct receiver {
 	pthread_mutex_t mu;
 	struct rx_req reqs[RX_MAX];
 	size_t n;
-	int status;  /* the answer to a POST */
-	bool echo;   /* GET: answer 200 with hub.challenge */
+	int status; /* the answer to a POST */
+	bool echo;  /* GET: answer 200 with hub.challenge */
 	bool stop;
 };
 
@@ -65,8 +65,8 @@ rx_header(const char *head, const char *name, char *out, size_t n)
 			while (*v == ' ')
 				v++;
 			e = strstr(v, "\r\n");
-			snprintf(out, n, "%.*s", (int)(e ? e - v : (long)strlen(v)),
-			    v);
+			snprintf(out, n, "%.*s",
+			    (int)(e ? e - v : (long)strlen(v)), v);
 			return;
 		}
 	}
@@ -128,8 +128,10 @@ rx_serve(struct receiver *r, int c)
 	else
 		free(q.body);
 	pthread_mutex_unlock(&r->mu);
-	snprintf(reply, sizeof(reply), "HTTP/1.1 %d X\r\nContent-Length: %zu"
-	    "\r\nConnection: close\r\n\r\n%s", status, strlen(chal), chal);
+	snprintf(reply, sizeof(reply),
+	    "HTTP/1.1 %d X\r\nContent-Length: %zu"
+	    "\r\nConnection: close\r\n\r\n%s",
+	    status, strlen(chal), chal);
 	(void)!send(c, reply, strlen(reply), MSG_NOSIGNAL);
 }
 

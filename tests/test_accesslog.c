@@ -68,8 +68,10 @@ read_lines(int fd, size_t want, size_t *len)
 
 		if (poll(&pfd, 1, 100) == 0) {
 			waited += 100;
-			ck_assert_msg(waited < DEADLINE_MS, "%zu of %zu lines "
-			    "came", lines, want);
+			ck_assert_msg(waited < DEADLINE_MS,
+			    "%zu of %zu lines "
+			    "came",
+			    lines, want);
 			continue;
 		}
 		n = read(fd, buf, sizeof(buf));
@@ -153,8 +155,8 @@ appender_main(void *arg)
 	int seq;
 
 	for (seq = 0; seq < a->count; seq++)
-		accesslog_add(a->al, line, make_line(line, sizeof(line),
-		    a->t, seq));
+		accesslog_add(a->al, line,
+		    make_line(line, sizeof(line), a->t, seq));
 	return NULL;
 }
 
@@ -167,8 +169,9 @@ start_appenders(struct appender *a, int n, struct accesslog *al, int per)
 		a[t].al = al;
 		a[t].t = t;
 		a[t].count = per;
-		ck_assert_int_eq(pthread_create(&a[t].thread, NULL,
-		    appender_main, &a[t]), 0);
+		ck_assert_int_eq(
+		    pthread_create(&a[t].thread, NULL, appender_main, &a[t]),
+		    0);
 	}
 }
 
@@ -229,7 +232,10 @@ END_TEST
 
 START_TEST(test_concurrent_whole_and_ordered)
 {
-	enum { NTHREADS = 8, PER = 20000 };
+	enum {
+		NTHREADS = 8,
+		PER = 20000
+	};
 	struct appender a[NTHREADS];
 	int fd = temp_fd();
 	struct accesslog *al = accesslog_new(fd, 64 * 1024);
@@ -249,7 +255,10 @@ END_TEST
 
 START_TEST(test_full_buffer_loses_nothing)
 {
-	enum { NTHREADS = 4, PER = 5000 };
+	enum {
+		NTHREADS = 4,
+		PER = 5000
+	};
 	struct appender a[NTHREADS];
 	struct accesslog *al;
 	int fds[2];
@@ -276,7 +285,10 @@ END_TEST
 
 START_TEST(test_oversized_line)
 {
-	enum { NTHREADS = 3, PER = 3000 };
+	enum {
+		NTHREADS = 3,
+		PER = 3000
+	};
 	struct appender a[NTHREADS];
 	char big[1000];
 	struct accesslog *al;
@@ -364,8 +376,7 @@ START_TEST(test_path_masks_tokens)
 	/* a user token or an app token anywhere in a path */
 	ck_assert_str_eq(clean("/v24.0/EAAsecretsecret/accounts"),
 	    "/v24.0/EAAs***/accounts");
-	ck_assert_str_eq(clean("/1000000000000001|secretsecret"),
-	    "/1000***");
+	ck_assert_str_eq(clean("/1000000000000001|secretsecret"), "/1000***");
 	ck_assert_str_eq(clean("/1000000000000001%7csecretsecret/x"),
 	    "/1000***/x");
 	ck_assert_str_eq(clean("/a|b"), "/***");

@@ -20,8 +20,7 @@
 
 /* A request to target with token resolved (auth_token's result in *rc). */
 static void
-with_token(struct request *rq, const char *target, const char *token,
-    int *rc)
+with_token(struct request *rq, const char *target, const char *token, int *rc)
 {
 	ck_assert_int_eq(demo_prepare(rq, "GET", target, token), 0);
 	*rc = auth_token(rq);
@@ -64,8 +63,8 @@ START_TEST(test_lookup)
 	request_cleanup(&rq);
 
 	/* an app token: its app, no user, no row */
-	with_token(&rq, "/v24.0/debug_token", "1000000000000001|demo-app-secret",
-	    &rc);
+	with_token(&rq, "/v24.0/debug_token",
+	    "1000000000000001|demo-app-secret", &rc);
 	ck_assert_int_eq(rc, 0);
 	ck_assert_int_eq(rq.token_user, 0);
 	ck_assert_int_eq(rq.token_app, 1000000000000001LL);
@@ -74,10 +73,12 @@ START_TEST(test_lookup)
 
 	ck_assert_int_eq(token_error("/v24.0/me", NULL), GE_NO_TOKEN);
 	ck_assert_int_eq(token_error("/v24.0/me", "EAAnoSuchToken"), GE_TOKEN);
-	ck_assert_int_eq(token_error("/v24.0/me",
-	    "1000000000000001|wrong-secret"), GE_TOKEN);
-	ck_assert_int_eq(token_error("/v24.0/me",
-	    "1999999999999999|demo-app-secret"), GE_TOKEN);
+	ck_assert_int_eq(
+	    token_error("/v24.0/me", "1000000000000001|wrong-secret"),
+	    GE_TOKEN);
+	ck_assert_int_eq(
+	    token_error("/v24.0/me", "1999999999999999|demo-app-secret"),
+	    GE_TOKEN);
 }
 END_TEST
 
@@ -149,14 +150,15 @@ START_TEST(test_granular_targets)
 	struct sbuf ids = SBUF_INIT;
 	int rc;
 
-	ck_assert_int_eq(waba_check("EAAdemoGranular", DEMO_WABA2,
-	    PERM_WABA_READ), GE_NONE);
+	ck_assert_int_eq(
+	    waba_check("EAAdemoGranular", DEMO_WABA2, PERM_WABA_READ), GE_NONE);
 	/* its own business's WABA outside the targets: 200 */
-	ck_assert_int_eq(waba_check("EAAdemoGranular", DEMO_WABA,
-	    PERM_WABA_READ), GE_PERMISSION);
+	ck_assert_int_eq(
+	    waba_check("EAAdemoGranular", DEMO_WABA, PERM_WABA_READ),
+	    GE_PERMISSION);
 	/* the same user's unlimited token reaches it */
-	ck_assert_int_eq(waba_check("EAAdemoAdmin", DEMO_WABA,
-	    PERM_WABA_READ), GE_NONE);
+	ck_assert_int_eq(waba_check("EAAdemoAdmin", DEMO_WABA, PERM_WABA_READ),
+	    GE_NONE);
 
 	with_token(&rq, "/me", "EAAdemoGranular", &rc);
 	ck_assert_int_eq(rc, 0);
@@ -175,48 +177,56 @@ END_TEST
 START_TEST(test_roles_and_tasks)
 {
 	/* an admin of the owner may do everything on its WABA */
-	ck_assert_int_eq(waba_check("EAAdemoAdmin", DEMO_WABA,
-	    PERM_WABA_USERS), GE_NONE);
-	ck_assert_int_eq(waba_check("EAAdemoAdmin", DEMO_WABA,
-	    PERM_WABA_PHONE), GE_NONE);
+	ck_assert_int_eq(waba_check("EAAdemoAdmin", DEMO_WABA, PERM_WABA_USERS),
+	    GE_NONE);
+	ck_assert_int_eq(waba_check("EAAdemoAdmin", DEMO_WABA, PERM_WABA_PHONE),
+	    GE_NONE);
 	/* a partner's WABA shared with MANAGE and DEVELOP */
-	ck_assert_int_eq(waba_check("EAAdemoAdmin", DEMO_WABA_PARTNER,
-	    PERM_WABA_USERS), GE_NONE);
+	ck_assert_int_eq(
+	    waba_check("EAAdemoAdmin", DEMO_WABA_PARTNER, PERM_WABA_USERS),
+	    GE_NONE);
 	/* a WABA of no relation does not exist for the caller */
-	ck_assert_int_eq(waba_check("EAAdemoAdmin", DEMO_WABA_OTHER,
-	    PERM_WABA_READ), GE_NO_OBJECT);
+	ck_assert_int_eq(
+	    waba_check("EAAdemoAdmin", DEMO_WABA_OTHER, PERM_WABA_READ),
+	    GE_NO_OBJECT);
 
 	/* an employee has what its tasks give: DEVELOP, VIEW_PHONE_ASSETS */
-	ck_assert_int_eq(waba_check("EAAdemoEmployee", DEMO_WABA,
-	    PERM_WABA_READ), GE_NONE);
-	ck_assert_int_eq(waba_check("EAAdemoEmployee", DEMO_WABA,
-	    PERM_WABA_PHONE), GE_PERMISSION);
-	ck_assert_int_eq(waba_check("EAAdemoEmployee", DEMO_WABA,
-	    PERM_WABA_USERS), GE_PERMISSION);
-	ck_assert_int_eq(waba_check("EAAdemoEmployee", DEMO_WABA2,
-	    PERM_WABA_READ), GE_PERMISSION);
+	ck_assert_int_eq(
+	    waba_check("EAAdemoEmployee", DEMO_WABA, PERM_WABA_READ), GE_NONE);
+	ck_assert_int_eq(
+	    waba_check("EAAdemoEmployee", DEMO_WABA, PERM_WABA_PHONE),
+	    GE_PERMISSION);
+	ck_assert_int_eq(
+	    waba_check("EAAdemoEmployee", DEMO_WABA, PERM_WABA_USERS),
+	    GE_PERMISSION);
+	ck_assert_int_eq(
+	    waba_check("EAAdemoEmployee", DEMO_WABA2, PERM_WABA_READ),
+	    GE_PERMISSION);
 	/* MANAGE on one WABA, MANAGE_PHONE on the other */
-	ck_assert_int_eq(waba_check("EAAdemoManager", DEMO_WABA,
-	    PERM_WABA_USERS), GE_NONE);
-	ck_assert_int_eq(waba_check("EAAdemoManager", DEMO_WABA2,
-	    PERM_WABA_PHONE), GE_NONE);
-	ck_assert_int_eq(waba_check("EAAdemoManager", DEMO_WABA2,
-	    PERM_WABA_USERS), GE_PERMISSION);
+	ck_assert_int_eq(
+	    waba_check("EAAdemoManager", DEMO_WABA, PERM_WABA_USERS), GE_NONE);
+	ck_assert_int_eq(
+	    waba_check("EAAdemoManager", DEMO_WABA2, PERM_WABA_PHONE), GE_NONE);
+	ck_assert_int_eq(
+	    waba_check("EAAdemoManager", DEMO_WABA2, PERM_WABA_USERS),
+	    GE_PERMISSION);
 	/* a user of the owner with no task at all */
-	ck_assert_int_eq(waba_check("EAAdemoNoaccess", DEMO_WABA,
-	    PERM_WABA_READ), GE_PERMISSION);
+	ck_assert_int_eq(
+	    waba_check("EAAdemoNoaccess", DEMO_WABA, PERM_WABA_READ),
+	    GE_PERMISSION);
 }
 END_TEST
 
 /* Grants are remembered per token: another token is still checked. */
 START_TEST(test_memo_per_token)
 {
-	ck_assert_int_eq(waba_check("EAAdemoManager", DEMO_WABA,
-	    PERM_WABA_USERS), GE_NONE);
-	ck_assert_int_eq(waba_check("EAAdemoManager", DEMO_WABA,
-	    PERM_WABA_USERS), GE_NONE);
-	ck_assert_int_eq(waba_check("EAAdemoEmployee", DEMO_WABA,
-	    PERM_WABA_USERS), GE_PERMISSION);
+	ck_assert_int_eq(
+	    waba_check("EAAdemoManager", DEMO_WABA, PERM_WABA_USERS), GE_NONE);
+	ck_assert_int_eq(
+	    waba_check("EAAdemoManager", DEMO_WABA, PERM_WABA_USERS), GE_NONE);
+	ck_assert_int_eq(
+	    waba_check("EAAdemoEmployee", DEMO_WABA, PERM_WABA_USERS),
+	    GE_PERMISSION);
 }
 END_TEST
 
@@ -232,8 +242,8 @@ proof_check(const char *target, const char *token)
 	ck_assert_int_eq(rc, 0);
 	id = auth_proof(&rq) == 0 ? GE_NONE : rq.err.id;
 	if (id == GE_PROOF && strstr(target, "appsecret_proof") == NULL)
-		ck_assert_ptr_nonnull(strstr(rq.err.message,
-		    "require an appsecret_proof"));
+		ck_assert_ptr_nonnull(
+		    strstr(rq.err.message, "require an appsecret_proof"));
 	request_cleanup(&rq);
 	return id;
 }
@@ -242,8 +252,7 @@ START_TEST(test_appsecret_proof)
 {
 	char *good = appsecret_proof("secure-app-secret", "EAAdemoSecure",
 	    NULL);
-	char *other = appsecret_proof("demo-app-secret", "EAAdemoSecure",
-	    NULL);
+	char *other = appsecret_proof("demo-app-secret", "EAAdemoSecure", NULL);
 	char *t;
 
 	/* the app requires it */

@@ -60,7 +60,9 @@ parse(const char *const *args)
 	return config_parse(&cfg, argc, argv, getenv_fake, stdout, &cause);
 }
 
+/* clang-format off */
 #define PARSE(...) parse((const char *const[]){ __VA_ARGS__, NULL })
+/* clang-format on */
 
 /* Expects -1 and a cause that starts with prefix. */
 static void
@@ -107,7 +109,8 @@ END_TEST
 START_TEST(test_message_flags)
 {
 	ck_assert_int_eq(PARSE("--message-status-delays", "0,0,30",
-	    "--message-throughput", "250"), 0);
+	                     "--message-throughput", "250"),
+	    0);
 	ck_assert_int_eq(cfg.message_delays[0], 0);
 	ck_assert_int_eq(cfg.message_delays[1], 0);
 	ck_assert_int_eq(cfg.message_delays[2], 30);
@@ -127,14 +130,16 @@ END_TEST
 
 START_TEST(test_every_flag)
 {
-	ck_assert_int_eq(PARSE("--bind", "0.0.0.0", "--port", "0", "--db",
-	    "state.db", "--fixtures", "a.json", "--fixtures", "b.json",
-	    "--seed", "18446744073709551615", "--default-version", "v23.0",
-	    "--status-profile", "classic", "--rate-limit", "10",
-	    "--rate-limit-active", "20", "--rate-window", "60",
-	    "--no-rate-limit", "--read-only", "--admin-token", "secret",
-	    "--no-control-plane", "--max-body", "2048", "--workers", "3",
-	    "--log-format", "json", "--healthcheck"), 0);
+	ck_assert_int_eq(
+	    PARSE("--bind", "0.0.0.0", "--port", "0", "--db", "state.db",
+	        "--fixtures", "a.json", "--fixtures", "b.json", "--seed",
+	        "18446744073709551615", "--default-version", "v23.0",
+	        "--status-profile", "classic", "--rate-limit", "10",
+	        "--rate-limit-active", "20", "--rate-window", "60",
+	        "--no-rate-limit", "--read-only", "--admin-token", "secret",
+	        "--no-control-plane", "--max-body", "2048", "--workers", "3",
+	        "--log-format", "json", "--healthcheck"),
+	    0);
 	ck_assert_str_eq(cfg.bind, "0.0.0.0");
 	ck_assert_int_eq(cfg.port, 0);
 	ck_assert_str_eq(cfg.db, "state.db");
@@ -160,12 +165,14 @@ END_TEST
 
 START_TEST(test_equals_form)
 {
-	ck_assert_int_eq(PARSE("--bind=::1", "--port=9000", "--db=x.db",
-	    "--fixtures=f.json", "--seed=7", "--default-version=v1.0",
-	    "--status-profile=default", "--rate-limit=1",
-	    "--rate-limit-active=2", "--rate-window=3", "--admin-token=a=b",
-	    "--max-body=64k", "--log-format=text", "--read-only=true",
-	    "--no-rate-limit=0"), 0);
+	ck_assert_int_eq(
+	    PARSE("--bind=::1", "--port=9000", "--db=x.db", "--fixtures=f.json",
+	        "--seed=7", "--default-version=v1.0",
+	        "--status-profile=default", "--rate-limit=1",
+	        "--rate-limit-active=2", "--rate-window=3", "--admin-token=a=b",
+	        "--max-body=64k", "--log-format=text", "--read-only=true",
+	        "--no-rate-limit=0"),
+	    0);
 	ck_assert_str_eq(cfg.bind, "::1");
 	ck_assert_int_eq(cfg.port, 9000);
 	ck_assert_str_eq(cfg.db, "x.db");
@@ -227,7 +234,9 @@ END_TEST
 START_TEST(test_allow_host)
 {
 	static const char *const env[] = {
-		"WABA_EMU_ALLOW_HOST", "waba,ci.local", NULL,
+		"WABA_EMU_ALLOW_HOST",
+		"waba,ci.local",
+		NULL,
 	};
 
 	/* loopback binds check Host; others accept any name */
@@ -247,8 +256,8 @@ START_TEST(test_allow_host)
 	ck_assert_int_eq(PARSE("--bind", "192.168.1.5"), 0);
 	ck_assert(!cfg.host_loopback_only);
 	/* repeatable and comma-separated */
-	ck_assert_int_eq(PARSE("--allow-host", "a.test,b.test",
-	    "--allow-host=c"), 0);
+	ck_assert_int_eq(
+	    PARSE("--allow-host", "a.test,b.test", "--allow-host=c"), 0);
 	ck_assert_uint_eq(cfg.nallow_hosts, 3);
 	ck_assert_str_eq(cfg.allow_hosts[0], "a.test");
 	ck_assert_str_eq(cfg.allow_hosts[1], "b.test");
@@ -271,15 +280,20 @@ END_TEST
 START_TEST(test_webhook_flags)
 {
 	static const char *const env[] = {
-		"WABA_EMU_WEBHOOK_URL", "https://localhost:9443/w",
-		"WABA_EMU_WEBHOOK_ALLOW", "hooks.test", NULL,
+		"WABA_EMU_WEBHOOK_URL",
+		"https://localhost:9443/w",
+		"WABA_EMU_WEBHOOK_ALLOW",
+		"hooks.test",
+		NULL,
 	};
 
 	ck_assert_int_eq(PARSE("--port", "1"), 0);
 	ck_assert_ptr_null(cfg.webhook_url);
 	ck_assert_uint_eq(cfg.nwebhook_allow, 0);
 	ck_assert_int_eq(PARSE("--webhook-url", "http://127.0.0.1:8000/hook",
-	    "--webhook-allow", "a.test,b.test", "--webhook-allow=c"), 0);
+	                     "--webhook-allow", "a.test,b.test",
+	                     "--webhook-allow=c"),
+	    0);
 	ck_assert_str_eq(cfg.webhook_url, "http://127.0.0.1:8000/hook");
 	ck_assert_uint_eq(cfg.nwebhook_allow, 3);
 	ck_assert_str_eq(cfg.webhook_allow[0], "a.test");
@@ -304,24 +318,42 @@ END_TEST
 START_TEST(test_env)
 {
 	static const char *const env[] = {
-		"WABA_EMU_BIND", "0.0.0.0",
-		"WABA_EMU_PORT", "9000",
-		"WABA_EMU_DB", "e.db",
-		"WABA_EMU_FIXTURES", "a.json:b.json::c.json",
-		"WABA_EMU_SEED", "42",
-		"WABA_EMU_DEFAULT_VERSION", "v22.0",
-		"WABA_EMU_STATUS_PROFILE", "classic",
-		"WABA_EMU_RATE_LIMIT", "5",
-		"WABA_EMU_RATE_LIMIT_ACTIVE", "6",
-		"WABA_EMU_RATE_WINDOW", "7",
-		"WABA_EMU_NO_RATE_LIMIT", "1",
-		"WABA_EMU_READ_ONLY", "yes",
-		"WABA_EMU_ADMIN_TOKEN", "tok",
-		"WABA_EMU_NO_CONTROL_PLANE", "TRUE",
-		"WABA_EMU_MAX_BODY", "1m",
-		"WABA_EMU_WORKERS", "4",
-		"WABA_EMU_LOG_FORMAT", "json",
-		"WABA_EMU_HEALTHCHECK", "1",
+		"WABA_EMU_BIND",
+		"0.0.0.0",
+		"WABA_EMU_PORT",
+		"9000",
+		"WABA_EMU_DB",
+		"e.db",
+		"WABA_EMU_FIXTURES",
+		"a.json:b.json::c.json",
+		"WABA_EMU_SEED",
+		"42",
+		"WABA_EMU_DEFAULT_VERSION",
+		"v22.0",
+		"WABA_EMU_STATUS_PROFILE",
+		"classic",
+		"WABA_EMU_RATE_LIMIT",
+		"5",
+		"WABA_EMU_RATE_LIMIT_ACTIVE",
+		"6",
+		"WABA_EMU_RATE_WINDOW",
+		"7",
+		"WABA_EMU_NO_RATE_LIMIT",
+		"1",
+		"WABA_EMU_READ_ONLY",
+		"yes",
+		"WABA_EMU_ADMIN_TOKEN",
+		"tok",
+		"WABA_EMU_NO_CONTROL_PLANE",
+		"TRUE",
+		"WABA_EMU_MAX_BODY",
+		"1m",
+		"WABA_EMU_WORKERS",
+		"4",
+		"WABA_EMU_LOG_FORMAT",
+		"json",
+		"WABA_EMU_HEALTHCHECK",
+		"1",
 		NULL,
 	};
 
@@ -356,8 +388,7 @@ START_TEST(test_env_booleans)
 	static const char *const no[] = { "WABA_EMU_READ_ONLY", "no",
 		"WABA_EMU_NO_RATE_LIMIT", "0", "WABA_EMU_NO_FIXTURES", "false",
 		NULL };
-	static const char *const bad[] = { "WABA_EMU_READ_ONLY", "on",
-		NULL };
+	static const char *const bad[] = { "WABA_EMU_READ_ONLY", "on", NULL };
 	static const char *const empty[] = { "WABA_EMU_PORT", "",
 		"WABA_EMU_READ_ONLY", "", NULL };
 
@@ -381,16 +412,21 @@ END_TEST
 START_TEST(test_flags_beat_env)
 {
 	static const char *const env[] = {
-		"WABA_EMU_PORT", "9000",
-		"WABA_EMU_BIND", "0.0.0.0",
-		"WABA_EMU_FIXTURES", "env.json",
-		"WABA_EMU_READ_ONLY", "1",
+		"WABA_EMU_PORT",
+		"9000",
+		"WABA_EMU_BIND",
+		"0.0.0.0",
+		"WABA_EMU_FIXTURES",
+		"env.json",
+		"WABA_EMU_READ_ONLY",
+		"1",
 		NULL,
 	};
 
 	fake_env = env;
 	ck_assert_int_eq(PARSE("--port", "1234", "--fixtures", "flag.json",
-	    "--read-only=false"), 0);
+	                     "--read-only=false"),
+	    0);
 	ck_assert_int_eq(cfg.port, 1234);
 	ck_assert_str_eq(cfg.bind, "0.0.0.0");
 	ck_assert_uint_eq(cfg.nfixtures, 1);
@@ -471,21 +507,22 @@ END_TEST
 
 START_TEST(test_latest_version)
 {
-	static const char *const env[] = { "WABA_EMU_LATEST_VERSION",
-		"v28.0", "WABA_EMU_DEFAULT_VERSION", "v27.1", NULL };
+	static const char *const env[] = { "WABA_EMU_LATEST_VERSION", "v28.0",
+		"WABA_EMU_DEFAULT_VERSION", "v27.1", NULL };
 
 	ck_assert_str_eq(cfg.latest_version, "");
 	ck_assert_int_eq(PARSE("--latest-version", "v27.2"), 0);
 	ck_assert_str_eq(cfg.latest_version, "v27.2");
-	ck_assert_int_eq(PARSE("--latest-version=v30.0", "--default-version",
-	    "v29.5"), 0);
+	ck_assert_int_eq(
+	    PARSE("--latest-version=v30.0", "--default-version", "v29.5"), 0);
 	ck_assert_str_eq(cfg.default_version, "v29.5");
 	/* the default must be a version that is served */
 	assert_bad(PARSE("--default-version", "v99.12"),
 	    "--default-version: 'v99.12' is not a Graph version");
 	assert_bad(PARSE("--default-version", "v3.5"), "--default-version: ");
-	assert_bad(PARSE("--latest-version", "v28.0", "--default-version",
-	    "v28.1"), "--default-version: ");
+	assert_bad(
+	    PARSE("--latest-version", "v28.0", "--default-version", "v28.1"),
+	    "--default-version: ");
 	assert_bad(PARSE("--latest-version", "v2.0"), "--latest-version: ");
 	assert_bad(PARSE("--latest-version", "v027.0"), "--latest-version: ");
 	assert_bad(PARSE("--latest-version", "27.0"), "--latest-version: ");
@@ -495,8 +532,7 @@ START_TEST(test_latest_version)
 	ck_assert_str_eq(cfg.default_version, "v27.1");
 	/* the flag wins, and then the default from the environment is
 	 * no longer served */
-	assert_bad(PARSE("--latest-version", "v27.0"),
-	    "--default-version: ");
+	assert_bad(PARSE("--latest-version", "v27.0"), "--default-version: ");
 }
 END_TEST
 
@@ -533,26 +569,55 @@ parse_captured(const char *flag, int *rc)
 START_TEST(test_help)
 {
 	static const char *const want[] = {
-		"--bind ADDR", "WABA_EMU_BIND", "127.0.0.1",
-		"--port N", "WABA_EMU_PORT", "8080",
-		"--db PATH", "WABA_EMU_DB", ":memory:",
-		"--fixtures FILE", "WABA_EMU_FIXTURES",
-		"--no-fixtures", "WABA_EMU_NO_FIXTURES",
-		"--seed N", "WABA_EMU_SEED",
-		"--default-version vX.Y", "WABA_EMU_DEFAULT_VERSION", "v24.0",
-		"--latest-version vX.Y", "WABA_EMU_LATEST_VERSION",
-		"--status-profile default|classic", "WABA_EMU_STATUS_PROFILE",
-		"--rate-limit N", "WABA_EMU_RATE_LIMIT", "200",
-		"--rate-limit-active N", "WABA_EMU_RATE_LIMIT_ACTIVE", "5000",
-		"--rate-window SECONDS", "WABA_EMU_RATE_WINDOW", "3600",
-		"--no-rate-limit", "WABA_EMU_NO_RATE_LIMIT",
-		"--read-only", "WABA_EMU_READ_ONLY",
-		"--admin-token T", "WABA_EMU_ADMIN_TOKEN",
-		"--no-control-plane", "WABA_EMU_NO_CONTROL_PLANE",
-		"--max-body BYTES", "WABA_EMU_MAX_BODY", "1048576",
-		"--workers N", "WABA_EMU_WORKERS",
-		"--log-format text|json", "WABA_EMU_LOG_FORMAT",
-		"--healthcheck", "--version", "--help",
+		"--bind ADDR",
+		"WABA_EMU_BIND",
+		"127.0.0.1",
+		"--port N",
+		"WABA_EMU_PORT",
+		"8080",
+		"--db PATH",
+		"WABA_EMU_DB",
+		":memory:",
+		"--fixtures FILE",
+		"WABA_EMU_FIXTURES",
+		"--no-fixtures",
+		"WABA_EMU_NO_FIXTURES",
+		"--seed N",
+		"WABA_EMU_SEED",
+		"--default-version vX.Y",
+		"WABA_EMU_DEFAULT_VERSION",
+		"v24.0",
+		"--latest-version vX.Y",
+		"WABA_EMU_LATEST_VERSION",
+		"--status-profile default|classic",
+		"WABA_EMU_STATUS_PROFILE",
+		"--rate-limit N",
+		"WABA_EMU_RATE_LIMIT",
+		"200",
+		"--rate-limit-active N",
+		"WABA_EMU_RATE_LIMIT_ACTIVE",
+		"5000",
+		"--rate-window SECONDS",
+		"WABA_EMU_RATE_WINDOW",
+		"3600",
+		"--no-rate-limit",
+		"WABA_EMU_NO_RATE_LIMIT",
+		"--read-only",
+		"WABA_EMU_READ_ONLY",
+		"--admin-token T",
+		"WABA_EMU_ADMIN_TOKEN",
+		"--no-control-plane",
+		"WABA_EMU_NO_CONTROL_PLANE",
+		"--max-body BYTES",
+		"WABA_EMU_MAX_BODY",
+		"1048576",
+		"--workers N",
+		"WABA_EMU_WORKERS",
+		"--log-format text|json",
+		"WABA_EMU_LOG_FORMAT",
+		"--healthcheck",
+		"--version",
+		"--help",
 	};
 	char *out;
 	size_t i;

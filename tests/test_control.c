@@ -47,8 +47,8 @@ START_TEST(test_health)
 	ck_assert_int_eq(json_object_object_length(o), 3);
 	ck_assert_str_eq(demo_str(o, "status"), "ok");
 	ck_assert_str_eq(demo_str(o, "version"), WABA_EMU_VERSION);
-	ck_assert(json_object_is_type(json_object_object_get(o,
-	    "uptime_seconds"), json_type_double));
+	ck_assert(json_object_is_type(
+	    json_object_object_get(o, "uptime_seconds"), json_type_double));
 	json_object_put(o);
 }
 END_TEST
@@ -101,20 +101,28 @@ START_TEST(test_token_mint)
 	int st;
 
 	before = state_text();
-	ctl_refused("POST", "/_emulator/tokens", "{\"user\":\"3000000000000002\","
-	    "\"app\":\"1000000000000001\",\"colour\":\"red\"}", "$.colour");
-	ctl_refused("POST", "/_emulator/tokens", "{\"user\":\"3999999999999999\","
-	    "\"app\":\"1000000000000001\"}", "$.user");
-	ctl_refused("POST", "/_emulator/tokens", "{\"user\":\"3000000000000002\","
-	    "\"app\":\"1000000000000001\",\"expires_in\":-5}", "$.expires_in");
+	ctl_refused("POST", "/_emulator/tokens",
+	    "{\"user\":\"3000000000000002\","
+	    "\"app\":\"1000000000000001\",\"colour\":\"red\"}",
+	    "$.colour");
+	ctl_refused("POST", "/_emulator/tokens",
+	    "{\"user\":\"3999999999999999\","
+	    "\"app\":\"1000000000000001\"}",
+	    "$.user");
+	ctl_refused("POST", "/_emulator/tokens",
+	    "{\"user\":\"3000000000000002\","
+	    "\"app\":\"1000000000000001\",\"expires_in\":-5}",
+	    "$.expires_in");
 	ctl_refused("POST", "/_emulator/tokens", "\"x\"", "$");
 	after = state_text();
 	ck_assert_str_eq(after, before);
 	free(after);
 	free(before);
 
-	o = ctl("POST", "/_emulator/tokens", "{\"user\":\"3000000000000002\","
-	    "\"app\":\"1000000000000001\",\"expires_in\":3600}", &st);
+	o = ctl("POST", "/_emulator/tokens",
+	    "{\"user\":\"3000000000000002\","
+	    "\"app\":\"1000000000000001\",\"expires_in\":3600}",
+	    &st);
 	ck_assert_int_eq(st, 200);
 	ck_assert_int_eq(demo_int(o, "expires_at"), DEMO_NOW + 3600);
 	ck_assert_int_eq(strncmp(demo_str(o, "access_token"), "EAA", 3), 0);
@@ -128,8 +136,8 @@ START_TEST(test_token_mint)
 	ck_assert_str_eq(demo_str(o, "id"), "4000000000000001");
 	json_object_put(o);
 	/* and expires when the clock passes its expiry */
-	json_object_put(ctl("POST", "/_emulator/clock",
-	    "{\"advance_seconds\":3600}", &st));
+	json_object_put(
+	    ctl("POST", "/_emulator/clock", "{\"advance_seconds\":3600}", &st));
 	o = demo_call("GET", "/v24.0/4000000000000001", NULL, NULL, tok, &st);
 	demo_graph_error(o, 190, 463);
 	json_object_put(o);
@@ -152,7 +160,8 @@ START_TEST(test_faults)
 	    "{\"match\":{\"path\":\"/x\",\"colour\":1},\"error\":{\"code\":2}}",
 	    "$.match.colour");
 
-	o = ctl("POST", "/_emulator/faults", "{\"match\":{\"method\":\"GET\","
+	o = ctl("POST", "/_emulator/faults",
+	    "{\"match\":{\"method\":\"GET\","
 	    "\"path\":\"/v24.0/4000000000000001\"},\"error\":{\"code\":2}}",
 	    &st);
 	ck_assert_int_eq(st, 200);

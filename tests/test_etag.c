@@ -32,8 +32,8 @@ START_TEST(test_fips_vectors)
 	check_etag("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
 	    56, "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
 	check_etag("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmn"
-	    "hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu", 112,
-	    "a49b2446a02c645bf419f995b67091253a04a259");
+	           "hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+	    112, "a49b2446a02c645bf419f995b67091253a04a259");
 }
 END_TEST
 

@@ -59,7 +59,8 @@ START_TEST(test_framed_in_order)
 	ck_assert(events_pending(ev, cur));
 	e = events_next(ev, &cur, &len);
 	/* one data line: JSON escapes the newline */
-	ck_assert_str_eq(e, "id: 1\nevent: request\n"
+	ck_assert_str_eq(e,
+	    "id: 1\nevent: request\n"
 	    "data: {\"path\":\"/a\\nb\"}\n\n");
 	ck_assert_uint_eq(len, strlen(e));
 	free(e);

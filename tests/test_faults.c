@@ -77,10 +77,12 @@ START_TEST(test_validation)
 		{ "{\"match\":{\"path\":\"v24.0/1\"},\"error\":{\"code\":2}}",
 		    "match.path" },
 		{ "{\"match\":{\"path\":\"/x\",\"method\":\"FETCH\"},"
-		    "\"error\":{\"code\":2}}", "match.method" },
+		  "\"error\":{\"code\":2}}",
+		    "match.method" },
 		/* webhook rules: deliveries, not requests */
 		{ "{\"match\":{\"webhook\":\"*\",\"path\":\"/x\"},"
-		    "\"duplicate\":true}", "match.webhook" },
+		  "\"duplicate\":true}",
+		    "match.webhook" },
 		{ "{\"match\":{\"webhook\":\"*\"},\"error\":{\"code\":2}}",
 		    "error" },
 		{ "{\"match\":{\"webhook\":\"*\"}}", "latency_ms" },
@@ -91,11 +93,14 @@ START_TEST(test_validation)
 		{ "{\"match\":{\"path\":\"/x\"},\"wrong_signature\":true}",
 		    "wrong_signature" },
 		{ "{\"match\":{\"path\":\"/x\",\"method\":1},"
-		    "\"error\":{\"code\":2}}", "match.method" },
+		  "\"error\":{\"code\":2}}",
+		    "match.method" },
 		{ "{\"match\":{\"path\":\"/x\",\"verb\":\"GET\"},"
-		    "\"error\":{\"code\":2}}", "match.verb" },
+		  "\"error\":{\"code\":2}}",
+		    "match.verb" },
 		{ "{\"match\":{\"path\":\"/x\"},\"error\":{\"code\":2},"
-		    "\"every_n\":2}", "every_n" },
+		  "\"every_n\":2}",
+		    "every_n" },
 		{ "{\"match\":{\"path\":\"/x\"}}", "error" },
 		{ "{\"match\":{\"path\":\"/x\"},\"latency_ms\":0}", "error" },
 		{ "{\"match\":{\"path\":\"/x\"},\"drop_connection\":false}",
@@ -109,17 +114,23 @@ START_TEST(test_validation)
 		{ "{\"match\":{\"path\":\"/x\"},\"error\":{\"code\":2.5}}",
 		    "error.code" },
 		{ "{\"match\":{\"path\":\"/x\"},\"error\":{\"code\":2,"
-		    "\"error_subcode\":-1}}", "error.error_subcode" },
+		  "\"error_subcode\":-1}}",
+		    "error.error_subcode" },
 		{ "{\"match\":{\"path\":\"/x\"},\"error\":{\"code\":2,"
-		    "\"status\":700}}", "error.status" },
+		  "\"status\":700}}",
+		    "error.status" },
 		{ "{\"match\":{\"path\":\"/x\"},\"error\":{\"code\":2,"
-		    "\"status\":\"503\"}}", "error.status" },
+		  "\"status\":\"503\"}}",
+		    "error.status" },
 		{ "{\"match\":{\"path\":\"/x\"},\"error\":{\"code\":2,"
-		    "\"message\":\"\"}}", "error.message" },
+		  "\"message\":\"\"}}",
+		    "error.message" },
 		{ "{\"match\":{\"path\":\"/x\"},\"error\":{\"code\":2,"
-		    "\"type\":false}}", "error.type" },
+		  "\"type\":false}}",
+		    "error.type" },
 		{ "{\"match\":{\"path\":\"/x\"},\"error\":{\"code\":2,"
-		    "\"subcode\":1}}", "error.subcode" },
+		  "\"subcode\":1}}",
+		    "error.subcode" },
 		{ "{\"match\":{\"path\":\"/x\"},\"latency_ms\":-1}",
 		    "latency_ms" },
 		{ "{\"match\":{\"path\":\"/x\"},\"latency_ms\":\"5\"}",
@@ -129,23 +140,32 @@ START_TEST(test_validation)
 		{ "{\"match\":{\"path\":\"/x\"},\"drop_connection\":1}",
 		    "drop_connection" },
 		{ "{\"match\":{\"path\":\"/x\"},\"error\":{\"code\":2},"
-		    "\"times\":0}", "times" },
+		  "\"times\":0}",
+		    "times" },
 		{ "{\"match\":{\"path\":\"/x\"},\"error\":{\"code\":2},"
-		    "\"times\":\"3\"}", "times" },
+		  "\"times\":\"3\"}",
+		    "times" },
 		{ "{\"match\":{\"path\":\"/x\"},\"error\":{\"code\":2},"
-		    "\"every_nth\":0}", "every_nth" },
+		  "\"every_nth\":0}",
+		    "every_nth" },
 		{ "{\"match\":{\"path\":\"/x\"},\"error\":{\"code\":2},"
-		    "\"probability\":1.5}", "probability" },
+		  "\"probability\":1.5}",
+		    "probability" },
 		{ "{\"match\":{\"path\":\"/x\"},\"error\":{\"code\":2},"
-		    "\"probability\":-0.1}", "probability" },
+		  "\"probability\":-0.1}",
+		    "probability" },
 		{ "{\"match\":{\"path\":\"/x\"},\"error\":{\"code\":2},"
-		    "\"probability\":\"0.5\"}", "probability" },
+		  "\"probability\":\"0.5\"}",
+		    "probability" },
 		{ "{\"match\":{\"path\":\"/x\"},\"error\":{\"code\":2},"
-		    "\"probability\":0.5,\"seed\":\"7\"}", "seed" },
+		  "\"probability\":0.5,\"seed\":\"7\"}",
+		    "seed" },
 		{ "{\"match\":{\"path\":\"/x\"},\"error\":{\"code\":2},"
-		    "\"times\":2,\"every_nth\":3}", "every_nth" },
+		  "\"times\":2,\"every_nth\":3}",
+		    "every_nth" },
 		{ "{\"match\":{\"path\":\"/x\"},\"error\":{\"code\":2},"
-		    "\"every_nth\":3,\"probability\":0.5}", "probability" },
+		  "\"every_nth\":3,\"probability\":0.5}",
+		    "probability" },
 	};
 	struct faults *f = faults_new();
 	struct json_object *rule;
@@ -179,8 +199,10 @@ START_TEST(test_validation)
 	/* nothing was added, and no id was used up */
 	ck_assert_uint_eq(nrules(f), 0);
 	ck_assert(!fires(f, "GET", "/x", NULL));
-	ck_assert_int_eq(add_ok(f, "{\"match\":{\"path\":\"/x\"},"
-	    "\"error\":{\"code\":2}}"), 1);
+	ck_assert_int_eq(add_ok(f,
+	                     "{\"match\":{\"path\":\"/x\"},"
+	                     "\"error\":{\"code\":2}}"),
+	    1);
 	faults_free(f);
 }
 END_TEST
@@ -209,7 +231,8 @@ START_TEST(test_always_and_matching)
 	struct faults *f = faults_new();
 	struct fault_action a;
 
-	add_ok(f, "{\"match\":{\"method\":\"get\",\"path\":\"/*/123\"},"
+	add_ok(f,
+	    "{\"match\":{\"method\":\"get\",\"path\":\"/*/123\"},"
 	    "\"error\":{\"code\":2}}");
 	ck_assert(fires(f, "GET", "/v24.0/123", &a));
 	ck_assert_int_eq(a.rule_id, 1);
@@ -236,9 +259,11 @@ START_TEST(test_any_method)
 {
 	struct faults *f = faults_new();
 
-	add_ok(f, "{\"match\":{\"path\":\"*/assigned_users\"},"
+	add_ok(f,
+	    "{\"match\":{\"path\":\"*/assigned_users\"},"
 	    "\"drop_connection\":true}");
-	add_ok(f, "{\"match\":{\"path\":\"/star\",\"method\":\"*\"},"
+	add_ok(f,
+	    "{\"match\":{\"path\":\"/star\",\"method\":\"*\"},"
 	    "\"drop_connection\":true}");
 	ck_assert(fires(f, "GET", WABA_PATH "/assigned_users", NULL));
 	ck_assert(fires(f, "POST", "/assigned_users", NULL));
@@ -263,18 +288,22 @@ START_TEST(test_error_defaults)
 	/* not in the table: generic message, 400 */
 	add_ok(f, "{\"match\":{\"path\":\"/c\"},\"error\":{\"code\":4}}");
 	/* everything given */
-	add_ok(f, "{\"match\":{\"path\":\"/d\"},\"error\":{\"code\":4,"
+	add_ok(f,
+	    "{\"match\":{\"path\":\"/d\"},\"error\":{\"code\":4,"
 	    "\"error_subcode\":1349193,\"message\":\"(#4) Application request "
 	    "limit reached\",\"type\":\"GraphMethodException\","
 	    "\"status\":503}}");
 	/* a known code with an unknown subcode keeps the code's defaults */
-	add_ok(f, "{\"match\":{\"path\":\"/e\"},\"error\":{\"code\":190,"
+	add_ok(f,
+	    "{\"match\":{\"path\":\"/e\"},\"error\":{\"code\":190,"
 	    "\"error_subcode\":999}}");
 	/* an explicit 0 subcode drops the row's */
-	add_ok(f, "{\"match\":{\"path\":\"/f\"},\"error\":{\"code\":80008,"
+	add_ok(f,
+	    "{\"match\":{\"path\":\"/f\"},\"error\":{\"code\":80008,"
 	    "\"error_subcode\":0}}");
 	/* a known subcode picks its own row */
-	add_ok(f, "{\"match\":{\"path\":\"/g\"},\"error\":{\"code\":190,"
+	add_ok(f,
+	    "{\"match\":{\"path\":\"/g\"},\"error\":{\"code\":190,"
 	    "\"error_subcode\":463}}");
 
 	ck_assert(fires(f, "GET", "/a", &a));
@@ -353,7 +382,8 @@ START_TEST(test_unknown_code_1_2_status)
 	struct fault_action a;
 
 	add_ok(f, "{\"match\":{\"path\":\"/one\"},\"error\":{\"code\":1}}");
-	add_ok(f, "{\"match\":{\"path\":\"/two\"},\"error\":{\"code\":2,"
+	add_ok(f,
+	    "{\"match\":{\"path\":\"/two\"},\"error\":{\"code\":2,"
 	    "\"status\":503}}");
 	ck_assert(fires(f, "GET", "/one", &a));
 	ck_assert_int_eq(gerr_status(&a.err, PROFILE_DEFAULT), 500);
@@ -372,7 +402,8 @@ START_TEST(test_latency_and_drop)
 	struct fault_action a;
 
 	add_ok(f, "{\"match\":{\"path\":\"/slow\"},\"latency_ms\":250}");
-	add_ok(f, "{\"match\":{\"path\":\"/drop\"},\"drop_connection\":true,"
+	add_ok(f,
+	    "{\"match\":{\"path\":\"/drop\"},\"drop_connection\":true,"
 	    "\"latency_ms\":10}");
 	ck_assert(fires(f, "GET", "/slow", &a));
 	ck_assert(!a.has_error);
@@ -394,18 +425,20 @@ START_TEST(test_webhook_rules)
 	struct faults *f = faults_new();
 	struct fault_action a;
 
-	add_ok(f, "{\"match\":{\"webhook\":\"message_template_*\"},"
+	add_ok(f,
+	    "{\"match\":{\"webhook\":\"message_template_*\"},"
 	    "\"wrong_signature\":true,\"times\":1}");
-	add_ok(f, "{\"match\":{\"webhook\":\"*\"},\"duplicate\":true,"
+	add_ok(f,
+	    "{\"match\":{\"webhook\":\"*\"},\"duplicate\":true,"
 	    "\"latency_ms\":5}");
 	add_ok(f, "{\"match\":{\"path\":\"*\"},\"drop_connection\":true}");
-	ck_assert(faults_match_webhook(f, "message_template_status_update",
-	    &a));
+	ck_assert(
+	    faults_match_webhook(f, "message_template_status_update", &a));
 	ck_assert(a.wrong_signature && !a.duplicate && !a.drop);
 	ck_assert_int_eq(a.rule_id, 1);
 	/* used up: the next one falls through to the catch-all */
-	ck_assert(faults_match_webhook(f, "message_template_status_update",
-	    &a));
+	ck_assert(
+	    faults_match_webhook(f, "message_template_status_update", &a));
 	ck_assert(!a.wrong_signature && a.duplicate);
 	ck_assert_uint_eq(a.latency_ms, 5);
 	ck_assert_int_eq(a.rule_id, 2);
@@ -423,7 +456,8 @@ START_TEST(test_times)
 	struct json_object *l, *data, *r, *v;
 	int i;
 
-	add_ok(f, "{\"match\":{\"path\":\"/t\"},\"error\":{\"code\":2},"
+	add_ok(f,
+	    "{\"match\":{\"path\":\"/t\"},\"error\":{\"code\":2},"
 	    "\"times\":3}");
 	ck_assert(!fires(f, "GET", "/other", NULL));
 	for (i = 0; i < 3; i++)
@@ -451,7 +485,8 @@ START_TEST(test_every_nth)
 	struct faults *f = faults_new();
 	int i;
 
-	add_ok(f, "{\"match\":{\"path\":\"/n\"},\"error\":{\"code\":2},"
+	add_ok(f,
+	    "{\"match\":{\"path\":\"/n\"},\"error\":{\"code\":2},"
 	    "\"every_nth\":3}");
 	for (i = 1; i <= 12; i++) {
 		/* calls elsewhere do not advance the count */
@@ -468,7 +503,8 @@ START_TEST(test_every_nth_one)
 	struct faults *f = faults_new();
 	int i;
 
-	add_ok(f, "{\"match\":{\"path\":\"/n\"},\"latency_ms\":1,"
+	add_ok(f,
+	    "{\"match\":{\"path\":\"/n\"},\"latency_ms\":1,"
 	    "\"every_nth\":1}");
 	for (i = 0; i < 5; i++)
 		ck_assert(fires(f, "GET", "/n", NULL));
@@ -492,8 +528,9 @@ pattern(const char *rule, int n, char *out)
 
 START_TEST(test_probability_replays)
 {
-	static const char *rule = "{\"match\":{\"path\":\"/p\"},"
-	    "\"error\":{\"code\":2},\"probability\":0.5,\"seed\":42}";
+	static const char
+	    *rule = "{\"match\":{\"path\":\"/p\"},"
+	            "\"error\":{\"code\":2},\"probability\":0.5,\"seed\":42}";
 	char a[1001], b[1001], c[1001];
 	int ones = 0, i;
 
@@ -506,13 +543,16 @@ START_TEST(test_probability_replays)
 	ck_assert_int_lt(ones, 600);
 	/* another seed, another sequence */
 	pattern("{\"match\":{\"path\":\"/p\"},\"error\":{\"code\":2},"
-	    "\"probability\":0.5,\"seed\":43}", 1000, c);
+	        "\"probability\":0.5,\"seed\":43}",
+	    1000, c);
 	ck_assert_str_ne(a, c);
 	/* no seed means seed 0, also replayable */
 	pattern("{\"match\":{\"path\":\"/p\"},\"error\":{\"code\":2},"
-	    "\"probability\":0.5}", 1000, b);
+	        "\"probability\":0.5}",
+	    1000, b);
 	pattern("{\"match\":{\"path\":\"/p\"},\"error\":{\"code\":2},"
-	    "\"probability\":0.5,\"seed\":0}", 1000, c);
+	        "\"probability\":0.5,\"seed\":0}",
+	    1000, c);
 	ck_assert_str_eq(b, c);
 }
 END_TEST
@@ -523,13 +563,16 @@ START_TEST(test_probability_bounds)
 	int i, ones = 0;
 
 	pattern("{\"match\":{\"path\":\"/p\"},\"error\":{\"code\":2},"
-	    "\"probability\":0,\"seed\":5}", 200, s);
+	        "\"probability\":0,\"seed\":5}",
+	    200, s);
 	ck_assert_ptr_null(strchr(s, '1'));
 	pattern("{\"match\":{\"path\":\"/p\"},\"error\":{\"code\":2},"
-	    "\"probability\":1,\"seed\":5}", 200, s);
+	        "\"probability\":1,\"seed\":5}",
+	    200, s);
 	ck_assert_ptr_null(strchr(s, '0'));
 	pattern("{\"match\":{\"path\":\"/p\"},\"error\":{\"code\":2},"
-	    "\"probability\":0.1,\"seed\":-7}", 200, s);
+	        "\"probability\":0.1,\"seed\":-7}",
+	    200, s);
 	for (i = 0; i < 200; i++)
 		ones += s[i] == '1';
 	ck_assert_int_gt(ones, 5);
@@ -544,7 +587,8 @@ START_TEST(test_first_firing_rule_wins)
 	struct json_object *l, *data, *v;
 
 	/* rule 1 matches every call but fires only every other one */
-	add_ok(f, "{\"match\":{\"path\":\"/v24.0/*\"},\"error\":{\"code\":1},"
+	add_ok(f,
+	    "{\"match\":{\"path\":\"/v24.0/*\"},\"error\":{\"code\":1},"
 	    "\"every_nth\":2}");
 	add_ok(f, "{\"match\":{\"path\":\"*\"},\"error\":{\"code\":2}}");
 	add_ok(f, "{\"match\":{\"path\":\"*\"},\"error\":{\"code\":4}}");
@@ -584,7 +628,8 @@ START_TEST(test_list)
 {
 	struct faults *f = faults_new();
 	struct json_object *l, *data, *r, *m, *v, *want;
-	static const char *rule = "{\"match\":{\"method\":\"GET\","
+	static const char *rule =
+	    "{\"match\":{\"method\":\"GET\","
 	    "\"path\":\"/*/123\"},\"error\":{\"code\":2,\"message\":\"boom\","
 	    "\"status\":503},\"latency_ms\":5,\"every_nth\":2,\"seed\":9}";
 
@@ -627,7 +672,7 @@ START_TEST(test_delete_clear_ids)
 {
 	struct faults *f = faults_new();
 	static const char *rule = "{\"match\":{\"path\":\"/x\"},"
-	    "\"error\":{\"code\":2}}";
+	                          "\"error\":{\"code\":2}}";
 
 	ck_assert_int_eq(add_ok(f, rule), 1);
 	ck_assert_int_eq(add_ok(f, rule), 2);
@@ -655,8 +700,10 @@ START_TEST(test_many_rules)
 	int i;
 
 	for (i = 0; i < 100; i++) {
-		snprintf(buf, sizeof(buf), "{\"match\":{\"path\":\"/r%d\"},"
-		    "\"latency_ms\":%d}", i, i + 1);
+		snprintf(buf, sizeof(buf),
+		    "{\"match\":{\"path\":\"/r%d\"},"
+		    "\"latency_ms\":%d}",
+		    i, i + 1);
 		ck_assert_int_eq(add_ok(f, buf), i + 1);
 	}
 	for (i = 0; i < 100; i += 7) {

@@ -37,7 +37,7 @@ parse_fails(const char *s, const char *what, size_t at)
 	ck_assert_int_eq(err.id, GE_SYNTAX);
 	ck_assert_int_eq(gerr_code(&err), 2500);
 	if (asprintf(&want, "Syntax error \"%s\" at character %zu: %s", what,
-	    at, s) < 0)
+	        at, s) < 0)
 		ck_abort();
 	ck_assert_str_eq(gerr_message(&err), want);
 	free(want);
@@ -87,7 +87,8 @@ END_TEST
 
 START_TEST(test_nested)
 {
-	struct fieldlist *fl = parse_ok("id,phone_numbers.limit(2){id,"
+	struct fieldlist *fl = parse_ok(
+	    "id,phone_numbers.limit(2){id,"
 	    "verified_name,throughput{level}},name");
 	const struct field *pn;
 
@@ -120,7 +121,8 @@ END_TEST
 
 START_TEST(test_modifiers)
 {
-	struct fieldlist *fl = parse_ok("analytics.start(1693526400)"
+	struct fieldlist *fl = parse_ok(
+	    "analytics.start(1693526400)"
 	    ".end(1696118400).granularity(DAY),x.limit(0),y.summary(true)"
 	    ".limit(007)");
 
@@ -141,7 +143,7 @@ START_TEST(test_modifiers)
 
 	/* later modifiers replace earlier ones; huge limits saturate */
 	fl = parse_ok("a.limit(1).limit(5).start(1).start(2),"
-	    "b.limit(99999999999999999999)");
+	              "b.limit(99999999999999999999)");
 	ck_assert_int_eq(fl->v[0].limit, 5);
 	ck_assert_str_eq(fl->v[0].start, "2");
 	ck_assert_int_ge(fl->v[1].limit, 1000000);
@@ -152,7 +154,7 @@ END_TEST
 START_TEST(test_aliases)
 {
 	struct fieldlist *fl = parse_ok("phone_numbers.limit(1).as(first),"
-	    "phone_numbers.limit(5).as(five),id");
+	                                "phone_numbers.limit(5).as(five),id");
 
 	ck_assert_uint_eq(fl->n, 3);
 	ck_assert_str_eq(fl->v[0].alias, "first");
@@ -174,21 +176,32 @@ END_TEST
 START_TEST(test_graph_examples)
 {
 	parse_fails("likes.limit(1000){id},comments.limit(1000){id}{from},"
-	    "sharedposts{id}", "Expected end of string instead of \"{\".", 46);
-	parse_fails("name,id,status,account_id,adlabels,boosted_object_id,"
+	            "sharedposts{id}",
+	    "Expected end of string instead of \"{\".", 46);
+	parse_fails(
+	    "name,id,status,account_id,adlabels,boosted_object_id,"
 	    "brand_lift_studies,budget_rebalance_flag,buying_type,"
 	    "can_create_brand_lift_study,can_use_spend_cap,configured_status,"
-	    "created_time,effective_status,,stop_time", "Expected name.", 200);
+	    "created_time,effective_status,,stop_time",
+	    "Expected name.", 200);
 	parse_fails("*****", "Expected name.", 0);
-	parse_fails("id,name,picture,picture", "Field picture specified more "
-	    "than once. This is only possible before version 2.1", 23);
-	parse_fails("id,id", "Field id specified more than once. This is only "
-	    "possible before version 2.1", 5);
-	parse_fails("email,gender,link,locale,first_name,last_name,last_name,"
+	parse_fails("id,name,picture,picture",
+	    "Field picture specified more "
+	    "than once. This is only possible before version 2.1",
+	    23);
+	parse_fails("id,id",
+	    "Field id specified more than once. This is only "
+	    "possible before version 2.1",
+	    5);
+	parse_fails(
+	    "email,gender,link,locale,first_name,last_name,last_name,"
 	    "first_name,middle_name,name_format,timezone,is_verified,verified,"
-	    "permissions,cover,devices,id", "Field last_name specified more "
-	    "than once. This is only possible before version 2.1", 55);
-	parse_fails("id,name,about,emails,cover.fields(id,source),"
+	    "permissions,cover,devices,id",
+	    "Field last_name specified more "
+	    "than once. This is only possible before version 2.1",
+	    55);
+	parse_fails(
+	    "id,name,about,emails,cover.fields(id,source),"
 	    "picture.type(large),category,category_list.fields(name),"
 	    "location{city,country,latitude,longitude,state,street,zip},"
 	    "events.fields(id,type,name,cover.fields(id,source),"
@@ -198,11 +211,13 @@ START_TEST(test_graph_examples)
 	    "state,street,zip}),is_canceled,timezone,updated_time)"
 	    ".since(2018-04-06T18:00:00).until(2018-05-06T07:00:00",
 	    "Expected \")\", got end of string", 493);
-	parse_fails("id,created_time,story,message,caption,from,description,"
+	parse_fails(
+	    "id,created_time,story,message,caption,from,description,"
 	    "link,name,parent_id,comments.limit%280%29.summary%28true%29,"
 	    "likes.limit%280%29.summary%28true%29",
 	    "Expected \"(\" instead of \"%\".", 89);
-	parse_fails("app_,0.7933770411601355access_token,messenger_profile{"
+	parse_fails(
+	    "app_,0.7933770411601355access_token,messenger_profile{"
 	    "whitelisted_domains,account_linking_url,get_started,greeting,"
 	    "home_url},unseen_message_count",
 	    "Expected \"(\" instead of \",\".", 35);
@@ -239,13 +254,15 @@ START_TEST(test_whitespace)
 	/* not inside a name or a modifier; an empty item is still empty */
 	parse_fails("a, b,", "Expected name.", 5);
 	parse_fails("a,  ", "Expected name.", 2);
-	parse_fails("a .limit(1)",
-	    "Expected end of string instead of \".\".", 2);
+	parse_fails("a .limit(1)", "Expected end of string instead of \".\".",
+	    2);
 	parse_fails("a. limit(1)", "Expected name.", 2);
 	parse_fails("a.limit (1)", "Expected \"(\" instead of \" \".", 7);
 	/* offsets count the spaces; duplicates are still duplicates */
-	parse_fails("id, name, id", "Field id specified more than once. "
-	    "This is only possible before version 2.1", 12);
+	parse_fails("id, name, id",
+	    "Field id specified more than once. "
+	    "This is only possible before version 2.1",
+	    12);
 }
 END_TEST
 
@@ -275,8 +292,10 @@ START_TEST(test_syntax_errors)
 	parse_fails("a.fields(b){c}",
 	    "Expected end of string instead of \"{\".", 11);
 	/* a multi-byte character is named whole */
-	parse_fails("a\xc3\xa9", "Expected end of string instead of "
-	    "\"\xc3\xa9\".", 1);
+	parse_fails("a\xc3\xa9",
+	    "Expected end of string instead of "
+	    "\"\xc3\xa9\".",
+	    1);
 }
 END_TEST
 
@@ -290,17 +309,27 @@ START_TEST(test_meaning_errors)
 	parse_fails("a.as()", "Expected name.", 5);
 	parse_fails("a.as(x-y)", "Expected name.", 6);
 	/* duplicates by the key a field answers under */
-	parse_fails("a.as(x),b.as(x)", "Field x specified more than once. "
-	    "This is only possible before version 2.1", 15);
-	parse_fails("id,name.as(id)", "Field id specified more than once. "
-	    "This is only possible before version 2.1", 14);
-	parse_fails("p{id,id}", "Field id specified more than once. "
-	    "This is only possible before version 2.1", 7);
+	parse_fails("a.as(x),b.as(x)",
+	    "Field x specified more than once. "
+	    "This is only possible before version 2.1",
+	    15);
+	parse_fails("id,name.as(id)",
+	    "Field id specified more than once. "
+	    "This is only possible before version 2.1",
+	    14);
+	parse_fails("p{id,id}",
+	    "Field id specified more than once. "
+	    "This is only possible before version 2.1",
+	    7);
 	/* the first by position wins, at any depth */
-	parse_fails("b,p{id,id},b", "Field id specified more than once. "
-	    "This is only possible before version 2.1", 9);
-	parse_fails("b,x,b,x", "Field b specified more than once. "
-	    "This is only possible before version 2.1", 5);
+	parse_fails("b,p{id,id},b",
+	    "Field id specified more than once. "
+	    "This is only possible before version 2.1",
+	    9);
+	parse_fails("b,x,b,x",
+	    "Field b specified more than once. "
+	    "This is only possible before version 2.1",
+	    5);
 	parse_fails("a.bar(1),a.foo(2)", "Unknown modifier bar.", 2);
 	/* a syntax error anywhere beats them */
 	parse_fails("a.foo(1),id,id,", "Expected name.", 15);

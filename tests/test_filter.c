@@ -12,8 +12,8 @@
 #include "gerr.h"
 #include "suite.h"
 
-static const char *const ownership[] = { "SELF", "CLIENT_OWNED",
-	"ON_BEHALF_OF", NULL };
+static const char *const ownership[] = { "SELF", "CLIENT_OWNED", "ON_BEHALF_OF",
+	NULL };
 static const char *const modes[] = { "SANDBOX", "LIVE", NULL };
 
 /* What the WABA and phone-number edges accept. */
@@ -57,8 +57,10 @@ parse_fails(const char *param, const char *msg)
 
 START_TEST(test_docs_example)
 {
-	struct filter *f = parse_ok("[{'field':'creation_time', 'operator': "
-	    "'IN_RANGE', 'value': ['1569783261', '1604542049']}]", 1);
+	struct filter *f = parse_ok(
+	    "[{'field':'creation_time', 'operator': "
+	    "'IN_RANGE', 'value': ['1569783261', '1604542049']}]",
+	    1);
 
 	ck_assert_str_eq(f[0].field, "creation_time");
 	ck_assert_ptr_eq(f[0].field, specs[0].field);
@@ -74,10 +76,12 @@ END_TEST
 
 START_TEST(test_json_form)
 {
-	struct filter *f = parse_ok("[{\"field\":\"creation_time\","
+	struct filter *f = parse_ok(
+	    "[{\"field\":\"creation_time\","
 	    "\"operator\":\"LESS_THAN\",\"value\":1700000000},"
 	    "{\"field\":\"creation_time\",\"operator\":\"GREATER_THAN\","
-	    "\"value\":\"1604962813\"}]", 2);
+	    "\"value\":\"1604962813\"}]",
+	    2);
 
 	ck_assert_int_eq(f[0].op, FOP_LESS_THAN);
 	ck_assert_int_eq(f[0].hi, 1700000000LL);
@@ -91,7 +95,8 @@ START_TEST(test_json_form)
 
 	/* integers inside an IN_RANGE, equal bounds */
 	f = parse_ok("[{\"field\":\"creation_time\",\"operator\":\"IN_RANGE\","
-	    "\"value\":[5,5]}]", 1);
+	             "\"value\":[5,5]}]",
+	    1);
 	ck_assert_int_eq(f[0].lo, 5);
 	ck_assert_int_eq(f[0].hi, 5);
 	filters_free(f, 1);
@@ -101,7 +106,8 @@ END_TEST
 START_TEST(test_enums)
 {
 	struct filter *f = parse_ok("[{'field':'ownership_type','operator':"
-	    "'IN','value':['SELF','CLIENT_OWNED']}]", 1);
+	                            "'IN','value':['SELF','CLIENT_OWNED']}]",
+	    1);
 
 	ck_assert_int_eq(f[0].op, FOP_IN);
 	ck_assert_uint_eq(f[0].nvalues, 2);
@@ -110,7 +116,8 @@ START_TEST(test_enums)
 	filters_free(f, 1);
 
 	f = parse_ok("[{'field':'account_mode','operator':'EQUAL',"
-	    "'value':'SANDBOX'}]", 1);
+	             "'value':'SANDBOX'}]",
+	    1);
 	ck_assert_int_eq(f[0].op, FOP_EQUAL);
 	ck_assert_uint_eq(f[0].nvalues, 1);
 	ck_assert_str_eq(f[0].values[0], "SANDBOX");
@@ -118,16 +125,19 @@ START_TEST(test_enums)
 
 	/* IN takes a lone string too */
 	f = parse_ok("[{'field':'ownership_type','operator':'IN',"
-	    "'value':'ON_BEHALF_OF'}]", 1);
+	             "'value':'ON_BEHALF_OF'}]",
+	    1);
 	ck_assert_uint_eq(f[0].nvalues, 1);
 	ck_assert_str_eq(f[0].values[0], "ON_BEHALF_OF");
 	filters_free(f, 1);
 
 	/* several filters at once, in the spec's order */
-	f = parse_ok("[{'field':'ownership_type','operator':'EQUAL','value':"
+	f = parse_ok(
+	    "[{'field':'ownership_type','operator':'EQUAL','value':"
 	    "'SELF'},{'field':'creation_time','operator':'LESS_THAN',"
 	    "'value':'10'},{'field':'account_mode','operator':'IN','value':"
-	    "['LIVE']}]", 3);
+	    "['LIVE']}]",
+	    3);
 	ck_assert_str_eq(f[0].field, "creation_time");
 	ck_assert_str_eq(f[1].field, "ownership_type");
 	ck_assert_str_eq(f[1].values[0], "SELF");
@@ -155,12 +165,13 @@ END_TEST
 START_TEST(test_shape_errors)
 {
 	static const char shape[] = "(#100) Param filtering must be an array "
-	    "of {field, operator, value} objects";
+	                            "of {field, operator, value} objects";
 
 	parse_fails("", shape);
 	parse_fails("creation_time", shape);
 	parse_fails("{'field':'creation_time','operator':'LESS_THAN',"
-	    "'value':'1'}", shape);
+	            "'value':'1'}",
+	    shape);
 	parse_fails("[1]", shape);
 	parse_fails("[{'field':'creation_time','operator':'LESS_THAN'}]",
 	    shape);
@@ -174,13 +185,16 @@ START_TEST(test_shape_errors)
 	parse_fails("[{'field':null,'operator':'IN','value':'1'}]",
 	    "(#100) Param filtering[0].field must be a string - got \"null\"");
 	parse_fails("[{'field':'creation_time','operator':'LESS_THAN',"
-	    "'value':null}]", shape);
+	            "'value':null}]",
+	    shape);
 	parse_fails("[{'field':'creation_time'", shape);
 	parse_fails("[{'field':'creation_time','operator':'LESS_THAN',"
-	    "'value':'1'}] x", shape);
+	            "'value':'1'}] x",
+	    shape);
 	/* a good first element does not leak when the second is bad */
 	parse_fails("[{'field':'ownership_type','operator':'IN','value':"
-	    "['SELF']},{}]", shape);
+	            "['SELF']},{}]",
+	    shape);
 }
 END_TEST
 
@@ -188,15 +202,19 @@ END_TEST
 START_TEST(test_unknown_keys)
 {
 	parse_fails("[{'field':'account_mode','operator':'EQUAL',"
-	    "'value':'LIVE','values':'SANDBOX'}]", "(#100) Param filtering[0] "
+	            "'value':'LIVE','values':'SANDBOX'}]",
+	    "(#100) Param filtering[0] "
 	    "has an unknown key \"values\": a filter has only field, operator "
 	    "and value");
-	parse_fails("[{'field':'account_mode','operator':'EQUAL','value':'LIVE'},"
-	    "{'op':'IN'}]", "(#100) Param filtering[1] has an unknown key "
+	parse_fails(
+	    "[{'field':'account_mode','operator':'EQUAL','value':'LIVE'},"
+	    "{'op':'IN'}]",
+	    "(#100) Param filtering[1] has an unknown key "
 	    "\"op\": a filter has only field, operator and value");
 	/* keys are case-sensitive */
 	parse_fails("[{'Field':'account_mode','operator':'EQUAL',"
-	    "'value':'LIVE'}]", "(#100) Param filtering[0] has an unknown key "
+	            "'value':'LIVE'}]",
+	    "(#100) Param filtering[0] has an unknown key "
 	    "\"Field\": a filter has only field, operator and value");
 }
 END_TEST
@@ -205,18 +223,23 @@ END_TEST
 START_TEST(test_nul_in_strings)
 {
 	static const char want[] = "(#100) Param filtering[0] must not "
-	    "contain a NUL character";
+	                           "contain a NUL character";
 
 	parse_fails("[{'field':'account_mode','operator':'EQUAL',"
-	    "'value':'LIVE\\u0000x'}]", want);
+	            "'value':'LIVE\\u0000x'}]",
+	    want);
 	parse_fails("[{'field':'account_mode\\u0000x','operator':'EQUAL',"
-	    "'value':'LIVE'}]", want);
+	            "'value':'LIVE'}]",
+	    want);
 	parse_fails("[{'field':'account_mode','operator':'EQUAL\\u0000',"
-	    "'value':'LIVE'}]", want);
+	            "'value':'LIVE'}]",
+	    want);
 	parse_fails("[{'field':'account_mode','operator':'IN',"
-	    "'value':['SANDBOX','LIVE\\u0000']}]", want);
+	            "'value':['SANDBOX','LIVE\\u0000']}]",
+	    want);
 	parse_fails("[{'field':'creation_time','operator':'LESS_THAN',"
-	    "'value':'5\\u00009'}]", want);
+	            "'value':'5\\u00009'}]",
+	    want);
 }
 END_TEST
 
@@ -226,17 +249,19 @@ START_TEST(test_field_and_operator_errors)
 	    "(#100) Filtering field name is not supported. Supported fields: "
 	    "creation_time, ownership_type, account_mode");
 	parse_fails("[{'field':'creation_time','operator':'EQUAL',"
-	    "'value':'1'}]",
+	            "'value':'1'}]",
 	    "(#100) Filtering operator EQUAL is not supported for field "
 	    "creation_time. Supported operators: LESS_THAN, GREATER_THAN, "
 	    "IN_RANGE");
 	parse_fails("[{'field':'ownership_type','operator':'CONTAIN',"
-	    "'value':'SELF'}]", "(#100) Filtering operator CONTAIN is not "
+	            "'value':'SELF'}]",
+	    "(#100) Filtering operator CONTAIN is not "
 	    "supported for field ownership_type. Supported operators: EQUAL, "
 	    "IN");
 	/* operators are upper case, as documented */
 	parse_fails("[{'field':'ownership_type','operator':'in',"
-	    "'value':'SELF'}]", "(#100) Filtering operator in is not "
+	            "'value':'SELF'}]",
+	    "(#100) Filtering operator in is not "
 	    "supported for field ownership_type. Supported operators: EQUAL, "
 	    "IN");
 }
@@ -245,14 +270,17 @@ END_TEST
 START_TEST(test_value_errors)
 {
 	parse_fails("[{'field':'ownership_type','operator':'IN',"
-	    "'value':['SELF','MINE']}]", "(#100) Param filtering[0].value "
+	            "'value':['SELF','MINE']}]",
+	    "(#100) Param filtering[0].value "
 	    "must be one of {SELF, CLIENT_OWNED, ON_BEHALF_OF} - got \"MINE\"");
-	parse_fails("[{'field':'creation_time','operator':'LESS_THAN','value':"
+	parse_fails(
+	    "[{'field':'creation_time','operator':'LESS_THAN','value':"
 	    "'5'},{'field':'account_mode','operator':'EQUAL','value':'live'}]",
 	    "(#100) Param filtering[1].value must be one of {SANDBOX, LIVE} - "
 	    "got \"live\"");
 	parse_fails("[{'field':'account_mode','operator':'EQUAL',"
-	    "'value':['LIVE']}]", "(#100) Param filtering[0].value must be one "
+	            "'value':['LIVE']}]",
+	    "(#100) Param filtering[0].value must be one "
 	    "of {SANDBOX, LIVE} - got \"[\"LIVE\"]\"");
 	parse_fails("[{'field':'account_mode','operator':'IN','value':[]}]",
 	    "(#100) Param filtering[0].value must be one of {SANDBOX, LIVE} - "
@@ -261,30 +289,38 @@ START_TEST(test_value_errors)
 	    "(#100) Param filtering[0].value must be one of {SANDBOX, LIVE} - "
 	    "got \"1\"");
 	parse_fails("[{'field':'creation_time','operator':'LESS_THAN',"
-	    "'value':'yesterday'}]", "(#100) Param filtering[0].value must be "
+	            "'value':'yesterday'}]",
+	    "(#100) Param filtering[0].value must be "
 	    "a unix timestamp - got \"yesterday\"");
 	parse_fails("[{'field':'creation_time','operator':'GREATER_THAN',"
-	    "'value':-1}]", "(#100) Param filtering[0].value must be a unix "
+	            "'value':-1}]",
+	    "(#100) Param filtering[0].value must be a unix "
 	    "timestamp - got \"-1\"");
 	parse_fails("[{'field':'creation_time','operator':'GREATER_THAN',"
-	    "'value':'1234567890123456789'}]", "(#100) Param "
+	            "'value':'1234567890123456789'}]",
+	    "(#100) Param "
 	    "filtering[0].value must be a unix timestamp - got "
 	    "\"1234567890123456789\"");
 	parse_fails("[{'field':'creation_time','operator':'GREATER_THAN',"
-	    "'value':1.5}]", "(#100) Param filtering[0].value must be a unix "
+	            "'value':1.5}]",
+	    "(#100) Param filtering[0].value must be a unix "
 	    "timestamp - got \"1.5\"");
 	parse_fails("[{'field':'creation_time','operator':'IN_RANGE',"
-	    "'value':'1'}]", "(#100) Param filtering[0].value must be an array "
+	            "'value':'1'}]",
+	    "(#100) Param filtering[0].value must be an array "
 	    "of two unix timestamps [from, to] - got \"1\"");
 	parse_fails("[{'field':'creation_time','operator':'IN_RANGE',"
-	    "'value':['1','2','3']}]", "(#100) Param filtering[0].value "
+	            "'value':['1','2','3']}]",
+	    "(#100) Param filtering[0].value "
 	    "must be an array of two unix timestamps [from, to] - got "
 	    "\"[\"1\",\"2\",\"3\"]\"");
 	parse_fails("[{'field':'creation_time','operator':'IN_RANGE',"
-	    "'value':['1','x']}]", "(#100) Param filtering[0].value must be an "
+	            "'value':['1','x']}]",
+	    "(#100) Param filtering[0].value must be an "
 	    "array of two unix timestamps [from, to] - got \"[\"1\",\"x\"]\"");
 	parse_fails("[{'field':'creation_time','operator':'IN_RANGE',"
-	    "'value':['9','2']}]", "(#100) Param filtering[0].value must be a "
+	            "'value':['9','2']}]",
+	    "(#100) Param filtering[0].value must be a "
 	    "range [from, to] with from <= to - got \"[\"9\",\"2\"]\"");
 }
 END_TEST
@@ -316,19 +352,21 @@ repeat_item(const char *item, size_t n)
 START_TEST(test_filter_limits)
 {
 	static const char over[] = "(#100) Param filtering has more than 8 "
-	    "filters";
+	                           "filters";
 	struct filter *f;
 	char *many;
 
 	/* every field and operator once: fine, whatever the order */
-	f = parse_ok("[{'field':'account_mode','operator':'IN','value':"
+	f = parse_ok(
+	    "[{'field':'account_mode','operator':'IN','value':"
 	    "['LIVE']},{'field':'creation_time','operator':'IN_RANGE',"
 	    "'value':[1,9]},{'field':'ownership_type','operator':'IN',"
 	    "'value':['SELF']},{'field':'account_mode','operator':'EQUAL',"
 	    "'value':'LIVE'},{'field':'creation_time','operator':"
 	    "'GREATER_THAN','value':'1'},{'field':'ownership_type','operator':"
 	    "'EQUAL','value':'SELF'},{'field':'creation_time','operator':"
-	    "'LESS_THAN','value':'9'}]", 7);
+	    "'LESS_THAN','value':'9'}]",
+	    7);
 	ck_assert_str_eq(f[0].field, "creation_time");
 	ck_assert_int_eq(f[0].op, FOP_LESS_THAN);
 	ck_assert_int_eq(f[1].op, FOP_GREATER_THAN);
@@ -344,24 +382,30 @@ START_TEST(test_filter_limits)
 	filters_free(f, 7);
 
 	/* a field and operator given twice, even with other values */
-	parse_fails("[{'field':'creation_time','operator':'LESS_THAN','value':"
+	parse_fails(
+	    "[{'field':'creation_time','operator':'LESS_THAN','value':"
 	    "'5'},{'field':'account_mode','operator':'EQUAL','value':'LIVE'},"
 	    "{'field':'creation_time','operator':'LESS_THAN','value':'6'}]",
 	    "(#100) Param filtering[2]: field creation_time with operator "
 	    "LESS_THAN is given twice");
-	parse_fails("[{'field':'ownership_type','operator':'IN','value':"
+	parse_fails(
+	    "[{'field':'ownership_type','operator':'IN','value':"
 	    "['SELF']},{'field':'ownership_type','operator':'IN','value':"
-	    "'SELF'}]", "(#100) Param filtering[1]: field ownership_type with "
+	    "'SELF'}]",
+	    "(#100) Param filtering[1]: field ownership_type with "
 	    "operator IN is given twice");
 	/* the same field with another operator is fine */
-	f = parse_ok("[{'field':'ownership_type','operator':'IN','value':"
+	f = parse_ok(
+	    "[{'field':'ownership_type','operator':'IN','value':"
 	    "['SELF']},{'field':'ownership_type','operator':'EQUAL','value':"
-	    "'SELF'}]", 2);
+	    "'SELF'}]",
+	    2);
 	filters_free(f, 2);
 
 	/* nine items: refused before any is read */
 	many = repeat_item("{'field':'account_mode','operator':'EQUAL',"
-	    "'value':'LIVE'}", 9);
+	                   "'value':'LIVE'}",
+	    9);
 	parse_fails(many, over);
 	free(many);
 	many = repeat_item("1", 1500);
@@ -369,8 +413,10 @@ START_TEST(test_filter_limits)
 	free(many);
 	/* eight is the limit; these eight fail on the repeat instead */
 	many = repeat_item("{'field':'account_mode','operator':'EQUAL',"
-	    "'value':'LIVE'}", 8);
-	parse_fails(many, "(#100) Param filtering[1]: field account_mode with "
+	                   "'value':'LIVE'}",
+	    8);
+	parse_fails(many,
+	    "(#100) Param filtering[1]: field account_mode with "
 	    "operator EQUAL is given twice");
 	free(many);
 }
@@ -380,13 +426,19 @@ END_TEST
 START_TEST(test_filter_limit_boundary)
 {
 	static const struct filter_spec wide[] = {
-		{ "a", FOP_EQUAL, NULL }, { "b", FOP_EQUAL, NULL },
-		{ "c", FOP_EQUAL, NULL }, { "d", FOP_EQUAL, NULL },
-		{ "e", FOP_EQUAL, NULL }, { "f", FOP_EQUAL, NULL },
-		{ "g", FOP_EQUAL, NULL }, { "h", FOP_EQUAL, NULL },
-		{ "i", FOP_EQUAL, NULL }, { NULL, 0, NULL },
+		{ "a", FOP_EQUAL, NULL },
+		{ "b", FOP_EQUAL, NULL },
+		{ "c", FOP_EQUAL, NULL },
+		{ "d", FOP_EQUAL, NULL },
+		{ "e", FOP_EQUAL, NULL },
+		{ "f", FOP_EQUAL, NULL },
+		{ "g", FOP_EQUAL, NULL },
+		{ "h", FOP_EQUAL, NULL },
+		{ "i", FOP_EQUAL, NULL },
+		{ NULL, 0, NULL },
 	};
-	static const char eight[] = "[{'field':'h','operator':'EQUAL',"
+	static const char eight[] =
+	    "[{'field':'h','operator':'EQUAL',"
 	    "'value':'8'},{'field':'g','operator':'EQUAL','value':'7'},"
 	    "{'field':'f','operator':'EQUAL','value':'6'},{'field':'e',"
 	    "'operator':'EQUAL','value':'5'},{'field':'d','operator':'EQUAL',"
@@ -406,11 +458,14 @@ START_TEST(test_filter_limit_boundary)
 		ck_assert_int_eq(f[i].lo, (long long)i + 1);
 	}
 	filters_free(f, n);
-	snprintf(nine, sizeof(nine), "%s,{'field':'i','operator':'EQUAL',"
-	    "'value':'9'}]", eight);
+	snprintf(nine, sizeof(nine),
+	    "%s,{'field':'i','operator':'EQUAL',"
+	    "'value':'9'}]",
+	    eight);
 	ck_assert_int_eq(filter_parse(nine, wide, &f, &n, &err), -1);
 	ck_assert_ptr_null(f);
-	ck_assert_str_eq(gerr_message(&err), "(#100) Param filtering has more "
+	ck_assert_str_eq(gerr_message(&err),
+	    "(#100) Param filtering has more "
 	    "than 8 filters");
 	gerr_clear(&err);
 }
@@ -427,9 +482,12 @@ START_TEST(test_timestamp_equal_in)
 	size_t n = 0;
 	struct gerr err = { 0 };
 
-	ck_assert_int_eq(filter_parse("[{'field':'t','operator':'EQUAL',"
-	    "'value':'7'},{'field':'t','operator':'IN','value':['1',2]}]", t,
-	    &f, &n, &err), 0);
+	ck_assert_int_eq(
+	    filter_parse(
+	        "[{'field':'t','operator':'EQUAL',"
+	        "'value':'7'},{'field':'t','operator':'IN','value':['1',2]}]",
+	        t, &f, &n, &err),
+	    0);
 	ck_assert_uint_eq(n, 2);
 	ck_assert_int_eq(f[0].lo, 7);
 	ck_assert_int_eq(f[0].hi, 7);
@@ -438,12 +496,18 @@ START_TEST(test_timestamp_equal_in)
 	filters_free(f, n);
 
 	ck_assert_int_eq(filter_parse("[{'field':'t','operator':'IN',"
-	    "'value':'1'}]", t, &f, &n, &err), -1);
-	ck_assert_str_eq(gerr_message(&err), "(#100) Param filtering[0].value "
+	                              "'value':'1'}]",
+	                     t, &f, &n, &err),
+	    -1);
+	ck_assert_str_eq(gerr_message(&err),
+	    "(#100) Param filtering[0].value "
 	    "must be an array of unix timestamps - got \"1\"");
 	ck_assert_int_eq(filter_parse("[{'field':'t','operator':'IN',"
-	    "'value':['a']}]", t, &f, &n, &err), -1);
-	ck_assert_str_eq(gerr_message(&err), "(#100) Param filtering[0].value "
+	                              "'value':['a']}]",
+	                     t, &f, &n, &err),
+	    -1);
+	ck_assert_str_eq(gerr_message(&err),
+	    "(#100) Param filtering[0].value "
 	    "must be an array of unix timestamps - got \"[\"a\"]\"");
 	gerr_clear(&err);
 }
@@ -469,9 +533,10 @@ sort_fails(const char *param, const char *got)
 
 	ck_assert_int_eq(sort_parse(param, &desc, &err), -1);
 	ck_assert_int_eq(gerr_code(&err), 100);
-	if (asprintf(&want, "(#100) Param sort[0] must be one of "
-	    "{creation_time_ascending, creation_time_descending} - got \"%s\"",
-	    got) < 0)
+	if (asprintf(&want,
+	        "(#100) Param sort[0] must be one of "
+	        "{creation_time_ascending, creation_time_descending} - got \"%s\"",
+	        got) < 0)
 		ck_abort();
 	ck_assert_str_eq(gerr_message(&err), want);
 	free(want);

@@ -57,8 +57,8 @@ demo_store(void)
 	struct fixture_error fe;
 
 	ck_assert_msg(fixtures_apply_text(st, demo_fixture_json,
-	    demo_fixture_json_len, "demo.json", NOW, &fe) == 0, "%s",
-	    fe.message);
+	                  demo_fixture_json_len, "demo.json", NOW, &fe) == 0,
+	    "%s", fe.message);
 	return st;
 }
 
@@ -133,13 +133,13 @@ START_TEST(test_demo_values)
 	size_t i;
 
 	r = store_get(st, TBL_APPS, 1000000000000002LL);
-	ck_assert(json_object_get_boolean(json_object_object_get(r,
-	    "require_appsecret_proof")));
+	ck_assert(json_object_get_boolean(
+	    json_object_object_get(r, "require_appsecret_proof")));
 	json_object_put(r);
 	r = store_get(st, TBL_BUSINESSES, 2000000000000003LL);
 	ck_assert_str_eq(str(r, "country"), "US");
-	ck_assert(json_object_get_boolean(json_object_object_get(r,
-	    "restricted")));
+	ck_assert(
+	    json_object_get_boolean(json_object_object_get(r, "restricted")));
 	json_object_put(r);
 	r = store_get(st, TBL_BUSINESSES, 2000000000000002LL);
 	ck_assert_str_eq(str(r, "verification_status"), "not_verified");
@@ -147,8 +147,8 @@ START_TEST(test_demo_values)
 
 	r = store_get(st, TBL_WABAS, 4000000000000001LL);
 	ck_assert_str_eq(str(r, "purchase_order_number"), "PO-1001");
-	ck_assert(json_object_get_boolean(json_object_object_get(r,
-	    "is_enabled_for_insights")));
+	ck_assert(json_object_get_boolean(
+	    json_object_object_get(r, "is_enabled_for_insights")));
 	ck_assert(!json_object_object_get_ex(r, "phone_number_limit", NULL));
 	ns = xstrdup(str(r, "message_template_namespace"));
 	ck_assert_int_eq(strlen(ns), 13);
@@ -167,8 +167,10 @@ START_TEST(test_demo_values)
 	r = store_get(st, TBL_WABAS, 4000000000000003LL);
 	ck_assert_str_eq(str(r, "country"), "GB");
 	ck_assert_str_eq(str(r, "timezone_id"), "49");
-	ck_assert_str_eq(str(json_object_object_get(r,
-	    "on_behalf_of_business_info"), "type"), "PARTNER");
+	ck_assert_str_eq(
+	    str(json_object_object_get(r, "on_behalf_of_business_info"),
+	        "type"),
+	    "PARTNER");
 	json_object_put(r);
 	r = store_get(st, TBL_WABAS, 4000000000000005LL);
 	ck_assert_int_eq(num(r, "phone_number_limit"), 2);
@@ -216,12 +218,14 @@ START_TEST(test_demo_values)
 	json_object_put(r);
 
 	r = store_share(st, 4000000000000003LL, 2000000000000001LL);
-	ck_assert_int_eq(json_object_array_length(json_object_object_get(r,
-	    "permitted_tasks")), 2);
+	ck_assert_int_eq(json_object_array_length(
+	                     json_object_object_get(r, "permitted_tasks")),
+	    2);
 	json_object_put(r);
 	r = store_assignment(st, 4000000000000002LL, 3000000000000003LL);
 	ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(
-	    json_object_object_get(r, "tasks"), 0)), "MANAGE_PHONE");
+	                     json_object_object_get(r, "tasks"), 0)),
+	    "MANAGE_PHONE");
 	json_object_put(r);
 	store_close(st);
 }
@@ -251,10 +255,11 @@ END_TEST
 struct bad_case {
 	const char *doc;
 	const char *path;
-	const char *problem;   /* the message's tail after "path: " */
+	const char *problem; /* the message's tail after "path: " */
 	bool conflict;
 };
 
+/* clang-format off */
 #define APP "{\"id\":\"1000000000000009\",\"name\":\"A\",\"secret\":\"s\""
 #define BIZ "{\"id\":\"2000000000000009\",\"name\":\"B\""
 #define USR "{\"id\":\"3000000000000009\",\"name\":\"U\"," \
@@ -278,6 +283,7 @@ struct bad_case {
 	"MANAGE_USERS, MANAGE_BILLING; got "
 #define TIME_WANT "must be a unix time from 0 to 253402300799 (the end of " \
 	"year 9999); got "
+/* clang-format on */
 
 /* Every one is applied to the demo state and must change nothing. */
 static const struct bad_case bad_cases[] = {
@@ -294,32 +300,32 @@ static const struct bad_case bad_cases[] = {
 	    "unknown key", false },
 	{ "{\"apps\":[{\"id\":\"1000000000000009\",\"secret\":\"s\"}]}",
 	    "$.apps[0].name", "is required", false },
-	{ "{\"apps\":[{\"name\":\"A\",\"secret\":\"s\"}]}",
-	    "$.apps[0].id", "is required", false },
+	{ "{\"apps\":[{\"name\":\"A\",\"secret\":\"s\"}]}", "$.apps[0].id",
+	    "is required", false },
 	{ "{\"apps\":[{\"id\":1000000000000009,\"name\":\"A\","
-	    "\"secret\":\"s\"}]}", "$.apps[0].id",
-	    ID_WANT "1000000000000009", false },
+	  "\"secret\":\"s\"}]}",
+	    "$.apps[0].id", ID_WANT "1000000000000009", false },
 	{ "{\"apps\":[{\"id\":\"10000000000009\",\"name\":\"A\","
-	    "\"secret\":\"s\"}]}", "$.apps[0].id",
-	    ID_WANT "\"10000000000009\"", false },
+	  "\"secret\":\"s\"}]}",
+	    "$.apps[0].id", ID_WANT "\"10000000000009\"", false },
 	{ "{\"apps\":[{\"id\":\"10000000000000009\",\"name\":\"A\","
-	    "\"secret\":\"s\"}]}", "$.apps[0].id",
-	    ID_WANT "\"10000000000000009\"", false },
+	  "\"secret\":\"s\"}]}",
+	    "$.apps[0].id", ID_WANT "\"10000000000000009\"", false },
 	{ "{\"apps\":[{\"id\":\"0100000000000009\",\"name\":\"A\","
-	    "\"secret\":\"s\"}]}", "$.apps[0].id",
-	    ID_WANT "\"0100000000000009\"", false },
+	  "\"secret\":\"s\"}]}",
+	    "$.apps[0].id", ID_WANT "\"0100000000000009\"", false },
 	{ "{\"apps\":[{\"id\":\"10000000000000x9\",\"name\":\"A\","
-	    "\"secret\":\"s\"}]}", "$.apps[0].id",
-	    ID_WANT "\"10000000000000x9\"", false },
+	  "\"secret\":\"s\"}]}",
+	    "$.apps[0].id", ID_WANT "\"10000000000000x9\"", false },
 	{ "{\"apps\":[{\"id\":\"1000000000000009\",\"name\":\"\","
-	    "\"secret\":\"s\"}]}", "$.apps[0].name",
-	    "must be a non-empty string; got \"\"", false },
+	  "\"secret\":\"s\"}]}",
+	    "$.apps[0].name", "must be a non-empty string; got \"\"", false },
 	{ "{\"apps\":[{\"id\":\"1000000000000009\",\"name\":null,"
-	    "\"secret\":\"s\"}]}", "$.apps[0].name",
-	    "must be a non-empty string; got null", false },
+	  "\"secret\":\"s\"}]}",
+	    "$.apps[0].name", "must be a non-empty string; got null", false },
 	{ "{\"apps\":[{\"id\":\"1000000000000009\",\"name\":\"A\","
-	    "\"secret\":5}]}", "$.apps[0].secret",
-	    "must be a non-empty string; got 5", false },
+	  "\"secret\":5}]}",
+	    "$.apps[0].secret", "must be a non-empty string; got 5", false },
 	{ "{\"apps\":[" APP ",\"require_appsecret_proof\":\"yes\"}]}",
 	    "$.apps[0].require_appsecret_proof",
 	    "must be true or false; got \"yes\"", false },
@@ -328,7 +334,8 @@ static const struct bad_case bad_cases[] = {
 	    "$.businesses[0].verification_status",
 	    "must be one of expired, failed, ineligible, not_verified, "
 	    "pending, pending_need_more_info, pending_submission, rejected, "
-	    "revoked, verified; got \"VERIFIED\"", false },
+	    "revoked, verified; got \"VERIFIED\"",
+	    false },
 	{ "{\"businesses\":[" BIZ ",\"restricted\":1}]}",
 	    "$.businesses[0].restricted", "must be true or false; got 1",
 	    false },
@@ -337,55 +344,63 @@ static const struct bad_case bad_cases[] = {
 	    false },
 	/* users */
 	{ "{\"users\":[{\"id\":\"3000000000000009\",\"name\":\"U\","
-	    "\"business\":\"2000000000000009\"}]}", "$.users[0].business",
-	    "unknown business '2000000000000009'", false },
+	  "\"business\":\"2000000000000009\"}]}",
+	    "$.users[0].business", "unknown business '2000000000000009'",
+	    false },
 	{ "{\"users\":[{\"id\":\"3000000000000009\",\"name\":\"U\","
-	    "\"business\":\"4000000000000001\"}]}", "$.users[0].business",
-	    "unknown business '4000000000000001'", false },
+	  "\"business\":\"4000000000000001\"}]}",
+	    "$.users[0].business", "unknown business '4000000000000001'",
+	    false },
 	{ "{\"users\":[{\"id\":\"3000000000000009\",\"name\":\"U\"}]}",
 	    "$.users[0].business", "is required", false },
 	{ "{\"users\":[" USR ",\"user_type\":\"PERSONAL_USER\"}]}",
-	    "$.users[0].user_type", "must be one of SYSTEM_USER, "
-	    "BUSINESS_USER; got \"PERSONAL_USER\"", false },
+	    "$.users[0].user_type",
+	    "must be one of SYSTEM_USER, "
+	    "BUSINESS_USER; got \"PERSONAL_USER\"",
+	    false },
 	{ "{\"users\":[" USR ",\"role\":\"OWNER\"}]}", "$.users[0].role",
 	    "must be one of ADMIN, EMPLOYEE; got \"OWNER\"", false },
 	/* ids */
 	{ "{\"apps\":[" APP "}],\"businesses\":[{\"id\":\"1000000000000009\","
-	    "\"name\":\"B\"}]}", "$.businesses[0].id",
-	    "duplicate id (first at $.apps[0].id)", true },
+	  "\"name\":\"B\"}]}",
+	    "$.businesses[0].id", "duplicate id (first at $.apps[0].id)",
+	    true },
 	{ "{\"apps\":[{\"id\":\"1000000000000001\",\"name\":\"A\","
-	    "\"secret\":\"s\"}]}", "$.apps[0].id",
-	    "id '1000000000000001' already exists", true },
+	  "\"secret\":\"s\"}]}",
+	    "$.apps[0].id", "id '1000000000000001' already exists", true },
 	{ "{\"businesses\":[{\"id\":\"4000000000000001\",\"name\":\"B\"}]}",
 	    "$.businesses[0].id", "id '4000000000000001' already exists",
 	    true },
 	/* tokens */
 	{ "{\"tokens\":[{\"token\":\"a|b\",\"app\":\"1000000000000001\","
-	    "\"user\":\"3000000000000001\"}]}", "$.tokens[0].token",
+	  "\"user\":\"3000000000000001\"}]}",
+	    "$.tokens[0].token",
 	    "must be a non-empty string without '|' or whitespace; got \"a|b\"",
 	    false },
 	{ "{\"tokens\":[{\"token\":\"a b\",\"app\":\"1000000000000001\","
-	    "\"user\":\"3000000000000001\"}]}", "$.tokens[0].token",
+	  "\"user\":\"3000000000000001\"}]}",
+	    "$.tokens[0].token",
 	    "must be a non-empty string without '|' or whitespace; got \"a b\"",
 	    false },
 	{ "{\"tokens\":[{\"token\":\"\",\"app\":\"1000000000000001\","
-	    "\"user\":\"3000000000000001\"}]}", "$.tokens[0].token",
+	  "\"user\":\"3000000000000001\"}]}",
+	    "$.tokens[0].token",
 	    "must be a non-empty string without '|' or whitespace; got \"\"",
 	    false },
 	{ "{\"tokens\":[{\"app\":\"1000000000000001\","
-	    "\"user\":\"3000000000000001\"}]}", "$.tokens[0].token",
-	    "is required", false },
+	  "\"user\":\"3000000000000001\"}]}",
+	    "$.tokens[0].token", "is required", false },
 	{ "{\"tokens\":[" TOK "}," TOK "}]}", "$.tokens[1].token",
 	    "duplicate token (first at $.tokens[0].token)", true },
 	{ "{\"tokens\":[{\"token\":\"EAAdemoAdmin\",\"app\":\"1000000000000001\","
-	    "\"user\":\"3000000000000001\"}]}", "$.tokens[0].token",
-	    "token 'EAAdemoAdmin' already exists", true },
+	  "\"user\":\"3000000000000001\"}]}",
+	    "$.tokens[0].token", "token 'EAAdemoAdmin' already exists", true },
 	{ "{\"tokens\":[{\"token\":\"EAAnew\",\"app\":\"1000000000000009\","
-	    "\"user\":\"3000000000000001\"}]}", "$.tokens[0].app",
-	    "unknown app '1000000000000009'", false },
+	  "\"user\":\"3000000000000001\"}]}",
+	    "$.tokens[0].app", "unknown app '1000000000000009'", false },
 	{ "{\"tokens\":[{\"token\":\"EAAnew\",\"app\":\"1000000000000001\","
-	    "\"user\":\"3000000000000009\"}]}", "$.tokens[0].user",
-	    "unknown user '3000000000000009'", false },
+	  "\"user\":\"3000000000000009\"}]}",
+	    "$.tokens[0].user", "unknown user '3000000000000009'", false },
 	{ "{\"tokens\":[" TOK ",\"scopes\":\"x\"}]}", "$.tokens[0].scopes",
 	    "must be an array of scope names; got \"x\"", false },
 	{ "{\"tokens\":[" TOK ",\"scopes\":[\"a b\"]}]}",
@@ -400,29 +415,27 @@ static const struct bad_case bad_cases[] = {
 	{ "{\"tokens\":[" TOK ",\"granular_scopes\":[1]}]}",
 	    "$.tokens[0].granular_scopes[0]", "expected an object", false },
 	{ "{\"tokens\":[" TOK ",\"granular_scopes\":[{\"scope\":\"x\","
-	    "\"colour\":1}]}]}", "$.tokens[0].granular_scopes[0].colour",
-	    "unknown key", false },
+	  "\"colour\":1}]}]}",
+	    "$.tokens[0].granular_scopes[0].colour", "unknown key", false },
 	{ "{\"tokens\":[" TOK ",\"granular_scopes\":[{\"target_ids\":[]}]}]}",
 	    "$.tokens[0].granular_scopes[0].scope", "is required", false },
 	{ "{\"tokens\":[" TOK ",\"granular_scopes\":[{\"scope\":\"\"}]}]}",
 	    "$.tokens[0].granular_scopes[0].scope",
 	    "must be a non-empty string without whitespace; got \"\"", false },
 	{ "{\"tokens\":[" TOK ",\"granular_scopes\":[{\"scope\":\"x\","
-	    "\"target_ids\":\"4000000000000001\"}]}]}",
+	  "\"target_ids\":\"4000000000000001\"}]}]}",
 	    "$.tokens[0].granular_scopes[0].target_ids",
 	    "must be an array of ids; got \"4000000000000001\"", false },
 	{ "{\"tokens\":[" TOK ",\"granular_scopes\":[{\"scope\":\"x\","
-	    "\"target_ids\":[\"123\"]}]}]}",
-	    "$.tokens[0].granular_scopes[0].target_ids[0]",
-	    ID_WANT "\"123\"", false },
+	  "\"target_ids\":[\"123\"]}]}]}",
+	    "$.tokens[0].granular_scopes[0].target_ids[0]", ID_WANT "\"123\"",
+	    false },
 	{ "{\"tokens\":[" TOK ",\"issued_at\":-1}]}", "$.tokens[0].issued_at",
 	    TIME_WANT "-1", false },
 	{ "{\"tokens\":[" TOK ",\"issued_at\":\"1700000000\"}]}",
-	    "$.tokens[0].issued_at",
-	    TIME_WANT "\"1700000000\"", false },
+	    "$.tokens[0].issued_at", TIME_WANT "\"1700000000\"", false },
 	{ "{\"tokens\":[" TOK ",\"expires_at\":1.5}]}",
-	    "$.tokens[0].expires_at", TIME_WANT "1.5",
-	    false },
+	    "$.tokens[0].expires_at", TIME_WANT "1.5", false },
 	/* past the end of year 9999 a time no longer renders */
 	{ "{\"tokens\":[" TOK ",\"expires_at\":253402300800}]}",
 	    "$.tokens[0].expires_at", TIME_WANT "253402300800", false },
@@ -431,34 +444,39 @@ static const struct bad_case bad_cases[] = {
 	{ "{\"tokens\":[" TOK ",\"issued_at\":18446744073709551615}]}",
 	    "$.tokens[0].issued_at", TIME_WANT "18446744073709551615", false },
 	{ "{\"tokens\":[" TOK ",\"granular_scopes\":[{\"scope\":\"x\"},"
-	    "{\"scope\":\"y\",\"target_ids\":[\"4000000000000001\","
-	    "\"x\"]}]}]}", "$.tokens[0].granular_scopes[1].target_ids[1]",
-	    ID_WANT "\"x\"", false },
-	{ "{\"tokens\":[" TOK ",\"state\":\"revoked\"}]}",
-	    "$.tokens[0].state", "must be one of valid, expired, invalidated, "
-	    "logged_out, session_key_invalid; got \"revoked\"", false },
+	  "{\"scope\":\"y\",\"target_ids\":[\"4000000000000001\","
+	  "\"x\"]}]}]}",
+	    "$.tokens[0].granular_scopes[1].target_ids[1]", ID_WANT "\"x\"",
+	    false },
+	{ "{\"tokens\":[" TOK ",\"state\":\"revoked\"}]}", "$.tokens[0].state",
+	    "must be one of valid, expired, invalidated, "
+	    "logged_out, session_key_invalid; got \"revoked\"",
+	    false },
 	/* WABAs */
 	{ "{\"wabas\":[{\"id\":\"4000000000000009\","
-	    "\"business\":\"2000000000000009\",\"name\":\"W\"}]}",
+	  "\"business\":\"2000000000000009\",\"name\":\"W\"}]}",
 	    "$.wabas[0].business", "unknown business '2000000000000009'",
 	    false },
 	{ "{\"wabas\":[{\"id\":\"4000000000000009\","
-	    "\"business\":\"2000000000000001\"}]}", "$.wabas[0].name",
-	    "is required", false },
+	  "\"business\":\"2000000000000001\"}]}",
+	    "$.wabas[0].name", "is required", false },
 	{ "{\"wabas\":[" WABA ",\"colour\":\"green\"}]}", "$.wabas[0].colour",
 	    "unknown key", false },
 	{ "{\"wabas\":[" WABA ",\"timezone_id\":\"UTC\"}]}",
 	    "$.wabas[0].timezone_id", "must be a string of digits; got \"UTC\"",
 	    false },
-	{ "{\"wabas\":[" WABA ",\"timezone_id\":1}]}",
-	    "$.wabas[0].timezone_id", "must be a string of digits; got 1",
-	    false },
+	{ "{\"wabas\":[" WABA ",\"timezone_id\":1}]}", "$.wabas[0].timezone_id",
+	    "must be a string of digits; got 1", false },
 	{ "{\"wabas\":[" WABA ",\"ownership_type\":\"SELF_OWNED\"}]}",
-	    "$.wabas[0].ownership_type", "must be one of SELF, CLIENT_OWNED, "
-	    "ON_BEHALF_OF; got \"SELF_OWNED\"", false },
+	    "$.wabas[0].ownership_type",
+	    "must be one of SELF, CLIENT_OWNED, "
+	    "ON_BEHALF_OF; got \"SELF_OWNED\"",
+	    false },
 	{ "{\"wabas\":[" WABA ",\"account_review_status\":\"RESTRICTED\"}]}",
-	    "$.wabas[0].account_review_status", "must be one of PENDING, "
-	    "APPROVED, REJECTED; got \"RESTRICTED\"", false },
+	    "$.wabas[0].account_review_status",
+	    "must be one of PENDING, "
+	    "APPROVED, REJECTED; got \"RESTRICTED\"",
+	    false },
 	{ "{\"wabas\":[" WABA ",\"is_enabled_for_insights\":\"true\"}]}",
 	    "$.wabas[0].is_enabled_for_insights",
 	    "must be true or false; got \"true\"", false },
@@ -466,13 +484,16 @@ static const struct bad_case bad_cases[] = {
 	    "$.wabas[0].on_behalf_of_business_info",
 	    "must be an object {id, name, status, type}; got \"x\"", false },
 	{ "{\"wabas\":[" WABA ",\"on_behalf_of_business_info\":"
-	    "{\"colour\":1}}]}", "$.wabas[0].on_behalf_of_business_info.colour",
-	    "unknown key", false },
+	  "{\"colour\":1}}]}",
+	    "$.wabas[0].on_behalf_of_business_info.colour", "unknown key",
+	    false },
 	{ "{\"wabas\":[" WABA ",\"on_behalf_of_business_info\":"
-	    "{\"id\":\"12\"}}]}", "$.wabas[0].on_behalf_of_business_info.id",
-	    ID_WANT "\"12\"", false },
+	  "{\"id\":\"12\"}}]}",
+	    "$.wabas[0].on_behalf_of_business_info.id", ID_WANT "\"12\"",
+	    false },
 	{ "{\"wabas\":[" WABA ",\"on_behalf_of_business_info\":"
-	    "{\"name\":5}}]}", "$.wabas[0].on_behalf_of_business_info.name",
+	  "{\"name\":5}}]}",
+	    "$.wabas[0].on_behalf_of_business_info.name",
 	    "must be a non-empty string; got 5", false },
 	{ "{\"wabas\":[" WABA ",\"phone_number_limit\":0}]}",
 	    "$.wabas[0].phone_number_limit", "must be an integer >= 1; got 0",
@@ -481,8 +502,7 @@ static const struct bad_case bad_cases[] = {
 	    "$.wabas[0].phone_number_limit",
 	    "must be an integer >= 1; got \"2\"", false },
 	{ "{\"wabas\":[" WABA ",\"creation_time\":-5}]}",
-	    "$.wabas[0].creation_time", TIME_WANT "-5",
-	    false },
+	    "$.wabas[0].creation_time", TIME_WANT "-5", false },
 	{ "{\"wabas\":[" WABA ",\"creation_time\":253402300800}]}",
 	    "$.wabas[0].creation_time", TIME_WANT "253402300800", false },
 	{ "{\"wabas\":[" WABA ",\"currency\":\"\"}]}", "$.wabas[0].currency",
@@ -497,78 +517,96 @@ static const struct bad_case bad_cases[] = {
 	    "must be a non-empty string; got []", false },
 	/* phone numbers */
 	{ "{\"phone_numbers\":[{\"id\":\"5000000000000009\","
-	    "\"waba\":\"4000000000000009\",\"cc\":\"1\","
-	    "\"phone_number\":\"5550109999\",\"verified_name\":\"V\"}]}",
+	  "\"waba\":\"4000000000000009\",\"cc\":\"1\","
+	  "\"phone_number\":\"5550109999\",\"verified_name\":\"V\"}]}",
 	    "$.phone_numbers[0].waba", "unknown WABA '4000000000000009'",
 	    false },
 	{ "{\"phone_numbers\":[{\"id\":\"5000000000000009\","
-	    "\"waba\":\"4000000000000001\",\"cc\":\"1234\","
-	    "\"phone_number\":\"5550109999\",\"verified_name\":\"V\"}]}",
+	  "\"waba\":\"4000000000000001\",\"cc\":\"1234\","
+	  "\"phone_number\":\"5550109999\",\"verified_name\":\"V\"}]}",
 	    "$.phone_numbers[0].cc", "must be 1 to 3 digits; got \"1234\"",
 	    false },
 	{ "{\"phone_numbers\":[{\"id\":\"5000000000000009\","
-	    "\"waba\":\"4000000000000001\",\"cc\":\"+1\","
-	    "\"phone_number\":\"5550109999\",\"verified_name\":\"V\"}]}",
+	  "\"waba\":\"4000000000000001\",\"cc\":\"+1\","
+	  "\"phone_number\":\"5550109999\",\"verified_name\":\"V\"}]}",
 	    "$.phone_numbers[0].cc", "must be a string of digits; got \"+1\"",
 	    false },
 	{ "{\"phone_numbers\":[{\"id\":\"5000000000000009\","
-	    "\"waba\":\"4000000000000001\",\"cc\":1,"
-	    "\"phone_number\":\"5550109999\",\"verified_name\":\"V\"}]}",
+	  "\"waba\":\"4000000000000001\",\"cc\":1,"
+	  "\"phone_number\":\"5550109999\",\"verified_name\":\"V\"}]}",
 	    "$.phone_numbers[0].cc", "must be a string of digits; got 1",
 	    false },
 	{ "{\"phone_numbers\":[{\"id\":\"5000000000000009\","
-	    "\"waba\":\"4000000000000001\",\"cc\":\"1\","
-	    "\"phone_number\":\"555-0100\",\"verified_name\":\"V\"}]}",
+	  "\"waba\":\"4000000000000001\",\"cc\":\"1\","
+	  "\"phone_number\":\"555-0100\",\"verified_name\":\"V\"}]}",
 	    "$.phone_numbers[0].phone_number",
 	    "must be a string of digits; got \"555-0100\"", false },
 	{ "{\"phone_numbers\":[{\"id\":\"5000000000000009\","
-	    "\"waba\":\"4000000000000001\",\"cc\":\"1\","
-	    "\"phone_number\":\"\",\"verified_name\":\"V\"}]}",
+	  "\"waba\":\"4000000000000001\",\"cc\":\"1\","
+	  "\"phone_number\":\"\",\"verified_name\":\"V\"}]}",
 	    "$.phone_numbers[0].phone_number",
 	    "must be a string of digits; got \"\"", false },
 	{ "{\"phone_numbers\":[{\"id\":\"5000000000000009\","
-	    "\"waba\":\"4000000000000001\",\"cc\":\"44\","
-	    "\"phone_number\":\"77009001234567\",\"verified_name\":\"V\"}]}",
-	    "$.phone_numbers[0].phone_number", "cc and phone_number together "
-	    "must have at most 15 digits; got 16", false },
+	  "\"waba\":\"4000000000000001\",\"cc\":\"44\","
+	  "\"phone_number\":\"77009001234567\",\"verified_name\":\"V\"}]}",
+	    "$.phone_numbers[0].phone_number",
+	    "cc and phone_number together "
+	    "must have at most 15 digits; got 16",
+	    false },
 	{ "{\"phone_numbers\":[{\"id\":\"5000000000000009\","
-	    "\"waba\":\"4000000000000001\",\"cc\":\"1\","
-	    "\"phone_number\":\"5550109999\"}]}",
+	  "\"waba\":\"4000000000000001\",\"cc\":\"1\","
+	  "\"phone_number\":\"5550109999\"}]}",
 	    "$.phone_numbers[0].verified_name", "is required", false },
 	{ "{\"phone_numbers\":[" PHONE ",\"status\":\"ON\"}]}",
-	    "$.phone_numbers[0].status", "must be one of PENDING, DELETED, "
+	    "$.phone_numbers[0].status",
+	    "must be one of PENDING, DELETED, "
 	    "MIGRATED, BANNED, RESTRICTED, RATE_LIMITED, FLAGGED, CONNECTED, "
-	    "DISCONNECTED, UNKNOWN, UNVERIFIED; got \"ON\"", false },
+	    "DISCONNECTED, UNKNOWN, UNVERIFIED; got \"ON\"",
+	    false },
 	{ "{\"phone_numbers\":[" PHONE ",\"code_verification_status\":"
-	    "\"PENDING\"}]}", "$.phone_numbers[0].code_verification_status",
+	  "\"PENDING\"}]}",
+	    "$.phone_numbers[0].code_verification_status",
 	    "must be one of NOT_VERIFIED, VERIFIED, EXPIRED; got \"PENDING\"",
 	    false },
 	{ "{\"phone_numbers\":[" PHONE ",\"quality_rating\":\"NA\"}]}",
-	    "$.phone_numbers[0].quality_rating", "must be one of GREEN, YELLOW, "
-	    "RED, UNKNOWN; got \"NA\"", false },
+	    "$.phone_numbers[0].quality_rating",
+	    "must be one of GREEN, YELLOW, "
+	    "RED, UNKNOWN; got \"NA\"",
+	    false },
 	{ "{\"phone_numbers\":[" PHONE ",\"platform_type\":\"CLOUD\"}]}",
-	    "$.phone_numbers[0].platform_type", "must be one of CLOUD_API, "
-	    "ON_PREMISE, NOT_APPLICABLE; got \"CLOUD\"", false },
+	    "$.phone_numbers[0].platform_type",
+	    "must be one of CLOUD_API, "
+	    "ON_PREMISE, NOT_APPLICABLE; got \"CLOUD\"",
+	    false },
 	{ "{\"phone_numbers\":[" PHONE ",\"throughput_level\":\"LOW\"}]}",
-	    "$.phone_numbers[0].throughput_level", "must be one of STANDARD, "
-	    "HIGH, NOT_APPLICABLE; got \"LOW\"", false },
+	    "$.phone_numbers[0].throughput_level",
+	    "must be one of STANDARD, "
+	    "HIGH, NOT_APPLICABLE; got \"LOW\"",
+	    false },
 	{ "{\"phone_numbers\":[" PHONE ",\"name_status\":\"OK\"}]}",
-	    "$.phone_numbers[0].name_status", "must be one of NONE, NON_EXISTS, "
+	    "$.phone_numbers[0].name_status",
+	    "must be one of NONE, NON_EXISTS, "
 	    "PENDING_REVIEW, AVAILABLE_WITHOUT_REVIEW, EXPIRED, APPROVED, "
-	    "DECLINED; got \"OK\"", false },
+	    "DECLINED; got \"OK\"",
+	    false },
 	{ "{\"phone_numbers\":[" PHONE ",\"account_mode\":\"TEST\"}]}",
-	    "$.phone_numbers[0].account_mode", "must be one of SANDBOX, LIVE; "
-	    "got \"TEST\"", false },
+	    "$.phone_numbers[0].account_mode",
+	    "must be one of SANDBOX, LIVE; "
+	    "got \"TEST\"",
+	    false },
 	{ "{\"phone_numbers\":[" PHONE ",\"messaging_limit_tier\":"
-	    "\"TIER_5K\"}]}", "$.phone_numbers[0].messaging_limit_tier",
+	  "\"TIER_5K\"}]}",
+	    "$.phone_numbers[0].messaging_limit_tier",
 	    "must be one of TIER_50, TIER_250, TIER_1K, TIER_2K, TIER_10K, "
-	    "TIER_100K, TIER_UNLIMITED; got \"TIER_5K\"", false },
+	    "TIER_100K, TIER_UNLIMITED; got \"TIER_5K\"",
+	    false },
 	{ "{\"phone_numbers\":[" PHONE ",\"last_onboarded_time\":"
-	    "\"2025-02-04T17:40:07+0000\"}]}",
+	  "\"2025-02-04T17:40:07+0000\"}]}",
 	    "$.phone_numbers[0].last_onboarded_time",
 	    TIME_WANT "\"2025-02-04T17:40:07+0000\"", false },
 	{ "{\"phone_numbers\":[" PHONE ",\"last_onboarded_time\":"
-	    "9223372036854775807}]}", "$.phone_numbers[0].last_onboarded_time",
+	  "9223372036854775807}]}",
+	    "$.phone_numbers[0].last_onboarded_time",
 	    TIME_WANT "9223372036854775807", false },
 	{ "{\"phone_numbers\":[" PHONE ",\"is_official_business_account\":0}]}",
 	    "$.phone_numbers[0].is_official_business_account",
@@ -580,15 +618,19 @@ static const struct bad_case bad_cases[] = {
 	    "$.phone_numbers[0].display_phone_number",
 	    "must be a non-empty string; got 5", false },
 	{ "{\"phone_numbers\":[" PHONE "},{\"id\":\"5000000000000010\","
-	    "\"waba\":\"4000000000000001\",\"cc\":\"1\","
-	    "\"phone_number\":\"5550109999\",\"verified_name\":\"V\"}]}",
-	    "$.phone_numbers[1].phone_number", "duplicate phone number "
-	    "+1 5550109999 (first at $.phone_numbers[0].phone_number)", true },
+	  "\"waba\":\"4000000000000001\",\"cc\":\"1\","
+	  "\"phone_number\":\"5550109999\",\"verified_name\":\"V\"}]}",
+	    "$.phone_numbers[1].phone_number",
+	    "duplicate phone number "
+	    "+1 5550109999 (first at $.phone_numbers[0].phone_number)",
+	    true },
 	{ "{\"phone_numbers\":[{\"id\":\"5000000000000009\","
-	    "\"waba\":\"4000000000000002\",\"cc\":\"1\","
-	    "\"phone_number\":\"5550100200\",\"verified_name\":\"V\"}]}",
-	    "$.phone_numbers[0].phone_number", "phone number +1 5550100200 "
-	    "already exists (id '5000000000000001')", true },
+	  "\"waba\":\"4000000000000002\",\"cc\":\"1\","
+	  "\"phone_number\":\"5550100200\",\"verified_name\":\"V\"}]}",
+	    "$.phone_numbers[0].phone_number",
+	    "phone number +1 5550100200 "
+	    "already exists (id '5000000000000001')",
+	    true },
 	/* assignments */
 	{ "{\"assignments\":[" ASG "}]}", "$.assignments[0].tasks",
 	    "is required", false },
@@ -597,82 +639,96 @@ static const struct bad_case bad_cases[] = {
 	{ "{\"assignments\":[" ASG ",\"tasks\":\"MANAGE\"}]}",
 	    "$.assignments[0].tasks",
 	    "must be a non-empty array of tasks; got \"MANAGE\"", false },
-	{ "{\"assignments\":[" ASG ",\"tasks\":[\"MANAGE\",\"FULL_CONTROL\"]}]}",
+	{ "{\"assignments\":[" ASG
+	  ",\"tasks\":[\"MANAGE\",\"FULL_CONTROL\"]}]}",
 	    "$.assignments[0].tasks[1]", TASKS_WANT "\"FULL_CONTROL\"", false },
 	{ "{\"assignments\":[" ASG ",\"tasks\":[\"MANAGE\",\"MANAGE\"]}]}",
 	    "$.assignments[0].tasks[1]", "duplicate value \"MANAGE\"", false },
 	{ "{\"assignments\":[" ASG ",\"tasks\":[\"MANAGE\",\"DEVELOP\","
-	    "\"VIEW_COST\",\"DEVELOP\"]}]}", "$.assignments[0].tasks[3]",
-	    "duplicate value \"DEVELOP\"", false },
+	  "\"VIEW_COST\",\"DEVELOP\"]}]}",
+	    "$.assignments[0].tasks[3]", "duplicate value \"DEVELOP\"", false },
 	/* there are 13 tasks: a fourteenth is a repeat, whatever it is */
 	{ "{\"assignments\":[" ASG ",\"tasks\":[\"MANAGE\",\"DEVELOP\","
-	    "\"MANAGE_TEMPLATES\",\"MANAGE_PHONE\",\"VIEW_COST\","
-	    "\"MANAGE_EXTENSIONS\",\"VIEW_PHONE_ASSETS\","
-	    "\"MANAGE_PHONE_ASSETS\",\"VIEW_TEMPLATES\",\"MESSAGING\","
-	    "\"VIEW_INSIGHTS\",\"MANAGE_USERS\",\"MANAGE_BILLING\","
-	    "\"MANAGE\"]}]}", "$.assignments[0].tasks",
-	    "must have at most 13 tasks; got 14", false },
+	  "\"MANAGE_TEMPLATES\",\"MANAGE_PHONE\",\"VIEW_COST\","
+	  "\"MANAGE_EXTENSIONS\",\"VIEW_PHONE_ASSETS\","
+	  "\"MANAGE_PHONE_ASSETS\",\"VIEW_TEMPLATES\",\"MESSAGING\","
+	  "\"VIEW_INSIGHTS\",\"MANAGE_USERS\",\"MANAGE_BILLING\","
+	  "\"MANAGE\"]}]}",
+	    "$.assignments[0].tasks", "must have at most 13 tasks; got 14",
+	    false },
 	{ "{\"assignments\":[{\"waba\":\"4000000000000009\","
-	    "\"user\":\"3000000000000002\",\"tasks\":[\"MANAGE\"]}]}",
+	  "\"user\":\"3000000000000002\",\"tasks\":[\"MANAGE\"]}]}",
 	    "$.assignments[0].waba", "unknown WABA '4000000000000009'", false },
 	{ "{\"assignments\":[{\"waba\":\"4000000000000002\","
-	    "\"user\":\"3000000000000009\",\"tasks\":[\"MANAGE\"]}]}",
+	  "\"user\":\"3000000000000009\",\"tasks\":[\"MANAGE\"]}]}",
 	    "$.assignments[0].user", "unknown user '3000000000000009'", false },
 	{ "{\"assignments\":[{\"waba\":\"4000000000000001\","
-	    "\"user\":\"3000000000000005\",\"tasks\":[\"MANAGE\"]}]}",
-	    "$.assignments[0].user", "user '3000000000000005' belongs to "
+	  "\"user\":\"3000000000000005\",\"tasks\":[\"MANAGE\"]}]}",
+	    "$.assignments[0].user",
+	    "user '3000000000000005' belongs to "
 	    "business '2000000000000002', which neither owns WABA "
-	    "'4000000000000001' nor has a share of it", false },
+	    "'4000000000000001' nor has a share of it",
+	    false },
 	{ "{\"assignments\":[" ASG ",\"tasks\":[\"MANAGE\"]}," ASG
-	    ",\"tasks\":[\"DEVELOP\"]}]}", "$.assignments[1]",
+	  ",\"tasks\":[\"DEVELOP\"]}]}",
+	    "$.assignments[1]",
 	    "duplicate assignment of WABA '4000000000000002' and user "
-	    "'3000000000000002' (first at $.assignments[0])", true },
+	    "'3000000000000002' (first at $.assignments[0])",
+	    true },
 	{ "{\"assignments\":[{\"waba\":\"4000000000000001\","
-	    "\"user\":\"3000000000000002\",\"tasks\":[\"MANAGE\"]}]}",
-	    "$.assignments[0]", "user '3000000000000002' is already assigned "
-	    "to WABA '4000000000000001'", true },
+	  "\"user\":\"3000000000000002\",\"tasks\":[\"MANAGE\"]}]}",
+	    "$.assignments[0]",
+	    "user '3000000000000002' is already assigned "
+	    "to WABA '4000000000000001'",
+	    true },
 	/* shares */
 	{ "{\"shares\":[{\"waba\":\"4000000000000001\","
-	    "\"business\":\"2000000000000001\"}]}", "$.shares[0].business",
+	  "\"business\":\"2000000000000001\"}]}",
+	    "$.shares[0].business",
 	    "business '2000000000000001' owns WABA '4000000000000001'; a share "
-	    "goes to another business", false },
+	    "goes to another business",
+	    false },
 	{ "{\"shares\":[{\"waba\":\"4000000000000003\","
-	    "\"business\":\"2000000000000001\"}]}", "$.shares[0]",
+	  "\"business\":\"2000000000000001\"}]}",
+	    "$.shares[0]",
 	    "WABA '4000000000000003' is already shared with business "
-	    "'2000000000000001'", true },
+	    "'2000000000000001'",
+	    true },
 	{ "{\"shares\":[" SHR "}," SHR "}]}", "$.shares[1]",
 	    "duplicate share of WABA '4000000000000001' and business "
-	    "'2000000000000002' (first at $.shares[0])", true },
+	    "'2000000000000002' (first at $.shares[0])",
+	    true },
 	{ "{\"shares\":[" SHR ",\"permitted_tasks\":[\"X\"]}]}",
 	    "$.shares[0].permitted_tasks[0]", TASKS_WANT "\"X\"", false },
 	{ "{\"shares\":[" SHR ",\"permitted_tasks\":[\"VIEW_COST\","
-	    "\"MESSAGING\",\"VIEW_COST\"]}]}",
+	  "\"MESSAGING\",\"VIEW_COST\"]}]}",
 	    "$.shares[0].permitted_tasks[2]", "duplicate value \"VIEW_COST\"",
 	    false },
 	{ "{\"shares\":[" SHR ",\"permitted_tasks\":null,\"x\":1}]}",
 	    "$.shares[0].x", "unknown key", false },
 	{ "{\"shares\":[{\"waba\":\"4000000000000001\","
-	    "\"business\":\"2000000000000009\"}]}", "$.shares[0].business",
-	    "unknown business '2000000000000009'", false },
+	  "\"business\":\"2000000000000009\"}]}",
+	    "$.shares[0].business", "unknown business '2000000000000009'",
+	    false },
 	{ "{\"shares\":[{\"business\":\"2000000000000002\"}]}",
 	    "$.shares[0].waba", "is required", false },
 	/* a late error undoes the good objects before it */
 	{ "{\"businesses\":[" BIZ "}],\"users\":[{\"id\":\"3000000000000009\","
-	    "\"name\":\"U\",\"business\":\"2000000000000009\"}],"
-	    "\"wabas\":[{\"id\":\"4000000000000009\","
-	    "\"business\":\"2000000000000009\",\"name\":\"W\"}],"
-	    "\"phone_numbers\":[" PHONE ",\"status\":\"ON\"}]}",
+	  "\"name\":\"U\",\"business\":\"2000000000000009\"}],"
+	  "\"wabas\":[{\"id\":\"4000000000000009\","
+	  "\"business\":\"2000000000000009\",\"name\":\"W\"}],"
+	  "\"phone_numbers\":[" PHONE ",\"status\":\"ON\"}]}",
 	    "$.phone_numbers[0].status", "must be one of PENDING", false },
 	{ "{\"businesses\":[" BIZ "}],\"wabas\":[{\"id\":\"4000000000000009\","
-	    "\"business\":\"2000000000000009\",\"name\":\"W\"}],"
-	    "\"assignments\":[{\"waba\":\"4000000000000009\","
-	    "\"user\":\"3000000000000001\",\"tasks\":[\"MANAGE\"]}]}",
+	  "\"business\":\"2000000000000009\",\"name\":\"W\"}],"
+	  "\"assignments\":[{\"waba\":\"4000000000000009\","
+	  "\"user\":\"3000000000000001\",\"tasks\":[\"MANAGE\"]}]}",
 	    "$.assignments[0].user", "user '3000000000000001' belongs to",
 	    false },
 	/* templates */
 	{ "{\"templates\":[{\"id\":\"7000000000000009\","
-	    "\"waba\":\"4000000000000001\",\"language\":\"en\","
-	    "\"category\":\"UTILITY\",\"components\":[{}]}]}",
+	  "\"waba\":\"4000000000000001\",\"language\":\"en\","
+	  "\"category\":\"UTILITY\",\"components\":[{}]}]}",
 	    "$.templates[0].name", "is required", false },
 	{ "{\"templates\":[" TPL ",\"category\":\"PROMO\"}]}",
 	    "$.templates[0].category", "must be one of MARKETING", false },
@@ -682,14 +738,14 @@ static const struct bad_case bad_cases[] = {
 	    "$.templates[0].components[0]", "expected an object", false },
 	{ "{\"templates\":[" TPL ",\"edits\":[-1]}]}",
 	    "$.templates[0].edits[0]", "must be a unix time", false },
-	{ "{\"templates\":[" TPL ",\"pauses\":-1}]}",
-	    "$.templates[0].pauses", "must be an integer >= 0", false },
+	{ "{\"templates\":[" TPL ",\"pauses\":-1}]}", "$.templates[0].pauses",
+	    "must be an integer >= 0", false },
 	{ "{\"templates\":[" TPL ",\"waba\":\"4000000000000009\"}]}",
 	    "$.templates[0].waba", "unknown WABA '4000000000000009'", false },
 	/* a live name and language is unique on its WABA */
 	{ "{\"templates\":[" TPL "},{\"id\":\"7000000000000008\","
-	    "\"waba\":\"4000000000000001\",\"name\":\"t\",\"language\":"
-	    "\"en\",\"category\":\"UTILITY\",\"components\":[{}]}]}",
+	  "\"waba\":\"4000000000000001\",\"name\":\"t\",\"language\":"
+	  "\"en\",\"category\":\"UTILITY\",\"components\":[{}]}]}",
 	    "$.templates[1].name", "WABA '4000000000000001' has template 't'",
 	    true },
 };
@@ -698,21 +754,23 @@ START_TEST(test_bad_case)
 {
 	const struct bad_case *bc = &bad_cases[_i];
 	struct store *st = demo_store();
-	struct json_object *before = store_export(st), *after, *doc = J(bc->doc);
+	struct json_object *before = store_export(st), *after,
+	                   *doc = J(bc->doc);
 	struct json_object *created = (struct json_object *)1;
 	struct fixture_error fe;
 	char *prefix = xasprintf("case.json: %s: ", bc->path);
 
-	ck_assert_int_eq(fixtures_apply(st, doc, "case.json", false, NOW,
-	    &created, &fe), -1);
+	ck_assert_int_eq(
+	    fixtures_apply(st, doc, "case.json", false, NOW, &created, &fe),
+	    -1);
 	ck_assert_ptr_null(created);
 	ck_assert_ptr_nonnull(fe.message);
 	ck_assert_msg(strcmp(fe.path, bc->path) == 0, "path %s, want %s (%s)",
 	    fe.path, bc->path, fe.message);
 	ck_assert_msg(strncmp(fe.message, prefix, strlen(prefix)) == 0 &&
-	    strncmp(fe.message + strlen(prefix), bc->problem,
-	    strlen(bc->problem)) == 0, "message %s\nwant %s%s", fe.message,
-	    prefix, bc->problem);
+	        strncmp(fe.message + strlen(prefix), bc->problem,
+	            strlen(bc->problem)) == 0,
+	    "message %s\nwant %s%s", fe.message, prefix, bc->problem);
 	ck_assert_int_eq(fe.conflict, bc->conflict);
 	after = store_export(st);
 	assert_json_eq(after, before);
@@ -737,9 +795,11 @@ token_with(const char *tok, const char *key, const char *fmt, size_t n,
 	struct sbuf sb = SBUF_INIT;
 	size_t i;
 
-	sbuf_addf(&sb, "{\"tokens\":[{\"token\":\"%s\","
+	sbuf_addf(&sb,
+	    "{\"tokens\":[{\"token\":\"%s\","
 	    "\"app\":\"1000000000000001\",\"user\":\"3000000000000001\","
-	    "\"%s\":[", tok, key);
+	    "\"%s\":[",
+	    tok, key);
 	for (i = 0; i < n; i++) {
 		if (i > 0)
 			sbuf_addch(&sb, ',');
@@ -756,9 +816,11 @@ targets_doc(const char *tok, size_t n)
 	struct sbuf sb = SBUF_INIT;
 	size_t i;
 
-	sbuf_addf(&sb, "{\"tokens\":[{\"token\":\"%s\","
+	sbuf_addf(&sb,
+	    "{\"tokens\":[{\"token\":\"%s\","
 	    "\"app\":\"1000000000000001\",\"user\":\"3000000000000001\","
-	    "\"granular_scopes\":[{\"scope\":\"x\",\"target_ids\":[", tok);
+	    "\"granular_scopes\":[{\"scope\":\"x\",\"target_ids\":[",
+	    tok);
 	for (i = 0; i < n; i++)
 		sbuf_addf(&sb, "%s\"%llu\"", i ? "," : "",
 		    4000000000000000ULL + i);
@@ -798,11 +860,13 @@ apps_doc(size_t n, size_t bad, const char *bad_key)
 
 	sbuf_addstr(&sb, "{\"apps\":[");
 	for (i = 0; i < n; i++)
-		sbuf_addf(&sb, "%s{\"id\":\"%llu\",\"%s\":\"A\","
-		    "\"secret\":\"s\"}", i ? "," : "",
-		    1000000000000100ULL + (i == bad && strcmp(bad_key, "id") == 0 ?
-		    0 : i), i == bad && strcmp(bad_key, "id") != 0 ? bad_key :
-		    "name");
+		sbuf_addf(&sb,
+		    "%s{\"id\":\"%llu\",\"%s\":\"A\","
+		    "\"secret\":\"s\"}",
+		    i ? "," : "",
+		    1000000000000100ULL +
+		        (i == bad && strcmp(bad_key, "id") == 0 ? 0 : i),
+		    i == bad && strcmp(bad_key, "id") != 0 ? bad_key : "name");
 	sbuf_addstr(&sb, "]}");
 	return sbuf_detach(&sb);
 }
@@ -826,25 +890,30 @@ START_TEST(test_array_limits)
 	struct store *st = demo_store();
 
 	/* a hundred scopes: fine; a repeat among them is found */
-	expect_apply(st, token_with("EAAa", "scopes", "\"s%zu\"", 100,
-	    (size_t)-1), "");
+	expect_apply(st,
+	    token_with("EAAa", "scopes", "\"s%zu\"", 100, (size_t)-1), "");
 	expect_apply(st, token_with("EAAb", "scopes", "\"s%zu\"", 100, 99),
 	    "$.tokens[0].scopes[99]: duplicate value \"s0\"");
 	/* 101, or 60,000, are refused before any is looked at */
-	expect_apply(st, token_with("EAAc", "scopes", "\"s%zu\"", 101,
-	    (size_t)-1), "$.tokens[0].scopes: must have at most 100 "
+	expect_apply(st,
+	    token_with("EAAc", "scopes", "\"s%zu\"", 101, (size_t)-1),
+	    "$.tokens[0].scopes: must have at most 100 "
 	    "scope names; got 101");
-	expect_apply(st, token_with("EAAd", "scopes", "\"s%zu\"", 60000,
-	    (size_t)-1), "$.tokens[0].scopes: must have at most 100 "
+	expect_apply(st,
+	    token_with("EAAd", "scopes", "\"s%zu\"", 60000, (size_t)-1),
+	    "$.tokens[0].scopes: must have at most 100 "
 	    "scope names; got 60000");
 
 	/* granular scopes: at most 100 entries of at most 1,000 targets */
-	expect_apply(st, token_with("EAAe", "granular_scopes",
-	    "{\"scope\":\"s%zu\"}", 101, (size_t)-1),
+	expect_apply(st,
+	    token_with("EAAe", "granular_scopes", "{\"scope\":\"s%zu\"}", 101,
+	        (size_t)-1),
 	    "$.tokens[0].granular_scopes: must have at most 100 entries; "
 	    "got 101");
-	expect_apply(st, token_with("EAAf", "granular_scopes",
-	    "{\"scope\":\"s%zu\"}", 100, (size_t)-1), "");
+	expect_apply(st,
+	    token_with("EAAf", "granular_scopes", "{\"scope\":\"s%zu\"}", 100,
+	        (size_t)-1),
+	    "");
 	expect_apply(st, targets_doc("EAAg", 1000), "");
 	expect_apply(st, targets_doc("EAAh", 1001),
 	    "$.tokens[0].granular_scopes[0].target_ids: must have at most "
@@ -861,10 +930,10 @@ START_TEST(test_time_limit)
 	struct fixture_error fe;
 
 	doc = J("{\"tokens\":[" TOK ",\"expires_at\":253402300799,"
-	    "\"issued_at\":0}],\"phone_numbers\":[" PHONE
-	    ",\"last_onboarded_time\":253402300799}]}");
-	ck_assert_msg(fixtures_apply(st, doc, NULL, false, NOW, NULL, &fe) ==
-	    0, "%s", fe.message);
+	        "\"issued_at\":0}],\"phone_numbers\":[" PHONE
+	        ",\"last_onboarded_time\":253402300799}]}");
+	ck_assert_msg(fixtures_apply(st, doc, NULL, false, NOW, NULL, &fe) == 0,
+	    "%s", fe.message);
 	row = store_get_token(st, "EAAnew");
 	ck_assert_int_eq(num(row, "expires_at"), 253402300799LL);
 	ck_assert_int_eq(num(row, "issued_at"), 0);
@@ -903,7 +972,8 @@ START_TEST(test_refs_store_and_forward)
 	struct json_object *doc, *created = NULL, *r;
 	struct fixture_error fe;
 
-	doc = J("{\"assignments\":[{\"waba\":\"4000000000000009\","
+	doc = J(
+	    "{\"assignments\":[{\"waba\":\"4000000000000009\","
 	    "\"user\":\"3000000000000009\",\"tasks\":[\"MANAGE\"]},"
 	    "{\"waba\":\"4000000000000003\",\"user\":\"3000000000000001\","
 	    "\"tasks\":[\"DEVELOP\"]},"
@@ -928,18 +998,20 @@ START_TEST(test_refs_store_and_forward)
 	    "\"businesses\":[{\"id\":\"2000000000000009\",\"name\":\"B\","
 	    "\"country\":\"EC\"}],"
 	    "\"about\":{\"anything\":[1,2]}}");
-	ck_assert_msg(fixtures_apply(st, doc, "x.json", false, NOW, &created,
-	    &fe) == 0, "%s", fe.message);
-	assert_json_text(created, ("{\"businesses\":[\"2000000000000009\"],"
-	    "\"users\":[\"3000000000000009\"],\"wabas\":[\"4000000000000009\"],"
-	    "\"phone_numbers\":[\"5000000000000009\",\"5000000000000010\"],"
-	    "\"tokens\":[\"EAAnew\"],"
-	    "\"assignments\":[{\"waba\":\"4000000000000009\","
-	    "\"user\":\"3000000000000009\"},{\"waba\":\"4000000000000003\","
-	    "\"user\":\"3000000000000001\"},{\"waba\":\"4000000000000001\","
-	    "\"user\":\"3000000000000009\"}],"
-	    "\"shares\":[{\"waba\":\"4000000000000001\","
-	    "\"business\":\"2000000000000009\"}]}"));
+	ck_assert_msg(
+	    fixtures_apply(st, doc, "x.json", false, NOW, &created, &fe) == 0,
+	    "%s", fe.message);
+	assert_json_text(created,
+	    ("{\"businesses\":[\"2000000000000009\"],"
+	     "\"users\":[\"3000000000000009\"],\"wabas\":[\"4000000000000009\"],"
+	     "\"phone_numbers\":[\"5000000000000009\",\"5000000000000010\"],"
+	     "\"tokens\":[\"EAAnew\"],"
+	     "\"assignments\":[{\"waba\":\"4000000000000009\","
+	     "\"user\":\"3000000000000009\"},{\"waba\":\"4000000000000003\","
+	     "\"user\":\"3000000000000001\"},{\"waba\":\"4000000000000001\","
+	     "\"user\":\"3000000000000009\"}],"
+	     "\"shares\":[{\"waba\":\"4000000000000001\","
+	     "\"business\":\"2000000000000009\"}]}"));
 	/* Defaults from the clock and from other objects. */
 	r = store_get(st, TBL_WABAS, 4000000000000009LL);
 	ck_assert_int_eq(num(r, "creation_time"), NOW);
@@ -973,7 +1045,7 @@ END_TEST
 START_TEST(test_generate_ids)
 {
 	struct store *st = demo_store(), *twin = demo_store(),
-	    *probe = open_mem();
+	             *probe = open_mem();
 	char first[24];
 	struct json_object *doc, *created = NULL, *created2 = NULL, *ids;
 	struct fixture_error fe;
@@ -982,40 +1054,45 @@ START_TEST(test_generate_ids)
 
 	/* An id stated in the document is never generated for another. */
 	snprintf(first, sizeof(first), "%lld", (long long)store_new_id(probe));
-	text = xasprintf("{\"businesses\":[{\"name\":\"Gen Co\"},"
+	text = xasprintf(
+	    "{\"businesses\":[{\"name\":\"Gen Co\"},"
 	    "{\"id\":\"%s\",\"name\":\"Stated\"}],"
 	    "\"wabas\":[{\"business\":\"2000000000000001\",\"name\":\"Gen\"}],"
 	    "\"phone_numbers\":[{\"waba\":\"4000000000000002\",\"cc\":\"1\","
 	    "\"phone_number\":\"5550109998\",\"verified_name\":\"V\"}],"
 	    "\"tokens\":[{\"token\":\"EAAgen\",\"app\":\"1000000000000001\","
-	    "\"user\":\"3000000000000001\"}]}", first);
+	    "\"user\":\"3000000000000001\"}]}",
+	    first);
 	doc = J(text);
 	free(text);
-	ck_assert_msg(fixtures_apply(st, doc, "control", true, NOW, &created,
-	    &fe) == 0, "%s", fe.message);
+	ck_assert_msg(
+	    fixtures_apply(st, doc, "control", true, NOW, &created, &fe) == 0,
+	    "%s", fe.message);
 	ids = json_object_object_get(created, "businesses");
 	ck_assert_int_eq(json_object_array_length(ids), 2);
 	biz = json_object_get_string(json_object_array_get_idx(ids, 0));
 	ck_assert_int_eq(strlen(biz), 15);
 	ck_assert_str_ne(biz, first);
-	ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(ids,
-	    1)), first);
+	ck_assert_str_eq(
+	    json_object_get_string(json_object_array_get_idx(ids, 1)), first);
 	ck_assert_int_eq(store_node_type(st, parse_id(biz)), NODE_BUSINESS);
 	waba = json_object_get_string(json_object_array_get_idx(
 	    json_object_object_get(created, "wabas"), 0));
 	ck_assert_int_eq(store_node_type(st, parse_id(waba)), NODE_WABA);
-	ck_assert_int_eq(json_object_array_length(json_object_object_get(
-	    created, "phone_numbers")), 1);
+	ck_assert_int_eq(json_object_array_length(
+	                     json_object_object_get(created, "phone_numbers")),
+	    1);
 	ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(
-	    json_object_object_get(created, "tokens"), 0)), "EAAgen");
+	                     json_object_object_get(created, "tokens"), 0)),
+	    "EAAgen");
 	/* The same seed and state give the same ids. */
-	ck_assert_int_eq(fixtures_apply(twin, doc, "control", true, NOW,
-	    &created2, &fe), 0);
+	ck_assert_int_eq(
+	    fixtures_apply(twin, doc, "control", true, NOW, &created2, &fe), 0);
 	assert_json_eq(created2, created);
 	json_object_put(created2);
 	/* Without generate_ids the id is required. */
-	ck_assert_int_eq(fixtures_apply(probe, doc, "control", false, NOW,
-	    NULL, &fe), -1);
+	ck_assert_int_eq(
+	    fixtures_apply(probe, doc, "control", false, NOW, NULL, &fe), -1);
 	ck_assert_str_eq(fe.path, "$.businesses[0].id");
 	fixture_error_cleanup(&fe);
 	json_object_put(created);
@@ -1034,7 +1111,7 @@ START_TEST(test_replace)
 
 	/* A bad document leaves the old state. */
 	bad = J("{\"businesses\":[{\"id\":\"2000000000000009\",\"name\":\"B\","
-	    "\"colour\":1}]}");
+	        "\"colour\":1}]}");
 	ck_assert_int_eq(fixtures_replace(st, bad, "PUT", NOW, &fe), -1);
 	ck_assert_str_eq(fe.path, "$.businesses[0].colour");
 	fixture_error_cleanup(&fe);
@@ -1044,7 +1121,7 @@ START_TEST(test_replace)
 	/* Validation runs against an empty state: demo ids do not exist. */
 	json_object_put(bad);
 	bad = J("{\"users\":[{\"id\":\"3000000000000009\",\"name\":\"U\","
-	    "\"business\":\"2000000000000001\"}]}");
+	        "\"business\":\"2000000000000001\"}]}");
 	ck_assert_int_eq(fixtures_replace(st, bad, "PUT", NOW, &fe), -1);
 	ck_assert_str_eq(fe.path, "$.users[0].business");
 	fixture_error_cleanup(&fe);
@@ -1054,10 +1131,11 @@ START_TEST(test_replace)
 
 	/* A good one replaces everything. */
 	small = J("{\"businesses\":[{\"id\":\"2000000000000009\","
-	    "\"name\":\"B\"}]}");
+	          "\"name\":\"B\"}]}");
 	ck_assert_int_eq(fixtures_replace(st, small, "PUT", NOW, &fe), 0);
 	now = store_export(st);
-	want = J("{\"apps\":[],\"businesses\":[{\"id\":\"2000000000000009\","
+	want = J(
+	    "{\"apps\":[],\"businesses\":[{\"id\":\"2000000000000009\","
 	    "\"name\":\"B\",\"verification_status\":\"not_verified\","
 	    "\"restricted\":false,\"country\":\"US\"}],\"users\":[],"
 	    "\"wabas\":[],\"phone_numbers\":[],\"templates\":[],\"tokens\":[],"
@@ -1102,7 +1180,7 @@ static struct json_object *
 many_wabas(size_t n, const char *last_id)
 {
 	struct json_object *doc = J("{\"businesses\":[{\"id\":"
-	    "\"2000000000000009\",\"name\":\"B\"}]}");
+	                            "\"2000000000000009\",\"name\":\"B\"}]}");
 	struct json_object *arr = json_object_new_array();
 	size_t i;
 
@@ -1110,14 +1188,17 @@ many_wabas(size_t n, const char *last_id)
 		char text[200];
 
 		if (i + 1 == n && last_id != NULL)
-			snprintf(text, sizeof(text), "{\"id\":\"%s\","
+			snprintf(text, sizeof(text),
+			    "{\"id\":\"%s\","
 			    "\"business\":\"2000000000000009\","
-			    "\"name\":\"W %zu\"}", last_id, i);
+			    "\"name\":\"W %zu\"}",
+			    last_id, i);
 		else
-			snprintf(text, sizeof(text), "{\"id\":\"%lld\","
+			snprintf(text, sizeof(text),
+			    "{\"id\":\"%lld\","
 			    "\"business\":\"2000000000000009\","
-			    "\"name\":\"W %zu\"}", 4100000000000000LL +
-			    (long long)i, i);
+			    "\"name\":\"W %zu\"}",
+			    4100000000000000LL + (long long)i, i);
 		json_object_array_add(arr, J(text));
 	}
 	json_object_object_add(doc, "wabas", arr);
@@ -1139,8 +1220,9 @@ START_TEST(test_load_cost)
 	long n = 0;
 
 	sqlite3_trace_v2(store_sqlite(st), SQLITE_TRACE_STMT, count_stmt, &n);
-	ck_assert_msg(fixtures_apply(st, doc, "many.json", false, NOW, NULL,
-	    &fe) == 0, "%s", fe.message);
+	ck_assert_msg(
+	    fixtures_apply(st, doc, "many.json", false, NOW, NULL, &fe) == 0,
+	    "%s", fe.message);
 	ck_assert_msg(n <= 1001 + 40, "%ld statements for 1,001 rows", n);
 	sqlite3_trace_v2(store_sqlite(st), 0, NULL, NULL);
 	row = store_get(st, TBL_WABAS, 4100000000000999LL);
@@ -1148,7 +1230,8 @@ START_TEST(test_load_cost)
 	ck_assert_str_eq(str(row, "name"), "W 999");
 	json_object_put(row);
 	ck_assert_int_eq(sqlite3_prepare_v2(store_sqlite(st),
-	    "PRAGMA foreign_keys", -1, &stmt, NULL), SQLITE_OK);
+	                     "PRAGMA foreign_keys", -1, &stmt, NULL),
+	    SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(stmt), SQLITE_ROW);
 	ck_assert_int_eq(sqlite3_column_int(stmt, 0), 1);
 	sqlite3_finalize(stmt);
@@ -1170,17 +1253,19 @@ START_TEST(test_load_refused_late)
 	struct json_object *good = many_wabas(3, NULL);
 	struct fixture_error fe;
 
-	ck_assert_int_eq(fixtures_apply(st, doc, "many.json", false, NOW, NULL,
-	    &fe), -1);
+	ck_assert_int_eq(
+	    fixtures_apply(st, doc, "many.json", false, NOW, NULL, &fe), -1);
 	ck_assert_str_eq(fe.path, "$.wabas[499].id");
-	ck_assert_str_eq(fe.message, "many.json: $.wabas[499].id: "
+	ck_assert_str_eq(fe.message,
+	    "many.json: $.wabas[499].id: "
 	    "id '1000000000000001' already exists");
 	fixture_error_cleanup(&fe);
 	after = store_export(st);
 	assert_json_eq(after, before);
 	json_object_put(after);
-	ck_assert_msg(fixtures_apply(st, good, "good.json", false, NOW, NULL,
-	    &fe) == 0, "%s", fe.message);
+	ck_assert_msg(
+	    fixtures_apply(st, good, "good.json", false, NOW, NULL, &fe) == 0,
+	    "%s", fe.message);
 	after = store_export(st);
 	ck_assert_uint_eq(count(after, "wabas"), count(before, "wabas") + 3);
 	json_object_put(after);
@@ -1200,16 +1285,18 @@ START_TEST(test_load_refused_late_bulk)
 	struct fixture_error fe;
 
 	json_object_object_add(json_object_array_get_idx(
-	    json_object_object_get(doc, "wabas"), 499), "business",
-	    json_object_new_string("2000000000000008"));
-	ck_assert_int_eq(fixtures_apply(st, doc, "many.json", false, NOW, NULL,
-	    &fe), -1);
-	ck_assert_str_eq(fe.message, "many.json: $.wabas[499].business: "
+	                           json_object_object_get(doc, "wabas"), 499),
+	    "business", json_object_new_string("2000000000000008"));
+	ck_assert_int_eq(
+	    fixtures_apply(st, doc, "many.json", false, NOW, NULL, &fe), -1);
+	ck_assert_str_eq(fe.message,
+	    "many.json: $.wabas[499].business: "
 	    "unknown business '2000000000000008'");
 	fixture_error_cleanup(&fe);
 	ck_assert(store_is_empty(st));
-	ck_assert_msg(fixtures_apply(st, good, "good.json", false, NOW, NULL,
-	    &fe) == 0, "%s", fe.message);
+	ck_assert_msg(
+	    fixtures_apply(st, good, "good.json", false, NOW, NULL, &fe) == 0,
+	    "%s", fe.message);
 	after = store_export(st);
 	ck_assert_uint_eq(count(after, "wabas"), 3);
 	ck_assert_uint_eq(count(after, "businesses"), 1);
@@ -1226,13 +1313,17 @@ START_TEST(test_text_errors)
 		const char *text;
 		const char *want;
 	} cases[] = {
-		{ "{\n  \"apps\": [,]\n}", "t.json: $: invalid JSON at line 2, "
+		{ "{\n  \"apps\": [,]\n}",
+		    "t.json: $: invalid JSON at line 2, "
 		    "column 12: " },
-		{ "{} x", "t.json: $: invalid JSON at line 1, column 4: "
+		{ "{} x",
+		    "t.json: $: invalid JSON at line 1, column 4: "
 		    "unexpected text after the document" },
-		{ "", "t.json: $: invalid JSON at line 1, column 1: "
+		{ "",
+		    "t.json: $: invalid JSON at line 1, column 1: "
 		    "unexpected end of input" },
-		{ "{\"apps\": [", "t.json: $: invalid JSON at line 1, "
+		{ "{\"apps\": [",
+		    "t.json: $: invalid JSON at line 1, "
 		    "column 11: unexpected end of input" },
 		{ "{\"about\": {\"x\": \"\xff\"}}", "t.json: $: invalid JSON" },
 	};
@@ -1242,18 +1333,20 @@ START_TEST(test_text_errors)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		ck_assert_int_eq(fixtures_apply_text(st, cases[i].text,
-		    strlen(cases[i].text), "t.json", NOW, &fe), -1);
+		                     strlen(cases[i].text), "t.json", NOW, &fe),
+		    -1);
 		ck_assert_msg(strncmp(fe.message, cases[i].want,
-		    strlen(cases[i].want)) == 0, "got %s\nwant %s", fe.message,
-		    cases[i].want);
+		                  strlen(cases[i].want)) == 0,
+		    "got %s\nwant %s", fe.message, cases[i].want);
 		ck_assert_str_eq(fe.path, "$");
 		ck_assert(!fe.conflict);
 		fixture_error_cleanup(&fe);
 	}
 	ck_assert(store_is_empty(st));
 	/* Validation errors come through the text entry point too. */
-	ck_assert_int_eq(fixtures_apply_text(st, "{\"apps\":{}}", 11, "t.json",
-	    NOW, &fe), -1);
+	ck_assert_int_eq(
+	    fixtures_apply_text(st, "{\"apps\":{}}", 11, "t.json", NOW, &fe),
+	    -1);
 	ck_assert_str_eq(fe.message, "t.json: $.apps: expected an array");
 	fixture_error_cleanup(&fe);
 	store_close(st);

@@ -74,25 +74,29 @@ START_TEST(test_every_row_complete)
 		ck_assert_ptr_nonnull(r);
 		ck_assert_msg(r->name && r->name[0] == 'G', "row %d name", i);
 		ck_assert_msg(r->code > 0, "%s: code", r->name);
-		ck_assert_msg(r->message && *r->message, "%s: message", r->name);
-		ck_assert_msg(r->status_default >= 400 &&
-		    r->status_default < 600, "%s: status", r->name);
-		ck_assert_msg(r->status_classic == 400 ||
-		    r->status_classic >= 500, "%s: classic folds 4xx into 400",
+		ck_assert_msg(r->message && *r->message, "%s: message",
 		    r->name);
+		ck_assert_msg(r->status_default >= 400 &&
+		        r->status_default < 600,
+		    "%s: status", r->name);
+		ck_assert_msg(r->status_classic == 400 ||
+		        r->status_classic >= 500,
+		    "%s: classic folds 4xx into 400", r->name);
 		/* invalid_code: the code exchange's own errors */
 		ck_assert_msg(strcmp(r->auth_kind, "invalid_token") == 0 ||
-		    strcmp(r->auth_kind, "invalid_request") == 0 ||
-		    (strcmp(r->auth_kind, "invalid_code") == 0 &&
-		    r->code == 100), "%s: kind", r->name);
+		        strcmp(r->auth_kind, "invalid_request") == 0 ||
+		        (strcmp(r->auth_kind, "invalid_code") == 0 &&
+		            r->code == 100),
+		    "%s: kind", r->name);
 		ck_assert_msg((r->code == 190 || r->code == 102) ==
-		    (strcmp(r->auth_kind, "invalid_token") == 0),
+		        (strcmp(r->auth_kind, "invalid_token") == 0),
 		    "%s: token errors and only they are invalid_token",
 		    r->name);
 		/* a wrong client secret is code 1, and not worth a retry */
-		ck_assert_msg(r->transient == ((r->code == 1 &&
-		    i != GE_CLIENT_SECRET) || r->code == 2 ||
-		    r->code == 80008), "%s: transient", r->name);
+		ck_assert_msg(r->transient ==
+		        ((r->code == 1 && i != GE_CLIENT_SECRET) ||
+		            r->code == 2 || r->code == 80008),
+		    "%s: transient", r->name);
 	}
 	ck_assert_ptr_null(gerr_row((enum gerr_id)GE__COUNT));
 }
@@ -106,15 +110,19 @@ START_TEST(test_envelope)
 	ck_assert_int_eq(gerr_set(&e, GE_RATE_LIMIT, NULL), -1);
 	o = gerr_json(&e, "ATRACEidOfTwentyThreeCh");
 	ck_assert_str_eq(json_object_get_string(json_object_object_get(
-	    json_object_object_get(o, "error"), "type")), "OAuthException");
+	                     json_object_object_get(o, "error"), "type")),
+	    "OAuthException");
 	ck_assert_int_eq(json_object_get_int(json_object_object_get(
-	    json_object_object_get(o, "error"), "code")), 80008);
-	ck_assert_int_eq(json_object_get_int(json_object_object_get(
-	    json_object_object_get(o, "error"), "error_subcode")), 2446079);
+	                     json_object_object_get(o, "error"), "code")),
+	    80008);
+	ck_assert_int_eq(
+	    json_object_get_int(json_object_object_get(
+	        json_object_object_get(o, "error"), "error_subcode")),
+	    2446079);
 	ck_assert(json_object_get_boolean(json_object_object_get(
 	    json_object_object_get(o, "error"), "is_transient")));
 	ck_assert_str_eq(json_object_get_string(json_object_object_get(
-	    json_object_object_get(o, "error"), "fbtrace_id")),
+	                     json_object_object_get(o, "error"), "fbtrace_id")),
 	    "ATRACEidOfTwentyThreeCh");
 	json_object_put(o);
 
@@ -122,12 +130,12 @@ START_TEST(test_envelope)
 	gerr_set(&e, GE_PARAM, "(#100) The parameter %s is required", "user");
 	o = gerr_json(&e, "x");
 	ck_assert_str_eq(json_object_get_string(json_object_object_get(
-	    json_object_object_get(o, "error"), "message")),
+	                     json_object_object_get(o, "error"), "message")),
 	    "(#100) The parameter user is required");
-	ck_assert(!json_object_object_get_ex(json_object_object_get(o,
-	    "error"), "error_subcode", NULL));
-	ck_assert(!json_object_object_get_ex(json_object_object_get(o,
-	    "error"), "is_transient", NULL));
+	ck_assert(!json_object_object_get_ex(json_object_object_get(o, "error"),
+	    "error_subcode", NULL));
+	ck_assert(!json_object_object_get_ex(json_object_object_get(o, "error"),
+	    "is_transient", NULL));
 	json_object_put(o);
 	gerr_clear(&e);
 }
@@ -144,11 +152,13 @@ START_TEST(test_helpers)
 	ck_assert_ptr_nonnull(strstr(gerr_message(&e),
 	    "Unsupported delete request. Object with ID '123' does not exist"));
 	gerr_no_field(&e, "colour", "WhatsAppBusinessAccount");
-	ck_assert_str_eq(gerr_message(&e), "(#100) Tried accessing "
+	ck_assert_str_eq(gerr_message(&e),
+	    "(#100) Tried accessing "
 	    "nonexisting field (colour) on node type (WhatsAppBusinessAccount)");
 	gerr_set(&e, GE_TOKEN, NULL);
 	www = gerr_www_authenticate(&e);
-	ck_assert_str_eq(www, "OAuth \"Facebook Platform\" \"invalid_token\" "
+	ck_assert_str_eq(www,
+	    "OAuth \"Facebook Platform\" \"invalid_token\" "
 	    "\"Invalid OAuth access token - Cannot parse access token\"");
 	free(www);
 	gerr_clear(&e);
@@ -195,10 +205,12 @@ START_TEST(test_user_fields)
 	gerr_clear(&e);
 	o = gerr_json(&copy, "t");
 	inner = json_object_object_get(o, "error");
-	ck_assert_str_eq(json_object_get_string(json_object_object_get(inner,
-	    "error_user_title")), "Title");
-	ck_assert_str_eq(json_object_get_string(json_object_object_get(inner,
-	    "error_user_msg")), "msg 7");
+	ck_assert_str_eq(json_object_get_string(
+	                     json_object_object_get(inner, "error_user_title")),
+	    "Title");
+	ck_assert_str_eq(json_object_get_string(
+	                     json_object_object_get(inner, "error_user_msg")),
+	    "msg 7");
 	json_object_put(o);
 	gerr_set(&copy, GE_PARAM, NULL);
 	o = gerr_json(&copy, "t");
@@ -241,14 +253,14 @@ START_TEST(test_render)
 {
 	static const struct {
 		enum gerr_id id;
-		const char *msg;   /* NULL: the row's */
+		const char *msg; /* NULL: the row's */
 		int status;
 		const char *kind;
 	} cases[] = {
 		{ GE_TOKEN, NULL, 401, "invalid_token" },
 		{ GE_NO_TOKEN, NULL, 400, "invalid_request" },
 		{ GE_PARAM, "(#100) The request target is too long", 414,
-		  "invalid_request" },
+		    "invalid_request" },
 		{ GE_PERMISSION, NULL, 200, "invalid_request" },
 	};
 	size_t i;
@@ -275,10 +287,10 @@ START_TEST(test_render)
 		ck_assert(json_object_object_get_ex(e, "fbtrace_id", &v));
 		ck_assert_str_eq(json_object_get_string(v), "Atrace");
 		snprintf(want, sizeof(want),
-		    "OAuth \"Facebook Platform\" \"%s\" \"%s\"",
-		    cases[i].kind, gerr_message(&err));
-		ck_assert_str_eq(response_get_header(&resp,
-		    "WWW-Authenticate"), want);
+		    "OAuth \"Facebook Platform\" \"%s\" \"%s\"", cases[i].kind,
+		    gerr_message(&err));
+		ck_assert_str_eq(response_get_header(&resp, "WWW-Authenticate"),
+		    want);
 		json_object_put(body);
 		response_cleanup(&resp);
 		gerr_clear(&err);

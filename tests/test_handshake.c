@@ -35,11 +35,13 @@ START_TEST(test_echo_succeeds)
 	pthread_mutex_lock(&rx.mu);
 	rx.echo = true;
 	pthread_mutex_unlock(&rx.mu);
-	ck_assert_msg(handshake_verify(url, "tok en", "1234567", NULL, 0,
-	    &cause) == 0, "%s", cause);
+	ck_assert_msg(
+	    handshake_verify(url, "tok en", "1234567", NULL, 0, &cause) == 0,
+	    "%s", cause);
 	ck_assert(rx_wait(&rx, 1, 2000));
 	ck_assert_str_eq(rx.reqs[0].method, "GET");
-	ck_assert_str_eq(rx.reqs[0].target, "/hook?hub.mode=subscribe&"
+	ck_assert_str_eq(rx.reqs[0].target,
+	    "/hook?hub.mode=subscribe&"
 	    "hub.challenge=1234567&hub.verify_token=tok%20en");
 	ck_assert_str_eq(rx.reqs[0].agent, "facebookexternalua");
 	/* a random challenge is digits, and echoed back it passes too */
@@ -47,7 +49,8 @@ START_TEST(test_echo_succeeds)
 	    "%s", cause);
 	ck_assert(rx_wait(&rx, 2, 2000));
 	{
-		const char *p = strstr(rx.reqs[1].target, "hub.challenge=") + 14;
+		const char *p = strstr(rx.reqs[1].target, "hub.challenge=") +
+		    14;
 		size_t n = strcspn(p, "&");
 
 		ck_assert_uint_ge(n, 1);
@@ -60,9 +63,9 @@ START_TEST(test_not_found_is_2200)
 {
 	char *cause = NULL;
 
-	ck_assert_int_eq(handshake_verify(url, "t", "42", NULL, 0, &cause),
-	    -1);
-	ck_assert_str_eq(cause, "(#2200) Callback verification failed with "
+	ck_assert_int_eq(handshake_verify(url, "t", "42", NULL, 0, &cause), -1);
+	ck_assert_str_eq(cause,
+	    "(#2200) Callback verification failed with "
 	    "the following errors: HTTP Status Code = 404; HTTP Message = "
 	    "Not Found");
 	free(cause);
@@ -74,9 +77,9 @@ START_TEST(test_wrong_echo_fails)
 	char *cause = NULL;
 
 	rx_set_status(&rx, 200); /* 200 with an empty body */
-	ck_assert_int_eq(handshake_verify(url, "t", "42", NULL, 0, &cause),
-	    -1);
-	ck_assert_ptr_nonnull(strstr(cause, "(#2200) Callback verification "
+	ck_assert_int_eq(handshake_verify(url, "t", "42", NULL, 0, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause,
+	    "(#2200) Callback verification "
 	    "failed with the following errors: HTTP Status Code = 200"));
 	free(cause);
 }
@@ -102,10 +105,11 @@ START_TEST(test_foreign_host_never_called)
 	char *cause = NULL;
 	char *hosts[] = { "hooks.test" };
 
-	ck_assert_int_eq(handshake_verify("http://203.0.113.7/hook", "t",
-	    "42", hosts, 1, &cause), -1);
-	ck_assert(strncmp(cause, "(#2200) Callback verification failed",
-	    36) == 0);
+	ck_assert_int_eq(handshake_verify("http://203.0.113.7/hook", "t", "42",
+	                     hosts, 1, &cause),
+	    -1);
+	ck_assert(
+	    strncmp(cause, "(#2200) Callback verification failed", 36) == 0);
 	ck_assert_ptr_nonnull(strstr(cause, "--webhook-allow"));
 	free(cause);
 	ck_assert_uint_eq(rx_count(&rx), 0);

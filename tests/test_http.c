@@ -53,8 +53,10 @@ stand_in(struct emu *emu, struct request *rq)
 	json_object_object_add(o, "authorization", S(rq->authorization));
 	json_object_object_add(o, "content_type", S(rq->content_type));
 	json_object_object_add(o, "remote", S(rq->remote));
-	json_object_object_add(o, "body", rq->body != NULL ?
-	    json_object_new_string_len(rq->body, (int)rq->body_len) : NULL);
+	json_object_object_add(o, "body",
+	    rq->body != NULL ?
+	        json_object_new_string_len(rq->body, (int)rq->body_len) :
+	        NULL);
 	json_object_object_add(o, "body_len",
 	    json_object_new_int64((int64_t)rq->body_len));
 	json_object_object_add(o, "too_large",
@@ -70,7 +72,7 @@ stand_in(struct emu *emu, struct request *rq)
 			for (i = 0; i < rq->params.n; i++)
 				json_object_object_add(p, rq->params.v[i].name,
 				    json_object_new_string(
-				    rq->params.v[i].value));
+				        rq->params.v[i].value));
 		json_object_object_add(o, "params", p);
 		json_object_object_add(o, "verb",
 		    json_object_new_string(rq->verb));
@@ -123,8 +125,7 @@ dial(const char *addr, int port)
 		in->sin_port = htons((uint16_t)port);
 		len = sizeof(*in);
 	} else {
-		ck_assert_int_eq(inet_pton(AF_INET6, addr, &in6->sin6_addr),
-		    1);
+		ck_assert_int_eq(inet_pton(AF_INET6, addr, &in6->sin6_addr), 1);
 		in6->sin6_family = AF_INET6;
 		in6->sin6_port = htons((uint16_t)port);
 		len = sizeof(*in6);
@@ -294,7 +295,8 @@ END_TEST
 
 START_TEST(test_wire_facts)
 {
-	struct reply r = roundtrip("GET /v24.0/1%2F2?a=b+c&d=%C3%A9 "
+	struct reply r = roundtrip(
+	    "GET /v24.0/1%2F2?a=b+c&d=%C3%A9 "
 	    "HTTP/1.1\r\nHost: emu.test:8080\r\nAuthorization: Bearer abc\r\n"
 	    "Content-Type: application/json\r\n\r\n");
 	struct json_object *o = body_json(&r);
@@ -350,7 +352,8 @@ END_TEST
 
 START_TEST(test_body)
 {
-	struct reply r = roundtrip("POST /prepare?a=1 HTTP/1.1\r\nHost: x\r\n"
+	struct reply r = roundtrip(
+	    "POST /prepare?a=1 HTTP/1.1\r\nHost: x\r\n"
 	    "Content-Type: application/x-www-form-urlencoded\r\n"
 	    "Content-Length: 11\r\n\r\nb=2&method=");
 	struct json_object *o = body_json(&r), *p;
@@ -369,8 +372,8 @@ END_TEST
 START_TEST(test_chunked_body)
 {
 	struct reply r = roundtrip("POST /x HTTP/1.1\r\nHost: x\r\n"
-	    "Transfer-Encoding: chunked\r\n\r\n"
-	    "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+	                           "Transfer-Encoding: chunked\r\n\r\n"
+	                           "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
 	struct json_object *o = body_json(&r);
 
 	ck_assert_str_eq(jstr(o, "body"), "hello world");
@@ -386,13 +389,15 @@ START_TEST(test_body_at_limit)
 	struct reply r;
 	struct json_object *o;
 
-	snprintf(req, sizeof(req), "POST /x HTTP/1.1\r\nHost: x\r\n"
-	    "Content-Length: 64\r\n\r\n%064d", 7);
+	snprintf(req, sizeof(req),
+	    "POST /x HTTP/1.1\r\nHost: x\r\n"
+	    "Content-Length: 64\r\n\r\n%064d",
+	    7);
 	r = roundtrip(req);
 	o = body_json(&r);
 	ck_assert_str_eq(jstr(o, "too_large"), "false");
-	ck_assert_int_eq(json_object_get_int(
-	    json_object_object_get(o, "body_len")), 64);
+	ck_assert_int_eq(
+	    json_object_get_int(json_object_object_get(o, "body_len")), 64);
 	json_object_put(o);
 	reply_free(&r);
 }
@@ -408,7 +413,8 @@ START_TEST(test_body_too_large)
 
 	/* 64 bytes allowed; send 200 000 in one go, then ask again on the
 	 * same connection: the oversized request must not cost it */
-	sbuf_addf(&sb, "POST /x HTTP/1.1\r\nHost: x\r\n"
+	sbuf_addf(&sb,
+	    "POST /x HTTP/1.1\r\nHost: x\r\n"
 	    "Content-Length: 200000\r\n\r\n");
 	for (i = 0; i < 200000; i++)
 		sbuf_addch(&sb, 'a');
@@ -513,7 +519,8 @@ START_TEST(test_expect_continue)
 	char buf[64];
 	ssize_t n;
 
-	conn_send(&c, "POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+	conn_send(&c,
+	    "POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
 	    "Expect: 100-continue\r\n\r\n");
 	n = recv(c.fd, buf, sizeof(buf) - 1, 0);
 	ck_assert_int_gt(n, 0);
@@ -568,7 +575,7 @@ START_TEST(test_log_text)
 	reply_free(&r);
 	http_set_log(srv, LOG_TEXT, true);
 	r = roundtrip("GET /status/201?access_token=SECRET HTTP/1.1\r\n"
-	    "Host: x\r\n\r\n");
+	              "Host: x\r\n\r\n");
 	reply_free(&r);
 	r = roundtrip("GET /drop HTTP/1.1\r\nHost: x\r\n\r\n");
 	reply_free(&r);
@@ -632,13 +639,13 @@ END_TEST
  */
 static const char *const hostile_paths[] = {
 	"POST /_emulator/tokens/EAAsecretTokenValue1 HTTP/1.1\r\nHost: x\r\n"
-	    "Content-Length: 0\r\n\r\n",
+	"Content-Length: 0\r\n\r\n",
 	"GET /v24.0/EAAsecretTokenValue2/accounts?x=1 HTTP/1.1\r\n"
-	    "Host: x\r\n\r\n",
+	"Host: x\r\n\r\n",
 	"GET /v24.0/1000000000000001|appSecretValue3 HTTP/1.1\r\n"
-	    "Host: x\r\n\r\n",
+	"Host: x\r\n\r\n",
 	"GET /v24.0/1000000000000001%7CappSecretValue4 HTTP/1.1\r\n"
-	    "Host: x\r\n\r\n",
+	"Host: x\r\n\r\n",
 	"GET /a\x1b[2J\"fake 200\\\x0b HTTP/1.1\r\nHost: x\r\n\r\n",
 };
 
@@ -649,8 +656,7 @@ log_of_hostile_paths(int format)
 	size_t i;
 
 	http_set_log(srv, format, true);
-	for (i = 0; i < sizeof(hostile_paths) / sizeof(hostile_paths[0]);
-	    i++) {
+	for (i = 0; i < sizeof(hostile_paths) / sizeof(hostile_paths[0]); i++) {
 		struct reply r = roundtrip(hostile_paths[i]);
 
 		reply_free(&r);
@@ -687,8 +693,8 @@ START_TEST(test_log_masks_and_escapes_text)
 	ck_assert_int_eq(lines, 5);
 	/* no quote or backslash of the client's reaches a text line */
 	ck_assert_ptr_null(strchr(log, '"'));
-	ck_assert_ptr_nonnull(strstr(log,
-	    "GET /a\\x1b[2J\\x22fake 200\\x5c\\x0b "));
+	ck_assert_ptr_nonnull(
+	    strstr(log, "GET /a\\x1b[2J\\x22fake 200\\x5c\\x0b "));
 	free(log);
 }
 END_TEST
@@ -701,12 +707,12 @@ START_TEST(test_log_masks_and_escapes_json)
 	assert_clean_log(log);
 	/* lines come in the order requests finish, which workers decide */
 	for (line = strtok_r(log, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save)) {
+	     line = strtok_r(NULL, "\n", &save)) {
 		struct json_object *o = json_tokener_parse(line);
 
 		ck_assert_msg(o != NULL, "not JSON: %s", line);
 		if (strcmp(jstr(o, "path"),
-		    "/a\\x1b[2J\\x22fake 200\\x5c\\x0b") == 0)
+		        "/a\\x1b[2J\\x22fake 200\\x5c\\x0b") == 0)
 			escaped++;
 		json_object_put(o);
 		lines++;
@@ -726,7 +732,7 @@ START_TEST(test_log_json)
 
 	http_set_log(srv, LOG_JSON, true);
 	r = roundtrip("POST /status/400?x=1 HTTP/1.1\r\nHost: x\r\n"
-	    "Content-Length: 0\r\n\r\n");
+	              "Content-Length: 0\r\n\r\n");
 	reply_free(&r);
 	http_stop(srv);
 	srv = NULL;
@@ -737,8 +743,8 @@ START_TEST(test_log_json)
 	ck_assert_ptr_nonnull(o);
 	ck_assert_str_eq(jstr(o, "method"), "POST");
 	ck_assert_str_eq(jstr(o, "path"), "/status/400");
-	ck_assert_int_eq(json_object_get_int(json_object_object_get(o,
-	    "status")), 400);
+	ck_assert_int_eq(
+	    json_object_get_int(json_object_object_get(o, "status")), 400);
 	ck_assert_str_eq(jstr(o, "remote"), "127.0.0.1");
 	ck_assert_str_eq(jstr(o, "trace_id"), "TRACE");
 	ck_assert(json_object_object_get_ex(o, "duration_ms", &v));
@@ -832,8 +838,7 @@ conn_open_from(const char *src, int port)
 	ck_assert_int_eq(bind(c.fd, (struct sockaddr *)&in, sizeof(in)), 0);
 	in.sin_port = htons((uint16_t)port);
 	ck_assert_int_eq(inet_pton(AF_INET, "127.0.0.1", &in.sin_addr), 1);
-	ck_assert_int_eq(connect(c.fd, (struct sockaddr *)&in, sizeof(in)),
-	    0);
+	ck_assert_int_eq(connect(c.fd, (struct sockaddr *)&in, sizeof(in)), 0);
 	return c;
 }
 
@@ -874,7 +879,8 @@ START_TEST(test_peer_v4_mapped)
 	struct conn c;
 
 	/* a dual-stack listener sees IPv4 peers as ::ffff:a.b.c.d */
-	s6 = http_start_with(&emu, stand_in, "::ffff:127.0.0.1", 0, 0, 1024, &cause);
+	s6 = http_start_with(&emu, stand_in, "::ffff:127.0.0.1", 0, 0, 1024,
+	    &cause);
 	if (s6 == NULL) { /* hosts without IPv6 skip it */
 		free(cause);
 		return;
@@ -890,11 +896,13 @@ START_TEST(test_bad_bind)
 {
 	char *cause = NULL;
 
-	ck_assert_ptr_null(http_start_with(&emu, stand_in, "localhost", 0, 0, 1, &cause));
+	ck_assert_ptr_null(
+	    http_start_with(&emu, stand_in, "localhost", 0, 0, 1, &cause));
 	ck_assert_ptr_nonnull(strstr(cause, "localhost"));
 	free(cause);
 	cause = NULL;
-	ck_assert_ptr_null(http_start_with(&emu, stand_in, "127.0.0.1", 70000, 0, 1, &cause));
+	ck_assert_ptr_null(
+	    http_start_with(&emu, stand_in, "127.0.0.1", 70000, 0, 1, &cause));
 	ck_assert_ptr_nonnull(cause);
 	free(cause);
 }
@@ -905,7 +913,8 @@ START_TEST(test_port_in_use)
 	char *cause = NULL;
 	struct http_server *s2;
 
-	s2 = http_start_with(&emu, stand_in, "127.0.0.1", http_port(srv), 0, 1, &cause);
+	s2 = http_start_with(&emu, stand_in, "127.0.0.1", http_port(srv), 0, 1,
+	    &cause);
 	ck_assert_ptr_null(s2);
 	ck_assert_ptr_nonnull(strstr(cause, "cannot listen on 127.0.0.1:"));
 	free(cause);

@@ -303,8 +303,8 @@ START_TEST(test_masking)
 		journal_add(j, &rq, T0);
 		rq_free(&rq);
 		data = entries(j, NULL);
-		ck_assert(json_object_object_get_ex(json_object_array_get_idx(
-		    data, (int)i), "params", &p));
+		ck_assert(json_object_object_get_ex(
+		    json_object_array_get_idx(data, (int)i), "params", &p));
 		ck_assert_msg(strcmp(str_at(p, cases[i][0]), cases[i][2]) == 0,
 		    "%s=%s journaled as %s", cases[i][0], cases[i][1],
 		    str_at(p, cases[i][0]));
@@ -321,26 +321,25 @@ START_TEST(test_masking_inside_values)
 		/* value, journaled */
 		{ "[{\"method\":\"GET\",\"relative_url\":\"v24.0/4?access_token="
 		  "EAAdemoAdmin&fields=id\"}]",
-		  "[{\"method\":\"GET\",\"relative_url\":\"v24.0/4?access_token="
-		  "EAAd***&fields=id\"}]" },
+		    "[{\"method\":\"GET\",\"relative_url\":\"v24.0/4?access_token="
+		    "EAAd***&fields=id\"}]" },
 		{ "[{\"body\":\"input_token=EAAGm0PX4ZCpsB&appsecret_proof=abc"
 		  "def0123\"}]",
-		  "[{\"body\":\"input_token=EAAG***&appsecret_proof=***\"}]" },
+		    "[{\"body\":\"input_token=EAAG***&appsecret_proof=***\"}]" },
 		{ "[{\"headers\":[{\"name\":\"Authorization\",\"value\":"
 		  "\"OAuth EAAdemoAdmin\"}]}]",
-		  "[{\"headers\":[{\"name\":\"Authorization\",\"value\":"
-		  "\"OAuth EAAd***\"}]}]" },
-		{ "Bearer 1000000000000001|demo-app-secret",
-		  "Bearer 1000***" },
+		    "[{\"headers\":[{\"name\":\"Authorization\",\"value\":"
+		    "\"OAuth EAAd***\"}]}]" },
+		{ "Bearer 1000000000000001|demo-app-secret", "Bearer 1000***" },
 		{ "x=1000000000000001|demo-app-secret&y=2",
-		  "x=1000000000000001|***&y=2" },
+		    "x=1000000000000001|***&y=2" },
 		{ "{\"client_secret\": \"abcdefghijkl\",\"access_token\":\"x\"}",
-		  "{\"client_secret\": \"***\",\"access_token\":\"***\"}" },
+		    "{\"client_secret\": \"***\",\"access_token\":\"***\"}" },
 		{ "{\\\"input_token\\\":\\\"EAAGm0PX4ZCpsBAxyz\\\"}",
-		  "{\\\"input_token\\\":\\\"EAAG***\\\"}" },
+		    "{\\\"input_token\\\":\\\"EAAG***\\\"}" },
 		{ "see EAAdemoAdmin-x.y here", "see EAAd*** here" },
 		{ "client_id=1000000000000001&code=AQDx9z8k&redirect_uri=x",
-		  "client_id=1000000000000001&code=***&redirect_uri=x" },
+		    "client_id=1000000000000001&code=***&redirect_uri=x" },
 		/* not credentials */
 		{ "name,id,phone_numbers{id}", "name,id,phone_numbers{id}" },
 		{ "3000000000000001", "3000000000000001" },
@@ -358,8 +357,8 @@ START_TEST(test_masking_inside_values)
 		journal_add(j, &rq, T0);
 		rq_free(&rq);
 		data = entries(j, NULL);
-		ck_assert(json_object_object_get_ex(json_object_array_get_idx(
-		    data, (int)i), "params", &p));
+		ck_assert(json_object_object_get_ex(
+		    json_object_array_get_idx(data, (int)i), "params", &p));
 		ck_assert_msg(strcmp(str_at(p, "batch"), cases[i][1]) == 0,
 		    "%s journaled as %s", cases[i][0], str_at(p, "batch"));
 		json_object_put(data);
@@ -370,7 +369,8 @@ START_TEST(test_masking_inside_values)
 	rq_free(&rq);
 	data = entries(j, NULL);
 	ck_assert_str_eq(str_at(json_object_array_get_idx(data,
-	    (int)json_object_array_length(data) - 1), "path"),
+	                            (int)json_object_array_length(data) - 1),
+	                     "path"),
 	    "/v24.0/EAAd***");
 	json_object_put(data);
 	journal_free(j);
@@ -409,10 +409,11 @@ START_TEST(test_ring_overflow)
 	data = entries(j, NULL);
 	ck_assert_int_eq(json_object_array_length(data), 3);
 	for (i = 0; i < 3; i++) {
-		ck_assert_int_eq(int_at(json_object_array_get_idx(data, i),
-		    "seq"), 5 + i);
-		ck_assert_int_eq(int_at(json_object_array_get_idx(data, i),
-		    "time"), T0 + 5 + i);
+		ck_assert_int_eq(
+		    int_at(json_object_array_get_idx(data, i), "seq"), 5 + i);
+		ck_assert_int_eq(
+		    int_at(json_object_array_get_idx(data, i), "time"),
+		    T0 + 5 + i);
 	}
 	json_object_put(data);
 	ck_assert_int_eq(count(j, NULL), 3);
@@ -542,10 +543,17 @@ END_TEST
 START_TEST(test_filter_bad)
 {
 	static const char *const bad[][2] = {
-		{ "status", "abc" }, { "status", "99" }, { "status", "600" },
-		{ "status", "-1" }, { "status", "2.5" }, { "status", "200x" },
-		{ "status", " 200" }, { "since", "x" }, { "since", "-5" },
-		{ "since", "1e9" }, { "since", "99999999999999999999" },
+		{ "status", "abc" },
+		{ "status", "99" },
+		{ "status", "600" },
+		{ "status", "-1" },
+		{ "status", "2.5" },
+		{ "status", "200x" },
+		{ "status", " 200" },
+		{ "since", "x" },
+		{ "since", "-5" },
+		{ "since", "1e9" },
+		{ "since", "99999999999999999999" },
 	};
 	struct journal *j = sample();
 	struct params f;
@@ -610,8 +618,8 @@ START_TEST(test_glob)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		ck_assert_msg(glob_match(cases[i].p, cases[i].s) ==
-		    cases[i].want, "glob_match(\"%s\", \"%s\")", cases[i].p,
-		    cases[i].s);
+		        cases[i].want,
+		    "glob_match(\"%s\", \"%s\")", cases[i].p, cases[i].s);
 	ck_assert_int_eq(glob_match(NULL, "a"), 0);
 	ck_assert_int_eq(glob_match("a", NULL), 0);
 	/* a pathological pattern finishes at once (no exponential retry) */
@@ -673,8 +681,9 @@ START_TEST(test_concurrent_writers)
 		seq = json_object_get_int64(json_object_object_get(e, "seq"));
 		ck_assert_int_gt(seq, prev);
 		prev = seq;
-		ck_assert_str_eq(json_object_get_string(json_object_object_get(
-		    json_object_object_get(e, "params"), "access_token")),
+		ck_assert_str_eq(
+		    json_object_get_string(json_object_object_get(
+		        json_object_object_get(e, "params"), "access_token")),
 		    "EAAd***");
 	}
 	ck_assert_int_eq(prev, WRITERS * PER_WRITER);

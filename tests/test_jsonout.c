@@ -49,8 +49,8 @@ END_TEST
 START_TEST(test_scalars)
 {
 	struct json_object *a = json_object_new_array();
-	const int64_t ints[] = { 0, 1, -1, 42, INT32_MAX, INT32_MIN,
-	    INT64_MAX, INT64_MIN, 4000000000000001LL };
+	const int64_t ints[] = { 0, 1, -1, 42, INT32_MAX, INT32_MIN, INT64_MAX,
+		INT64_MIN, 4000000000000001LL };
 	const double dbls[] = { 0.0, 1.5, -2.25, 1e300, 1.0 / 3.0, 100.0 };
 	size_t i;
 
@@ -66,7 +66,8 @@ START_TEST(test_scalars)
 	json_object_array_add(a, NULL);
 	json_object_array_add(a, json_object_new_string(""));
 	json_object_array_add(a, json_object_new_string_len("a\0b", 3));
-	json_object_array_add(a, json_object_new_string("héllo ✓ \xf0\x9f\x98\x80"));
+	json_object_array_add(a,
+	    json_object_new_string("héllo ✓ \xf0\x9f\x98\x80"));
 	json_object_array_add(a, json_object_new_string("https://x/y?z=1"));
 	same(a);
 	json_object_put(a);
@@ -107,8 +108,8 @@ random_tree(unsigned *seed, int depth)
 
 	switch (depth > 0 ? rand_r(seed) % 7 : rand_r(seed) % 4) {
 	case 0:
-		return json_object_new_int64((int64_t)rand_r(seed) *
-		    (rand_r(seed) % 2 ? 1 : -1000003));
+		return json_object_new_int64(
+		    (int64_t)rand_r(seed) * (rand_r(seed) % 2 ? 1 : -1000003));
 	case 1:
 		for (i = 0; i < 11; i++)
 			s[i] = (char)(rand_r(seed) % 255 + 1);

@@ -27,8 +27,9 @@
 static bool
 store_own(const char *table, const char *col)
 {
-	return strcmp(col, "seq") == 0 || (strcmp(table, "shares") == 0 &&
-	    strcmp(col, "waba_creation_time") == 0);
+	return strcmp(col, "seq") == 0 ||
+	    (strcmp(table, "shares") == 0 &&
+	        strcmp(col, "waba_creation_time") == 0);
 }
 
 /* A store file migrated by store_open(), opened again with SQLite alone. */
@@ -85,17 +86,18 @@ START_TEST(test_columns_match_schema)
 	for (t = 0; t < TBL__COUNT; t++) {
 		const struct obj_type *ot = &objects[t];
 		char *sql = xasprintf("SELECT name, type, \"notnull\", pk "
-		    "FROM pragma_table_info('%s')", ot->table);
+		                      "FROM pragma_table_info('%s')",
+		    ot->table);
 		sqlite3_stmt *stmt;
 		size_t seen = 0, ncols = 0;
 
 		ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL),
 		    SQLITE_OK);
 		while (sqlite3_step(stmt) == SQLITE_ROW) {
-			const char *name =
-			    (const char *)sqlite3_column_text(stmt, 0);
-			const char *type =
-			    (const char *)sqlite3_column_text(stmt, 1);
+			const char *name = (const char *)sqlite3_column_text(
+			    stmt, 0);
+			const char *type = (const char *)sqlite3_column_text(
+			    stmt, 1);
 			bool notnull = sqlite3_column_int(stmt, 2) ||
 			    sqlite3_column_int(stmt, 3);
 			const struct obj_member *m = obj_member(ot, name);
@@ -105,13 +107,14 @@ START_TEST(test_columns_match_schema)
 			ck_assert_msg(m != NULL && m->type != VT_NONE,
 			    "%s.%s: a column no object member describes",
 			    ot->table, name);
-			ck_assert_msg(strcmp(type,
-			    sql_type(obj_col_kind(m->type))) == 0,
+			ck_assert_msg(
+			    strcmp(type, sql_type(obj_col_kind(m->type))) == 0,
 			    "%s.%s: declared %s, described as %s", ot->table,
 			    name, type, sql_type(obj_col_kind(m->type)));
 			ck_assert_msg(notnull == !obj_nullable(m),
 			    "%s.%s: NOT NULL is %d, the description says the "
-			    "column %s be NULL", ot->table, name, notnull,
+			    "column %s be NULL",
+			    ot->table, name, notnull,
 			    obj_nullable(m) ? "may" : "may not");
 			seen++;
 		}
@@ -119,8 +122,10 @@ START_TEST(test_columns_match_schema)
 		free(sql);
 		for (i = 0; i < ot->nmembers; i++)
 			ncols += ot->members[i].type != VT_NONE;
-		ck_assert_msg(seen == ncols, "%s: %zu of %zu described "
-		    "columns are in the schema", ot->table, seen, ncols);
+		ck_assert_msg(seen == ncols,
+		    "%s: %zu of %zu described "
+		    "columns are in the schema",
+		    ot->table, seen, ncols);
 	}
 	cleanup(db, dir);
 }
@@ -143,14 +148,18 @@ START_TEST(test_references_are_foreign_keys)
 			if (m->type != VT_REF)
 				continue;
 			/* load order: a reference points backwards */
-			ck_assert_msg((size_t)m->ref < t, "%s.%s refers "
-			    "forwards", ot->table, m->name);
-			sql = xasprintf("SELECT count(*) FROM "
+			ck_assert_msg((size_t)m->ref < t,
+			    "%s.%s refers "
+			    "forwards",
+			    ot->table, m->name);
+			sql = xasprintf(
+			    "SELECT count(*) FROM "
 			    "pragma_foreign_key_list('%s') WHERE \"from\" = "
 			    "'%s' AND \"table\" = '%s' AND \"to\" = 'id'",
 			    ot->table, m->name, objects[m->ref].table);
-			ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1,
-			    &stmt, NULL), SQLITE_OK);
+			ck_assert_int_eq(
+			    sqlite3_prepare_v2(db, sql, -1, &stmt, NULL),
+			    SQLITE_OK);
 			ck_assert_int_eq(sqlite3_step(stmt), SQLITE_ROW);
 			ck_assert_msg(sqlite3_column_int(stmt, 0) == 1,
 			    "%s.%s: no foreign key to %s (id)", ot->table,
@@ -176,14 +185,18 @@ START_TEST(test_node_triggers_match)
 		const char *text;
 
 		sql = xasprintf("SELECT sql FROM sqlite_master WHERE "
-		    "type = 'trigger' AND name = '%s_node'", ot->table);
+		                "type = 'trigger' AND name = '%s_node'",
+		    ot->table);
 		ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL),
 		    SQLITE_OK);
 		text = sqlite3_step(stmt) == SQLITE_ROW ?
-		    (const char *)sqlite3_column_text(stmt, 0) : NULL;
+		    (const char *)sqlite3_column_text(stmt, 0) :
+		    NULL;
 		if (ot->node == NODE_NONE) {
-			ck_assert_msg(text == NULL, "%s is no node type but "
-			    "registers nodes", ot->table);
+			ck_assert_msg(text == NULL,
+			    "%s is no node type but "
+			    "registers nodes",
+			    ot->table);
 		} else {
 			want = xasprintf("(new.id, %d)", (int)ot->node);
 			ck_assert_msg(text != NULL && strstr(text, want),
@@ -220,7 +233,8 @@ START_TEST(test_descriptions_consistent)
 		const struct filter_spec *fs;
 
 		ck_assert_msg(ot->table != NULL && ot->what != NULL &&
-		    ot->nmembers > 0, "objects[%zu] is empty", t);
+		        ot->nmembers > 0,
+		    "objects[%zu] is empty", t);
 		ck_assert_uint_le(ot->nmembers, OBJ_MAX_MEMBERS);
 		for (i = 0; i < ot->nkeys; i++)
 			ck_assert_msg(ot->members[i].type != VT_NONE,
@@ -229,35 +243,39 @@ START_TEST(test_descriptions_consistent)
 		    ot->members[0].type == VT_ID);
 		/* fixtures.c names a pair by a reference and a reference
 		 * or a text (a subscription: its app and its object) */
-		ck_assert(ot->nkeys == 1 || (ot->nkeys == 2 &&
-		    ot->members[0].type == VT_REF &&
-		    (ot->members[1].type == VT_REF ||
-		    obj_col_kind(ot->members[1].type) == COL_TEXT)));
+		ck_assert(ot->nkeys == 1 ||
+		    (ot->nkeys == 2 && ot->members[0].type == VT_REF &&
+		        (ot->members[1].type == VT_REF ||
+		            obj_col_kind(ot->members[1].type) == COL_TEXT)));
 		for (i = 0; i < ot->nmembers; i++) {
 			const struct obj_member *m = &ot->members[i];
 
 			for (j = 0; j < i; j++)
-				ck_assert_msg(strcmp(ot->members[j].name,
-				    m->name) != 0, "%s.%s twice", ot->table,
-				    m->name);
+				ck_assert_msg(
+				    strcmp(ot->members[j].name, m->name) != 0,
+				    "%s.%s twice", ot->table, m->name);
 			ck_assert_msg((m->values != NULL) ==
-			    (m->type == VT_ENUM || m->type == VT_TASKS ||
-			    m->type == VT_TASKS0 || m->type == VT_FIELDS),
+			        (m->type == VT_ENUM || m->type == VT_TASKS ||
+			            m->type == VT_TASKS0 ||
+			            m->type == VT_FIELDS),
 			    "%s.%s: values and type "
-			    "disagree", ot->table, m->name);
+			    "disagree",
+			    ot->table, m->name);
 			if (m->def != NULL) {
-				struct json_object *v =
-				    json_tokener_parse(m->def);
+				struct json_object *v = json_tokener_parse(
+				    m->def);
 
-				ck_assert_msg(v != NULL || strcmp(m->def,
-				    "null") == 0, "%s.%s: default is no JSON",
-				    ot->table, m->name);
+				ck_assert_msg(v != NULL ||
+				        strcmp(m->def, "null") == 0,
+				    "%s.%s: default is no JSON", ot->table,
+				    m->name);
 				json_object_put(v);
 			}
 			if (m->type == VT_NONE)
 				ck_assert_msg(m->flags == OM_FIELD,
 				    "%s.%s: a field without a column has no "
-				    "other flag", ot->table, m->name);
+				    "other flag",
+				    ot->table, m->name);
 			if (m->get != GET_ROW)
 				ck_assert(m->flags & OM_FIELD);
 			if (m->flags & OM_FIELD)
@@ -274,13 +292,16 @@ START_TEST(test_descriptions_consistent)
 		for (fs = ot->filters; fs != NULL && fs->field != NULL; fs++) {
 			const struct obj_member *m = obj_member(ot, fs->field);
 
-			ck_assert_msg(m != NULL && (obj_col_kind(m->type) ==
-			    COL_TEXT || obj_col_kind(m->type) == COL_INT),
+			ck_assert_msg(m != NULL &&
+			        (obj_col_kind(m->type) == COL_TEXT ||
+			            obj_col_kind(m->type) == COL_INT),
 			    "%s: filter %s is no text or integer column",
 			    ot->table, fs->field);
 			/* one domain: the filter shares the column's list */
-			ck_assert_msg(fs->values == m->values, "%s: filter %s "
-			    "has its own values", ot->table, fs->field);
+			ck_assert_msg(fs->values == m->values,
+			    "%s: filter %s "
+			    "has its own values",
+			    ot->table, fs->field);
 		}
 		if (ot->node != NODE_NONE)
 			ck_assert_str_eq(node_type_name(ot->node),

@@ -50,7 +50,7 @@ url_safe(const char *s)
 {
 	for (; *s; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))
+		        (*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))
 			return false;
 	return true;
 }
@@ -109,9 +109,9 @@ START_TEST(test_cursor_junk)
 	assert_not_cursor("");
 	assert_not_cursor("abc");
 	assert_not_cursor("!!!!");
-	assert_not_cursor("QVFIUm9");   /* a real Graph cursor */
+	assert_not_cursor("QVFIUm9"); /* a real Graph cursor */
 	assert_not_cursor("MAZDZD");
-	assert_not_cursor("d2MxOjE6Mg==");  /* padding is not ours */
+	assert_not_cursor("d2MxOjE6Mg=="); /* padding is not ours */
 	assert_text_not_cursor("wc1:1", 5);
 	assert_text_not_cursor("wc1:1:", 6);
 	assert_text_not_cursor("wc1::2", 6);
@@ -184,8 +184,13 @@ read_fails(struct request *rq, const char *msg)
 START_TEST(test_limits)
 {
 	static const char *const good[][2] = {
-		{ "1", "1" }, { "10", "10" }, { "25", "25" }, { "100", "100" },
-		{ "101", "100" }, { "007", "7" }, { "5000", "100" },
+		{ "1", "1" },
+		{ "10", "10" },
+		{ "25", "25" },
+		{ "100", "100" },
+		{ "101", "100" },
+		{ "007", "7" },
+		{ "5000", "100" },
 		{ "99999999999999999999999999", "100" },
 	};
 	static const char *const bad[] = { "0", "000", "-1", "abc", "", "1.5",
@@ -272,12 +277,14 @@ START_TEST(test_url_query_token)
 	rq.token_source = TOKEN_PARAM;
 
 	u = paging_url(&rq, "after", "NEW");
-	ck_assert_str_eq(u, "http://localhost:8080/v24.0/2000000000000001/"
+	ck_assert_str_eq(u,
+	    "http://localhost:8080/v24.0/2000000000000001/"
 	    "owned_whatsapp_business_accounts?fields=id%2Cname&limit=2&"
 	    "access_token=EAAB123&after=NEW");
 	free(u);
 	u = paging_url(&rq, "before", "B-_1");
-	ck_assert_str_eq(u, "http://localhost:8080/v24.0/2000000000000001/"
+	ck_assert_str_eq(u,
+	    "http://localhost:8080/v24.0/2000000000000001/"
 	    "owned_whatsapp_business_accounts?fields=id%2Cname&limit=2&"
 	    "access_token=EAAB123&before=B-_1");
 	free(u);
@@ -296,7 +303,8 @@ START_TEST(test_url_header_token)
 	rq.token = xstrdup("111|s3cr/t");
 	rq.token_source = TOKEN_HEADER;
 	u = paging_url(&rq, "after", "C");
-	ck_assert_str_eq(u, "http://127.0.0.1/1000/phone_numbers?fields=id&"
+	ck_assert_str_eq(u,
+	    "http://127.0.0.1/1000/phone_numbers?fields=id&"
 	    "access_token=111%7Cs3cr%2Ft&after=C");
 	free(u);
 	params_cleanup(&rq.params);
@@ -305,14 +313,16 @@ START_TEST(test_url_header_token)
 	params_add(&rq.params, "access_token", "");
 	params_add(&rq.params, "limit", "5");
 	u = paging_url(&rq, "after", "C");
-	ck_assert_str_eq(u, "http://127.0.0.1/1000/phone_numbers?limit=5&"
+	ck_assert_str_eq(u,
+	    "http://127.0.0.1/1000/phone_numbers?limit=5&"
 	    "access_token=111%7Cs3cr%2Ft&after=C");
 	free(u);
 	params_cleanup(&rq.params);
 
 	/* nothing else to carry */
 	u = paging_url(&rq, "before", "C");
-	ck_assert_str_eq(u, "http://127.0.0.1/1000/phone_numbers?"
+	ck_assert_str_eq(u,
+	    "http://127.0.0.1/1000/phone_numbers?"
 	    "access_token=111%7Cs3cr%2Ft&before=C");
 	free(u);
 	rq.token_source = TOKEN_NONE;
@@ -329,7 +339,8 @@ START_TEST(test_url_reencodes)
 	char *u;
 
 	req_init(&rq, "emu.test", "/v1.0/5/owned_whatsapp_business_accounts");
-	params_add(&rq.params, "filtering", "[{'field':'creation_time',"
+	params_add(&rq.params, "filtering",
+	    "[{'field':'creation_time',"
 	    "'operator':'LESS_THAN','value':\"1\"}]");
 	params_add(&rq.params, "sort", "creation_time_descending");
 	params_add(&rq.params, "q", "a b&c=d+e/\xc3\xa9~");
@@ -338,7 +349,8 @@ START_TEST(test_url_reencodes)
 	rq.token = xstrdup("T");
 	rq.token_source = TOKEN_PARAM;
 	u = paging_url(&rq, "after", "X");
-	ck_assert_str_eq(u, "http://emu.test/v1.0/5/"
+	ck_assert_str_eq(u,
+	    "http://emu.test/v1.0/5/"
 	    "owned_whatsapp_business_accounts?filtering=%5B%7B%27field%27%3A"
 	    "%27creation_time%27%2C%27operator%27%3A%27LESS_THAN%27%2C"
 	    "%27value%27%3A%221%22%7D%5D&sort=creation_time_descending&"
@@ -395,8 +407,8 @@ page_new(int first, int n, bool more)
 static char *
 expected(int first, int last, bool prev, bool next)
 {
-	char *b = cursor_encode(first * 10, first), *a = cursor_encode(
-	    last * 10, last), *out, *data = xstrdup(""), *t;
+	char *b = cursor_encode(first * 10, first),
+	     *a = cursor_encode(last * 10, last), *out, *data = xstrdup(""), *t;
 	int i;
 
 	for (i = first; i <= last; i++) {
@@ -406,11 +418,15 @@ expected(int first, int last, bool prev, bool next)
 		data = t;
 	}
 	out = xasprintf("{\"data\":[%s],\"paging\":{\"cursors\":{\"before\":"
-	    "\"%s\",\"after\":\"%s\"}%s%s%s%s%s%s}}", data, b, a,
+	                "\"%s\",\"after\":\"%s\"}%s%s%s%s%s%s}}",
+	    data, b, a,
 	    prev ? ",\"previous\":\"http://h/1/e?limit=3&access_token=T&"
-	    "before=" : "", prev ? b : "", prev ? "\"" : "",
+	           "before=" :
+	           "",
+	    prev ? b : "", prev ? "\"" : "",
 	    next ? ",\"next\":\"http://h/1/e?limit=3&access_token=T&after=" :
-	    "", next ? a : "", next ? "\"" : "");
+	           "",
+	    next ? a : "", next ? "\"" : "");
 	free(a);
 	free(b);
 	free(data);
@@ -463,8 +479,9 @@ START_TEST(test_wrap_empty)
 
 	req_init(&rq, "h", "/1/e");
 	out = paging_wrap(&rq, &q, page_new(1, 0, false), NULL, NULL);
-	ck_assert_str_eq(json_object_to_json_string_ext(out,
-	    JSON_C_TO_STRING_PLAIN), "{\"data\":[]}");
+	ck_assert_str_eq(
+	    json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN),
+	    "{\"data\":[]}");
 	json_object_put(out);
 	/* even after a cursor, and with "more" claimed */
 	q.pos.dir = 1;
@@ -538,8 +555,10 @@ START_TEST(test_wrap_cursors_decode)
 	ck_assert(json_object_object_get_ex(out, "paging", &next));
 	ck_assert(json_object_object_get_ex(next, "next", &next));
 	u = json_object_get_string(next);
-	ck_assert_ptr_eq(strstr(u, "http://h/v2.0/9/phone_numbers?limit=2&"
-	    "access_token=HDR&after="), u);
+	ck_assert_ptr_eq(strstr(u,
+	                     "http://h/v2.0/9/phone_numbers?limit=2&"
+	                     "access_token=HDR&after="),
+	    u);
 	qs = strchr(u, '?') + 1;
 	params_parse_urlencoded(&back, qs, strlen(qs));
 	params_cleanup(&rq.params);

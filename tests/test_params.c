@@ -104,8 +104,8 @@ END_TEST
 START_TEST(test_copy_merges)
 {
 	struct params q = { 0 }, body = { 0 }, all = { 0 };
-	static const char *const want[] = { "fields=id", "user=body",
-		"limit=2", "tasks=MANAGE" };
+	static const char *const want[] = { "fields=id", "user=body", "limit=2",
+		"tasks=MANAGE" };
 
 	/* query then body, body winning: the request's merge */
 	params_add(&q, "fields", "id");
@@ -155,13 +155,14 @@ parse_as(const char *s, const char *const *want, size_t n)
 START_TEST(test_urlencoded)
 {
 	static const char *const basic[] = { "a=1", "b=2" };
-	static const char *const decoded[] = { "fields=id,name",
-		"q=a b+c", "x y=%zz%4" };
+	static const char *const decoded[] = { "fields=id,name", "q=a b+c",
+		"x y=%zz%4" };
 	static const char *const empty[] = { "flag=", "v=" };
 	static const char *const last[] = { "a=2", "b=1" };
 	static const char *const eq[] = { "a=b=c" };
 	static const char *const json[] = {
-		"filtering=[{'field':'creation_time'}]" };
+		"filtering=[{'field':'creation_time'}]"
+	};
 
 	parse_as("a=1&b=2", basic, 2);
 	parse_as("fields=id%2Cname&q=a+b%2Bc&x+y=%zz%4", decoded, 3);

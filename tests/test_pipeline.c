@@ -49,25 +49,32 @@ END_TEST
 
 START_TEST(test_unknown_id)
 {
-	static const char tail[] = "' does not exist, cannot be loaded due "
+	static const char tail[] =
+	    "' does not exist, cannot be loaded due "
 	    "to missing permissions, or does not support this operation. "
 	    "Please read the Graph API documentation at "
 	    "https://developers.facebook.com/docs/graph-api";
 	char want[512];
 
-	snprintf(want, sizeof(want), "Unsupported get request. Object with "
-	    "ID '4999999999999999%s", tail);
+	snprintf(want, sizeof(want),
+	    "Unsupported get request. Object with "
+	    "ID '4999999999999999%s",
+	    tail);
 	expect_error("GET", "/v24.0/4999999999999999", 400, 100, 33, want);
 	/* an unknown id is 100/33 whatever follows it */
-	expect_error("GET", "/v24.0/4999999999999999/phone_numbers/x", 400,
-	    100, 33, want);
+	expect_error("GET", "/v24.0/4999999999999999/phone_numbers/x", 400, 100,
+	    33, want);
 	/* an id is written one way: with a leading zero it is another */
-	snprintf(want, sizeof(want), "Unsupported get request. Object with "
-	    "ID '04000000000000001%s", tail);
+	snprintf(want, sizeof(want),
+	    "Unsupported get request. Object with "
+	    "ID '04000000000000001%s",
+	    tail);
 	expect_error("GET", "/v24.0/04000000000000001", 400, 100, 33, want);
 	/* the node exists, not for this method */
-	snprintf(want, sizeof(want), "Unsupported delete request. Object "
-	    "with ID '4000000000000001%s", tail);
+	snprintf(want, sizeof(want),
+	    "Unsupported delete request. Object "
+	    "with ID '4000000000000001%s",
+	    tail);
 	expect_error("DELETE", "/v24.0/4000000000000001", 400, 100, 33, want);
 }
 END_TEST
@@ -80,10 +87,10 @@ expect_version(const char *target, const char *version)
 
 	demo_run(&rq, "GET", target, NULL, NULL, ADMIN);
 	ck_assert_int_eq(rq.resp.status, 200);
-	ck_assert_str_eq(response_get_header(&rq.resp,
-	    "facebook-api-version"), version);
-	ck_assert_ptr_nonnull(strstr(rq.resp.body,
-	    "\"id\":\"4000000000000001\""));
+	ck_assert_str_eq(response_get_header(&rq.resp, "facebook-api-version"),
+	    version);
+	ck_assert_ptr_nonnull(
+	    strstr(rq.resp.body, "\"id\":\"4000000000000001\""));
 	request_cleanup(&rq);
 }
 
@@ -103,12 +110,13 @@ START_TEST(test_method_override)
 	int st;
 
 	/* a GET with method=post adds the assignment */
-	o = demo_call("GET", "/v24.0/4000000000000001/assigned_users"
-	    "?method=post&user=3000000000000004&tasks=MANAGE", NULL, NULL,
-	    ADMIN, &st);
+	o = demo_call("GET",
+	    "/v24.0/4000000000000001/assigned_users"
+	    "?method=post&user=3000000000000004&tasks=MANAGE",
+	    NULL, NULL, ADMIN, &st);
 	ck_assert_int_eq(st, 200);
-	ck_assert(json_object_get_boolean(json_object_object_get(o,
-	    "success")));
+	ck_assert(
+	    json_object_get_boolean(json_object_object_get(o, "success")));
 	json_object_put(o);
 	asg = store_assignment(demo.store, DEMO_WABA, 3000000000000004LL);
 	ck_assert_ptr_nonnull(asg);
@@ -120,8 +128,8 @@ START_TEST(test_method_override)
 	    "method=delete&user=3000000000000004", ADMIN, &st);
 	ck_assert_int_eq(st, 200);
 	json_object_put(o);
-	ck_assert_ptr_null(store_assignment(demo.store, DEMO_WABA,
-	    3000000000000004LL));
+	ck_assert_ptr_null(
+	    store_assignment(demo.store, DEMO_WABA, 3000000000000004LL));
 }
 END_TEST
 

@@ -72,11 +72,11 @@ START_TEST(test_single_quoted)
 {
 	/* the docs' own example */
 	parses_as("[{'field':'creation_time','operator':'IN_RANGE',"
-	    "'value':['1569783261','1604542049']}]",
+	          "'value':['1569783261','1604542049']}]",
 	    "[{\"field\":\"creation_time\",\"operator\":\"IN_RANGE\","
 	    "\"value\":[\"1569783261\",\"1604542049\"]}]");
 	parses_as("[{'field':'creation_time', 'operator': 'IN_RANGE', "
-	    "'value': ['1569783261', '1604542049']}]",
+	          "'value': ['1569783261', '1604542049']}]",
 	    "[{\"field\":\"creation_time\",\"operator\":\"IN_RANGE\","
 	    "\"value\":[\"1569783261\",\"1604542049\"]}]");
 	parses_as("['MANAGE','DEVELOP']", "[\"MANAGE\",\"DEVELOP\"]");

@@ -54,13 +54,17 @@ START_TEST(test_rfc4231)
 	check_proof(k25, fill(msg, 0xcd, 50), NULL,
 	    "82558a389a443c0ea4cc819899f2083a"
 	    "85f0faa3e578f8077a2e3ff46729665b");
-	check_proof(fill(key, 0xaa, 131), "Test Using Larger Than Block-Size "
-	    "Key - Hash Key First", NULL,
+	check_proof(fill(key, 0xaa, 131),
+	    "Test Using Larger Than Block-Size "
+	    "Key - Hash Key First",
+	    NULL,
 	    "60e431591ee0b67f0d8a26aacbf5b77f"
 	    "8e0bc6213728c5140546040f0ee37f54");
-	check_proof(key, "This is a test using a larger than block-size key "
+	check_proof(key,
+	    "This is a test using a larger than block-size key "
 	    "and a larger than block-size data. The key needs to be hashed "
-	    "before being used by the HMAC algorithm.", NULL,
+	    "before being used by the HMAC algorithm.",
+	    NULL,
 	    "9b09ffa71b942fcb27635fbcd5b0e944"
 	    "bfdc63644f0713938a7f51535c3a35e2");
 }

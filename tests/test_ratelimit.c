@@ -19,8 +19,8 @@
 
 /* Makes n calls at now; returns how many were refused. */
 static int
-hits(struct ratelimit *rl, int64_t app, int64_t waba, bool active,
-    int64_t now, int n, struct rl_usage *last)
+hits(struct ratelimit *rl, int64_t app, int64_t waba, bool active, int64_t now,
+    int n, struct rl_usage *last)
 {
 	struct rl_usage u;
 	int i, refused = 0;
@@ -436,8 +436,7 @@ END_TEST
 /* Known answers from `openssl dgst -sha256 -hmac SECRET` and RFC 4231. */
 #define SECRET "s3cr3t-app-secret"
 #define TOKEN "EAACEdEose0cBA1234"
-#define PROOF \
-	"6cc300911a5969b7fcb07a15cd3347ff17d005cc8eddff9987a79ae3e79ebfa6"
+#define PROOF "6cc300911a5969b7fcb07a15cd3347ff17d005cc8eddff9987a79ae3e79ebfa6"
 #define PROOF_T \
 	"71476ee5831f1e83f902f98ec025deae6a58f7acb0ea3d7a86188306ca32d521"
 
@@ -452,7 +451,8 @@ START_TEST(test_proof_known_answers)
 	ck_assert_str_eq(p, PROOF_T);
 	free(p);
 	p = appsecret_proof("Jefe", "what do ya want for nothing?", NULL);
-	ck_assert_str_eq(p, "5bdcc146bf60754e6a042426089575c7"
+	ck_assert_str_eq(p,
+	    "5bdcc146bf60754e6a042426089575c7"
 	    "5a003f089d2739839dec58b964ec3843");
 	free(p);
 	ck_assert_ptr_null(appsecret_proof(NULL, TOKEN, NULL));

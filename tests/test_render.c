@@ -25,8 +25,9 @@ static void
 setup(void)
 {
 	demo_setup();
-	ck_assert_int_eq(demo_prepare(&rq, "GET", "/v24.0/4000000000000001",
-	    "EAAdemoAdmin"), 0);
+	ck_assert_int_eq(
+	    demo_prepare(&rq, "GET", "/v24.0/4000000000000001", "EAAdemoAdmin"),
+	    0);
 	ck_assert_int_eq(auth_token(&rq), 0);
 }
 
@@ -39,8 +40,7 @@ teardown(void)
 
 /* Renders the row of table/id with fields (NULL: the defaults). */
 static struct json_object *
-render(enum store_table table, enum node_type t, int64_t id,
-    const char *fields)
+render(enum store_table table, enum node_type t, int64_t id, const char *fields)
 {
 	struct json_object *row = store_get(demo.store, table, id), *o;
 	struct fieldlist *fl = NULL;
@@ -84,7 +84,8 @@ START_TEST(test_defaults)
 
 	o = render(TBL_WABAS, NODE_WABA, DEMO_WABA, NULL);
 	ck_assert_ptr_nonnull(o);
-	assert_keys(o, "id,name,currency,timezone_id,"
+	assert_keys(o,
+	    "id,name,currency,timezone_id,"
 	    "message_template_namespace");
 	ck_assert_str_eq(demo_str(o, "id"), "4000000000000001");
 	ck_assert_str_eq(demo_str(o, "name"), "Jasper's Market");
@@ -97,7 +98,8 @@ START_TEST(test_defaults)
 	ck_assert_str_eq(demo_str(o, "display_phone_number"),
 	    "+1 555-010-0200");
 	ck_assert_str_eq(demo_str(o, "verified_name"), "Jasper's Market");
-	assert_keys(o, "verified_name,code_verification_status,"
+	assert_keys(o,
+	    "verified_name,code_verification_status,"
 	    "display_phone_number,quality_rating,platform_type,throughput,"
 	    "last_onboarded_time,id");
 	json_object_put(o);
@@ -116,8 +118,7 @@ START_TEST(test_selection_id_last)
 	assert_keys(o, "id,currency");
 	json_object_put(o);
 	/* a field with no value is left out, not null */
-	o = render(TBL_WABAS, NODE_WABA, DEMO_WABA2,
-	    "primary_funding_id,name");
+	o = render(TBL_WABAS, NODE_WABA, DEMO_WABA2, "primary_funding_id,name");
 	assert_keys(o, "name,id");
 	json_object_put(o);
 	/* an alias named id gives way to the real id */
@@ -203,10 +204,11 @@ START_TEST(test_unknown_field)
 	struct fieldlist *fl = NULL;
 	struct json_object *row;
 
-	ck_assert_ptr_null(render(TBL_WABAS, NODE_WABA, DEMO_WABA,
-	    "name,nope"));
+	ck_assert_ptr_null(
+	    render(TBL_WABAS, NODE_WABA, DEMO_WABA, "name,nope"));
 	ck_assert_int_eq(rq.err.id, GE_PARAM);
-	ck_assert_str_eq(rq.err.message, "(#100) Tried accessing nonexisting "
+	ck_assert_str_eq(rq.err.message,
+	    "(#100) Tried accessing nonexisting "
 	    "field (nope) on node type (WhatsAppBusinessAccount)");
 	gerr_clear(&rq.err);
 

@@ -104,8 +104,7 @@ END_TEST
 
 START_TEST(test_form_body)
 {
-	wire("POST", "/1/assigned_users",
-	    "application/x-www-form-urlencoded",
+	wire("POST", "/1/assigned_users", "application/x-www-form-urlencoded",
 	    "user=42&tasks=%5B%22MANAGE%22%5D&name=a+b%26c");
 	ck_assert_int_eq(request_prepare(&rq), 0);
 	ck_assert_str_eq(P("user"), "42");
@@ -198,7 +197,12 @@ END_TEST
 START_TEST(test_invalid_json)
 {
 	static const char *const bad[] = {
-		"{", "{\"a\":}", "{\"a\":1} x", "{\"a\":1}{}", "nope", "{'a':1",
+		"{",
+		"{\"a\":}",
+		"{\"a\":1} x",
+		"{\"a\":1}{}",
+		"nope",
+		"{'a':1",
 	};
 	size_t i;
 
@@ -231,7 +235,7 @@ START_TEST(test_non_object_json)
 		wire("POST", "/1", "application/json", bad[i]);
 		ck_assert_int_eq(request_prepare(&rq), -1);
 		assert_err("(#100) Invalid JSON in request body: expected an "
-		    "object");
+		           "object");
 		request_cleanup(&rq);
 	}
 }
@@ -279,7 +283,8 @@ END_TEST
 
 START_TEST(test_multipart_quoted_boundary)
 {
-	wire("POST", "/1", "multipart/form-data; charset=utf-8; "
+	wire("POST", "/1",
+	    "multipart/form-data; charset=utf-8; "
 	    "boundary=\"a b\"",
 	    "--a b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n1\r\n"
 	    "--a b--");
@@ -296,16 +301,21 @@ START_TEST(test_multipart_malformed)
 		{ "multipart/form-data", "--X\r\n\r\n" },
 		{ "multipart/form-data; boundary=", "--\r\n" },
 		{ MP_CT, "no delimiter at all" },
-		{ MP_CT, "--XyZ\r\nContent-Disposition: form-data; name=\"a\""
+		{ MP_CT,
+		    "--XyZ\r\nContent-Disposition: form-data; name=\"a\""
 		    "\r\n\r\nunterminated" },
-		{ MP_CT, "--XyZ\r\nContent-Disposition: form-data; name=\"a\""
+		{ MP_CT,
+		    "--XyZ\r\nContent-Disposition: form-data; name=\"a\""
 		    "\r\n" },
 		{ MP_CT, "--XyZ\r\n\r\nno headers\r\n--XyZ--" },
-		{ MP_CT, "--XyZ\r\nContent-Type: text/plain\r\n\r\nx\r\n"
+		{ MP_CT,
+		    "--XyZ\r\nContent-Type: text/plain\r\n\r\nx\r\n"
 		    "--XyZ--" },
-		{ MP_CT, "--XyZ\r\nContent-Disposition: attachment; name=\"a\""
+		{ MP_CT,
+		    "--XyZ\r\nContent-Disposition: attachment; name=\"a\""
 		    "\r\n\r\nx\r\n--XyZ--" },
-		{ MP_CT, "--XyZ\r\nContent-Disposition: form-data; name=\"a"
+		{ MP_CT,
+		    "--XyZ\r\nContent-Disposition: form-data; name=\"a"
 		    "\r\n\r\nx\r\n--XyZ--" },
 		{ MP_CT, "--XyZ\r\nbroken header\r\n\r\nx\r\n--XyZ--" },
 		{ MP_CT, "--XyZjunk" },
@@ -318,8 +328,8 @@ START_TEST(test_multipart_malformed)
 		if (request_prepare(&rq) != -1)
 			ck_abort_msg("case %zu was accepted", i);
 		ck_assert_int_eq(gerr_code(&rq.err), 100);
-		ck_assert_ptr_nonnull(strstr(gerr_message(&rq.err),
-		    "multipart/form-data"));
+		ck_assert_ptr_nonnull(
+		    strstr(gerr_message(&rq.err), "multipart/form-data"));
 		request_cleanup(&rq);
 	}
 }
@@ -373,7 +383,7 @@ START_TEST(test_bad_method_override)
 	wire("POST", "/1?method=put", NULL, NULL);
 	ck_assert_int_eq(request_prepare(&rq), -1);
 	assert_err("(#100) Param method must be one of {GET, POST, DELETE} - "
-	    "got \"put\"");
+	           "got \"put\"");
 }
 END_TEST
 
@@ -459,7 +469,8 @@ START_TEST(test_invalid_utf8)
 	assert_err("(#100) Invalid UTF-8 in parameter j");
 
 	request_cleanup(&rq);
-	wire("POST", "/1", MP_CT, "--XyZ\r\nContent-Disposition: form-data; "
+	wire("POST", "/1", MP_CT,
+	    "--XyZ\r\nContent-Disposition: form-data; "
 	    "name=\"m\"\r\n\r\n\xfe\r\n--XyZ--");
 	ck_assert_int_eq(request_prepare(&rq), -1);
 	assert_err("(#100) Invalid UTF-8 in parameter m");
@@ -519,7 +530,7 @@ START_TEST(test_response_headers)
 	struct response resp;
 	char big[2000], name[16][8];
 	const char *names[] = { "A", "B", "C", "D", "E", "F", "G", "H", "I",
-	    "J", "K", "L", "M", "N", "O", "P" };
+		"J", "K", "L", "M", "N", "O", "P" };
 	size_t i;
 
 	memset(&resp, 0, sizeof(resp));
@@ -560,8 +571,12 @@ START_TEST(test_param_bool)
 		const char *v;
 		bool want;
 	} ok[] = {
-		{ "true", true }, { "TRUE", true }, { "True", true },
-		{ "1", true }, { "false", false }, { "FALSE", false },
+		{ "true", true },
+		{ "TRUE", true },
+		{ "True", true },
+		{ "1", true },
+		{ "false", false },
+		{ "FALSE", false },
 		{ "0", false },
 	};
 	struct gerr err = { 0 };
@@ -600,8 +615,8 @@ START_TEST(test_param_array_forms)
 		{ "  [\"a\"]", "[\"a\"]" },
 		{ "[{'field':'creation_time','operator':'IN_RANGE',"
 		  "'value':['1','2']}]",
-		  "[{\"field\":\"creation_time\",\"operator\":\"IN_RANGE\","
-		  "\"value\":[\"1\",\"2\"]}]" },
+		    "[{\"field\":\"creation_time\",\"operator\":\"IN_RANGE\","
+		    "\"value\":[\"1\",\"2\"]}]" },
 		{ "{\"field\":\"x\"}", "[{\"field\":\"x\"}]" },
 		{ "[1,true]", "[1,true]" },
 	};
@@ -612,8 +627,7 @@ START_TEST(test_param_array_forms)
 		struct json_object *a = param_array("tasks", cases[i].in, &err);
 
 		if (a == NULL)
-			ck_abort_msg("%s: %s", cases[i].in,
-			    gerr_message(&err));
+			ck_abort_msg("%s: %s", cases[i].in, gerr_message(&err));
 		assert_json(a, cases[i].want);
 		json_object_put(a);
 	}
@@ -622,10 +636,9 @@ END_TEST
 
 START_TEST(test_param_array_bad)
 {
-	static const char *const empty[] = { "", " ", ",", " , ,", "[]",
-		NULL };
-	static const char *const bad[] = { "[", "['a'", "[1]x", "{\"a\":",
-		"{1}" };
+	static const char *const empty[] = { "", " ", ",", " , ,", "[]", NULL };
+	static const char *const bad[] = { "[", "['a'", "[1]x",
+		"{\"a\":", "{1}" };
 	struct gerr err = { 0 };
 	size_t i;
 
@@ -638,8 +651,8 @@ START_TEST(test_param_array_bad)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		ck_assert_ptr_null(param_array("sort", bad[i], &err));
 		ck_assert_int_eq(gerr_code(&err), 100);
-		ck_assert_ptr_nonnull(strstr(gerr_message(&err),
-		    "Param sort must be an array"));
+		ck_assert_ptr_nonnull(
+		    strstr(gerr_message(&err), "Param sort must be an array"));
 	}
 	gerr_clear(&err);
 }
@@ -669,7 +682,7 @@ START_TEST(test_too_many_params)
 	wire("POST", "/v24.0/1", NULL, sb.buf);
 	ck_assert_int_eq(request_prepare(&rq), -1);
 	assert_err("(#100) Too many parameters: a request may carry at "
-	    "most 1000");
+	           "most 1000");
 	request_cleanup(&rq);
 	request_init(&rq);
 	sbuf_addstr(&sb, "&x=1");
@@ -721,8 +734,9 @@ refused(const char *target, const char *ctype, const char *body, size_t n,
 START_TEST(test_nul_refused)
 {
 	static const char mp[] = "--B\r\nContent-Disposition: form-data; "
-	    "name=\"user\"\r\n\r\n1\0002\r\n--B--\r\n";
-	static const char mp_file[] = "--B\r\nContent-Disposition: form-data; "
+	                         "name=\"user\"\r\n\r\n1\0002\r\n--B--\r\n";
+	static const char mp_file[] =
+	    "--B\r\nContent-Disposition: form-data; "
 	    "name=\"f\"; filename=\"a\"\r\n\r\n\0\r\n--B--\r\n";
 
 	refused("/v24.0/1?access_token=EAA%00x", NULL, NULL, 0,
@@ -734,7 +748,8 @@ START_TEST(test_nul_refused)
 	refused("/1", "application/json", "{\"user\":\"1\\u00002\"}", STRLEN,
 	    NUL_IN("user"));
 	refused("/1", "application/json",
-	    "{\"a\":1,\"tasks\":[\"MANAGE\\u0000x\"]}", STRLEN, NUL_IN("tasks"));
+	    "{\"a\":1,\"tasks\":[\"MANAGE\\u0000x\"]}", STRLEN,
+	    NUL_IN("tasks"));
 	refused("/1", "application/json", "{'user':'1\\u0000'}", STRLEN,
 	    NUL_IN("user"));
 	refused("/1", "application/json", "{\"us\\u0000er\":\"1\"}", STRLEN,
@@ -761,8 +776,17 @@ END_TEST
 
 START_TEST(test_param_id)
 {
-	static const char *const bad[] = { "", "0", "04000000000000001",
-		"+4", "-4", " 4", "4 ", "4x", "1234567890123456789", "0x10",
+	static const char *const bad[] = {
+		"",
+		"0",
+		"04000000000000001",
+		"+4",
+		"-4",
+		" 4",
+		"4 ",
+		"4x",
+		"1234567890123456789",
+		"0x10",
 	};
 	struct gerr err = { 0 };
 	int64_t id = 0;
@@ -776,7 +800,8 @@ START_TEST(test_param_id)
 		char want[200];
 
 		ck_assert_int_eq(param_id("user", bad[i], &id, &err), -1);
-		snprintf(want, sizeof(want), "(#100) Param user must be an id "
+		snprintf(want, sizeof(want),
+		    "(#100) Param user must be an id "
 		    "(1 to 18 digits, not starting with 0), got \"%s\"",
 		    bad[i]);
 		ck_assert_str_eq(gerr_message(&err), want);
@@ -854,7 +879,6 @@ request_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
-
 
 int
 main(void)

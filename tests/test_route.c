@@ -22,8 +22,8 @@ START_TEST(test_find)
 	r = route_find("POST", NODE_WABA, "phone_numbers", &miss);
 	ck_assert_ptr_nonnull(r);
 	ck_assert_int_eq(r->perm, PERM_WABA_PHONE);
-	r = route_find("GET", NODE_BUSINESS,
-	    "owned_whatsapp_business_accounts", &miss);
+	r = route_find("GET", NODE_BUSINESS, "owned_whatsapp_business_accounts",
+	    &miss);
 	ck_assert_ptr_nonnull(r);
 	ck_assert_int_eq(r->perm, PERM_BUSINESS_ADMIN);
 	r = route_find("POST", NODE_ROOT, NULL, &miss);
@@ -37,12 +37,11 @@ START_TEST(test_misses)
 	enum route_miss miss;
 
 	/* an edge the node type lacks */
-	ck_assert_ptr_null(route_find("GET", NODE_WABA, "no_such_edge",
-	    &miss));
+	ck_assert_ptr_null(route_find("GET", NODE_WABA, "no_such_edge", &miss));
 	ck_assert_int_eq(miss, ROUTE_NO_EDGE);
 	/* an edge that exists, not for this method */
-	ck_assert_ptr_null(route_find("DELETE", NODE_WABA, "phone_numbers",
-	    &miss));
+	ck_assert_ptr_null(
+	    route_find("DELETE", NODE_WABA, "phone_numbers", &miss));
 	ck_assert_int_eq(miss, ROUTE_NO_METHOD);
 	/* the node itself, not for this method */
 	ck_assert_ptr_null(route_find("DELETE", NODE_PHONE, NULL, &miss));
@@ -55,9 +54,9 @@ END_TEST
 START_TEST(test_path_nodes)
 {
 	char *dt[] = { "debug_token" }, *ph[] = { "phone_numbers" },
-	    *me[] = { "me" }, *empty[] = { "" }, *debug[] = { "debug" },
-	    *oa[] = { "oauth", "access_token" }, *oa1[] = { "oauth" },
-	    *ob[] = { "oauth", "access" };
+	     *me[] = { "me" }, *empty[] = { "" }, *debug[] = { "debug" },
+	     *oa[] = { "oauth", "access_token" }, *oa1[] = { "oauth" },
+	     *ob[] = { "oauth", "access" };
 
 	ck_assert_uint_eq(route_path_node(dt, 1), 1);
 	ck_assert_uint_eq(route_path_node(ph, 1), 0);
@@ -90,14 +89,15 @@ START_TEST(test_policy_flags)
 		{ "GET", NODE_WABA, "phone_numbers", RF_TOKEN },
 		{ "GET", NODE_PHONE, NULL, RF_TOKEN },
 		/* debug_token answers a missing token itself */
-		{ "GET", NODE_ROOT, "debug_token", RF_APP_OK | RF_TOKEN_OPTIONAL },
+		{ "GET", NODE_ROOT, "debug_token",
+		    RF_APP_OK | RF_TOKEN_OPTIONAL },
 	};
 	enum route_miss miss;
 	size_t i;
 
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		const struct route *r = route_find(want[i].method,
-		    want[i].node, want[i].edge, &miss);
+		const struct route *r = route_find(want[i].method, want[i].node,
+		    want[i].edge, &miss);
 
 		ck_assert_ptr_nonnull(r);
 		ck_assert_msg(r->flags == want[i].flags, "%s %s flags",

@@ -19,10 +19,12 @@ START_TEST(test_rfc4231_vectors)
 	memset(key1, 0x0b, 20);
 	key1[20] = '\0';
 	sign_header(key1, "Hi There", 8, out);
-	ck_assert_str_eq(out, "sha256=b0344c61d8db38535ca8afceaf0bf12b"
+	ck_assert_str_eq(out,
+	    "sha256=b0344c61d8db38535ca8afceaf0bf12b"
 	    "881dc200c9833da726e9376c2e32cff7");
 	sign_header("Jefe", msg, strlen(msg), out);
-	ck_assert_str_eq(out, "sha256=5bdcc146bf60754e6a042426089575c7"
+	ck_assert_str_eq(out,
+	    "sha256=5bdcc146bf60754e6a042426089575c7"
 	    "5a003f089d2739839dec58b964ec3843");
 }
 END_TEST
@@ -50,10 +52,12 @@ END_TEST
 
 START_TEST(test_body_round_trips)
 {
-	struct json_object *doc = json_tokener_parse(
-	    "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\","
-	    "\"changes\":[{\"value\":{\"name\":\"Caf\xc3\xa9 \xf0\x9f\x98\x80\","
-	    "\"url\":\"https://x/y\"},\"field\":\"account_update\"}]}]}"), *back;
+	struct json_object *
+	    doc = json_tokener_parse(
+	       "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\","
+	       "\"changes\":[{\"value\":{\"name\":\"Caf\xc3\xa9 \xf0\x9f\x98\x80\","
+	       "\"url\":\"https://x/y\"},\"field\":\"account_update\"}]}]}"),
+	   *back;
 	size_t n, i;
 	char *body = sign_body(doc, &n);
 

@@ -51,8 +51,8 @@ ins(struct store *st, enum store_table t, const char *row)
 	struct json_object *o = J(row);
 	char *cause = NULL;
 
-	ck_assert_msg(store_insert(st, t, o, &cause) == 0, "insert %s: %s",
-	    row, cause ? cause : "?");
+	ck_assert_msg(store_insert(st, t, o, &cause) == 0, "insert %s: %s", row,
+	    cause ? cause : "?");
 	json_object_put(o);
 }
 
@@ -72,9 +72,11 @@ ins_fail(struct store *st, enum store_table t, const char *row)
 static void
 add_business(struct store *st, long long id, const char *country)
 {
-	char *row = xasprintf("{\"id\":\"%lld\",\"name\":\"B %lld\","
+	char *row = xasprintf(
+	    "{\"id\":\"%lld\",\"name\":\"B %lld\","
 	    "\"verification_status\":\"verified\",\"restricted\":false,"
-	    "\"country\":\"%s\"}", id, id, country);
+	    "\"country\":\"%s\"}",
+	    id, id, country);
 
 	ins(st, TBL_BUSINESSES, row);
 	free(row);
@@ -84,7 +86,8 @@ static void
 add_waba(struct store *st, long long id, long long biz, long long ctime,
     const char *ownership)
 {
-	char *row = xasprintf("{\"id\":\"%lld\",\"business\":\"%lld\","
+	char *row = xasprintf(
+	    "{\"id\":\"%lld\",\"business\":\"%lld\","
 	    "\"name\":\"W %lld\",\"currency\":\"USD\",\"timezone_id\":\"1\","
 	    "\"message_template_namespace\":\"abcdef01_2345\","
 	    "\"country\":\"US\",\"creation_time\":%lld,"
@@ -100,7 +103,8 @@ static void
 add_phone(struct store *st, long long id, long long waba, const char *number,
     const char *status, const char *cvs, const char *mode)
 {
-	char *row = xasprintf("{\"id\":\"%lld\",\"waba\":\"%lld\","
+	char *row = xasprintf(
+	    "{\"id\":\"%lld\",\"waba\":\"%lld\","
 	    "\"cc\":\"1\",\"phone_number\":\"%s\",\"verified_name\":\"V\","
 	    "\"display_phone_number\":\"+1 %s\",\"status\":\"%s\","
 	    "\"code_verification_status\":\"%s\",\"quality_rating\":\"GREEN\","
@@ -111,8 +115,8 @@ add_phone(struct store *st, long long id, long long waba, const char *number,
 	    "\"new_name_status\":\"NONE\",\"search_visibility\":\"VISIBLE\","
 	    "\"profile_websites\":[],\"calling_status\":\"DISABLED\","
 	    "\"call_icon_visibility\":\"DEFAULT\","
-	    "\"callback_permission_status\":\"DISABLED\"}", id, waba, number, number, status,
-	    cvs, mode);
+	    "\"callback_permission_status\":\"DISABLED\"}",
+	    id, waba, number, number, status, cvs, mode);
 
 	ins(st, TBL_PHONE_NUMBERS, row);
 	free(row);
@@ -121,9 +125,11 @@ add_phone(struct store *st, long long id, long long waba, const char *number,
 static void
 add_user(struct store *st, long long id, long long biz)
 {
-	char *row = xasprintf("{\"id\":\"%lld\",\"name\":\"U %lld\","
+	char *row = xasprintf(
+	    "{\"id\":\"%lld\",\"name\":\"U %lld\","
 	    "\"business\":\"%lld\",\"user_type\":\"BUSINESS_USER\","
-	    "\"role\":\"EMPLOYEE\"}", id, id, biz);
+	    "\"role\":\"EMPLOYEE\"}",
+	    id, id, biz);
 
 	ins(st, TBL_USERS, row);
 	free(row);
@@ -134,7 +140,8 @@ add_assignment(struct store *st, long long waba, long long user,
     const char *tasks)
 {
 	char *row = xasprintf("{\"waba\":\"%lld\",\"user\":\"%lld\","
-	    "\"tasks\":%s}", waba, user, tasks);
+	                      "\"tasks\":%s}",
+	    waba, user, tasks);
 
 	ins(st, TBL_ASSIGNMENTS, row);
 	free(row);
@@ -144,7 +151,8 @@ static void
 add_share(struct store *st, long long waba, long long biz, const char *tasks)
 {
 	char *row = xasprintf("{\"waba\":\"%lld\",\"business\":\"%lld\","
-	    "\"permitted_tasks\":%s}", waba, biz, tasks);
+	                      "\"permitted_tasks\":%s}",
+	    waba, biz, tasks);
 
 	ins(st, TBL_SHARES, row);
 	free(row);
@@ -291,8 +299,9 @@ START_TEST(test_open_newer_schema)
 	struct store *st;
 
 	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(db, "PRAGMA user_version = 99", NULL,
-	    NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(
+	    sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL),
+	    SQLITE_OK);
 	sqlite3_close(db);
 	st = store_open(path, 0, &cause);
 	ck_assert_ptr_null(st);
@@ -311,8 +320,9 @@ START_TEST(test_open_broken_schema)
 
 	/* A table of the same name makes migration 1 fail: nothing stays. */
 	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(db, "CREATE TABLE apps (x)", NULL,
-	    NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(
+	    sqlite3_exec(db, "CREATE TABLE apps (x)", NULL, NULL, NULL),
+	    SQLITE_OK);
 	sqlite3_close(db);
 	st = store_open(path, 0, &cause);
 	ck_assert_ptr_null(st);
@@ -322,8 +332,9 @@ START_TEST(test_open_broken_schema)
 	{
 		sqlite3_stmt *s;
 
-		ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA user_version",
-		    -1, &s, NULL), SQLITE_OK);
+		ck_assert_int_eq(
+		    sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL),
+		    SQLITE_OK);
 		ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
 		ck_assert_int_eq(sqlite3_column_int(s, 0), 0);
 		sqlite3_finalize(s);
@@ -338,15 +349,19 @@ END_TEST
 START_TEST(test_insert_get_every_table)
 {
 	static const char *const rows[TBL__COUNT] = {
-		[TBL_APPS] = "{\"id\":\"1000000000000001\",\"name\":\"A\","
+		[TBL_APPS] =
+		    "{\"id\":\"1000000000000001\",\"name\":\"A\","
 		    "\"secret\":\"s\",\"require_appsecret_proof\":true}",
-		[TBL_BUSINESSES] = "{\"id\":\"2000000000000001\","
+		[TBL_BUSINESSES] =
+		    "{\"id\":\"2000000000000001\","
 		    "\"name\":\"B\",\"verification_status\":\"verified\","
 		    "\"restricted\":false,\"country\":\"GB\"}",
-		[TBL_USERS] = "{\"id\":\"3000000000000001\",\"name\":\"U\","
+		[TBL_USERS] =
+		    "{\"id\":\"3000000000000001\",\"name\":\"U\","
 		    "\"business\":\"2000000000000001\","
 		    "\"user_type\":\"SYSTEM_USER\",\"role\":\"ADMIN\"}",
-		[TBL_WABAS] = "{\"id\":\"4000000000000001\","
+		[TBL_WABAS] =
+		    "{\"id\":\"4000000000000001\","
 		    "\"business\":\"2000000000000001\",\"name\":\"W\","
 		    "\"currency\":\"GBP\",\"timezone_id\":\"49\","
 		    "\"message_template_namespace\":\"0123abcd_ef01\","
@@ -360,7 +375,8 @@ START_TEST(test_insert_get_every_table)
 		    "\"primary_funding_id\":\"6000000000000001\","
 		    "\"purchase_order_number\":\"PO-1\","
 		    "\"phone_number_limit\":3,\"status\":\"ACTIVE\"}",
-		[TBL_PHONE_NUMBERS] = "{\"id\":\"5000000000000001\","
+		[TBL_PHONE_NUMBERS] =
+		    "{\"id\":\"5000000000000001\","
 		    "\"waba\":\"4000000000000001\",\"cc\":\"44\","
 		    "\"phone_number\":\"7700900123\",\"verified_name\":\"V\","
 		    "\"display_phone_number\":\"+44 770 090 0123\","
@@ -374,11 +390,12 @@ START_TEST(test_insert_get_every_table)
 		    "\"is_official_business_account\":true,"
 		    "\"messaging_limit_tier\":\"TIER_1K\","
 		    "\"preverified_id\":\"77\",\"creation_time\":1600000001,"
-	    "\"new_name_status\":\"NONE\",\"search_visibility\":\"VISIBLE\","
-	    "\"profile_websites\":[],\"calling_status\":\"DISABLED\","
-	    "\"call_icon_visibility\":\"DEFAULT\","
-	    "\"callback_permission_status\":\"DISABLED\"}",
-		[TBL_TEMPLATES] = "{\"id\":\"6000000000000001\","
+		    "\"new_name_status\":\"NONE\",\"search_visibility\":\"VISIBLE\","
+		    "\"profile_websites\":[],\"calling_status\":\"DISABLED\","
+		    "\"call_icon_visibility\":\"DEFAULT\","
+		    "\"callback_permission_status\":\"DISABLED\"}",
+		[TBL_TEMPLATES] =
+		    "{\"id\":\"6000000000000001\","
 		    "\"waba\":\"4000000000000001\",\"name\":\"hello\","
 		    "\"language\":\"en_US\",\"category\":\"UTILITY\","
 		    "\"parameter_format\":\"POSITIONAL\","
@@ -389,7 +406,8 @@ START_TEST(test_insert_get_every_table)
 		    "\"created_at\":1700000000,\"updated_at\":1700000001,"
 		    "\"due_at\":1700000003,\"pauses\":1,"
 		    "\"edits\":[1700000001]}",
-		[TBL_TOKENS] = "{\"token\":\"EAAx\",\"app\":\"1000000000000001\","
+		[TBL_TOKENS] =
+		    "{\"token\":\"EAAx\",\"app\":\"1000000000000001\","
 		    "\"user\":\"3000000000000001\","
 		    "\"scopes\":[\"whatsapp_business_management\"],"
 		    "\"granular_scopes\":[{\"scope\":"
@@ -397,27 +415,32 @@ START_TEST(test_insert_get_every_table)
 		    "\"target_ids\":[\"4000000000000001\"]}],"
 		    "\"issued_at\":1700000000,\"expires_at\":0,"
 		    "\"state\":\"valid\"}",
-		[TBL_ASSIGNMENTS] = "{\"waba\":\"4000000000000001\","
+		[TBL_ASSIGNMENTS] =
+		    "{\"waba\":\"4000000000000001\","
 		    "\"user\":\"3000000000000001\",\"tasks\":[\"MANAGE\"]}",
 		[TBL_SHARES] = "{\"waba\":\"4000000000000001\","
-		    "\"business\":\"2000000000000002\","
-		    "\"permitted_tasks\":[]}",
-		[TBL_SUBSCRIPTIONS] = "{\"app\":\"1000000000000001\","
+		               "\"business\":\"2000000000000002\","
+		               "\"permitted_tasks\":[]}",
+		[TBL_SUBSCRIPTIONS] =
+		    "{\"app\":\"1000000000000001\","
 		    "\"object\":\"whatsapp_business_account\","
 		    "\"callback_url\":\"http://127.0.0.1:9/hook\","
 		    "\"verify_token\":\"vt\",\"fields\":[\"account_update\"],"
 		    "\"include_values\":true,\"active\":true}",
-		[TBL_SUBSCRIBED_APPS] = "{\"waba\":\"4000000000000001\","
+		[TBL_SUBSCRIBED_APPS] =
+		    "{\"waba\":\"4000000000000001\","
 		    "\"app\":\"1000000000000001\","
 		    "\"override_callback_uri\":\"http://127.0.0.1:9/o\","
 		    "\"verify_token\":\"vt\"}",
-		[TBL_OAUTH_CODES] = "{\"code\":\"c0de\","
+		[TBL_OAUTH_CODES] =
+		    "{\"code\":\"c0de\","
 		    "\"app\":\"1000000000000001\","
 		    "\"user\":\"3000000000000001\","
 		    "\"scopes\":[\"business_management\"],"
 		    "\"granular_scopes\":[],\"redirect_uri\":\"https://x/\","
 		    "\"expires_at\":1700000600,\"used_at\":1700000001}",
-		[TBL_MESSAGES] = "{\"id\":\"wamid.HBgLMTY1MDU1NTEyMzQ\","
+		[TBL_MESSAGES] =
+		    "{\"id\":\"wamid.HBgLMTY1MDU1NTEyMzQ\","
 		    "\"phone\":\"5000000000000001\","
 		    "\"direction\":\"outbound\",\"wa_id\":\"16505551234\","
 		    "\"type\":\"template\",\"template_name\":\"hello\","
@@ -451,8 +474,9 @@ START_TEST(test_insert_get_every_table)
 			got = store_lookup(st, t, want);
 			break;
 		default:
-			got = store_get(st, t, parse_id(json_object_get_string(
-			    json_object_object_get(want, "id"))));
+			got = store_get(st, t,
+			    parse_id(json_object_get_string(
+			        json_object_object_get(want, "id"))));
 		}
 		ck_assert_msg(got != NULL, "table %s", store_table_name(t));
 		assert_json_eq(got, want);
@@ -460,8 +484,9 @@ START_TEST(test_insert_get_every_table)
 		json_object_put(want);
 	}
 	got = store_phone_by_number(st, "44", "7700900123");
-	ck_assert_str_eq(json_object_get_string(json_object_object_get(got,
-	    "id")), "5000000000000001");
+	ck_assert_str_eq(
+	    json_object_get_string(json_object_object_get(got, "id")),
+	    "5000000000000001");
 	json_object_put(got);
 	ck_assert_ptr_null(store_phone_by_number(st, "4", "47700900123"));
 	ck_assert_ptr_null(store_get(st, TBL_APPS, 1000000000000009LL));
@@ -483,15 +508,16 @@ START_TEST(test_optional_omitted)
 	add_waba(st, W1, B1, 1600000000, "SELF");
 	w = store_get(st, TBL_WABAS, W1);
 	ck_assert(!json_object_object_get_ex(w, "phone_number_limit", NULL));
-	ck_assert(!json_object_object_get_ex(w, "on_behalf_of_business_info",
-	    NULL));
+	ck_assert(
+	    !json_object_object_get_ex(w, "on_behalf_of_business_info", NULL));
 	ck_assert(!json_object_object_get_ex(w, "primary_funding_id", NULL));
-	ck_assert(json_object_is_type(json_object_object_get(w,
-	    "is_enabled_for_insights"), json_type_boolean));
+	ck_assert(json_object_is_type(
+	    json_object_object_get(w, "is_enabled_for_insights"),
+	    json_type_boolean));
 	ck_assert(json_object_is_type(json_object_object_get(w, "id"),
 	    json_type_string));
-	ck_assert(json_object_is_type(json_object_object_get(w,
-	    "creation_time"), json_type_int));
+	ck_assert(json_object_is_type(
+	    json_object_object_get(w, "creation_time"), json_type_int));
 	json_object_put(w);
 	store_close(st);
 }
@@ -501,7 +527,8 @@ START_TEST(test_node_types)
 {
 	struct store *st = open_mem(0);
 
-	ins(st, TBL_APPS, "{\"id\":\"1000000000000001\",\"name\":\"A\","
+	ins(st, TBL_APPS,
+	    "{\"id\":\"1000000000000001\",\"name\":\"A\","
 	    "\"secret\":\"s\",\"require_appsecret_proof\":false}");
 	add_business(st, B1, "US");
 	add_user(st, U1, B1);
@@ -590,8 +617,7 @@ START_TEST(test_update)
 	add_share(st, W1, B2, "[]");
 	w = store_get(st, TBL_WABAS, W1);
 	json_object_object_add(w, "name", json_object_new_string("Renamed"));
-	json_object_object_add(w, "phone_number_limit",
-	    json_object_new_int(5));
+	json_object_object_add(w, "phone_number_limit", json_object_new_int(5));
 	json_object_object_add(w, "creation_time", json_object_new_int(200));
 	ck_assert_int_eq(store_update(st, TBL_WABAS, w, &cause), 0);
 	got = store_get(st, TBL_WABAS, W1);
@@ -602,8 +628,8 @@ START_TEST(test_update)
 		struct list_query q = { .owner = B2, .limit = 5 };
 		struct list_page page;
 
-		ck_assert_int_eq(store_list(st, LIST_CLIENT_WABAS, &q, &page,
-		    &cause), 0);
+		ck_assert_int_eq(
+		    store_list(st, LIST_CLIENT_WABAS, &q, &page, &cause), 0);
 		ck_assert_int_eq(page.first[0], 200);
 		page_put(page);
 	}
@@ -621,7 +647,8 @@ START_TEST(test_update)
 	free(cause);
 	json_object_put(w);
 	/* Updating a pair row by its key. */
-	w = J("{\"waba\":\"4000000000000001\",\"business\":\"2000000000000002\","
+	w = J(
+	    "{\"waba\":\"4000000000000001\",\"business\":\"2000000000000002\","
 	    "\"permitted_tasks\":[\"MANAGE\"]}");
 	ck_assert_int_eq(store_update(st, TBL_SHARES, w, &cause), 0);
 	got = store_share(st, W1, B2);
@@ -677,23 +704,27 @@ START_TEST(test_constraints_leave_state)
 	before = store_export(st);
 
 	/* An id taken by another kind. */
-	cause = ins_fail(st, TBL_APPS, "{\"id\":\"2000000000000001\","
+	cause = ins_fail(st, TBL_APPS,
+	    "{\"id\":\"2000000000000001\","
 	    "\"name\":\"A\",\"secret\":\"s\",\"require_appsecret_proof\":false}");
 	ck_assert_ptr_nonnull(strstr(cause, "nodes.id"));
 	free(cause);
 	/* The same id twice in one table. */
-	cause = ins_fail(st, TBL_BUSINESSES, "{\"id\":\"2000000000000001\","
+	cause = ins_fail(st, TBL_BUSINESSES,
+	    "{\"id\":\"2000000000000001\","
 	    "\"name\":\"B\",\"verification_status\":\"verified\","
 	    "\"restricted\":false,\"country\":\"US\"}");
 	free(cause);
 	/* A dangling reference. */
-	cause = ins_fail(st, TBL_USERS, "{\"id\":\"3000000000000009\","
+	cause = ins_fail(st, TBL_USERS,
+	    "{\"id\":\"3000000000000009\","
 	    "\"name\":\"U\",\"business\":\"2000000000000009\","
 	    "\"user_type\":\"BUSINESS_USER\",\"role\":\"ADMIN\"}");
 	ck_assert_ptr_nonnull(strstr(cause, "FOREIGN KEY"));
 	free(cause);
 	/* A number twice. */
-	cause = ins_fail(st, TBL_PHONE_NUMBERS, "{\"id\":\"5000000000000002\","
+	cause = ins_fail(st, TBL_PHONE_NUMBERS,
+	    "{\"id\":\"5000000000000002\","
 	    "\"waba\":\"4000000000000001\",\"cc\":\"1\","
 	    "\"phone_number\":\"5550100200\",\"verified_name\":\"V\","
 	    "\"display_phone_number\":\"x\",\"status\":\"PENDING\","
@@ -709,21 +740,25 @@ START_TEST(test_constraints_leave_state)
 	ck_assert_ptr_nonnull(strstr(cause, "UNIQUE"));
 	free(cause);
 	/* Missing and badly typed values. */
-	cause = ins_fail(st, TBL_APPS, "{\"id\":\"1000000000000001\","
+	cause = ins_fail(st, TBL_APPS,
+	    "{\"id\":\"1000000000000001\","
 	    "\"name\":\"A\",\"require_appsecret_proof\":false}");
 	ck_assert_ptr_nonnull(strstr(cause, "secret"));
 	free(cause);
-	cause = ins_fail(st, TBL_APPS, "{\"id\":\"1000000000000001\","
+	cause = ins_fail(st, TBL_APPS,
+	    "{\"id\":\"1000000000000001\","
 	    "\"name\":\"A\",\"secret\":\"s\",\"require_appsecret_proof\":1}");
 	ck_assert_ptr_nonnull(strstr(cause, "require_appsecret_proof"));
 	free(cause);
-	cause = ins_fail(st, TBL_APPS, "{\"id\":\"x1\",\"name\":\"A\","
+	cause = ins_fail(st, TBL_APPS,
+	    "{\"id\":\"x1\",\"name\":\"A\","
 	    "\"secret\":\"s\",\"require_appsecret_proof\":false}");
 	free(cause);
 	cause = ins_fail(st, TBL_APPS, "[]");
 	free(cause);
 	/* A CHECK constraint. */
-	cause = ins_fail(st, TBL_WABAS, "{\"id\":\"4000000000000002\","
+	cause = ins_fail(st, TBL_WABAS,
+	    "{\"id\":\"4000000000000002\","
 	    "\"business\":\"2000000000000001\",\"name\":\"W\","
 	    "\"currency\":\"USD\",\"timezone_id\":\"1\","
 	    "\"message_template_namespace\":\"n\",\"country\":\"US\","
@@ -744,7 +779,8 @@ START_TEST(test_constraints_leave_state)
 	/* Inside a transaction the failed statement alone is undone. */
 	ck_assert_int_eq(store_begin(st), 0);
 	add_business(st, B2, "US");
-	cause = ins_fail(st, TBL_BUSINESSES, "{\"id\":\"2000000000000002\","
+	cause = ins_fail(st, TBL_BUSINESSES,
+	    "{\"id\":\"2000000000000002\","
 	    "\"name\":\"B\",\"verification_status\":\"verified\","
 	    "\"restricted\":false,\"country\":\"US\"}");
 	free(cause);
@@ -770,7 +806,7 @@ START_TEST(test_transactions)
 	ck_assert_int_eq(store_begin(st), 0);
 	add_business(st, B2, "US");
 	store_rollback(st);
-	store_rollback(st);	/* harmless outside a transaction */
+	store_rollback(st); /* harmless outside a transaction */
 	ck_assert_int_eq(store_node_type(st, B1), NODE_BUSINESS);
 	ck_assert_int_eq(store_node_type(st, B2), NODE_NONE);
 	ck_assert_int_eq(store_commit(st), -1);
@@ -915,8 +951,10 @@ START_TEST(test_list_filters)
 	char *self[] = { (char *)"SELF" };
 	char *in2[] = { (char *)"CLIENT_OWNED", (char *)"ON_BEHALF_OF" };
 	struct filter f[2];
-	struct list_query q = { .owner = B1, .limit = 25, .filters = f,
-	    .nfilters = 1 };
+	struct list_query q = { .owner = B1,
+		.limit = 25,
+		.filters = f,
+		.nfilters = 1 };
 	struct list_page rows, page;
 	char *cause = NULL;
 
@@ -1003,20 +1041,19 @@ START_TEST(test_list_client)
 	tasks = json_object_object_get(json_object_array_get_idx(p1.rows, 1),
 	    "permitted_tasks");
 	ck_assert_int_eq(json_object_array_length(tasks), 1);
-	ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(
-	    tasks, 0)), "VIEW_COST");
+	ck_assert_str_eq(
+	    json_object_get_string(json_object_array_get_idx(tasks, 0)),
+	    "VIEW_COST");
 	q.pos = pos_of(&p1, 1, 1);
 	p2 = list_check(st, LIST_CLIENT_WABAS, &q, W(6), false);
 	ids = page_ids(p2.rows, "business");
 	ck_assert_str_eq(ids, "2000000000000001");
 	free(ids);
 	q.pos = pos_of(&p2, 0, -1);
-	page_put(list_check(st, LIST_CLIENT_WABAS, &q,
-	    W(1) "," W(3), false));
+	page_put(list_check(st, LIST_CLIENT_WABAS, &q, W(1) "," W(3), false));
 	q.pos.dir = 0;
 	q.descending = true;
-	page_put(list_check(st, LIST_CLIENT_WABAS, &q,
-	    W(6) "," W(3), true));
+	page_put(list_check(st, LIST_CLIENT_WABAS, &q, W(6) "," W(3), true));
 	ck_assert_int_eq(store_list_count(st, LIST_CLIENT_WABAS, &q), 3);
 	q.owner = B1;
 	page_put(list_check(st, LIST_CLIENT_WABAS, &q, W(9), false));
@@ -1045,17 +1082,23 @@ START_TEST(test_list_phones)
 	    "CONNECTED", "VERIFIED", "LIVE");
 	add_phone(st, 5000000000000001LL, 4000000000000001LL, "5550100201",
 	    "FLAGGED", "VERIFIED", "SANDBOX");
-	p1 = list_check(st, LIST_PHONES, &q, "5000000000000009,"
-	    "5000000000000002", true);
+	p1 = list_check(st, LIST_PHONES, &q,
+	    "5000000000000009,"
+	    "5000000000000002",
+	    true);
 	q.pos = pos_of(&p1, 1, 1);
 	p2 = list_check(st, LIST_PHONES, &q, "5000000000000001", false);
 	q.pos = pos_of(&p2, 0, -1);
-	page_put(list_check(st, LIST_PHONES, &q, "5000000000000009,"
-	    "5000000000000002", false));
+	page_put(list_check(st, LIST_PHONES, &q,
+	    "5000000000000009,"
+	    "5000000000000002",
+	    false));
 	q.pos.dir = 0;
 	q.descending = true;
-	page_put(list_check(st, LIST_PHONES, &q, "5000000000000001,"
-	    "5000000000000002", true));
+	page_put(list_check(st, LIST_PHONES, &q,
+	    "5000000000000001,"
+	    "5000000000000002",
+	    true));
 	q.descending = false;
 	q.limit = 25;
 	memset(&f, 0, sizeof(f));
@@ -1065,21 +1108,27 @@ START_TEST(test_list_phones)
 	f.op = FOP_EQUAL;
 	f.values = sandbox;
 	f.nvalues = 1;
-	page_put(list_check(st, LIST_PHONES, &q, "5000000000000002,"
-	    "5000000000000001", false));
+	page_put(list_check(st, LIST_PHONES, &q,
+	    "5000000000000002,"
+	    "5000000000000001",
+	    false));
 	ck_assert_int_eq(store_list_count(st, LIST_PHONES, &q), 2);
 	f.field = "status";
 	f.op = FOP_IN;
 	f.values = states;
 	f.nvalues = 2;
-	page_put(list_check(st, LIST_PHONES, &q, "5000000000000009,"
-	    "5000000000000001", false));
+	page_put(list_check(st, LIST_PHONES, &q,
+	    "5000000000000009,"
+	    "5000000000000001",
+	    false));
 	f.field = "code_verification_status";
 	f.op = FOP_EQUAL;
 	f.values = verified;
 	f.nvalues = 1;
-	page_put(list_check(st, LIST_PHONES, &q, "5000000000000009,"
-	    "5000000000000001", false));
+	page_put(list_check(st, LIST_PHONES, &q,
+	    "5000000000000009,"
+	    "5000000000000001",
+	    false));
 	q.nfilters = 0;
 	ck_assert_int_eq(store_list_count(st, LIST_PHONES, &q), 3);
 	page_put(p1);
@@ -1105,18 +1154,21 @@ START_TEST(test_list_assignments)
 	add_assignment(st, 4000000000000002LL, 3000000000000001LL,
 	    "[\"MANAGE_PHONE\"]");
 	add_assignment(st, 4000000000000001LL, 3000000000000002LL, "[]");
-	p1 = list_check(st, LIST_ASSIGNED_USERS, &q, "3000000000000003,"
-	    "3000000000000001", true);
+	p1 = list_check(st, LIST_ASSIGNED_USERS, &q,
+	    "3000000000000003,"
+	    "3000000000000001",
+	    true);
 	q.pos = pos_of(&p1, 1, 1);
 	row = json_object_get(json_object_array_get_idx(p1.rows, 1));
-	want = J("{\"id\":\"3000000000000001\",\"name\":\"U 3000000000000001\","
+	want = J(
+	    "{\"id\":\"3000000000000001\",\"name\":\"U 3000000000000001\","
 	    "\"business\":\"2000000000000001\",\"user_type\":\"BUSINESS_USER\","
 	    "\"role\":\"EMPLOYEE\",\"tasks\":[\"DEVELOP\",\"VIEW_COST\"]}");
 	assert_json_eq(row, want);
 	json_object_put(row);
 	json_object_put(want);
-	page_put(list_check(st, LIST_ASSIGNED_USERS, &q,
-	    "3000000000000002", false));
+	page_put(
+	    list_check(st, LIST_ASSIGNED_USERS, &q, "3000000000000002", false));
 	q.pos.dir = 0;
 	q.descending = true;
 	page_put(list_check(st, LIST_ASSIGNED_USERS, &q,
@@ -1129,9 +1181,12 @@ START_TEST(test_list_assignments)
 	q.descending = false;
 	q.limit = 1;
 	p1 = list_check(st, LIST_USER_WABAS, &q, W(1), true);
-	ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(
-	    json_object_object_get(json_object_array_get_idx(p1.rows, 0), "tasks"),
-	    1)), "VIEW_COST");
+	ck_assert_str_eq(
+	    json_object_get_string(json_object_array_get_idx(
+	        json_object_object_get(json_object_array_get_idx(p1.rows, 0),
+	            "tasks"),
+	        1)),
+	    "VIEW_COST");
 	q.pos = pos_of(&p1, 0, 1);
 	page_put(p1);
 	p1 = list_check(st, LIST_USER_WABAS, &q, W(2), false);
@@ -1163,8 +1218,8 @@ START_TEST(test_list_ties_walk)
 		struct list_page page;
 		size_t n, k;
 
-		ck_assert_int_eq(store_list(st, LIST_OWNED_WABAS, &q, &page,
-		    &cause), 0);
+		ck_assert_int_eq(
+		    store_list(st, LIST_OWNED_WABAS, &q, &page, &cause), 0);
 		n = json_object_array_length(page.rows);
 		for (k = 0; k < n; k++) {
 			struct page_pos p = waba_pos(
@@ -1196,18 +1251,18 @@ START_TEST(test_list_ties_walk)
 		size_t n;
 		struct page_pos first;
 
-		ck_assert_int_eq(store_list(st, LIST_OWNED_WABAS, &q, &page,
-		    &cause), 0);
+		ck_assert_int_eq(
+		    store_list(st, LIST_OWNED_WABAS, &q, &page, &cause), 0);
 		n = json_object_array_length(page.rows);
 		ck_assert(n > 0);
 		first = pos_of(&page, 0, -1);
-		pos_eq(first, waba_pos(json_object_array_get_idx(page.rows, 0),
-		    -1));
-		pos_eq(pos_of(&page, n - 1, -1), waba_pos(
-		    json_object_array_get_idx(page.rows, n - 1), -1));
+		pos_eq(first,
+		    waba_pos(json_object_array_get_idx(page.rows, 0), -1));
+		pos_eq(pos_of(&page, n - 1, -1),
+		    waba_pos(json_object_array_get_idx(page.rows, n - 1), -1));
 		ck_assert(pos_of(&page, n - 1, -1).k2 != q.pos.k2);
-		ck_assert(first.k1 < q.pos.k1 || (first.k1 == q.pos.k1 &&
-		    first.k2 < q.pos.k2));
+		ck_assert(first.k1 < q.pos.k1 ||
+		    (first.k1 == q.pos.k1 && first.k2 < q.pos.k2));
 		seen += (long)n;
 		more = page.more;
 		q.pos = first;
@@ -1238,12 +1293,12 @@ START_TEST(test_list_rows_cached)
 	ck_assert_int_eq(store_update(st, TBL_WABAS, w, &cause), 0);
 	page_put(b);
 	b = list_check(st, LIST_OWNED_WABAS, &q, W(1) "," W(2), true);
-	ck_assert(json_object_object_get_ex(json_object_array_get_idx(b.rows,
-	    1), "name", &v));
+	ck_assert(json_object_object_get_ex(
+	    json_object_array_get_idx(b.rows, 1), "name", &v));
 	ck_assert_str_eq(json_object_get_string(v), "Renamed");
 	/* rows handed out before the write stay as they were */
-	ck_assert(json_object_object_get_ex(json_object_array_get_idx(a.rows,
-	    1), "name", &v));
+	ck_assert(json_object_object_get_ex(
+	    json_object_array_get_idx(a.rows, 1), "name", &v));
 	ck_assert_str_ne(json_object_get_string(v), "Renamed");
 	json_object_put(got);
 	json_object_put(w);
@@ -1260,8 +1315,8 @@ START_TEST(test_list_bad_kind)
 	struct list_page page;
 	char *cause = NULL;
 
-	ck_assert_int_eq(store_list(st, (enum store_list)99, &q, &page,
-	    &cause), -1);
+	ck_assert_int_eq(store_list(st, (enum store_list)99, &q, &page, &cause),
+	    -1);
 	free(cause);
 	ck_assert_int_eq(store_list_count(st, (enum store_list)99, &q), -1);
 	store_close(st);
@@ -1272,7 +1327,8 @@ END_TEST
 static void
 fill_world(struct store *st)
 {
-	ins(st, TBL_APPS, "{\"id\":\"1000000000000001\",\"name\":\"A\","
+	ins(st, TBL_APPS,
+	    "{\"id\":\"1000000000000001\",\"name\":\"A\","
 	    "\"secret\":\"s\",\"require_appsecret_proof\":false}");
 	add_business(st, B2, "GB");
 	add_business(st, B1, "US");
@@ -1284,11 +1340,13 @@ fill_world(struct store *st)
 	    "VERIFIED", "LIVE");
 	add_phone(st, 5000000000000001LL, W1, "5550100201", "PENDING",
 	    "NOT_VERIFIED", "LIVE");
-	ins(st, TBL_TOKENS, "{\"token\":\"EAAb\",\"app\":\"1000000000000001\","
+	ins(st, TBL_TOKENS,
+	    "{\"token\":\"EAAb\",\"app\":\"1000000000000001\","
 	    "\"user\":\"3000000000000001\",\"scopes\":[],"
 	    "\"granular_scopes\":[],\"issued_at\":1,\"expires_at\":2,"
 	    "\"state\":\"expired\"}");
-	ins(st, TBL_TOKENS, "{\"token\":\"EAAa\",\"app\":\"1000000000000001\","
+	ins(st, TBL_TOKENS,
+	    "{\"token\":\"EAAa\",\"app\":\"1000000000000001\","
 	    "\"user\":\"3000000000000002\",\"scopes\":[\"x\"],"
 	    "\"granular_scopes\":[],\"issued_at\":1,\"expires_at\":0,"
 	    "\"state\":\"valid\"}");
@@ -1310,13 +1368,15 @@ START_TEST(test_export_clear_reimport)
 	/* Order of creation, not of ids. */
 	arr = json_object_object_get(doc, "businesses");
 	ck_assert_str_eq(json_object_get_string(json_object_object_get(
-	    json_object_array_get_idx(arr, 0), "id")), "2000000000000002");
+	                     json_object_array_get_idx(arr, 0), "id")),
+	    "2000000000000002");
 	arr = json_object_object_get(doc, "tokens");
 	ck_assert_str_eq(json_object_get_string(json_object_object_get(
-	    json_object_array_get_idx(arr, 0), "token")), "EAAb");
+	                     json_object_array_get_idx(arr, 0), "token")),
+	    "EAAb");
 	for (t = 0; t < TBL__COUNT; t++)
-		ck_assert(json_object_object_get_ex(doc, store_table_name(t),
-		    NULL));
+		ck_assert(
+		    json_object_object_get_ex(doc, store_table_name(t), NULL));
 	ck_assert_int_eq(json_object_object_length(doc), TBL__COUNT);
 
 	id_before = store_new_id(st);
@@ -1324,8 +1384,10 @@ START_TEST(test_export_clear_reimport)
 	ck_assert(store_is_empty(st));
 	again = store_export(st);
 	for (t = 0; t < TBL__COUNT; t++)
-		ck_assert_int_eq(json_object_array_length(json_object_object_get(
-		    again, store_table_name(t))), 0);
+		ck_assert_int_eq(
+		    json_object_array_length(
+		        json_object_object_get(again, store_table_name(t))),
+		    0);
 	json_object_put(again);
 	/* The counter survives a clear: no id comes twice. */
 	id_after = store_new_id(st);
@@ -1339,7 +1401,8 @@ START_TEST(test_export_clear_reimport)
 			char *cause = NULL;
 
 			ck_assert_msg(store_insert(st, t,
-			    json_object_array_get_idx(arr, i), &cause) == 0,
+			                  json_object_array_get_idx(arr, i),
+			                  &cause) == 0,
 			    "%s", cause);
 		}
 	}
@@ -1372,7 +1435,8 @@ START_TEST(test_export_text)
 	free(text);
 
 	fill_world(st);
-	ins(st, TBL_WABAS, "{\"id\":\"4000000000000009\","
+	ins(st, TBL_WABAS,
+	    "{\"id\":\"4000000000000009\","
 	    "\"business\":\"2000000000000001\",\"name\":\"q\\\"b\\\\s"
 	    "\\n\\t\\u0001\\u001f/\\u00e9\\u20ac\\ud83d\\ude00\","
 	    "\"currency\":\"USD\",\"timezone_id\":\"1\","

@@ -80,8 +80,10 @@ START_TEST(test_b64url_round_trip)
 		memset(enc, '*', sizeof(enc));
 		b64url_encode_to(enc, in, len);
 		ck_assert_uint_eq(strlen(enc), (len * 4 + 2) / 3);
-		ck_assert_uint_eq(strspn(enc, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		    "abcdefghijklmnopqrstuvwxyz0123456789-_"), strlen(enc));
+		ck_assert_uint_eq(strspn(enc,
+		                      "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		                      "abcdefghijklmnopqrstuvwxyz0123456789-_"),
+		    strlen(enc));
 		e = b64url_encode(in, len);
 		ck_assert_str_eq(e, enc);
 		free(e);
@@ -101,9 +103,9 @@ END_TEST
  */
 START_TEST(test_b64url_decode_accepts)
 {
-	const char *bad[] = { "Zg==", "Zm8=", "Zg=", "Zm9v\n", "Zm 9v",
-		" Zm9v", "Zm9v\t", "Zm9v\r\n", "Z\fg", "Zm9v/", "ab+c",
-		"Zm9vY", "ZZZZZ", "Zm9v=", "=", "\xc3\xa9" };
+	const char *bad[] = { "Zg==", "Zm8=", "Zg=", "Zm9v\n", "Zm 9v", " Zm9v",
+		"Zm9v\t", "Zm9v\r\n", "Z\fg", "Zm9v/", "ab+c", "Zm9vY", "ZZZZZ",
+		"Zm9v=", "=", "\xc3\xa9" };
 	unsigned char *d;
 	size_t i, n;
 
@@ -114,12 +116,12 @@ START_TEST(test_b64url_decode_accepts)
 	ck_assert_uint_eq(n, 0);
 	ck_assert_int_eq(d[0], '\0');
 	free(d);
-	d = b64url_decode("Zh", &n);    /* 'f' and four bits dropped */
+	d = b64url_decode("Zh", &n); /* 'f' and four bits dropped */
 	ck_assert_ptr_nonnull(d);
 	ck_assert_uint_eq(n, 1);
 	ck_assert_int_eq(d[0], 'f');
 	free(d);
-	d = b64url_decode("Zm9", &n);   /* "fo" and two bits dropped */
+	d = b64url_decode("Zm9", &n); /* "fo" and two bits dropped */
 	ck_assert_ptr_nonnull(d);
 	ck_assert_uint_eq(n, 2);
 	ck_assert(memcmp(d, "fo", 2) == 0);
@@ -137,10 +139,10 @@ START_TEST(test_utf8)
 	ck_assert(utf8_valid("plain", 5));
 	ck_assert(utf8_valid("caf\xc3\xa9", 5));
 	ck_assert(utf8_valid("\xf0\x9f\x98\x80", 4));
-	ck_assert(!utf8_valid("\xc3", 1));              /* truncated */
-	ck_assert(!utf8_valid("\xc0\xaf", 2));          /* overlong */
-	ck_assert(!utf8_valid("\xed\xa0\x80", 3));      /* surrogate */
-	ck_assert(!utf8_valid("\xf4\x90\x80\x80", 4));  /* past U+10FFFF */
+	ck_assert(!utf8_valid("\xc3", 1));             /* truncated */
+	ck_assert(!utf8_valid("\xc0\xaf", 2));         /* overlong */
+	ck_assert(!utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
+	ck_assert(!utf8_valid("\xf4\x90\x80\x80", 4)); /* past U+10FFFF */
 	ck_assert(!utf8_valid("\xff", 1));
 }
 END_TEST

@@ -61,8 +61,7 @@ START_TEST(test_serving)
 	ck_assert_str_eq(versions_serving("v2.3", D2026_05_21), "v20.0");
 	ck_assert_str_eq(versions_serving("v24.0", D2026_05_21), "v24.0");
 	/* v1.0 was the only version until 2014 */
-	ck_assert_str_eq(versions_serving("v1.0", INT64_C(1300000000)),
-	    "v1.0");
+	ck_assert_str_eq(versions_serving("v1.0", INT64_C(1300000000)), "v1.0");
 	/* far ahead, the newest (its expiry not announced) serves all */
 	ck_assert_str_eq(versions_serving("v24.0", INT64_C(4000000000)),
 	    versions_newest());

@@ -42,7 +42,6 @@
 #include "webhooks/outbox.h"
 #include "handlers/handlers.h"
 
-
 /* The latest time the control plane accepts: 9999-12-31T23:59:59Z. */
 #define TIME_MAX 253402300799LL
 
@@ -51,7 +50,7 @@
 struct ctl {
 	struct request *rq;
 	struct emu *emu;
-	const char *sub;          /* path after the route's prefix, e.g. a token */
+	const char *sub; /* path after the route's prefix, e.g. a token */
 	struct json_object *body; /* parsed JSON body, NULL when none */
 	struct params query;
 };
@@ -63,15 +62,14 @@ reply(struct ctl *c, int status, struct json_object *obj)
 	json_object_put(obj);
 }
 
-static int
-fail(struct ctl *c, int status, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+static int fail(struct ctl *c, int status, const char *field, const char *fmt,
+    ...) __attribute__((format(printf, 4, 5)));
 
 static int
 fail(struct ctl *c, int status, const char *field, const char *fmt, ...)
 {
 	struct json_object *o = json_object_new_object(),
-	    *e = json_object_new_object();
+	                   *e = json_object_new_object();
 	char buf[1024];
 	va_list ap;
 
@@ -80,14 +78,14 @@ fail(struct ctl *c, int status, const char *field, const char *fmt, ...)
 	va_end(ap);
 	json_object_object_add(e, "message", json_object_new_string(buf));
 	if (field != NULL)
-		json_object_object_add(e, "field", json_object_new_string(field));
+		json_object_object_add(e, "field",
+		    json_object_new_string(field));
 	json_object_object_add(o, "error", e);
 	reply(c, status, o);
 	return -1;
 }
 
-static int
-fail_key(struct ctl *c, const char *key, const char *fmt, ...)
+static int fail_key(struct ctl *c, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* A 400 for the body's member key, its JSON path as the field. */
@@ -169,12 +167,13 @@ ctl_health(struct ctl *c)
 {
 	struct json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "status", json_object_new_string(
-	    c->emu->ready ? "ok" : "starting"));
+	json_object_object_add(o, "status",
+	    json_object_new_string(c->emu->ready ? "ok" : "starting"));
 	json_object_object_add(o, "version",
 	    json_object_new_string(WABA_EMU_VERSION));
-	json_object_object_add(o, "uptime_seconds", json_object_new_double(
-	    (double)(clock_mono_us() - c->emu->boot_us) / 1e6));
+	json_object_object_add(o, "uptime_seconds",
+	    json_object_new_double(
+	        (double)(clock_mono_us() - c->emu->boot_us) / 1e6));
 	reply(c, c->emu->ready ? 200 : 503, o);
 	return 0;
 }
@@ -211,7 +210,8 @@ ctl_state_get(struct ctl *c)
 
 	/* never 200 with null: a client would take that for the state */
 	if (doc == NULL)
-		return fail(c, 500, NULL, "the store could not be read: its "
+		return fail(c, 500, NULL,
+		    "the store could not be read: its "
 		    "database file may be damaged (see --db)");
 	reply(c, 200, doc);
 	return 0;
@@ -225,7 +225,7 @@ ctl_state_put(struct ctl *c)
 	if (need_body(c) < 0)
 		return -1;
 	if (fixtures_replace(c->emu->store, c->body, "request body",
-	    clock_now(&c->emu->clock), &fe) < 0)
+	        clock_now(&c->emu->clock), &fe) < 0)
 		return fail_fixture(c, &fe);
 	/* its deliveries were for apps and WABAs that may be gone */
 	outbox_clear(c->emu->outbox);
@@ -240,12 +240,12 @@ ctl_fixtures(struct ctl *c)
 	struct json_object *created = NULL;
 	/* a new share is news to the apps of its WABA (PARTNER_ADDED) */
 	const struct fixture_hook hook = { account_fixture_added,
-	    c->emu->outbox };
+		c->emu->outbox };
 
 	if (need_body(c) < 0)
 		return -1;
-	if (fixtures_apply_hooked(c->emu->store, c->body, "request body",
-	    true, clock_now(&c->emu->clock), &hook, &created, &fe) < 0)
+	if (fixtures_apply_hooked(c->emu->store, c->body, "request body", true,
+	        clock_now(&c->emu->clock), &hook, &created, &fe) < 0)
 		return fail_fixture(c, &fe);
 	reply(c, 200, created ? created : json_object_new_object());
 	return 0;
@@ -318,7 +318,8 @@ ctl_token_mint(struct ctl *c)
 	if (life < 0)
 		return fail(c, 400, "$.expires_in", "expires_in must be >= 0");
 	if (life > TIME_MAX - clock_now(&c->emu->clock))
-		return fail(c, 400, "$.expires_in", "expires_in must end "
+		return fail(c, 400, "$.expires_in",
+		    "expires_in must end "
 		    "before the end of year 9999");
 	/*
 	 * The token string costs an id from the store's counter, which no
@@ -329,8 +330,8 @@ ctl_token_mint(struct ctl *c)
 	if (ref_exists(c, "user", TBL_USERS) && ref_exists(c, "app", TBL_APPS))
 		seq = store_new_id(c->emu->store);
 	for (i = 0; i < 3; i++) {
-		h = mix64((uint64_t)seq ^ ((uint64_t)i << 56) ^
-		    c->emu->cfg->seed);
+		h = mix64(
+		    (uint64_t)seq ^ ((uint64_t)i << 56) ^ c->emu->cfg->seed);
 		memcpy(raw + 8 * i, &h, 8);
 	}
 	enc = b64url_encode(raw, sizeof(raw));
@@ -347,7 +348,7 @@ ctl_token_mint(struct ctl *c)
 	json_object_object_add(tok, "expires_at",
 	    json_object_new_int64(expires));
 	if (fixtures_apply_row(c->emu->store, "tokens", tok, "request body",
-	    false, now, NULL, &fe) < 0) {
+	        false, now, NULL, &fe) < 0) {
 		token_error_paths(&fe, "tokens");
 		free(token);
 		return fail_fixture(c, &fe);
@@ -409,7 +410,7 @@ ctl_oauth_post(struct ctl *c)
 	json_object_object_add(row, "expires_at",
 	    json_object_new_int64(now + OAUTH_CODE_LIFE));
 	if (fixtures_apply_row(c->emu->store, "oauth_codes", row,
-	    "request body", false, now, NULL, &fe) < 0) {
+	        "request body", false, now, NULL, &fe) < 0) {
 		token_error_paths(&fe, "oauth_codes");
 		free(code);
 		return fail_fixture(c, &fe);
@@ -426,8 +427,8 @@ ctl_oauth_post(struct ctl *c)
 static int
 ctl_token_state(struct ctl *c)
 {
-	const char *const *states = obj_member(&objects[TBL_TOKENS],
-	    "state")->values;
+	const char *const *states = obj_member(&objects[TBL_TOKENS], "state")
+	                                ->values;
 	const char *const *s;
 	struct json_object *row, *v;
 	const char *state;
@@ -450,8 +451,10 @@ ctl_token_state(struct ctl *c)
 		;
 	if (*s == NULL) {
 		all = obj_values_list(states);
-		rc = fail(c, 400, "$.state", "state must be one of %s; got "
-		    "\"%s\"", all, state);
+		rc = fail(c, 400, "$.state",
+		    "state must be one of %s; got "
+		    "\"%s\"",
+		    all, state);
 		free(all);
 		return rc;
 	}
@@ -462,7 +465,8 @@ ctl_token_state(struct ctl *c)
 	json_object_deep_copy(v, &row, NULL);
 	json_object_put(v);
 	json_object_object_add(row, "state", json_object_new_string(state));
-	if (store_begin(st) < 0 || store_update(st, TBL_TOKENS, row, &cause) < 0 ||
+	if (store_begin(st) < 0 ||
+	    store_update(st, TBL_TOKENS, row, &cause) < 0 ||
 	    store_commit(st) < 0) {
 		store_rollback(st);
 		json_object_put(row);
@@ -501,14 +505,19 @@ ctl_clock_post(struct ctl *c)
 	if (ra == 1 && rn == 1)
 		return fail(c, 400, "$", "expected advance_seconds or now");
 	if (ra == 0 && rn == 0)
-		return fail(c, 400, "$", "give advance_seconds or now, not both");
+		return fail(c, 400, "$",
+		    "give advance_seconds or now, not both");
 	if (rn == 0 && (now < 0 || now > TIME_MAX))
-		return fail(c, 400, "$.now", "now must be a unix time from 0 "
-		    "to %lld (the end of year 9999)", (long long)TIME_MAX);
-	if (ra == 0 && (adv < -TIME_MAX || adv > TIME_MAX ||
-	    clock_now(&c->emu->clock) + adv < 0 ||
-	    clock_now(&c->emu->clock) + adv > TIME_MAX))
-		return fail(c, 400, "$.advance_seconds", "advance_seconds must "
+		return fail(c, 400, "$.now",
+		    "now must be a unix time from 0 "
+		    "to %lld (the end of year 9999)",
+		    (long long)TIME_MAX);
+	if (ra == 0 &&
+	    (adv < -TIME_MAX || adv > TIME_MAX ||
+	        clock_now(&c->emu->clock) + adv < 0 ||
+	        clock_now(&c->emu->clock) + adv > TIME_MAX))
+		return fail(c, 400, "$.advance_seconds",
+		    "advance_seconds must "
 		    "keep the clock between 0 and %lld (the end of year 9999)",
 		    (long long)TIME_MAX);
 	if (ra == 0)
@@ -691,10 +700,12 @@ ui_policy(void)
 	sha256_digest(&h, sizeof(digest), digest);
 	base64_encode_raw(b64, sizeof(digest), digest);
 	b64[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SIZE)] = '\0';
-	snprintf(policy, sizeof(policy), "default-src 'none'; "
+	snprintf(policy, sizeof(policy),
+	    "default-src 'none'; "
 	    "script-src 'sha256-%s'; style-src 'unsafe-inline'; "
 	    "connect-src 'self'; img-src 'self' data:; base-uri 'none'; "
-	    "form-action 'none'; frame-ancestors 'none'", b64);
+	    "form-action 'none'; frame-ancestors 'none'",
+	    b64);
 	return policy;
 }
 
@@ -715,8 +726,10 @@ static int
 ctl_events(struct ctl *c)
 {
 	if (events_watchers(c->emu->events) >= EVENTS_STREAMS_MAX)
-		return fail(c, 503, NULL, "%d event streams are open already: "
-		    "close one first", EVENTS_STREAMS_MAX);
+		return fail(c, 503, NULL,
+		    "%d event streams are open already: "
+		    "close one first",
+		    EVENTS_STREAMS_MAX);
 	c->rq->resp.status = 200;
 	c->rq->resp.stream = true;
 	c->rq->resp.content_type = "text/event-stream";
@@ -740,19 +753,21 @@ static int
 ctl_webhooks_get(struct ctl *c)
 {
 	const char *field = params_get(&c->query, "field"),
-	    *state = params_get(&c->query, "state"),
-	    *waba = params_get(&c->query, "waba");
+	           *state = params_get(&c->query, "state"),
+	           *waba = params_get(&c->query, "waba");
 
 	if (field != NULL && !outbox_field_known(field))
 		return fail(c, 400, "field", "unknown webhook field %s", field);
 	if (state != NULL && strcmp(state, "pending") != 0 &&
 	    strcmp(state, "delivered") != 0 && strcmp(state, "failed") != 0)
-		return fail(c, 400, "state", "state must be pending, delivered "
+		return fail(c, 400, "state",
+		    "state must be pending, delivered "
 		    "or failed");
 	if (waba != NULL && hook_id(waba) == 0)
 		return fail(c, 400, "waba", "waba must be an id");
-	reply(c, 200, outbox_list(c->emu->outbox, field, state,
-	    waba ? hook_id(waba) : 0));
+	reply(c, 200,
+	    outbox_list(c->emu->outbox, field, state,
+	        waba ? hook_id(waba) : 0));
 	return 0;
 }
 
@@ -807,9 +822,10 @@ webhooks_event(struct ctl *c)
 		    !json_object_object_get_ex(phone_row, "waba", &w) ||
 		    hook_id(json_object_get_string(w)) != waba) {
 			json_object_put(phone_row);
-			return fail(c, 404, "$.phone_number", "no phone number "
-			    "%lld on WABA %lld", (long long)phone,
-			    (long long)waba);
+			return fail(c, 404, "$.phone_number",
+			    "no phone number "
+			    "%lld on WABA %lld",
+			    (long long)phone, (long long)waba);
 		}
 		json_object_put(phone_row);
 	}
@@ -819,7 +835,7 @@ webhooks_event(struct ctl *c)
 	if (store_begin(c->emu->store) < 0)
 		return fail(c, 500, NULL, "the store is busy");
 	if (outbox_append(c->emu->outbox, field, waba, phone, value,
-	    clock_now(&c->emu->clock), &id, &cause) < 0 ||
+	        clock_now(&c->emu->clock), &id, &cause) < 0 ||
 	    store_commit(c->emu->store) < 0) {
 		store_rollback(c->emu->store);
 		fail(c, 500, NULL, "%s", cause ? cause : "commit failed");
@@ -849,8 +865,8 @@ ctl_webhooks_post(struct ctl *c)
 	id = xstrndup(c->sub, (size_t)(slash - c->sub));
 	n = hook_id(id);
 	free(id);
-	if (n == 0 || outbox_redeliver(c->emu->outbox, n,
-	    clock_now(&c->emu->clock)) < 0)
+	if (n == 0 ||
+	    outbox_redeliver(c->emu->outbox, n, clock_now(&c->emu->clock)) < 0)
 		return fail(c, 404, NULL, "no delivery %.*s",
 		    (int)(slash - c->sub), c->sub);
 	reply(c, 200, ok_body());
@@ -924,7 +940,8 @@ quality_event(const char *old_q, const char *q, int old_t, int t)
 		return "DOWNGRADE";
 	if (strcmp(q, "RED") == 0 || strcmp(q, "YELLOW") == 0)
 		return strcmp(old_q, "RED") == 0 && strcmp(q, "YELLOW") == 0 ?
-		    "UNFLAGGED" : "FLAGGED";
+		    "UNFLAGGED" :
+		    "FLAGGED";
 	return "UNFLAGGED";
 }
 
@@ -932,10 +949,10 @@ quality_event(const char *old_q, const char *q, int old_t, int t)
 static int
 phone_set(struct ctl *c, int64_t id)
 {
-	static const char *const keys[] = { "quality_rating",
-		"messaging_limit", NULL };
-	const struct obj_member *qm = obj_member(
-	    &objects[TBL_PHONE_NUMBERS], "quality_rating");
+	static const char *const keys[] = { "quality_rating", "messaging_limit",
+		NULL };
+	const struct obj_member *qm = obj_member(&objects[TBL_PHONE_NUMBERS],
+	    "quality_rating");
 	struct store *st = c->emu->store;
 	struct json_object *row, *copy = NULL, *value, *out;
 	const char *q = NULL, *tier = NULL, *old_q, *old_tier;
@@ -964,8 +981,9 @@ phone_set(struct ctl *c, int64_t id)
 	value = json_object_new_object();
 	json_object_object_add(value, "display_phone_number",
 	    json_object_new_string(number));
-	json_object_object_add(value, "event", json_object_new_string(
-	    quality_event(old_q, q, tier_rank(old_tier), tier_rank(tier))));
+	json_object_object_add(value, "event",
+	    json_object_new_string(
+	        quality_event(old_q, q, tier_rank(old_tier), tier_rank(tier))));
 	json_object_object_add(value, "old_limit",
 	    json_object_new_string(old_tier));
 	json_object_object_add(value, "current_limit",
@@ -986,8 +1004,9 @@ phone_set(struct ctl *c, int64_t id)
 		if (store_begin(st) < 0 ||
 		    store_update(st, TBL_PHONE_NUMBERS, copy, &cause) < 0 ||
 		    outbox_append(c->emu->outbox, "phone_number_quality_update",
-		    row_id(copy, "waba"), id, value, clock_now(&c->emu->clock),
-		    &ev, &cause) < 0 || store_commit(st) < 0) {
+		        row_id(copy, "waba"), id, value,
+		        clock_now(&c->emu->clock), &ev, &cause) < 0 ||
+		    store_commit(st) < 0) {
 			store_rollback(st);
 			fail(c, 500, NULL, "store write failed: %s",
 			    cause ? cause : "");
@@ -1013,8 +1032,8 @@ static int64_t
 phone_sub(struct ctl *c, const char **rest)
 {
 	const char *slash = strchr(c->sub, '/');
-	char *id = xstrndup(c->sub, slash ? (size_t)(slash - c->sub) :
-	    strlen(c->sub));
+	char *id = xstrndup(c->sub,
+	    slash ? (size_t)(slash - c->sub) : strlen(c->sub));
 	int64_t n = hook_id(id);
 
 	free(id);
@@ -1032,11 +1051,15 @@ ctl_phone_get(struct ctl *c)
 	int64_t id = phone_sub(c, &rest);
 
 	if (rest == NULL)
-		return fail(c, 405, NULL, "method GET not allowed on "
-		    "/_emulator/phone_numbers/%s", c->sub);
+		return fail(c, 405, NULL,
+		    "method GET not allowed on "
+		    "/_emulator/phone_numbers/%s",
+		    c->sub);
 	if (strcmp(rest, "codes") != 0)
-		return fail(c, 404, NULL, "unknown path "
-		    "/_emulator/phone_numbers/%s", c->sub);
+		return fail(c, 404, NULL,
+		    "unknown path "
+		    "/_emulator/phone_numbers/%s",
+		    c->sub);
 	if (id == 0)
 		return fail(c, 404, NULL, "no phone number %s", c->sub);
 	reply(c, 200, phonelog_codes(c->emu->store, id));
@@ -1050,18 +1073,21 @@ ctl_phone_post(struct ctl *c)
 	int64_t id = phone_sub(c, &rest);
 
 	if (rest != NULL && strcmp(rest, "codes") == 0)
-		return fail(c, 405, NULL, "method POST not allowed on "
-		    "/_emulator/phone_numbers/%s", c->sub);
+		return fail(c, 405, NULL,
+		    "method POST not allowed on "
+		    "/_emulator/phone_numbers/%s",
+		    c->sub);
 	if (rest != NULL)
-		return fail(c, 404, NULL, "unknown path "
-		    "/_emulator/phone_numbers/%s", c->sub);
+		return fail(c, 404, NULL,
+		    "unknown path "
+		    "/_emulator/phone_numbers/%s",
+		    c->sub);
 	if (id == 0)
 		return fail(c, 404, NULL, "no phone number %s", c->sub);
 	return phone_set(c, id);
 }
 
 /* ---- templates ----------------------------------------------------- */
-
 
 /*
  * POST /_emulator/templates/{id}: sets status, reason, quality score or
@@ -1071,10 +1097,10 @@ ctl_phone_post(struct ctl *c)
 static int
 ctl_template_post(struct ctl *c)
 {
-	static const char *const keys[] = { "status", "reason",
-		"quality_score", "category", NULL };
+	static const char *const keys[] = { "status", "reason", "quality_score",
+		"category", NULL };
 	const char *status = NULL, *reason = NULL, *quality = NULL,
-	    *category = NULL;
+	           *category = NULL;
 	struct store *st = c->emu->store;
 	struct json_object *old, *row = NULL, *node;
 	int64_t id = hook_id(c->sub), now = clock_now(&c->emu->clock);
@@ -1087,12 +1113,14 @@ ctl_template_post(struct ctl *c)
 		return -1;
 	if (get_enum(c, "status", template_statuses, &status) < 0 ||
 	    get_enum(c, "reason", template_reasons, &reason) < 0 ||
-	    get_enum(c, "quality_score", obj_member(&objects[TBL_TEMPLATES],
-	    "quality_score")->values, &quality) < 0 ||
+	    get_enum(c, "quality_score",
+	        obj_member(&objects[TBL_TEMPLATES], "quality_score")->values,
+	        &quality) < 0 ||
 	    get_enum(c, "category", template_categories, &category) < 0)
 		return -1;
 	if (!status && !reason && !quality && !category)
-		return fail(c, 400, "$", "give status, reason, quality_score "
+		return fail(c, 400, "$",
+		    "give status, reason, quality_score "
 		    "or category");
 	old = id > 0 ? store_get(st, TBL_TEMPLATES, id) : NULL;
 	if (old == NULL)
@@ -1104,17 +1132,17 @@ ctl_template_post(struct ctl *c)
 		/* PENDING is reviewed again; PENDING_DELETION holds its name */
 		if (strcmp(status, "PENDING") == 0)
 			json_object_object_add(row, "due_at",
-			    json_object_new_int64(now +
-			    c->emu->cfg->template_review));
+			    json_object_new_int64(
+			        now + c->emu->cfg->template_review));
 		else if (strcmp(status, "PENDING_DELETION") == 0)
 			json_object_object_add(row, "due_at",
-			    json_object_new_int64(now +
-			    TEMPLATE_HOLD_SECONDS));
+			    json_object_new_int64(now + TEMPLATE_HOLD_SECONDS));
 		else
 			json_object_object_add(row, "due_at", NULL);
 		if (reason == NULL)
 			reason = strcmp(status, "REJECTED") == 0 ?
-			    "INVALID_FORMAT" : "NONE";
+			    "INVALID_FORMAT" :
+			    "NONE";
 	}
 	if (reason != NULL)
 		json_object_object_add(row, "rejected_reason",
@@ -1240,21 +1268,25 @@ ctl_inbound(struct ctl *c)
 	    get_text(c, c->body, "$", "name", &name) < 0)
 		return -1;
 	if (pid == NULL || from == NULL || text == NULL)
-		return fail(c, 400, pid == NULL ? "$.phone_number_id" :
-		    from == NULL ? "$.from" : "$.text",
+		return fail(c, 400,
+		    pid == NULL      ? "$.phone_number_id" :
+		        from == NULL ? "$.from" :
+		                       "$.text",
 		    "phone_number_id, from and text are required");
 	if (!all_digits(from, 7, 15))
-		return fail(c, 400, "$.from", "from must be the customer's "
+		return fail(c, 400, "$.from",
+		    "from must be the customer's "
 		    "number: 7 to 15 digits, no '+'");
 	for (p = text; *p != '\0'; p++)
 		if (((unsigned char)*p & 0xc0) != 0x80)
 			n++;
 	if (n > 4096)
-		return fail(c, 400, "$.text", "text has %zu characters; the "
-		    "limit is 4096", n);
+		return fail(c, 400, "$.text",
+		    "text has %zu characters; the "
+		    "limit is 4096",
+		    n);
 	pn = hook_id(pid);
-	phone = pn > 0 ? store_get(c->emu->store, TBL_PHONE_NUMBERS, pn) :
-	    NULL;
+	phone = pn > 0 ? store_get(c->emu->store, TBL_PHONE_NUMBERS, pn) : NULL;
 	json_object_put(phone);
 	if (phone == NULL)
 		return fail(c, 404, "$.phone_number_id", "no phone number %s",
@@ -1281,8 +1313,7 @@ static int
 ctl_message_post(struct ctl *c)
 {
 	static const char *const keys[] = { "error", NULL };
-	static const char *const ekeys[] = { "code", "title", "details",
-		NULL };
+	static const char *const ekeys[] = { "code", "title", "details", NULL };
 	struct json_object *e, *v, *o;
 	const char *title = NULL, *details = NULL;
 	char *cause = NULL;
@@ -1293,7 +1324,8 @@ ctl_message_post(struct ctl *c)
 		return -1;
 	if (!json_object_object_get_ex(c->body, "error", &e) ||
 	    !json_object_is_type(e, json_type_object))
-		return fail(c, 400, "$.error", "error must be an object with "
+		return fail(c, 400, "$.error",
+		    "error must be an object with "
 		    "a code");
 	if (only_keys(c, e, "$.error", ekeys) < 0 ||
 	    get_text(c, e, "$.error", "title", &title) < 0 ||
@@ -1302,12 +1334,15 @@ ctl_message_post(struct ctl *c)
 	if (!json_object_object_get_ex(e, "code", &v) ||
 	    !json_object_is_type(v, json_type_int) ||
 	    (code = json_object_get_int64(v)) < 1 || code > 99999999)
-		return fail(c, 400, "$.error.code", "code must be an integer "
+		return fail(c, 400, "$.error.code",
+		    "code must be an integer "
 		    "from 1 to 99999999, e.g. 131026");
 	rc = message_fail(c->emu, c->sub, (int)code, title, details, &cause);
 	if (rc == 1)
-		return fail(c, 404, NULL, "no message %s sent by a number of "
-		    "the emulator", c->sub);
+		return fail(c, 404, NULL,
+		    "no message %s sent by a number of "
+		    "the emulator",
+		    c->sub);
 	if (rc == 2)
 		return fail(c, 409, NULL, "message %s has failed already",
 		    c->sub);
@@ -1421,15 +1456,18 @@ control_handle(struct request *rq)
 	response_header(&rq->resp, "Cache-Control", "no-store");
 	/* before anything else, health included: a page must learn nothing */
 	if (!hostcheck_host(rq->emu->cfg, rq->host)) {
-		fail(&c, 403, NULL, "Host %s is not a loopback name: the "
+		fail(&c, 403, NULL,
+		    "Host %s is not a loopback name: the "
 		    "emulator listens on loopback (allow it with --allow-host)",
 		    rq->host);
 		goto out;
 	}
 	if (!hostcheck_same_origin(rq)) {
-		fail(&c, 403, NULL, "the control plane refuses requests that a "
+		fail(&c, 403, NULL,
+		    "the control plane refuses requests that a "
 		    "browser sends from another site (Origin %s, "
-		    "Sec-Fetch-Site %s)", rq->origin ? rq->origin : "none",
+		    "Sec-Fetch-Site %s)",
+		    rq->origin ? rq->origin : "none",
 		    rq->fetch_site ? rq->fetch_site : "none");
 		goto out;
 	}
@@ -1443,7 +1481,8 @@ control_handle(struct request *rq)
 	    !admin_ok(rq)) {
 		response_header(&rq->resp, "WWW-Authenticate",
 		    "Bearer realm=\"waba-emulator\"");
-		fail(&c, 401, NULL, "the control plane needs "
+		fail(&c, 401, NULL,
+		    "the control plane needs "
 		    "Authorization: Bearer <admin token>");
 		goto out;
 	}

@@ -26,7 +26,12 @@
 
 #define FAULTS_MAX_LATENCY_MS 600000 /* ten minutes is surely a typo */
 
-enum fault_mode { FM_ALWAYS, FM_TIMES, FM_EVERY_NTH, FM_PROBABILITY };
+enum fault_mode {
+	FM_ALWAYS,
+	FM_TIMES,
+	FM_EVERY_NTH,
+	FM_PROBABILITY
+};
 
 struct fault_rule {
 	int64_t id;
@@ -139,9 +144,8 @@ fault_keys(struct json_object *o, const char *prefix,
 
 /* An integer member in [min, max]; absent leaves *out alone. */
 static int
-fault_int(struct json_object *o, const char *key, const char *path,
-    int64_t min, int64_t max, int64_t *out, bool *present, char **cause,
-    char **field)
+fault_int(struct json_object *o, const char *key, const char *path, int64_t min,
+    int64_t max, int64_t *out, bool *present, char **cause, char **field)
 {
 	struct json_object *v;
 	int64_t x;
@@ -156,10 +160,14 @@ fault_int(struct json_object *o, const char *key, const char *path,
 	x = json_object_get_int64(v);
 	if (x < min || x > max) {
 		if (max == INT64_MAX)
-			return fault_bad(cause, field, path, "%s must be at "
-			    "least %lld", path, (long long)min);
-		return fault_bad(cause, field, path, "%s must be between "
-		    "%lld and %lld", path, (long long)min, (long long)max);
+			return fault_bad(cause, field, path,
+			    "%s must be at "
+			    "least %lld",
+			    path, (long long)min);
+		return fault_bad(cause, field, path,
+		    "%s must be between "
+		    "%lld and %lld",
+		    path, (long long)min, (long long)max);
 	}
 	*out = x;
 	if (present)
@@ -179,20 +187,21 @@ fault_str(struct json_object *o, const char *key, const char *path,
 		return 0;
 	if (!json_object_is_type(v, json_type_string) ||
 	    json_object_get_string_len(v) == 0)
-		return fault_bad(cause, field, path, "%s must be a non-empty "
-		    "string", path);
+		return fault_bad(cause, field, path,
+		    "%s must be a non-empty "
+		    "string",
+		    path);
 	*out = json_object_get_string(v);
 	return 0;
 }
 
 static int
-fault_parse_match(struct fault_rule *r, struct json_object *rule,
-    char **cause, char **field)
+fault_parse_match(struct fault_rule *r, struct json_object *rule, char **cause,
+    char **field)
 {
-	static const char *const keys[] = { "method", "path", "webhook",
-	    NULL };
-	static const char *const methods[] = { "GET", "POST", "DELETE",
-	    "PUT", "PATCH", "HEAD", "OPTIONS", NULL };
+	static const char *const keys[] = { "method", "path", "webhook", NULL };
+	static const char *const methods[] = { "GET", "POST", "DELETE", "PUT",
+		"PATCH", "HEAD", "OPTIONS", NULL };
 	struct json_object *m;
 	const char *path, *method, *hook;
 	size_t i;
@@ -206,10 +215,9 @@ fault_parse_match(struct fault_rule *r, struct json_object *rule,
 	if (fault_keys(m, "match", keys, cause, field) != 0)
 		return -1;
 	if (fault_str(m, "path", "match.path", &path, cause, field) != 0 ||
-	    fault_str(m, "webhook", "match.webhook", &hook, cause,
-	    field) != 0 ||
-	    fault_str(m, "method", "match.method", &method, cause,
-	    field) != 0)
+	    fault_str(m, "webhook", "match.webhook", &hook, cause, field) !=
+	        0 ||
+	    fault_str(m, "method", "match.method", &method, cause, field) != 0)
 		return -1;
 	/* a delivery of a field matching the glob, instead of a request */
 	if (hook != NULL) {
@@ -263,11 +271,11 @@ fault_bool(struct json_object *o, const char *key, bool *out, char **cause,
  * and 500 for codes 1 and 2 (transient server errors), else 400.
  */
 static int
-fault_parse_error(struct fault_rule *r, struct json_object *e,
-    char **cause, char **field)
+fault_parse_error(struct fault_rule *r, struct json_object *e, char **cause,
+    char **field)
 {
-	static const char *const keys[] = { "code", "error_subcode",
-	    "message", "type", "status", NULL };
+	static const char *const keys[] = { "code", "error_subcode", "message",
+		"type", "status", NULL };
 	const struct gerr_row *row;
 	const char *message, *type;
 	int64_t code = 0, subcode = 0, status = 0;
@@ -278,18 +286,18 @@ fault_parse_error(struct fault_rule *r, struct json_object *e,
 		    "error must be an object: {\"code\": 2}");
 	if (fault_keys(e, "error", keys, cause, field) != 0)
 		return -1;
-	if (fault_int(e, "code", "error.code", 1, INT32_MAX, &code,
-	    &has_code, cause, field) != 0)
+	if (fault_int(e, "code", "error.code", 1, INT32_MAX, &code, &has_code,
+	        cause, field) != 0)
 		return -1;
 	if (!has_code)
 		return fault_bad(cause, field, "error.code",
 		    "error.code is required");
-	if (fault_int(e, "error_subcode", "error.error_subcode", 0,
-	    INT32_MAX, &subcode, &has_sub, cause, field) != 0 ||
+	if (fault_int(e, "error_subcode", "error.error_subcode", 0, INT32_MAX,
+	        &subcode, &has_sub, cause, field) != 0 ||
 	    fault_int(e, "status", "error.status", 200, 599, &status,
-	    &has_status, cause, field) != 0 ||
-	    fault_str(e, "message", "error.message", &message, cause,
-	    field) != 0 ||
+	        &has_status, cause, field) != 0 ||
+	    fault_str(e, "message", "error.message", &message, cause, field) !=
+	        0 ||
 	    fault_str(e, "type", "error.type", &type, cause, field) != 0)
 		return -1;
 
@@ -311,18 +319,20 @@ fault_parse_error(struct fault_rule *r, struct json_object *e,
 	else if (row != NULL)
 		r->message = xstrdup(row->message);
 	else
-		r->message = xasprintf("(#%d) An unexpected error has "
-		    "occurred. Please retry your request later.", (int)code);
+		r->message = xasprintf(
+		    "(#%d) An unexpected error has "
+		    "occurred. Please retry your request later.",
+		    (int)code);
 	return 0;
 }
 
 /* times, every_nth and probability choose the mode; at most one. */
 static int
-fault_parse_mode(struct fault_rule *r, struct json_object *rule,
-    char **cause, char **field)
+fault_parse_mode(struct fault_rule *r, struct json_object *rule, char **cause,
+    char **field)
 {
 	static const char *const modes[] = { "times", "every_nth",
-	    "probability" };
+		"probability" };
 	struct json_object *v;
 	const char *seen = NULL;
 	int64_t x = 0, seed = 0;
@@ -333,21 +343,22 @@ fault_parse_mode(struct fault_rule *r, struct json_object *rule,
 		if (!json_object_object_get_ex(rule, modes[i], &v))
 			continue;
 		if (seen != NULL)
-			return fault_bad(cause, field, modes[i], "%s and %s "
+			return fault_bad(cause, field, modes[i],
+			    "%s and %s "
 			    "cannot be combined: a rule fires always, the next "
 			    "N times, every Nth time or with a probability",
 			    seen, modes[i]);
 		seen = modes[i];
 	}
 	if (fault_int(rule, "times", "times", 1, INT64_MAX, &x, NULL, cause,
-	    field) != 0)
+	        field) != 0)
 		return -1;
 	if (seen != NULL && strcmp(seen, "times") == 0) {
 		r->mode = FM_TIMES;
 		r->remaining = x;
 	}
 	if (fault_int(rule, "every_nth", "every_nth", 1, INT64_MAX, &x, NULL,
-	    cause, field) != 0)
+	        cause, field) != 0)
 		return -1;
 	if (seen != NULL && strcmp(seen, "every_nth") == 0) {
 		r->mode = FM_EVERY_NTH;
@@ -367,7 +378,7 @@ fault_parse_mode(struct fault_rule *r, struct json_object *rule,
 	}
 	/* a seed without a probability is harmless, so it is allowed */
 	if (fault_int(rule, "seed", "seed", INT64_MIN, INT64_MAX, &seed, NULL,
-	    cause, field) != 0)
+	        cause, field) != 0)
 		return -1;
 	r->seed = (uint64_t)seed;
 	return 0;
@@ -378,8 +389,8 @@ fault_parse(struct fault_rule *r, struct json_object *rule, char **cause,
     char **field)
 {
 	static const char *const keys[] = { "match", "error", "latency_ms",
-	    "drop_connection", "duplicate", "wrong_signature", "times",
-	    "every_nth", "probability", "seed", NULL };
+		"drop_connection", "duplicate", "wrong_signature", "times",
+		"every_nth", "probability", "seed", NULL };
 	struct json_object *v;
 	int64_t latency = 0;
 
@@ -391,7 +402,8 @@ fault_parse(struct fault_rule *r, struct json_object *rule, char **cause,
 		return -1;
 	if (json_object_object_get_ex(rule, "error", &v)) {
 		if (r->field != NULL)
-			return fault_bad(cause, field, "error", "error "
+			return fault_bad(cause, field, "error",
+			    "error "
 			    "answers requests; a webhook rule takes "
 			    "latency_ms, drop_connection, duplicate or "
 			    "wrong_signature");
@@ -399,25 +411,28 @@ fault_parse(struct fault_rule *r, struct json_object *rule, char **cause,
 			return -1;
 	}
 	if (fault_int(rule, "latency_ms", "latency_ms", 0,
-	    FAULTS_MAX_LATENCY_MS, &latency, NULL, cause, field) != 0)
+	        FAULTS_MAX_LATENCY_MS, &latency, NULL, cause, field) != 0)
 		return -1;
 	r->latency_ms = (unsigned)latency;
 	if (fault_bool(rule, "drop_connection", &r->drop, cause, field) != 0 ||
 	    fault_bool(rule, "duplicate", &r->duplicate, cause, field) != 0 ||
 	    fault_bool(rule, "wrong_signature", &r->wrong_signature, cause,
-	    field) != 0)
+	        field) != 0)
 		return -1;
 	if (r->field == NULL && (r->duplicate || r->wrong_signature))
-		return fault_bad(cause, field, r->duplicate ? "duplicate" :
-		    "wrong_signature", "duplicate and wrong_signature apply "
+		return fault_bad(cause, field,
+		    r->duplicate ? "duplicate" : "wrong_signature",
+		    "duplicate and wrong_signature apply "
 		    "to deliveries: match them with match.webhook");
-	if (!r->has_error && r->latency_ms == 0 && !r->drop &&
-	    !r->duplicate && !r->wrong_signature)
-		return fault_bad(cause, field, r->field ? "latency_ms" :
-		    "error", r->field ? "A webhook rule needs a latency_ms "
-		    "above 0, drop_connection, duplicate or wrong_signature" :
-		    "A fault rule needs an error, a latency_ms above 0 or "
-		    "drop_connection: true");
+	if (!r->has_error && r->latency_ms == 0 && !r->drop && !r->duplicate &&
+	    !r->wrong_signature)
+		return fault_bad(cause, field,
+		    r->field ? "latency_ms" : "error",
+		    r->field ?
+		        "A webhook rule needs a latency_ms "
+		        "above 0, drop_connection, duplicate or wrong_signature" :
+		        "A fault rule needs an error, a latency_ms above 0 or "
+		        "drop_connection: true");
 	return fault_parse_mode(r, rule, cause, field);
 }
 
@@ -457,8 +472,7 @@ faults_delete(struct faults *f, int64_t id)
 		if (f->v[i].id != id)
 			continue;
 		fault_rule_cleanup(&f->v[i]);
-		memmove(&f->v[i], &f->v[i + 1],
-		    (f->n - i - 1) * sizeof(*f->v));
+		memmove(&f->v[i], &f->v[i + 1], (f->n - i - 1) * sizeof(*f->v));
 		f->n--;
 		return 0;
 	}

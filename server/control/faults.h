@@ -22,7 +22,7 @@ struct json_object;
 
 struct fault_action {
 	bool has_error;
-	struct gerr err;     /* caller clears when has_error */
+	struct gerr err; /* caller clears when has_error */
 	unsigned latency_ms;
 	bool drop;
 	bool duplicate;       /* webhook rules: the delivery is sent twice */

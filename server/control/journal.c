@@ -34,23 +34,23 @@
 
 struct jparam {
 	const char *name;
-	const char *value;     /* secrets already masked */
+	const char *value; /* secrets already masked */
 };
 
 struct jentry {
 	uint64_t seq;
-	int64_t time;          /* emulator clock, seconds */
+	int64_t time; /* emulator clock, seconds */
 	char method[8];
-	void *mem;             /* the block path and params point into */
+	void *mem; /* the block path and params point into */
 	const char *path;
 	struct jparam *params;
 	size_t nparams;
-	int64_t user;          /* 0: none (app token or no token) */
+	int64_t user; /* 0: none (app token or no token) */
 	int status;
 	bool has_error;
 	int error_code;
 	int64_t duration_us;
-	bool dropped;          /* a fault closed the connection unanswered */
+	bool dropped; /* a fault closed the connection unanswered */
 };
 
 struct journal {
@@ -127,7 +127,11 @@ at(char *out, size_t n)
 	return out != NULL ? out + n : NULL;
 }
 
-enum secret_kind { SK_NONE, SK_TOKEN, SK_SECRET };
+enum secret_kind {
+	SK_NONE,
+	SK_TOKEN,
+	SK_SECRET
+};
 
 /*
  * What a parameter or key name says its value is: a token (access_token,
@@ -265,7 +269,7 @@ mask_text(const char *s, size_t n, char *out)
 			i = value_end(s, j + 1, n);
 		} else if (j < n && s[j] == ' ' &&
 		    ((j - i == 5 && strncasecmp(s + i, "OAuth", 5) == 0) ||
-		    (j - i == 6 && strncasecmp(s + i, "Bearer", 6) == 0))) {
+		        (j - i == 6 && strncasecmp(s + i, "Bearer", 6) == 0))) {
 			e = value_end(s, j + 1, n);
 			len += put(at(out, len), s + i, j + 1 - i);
 			len += mask_value(SK_TOKEN, s + j + 1, e - j - 1,
@@ -273,8 +277,9 @@ mask_text(const char *s, size_t n, char *out)
 			i = e;
 		} else if (j - i > 3 && strncmp(s + i, "EAA", 3) == 0) {
 			/* Graph's user tokens start so; '-' and '.' too */
-			while (j < n && (is_word((unsigned char)s[j]) ||
-			    s[j] == '-' || s[j] == '.'))
+			while (j < n &&
+			    (is_word((unsigned char)s[j]) || s[j] == '-' ||
+			        s[j] == '.'))
 				j++;
 			len += mask_value(SK_TOKEN, s + i, j - i, at(out, len));
 			i = j;
@@ -314,8 +319,7 @@ journal_mask(const char *name, const char *value, char *out)
 static void
 journal_path(const struct request *rq, const char **p, size_t *n)
 {
-	*p = rq->path != NULL ? rq->path : rq->target != NULL ? rq->target :
-	    "";
+	*p = rq->path != NULL ? rq->path : rq->target != NULL ? rq->target : "";
 	*n = rq->path != NULL ? strlen(*p) : strcspn(*p, "?");
 }
 
@@ -344,8 +348,9 @@ journal_add(struct journal *j, const struct request *rq, int64_t now)
 	size = e.nparams * sizeof(*e.params) + mask_text(path, plen, NULL) + 1;
 	for (i = 0; i < rq->params.n; i++)
 		size += strlen(rq->params.v[i].name) + 1 +
-		    journal_mask(rq->params.v[i].name,
-		    rq->params.v[i].value, NULL) + 1;
+		    journal_mask(rq->params.v[i].name, rq->params.v[i].value,
+		        NULL) +
+		    1;
 	e.mem = xmalloc(size);
 	e.params = e.mem;
 	w = (char *)e.mem + e.nparams * sizeof(*e.params);
@@ -406,8 +411,8 @@ jentry_json(const struct jentry *e)
 	char buf[32];
 	size_t i;
 
-	json_object_object_add(o, "seq", json_object_new_int64(
-	    (int64_t)e->seq));
+	json_object_object_add(o, "seq",
+	    json_object_new_int64((int64_t)e->seq));
 	json_object_object_add(o, "time", json_object_new_int64(e->time));
 	json_object_object_add(o, "method", json_object_new_string(e->method));
 	json_object_object_add(o, "path", json_object_new_string(e->path));
@@ -422,13 +427,13 @@ jentry_json(const struct jentry *e)
 		json_object_object_add(o, "user", NULL);
 	}
 	json_object_object_add(o, "status", json_object_new_int(e->status));
-	json_object_object_add(o, "error_code", e->has_error ?
-	    json_object_new_int(e->error_code) : NULL);
+	json_object_object_add(o, "error_code",
+	    e->has_error ? json_object_new_int(e->error_code) : NULL);
 	/* milliseconds to the microsecond, printed as such, not as %.17g */
 	snprintf(buf, sizeof(buf), "%" PRId64 ".%03" PRId64,
 	    e->duration_us / 1000, e->duration_us % 1000);
-	json_object_object_add(o, "duration_ms", json_object_new_double_s(
-	    (double)e->duration_us / 1000.0, buf));
+	json_object_object_add(o, "duration_ms",
+	    json_object_new_double_s((double)e->duration_us / 1000.0, buf));
 	/*
 	 * status stays what the emulator made (a write may have happened);
 	 * this says the client never saw it.  Only when true, so ordinary
@@ -450,7 +455,8 @@ journal_entry(struct journal *j, uint64_t seq)
 	if (j->n > 0) {
 		first = j->v[j->head].seq;
 		if (seq >= first && seq - first < j->n)
-			o = jentry_json(&j->v[(j->head + (seq - first)) % j->cap]);
+			o = jentry_json(
+			    &j->v[(j->head + (seq - first)) % j->cap]);
 	}
 	pthread_mutex_unlock(&j->mu);
 	return o;
@@ -458,8 +464,8 @@ journal_entry(struct journal *j, uint64_t seq)
 
 /* A filter value that must be a decimal integer in [min, max]. */
 static int
-journal_int_filter(const char *name, const char *v, int64_t min,
-    int64_t max, const char *what, int64_t *out, char **cause)
+journal_int_filter(const char *name, const char *v, int64_t min, int64_t max,
+    const char *what, int64_t *out, char **cause)
 {
 	int64_t x = 0;
 	size_t i;
@@ -474,8 +480,7 @@ journal_int_filter(const char *name, const char *v, int64_t min,
 	*out = x;
 	return 0;
 bad:
-	*cause = xasprintf("The filter %s must be %s, got '%s'", name, what,
-	    v);
+	*cause = xasprintf("The filter %s must be %s, got '%s'", name, what, v);
 	return -1;
 }
 
@@ -507,11 +512,11 @@ jfilter_parse(struct jfilter *f, const struct params *filter, char **cause)
 	f->since = -1;
 	if ((v = journal_filter_param(filter, "status")) != NULL &&
 	    journal_int_filter("status", v, 100, 599,
-	    "an HTTP status code (100-599)", &f->status, cause) != 0)
+	        "an HTTP status code (100-599)", &f->status, cause) != 0)
 		return -1;
 	if ((v = journal_filter_param(filter, "since")) != NULL &&
 	    journal_int_filter("since", v, 0, INT64_MAX,
-	    "a unix time in seconds", &f->since, cause) != 0)
+	        "a unix time in seconds", &f->since, cause) != 0)
 		return -1;
 	return 0;
 }
@@ -531,8 +536,8 @@ jfilter_match(const struct jfilter *f, const struct jentry *e)
 }
 
 struct json_object *
-journal_query(struct journal *j, const struct params *filter,
-    int count_only, char **cause)
+journal_query(struct journal *j, const struct params *filter, int count_only,
+    char **cause)
 {
 	struct json_object *out, *data = NULL;
 	struct jfilter f;

@@ -28,8 +28,7 @@ void journal_free(struct journal *j);
  * "Bearer ...", "APPID|SECRET", "EAA...").  Returns the entry's sequence
  * number (0 when the journal keeps nothing).
  */
-uint64_t journal_add(struct journal *j, const struct request *rq,
-    int64_t now);
+uint64_t journal_add(struct journal *j, const struct request *rq, int64_t now);
 /*
  * The entry numbered seq (journal_add()'s return) as GET
  * /_emulator/requests shows it; NULL once it left the ring.

@@ -101,43 +101,51 @@ metrics_text(struct emu *emu)
 	struct sbuf sb = SBUF_INIT;
 	size_t i;
 
-	sbuf_addstr(&sb, "# HELP waba_emulator_requests_total Graph requests "
+	sbuf_addstr(&sb,
+	    "# HELP waba_emulator_requests_total Graph requests "
 	    "by route and HTTP status.\n"
 	    "# TYPE waba_emulator_requests_total counter\n");
 	for (i = 0; i < m->n; i++) {
 		const struct route *r = m->rows[i].route;
 
 		if (r == NULL)
-			sbuf_addstr(&sb, "waba_emulator_requests_total"
+			sbuf_addstr(&sb,
+			    "waba_emulator_requests_total"
 			    "{route=\"unmatched\"");
 		else
-			sbuf_addf(&sb, "waba_emulator_requests_total"
-			    "{route=\"%s /%s%s%s\"", r->method,
-			    node_label(r->node),
+			sbuf_addf(&sb,
+			    "waba_emulator_requests_total"
+			    "{route=\"%s /%s%s%s\"",
+			    r->method, node_label(r->node),
 			    r->edge && r->node != NODE_ROOT ? "/" : "",
 			    r->edge ? r->edge : "");
 		sbuf_addf(&sb, ",status=\"%d\"} %llu\n", m->rows[i].status,
 		    (unsigned long long)m->rows[i].count);
 	}
-	sbuf_addstr(&sb, "# HELP waba_emulator_errors_total Graph errors by "
+	sbuf_addstr(&sb,
+	    "# HELP waba_emulator_errors_total Graph errors by "
 	    "code.\n# TYPE waba_emulator_errors_total counter\n");
 	for (i = 0; i < m->nerrors; i++)
 		sbuf_addf(&sb, "waba_emulator_errors_total{code=\"%d\"} %llu\n",
 		    m->errors[i].code, (unsigned long long)m->errors[i].count);
-	sbuf_addf(&sb, "# HELP waba_emulator_throttled_total Calls refused by "
+	sbuf_addf(&sb,
+	    "# HELP waba_emulator_throttled_total Calls refused by "
 	    "the business-use-case limit.\n"
 	    "# TYPE waba_emulator_throttled_total counter\n"
 	    "waba_emulator_throttled_total %llu\n",
 	    (unsigned long long)(emu->rl ? ratelimit_throttled(emu->rl) : 0));
-	sbuf_addf(&sb, "# HELP waba_emulator_journal_entries Requests held in "
+	sbuf_addf(&sb,
+	    "# HELP waba_emulator_journal_entries Requests held in "
 	    "the journal.\n# TYPE waba_emulator_journal_entries gauge\n"
 	    "waba_emulator_journal_entries %zu\n",
 	    emu->journal ? journal_size(emu->journal) : 0);
-	sbuf_addf(&sb, "# HELP waba_emulator_store_bytes Size of the SQLite "
+	sbuf_addf(&sb,
+	    "# HELP waba_emulator_store_bytes Size of the SQLite "
 	    "store.\n# TYPE waba_emulator_store_bytes gauge\n"
 	    "waba_emulator_store_bytes %lld\n",
 	    (long long)store_size_bytes(emu->store));
-	sbuf_addf(&sb, "# HELP waba_emulator_uptime_seconds Seconds since "
+	sbuf_addf(&sb,
+	    "# HELP waba_emulator_uptime_seconds Seconds since "
 	    "start.\n# TYPE waba_emulator_uptime_seconds gauge\n"
 	    "waba_emulator_uptime_seconds %.3f\n",
 	    (double)(clock_mono_us() - emu->boot_us) / 1e6);

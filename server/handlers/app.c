@@ -12,8 +12,7 @@
 int
 app_get(struct request *rq)
 {
-	struct json_object *row = store_get(rq->emu->store, TBL_APPS,
-	    rq->node);
+	struct json_object *row = store_get(rq->emu->store, TBL_APPS, rq->node);
 	int rc = render_read(rq, NODE_APP, row);
 
 	json_object_put(row);

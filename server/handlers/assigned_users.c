@@ -30,12 +30,14 @@ read_tasks(struct request *rq)
 		const char *s = json_object_get_string(t);
 		bool dup = false;
 
-		if (!json_object_is_type(t, json_type_string) || task_index(s) < 0) {
+		if (!json_object_is_type(t, json_type_string) ||
+		    task_index(s) < 0) {
 			char *list = task_list();
 
 			gerr_set(&rq->err, GE_PARAM,
 			    "(#100) Param tasks[%zu] must be one of {%s} - got "
-			    "\"%s\"", i, list, s ? s : "");
+			    "\"%s\"",
+			    i, list, s ? s : "");
 			free(list);
 			json_object_put(out);
 			out = NULL;
@@ -43,7 +45,8 @@ read_tasks(struct request *rq)
 		}
 		for (k = 0; k < json_object_array_length(out); k++)
 			if (strcmp(json_object_get_string(
-			    json_object_array_get_idx(out, k)), s) == 0)
+			               json_object_array_get_idx(out, k)),
+			        s) == 0)
 				dup = true;
 		if (!dup)
 			json_object_array_add(out, json_object_new_string(s));
@@ -63,7 +66,8 @@ read_user(struct request *rq)
 	if (store_node_type(rq->emu->store, id) != NODE_USER) {
 		gerr_set(&rq->err, GE_PARAM,
 		    "(#100) Param user must be the id of a business user, got "
-		    "\"%s\"", v);
+		    "\"%s\"",
+		    v);
 		return -1;
 	}
 	return id;
@@ -83,7 +87,8 @@ not_mine(struct request *rq, struct json_object *user)
 		return 0;
 	return gerr_set(&rq->err, GE_PARAM,
 	    "(#100) Param user: user %s does not belong to your business "
-	    "%lld", row_str(user, "id"), (long long)mine);
+	    "%lld",
+	    row_str(user, "id"), (long long)mine);
 }
 
 int
@@ -122,14 +127,15 @@ assigned_users_add(struct request *rq)
 		goto out;
 	}
 	row = json_object_new_object();
-	json_object_object_add(row, "waba", json_object_new_string(rq->node_id));
+	json_object_object_add(row, "waba",
+	    json_object_new_string(rq->node_id));
 	json_object_object_add(row, "user",
 	    json_object_new_string(row_str(user, "id")));
 	json_object_object_add(row, "tasks", tasks);
 	old = store_assignment(st, rq->node, uid);
 	if (store_begin(st) < 0 ||
 	    (old ? store_update(st, TBL_ASSIGNMENTS, row, &cause) :
-	    store_insert(st, TBL_ASSIGNMENTS, row, &cause)) < 0 ||
+	           store_insert(st, TBL_ASSIGNMENTS, row, &cause)) < 0 ||
 	    store_commit(st) < 0) {
 		store_rollback(st);
 		rc = gerr_set(&rq->err, GE_EDIT, NULL);

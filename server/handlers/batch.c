@@ -65,7 +65,8 @@ jsonpath(struct json_object *cur, const char *path, struct sbuf *out,
 				jsonpath(json_object_array_get_idx(cur, i),
 				    path, out, found);
 		} else if (is_numeric_id(key) && (size_t)atol(key) < len) {
-			jsonpath(json_object_array_get_idx(cur, (size_t)atol(key)),
+			jsonpath(
+			    json_object_array_get_idx(cur, (size_t)atol(key)),
 			    path, out, found);
 		}
 	} else if (json_object_is_type(cur, json_type_object)) {
@@ -105,7 +106,8 @@ batch_resolve_refs(const struct batch *b, const char *s, char **why)
 			jsonpath(nm->body, path + 1, &val, &found);
 		if (!found)
 			*why = xasprintf("reference {result=%s:%s} found no "
-			    "value", name, path);
+			                 "value",
+			    name, path);
 		free(name);
 		free(path);
 		if (!found) {
@@ -155,22 +157,24 @@ item_result(struct request *sub, bool headers)
 	struct json_object *o = json_object_new_object(), *h;
 	size_t i;
 
-	json_object_object_add(o, "code", json_object_new_int(sub->resp.status));
+	json_object_object_add(o, "code",
+	    json_object_new_int(sub->resp.status));
 	if (headers) {
 		h = json_object_new_array();
 		for (i = 0; i < sub->resp.nheaders; i++) {
 			struct json_object *e = json_object_new_object();
 
-			json_object_object_add(e, "name", json_object_new_string(
-			    sub->resp.headers[i].name));
+			json_object_object_add(e, "name",
+			    json_object_new_string(sub->resp.headers[i].name));
 			json_object_object_add(e, "value",
 			    json_object_new_string(sub->resp.headers[i].value));
 			json_object_array_add(h, e);
 		}
 		json_object_object_add(o, "headers", h);
 	}
-	json_object_object_add(o, "body", json_object_new_string_len(
-	    sub->resp.body ? sub->resp.body : "", (int)sub->resp.body_len));
+	json_object_object_add(o, "body",
+	    json_object_new_string_len(sub->resp.body ? sub->resp.body : "",
+	        (int)sub->resp.body_len));
 	return o;
 }
 
@@ -203,9 +207,10 @@ inherit_proof(struct request *rq, struct request *sub, const char *url,
 	struct sbuf sb = SBUF_INIT;
 
 	if (proof == NULL || strstr(url, "access_token=") != NULL ||
-	    strstr(url, "appsecret_proof=") != NULL || (body != NULL &&
-	    (strstr(body, "access_token=") != NULL ||
-	    strstr(body, "appsecret_proof=") != NULL)))
+	    strstr(url, "appsecret_proof=") != NULL ||
+	    (body != NULL &&
+	        (strstr(body, "access_token=") != NULL ||
+	            strstr(body, "appsecret_proof=") != NULL)))
 		return;
 	sbuf_addstr(&sb, sub->target);
 	sbuf_addstr(&sb, strchr(sub->target, '?') ? "&" : "?");
@@ -248,22 +253,26 @@ run_item(struct request *rq, struct batch *b, struct json_object *item,
 	sub.method = xstrdup(method ? method : "GET");
 	if (url == NULL || !json_object_is_type(item, json_type_object)) {
 		why = xasprintf("batch[%zu]: the parameter relative_url is "
-		    "required", idx);
+		                "required",
+		    idx);
 	} else if ((rurl = batch_resolve_refs(b, url, &why)) != NULL &&
 	    (body == NULL ||
-	    (rbody = batch_resolve_refs(b, body, &why)) != NULL)) {
+	        (rbody = batch_resolve_refs(b, body, &why)) != NULL)) {
 		const char *u = rurl;
 
 		while (*u == '/')
 			u++;
 		/* the root's GET is the multiple-id read, its POST a batch */
-		if ((*u == '\0' || *u == '?') && (method == NULL ||
-		    strcasecmp(method, "GET") != 0)) {
+		if ((*u == '\0' || *u == '?') &&
+		    (method == NULL || strcasecmp(method, "GET") != 0)) {
 			why = xasprintf("batch[%zu]: batch requests cannot be "
-			    "nested", idx);
+			                "nested",
+			    idx);
 		} else {
-			sub.target = (u[0] == 'v' && u[1] >= '0' && u[1] <= '9') ||
-			    !rq->version_in_path ? xasprintf("/%s", u) :
+			sub.target = (u[0] == 'v' && u[1] >= '0' &&
+			                 u[1] <= '9') ||
+			        !rq->version_in_path ?
+			    xasprintf("/%s", u) :
 			    xasprintf("/%s/%s", rq->version, u);
 			if (rbody != NULL) {
 				sub.body = rbody;
@@ -327,8 +336,8 @@ batch_post(struct request *rq)
 	if (rq->depth > 0)
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) Batch requests cannot be nested");
-	if (ih != NULL && param_bool("include_headers", ih, &headers,
-	    &rq->err) < 0)
+	if (ih != NULL &&
+	    param_bool("include_headers", ih, &headers, &rq->err) < 0)
 		return -1;
 	items = pjson_parse(v);
 	if (items == NULL || !json_object_is_type(items, json_type_array)) {
@@ -341,12 +350,14 @@ batch_post(struct request *rq)
 		json_object_put(items);
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) Param batch must contain between 1 and %d requests, "
-		    "got %zu", BATCH_MAX, n);
+		    "got %zu",
+		    BATCH_MAX, n);
 	}
 	out = json_object_new_array();
 	for (i = 0; i < n; i++)
-		json_object_array_add(out, run_item(rq, &b,
-		    json_object_array_get_idx(items, i), i, headers));
+		json_object_array_add(out,
+		    run_item(rq, &b, json_object_array_get_idx(items, i), i,
+		        headers));
 	for (i = 0; i < b.n; i++) {
 		free(b.v[i].name);
 		json_object_put(b.v[i].body);

@@ -96,14 +96,15 @@ describe_user_token(struct request *rq, struct json_object *tok,
 	add_str(data, "type", system ? "SYSTEM_USER" : "USER");
 	add_str(data, "application", row_str(app, "name"));
 	json_object_object_add(data, "data_access_expires_at",
-	    json_object_new_int64(system || expires == 0 ? 0 :
-	    issued + DATA_ACCESS_SECONDS));
+	    json_object_new_int64(
+	        system || expires == 0 ? 0 : issued + DATA_ACCESS_SECONDS));
 	json_object_object_add(data, "expires_at",
 	    json_object_new_int64(expires));
 	json_object_object_add(data, "is_valid", json_object_new_boolean(1));
-	json_object_object_add(data, "issued_at", json_object_new_int64(issued));
-	json_object_object_add(data, "scopes", scopes ?
-	    json_object_get(scopes) : json_object_new_array());
+	json_object_object_add(data, "issued_at",
+	    json_object_new_int64(issued));
+	json_object_object_add(data, "scopes",
+	    scopes ? json_object_get(scopes) : json_object_new_array());
 	if (gs != NULL && json_object_array_length(gs) > 0) {
 		json_object_object_add(data, "granular_scopes",
 		    json_object_get(gs));
@@ -112,11 +113,13 @@ describe_user_token(struct request *rq, struct json_object *tok,
 		struct json_object *arr = json_object_new_array();
 		size_t i;
 
-		for (i = 0; scopes && i < json_object_array_length(scopes); i++) {
+		for (i = 0; scopes && i < json_object_array_length(scopes);
+		     i++) {
 			struct json_object *g = json_object_new_object();
 
-			json_object_object_add(g, "scope", json_object_get(
-			    json_object_array_get_idx(scopes, i)));
+			json_object_object_add(g, "scope",
+			    json_object_get(
+			        json_object_array_get_idx(scopes, i)));
 			json_object_array_add(arr, g);
 		}
 		json_object_object_add(data, "granular_scopes", arr);
@@ -155,14 +158,16 @@ select_fields(struct request *rq, struct json_object *data)
 static int
 mismatch(struct request *rq)
 {
-	return gerr_set(&rq->err, GE_PARAM, "(#100) The App_id in the "
+	return gerr_set(&rq->err, GE_PARAM,
+	    "(#100) The App_id in the "
 	    "input_token did not match the Viewing App");
 }
 
 static int
 not_developer(struct request *rq)
 {
-	return gerr_set(&rq->err, GE_PARAM, "(#100) You must provide an app "
+	return gerr_set(&rq->err, GE_PARAM,
+	    "(#100) You must provide an app "
 	    "access token, or a user access token that is an owner or "
 	    "developer of the app");
 }

@@ -60,8 +60,7 @@ int ids_get(struct request *rq);
  * A display name as Meta's guidelines let one be asked for, in parameter
  * param: 0, or -1 with rq->err (100).
  */
-int phone_check_name(struct request *rq, const char *param,
-    const char *name);
+int phone_check_name(struct request *rq, const char *param, const char *name);
 
 struct emu;
 /*

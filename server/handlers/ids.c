@@ -80,15 +80,17 @@ ids_get(struct request *rq)
 	out = json_object_new_object();
 	list = xstrdup(ids);
 	for (id = strtok_r(list, ",", &save); id != NULL && rc == 0;
-	    id = strtok_r(NULL, ",", &save)) {
+	     id = strtok_r(NULL, ",", &save)) {
 		while (*id == ' ')
 			id++;
 		id[strcspn(id, " ")] = '\0';
 		if (*id == '\0' || json_object_object_get_ex(out, id, NULL))
 			continue;
 		if (++n > IDS_MAX) {
-			rc = gerr_set(&rq->err, GE_PARAM, "(#100) Param ids "
-			    "can name at most %d ids", IDS_MAX);
+			rc = gerr_set(&rq->err, GE_PARAM,
+			    "(#100) Param ids "
+			    "can name at most %d ids",
+			    IDS_MAX);
 			break;
 		}
 		if (ids_read(rq, id, out, &err) == 0)
@@ -105,8 +107,10 @@ ids_get(struct request *rq)
 		rc = gerr_set(&rq->err, GE_PARAM,
 		    "(#100) The parameter ids is required");
 	if (rc == 0 && missing.len > 0)
-		rc = gerr_set(&rq->err, GE_ALIAS, "(#803) Some of the aliases "
-		    "you requested do not exist: %s", missing.buf);
+		rc = gerr_set(&rq->err, GE_ALIAS,
+		    "(#803) Some of the aliases "
+		    "you requested do not exist: %s",
+		    missing.buf);
 	if (rc == 0)
 		rq->result = out;
 	else

@@ -13,7 +13,8 @@
 #include "store.h"
 #include "util.h"
 
-#define ME_NO_USER "An active access token must be used to query " \
+#define ME_NO_USER \
+	"An active access token must be used to query " \
 	"information about the current user."
 
 bool
@@ -44,14 +45,15 @@ int
 user_permissions(struct request *rq)
 {
 	struct json_object *scopes = json_object_object_get(rq->token_row,
-	    "scopes"), *data = json_object_new_array();
+	                       "scopes"),
+	                   *data = json_object_new_array();
 	size_t i;
 
 	for (i = 0; scopes && i < json_object_array_length(scopes); i++) {
 		struct json_object *p = json_object_new_object();
 
-		json_object_object_add(p, "permission", json_object_get(
-		    json_object_array_get_idx(scopes, i)));
+		json_object_object_add(p, "permission",
+		    json_object_get(json_object_array_get_idx(scopes, i)));
 		json_object_object_add(p, "status",
 		    json_object_new_string("granted"));
 		json_object_array_add(data, p);

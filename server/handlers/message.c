@@ -34,9 +34,9 @@
 #define VARS_MAX 64
 
 /* Parameter types a template component may carry (Meta's reference). */
-static const char *const param_types[] = { "text", "currency",
-	"date_time", "image", "video", "document", "location", "payload",
-	"coupon_code", "action", NULL };
+static const char *const param_types[] = { "text", "currency", "date_time",
+	"image", "video", "document", "location", "payload", "coupon_code",
+	"action", NULL };
 
 /* Fails with 100 and the Cloud API's error_data. */
 static int
@@ -172,7 +172,7 @@ vars_scan(struct vars *v, const char *text)
  * button's one variable.
  */
 struct want {
-	const char *what;  /* "header", "body", "button" in messages */
+	const char *what; /* "header", "body", "button" in messages */
 	struct vars vars;
 	const char *media; /* a media header's parameter type, else NULL */
 };
@@ -189,51 +189,60 @@ params_of(struct request *rq, struct json_object *comp, size_t ci)
 	if (!json_object_object_get_ex(comp, "parameters", &ps) || ps == NULL)
 		return json_object_new_array();
 	if (!json_object_is_type(ps, json_type_array)) {
-		snprintf(path, sizeof(path), "template['components'][%zu]"
-		    "['parameters']", ci);
+		snprintf(path, sizeof(path),
+		    "template['components'][%zu]"
+		    "['parameters']",
+		    ci);
 		bad_param(rq, "(#100) Param %s must be an array", path);
 		return NULL;
 	}
 	for (i = 0; i < json_object_array_length(ps); i++) {
 		p = json_object_array_get_idx(ps, i);
-		snprintf(path, sizeof(path), "template['components'][%zu]"
-		    "['parameters'][%zu]", ci, i);
+		snprintf(path, sizeof(path),
+		    "template['components'][%zu]"
+		    "['parameters'][%zu]",
+		    ci, i);
 		if (p == NULL || !json_object_is_type(p, json_type_object)) {
-			bad_param(rq, "(#100) Param %s must be an object", path);
+			bad_param(rq, "(#100) Param %s must be an object",
+			    path);
 			return NULL;
 		}
 		if (member_str(p, "type", &type) < 0 || type == NULL ||
 		    !str_in(param_types, type)) {
-			bad_param(rq, "(#100) Param %s['type'] must be one of "
+			bad_param(rq,
+			    "(#100) Param %s['type'] must be one of "
 			    "{text, currency, date_time, image, video, "
 			    "document, location, payload, coupon_code, action}",
 			    path);
 			return NULL;
 		}
 		if (member_str(p, "parameter_name", &s) < 0) {
-			bad_param(rq, "(#100) Param %s['parameter_name'] must "
-			    "be a string", path);
+			bad_param(rq,
+			    "(#100) Param %s['parameter_name'] must "
+			    "be a string",
+			    path);
 			return NULL;
 		}
 		if (strcmp(type, "text") == 0 || strcmp(type, "payload") == 0 ||
 		    strcmp(type, "coupon_code") == 0) {
 			const char *key = strcmp(type, "text") == 0 ? "text" :
-			    type;
+			                                              type;
 
 			if (member_str(p, key, &s) < 0 || s == NULL) {
 				char *full = xasprintf("%s['%s']", path, key);
 
-				bad_param(rq, "(#100) Param %s must be a string",
-				    full);
+				bad_param(rq,
+				    "(#100) Param %s must be a string", full);
 				free(full);
 				return NULL;
 			}
 		} else if (!json_object_object_get_ex(p, type, NULL) ||
 		    !json_object_is_type(json_object_object_get(p, type),
-		    json_type_object)) {
+		        json_type_object)) {
 			char *full = xasprintf("%s['%s']", path, type);
 
-			bad_param(rq, "(#100) Param %s must be an object", full);
+			bad_param(rq, "(#100) Param %s must be an object",
+			    full);
 			free(full);
 			return NULL;
 		}
@@ -245,9 +254,10 @@ static int
 mismatch(struct request *rq, const char *what, size_t got, size_t want)
 {
 	gerr_set(&rq->err, GE_MSG_PARAMS, NULL);
-	return gerr_details(&rq->err, "%s: number of localizable_params (%zu) "
-	    "does not match the expected number of params (%zu)", what, got,
-	    want);
+	return gerr_details(&rq->err,
+	    "%s: number of localizable_params (%zu) "
+	    "does not match the expected number of params (%zu)",
+	    what, got, want);
 }
 
 /* The parameters ps given for w fit it: 0, or -1 with rq->err (132000). */
@@ -267,23 +277,26 @@ fit(struct request *rq, const struct want *w, struct json_object *ps,
 		(void)member_str(p, "type", &type);
 		(void)member_str(p, "parameter_name", &pname);
 		if (w->media != NULL ? strcmp(type, w->media) != 0 :
-		    (strcmp(type, "text") != 0 &&
-		    strcmp(type, "currency") != 0 &&
-		    strcmp(type, "date_time") != 0 &&
-		    strcmp(type, "coupon_code") != 0 &&
-		    strcmp(type, "payload") != 0)) {
+		                       (strcmp(type, "text") != 0 &&
+		                           strcmp(type, "currency") != 0 &&
+		                           strcmp(type, "date_time") != 0 &&
+		                           strcmp(type, "coupon_code") != 0 &&
+		                           strcmp(type, "payload") != 0)) {
 			gerr_set(&rq->err, GE_MSG_PARAMS, NULL);
-			return gerr_details(&rq->err, "%s: parameter %zu is of "
-			    "type %s; the template expects %s", w->what, i,
-			    type, w->media ? w->media : "text");
+			return gerr_details(&rq->err,
+			    "%s: parameter %zu is of "
+			    "type %s; the template expects %s",
+			    w->what, i, type, w->media ? w->media : "text");
 		}
-		if (w->media == NULL && named && (pname == NULL ||
-		    !vars_has(&w->vars, pname))) {
+		if (w->media == NULL && named &&
+		    (pname == NULL || !vars_has(&w->vars, pname))) {
 			gerr_set(&rq->err, GE_MSG_PARAMS, NULL);
-			return gerr_details(&rq->err, "%s: parameter %zu names "
+			return gerr_details(&rq->err,
+			    "%s: parameter %zu names "
 			    "%s%s%s; the template's variables are named",
 			    w->what, i, pname ? "no variable " : "no variable",
-			    pname ? pname : "", pname ? "" : " (parameter_name)");
+			    pname ? pname : "",
+			    pname ? "" : " (parameter_name)");
 		}
 	}
 	return 0;
@@ -298,9 +311,9 @@ wants_of(struct json_object *tmpl, struct want *w, size_t max,
 	size_t n = 0, i, j;
 
 	for (i = 0; comps && i < json_object_array_length(comps) && n < max;
-	    i++) {
+	     i++) {
 		struct json_object *c = json_object_array_get_idx(comps, i),
-		    *btns;
+		                   *btns;
 		const char *type = row_str(c, "type"), *fmt;
 
 		if (type == NULL)
@@ -309,14 +322,17 @@ wants_of(struct json_object *tmpl, struct want *w, size_t max,
 			memset(&w[n], 0, sizeof(w[n]));
 			w[n].what = "header";
 			fmt = row_str(c, "format");
-			if (fmt != NULL && (strcasecmp(fmt, "IMAGE") == 0 ||
-			    strcasecmp(fmt, "VIDEO") == 0 ||
-			    strcasecmp(fmt, "DOCUMENT") == 0 ||
-			    strcasecmp(fmt, "LOCATION") == 0))
+			if (fmt != NULL &&
+			    (strcasecmp(fmt, "IMAGE") == 0 ||
+			        strcasecmp(fmt, "VIDEO") == 0 ||
+			        strcasecmp(fmt, "DOCUMENT") == 0 ||
+			        strcasecmp(fmt, "LOCATION") == 0))
 				w[n].media = strcasecmp(fmt, "IMAGE") == 0 ?
-				    "image" : strcasecmp(fmt, "VIDEO") == 0 ?
-				    "video" : strcasecmp(fmt, "DOCUMENT") == 0 ?
-				    "document" : "location";
+				    "image" :
+				    strcasecmp(fmt, "VIDEO") == 0 ? "video" :
+				    strcasecmp(fmt, "DOCUMENT") == 0 ?
+				                                    "document" :
+				                                    "location";
 			else
 				vars_scan(&w[n].vars, row_str(c, "text"));
 			button_index[n++] = -1;
@@ -327,16 +343,18 @@ wants_of(struct json_object *tmpl, struct want *w, size_t max,
 			button_index[n++] = -1;
 		} else if (strcasecmp(type, "BUTTONS") == 0 &&
 		    json_object_object_get_ex(c, "buttons", &btns)) {
-			for (j = 0; j < json_object_array_length(btns) &&
-			    n < max; j++) {
-				struct json_object *b =
-				    json_object_array_get_idx(btns, j);
+			for (j = 0;
+			     j < json_object_array_length(btns) && n < max;
+			     j++) {
+				struct json_object
+				    *b = json_object_array_get_idx(btns, j);
 				const char *bt = row_str(b, "type");
 
 				memset(&w[n], 0, sizeof(w[n]));
 				w[n].what = "button";
 				if (bt && strcasecmp(bt, "URL") == 0)
-					vars_scan(&w[n].vars, row_str(b, "url"));
+					vars_scan(&w[n].vars,
+					    row_str(b, "url"));
 				else if (bt && strcasecmp(bt, "COPY_CODE") == 0)
 					w[n].media = "coupon_code";
 				else
@@ -357,7 +375,7 @@ given_for(struct json_object *comps, const struct want *w, int bindex,
 
 	for (i = 0; comps && i < json_object_array_length(comps); i++) {
 		struct json_object *c = json_object_array_get_idx(comps, i),
-		    *ix;
+		                   *ix;
 		const char *type = row_str(c, "type");
 
 		if (type == NULL || strcasecmp(type, w->what) != 0)
@@ -391,7 +409,7 @@ check_components(struct request *rq, struct json_object *tmpl,
 	/* every component given is well formed and answers to the template */
 	for (i = 0; comps && i < json_object_array_length(comps); i++) {
 		struct json_object *c = json_object_array_get_idx(comps, i),
-		    *ps;
+		                   *ps;
 		const char *type;
 		char path[64];
 		size_t k;
@@ -404,10 +422,12 @@ check_components(struct request *rq, struct json_object *tmpl,
 		}
 		if (member_str(c, "type", &type) < 0 || type == NULL ||
 		    (strcasecmp(type, "header") != 0 &&
-		    strcasecmp(type, "body") != 0 &&
-		    strcasecmp(type, "button") != 0)) {
-			rc = bad_param(rq, "(#100) Param %s['type'] must be one "
-			    "of {header, body, button}", path);
+		        strcasecmp(type, "body") != 0 &&
+		        strcasecmp(type, "button") != 0)) {
+			rc = bad_param(rq,
+			    "(#100) Param %s['type'] must be one "
+			    "of {header, body, button}",
+			    path);
 			goto out;
 		}
 		if ((ps = params_of(rq, c, i)) == NULL) {
@@ -423,9 +443,11 @@ check_components(struct request *rq, struct json_object *tmpl,
 		/* parameters for a part of the template without variables */
 		if ((k == nw || (w[k].media == NULL && w[k].vars.n == 0)) &&
 		    json_object_array_length(ps) > 0) {
-			rc = mismatch(rq, strcasecmp(type, "button") == 0 ?
-			    "button" : strcasecmp(type, "header") == 0 ?
-			    "header" : "body", json_object_array_length(ps), 0);
+			rc = mismatch(rq,
+			    strcasecmp(type, "button") == 0     ? "button" :
+			        strcasecmp(type, "header") == 0 ? "header" :
+			                                          "body",
+			    json_object_array_length(ps), 0);
 			json_object_put(ps);
 			goto out;
 		}
@@ -434,7 +456,7 @@ check_components(struct request *rq, struct json_object *tmpl,
 	/* every part of the template with variables gets its parameters */
 	for (i = 0; i < nw; i++) {
 		struct json_object *c = given_for(comps, &w[i], bidx[i], &ci),
-		    *ps = NULL;
+		                   *ps = NULL;
 
 		if (w[i].media == NULL && w[i].vars.n == 0)
 			continue;
@@ -468,8 +490,8 @@ template_gate(struct request *rq, int64_t waba, struct json_object *row)
 		    "template['name']");
 		goto out;
 	}
-	if (!json_object_object_get_ex(t, "language", &lang) ||
-	    lang == NULL || !json_object_is_type(lang, json_type_object) ||
+	if (!json_object_object_get_ex(t, "language", &lang) || lang == NULL ||
+	    !json_object_is_type(lang, json_type_object) ||
 	    member_str(lang, "code", &code) < 0 || code == NULL || !*code) {
 		bad_param(rq, "(#100) Param %s must be a non-empty string",
 		    "template['language']['code']");
@@ -483,11 +505,12 @@ template_gate(struct request *rq, int64_t waba, struct json_object *row)
 	}
 	tmpl = store_template_live(rq->emu->store, waba, name, code);
 	status = tmpl ? row_str(tmpl, "status") : NULL;
-	if (status == NULL || (strcmp(status, "APPROVED") != 0 &&
-	    strcmp(status, "PAUSED") != 0 && strcmp(status, "DISABLED") != 0)) {
+	if (status == NULL ||
+	    (strcmp(status, "APPROVED") != 0 && strcmp(status, "PAUSED") != 0 &&
+	        strcmp(status, "DISABLED") != 0)) {
 		gerr_set(&rq->err, GE_MSG_NO_TEMPLATE, NULL);
-		gerr_details(&rq->err, "template name (%s) does not exist in %s",
-		    name, code);
+		gerr_details(&rq->err,
+		    "template name (%s) does not exist in %s", name, code);
 	} else if (strcmp(status, "PAUSED") == 0) {
 		gerr_set(&rq->err, GE_MSG_PAUSED, NULL);
 		gerr_details(&rq->err, "Template %s is paused", name);
@@ -516,13 +539,19 @@ text_param(struct request *rq, struct json_object **t, const char **body)
 	if (object_param(rq, "text", true, t) < 0)
 		return -1;
 	if (member_str(*t, "body", body) < 0 || *body == NULL || !**body)
-		return bad_param(rq, "(#100) Param %s must be a non-empty "
-		    "string", "text['body']");
+		return bad_param(rq,
+		    "(#100) Param %s must be a non-empty "
+		    "string",
+		    "text['body']");
 	if (chars(*body) > TEXT_MAX) {
-		gerr_set(&rq->err, GE_PARAM, "(#100) Param text['body'] must be "
-		    "at most %d characters long", TEXT_MAX);
-		return gerr_details(&rq->err, "Param text['body'] must be at "
-		    "most %d characters long", TEXT_MAX);
+		gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Param text['body'] must be "
+		    "at most %d characters long",
+		    TEXT_MAX);
+		return gerr_details(&rq->err,
+		    "Param text['body'] must be at "
+		    "most %d characters long",
+		    TEXT_MAX);
 	}
 	if (json_object_object_get_ex(*t, "preview_url", &pv) && pv != NULL &&
 	    !json_object_is_type(pv, json_type_boolean))
@@ -535,7 +564,8 @@ static struct json_object *
 answer(const char *to, const char *wa_id, const char *id)
 {
 	struct json_object *o = json_object_new_object(),
-	    *a = json_object_new_array(), *c = json_object_new_object();
+	                   *a = json_object_new_array(),
+	                   *c = json_object_new_object();
 
 	json_object_object_add(o, "messaging_product",
 	    json_object_new_string("whatsapp"));
@@ -580,10 +610,14 @@ message_send(struct request *rq)
 	if (type == NULL)
 		type = "text"; /* the Cloud API's default */
 	if (strcmp(type, "text") != 0 && strcmp(type, "template") != 0) {
-		gerr_set(&rq->err, GE_PARAM, "(#100) Param type must be one of "
-		    "{text, template} - got \"%s\"", type);
-		return gerr_details(&rq->err, "The emulator sends text and "
-		    "template messages; \"%s\" is not one of them", type);
+		gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Param type must be one of "
+		    "{text, template} - got \"%s\"",
+		    type);
+		return gerr_details(&rq->err,
+		    "The emulator sends text and "
+		    "template messages; \"%s\" is not one of them",
+		    type);
 	}
 	if (object_param(rq, "context", false, &ctx) < 0)
 		return -1;
@@ -599,13 +633,15 @@ message_send(struct request *rq)
 	}
 	if (!recipient(to, wa_id)) {
 		gerr_set(&rq->err, GE_PARAM, NULL);
-		gerr_details(&rq->err, "Param to must be a phone number "
-		    "(%d to %d digits)", WA_ID_MIN, WA_ID_MAX);
+		gerr_details(&rq->err,
+		    "Param to must be a phone number "
+		    "(%d to %d digits)",
+		    WA_ID_MIN, WA_ID_MAX);
 		goto out;
 	}
 	row = json_object_new_object();
-	json_object_object_add(row, "phone", json_object_new_string(
-	    row_str(phone, "id")));
+	json_object_object_add(row, "phone",
+	    json_object_new_string(row_str(phone, "id")));
 	json_object_object_add(row, "wa_id", json_object_new_string(wa_id));
 	json_object_object_add(row, "type", json_object_new_string(type));
 	if (body != NULL) {
@@ -613,7 +649,8 @@ message_send(struct request *rq)
 		    json_object_new_string(body));
 		if (!message_window_open(emu, rq->node, wa_id)) {
 			gerr_set(&rq->err, GE_MSG_WINDOW, NULL);
-			gerr_details(&rq->err, "Message failed to send because "
+			gerr_details(&rq->err,
+			    "Message failed to send because "
 			    "more than 24 hours have passed since the customer "
 			    "last replied to this number.");
 			goto out;
@@ -622,9 +659,10 @@ message_send(struct request *rq)
 		goto out;
 	}
 	if (!ratelimit_send(emu->rl, rq->node, clock_now(&emu->clock),
-	    emu->cfg->message_throughput)) {
+	        emu->cfg->message_throughput)) {
 		gerr_set(&rq->err, GE_MSG_THROUGHPUT, NULL);
-		gerr_details(&rq->err, "Cloud API message throughput has been "
+		gerr_details(&rq->err,
+		    "Cloud API message throughput has been "
 		    "reached.");
 		goto out;
 	}

@@ -59,8 +59,8 @@ new_token(struct emu *emu)
 	int i;
 
 	for (i = 0; i < 3; i++) {
-		h = mix64(seq ^ ((uint64_t)i << 56) ^ 0x0a0715e7 ^
-		    emu->env.seed);
+		h = mix64(
+		    seq ^ ((uint64_t)i << 56) ^ 0x0a0715e7 ^ emu->env.seed);
 		memcpy(raw + 8 * i, &h, 8);
 	}
 	enc = b64url_encode(raw, sizeof(raw));
@@ -104,8 +104,9 @@ grant(struct request *rq, struct json_object *from, struct json_object *code,
 	}
 	if (store_begin(st) < 0)
 		goto out;
-	if ((used != NULL && store_update(st, TBL_OAUTH_CODES, used,
-	    &cause) < 0) || store_insert(st, TBL_TOKENS, tok, &cause) < 0 ||
+	if ((used != NULL &&
+	        store_update(st, TBL_OAUTH_CODES, used, &cause) < 0) ||
+	    store_insert(st, TBL_TOKENS, tok, &cause) < 0 ||
 	    store_commit(st) < 0) {
 		store_rollback(st);
 		goto out;
@@ -151,8 +152,8 @@ exchange_code(struct request *rq, struct json_object *app, const char *code)
 		gerr_set(&rq->err, GE_CODE_USED, NULL);
 		goto out;
 	}
-	if (now >= json_object_get_int64(json_object_object_get(row,
-	    "expires_at"))) {
+	if (now >=
+	    json_object_get_int64(json_object_object_get(row, "expires_at"))) {
 		gerr_set(&rq->err, GE_CODE_EXPIRED, NULL);
 		goto out;
 	}
@@ -180,7 +181,8 @@ exchange_token(struct request *rq, struct json_object *app)
 	row = store_get_token(rq->emu->store, t);
 	if (row == NULL || row_id(row, "app") != row_id(app, "id")) {
 		json_object_put(row);
-		return gerr_set(&rq->err, GE_TOKEN, "Invalid OAuth access "
+		return gerr_set(&rq->err, GE_TOKEN,
+		    "Invalid OAuth access "
 		    "token.");
 	}
 	rc = auth_token_state(row, clock_now(&rq->emu->clock), &rq->err);
@@ -201,8 +203,10 @@ oauth_access_token(struct request *rq)
 	if (gt != NULL && strcmp(gt, "client_credentials") != 0 &&
 	    strcmp(gt, "fb_exchange_token") != 0 &&
 	    strcmp(gt, "authorization_code") != 0)
-		return gerr_set(&rq->err, GE_PARAM, "(#100) Unsupported "
-		    "grant_type: %s", gt);
+		return gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Unsupported "
+		    "grant_type: %s",
+		    gt);
 	if ((app = client_app(rq)) == NULL)
 		return -1;
 	if (gt != NULL && strcmp(gt, "client_credentials") == 0) {
@@ -219,7 +223,8 @@ oauth_access_token(struct request *rq)
 	} else if (gt != NULL && strcmp(gt, "fb_exchange_token") == 0) {
 		rc = exchange_token(rq, app);
 	} else if (code == NULL) {
-		rc = gerr_set(&rq->err, GE_PARAM, "(#100) Missing "
+		rc = gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Missing "
 		    "authorization code");
 	} else {
 		rc = exchange_code(rq, app, code);

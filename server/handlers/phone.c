@@ -26,8 +26,8 @@ phone_list(struct request *rq)
 int
 phone_get(struct request *rq)
 {
-	struct json_object *row = store_get(rq->emu->store,
-	    TBL_PHONE_NUMBERS, rq->node);
+	struct json_object *row = store_get(rq->emu->store, TBL_PHONE_NUMBERS,
+	    rq->node);
 	int rc;
 
 	/* a name review that came due on the clock is decided before the
@@ -97,7 +97,8 @@ phone_check_name(struct request *rq, const char *param, const char *name)
 		    (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
 			return gerr_set(&rq->err, GE_PARAM,
 			    "(#100) Param %s must not contain control "
-			    "characters", param);
+			    "characters",
+			    param);
 		if (sp == 0)
 			blank = false;
 		if ((*p & 0xc0) != 0x80)
@@ -110,7 +111,8 @@ phone_check_name(struct request *rq, const char *param, const char *name)
 	if (chars > DISPLAY_NAME_MAX)
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) Param %s is too long: at most %d characters, got "
-		    "%zu", param, DISPLAY_NAME_MAX, chars);
+		    "%zu",
+		    param, DISPLAY_NAME_MAX, chars);
 	return 0;
 }
 
@@ -216,7 +218,8 @@ migrate(struct request *rq, struct json_object *waba,
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) Param migrate_phone_number: the phone number's "
 		    "WhatsApp Business Account %lld and this one do not belong "
-		    "to the same business portfolio", (long long)src);
+		    "to the same business portfolio",
+		    (long long)src);
 	if (at_limit(rq, waba) < 0)
 		return -1;
 	id = row_id(existing, "id");
@@ -242,8 +245,7 @@ phone_create(struct request *rq)
 {
 	struct store *st = rq->emu->store;
 	const char *cc, *number, *name, *mig, *pre;
-	struct json_object *waba = NULL, *existing = NULL, *phone,
-	    *made = NULL;
+	struct json_object *waba = NULL, *existing = NULL, *phone, *made = NULL;
 	struct fixture_error fe = { NULL, NULL, false };
 	bool migrating = false;
 	int64_t pre_id;
@@ -253,18 +255,20 @@ phone_create(struct request *rq)
 	    (number = param_required(rq, "phone_number")) == NULL)
 		return -1;
 	mig = params_get(&rq->params, "migrate_phone_number");
-	if (mig != NULL && param_bool("migrate_phone_number", mig, &migrating,
-	    &rq->err) < 0)
+	if (mig != NULL &&
+	    param_bool("migrate_phone_number", mig, &migrating, &rq->err) < 0)
 		return -1;
 	/* no calling code starts with 0: "01" would be a second +1 */
 	if (!all_digits(cc, 1, 3) || cc[0] == '0')
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) Param cc must be a country calling code of 1 to 3 "
-		    "digits, got \"%s\"", cc);
+		    "digits, got \"%s\"",
+		    cc);
 	if (!all_digits(number, 1, 15))
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) Param phone_number must contain digits only, "
-		    "without the country code or \"+\", got \"%s\"", number);
+		    "without the country code or \"+\", got \"%s\"",
+		    number);
 	if (strlen(cc) + strlen(number) > 15)
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) Param phone_number is too long: cc and "
@@ -273,14 +277,15 @@ phone_create(struct request *rq)
 	if (strcmp(cc, "1") == 0 && strlen(number) != 10)
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) Param phone_number must have 10 digits for country "
-		    "code 1, got %zu", strlen(number));
+		    "code 1, got %zu",
+		    strlen(number));
 	if (param_string(rq, "verified_name", &name) < 0)
 		return -1;
 	if (!migrating && (name == NULL || *name == '\0'))
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) The parameter verified_name is required");
-	if (name != NULL && *name != '\0' && phone_check_name(rq,
-	    "verified_name", name) < 0)
+	if (name != NULL && *name != '\0' &&
+	    phone_check_name(rq, "verified_name", name) < 0)
 		return -1;
 	pre = params_get(&rq->params, "preverified_id");
 	if (pre != NULL && *pre != '\0' &&
@@ -308,7 +313,7 @@ phone_create(struct request *rq)
 		json_object_object_add(phone, "preverified_id",
 		    json_object_new_string(pre));
 	if (fixtures_apply_row(st, "phone_numbers", phone, "request", true,
-	    clock_now(&rq->emu->clock), &made, &fe) < 0) {
+	        clock_now(&rq->emu->clock), &made, &fe) < 0) {
 		/* the checks above make this a store failure */
 		rc = gerr_set(&rq->err, GE_EDIT, "(#300) Edit failure: %s",
 		    fe.message ? fe.message : "store write failed");
@@ -316,8 +321,9 @@ phone_create(struct request *rq)
 		struct json_object *ids = json_object_object_get(made,
 		    "phone_numbers");
 
-		rc = created(rq, parse_id(json_object_get_string(
-		    json_object_array_get_idx(ids, 0))));
+		rc = created(rq,
+		    parse_id(json_object_get_string(
+		        json_object_array_get_idx(ids, 0))));
 	}
 	json_object_put(made);
 	fixture_error_cleanup(&fe);

@@ -43,8 +43,9 @@
 static struct json_object *
 phone_copy(struct request *rq)
 {
-	struct json_object *row = store_get(rq->emu->store,
-	    TBL_PHONE_NUMBERS, rq->node), *copy = NULL;
+	struct json_object *row = store_get(rq->emu->store, TBL_PHONE_NUMBERS,
+	                       rq->node),
+	                   *copy = NULL;
 
 	json_object_deep_copy(row, &copy, NULL);
 	json_object_put(row);
@@ -85,8 +86,9 @@ phone_save(struct emu *emu, struct gerr *err, struct json_object *row,
 		return gerr_set(err, GE_EDIT, NULL);
 	if (store_update(st, TBL_PHONE_NUMBERS, row, &cause) < 0 ||
 	    (action != NULL && phonelog_action_add(st, id, action, now) < 0) ||
-	    (field != NULL && outbox_append(emu->outbox, field,
-	    row_id(row, "waba"), id, value, now, &ev, &cause) < 0) ||
+	    (field != NULL &&
+	        outbox_append(emu->outbox, field, row_id(row, "waba"), id,
+	            value, now, &ev, &cause) < 0) ||
 	    store_commit(st) < 0) {
 		store_rollback(st);
 		free(cause);
@@ -187,7 +189,7 @@ language_ok(const char *s)
 		return false;
 	for (i = 0; i < n; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '_'))
+		        (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '_'))
 			return false;
 	return true;
 }
@@ -222,8 +224,10 @@ phone_request_code(struct request *rq)
 	json_object_put(row);
 	if (store_begin(st) < 0)
 		return gerr_set(&rq->err, GE_EDIT, NULL);
-	if (phonelog_code_add(st, rq->node, code, strcasecmp(method, "SMS")
-	    == 0 ? "SMS" : "VOICE", lang, now) < 0 || store_commit(st) < 0) {
+	if (phonelog_code_add(st, rq->node, code,
+	        strcasecmp(method, "SMS") == 0 ? "SMS" : "VOICE", lang,
+	        now) < 0 ||
+	    store_commit(st) < 0) {
 		store_rollback(st);
 		return gerr_set(&rq->err, GE_EDIT, NULL);
 	}
@@ -277,17 +281,16 @@ phone_register(struct request *rq)
 	if (messaging_product(rq) < 0 || param_pin(rq, &pin) < 0 ||
 	    param_string(rq, "data_localization_region", &region) < 0)
 		return -1;
-	if (region != NULL && (strlen(region) != 2 ||
-	    region[0] < 'A' || region[0] > 'Z' ||
-	    region[1] < 'A' || region[1] > 'Z'))
+	if (region != NULL &&
+	    (strlen(region) != 2 || region[0] < 'A' || region[0] > 'Z' ||
+	        region[1] < 'A' || region[1] > 'Z'))
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) Param data_localization_region must be a 2-letter "
 		    "ISO 3166 country code such as DE");
 	if (action_limit(rq, "register") < 0)
 		return -1;
 	row = phone_copy(rq);
-	if (strcmp(row_str(row, "code_verification_status"), "VERIFIED")
-	    != 0) {
+	if (strcmp(row_str(row, "code_verification_status"), "VERIFIED") != 0) {
 		rc = gerr_set(&rq->err, GE_PARAM,
 		    "(#100) The phone number has not been verified: verify it "
 		    "with request_code and verify_code before registering it");
@@ -354,8 +357,8 @@ phone_update(struct request *rq)
 		return -1;
 	phone_life_settle(rq->emu); /* a review due decides first */
 	row = phone_copy(rq);
-	if (name != NULL && strcmp(row_str(row, "new_name_status"),
-	    "PENDING_REVIEW") == 0) {
+	if (name != NULL &&
+	    strcmp(row_str(row, "new_name_status"), "PENDING_REVIEW") == 0) {
 		rc = gerr_set(&rq->err, GE_PARAM,
 		    "(#100) Param new_display_name: a display name change is "
 		    "already under review");
@@ -367,8 +370,8 @@ phone_update(struct request *rq)
 		set_str(row, "new_display_name", name);
 		set_str(row, "new_name_status", "PENDING_REVIEW");
 		json_object_object_add(row, "name_review_at",
-		    json_object_new_int64(clock_now(&rq->emu->clock) +
-		    NAME_REVIEW_DELAY));
+		    json_object_new_int64(
+		        clock_now(&rq->emu->clock) + NAME_REVIEW_DELAY));
 	}
 	if (phone_save(rq->emu, &rq->err, row, NULL, NULL, NULL) == 0)
 		rc = success(rq);
@@ -408,7 +411,7 @@ static void
 decide_name(struct emu *emu, int64_t id)
 {
 	struct json_object *row = store_get(emu->store, TBL_PHONE_NUMBERS, id),
-	    *copy = NULL, *value;
+	                   *copy = NULL, *value;
 	const char *name, *reason;
 	struct gerr err = { 0 };
 	char *number;
@@ -452,8 +455,9 @@ phone_life_settle(struct emu *emu)
 	size_t i;
 
 	for (i = 0; i < json_object_array_length(due); i++)
-		decide_name(emu, parse_id(json_object_get_string(
-		    json_object_array_get_idx(due, i))));
+		decide_name(emu,
+		    parse_id(json_object_get_string(
+		        json_object_array_get_idx(due, i))));
 	json_object_put(due);
 }
 
@@ -492,16 +496,16 @@ profile_add(struct json_object *out, struct json_object *row, size_t i)
 int
 phone_profile_get(struct request *rq)
 {
-	struct json_object *row = store_get(rq->emu->store,
-	    TBL_PHONE_NUMBERS, rq->node), *p = json_object_new_object(),
-	    *data;
+	struct json_object *row = store_get(rq->emu->store, TBL_PHONE_NUMBERS,
+	                       rq->node),
+	                   *p = json_object_new_object(), *data;
 	size_t i, j;
 
 	if (rq->fields != NULL && rq->fields->n > 0) {
 		for (j = 0; j < rq->fields->n; j++) {
 			for (i = 0; i < NPROFILE; i++)
 				if (strcmp(profile_fields[i].field,
-				    rq->fields->v[j].name) == 0)
+				        rq->fields->v[j].name) == 0)
 					break;
 			if (i == NPROFILE) {
 				json_object_put(p);
@@ -541,7 +545,8 @@ profile_text(struct request *rq, const char *name, size_t min, size_t max,
 	if (n < min || n > max)
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) Param %s must be %zu to %zu characters long, got "
-		    "%zu", name, min, max, n);
+		    "%zu",
+		    name, min, max, n);
 	return 0;
 }
 
@@ -565,8 +570,10 @@ profile_websites(struct request *rq, const char *v)
 	if (arr == NULL)
 		return NULL;
 	if (json_object_array_length(arr) > WEBSITES_MAX) {
-		gerr_set(&rq->err, GE_PARAM, "(#100) Param websites may hold "
-		    "at most %d URLs", WEBSITES_MAX);
+		gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Param websites may hold "
+		    "at most %d URLs",
+		    WEBSITES_MAX);
 		goto bad;
 	}
 	for (i = 0; i < json_object_array_length(arr); i++) {
@@ -575,16 +582,19 @@ profile_websites(struct request *rq, const char *v)
 
 		if (!json_object_is_type(e, json_type_string) ||
 		    (strncmp(u, "http://", 7) != 0 &&
-		    strncmp(u, "https://", 8) != 0) ||
+		        strncmp(u, "https://", 8) != 0) ||
 		    strpbrk(u, " \t\r\n") != NULL) {
-			gerr_set(&rq->err, GE_PARAM, "(#100) Param websites[%zu] "
+			gerr_set(&rq->err, GE_PARAM,
+			    "(#100) Param websites[%zu] "
 			    "must be a URL starting with http:// or https://",
 			    i);
 			goto bad;
 		}
 		if (utf8_chars(u) > WEBSITE_MAX) {
-			gerr_set(&rq->err, GE_PARAM, "(#100) Param websites[%zu] "
-			    "is longer than %d characters", i, WEBSITE_MAX);
+			gerr_set(&rq->err, GE_PARAM,
+			    "(#100) Param websites[%zu] "
+			    "is longer than %d characters",
+			    i, WEBSITE_MAX);
 			goto bad;
 		}
 	}
@@ -615,8 +625,10 @@ phone_profile_post(struct request *rq)
 	if (vertical != NULL && !str_in(profile_verticals, vertical)) {
 		char *list = obj_values_list(profile_verticals);
 
-		gerr_set(&rq->err, GE_PARAM, "(#100) Param vertical must be one "
-		    "of {%s}", list);
+		gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Param vertical must be one "
+		    "of {%s}",
+		    list);
 		free(list);
 		return -1;
 	}
@@ -649,7 +661,8 @@ phone_profile_post(struct request *rq)
 		for (p = handle; *p != '\0'; p++)
 			h = mix64(h ^ (unsigned char)*p);
 		url = xasprintf("https://pps.whatsapp.net/v/emulator/%s/"
-		    "%016llx.jpg", rq->node_id, (unsigned long long)h);
+		                "%016llx.jpg",
+		    rq->node_id, (unsigned long long)h);
 
 		set_str(row, "profile_picture_url", url);
 		free(url);
@@ -666,8 +679,9 @@ phone_profile_post(struct request *rq)
 int
 phone_settings_get(struct request *rq)
 {
-	struct json_object *row = store_get(rq->emu->store,
-	    TBL_PHONE_NUMBERS, rq->node), *calling, *storage;
+	struct json_object *row = store_get(rq->emu->store, TBL_PHONE_NUMBERS,
+	                       rq->node),
+	                   *calling, *storage;
 	const char *region = row_str(row, "data_localization_region");
 
 	calling = json_object_new_object();
@@ -676,11 +690,11 @@ phone_settings_get(struct request *rq)
 	json_object_object_add(calling, "call_icon_visibility",
 	    json_object_new_string(row_str(row, "call_icon_visibility")));
 	json_object_object_add(calling, "callback_permission_status",
-	    json_object_new_string(row_str(row,
-	    "callback_permission_status")));
+	    json_object_new_string(row_str(row, "callback_permission_status")));
 	storage = json_object_new_object();
-	json_object_object_add(storage, "status", json_object_new_string(
-	    region ? "IN_COUNTRY_STORAGE_ENABLED" : "DEFAULT"));
+	json_object_object_add(storage, "status",
+	    json_object_new_string(
+	        region ? "IN_COUNTRY_STORAGE_ENABLED" : "DEFAULT"));
 	if (region != NULL)
 		json_object_object_add(storage, "data_localization_region",
 		    json_object_new_string(region));
@@ -712,8 +726,7 @@ static const struct {
 
 /* Applies calling's keys to row: 0, or -1 with rq->err. */
 static int
-settings_calling(struct request *rq, const char *text,
-    struct json_object *row)
+settings_calling(struct request *rq, const char *text, struct json_object *row)
 {
 	struct json_object *c = json_tokener_parse(text);
 	int rc = -1;
@@ -729,19 +742,23 @@ settings_calling(struct request *rq, const char *text,
 			if (strcmp(calling_keys[i].key, key) == 0)
 				break;
 		if (i == NCALLING) {
-			gerr_set(&rq->err, GE_PARAM, "(#100) Param calling[%s] "
+			gerr_set(&rq->err, GE_PARAM,
+			    "(#100) Param calling[%s] "
 			    "is not a calling setting the emulator knows "
 			    "(status, call_icon_visibility, "
-			    "callback_permission_status)", key);
+			    "callback_permission_status)",
+			    key);
 			goto out;
 		}
 		if (!json_object_is_type(v, json_type_string) ||
 		    !str_in(calling_keys[i].values,
-		    json_object_get_string(v))) {
+		        json_object_get_string(v))) {
 			char *list = obj_values_list(calling_keys[i].values);
 
-			gerr_set(&rq->err, GE_PARAM, "(#100) Param calling[%s] "
-			    "must be one of {%s}", key, list);
+			gerr_set(&rq->err, GE_PARAM,
+			    "(#100) Param calling[%s] "
+			    "must be one of {%s}",
+			    key, list);
 			free(list);
 			goto out;
 		}
@@ -769,7 +786,8 @@ phone_settings_post(struct request *rq)
 		else if (!str_in(transport_params, name))
 			return gerr_set(&rq->err, GE_PARAM,
 			    "(#100) Param %s is not a phone number setting "
-			    "(calling)", name);
+			    "(calling)",
+			    name);
 	}
 	if (calling == NULL)
 		return gerr_set(&rq->err, GE_PARAM,

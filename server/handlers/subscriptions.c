@@ -70,8 +70,10 @@ param_url(struct request *rq, const char *name, bool required)
 		return NULL;
 	}
 	if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0) {
-		gerr_set(&rq->err, GE_PARAM, "(#100) Param %s must be a valid "
-		    "http or https URL", name);
+		gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Param %s must be a valid "
+		    "http or https URL",
+		    name);
 		return NULL;
 	}
 	return v;
@@ -102,9 +104,10 @@ param_fields(struct request *rq, bool required)
 		    !str_in(webhook_fields, s)) {
 			char *list = obj_values_list(webhook_fields);
 
-			gerr_set(&rq->err, GE_PARAM, "(#100) Param fields[%zu] "
-			    "must be one of {%s} - got \"%s\"", i, list,
-			    s ? s : "");
+			gerr_set(&rq->err, GE_PARAM,
+			    "(#100) Param fields[%zu] "
+			    "must be one of {%s} - got \"%s\"",
+			    i, list, s ? s : "");
 			free(list);
 			json_object_put(out);
 			out = NULL;
@@ -112,13 +115,15 @@ param_fields(struct request *rq, bool required)
 		}
 		for (k = 0; k < json_object_array_length(out); k++)
 			dup |= strcmp(json_object_get_string(
-			    json_object_array_get_idx(out, k)), s) == 0;
+			                  json_object_array_get_idx(out, k)),
+			           s) == 0;
 		if (!dup)
 			json_object_array_add(out, json_object_new_string(s));
 	}
 	json_object_put(arr);
 	if (out != NULL && json_object_array_length(out) == 0) {
-		gerr_set(&rq->err, GE_PARAM, "(#100) Param fields must be "
+		gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Param fields must be "
 		    "non-empty");
 		json_object_put(out);
 		out = NULL;
@@ -136,10 +141,12 @@ param_object(struct request *rq, bool required)
 		return -1;
 	if (v == NULL)
 		return required && param_required(rq, "object") == NULL ? -1 :
-		    0;
+		                                                          0;
 	if (strcmp(v, "whatsapp_business_account") != 0)
-		return gerr_set(&rq->err, GE_PARAM, "(#100) Param object must "
-		    "be one of {whatsapp_business_account} - got \"%s\"", v);
+		return gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Param object must "
+		    "be one of {whatsapp_business_account} - got \"%s\"",
+		    v);
 	return 0;
 }
 
@@ -177,7 +184,8 @@ list_rows(struct request *rq, enum store_table t, const char *col,
     struct json_object *(*entry)(struct request *, struct json_object *))
 {
 	struct json_object *rows = store_rows_by(rq->emu->store, t, col,
-	    rq->node), *data;
+	                       rq->node),
+	                   *data;
 	size_t i;
 
 	data = json_object_new_array();
@@ -198,19 +206,19 @@ subscription_entry(struct request *rq, struct json_object *r)
 	struct json_object *o = json_object_new_object(), *fs, *f;
 	size_t k;
 
-	json_object_object_add(o, "object", json_object_get(
-	    json_object_object_get(r, "object")));
-	json_object_object_add(o, "callback_url", json_object_get(
-	    json_object_object_get(r, "callback_url")));
-	json_object_object_add(o, "active", json_object_get(
-	    json_object_object_get(r, "active")));
+	json_object_object_add(o, "object",
+	    json_object_get(json_object_object_get(r, "object")));
+	json_object_object_add(o, "callback_url",
+	    json_object_get(json_object_object_get(r, "callback_url")));
+	json_object_object_add(o, "active",
+	    json_object_get(json_object_object_get(r, "active")));
 	fs = json_object_new_array();
 	f = json_object_object_get(r, "fields");
 	for (k = 0; k < json_object_array_length(f); k++) {
 		struct json_object *e = json_object_new_object();
 
-		json_object_object_add(e, "name", json_object_get(
-		    json_object_array_get_idx(f, k)));
+		json_object_object_add(e, "name",
+		    json_object_get(json_object_array_get_idx(f, k)));
 		json_object_object_add(e, "version",
 		    json_object_new_string(rq->version));
 		json_object_array_add(fs, e);
@@ -231,8 +239,7 @@ sub_key(struct request *rq)
 {
 	struct json_object *key = json_object_new_object();
 
-	json_object_object_add(key, "app",
-	    json_object_new_string(rq->node_id));
+	json_object_object_add(key, "app", json_object_new_string(rq->node_id));
 	json_object_object_add(key, "object",
 	    json_object_new_string("whatsapp_business_account"));
 	return key;
@@ -247,9 +254,9 @@ sub_write(struct request *rq, void *ctx)
 
 	old = store_lookup(rq->emu->store, TBL_SUBSCRIPTIONS, key);
 	json_object_put(key);
-	rc = old != NULL ? store_update(rq->emu->store, TBL_SUBSCRIPTIONS, row,
-	    &cause) : store_insert(rq->emu->store, TBL_SUBSCRIPTIONS, row,
-	    &cause);
+	rc = old != NULL ?
+	    store_update(rq->emu->store, TBL_SUBSCRIPTIONS, row, &cause) :
+	    store_insert(rq->emu->store, TBL_SUBSCRIPTIONS, row, &cause);
 	json_object_put(old);
 	free(cause);
 	return rc;
@@ -275,8 +282,8 @@ app_subscriptions_add(struct request *rq)
 		return -1;
 	if (param_string(rq, "verify_token", &token) < 0)
 		return -1;
-	if (iv != NULL && param_bool("include_values", iv, &include,
-	    &rq->err) < 0)
+	if (iv != NULL &&
+	    param_bool("include_values", iv, &include, &rq->err) < 0)
 		return -1;
 	if ((fields = param_fields(rq, true)) == NULL)
 		return -1;
@@ -288,23 +295,24 @@ app_subscriptions_add(struct request *rq)
 	old = store_lookup(rq->emu->store, TBL_SUBSCRIPTIONS, key);
 	json_object_put(key);
 	/* fields already subscribed stay, in their order, before new ones */
-	if (old != NULL && (of = json_object_object_get(old, "fields")) !=
-	    NULL) {
+	if (old != NULL &&
+	    (of = json_object_object_get(old, "fields")) != NULL) {
 		struct json_object *merged = json_object_new_array();
 
 		for (i = 0; i < json_object_array_length(of); i++)
-			json_object_array_add(merged, json_object_get(
-			    json_object_array_get_idx(of, i)));
+			json_object_array_add(merged,
+			    json_object_get(json_object_array_get_idx(of, i)));
 		for (i = 0; i < json_object_array_length(fields); i++) {
-			struct json_object *f =
-			    json_object_array_get_idx(fields, i);
+			struct json_object *f = json_object_array_get_idx(
+			    fields, i);
 			size_t k;
 			bool dup = false;
 
 			for (k = 0; k < json_object_array_length(of); k++)
 				dup |= strcmp(json_object_get_string(f),
-				    json_object_get_string(
-				    json_object_array_get_idx(of, k))) == 0;
+				           json_object_get_string(
+				               json_object_array_get_idx(of,
+				                   k))) == 0;
 			if (!dup)
 				json_object_array_add(merged,
 				    json_object_get(f));
@@ -346,7 +354,8 @@ sub_remove(struct request *rq, void *ctx)
 	old = store_lookup(rq->emu->store, TBL_SUBSCRIPTIONS, key);
 	if (old == NULL || rm->fields == NULL) {
 		rc = store_delete(rq->emu->store, TBL_SUBSCRIPTIONS, key) < 0 ?
-		    -1 : 0;
+		    -1 :
+		    0;
 		goto out;
 	}
 	kept = json_object_new_array();
@@ -357,8 +366,9 @@ sub_remove(struct request *rq, void *ctx)
 
 		for (k = 0; k < json_object_array_length(rm->fields); k++)
 			gone |= strcmp(json_object_get_string(f),
-			    json_object_get_string(json_object_array_get_idx(
-			    rm->fields, k))) == 0;
+			            json_object_get_string(
+			                json_object_array_get_idx(rm->fields,
+			                    k))) == 0;
 		if (!gone)
 			json_object_array_add(kept, json_object_get(f));
 	}
@@ -366,7 +376,8 @@ sub_remove(struct request *rq, void *ctx)
 	if (json_object_array_length(kept) == 0) {
 		json_object_put(kept);
 		rc = store_delete(rq->emu->store, TBL_SUBSCRIPTIONS, key) < 0 ?
-		    -1 : 0;
+		    -1 :
+		    0;
 		goto out;
 	}
 	row = json_object_new_object();
@@ -411,14 +422,14 @@ subscribed_app_entry(struct request *rq, struct json_object *r)
 
 	app = store_get(rq->emu->store, TBL_APPS, row_id(r, "app"));
 	d = json_object_new_object();
-	json_object_object_add(d, "id", json_object_new_string(
-	    row_str(r, "app")));
+	json_object_object_add(d, "id",
+	    json_object_new_string(row_str(r, "app")));
 	link = xasprintf("https://www.facebook.com/games/?app_id=%s",
 	    row_str(r, "app"));
 	json_object_object_add(d, "link", json_object_new_string(link));
 	free(link);
-	json_object_object_add(d, "name", json_object_new_string(
-	    app != NULL ? row_str(app, "name") : ""));
+	json_object_object_add(d, "name",
+	    json_object_new_string(app != NULL ? row_str(app, "name") : ""));
 	json_object_put(app);
 	json_object_object_add(o, "whatsapp_business_api_data", d);
 	if (json_object_object_get_ex(r, "override_callback_uri", &v))
@@ -430,8 +441,7 @@ subscribed_app_entry(struct request *rq, struct json_object *r)
 int
 subscribed_apps_list(struct request *rq)
 {
-	return list_rows(rq, TBL_SUBSCRIBED_APPS, "waba",
-	    subscribed_app_entry);
+	return list_rows(rq, TBL_SUBSCRIBED_APPS, "waba", subscribed_app_entry);
 }
 
 /* The subscribed-app key of the node's WABA and the token's app. */
@@ -482,8 +492,8 @@ sa_write(struct request *rq, void *ctx)
 	    json_object_new_string(rq->node_id));
 	json_object_object_add(info, "owner_business_id",
 	    json_object_new_string(row_str(waba, "business")));
-	json_object_object_add(info, "partner_app_id", json_object_get(
-	    json_object_object_get(row, "app")));
+	json_object_object_add(info, "partner_app_id",
+	    json_object_get(json_object_object_get(row, "app")));
 	json_object_object_add(value, "waba_info", info);
 	json_object_put(waba);
 	rc = outbox_append(emu->outbox, "account_update", rq->node, 0, value,
@@ -537,8 +547,8 @@ subscribed_apps_add(struct request *rq)
 static int
 sa_remove(struct request *rq, void *ctx)
 {
-	return store_delete(rq->emu->store, TBL_SUBSCRIBED_APPS, ctx) < 0 ?
-	    -1 : 0;
+	return store_delete(rq->emu->store, TBL_SUBSCRIBED_APPS, ctx) < 0 ? -1 :
+	                                                                    0;
 }
 
 /* DELETE: unsubscribes the token's app; unsubscribed already is fine. */

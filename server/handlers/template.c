@@ -29,25 +29,25 @@
 #define EDITS_PER_MONTH 10
 
 /* The language codes of Meta's "Supported languages" page. */
-static const char *const languages[] = { "af", "sq", "ar", "ar_EG",
-	"ar_AE", "ar_LB", "ar_MA", "ar_QA", "az", "be_BY", "bn", "bn_IN", "bg",
-	"ca", "zh_CN", "zh_HK", "zh_TW", "hr", "cs", "da", "prs_AF", "nl",
-	"nl_BE", "en", "en_GB", "en_US", "en_AE", "en_AU", "en_CA", "en_GH",
-	"en_IE", "en_IN", "en_JM", "en_MY", "en_NZ", "en_QA", "en_SG",
-	"en_UG", "en_ZA", "et", "fil", "fi", "fr", "fr_BE", "fr_CA", "fr_CH",
-	"fr_CI", "fr_MA", "ka", "de", "de_AT", "de_CH", "el", "gu", "ha",
-	"he", "hi", "hu", "id", "ga", "it", "ja", "kn", "kk", "rw_RW", "ko",
-	"ky_KG", "lo", "lv", "lt", "mk", "ms", "ml", "mr", "nb", "ps_AF", "fa",
-	"pl", "pt_BR", "pt_PT", "pa", "ro", "ru", "sr", "si_LK", "sk", "sl",
-	"es", "es_AR", "es_CL", "es_CO", "es_CR", "es_DO", "es_EC", "es_HN",
-	"es_MX", "es_PA", "es_PE", "es_ES", "es_UY", "sw", "sv", "ta", "te",
-	"th", "tr", "uk", "ur", "uz", "vi", "zu", NULL };
+static const char *const languages[] = { "af", "sq", "ar", "ar_EG", "ar_AE",
+	"ar_LB", "ar_MA", "ar_QA", "az", "be_BY", "bn", "bn_IN", "bg", "ca",
+	"zh_CN", "zh_HK", "zh_TW", "hr", "cs", "da", "prs_AF", "nl", "nl_BE",
+	"en", "en_GB", "en_US", "en_AE", "en_AU", "en_CA", "en_GH", "en_IE",
+	"en_IN", "en_JM", "en_MY", "en_NZ", "en_QA", "en_SG", "en_UG", "en_ZA",
+	"et", "fil", "fi", "fr", "fr_BE", "fr_CA", "fr_CH", "fr_CI", "fr_MA",
+	"ka", "de", "de_AT", "de_CH", "el", "gu", "ha", "he", "hi", "hu", "id",
+	"ga", "it", "ja", "kn", "kk", "rw_RW", "ko", "ky_KG", "lo", "lv", "lt",
+	"mk", "ms", "ml", "mr", "nb", "ps_AF", "fa", "pl", "pt_BR", "pt_PT",
+	"pa", "ro", "ru", "sr", "si_LK", "sk", "sl", "es", "es_AR", "es_CL",
+	"es_CO", "es_CR", "es_DO", "es_EC", "es_HN", "es_MX", "es_PA", "es_PE",
+	"es_ES", "es_UY", "sw", "sv", "ta", "te", "th", "tr", "uk", "ur", "uz",
+	"vi", "zu", NULL };
 
 /* ---- list ---------------------------------------------------------- */
 
 static void
-filter_add(struct filter **fs, size_t *n, const char *field,
-    enum filter_op op, struct json_object *values)
+filter_add(struct filter **fs, size_t *n, const char *field, enum filter_op op,
+    struct json_object *values)
 {
 	struct filter *f;
 	size_t i;
@@ -82,16 +82,20 @@ enum_list(struct request *rq, const char *name, const char *v,
 		    str_in(domain, json_object_get_string(e)))
 			continue;
 		all = obj_values_list(domain);
-		gerr_set(&rq->err, GE_PARAM, "(#100) Param %s must be one of "
-		    "{%s} - got \"%s\"", name, all, json_object_get_string(e));
+		gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Param %s must be one of "
+		    "{%s} - got \"%s\"",
+		    name, all, json_object_get_string(e));
 		free(all);
 		json_object_put(arr);
 		return NULL;
 	}
 	if (json_object_array_length(arr) == 0) {
 		json_object_put(arr);
-		gerr_set(&rq->err, GE_PARAM, "(#100) Param %s must not be "
-		    "empty", name);
+		gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Param %s must not be "
+		    "empty",
+		    name);
 		return NULL;
 	}
 	return arr;
@@ -109,16 +113,16 @@ template_filters(struct request *rq, bool nested, struct filter **out,
 		const char *const *domain; /* NULL: one free text */
 	} specs[] = {
 		/* parameter		column		op	values */
-		{ "name",		"name",		FOP_CONTAINS,	NULL },
-		{ "name_or_content",	"name",		FOP_CONTENT,	NULL },
-		{ "status",	"status",	FOP_IN,	template_statuses },
-		{ "category",	"category",	FOP_IN,	template_categories },
-		{ "language",	"language",	FOP_IN,	languages },
+		{ "name", "name", FOP_CONTAINS, NULL },
+		{ "name_or_content", "name", FOP_CONTENT, NULL },
+		{ "status", "status", FOP_IN, template_statuses },
+		{ "category", "category", FOP_IN, template_categories },
+		{ "language", "language", FOP_IN, languages },
 		/* NULL: the quality_score column's own domain */
 		{ "quality_score", "quality_score", FOP_IN, NULL },
 	};
-	const char *const *scores = obj_member(&objects[TBL_TEMPLATES],
-	    "quality_score")->values;
+	const char *const *scores =
+	    obj_member(&objects[TBL_TEMPLATES], "quality_score")->values;
 	struct json_object *vals;
 	bool status = false;
 	size_t i;
@@ -186,8 +190,9 @@ int
 template_item_get(struct request *rq)
 {
 	int64_t id = rq->item[0] != '0' ? parse_id(rq->item) : -1;
-	struct json_object *row = id > 0 ? store_get(rq->emu->store,
-	    TBL_TEMPLATES, id) : NULL;
+	struct json_object *row = id > 0 ?
+	    store_get(rq->emu->store, TBL_TEMPLATES, id) :
+	    NULL;
 	int rc;
 
 	if (row == NULL || row_id(row, "waba") != rq->node) {
@@ -208,8 +213,9 @@ commit(struct request *rq, struct json_object *old, struct json_object *row)
 	struct store *st = rq->emu->store;
 	char *cause = NULL;
 
-	if (store_begin(st) < 0 || template_put(rq->emu, old, row,
-	    &cause) < 0 || store_commit(st) < 0) {
+	if (store_begin(st) < 0 ||
+	    template_put(rq->emu, old, row, &cause) < 0 ||
+	    store_commit(st) < 0) {
 		store_rollback(st);
 		gerr_set(&rq->err, GE_EDIT, "(#300) Edit failure: %s",
 		    cause ? cause : "store write failed");
@@ -244,8 +250,10 @@ enum_param(struct request *rq, const char *name, const char *const *domain,
 		}
 	}
 	all = obj_values_list(domain);
-	gerr_set(&rq->err, GE_PARAM, "(#100) Param %s must be one of {%s} - "
-	    "got \"%s\"", name, all, v);
+	gerr_set(&rq->err, GE_PARAM,
+	    "(#100) Param %s must be one of {%s} - "
+	    "got \"%s\"",
+	    name, all, v);
 	free(all);
 	return -1;
 }
@@ -257,10 +265,11 @@ check_name(struct request *rq, const char *name)
 
 	for (i = 0; i < n; i++)
 		if (!((name[i] >= 'a' && name[i] <= 'z') ||
-		    (name[i] >= '0' && name[i] <= '9') || name[i] == '_'))
+		        (name[i] >= '0' && name[i] <= '9') || name[i] == '_'))
 			break;
 	if (n == 0 || n > NAME_MAX_LEN || i < n) {
-		gerr_set(&rq->err, GE_PARAM, "(#100) Param name must be 1 to "
+		gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Param name must be 1 to "
 		    "%d lowercase letters, digits and underscores, got \"%s\"",
 		    NAME_MAX_LEN, name);
 		return gerr_user(&rq->err, "Invalid template name",
@@ -286,7 +295,8 @@ components_param(struct request *rq, bool required)
 	c = json_tokener_parse(v);
 	if (c == NULL || !json_object_is_type(c, json_type_array)) {
 		json_object_put(c);
-		gerr_set(&rq->err, GE_PARAM, "(#100) Param components must be "
+		gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Param components must be "
 		    "a JSON array of components");
 		return NULL;
 	}
@@ -298,15 +308,16 @@ static long
 template_limit(struct request *rq)
 {
 	struct json_object *waba = store_get(rq->emu->store, TBL_WABAS,
-	    rq->node), *biz;
+	                       rq->node),
+	                   *biz;
 	const char *v;
 	long limit;
 
-	biz = store_get(rq->emu->store, TBL_BUSINESSES, row_id(waba,
-	    "business"));
+	biz = store_get(rq->emu->store, TBL_BUSINESSES,
+	    row_id(waba, "business"));
 	v = row_str(biz, "verification_status");
 	limit = v && strcmp(v, "verified") == 0 ? LIMIT_VERIFIED :
-	    LIMIT_UNVERIFIED;
+	                                          LIMIT_UNVERIFIED;
 	json_object_put(biz);
 	json_object_put(waba);
 	return limit;
@@ -319,7 +330,8 @@ may_create(struct request *rq, const char *name, const char *language)
 	struct store *st = rq->emu->store;
 	int64_t now = clock_now(&rq->emu->clock);
 	struct json_object *dup = store_template_live(st, rq->node, name,
-	    language), *named;
+	                       language),
+	                   *named;
 	bool held = false;
 	size_t i;
 	long limit;
@@ -327,8 +339,10 @@ may_create(struct request *rq, const char *name, const char *language)
 	if (dup != NULL) {
 		json_object_put(dup);
 		gerr_set(&rq->err, GE_TEMPLATE_DUP, NULL);
-		return gerr_user(&rq->err, "Content in this language already "
-		    "exists", "There is already content in this language for "
+		return gerr_user(&rq->err,
+		    "Content in this language already "
+		    "exists",
+		    "There is already content in this language for "
 		    "this template. You can create a new template and try "
 		    "again.");
 	}
@@ -336,14 +350,17 @@ may_create(struct request *rq, const char *name, const char *language)
 	for (i = 0; i < json_object_array_length(named); i++) {
 		struct json_object *t = json_object_array_get_idx(named, i);
 
-		held = held || (strcmp(row_str(t, "language"), language) == 0 &&
-		    strcmp(row_str(t, "status"), "PENDING_DELETION") == 0);
+		held = held ||
+		    (strcmp(row_str(t, "language"), language) == 0 &&
+		        strcmp(row_str(t, "status"), "PENDING_DELETION") == 0);
 	}
 	json_object_put(named);
 	if (held) {
 		gerr_set(&rq->err, GE_TEMPLATE_HELD, NULL);
-		return gerr_user(&rq->err, "Message template language is "
-		    "being deleted", "Content in this language is being "
+		return gerr_user(&rq->err,
+		    "Message template language is "
+		    "being deleted",
+		    "Content in this language is being "
 		    "deleted. Wait 4 weeks after deletion to add new content "
 		    "in this language, or create a new template.");
 	}
@@ -351,19 +368,24 @@ may_create(struct request *rq, const char *name, const char *language)
 	if (store_count_templates(st, rq->node, -1) >= limit) {
 		gerr_set(&rq->err, GE_TEMPLATE_LIMIT, NULL);
 		return gerr_user(&rq->err, "Message template limit reached",
-		    "%s", limit == LIMIT_VERIFIED ? "This WhatsApp Business Account "
-		    "has reached its limit of 6000 message templates. Delete "
-		    "templates before creating new ones." : "This WhatsApp "
-		    "Business Account has reached its limit of 250 message "
-		    "templates. Delete templates, or verify the business to "
-		    "create up to 6000.");
+		    "%s",
+		    limit == LIMIT_VERIFIED ?
+		        "This WhatsApp Business Account "
+		        "has reached its limit of 6000 message templates. Delete "
+		        "templates before creating new ones." :
+		        "This WhatsApp "
+		        "Business Account has reached its limit of 250 message "
+		        "templates. Delete templates, or verify the business to "
+		        "create up to 6000.");
 	}
 	if (store_count_templates(st, rq->node, now - 3600 + 1) >=
 	    CREATIONS_PER_HOUR)
-		return gerr_set(&rq->err, GE_RATE_LIMIT, "(#80008) There have "
+		return gerr_set(&rq->err, GE_RATE_LIMIT,
+		    "(#80008) There have "
 		    "been too many message template creations on this "
 		    "WhatsApp Business Account: at most %d an hour. Wait a "
-		    "bit and try again.", CREATIONS_PER_HOUR);
+		    "bit and try again.",
+		    CREATIONS_PER_HOUR);
 	return 0;
 }
 
@@ -385,16 +407,20 @@ template_create(struct request *rq)
 	    param_string(rq, "language", &language) < 0)
 		return -1;
 	if (!str_in(languages, language))
-		return gerr_set(&rq->err, GE_PARAM, "(#100) Param language "
+		return gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Param language "
 		    "must be a language code Meta supports for templates, "
-		    "such as en_US or pt_BR, got \"%s\"", language);
-	if (enum_param(rq, "category", template_categories, true,
-	    &category) < 0 || enum_param(rq, "parameter_format",
-	    template_formats, false, &format) < 0)
+		    "such as en_US or pt_BR, got \"%s\"",
+		    language);
+	if (enum_param(rq, "category", template_categories, true, &category) <
+	        0 ||
+	    enum_param(rq, "parameter_format", template_formats, false,
+	        &format) < 0)
 		return -1;
 	if (params_get(&rq->params, "allow_category_change") != NULL &&
-	    param_bool("allow_category_change", params_get(&rq->params,
-	    "allow_category_change"), &change, &rq->err) < 0)
+	    param_bool("allow_category_change",
+	        params_get(&rq->params, "allow_category_change"), &change,
+	        &rq->err) < 0)
 		return -1;
 	if (format == NULL)
 		format = "POSITIONAL";
@@ -443,10 +469,11 @@ template_create(struct request *rq)
 	}
 	rq->result = json_object_new_object();
 	json_object_object_add(rq->result, "id", json_object_new_string(buf));
-	json_object_object_add(rq->result, "status", json_object_new_string(
-	    row_str(decided ? decided : row, "status")));
-	json_object_object_add(rq->result, "category", json_object_new_string(
-	    row_str(decided ? decided : row, "category")));
+	json_object_object_add(rq->result, "status",
+	    json_object_new_string(row_str(decided ? decided : row, "status")));
+	json_object_object_add(rq->result, "category",
+	    json_object_new_string(
+	        row_str(decided ? decided : row, "category")));
 	rc = 0;
 	goto out;
 fail:
@@ -474,18 +501,19 @@ edit_allowed(struct request *rq, struct json_object *old, int64_t now,
 		    json_object_array_get_idx(was, i));
 
 		if (t > now - 30 * DAY) {
-			json_object_array_add(*edits,
-			    json_object_new_int64(t));
+			json_object_array_add(*edits, json_object_new_int64(t));
 			recent++;
 		}
 		if (t > last)
 			last = t;
 	}
 	if (last >= 0 && last > now - DAY)
-		return gerr_set(&rq->err, GE_PARAM, "(#100) An approved "
+		return gerr_set(&rq->err, GE_PARAM,
+		    "(#100) An approved "
 		    "message template can be edited once in 24 hours");
 	if (recent >= EDITS_PER_MONTH)
-		return gerr_set(&rq->err, GE_PARAM, "(#100) An approved "
+		return gerr_set(&rq->err, GE_PARAM,
+		    "(#100) An approved "
 		    "message template can be edited %d times in 30 days",
 		    EDITS_PER_MONTH);
 	json_object_array_add(*edits, json_object_new_int64(now));
@@ -496,42 +524,48 @@ int
 template_edit(struct request *rq)
 {
 	struct json_object *old = store_get(rq->emu->store, TBL_TEMPLATES,
-	    rq->node), *row = NULL, *components = NULL, *edits = NULL;
+	                       rq->node),
+	                   *row = NULL, *components = NULL, *edits = NULL;
 	const char *status = row_str(old, "status"), *category;
 	int64_t now = clock_now(&rq->emu->clock);
 	bool approved;
 	int rc = -1;
 
-	if (enum_param(rq, "category", template_categories, false,
-	    &category) < 0)
+	if (enum_param(rq, "category", template_categories, false, &category) <
+	    0)
 		goto out;
 	if (params_get(&rq->params, "components") != NULL &&
 	    (components = components_param(rq, false)) == NULL)
 		goto out;
 	if (components == NULL && category == NULL) {
-		gerr_set(&rq->err, GE_PARAM, "(#100) Give components or "
+		gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Give components or "
 		    "category to edit a message template");
 		goto out;
 	}
 	if (strcmp(status, "APPROVED") != 0 && strcmp(status, "REJECTED") &&
 	    strcmp(status, "PAUSED") != 0) {
-		gerr_set(&rq->err, GE_PARAM, "(#100) Only an APPROVED, "
+		gerr_set(&rq->err, GE_PARAM,
+		    "(#100) Only an APPROVED, "
 		    "REJECTED or PAUSED message template can be edited; this "
-		    "one is %s", status);
+		    "one is %s",
+		    status);
 		goto out;
 	}
 	approved = strcmp(status, "APPROVED") == 0;
 	if (approved && category != NULL &&
 	    strcmp(category, row_str(old, "category")) != 0) {
-		gerr_set(&rq->err, GE_PARAM, "(#100) The category of an "
+		gerr_set(&rq->err, GE_PARAM,
+		    "(#100) The category of an "
 		    "approved message template cannot be changed");
 		goto out;
 	}
 	if (category == NULL)
 		category = row_str(old, "category");
 	if (template_validate(category, row_str(old, "parameter_format"),
-	    components ? components : json_object_object_get(old,
-	    "components"), &rq->err) < 0)
+	        components ? components :
+	                     json_object_object_get(old, "components"),
+	        &rq->err) < 0)
 		goto out;
 	if (approved && edit_allowed(rq, old, now, &edits) < 0)
 		goto out;
@@ -600,19 +634,22 @@ template_delete(struct request *rq)
 	}
 	if (hits == 0) {
 		if (hsm_id != 0)
-			gerr_set(&rq->err, GE_PARAM, "(#100) Param hsm_id: "
+			gerr_set(&rq->err, GE_PARAM,
+			    "(#100) Param hsm_id: "
 			    "message template %lld named \"%s\" was not found",
 			    (long long)hsm_id, name);
 		else
-			gerr_set(&rq->err, GE_PARAM, "(#100) Message template "
-			    "\"%s\" was not found", name);
+			gerr_set(&rq->err, GE_PARAM,
+			    "(#100) Message template "
+			    "\"%s\" was not found",
+			    name);
 		goto out;
 	}
 	if (store_begin(st) < 0)
 		goto fail;
 	for (i = 0; i < n; i++) {
 		struct json_object *t = json_object_array_get_idx(named, i),
-		    *row = NULL;
+		                   *row = NULL;
 		const char *s = row_str(t, "status");
 		int r;
 

@@ -30,15 +30,15 @@
 
 struct accesslog {
 	int fd;
-	size_t cap;           /* the bound on buffered bytes, per buffer */
+	size_t cap; /* the bound on buffered bytes, per buffer */
 	pthread_t thread;
-	pthread_mutex_t mu;   /* guards everything below */
-	pthread_cond_t more;  /* CLOCK_MONOTONIC; the writer waits on it */
-	pthread_cond_t room;  /* appenders wait on it while buf is full */
-	char *buf;            /* appenders copy lines here */
+	pthread_mutex_t mu;  /* guards everything below */
+	pthread_cond_t more; /* CLOCK_MONOTONIC; the writer waits on it */
+	pthread_cond_t room; /* appenders wait on it while buf is full */
+	char *buf;           /* appenders copy lines here */
 	size_t len;
-	size_t bufsize;       /* allocated; above cap for an oversized line */
-	char *out;            /* the writer's, written out with mu released */
+	size_t bufsize; /* allocated; above cap for an oversized line */
+	char *out;      /* the writer's, written out with mu released */
 	size_t outsize;
 	/* an appender that brings len to wake_at signals more; SIZE_MAX
 	 * while the writer is not waiting or has been signalled already */
@@ -250,8 +250,9 @@ is_token_segment(const char *p, size_t n)
 	if (n >= 3 && memcmp(p, "EAA", 3) == 0)
 		return true;
 	for (i = 0; i < n; i++)
-		if (p[i] == '|' || (p[i] == '%' && i + 2 < n && p[i + 1] == '7' &&
-		    (p[i + 2] == 'C' || p[i + 2] == 'c')))
+		if (p[i] == '|' ||
+		    (p[i] == '%' && i + 2 < n && p[i + 1] == '7' &&
+		        (p[i + 2] == 'C' || p[i + 2] == 'c')))
 			return true;
 	return false;
 }

@@ -21,7 +21,7 @@ struct clock {
 extern const struct clock_source clock_system;
 
 void clock_init(struct clock *c, const struct clock_source *src);
-int64_t clock_now(const struct clock *c);    /* seconds */
+int64_t clock_now(const struct clock *c); /* seconds */
 int64_t clock_now_us(const struct clock *c);
 void clock_advance(struct clock *c, int64_t seconds);
 void clock_set(struct clock *c, int64_t unix_seconds);

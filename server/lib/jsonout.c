@@ -11,9 +11,41 @@
 
 /* What a byte becomes inside a string: 0 itself, 1 \u00XX, else \c. */
 static const char escape[256] = {
-	1, 1, 1, 1, 1, 1, 1, 1, 'b', 't', 'n', 1, 'f', 'r', 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	['"'] = '"', ['\\'] = '\\', ['/'] = '/',
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	'b',
+	't',
+	'n',
+	1,
+	'f',
+	'r',
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	1,
+	['"'] = '"',
+	['\\'] = '\\',
+	['/'] = '/',
 };
 
 /* sbuf_add() inlined, without the NUL: jsonout() ends the string once. */
@@ -51,7 +83,7 @@ put_string(struct sbuf *sb, const char *s, size_t n)
 		from = i + 1;
 		if (e == 1) {
 			char u[6] = { '\\', 'u', '0', '0', hex[c >> 4],
-			    hex[c & 15] };
+				hex[c & 15] };
 
 			put(sb, u, sizeof(u));
 		} else {

@@ -31,7 +31,7 @@ phone_display(const char *cc, const char *number)
 		first = (n - 4) % 3 ? (n - 4) % 3 : 3;
 	/* The leftmost group holds what the 4 and the 3s leave over. */
 	sbuf_add(&sb, number, first);
-	for (i = first; i < n; ) {
+	for (i = first; i < n;) {
 		size_t g = n - i == 4 ? 4 : 3;
 
 		sbuf_addch(&sb, ' ');

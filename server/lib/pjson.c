@@ -24,13 +24,15 @@ pjson_parse_strict(const char *s, size_t n)
 	 * input after a top-level scalar ("123", "true") and returns NULL.
 	 */
 	obj = json_tokener_parse_ex(tok, s, (int)n + 1);
-	if (obj == NULL || json_tokener_get_error(tok) != json_tokener_success ||
+	if (obj == NULL ||
+	    json_tokener_get_error(tok) != json_tokener_success ||
 	    json_tokener_get_parse_end(tok) != (size_t)n) {
 		/* trailing garbage is an error, not a second document */
 		size_t i = json_tokener_get_parse_end(tok);
 
 		while (obj != NULL && i < n &&
-		    (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
+		    (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' ||
+		        s[i] == '\n'))
 			i++;
 		if (obj == NULL || i < n ||
 		    json_tokener_get_error(tok) != json_tokener_success) {
@@ -107,8 +109,9 @@ pjson_parse_doc(const char *text, size_t len, char **why)
 	}
 	tok = json_tokener_new();
 	/* trailing text is reported below, with a clearer message */
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-	    JSON_TOKENER_ALLOW_TRAILING_CHARS | JSON_TOKENER_VALIDATE_UTF8);
+	json_tokener_set_flags(tok,
+	    JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS |
+	        JSON_TOKENER_VALIDATE_UTF8);
 	/* the NUL after the text ends a top-level number json-c would wait on */
 	doc = json_tokener_parse_ex(tok, text, (int)len + 1);
 	jerr = json_tokener_get_error(tok);
@@ -116,11 +119,13 @@ pjson_parse_doc(const char *text, size_t len, char **why)
 	json_tokener_free(tok);
 	if (doc == NULL) {
 		problem = jerr == json_tokener_continue ||
-		    jerr == json_tokener_error_parse_eof ?
-		    "unexpected end of input" : json_tokener_error_desc(jerr);
+		        jerr == json_tokener_error_parse_eof ?
+		    "unexpected end of input" :
+		    json_tokener_error_desc(jerr);
 	} else {
-		while (end < len && (text[end] == ' ' || text[end] == '\t' ||
-		    text[end] == '\r' || text[end] == '\n'))
+		while (end < len &&
+		    (text[end] == ' ' || text[end] == '\t' ||
+		        text[end] == '\r' || text[end] == '\n'))
 			end++;
 		if (end >= len)
 			return doc;

@@ -18,8 +18,7 @@ struct json_object *pjson_parse(const char *s);
  * the text.  NULL with *why = "line L, column C: problem" (caller frees)
  * when it is not one.
  */
-struct json_object *pjson_parse_doc(const char *text, size_t len,
-    char **why);
+struct json_object *pjson_parse_doc(const char *text, size_t len, char **why);
 /* Strict JSON only, s[0..n); NULL on any error or trailing garbage. */
 struct json_object *pjson_parse_strict(const char *s, size_t n);
 

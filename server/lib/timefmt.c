@@ -35,8 +35,8 @@ timefmt_pacific(int64_t t, char *buf, unsigned long len)
 {
 	static const char *const days[] = { "Sunday", "Monday", "Tuesday",
 		"Wednesday", "Thursday", "Friday", "Saturday" };
-	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr",
-		"May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May",
+		"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 	time_t pst = (time_t)(t - 8 * 3600);
 	struct tm tm;
 	bool dst = false;
@@ -61,7 +61,6 @@ timefmt_pacific(int64_t t, char *buf, unsigned long len)
 		gmtime_r(&pst, &tm);
 	}
 	snprintf(buf, len, "%s, %02d-%s-%02d %02d:%02d:%02d %s",
-	    days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
-	    tm.tm_year % 100, tm.tm_hour, tm.tm_min, tm.tm_sec,
-	    dst ? "PDT" : "PST");
+	    days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon], tm.tm_year % 100,
+	    tm.tm_hour, tm.tm_min, tm.tm_sec, dst ? "PDT" : "PST");
 }

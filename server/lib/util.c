@@ -146,7 +146,7 @@ put_decimal(char *p, long long v)
 {
 	char tmp[24], *t = tmp + sizeof(tmp);
 	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
-	    (unsigned long long)v;
+	                               (unsigned long long)v;
 
 	do {
 		*--t = (char)('0' + u % 10);

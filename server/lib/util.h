@@ -27,7 +27,9 @@ struct sbuf {
 	size_t cap;
 };
 
+/* clang-format off */
 #define SBUF_INIT { NULL, 0, 0 }
+/* clang-format on */
 
 /* Makes room for extra more bytes (and the NUL) in one step. */
 void sbuf_grow(struct sbuf *sb, size_t extra);

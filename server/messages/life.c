@@ -25,8 +25,7 @@
 #define SWEEP_BATCH 100
 
 /* The statuses an outbound message passes through, in order. */
-static const char *const steps[] = { "accepted", "sent", "delivered",
-	"read" };
+static const char *const steps[] = { "accepted", "sent", "delivered", "read" };
 #define NSTEPS (sizeof(steps) / sizeof(steps[0]))
 
 /* The Cloud API's titles of the codes a delivery fails with. */
@@ -39,7 +38,8 @@ static const struct {
 	{ 131000, "Something went wrong" },
 	{ 131026, "Message Undeliverable" },
 	{ 131047, "Re-engagement message" },
-	{ 131049, "This message was not delivered to maintain healthy "
+	{ 131049,
+	    "This message was not delivered to maintain healthy "
 	    "ecosystem engagement." },
 	{ 131050, "User has stopped marketing messages" },
 	{ 131053, "Media upload error" },
@@ -78,7 +78,8 @@ wamid(struct emu *emu, const char *wa_id)
 {
 	unsigned char buf[96];
 	size_t n = strlen(wa_id), k = 0;
-	sqlite3_stmt *stmt = store_stmt(emu->store, "SELECT coalesce(max(seq), "
+	sqlite3_stmt *stmt = store_stmt(emu->store,
+	    "SELECT coalesce(max(seq), "
 	    "0) + 1 FROM messages");
 	uint64_t seq = 0;
 	char *b64, *out;
@@ -100,8 +101,8 @@ wamid(struct emu *emu, const char *wa_id)
 	buf[k++] = 0x18;
 	buf[k++] = 0x12;
 	k += (size_t)snprintf((char *)buf + k, 19, "%018llX",
-	    (unsigned long long)mix64(mix64(emu->cfg->seed ^
-	    0x77616d6964ULL) ^ seq));
+	    (unsigned long long)mix64(
+	        mix64(emu->cfg->seed ^ 0x77616d6964ULL) ^ seq));
 	buf[k++] = 0x00;
 	b64 = b64url_encode(buf, k);
 	out = xasprintf("wamid.%s", b64);
@@ -112,7 +113,8 @@ wamid(struct emu *emu, const char *wa_id)
 bool
 message_window_open(struct emu *emu, int64_t phone, const char *wa_id)
 {
-	sqlite3_stmt *stmt = store_stmt(emu->store, "SELECT 1 FROM messages "
+	sqlite3_stmt *stmt = store_stmt(emu->store,
+	    "SELECT 1 FROM messages "
 	    "WHERE phone = ?1 AND wa_id = ?2 AND direction = 'inbound' AND "
 	    "created_at > ?3 LIMIT 1");
 	bool open;
@@ -121,8 +123,8 @@ message_window_open(struct emu *emu, int64_t phone, const char *wa_id)
 		return false;
 	sqlite3_bind_int64(stmt, 1, phone);
 	sqlite3_bind_text(stmt, 2, wa_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 3, clock_now(&emu->clock) -
-	    MESSAGE_WINDOW_SECONDS);
+	sqlite3_bind_int64(stmt, 3,
+	    clock_now(&emu->clock) - MESSAGE_WINDOW_SECONDS);
 	open = sqlite3_step(stmt) == SQLITE_ROW;
 	store_stmt_done(stmt);
 	return open;
@@ -133,11 +135,12 @@ static struct json_object *
 event_base(struct emu *emu, int64_t phone)
 {
 	struct json_object *v = json_object_new_object(),
-	    *md = json_object_new_object(),
-	    *row = store_get(emu->store, TBL_PHONE_NUMBERS, phone);
-	char *number = xasprintf("%s%s", row_str(row, "cc") ?
-	    row_str(row, "cc") : "", row_str(row, "phone_number") ?
-	    row_str(row, "phone_number") : "");
+	                   *md = json_object_new_object(),
+	                   *row = store_get(emu->store, TBL_PHONE_NUMBERS,
+	                       phone);
+	char *number = xasprintf("%s%s",
+	    row_str(row, "cc") ? row_str(row, "cc") : "",
+	    row_str(row, "phone_number") ? row_str(row, "phone_number") : "");
 
 	set_str(v, "messaging_product", "whatsapp");
 	set_str(md, "display_phone_number", number);
@@ -153,8 +156,7 @@ append(struct emu *emu, struct json_object *msg, struct json_object *value,
     char **cause)
 {
 	int64_t phone = row_id(msg, "phone"), ev, waba;
-	struct json_object *p = store_get(emu->store, TBL_PHONE_NUMBERS,
-	    phone);
+	struct json_object *p = store_get(emu->store, TBL_PHONE_NUMBERS, phone);
 	int rc;
 
 	waba = row_id(p, "waba");
@@ -171,7 +173,8 @@ status_value(struct emu *emu, struct json_object *msg, const char *st,
     int64_t at)
 {
 	struct json_object *v = event_base(emu, row_id(msg, "phone")),
-	    *list = json_object_new_array(), *s = json_object_new_object();
+	                   *list = json_object_new_array(),
+	                   *s = json_object_new_object();
 
 	set_str(s, "id", row_str(msg, "id"));
 	set_str(s, "status", st);
@@ -187,9 +190,9 @@ message_accept(struct emu *emu, struct json_object *row, char **cause)
 {
 	struct store *st = emu->store;
 	int64_t now = clock_now(&emu->clock),
-	    due = now + emu->cfg->message_delays[0];
-	bool memo = emu->msg_version == (uint64_t)store_table_version(st,
-	    TBL_MESSAGES) + 1;
+	        due = now + emu->cfg->message_delays[0];
+	bool memo = emu->msg_version ==
+	    (uint64_t)store_table_version(st, TBL_MESSAGES) + 1;
 	char *id;
 
 	if (store_begin(st) < 0) {
@@ -211,7 +214,8 @@ message_accept(struct emu *emu, struct json_object *row, char **cause)
 	/* the sweep's memo still holds, with this message's time in it */
 	if (memo) {
 		emu->msg_version = (uint64_t)store_table_version(st,
-		    TBL_MESSAGES) + 1;
+		                       TBL_MESSAGES) +
+		    1;
 		if (due < emu->msg_next_due)
 			emu->msg_next_due = due;
 	}
@@ -227,8 +231,7 @@ message_inbound(struct emu *emu, int64_t phone, const char *from,
 {
 	struct store *st = emu->store;
 	int64_t now = clock_now(&emu->clock);
-	struct json_object *row = json_object_new_object(), *v, *list, *o,
-	    *p;
+	struct json_object *row = json_object_new_object(), *v, *list, *o, *p;
 
 	*id = NULL;
 	if (store_begin(st) < 0) {
@@ -238,8 +241,9 @@ message_inbound(struct emu *emu, int64_t phone, const char *from,
 	}
 	*id = wamid(emu, from);
 	set_str(row, "id", *id);
-	json_object_object_add(row, "phone", json_object_new_string(
-	    row_str(p = store_get(st, TBL_PHONE_NUMBERS, phone), "id")));
+	json_object_object_add(row, "phone",
+	    json_object_new_string(
+	        row_str(p = store_get(st, TBL_PHONE_NUMBERS, phone), "id")));
 	json_object_put(p);
 	set_str(row, "direction", "inbound");
 	set_str(row, "wa_id", from);
@@ -310,8 +314,9 @@ message_fail(struct emu *emu, const char *id, int code, const char *title,
 		json_object_put(old);
 		return 2;
 	}
-	for (i = 0; title == NULL && i < sizeof(fail_titles) /
-	    sizeof(fail_titles[0]); i++)
+	for (i = 0;
+	     title == NULL && i < sizeof(fail_titles) / sizeof(fail_titles[0]);
+	     i++)
 		if (fail_titles[i].code == code)
 			title = fail_titles[i].title;
 	if (title == NULL)
@@ -329,11 +334,13 @@ message_fail(struct emu *emu, const char *id, int code, const char *title,
 	d = json_object_new_object();
 	set_str(d, "details", details ? details : title);
 	json_object_object_add(e, "error_data", d);
-	set_str(e, "href", "https://developers.facebook.com/docs/whatsapp/"
+	set_str(e, "href",
+	    "https://developers.facebook.com/docs/whatsapp/"
 	    "cloud-api/support/error-codes/");
 	json_object_array_add(errs, e);
-	json_object_object_add(json_object_array_get_idx(
-	    json_object_object_get(v, "statuses"), 0), "errors", errs);
+	json_object_object_add(
+	    json_object_array_get_idx(json_object_object_get(v, "statuses"), 0),
+	    "errors", errs);
 	if (store_begin(st) < 0) {
 		json_object_put(v);
 		*cause = xstrdup("the store is busy");
@@ -357,7 +364,7 @@ struct due_msg {
 	int64_t phone;
 	char *wa_id;
 	char *status;
-	int step;        /* index in steps[]; -1: failed or received */
+	int step; /* index in steps[]; -1: failed or received */
 	int64_t created_at, due_at;
 };
 
@@ -390,7 +397,8 @@ col_dup(sqlite3_stmt *stmt, int i)
 static size_t
 due_list(struct store *st, int64_t now, struct due_msg *out)
 {
-	sqlite3_stmt *stmt = store_stmt(st, "SELECT id, phone, wa_id, status, "
+	sqlite3_stmt *stmt = store_stmt(st,
+	    "SELECT id, phone, wa_id, status, "
 	    "created_at, due_at FROM messages WHERE due_at <= ?1 "
 	    "ORDER BY due_at, seq LIMIT ?2");
 	size_t n = 0;
@@ -435,8 +443,8 @@ memo_for(struct emu *emu, struct phone_memo *pm, int64_t phone)
  * and writes where it stands, in the caller's transaction.
  */
 static int
-advance(struct emu *emu, struct phone_memo *pm, struct due_msg *m,
-    int64_t now, char **cause)
+advance(struct emu *emu, struct phone_memo *pm, struct due_msg *m, int64_t now,
+    char **cause)
 {
 	const long *delay = emu->cfg->message_delays;
 	sqlite3_stmt *stmt;
@@ -446,8 +454,8 @@ advance(struct emu *emu, struct phone_memo *pm, struct due_msg *m,
 	memo_for(emu, pm, m->phone);
 	while (k >= 0 && k + 1 < (int)NSTEPS && due <= now) {
 		struct json_object *v = json_object_new_object(),
-		    *list = json_object_new_array(),
-		    *s = json_object_new_object();
+		                   *list = json_object_new_array(),
+		                   *s = json_object_new_object();
 
 		k++;
 		set_str(v, "messaging_product", "whatsapp");
@@ -464,11 +472,13 @@ advance(struct emu *emu, struct phone_memo *pm, struct due_msg *m,
 		json_object_put(v);
 		if (rc < 0)
 			return -1;
-		due = k + 1 < (int)NSTEPS ? m->created_at + delay[k] : INT64_MAX;
+		due = k + 1 < (int)NSTEPS ? m->created_at + delay[k] :
+		                            INT64_MAX;
 	}
 	/* messages are read by nothing the store caches: a plain update */
-	if ((stmt = store_stmt(emu->store, "UPDATE messages SET status = ?2, "
-	    "due_at = ?3 WHERE id = ?1")) == NULL) {
+	if ((stmt = store_stmt(emu->store,
+	         "UPDATE messages SET status = ?2, "
+	         "due_at = ?3 WHERE id = ?1")) == NULL) {
 		*cause = xstrdup("the store could not prepare an update");
 		return -1;
 	}
@@ -491,8 +501,8 @@ messages_next_due(struct emu *emu)
 
 	if (emu->cfg->read_only)
 		return INT64_MAX;
-	if (emu->msg_version != (uint64_t)store_table_version(st,
-	    TBL_MESSAGES) + 1)
+	if (emu->msg_version !=
+	    (uint64_t)store_table_version(st, TBL_MESSAGES) + 1)
 		return clock_now(&emu->clock);
 	return emu->msg_next_due;
 }
@@ -511,11 +521,12 @@ messages_sweep(struct emu *emu)
 	bool moved = false;
 
 	/* --read-only promises an unchanging state: the clock moves nothing */
-	if (emu->cfg->read_only || (emu->msg_version == gen &&
-	    now < emu->msg_next_due))
+	if (emu->cfg->read_only ||
+	    (emu->msg_version == gen && now < emu->msg_next_due))
 		return false;
-	if ((stmt = store_stmt(st, "SELECT min(due_at) FROM messages "
-	    "WHERE due_at IS NOT NULL")) == NULL)
+	if ((stmt = store_stmt(st,
+	         "SELECT min(due_at) FROM messages "
+	         "WHERE due_at IS NOT NULL")) == NULL)
 		return false;
 	if (sqlite3_step(stmt) == SQLITE_ROW &&
 	    sqlite3_column_type(stmt, 0) != SQLITE_NULL)

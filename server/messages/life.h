@@ -50,8 +50,8 @@ int message_inbound(struct emu *emu, int64_t phone, const char *from,
  * details (NULL: the title).  1 when there is no such outbound message,
  * 2 when it has failed already, 0 done, -1 with *cause.
  */
-int message_fail(struct emu *emu, const char *id, int code,
-    const char *title, const char *details, char **cause);
+int message_fail(struct emu *emu, const char *id, int code, const char *title,
+    const char *details, char **cause);
 
 /*
  * Moves the messages whose next status the clock has reached, each step

@@ -22,8 +22,7 @@
 static void
 set_str(struct json_object *row, const char *key, const char *v)
 {
-	json_object_object_add(row, key, v ? json_object_new_string(v) :
-	    NULL);
+	json_object_object_add(row, key, v ? json_object_new_string(v) : NULL);
 }
 
 static void
@@ -75,8 +74,8 @@ other_info(struct json_object *v, const char *title, const char *desc)
 }
 
 static int
-status_event(struct emu *emu, struct json_object *old,
-    struct json_object *row, char **cause)
+status_event(struct emu *emu, struct json_object *old, struct json_object *row,
+    char **cause)
 {
 	const char *st = row_str(row, "status");
 	const char *was = old ? row_str(old, "status") : NULL;
@@ -87,12 +86,15 @@ status_event(struct emu *emu, struct json_object *old,
 	if (strcmp(st, "PENDING_DELETION") == 0)
 		json_object_object_add(v, "reason", NULL);
 	else
-		set_str(v, "reason", strcmp(st, "REJECTED") == 0 ?
-		    row_str(row, "rejected_reason") : "NONE");
+		set_str(v, "reason",
+		    strcmp(st, "REJECTED") == 0 ?
+		        row_str(row, "rejected_reason") :
+		        "NONE");
 	set_str(v, "message_template_category", row_str(row, "category"));
 	if (strcmp(st, "PAUSED") == 0)
-		other_info(v, row_int(row, "pauses") > 1 ? "SECOND_PAUSE" :
-		    "FIRST_PAUSE", "Your template has been paused because "
+		other_info(v,
+		    row_int(row, "pauses") > 1 ? "SECOND_PAUSE" : "FIRST_PAUSE",
+		    "Your template has been paused because "
 		    "of low quality");
 	else if (strcmp(st, "APPROVED") == 0 && same(was, "PAUSED"))
 		other_info(v, "UNPAUSE", "Your template has been unpaused");
@@ -101,24 +103,25 @@ status_event(struct emu *emu, struct json_object *old,
 
 		set_int(d, "disable_date", clock_now(&emu->clock));
 		json_object_object_add(v, "disable_info", d);
-		other_info(v, "DISABLED", "Your template has been disabled "
+		other_info(v, "DISABLED",
+		    "Your template has been disabled "
 		    "because of repeated low quality");
 	}
 	return append(emu, "message_template_status_update", row, v, cause);
 }
 
 int
-template_put(struct emu *emu, struct json_object *old,
-    struct json_object *row, char **cause)
+template_put(struct emu *emu, struct json_object *old, struct json_object *row,
+    char **cause)
 {
 	int64_t now = clock_now(&emu->clock);
 	const char *st = row_str(row, "status");
 	struct json_object *v;
 	bool moved = old == NULL || !same(row_str(old, "status"), st);
-	bool quality = old != NULL && !same(row_str(old, "quality_score"),
-	    row_str(row, "quality_score"));
-	bool category = old != NULL && !same(row_str(old, "category"),
-	    row_str(row, "category"));
+	bool quality = old != NULL &&
+	    !same(row_str(old, "quality_score"), row_str(row, "quality_score"));
+	bool category = old != NULL &&
+	    !same(row_str(old, "category"), row_str(row, "category"));
 
 	set_int(row, "updated_at", now);
 	if (quality)
@@ -127,18 +130,19 @@ template_put(struct emu *emu, struct json_object *old,
 		set_int(row, "pauses", row_int(row, "pauses") + 1);
 	if (category)
 		set_str(row, "previous_category", row_str(old, "category"));
-	if ((old == NULL ? store_insert(emu->store, TBL_TEMPLATES, row,
-	    cause) : store_update(emu->store, TBL_TEMPLATES, row, cause)) < 0)
+	if ((old == NULL ?
+	            store_insert(emu->store, TBL_TEMPLATES, row, cause) :
+	            store_update(emu->store, TBL_TEMPLATES, row, cause)) < 0)
 		return -1;
 	if (moved && status_event(emu, old, row, cause) < 0)
 		return -1;
 	if (quality) {
 		v = event_base(row);
-		set_str(v, "previous_quality_score", row_str(old,
-		    "quality_score"));
+		set_str(v, "previous_quality_score",
+		    row_str(old, "quality_score"));
 		set_str(v, "new_quality_score", row_str(row, "quality_score"));
 		if (append(emu, "message_template_quality_update", row, v,
-		    cause) < 0)
+		        cause) < 0)
 			return -1;
 	}
 	if (category) {
@@ -160,14 +164,14 @@ static const struct {
 	const char *reason;
 } reject_rules[] = {
 	/* prefix				reason */
-	{ "reject_abusive_content",		"ABUSIVE_CONTENT" },
-	{ "reject_category_not_available",	"CATEGORY_NOT_AVAILABLE" },
-	{ "reject_incorrect_category",		"INCORRECT_CATEGORY" },
-	{ "reject_invalid_format",		"INVALID_FORMAT" },
-	{ "reject_promotional",			"PROMOTIONAL" },
-	{ "reject_scam",			"SCAM" },
-	{ "reject_tag_content_mismatch",	"TAG_CONTENT_MISMATCH" },
-	{ "reject_",				"INVALID_FORMAT" },
+	{ "reject_abusive_content", "ABUSIVE_CONTENT" },
+	{ "reject_category_not_available", "CATEGORY_NOT_AVAILABLE" },
+	{ "reject_incorrect_category", "INCORRECT_CATEGORY" },
+	{ "reject_invalid_format", "INVALID_FORMAT" },
+	{ "reject_promotional", "PROMOTIONAL" },
+	{ "reject_scam", "SCAM" },
+	{ "reject_tag_content_mismatch", "TAG_CONTENT_MISMATCH" },
+	{ "reject_", "INVALID_FORMAT" },
 };
 
 void
@@ -179,7 +183,7 @@ template_decide(struct json_object *row)
 	json_object_object_add(row, "due_at", NULL);
 	for (i = 0; i < sizeof(reject_rules) / sizeof(reject_rules[0]); i++) {
 		if (strncmp(name, reject_rules[i].prefix,
-		    strlen(reject_rules[i].prefix)) == 0) {
+		        strlen(reject_rules[i].prefix)) == 0) {
 			set_str(row, "status", "REJECTED");
 			set_str(row, "rejected_reason", reject_rules[i].reason);
 			return;
@@ -197,8 +201,8 @@ template_submit(struct emu *emu, struct json_object *row)
 {
 	set_str(row, "status", "PENDING");
 	set_str(row, "rejected_reason", "NONE");
-	set_int(row, "due_at", clock_now(&emu->clock) +
-	    emu->env.template_review);
+	set_int(row, "due_at",
+	    clock_now(&emu->clock) + emu->env.template_review);
 }
 
 /* The next state of a due row: decided, or deleted for good. */
@@ -226,8 +230,9 @@ templates_sweep(struct emu *emu)
 	size_t i, n;
 
 	/* --read-only promises an unchanging state: the clock moves nothing */
-	if (emu->env.read_only || (emu->tmpl_version == store_version(st) &&
-	    now < emu->tmpl_next_due))
+	if (emu->env.read_only ||
+	    (emu->tmpl_version == store_version(st) &&
+	        now < emu->tmpl_next_due))
 		return;
 	next = store_templates_next_due(st);
 	if (next < 0 || next > now) {
@@ -241,7 +246,7 @@ templates_sweep(struct emu *emu)
 		goto out;
 	for (i = 0; i < n; i++) {
 		struct json_object *old = json_object_array_get_idx(due, i),
-		    *row = NULL;
+		                   *row = NULL;
 		int rc;
 
 		row = row_copy(old);

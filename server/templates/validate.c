@@ -51,17 +51,17 @@ static const struct {
 };
 
 struct tv {
-	bool auth;  /* category AUTHENTICATION */
+	bool auth;    /* category AUTHENTICATION */
 	bool utility; /* category UTILITY */
-	bool named; /* parameter_format NAMED */
+	bool named;   /* parameter_format NAMED */
 	struct gerr *err;
 };
 
 /* The variables of one text, in the order they first appear. */
 struct vars {
-	size_t n;          /* distinct variables */
-	size_t first;      /* byte offset where the first one starts */
-	size_t last_end;   /* byte offset just past the last one */
+	size_t n;        /* distinct variables */
+	size_t first;    /* byte offset where the first one starts */
+	size_t last_end; /* byte offset just past the last one */
 	struct {
 		const char *name; /* into the text; not NUL-terminated */
 		size_t len;
@@ -73,8 +73,7 @@ struct vars {
  * text; a template row: "Invalid parameter", with the row's title and the
  * text as error_user_msg.
  */
-static int
-fail(struct tv *c, enum gerr_id id, const char *fmt, ...)
+static int fail(struct tv *c, enum gerr_id id, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static int
@@ -94,7 +93,8 @@ fail(struct tv *c, enum gerr_id id, const char *fmt, ...)
 		gerr_set(c->err, id, NULL);
 		for (i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
 			if (titles[i].id == id)
-				gerr_user(c->err, titles[i].title, "%s", sb.buf);
+				gerr_user(c->err, titles[i].title, "%s",
+				    sb.buf);
 	}
 	sbuf_release(&sb);
 	return -1;
@@ -141,8 +141,10 @@ keys_known(struct tv *c, json_object *o, const char *const *allowed,
 	json_object_object_foreach(o, key, val) {
 		(void)val;
 		if (!str_in(allowed, key))
-			return fail(c, GE_PARAM, "Invalid keys \"%s\" were "
-			    "found in param \"%s\".", key, path);
+			return fail(c, GE_PARAM,
+			    "Invalid keys \"%s\" were "
+			    "found in param \"%s\".",
+			    key, path);
 	}
 	return 0;
 }
@@ -202,8 +204,10 @@ too_long(struct tv *c, const char *path, const char *key, const char *s,
     size_t max)
 {
 	if (utf8_chars(s) > max)
-		return fail(c, GE_TMPL_TOO_LONG, "%s.%s has %zu characters; "
-		    "the limit is %zu", path, key, utf8_chars(s), max);
+		return fail(c, GE_TMPL_TOO_LONG,
+		    "%s.%s has %zu characters; "
+		    "the limit is %zu",
+		    path, key, utf8_chars(s), max);
 	return 0;
 }
 
@@ -247,7 +251,8 @@ scan_vars(struct tv *c, const char *text, const char *path, enum gerr_id bad,
 
 		if (c->named) {
 			if (is_lower(*e))
-				while (is_lower(*e) || is_digit(*e) || *e == '_')
+				while (
+				    is_lower(*e) || is_digit(*e) || *e == '_')
 					e++;
 		} else {
 			while (is_digit(*e))
@@ -256,12 +261,13 @@ scan_vars(struct tv *c, const char *text, const char *path, enum gerr_id bad,
 		len = (size_t)(e - s);
 		if (len == 0 || e[0] != '}' || e[1] != '}' ||
 		    (!c->named && (*s == '0' || len > 4)))
-			return fail(c, bad, "%s.text has a malformed variable "
+			return fail(c, bad,
+			    "%s.text has a malformed variable "
 			    "at character %zu: parameter_format %s takes %s",
 			    path, utf8_chars(text) - utf8_chars(p),
 			    c->named ? "NAMED" : "POSITIONAL",
 			    c->named ? "{{snake_case_name}}" :
-			    "{{1}}, {{2}}, ...");
+			               "{{1}}, {{2}}, ...");
 		if (vs->last_end == 0)
 			vs->first = (size_t)(p - text);
 		vs->last_end = (size_t)(e + 2 - text);
@@ -270,14 +276,17 @@ scan_vars(struct tv *c, const char *text, const char *path, enum gerr_id bad,
 			unsigned long num = strtoul(s, NULL, 10);
 
 			if (num > highest + 1)
-				return fail(c, bad, "%s.text uses {{%lu}} after "
+				return fail(c, bad,
+				    "%s.text uses {{%lu}} after "
 				    "{{%lu}}: variables are numbered from {{1}} "
-				    "in order, without gaps", path, num,
-				    highest);
+				    "in order, without gaps",
+				    path, num, highest);
 			if (num == highest + 1) {
 				if (vs->n == VARS_MAX)
-					return fail(c, bad, "%s.text has more than "
-					    "%d variables", path, VARS_MAX);
+					return fail(c, bad,
+					    "%s.text has more than "
+					    "%d variables",
+					    path, VARS_MAX);
 				vs->v[vs->n].name = s;
 				vs->v[vs->n++].len = len;
 				highest = num;
@@ -290,8 +299,10 @@ scan_vars(struct tv *c, const char *text, const char *path, enum gerr_id bad,
 				break;
 		if (i == vs->n) {
 			if (vs->n == VARS_MAX)
-				return fail(c, bad, "%s.text has more than %d "
-				    "variables", path, VARS_MAX);
+				return fail(c, bad,
+				    "%s.text has more than %d "
+				    "variables",
+				    path, VARS_MAX);
 			vs->v[vs->n].name = s;
 			vs->v[vs->n++].len = len;
 		}
@@ -301,8 +312,7 @@ scan_vars(struct tv *c, const char *text, const char *path, enum gerr_id bad,
 
 /* An example string: a string, not empty. */
 static int
-example_value(struct tv *c, json_object *v, const char *ctype,
-    const char *path)
+example_value(struct tv *c, json_object *v, const char *ctype, const char *path)
 {
 	if (!json_object_is_type(v, json_type_string))
 		return fail(c, GE_PARAM, "Param %s must be a string", path);
@@ -328,8 +338,8 @@ sole_example(struct tv *c, json_object *arr, const char *ctype,
 /* example.<key>: one string per variable (header_text), or one array of
  * them per sample (body_text, nested). */
 static int
-positional_examples(struct tv *c, json_object *ex, const char *key,
-    bool nested, const char *ctype, const char *path, size_t nvars)
+positional_examples(struct tv *c, json_object *ex, const char *key, bool nested,
+    const char *ctype, const char *path, size_t nvars)
 {
 	json_object *arr;
 	char at[PATH_MAX_LEN + 64];
@@ -343,8 +353,10 @@ positional_examples(struct tv *c, json_object *ex, const char *key,
 		return missing(c, ctype, "example", path);
 	}
 	if (nvars == 0)
-		return fail(c, GE_PARAM, "Param %s.%s gives example values but "
-		    "the text has no variables", path, key);
+		return fail(c, GE_PARAM,
+		    "Param %s.%s gives example values but "
+		    "the text has no variables",
+		    path, key);
 	nrows = nested ? json_object_array_length(arr) : 1;
 	for (i = 0; i < nrows; i++) {
 		json_object *row = arr;
@@ -353,21 +365,24 @@ positional_examples(struct tv *c, json_object *ex, const char *key,
 			row = json_object_array_get_idx(arr, i);
 			snprintf(at, sizeof(at), "%s.%s[%zu]", path, key, i);
 			if (!json_object_is_type(row, json_type_array))
-				return fail(c, GE_PARAM, "Param %s must be an "
-				    "array", at);
+				return fail(c, GE_PARAM,
+				    "Param %s must be an "
+				    "array",
+				    at);
 		} else {
 			snprintf(at, sizeof(at), "%s.%s", path, key);
 		}
 		if (json_object_array_length(row) != nvars)
-			return fail(c, GE_TMPL_EXAMPLE, "%s has %zu example "
-			    "value(s) for %zu variable(s)", at,
-			    json_object_array_length(row), nvars);
+			return fail(c, GE_TMPL_EXAMPLE,
+			    "%s has %zu example "
+			    "value(s) for %zu variable(s)",
+			    at, json_object_array_length(row), nvars);
 		for (j = 0; j < nvars; j++) {
 			char vat[PATH_MAX_LEN + 96];
 
 			snprintf(vat, sizeof(vat), "%s[%zu]", at, j);
 			if (example_value(c, json_object_array_get_idx(row, j),
-			    ctype, vat) != 0)
+			        ctype, vat) != 0)
 				return -1;
 		}
 	}
@@ -388,8 +403,10 @@ named_examples(struct tv *c, json_object *ex, const char *key,
 		return -1;
 	n = arr ? json_object_array_length(arr) : 0;
 	if (n > 0 && vs->n == 0)
-		return fail(c, GE_PARAM, "Param %s.%s gives example values but "
-		    "the text has no variables", path, key);
+		return fail(c, GE_PARAM,
+		    "Param %s.%s gives example values but "
+		    "the text has no variables",
+		    path, key);
 	for (i = 0; i < n; i++) {
 		json_object *p = json_object_array_get_idx(arr, i), *v;
 		const char *name;
@@ -414,15 +431,20 @@ named_examples(struct tv *c, json_object *ex, const char *key,
 			    memcmp(name, vs->v[j].name, vs->v[j].len) == 0)
 				break;
 		if (j == vs->n)
-			return fail(c, GE_PARAM, "Param %s.param_name \"%s\" "
-			    "is not a variable of the text", at, name);
+			return fail(c, GE_PARAM,
+			    "Param %s.param_name \"%s\" "
+			    "is not a variable of the text",
+			    at, name);
 		for (j = 0; j < i; j++) {
 			json_object *q = json_object_array_get_idx(arr, j);
 
-			if (strcmp(json_object_get_string(json_object_object_get(
-			    q, "param_name")), name) == 0)
-				return fail(c, GE_PARAM, "Param %s.param_name "
-				    "\"%s\" is given twice", at, name);
+			if (strcmp(json_object_get_string(
+			               json_object_object_get(q, "param_name")),
+			        name) == 0)
+				return fail(c, GE_PARAM,
+				    "Param %s.param_name "
+				    "\"%s\" is given twice",
+				    at, name);
 		}
 	}
 	if (n < vs->n) {
@@ -431,19 +453,21 @@ named_examples(struct tv *c, json_object *ex, const char *key,
 			for (i = 0; i < n; i++) {
 				const char *name = json_object_get_string(
 				    json_object_object_get(
-				    json_object_array_get_idx(arr, i),
-				    "param_name"));
+				        json_object_array_get_idx(arr, i),
+				        "param_name"));
 
 				if (strlen(name) == vs->v[j].len &&
-				    memcmp(name, vs->v[j].name,
-				    vs->v[j].len) == 0)
+				    memcmp(name, vs->v[j].name, vs->v[j].len) ==
+				        0)
 					break;
 			}
 			if (i == n)
-				return fail(c, GE_TMPL_EXAMPLE, "component of "
+				return fail(c, GE_TMPL_EXAMPLE,
+				    "component of "
 				    "type %s is missing expected field(s) "
-				    "(example) for {{%.*s}} at %s", ctype,
-				    (int)vs->v[j].len, vs->v[j].name, path);
+				    "(example) for {{%.*s}} at %s",
+				    ctype, (int)vs->v[j].len, vs->v[j].name,
+				    path);
 		}
 	}
 	return 0;
@@ -484,8 +508,8 @@ text_examples(struct tv *c, json_object *comp, const char *ctype,
 static int
 check_header(struct tv *c, json_object *comp, const char *path)
 {
-	static const char *const keys[] = { "type", "format", "text",
-		"example", NULL };
+	static const char *const keys[] = { "type", "format", "text", "example",
+		NULL };
 	static const char *const media[] = { "IMAGE", "VIDEO", "DOCUMENT",
 		NULL };
 	static const char *const handle_keys[] = { "header_handle", NULL };
@@ -493,8 +517,10 @@ check_header(struct tv *c, json_object *comp, const char *path)
 	struct vars vs;
 
 	if (c->auth)
-		return fail(c, GE_PARAM, "Param %s: AUTHENTICATION templates "
-		    "have no HEADER", path);
+		return fail(c, GE_PARAM,
+		    "Param %s: AUTHENTICATION templates "
+		    "have no HEADER",
+		    path);
 	if (keys_known(c, comp, keys, path) != 0 ||
 	    req_string(c, comp, "format", "HEADER", path, &format) != 0 ||
 	    opt_string(c, comp, "text", path, &text) != 0)
@@ -506,23 +532,27 @@ check_header(struct tv *c, json_object *comp, const char *path)
 		    scan_vars(c, text, path, GE_TMPL_HEADER, &vs) != 0)
 			return -1;
 		if (vs.n > 1)
-			return fail(c, GE_TMPL_HEADER, "%s.text has %zu "
-			    "variables; a TEXT header can have one", path,
-			    vs.n);
+			return fail(c, GE_TMPL_HEADER,
+			    "%s.text has %zu "
+			    "variables; a TEXT header can have one",
+			    path, vs.n);
 		return text_examples(c, comp, "HEADER", path, &vs,
 		    "header_text", false, "header_text_named_params");
 	}
 	if (!str_in(media, format) && strcmp(format, "LOCATION") != 0)
-		return fail(c, GE_TMPL_HEADER, "%s.format must be one of TEXT, "
-		    "IMAGE, VIDEO, DOCUMENT, LOCATION - got \"%s\"", path,
-		    format);
+		return fail(c, GE_TMPL_HEADER,
+		    "%s.format must be one of TEXT, "
+		    "IMAGE, VIDEO, DOCUMENT, LOCATION - got \"%s\"",
+		    path, format);
 	if (text != NULL)
 		return fail(c, GE_TMPL_HEADER, "%s: %s headers have no text",
 		    path, format);
 	if (strcmp(format, "LOCATION") == 0) {
 		if (json_object_object_get_ex(comp, "example", NULL))
-			return fail(c, GE_TMPL_HEADER, "%s: a LOCATION header "
-			    "has no example", path);
+			return fail(c, GE_TMPL_HEADER,
+			    "%s: a LOCATION header "
+			    "has no example",
+			    path);
 		return 0;
 	} else {
 		char at[PATH_MAX_LEN + 16];
@@ -539,9 +569,10 @@ check_header(struct tv *c, json_object *comp, const char *path)
 		    opt_array(c, ex, "header_handle", at, &h) != 0)
 			return -1;
 		if (h != NULL && json_object_array_length(h) > 1)
-			return fail(c, GE_TMPL_HEADER, "%s.header_handle has "
-			    "%zu handles; a media header takes one", at,
-			    json_object_array_length(h));
+			return fail(c, GE_TMPL_HEADER,
+			    "%s.header_handle has "
+			    "%zu handles; a media header takes one",
+			    at, json_object_array_length(h));
 		snprintf(at, sizeof(at), "%s.example.header_handle[0]", path);
 		return sole_example(c, h, "HEADER", path, at);
 	}
@@ -561,14 +592,17 @@ check_body(struct tv *c, json_object *comp, const char *path)
 		json_object *v;
 
 		if (json_object_object_get_ex(comp, "text", NULL))
-			return fail(c, GE_TMPL_BODY, "%s: the body of an "
+			return fail(c, GE_TMPL_BODY,
+			    "%s: the body of an "
 			    "AUTHENTICATION template is Meta's fixed text; "
-			    "leave out text", path);
+			    "leave out text",
+			    path);
 		if (keys_known(c, comp, auth_keys, path) != 0)
 			return -1;
 		v = member(comp, "add_security_recommendation", &present);
 		if (present && !json_object_is_type(v, json_type_boolean))
-			return fail(c, GE_PARAM, "Param %s."
+			return fail(c, GE_PARAM,
+			    "Param %s."
 			    "add_security_recommendation must be a boolean",
 			    path);
 		return 0;
@@ -587,10 +621,11 @@ check_body(struct tv *c, json_object *comp, const char *path)
 		while (b > 0 && is_space(text[b - 1]))
 			b--;
 		if (a == vs.first || b == vs.last_end)
-			return fail(c, GE_TMPL_EDGE_VAR, "%s.text %s with a "
+			return fail(c, GE_TMPL_EDGE_VAR,
+			    "%s.text %s with a "
 			    "variable; variables can't be at the start or end "
-			    "of the template", path, a == vs.first ? "starts" :
-			    "ends");
+			    "of the template",
+			    path, a == vs.first ? "starts" : "ends");
 	}
 	return text_examples(c, comp, "BODY", path, &vs, "body_text", true,
 	    "body_text_named_params");
@@ -610,9 +645,11 @@ check_footer(struct tv *c, json_object *comp, const char *path)
 		int64_t m;
 
 		if (json_object_object_get_ex(comp, "text", NULL))
-			return fail(c, GE_TMPL_FOOTER, "%s: the footer of an "
+			return fail(c, GE_TMPL_FOOTER,
+			    "%s: the footer of an "
 			    "AUTHENTICATION template is Meta's fixed text; "
-			    "give code_expiration_minutes instead", path);
+			    "give code_expiration_minutes instead",
+			    path);
 		if (keys_known(c, comp, auth_keys, path) != 0)
 			return -1;
 		v = member(comp, "code_expiration_minutes", &present);
@@ -620,13 +657,17 @@ check_footer(struct tv *c, json_object *comp, const char *path)
 			return missing(c, "FOOTER", "code_expiration_minutes",
 			    path);
 		if (!json_object_is_type(v, json_type_int))
-			return fail(c, GE_PARAM, "Param %s."
-			    "code_expiration_minutes must be an integer", path);
+			return fail(c, GE_PARAM,
+			    "Param %s."
+			    "code_expiration_minutes must be an integer",
+			    path);
 		m = json_object_get_int64(v);
 		if (m < EXPIRY_MIN || m > EXPIRY_MAX)
-			return fail(c, GE_PARAM, "Param %s."
+			return fail(c, GE_PARAM,
+			    "Param %s."
 			    "code_expiration_minutes must be between %d and "
-			    "%d", path, EXPIRY_MIN, EXPIRY_MAX);
+			    "%d",
+			    path, EXPIRY_MIN, EXPIRY_MAX);
 		return 0;
 	}
 	if (keys_known(c, comp, keys, path) != 0 ||
@@ -634,8 +675,10 @@ check_footer(struct tv *c, json_object *comp, const char *path)
 	    too_long(c, path, "text", text, FOOTER_MAX) != 0)
 		return -1;
 	if (strstr(text, "{{") != NULL)
-		return fail(c, GE_TMPL_FOOTER, "%s.text: a footer can't have "
-		    "variables", path);
+		return fail(c, GE_TMPL_FOOTER,
+		    "%s.text: a footer can't have "
+		    "variables",
+		    path);
 	return 0;
 }
 
@@ -686,26 +729,31 @@ check_url(struct tv *c, json_object *b, const char *path)
 	    too_long(c, path, "url", url, URL_MAX) != 0 ||
 	    opt_array(c, b, "example", path, &ex) != 0)
 		return -1;
-	if (strncmp(url, "https://", 8) != 0 &&
-	    strncmp(url, "http://", 7) != 0)
-		return fail(c, GE_PARAM, "Param %s.url must be a URL starting "
-		    "with http:// or https://", path);
+	if (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0)
+		return fail(c, GE_PARAM,
+		    "Param %s.url must be a URL starting "
+		    "with http:// or https://",
+		    path);
 	n = strlen(url);
 	v = strstr(url, "{{");
-	if (v != NULL && (n < 5 || v != url + n - 5 ||
-	    strcmp(v, "{{1}}") != 0))
-		return fail(c, GE_PARAM, "Param %s.url can have one variable, "
-		    "{{1}}, at its end", path);
+	if (v != NULL && (n < 5 || v != url + n - 5 || strcmp(v, "{{1}}") != 0))
+		return fail(c, GE_PARAM,
+		    "Param %s.url can have one variable, "
+		    "{{1}}, at its end",
+		    path);
 	if (v == NULL) {
 		if (ex != NULL)
-			return fail(c, GE_PARAM, "Param %s.example gives an "
-			    "example but the url has no variable", path);
+			return fail(c, GE_PARAM,
+			    "Param %s.example gives an "
+			    "example but the url has no variable",
+			    path);
 		return 0;
 	}
 	if (ex != NULL && json_object_array_length(ex) > 1)
-		return fail(c, GE_TMPL_EXAMPLE, "%s.example has %zu example "
-		    "value(s) for 1 variable", path,
-		    json_object_array_length(ex));
+		return fail(c, GE_TMPL_EXAMPLE,
+		    "%s.example has %zu example "
+		    "value(s) for 1 variable",
+		    path, json_object_array_length(ex));
 	snprintf(at, sizeof(at), "%s.example[0]", path);
 	return sole_example(c, ex, "BUTTONS", path, at);
 }
@@ -724,13 +772,17 @@ check_phone(struct tv *c, json_object *b, const char *path)
 		return -1;
 	p = phone[0] == '+' ? phone + 1 : phone;
 	if (*p == '\0')
-		return fail(c, GE_PARAM, "Param %s.phone_number must be a "
-		    "phone number (digits, an optional leading +)", path);
+		return fail(c, GE_PARAM,
+		    "Param %s.phone_number must be a "
+		    "phone number (digits, an optional leading +)",
+		    path);
 	for (; *p != '\0'; p++)
 		if (!is_digit(*p))
-			return fail(c, GE_PARAM, "Param %s.phone_number must "
+			return fail(c, GE_PARAM,
+			    "Param %s.phone_number must "
 			    "be a phone number (digits, an optional leading "
-			    "+)", path);
+			    "+)",
+			    path);
 	return 0;
 }
 
@@ -791,12 +843,15 @@ app_ids(struct tv *c, json_object *o, const char *path)
 	    req_string(c, o, "signature_hash", "BUTTONS", path, &sig) != 0)
 		return -1;
 	if (!is_package(pkg))
-		return fail(c, GE_PARAM, "Param %s.package_name must be an "
-		    "Android package name such as com.example.app", path);
+		return fail(c, GE_PARAM,
+		    "Param %s.package_name must be an "
+		    "Android package name such as com.example.app",
+		    path);
 	if (!is_signature(sig))
-		return fail(c, GE_PARAM, "Param %s.signature_hash must be "
-		    "the app's %d-character signing key hash", path,
-		    SIGNATURE_LEN);
+		return fail(c, GE_PARAM,
+		    "Param %s.signature_hash must be "
+		    "the app's %d-character signing key hash",
+		    path, SIGNATURE_LEN);
 	return 0;
 }
 
@@ -817,12 +872,16 @@ otp_apps(struct tv *c, json_object *b, const char *path)
 		return app_ids(c, b, path);
 	if (json_object_object_get_ex(b, "package_name", NULL) ||
 	    json_object_object_get_ex(b, "signature_hash", NULL))
-		return fail(c, GE_PARAM, "Param %s: give supported_apps or "
-		    "package_name and signature_hash, not both", path);
+		return fail(c, GE_PARAM,
+		    "Param %s: give supported_apps or "
+		    "package_name and signature_hash, not both",
+		    path);
 	n = json_object_array_length(apps);
 	if (n == 0 || n > SUPPORTED_APPS_MAX)
-		return fail(c, GE_PARAM, "Param %s.supported_apps must list 1 "
-		    "to %d apps", path, SUPPORTED_APPS_MAX);
+		return fail(c, GE_PARAM,
+		    "Param %s.supported_apps must list 1 "
+		    "to %d apps",
+		    path, SUPPORTED_APPS_MAX);
 	for (i = 0; i < n; i++) {
 		json_object *a = json_object_array_get_idx(apps, i);
 
@@ -844,8 +903,8 @@ check_otp(struct tv *c, json_object *b, const char *path)
 	static const char *const one_tap_keys[] = { "type", "otp_type", "text",
 		"autofill_text", "package_name", "signature_hash",
 		"supported_apps", NULL };
-	static const char *const zero_tap_keys[] = { "type", "otp_type",
-		"text", "autofill_text", "package_name", "signature_hash",
+	static const char *const zero_tap_keys[] = { "type", "otp_type", "text",
+		"autofill_text", "package_name", "signature_hash",
 		"supported_apps", "zero_tap_terms_accepted", NULL };
 	const char *otp, *autofill;
 	json_object *v;
@@ -854,17 +913,22 @@ check_otp(struct tv *c, json_object *b, const char *path)
 	if (req_string(c, b, "otp_type", "BUTTONS", path, &otp) != 0)
 		return -1;
 	if (strcmp(otp, "COPY_CODE") == 0)
-		return keys_known(c, b, copy_keys, path) != 0 ? -1 :
+		return keys_known(c, b, copy_keys, path) != 0 ?
+		    -1 :
 		    button_text(c, b, false, path);
 	if (strcmp(otp, "ONE_TAP") != 0 && strcmp(otp, "ZERO_TAP") != 0)
-		return fail(c, GE_PARAM, "Param %s.otp_type must be one of "
-		    "{COPY_CODE, ONE_TAP, ZERO_TAP} - got \"%s\"", path, otp);
-	if (keys_known(c, b, strcmp(otp, "ONE_TAP") == 0 ? one_tap_keys :
-	    zero_tap_keys, path) != 0 ||
+		return fail(c, GE_PARAM,
+		    "Param %s.otp_type must be one of "
+		    "{COPY_CODE, ONE_TAP, ZERO_TAP} - got \"%s\"",
+		    path, otp);
+	if (keys_known(c, b,
+	        strcmp(otp, "ONE_TAP") == 0 ? one_tap_keys : zero_tap_keys,
+	        path) != 0 ||
 	    button_text(c, b, false, path) != 0 ||
 	    opt_string(c, b, "autofill_text", path, &autofill) != 0 ||
-	    (autofill != NULL && too_long(c, path, "autofill_text", autofill,
-	    BUTTON_TEXT_MAX) != 0) ||
+	    (autofill != NULL &&
+	        too_long(c, path, "autofill_text", autofill, BUTTON_TEXT_MAX) !=
+	            0) ||
 	    otp_apps(c, b, path) != 0)
 		return -1;
 	if (strcmp(otp, "ZERO_TAP") != 0)
@@ -874,8 +938,10 @@ check_otp(struct tv *c, json_object *b, const char *path)
 		return missing(c, "BUTTONS", "zero_tap_terms_accepted", path);
 	if (!json_object_is_type(v, json_type_boolean) ||
 	    !json_object_get_boolean(v))
-		return fail(c, GE_PARAM, "Param %s.zero_tap_terms_accepted must "
-		    "be true: zero-tap needs Meta's terms accepted", path);
+		return fail(c, GE_PARAM,
+		    "Param %s.zero_tap_terms_accepted must "
+		    "be true: zero-tap needs Meta's terms accepted",
+		    path);
 	return 0;
 }
 
@@ -911,14 +977,20 @@ check_buttons(struct tv *c, json_object *comp, const char *path)
 		return missing(c, "BUTTONS", "buttons", path);
 	n = json_object_array_length(arr);
 	if (n == 0)
-		return fail(c, GE_PARAM, "Param %s.buttons must have at least "
-		    "one button", path);
+		return fail(c, GE_PARAM,
+		    "Param %s.buttons must have at least "
+		    "one button",
+		    path);
 	if (n > BUTTONS_MAX)
-		return fail(c, GE_PARAM, "Param %s.buttons has %zu buttons; a "
-		    "template can have %d", path, n, BUTTONS_MAX);
+		return fail(c, GE_PARAM,
+		    "Param %s.buttons has %zu buttons; a "
+		    "template can have %d",
+		    path, n, BUTTONS_MAX);
 	if (c->auth && n != 1)
-		return fail(c, GE_PARAM, "Param %s.buttons: an AUTHENTICATION "
-		    "template has exactly one OTP button", path);
+		return fail(c, GE_PARAM,
+		    "Param %s.buttons: an AUTHENTICATION "
+		    "template has exactly one OTP button",
+		    path);
 	for (i = 0; i < n; i++) {
 		json_object *b = json_object_array_get_idx(arr, i);
 		const char *type;
@@ -930,31 +1002,40 @@ check_buttons(struct tv *c, json_object *comp, const char *path)
 		if (opt_string(c, b, "type", at, &type) != 0)
 			return -1;
 		if (type == NULL)
-			return fail(c, GE_PARAM, "The parameter %s.type is "
-			    "required", at);
+			return fail(c, GE_PARAM,
+			    "The parameter %s.type is "
+			    "required",
+			    at);
 		for (k = 0; k < NBTYPES; k++)
 			if (strcmp(btypes[k].name, type) == 0)
 				break;
 		if (k == NBTYPES)
-			return fail(c, GE_PARAM, "Param %s.type must be one of "
+			return fail(c, GE_PARAM,
+			    "Param %s.type must be one of "
 			    "{QUICK_REPLY, URL, PHONE_NUMBER, COPY_CODE, OTP} "
-			    "- got \"%s\"", at, type);
+			    "- got \"%s\"",
+			    at, type);
 		if (btypes[k].auth != c->auth)
 			return fail(c, GE_PARAM, "Param %s.type: %s", at,
 			    c->auth ? "an AUTHENTICATION template has one OTP "
-			    "button" : "OTP buttons are for AUTHENTICATION "
-			    "templates");
+			              "button" :
+			              "OTP buttons are for AUTHENTICATION "
+			              "templates");
 		if (c->utility && strcmp(type, "COPY_CODE") == 0)
-			return fail(c, GE_PARAM, "Param %s.type: COPY_CODE "
-			    "buttons are for MARKETING templates", at);
+			return fail(c, GE_PARAM,
+			    "Param %s.type: COPY_CODE "
+			    "buttons are for MARKETING templates",
+			    at);
 		if (++counts[k] > btypes[k].max)
-			return fail(c, GE_PARAM, "Param %s: a template can have "
-			    "at most %zu %s button(s)", at, btypes[k].max,
-			    type);
+			return fail(c, GE_PARAM,
+			    "Param %s: a template can have "
+			    "at most %zu %s button(s)",
+			    at, btypes[k].max, type);
 		/* quick replies sit together, before or after the others */
 		if (strcmp(type, "QUICK_REPLY") == 0) {
 			if (replies_ended)
-				return fail(c, GE_PARAM, "Param %s: quick "
+				return fail(c, GE_PARAM,
+				    "Param %s: quick "
 				    "reply buttons must be grouped together",
 				    at);
 		} else if (counts[0] > 0) {
@@ -992,7 +1073,8 @@ template_validate(const char *category, const char *parameter_format,
 	if (category == NULL)
 		return fail(&c, GE_PARAM, "The parameter category is required");
 	if (!str_in(categories, category))
-		return fail(&c, GE_PARAM, "Param category must be one of "
+		return fail(&c, GE_PARAM,
+		    "Param category must be one of "
 		    "{MARKETING, UTILITY, AUTHENTICATION} - got \"%s\"",
 		    category);
 	c.auth = strcmp(category, "AUTHENTICATION") == 0;
@@ -1001,7 +1083,8 @@ template_validate(const char *category, const char *parameter_format,
 	if (parameter_format != NULL &&
 	    strcmp(parameter_format, "POSITIONAL") != 0) {
 		if (strcmp(parameter_format, "NAMED") != 0)
-			return fail(&c, GE_PARAM, "Param parameter_format must "
+			return fail(&c, GE_PARAM,
+			    "Param parameter_format must "
 			    "be one of {POSITIONAL, NAMED} - got \"%s\"",
 			    parameter_format);
 		c.named = true;
@@ -1023,27 +1106,34 @@ template_validate(const char *category, const char *parameter_format,
 		if (opt_string(&c, comp, "type", path, &type) != 0)
 			return -1;
 		if (type == NULL)
-			return fail(&c, GE_PARAM, "The parameter %s.type is "
-			    "required", path);
+			return fail(&c, GE_PARAM,
+			    "The parameter %s.type is "
+			    "required",
+			    path);
 		for (k = 0; k < NCTYPES; k++)
 			if (strcmp(ctypes[k].name, type) == 0)
 				break;
 		if (k == NCTYPES)
-			return fail(&c, GE_PARAM, "Param %s.type must be one of "
+			return fail(&c, GE_PARAM,
+			    "Param %s.type must be one of "
 			    "{HEADER, BODY, FOOTER, BUTTONS} - got \"%s\"",
 			    path, type);
 		if (++counts[k] > 1)
-			return fail(&c, GE_PARAM, "Param %s: a template has at "
-			    "most one %s", path, type);
+			return fail(&c, GE_PARAM,
+			    "Param %s: a template has at "
+			    "most one %s",
+			    path, type);
 		if (ctypes[k].check(&c, comp, path) != 0)
 			return -1;
 	}
 	/* counts[] follows ctypes[]: [1] BODY, [3] BUTTONS */
 	if (counts[1] == 0)
-		return fail(&c, GE_PARAM, "Param components must have one "
+		return fail(&c, GE_PARAM,
+		    "Param components must have one "
 		    "BODY");
 	if (c.auth && counts[3] == 0)
-		return fail(&c, GE_PARAM, "Param components: an AUTHENTICATION "
+		return fail(&c, GE_PARAM,
+		    "Param components: an AUTHENTICATION "
 		    "template needs a BUTTONS component with one OTP button");
 	return 0;
 }

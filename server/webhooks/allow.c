@@ -42,7 +42,8 @@ allow_url(const char *url, char *const *hosts, size_t n, char **cause)
 		p = url + 8;
 	else {
 		*cause = xasprintf("the callback URL %s is not an http or "
-		    "https URL", url);
+		                   "https URL",
+		    url);
 		return false;
 	}
 	end = p + strcspn(p, "/?#");
@@ -71,7 +72,8 @@ allow_url(const char *url, char *const *hosts, size_t n, char **cause)
 		ok = strcasecmp(host, hosts[i]) == 0;
 	if (!ok)
 		*cause = xasprintf("the callback host %s is not a loopback "
-		    "host and not listed with --webhook-allow", host);
+		                   "host and not listed with --webhook-allow",
+		    host);
 	free(host);
 	return ok;
 bad:

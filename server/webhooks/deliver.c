@@ -34,10 +34,14 @@
 /* Longest idle sleep: a bound, not a schedule (wake-ups do the work). */
 #define IDLE_MAX 3600
 
-enum outcome { OUT_DELIVERED, OUT_RETRY, OUT_FAILED, OUT__COUNT };
-static const char *const outcome_names[OUT__COUNT] = {
-	"delivered", "retry", "failed"
+enum outcome {
+	OUT_DELIVERED,
+	OUT_RETRY,
+	OUT_FAILED,
+	OUT__COUNT
 };
+static const char *const outcome_names[OUT__COUNT] = { "delivered", "retry",
+	"failed" };
 
 struct counter {
 	char *field;
@@ -47,11 +51,11 @@ struct counter {
 struct deliver {
 	struct emu *emu;
 	pthread_t thread;
-	pthread_mutex_t mu;   /* guards wakes and stop only */
+	pthread_mutex_t mu; /* guards wakes and stop only */
 	pthread_cond_t cv;
 	uint64_t wakes;
 	bool stop;
-	CURL *curl;           /* the worker's; keeps the receiver's connection */
+	CURL *curl; /* the worker's; keeps the receiver's connection */
 	struct counter *counters; /* under emu->lock */
 	size_t ncounters;
 };
@@ -107,16 +111,19 @@ deliver_metrics(struct deliver *d, struct sbuf *sb)
 	size_t i;
 	int o;
 
-	sbuf_addstr(sb, "# HELP waba_emu_webhook_deliveries_total Webhook "
+	sbuf_addstr(sb,
+	    "# HELP waba_emu_webhook_deliveries_total Webhook "
 	    "delivery attempts by field and outcome.\n"
 	    "# TYPE waba_emu_webhook_deliveries_total counter\n");
 	for (i = 0; d != NULL && i < d->ncounters; i++)
 		for (o = 0; o < OUT__COUNT; o++)
-			sbuf_addf(sb, "waba_emu_webhook_deliveries_total"
+			sbuf_addf(sb,
+			    "waba_emu_webhook_deliveries_total"
 			    "{field=\"%s\",outcome=\"%s\"} %llu\n",
 			    d->counters[i].field, outcome_names[o],
 			    (unsigned long long)d->counters[i].n[o]);
-	sbuf_addf(sb, "# HELP waba_emu_webhook_pending Webhook deliveries "
+	sbuf_addf(sb,
+	    "# HELP waba_emu_webhook_pending Webhook deliveries "
 	    "waiting for an attempt.\n"
 	    "# TYPE waba_emu_webhook_pending gauge\n"
 	    "waba_emu_webhook_pending %ld\n",
@@ -128,7 +135,8 @@ static char *
 envelope(const struct outbox_job *job, size_t *len)
 {
 	struct json_object *value = pjson_parse_strict(job->value,
-	    strlen(job->value)), *doc, *entry, *change, *arr;
+	                       strlen(job->value)),
+	                   *doc, *entry, *change, *arr;
 	char id[24];
 	char *body;
 
@@ -199,8 +207,7 @@ post(struct deliver *d, const char *url, const char *body, size_t len,
 	curl_easy_setopt(d->curl, CURLOPT_USERAGENT, WEBHOOK_USER_AGENT);
 	curl_easy_setopt(d->curl, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(d->curl, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(d->curl, CURLOPT_POSTFIELDSIZE_LARGE,
-	    (curl_off_t)len);
+	curl_easy_setopt(d->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
 	curl_easy_setopt(d->curl, CURLOPT_WRITEFUNCTION, discard);
 	curl_easy_setopt(d->curl, CURLOPT_ERRORBUFFER, errbuf);
 	cc = curl_easy_perform(d->curl);
@@ -232,7 +239,8 @@ publish_attempt(struct emu *emu, const struct outbox_job *job, long status,
 	json_object_object_add(e, "status", json_object_new_int((int)status));
 	json_object_object_add(e, "state", json_object_new_string(state[o]));
 	if (error != NULL)
-		json_object_object_add(e, "error", json_object_new_string(error));
+		json_object_object_add(e, "error",
+		    json_object_new_string(error));
 	events_publish_json(emu->events, "delivery", e);
 }
 
@@ -249,7 +257,7 @@ attempt(struct deliver *d, struct outbox_job *job)
 	enum outcome o;
 
 	if (!allow_url(job->target, emu->env.webhook_allow,
-	    emu->env.nwebhook_allow, &error))
+	        emu->env.nwebhook_allow, &error))
 		final = true;
 	else if (job->secret == NULL) {
 		error = xstrdup("the app no longer exists");
@@ -271,13 +279,14 @@ attempt(struct deliver *d, struct outbox_job *job)
 			memset(&fa, 0, sizeof(fa));
 		if (fa.latency_ms > 0) {
 			struct timespec ts = { (time_t)(fa.latency_ms / 1000),
-			    (long)(fa.latency_ms % 1000) * 1000000L };
+				(long)(fa.latency_ms % 1000) * 1000000L };
 
 			nanosleep(&ts, NULL);
 		}
 		/* another key signs it: a receiver must refuse it */
 		sign_header(fa.wrong_signature ? "wrong-signature-fault" :
-		    job->secret, body, len, sig);
+		                                 job->secret,
+		    body, len, sig);
 		if (fa.drop) {
 			error = xasprintf("dropped by fault rule %lld",
 			    (long long)fa.rule_id);
@@ -286,8 +295,7 @@ attempt(struct deliver *d, struct outbox_job *job)
 			if (fa.duplicate && error == NULL) {
 				char *e2 = NULL;
 
-				(void)post(d, job->target, body, len, sig,
-				    &e2);
+				(void)post(d, job->target, body, len, sig, &e2);
 				free(e2);
 			}
 		}
@@ -311,7 +319,7 @@ attempt(struct deliver *d, struct outbox_job *job)
 		}
 	}
 	if (outbox_record(emu->outbox, job->delivery, now, (int)status,
-	    (clock_mono_us() - t0) / 1000, error, ok, next) == 0) {
+	        (clock_mono_us() - t0) / 1000, error, ok, next) == 0) {
 		count(d, job->field, o);
 		if (events_watched(emu->events))
 			publish_attempt(emu, job, status, error, o);
@@ -351,7 +359,7 @@ run(void *arg)
 		/* emulator seconds pass as real ones until the clock moves,
 		 * and moving it wakes us */
 		wait = next_at < 0 || next_at - now > IDLE_MAX ? IDLE_MAX :
-		    next_at - now;
+		                                                 next_at - now;
 		if (rc < 0)
 			wait = 1;
 		/* more due now: again at once, unless the sweep failed */

@@ -19,7 +19,8 @@
 #include "util.h"
 #include "webhooks/allow.h"
 
-#define MSG_2200 "(#2200) Callback verification failed with the " \
+#define MSG_2200 \
+	"(#2200) Callback verification failed with the " \
 	"following errors: "
 /* a challenge echo is short; a page of HTML is not one */
 #define MAX_ANSWER 4096
@@ -39,19 +40,32 @@ static const char *
 reason(long status)
 {
 	switch (status) {
-	case 200: return "OK";
-	case 301: return "Moved Permanently";
-	case 302: return "Found";
-	case 400: return "Bad Request";
-	case 401: return "Unauthorized";
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 500: return "Internal Server Error";
-	case 502: return "Bad Gateway";
-	case 503: return "Service Unavailable";
-	case 504: return "Gateway Timeout";
-	default: return "Unknown";
+	case 200:
+		return "OK";
+	case 301:
+		return "Moved Permanently";
+	case 302:
+		return "Found";
+	case 400:
+		return "Bad Request";
+	case 401:
+		return "Unauthorized";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 500:
+		return "Internal Server Error";
+	case 502:
+		return "Bad Gateway";
+	case 503:
+		return "Service Unavailable";
+	case 504:
+		return "Gateway Timeout";
+	default:
+		return "Unknown";
 	}
 }
 
@@ -90,7 +104,8 @@ handshake_verify(const char *callback, const char *verify_token,
 	int rc = -1;
 
 	if (!allow_url(callback, allow, nallow, &why)) {
-		*cause = xasprintf(MSG_2200 "%s; the emulator calls loopback "
+		*cause = xasprintf(MSG_2200
+		    "%s; the emulator calls loopback "
 		    "hosts only, unless started with --webhook-allow HOST",
 		    why);
 		free(why);
@@ -114,7 +129,8 @@ handshake_verify(const char *callback, const char *verify_token,
 	webhook_curl_init();
 	h = curl_easy_init();
 	if (h == NULL) {
-		*cause = xstrdup(MSG_2200 "curl_errno = 2; HTTP Status Code = 0");
+		*cause = xstrdup(
+		    MSG_2200 "curl_errno = 2; HTTP Status Code = 0");
 		goto out;
 	}
 	curl_easy_setopt(h, CURLOPT_URL, url.buf);
@@ -131,18 +147,20 @@ handshake_verify(const char *callback, const char *verify_token,
 	curl_easy_cleanup(h);
 	if (cc != CURLE_OK && !(cc == CURLE_WRITE_ERROR && status != 0)) {
 		*cause = xasprintf(MSG_2200 "curl_errno = %d; curl_error = %s; "
-		    "HTTP Status Code = 0", (int)cc, *errbuf ? errbuf :
-		    curl_easy_strerror(cc));
+		                            "HTTP Status Code = 0",
+		    (int)cc, *errbuf ? errbuf : curl_easy_strerror(cc));
 		goto out;
 	}
 	if (status != 200) {
 		*cause = xasprintf(MSG_2200 "HTTP Status Code = %ld; "
-		    "HTTP Message = %s", status, reason(status));
+		                            "HTTP Message = %s",
+		    status, reason(status));
 		goto out;
 	}
 	if (body.len != strlen(challenge) || body.buf == NULL ||
 	    memcmp(body.buf, challenge, body.len) != 0) {
-		*cause = xstrdup(MSG_2200 "HTTP Status Code = 200; "
+		*cause = xstrdup(MSG_2200
+		    "HTTP Status Code = 200; "
 		    "HTTP Message = OK; the response body does not match "
 		    "hub.challenge");
 		goto out;

@@ -26,16 +26,16 @@ static const struct {
 	bool overridable;
 } fields[] = {
 	/* name				overridable */
-	{ "account_review_update",		false },
-	{ "account_update",			false },
-	{ "business_capability_update",		false },
-	{ "message_template_quality_update",	false },
-	{ "message_template_status_update",	false },
-	{ "messages",				true },
-	{ "phone_number_name_update",		true },
-	{ "phone_number_quality_update",	true },
-	{ "security",				false },
-	{ "template_category_update",		false },
+	{ "account_review_update", false },
+	{ "account_update", false },
+	{ "business_capability_update", false },
+	{ "message_template_quality_update", false },
+	{ "message_template_status_update", false },
+	{ "messages", true },
+	{ "phone_number_name_update", true },
+	{ "phone_number_quality_update", true },
+	{ "security", false },
+	{ "template_category_update", false },
 };
 
 enum stmt_id {
@@ -54,14 +54,15 @@ enum stmt_id {
 
 static const char *const sqls[S__COUNT] = {
 	[S_EVENT] = "INSERT INTO events (field, waba, phone, value, "
-	    "created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+	            "created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
 	/*
 	 * ?1 event, ?2 waba, ?3 phone, ?4 --webhook-url, ?5 overridable,
 	 * ?6 now, ?7 field.  An app gets the event when it subscribed to
 	 * the field and the WABA subscribed to it; the flag stands in for
 	 * a missing subscription on either side.
 	 */
-	[S_FANOUT] = "INSERT INTO deliveries (event, app, target, state, "
+	[S_FANOUT] =
+	    "INSERT INTO deliveries (event, app, target, state, "
 	    "next_attempt_at, queued_at) "
 	    "SELECT ?1, a.id, CASE WHEN ?5 THEN coalesce("
 	    "p.override_callback_uri, w.override_callback_uri, "
@@ -78,28 +79,31 @@ static const char *const sqls[S__COUNT] = {
 	    "AND (w.app IS NOT NULL OR ?4 IS NOT NULL) ORDER BY a.seq",
 	/* oldest due first: order per WABA holds except across retries */
 	[S_DUE] = "SELECT d.id, e.waba, e.created_at, d.queued_at, d.tries, "
-	    "e.field, d.target, e.value, a.secret FROM deliveries d "
-	    "JOIN events e ON e.id = d.event "
-	    "LEFT JOIN apps a ON a.id = d.app "
-	    "WHERE d.state = 'pending' AND d.next_attempt_at <= ?1 "
-	    "ORDER BY d.next_attempt_at, d.id LIMIT 1",
+	          "e.field, d.target, e.value, a.secret FROM deliveries d "
+	          "JOIN events e ON e.id = d.event "
+	          "LEFT JOIN apps a ON a.id = d.app "
+	          "WHERE d.state = 'pending' AND d.next_attempt_at <= ?1 "
+	          "ORDER BY d.next_attempt_at, d.id LIMIT 1",
 	[S_NEXT] = "SELECT min(next_attempt_at) FROM deliveries "
-	    "WHERE state = 'pending'",
+	           "WHERE state = 'pending'",
 	[S_ATTEMPT] = "INSERT INTO delivery_attempts (delivery, at, status, "
-	    "duration_ms, error) VALUES (?1, ?2, ?3, ?4, ?5)",
+	              "duration_ms, error) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_STATE] = "UPDATE deliveries SET state = ?2, next_attempt_at = ?3, "
-	    "tries = tries + 1 WHERE id = ?1 AND state = 'pending'",
-	[S_REDELIVER] = "UPDATE deliveries SET state = 'pending', "
+	            "tries = tries + 1 WHERE id = ?1 AND state = 'pending'",
+	[S_REDELIVER] =
+	    "UPDATE deliveries SET state = 'pending', "
 	    "next_attempt_at = ?2, queued_at = ?2, tries = 0 WHERE id = ?1",
-	[S_LIST] = "SELECT d.id, d.event, e.field, e.waba, d.app, d.target, "
+	[S_LIST] =
+	    "SELECT d.id, d.event, e.field, e.waba, d.app, d.target, "
 	    "d.state, d.next_attempt_at FROM deliveries d "
 	    "JOIN events e ON e.id = d.event "
 	    "WHERE (?1 IS NULL OR e.field = ?1) AND (?2 IS NULL OR "
 	    "d.state = ?2) AND (?3 IS NULL OR e.waba = ?3) ORDER BY d.id",
-	[S_ATTEMPTS] = "SELECT at, status, duration_ms, error "
+	[S_ATTEMPTS] =
+	    "SELECT at, status, duration_ms, error "
 	    "FROM delivery_attempts WHERE delivery = ?1 ORDER BY rowid",
 	[S_PENDING] = "SELECT count(*) FROM deliveries "
-	    "WHERE state = 'pending'",
+	              "WHERE state = 'pending'",
 };
 
 struct outbox {
@@ -177,7 +181,7 @@ stmt(struct outbox *ob, enum stmt_id id)
 
 	if (s == NULL) {
 		if (sqlite3_prepare_v3(ob->db, sqls[id], -1,
-		    SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK)
+		        SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK)
 			return NULL;
 		ob->stmts[id] = s;
 	}
@@ -211,9 +215,8 @@ db_fail(struct outbox *ob, char **cause)
 }
 
 int
-outbox_append(struct outbox *ob, const char *field, int64_t waba,
-    int64_t phone, struct json_object *value, int64_t now,
-    int64_t *event_id, char **cause)
+outbox_append(struct outbox *ob, const char *field, int64_t waba, int64_t phone,
+    struct json_object *value, int64_t now, int64_t *event_id, char **cause)
 {
 	sqlite3_stmt *s;
 	const char *text = json_object_to_json_string_ext(value,
@@ -329,15 +332,17 @@ outbox_record(struct outbox *ob, int64_t delivery, int64_t at, int status,
 	if ((s = stmt(ob, S_STATE)) == NULL)
 		goto out;
 	sqlite3_bind_int64(s, 1, delivery);
-	sqlite3_bind_text(s, 2, next_at >= 0 ? "pending" : ok ? "delivered" :
-	    "failed", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2,
+	    next_at >= 0 ? "pending" :
+	        ok       ? "delivered" :
+	                   "failed",
+	    -1, SQLITE_STATIC);
 	if (next_at >= 0)
 		sqlite3_bind_int64(s, 3, next_at);
 	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
 	sqlite3_reset(s);
 out:
-	sqlite3_exec(ob->db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL,
-	    NULL);
+	sqlite3_exec(ob->db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
 	return rc;
 }
 
@@ -352,7 +357,8 @@ outbox_redeliver(struct outbox *ob, int64_t delivery, int64_t now)
 	sqlite3_bind_int64(s, 1, delivery);
 	sqlite3_bind_int64(s, 2, now);
 	rc = sqlite3_step(s) == SQLITE_DONE && sqlite3_changes(ob->db) == 1 ?
-	    0 : -1;
+	    0 :
+	    -1;
 	sqlite3_reset(s);
 	if (rc == 0)
 		changed(ob);
@@ -401,8 +407,12 @@ static const struct {
 	const char *name;
 	bool id; /* an int64 id, else text */
 } list_columns[] = {
-	{ "id", true }, { "event_id", true }, { "field", false },
-	{ "waba", true }, { "app", true }, { "target", false },
+	{ "id", true },
+	{ "event_id", true },
+	{ "field", false },
+	{ "waba", true },
+	{ "app", true },
+	{ "target", false },
 	{ "state", false },
 };
 #define LIST_STRINGS ((int)(sizeof(list_columns) / sizeof(list_columns[0])))
@@ -431,13 +441,14 @@ outbox_list(struct outbox *ob, const char *field, const char *state,
 		for (k = 0; k < LIST_STRINGS; k++)
 			json_object_object_add(d, list_columns[k].name,
 			    list_columns[k].id ?
-			    id_string(sqlite3_column_int64(s, k)) :
-			    json_object_new_string((const char *)
-			    sqlite3_column_text(s, k)));
+			        id_string(sqlite3_column_int64(s, k)) :
+			        json_object_new_string(
+			            (const char *)sqlite3_column_text(s, k)));
 		json_object_object_add(d, "next_attempt_at",
 		    sqlite3_column_type(s, LIST_STRINGS) == SQLITE_NULL ?
-		    NULL : json_object_new_int64(sqlite3_column_int64(s,
-		    LIST_STRINGS)));
+		        NULL :
+		        json_object_new_int64(
+		            sqlite3_column_int64(s, LIST_STRINGS)));
 		json_object_array_add(data, d);
 		ids = xrealloc(ids, (n + 1) * sizeof(*ids));
 		ids[n++] = sqlite3_column_int64(s, 0);
@@ -468,7 +479,10 @@ outbox_pending(struct outbox *ob)
 int
 outbox_clear(struct outbox *ob)
 {
-	return sqlite3_exec(ob->db, "DELETE FROM delivery_attempts; "
-	    "DELETE FROM deliveries; DELETE FROM events;", NULL, NULL,
-	    NULL) == SQLITE_OK ? 0 : -1;
+	return sqlite3_exec(ob->db,
+	           "DELETE FROM delivery_attempts; "
+	           "DELETE FROM deliveries; DELETE FROM events;",
+	           NULL, NULL, NULL) == SQLITE_OK ?
+	    0 :
+	    -1;
 }

@@ -41,8 +41,8 @@ bool outbox_field_overridable(const char *field);
  * caller's.  0 with *event_id, or -1 with *cause (caller frees).
  */
 int outbox_append(struct outbox *ob, const char *field, int64_t waba,
-    int64_t phone, struct json_object *value, int64_t now,
-    int64_t *event_id, char **cause);
+    int64_t phone, struct json_object *value, int64_t now, int64_t *event_id,
+    char **cause);
 
 /* One delivery to attempt; the strings are the job's own. */
 struct outbox_job {
@@ -53,8 +53,8 @@ struct outbox_job {
 	int nattempts;      /* attempts since queued_at */
 	char *field;
 	char *target;
-	char *value;        /* JSON text */
-	char *secret;       /* NULL: the app is gone */
+	char *value;  /* JSON text */
+	char *secret; /* NULL: the app is gone */
 };
 
 /*
@@ -69,9 +69,8 @@ void outbox_job_cleanup(struct outbox_job *job);
  * Records an attempt (status 0: no answer; error may be NULL) and the
  * delivery's new state: next_at < 0 leaves it delivered (ok) or failed.
  */
-int outbox_record(struct outbox *ob, int64_t delivery, int64_t at,
-    int status, int64_t duration_ms, const char *error, bool ok,
-    int64_t next_at);
+int outbox_record(struct outbox *ob, int64_t delivery, int64_t at, int status,
+    int64_t duration_ms, const char *error, bool ok, int64_t next_at);
 
 /* Queues a delivery again, due at now: 0, or -1 when there is no such id. */
 int outbox_redeliver(struct outbox *ob, int64_t delivery, int64_t now);

@@ -225,8 +225,8 @@ http_req_on(void *handle, const struct server *s, const char *method,
 		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
 	}
 	/* a HEAD answer has no body to wait for, whatever it announces */
-	curl_easy_setopt(c, CURLOPT_NOBODY, strcmp(method, "HEAD") == 0 ?
-	    1L : 0L);
+	curl_easy_setopt(c, CURLOPT_NOBODY,
+	    strcmp(method, "HEAD") == 0 ? 1L : 0L);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	hl = curl_slist_append(hl, "Expect:");
 	while (headers != NULL && *headers != NULL)

@@ -71,10 +71,10 @@ int http_req_on(void *handle, const struct server *s, const char *method,
     const char *const *headers, struct http_resp *out);
 /* Shorthands. */
 int http_get(const struct server *s, const char *path, struct http_resp *out);
-int http_post_form(const struct server *s, const char *path,
-    const char *form, struct http_resp *out);
-int http_post_json(const struct server *s, const char *path,
-    const char *json, struct http_resp *out);
+int http_post_form(const struct server *s, const char *path, const char *form,
+    struct http_resp *out);
+int http_post_json(const struct server *s, const char *path, const char *json,
+    struct http_resp *out);
 void http_resp_free(struct http_resp *r);
 
 /* An appsecret_proof: lowercase hex HMAC-SHA256 of msg keyed by secret. */

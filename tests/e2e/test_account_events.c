@@ -29,10 +29,11 @@ ctl(const struct server *s, const char *method, const char *path,
 	struct http_resp r;
 	struct json_object *o;
 
-	ck_assert_int_eq(http_req(s, method, path, body, body ?
-	    "application/json" : NULL, NULL, &r), 0);
-	ck_assert_msg(r.status == want, "%s %s: %ld %s", method, path,
-	    r.status, r.body);
+	ck_assert_int_eq(http_req(s, method, path, body,
+	                     body ? "application/json" : NULL, NULL, &r),
+	    0);
+	ck_assert_msg(r.status == want, "%s %s: %ld %s", method, path, r.status,
+	    r.body);
 	o = json_object_get(r.json);
 	http_resp_free(&r);
 	return o;
@@ -92,9 +93,11 @@ START_TEST(test_share_raises_partner_added)
 	start(&s);
 	/* the boot fixtures hold a share, and are the start, not a change */
 	ck_assert_uint_eq(count_account(&s), 0);
-	o = ctl(&s, "POST", "/_emulator/fixtures", "{\"shares\":[{\"waba\":\""
-	    DEMO_WABA "\",\"business\":\"" DEMO_PARTNER_BUSINESS "\","
-	    "\"permitted_tasks\":[\"MANAGE\"]}]}", 200);
+	o = ctl(&s, "POST", "/_emulator/fixtures",
+	    "{\"shares\":[{\"waba\":\"" DEMO_WABA
+	    "\",\"business\":\"" DEMO_PARTNER_BUSINESS "\","
+	    "\"permitted_tasks\":[\"MANAGE\"]}]}",
+	    200);
 	json_object_put(o);
 	/* --webhook-url: every app of the fixtures hears of it */
 	o = account_deliveries(&s);
@@ -109,10 +112,12 @@ START_TEST(test_share_raises_partner_added)
 	ck_assert(rx_wait(&rx, 2, 5000));
 	for (i = 0; i < 2; i++) {
 		v = posted_value(&rx.reqs[i], DEMO_WABA);
-		ck_assert_msg(jeq(v, "{\"event\":\"PARTNER_ADDED\","
-		    "\"waba_info\":{\"waba_id\":\"" DEMO_WABA "\","
-		    "\"owner_business_id\":\"" DEMO_BUSINESS "\"}}"), "%s",
-		    json_object_to_json_string(v));
+		ck_assert_msg(
+		    jeq(v,
+		        "{\"event\":\"PARTNER_ADDED\","
+		        "\"waba_info\":{\"waba_id\":\"" DEMO_WABA "\","
+		        "\"owner_business_id\":\"" DEMO_BUSINESS "\"}}"),
+		    "%s", json_object_to_json_string(v));
 		json_object_put(v);
 	}
 	ck_assert_int_eq(server_stop(&s), 0);
@@ -127,18 +132,22 @@ START_TEST(test_new_waba_shared_in_one_load)
 
 	start(&s);
 	/* a WABA and its share in one document: the owner is the new row's */
-	o = ctl(&s, "POST", "/_emulator/fixtures", "{\"wabas\":[{\"id\":\""
-	    NEW_WABA "\",\"business\":\"" DEMO_PARTNER_BUSINESS "\","
+	o = ctl(&s, "POST", "/_emulator/fixtures",
+	    "{\"wabas\":[{\"id\":\"" NEW_WABA
+	    "\",\"business\":\"" DEMO_PARTNER_BUSINESS "\","
 	    "\"name\":\"Fresh Sprouts\"}],\"shares\":[{\"waba\":\"" NEW_WABA
-	    "\",\"business\":\"" DEMO_BUSINESS "\"}]}", 200);
+	    "\",\"business\":\"" DEMO_BUSINESS "\"}]}",
+	    200);
 	json_object_put(o);
 	ck_assert_uint_eq(count_account(&s), 2);
 	ck_assert(rx_wait(&rx, 1, 5000));
 	v = posted_value(&rx.reqs[0], NEW_WABA);
-	ck_assert_msg(jeq(v, "{\"event\":\"PARTNER_ADDED\",\"waba_info\":{"
-	    "\"waba_id\":\"" NEW_WABA "\",\"owner_business_id\":\""
-	    DEMO_PARTNER_BUSINESS "\"}}"), "%s",
-	    json_object_to_json_string(v));
+	ck_assert_msg(jeq(v,
+	                  "{\"event\":\"PARTNER_ADDED\",\"waba_info\":{"
+	                  "\"waba_id\":\"" NEW_WABA
+	                  "\",\"owner_business_id\":\"" DEMO_PARTNER_BUSINESS
+	                  "\"}}"),
+	    "%s", json_object_to_json_string(v));
 	json_object_put(v);
 	ck_assert_int_eq(server_stop(&s), 0);
 	rx_stop(&rx);
@@ -155,25 +164,31 @@ START_TEST(test_no_event_without_a_share)
 
 	start(&s);
 	/* the demo share again: 409, nothing committed, nothing raised */
-	o = ctl(&s, "POST", "/_emulator/fixtures", "{\"shares\":[{\"waba\":\""
-	    DEMO_WABA "\",\"business\":\"" DEMO_PARTNER_BUSINESS "\"},"
+	o = ctl(&s, "POST", "/_emulator/fixtures",
+	    "{\"shares\":[{\"waba\":\"" DEMO_WABA
+	    "\",\"business\":\"" DEMO_PARTNER_BUSINESS "\"},"
 	    "{\"waba\":\"" DEMO_WABA_CLIENT "\",\"business\":\"" DEMO_BUSINESS
-	    "\"}]}", 409);
+	    "\"}]}",
+	    409);
 	json_object_put(o);
 	ck_assert_uint_eq(count_account(&s), 0);
 	o = ctl(&s, "GET", "/_emulator/state", NULL, 200);
 	ck_assert_uint_eq(jlen(o, "shares"), 1);
 	json_object_put(o);
 	/* Meta's account_update has no event for an assigned user */
-	ck_assert_int_eq(http_req(&s, "POST", "/v24.0/" DEMO_WABA
-	    "/assigned_users", "user=" DEMO_MANAGER_USER "&tasks=[\"MANAGE\"]",
-	    NULL, hdrs, &r), 0);
+	ck_assert_int_eq(http_req(&s, "POST",
+	                     "/v24.0/" DEMO_WABA "/assigned_users",
+	                     "user=" DEMO_MANAGER_USER "&tasks=[\"MANAGE\"]",
+	                     NULL, hdrs, &r),
+	    0);
 	ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
 	http_resp_free(&r);
 	ck_assert_uint_eq(count_account(&s), 0);
 	/* reset returns to the boot state without events */
-	o = ctl(&s, "POST", "/_emulator/fixtures", "{\"shares\":[{\"waba\":\""
-	    DEMO_WABA "\",\"business\":\"" DEMO_PARTNER_BUSINESS "\"}]}", 200);
+	o = ctl(&s, "POST", "/_emulator/fixtures",
+	    "{\"shares\":[{\"waba\":\"" DEMO_WABA
+	    "\",\"business\":\"" DEMO_PARTNER_BUSINESS "\"}]}",
+	    200);
 	json_object_put(o);
 	ck_assert_uint_eq(count_account(&s), 2);
 	o = ctl(&s, "POST", "/_emulator/reset", NULL, 200);

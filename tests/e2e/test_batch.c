@@ -57,8 +57,8 @@ post_json(const struct server *s, const char *path, const char *json,
 static void
 expect_ok(const struct http_resp *r)
 {
-	ck_assert_msg(r->status == 200, "expected 200, got %ld: %s",
-	    r->status, r->body);
+	ck_assert_msg(r->status == 200, "expected 200, got %ld: %s", r->status,
+	    r->body);
 }
 
 /* The batch answer: a JSON array of n elements. */
@@ -67,7 +67,7 @@ expect_items(const struct http_resp *r, size_t n)
 {
 	expect_ok(r);
 	ck_assert_msg(r->json != NULL &&
-	    json_object_is_type(r->json, json_type_array),
+	        json_object_is_type(r->json, json_type_array),
 	    "not an array: %s", r->body);
 	ck_assert_uint_eq(json_object_array_length(r->json), n);
 }
@@ -155,7 +155,8 @@ start(struct server *s, const char *const *args)
 
 /* ---- tests --------------------------------------------------------- */
 
-static const char two_reads[] = "[{\"method\":\"GET\",\"relative_url\":"
+static const char two_reads[] =
+    "[{\"method\":\"GET\",\"relative_url\":"
     "\"" DEMO_WABA "?fields=name\"},{\"method\":\"GET\",\"relative_url\":"
     "\"" DEMO_PHONE "\"}]";
 
@@ -167,7 +168,8 @@ check_two_reads(const struct http_resp *r, const char *version)
 	expect_items(r, 2);
 	ck_assert_int_eq(jint(item(r, 0), "code"), 200);
 	b = body_of(r, 0);
-	ck_assert(jeq(b, "{\"name\":\"Jasper's Market\","
+	ck_assert(jeq(b,
+	    "{\"name\":\"Jasper's Market\","
 	    "\"id\":\"4000000000000001\"}"));
 	json_object_put(b);
 	b = body_of(r, 1);
@@ -237,9 +239,11 @@ START_TEST(test_batch_json_body)
 	http_resp_free(&r);
 
 	/* the token and include_headers in the body, as JSON values */
-	post_json(&s, V, "{\"access_token\":\"" TOK_ADMIN "\","
+	post_json(&s, V,
+	    "{\"access_token\":\"" TOK_ADMIN "\","
 	    "\"include_headers\":false,\"batch\":[{\"method\":\"GET\","
-	    "\"relative_url\":\"" DEMO_WABA "?fields=currency\"}]}", &r);
+	    "\"relative_url\":\"" DEMO_WABA "?fields=currency\"}]}",
+	    &r);
 	expect_items(&r, 1);
 	ck_assert_str_eq(keys_of_item(&r, 0), "code,body");
 	b = body_of(&r, 0);
@@ -263,7 +267,8 @@ START_TEST(test_batch_size)
 	for (i = 0; i < 50; i++)
 		n += (size_t)snprintf(batch + n, sizeof(batch) - n,
 		    "%s{\"method\":\"GET\",\"relative_url\":\"" DEMO_PHONE
-		    "?fields=id\"}", i ? "," : "");
+		    "?fields=id\"}",
+		    i ? "," : "");
 	snprintf(batch + n, sizeof(batch) - n, "]");
 	post_batch(&s, V, ADMIN "&include_headers=false&", batch, &r);
 	expect_items(&r, 50);
@@ -272,7 +277,8 @@ START_TEST(test_batch_size)
 	http_resp_free(&r);
 
 	/* one more is refused as a whole */
-	snprintf(batch + n, sizeof(batch) - n, ",{\"method\":\"GET\","
+	snprintf(batch + n, sizeof(batch) - n,
+	    ",{\"method\":\"GET\","
 	    "\"relative_url\":\"" DEMO_PHONE "\"}]");
 	post_batch(&s, V, ADMIN "&", batch, &r);
 	ck_assert_int_eq(r.status, 400);
@@ -311,13 +317,15 @@ START_TEST(test_batch_item_tokens)
 
 	start(&s, NULL);
 	/* no top-level token: each item brings its own, or has none */
-	post_batch(&s, V, "", "["
+	post_batch(&s, V, "",
+	    "["
 	    "{\"method\":\"GET\",\"relative_url\":\"" DEMO_WABA
 	    "?fields=name&access_token=" TOK_ADMIN "\"},"
 	    "{\"method\":\"POST\",\"relative_url\":\"" DEMO_WABA_NOPHONES
 	    "/phone_numbers\",\"body\":\"cc=1&phone_number=5550107777&"
 	    "verified_name=Body+Token&access_token=" TOK_ADMIN "\"},"
-	    "{\"method\":\"GET\",\"relative_url\":\"" DEMO_WABA "\"}]", &r);
+	    "{\"method\":\"GET\",\"relative_url\":\"" DEMO_WABA "\"}]",
+	    &r);
 	expect_items(&r, 3);
 	ck_assert_int_eq(jint(item(&r, 0), "code"), 200);
 	ck_assert_int_eq(jint(item(&r, 1), "code"), 200);
@@ -325,14 +333,16 @@ START_TEST(test_batch_item_tokens)
 	http_resp_free(&r);
 
 	/* the top-level token is the fallback; an item's own one wins */
-	post_batch(&s, V, ADMIN "&", "["
+	post_batch(&s, V, ADMIN "&",
+	    "["
 	    "{\"method\":\"GET\",\"relative_url\":\"" DEMO_WABA "\"},"
 	    "{\"method\":\"GET\",\"relative_url\":\"" DEMO_WABA
 	    "?access_token=" TOK_NOACCESS "\"},"
 	    "{\"method\":\"GET\",\"relative_url\":\"" DEMO_WABA_CLIENT
 	    "?access_token=" TOK_PARTNER "\"},"
 	    "{\"method\":\"GET\",\"relative_url\":\"" DEMO_WABA
-	    "?access_token=nonsense\"}]", &r);
+	    "?access_token=nonsense\"}]",
+	    &r);
 	expect_items(&r, 4);
 	ck_assert_int_eq(jint(item(&r, 0), "code"), 200);
 	expect_item_error(&r, 1, 403, 200);
@@ -341,9 +351,12 @@ START_TEST(test_batch_item_tokens)
 	http_resp_free(&r);
 
 	/* a top-level token in the Authorization header falls back too */
-	ck_assert_int_eq(http_req(&s, "POST", V, "batch=%5B%7B%22method%22%3A"
-	    "%22GET%22%2C%22relative_url%22%3A%22" DEMO_WABA_NOPHONES
-	    "%2Fphone_numbers%3Ffields%3Dverified_name%22%7D%5D", NULL, h, &r),
+	ck_assert_int_eq(
+	    http_req(&s, "POST", V,
+	        "batch=%5B%7B%22method%22%3A"
+	        "%22GET%22%2C%22relative_url%22%3A%22" DEMO_WABA_NOPHONES
+	        "%2Fphone_numbers%3Ffields%3Dverified_name%22%7D%5D",
+	        NULL, h, &r),
 	    0);
 	expect_items(&r, 1);
 	b = body_of(&r, 0);
@@ -363,16 +376,18 @@ START_TEST(test_batch_references)
 
 	start(&s, NULL);
 	/* create a number, then read it by reference, by id and from a list */
-	post_batch(&s, V, ADMIN "&include_headers=false&", "["
-	    "{\"method\":\"POST\",\"name\":\"new\",\"relative_url\":\""
-	    DEMO_WABA_NOPHONES "/phone_numbers\",\"body\":\"cc=1&"
+	post_batch(&s, V, ADMIN "&include_headers=false&",
+	    "["
+	    "{\"method\":\"POST\",\"name\":\"new\",\"relative_url\":\"" DEMO_WABA_NOPHONES
+	    "/phone_numbers\",\"body\":\"cc=1&"
 	    "phone_number=5550123456&verified_name=Ref\"},"
 	    "{\"method\":\"GET\",\"relative_url\":\"{result=new:$.id}"
 	    "?fields=display_phone_number,status\"},"
 	    "{\"method\":\"GET\",\"name\":\"list\",\"depends_on\":\"new\","
 	    "\"relative_url\":\"" DEMO_WABA_NOPHONES "/phone_numbers\"},"
 	    "{\"method\":\"GET\",\"depends_on\":\"list\",\"relative_url\":"
-	    "\"{result=list:$.data.0.id}?fields=verified_name\"}]", &r);
+	    "\"{result=list:$.data.0.id}?fields=verified_name\"}]",
+	    &r);
 	expect_items(&r, 4);
 	b = body_of(&r, 0);
 	snprintf(id, sizeof(id), "%s", jstr(b, "id"));
@@ -393,21 +408,23 @@ START_TEST(test_batch_references)
 	http_resp_free(&r);
 
 	/* the write outlives the batch */
-	ck_assert_int_eq(http_get(&s, V DEMO_WABA_NOPHONES "/phone_numbers?"
-	    ADMIN, &r), 0);
+	ck_assert_int_eq(
+	    http_get(&s, V DEMO_WABA_NOPHONES "/phone_numbers?" ADMIN, &r), 0);
 	ck_assert_str_eq(jstr(r.json, "data.0.id"), id);
 	ck_assert_int_eq((int)jlen(r.json, "data"), 1);
 	http_resp_free(&r);
 
 	/* references land in bodies too */
-	post_batch(&s, V, ADMIN "&include_headers=false&", "["
-	    "{\"method\":\"GET\",\"name\":\"who\",\"relative_url\":\""
-	    DEMO_MANAGER_USER "\"},"
+	post_batch(&s, V, ADMIN "&include_headers=false&",
+	    "["
+	    "{\"method\":\"GET\",\"name\":\"who\",\"relative_url\":\"" DEMO_MANAGER_USER
+	    "\"},"
 	    "{\"method\":\"DELETE\",\"relative_url\":\"" DEMO_WABA
 	    "/assigned_users?user={result=who:$.id}\"},"
 	    "{\"method\":\"POST\",\"relative_url\":\"" DEMO_WABA_NOPHONES
 	    "/assigned_users\",\"body\":\"user={result=who:$.id}&"
-	    "tasks=MANAGE,DEVELOP\"}]", &r);
+	    "tasks=MANAGE,DEVELOP\"}]",
+	    &r);
 	expect_items(&r, 3);
 	b = body_of(&r, 1);
 	ck_assert(jeq(b, "{\"success\":true}"));
@@ -416,9 +433,14 @@ START_TEST(test_batch_references)
 	ck_assert(jeq(b, "{\"success\":true}"));
 	json_object_put(b);
 	http_resp_free(&r);
-	ck_assert_int_eq(http_get(&s, V DEMO_WABA_NOPHONES "/assigned_users?"
-	    "business=" DEMO_BUSINESS "&" ADMIN, &r), 0);
-	ck_assert(jeq(jget(r.json, "data"), "[{\"id\":\"3000000000000003\","
+	ck_assert_int_eq(http_get(&s,
+	                     V DEMO_WABA_NOPHONES "/assigned_users?"
+	                                          "business=" DEMO_BUSINESS
+	                                          "&" ADMIN,
+	                     &r),
+	    0);
+	ck_assert(jeq(jget(r.json, "data"),
+	    "[{\"id\":\"3000000000000003\","
 	    "\"name\":\"Mark Manager\",\"tasks\":[\"MANAGE\",\"DEVELOP\"]}]"));
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
@@ -431,15 +453,16 @@ START_TEST(test_batch_dependency_failed)
 	struct http_resp r;
 
 	start(&s, NULL);
-	post_batch(&s, V, ADMIN "&", "["
+	post_batch(&s, V, ADMIN "&",
+	    "["
 	    "{\"method\":\"GET\",\"name\":\"bad\",\"relative_url\":"
 	    "\"4999999999999999\"},"
-	    "{\"method\":\"GET\",\"depends_on\":\"bad\",\"relative_url\":\""
-	    DEMO_WABA "\"},"
-	    "{\"method\":\"GET\",\"name\":\"good\",\"relative_url\":\""
-	    DEMO_WABA "\"},"
-	    "{\"method\":\"GET\",\"depends_on\":\"good\",\"relative_url\":\""
-	    DEMO_PHONE "\"},"
+	    "{\"method\":\"GET\",\"depends_on\":\"bad\",\"relative_url\":\"" DEMO_WABA
+	    "\"},"
+	    "{\"method\":\"GET\",\"name\":\"good\",\"relative_url\":\"" DEMO_WABA
+	    "\"},"
+	    "{\"method\":\"GET\",\"depends_on\":\"good\",\"relative_url\":\"" DEMO_PHONE
+	    "\"},"
 	    "{\"method\":\"GET\",\"relative_url\":\"{result=bad:$.id}\"}]",
 	    &r);
 	expect_items(&r, 5);
@@ -452,14 +475,16 @@ START_TEST(test_batch_dependency_failed)
 	http_resp_free(&r);
 
 	/* a chain stops at the first failure */
-	post_batch(&s, V, ADMIN "&", "["
-	    "{\"method\":\"POST\",\"name\":\"a\",\"relative_url\":\""
-	    DEMO_WABA_LABS "/phone_numbers\",\"body\":\"cc=1&"
+	post_batch(&s, V, ADMIN "&",
+	    "["
+	    "{\"method\":\"POST\",\"name\":\"a\",\"relative_url\":\"" DEMO_WABA_LABS
+	    "/phone_numbers\",\"body\":\"cc=1&"
 	    "phone_number=5550100499&verified_name=Full\"},"
 	    "{\"method\":\"GET\",\"name\":\"b\",\"depends_on\":\"a\","
 	    "\"relative_url\":\"{result=a:$.id}\"},"
-	    "{\"method\":\"GET\",\"depends_on\":\"b\",\"relative_url\":\""
-	    DEMO_WABA "\"}]", &r);
+	    "{\"method\":\"GET\",\"depends_on\":\"b\",\"relative_url\":\"" DEMO_WABA
+	    "\"}]",
+	    &r);
 	expect_items(&r, 3);
 	expect_item_error(&r, 0, 400, 200000);
 	ck_assert(json_object_is_type(item(&r, 1), json_type_null));
@@ -493,7 +518,8 @@ START_TEST(test_batch_headers_and_omit)
 	http_resp_free(&r);
 
 	/* omit_response_on_success: null when it worked, the error if not */
-	post_batch(&s, V, ADMIN "&", "["
+	post_batch(&s, V, ADMIN "&",
+	    "["
 	    "{\"method\":\"POST\",\"relative_url\":\"" DEMO_WABA
 	    "/assigned_users\",\"body\":\"user=" DEMO_NOACCESS_USER
 	    "&tasks=MANAGE\",\"omit_response_on_success\":true},"
@@ -501,7 +527,8 @@ START_TEST(test_batch_headers_and_omit)
 	    "/assigned_users\",\"body\":\"user=" DEMO_NOACCESS_USER
 	    "&tasks=OWN\",\"omit_response_on_success\":true},"
 	    "{\"method\":\"GET\",\"relative_url\":\"" DEMO_WABA
-	    "\",\"omit_response_on_success\":false}]", &r);
+	    "\",\"omit_response_on_success\":false}]",
+	    &r);
 	expect_items(&r, 3);
 	ck_assert(json_object_is_type(item(&r, 0), json_type_null));
 	expect_item_error(&r, 1, 400, 100);
@@ -509,9 +536,14 @@ START_TEST(test_batch_headers_and_omit)
 	http_resp_free(&r);
 
 	/* the omitted write did happen */
-	ck_assert_int_eq(http_get(&s, V DEMO_WABA "/assigned_users?business="
-	    DEMO_BUSINESS "&fields=id,tasks&" ADMIN, &r), 0);
-	ck_assert(jeq(jget(r.json, "data.2"), "{\"id\":\"3000000000000004\","
+	ck_assert_int_eq(http_get(&s,
+	                     V DEMO_WABA
+	                     "/assigned_users?business=" DEMO_BUSINESS
+	                     "&fields=id,tasks&" ADMIN,
+	                     &r),
+	    0);
+	ck_assert(jeq(jget(r.json, "data.2"),
+	    "{\"id\":\"3000000000000004\","
 	    "\"tasks\":[\"MANAGE\"]}"));
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
@@ -526,7 +558,8 @@ START_TEST(test_batch_item_errors)
 	size_t i;
 
 	start(&s, NULL);
-	post_batch(&s, V, ADMIN "&", "["
+	post_batch(&s, V, ADMIN "&",
+	    "["
 	    "{\"method\":\"GET\",\"relative_url\":\"4999999999999999\"},"
 	    "{\"method\":\"GET\",\"relative_url\":\"" DEMO_WABA
 	    "?fields=colour\"},"
@@ -538,7 +571,8 @@ START_TEST(test_batch_item_errors)
 	    "{\"method\":\"GET\",\"relative_url\":\"" DEMO_WABA_NOPHONES
 	    "?fields=template_performance_metrics\"},"
 	    "{\"method\":\"GET\"},"
-	    "{\"method\":\"GET\",\"relative_url\":\"" DEMO_WABA "\"}]", &r);
+	    "{\"method\":\"GET\",\"relative_url\":\"" DEMO_WABA "\"}]",
+	    &r);
 	expect_items(&r, 7);
 	expect_item_error(&r, 0, 400, 100);
 	b = body_of(&r, 0);
@@ -547,7 +581,8 @@ START_TEST(test_batch_item_errors)
 	json_object_put(b);
 	expect_item_error(&r, 1, 400, 100);
 	b = body_of(&r, 1);
-	ck_assert_str_eq(jstr(b, "error.message"), "(#100) Tried accessing "
+	ck_assert_str_eq(jstr(b, "error.message"),
+	    "(#100) Tried accessing "
 	    "nonexisting field (colour) on node type "
 	    "(WhatsAppBusinessAccount)");
 	json_object_put(b);
@@ -572,8 +607,8 @@ START_TEST(test_batch_item_errors)
 	http_resp_free(&r);
 
 	/* the rejected write changed nothing */
-	ck_assert_int_eq(http_get(&s, V DEMO_WABA_NOPHONES "/phone_numbers?"
-	    ADMIN, &r), 0);
+	ck_assert_int_eq(
+	    http_get(&s, V DEMO_WABA_NOPHONES "/phone_numbers?" ADMIN, &r), 0);
 	ck_assert(jeq(r.json, "{\"data\":[]}"));
 	http_resp_free(&r);
 
@@ -582,7 +617,8 @@ START_TEST(test_batch_item_errors)
 	    "[{\"relative_url\":\"" DEMO_PHONE "?fields=status\"}]", &r);
 	expect_items(&r, 1);
 	b = body_of(&r, 0);
-	ck_assert(jeq(b, "{\"status\":\"CONNECTED\","
+	ck_assert(jeq(b,
+	    "{\"status\":\"CONNECTED\","
 	    "\"id\":\"5000000000000001\"}"));
 	json_object_put(b);
 	http_resp_free(&r);
@@ -600,7 +636,8 @@ START_TEST(test_batch_rate_limit)
 	size_t i;
 
 	start(&s, args);
-	post_batch(&s, V, ADMIN "&", "["
+	post_batch(&s, V, ADMIN "&",
+	    "["
 	    "{\"method\":\"GET\",\"relative_url\":\"" DEMO_WABA_NOPHONES "\"},"
 	    "{\"method\":\"GET\",\"relative_url\":\"" DEMO_WABA_NOPHONES "\"},"
 	    "{\"method\":\"GET\",\"relative_url\":\"" DEMO_WABA_NOPHONES "\"},"
@@ -610,8 +647,8 @@ START_TEST(test_batch_rate_limit)
 	expect_items(&r, 5);
 	for (i = 0; i < 3; i++) {
 		ck_assert_int_eq(jint(item(&r, i), "code"), 200);
-		ck_assert_ptr_nonnull(item_header(&r, i,
-		    "X-Business-Use-Case-Usage"));
+		ck_assert_ptr_nonnull(
+		    item_header(&r, i, "X-Business-Use-Case-Usage"));
 	}
 	for (i = 3; i < 5; i++) {
 		expect_item_error(&r, i, 429, 80008);
@@ -631,10 +668,12 @@ START_TEST(test_batch_rate_limit)
 	http_resp_free(&r);
 
 	/* another WABA, and calls outside the limit, still go through */
-	post_batch(&s, V, ADMIN "&", "["
+	post_batch(&s, V, ADMIN "&",
+	    "["
 	    "{\"method\":\"GET\",\"relative_url\":\"" DEMO_WABA_LABS "\"},"
 	    "{\"method\":\"GET\",\"relative_url\":\"" DEMO_WABA_NOPHONES
-	    "/phone_numbers\"}]", &r);
+	    "/phone_numbers\"}]",
+	    &r);
 	expect_items(&r, 2);
 	ck_assert_int_eq(jint(item(&r, 0), "code"), 200);
 	ck_assert_int_eq(jint(item(&r, 1), "code"), 200);
@@ -676,8 +715,8 @@ START_TEST(test_batch_inherits_proof)
 
 	hmac_hex(secret, TOK_SECURE, hex);
 	start(&s, NULL);
-	snprintf(pre, sizeof(pre), "access_token=" TOK_SECURE
-	    "&appsecret_proof=%s&", hex);
+	snprintf(pre, sizeof(pre),
+	    "access_token=" TOK_SECURE "&appsecret_proof=%s&", hex);
 	post_batch(&s, "/v24.0/", pre, two_reads, &r);
 	expect_items(&r, 2);
 	ck_assert_int_eq(jint(item(&r, 0), "code"), 200);

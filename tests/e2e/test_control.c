@@ -28,8 +28,8 @@ static int
 ctl(const struct server *s, const char *method, const char *path,
     const char *body, struct http_resp *r)
 {
-	return http_req(s, method, path, body,
-	    body ? "application/json" : NULL, NULL, r);
+	return http_req(s, method, path, body, body ? "application/json" : NULL,
+	    NULL, r);
 }
 
 /* Status of a control-plane request; the body is dropped. */
@@ -55,8 +55,8 @@ ctl_ok(const struct server *s, const char *method, const char *path,
 	struct json_object *o;
 
 	ck_assert_int_eq(ctl(s, method, path, body, &r), 0);
-	ck_assert_msg(r.status == 200, "%s %s: %ld %s", method, path,
-	    r.status, r.body);
+	ck_assert_msg(r.status == 200, "%s %s: %ld %s", method, path, r.status,
+	    r.body);
 	o = json_object_get(r.json);
 	http_resp_free(&r);
 	return o;
@@ -115,7 +115,9 @@ graph_error(const struct server *s, const char *path, long status,
 	    r.status, status, r.body);
 	ck_assert_int_eq(jint(r.json, "error.code"), code);
 	ck_assert_int_eq(jget(r.json, "error.error_subcode") ?
-	    jint(r.json, "error.error_subcode") : 0, subcode);
+	        jint(r.json, "error.error_subcode") :
+	        0,
+	    subcode);
 	http_resp_free(&r);
 }
 
@@ -215,19 +217,19 @@ START_TEST(test_health)
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_str_eq(jstr(r.json, "status"), "ok");
 	ck_assert(strncmp(http_header(&r, "content-type"), "application/json",
-	    16) == 0);
+	              16) == 0);
 	/* open to anyone: whether it serves, and nothing of the store (the
 	 * file's name: JSON may escape the slashes of its path) */
 	ck_assert(strstr(r.body, strrchr(db, '/') + 1) == NULL);
-	ck_assert(json_object_is_type(jget(r.json, "version"),
-	    json_type_string));
+	ck_assert(
+	    json_object_is_type(jget(r.json, "version"), json_type_string));
 	ck_assert(json_object_is_type(jget(r.json, "uptime_seconds"),
 	    json_type_double));
 	json_object_object_foreach(r.json, key, val) {
 		(void)val;
 		ck_assert_msg(strcmp(key, "status") == 0 ||
-		    strcmp(key, "version") == 0 ||
-		    strcmp(key, "uptime_seconds") == 0,
+		        strcmp(key, "version") == 0 ||
+		        strcmp(key, "uptime_seconds") == 0,
 		    "health tells %s: %s", key, r.body);
 		n++;
 	}
@@ -257,14 +259,20 @@ START_TEST(test_reset_after_writes)
 	before = clock_now(&s);
 
 	/* change an object, create two, move the clock, add a rule */
-	ck_assert_int_eq(http_post_form(&s, "/v24.0/" DEMO_WABA
-	    "/assigned_users?access_token=" TOK_ADMIN, "user="
-	    DEMO_MANAGER_USER "&tasks=['DEVELOP']", &r), 0);
+	ck_assert_int_eq(
+	    http_post_form(&s,
+	        "/v24.0/" DEMO_WABA "/assigned_users?access_token=" TOK_ADMIN,
+	        "user=" DEMO_MANAGER_USER "&tasks=['DEVELOP']", &r),
+	    0);
 	ck_assert_int_eq(r.status, 200);
 	http_resp_free(&r);
-	ck_assert_int_eq(http_post_form(&s, "/v24.0/" DEMO_WABA_NOPHONES
-	    "/phone_numbers?access_token=" TOK_ADMIN, "cc=1&phone_number="
-	    "5550107777&verified_name=Reset+Me", &r), 0);
+	ck_assert_int_eq(http_post_form(&s,
+	                     "/v24.0/" DEMO_WABA_NOPHONES
+	                     "/phone_numbers?access_token=" TOK_ADMIN,
+	                     "cc=1&phone_number="
+	                     "5550107777&verified_name=Reset+Me",
+	                     &r),
+	    0);
 	ck_assert_msg(r.status == 200, "%s", r.body);
 	snprintf(phone, sizeof(phone), "%s", jstr(r.json, "id"));
 	http_resp_free(&r);
@@ -288,10 +296,15 @@ START_TEST(test_reset_after_writes)
 	ck_assert(json_object_equal(boot, after));
 	json_object_put(after);
 	/* the changed assignment is back */
-	ck_assert_int_eq(http_get(&s, "/v24.0/" DEMO_WABA "/assigned_users"
-	    "?business=" DEMO_BUSINESS "&access_token=" TOK_ADMIN, &r), 0);
+	ck_assert_int_eq(http_get(&s,
+	                     "/v24.0/" DEMO_WABA "/assigned_users"
+	                     "?business=" DEMO_BUSINESS
+	                     "&access_token=" TOK_ADMIN,
+	                     &r),
+	    0);
 	ck_assert_int_eq(r.status, 200);
-	ck_assert(jeq(jget(r.json, "data"), "["
+	ck_assert(jeq(jget(r.json, "data"),
+	    "["
 	    "{\"id\":\"" DEMO_EMPLOYEE_USER "\",\"name\":\"Erin Employee\","
 	    "\"tasks\":[\"DEVELOP\",\"VIEW_PHONE_ASSETS\"]},"
 	    "{\"id\":\"" DEMO_MANAGER_USER "\",\"name\":\"Mark Manager\","
@@ -316,8 +329,8 @@ START_TEST(test_reset_after_writes)
 
 	/* reset is cheap enough to run before every test */
 	for (i = 0; i < 20; i++)
-		ck_assert_int_eq(ctl_status(&s, "POST", "/_emulator/reset",
-		    NULL), 200);
+		ck_assert_int_eq(
+		    ctl_status(&s, "POST", "/_emulator/reset", NULL), 200);
 	after = state_export(&s);
 	ck_assert(json_object_equal(boot, after));
 	json_object_put(after);
@@ -336,9 +349,13 @@ START_TEST(test_state_round_trip)
 
 	ck_assert_int_eq(server_start(&s, NULL), 0);
 	/* make the state differ from the demo first */
-	ck_assert_int_eq(http_post_form(&s, "/v24.0/" DEMO_WABA_NOPHONES
-	    "/phone_numbers?access_token=" TOK_ADMIN, "cc=44&phone_number="
-	    "7700900999&verified_name=Round+Trip", &r), 0);
+	ck_assert_int_eq(http_post_form(&s,
+	                     "/v24.0/" DEMO_WABA_NOPHONES
+	                     "/phone_numbers?access_token=" TOK_ADMIN,
+	                     "cc=44&phone_number="
+	                     "7700900999&verified_name=Round+Trip",
+	                     &r),
+	    0);
 	ck_assert_int_eq(r.status, 200);
 	snprintf(phone, sizeof(phone), "%s", jstr(r.json, "id"));
 	http_resp_free(&r);
@@ -358,8 +375,10 @@ START_TEST(test_state_round_trip)
 	ck_assert(json_object_equal(doc, again));
 	json_object_put(again);
 	/* and the Graph API serves the replaced state */
-	snprintf(path, sizeof(path), "/v24.0/%s?fields=display_phone_number"
-	    "&access_token=" TOK_ADMIN, phone);
+	snprintf(path, sizeof(path),
+	    "/v24.0/%s?fields=display_phone_number"
+	    "&access_token=" TOK_ADMIN,
+	    phone);
 	ck_assert_int_eq(http_get(&s, path, &r), 0);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_str_eq(jstr(r.json, "display_phone_number"),
@@ -435,7 +454,9 @@ rename_in(struct json_object *doc, const char *array, const char *id,
  */
 START_TEST(test_node_reads_follow_the_state)
 {
-	static const struct { const char *array, *id; } nodes[] = {
+	static const struct {
+		const char *array, *id;
+	} nodes[] = {
 		{ "wabas", DEMO_WABA },
 		{ "businesses", DEMO_BUSINESS },
 	};
@@ -476,9 +497,9 @@ END_TEST
 
 /* PUTs doc with one change at path and expects status and field. */
 static void
-put_broken(const struct server *s, struct json_object *doc,
-    const char *array, size_t idx, const char *key,
-    struct json_object *value, long status, const char *field)
+put_broken(const struct server *s, struct json_object *doc, const char *array,
+    size_t idx, const char *key, struct json_object *value, long status,
+    const char *field)
 {
 	struct json_object *copy = NULL, *elem;
 	struct snapshot sn;
@@ -491,7 +512,8 @@ put_broken(const struct server *s, struct json_object *doc,
 	json_object_object_add(elem, key, value);
 	snapshot_take(s, &sn);
 	ck_assert_int_eq(ctl(s, "PUT", "/_emulator/state",
-	    json_object_to_json_string(copy), &r), 0);
+	                     json_object_to_json_string(copy), &r),
+	    0);
 	assert_ctl_error(&r, status, field);
 	http_resp_free(&r);
 	snapshot_same(s, &sn);
@@ -558,7 +580,8 @@ START_TEST(test_fixtures_add)
 	struct snapshot sn;
 
 	ck_assert_int_eq(server_start(&s, NULL), 0);
-	o = ctl_ok(&s, "POST", "/_emulator/fixtures", "{"
+	o = ctl_ok(&s, "POST", "/_emulator/fixtures",
+	    "{"
 	    "\"businesses\":[{\"name\":\"Generated Biz\"},"
 	    "{\"id\":\"2000000000000077\",\"name\":\"Given Biz\","
 	    "\"verification_status\":\"verified\"}],"
@@ -588,9 +611,11 @@ START_TEST(test_fixtures_add)
 	ck_assert_str_eq(jstr(o, "wabas.0"), "4000000000000077");
 	ck_assert(is_generated_id(jstr(o, "wabas.1")));
 	ck_assert(jeq(jget(o, "tokens"), "[\"EAAgivenAdmin\"]"));
-	ck_assert(jeq(jget(o, "assignments"), "[{\"waba\":\"4000000000000077\","
+	ck_assert(jeq(jget(o, "assignments"),
+	    "[{\"waba\":\"4000000000000077\","
 	    "\"user\":\"" DEMO_ADMIN_USER "\"}]"));
-	ck_assert(jeq(jget(o, "shares"), "[{\"waba\":\"4000000000000077\","
+	ck_assert(jeq(jget(o, "shares"),
+	    "[{\"waba\":\"4000000000000077\","
 	    "\"business\":\"" DEMO_BUSINESS "\"}]"));
 	ck_assert_ptr_null(jget(o, "apps"));
 	ck_assert_ptr_null(jget(o, "phone_numbers"));
@@ -602,27 +627,36 @@ START_TEST(test_fixtures_add)
 	json_object_put(o);
 
 	/* the new WABAs through the Graph API, with the new token */
-	ck_assert_int_eq(http_get(&s, "/v24.0/4000000000000077?fields=id,"
-	    "name,currency&access_token=EAAgivenAdmin", &r), 0);
+	ck_assert_int_eq(http_get(&s,
+	                     "/v24.0/4000000000000077?fields=id,"
+	                     "name,currency&access_token=EAAgivenAdmin",
+	                     &r),
+	    0);
 	ck_assert_msg(r.status == 200, "%s", r.body);
-	ck_assert(jeq(r.json, "{\"id\":\"4000000000000077\","
+	ck_assert(jeq(r.json,
+	    "{\"id\":\"4000000000000077\","
 	    "\"name\":\"Given WABA\",\"currency\":\"EUR\"}"));
 	http_resp_free(&r);
-	snprintf(path, sizeof(path), "/v24.0/%s?fields=name"
-	    "&access_token=EAAgivenAdmin", gwaba);
+	snprintf(path, sizeof(path),
+	    "/v24.0/%s?fields=name"
+	    "&access_token=EAAgivenAdmin",
+	    gwaba);
 	ck_assert_int_eq(http_get(&s, path, &r), 0);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_str_eq(jstr(r.json, "name"), "Generated WABA");
 	http_resp_free(&r);
-	ck_assert_int_eq(http_get(&s, "/v24.0/2000000000000077/"
-	    "owned_whatsapp_business_accounts?access_token=EAAgivenAdmin",
-	    &r), 0);
+	ck_assert_int_eq(
+	    http_get(&s,
+	        "/v24.0/2000000000000077/"
+	        "owned_whatsapp_business_accounts?access_token=EAAgivenAdmin",
+	        &r),
+	    0);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_uint_eq(jlen(r.json, "data"), 2);
 	http_resp_free(&r);
 	/* the assignment lets the demo admin read a WABA it does not own */
-	ck_assert_int_eq(graph_status(&s, WABA_PATH("4000000000000077",
-	    TOK_ADMIN)), 200);
+	ck_assert_int_eq(
+	    graph_status(&s, WABA_PATH("4000000000000077", TOK_ADMIN)), 200);
 	snprintf(path, sizeof(path), "/v24.0/%s?access_token=EAAgivenAdmin",
 	    guser);
 	ck_assert_int_eq(http_get(&s, path, &r), 0);
@@ -632,24 +666,27 @@ START_TEST(test_fixtures_add)
 
 	/* given ids that exist: 409, and nothing of the document stays */
 	snapshot_take(&s, &sn);
-	ctl_fails(&s, "POST", "/_emulator/fixtures", "{"
+	ctl_fails(&s, "POST", "/_emulator/fixtures",
+	    "{"
 	    "\"businesses\":[{\"id\":\"2000000000000088\",\"name\":\"New\"}],"
 	    "\"wabas\":[{\"id\":\"4000000000000077\","
 	    "\"business\":\"2000000000000088\",\"name\":\"Again\"}]}",
 	    409, "$.wabas[0].id");
-	ctl_fails(&s, "POST", "/_emulator/fixtures", "{"
+	ctl_fails(&s, "POST", "/_emulator/fixtures",
+	    "{"
 	    "\"businesses\":[{\"name\":\"New\"}],"
 	    "\"users\":[{\"name\":\"Dangling\","
 	    "\"business\":\"2999999999999999\"}]}",
 	    400, "$.users[0].business");
-	ctl_fails(&s, "POST", "/_emulator/fixtures", "{"
+	ctl_fails(&s, "POST", "/_emulator/fixtures",
+	    "{"
 	    "\"tokens\":[{\"token\":\"EAAx\",\"app\":\"" DEMO_APP "\","
 	    "\"user\":\"" DEMO_ADMIN_USER "\",\"state\":\"gone\"}]}",
 	    400, "$.tokens[0].state");
 	ctl_fails(&s, "POST", "/_emulator/fixtures", "[]", 400, "$");
 	snapshot_same(&s, &sn);
-	graph_error(&s, "/v24.0/2000000000000088?access_token=" TOK_ADMIN,
-	    400, 100, 33);
+	graph_error(&s, "/v24.0/2000000000000088?access_token=" TOK_ADMIN, 400,
+	    100, 33);
 	ck_assert_int_eq(server_stop(&s), 0);
 }
 END_TEST
@@ -667,15 +704,21 @@ next_generated_id(bool with_rejections, char *out, size_t len)
 
 	ck_assert_int_eq(server_start(&s, NULL), 0);
 	if (with_rejections) {
+		ck_assert_int_eq(
+		    ctl_status(&s, "POST", "/_emulator/tokens",
+		        "{\"user\":\"3999999999999999\",\"app\":\"" DEMO_APP
+		        "\"}"),
+		    400);
 		ck_assert_int_eq(ctl_status(&s, "POST", "/_emulator/tokens",
-		    "{\"user\":\"3999999999999999\",\"app\":\"" DEMO_APP
-		    "\"}"), 400);
-		ck_assert_int_eq(ctl_status(&s, "POST", "/_emulator/tokens",
-		    "{\"user\":\"" DEMO_ADMIN_USER "\",\"app\":\"" DEMO_APP
-		    "\",\"colour\":1}"), 400);
-		ck_assert_int_eq(ctl_status(&s, "POST", "/_emulator/fixtures",
-		    "{\"businesses\":[{\"name\":\"A\"}],\"users\":[{\"name\":"
-		    "\"B\",\"business\":\"2999999999999999\"}]}"), 400);
+		                     "{\"user\":\"" DEMO_ADMIN_USER
+		                     "\",\"app\":\"" DEMO_APP
+		                     "\",\"colour\":1}"),
+		    400);
+		ck_assert_int_eq(
+		    ctl_status(&s, "POST", "/_emulator/fixtures",
+		        "{\"businesses\":[{\"name\":\"A\"}],\"users\":[{\"name\":"
+		        "\"B\",\"business\":\"2999999999999999\"}]}"),
+		    400);
 	}
 	o = ctl_ok(&s, "POST", "/_emulator/fixtures",
 	    "{\"businesses\":[{\"name\":\"Counted\"}]}");
@@ -706,17 +749,21 @@ START_TEST(test_tokens_mint)
 
 	ck_assert_int_eq(server_start(&s, NULL), 0);
 	now = clock_now(&s);
-	tok = mint(&s, "{\"user\":\"" DEMO_ADMIN_USER "\",\"app\":\""
-	    DEMO_APP "\",\"scopes\":[\"whatsapp_business_management\","
-	    "\"business_management\"],\"expires_in\":3600}", &exp);
+	tok = mint(&s,
+	    "{\"user\":\"" DEMO_ADMIN_USER "\",\"app\":\"" DEMO_APP
+	    "\",\"scopes\":[\"whatsapp_business_management\","
+	    "\"business_management\"],\"expires_in\":3600}",
+	    &exp);
 	ck_assert(strncmp(tok, "EAA", 3) == 0);
 	ck_assert(exp >= now + 3600 && exp <= now + 3600 + 60);
 	snprintf(path, sizeof(path), "/v24.0/" DEMO_WABA "?access_token=%s",
 	    tok);
 	ck_assert_int_eq(graph_status(&s, path), 200);
 	/* debug_token knows it */
-	snprintf(path, sizeof(path), "/v24.0/debug_token?input_token=%s"
-	    "&access_token=" TOK_APP, tok);
+	snprintf(path, sizeof(path),
+	    "/v24.0/debug_token?input_token=%s"
+	    "&access_token=" TOK_APP,
+	    tok);
 	ck_assert_int_eq(http_get(&s, path, &r), 0);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_str_eq(jstr(r.json, "data.user_id"), DEMO_ADMIN_USER);
@@ -731,8 +778,9 @@ START_TEST(test_tokens_mint)
 	free(tok);
 
 	/* no expires_in: never expires; expires_at 0 */
-	tok = mint(&s, "{\"user\":\"" DEMO_EMPLOYEE_USER "\",\"app\":\""
-	    DEMO_APP "\"}", &exp);
+	tok = mint(&s,
+	    "{\"user\":\"" DEMO_EMPLOYEE_USER "\",\"app\":\"" DEMO_APP "\"}",
+	    &exp);
 	ck_assert_int_eq(exp, 0);
 	json_object_put(ctl_ok(&s, "POST", "/_emulator/clock",
 	    "{\"advance_seconds\":315360000}"));
@@ -740,18 +788,20 @@ START_TEST(test_tokens_mint)
 	    tok);
 	ck_assert_int_eq(graph_status(&s, path), 200);
 	/* the employee has no assignment on the other WABA */
-	snprintf(path, sizeof(path), "/v24.0/" DEMO_WABA_NOPHONES
-	    "?access_token=%s", tok);
+	snprintf(path, sizeof(path),
+	    "/v24.0/" DEMO_WABA_NOPHONES "?access_token=%s", tok);
 	graph_error(&s, path, 403, 200, 0);
 	free(tok);
 
 	/* granular scopes narrow it to the targets */
-	tok = mint(&s, "{\"user\":\"" DEMO_ADMIN_USER "\",\"app\":\""
-	    DEMO_APP "\",\"scopes\":[\"whatsapp_business_management\"],"
+	tok = mint(&s,
+	    "{\"user\":\"" DEMO_ADMIN_USER "\",\"app\":\"" DEMO_APP
+	    "\",\"scopes\":[\"whatsapp_business_management\"],"
 	    "\"granular_scopes\":[{\"scope\":\"whatsapp_business_management\","
-	    "\"target_ids\":[\"" DEMO_WABA_NOPHONES "\"]}]}", NULL);
-	snprintf(path, sizeof(path), "/v24.0/" DEMO_WABA_NOPHONES
-	    "?access_token=%s", tok);
+	    "\"target_ids\":[\"" DEMO_WABA_NOPHONES "\"]}]}",
+	    NULL);
+	snprintf(path, sizeof(path),
+	    "/v24.0/" DEMO_WABA_NOPHONES "?access_token=%s", tok);
 	ck_assert_int_eq(graph_status(&s, path), 200);
 	snprintf(path, sizeof(path), "/v24.0/" DEMO_WABA "?access_token=%s",
 	    tok);
@@ -759,8 +809,10 @@ START_TEST(test_tokens_mint)
 	free(tok);
 
 	/* scopes without whatsapp_business_management */
-	tok = mint(&s, "{\"user\":\"" DEMO_ADMIN_USER "\",\"app\":\""
-	    DEMO_APP "\",\"scopes\":[\"business_management\"]}", NULL);
+	tok = mint(&s,
+	    "{\"user\":\"" DEMO_ADMIN_USER "\",\"app\":\"" DEMO_APP
+	    "\",\"scopes\":[\"business_management\"]}",
+	    NULL);
 	snprintf(path, sizeof(path), "/v24.0/" DEMO_WABA "?access_token=%s",
 	    tok);
 	graph_error(&s, path, 403, 200, 0);
@@ -768,31 +820,37 @@ START_TEST(test_tokens_mint)
 
 	/* bad input: 400 naming the field, nothing minted */
 	snapshot_take(&s, &sn);
-	ck_assert_int_eq(ctl(&s, "POST", "/_emulator/tokens",
-	    "{\"user\":\"3999999999999999\",\"app\":\"" DEMO_APP "\"}", &r),
+	ck_assert_int_eq(
+	    ctl(&s, "POST", "/_emulator/tokens",
+	        "{\"user\":\"3999999999999999\",\"app\":\"" DEMO_APP "\"}", &r),
 	    0);
 	assert_ctl_error(&r, 400, "$.user");
 	ck_assert(strstr(jstr(r.json, "error.message"), "3999999999999999"));
 	ck_assert(strstr(jstr(r.json, "error.message"), "tokens[0]") == NULL);
 	http_resp_free(&r);
-	ctl_fails(&s, "POST", "/_emulator/tokens", "{\"user\":\""
-	    DEMO_ADMIN_USER "\"}", 400, "$.app");
-	ctl_fails(&s, "POST", "/_emulator/tokens", "{\"app\":\"" DEMO_APP
-	    "\"}", 400, "$.user");
-	ctl_fails(&s, "POST", "/_emulator/tokens", "{\"user\":\""
-	    DEMO_ADMIN_USER "\",\"app\":\"" DEMO_BUSINESS "\"}", 400,
-	    "$.app");
-	ctl_fails(&s, "POST", "/_emulator/tokens", "{\"user\":\""
-	    DEMO_ADMIN_USER "\",\"app\":\"" DEMO_APP "\",\"expires_in\":-5}",
+	ctl_fails(&s, "POST", "/_emulator/tokens",
+	    "{\"user\":\"" DEMO_ADMIN_USER "\"}", 400, "$.app");
+	ctl_fails(&s, "POST", "/_emulator/tokens", "{\"app\":\"" DEMO_APP "\"}",
+	    400, "$.user");
+	ctl_fails(&s, "POST", "/_emulator/tokens",
+	    "{\"user\":\"" DEMO_ADMIN_USER "\",\"app\":\"" DEMO_BUSINESS "\"}",
+	    400, "$.app");
+	ctl_fails(&s, "POST", "/_emulator/tokens",
+	    "{\"user\":\"" DEMO_ADMIN_USER "\",\"app\":\"" DEMO_APP
+	    "\",\"expires_in\":-5}",
 	    400, "$.expires_in");
-	ctl_fails(&s, "POST", "/_emulator/tokens", "{\"user\":\""
-	    DEMO_ADMIN_USER "\",\"app\":\"" DEMO_APP "\",\"expires_in\":"
-	    "\"soon\"}", 400, "$.expires_in");
-	ctl_fails(&s, "POST", "/_emulator/tokens", "{\"user\":\""
-	    DEMO_ADMIN_USER "\",\"app\":\"" DEMO_APP "\",\"scopes\":\"all\"}",
+	ctl_fails(&s, "POST", "/_emulator/tokens",
+	    "{\"user\":\"" DEMO_ADMIN_USER "\",\"app\":\"" DEMO_APP
+	    "\",\"expires_in\":"
+	    "\"soon\"}",
+	    400, "$.expires_in");
+	ctl_fails(&s, "POST", "/_emulator/tokens",
+	    "{\"user\":\"" DEMO_ADMIN_USER "\",\"app\":\"" DEMO_APP
+	    "\",\"scopes\":\"all\"}",
 	    400, "$.scopes");
-	ctl_fails(&s, "POST", "/_emulator/tokens", "{\"user\":\""
-	    DEMO_ADMIN_USER "\",\"app\":\"" DEMO_APP "\",\"lifetime\":5}",
+	ctl_fails(&s, "POST", "/_emulator/tokens",
+	    "{\"user\":\"" DEMO_ADMIN_USER "\",\"app\":\"" DEMO_APP
+	    "\",\"lifetime\":5}",
 	    400, "$.lifetime");
 	ctl_fails(&s, "POST", "/_emulator/tokens", "[]", 400, "$");
 	ctl_fails(&s, "POST", "/_emulator/tokens", NULL, 400, "$");
@@ -820,8 +878,9 @@ START_TEST(test_token_states)
 	struct json_object *o;
 
 	ck_assert_int_eq(server_start(&s, NULL), 0);
-	tok = mint(&s, "{\"user\":\"" DEMO_MANAGER_USER "\",\"app\":\""
-	    DEMO_APP "\"}", NULL);
+	tok = mint(&s,
+	    "{\"user\":\"" DEMO_MANAGER_USER "\",\"app\":\"" DEMO_APP "\"}",
+	    NULL);
 	snprintf(path, sizeof(path), "/v24.0/" DEMO_WABA "?access_token=%s",
 	    tok);
 	snprintf(url, sizeof(url), "/_emulator/tokens/%s", tok);
@@ -836,8 +895,8 @@ START_TEST(test_token_states)
 		json_object_put(o);
 		graph_error(&s, path, cases[i].status, cases[i].code,
 		    cases[i].subcode);
-		json_object_put(ctl_ok(&s, "POST", url,
-		    "{\"state\":\"valid\"}"));
+		json_object_put(
+		    ctl_ok(&s, "POST", url, "{\"state\":\"valid\"}"));
 		ck_assert_int_eq(graph_status(&s, path), 200);
 	}
 	/* a demo token too, and the export shows the state */
@@ -899,8 +958,8 @@ START_TEST(test_clock)
 	/* the clock drives token expiry: EAAdemoExpired expired in 2023 */
 	o = ctl_ok(&s, "POST", "/_emulator/clock", "{\"now\":1699999000}");
 	json_object_put(o);
-	ck_assert_int_eq(graph_status(&s, WABA_PATH(DEMO_WABA,
-	    TOK_EXPIRED)), 200);
+	ck_assert_int_eq(graph_status(&s, WABA_PATH(DEMO_WABA, TOK_EXPIRED)),
+	    200);
 	json_object_put(ctl_ok(&s, "POST", "/_emulator/clock",
 	    "{\"advance_seconds\":1000}"));
 	graph_error(&s, WABA_PATH(DEMO_WABA, TOK_EXPIRED), 401, 190, 463);
@@ -910,19 +969,18 @@ START_TEST(test_clock)
 	ctl_fails(&s, "POST", "/_emulator/clock", "{}", 400, "$");
 	ctl_fails(&s, "POST", "/_emulator/clock",
 	    "{\"advance_seconds\":\"60\"}", 400, "$.advance_seconds");
-	ctl_fails(&s, "POST", "/_emulator/clock",
-	    "{\"advance_seconds\":1.5}", 400, "$.advance_seconds");
-	ctl_fails(&s, "POST", "/_emulator/clock", "{\"now\":\"tomorrow\"}",
-	    400, "$.now");
-	ctl_fails(&s, "POST", "/_emulator/clock", "{\"now\":-1}", 400,
+	ctl_fails(&s, "POST", "/_emulator/clock", "{\"advance_seconds\":1.5}",
+	    400, "$.advance_seconds");
+	ctl_fails(&s, "POST", "/_emulator/clock", "{\"now\":\"tomorrow\"}", 400,
 	    "$.now");
+	ctl_fails(&s, "POST", "/_emulator/clock", "{\"now\":-1}", 400, "$.now");
 	ctl_fails(&s, "POST", "/_emulator/clock",
 	    "{\"advance_seconds\":10,\"now\":2000000000}", 400, "$");
 	ctl_fails(&s, "POST", "/_emulator/clock",
 	    "{\"advance_seconds\":10,\"now\":\"x\"}", 400, "$.now");
 	ctl_fails(&s, "POST", "/_emulator/clock", "[10]", 400, "$");
-	ctl_fails(&s, "POST", "/_emulator/clock", "{\"advance_seconds\":",
-	    400, "$");
+	ctl_fails(&s, "POST", "/_emulator/clock", "{\"advance_seconds\":", 400,
+	    "$");
 	ctl_fails(&s, "POST", "/_emulator/clock", NULL, 400, "$");
 	snapshot_same(&s, &sn);
 	ck_assert_int_eq(server_stop(&s), 0);
@@ -983,7 +1041,8 @@ START_TEST(test_fault_modes)
 
 	ck_assert_int_eq(server_start(&s, NULL), 0);
 	/* always, with the table's row for code 2 */
-	id = fault_add(&s, "{\"match\":{\"method\":\"GET\","
+	id = fault_add(&s,
+	    "{\"match\":{\"method\":\"GET\","
 	    "\"path\":\"/*/" DEMO_WABA "\"},\"error\":{\"code\":2}}");
 	ck_assert_int_eq(http_get(&s, NODE_READ, &r), 0);
 	ck_assert_int_eq(r.status, 500);
@@ -996,32 +1055,38 @@ START_TEST(test_fault_modes)
 	fault_pattern(&s, NODE_READ, 3, pat);
 	ck_assert_str_eq(pat, "FFF");
 	/* other paths and methods are untouched */
-	ck_assert_int_eq(graph_status(&s, "/v24.0/" DEMO_WABA
-	    "/phone_numbers?access_token=" TOK_ADMIN), 200);
-	ck_assert_int_eq(http_post_form(&s, "/v24.0/" DEMO_WABA
-	    "/assigned_users?access_token=" TOK_ADMIN, "user="
-	    DEMO_NOACCESS_USER "&tasks=MANAGE", &r), 0);
+	ck_assert_int_eq(graph_status(&s,
+	                     "/v24.0/" DEMO_WABA
+	                     "/phone_numbers?access_token=" TOK_ADMIN),
+	    200);
+	ck_assert_int_eq(http_post_form(&s,
+	                     "/v24.0/" DEMO_WABA
+	                     "/assigned_users?access_token=" TOK_ADMIN,
+	                     "user=" DEMO_NOACCESS_USER "&tasks=MANAGE", &r),
+	    0);
 	ck_assert_int_eq(r.status, 200);
 	http_resp_free(&r);
 	/* matched against the whole path: without a version, no match */
-	ck_assert_int_eq(graph_status(&s, "/" DEMO_WABA "?access_token="
-	    TOK_ADMIN), 200);
+	ck_assert_int_eq(
+	    graph_status(&s, "/" DEMO_WABA "?access_token=" TOK_ADMIN), 200);
 	ck_assert_int_eq(ctl_status(&s, "DELETE", "/_emulator/faults", NULL),
 	    200);
 	(void)id;
 
 	/* times: the next N matching calls */
-	fault_add(&s, "{\"match\":{\"path\":\"/v24.0/" DEMO_WABA "\"},"
+	fault_add(&s,
+	    "{\"match\":{\"path\":\"/v24.0/" DEMO_WABA "\"},"
 	    "\"error\":{\"code\":2},\"times\":2}");
 	fault_pattern(&s, NODE_READ, 5, pat);
 	ck_assert_str_eq(pat, "FF...");
-	ck_assert_int_eq(graph_status(&s, "/" DEMO_WABA "?access_token="
-	    TOK_ADMIN), 200);
+	ck_assert_int_eq(
+	    graph_status(&s, "/" DEMO_WABA "?access_token=" TOK_ADMIN), 200);
 	ck_assert_int_eq(ctl_status(&s, "DELETE", "/_emulator/faults", NULL),
 	    200);
 
 	/* every_nth */
-	fault_add(&s, "{\"match\":{\"path\":\"*\"},\"error\":{\"code\":2},"
+	fault_add(&s,
+	    "{\"match\":{\"path\":\"*\"},\"error\":{\"code\":2},"
 	    "\"every_nth\":3}");
 	fault_pattern(&s, NODE_READ, 9, pat);
 	ck_assert_str_eq(pat, "..F..F..F");
@@ -1039,7 +1104,8 @@ probability_run(char *pat, int n)
 	struct server s;
 
 	ck_assert_int_eq(server_start(&s, NULL), 0);
-	fault_add(&s, "{\"match\":{\"path\":\"/v24.0/*\"},"
+	fault_add(&s,
+	    "{\"match\":{\"path\":\"/v24.0/*\"},"
 	    "\"error\":{\"code\":2},\"probability\":0.5,\"seed\":42}");
 	fault_pattern(&s, NODE_READ, n, pat);
 	ck_assert_int_eq(server_stop(&s), 0);
@@ -1066,7 +1132,8 @@ START_TEST(test_fault_latency_drop_custom)
 
 	ck_assert_int_eq(server_start(&s, NULL), 0);
 	/* latency: still answers; the journal counts the wait */
-	fault_add(&s, "{\"match\":{\"path\":\"/v24.0/" DEMO_WABA "\"},"
+	fault_add(&s,
+	    "{\"match\":{\"path\":\"/v24.0/" DEMO_WABA "\"},"
 	    "\"latency_ms\":50,\"times\":1}");
 	ck_assert_int_eq(http_get(&s, NODE_READ, &r), 0);
 	ck_assert_int_eq(r.status, 200);
@@ -1074,13 +1141,14 @@ START_TEST(test_fault_latency_drop_custom)
 	http_resp_free(&r);
 	o = ctl_ok(&s, "GET", "/_emulator/requests", NULL);
 	ck_assert_uint_eq(jlen(o, "data"), 1);
-	ck_assert(json_object_get_double(jget(o, "data.0.duration_ms")) >=
-	    50.0);
+	ck_assert(
+	    json_object_get_double(jget(o, "data.0.duration_ms")) >= 50.0);
 	json_object_put(o);
 
 	/* drop_connection: the client sees no answer at all */
-	fault_add(&s, "{\"match\":{\"method\":\"GET\",\"path\":\"/v24.0/"
-	    DEMO_WABA "\"},\"drop_connection\":true,\"times\":1}");
+	fault_add(&s,
+	    "{\"match\":{\"method\":\"GET\",\"path\":\"/v24.0/" DEMO_WABA
+	    "\"},\"drop_connection\":true,\"times\":1}");
 	ck_assert_int_eq(http_get(&s, NODE_READ, &r), -1);
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_uint_eq(r.body_len, 0);
@@ -1095,12 +1163,16 @@ START_TEST(test_fault_latency_drop_custom)
 	json_object_put(o);
 
 	/* a custom code, subcode, message, type and status */
-	fault_add(&s, "{\"match\":{\"path\":\"*/phone_numbers\"},"
+	fault_add(&s,
+	    "{\"match\":{\"path\":\"*/phone_numbers\"},"
 	    "\"error\":{\"code\":4,\"error_subcode\":1234,"
 	    "\"message\":\"(#4) Application request limit reached\","
 	    "\"type\":\"OAuthException\",\"status\":429},\"times\":1}");
-	ck_assert_int_eq(http_get(&s, "/v24.0/" DEMO_WABA "/phone_numbers"
-	    "?access_token=" TOK_ADMIN, &r), 0);
+	ck_assert_int_eq(http_get(&s,
+	                     "/v24.0/" DEMO_WABA "/phone_numbers"
+	                     "?access_token=" TOK_ADMIN,
+	                     &r),
+	    0);
 	ck_assert_int_eq(r.status, 429);
 	ck_assert_int_eq(jint(r.json, "error.code"), 4);
 	ck_assert_int_eq(jint(r.json, "error.error_subcode"), 1234);
@@ -1110,40 +1182,45 @@ START_TEST(test_fault_latency_drop_custom)
 	http_resp_free(&r);
 
 	/* a code of the error table takes its row's message and status */
-	fault_add(&s, "{\"match\":{\"path\":\"*/" DEMO_PHONE "\"},"
+	fault_add(&s,
+	    "{\"match\":{\"path\":\"*/" DEMO_PHONE "\"},"
 	    "\"error\":{\"code\":190},\"times\":1}");
-	ck_assert_int_eq(http_get(&s, "/v24.0/" DEMO_PHONE "?access_token="
-	    TOK_ADMIN, &r), 0);
+	ck_assert_int_eq(
+	    http_get(&s, "/v24.0/" DEMO_PHONE "?access_token=" TOK_ADMIN, &r),
+	    0);
 	ck_assert_int_eq(r.status, 401);
 	ck_assert_int_eq(jint(r.json, "error.code"), 190);
 	ck_assert_str_eq(jstr(r.json, "error.message"),
 	    "Invalid OAuth access token - Cannot parse access token");
 	ck_assert_str_eq(jstr(r.json, "error.type"), "OAuthException");
 	http_resp_free(&r);
-	fault_add(&s, "{\"match\":{\"path\":\"*/" DEMO_PHONE "\"},"
+	fault_add(&s,
+	    "{\"match\":{\"path\":\"*/" DEMO_PHONE "\"},"
 	    "\"error\":{\"code\":80008},\"times\":1}");
-	ck_assert_int_eq(http_get(&s, "/v24.0/" DEMO_PHONE "?access_token="
-	    TOK_ADMIN, &r), 0);
+	ck_assert_int_eq(
+	    http_get(&s, "/v24.0/" DEMO_PHONE "?access_token=" TOK_ADMIN, &r),
+	    0);
 	ck_assert_int_eq(r.status, 429);
 	ck_assert_int_eq(jint(r.json, "error.error_subcode"), 2446079);
 	http_resp_free(&r);
 	/* a code outside the table: a generic message, 400 */
-	fault_add(&s, "{\"match\":{\"path\":\"*/" DEMO_PHONE "\"},"
+	fault_add(&s,
+	    "{\"match\":{\"path\":\"*/" DEMO_PHONE "\"},"
 	    "\"error\":{\"code\":613},\"times\":1}");
-	ck_assert_int_eq(http_get(&s, "/v24.0/" DEMO_PHONE "?access_token="
-	    TOK_ADMIN, &r), 0);
+	ck_assert_int_eq(
+	    http_get(&s, "/v24.0/" DEMO_PHONE "?access_token=" TOK_ADMIN, &r),
+	    0);
 	ck_assert_int_eq(r.status, 400);
 	ck_assert_int_eq(jint(r.json, "error.code"), 613);
 	ck_assert(jstr(r.json, "error.message")[0] != '\0');
 	http_resp_free(&r);
-	ck_assert_int_eq(graph_status(&s, "/v24.0/" DEMO_PHONE
-	    "?access_token=" TOK_ADMIN), 200);
+	ck_assert_int_eq(
+	    graph_status(&s, "/v24.0/" DEMO_PHONE "?access_token=" TOK_ADMIN),
+	    200);
 	/* the control plane is never faulted */
 	fault_add(&s, "{\"match\":{\"path\":\"*\"},\"error\":{\"code\":2}}");
-	ck_assert_int_eq(ctl_status(&s, "GET", "/_emulator/health", NULL),
-	    200);
-	ck_assert_int_eq(ctl_status(&s, "GET", "/_emulator/faults", NULL),
-	    200);
+	ck_assert_int_eq(ctl_status(&s, "GET", "/_emulator/health", NULL), 200);
+	ck_assert_int_eq(ctl_status(&s, "GET", "/_emulator/faults", NULL), 200);
 	ck_assert_int_eq(server_stop(&s), 0);
 }
 END_TEST
@@ -1160,29 +1237,39 @@ START_TEST(test_fault_list_delete_and_bad_rules)
 		{ "{\"match\":{\"path\":\"v24.0\"},\"error\":{\"code\":2}}",
 		    "$.match.path" },
 		{ "{\"match\":{\"path\":\"*\",\"verb\":\"GET\"},"
-		    "\"error\":{\"code\":2}}", "$.match.verb" },
+		  "\"error\":{\"code\":2}}",
+		    "$.match.verb" },
 		{ "{\"match\":{\"path\":\"*\",\"method\":\"FETCH\"},"
-		    "\"error\":{\"code\":2}}", "$.match.method" },
+		  "\"error\":{\"code\":2}}",
+		    "$.match.method" },
 		{ "{\"match\":{\"path\":\"*\"}}", NULL },
 		{ "{\"match\":{\"path\":\"*\"},\"error\":{}}", "$.error.code" },
 		{ "{\"match\":{\"path\":\"*\"},\"error\":{\"code\":\"2\"}}",
 		    "$.error.code" },
 		{ "{\"match\":{\"path\":\"*\"},\"error\":{\"code\":2,"
-		    "\"status\":99}}", "$.error.status" },
+		  "\"status\":99}}",
+		    "$.error.status" },
 		{ "{\"match\":{\"path\":\"*\"},\"error\":{\"code\":2,"
-		    "\"http\":500}}", "$.error.http" },
+		  "\"http\":500}}",
+		    "$.error.http" },
 		{ "{\"match\":{\"path\":\"*\"},\"error\":{\"code\":2},"
-		    "\"times\":0}", "$.times" },
+		  "\"times\":0}",
+		    "$.times" },
 		{ "{\"match\":{\"path\":\"*\"},\"error\":{\"code\":2},"
-		    "\"every_n\":2}", "$.every_n" },
+		  "\"every_n\":2}",
+		    "$.every_n" },
 		{ "{\"match\":{\"path\":\"*\"},\"error\":{\"code\":2},"
-		    "\"every_nth\":0}", "$.every_nth" },
+		  "\"every_nth\":0}",
+		    "$.every_nth" },
 		{ "{\"match\":{\"path\":\"*\"},\"error\":{\"code\":2},"
-		    "\"probability\":1.5}", "$.probability" },
+		  "\"probability\":1.5}",
+		    "$.probability" },
 		{ "{\"match\":{\"path\":\"*\"},\"error\":{\"code\":2},"
-		    "\"probability\":\"half\"}", "$.probability" },
+		  "\"probability\":\"half\"}",
+		    "$.probability" },
 		{ "{\"match\":{\"path\":\"*\"},\"error\":{\"code\":2},"
-		    "\"times\":1,\"every_nth\":2}", NULL },
+		  "\"times\":1,\"every_nth\":2}",
+		    NULL },
 		{ "{\"match\":{\"path\":\"*\"},\"latency_ms\":-1}",
 		    "$.latency_ms" },
 		{ "{\"match\":{\"path\":\"*\"},\"drop_connection\":\"yes\"}",
@@ -1197,16 +1284,19 @@ START_TEST(test_fault_list_delete_and_bad_rules)
 	size_t i;
 
 	ck_assert_int_eq(server_start(&s, NULL), 0);
-	a = fault_add(&s, "{\"match\":{\"method\":\"GET\",\"path\":\"/*/"
-	    DEMO_WABA "\"},\"error\":{\"code\":2},\"times\":3}");
-	b = fault_add(&s, "{\"match\":{\"path\":\"*/phone_numbers\"},"
+	a = fault_add(&s,
+	    "{\"match\":{\"method\":\"GET\",\"path\":\"/*/" DEMO_WABA
+	    "\"},\"error\":{\"code\":2},\"times\":3}");
+	b = fault_add(&s,
+	    "{\"match\":{\"path\":\"*/phone_numbers\"},"
 	    "\"latency_ms\":1,\"every_nth\":2}");
 	ck_assert(b > a);
 	ck_assert_int_eq(graph_status(&s, NODE_READ), 500);
 	o = ctl_ok(&s, "GET", "/_emulator/faults", NULL);
 	ck_assert_uint_eq(jlen(o, "data"), 2);
 	ck_assert_int_eq(jint(o, "data.0.id"), a);
-	ck_assert(jeq(jget(o, "data.0.match"), "{\"method\":\"GET\","
+	ck_assert(jeq(jget(o, "data.0.match"),
+	    "{\"method\":\"GET\","
 	    "\"path\":\"/*/" DEMO_WABA "\"}"));
 	ck_assert(jeq(jget(o, "data.0.error"), "{\"code\":2}"));
 	ck_assert_int_eq(jint(o, "data.0.times"), 3);
@@ -1219,8 +1309,8 @@ START_TEST(test_fault_list_delete_and_bad_rules)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct http_resp r;
 
-		ck_assert_int_eq(ctl(&s, "POST", "/_emulator/faults",
-		    bad[i].rule, &r), 0);
+		ck_assert_int_eq(
+		    ctl(&s, "POST", "/_emulator/faults", bad[i].rule, &r), 0);
 		ck_assert_msg(r.status == 400, "%s: %ld %s", bad[i].rule,
 		    r.status, r.body);
 		assert_ctl_error(&r, 400, bad[i].field);
@@ -1230,8 +1320,8 @@ START_TEST(test_fault_list_delete_and_bad_rules)
 	snapshot_same(&s, &sn);
 
 	/* delete one by id, then an unknown id, then all */
-	ck_assert_int_eq(ctl_status(&s, "DELETE", "/_emulator/faults/1",
-	    NULL), 200);
+	ck_assert_int_eq(ctl_status(&s, "DELETE", "/_emulator/faults/1", NULL),
+	    200);
 	ck_assert_int_eq(graph_status(&s, NODE_READ), 200);
 	o = ctl_ok(&s, "GET", "/_emulator/faults", NULL);
 	ck_assert_uint_eq(jlen(o, "data"), 1);
@@ -1246,8 +1336,9 @@ START_TEST(test_fault_list_delete_and_bad_rules)
 	ck_assert(jeq(o, "{\"data\":[]}"));
 	json_object_put(o);
 	/* ids are not reused */
-	ck_assert(fault_add(&s, "{\"match\":{\"path\":\"/x\"},"
-	    "\"error\":{\"code\":2}}") > b);
+	ck_assert(fault_add(&s,
+	              "{\"match\":{\"path\":\"/x\"},"
+	              "\"error\":{\"code\":2}}") > b);
 	ck_assert_int_eq(server_stop(&s), 0);
 }
 END_TEST
@@ -1260,7 +1351,7 @@ START_TEST(test_requests_journal)
 	struct http_resp r;
 	struct json_object *o, *e;
 	char proof[] = "0123456789abcdef0123456789abcdef"
-	    "0123456789abcdef0123456789abcdef";
+	               "0123456789abcdef0123456789abcdef";
 	char path[256];
 	const char *auth[] = { "Authorization: Bearer " TOK_ADMIN, NULL };
 	long long t0, seq;
@@ -1269,21 +1360,28 @@ START_TEST(test_requests_journal)
 	ck_assert_int_eq(server_start(&s, NULL), 0);
 	t0 = clock_now(&s);
 	/* 1: a proof that is wrong: 400, code 100 */
-	ck_assert_int_eq(graph_status(&s, WABA_PATH(DEMO_WABA, TOK_SECURE)
-	    "&appsecret_proof=0123456789abcdef0123456789abcdef"
-	    "0123456789abcdef0123456789abcdef&fields=name"), 400);
+	ck_assert_int_eq(
+	    graph_status(&s,
+	        WABA_PATH(DEMO_WABA,
+	            TOK_SECURE) "&appsecret_proof=0123456789abcdef0123456789abcdef"
+	                        "0123456789abcdef0123456789abcdef&fields=name"),
+	    400);
 	/* 2: an unknown object */
-	ck_assert_int_eq(graph_status(&s, WABA_PATH("4999999999999999",
-	    TOK_ADMIN)), 400);
+	ck_assert_int_eq(
+	    graph_status(&s, WABA_PATH("4999999999999999", TOK_ADMIN)), 400);
 	/* 3: a POST with its parameters in the body */
-	ck_assert_int_eq(http_post_form(&s, "/v24.0/" DEMO_WABA
-	    "/assigned_users", "access_token=" TOK_MANAGER "&user="
-	    DEMO_NOACCESS_USER "&tasks=MANAGE", &r), 0);
+	ck_assert_int_eq(http_post_form(&s,
+	                     "/v24.0/" DEMO_WABA "/assigned_users",
+	                     "access_token=" TOK_MANAGER
+	                     "&user=" DEMO_NOACCESS_USER "&tasks=MANAGE",
+	                     &r),
+	    0);
 	ck_assert_int_eq(r.status, 200);
 	http_resp_free(&r);
 	/* 4: the token in a header */
-	ck_assert_int_eq(http_req(&s, "GET", "/v24.0/" DEMO_PHONE
-	    "?fields=id", NULL, NULL, auth, &r), 0);
+	ck_assert_int_eq(http_req(&s, "GET", "/v24.0/" DEMO_PHONE "?fields=id",
+	                     NULL, NULL, auth, &r),
+	    0);
 	ck_assert_int_eq(r.status, 200);
 	http_resp_free(&r);
 	/* 5: no token */
@@ -1304,10 +1402,10 @@ START_TEST(test_requests_journal)
 		ck_assert(jint(e, "seq") > seq);
 		seq = jint(e, "seq");
 		ck_assert(jint(e, "time") >= t0 && jint(e, "time") <= t0 + 60);
-		ck_assert(json_object_get_double(jget(e, "duration_ms")) >=
-		    0.0);
-		ck_assert(json_object_is_type(jget(e, "params"),
-		    json_type_object));
+		ck_assert(
+		    json_object_get_double(jget(e, "duration_ms")) >= 0.0);
+		ck_assert(
+		    json_object_is_type(jget(e, "params"), json_type_object));
 	}
 	e = json_object_array_get_idx(jget(o, "data"), 0);
 	ck_assert_str_eq(jstr(e, "method"), "GET");
@@ -1325,8 +1423,8 @@ START_TEST(test_requests_journal)
 	ck_assert_int_eq(jint(e, "error_code"), 100);
 	e = json_object_array_get_idx(jget(o, "data"), 2);
 	ck_assert_str_eq(jstr(e, "method"), "POST");
-	ck_assert_str_eq(jstr(e, "path"), "/v24.0/" DEMO_WABA
-	    "/assigned_users");
+	ck_assert_str_eq(jstr(e, "path"),
+	    "/v24.0/" DEMO_WABA "/assigned_users");
 	ck_assert_str_eq(jstr(e, "user"), DEMO_MANAGER_USER);
 	ck_assert_int_eq(jint(e, "status"), 200);
 	ck_assert(json_object_is_type(jget(e, "error_code"), json_type_null));
@@ -1404,7 +1502,8 @@ END_TEST
  */
 START_TEST(test_journal_masks_batch_items)
 {
-	static const char batch[] = "["
+	static const char batch[] =
+	    "["
 	    "{\"method\":\"GET\",\"relative_url\":\"" DEMO_WABA
 	    "?fields=id&access_token=" TOK_EMPLOYEE "\"},"
 	    "{\"method\":\"POST\",\"relative_url\":\"" DEMO_WABA
@@ -1413,8 +1512,8 @@ START_TEST(test_journal_masks_batch_items)
 	    "{\"method\":\"GET\",\"relative_url\":\"" DEMO_PHONE
 	    "?fields=id\",\"headers\":[{\"name\":\"Authorization\","
 	    "\"value\":\"OAuth " TOK_SECURE "\"}]},"
-	    "{\"method\":\"GET\",\"relative_url\":\"debug_token?input_token="
-	    TOK_GRANULAR "&access_token=" TOK_APP "\"}]";
+	    "{\"method\":\"GET\",\"relative_url\":\"debug_token?input_token=" TOK_GRANULAR
+	    "&access_token=" TOK_APP "\"}]";
 	static const char *const secrets[] = { TOK_ADMIN, TOK_EMPLOYEE,
 		TOK_MANAGER, TOK_SECURE, TOK_GRANULAR, DEMO_APP_SECRET };
 	struct server s;
@@ -1450,8 +1549,8 @@ START_TEST(test_journal_masks_batch_items)
 	ck_assert_uint_eq(json_object_array_length(items), 4);
 	ck_assert_str_eq(jstr(items, "0.relative_url"),
 	    DEMO_WABA "?fields=id&access_token=EAAd***");
-	ck_assert_str_eq(jstr(items, "1.body"), "user=" DEMO_NOACCESS_USER
-	    "&tasks=MANAGE&access_token=EAAd***");
+	ck_assert_str_eq(jstr(items, "1.body"),
+	    "user=" DEMO_NOACCESS_USER "&tasks=MANAGE&access_token=EAAd***");
 	ck_assert_str_eq(jstr(items, "2.headers.0.value"), "OAuth EAAd***");
 	ck_assert_str_eq(jstr(items, "3.relative_url"),
 	    "debug_token?input_token=EAAd***&access_token=1000***");
@@ -1503,15 +1602,15 @@ assert_prometheus(const char *text)
 			strtod(sp + 1, &end);
 			ck_assert_msg(*end == '\0' && end > sp + 1,
 			    "bad value: %s", line);
-			while (line[k] == '_' || (line[k] >= 'a' &&
-			    line[k] <= 'z') || (line[k] >= '0' &&
-			    line[k] <= '9'))
+			while (line[k] == '_' ||
+			    (line[k] >= 'a' && line[k] <= 'z') ||
+			    (line[k] >= '0' && line[k] <= '9'))
 				k++;
 			ck_assert(k > 0 && (line[k] == '{' || line[k] == ' '));
 			snprintf(name, sizeof(name), "%.*s", (int)k, line);
 			snprintf(type, sizeof(type), "# TYPE %s ", name);
-			ck_assert_msg(strstr(text, type) != NULL,
-			    "untyped %s", name);
+			ck_assert_msg(strstr(text, type) != NULL, "untyped %s",
+			    name);
 		} else {
 			ck_assert(strncmp(line, "# HELP ", 7) == 0 ||
 			    strncmp(line, "# TYPE ", 7) == 0);
@@ -1529,51 +1628,57 @@ START_TEST(test_metrics)
 	struct http_resp r;
 
 	ck_assert_int_eq(server_start(&s, args), 0);
-	ck_assert_int_eq(graph_status(&s, WABA_PATH(DEMO_WABA_NOPHONES,
-	    TOK_ADMIN)), 200);
-	ck_assert_int_eq(graph_status(&s, WABA_PATH(DEMO_WABA_NOPHONES,
-	    TOK_ADMIN)), 429);
-	ck_assert_int_eq(graph_status(&s, WABA_PATH(DEMO_WABA_NOPHONES,
-	    TOK_ADMIN)), 429);
-	ck_assert_int_eq(graph_status(&s, WABA_PATH("4999999999999999",
-	    TOK_ADMIN)), 400);
-	ck_assert_int_eq(graph_status(&s, "/v24.0/" DEMO_WABA
-	    "/phone_numbers?access_token=" TOK_ADMIN), 200);
-	ck_assert_int_eq(graph_status(&s, "/v24.0/" DEMO_WABA
-	    "/phone_numbers?access_token=nonsense"), 401);
+	ck_assert_int_eq(
+	    graph_status(&s, WABA_PATH(DEMO_WABA_NOPHONES, TOK_ADMIN)), 200);
+	ck_assert_int_eq(
+	    graph_status(&s, WABA_PATH(DEMO_WABA_NOPHONES, TOK_ADMIN)), 429);
+	ck_assert_int_eq(
+	    graph_status(&s, WABA_PATH(DEMO_WABA_NOPHONES, TOK_ADMIN)), 429);
+	ck_assert_int_eq(
+	    graph_status(&s, WABA_PATH("4999999999999999", TOK_ADMIN)), 400);
+	ck_assert_int_eq(graph_status(&s,
+	                     "/v24.0/" DEMO_WABA
+	                     "/phone_numbers?access_token=" TOK_ADMIN),
+	    200);
+	ck_assert_int_eq(graph_status(&s,
+	                     "/v24.0/" DEMO_WABA
+	                     "/phone_numbers?access_token=nonsense"),
+	    401);
 
 	ck_assert_int_eq(ctl(&s, "GET", "/_emulator/metrics", NULL, &r), 0);
 	ck_assert_int_eq(r.status, 200);
-	ck_assert(strncmp(http_header(&r, "content-type"), "text/plain", 10)
-	    == 0);
+	ck_assert(
+	    strncmp(http_header(&r, "content-type"), "text/plain", 10) == 0);
 	assert_prometheus(r.body);
-	ck_assert(metric(r.body, "waba_emulator_requests_total{route=\"GET "
-	    "/{waba-id}\",status=\"200\"}") == 1);
-	ck_assert(metric(r.body, "waba_emulator_requests_total{route=\"GET "
-	    "/{waba-id}\",status=\"429\"}") == 2);
-	ck_assert(metric(r.body, "waba_emulator_requests_total{route=\"GET "
-	    "/{waba-id}/phone_numbers\",status=\"200\"}") == 1);
-	ck_assert(metric(r.body, "waba_emulator_errors_total{code=\"80008\"}")
-	    == 2);
-	ck_assert(metric(r.body, "waba_emulator_errors_total{code=\"100\"}")
-	    == 1);
-	ck_assert(metric(r.body, "waba_emulator_errors_total{code=\"190\"}")
-	    == 1);
+	ck_assert(metric(r.body,
+	              "waba_emulator_requests_total{route=\"GET "
+	              "/{waba-id}\",status=\"200\"}") == 1);
+	ck_assert(metric(r.body,
+	              "waba_emulator_requests_total{route=\"GET "
+	              "/{waba-id}\",status=\"429\"}") == 2);
+	ck_assert(metric(r.body,
+	              "waba_emulator_requests_total{route=\"GET "
+	              "/{waba-id}/phone_numbers\",status=\"200\"}") == 1);
+	ck_assert(
+	    metric(r.body, "waba_emulator_errors_total{code=\"80008\"}") == 2);
+	ck_assert(
+	    metric(r.body, "waba_emulator_errors_total{code=\"100\"}") == 1);
+	ck_assert(
+	    metric(r.body, "waba_emulator_errors_total{code=\"190\"}") == 1);
 	ck_assert(metric(r.body, "waba_emulator_throttled_total") == 2);
 	ck_assert(metric(r.body, "waba_emulator_journal_entries") == 6);
 	ck_assert(metric(r.body, "waba_emulator_store_bytes") > 0);
 	http_resp_free(&r);
 
 	/* the journal gauge follows DELETE; counters only go up */
-	ck_assert_int_eq(ctl_status(&s, "DELETE", "/_emulator/requests",
-	    NULL), 200);
-	ck_assert_int_eq(ctl_status(&s, "POST", "/_emulator/reset", NULL),
+	ck_assert_int_eq(ctl_status(&s, "DELETE", "/_emulator/requests", NULL),
 	    200);
+	ck_assert_int_eq(ctl_status(&s, "POST", "/_emulator/reset", NULL), 200);
 	ck_assert_int_eq(ctl(&s, "GET", "/_emulator/metrics", NULL, &r), 0);
 	ck_assert(metric(r.body, "waba_emulator_journal_entries") == 0);
 	ck_assert(metric(r.body, "waba_emulator_throttled_total") == 2);
-	ck_assert(metric(r.body, "waba_emulator_errors_total{code=\"80008\"}")
-	    == 2);
+	ck_assert(
+	    metric(r.body, "waba_emulator_errors_total{code=\"80008\"}") == 2);
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
 }
@@ -1616,8 +1721,10 @@ START_TEST(test_unknown_routes_and_methods)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct http_resp r;
 
-		ck_assert_int_eq(ctl(&s, cases[i].method, cases[i].path,
-		    strcmp(cases[i].method, "GET") ? "{}" : NULL, &r), 0);
+		ck_assert_int_eq(
+		    ctl(&s, cases[i].method, cases[i].path,
+		        strcmp(cases[i].method, "GET") ? "{}" : NULL, &r),
+		    0);
 		ck_assert_msg(r.status == cases[i].status, "%s %s: %ld %s",
 		    cases[i].method, cases[i].path, r.status, r.body);
 		assert_ctl_error(&r, cases[i].status, NULL);
@@ -1629,8 +1736,8 @@ START_TEST(test_unknown_routes_and_methods)
 	ctl_fails(&s, "POST", "/_emulator/tokens", "{\"user\":}", 400, "$");
 	ctl_fails(&s, "POST", "/_emulator/clock", "{\"now\":1,}", 400, "$");
 	ctl_fails(&s, "PUT", "/_emulator/state", "{} {}", 400, "$");
-	ctl_fails(&s, "POST", "/_emulator/tokens/" TOK_ADMIN, "\"valid\"",
-	    400, "$");
+	ctl_fails(&s, "POST", "/_emulator/tokens/" TOK_ADMIN, "\"valid\"", 400,
+	    "$");
 	snapshot_same(&s, &sn);
 	ck_assert_int_eq(graph_status(&s, NODE_READ), 200);
 	ck_assert_int_eq(server_stop(&s), 0);
@@ -1652,8 +1759,8 @@ START_TEST(test_body_too_large)
 	ctl_fails(&s, "PUT", "/_emulator/state", big, 413, "$");
 	snapshot_same(&s, &sn);
 	/* small bodies still pass */
-	json_object_put(ctl_ok(&s, "POST", "/_emulator/clock",
-	    "{\"advance_seconds\":1}"));
+	json_object_put(
+	    ctl_ok(&s, "POST", "/_emulator/clock", "{\"advance_seconds\":1}"));
 	ck_assert_int_eq(server_stop(&s), 0);
 }
 END_TEST
@@ -1707,23 +1814,24 @@ START_TEST(test_admin_token)
 
 	ck_assert_int_eq(server_start(&s, args), 0);
 	/* health stays open */
-	ck_assert_int_eq(ctl_status(&s, "GET", "/_emulator/health", NULL),
-	    200);
-	ck_assert_int_eq(http_req(&s, "GET", "/_emulator/clock", NULL, NULL,
-	    right, &r), 0);
+	ck_assert_int_eq(ctl_status(&s, "GET", "/_emulator/health", NULL), 200);
+	ck_assert_int_eq(
+	    http_req(&s, "GET", "/_emulator/clock", NULL, NULL, right, &r), 0);
 	t0 = jint(r.json, "now");
 	http_resp_free(&r);
-	ck_assert_int_eq(http_req(&s, "GET", "/_emulator/state", NULL, NULL,
-	    right, &r), 0);
+	ck_assert_int_eq(
+	    http_req(&s, "GET", "/_emulator/state", NULL, NULL, right, &r), 0);
 	boot = json_object_get(r.json);
 	http_resp_free(&r);
 
 	for (k = 0; k < sizeof(wrong) / sizeof(wrong[0]); k++) {
 		for (i = 0; i < sizeof(guarded) / sizeof(guarded[0]); i++) {
-			ck_assert_int_eq(http_req(&s, guarded[i].method,
-			    guarded[i].path, guarded[i].body,
-			    guarded[i].body ? "application/json" : NULL,
-			    wrong[k], &r), 0);
+			ck_assert_int_eq(
+			    http_req(&s, guarded[i].method, guarded[i].path,
+			        guarded[i].body,
+			        guarded[i].body ? "application/json" : NULL,
+			        wrong[k], &r),
+			    0);
 			ck_assert_msg(r.status == 401, "%s %s (%s): %ld",
 			    guarded[i].method, guarded[i].path,
 			    wrong[k][0] ? wrong[k][0] : "none", r.status);
@@ -1735,16 +1843,16 @@ START_TEST(test_admin_token)
 	ck_assert_int_eq(ctl_status(&s, "GET", "/_emulator/nope", NULL), 401);
 
 	/* none of that changed anything */
-	ck_assert_int_eq(http_req(&s, "GET", "/_emulator/state", NULL, NULL,
-	    right, &r), 0);
+	ck_assert_int_eq(
+	    http_req(&s, "GET", "/_emulator/state", NULL, NULL, right, &r), 0);
 	ck_assert(json_object_equal(boot, r.json));
 	http_resp_free(&r);
-	ck_assert_int_eq(http_req(&s, "GET", "/_emulator/clock", NULL, NULL,
-	    right, &r), 0);
+	ck_assert_int_eq(
+	    http_req(&s, "GET", "/_emulator/clock", NULL, NULL, right, &r), 0);
 	ck_assert(jint(r.json, "now") < t0 + 100000);
 	http_resp_free(&r);
-	ck_assert_int_eq(http_req(&s, "GET", "/_emulator/faults", NULL, NULL,
-	    right, &r), 0);
+	ck_assert_int_eq(
+	    http_req(&s, "GET", "/_emulator/faults", NULL, NULL, right, &r), 0);
 	ck_assert(jeq(r.json, "{\"data\":[]}"));
 	http_resp_free(&r);
 	/* the Graph API does not look at the admin token */
@@ -1754,18 +1862,20 @@ START_TEST(test_admin_token)
 
 	/* with the token every route answers */
 	for (i = 0; i < sizeof(guarded) / sizeof(guarded[0]); i++) {
-		ck_assert_int_eq(http_req(&s, guarded[i].method,
-		    guarded[i].path, guarded[i].body,
-		    guarded[i].body ? "application/json" : NULL, right, &r),
+		ck_assert_int_eq(
+		    http_req(&s, guarded[i].method, guarded[i].path,
+		        guarded[i].body,
+		        guarded[i].body ? "application/json" : NULL, right, &r),
 		    0);
 		ck_assert_msg(r.status == 200, "%s %s: %ld %s",
 		    guarded[i].method, guarded[i].path, r.status, r.body);
 		http_resp_free(&r);
 	}
-	ck_assert_int_eq(http_req(&s, "GET", "/_emulator/state", NULL, NULL,
-	    right, &r), 0);
+	ck_assert_int_eq(
+	    http_req(&s, "GET", "/_emulator/state", NULL, NULL, right, &r), 0);
 	now = r.json;
-	ck_assert(jeq(now, "{\"apps\":[],\"businesses\":[],\"users\":[],"
+	ck_assert(jeq(now,
+	    "{\"apps\":[],\"businesses\":[],\"users\":[],"
 	    "\"tokens\":[],\"wabas\":[],\"phone_numbers\":[],\"templates\":[],"
 	    "\"assignments\":[],\"shares\":[],\"subscriptions\":[],"
 	    "\"subscribed_apps\":[],\"oauth_codes\":[],\"messages\":[]}"));
@@ -1789,9 +1899,10 @@ START_TEST(test_no_control_plane)
 	http_resp_free(&r);
 	for (i = 0; i < sizeof(guarded) / sizeof(guarded[0]); i++) {
 		ck_assert_int_eq(ctl(&s, guarded[i].method, guarded[i].path,
-		    guarded[i].body, &r), 0);
-		ck_assert_msg(r.status == 404, "%s %s: %ld",
-		    guarded[i].method, guarded[i].path, r.status);
+		                     guarded[i].body, &r),
+		    0);
+		ck_assert_msg(r.status == 404, "%s %s: %ld", guarded[i].method,
+		    guarded[i].path, r.status);
 		http_resp_free(&r);
 	}
 	/* nothing happened: the employee's token still works, no fault */
@@ -1812,7 +1923,8 @@ req_with(const struct server *s, const char *method, const char *path,
 	const char *hdrs[] = { h1, h2, NULL };
 
 	ck_assert_int_eq(http_req(s, method, path, body,
-	    body ? "application/json" : NULL, hdrs, r), 0);
+	                     body ? "application/json" : NULL, hdrs, r),
+	    0);
 }
 
 static long
@@ -1828,7 +1940,9 @@ status_with(const struct server *s, const char *method, const char *path,
 	return st;
 }
 
+/* clang-format off */
 #define FAULT_RULE "{\"match\":{\"path\":\"*\"},\"error\":{\"code\":2}}"
+/* clang-format on */
 
 /*
  * Bound to loopback, only loopback names (and --allow-host ones) pass as
@@ -1838,8 +1952,9 @@ status_with(const struct server *s, const char *method, const char *path,
 START_TEST(test_loopback_host_names)
 {
 	static const char *const good[] = { "Host: localhost",
-		"Host: localhost:%d", "Host: LocalHost:%d", "Host: 127.0.0.1:%d",
-		"Host: 127.1.2.3", "Host: [::1]:%d", "Host: [::1]" };
+		"Host: localhost:%d", "Host: LocalHost:%d",
+		"Host: 127.0.0.1:%d", "Host: 127.1.2.3", "Host: [::1]:%d",
+		"Host: [::1]" };
 	static const char *const bad[] = { "Host: evil.example",
 		"Host: evil.example:%d", "Host: 127.0.0.1.evil.example:%d",
 		"Host: localhost.evil.example", "Host: 127.0.0.1:80x",
@@ -1855,10 +1970,12 @@ START_TEST(test_loopback_host_names)
 	boot = state_export(&s);
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		snprintf(h, sizeof(h), good[i], s.port);
-		ck_assert_msg(status_with(&s, "GET", NODE_READ, NULL, h,
-		    NULL) == 200, "%s refused", h);
+		ck_assert_msg(
+		    status_with(&s, "GET", NODE_READ, NULL, h, NULL) == 200,
+		    "%s refused", h);
 		ck_assert_msg(status_with(&s, "GET", "/_emulator/state", NULL,
-		    h, NULL) == 200, "%s refused", h);
+		                  h, NULL) == 200,
+		    "%s refused", h);
 	}
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(h, sizeof(h), bad[i], s.port);
@@ -1869,14 +1986,17 @@ START_TEST(test_loopback_host_names)
 		ck_assert_int_eq(jint(r.json, "error.code"), 100);
 		ck_assert_str_eq(jstr(r.json, "error.type"), "OAuthException");
 		ck_assert(jstr(r.json, "error.fbtrace_id")[0] != '\0');
-		ck_assert(strstr(jstr(r.json, "error.message"), "Host") !=
-		    NULL);
+		ck_assert(
+		    strstr(jstr(r.json, "error.message"), "Host") != NULL);
 		http_resp_free(&r);
 		/* a write is refused too, and changes nothing */
-		ck_assert_int_eq(status_with(&s, "POST", "/v24.0/" DEMO_WABA
-		    "/phone_numbers?access_token=" TOK_ADMIN "&cc=1"
-		    "&phone_number=5550107777&verified_name=Rebound", NULL, h,
-		    NULL), 400);
+		ck_assert_int_eq(
+		    status_with(&s, "POST",
+		        "/v24.0/" DEMO_WABA
+		        "/phone_numbers?access_token=" TOK_ADMIN "&cc=1"
+		        "&phone_number=5550107777&verified_name=Rebound",
+		        NULL, h, NULL),
+		    400);
 		/* the control plane: its own error, health included */
 		req_with(&s, "GET", "/_emulator/state", NULL, h, NULL, &r);
 		assert_ctl_error(&r, 403, NULL);
@@ -1898,10 +2018,12 @@ START_TEST(test_loopback_host_names)
 	json_object_put(o);
 	json_object_put(boot);
 	/* the same write through a loopback name does change it */
-	ck_assert_int_eq(status_with(&s, "POST", "/v24.0/" DEMO_WABA
-	    "/phone_numbers?access_token=" TOK_ADMIN "&cc=1"
-	    "&phone_number=5550107777&verified_name=Rebound", NULL,
-	    "Host: localhost", NULL), 200);
+	ck_assert_int_eq(status_with(&s, "POST",
+	                     "/v24.0/" DEMO_WABA
+	                     "/phone_numbers?access_token=" TOK_ADMIN "&cc=1"
+	                     "&phone_number=5550107777&verified_name=Rebound",
+	                     NULL, "Host: localhost", NULL),
+	    200);
 	ck_assert_int_eq(server_stop(&s), 0);
 }
 END_TEST
@@ -1915,16 +2037,18 @@ START_TEST(test_allow_host)
 
 	ck_assert_int_eq(server_start(&s, args), 0);
 	snprintf(h, sizeof(h), "Host: waba.test:%d", s.port);
-	ck_assert_int_eq(status_with(&s, "GET", NODE_READ, NULL, h, NULL),
+	ck_assert_int_eq(status_with(&s, "GET", NODE_READ, NULL, h, NULL), 200);
+	ck_assert_int_eq(
+	    status_with(&s, "GET", "/_emulator/clock", NULL, h, NULL), 200);
+	ck_assert_int_eq(
+	    status_with(&s, "GET", NODE_READ, NULL, "Host: OTHER.test", NULL),
 	    200);
-	ck_assert_int_eq(status_with(&s, "GET", "/_emulator/clock", NULL, h,
-	    NULL), 200);
-	ck_assert_int_eq(status_with(&s, "GET", NODE_READ, NULL,
-	    "Host: OTHER.test", NULL), 200);
-	ck_assert_int_eq(status_with(&s, "GET", NODE_READ, NULL,
-	    "Host: ci-host:8080", NULL), 200);
-	ck_assert_int_eq(status_with(&s, "GET", NODE_READ, NULL,
-	    "Host: evil.test", NULL), 400);
+	ck_assert_int_eq(
+	    status_with(&s, "GET", NODE_READ, NULL, "Host: ci-host:8080", NULL),
+	    200);
+	ck_assert_int_eq(
+	    status_with(&s, "GET", NODE_READ, NULL, "Host: evil.test", NULL),
+	    400);
 	ck_assert_int_eq(server_stop(&s), 0);
 }
 END_TEST
@@ -1936,13 +2060,16 @@ START_TEST(test_any_host_when_not_loopback)
 	struct server s;
 
 	ck_assert_int_eq(server_start(&s, args), 0);
-	ck_assert_int_eq(status_with(&s, "GET", NODE_READ, NULL,
-	    "Host: waba:8080", NULL), 200);
+	ck_assert_int_eq(
+	    status_with(&s, "GET", NODE_READ, NULL, "Host: waba:8080", NULL),
+	    200);
 	ck_assert_int_eq(status_with(&s, "GET", "/_emulator/health", NULL,
-	    "Host: waba:8080", NULL), 200);
+	                     "Host: waba:8080", NULL),
+	    200);
 	/* a browser's cross-site call is still refused */
 	ck_assert_int_eq(status_with(&s, "POST", "/_emulator/faults",
-	    FAULT_RULE, "Host: waba:8080", "Origin: http://evil.example"),
+	                     FAULT_RULE, "Host: waba:8080",
+	                     "Origin: http://evil.example"),
 	    403);
 	ck_assert_int_eq(server_stop(&s), 0);
 }
@@ -1973,7 +2100,8 @@ START_TEST(test_cross_site_refused)
 	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
 		/* the form a page would post: text the server reads as JSON */
 		ck_assert_int_eq(http_req(&s, "POST", "/_emulator/faults",
-		    FAULT_RULE, "text/plain", refused[i], &r), 0);
+		                     FAULT_RULE, "text/plain", refused[i], &r),
+		    0);
 		assert_ctl_error(&r, 403, NULL);
 		http_resp_free(&r);
 		req_with(&s, "GET", "/_emulator/state", NULL, refused[i][0],
@@ -1990,18 +2118,24 @@ START_TEST(test_cross_site_refused)
 	json_object_put(o);
 	/* Graph paths answer browsers as Graph does */
 	ck_assert_int_eq(status_with(&s, "GET", NODE_READ, NULL,
-	    "Origin: http://evil.example", "Sec-Fetch-Site: cross-site"), 200);
+	                     "Origin: http://evil.example",
+	                     "Sec-Fetch-Site: cross-site"),
+	    200);
 
 	/* the emulator's own origin, a typed URL, and plain clients pass */
 	snprintf(same, sizeof(same), "Origin: http://127.0.0.1:%d", s.port);
+	ck_assert_int_eq(status_with(&s, "GET", "/_emulator/clock", NULL, same,
+	                     "Sec-Fetch-Site: same-origin"),
+	    200);
 	ck_assert_int_eq(status_with(&s, "GET", "/_emulator/clock", NULL,
-	    same, "Sec-Fetch-Site: same-origin"), 200);
-	ck_assert_int_eq(status_with(&s, "GET", "/_emulator/clock", NULL,
-	    "Sec-Fetch-Site: none", NULL), 200);
+	                     "Sec-Fetch-Site: none", NULL),
+	    200);
 	/* curl -d sends form encoding; the body is still the rule */
-	ck_assert_int_eq(http_req(&s, "POST", "/_emulator/faults",
-	    "{\"match\":{\"path\":\"/nowhere\"},\"error\":{\"code\":2}}",
-	    "application/x-www-form-urlencoded", NULL, &r), 0);
+	ck_assert_int_eq(
+	    http_req(&s, "POST", "/_emulator/faults",
+	        "{\"match\":{\"path\":\"/nowhere\"},\"error\":{\"code\":2}}",
+	        "application/x-www-form-urlencoded", NULL, &r),
+	    0);
 	ck_assert_int_eq(r.status, 200);
 	http_resp_free(&r);
 	o = ctl_ok(&s, "GET", "/_emulator/faults", NULL);
@@ -2152,10 +2286,10 @@ oa_check(struct json_object *schema, struct json_object *v, const char *at)
 	if (json_object_object_get_ex(schema, "oneOf", &x)) {
 		for (i = 0, fits = 0; i < json_object_array_length(x); i++)
 			fits += oa_check(json_object_array_get_idx(x, i), v,
-			    at) == NULL;
+			            at) == NULL;
 		if (fits != 1) {
-			snprintf(why, sizeof(why), "%s: fits %zu of oneOf",
-			    at, fits);
+			snprintf(why, sizeof(why), "%s: fits %zu of oneOf", at,
+			    fits);
 			return why;
 		}
 	}
@@ -2168,18 +2302,18 @@ oa_check(struct json_object *schema, struct json_object *v, const char *at)
 	if (json_object_object_get_ex(schema, "enum", &x)) {
 		for (i = 0; i < json_object_array_length(x); i++)
 			if (json_object_equal(json_object_array_get_idx(x, i),
-			    v))
+			        v))
 				break;
 		if (i == json_object_array_length(x)) {
-			snprintf(why, sizeof(why), "%s: %s not in the enum",
-			    at, json_object_to_json_string(v));
+			snprintf(why, sizeof(why), "%s: %s not in the enum", at,
+			    json_object_to_json_string(v));
 			return why;
 		}
 	}
 	if ((json_object_object_get_ex(schema, "minimum", &x) &&
-	    json_object_get_double(v) < json_object_get_double(x)) ||
+	        json_object_get_double(v) < json_object_get_double(x)) ||
 	    (json_object_object_get_ex(schema, "maximum", &x) &&
-	    json_object_get_double(v) > json_object_get_double(x))) {
+	        json_object_get_double(v) > json_object_get_double(x))) {
 		snprintf(why, sizeof(why), "%s: %s out of range", at,
 		    json_object_to_json_string(v));
 		return why;
@@ -2189,7 +2323,7 @@ oa_check(struct json_object *schema, struct json_object *v, const char *at)
 		for (i = 0; i < json_object_array_length(v); i++) {
 			snprintf(sub, sizeof(sub), "%s[%zu]", at, i);
 			if ((bad = oa_check(x, json_object_array_get_idx(v, i),
-			    sub)) != NULL)
+			         sub)) != NULL)
 				return bad;
 		}
 	if (!json_object_is_type(v, json_type_object))
@@ -2210,10 +2344,11 @@ oa_check(struct json_object *schema, struct json_object *v, const char *at)
 		    json_object_object_get_ex(x, key, &y))
 			bad = oa_check(y, val, sub);
 		else if (!json_object_object_get_ex(schema,
-		    "additionalProperties", &y))
+		             "additionalProperties", &y))
 			bad = NULL;
 		else if (json_object_is_type(y, json_type_boolean))
-			bad = json_object_get_boolean(y) ? NULL :
+			bad = json_object_get_boolean(y) ?
+			    NULL :
 			    "an undocumented key";
 		else
 			bad = oa_check(y, val, sub);
@@ -2244,16 +2379,18 @@ oa_fill_path(const char *tmpl, struct json_object *op, char *out, size_t n)
 		}
 		end = strchr(tmpl, '}');
 		ck_assert_ptr_nonnull(end);
-		for (i = 0; params != NULL &&
-		    i < json_object_array_length(params); i++) {
+		for (i = 0;
+		     params != NULL && i < json_object_array_length(params);
+		     i++) {
 			p = json_object_array_get_idx(params, i);
-			if (strlen(jstr(p, "name")) == (size_t)(end - tmpl - 1) &&
+			if (strlen(jstr(p, "name")) ==
+			        (size_t)(end - tmpl - 1) &&
 			    strncmp(jstr(p, "name"), tmpl + 1,
-			    (size_t)(end - tmpl - 1)) == 0)
+			        (size_t)(end - tmpl - 1)) == 0)
 				break;
 		}
 		ck_assert_msg(params != NULL &&
-		    i < json_object_array_length(params),
+		        i < json_object_array_length(params),
 		    "%s: no example for %.*s", tmpl, (int)(end - tmpl), tmpl);
 		k += (size_t)snprintf(out + k, n - k, "%s", jstr(p, "example"));
 		tmpl = end + 1;
@@ -2310,7 +2447,7 @@ oa_streams(struct json_object *op)
 {
 	return jget(op, "responses.200.content") != NULL &&
 	    json_object_object_get_ex(jget(op, "responses.200.content"),
-	    "text/event-stream", NULL);
+	        "text/event-stream", NULL);
 }
 
 /* Calls op (its examples) and checks the answer is a documented success. */
@@ -2335,9 +2472,10 @@ oa_call(const struct server *s, const char *tmpl, const char *method,
 		ex = jget(ex, "application/json.example");
 	ck_assert_msg(jget(op, "requestBody") == NULL || ex != NULL,
 	    "%s: a body without an example", what);
-	ck_assert_int_eq(http_req(s, upper, path, ex ?
-	    json_object_to_json_string(ex) : NULL, ex ? "application/json" :
-	    NULL, headers, &r), 0);
+	ck_assert_int_eq(http_req(s, upper, path,
+	                     ex ? json_object_to_json_string(ex) : NULL,
+	                     ex ? "application/json" : NULL, headers, &r),
+	    0);
 	ck_assert_msg(r.status / 100 == 2, "%s: %ld %s", what, r.status,
 	    r.body);
 	oa_check_answer(what, op, &r);
@@ -2346,7 +2484,8 @@ oa_call(const struct server *s, const char *tmpl, const char *method,
 		return;
 	/* a broken body is a documented 400 */
 	ck_assert_int_eq(http_req(s, upper, path, "{\"a\":", "application/json",
-	    headers, &r), 0);
+	                     headers, &r),
+	    0);
 	ck_assert_int_eq(r.status, 400);
 	oa_check_answer(what, op, &r);
 	http_resp_free(&r);
@@ -2359,7 +2498,8 @@ oa_fetch(const struct server *s, const char *const *headers)
 	struct json_object *o;
 
 	ck_assert_int_eq(http_req(s, "GET", "/_emulator/openapi.json", NULL,
-	    NULL, headers, &r), 0);
+	                     NULL, headers, &r),
+	    0);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_ptr_nonnull(r.json);
 	ck_assert_str_eq(jstr(r.json, "openapi"), "3.0.3");
@@ -2370,8 +2510,7 @@ oa_fetch(const struct server *s, const char *const *headers)
 
 START_TEST(test_openapi_describes_every_answer)
 {
-	static const char *const methods[] = { "get", "put", "post",
-		"delete" };
+	static const char *const methods[] = { "get", "put", "post", "delete" };
 	struct json_object *deferred[16][2], *health, *paths, *item;
 	const char *dpath[16];
 	/* a subscriber, so that a fired event has a delivery to redeliver;
@@ -2385,8 +2524,7 @@ START_TEST(test_openapi_describes_every_answer)
 	ck_assert_int_eq(server_start(&s, args), 0);
 	oa_doc = oa_fetch(&s, NULL);
 	health = ctl_ok(&s, "GET", "/_emulator/health", NULL);
-	ck_assert_str_eq(jstr(oa_doc, "info.version"),
-	    jstr(health, "version"));
+	ck_assert_str_eq(jstr(oa_doc, "info.version"), jstr(health, "version"));
 	json_object_put(health);
 	paths = jget(oa_doc, "paths");
 	ck_assert_int_ge(json_object_object_length(paths), 12);
@@ -2406,8 +2544,9 @@ START_TEST(test_openapi_describes_every_answer)
 				continue;
 			}
 			/* a Graph call first: the journal has one to show */
-			ck_assert_int_eq(http_get(&s, WABA_PATH(DEMO_WABA,
-			    TOK_ADMIN), &r), 0);
+			ck_assert_int_eq(
+			    http_get(&s, WABA_PATH(DEMO_WABA, TOK_ADMIN), &r),
+			    0);
 			http_resp_free(&r);
 			oa_call(&s, tmpl, methods[m], op, NULL);
 		}
@@ -2444,8 +2583,7 @@ END_TEST
 /* Every route but health documents the 401 it answers without the token. */
 START_TEST(test_openapi_admin_token)
 {
-	static const char *const methods[] = { "get", "put", "post",
-		"delete" };
+	static const char *const methods[] = { "get", "put", "post", "delete" };
 	static const char *const auth[] = { "Authorization: Bearer s3cret",
 		NULL };
 	const char *args[] = { "--admin-token", "s3cret", NULL };
@@ -2455,8 +2593,8 @@ START_TEST(test_openapi_admin_token)
 	size_t m, i;
 
 	ck_assert_int_eq(server_start(&s, args), 0);
-	ck_assert_int_eq(ctl_status(&s, "GET", "/_emulator/openapi.json",
-	    NULL), 401);
+	ck_assert_int_eq(ctl_status(&s, "GET", "/_emulator/openapi.json", NULL),
+	    401);
 	oa_doc = oa_fetch(&s, auth);
 	json_object_object_foreach(jget(oa_doc, "paths"), tmpl, item) {
 		for (m = 0; m < 4; m++) {
@@ -2468,13 +2606,14 @@ START_TEST(test_openapi_admin_token)
 				upper[i] = (char)(methods[m][i] - 'a' + 'A');
 			upper[i] = '\0';
 			oa_fill_path(tmpl, op, path, sizeof(path));
-			ck_assert_int_eq(http_req(&s, upper, path, NULL, NULL,
-			    NULL, &r), 0);
+			ck_assert_int_eq(
+			    http_req(&s, upper, path, NULL, NULL, NULL, &r), 0);
 			/* those documented as needing no token (security {}) */
 			if (jget(op, "security") != NULL &&
-			    json_object_array_length(jget(op, "security")) == 1 &&
+			    json_object_array_length(jget(op, "security")) ==
+			        1 &&
 			    json_object_object_length(json_object_array_get_idx(
-			    jget(op, "security"), 0)) == 0)
+			        jget(op, "security"), 0)) == 0)
 				ck_assert_int_eq(r.status, 200);
 			else
 				ck_assert_msg(r.status == 401, "%s %s: %ld",

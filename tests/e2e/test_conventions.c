@@ -52,9 +52,9 @@ static void
 expect_error(const struct http_resp *r, long status, long long code,
     const char *message)
 {
-	ck_assert_msg(r->status == status && jint(r->json, "error.code") ==
-	    code, "expected %ld/%lld, got %ld: %s", status, code, r->status,
-	    r->body);
+	ck_assert_msg(r->status == status &&
+	        jint(r->json, "error.code") == code,
+	    "expected %ld/%lld, got %ld: %s", status, code, r->status, r->body);
 	ck_assert_str_ne(jstr(r->json, "error.fbtrace_id"), "");
 	ck_assert_str_ne(jstr(r->json, "error.type"), "");
 	if (message != NULL)
@@ -91,16 +91,19 @@ START_TEST(test_fields_spaces)
 	ck_assert_uint_eq((size_t)json_object_object_length(r.json), 2);
 	http_resp_free(&r);
 
-	GET(&r, V DEMO_WABA "?fields=%%20id%%20,phone_numbers.limit(1)%%20"
-	    "%%7B%%20id,%%20verified_name%%20%%7D%%20&" ADMIN);
+	GET(&r,
+	    V DEMO_WABA "?fields=%%20id%%20,phone_numbers.limit(1)%%20"
+	                "%%7B%%20id,%%20verified_name%%20%%7D%%20&" ADMIN);
 	expect_ok(&r);
-	same_as_get(r.json, V DEMO_WABA "?fields=id,phone_numbers.limit(1)"
-	    "%%7Bid,verified_name%%7D&" ADMIN);
+	same_as_get(r.json,
+	    V DEMO_WABA "?fields=id,phone_numbers.limit(1)"
+	                "%%7Bid,verified_name%%7D&" ADMIN);
 	http_resp_free(&r);
 
 	/* an empty item is still refused, and nothing else changes */
 	GET(&r, V DEMO_WABA "?fields=id,%%20name,&" ADMIN);
-	expect_error(&r, 400, 2500, "Syntax error \"Expected name.\" at "
+	expect_error(&r, 400, 2500,
+	    "Syntax error \"Expected name.\" at "
 	    "character 9: id, name,");
 	http_resp_free(&r);
 }
@@ -130,10 +133,12 @@ START_TEST(test_count_top_level)
 	struct http_resp r;
 
 	ck_assert_uint_gt(n, 0);
-	snprintf(want, sizeof(want), "{\"data\":[],\"summary\":"
-	    "{\"total_count\":%zu}}", n);
-	GET(&r, V DEMO_WABA "/phone_numbers?limit=0&summary=total_count&"
-	    ADMIN);
+	snprintf(want, sizeof(want),
+	    "{\"data\":[],\"summary\":"
+	    "{\"total_count\":%zu}}",
+	    n);
+	GET(&r,
+	    V DEMO_WABA "/phone_numbers?limit=0&summary=total_count&" ADMIN);
 	expect_ok(&r);
 	ck_assert_msg(jeq(r.json, want), "%s", r.body);
 	http_resp_free(&r);
@@ -156,23 +161,26 @@ START_TEST(test_count_nested)
 	char want[256];
 	struct http_resp r;
 
-	snprintf(want, sizeof(want), "{\"phone_numbers\":{\"data\":[],"
-	    "\"summary\":{\"total_count\":%zu}},\"id\":\"%s\"}", n,
-	    DEMO_WABA);
-	GET(&r, V DEMO_WABA "?fields=phone_numbers.limit(0).summary(true)&"
-	    ADMIN);
+	snprintf(want, sizeof(want),
+	    "{\"phone_numbers\":{\"data\":[],"
+	    "\"summary\":{\"total_count\":%zu}},\"id\":\"%s\"}",
+	    n, DEMO_WABA);
+	GET(&r,
+	    V DEMO_WABA "?fields=phone_numbers.limit(0).summary(true)&" ADMIN);
 	expect_ok(&r);
 	ck_assert_msg(jeq(r.json, want), "%s", r.body);
 	http_resp_free(&r);
-	GET(&r, V DEMO_WABA "?fields=phone_numbers.summary(total_count)"
-	    ".limit(0)&" ADMIN);
+	GET(&r,
+	    V DEMO_WABA "?fields=phone_numbers.summary(total_count)"
+	                ".limit(0)&" ADMIN);
 	expect_ok(&r);
 	ck_assert_msg(jeq(r.json, want), "%s", r.body);
 	http_resp_free(&r);
 
 	/* with rows: the same rows as before, and the count beside them */
-	GET(&r, V DEMO_WABA "?fields=phone_numbers.limit(1).summary(true)"
-	    "%%7Bid%%7D&" ADMIN);
+	GET(&r,
+	    V DEMO_WABA "?fields=phone_numbers.limit(1).summary(true)"
+	                "%%7Bid%%7D&" ADMIN);
 	expect_ok(&r);
 	ck_assert_uint_eq(jlen(r.json, "phone_numbers.data"), 1);
 	ck_assert_int_eq(jint(r.json, "phone_numbers.summary.total_count"),
@@ -204,16 +212,17 @@ START_TEST(test_me_is_token_user)
 	GET(&r, "/me?fields=id,name,business&" AT TOK_EMPLOYEE);
 	expect_ok(&r);
 	ck_assert_str_eq(jstr(r.json, "id"), DEMO_EMPLOYEE_USER);
-	same_as_get(r.json, V DEMO_EMPLOYEE_USER "?fields=id,name,business&"
-	    AT TOK_EMPLOYEE);
+	same_as_get(r.json,
+	    V DEMO_EMPLOYEE_USER "?fields=id,name,business&" AT TOK_EMPLOYEE);
 	http_resp_free(&r);
 
 	/* a header token is a token too; the user's edges follow /me */
-	call(&r, "GET", NULL, (const char *const[]){ "Authorization: Bearer "
-	    TOK_ADMIN, NULL }, V "me/assigned_whatsapp_business_accounts");
+	call(&r, "GET", NULL,
+	    (const char *const[]){ "Authorization: Bearer " TOK_ADMIN, NULL },
+	    V "me/assigned_whatsapp_business_accounts");
 	expect_ok(&r);
-	same_as_get(r.json, V DEMO_ADMIN_USER
-	    "/assigned_whatsapp_business_accounts?" ADMIN);
+	same_as_get(r.json,
+	    V DEMO_ADMIN_USER "/assigned_whatsapp_business_accounts?" ADMIN);
 	http_resp_free(&r);
 }
 END_TEST
@@ -242,7 +251,7 @@ START_TEST(test_me_permissions)
 
 			ck_assert_str_eq(jstr(p, "permission"),
 			    json_object_get_string(
-			    json_object_array_get_idx(scopes, j)));
+			        json_object_array_get_idx(scopes, j)));
 			ck_assert_str_eq(jstr(p, "status"), "granted");
 			ck_assert_uint_eq((size_t)json_object_object_length(p),
 			    2);
@@ -263,7 +272,8 @@ START_TEST(test_permissions_of_another_user)
 	struct http_resp r;
 
 	GET(&r, V DEMO_EMPLOYEE_USER "/permissions?" AT TOK_ADMIN);
-	expect_error(&r, 403, 200, "(#200) Only the token's own user's "
+	expect_error(&r, 403, 200,
+	    "(#200) Only the token's own user's "
 	    "permissions can be read");
 	http_resp_free(&r);
 	GET(&r, V DEMO_ADMIN_USER "/permissions?" AT TOK_EMPLOYEE);
@@ -283,10 +293,10 @@ END_TEST
 START_TEST(test_me_needs_user_token)
 {
 	static const char *const paths[] = { V "me", V "me/permissions",
-		"/me?fields=id", V "me?" AT TOK_APP, V "me/permissions?" AT
-		TOK_APP };
+		"/me?fields=id", V "me?" AT TOK_APP,
+		V "me/permissions?" AT TOK_APP };
 	const char *msg = "An active access token must be used to query "
-	    "information about the current user.";
+	                  "information about the current user.";
 	struct http_resp r;
 	size_t i;
 
@@ -309,19 +319,19 @@ START_TEST(test_ids_read)
 {
 	struct http_resp r;
 
-	GET(&r, V "?ids=" DEMO_WABA "," DEMO_WABA_NOPHONES "&fields=id,name&"
-	    ADMIN);
+	GET(&r,
+	    V "?ids=" DEMO_WABA "," DEMO_WABA_NOPHONES
+	      "&fields=id,name&" ADMIN);
 	expect_ok(&r);
 	ck_assert_uint_eq((size_t)json_object_object_length(r.json), 2);
-	same_as_get(jget(r.json, DEMO_WABA), V DEMO_WABA "?fields=id,name&"
-	    ADMIN);
-	same_as_get(jget(r.json, DEMO_WABA_NOPHONES), V DEMO_WABA_NOPHONES
-	    "?fields=id,name&" ADMIN);
+	same_as_get(jget(r.json, DEMO_WABA),
+	    V DEMO_WABA "?fields=id,name&" ADMIN);
+	same_as_get(jget(r.json, DEMO_WABA_NOPHONES),
+	    V DEMO_WABA_NOPHONES "?fields=id,name&" ADMIN);
 	http_resp_free(&r);
 
 	/* mixed node types, default fields, a repeated id read once */
-	GET(&r, "/?ids=" DEMO_PHONE "," DEMO_BUSINESS "," DEMO_PHONE "&"
-	    ADMIN);
+	GET(&r, "/?ids=" DEMO_PHONE "," DEMO_BUSINESS "," DEMO_PHONE "&" ADMIN);
 	expect_ok(&r);
 	ck_assert_uint_eq((size_t)json_object_object_length(r.json), 2);
 	same_as_get(jget(r.json, DEMO_PHONE), V DEMO_PHONE "?" ADMIN);
@@ -336,7 +346,8 @@ START_TEST(test_ids_errors)
 
 	/* one id that cannot be loaded fails the whole call */
 	GET(&r, V "?ids=" DEMO_WABA ",4999999999999999&fields=id&" ADMIN);
-	expect_error(&r, 404, 803, "(#803) Some of the aliases you "
+	expect_error(&r, 404, 803,
+	    "(#803) Some of the aliases you "
 	    "requested do not exist: 4999999999999999");
 	http_resp_free(&r);
 	/* another business's WABA looks the same as no WABA */
@@ -345,7 +356,8 @@ START_TEST(test_ids_errors)
 	http_resp_free(&r);
 	/* a bad field is the single read's own error */
 	GET(&r, V "?ids=" DEMO_WABA "&fields=nope&" ADMIN);
-	expect_error(&r, 400, 100, "(#100) Tried accessing nonexisting field "
+	expect_error(&r, 400, 100,
+	    "(#100) Tried accessing nonexisting field "
 	    "(nope) on node type (WhatsAppBusinessAccount)");
 	http_resp_free(&r);
 	GET(&r, V "?ids=" DEMO_WABA);
@@ -356,11 +368,12 @@ END_TEST
 
 START_TEST(test_ids_in_batch)
 {
-	const char *batch = "batch=[{\"method\":\"GET\",\"name\":\"list\","
-	    "\"relative_url\":\"" DEMO_BUSINESS
-	    "/owned_whatsapp_business_accounts?fields=id\"},"
-	    "{\"method\":\"GET\",\"relative_url\":\"?ids={result=list:"
-	    "$.data.*.id}%26fields=id,name\"}]";
+	const char
+	    *batch = "batch=[{\"method\":\"GET\",\"name\":\"list\","
+	             "\"relative_url\":\"" DEMO_BUSINESS
+	             "/owned_whatsapp_business_accounts?fields=id\"},"
+	             "{\"method\":\"GET\",\"relative_url\":\"?ids={result=list:"
+	             "$.data.*.id}%26fields=id,name\"}]";
 	struct http_resp r, list;
 	struct json_object *body, *ids;
 	size_t i;
@@ -371,8 +384,9 @@ START_TEST(test_ids_in_batch)
 	ck_assert_int_eq(jint(r.json, "1.code"), 200);
 	body = json_tokener_parse(jstr(r.json, "1.body"));
 	ck_assert_ptr_nonnull(body);
-	GET(&list, V DEMO_BUSINESS "/owned_whatsapp_business_accounts?"
-	    "fields=id&" ADMIN);
+	GET(&list,
+	    V DEMO_BUSINESS "/owned_whatsapp_business_accounts?"
+	                    "fields=id&" ADMIN);
 	ids = jget(list.json, "data");
 	ck_assert_uint_gt(json_object_array_length(ids), 0);
 	ck_assert_uint_eq((size_t)json_object_object_length(body),
@@ -413,22 +427,22 @@ START_TEST(test_cors_preflight)
 
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		call(&r, "OPTIONS", NULL, pre, "%s", paths[i]);
-		ck_assert_msg(r.status == 200, "%s: %ld %s", paths[i],
-		    r.status, r.body);
-		ck_assert_str_eq(hdr(&r,
-		    "access-control-allow-origin"), "*");
-		ck_assert_ptr_nonnull(strstr(hdr(&r,
-		    "access-control-allow-methods"), "DELETE"));
-		ck_assert_ptr_nonnull(strstr(hdr(&r,
-		    "access-control-allow-methods"), "POST"));
-		ck_assert_str_eq(hdr(&r,
-		    "access-control-allow-headers"),
+		ck_assert_msg(r.status == 200, "%s: %ld %s", paths[i], r.status,
+		    r.body);
+		ck_assert_str_eq(hdr(&r, "access-control-allow-origin"), "*");
+		ck_assert_ptr_nonnull(
+		    strstr(hdr(&r, "access-control-allow-methods"), "DELETE"));
+		ck_assert_ptr_nonnull(
+		    strstr(hdr(&r, "access-control-allow-methods"), "POST"));
+		ck_assert_str_eq(hdr(&r, "access-control-allow-headers"),
 		    "authorization,content-type");
 		http_resp_free(&r);
 	}
 	/* the call that follows works, and says the same origin rule */
-	call(&r, "GET", NULL, (const char *const[]){ "Origin: "
-	    "https://app.example", "Authorization: Bearer " TOK_ADMIN, NULL },
+	call(&r, "GET", NULL,
+	    (const char *const[]){ "Origin: "
+	                           "https://app.example",
+	        "Authorization: Bearer " TOK_ADMIN, NULL },
 	    V DEMO_WABA);
 	expect_ok(&r);
 	ck_assert_str_eq(hdr(&r, "access-control-allow-origin"), "*");
@@ -440,7 +454,6 @@ START_TEST(test_cors_preflight)
 }
 END_TEST
 
-
 /* ---- versions ----------------------------------------------------------- */
 
 /* Sets the emulator clock to a day (seconds since the epoch). */
@@ -451,8 +464,11 @@ set_clock(long long now)
 	struct http_resp r;
 
 	snprintf(body, sizeof(body), "{\"now\":%lld}", now);
-	call(&r, "POST", body, (const char *const[]){ "Content-Type: "
-	    "application/json", NULL }, "/_emulator/clock");
+	call(&r, "POST", body,
+	    (const char *const[]){ "Content-Type: "
+	                           "application/json",
+	        NULL },
+	    "/_emulator/clock");
 	ck_assert_msg(r.status == 200, "clock: %ld %s", r.status, r.body);
 	http_resp_free(&r);
 }
@@ -501,16 +517,16 @@ END_TEST
 
 START_TEST(test_versions_unknown)
 {
-	static const char *const bad[] = { "v99.12", "v3.5", "v24.00",
-		"v024.0", "v27.0" };
+	static const char *const bad[] = { "v99.12", "v3.5", "v24.00", "v024.0",
+		"v27.0" };
 	char want[256];
 	struct http_resp r;
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		GET(&r, "/%s/" DEMO_WABA "/phone_numbers?" ADMIN, bad[i]);
-		snprintf(want, sizeof(want), "Unknown path components: /"
-		    DEMO_WABA "/phone_numbers");
+		snprintf(want, sizeof(want),
+		    "Unknown path components: /" DEMO_WABA "/phone_numbers");
 		expect_error(&r, 400, 2500, want);
 		ck_assert_str_eq(jstr(r.json, "error.type"), "OAuthException");
 		/* the version that answered: the default */
@@ -522,8 +538,8 @@ START_TEST(test_versions_unknown)
 		http_resp_free(&r);
 	}
 	/* nothing was written by the refused POSTs */
-	GET(&r, V DEMO_WABA "/assigned_users?business=" DEMO_BUSINESS "&"
-	    ADMIN);
+	GET(&r,
+	    V DEMO_WABA "/assigned_users?business=" DEMO_BUSINESS "&" ADMIN);
 	expect_ok(&r);
 	ck_assert_ptr_null(strstr(r.body, DEMO_NOACCESS_USER));
 	http_resp_free(&r);
@@ -532,8 +548,7 @@ END_TEST
 
 START_TEST(test_versions_latest_flag)
 {
-	static const char *const args[] = { "--latest-version", "v27.2",
-		NULL };
+	static const char *const args[] = { "--latest-version", "v27.2", NULL };
 	struct http_resp r;
 
 	ck_assert_int_eq(server_stop(&S), 0);
@@ -556,8 +571,9 @@ assigned(const char *waba, const char *user)
 	bool found = false;
 	size_t i;
 
-	GET(&r, V "%s/assigned_users?business=" DEMO_BUSINESS "&limit=100&"
-	    ADMIN, waba);
+	GET(&r,
+	    V "%s/assigned_users?business=" DEMO_BUSINESS "&limit=100&" ADMIN,
+	    waba);
 	expect_ok(&r);
 	for (i = 0; i < jlen(r.json, "data"); i++) {
 		char path[32];
@@ -600,29 +616,33 @@ START_TEST(test_raw_read_fails_after_write)
 	 * what the write answered */
 	POST(&r, "user=" DEMO_NOACCESS_USER "&tasks=MANAGE&fields=id,colour",
 	    V DEMO_WABA "/assigned_users?" ADMIN);
-	expect_error(&r, 400, 100, "(#100) Tried accessing nonexisting field "
+	expect_error(&r, 400, 100,
+	    "(#100) Tried accessing nonexisting field "
 	    "(colour) on node type (WhatsAppBusinessAccount)");
-	ck_assert(jeq(jget(r.json, "error.original_response"),
-	    "{\"success\":true}"));
+	ck_assert(
+	    jeq(jget(r.json, "error.original_response"), "{\"success\":true}"));
 	http_resp_free(&r);
 	ck_assert(assigned(DEMO_WABA, DEMO_NOACCESS_USER));
 	/* a fields= that does not parse fails the read the same way */
 	POST(&r, "user=" DEMO_NOACCESS_USER "&tasks=MANAGE&fields=id,,name",
 	    V DEMO_WABA_NOPHONES "/assigned_users?" ADMIN);
 	expect_error(&r, 400, 2500, NULL);
-	ck_assert(jeq(jget(r.json, "error.original_response"),
-	    "{\"success\":true}"));
+	ck_assert(
+	    jeq(jget(r.json, "error.original_response"), "{\"success\":true}"));
 	http_resp_free(&r);
 	ck_assert(assigned(DEMO_WABA_NOPHONES, DEMO_NOACCESS_USER));
 	/* phone_numbers: the number is added, its id is the original
 	 * response */
-	POST(&r, "cc=44&phone_number=7700900456&verified_name=Jaspers+UK&"
+	POST(&r,
+	    "cc=44&phone_number=7700900456&verified_name=Jaspers+UK&"
 	    "fields=display_phone_number,colour",
 	    V DEMO_WABA_NOPHONES "/phone_numbers?" ADMIN);
-	expect_error(&r, 400, 100, "(#100) Tried accessing nonexisting field "
+	expect_error(&r, 400, 100,
+	    "(#100) Tried accessing nonexisting field "
 	    "(colour) on node type (WhatsAppBusinessPhoneNumber)");
-	ck_assert_int_eq(json_object_object_length(jget(r.json,
-	    "error.original_response")), 1);
+	ck_assert_int_eq(
+	    json_object_object_length(jget(r.json, "error.original_response")),
+	    1);
 	snprintf(id, sizeof(id), "%s",
 	    jstr(r.json, "error.original_response.id"));
 	http_resp_free(&r);
@@ -660,12 +680,14 @@ START_TEST(test_partner_tasks)
 	expect_error(&r, 403, 200, NULL);
 	http_resp_free(&r);
 	/* MANAGE_USERS assigns users; MANAGE_BILLING adds no API right */
-	POST(&r, "user=" DEMO_NOACCESS_USER "&tasks=MANAGE_USERS,"
-	    "MANAGE_BILLING", V DEMO_WABA "/assigned_users?" ADMIN);
+	POST(&r,
+	    "user=" DEMO_NOACCESS_USER "&tasks=MANAGE_USERS,"
+	    "MANAGE_BILLING",
+	    V DEMO_WABA "/assigned_users?" ADMIN);
 	expect_ok(&r);
 	http_resp_free(&r);
-	GET(&r, V DEMO_WABA "/assigned_users?business=" DEMO_BUSINESS "&"
-	    ADMIN);
+	GET(&r,
+	    V DEMO_WABA "/assigned_users?business=" DEMO_BUSINESS "&" ADMIN);
 	expect_ok(&r);
 	ck_assert_ptr_nonnull(strstr(r.body, "\"MANAGE_USERS\""));
 	ck_assert_ptr_nonnull(strstr(r.body, "\"MANAGE_BILLING\""));
@@ -682,15 +704,16 @@ START_TEST(test_partner_tasks)
 	POST(&r, "user=" DEMO_NOACCESS_USER "&tasks=FULL_CONTROL",
 	    V DEMO_WABA "/assigned_users?" ADMIN);
 	expect_error(&r, 400, 100, NULL);
-	ck_assert_ptr_nonnull(strstr(jstr(r.json, "error.message"),
-	    "MANAGE_BILLING"));
+	ck_assert_ptr_nonnull(
+	    strstr(jstr(r.json, "error.message"), "MANAGE_BILLING"));
 	http_resp_free(&r);
 }
 END_TEST
 
 /* ---- debug_token errors ------------------------------------------------- */
 
-#define NOT_DEVELOPER "(#100) You must provide an app access token, or a " \
+#define NOT_DEVELOPER \
+	"(#100) You must provide an app access token, or a " \
 	"user access token that is an owner or developer of the app"
 
 START_TEST(test_debug_token_caller)
@@ -703,8 +726,9 @@ START_TEST(test_debug_token_caller)
 	ck_assert_str_eq(jstr(r.json, "error.type"), "OAuthException");
 	http_resp_free(&r);
 	/* the caller's app token with a wrong secret fails its signature */
-	GET(&r, V "debug_token?input_token=" TOK_ADMIN "&" AT DEMO_APP
-	    "%%7Cwrong-secret");
+	GET(&r,
+	    V "debug_token?input_token=" TOK_ADMIN "&" AT DEMO_APP
+	      "%%7Cwrong-secret");
 	expect_error(&r, 401, 190, "Invalid OAuth access token signature.");
 	http_resp_free(&r);
 	/* so does any other call made with it */
@@ -712,16 +736,19 @@ START_TEST(test_debug_token_caller)
 	expect_error(&r, 401, 190, "Invalid OAuth access token signature.");
 	http_resp_free(&r);
 	/* the right secret works */
-	GET(&r, V "debug_token?input_token=" TOK_ADMIN "&" AT DEMO_APP "%%7C"
-	    DEMO_APP_SECRET);
+	GET(&r,
+	    V "debug_token?input_token=" TOK_ADMIN "&" AT DEMO_APP
+	      "%%7C" DEMO_APP_SECRET);
 	expect_ok(&r);
 	ck_assert(jget(r.json, "data.is_valid") != NULL);
 	http_resp_free(&r);
 	/* another app's token as input: one answer whatever its secret */
-	GET(&r, V "debug_token?input_token=" DEMO_SECURE_APP "%%7Cwrong&" AT
-	    DEMO_APP "%%7C" DEMO_APP_SECRET);
-	GET(&r2, V "debug_token?input_token=" DEMO_SECURE_APP "%%7C"
-	    DEMO_SECURE_SECRET "&" AT DEMO_APP "%%7C" DEMO_APP_SECRET);
+	GET(&r,
+	    V "debug_token?input_token=" DEMO_SECURE_APP
+	      "%%7Cwrong&" AT DEMO_APP "%%7C" DEMO_APP_SECRET);
+	GET(&r2,
+	    V "debug_token?input_token=" DEMO_SECURE_APP
+	      "%%7C" DEMO_SECURE_SECRET "&" AT DEMO_APP "%%7C" DEMO_APP_SECRET);
 	ck_assert_int_eq(r.status, r2.status);
 	ck_assert_str_eq(jstr(r.json, "error.message"),
 	    jstr(r2.json, "error.message"));
@@ -762,7 +789,8 @@ START_TEST(test_phone_number_forms)
 		POST(&r, form, V DEMO_WABA "/phone_numbers?" ADMIN);
 		expect_error(&r, 400, 100, NULL);
 		ck_assert_msg(strstr(jstr(r.json, "error.message"), "Param ") !=
-		    NULL, "%s: %s", bad[i], r.body);
+		        NULL,
+		    "%s: %s", bad[i], r.body);
 		http_resp_free(&r);
 	}
 	GET(&r, V DEMO_WABA "/phone_numbers?summary=total_count&" ADMIN);

@@ -20,6 +20,7 @@
 #define ADMIN AT TOK_ADMIN
 
 /* The tail every 100/33 message shares. */
+/* clang-format off */
 #define NO_OBJECT(verb, id)                                                  \
 	"Unsupported " verb " request. Object with ID '" id "' does not "    \
 	"exist, cannot be loaded due to missing permissions, or does not "   \
@@ -30,8 +31,10 @@
 	"VIEW_COST, MANAGE_EXTENSIONS, VIEW_PHONE_ASSETS, "                  \
 	"MANAGE_PHONE_ASSETS, VIEW_TEMPLATES, MESSAGING, VIEW_INSIGHTS, "     \
 	"MANAGE_USERS, MANAGE_BILLING"
+/* clang-format on */
 
 #define MSG_PERMISSION "(#200) Permissions error"
+/* clang-format off */
 #define MSG_SCOPE "(#200) Requires whatsapp_business_management permission " \
 	"to manage the object"
 #define MSG_PHONE_ADD "Cannot add phone number to WhatsApp Business Account"
@@ -39,6 +42,7 @@
 	"Business account. Wait a bit and try again. For more info, please "  \
 	"refer to https://developers.facebook.com/docs/graph-api/overview/"  \
 	"rate-limiting."
+/* clang-format on */
 
 static struct server S;
 
@@ -46,11 +50,11 @@ static struct server S;
 struct experr {
 	long status;
 	int code;
-	int subcode;         /* 0: error_subcode must be absent */
+	int subcode; /* 0: error_subcode must be absent */
 	const char *type;
 	const char *message; /* exact, or a prefix when prefix is set */
 	bool prefix;
-	bool transient;      /* is_transient:true, else the key is absent */
+	bool transient; /* is_transient:true, else the key is absent */
 };
 
 /*
@@ -66,14 +70,13 @@ expect_error_at(const struct http_resp *r, const struct experr *e, int line)
 	size_t i;
 	bool tok;
 
-	ck_assert_msg(r->status == e->status,
-	    "line %d: HTTP %ld, want %ld: %s", line, r->status, e->status,
-	    r->body);
+	ck_assert_msg(r->status == e->status, "line %d: HTTP %ld, want %ld: %s",
+	    line, r->status, e->status, r->body);
 	ck_assert_msg(err != NULL, "line %d: no error object: %s", line,
 	    r->body);
 	ck_assert_msg(jint(err, "code") == e->code,
-	    "line %d: code %lld, want %d: %s", line, jint(err, "code"),
-	    e->code, r->body);
+	    "line %d: code %lld, want %d: %s", line, jint(err, "code"), e->code,
+	    r->body);
 	v = jget(err, "error_subcode");
 	if (e->subcode == 0)
 		ck_assert_msg(v == NULL,
@@ -95,8 +98,9 @@ expect_error_at(const struct http_resp *r, const struct experr *e, int line)
 		    e->message);
 	v = jget(err, "is_transient");
 	if (e->transient)
-		ck_assert_msg(v != NULL && json_object_is_type(v,
-		    json_type_boolean) && json_object_get_boolean(v),
+		ck_assert_msg(v != NULL &&
+		        json_object_is_type(v, json_type_boolean) &&
+		        json_object_get_boolean(v),
 		    "line %d: want is_transient:true: %s", line, r->body);
 	else
 		ck_assert_msg(v == NULL || !json_object_get_boolean(v),
@@ -150,8 +154,8 @@ expect_error(const struct http_resp *r, long status, int code, int subcode,
 
 /* Request helpers on the test's server S; each returns the response. */
 static void
-req(const char *method, const char *path, const char *body,
-    const char *ctype, struct http_resp *r)
+req(const char *method, const char *path, const char *body, const char *ctype,
+    struct http_resp *r)
 {
 	ck_assert_msg(http_req(&S, method, path, body, ctype, NULL, r) == 0,
 	    "%s %s: transport error", method, path);
@@ -243,8 +247,10 @@ inject_fault(int code)
 	struct http_resp r;
 	char body[128];
 
-	snprintf(body, sizeof(body), "{\"match\":{\"path\":\"*\"},"
-	    "\"error\":{\"code\":%d},\"times\":1}", code);
+	snprintf(body, sizeof(body),
+	    "{\"match\":{\"path\":\"*\"},"
+	    "\"error\":{\"code\":%d},\"times\":1}",
+	    code);
 	control("POST", "/_emulator/faults", body, &r);
 	http_resp_free(&r);
 }
@@ -357,7 +363,8 @@ START_TEST(test_100_bad_enum_names_allowed_values)
 	STATE_UNCHANGED(before);
 
 	get(V DEMO_BUSINESS "/owned_whatsapp_business_accounts?" ADMIN
-	    "&sort=newest_first", &r);
+	                    "&sort=newest_first",
+	    &r);
 	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
 	    "(#100) Param sort[0] must be one of {creation_time_ascending, "
 	    "creation_time_descending} - got \"newest_first\"");
@@ -373,7 +380,8 @@ START_TEST(test_100_bad_boolean)
 
 	post(V DEMO_WABA_NOPHONES "/phone_numbers?" ADMIN,
 	    "cc=1&phone_number=5550107777&verified_name=X"
-	    "&migrate_phone_number=maybe", &r);
+	    "&migrate_phone_number=maybe",
+	    &r);
 	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
 	    "(#100) Param migrate_phone_number must be a boolean, got "
 	    "\"maybe\"");
@@ -388,18 +396,22 @@ START_TEST(test_100_unsupported_filter)
 	struct http_resp r;
 
 	/* filtering=[{'field':'name','operator':'EQUAL','value':'x'}] */
-	get(V DEMO_BUSINESS "/owned_whatsapp_business_accounts?" ADMIN
+	get(V DEMO_BUSINESS
+	    "/owned_whatsapp_business_accounts?" ADMIN
 	    "&filtering=%5B%7B%27field%27%3A%27name%27%2C%27operator%27%3A"
-	    "%27EQUAL%27%2C%27value%27%3A%27x%27%7D%5D", &r);
+	    "%27EQUAL%27%2C%27value%27%3A%27x%27%7D%5D",
+	    &r);
 	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
 	    "(#100) Filtering field name is not supported. Supported fields: "
 	    "creation_time, ownership_type");
 	http_resp_free(&r);
 
 	/* creation_time with EQUAL */
-	get(V DEMO_BUSINESS "/owned_whatsapp_business_accounts?" ADMIN
+	get(V DEMO_BUSINESS
+	    "/owned_whatsapp_business_accounts?" ADMIN
 	    "&filtering=%5B%7B%22field%22%3A%22creation_time%22%2C%22operator"
-	    "%22%3A%22EQUAL%22%2C%22value%22%3A%221%22%7D%5D", &r);
+	    "%22%3A%22EQUAL%22%2C%22value%22%3A%221%22%7D%5D",
+	    &r);
 	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
 	    "(#100) Filtering operator EQUAL is not supported for field "
 	    "creation_time. Supported operators: LESS_THAN, GREATER_THAN, "
@@ -407,18 +419,22 @@ START_TEST(test_100_unsupported_filter)
 	http_resp_free(&r);
 
 	/* account_mode EQUAL FOO */
-	get(V DEMO_WABA "/phone_numbers?" ADMIN
+	get(V DEMO_WABA
+	    "/phone_numbers?" ADMIN
 	    "&filtering=%5B%7B%22field%22%3A%22account_mode%22%2C%22operator"
-	    "%22%3A%22EQUAL%22%2C%22value%22%3A%22FOO%22%7D%5D", &r);
+	    "%22%3A%22EQUAL%22%2C%22value%22%3A%22FOO%22%7D%5D",
+	    &r);
 	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
 	    "(#100) Param filtering[0].value must be one of {SANDBOX, LIVE} - "
 	    "got \"FOO\"");
 	http_resp_free(&r);
 
 	/* creation_time LESS_THAN abc */
-	get(V DEMO_BUSINESS "/owned_whatsapp_business_accounts?" ADMIN
+	get(V DEMO_BUSINESS
+	    "/owned_whatsapp_business_accounts?" ADMIN
 	    "&filtering=%5B%7B%22field%22%3A%22creation_time%22%2C%22operator"
-	    "%22%3A%22LESS_THAN%22%2C%22value%22%3A%22abc%22%7D%5D", &r);
+	    "%22%3A%22LESS_THAN%22%2C%22value%22%3A%22abc%22%7D%5D",
+	    &r);
 	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
 	    "(#100) Param filtering[0].value must be a unix timestamp - got "
 	    "\"abc\"");
@@ -440,9 +456,8 @@ START_TEST(test_100_batch_over_50)
 	for (i = 0; i < 51; i++)
 		n += (size_t)snprintf(body + n, cap - n, "%s%s",
 		    i > 0 ? "%2C" : "",
-		    "%7B%22method%22%3A%22DELETE%22%2C%22relative_url%22%3A%22"
-		    DEMO_WABA "%2Fassigned_users%3Fuser%3D" DEMO_MANAGER_USER
-		    "%22%7D");
+		    "%7B%22method%22%3A%22DELETE%22%2C%22relative_url%22%3A%22" DEMO_WABA
+		    "%2Fassigned_users%3Fuser%3D" DEMO_MANAGER_USER "%22%7D");
 	snprintf(body + n, cap - n, "%s", "%5D");
 	post(V, body, &r);
 	free(body);
@@ -514,7 +529,8 @@ START_TEST(test_100_33_names_the_method)
 	    NO_OBJECT("post", "4999999999999999"));
 	http_resp_free(&r);
 	del(V "4999999999999999/assigned_users?" ADMIN
-	    "&user=" DEMO_MANAGER_USER, &r);
+	      "&user=" DEMO_MANAGER_USER,
+	    &r);
 	EXPECT_ERROR(&r, 400, 100, 33, "GraphMethodException",
 	    NO_OBJECT("delete", "4999999999999999"));
 	http_resp_free(&r);
@@ -561,8 +577,8 @@ START_TEST(test_100_appsecret_proof)
 	http_resp_free(&r);
 	/* a proof made with another app's secret is wrong too */
 	hmac_hex(DEMO_SECURE_SECRET, TOK_ADMIN, proof);
-	snprintf(path, sizeof(path), V DEMO_WABA "/assigned_users?" ADMIN
-	    "&appsecret_proof=%s", proof);
+	snprintf(path, sizeof(path),
+	    V DEMO_WABA "/assigned_users?" ADMIN "&appsecret_proof=%s", proof);
 	post(path, "user=" DEMO_NOACCESS_USER "&tasks=MANAGE", &r);
 	EXPECT_ERROR(&r, 400, 100, 0, "GraphMethodException",
 	    "Invalid appsecret_proof provided in the API argument");
@@ -573,7 +589,8 @@ START_TEST(test_100_appsecret_proof)
 	    "API calls from the server require an appsecret_proof argument");
 	http_resp_free(&r);
 	del(V DEMO_WABA "/assigned_users?" AT TOK_SECURE
-	    "&user=" DEMO_MANAGER_USER, &r);
+	                "&user=" DEMO_MANAGER_USER,
+	    &r);
 	EXPECT_ERROR(&r, 400, 100, 0, "GraphMethodException",
 	    "API calls from the server require an appsecret_proof argument");
 	http_resp_free(&r);
@@ -581,8 +598,8 @@ START_TEST(test_100_appsecret_proof)
 
 	/* and the right one passes */
 	hmac_hex(DEMO_SECURE_SECRET, TOK_SECURE, proof);
-	snprintf(path, sizeof(path), V DEMO_WABA "?" AT TOK_SECURE
-	    "&appsecret_proof=%s", proof);
+	snprintf(path, sizeof(path),
+	    V DEMO_WABA "?" AT TOK_SECURE "&appsecret_proof=%s", proof);
 	get(path, &r);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_str_eq(jstr(r.json, "id"), DEMO_WABA);
@@ -688,8 +705,9 @@ START_TEST(test_190_unknown_token)
 	EXPECT_ERROR(&r, 401, 190, 0, "OAuthException",
 	    "Invalid OAuth access token signature.");
 	http_resp_free(&r);
-	del(V DEMO_WABA "/assigned_users?" AT "nonsense&user="
-	    DEMO_MANAGER_USER, &r);
+	del(V DEMO_WABA "/assigned_users?" AT
+	                "nonsense&user=" DEMO_MANAGER_USER,
+	    &r);
 	EXPECT_ERROR(&r, 401, 190, 0, "OAuthException", msg);
 	http_resp_free(&r);
 	STATE_UNCHANGED(before);
@@ -749,9 +767,11 @@ START_TEST(test_190_463_minted_token_expires_on_the_clock)
 
 	/* Monday, 01-Jul-24 23:00:00 PDT */
 	set_clock(1719900000);
-	control("POST", "/_emulator/tokens", "{\"user\":\"" DEMO_ADMIN_USER
-	    "\",\"app\":\"" DEMO_APP "\",\"scopes\":[\"whatsapp_business_"
-	    "management\",\"business_management\"],\"expires_in\":3600}", &r);
+	control("POST", "/_emulator/tokens",
+	    "{\"user\":\"" DEMO_ADMIN_USER "\",\"app\":\"" DEMO_APP
+	    "\",\"scopes\":[\"whatsapp_business_"
+	    "management\",\"business_management\"],\"expires_in\":3600}",
+	    &r);
 	ck_assert_int_eq(jint(r.json, "expires_at"), 1719903600);
 	snprintf(tok, sizeof(tok), "%s", jstr(r.json, "access_token"));
 	http_resp_free(&r);
@@ -839,7 +859,8 @@ START_TEST(test_200_granular_target_excluded)
 	EXPECT_ERROR(&r, 403, 200, 0, "OAuthException", MSG_PERMISSION);
 	http_resp_free(&r);
 	del(V DEMO_WABA "/assigned_users?" AT TOK_GRANULAR
-	    "&user=" DEMO_MANAGER_USER, &r);
+	                "&user=" DEMO_MANAGER_USER,
+	    &r);
 	EXPECT_ERROR(&r, 403, 200, 0, "OAuthException", MSG_PERMISSION);
 	http_resp_free(&r);
 	STATE_UNCHANGED(before);
@@ -858,8 +879,9 @@ START_TEST(test_200_no_role_or_task)
 	EXPECT_ERROR(&r, 403, 200, 0, "OAuthException", MSG_PERMISSION);
 	http_resp_free(&r);
 	/* the WABA lists of a business need an ADMIN */
-	get(V DEMO_BUSINESS "/owned_whatsapp_business_accounts?"
-	    AT TOK_EMPLOYEE, &r);
+	get(V DEMO_BUSINESS
+	    "/owned_whatsapp_business_accounts?" AT TOK_EMPLOYEE,
+	    &r);
 	EXPECT_ERROR(&r, 403, 200, 0, "OAuthException", MSG_PERMISSION);
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&S), 0);
@@ -884,7 +906,8 @@ START_TEST(test_200_employee_write_without_task)
 	EXPECT_ERROR(&r, 403, 200, 0, "OAuthException", MSG_PERMISSION);
 	http_resp_free(&r);
 	del(V DEMO_WABA "/assigned_users?" AT TOK_EMPLOYEE
-	    "&user=" DEMO_MANAGER_USER, &r);
+	                "&user=" DEMO_MANAGER_USER,
+	    &r);
 	EXPECT_ERROR(&r, 403, 200, 0, "OAuthException", MSG_PERMISSION);
 	http_resp_free(&r);
 	/* MANAGE_PHONE adds numbers but does not manage users */
@@ -919,7 +942,7 @@ END_TEST
 START_TEST(test_300_read_only)
 {
 	static const char msg[] = "(#300) Edit failure: the emulator is "
-	    "read-only";
+	                          "read-only";
 	struct json_object *before = state();
 	struct http_resp r;
 
@@ -936,8 +959,9 @@ START_TEST(test_300_read_only)
 	EXPECT_ERROR(&r, 400, 300, 0, "OAuthException", msg);
 	http_resp_free(&r);
 	/* method=DELETE on a GET is a write too */
-	get(V DEMO_WABA "/assigned_users?" ADMIN "&method=DELETE&user="
-	    DEMO_MANAGER_USER, &r);
+	get(V DEMO_WABA "/assigned_users?" ADMIN
+	                "&method=DELETE&user=" DEMO_MANAGER_USER,
+	    &r);
 	EXPECT_ERROR(&r, 400, 300, 0, "OAuthException", msg);
 	http_resp_free(&r);
 	STATE_UNCHANGED(before);
@@ -958,7 +982,7 @@ END_TEST
 START_TEST(test_368_restricted_business)
 {
 	static const char msg[] = "The action attempted has been deemed "
-	    "abusive or is otherwise disallowed";
+	                          "abusive or is otherwise disallowed";
 	struct json_object *before = state();
 	struct http_resp r;
 
@@ -1065,7 +1089,8 @@ START_TEST(test_80008_rate_limit)
 	EXPECT_TRANSIENT(&r, 429, 80008, 2446079, "OAuthException", MSG_RATE);
 	http_resp_free(&r);
 	del(V DEMO_WABA_NOPHONES "/assigned_users?" ADMIN
-	    "&user=" DEMO_MANAGER_USER, &r);
+	                         "&user=" DEMO_MANAGER_USER,
+	    &r);
 	EXPECT_TRANSIENT(&r, 429, 80008, 2446079, "OAuthException", MSG_RATE);
 	http_resp_free(&r);
 	STATE_UNCHANGED(before);
@@ -1091,7 +1116,8 @@ START_TEST(test_200000_number_on_another_waba)
 	http_resp_free(&r);
 	post(V DEMO_WABA_NOPHONES "/phone_numbers?" ADMIN,
 	    "cc=1&phone_number=5550100200&verified_name=X"
-	    "&migrate_phone_number=false", &r);
+	    "&migrate_phone_number=false",
+	    &r);
 	EXPECT_ERROR(&r, 400, 200000, 0, "OAuthException", MSG_PHONE_ADD);
 	http_resp_free(&r);
 	STATE_UNCHANGED(before);
@@ -1123,7 +1149,8 @@ START_TEST(test_200005_no_insights)
 	struct http_resp r;
 
 	get(V DEMO_WABA_NOPHONES "?" ADMIN
-	    "&fields=template_performance_metrics", &r);
+	                         "&fields=template_performance_metrics",
+	    &r);
 	EXPECT_ERROR(&r, 400, 200005, 0, "OAuthException",
 	    "Template Insights are not available yet for this WhatsApp "
 	    "Business account");
@@ -1137,8 +1164,9 @@ START_TEST(test_200008_no_phone_numbers)
 	struct http_resp r;
 
 	/* analytics.start(1).end(86400) */
-	get(V DEMO_WABA_NOPHONES "?" ADMIN
-	    "&fields=analytics.start%281%29.end%2886400%29", &r);
+	get(V DEMO_WABA_NOPHONES
+	    "?" ADMIN "&fields=analytics.start%281%29.end%2886400%29",
+	    &r);
 	EXPECT_ERROR(&r, 400, 200008, 0, "OAuthException",
 	    "WhatsApp Business Account has no linked phone numbers.");
 	http_resp_free(&r);
@@ -1217,8 +1245,8 @@ END_TEST
 struct trigger {
 	const char *method;
 	const char *path;
-	const char *form;  /* POST body, NULL for none */
-	int fault;         /* inject this error code first; 0 = none */
+	const char *form; /* POST body, NULL for none */
+	int fault;        /* inject this error code first; 0 = none */
 	int code;
 	int subcode;
 	long st_default;
@@ -1227,41 +1255,42 @@ struct trigger {
 
 /* method  path  form  fault  code  subcode  default  classic */
 static const struct trigger triggers[] = {
-	{ "POST", V DEMO_WABA "/assigned_users?" ADMIN, "tasks=MANAGE", 0,
-	  100, 0, 400, 400 },
+	{ "POST", V DEMO_WABA "/assigned_users?" ADMIN, "tasks=MANAGE", 0, 100,
+	    0, 400, 400 },
 	{ "GET", V "4999999999999999?" ADMIN, NULL, 0, 100, 33, 400, 400 },
 	{ "GET", V DEMO_WABA "?" AT TOK_SECURE, NULL, 0, 100, 0, 400, 400 },
 	{ "GET", V DEMO_WABA "?" AT TOK_SESSION_KEY, NULL, 0, 102, 0, 401,
-	  400 },
+	    400 },
 	{ "GET", V DEMO_WABA, NULL, 0, 104, 0, 400, 400 },
 	{ "GET", V DEMO_WABA "?" AT "nonsense", NULL, 0, 190, 0, 401, 400 },
-	{ "GET", V DEMO_WABA "?" AT TOK_EXPIRED, NULL, 0, 190, 463, 401,
-	  400 },
+	{ "GET", V DEMO_WABA "?" AT TOK_EXPIRED, NULL, 0, 190, 463, 401, 400 },
 	{ "GET", V DEMO_WABA "?" AT TOK_INVALIDATED, NULL, 0, 190, 460, 401,
-	  400 },
+	    400 },
 	{ "GET", V DEMO_WABA "?" AT TOK_LOGGED_OUT, NULL, 0, 190, 467, 401,
-	  400 },
+	    400 },
 	{ "GET", V DEMO_WABA "?" AT TOK_NOSCOPE, NULL, 0, 200, 0, 403, 400 },
 	{ "GET", V DEMO_WABA "?" AT TOK_GRANULAR, NULL, 0, 200, 0, 403, 400 },
 	{ "GET", V DEMO_WABA "?" AT TOK_NOACCESS, NULL, 0, 200, 0, 403, 400 },
-	{ "GET", V DEMO_WABA_BLOCKED "?" AT TOK_BLOCKED, NULL, 0, 368, 0,
-	  403, 400 },
+	{ "GET", V DEMO_WABA_BLOCKED "?" AT TOK_BLOCKED, NULL, 0, 368, 0, 403,
+	    400 },
 	{ "GET", V DEMO_WABA "/phone_numbers/extra?" ADMIN, NULL, 0, 2500, 0,
-	  400, 400 },
+	    400, 400 },
 	{ "GET", V DEMO_WABA "?" ADMIN "&fields=name,,id", NULL, 0, 2500, 0,
-	  400, 400 },
+	    400, 400 },
 	{ "POST", V DEMO_WABA_NOPHONES "/phone_numbers?" ADMIN,
-	  "cc=1&phone_number=5550100200&verified_name=X", 0, 200000, 0, 400,
-	  400 },
+	    "cc=1&phone_number=5550100200&verified_name=X", 0, 200000, 0, 400,
+	    400 },
 	{ "POST", V DEMO_WABA_LABS "/phone_numbers?" ADMIN,
-	  "cc=1&phone_number=5550107777&verified_name=X", 0, 200000, 0, 400,
-	  400 },
-	{ "GET", V DEMO_WABA_NOPHONES "?" ADMIN
-	  "&fields=template_performance_metrics", NULL, 0, 200005, 0, 400,
-	  400 },
-	{ "GET", V DEMO_WABA_NOPHONES "?" ADMIN
-	  "&fields=analytics.start%281%29.end%2886400%29", NULL, 0, 200008, 0,
-	  400, 400 },
+	    "cc=1&phone_number=5550107777&verified_name=X", 0, 200000, 0, 400,
+	    400 },
+	{ "GET",
+	    V DEMO_WABA_NOPHONES "?" ADMIN
+	                         "&fields=template_performance_metrics",
+	    NULL, 0, 200005, 0, 400, 400 },
+	{ "GET",
+	    V DEMO_WABA_NOPHONES
+	    "?" ADMIN "&fields=analytics.start%281%29.end%2886400%29",
+	    NULL, 0, 200008, 0, 400, 400 },
 	{ "GET", V DEMO_WABA "?" ADMIN, NULL, 1, 1, 0, 500, 500 },
 	{ "GET", V DEMO_WABA "?" ADMIN, NULL, 2, 2, 0, 500, 500 },
 	/* a fault with a chosen 4xx follows the profile as well */
@@ -1281,10 +1310,12 @@ run_triggers(bool classic)
 		if (t->fault != 0)
 			inject_fault(t->fault);
 		req(t->method, t->path, t->form, NULL, &r);
-		ck_assert_msg(r.status == want && jint(r.json, "error.code") ==
-		    t->code && (t->subcode == 0 ?
-		    jget(r.json, "error.error_subcode") == NULL :
-		    jint(r.json, "error.error_subcode") == t->subcode),
+		ck_assert_msg(r.status == want &&
+		        jint(r.json, "error.code") == t->code &&
+		        (t->subcode == 0 ?
+		                jget(r.json, "error.error_subcode") == NULL :
+		                jint(r.json, "error.error_subcode") ==
+		                    t->subcode),
 		    "row %zu (%s %s): HTTP %ld, want %ld (%s profile): %s", i,
 		    t->method, t->path, r.status, want,
 		    classic ? "classic" : "default", r.body);
@@ -1306,9 +1337,11 @@ START_TEST(test_profile_classic)
 
 	run_triggers(true);
 	/* a fault's own 4xx folds to 400 too */
-	control("POST", "/_emulator/faults", "{\"match\":{\"path\":\"*\"},"
+	control("POST", "/_emulator/faults",
+	    "{\"match\":{\"path\":\"*\"},"
 	    "\"error\":{\"code\":4,\"message\":\"(#4) Application request "
-	    "limit reached\",\"status\":429},\"times\":1}", &r);
+	    "limit reached\",\"status\":429},\"times\":1}",
+	    &r);
 	http_resp_free(&r);
 	get(V DEMO_WABA "?" ADMIN, &r);
 	ck_assert_int_eq(r.status, 400);
@@ -1362,16 +1395,21 @@ START_TEST(test_100_nul_in_values)
 	post(USERS, "user=" DEMO_NOACCESS_USER "%00x&tasks=MANAGE", &r);
 	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException", NUL_IN("user"));
 	http_resp_free(&r);
-	post(USERS, "user=" DEMO_NOACCESS_USER
-	    "&tasks=%5B%22MANAGE%5Cu0000x%22%5D", &r);
+	post(USERS,
+	    "user=" DEMO_NOACCESS_USER "&tasks=%5B%22MANAGE%5Cu0000x%22%5D",
+	    &r);
 	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException", NUL_IN("tasks"));
 	http_resp_free(&r);
-	req("POST", USERS, "{\"user\":\"" DEMO_NOACCESS_USER "\\u0000\","
-	    "\"tasks\":[\"MANAGE\"]}", "application/json", &r);
+	req("POST", USERS,
+	    "{\"user\":\"" DEMO_NOACCESS_USER "\\u0000\","
+	    "\"tasks\":[\"MANAGE\"]}",
+	    "application/json", &r);
 	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException", NUL_IN("user"));
 	http_resp_free(&r);
-	req("POST", USERS, "{\"user\":\"" DEMO_NOACCESS_USER "\","
-	    "\"tasks\":[\"MANAGE\\u0000\"]}", "application/json", &r);
+	req("POST", USERS,
+	    "{\"user\":\"" DEMO_NOACCESS_USER "\","
+	    "\"tasks\":[\"MANAGE\\u0000\"]}",
+	    "application/json", &r);
 	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException", NUL_IN("tasks"));
 	http_resp_free(&r);
 	post(V DEMO_WABA "/assigned_users%00x?" ADMIN,
@@ -1382,8 +1420,7 @@ START_TEST(test_100_nul_in_values)
 	STATE_UNCHANGED(before);
 
 	get(V DEMO_WABA "?" ADMIN "%00junk", &r);
-	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
-	    NUL_IN("access_token"));
+	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException", NUL_IN("access_token"));
 	http_resp_free(&r);
 	get(V DEMO_WABA "%00?" ADMIN, &r);
 	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
@@ -1392,19 +1429,30 @@ START_TEST(test_100_nul_in_values)
 }
 END_TEST
 
-#define NOT_AN_ID(p, v) "(#100) Param " p " must be an id (1 to 18 " \
+#define NOT_AN_ID(p, v) \
+	"(#100) Param " p " must be an id (1 to 18 " \
 	"digits, not starting with 0), got \"" v "\""
 
 /* An id parameter is written as a path's id is: "03…" is not "3…". */
 START_TEST(test_100_id_parameters)
 {
-	static const char *const bad[] = { "0" DEMO_NOACCESS_USER,
-		"%2B" DEMO_NOACCESS_USER, "%20" DEMO_NOACCESS_USER,
-		DEMO_NOACCESS_USER "%20", "1234567890123456789", "0", "-1",
+	static const char *const bad[] = {
+		"0" DEMO_NOACCESS_USER,
+		"%2B" DEMO_NOACCESS_USER,
+		"%20" DEMO_NOACCESS_USER,
+		DEMO_NOACCESS_USER "%20",
+		"1234567890123456789",
+		"0",
+		"-1",
 	};
-	static const char *const shown[] = { "0" DEMO_NOACCESS_USER,
-		"+" DEMO_NOACCESS_USER, " " DEMO_NOACCESS_USER,
-		DEMO_NOACCESS_USER " ", "1234567890123456789", "0", "-1",
+	static const char *const shown[] = {
+		"0" DEMO_NOACCESS_USER,
+		"+" DEMO_NOACCESS_USER,
+		" " DEMO_NOACCESS_USER,
+		DEMO_NOACCESS_USER " ",
+		"1234567890123456789",
+		"0",
+		"-1",
 	};
 	struct json_object *before = state();
 	struct http_resp r;
@@ -1413,7 +1461,8 @@ START_TEST(test_100_id_parameters)
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(body, sizeof(body), "user=%s&tasks=MANAGE", bad[i]);
-		snprintf(want, sizeof(want), "(#100) Param user must be an id "
+		snprintf(want, sizeof(want),
+		    "(#100) Param user must be an id "
 		    "(1 to 18 digits, not starting with 0), got \"%s\"",
 		    shown[i]);
 		post(USERS, body, &r);
@@ -1432,7 +1481,8 @@ START_TEST(test_100_id_parameters)
 	    NOT_AN_ID("business", "0" DEMO_BUSINESS));
 	http_resp_free(&r);
 	get(V DEMO_WABA "?fields=assigned_users&business=0" DEMO_BUSINESS
-	    "&" ADMIN, &r);
+	                "&" ADMIN,
+	    &r);
 	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
 	    NOT_AN_ID("business", "0" DEMO_BUSINESS));
 	http_resp_free(&r);
@@ -1457,8 +1507,10 @@ START_TEST(test_100_phone_create_parameters)
 	    "(#100) Param verified_name must not be blank");
 	http_resp_free(&r);
 	/* U+00A0 and U+3000 are spaces too */
-	post(PHONES, "cc=1&phone_number=5550109001&verified_name="
-	    "%C2%A0%E3%80%80", &r);
+	post(PHONES,
+	    "cc=1&phone_number=5550109001&verified_name="
+	    "%C2%A0%E3%80%80",
+	    &r);
 	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
 	    "(#100) Param verified_name must not be blank");
 	http_resp_free(&r);
@@ -1471,13 +1523,17 @@ START_TEST(test_100_phone_create_parameters)
 	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
 	    "(#100) Param verified_name must not contain control characters");
 	http_resp_free(&r);
-	req("POST", PHONES, "{\"cc\":\"1\",\"phone_number\":\"5550109001\","
-	    "\"verified_name\":5}", "application/json", &r);
+	req("POST", PHONES,
+	    "{\"cc\":\"1\",\"phone_number\":\"5550109001\","
+	    "\"verified_name\":5}",
+	    "application/json", &r);
 	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
 	    "(#100) Param verified_name must be a string, got 5");
 	http_resp_free(&r);
-	req("POST", PHONES, "{\"cc\":\"1\",\"phone_number\":\"5550109001\","
-	    "\"verified_name\":[\"Shop\"]}", "application/json", &r);
+	req("POST", PHONES,
+	    "{\"cc\":\"1\",\"phone_number\":\"5550109001\","
+	    "\"verified_name\":[\"Shop\"]}",
+	    "application/json", &r);
 	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
 	    "(#100) Param verified_name must be a string, got [\"Shop\"]");
 	http_resp_free(&r);
@@ -1490,20 +1546,25 @@ START_TEST(test_100_phone_create_parameters)
 	    "(#100) Param verified_name is too long: at most 256 characters, "
 	    "got 257");
 	http_resp_free(&r);
-	post(PHONES, "cc=1&phone_number=5550109001&verified_name=Shop"
-	    "&preverified_id=abc", &r);
+	post(PHONES,
+	    "cc=1&phone_number=5550109001&verified_name=Shop"
+	    "&preverified_id=abc",
+	    &r);
 	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
 	    NOT_AN_ID("preverified_id", "abc"));
 	http_resp_free(&r);
-	post(PHONES, "cc=1&phone_number=5550109001&verified_name=Shop"
-	    "&preverified_id=0123", &r);
+	post(PHONES,
+	    "cc=1&phone_number=5550109001&verified_name=Shop"
+	    "&preverified_id=0123",
+	    &r);
 	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
 	    NOT_AN_ID("preverified_id", "0123"));
 	http_resp_free(&r);
 	STATE_UNCHANGED(before);
 
 	/* 256 characters, and a preverified id, are fine */
-	n = (size_t)snprintf(sb, sizeof(sb), "cc=1&phone_number=5550109001"
+	n = (size_t)snprintf(sb, sizeof(sb),
+	    "cc=1&phone_number=5550109001"
 	    "&preverified_id=123&fields=verified_name,is_preverified_number"
 	    "&verified_name=");
 	for (i = 0; i < 256; i++)
@@ -1511,8 +1572,8 @@ START_TEST(test_100_phone_create_parameters)
 	post(PHONES, sb, &r);
 	ck_assert_msg(r.status == 200, "%s", r.body);
 	ck_assert_uint_eq(strlen(jstr(r.json, "verified_name")), 512);
-	ck_assert(json_object_get_boolean(jget(r.json,
-	    "is_preverified_number")));
+	ck_assert(
+	    json_object_get_boolean(jget(r.json, "is_preverified_number")));
 	http_resp_free(&r);
 }
 END_TEST
@@ -1525,24 +1586,31 @@ START_TEST(test_100_filtering_shape)
 	struct http_resp r;
 
 	get(PHONE_LIST "%5B%7B%22field%22:%22account_mode%22,%22operator%22:"
-	    "%22EQUAL%22,%22value%22:%22LIVE%22,%22limit%22:1%7D%5D", &r);
-	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException", "(#100) Param "
+	               "%22EQUAL%22,%22value%22:%22LIVE%22,%22limit%22:1%7D%5D",
+	    &r);
+	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
+	    "(#100) Param "
 	    "filtering[0] has an unknown key \"limit\": a filter has only "
 	    "field, operator and value");
 	http_resp_free(&r);
 	get(PHONE_LIST "%5B%7B%22field%22:%22account_mode%22,%22operator%22:"
-	    "%22EQUAL%22,%22value%22:%22LIVE%5Cu0000x%22%7D%5D", &r);
-	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException", "(#100) Param "
+	               "%22EQUAL%22,%22value%22:%22LIVE%5Cu0000x%22%7D%5D",
+	    &r);
+	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
+	    "(#100) Param "
 	    "filtering[0] must not contain a NUL character");
 	http_resp_free(&r);
 	get(PHONE_LIST "%5B%7B%22field%22:true,%22operator%22:"
-	    "%22EQUAL%22,%22value%22:%22LIVE%22%7D%5D", &r);
-	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException", "(#100) Param "
+	               "%22EQUAL%22,%22value%22:%22LIVE%22%7D%5D",
+	    &r);
+	EXPECT_ERROR(&r, 400, 100, 0, "OAuthException",
+	    "(#100) Param "
 	    "filtering[0].field must be a string - got \"true\"");
 	http_resp_free(&r);
 	/* the same filter without the extra key is fine */
 	get(PHONE_LIST "%5B%7B%22field%22:%22account_mode%22,%22operator%22:"
-	    "%22EQUAL%22,%22value%22:%22LIVE%22%7D%5D", &r);
+	               "%22EQUAL%22,%22value%22:%22LIVE%22%7D%5D",
+	    &r);
 	ck_assert_msg(r.status == 200, "%s", r.body);
 	http_resp_free(&r);
 }

@@ -76,14 +76,13 @@ keys(struct json_object *o)
 	return buf;
 }
 
-
 /* A Graph error with this HTTP status and code (default profile). */
 static void
 expect_error(const struct http_resp *r, long status, long long code)
 {
-	ck_assert_msg(r->status == status && jint(r->json, "error.code") ==
-	    code, "expected %ld/%lld, got %ld: %s", status, code, r->status,
-	    r->body);
+	ck_assert_msg(r->status == status &&
+	        jint(r->json, "error.code") == code,
+	    "expected %ld/%lld, got %ld: %s", status, code, r->status, r->body);
 	ck_assert_str_ne(jstr(r->json, "error.fbtrace_id"), "");
 	ck_assert_str_eq(jstr(r->json, "error.fbtrace_id"),
 	    http_header(r, "x-fb-request-id"));
@@ -92,8 +91,8 @@ expect_error(const struct http_resp *r, long status, long long code)
 static void
 expect_ok(const struct http_resp *r)
 {
-	ck_assert_msg(r->status == 200, "expected 200, got %ld: %s",
-	    r->status, r->body);
+	ck_assert_msg(r->status == 200, "expected 200, got %ld: %s", r->status,
+	    r->body);
 }
 
 /* The error message contains every one of the NULL-terminated words. */
@@ -132,8 +131,8 @@ unchanged(const struct server *s, const char *path, struct json_object *old)
 	ck_assert_int_eq(http_get(s, path, &r), 0);
 	expect_ok(&r);
 	ck_assert_msg(json_object_equal(old, r.json),
-	    "%s changed: was %s, now %s", path,
-	    json_object_to_json_string(old), r.body);
+	    "%s changed: was %s, now %s", path, json_object_to_json_string(old),
+	    r.body);
 	http_resp_free(&r);
 	json_object_put(old);
 }
@@ -161,14 +160,15 @@ START_TEST(test_owned_default_fields)
 		char p[16];
 
 		snprintf(p, sizeof(p), "data.%zu", i);
-		ck_assert_str_eq(keys(jget(r.json, p)), "id,name,currency,"
+		ck_assert_str_eq(keys(jget(r.json, p)),
+		    "id,name,currency,"
 		    "timezone_id,message_template_namespace");
 	}
 	ck_assert_str_eq(jstr(r.json, "data.0.name"), "Jasper's Market");
 	ck_assert_str_eq(jstr(r.json, "data.0.currency"), "USD");
 	ck_assert_str_eq(jstr(r.json, "data.0.timezone_id"), "1");
-	ck_assert_int_eq((int)strlen(jstr(r.json,
-	    "data.0.message_template_namespace")), 13);
+	ck_assert_int_eq(
+	    (int)strlen(jstr(r.json, "data.0.message_template_namespace")), 13);
 	/* one page: cursors, but nowhere to go */
 	ck_assert_str_eq(keys(jget(r.json, "paging")), "cursors");
 	ck_assert_str_eq(keys(jget(r.json, "paging.cursors")), "before,after");
@@ -186,7 +186,8 @@ START_TEST(test_owned_fields_param)
 	start(&s);
 	GET(&s, &r, OWNED "?fields=id,name,creation_time&" ADMIN);
 	expect_ok(&r);
-	ck_assert(jeq(jget(r.json, "data"), "["
+	ck_assert(jeq(jget(r.json, "data"),
+	    "["
 	    "{\"id\":\"4000000000000001\",\"name\":\"Jasper's Market\","
 	    "\"creation_time\":1600000000},"
 	    "{\"id\":\"4000000000000002\",\"name\":\"Jasper's Market Support\","
@@ -207,7 +208,8 @@ START_TEST(test_owned_fields_param)
 
 	GET(&s, &r, OWNED "?fields=name,bogus&" ADMIN);
 	expect_error(&r, 400, 100);
-	ck_assert_str_eq(jstr(r.json, "error.message"), "(#100) Tried "
+	ck_assert_str_eq(jstr(r.json, "error.message"),
+	    "(#100) Tried "
 	    "accessing nonexisting field (bogus) on node type "
 	    "(WhatsAppBusinessAccount)");
 	http_resp_free(&r);
@@ -222,12 +224,14 @@ START_TEST(test_owned_filter_seed_example)
 	struct http_resp r;
 
 	start(&s);
-	get_with(&s, &r, "Authorization: Bearer " TOK_ADMIN, OWNED
+	get_with(&s, &r, "Authorization: Bearer " TOK_ADMIN,
+	    OWNED
 	    "?fields=id,name,creation_time"
 	    "&filtering=[{'field':'creation_time',%20'operator':%20'IN_RANGE',"
 	    "%20'value':%20['1569783261',%20'1604542049']}]");
 	expect_ok(&r);
-	ck_assert(jeq(jget(r.json, "data"), "[{\"id\":\"4000000000000001\","
+	ck_assert(jeq(jget(r.json, "data"),
+	    "[{\"id\":\"4000000000000001\","
 	    "\"name\":\"Jasper's Market\",\"creation_time\":1600000000}]"));
 	ck_assert_str_ne(jstr(r.json, "paging.cursors.before"), "");
 	ck_assert_str_ne(jstr(r.json, "paging.cursors.after"), "");
@@ -235,7 +239,8 @@ START_TEST(test_owned_filter_seed_example)
 	http_resp_free(&r);
 
 	/* the same, form-encoded as a client library would send it */
-	get_with(&s, &r, "Authorization: Bearer " TOK_ADMIN, OWNED
+	get_with(&s, &r, "Authorization: Bearer " TOK_ADMIN,
+	    OWNED
 	    "?fields=id,name,creation_time&filtering=%5B%7B%27field%27%3A%27"
 	    "creation_time%27%2C+%27operator%27%3A+%27IN_RANGE%27%2C+%27value"
 	    "%27%3A+%5B%271569783261%27%2C+%271604542049%27%5D%7D%5D");
@@ -253,28 +258,35 @@ START_TEST(test_owned_filter_creation_time)
 
 	start(&s);
 	/* bounds are strict: 1610000000 is the Support WABA's own time */
-	GET(&s, &r, OWNED "?filtering=[{'field':'creation_time','operator':"
-	    "'LESS_THAN','value':'1610000000'}]&" ADMIN);
+	GET(&s, &r,
+	    OWNED "?filtering=[{'field':'creation_time','operator':"
+	          "'LESS_THAN','value':'1610000000'}]&" ADMIN);
 	expect_ok(&r);
 	ck_assert_str_eq(jids(r.json, "data"), DEMO_WABA);
 	http_resp_free(&r);
 
 	/* the manage-accounts page's double-quoted JSON, URL-encoded */
-	GET(&s, &r, OWNED "?filtering=%%5B%%7B%%22field%%22%%3A%%22"
+	GET(&s, &r,
+	    OWNED
+	    "?filtering=%%5B%%7B%%22field%%22%%3A%%22"
 	    "creation_time%%22%%2C%%22operator%%22%%3A%%22GREATER_THAN%%22"
 	    "%%2C%%22value%%22%%3A%%221610000000%%22%%7D%%5D&" ADMIN);
 	expect_ok(&r);
 	ck_assert_str_eq(jids(r.json, "data"), DEMO_WABA_LABS);
 	http_resp_free(&r);
 
-	GET(&s, &r, OWNED "?filtering=[{'field':'creation_time','operator':"
-	    "'IN_RANGE','value':['1600000000','1610000000']}]&" ADMIN);
+	GET(&s, &r,
+	    OWNED "?filtering=[{'field':'creation_time','operator':"
+	          "'IN_RANGE','value':['1600000000','1610000000']}]&" ADMIN);
 	expect_ok(&r);
-	ck_assert_str_eq(jids(r.json, "data"), DEMO_WABA "," DEMO_WABA_NOPHONES);
+	ck_assert_str_eq(jids(r.json, "data"),
+	    DEMO_WABA "," DEMO_WABA_NOPHONES);
 	http_resp_free(&r);
 
 	/* two filters together narrow further */
-	GET(&s, &r, OWNED "?filtering=[{'field':'creation_time','operator':"
+	GET(&s, &r,
+	    OWNED
+	    "?filtering=[{'field':'creation_time','operator':"
 	    "'GREATER_THAN','value':'1600000000'},{'field':'creation_time',"
 	    "'operator':'LESS_THAN','value':'1640000000'}]&" ADMIN);
 	expect_ok(&r);
@@ -290,28 +302,32 @@ START_TEST(test_owned_filter_ownership_type)
 	struct http_resp r;
 
 	start(&s);
-	GET(&s, &r, OWNED "?filtering=[{'field':'ownership_type','operator':"
-	    "'EQUAL','value':'SELF'}]&fields=ownership_type&" ADMIN);
+	GET(&s, &r,
+	    OWNED "?filtering=[{'field':'ownership_type','operator':"
+	          "'EQUAL','value':'SELF'}]&fields=ownership_type&" ADMIN);
 	expect_ok(&r);
 	ck_assert_str_eq(jids(r.json, "data"),
 	    DEMO_WABA "," DEMO_WABA_NOPHONES "," DEMO_WABA_LABS);
 	http_resp_free(&r);
 
-	GET(&s, &r, OWNED "?filtering=[{'field':'ownership_type','operator':"
-	    "'IN','value':['SELF','CLIENT_OWNED']}]&" ADMIN);
+	GET(&s, &r,
+	    OWNED "?filtering=[{'field':'ownership_type','operator':"
+	          "'IN','value':['SELF','CLIENT_OWNED']}]&" ADMIN);
 	expect_ok(&r);
 	ck_assert_int_eq((int)jlen(r.json, "data"), 3);
 	http_resp_free(&r);
 
 	/* the client-WABA page's example */
-	GET(&s, &r, CLIENT "?filtering=[{'field':'ownership_type','operator':"
-	    "'IN','value':['SELF','CLIENT_OWNED']}]&" ADMIN);
+	GET(&s, &r,
+	    CLIENT "?filtering=[{'field':'ownership_type','operator':"
+	           "'IN','value':['SELF','CLIENT_OWNED']}]&" ADMIN);
 	expect_ok(&r);
 	ck_assert_str_eq(jids(r.json, "data"), DEMO_WABA_CLIENT);
 	http_resp_free(&r);
 
-	GET(&s, &r, CLIENT "?filtering=[{'field':'ownership_type','operator':"
-	    "'EQUAL','value':'SELF'}]&" ADMIN);
+	GET(&s, &r,
+	    CLIENT "?filtering=[{'field':'ownership_type','operator':"
+	           "'EQUAL','value':'SELF'}]&" ADMIN);
 	expect_ok(&r);
 	ck_assert(jeq(r.json, "{\"data\":[]}"));
 	http_resp_free(&r);
@@ -325,26 +341,30 @@ START_TEST(test_owned_filter_errors)
 	struct http_resp r;
 
 	start(&s);
-	GET(&s, &r, OWNED "?filtering=[{'field':'colour','operator':'EQUAL',"
-	    "'value':'red'}]&" ADMIN);
+	GET(&s, &r,
+	    OWNED "?filtering=[{'field':'colour','operator':'EQUAL',"
+	          "'value':'red'}]&" ADMIN);
 	expect_error(&r, 400, 100);
 	expect_message_names(&r, "colour", NULL);
 	http_resp_free(&r);
 
-	GET(&s, &r, OWNED "?filtering=[{'field':'creation_time','operator':"
-	    "'EQUAL','value':'1600000000'}]&" ADMIN);
+	GET(&s, &r,
+	    OWNED "?filtering=[{'field':'creation_time','operator':"
+	          "'EQUAL','value':'1600000000'}]&" ADMIN);
 	expect_error(&r, 400, 100);
 	expect_message_names(&r, "EQUAL", "creation_time", NULL);
 	http_resp_free(&r);
 
-	GET(&s, &r, OWNED "?filtering=[{'field':'ownership_type','operator':"
-	    "'IN','value':['MINE']}]&" ADMIN);
+	GET(&s, &r,
+	    OWNED "?filtering=[{'field':'ownership_type','operator':"
+	          "'IN','value':['MINE']}]&" ADMIN);
 	expect_error(&r, 400, 100);
 	expect_message_names(&r, "MINE", "SELF", "CLIENT_OWNED", NULL);
 	http_resp_free(&r);
 
-	GET(&s, &r, OWNED "?filtering=[{'field':'creation_time','operator':"
-	    "'LESS_THAN','value':'yesterday'}]&" ADMIN);
+	GET(&s, &r,
+	    OWNED "?filtering=[{'field':'creation_time','operator':"
+	          "'LESS_THAN','value':'yesterday'}]&" ADMIN);
 	expect_error(&r, 400, 100);
 	expect_message_names(&r, "yesterday", NULL);
 	http_resp_free(&r);
@@ -375,8 +395,8 @@ START_TEST(test_owned_sort)
 	http_resp_free(&r);
 
 	/* ["creation_time_descending"], as a JSON array */
-	GET(&s, &r, OWNED "?sort=%%5B%%22creation_time_descending%%22%%5D&"
-	    ADMIN);
+	GET(&s, &r,
+	    OWNED "?sort=%%5B%%22creation_time_descending%%22%%5D&" ADMIN);
 	expect_ok(&r);
 	ck_assert_str_eq(jids(r.json, "data"),
 	    DEMO_WABA_LABS "," DEMO_WABA_NOPHONES "," DEMO_WABA);
@@ -389,11 +409,13 @@ START_TEST(test_owned_sort)
 	http_resp_free(&r);
 
 	/* sort and filtering together */
-	GET(&s, &r, OWNED "?sort=creation_time_descending&filtering=[{'field':"
-	    "'creation_time','operator':'LESS_THAN','value':'1640000000'}]&"
-	    ADMIN);
+	GET(&s, &r,
+	    OWNED
+	    "?sort=creation_time_descending&filtering=[{'field':"
+	    "'creation_time','operator':'LESS_THAN','value':'1640000000'}]&" ADMIN);
 	expect_ok(&r);
-	ck_assert_str_eq(jids(r.json, "data"), DEMO_WABA_NOPHONES "," DEMO_WABA);
+	ck_assert_str_eq(jids(r.json, "data"),
+	    DEMO_WABA_NOPHONES "," DEMO_WABA);
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
 }
@@ -483,9 +505,10 @@ START_TEST(test_owned_paging_keeps_filter)
 	char url[2048];
 
 	start(&s);
-	GET(&s, &r, OWNED "?limit=1&fields=id,creation_time&filtering=["
-	    "{'field':'creation_time','operator':'GREATER_THAN','value':"
-	    "'1600000000'}]&" ADMIN);
+	GET(&s, &r,
+	    OWNED "?limit=1&fields=id,creation_time&filtering=["
+	          "{'field':'creation_time','operator':'GREATER_THAN','value':"
+	          "'1600000000'}]&" ADMIN);
 	expect_ok(&r);
 	ck_assert_str_eq(jids(r.json, "data"), DEMO_WABA_NOPHONES);
 	snprintf(url, sizeof(url), "%s", jstr(r.json, "paging.next"));
@@ -517,9 +540,10 @@ START_TEST(test_owned_summary)
 	ck_assert_int_eq(jint(r.json, "summary.total_count"), 3);
 	http_resp_free(&r);
 
-	GET(&s, &r, OWNED "?summary=total_count&filtering=[{'field':"
-	    "'creation_time','operator':'LESS_THAN','value':'1610000000'}]&"
-	    ADMIN);
+	GET(&s, &r,
+	    OWNED
+	    "?summary=total_count&filtering=[{'field':"
+	    "'creation_time','operator':'LESS_THAN','value':'1610000000'}]&" ADMIN);
 	expect_ok(&r);
 	ck_assert_int_eq(jint(r.json, "summary.total_count"), 1);
 	http_resp_free(&r);
@@ -581,16 +605,18 @@ START_TEST(test_owned_empty)
 	struct http_resp r;
 
 	start(&s);
-	GET(&s, &r, OWNED "?filtering=[{'field':'creation_time','operator':"
-	    "'LESS_THAN','value':'1000'}]&summary=total_count&" ADMIN);
+	GET(&s, &r,
+	    OWNED "?filtering=[{'field':'creation_time','operator':"
+	          "'LESS_THAN','value':'1000'}]&summary=total_count&" ADMIN);
 	expect_ok(&r);
 	/* an empty list has no paging; summary still counts */
 	ck_assert_ptr_null(jget(r.json, "paging"));
 	ck_assert_int_eq((int)jlen(r.json, "data"), 0);
 	http_resp_free(&r);
 
-	GET(&s, &r, OWNED "?filtering=[{'field':'ownership_type','operator':"
-	    "'EQUAL','value':'ON_BEHALF_OF'}]&" ADMIN);
+	GET(&s, &r,
+	    OWNED "?filtering=[{'field':'ownership_type','operator':"
+	          "'EQUAL','value':'ON_BEHALF_OF'}]&" ADMIN);
 	expect_ok(&r);
 	ck_assert(jeq(r.json, "{\"data\":[]}"));
 	http_resp_free(&r);
@@ -622,14 +648,16 @@ START_TEST(test_client_wabas)
 	http_resp_free(&r);
 
 	/* Lucky Shrub is shared nothing */
-	GET(&s, &r, V DEMO_PARTNER_BUSINESS "/client_whatsapp_business_accounts"
-	    "?" AT TOK_PARTNER);
+	GET(&s, &r,
+	    V DEMO_PARTNER_BUSINESS "/client_whatsapp_business_accounts"
+	                            "?" AT TOK_PARTNER);
 	expect_ok(&r);
 	ck_assert(jeq(r.json, "{\"data\":[]}"));
 	http_resp_free(&r);
 
-	GET(&s, &r, V DEMO_PARTNER_BUSINESS "/owned_whatsapp_business_accounts"
-	    "?" AT TOK_PARTNER);
+	GET(&s, &r,
+	    V DEMO_PARTNER_BUSINESS "/owned_whatsapp_business_accounts"
+	                            "?" AT TOK_PARTNER);
 	expect_ok(&r);
 	ck_assert_str_eq(jids(r.json, "data"), DEMO_WABA_CLIENT);
 	http_resp_free(&r);
@@ -645,36 +673,42 @@ START_TEST(test_business_node)
 	start(&s);
 	GET(&s, &r, V DEMO_BUSINESS "?" ADMIN);
 	expect_ok(&r);
-	ck_assert(jeq(r.json, "{\"id\":\"2000000000000001\","
+	ck_assert(jeq(r.json,
+	    "{\"id\":\"2000000000000001\","
 	    "\"name\":\"Jasper's Market\"}"));
 	http_resp_free(&r);
 
-	GET(&s, &r, V DEMO_BUSINESS "?fields=name,verification_status,country&"
-	    ADMIN);
+	GET(&s, &r,
+	    V DEMO_BUSINESS "?fields=name,verification_status,country&" ADMIN);
 	expect_ok(&r);
 	ck_assert_str_eq(keys(r.json), "name,verification_status,country,id");
 	ck_assert_str_eq(jstr(r.json, "verification_status"), "verified");
 	ck_assert_str_eq(jstr(r.json, "country"), "US");
 	http_resp_free(&r);
 
-	GET(&s, &r, V DEMO_BUSINESS "?fields=owned_whatsapp_business_accounts"
-	    ".limit(2){id,name}&" ADMIN);
+	GET(&s, &r,
+	    V DEMO_BUSINESS "?fields=owned_whatsapp_business_accounts"
+	                    ".limit(2){id,name}&" ADMIN);
 	expect_ok(&r);
 	ck_assert_str_eq(jids(r.json, "owned_whatsapp_business_accounts.data"),
 	    DEMO_WABA "," DEMO_WABA_NOPHONES);
-	ck_assert_str_ne(jstr(r.json, "owned_whatsapp_business_accounts.paging"
-	    ".cursors.after"), "");
+	ck_assert_str_ne(jstr(r.json,
+	                     "owned_whatsapp_business_accounts.paging"
+	                     ".cursors.after"),
+	    "");
 	http_resp_free(&r);
 
-	GET(&s, &r, V DEMO_PARTNER_BUSINESS "?fields=verification_status&" AT
-	    TOK_PARTNER);
+	GET(&s, &r,
+	    V DEMO_PARTNER_BUSINESS
+	    "?fields=verification_status&" AT TOK_PARTNER);
 	expect_ok(&r);
 	ck_assert_str_eq(jstr(r.json, "verification_status"), "not_verified");
 	http_resp_free(&r);
 
 	GET(&s, &r, V DEMO_BUSINESS "?fields=phone_numbers&" ADMIN);
 	expect_error(&r, 400, 100);
-	ck_assert_str_eq(jstr(r.json, "error.message"), "(#100) Tried "
+	ck_assert_str_eq(jstr(r.json, "error.message"),
+	    "(#100) Tried "
 	    "accessing nonexisting field (phone_numbers) on node type "
 	    "(Business)");
 	http_resp_free(&r);
@@ -719,7 +753,9 @@ START_TEST(test_waba_every_field)
 	struct json_object *obo;
 
 	start(&s);
-	GET(&s, &r, V DEMO_WABA_CLIENT "?fields=analytics.start(1700000000)"
+	GET(&s, &r,
+	    V DEMO_WABA_CLIENT
+	    "?fields=analytics.start(1700000000)"
 	    ".end(1700086400),business_verification_status,country,currency,"
 	    "is_enabled_for_insights,message_template_namespace,name,"
 	    "on_behalf_of_business_info,ownership_type,primary_funding_id,"
@@ -727,13 +763,14 @@ START_TEST(test_waba_every_field)
 	    "account_review_status,owner_business_info,status&" AT TOK_PARTNER);
 	expect_ok(&r);
 	/* absent values are left out; id comes last */
-	ck_assert_str_eq(keys(r.json), "analytics,business_verification_status,"
+	ck_assert_str_eq(keys(r.json),
+	    "analytics,business_verification_status,"
 	    "country,currency,is_enabled_for_insights,"
 	    "message_template_namespace,name,on_behalf_of_business_info,"
 	    "ownership_type,timezone_id,creation_time,account_review_status,"
 	    "owner_business_info,status,id");
-	ck_assert(jeq(jget(r.json, "analytics.phone_numbers"),
-	    "[\"447700900123\"]"));
+	ck_assert(
+	    jeq(jget(r.json, "analytics.phone_numbers"), "[\"447700900123\"]"));
 	ck_assert_str_eq(jstr(r.json, "business_verification_status"),
 	    "not_verified");
 	ck_assert_str_eq(jstr(r.json, "country"), "GB");
@@ -741,7 +778,8 @@ START_TEST(test_waba_every_field)
 	ck_assert(jeq(jget(r.json, "is_enabled_for_insights"), "false"));
 	ck_assert_str_eq(jstr(r.json, "name"), "Lucky Shrub");
 	obo = jget(r.json, "on_behalf_of_business_info");
-	ck_assert(jeq(obo, "{\"id\":\"2000000000000001\",\"name\":"
+	ck_assert(jeq(obo,
+	    "{\"id\":\"2000000000000001\",\"name\":"
 	    "\"Jasper's Market\",\"status\":\"APPROVED\","
 	    "\"type\":\"PARTNER\"}"));
 	ck_assert_str_eq(jstr(r.json, "ownership_type"), "CLIENT_OWNED");
@@ -753,11 +791,14 @@ START_TEST(test_waba_every_field)
 	ck_assert_str_eq(jstr(r.json, "status"), "ACTIVE");
 	http_resp_free(&r);
 
-	GET(&s, &r, V DEMO_WABA "?fields=primary_funding_id,"
+	GET(&s, &r,
+	    V DEMO_WABA
+	    "?fields=primary_funding_id,"
 	    "purchase_order_number,is_enabled_for_insights,"
 	    "business_verification_status,ownership_type,country&" ADMIN);
 	expect_ok(&r);
-	ck_assert(jeq(r.json, "{\"primary_funding_id\":\"6000000000000001\","
+	ck_assert(jeq(r.json,
+	    "{\"primary_funding_id\":\"6000000000000001\","
 	    "\"purchase_order_number\":\"PO-1001\","
 	    "\"is_enabled_for_insights\":true,"
 	    "\"business_verification_status\":\"verified\","
@@ -766,11 +807,14 @@ START_TEST(test_waba_every_field)
 	http_resp_free(&r);
 
 	/* the reference's other fields exist; without data they are left out */
-	GET(&s, &r, V DEMO_WABA_CLIENT "?fields=is_shared_with_partners,"
+	GET(&s, &r,
+	    V DEMO_WABA_CLIENT
+	    "?fields=is_shared_with_partners,"
 	    "health_status,whatsapp_business_manager_messaging_limit,"
 	    "template_auto_archival_enabled&" AT TOK_PARTNER);
 	expect_ok(&r);
-	ck_assert(jeq(r.json, "{\"is_shared_with_partners\":true,"
+	ck_assert(jeq(r.json,
+	    "{\"is_shared_with_partners\":true,"
 	    "\"id\":\"4000000000000003\"}"));
 	http_resp_free(&r);
 	GET(&s, &r, V DEMO_WABA "?fields=is_shared_with_partners&" ADMIN);
@@ -791,7 +835,8 @@ START_TEST(test_waba_id_position)
 	expect_ok(&r);
 	/* the manage-accounts page's example */
 	ck_assert_str_eq(keys(r.json), "account_review_status,id");
-	ck_assert(jeq(r.json, "{\"account_review_status\":\"APPROVED\","
+	ck_assert(jeq(r.json,
+	    "{\"account_review_status\":\"APPROVED\","
 	    "\"id\":\"4000000000000001\"}"));
 	http_resp_free(&r);
 
@@ -822,13 +867,13 @@ START_TEST(test_waba_id_position)
 	http_resp_free(&r);
 	GET(&s, &r, OWNED "?fields=currency.as(id)&limit=1&" ADMIN);
 	expect_ok(&r);
-	ck_assert(jeq(jget(r.json, "data"),
-	    "[{\"id\":\"4000000000000001\"}]"));
+	ck_assert(jeq(jget(r.json, "data"), "[{\"id\":\"4000000000000001\"}]"));
 	http_resp_free(&r);
 	/* id under another name is still the id, and id is still there */
 	GET(&s, &r, V DEMO_WABA "?fields=id.as(waba),name&" ADMIN);
 	expect_ok(&r);
-	ck_assert(jeq(r.json, "{\"waba\":\"4000000000000001\","
+	ck_assert(jeq(r.json,
+	    "{\"waba\":\"4000000000000001\","
 	    "\"name\":\"Jasper's Market\",\"id\":\"4000000000000001\"}"));
 	ck_assert_str_eq(keys(r.json), "waba,name,id");
 	http_resp_free(&r);
@@ -844,13 +889,15 @@ START_TEST(test_waba_edges_as_fields)
 	char url[2048];
 
 	start(&s);
-	GET(&s, &r, V DEMO_WABA "?fields=name,phone_numbers.limit(1)"
-	    "{id,verified_name}&" ADMIN);
+	GET(&s, &r,
+	    V DEMO_WABA "?fields=name,phone_numbers.limit(1)"
+	                "{id,verified_name}&" ADMIN);
 	expect_ok(&r);
 	ck_assert_str_eq(keys(r.json), "name,phone_numbers,id");
 	pn = jget(r.json, "phone_numbers");
 	ck_assert_int_eq((int)jlen(pn, "data"), 1);
-	ck_assert(jeq(jget(pn, "data.0"), "{\"id\":\"5000000000000001\","
+	ck_assert(jeq(jget(pn, "data.0"),
+	    "{\"id\":\"5000000000000001\","
 	    "\"verified_name\":\"Jasper's Market\"}"));
 	ck_assert_str_eq(keys(jget(pn, "data.0")), "id,verified_name");
 	ck_assert_str_ne(jstr(pn, "paging.cursors.before"), "");
@@ -861,7 +908,8 @@ START_TEST(test_waba_edges_as_fields)
 	http_resp_free(&r);
 	follow(&s, url, &r);
 	expect_ok(&r);
-	ck_assert(jeq(jget(r.json, "data"), "[{\"id\":\"5000000000000002\","
+	ck_assert(jeq(jget(r.json, "data"),
+	    "[{\"id\":\"5000000000000002\","
 	    "\"verified_name\":\"Jasper's Market\"}]"));
 	ck_assert_ptr_null(jget(r.json, "paging.next"));
 	http_resp_free(&r);
@@ -884,7 +932,8 @@ START_TEST(test_waba_edges_as_fields)
 
 	GET(&s, &r, V DEMO_WABA "?fields=phone_numbers{id,colour}&" ADMIN);
 	expect_error(&r, 400, 100);
-	ck_assert_str_eq(jstr(r.json, "error.message"), "(#100) Tried "
+	ck_assert_str_eq(jstr(r.json, "error.message"),
+	    "(#100) Tried "
 	    "accessing nonexisting field (colour) on node type "
 	    "(WhatsAppBusinessPhoneNumber)");
 	http_resp_free(&r);
@@ -904,8 +953,9 @@ START_TEST(test_waba_assigned_users_field)
 	expect_message_names(&r, "business", NULL);
 	http_resp_free(&r);
 
-	GET(&s, &r, V DEMO_WABA "?fields=name,assigned_users&business="
-	    DEMO_BUSINESS "&" ADMIN);
+	GET(&s, &r,
+	    V DEMO_WABA "?fields=name,assigned_users&business=" DEMO_BUSINESS
+	                "&" ADMIN);
 	expect_ok(&r);
 	ck_assert(jeq(jget(r.json, "assigned_users.data"),
 	    "[{\"id\":\"3000000000000002\",\"name\":\"Erin Employee\","
@@ -915,30 +965,34 @@ START_TEST(test_waba_assigned_users_field)
 	http_resp_free(&r);
 
 	/* as on the edge itself, the business must own or share the WABA */
-	GET(&s, &r, V DEMO_WABA "?fields=assigned_users&business="
-	    DEMO_BLOCKED_BUSINESS "&" ADMIN);
+	GET(&s, &r,
+	    V DEMO_WABA "?fields=assigned_users&business=" DEMO_BLOCKED_BUSINESS
+	                "&" ADMIN);
 	expect_error(&r, 400, 100);
 	expect_message_names(&r, "business", DEMO_BLOCKED_BUSINESS, NULL);
 	http_resp_free(&r);
 
 	/* one a page: the next link still names the business */
-	GET(&s, &r, V DEMO_WABA "?fields=assigned_users.limit(1){name}&"
-	    "business=" DEMO_BUSINESS "&" ADMIN);
+	GET(&s, &r,
+	    V DEMO_WABA "?fields=assigned_users.limit(1){name}&"
+	                "business=" DEMO_BUSINESS "&" ADMIN);
 	expect_ok(&r);
 	ck_assert_str_eq(jids(r.json, "assigned_users.data"),
 	    DEMO_EMPLOYEE_USER);
-	snprintf(url, sizeof(url), "%s", jstr(r.json,
-	    "assigned_users.paging.next"));
+	snprintf(url, sizeof(url), "%s",
+	    jstr(r.json, "assigned_users.paging.next"));
 	http_resp_free(&r);
 	follow(&s, url, &r);
 	expect_ok(&r);
-	ck_assert(jeq(jget(r.json, "data"), "[{\"name\":\"Mark Manager\","
+	ck_assert(jeq(jget(r.json, "data"),
+	    "[{\"name\":\"Mark Manager\","
 	    "\"id\":\"3000000000000003\"}]"));
 	http_resp_free(&r);
 
 	/* reading users needs MANAGE, as the edge itself does */
-	GET(&s, &r, V DEMO_WABA "?fields=assigned_users&business="
-	    DEMO_BUSINESS "&" AT TOK_EMPLOYEE);
+	GET(&s, &r,
+	    V DEMO_WABA "?fields=assigned_users&business=" DEMO_BUSINESS
+	                "&" AT TOK_EMPLOYEE);
 	expect_error(&r, 403, 200);
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
@@ -951,9 +1005,10 @@ same_error(const struct http_resp *got, const struct http_resp *want)
 {
 	ck_assert_msg(want->status >= 400, "not an error: %s", want->body);
 	ck_assert_msg(got->status == want->status &&
-	    jint(got->json, "error.code") == jint(want->json, "error.code") &&
-	    strcmp(jstr(got->json, "error.message"),
-	    jstr(want->json, "error.message")) == 0,
+	        jint(got->json, "error.code") ==
+	            jint(want->json, "error.code") &&
+	        strcmp(jstr(got->json, "error.message"),
+	            jstr(want->json, "error.message")) == 0,
 	    "expected %ld %s, got %ld %s", want->status, want->body,
 	    got->status, got->body);
 }
@@ -978,15 +1033,23 @@ START_TEST(test_nested_edge_permissions)
 
 	start(&s);
 	/* the WABA lists need an admin with whatsapp_business_management */
-	nested_as_edge(&s, V DEMO_BUSINESS "?fields=owned_whatsapp_business_"
+	nested_as_edge(&s,
+	    V DEMO_BUSINESS
+	    "?fields=owned_whatsapp_business_"
 	    "accounts,client_whatsapp_business_accounts&" AT TOK_EMPLOYEE,
 	    OWNED "?" AT TOK_EMPLOYEE);
-	nested_as_edge(&s, V DEMO_BUSINESS "?fields=client_whatsapp_business_"
-	    "accounts{id}&" AT TOK_EMPLOYEE, CLIENT "?" AT TOK_EMPLOYEE);
-	nested_as_edge(&s, V DEMO_BUSINESS "?fields=owned_whatsapp_business_"
-	    "accounts&" AT TOK_NOSCOPE, OWNED "?" AT TOK_NOSCOPE);
-	nested_as_edge(&s, V DEMO_BUSINESS "?fields=name,client_whatsapp_"
-	    "business_accounts&" AT TOK_NOSCOPE, CLIENT "?" AT TOK_NOSCOPE);
+	nested_as_edge(&s,
+	    V DEMO_BUSINESS "?fields=client_whatsapp_business_"
+	                    "accounts{id}&" AT TOK_EMPLOYEE,
+	    CLIENT "?" AT TOK_EMPLOYEE);
+	nested_as_edge(&s,
+	    V DEMO_BUSINESS "?fields=owned_whatsapp_business_"
+	                    "accounts&" AT TOK_NOSCOPE,
+	    OWNED "?" AT TOK_NOSCOPE);
+	nested_as_edge(&s,
+	    V DEMO_BUSINESS "?fields=name,client_whatsapp_"
+	                    "business_accounts&" AT TOK_NOSCOPE,
+	    CLIENT "?" AT TOK_NOSCOPE);
 	/* the node itself is readable to both */
 	GET(&s, &r, V DEMO_BUSINESS "?" AT TOK_EMPLOYEE);
 	expect_ok(&r);
@@ -994,8 +1057,9 @@ START_TEST(test_nested_edge_permissions)
 	GET(&s, &r, V DEMO_BUSINESS "?fields=name&" AT TOK_NOSCOPE);
 	expect_ok(&r);
 	http_resp_free(&r);
-	GET(&s, &r, V DEMO_BUSINESS "?fields=owned_whatsapp_business_accounts,"
-	    "client_whatsapp_business_accounts&" ADMIN);
+	GET(&s, &r,
+	    V DEMO_BUSINESS "?fields=owned_whatsapp_business_accounts,"
+	                    "client_whatsapp_business_accounts&" ADMIN);
 	expect_ok(&r);
 	ck_assert_str_eq(jids(r.json, "owned_whatsapp_business_accounts.data"),
 	    DEMO_WABA "," DEMO_WABA_NOPHONES "," DEMO_WABA_LABS);
@@ -1010,13 +1074,15 @@ START_TEST(test_nested_edge_permissions)
 	GET(&s, &r, V DEMO_WABA "/phone_numbers?" AT TOK_GRANULAR);
 	expect_error(&r, 403, 200);
 	http_resp_free(&r);
-	GET(&s, &r, OWNED "?fields=id,phone_numbers{display_phone_number}&"
-	    AT TOK_GRANULAR);
+	GET(&s, &r,
+	    OWNED
+	    "?fields=id,phone_numbers{display_phone_number}&" AT TOK_GRANULAR);
 	expect_ok(&r);
 	ck_assert_str_eq(jids(r.json, "data"), DEMO_WABA_NOPHONES);
 	http_resp_free(&r);
-	GET(&s, &r, V DEMO_BUSINESS "?fields=owned_whatsapp_business_"
-	    "accounts{phone_numbers}&" AT TOK_GRANULAR);
+	GET(&s, &r,
+	    V DEMO_BUSINESS "?fields=owned_whatsapp_business_"
+	                    "accounts{phone_numbers}&" AT TOK_GRANULAR);
 	expect_ok(&r);
 	ck_assert_str_eq(jids(r.json, "owned_whatsapp_business_accounts.data"),
 	    DEMO_WABA_NOPHONES);
@@ -1025,14 +1091,15 @@ START_TEST(test_nested_edge_permissions)
 	expect_ok(&r);
 	http_resp_free(&r);
 	/* its one target is readable, nested or not */
-	GET(&s, &r, V DEMO_WABA_NOPHONES "?fields=phone_numbers&" AT
-	    TOK_GRANULAR);
+	GET(&s, &r,
+	    V DEMO_WABA_NOPHONES "?fields=phone_numbers&" AT TOK_GRANULAR);
 	expect_ok(&r);
 	ck_assert(jeq(jget(r.json, "phone_numbers"), "{\"data\":[]}"));
 	http_resp_free(&r);
 	/* an employee with VIEW_PHONE_ASSETS reads the numbers either way */
-	GET(&s, &r, V DEMO_EMPLOYEE_USER "/assigned_whatsapp_business_accounts"
-	    "?fields=phone_numbers{id}&" AT TOK_EMPLOYEE);
+	GET(&s, &r,
+	    V DEMO_EMPLOYEE_USER "/assigned_whatsapp_business_accounts"
+	                         "?fields=phone_numbers{id}&" AT TOK_EMPLOYEE);
 	expect_ok(&r);
 	ck_assert_str_eq(jids(r.json, "data.0.phone_numbers.data"),
 	    DEMO_PHONE "," DEMO_PHONE2);
@@ -1050,12 +1117,14 @@ START_TEST(test_nested_next_keeps_proof)
 
 	start(&s);
 	hmac_hex(DEMO_SECURE_SECRET, TOK_SECURE, proof);
-	GET(&s, &r, V DEMO_WABA "?fields=phone_numbers.limit(1){id}&" AT
-	    TOK_SECURE "&appsecret_proof=%s", proof);
+	GET(&s, &r,
+	    V DEMO_WABA "?fields=phone_numbers.limit(1){id}&" AT TOK_SECURE
+	                "&appsecret_proof=%s",
+	    proof);
 	expect_ok(&r);
 	ck_assert_str_eq(jids(r.json, "phone_numbers.data"), DEMO_PHONE);
-	snprintf(url, sizeof(url), "%s", jstr(r.json,
-	    "phone_numbers.paging.next"));
+	snprintf(url, sizeof(url), "%s",
+	    jstr(r.json, "phone_numbers.paging.next"));
 	http_resp_free(&r);
 	ck_assert_ptr_nonnull(strstr(url, proof));
 	follow(&s, url, &r);
@@ -1065,12 +1134,15 @@ START_TEST(test_nested_next_keeps_proof)
 
 	/* a proof over token|time needs the time as well */
 	hmac_hex(DEMO_SECURE_SECRET, TOK_SECURE "|1700000000", proof);
-	GET(&s, &r, V DEMO_BUSINESS "?fields=owned_whatsapp_business_accounts"
-	    ".limit(1){name}&" AT TOK_SECURE "&appsecret_time=1700000000"
-	    "&appsecret_proof=%s", proof);
+	GET(&s, &r,
+	    V DEMO_BUSINESS "?fields=owned_whatsapp_business_accounts"
+	                    ".limit(1){name}&" AT TOK_SECURE
+	                    "&appsecret_time=1700000000"
+	                    "&appsecret_proof=%s",
+	    proof);
 	expect_ok(&r);
-	snprintf(url, sizeof(url), "%s", jstr(r.json,
-	    "owned_whatsapp_business_accounts.paging.next"));
+	snprintf(url, sizeof(url), "%s",
+	    jstr(r.json, "owned_whatsapp_business_accounts.paging.next"));
 	http_resp_free(&r);
 	ck_assert_ptr_nonnull(strstr(url, "appsecret_time=1700000000"));
 	follow(&s, url, &r);
@@ -1090,8 +1162,10 @@ check_analytics(const struct server *s, const char *gran, int64_t step,
 	struct json_object *pts;
 	size_t i, n;
 
-	GET(s, &a, V DEMO_WABA "?fields=analytics.start(1700000000)"
-	    ".end(%lld).granularity(%s)&" ADMIN, (long long)end, gran);
+	GET(s, &a,
+	    V DEMO_WABA "?fields=analytics.start(1700000000)"
+	                ".end(%lld).granularity(%s)&" ADMIN,
+	    (long long)end, gran);
 	expect_ok(&a);
 	ck_assert_str_eq(keys(a.json), "analytics,id");
 	ck_assert_str_eq(jstr(a.json, "analytics.granularity"), gran);
@@ -1109,8 +1183,8 @@ check_analytics(const struct server *s, const char *gran, int64_t step,
 		ck_assert_int_le(jint(p, "delivered"), jint(p, "sent"));
 		ck_assert_int_lt(jint(p, "start"), end);
 		if (i > 0)
-			ck_assert_int_eq(jint(p, "start"), jint(
-			    json_object_array_get_idx(pts, i - 1), "end"));
+			ck_assert_int_eq(jint(p, "start"),
+			    jint(json_object_array_get_idx(pts, i - 1), "end"));
 	}
 	ck_assert_int_le(jint(json_object_array_get_idx(pts, 0), "start"),
 	    1700000000);
@@ -1118,8 +1192,10 @@ check_analytics(const struct server *s, const char *gran, int64_t step,
 	    end);
 
 	/* the same question, the same answer */
-	GET(s, &b, V DEMO_WABA "?fields=analytics.start(1700000000)"
-	    ".end(%lld).granularity(%s)&" ADMIN, (long long)end, gran);
+	GET(s, &b,
+	    V DEMO_WABA "?fields=analytics.start(1700000000)"
+	                ".end(%lld).granularity(%s)&" ADMIN,
+	    (long long)end, gran);
 	expect_ok(&b);
 	ck_assert(json_object_equal(a.json, b.json));
 	http_resp_free(&a);
@@ -1137,7 +1213,9 @@ START_TEST(test_waba_analytics)
 	check_analytics(&s, "MONTH", 30 * 86400, 1700000000 + 90 * 86400);
 
 	/* the README's request: DAY is the default granularity */
-	GET(&s, &r, V DEMO_WABA "?fields=name,phone_numbers.limit(1){id,"
+	GET(&s, &r,
+	    V DEMO_WABA
+	    "?fields=name,phone_numbers.limit(1){id,"
 	    "display_phone_number},analytics.start(1700000000).end(1700172800)"
 	    ".granularity(DAY)&" ADMIN);
 	expect_ok(&r);
@@ -1145,8 +1223,9 @@ START_TEST(test_waba_analytics)
 	ck_assert_int_eq((int)jlen(r.json, "analytics.data_points"), 3);
 	http_resp_free(&r);
 
-	GET(&s, &r, V DEMO_WABA "?fields=analytics.start(1700000000)"
-	    ".end(1700172800).granularity(WEEK)&" ADMIN);
+	GET(&s, &r,
+	    V DEMO_WABA "?fields=analytics.start(1700000000)"
+	                ".end(1700172800).granularity(WEEK)&" ADMIN);
 	expect_error(&r, 400, 100);
 	expect_message_names(&r, "granularity", "WEEK", NULL);
 	http_resp_free(&r);
@@ -1156,8 +1235,9 @@ START_TEST(test_waba_analytics)
 	expect_message_names(&r, "start", NULL);
 	http_resp_free(&r);
 
-	GET(&s, &r, V DEMO_WABA_NOPHONES "?fields=analytics.start(1700000000)"
-	    ".end(1700172800)&" ADMIN);
+	GET(&s, &r,
+	    V DEMO_WABA_NOPHONES "?fields=analytics.start(1700000000)"
+	                         ".end(1700172800)&" ADMIN);
 	expect_error(&r, 400, 200008);
 	ck_assert_str_eq(jstr(r.json, "error.message"),
 	    "WhatsApp Business Account has no linked phone numbers.");
@@ -1175,14 +1255,15 @@ START_TEST(test_waba_template_metrics)
 	GET(&s, &r, V DEMO_WABA "?fields=template_performance_metrics&" ADMIN);
 	expect_ok(&r);
 	ck_assert_str_eq(keys(r.json), "template_performance_metrics,id");
-	ck_assert_ptr_nonnull(jget(r.json,
-	    "template_performance_metrics.data"));
+	ck_assert_ptr_nonnull(
+	    jget(r.json, "template_performance_metrics.data"));
 	http_resp_free(&r);
 
-	GET(&s, &r, V DEMO_WABA_NOPHONES "?fields=template_performance_metrics&"
-	    ADMIN);
+	GET(&s, &r,
+	    V DEMO_WABA_NOPHONES "?fields=template_performance_metrics&" ADMIN);
 	expect_error(&r, 400, 200005);
-	ck_assert_str_eq(jstr(r.json, "error.message"), "Template Insights are "
+	ck_assert_str_eq(jstr(r.json, "error.message"),
+	    "Template Insights are "
 	    "not available yet for this WhatsApp Business account");
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
@@ -1198,7 +1279,8 @@ START_TEST(test_waba_unknown_field)
 	GET(&s, &r, V DEMO_WABA "?fields=name,display_phone_number&" ADMIN);
 	expect_error(&r, 400, 100);
 	ck_assert_str_eq(jstr(r.json, "error.type"), "OAuthException");
-	ck_assert_str_eq(jstr(r.json, "error.message"), "(#100) Tried "
+	ck_assert_str_eq(jstr(r.json, "error.message"),
+	    "(#100) Tried "
 	    "accessing nonexisting field (display_phone_number) on node type "
 	    "(WhatsAppBusinessAccount)");
 	http_resp_free(&r);
@@ -1206,14 +1288,16 @@ START_TEST(test_waba_unknown_field)
 	/* an unknown edge in the path answers the same way */
 	GET(&s, &r, V DEMO_WABA "/message_tomplates?" ADMIN);
 	expect_error(&r, 400, 100);
-	ck_assert_str_eq(jstr(r.json, "error.message"), "(#100) Tried "
+	ck_assert_str_eq(jstr(r.json, "error.message"),
+	    "(#100) Tried "
 	    "accessing nonexisting field (message_tomplates) on node type "
 	    "(WhatsAppBusinessAccount)");
 	http_resp_free(&r);
 
 	GET(&s, &r, V DEMO_PHONE "?fields=currency&" ADMIN);
 	expect_error(&r, 400, 100);
-	ck_assert_str_eq(jstr(r.json, "error.message"), "(#100) Tried "
+	ck_assert_str_eq(jstr(r.json, "error.message"),
+	    "(#100) Tried "
 	    "accessing nonexisting field (currency) on node type "
 	    "(WhatsAppBusinessPhoneNumber)");
 	http_resp_free(&r);
@@ -1231,10 +1315,12 @@ START_TEST(test_phone_node_defaults)
 	start(&s);
 	GET(&s, &r, V DEMO_PHONE "?" ADMIN);
 	expect_ok(&r);
-	ck_assert_str_eq(keys(r.json), "verified_name,code_verification_status,"
+	ck_assert_str_eq(keys(r.json),
+	    "verified_name,code_verification_status,"
 	    "display_phone_number,quality_rating,platform_type,throughput,"
 	    "last_onboarded_time,id");
-	ck_assert(jeq(r.json, "{\"verified_name\":\"Jasper's Market\","
+	ck_assert(jeq(r.json,
+	    "{\"verified_name\":\"Jasper's Market\","
 	    "\"code_verification_status\":\"VERIFIED\","
 	    "\"display_phone_number\":\"+1 555-010-0200\","
 	    "\"quality_rating\":\"GREEN\",\"platform_type\":\"CLOUD_API\","
@@ -1243,10 +1329,13 @@ START_TEST(test_phone_node_defaults)
 	    "\"id\":\"5000000000000001\"}"));
 	http_resp_free(&r);
 
-	GET(&s, &r, V DEMO_PHONE_CLIENT "?fields=account_mode,status,"
+	GET(&s, &r,
+	    V DEMO_PHONE_CLIENT
+	    "?fields=account_mode,status,"
 	    "name_status,throughput{level}&" AT TOK_PARTNER);
 	expect_ok(&r);
-	ck_assert(jeq(r.json, "{\"account_mode\":\"SANDBOX\","
+	ck_assert(jeq(r.json,
+	    "{\"account_mode\":\"SANDBOX\","
 	    "\"status\":\"CONNECTED\",\"name_status\":\"PENDING_REVIEW\","
 	    "\"throughput\":{\"level\":\"STANDARD\"},"
 	    "\"id\":\"5000000000000003\"}"));
@@ -1262,29 +1351,36 @@ START_TEST(test_phone_last_onboarded_limit)
 	struct http_resp r;
 
 	start(&s);
-	ck_assert_int_eq(http_post_json(&s, "/_emulator/fixtures",
-	    "{\"phone_numbers\":[{\"id\":\"5000000000000099\",\"waba\":\""
-	    DEMO_WABA "\",\"cc\":\"1\",\"phone_number\":\"5550109999\","
-	    "\"verified_name\":\"V\",\"last_onboarded_time\":"
-	    "9223372036854775807}]}", &r), 0);
+	ck_assert_int_eq(
+	    http_post_json(&s, "/_emulator/fixtures",
+	        "{\"phone_numbers\":[{\"id\":\"5000000000000099\",\"waba\":\"" DEMO_WABA
+	        "\",\"cc\":\"1\",\"phone_number\":\"5550109999\","
+	        "\"verified_name\":\"V\",\"last_onboarded_time\":"
+	        "9223372036854775807}]}",
+	        &r),
+	    0);
 	ck_assert_int_eq(r.status, 400);
-	ck_assert_ptr_nonnull(strstr(r.body,
-	    "$.phone_numbers[0].last_onboarded_time"));
+	ck_assert_ptr_nonnull(
+	    strstr(r.body, "$.phone_numbers[0].last_onboarded_time"));
 	http_resp_free(&r);
 	GET(&s, &r, V "5000000000000099?" ADMIN);
 	expect_error(&r, 400, 100);
 	http_resp_free(&r);
 
-	ck_assert_int_eq(http_post_json(&s, "/_emulator/fixtures",
-	    "{\"phone_numbers\":[{\"id\":\"5000000000000099\",\"waba\":\""
-	    DEMO_WABA "\",\"cc\":\"1\",\"phone_number\":\"5550109999\","
-	    "\"verified_name\":\"V\",\"last_onboarded_time\":"
-	    "253402300799}]}", &r), 0);
+	ck_assert_int_eq(
+	    http_post_json(&s, "/_emulator/fixtures",
+	        "{\"phone_numbers\":[{\"id\":\"5000000000000099\",\"waba\":\"" DEMO_WABA
+	        "\",\"cc\":\"1\",\"phone_number\":\"5550109999\","
+	        "\"verified_name\":\"V\",\"last_onboarded_time\":"
+	        "253402300799}]}",
+	        &r),
+	    0);
 	expect_ok(&r);
 	http_resp_free(&r);
 	GET(&s, &r, V "5000000000000099?fields=last_onboarded_time&" ADMIN);
 	expect_ok(&r);
-	ck_assert(jeq(r.json, "{\"last_onboarded_time\":"
+	ck_assert(jeq(r.json,
+	    "{\"last_onboarded_time\":"
 	    "\"9999-12-31T23:59:59+0000\",\"id\":\"5000000000000099\"}"));
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
@@ -1299,7 +1395,8 @@ START_TEST(test_phone_list_defaults)
 	start(&s);
 	GET(&s, &r, V DEMO_WABA "/phone_numbers?" ADMIN);
 	expect_ok(&r);
-	ck_assert(jeq(jget(r.json, "data"), "["
+	ck_assert(jeq(jget(r.json, "data"),
+	    "["
 	    "{\"code_verification_status\":\"VERIFIED\","
 	    "\"display_phone_number\":\"+1 555-010-0200\","
 	    "\"id\":\"5000000000000001\",\"quality_rating\":\"GREEN\","
@@ -1314,8 +1411,9 @@ START_TEST(test_phone_list_defaults)
 	ck_assert_str_ne(jstr(r.json, "paging.cursors.after"), "");
 	http_resp_free(&r);
 
-	GET(&s, &r, V DEMO_WABA "/phone_numbers?summary=total_count&limit=1&"
-	    "fields=id,status&" ADMIN);
+	GET(&s, &r,
+	    V DEMO_WABA "/phone_numbers?summary=total_count&limit=1&"
+	                "fields=id,status&" ADMIN);
 	expect_ok(&r);
 	ck_assert_int_eq(jint(r.json, "summary.total_count"), 2);
 	ck_assert_str_eq(keys(jget(r.json, "data.0")), "id,status");
@@ -1337,46 +1435,57 @@ START_TEST(test_phone_list_filters)
 
 	start(&s);
 	/* the phone_numbers page's example */
-	GET(&s, &r, V DEMO_WABA_CLIENT "/phone_numbers?filtering=[{'field':"
+	GET(&s, &r,
+	    V DEMO_WABA_CLIENT
+	    "/phone_numbers?filtering=[{'field':"
 	    "'account_mode','operator':'EQUAL','value':'SANDBOX'}]&" AT
-	    TOK_PARTNER);
+	        TOK_PARTNER);
 	expect_ok(&r);
 	ck_assert_str_eq(jids(r.json, "data"), DEMO_PHONE_CLIENT);
 	http_resp_free(&r);
 
-	GET(&s, &r, V DEMO_WABA "/phone_numbers?filtering=[{'field':"
+	GET(&s, &r,
+	    V DEMO_WABA
+	    "/phone_numbers?filtering=[{'field':"
 	    "'account_mode','operator':'EQUAL','value':'SANDBOX'}]&" ADMIN);
 	expect_ok(&r);
 	ck_assert(jeq(r.json, "{\"data\":[]}"));
 	http_resp_free(&r);
 
-	GET(&s, &r, V DEMO_WABA "/phone_numbers?filtering=[{'field':"
-	    "'account_mode','operator':'IN','value':['LIVE','SANDBOX']}]&"
-	    ADMIN);
+	GET(&s, &r,
+	    V DEMO_WABA
+	    "/phone_numbers?filtering=[{'field':"
+	    "'account_mode','operator':'IN','value':['LIVE','SANDBOX']}]&" ADMIN);
 	expect_ok(&r);
 	ck_assert_str_eq(jids(r.json, "data"), DEMO_PHONE "," DEMO_PHONE2);
 	http_resp_free(&r);
 
-	GET(&s, &r, V DEMO_WABA "/phone_numbers?filtering=[{'field':'status',"
-	    "'operator':'EQUAL','value':'CONNECTED'}]&" ADMIN);
+	GET(&s, &r,
+	    V DEMO_WABA "/phone_numbers?filtering=[{'field':'status',"
+	                "'operator':'EQUAL','value':'CONNECTED'}]&" ADMIN);
 	expect_ok(&r);
 	ck_assert_str_eq(jids(r.json, "data"), DEMO_PHONE);
 	http_resp_free(&r);
 
-	GET(&s, &r, V DEMO_WABA "/phone_numbers?filtering=[{'field':'status',"
+	GET(&s, &r,
+	    V DEMO_WABA
+	    "/phone_numbers?filtering=[{'field':'status',"
 	    "'operator':'IN','value':['PENDING','BANNED']}]&" ADMIN);
 	expect_ok(&r);
 	ck_assert_str_eq(jids(r.json, "data"), DEMO_PHONE2);
 	http_resp_free(&r);
 
-	GET(&s, &r, V DEMO_WABA "/phone_numbers?filtering=[{'field':"
-	    "'code_verification_status','operator':'EQUAL','value':"
-	    "'NOT_VERIFIED'}]&" ADMIN);
+	GET(&s, &r,
+	    V DEMO_WABA "/phone_numbers?filtering=[{'field':"
+	                "'code_verification_status','operator':'EQUAL','value':"
+	                "'NOT_VERIFIED'}]&" ADMIN);
 	expect_ok(&r);
 	ck_assert_str_eq(jids(r.json, "data"), DEMO_PHONE2);
 	http_resp_free(&r);
 
-	GET(&s, &r, V DEMO_WABA "/phone_numbers?filtering=%%5B%%7B%%22field"
+	GET(&s, &r,
+	    V DEMO_WABA
+	    "/phone_numbers?filtering=%%5B%%7B%%22field"
 	    "%%22%%3A%%22code_verification_status%%22%%2C%%22operator%%22%%3A"
 	    "%%22IN%%22%%2C%%22value%%22%%3A%%5B%%22VERIFIED%%22%%2C%%22"
 	    "EXPIRED%%22%%5D%%7D%%5D&" ADMIN);
@@ -1385,27 +1494,33 @@ START_TEST(test_phone_list_filters)
 	http_resp_free(&r);
 
 	/* filters combine */
-	GET(&s, &r, V DEMO_WABA "/phone_numbers?filtering=[{'field':'status',"
-	    "'operator':'EQUAL','value':'CONNECTED'},{'field':"
-	    "'code_verification_status','operator':'EQUAL','value':"
-	    "'NOT_VERIFIED'}]&" ADMIN);
+	GET(&s, &r,
+	    V DEMO_WABA "/phone_numbers?filtering=[{'field':'status',"
+	                "'operator':'EQUAL','value':'CONNECTED'},{'field':"
+	                "'code_verification_status','operator':'EQUAL','value':"
+	                "'NOT_VERIFIED'}]&" ADMIN);
 	expect_ok(&r);
 	ck_assert(jeq(r.json, "{\"data\":[]}"));
 	http_resp_free(&r);
 
-	GET(&s, &r, V DEMO_WABA "/phone_numbers?filtering=[{'field':'status',"
-	    "'operator':'EQUAL','value':'ASLEEP'}]&" ADMIN);
+	GET(&s, &r,
+	    V DEMO_WABA "/phone_numbers?filtering=[{'field':'status',"
+	                "'operator':'EQUAL','value':'ASLEEP'}]&" ADMIN);
 	expect_error(&r, 400, 100);
 	expect_message_names(&r, "ASLEEP", "CONNECTED", NULL);
 	http_resp_free(&r);
 
-	GET(&s, &r, V DEMO_WABA "/phone_numbers?filtering=[{'field':"
+	GET(&s, &r,
+	    V DEMO_WABA
+	    "/phone_numbers?filtering=[{'field':"
 	    "'quality_rating','operator':'EQUAL','value':'GREEN'}]&" ADMIN);
 	expect_error(&r, 400, 100);
 	expect_message_names(&r, "quality_rating", NULL);
 	http_resp_free(&r);
 
-	GET(&s, &r, V DEMO_WABA "/phone_numbers?filtering=[{'field':"
+	GET(&s, &r,
+	    V DEMO_WABA
+	    "/phone_numbers?filtering=[{'field':"
 	    "'account_mode','operator':'GREATER_THAN','value':'LIVE'}]&" ADMIN);
 	expect_error(&r, 400, 100);
 	expect_message_names(&r, "GREATER_THAN", NULL);
@@ -1422,7 +1537,9 @@ START_TEST(test_phone_create_defaults)
 
 	start(&s);
 	/* parameters in the query of a POST, as the documentation's sample */
-	POST(&s, &r, NULL, V DEMO_WABA_NOPHONES "/phone_numbers?cc=1&"
+	POST(&s, &r, NULL,
+	    V DEMO_WABA_NOPHONES
+	    "/phone_numbers?cc=1&"
 	    "phone_number=5550107777&verified_name=Jaspers+Market&" ADMIN);
 	expect_ok(&r);
 	ck_assert_str_eq(keys(r.json), "id");
@@ -1430,9 +1547,11 @@ START_TEST(test_phone_create_defaults)
 	ck_assert_int_ge((int)strlen(id), 15);
 	http_resp_free(&r);
 
-	GET(&s, &r, V "%s?fields=status,code_verification_status,"
-	    "quality_rating,name_status,platform_type,display_phone_number,"
-	    "verified_name,account_mode,throughput&" ADMIN, id);
+	GET(&s, &r,
+	    V "%s?fields=status,code_verification_status,"
+	      "quality_rating,name_status,platform_type,display_phone_number,"
+	      "verified_name,account_mode,throughput&" ADMIN,
+	    id);
 	expect_ok(&r);
 	ck_assert_str_eq(jstr(r.json, "id"), id);
 	ck_assert_str_eq(jstr(r.json, "status"), "PENDING");
@@ -1458,14 +1577,17 @@ START_TEST(test_phone_create_defaults)
 	http_resp_free(&r);
 
 	/* preverified_id is kept: the number says it was preverified */
-	POST(&s, &r, NULL, V DEMO_WABA "/phone_numbers?cc=1&"
+	POST(&s, &r, NULL,
+	    V DEMO_WABA
+	    "/phone_numbers?cc=1&"
 	    "phone_number=5550107770&verified_name=Pre&preverified_id="
 	    "9000000000000001&fields=is_preverified_number&" ADMIN);
 	expect_ok(&r);
 	ck_assert(jeq(jget(r.json, "is_preverified_number"), "true"));
 	http_resp_free(&r);
-	GET(&s, &r, V "%s?fields=is_preverified_number,webhook_configuration&"
-	    ADMIN, id);
+	GET(&s, &r,
+	    V "%s?fields=is_preverified_number,webhook_configuration&" ADMIN,
+	    id);
 	expect_ok(&r);
 	ck_assert_str_eq(keys(r.json), "is_preverified_number,id");
 	ck_assert(jeq(jget(r.json, "is_preverified_number"), "false"));
@@ -1491,7 +1613,9 @@ START_TEST(test_phone_create_read_after_write)
 	struct http_resp r, g;
 
 	start(&s);
-	POST(&s, &r, NULL, V DEMO_WABA_NOPHONES "/phone_numbers?cc=44&"
+	POST(&s, &r, NULL,
+	    V DEMO_WABA_NOPHONES
+	    "/phone_numbers?cc=44&"
 	    "phone_number=7700900999&verified_name=Jaspers+UK&fields=id,"
 	    "display_phone_number,status,code_verification_status&" ADMIN);
 	expect_ok(&r);
@@ -1501,14 +1625,18 @@ START_TEST(test_phone_create_read_after_write)
 	    "+44 770 090 0999");
 	ck_assert_str_eq(jstr(r.json, "status"), "PENDING");
 	/* what came back is what a read gives */
-	GET(&s, &g, V "%s?fields=id,display_phone_number,status,"
-	    "code_verification_status&" ADMIN, jstr(r.json, "id"));
+	GET(&s, &g,
+	    V "%s?fields=id,display_phone_number,status,"
+	      "code_verification_status&" ADMIN,
+	    jstr(r.json, "id"));
 	expect_ok(&g);
 	ck_assert(json_object_equal(r.json, g.json));
 	http_resp_free(&g);
 	http_resp_free(&r);
 
-	POST(&s, &r, NULL, V DEMO_WABA_NOPHONES "/phone_numbers?cc=593&"
+	POST(&s, &r, NULL,
+	    V DEMO_WABA_NOPHONES
+	    "/phone_numbers?cc=593&"
 	    "phone_number=999999999&verified_name=Quito&fields="
 	    "display_phone_number&" ADMIN);
 	expect_ok(&r);
@@ -1519,13 +1647,15 @@ START_TEST(test_phone_create_read_after_write)
 
 	/* a bad field fails the read, not the write (Read-After-Write):
 	 * the number is added and its id is the original response */
-	POST(&s, &r, NULL, V DEMO_WABA_NOPHONES "/phone_numbers?cc=1&"
+	POST(&s, &r, NULL,
+	    V DEMO_WABA_NOPHONES
+	    "/phone_numbers?cc=1&"
 	    "phone_number=5550107779&verified_name=X&fields=colour&" ADMIN);
 	expect_error(&r, 400, 100);
 	ck_assert_str_ne(jstr(r.json, "error.original_response.id"), "");
 	http_resp_free(&r);
-	GET(&s, &r, V DEMO_WABA_NOPHONES "/phone_numbers?summary=total_count&"
-	    ADMIN);
+	GET(&s, &r,
+	    V DEMO_WABA_NOPHONES "/phone_numbers?summary=total_count&" ADMIN);
 	ck_assert_int_eq(jint(r.json, "summary.total_count"), 3);
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
@@ -1548,10 +1678,12 @@ START_TEST(test_phone_display_format)
 
 	start(&s);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		POST(&s, &r, NULL, V DEMO_WABA_NOPHONES "/phone_numbers?cc=%s&"
+		POST(&s, &r, NULL,
+		    V DEMO_WABA_NOPHONES
+		    "/phone_numbers?cc=%s&"
 		    "phone_number=%s&verified_name=Fmt&fields="
-		    "display_phone_number&" ADMIN, cases[i].cc,
-		    cases[i].number);
+		    "display_phone_number&" ADMIN,
+		    cases[i].cc, cases[i].number);
 		expect_ok(&r);
 		ck_assert_str_eq(jstr(r.json, "display_phone_number"),
 		    cases[i].display);
@@ -1581,7 +1713,8 @@ START_TEST(test_phone_create_validation)
 		{ "cc=1&phone_number=5550107777&verified_name=",
 		    "verified_name" },
 		{ "cc=1&phone_number=5550107777&verified_name=X&"
-		    "migrate_phone_number=maybe", "migrate_phone_number" },
+		  "migrate_phone_number=maybe",
+		    "migrate_phone_number" },
 	};
 	struct server s;
 	struct http_resp r;
@@ -1591,8 +1724,9 @@ START_TEST(test_phone_create_validation)
 	start(&s);
 	before = snapshot(&s, V DEMO_WABA "/phone_numbers?" ADMIN);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		POST(&s, &r, NULL, V DEMO_WABA_NOPHONES "/phone_numbers?%s&"
-		    ADMIN, cases[i].query);
+		POST(&s, &r, NULL,
+		    V DEMO_WABA_NOPHONES "/phone_numbers?%s&" ADMIN,
+		    cases[i].query);
 		expect_error(&r, 400, 100);
 		expect_message_names(&r, cases[i].names, NULL);
 		http_resp_free(&r);
@@ -1601,7 +1735,9 @@ START_TEST(test_phone_create_validation)
 	ck_assert(jeq(r.json, "{\"data\":[]}"));
 	http_resp_free(&r);
 	/* fifteen digits in all is the most */
-	POST(&s, &r, NULL, V DEMO_WABA_NOPHONES "/phone_numbers?cc=123&"
+	POST(&s, &r, NULL,
+	    V DEMO_WABA_NOPHONES
+	    "/phone_numbers?cc=123&"
 	    "phone_number=123456789012&verified_name=Long&" ADMIN);
 	expect_ok(&r);
 	http_resp_free(&r);
@@ -1621,7 +1757,9 @@ START_TEST(test_phone_migrate)
 
 	start(&s);
 	/* the documentation's sample: query params, no verified_name */
-	POST(&s, &r, NULL, V DEMO_WABA_NOPHONES "/phone_numbers?cc=1&"
+	POST(&s, &r, NULL,
+	    V DEMO_WABA_NOPHONES
+	    "/phone_numbers?cc=1&"
 	    "phone_number=5550100201&migrate_phone_number=true&" ADMIN);
 	expect_ok(&r);
 	ck_assert(jeq(r.json, "{\"id\":\"5000000000000002\"}"));
@@ -1631,10 +1769,12 @@ START_TEST(test_phone_migrate)
 	expect_ok(&r);
 	ck_assert_str_eq(jids(r.json, "data"), DEMO_PHONE);
 	http_resp_free(&r);
-	GET(&s, &r, V DEMO_WABA_NOPHONES "/phone_numbers?fields=id,"
-	    "display_phone_number,verified_name&" ADMIN);
+	GET(&s, &r,
+	    V DEMO_WABA_NOPHONES "/phone_numbers?fields=id,"
+	                         "display_phone_number,verified_name&" ADMIN);
 	expect_ok(&r);
-	ck_assert(jeq(jget(r.json, "data"), "[{\"id\":\"5000000000000002\","
+	ck_assert(jeq(jget(r.json, "data"),
+	    "[{\"id\":\"5000000000000002\","
 	    "\"display_phone_number\":\"+1 555-010-0201\","
 	    "\"verified_name\":\"Jasper's Market\"}]"));
 	http_resp_free(&r);
@@ -1645,7 +1785,8 @@ START_TEST(test_phone_migrate)
 	http_resp_free(&r);
 
 	/* and back again, as a JSON boolean in a JSON body */
-	POSTJ(&s, &r, "{\"cc\":\"1\",\"phone_number\":\"5550100201\","
+	POSTJ(&s, &r,
+	    "{\"cc\":\"1\",\"phone_number\":\"5550100201\","
 	    "\"migrate_phone_number\":true}",
 	    V DEMO_WABA "/phone_numbers?" ADMIN);
 	expect_ok(&r);
@@ -1657,7 +1798,9 @@ START_TEST(test_phone_migrate)
 
 	/* a number on no WABA cannot be migrated; nothing changes */
 	before = snapshot(&s, V DEMO_WABA_NOPHONES "/phone_numbers?" ADMIN);
-	POST(&s, &r, NULL, V DEMO_WABA_NOPHONES "/phone_numbers?cc=1&"
+	POST(&s, &r, NULL,
+	    V DEMO_WABA_NOPHONES
+	    "/phone_numbers?cc=1&"
 	    "phone_number=5550109876&migrate_phone_number=true&" ADMIN);
 	expect_error(&r, 400, 100);
 	expect_message_names(&r, "migrate_phone_number", NULL);
@@ -1666,7 +1809,9 @@ START_TEST(test_phone_migrate)
 
 	/* nor one that is already here */
 	before = snapshot(&s, V DEMO_WABA "/phone_numbers?" ADMIN);
-	POST(&s, &r, NULL, V DEMO_WABA "/phone_numbers?cc=1&"
+	POST(&s, &r, NULL,
+	    V DEMO_WABA
+	    "/phone_numbers?cc=1&"
 	    "phone_number=5550100200&migrate_phone_number=1&" ADMIN);
 	expect_error(&r, 400, 100);
 	http_resp_free(&r);
@@ -1684,16 +1829,19 @@ START_TEST(test_phone_duplicate)
 	start(&s);
 	b1 = snapshot(&s, V DEMO_WABA "/phone_numbers?" ADMIN);
 	b2 = snapshot(&s, V DEMO_WABA_NOPHONES "/phone_numbers?" ADMIN);
-	POST(&s, &r, NULL, V DEMO_WABA_NOPHONES "/phone_numbers?cc=1&"
+	POST(&s, &r, NULL,
+	    V DEMO_WABA_NOPHONES
+	    "/phone_numbers?cc=1&"
 	    "phone_number=5550100200&verified_name=Again&" ADMIN);
 	expect_error(&r, 400, 200000);
 	ck_assert_str_eq(jstr(r.json, "error.message"),
 	    "Cannot add phone number to WhatsApp Business Account");
 	http_resp_free(&r);
 	/* explicitly not migrating is the same */
-	POST(&s, &r, NULL, V DEMO_WABA "/phone_numbers?cc=1&"
-	    "phone_number=5550100201&verified_name=Again&"
-	    "migrate_phone_number=false&" ADMIN);
+	POST(&s, &r, NULL,
+	    V DEMO_WABA "/phone_numbers?cc=1&"
+	                "phone_number=5550100201&verified_name=Again&"
+	                "migrate_phone_number=false&" ADMIN);
 	expect_error(&r, 400, 200000);
 	http_resp_free(&r);
 	unchanged(&s, V DEMO_WABA "/phone_numbers?" ADMIN, b1);
@@ -1710,16 +1858,20 @@ START_TEST(test_phone_limit_unverified)
 
 	start(&s);
 	/* Lucky Shrub is not verified: two numbers, it has one */
-	POST(&s, &r, NULL, V DEMO_WABA_CLIENT "/phone_numbers?cc=44&"
+	POST(&s, &r, NULL,
+	    V DEMO_WABA_CLIENT
+	    "/phone_numbers?cc=44&"
 	    "phone_number=7700900124&verified_name=Lucky+Two&" AT TOK_PARTNER);
 	expect_ok(&r);
 	http_resp_free(&r);
-	before = snapshot(&s, V DEMO_WABA_CLIENT "/phone_numbers?" AT
-	    TOK_PARTNER);
+	before = snapshot(&s,
+	    V DEMO_WABA_CLIENT "/phone_numbers?" AT TOK_PARTNER);
 	ck_assert_int_eq((int)jlen(before, "data"), 2);
-	POST(&s, &r, NULL, V DEMO_WABA_CLIENT "/phone_numbers?cc=44&"
+	POST(&s, &r, NULL,
+	    V DEMO_WABA_CLIENT
+	    "/phone_numbers?cc=44&"
 	    "phone_number=7700900125&verified_name=Lucky+Three&" AT
-	    TOK_PARTNER);
+	        TOK_PARTNER);
 	expect_error(&r, 400, 200000);
 	http_resp_free(&r);
 	unchanged(&s, V DEMO_WABA_CLIENT "/phone_numbers?" AT TOK_PARTNER,
@@ -1738,25 +1890,35 @@ START_TEST(test_phone_limit_verified)
 	start(&s);
 	/* Jasper's is verified: twenty numbers */
 	for (i = 0; i < 20; i++) {
-		POST(&s, &r, NULL, V DEMO_WABA_NOPHONES "/phone_numbers?cc=1&"
-		    "phone_number=55502000%02d&verified_name=N%d&" ADMIN, i, i);
+		POST(&s, &r, NULL,
+		    V DEMO_WABA_NOPHONES
+		    "/phone_numbers?cc=1&"
+		    "phone_number=55502000%02d&verified_name=N%d&" ADMIN,
+		    i, i);
 		expect_ok(&r);
 		http_resp_free(&r);
 	}
-	before = snapshot(&s, V DEMO_WABA_NOPHONES "/phone_numbers?limit=100&"
-	    "summary=total_count&" ADMIN);
+	before = snapshot(&s,
+	    V DEMO_WABA_NOPHONES "/phone_numbers?limit=100&"
+	                         "summary=total_count&" ADMIN);
 	ck_assert_int_eq(jint(before, "summary.total_count"), 20);
-	POST(&s, &r, NULL, V DEMO_WABA_NOPHONES "/phone_numbers?cc=1&"
+	POST(&s, &r, NULL,
+	    V DEMO_WABA_NOPHONES
+	    "/phone_numbers?cc=1&"
 	    "phone_number=5550200099&verified_name=One+Too+Many&" ADMIN);
 	expect_error(&r, 400, 200000);
 	http_resp_free(&r);
 	/* migrating in counts too */
-	POST(&s, &r, NULL, V DEMO_WABA_NOPHONES "/phone_numbers?cc=1&"
+	POST(&s, &r, NULL,
+	    V DEMO_WABA_NOPHONES
+	    "/phone_numbers?cc=1&"
 	    "phone_number=5550100201&migrate_phone_number=true&" ADMIN);
 	expect_error(&r, 400, 200000);
 	http_resp_free(&r);
-	unchanged(&s, V DEMO_WABA_NOPHONES "/phone_numbers?limit=100&"
-	    "summary=total_count&" ADMIN, before);
+	unchanged(&s,
+	    V DEMO_WABA_NOPHONES "/phone_numbers?limit=100&"
+	                         "summary=total_count&" ADMIN,
+	    before);
 	GET(&s, &r, V DEMO_WABA "/phone_numbers?" ADMIN);
 	ck_assert_str_eq(jids(r.json, "data"), DEMO_PHONE "," DEMO_PHONE2);
 	http_resp_free(&r);
@@ -1775,11 +1937,15 @@ START_TEST(test_phone_limit_explicit)
 	labs = snapshot(&s, V DEMO_WABA_LABS "/phone_numbers?" ADMIN);
 	main_list = snapshot(&s, V DEMO_WABA "/phone_numbers?" ADMIN);
 	ck_assert_int_eq((int)jlen(labs, "data"), 2);
-	POST(&s, &r, NULL, V DEMO_WABA_LABS "/phone_numbers?cc=1&"
+	POST(&s, &r, NULL,
+	    V DEMO_WABA_LABS
+	    "/phone_numbers?cc=1&"
 	    "phone_number=5550100402&verified_name=Labs&" ADMIN);
 	expect_error(&r, 400, 200000);
 	http_resp_free(&r);
-	POST(&s, &r, NULL, V DEMO_WABA_LABS "/phone_numbers?cc=1&"
+	POST(&s, &r, NULL,
+	    V DEMO_WABA_LABS
+	    "/phone_numbers?cc=1&"
 	    "phone_number=5550100201&migrate_phone_number=true&" ADMIN);
 	expect_error(&r, 400, 200000);
 	http_resp_free(&r);
@@ -1801,14 +1967,18 @@ START_TEST(test_phone_permissions)
 	GET(&s, &r, V DEMO_WABA "/phone_numbers?" AT TOK_EMPLOYEE);
 	expect_ok(&r);
 	http_resp_free(&r);
-	POST(&s, &r, NULL, V DEMO_WABA "/phone_numbers?cc=1&"
+	POST(&s, &r, NULL,
+	    V DEMO_WABA
+	    "/phone_numbers?cc=1&"
 	    "phone_number=5550107777&verified_name=X&" AT TOK_EMPLOYEE);
 	expect_error(&r, 403, 200);
 	http_resp_free(&r);
 	unchanged(&s, V DEMO_WABA "/phone_numbers?" ADMIN, before);
 
 	/* MANAGE_PHONE adds */
-	POST(&s, &r, NULL, V DEMO_WABA_NOPHONES "/phone_numbers?cc=1&"
+	POST(&s, &r, NULL,
+	    V DEMO_WABA_NOPHONES
+	    "/phone_numbers?cc=1&"
 	    "phone_number=5550107777&verified_name=X&" AT TOK_MANAGER);
 	expect_ok(&r);
 	http_resp_free(&r);
@@ -1844,7 +2014,7 @@ tasks_of(const struct server *s, const char *user)
 		if (strcmp(jstr(u, "id"), user) == 0)
 			snprintf(buf, sizeof(buf), "%s",
 			    json_object_to_json_string_ext(jget(u, "tasks"),
-			    JSON_C_TO_STRING_PLAIN));
+			        JSON_C_TO_STRING_PLAIN));
 	}
 	http_resp_free(&r);
 	return buf;
@@ -1873,8 +2043,8 @@ START_TEST(test_assigned_users_list)
 	ck_assert_str_ne(jstr(r.json, "paging.cursors.before"), "");
 	http_resp_free(&r);
 
-	GET(&s, &r, USERS "?business=" DEMO_BUSINESS "&limit=1&fields=name&"
-	    ADMIN);
+	GET(&s, &r,
+	    USERS "?business=" DEMO_BUSINESS "&limit=1&fields=name&" ADMIN);
 	expect_ok(&r);
 	ck_assert(jeq(jget(r.json, "data"),
 	    "[{\"name\":\"Erin Employee\",\"id\":\"3000000000000002\"}]"));
@@ -1905,24 +2075,28 @@ START_TEST(test_assigned_users_add)
 	ck_assert_str_eq(tasks_of(&s, DEMO_NOACCESS_USER), "[\"MANAGE\"]");
 
 	/* re-assigning replaces; the docs' single-quoted form */
-	POST(&s, &r, "user=" DEMO_NOACCESS_USER
-	    "&tasks=['DEVELOP','VIEW_COST']", USERS "?" ADMIN);
+	POST(&s, &r,
+	    "user=" DEMO_NOACCESS_USER "&tasks=['DEVELOP','VIEW_COST']",
+	    USERS "?" ADMIN);
 	expect_ok(&r);
 	http_resp_free(&r);
 	ck_assert_str_eq(tasks_of(&s, DEMO_NOACCESS_USER),
 	    "[\"DEVELOP\",\"VIEW_COST\"]");
 
 	/* a comma-separated list, in the query of the POST */
-	POST(&s, &r, NULL, USERS "?user=" DEMO_NOACCESS_USER
-	    "&tasks=MANAGE_TEMPLATES,MESSAGING&" ADMIN);
+	POST(&s, &r, NULL,
+	    USERS "?user=" DEMO_NOACCESS_USER
+	          "&tasks=MANAGE_TEMPLATES,MESSAGING&" ADMIN);
 	expect_ok(&r);
 	http_resp_free(&r);
 	ck_assert_str_eq(tasks_of(&s, DEMO_NOACCESS_USER),
 	    "[\"MANAGE_TEMPLATES\",\"MESSAGING\"]");
 
 	/* a JSON body with a real array */
-	POSTJ(&s, &r, "{\"user\":\"" DEMO_NOACCESS_USER "\",\"tasks\":"
-	    "[\"MANAGE_PHONE\"]}", USERS "?" ADMIN);
+	POSTJ(&s, &r,
+	    "{\"user\":\"" DEMO_NOACCESS_USER "\",\"tasks\":"
+	    "[\"MANAGE_PHONE\"]}",
+	    USERS "?" ADMIN);
 	expect_ok(&r);
 	http_resp_free(&r);
 	ck_assert_str_eq(tasks_of(&s, DEMO_NOACCESS_USER),
@@ -1932,7 +2106,9 @@ START_TEST(test_assigned_users_add)
 	GET(&s, &r, V DEMO_WABA "?fields=name&" AT TOK_NOACCESS);
 	expect_ok(&r);
 	http_resp_free(&r);
-	POST(&s, &r, NULL, V DEMO_WABA "/phone_numbers?cc=1&"
+	POST(&s, &r, NULL,
+	    V DEMO_WABA
+	    "/phone_numbers?cc=1&"
 	    "phone_number=5550107777&verified_name=Nora&" AT TOK_NOACCESS);
 	expect_ok(&r);
 	http_resp_free(&r);
@@ -1990,8 +2166,8 @@ START_TEST(test_assigned_users_rejected)
 	http_resp_free(&r);
 
 	/* DEVELOP is not MANAGE: employees cannot assign */
-	POST(&s, &r, "user=" DEMO_NOACCESS_USER "&tasks=MANAGE", USERS "?" AT
-	    TOK_EMPLOYEE);
+	POST(&s, &r, "user=" DEMO_NOACCESS_USER "&tasks=MANAGE",
+	    USERS "?" AT TOK_EMPLOYEE);
 	expect_error(&r, 403, 200);
 	http_resp_free(&r);
 	DEL(&s, &r, USERS "?user=" DEMO_MANAGER_USER "&" AT TOK_EMPLOYEE);
@@ -2064,8 +2240,8 @@ START_TEST(test_assigned_users_manager)
 	http_resp_free(&r);
 	GET(&s, &r, USERS "?business=" DEMO_BUSINESS "&" AT TOK_MANAGER);
 	expect_ok(&r);
-	ck_assert_str_eq(jids(r.json, "data"), DEMO_EMPLOYEE_USER ","
-	    DEMO_MANAGER_USER "," DEMO_NOACCESS_USER);
+	ck_assert_str_eq(jids(r.json, "data"),
+	    DEMO_EMPLOYEE_USER "," DEMO_MANAGER_USER "," DEMO_NOACCESS_USER);
 	http_resp_free(&r);
 	ck_assert_str_eq(tasks_of(&s, DEMO_NOACCESS_USER),
 	    "[\"VIEW_TEMPLATES\"]");
@@ -2130,16 +2306,18 @@ START_TEST(test_user_assigned_wabas)
 	struct http_resp r;
 
 	start(&s);
-	GET(&s, &r, V DEMO_MANAGER_USER "/assigned_whatsapp_business_accounts?"
-	    AT TOK_MANAGER);
+	GET(&s, &r,
+	    V DEMO_MANAGER_USER
+	    "/assigned_whatsapp_business_accounts?" AT TOK_MANAGER);
 	expect_ok(&r);
-	ck_assert_str_eq(jids(r.json, "data"), DEMO_WABA "," DEMO_WABA_NOPHONES);
+	ck_assert_str_eq(jids(r.json, "data"),
+	    DEMO_WABA "," DEMO_WABA_NOPHONES);
 	ck_assert_str_eq(keys(jget(r.json, "data.0")),
 	    "id,name,currency,timezone_id,message_template_namespace");
 	http_resp_free(&r);
 
-	GET(&s, &r, V DEMO_NOACCESS_USER "/assigned_whatsapp_business_accounts?"
-	    ADMIN);
+	GET(&s, &r,
+	    V DEMO_NOACCESS_USER "/assigned_whatsapp_business_accounts?" ADMIN);
 	expect_ok(&r);
 	ck_assert(jeq(r.json, "{\"data\":[]}"));
 	http_resp_free(&r);
@@ -2148,19 +2326,23 @@ START_TEST(test_user_assigned_wabas)
 	    V DEMO_WABA_LABS "/assigned_users?" ADMIN);
 	expect_ok(&r);
 	http_resp_free(&r);
-	GET(&s, &r, V DEMO_NOACCESS_USER "/assigned_whatsapp_business_accounts?"
-	    "fields=id,name&" AT TOK_NOACCESS);
+	GET(&s, &r,
+	    V DEMO_NOACCESS_USER "/assigned_whatsapp_business_accounts?"
+	                         "fields=id,name&" AT TOK_NOACCESS);
 	expect_ok(&r);
-	ck_assert(jeq(jget(r.json, "data"), "[{\"id\":\"4000000000000005\","
+	ck_assert(jeq(jget(r.json, "data"),
+	    "[{\"id\":\"4000000000000005\","
 	    "\"name\":\"Jasper's Market Labs\"}]"));
 	http_resp_free(&r);
 
-	DEL(&s, &r, V DEMO_WABA_LABS "/assigned_users?user=" DEMO_NOACCESS_USER
-	    "&" ADMIN);
+	DEL(&s, &r,
+	    V DEMO_WABA_LABS "/assigned_users?user=" DEMO_NOACCESS_USER
+	                     "&" ADMIN);
 	expect_ok(&r);
 	http_resp_free(&r);
-	GET(&s, &r, V DEMO_NOACCESS_USER "/assigned_whatsapp_business_accounts?"
-	    AT TOK_NOACCESS);
+	GET(&s, &r,
+	    V DEMO_NOACCESS_USER
+	    "/assigned_whatsapp_business_accounts?" AT TOK_NOACCESS);
 	expect_ok(&r);
 	ck_assert(jeq(r.json, "{\"data\":[]}"));
 	http_resp_free(&r);
@@ -2190,7 +2372,8 @@ START_TEST(test_debug_token_user)
 	ck_assert(jeq(jget(d, "is_valid"), "true"));
 	ck_assert_int_eq(jint(d, "issued_at"), 1700000000);
 	ck_assert_int_eq(jint(d, "expires_at"), 0);
-	ck_assert(jeq(jget(d, "scopes"), "[\"whatsapp_business_management\","
+	ck_assert(jeq(jget(d, "scopes"),
+	    "[\"whatsapp_business_management\","
 	    "\"business_management\"]"));
 	ck_assert_ptr_null(jget(d, "error"));
 	http_resp_free(&r);
@@ -2321,7 +2504,8 @@ START_TEST(test_debug_token_missing_input)
 	start(&s);
 	GET(&s, &r, V "debug_token?" AT TOK_APP);
 	expect_error(&r, 400, 100);
-	ck_assert_str_eq(jstr(r.json, "error.message"), "(#100) For field "
+	ck_assert_str_eq(jstr(r.json, "error.message"),
+	    "(#100) For field "
 	    "'debug_token': The parameter input_token is required");
 	ck_assert_str_eq(jstr(r.json, "error.type"), "OAuthException");
 	http_resp_free(&r);
@@ -2341,19 +2525,21 @@ START_TEST(test_debug_token_callers)
 
 	start(&s);
 	/* the Node SDK's getAppID */
-	GET(&s, &r, V "debug_token?" AT TOK_ADMIN "&input_token=" TOK_ADMIN
-	    "&fields=app_id");
+	GET(&s, &r,
+	    V "debug_token?" AT TOK_ADMIN "&input_token=" TOK_ADMIN
+	      "&fields=app_id");
 	expect_ok(&r);
 	ck_assert(jeq(r.json, "{\"data\":{\"app_id\":\"1000000000000001\"}}"));
 	http_resp_free(&r);
 
 	/* an app token, raw in the query as the README writes it */
-	GET(&s, &r, V "debug_token?input_token=" TOK_GRANULAR "&"
-	    AT DEMO_APP "|" DEMO_APP_SECRET);
+	GET(&s, &r,
+	    V "debug_token?input_token=" TOK_GRANULAR "&" AT DEMO_APP
+	      "|" DEMO_APP_SECRET);
 	expect_ok(&r);
 	ck_assert_str_eq(jstr(r.json, "data.app_id"), DEMO_APP);
-	ck_assert_ptr_nonnull(jget(r.json,
-	    "data.granular_scopes.0.target_ids"));
+	ck_assert_ptr_nonnull(
+	    jget(r.json, "data.granular_scopes.0.target_ids"));
 	http_resp_free(&r);
 
 	/* and as a bearer token */
@@ -2363,22 +2549,24 @@ START_TEST(test_debug_token_callers)
 	ck_assert_str_eq(jstr(r.json, "data.user_id"), DEMO_MANAGER_USER);
 	http_resp_free(&r);
 
-	GET(&s, &r, V "debug_token?input_token=" TOK_ADMIN "&" AT DEMO_APP
-	    "%%7Cwrong");
+	GET(&s, &r,
+	    V "debug_token?input_token=" TOK_ADMIN "&" AT DEMO_APP "%%7Cwrong");
 	expect_error(&r, 401, 190);
 	http_resp_free(&r);
 
 	/* an app inspects its own tokens only */
 	GET(&s, &r, DEBUG TOK_SECURE);
 	expect_error(&r, 400, 100);
-	ck_assert_str_eq(jstr(r.json, "error.message"), "(#100) The App_id in "
+	ck_assert_str_eq(jstr(r.json, "error.message"),
+	    "(#100) The App_id in "
 	    "the input_token did not match the Viewing App");
 	http_resp_free(&r);
 	GET(&s, &r, DEBUG DEMO_SECURE_APP "%%7C" DEMO_SECURE_SECRET);
 	expect_error(&r, 400, 100);
 	http_resp_free(&r);
-	GET(&s, &r, V "debug_token?input_token=" TOK_SECURE "&" AT
-	    DEMO_SECURE_APP "%%7C" DEMO_SECURE_SECRET);
+	GET(&s, &r,
+	    V "debug_token?input_token=" TOK_SECURE "&" AT DEMO_SECURE_APP
+	      "%%7C" DEMO_SECURE_SECRET);
 	expect_ok(&r);
 	ck_assert_str_eq(jstr(r.json, "data.app_id"), DEMO_SECURE_APP);
 	ck_assert_str_eq(jstr(r.json, "data.application"), "Secure App");
@@ -2397,43 +2585,48 @@ START_TEST(test_node_sdk_quirks)
 
 	start(&s);
 	/* createEdge merges the object's data, id included, into the body */
-	POSTJ(&s, &r, "{\"id\":\"" DEMO_WABA "\",\"user\":\"" DEMO_NOACCESS_USER
-	    "\",\"tasks\":[\"MANAGE\"]}", USERS "?" ADMIN);
+	POSTJ(&s, &r,
+	    "{\"id\":\"" DEMO_WABA "\",\"user\":\"" DEMO_NOACCESS_USER
+	    "\",\"tasks\":[\"MANAGE\"]}",
+	    USERS "?" ADMIN);
 	expect_ok(&r);
 	ck_assert(jeq(r.json, "{\"success\":true}"));
 	http_resp_free(&r);
 	ck_assert_str_eq(tasks_of(&s, DEMO_NOACCESS_USER), "[\"MANAGE\"]");
 
-	POSTJ(&s, &r, "{\"id\":\"" DEMO_WABA_NOPHONES "\",\"cc\":\"1\","
+	POSTJ(&s, &r,
+	    "{\"id\":\"" DEMO_WABA_NOPHONES "\",\"cc\":\"1\","
 	    "\"phone_number\":\"5550107777\",\"verified_name\":\"Node\","
 	    "\"migrate_phone_number\":false}",
 	    V DEMO_WABA_NOPHONES "/phone_numbers?" ADMIN);
 	expect_ok(&r);
 	http_resp_free(&r);
-	GET(&s, &r, V DEMO_WABA_NOPHONES "/phone_numbers?fields=verified_name&"
-	    ADMIN);
+	GET(&s, &r,
+	    V DEMO_WABA_NOPHONES "/phone_numbers?fields=verified_name&" ADMIN);
 	ck_assert_str_eq(jstr(r.json, "data.0.verified_name"), "Node");
 	http_resp_free(&r);
 
 	/* deleteEdge sends id= in the query */
-	DEL(&s, &r, USERS "?id=" DEMO_WABA "&user=" DEMO_NOACCESS_USER "&"
-	    ADMIN);
+	DEL(&s, &r,
+	    USERS "?id=" DEMO_WABA "&user=" DEMO_NOACCESS_USER "&" ADMIN);
 	expect_ok(&r);
 	http_resp_free(&r);
 	ck_assert_str_eq(tasks_of(&s, DEMO_NOACCESS_USER), "");
 
 	/* a GET that carries a {} JSON body */
 	ck_assert_int_eq(http_req(&s, "GET", V DEMO_WABA "?fields=name&" ADMIN,
-	    "{}", "application/json", h, &r), 0);
-	ck_assert_int_eq(http_get(&s, V DEMO_WABA "?fields=name&" ADMIN,
-	    &plain), 0);
+	                     "{}", "application/json", h, &r),
+	    0);
+	ck_assert_int_eq(
+	    http_get(&s, V DEMO_WABA "?fields=name&" ADMIN, &plain), 0);
 	expect_ok(&r);
 	ck_assert(json_object_equal(r.json, plain.json));
 	http_resp_free(&r);
 	http_resp_free(&plain);
 
 	ck_assert_int_eq(http_req(&s, "GET", OWNED "?limit=1&" ADMIN, "{}",
-	    "application/json", h, &r), 0);
+	                     "application/json", h, &r),
+	    0);
 	expect_ok(&r);
 	ck_assert_str_eq(jids(r.json, "data"), DEMO_WABA);
 	http_resp_free(&r);

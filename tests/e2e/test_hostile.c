@@ -89,7 +89,8 @@ send_all(int fd, const void *p, size_t n)
 
 		if (k < 0 && errno == EINTR)
 			continue;
-		if (k <= 0) /* the server may hang up early: its answer says why */
+		if (k <=
+		    0) /* the server may hang up early: its answer says why */
 			return;
 		c += (size_t)k;
 		n -= (size_t)k;
@@ -98,10 +99,10 @@ send_all(int fd, const void *p, size_t n)
 
 /* One answer as read off the wire. */
 struct answer {
-	int status;       /* 0: none came */
-	bool closed;      /* the server closed the connection after it */
-	bool timed_out;   /* neither an answer nor a close in time */
-	char *head;       /* status line and headers */
+	int status;     /* 0: none came */
+	bool closed;    /* the server closed the connection after it */
+	bool timed_out; /* neither an answer nor a close in time */
+	char *head;     /* status line and headers */
 	char *body;
 	size_t body_len;
 	struct json_object *json;
@@ -264,13 +265,13 @@ expect_graph_error_at(const struct answer *a, int status, int line)
 	    line, status, a->status, a->head ? a->head : "(no answer)",
 	    a->body ? a->body : "");
 	ck_assert_msg(a->json != NULL && jint(a->json, "error.code") == 100 &&
-	    strcmp(jstr(a->json, "error.type"), "OAuthException") == 0 &&
-	    *jstr(a->json, "error.message") != '\0',
+	        strcmp(jstr(a->json, "error.type"), "OAuthException") == 0 &&
+	        *jstr(a->json, "error.message") != '\0',
 	    "line %d: not a Graph error: %s", line, a->body);
 	ck_assert_ptr_nonnull(header_in(a->head, "x-fb-request-id"));
 	ck_assert_msg(strncmp(header_in(a->head, "x-fb-request-id"),
-	    jstr(a->json, "error.fbtrace_id"),
-	    strlen(jstr(a->json, "error.fbtrace_id"))) == 0,
+	                  jstr(a->json, "error.fbtrace_id"),
+	                  strlen(jstr(a->json, "error.fbtrace_id"))) == 0,
 	    "line %d: fbtrace_id differs from x-fb-request-id", line);
 	ck_assert_msg(a->closed, "line %d: the connection stayed open", line);
 }
@@ -317,7 +318,8 @@ request_for(const char *target, const char *extra)
 	char *req = malloc(n);
 
 	ck_assert_ptr_nonnull(req);
-	snprintf(req, n, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n%s\r\n", target, extra);
+	snprintf(req, n, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n%s\r\n", target,
+	    extra);
 	return req;
 }
 
@@ -390,8 +392,10 @@ START_TEST(test_every_head_size_answered)
 			ck_assert_int_eq(after, before + 1);
 		} else {
 			EXPECT_GRAPH_ERROR(&a, 414);
-			ck_assert_msg(after == before, "refused at %zu bytes "
-			    "but run", len);
+			ck_assert_msg(after == before,
+			    "refused at %zu bytes "
+			    "but run",
+			    len);
 		}
 		answer_free(&a);
 		free(req);
@@ -502,7 +506,8 @@ END_TEST
 
 /* ---- framing ------------------------------------------------------------ */
 
-#define POST_WABA "POST " V DEMO_WABA "/assigned_users?" ADMIN \
+#define POST_WABA \
+	"POST " V DEMO_WABA "/assigned_users?" ADMIN \
 	" HTTP/1.1\r\nHost: 127.0.0.1\r\n"
 
 /* Framing the emulator sees: Graph errors, nothing run, connection closed. */
@@ -516,10 +521,12 @@ START_TEST(test_framing_errors_graph)
 		{ POST_WABA "Transfer-Encoding: gzip\r\n\r\nxyz", 501 },
 		/* two lengths: which one frames the body? */
 		{ POST_WABA "Content-Length: 3\r\nContent-Length: 5\r\n\r\n"
-		  "abcde", 400 },
+		            "abcde",
+		    400 },
 		/* a length and a coding */
 		{ POST_WABA "Content-Length: 5\r\nTransfer-Encoding: chunked"
-		  "\r\n\r\n0\r\n\r\n", 400 },
+		            "\r\n\r\n0\r\n\r\n",
+		    400 },
 	};
 	size_t i;
 
@@ -547,7 +554,8 @@ START_TEST(test_refusals_carry_www_authenticate)
 	} cases[] = {
 		{ "Transfer-Encoding: gzip\r\n\r\nxyz", 501 },
 		{ "Content-Length: 5\r\nTransfer-Encoding: chunked"
-		  "\r\n\r\n0\r\n\r\n", 400 },
+		  "\r\n\r\n0\r\n\r\n",
+		    400 },
 		{ NULL, 431 },
 	};
 	char *pad = malloc(14001), *req;
@@ -577,14 +585,16 @@ START_TEST(test_refusals_carry_www_authenticate)
 		exchange_str(req, &a);
 		EXPECT_GRAPH_ERROR(&a, cases[i].status);
 		msg = jstr(a.json, "error.message");
-		n = snprintf(want, sizeof(want), "OAuth \"Facebook Platform\" "
-		    "\"invalid_request\" \"%s\"", msg);
+		n = snprintf(want, sizeof(want),
+		    "OAuth \"Facebook Platform\" "
+		    "\"invalid_request\" \"%s\"",
+		    msg);
 		ck_assert_int_lt(n, (int)sizeof(want));
 		www = header_in(a.head, "WWW-Authenticate");
 		ck_assert_msg(www != NULL, "status %d: no WWW-Authenticate: %s",
 		    cases[i].status, a.head);
 		ck_assert_msg(strncmp(www, want, (size_t)n) == 0 &&
-		    (www[n] == '\r' || www[n] == '\0'),
+		        (www[n] == '\r' || www[n] == '\0'),
 		    "WWW-Authenticate %.300s, want %s", www, want);
 		answer_free(&a);
 		free(req);
@@ -605,17 +615,22 @@ START_TEST(test_framing_errors_library)
 		const char *req;
 		int status; /* 0: closed without an answer */
 	} cases[] = {
-		{ "GET " WABA_READ " HTTP/1.1\r\nHost: 127.0.0.1\r\nNoColon\r\n\r\n",
-		  400 },
+		{ "GET " WABA_READ
+		  " HTTP/1.1\r\nHost: 127.0.0.1\r\nNoColon\r\n\r\n",
+		    400 },
 		{ POST_WABA "Transfer-Encoding: chunked\r\n\r\nZZ\r\nabc\r\n"
-		  "0\r\n\r\n", 400 },
+		            "0\r\n\r\n",
+		    400 },
 		{ POST_WABA "Content-Length: abc\r\n\r\n", 400 },
 		{ POST_WABA "Content-Length: -5\r\n\r\n", 400 },
 		{ POST_WABA "Content-Length: 99999999999999999999999\r\n\r\n",
-		  413 },
-		{ "GET " WABA_READ " HTTP/2.0\r\nHost: 127.0.0.1\r\n\r\n", 505 },
-		{ "GET " WABA_READ " HTTP/0.9\r\nHost: 127.0.0.1\r\n\r\n", 505 },
-		{ "GET " WABA_READ " HTTX/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400 },
+		    413 },
+		{ "GET " WABA_READ " HTTP/2.0\r\nHost: 127.0.0.1\r\n\r\n",
+		    505 },
+		{ "GET " WABA_READ " HTTP/0.9\r\nHost: 127.0.0.1\r\n\r\n",
+		    505 },
+		{ "GET " WABA_READ " HTTX/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+		    400 },
 		{ "GET\r\n\r\n", 0 },
 	};
 	size_t i;
@@ -627,8 +642,7 @@ START_TEST(test_framing_errors_library)
 
 		send_all(fd, cases[i].req, strlen(cases[i].req));
 		read_answer(fd, &a, false, 3000);
-		ck_assert_msg(!a.timed_out, "case %zu: no answer, no close",
-		    i);
+		ck_assert_msg(!a.timed_out, "case %zu: no answer, no close", i);
 		ck_assert_msg(a.status == cases[i].status,
 		    "case %zu: want %d, got %d", i, cases[i].status, a.status);
 		if (a.status != 0)
@@ -650,11 +664,11 @@ END_TEST
  */
 START_TEST(test_raw_nul_in_target)
 {
-	static const char req[] = "DELETE " V DEMO_WABA "/assigned_users?"
-	    ADMIN "&user=3000000000000002\0junk HTTP/1.1\r\n"
-	    "Host: 127.0.0.1\r\n\r\n";
+	static const char req[] = "DELETE " V DEMO_WABA "/assigned_users?" ADMIN
+	                          "&user=3000000000000002\0junk HTTP/1.1\r\n"
+	                          "Host: 127.0.0.1\r\n\r\n";
 	static const char path_req[] = "GET " V DEMO_WABA "\0x?" ADMIN
-	    " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+	                               " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
 	struct answer a;
 	long long before = journaled();
 
@@ -667,26 +681,30 @@ START_TEST(test_raw_nul_in_target)
 	answer_free(&a);
 	/* a token cut short in a header is refused the same way */
 	{
-		static const char hdr_req[] = "DELETE " V DEMO_WABA
+		static const char hdr_req[] =
+		    "DELETE " V DEMO_WABA
 		    "/assigned_users?user=3000000000000002 HTTP/1.1\r\n"
 		    "Host: 127.0.0.1\r\n"
 		    "Authorization: Bearer " TOK_ADMIN "\0junk\r\n\r\n";
 
 		exchange(hdr_req, sizeof(hdr_req) - 1, &a);
 		EXPECT_GRAPH_ERROR(&a, 400);
-		ck_assert_ptr_nonnull(strstr(jstr(a.json, "error.message"),
-		    "Authorization"));
+		ck_assert_ptr_nonnull(
+		    strstr(jstr(a.json, "error.message"), "Authorization"));
 		answer_free(&a);
 	}
 	/* none ran: no Graph call was journaled */
 	ck_assert_int_eq(journaled(), before);
 	/* lines ending in a bare LF, which MHD accepts, are still served */
 	exchange_str("GET " WABA_READ " HTTP/1.1\nHost: 127.0.0.1\n"
-	    "Authorization: Bearer " TOK_ADMIN "\nConnection: close\n\n", &a);
+	             "Authorization: Bearer " TOK_ADMIN
+	             "\nConnection: close\n\n",
+	    &a);
 	ck_assert_int_eq(a.status, 200);
 	answer_free(&a);
 	exchange_str("GET " WABA_READ " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-	    "Connection: close\r\n\r\n", &a);
+	             "Connection: close\r\n\r\n",
+	    &a);
 	ck_assert_int_eq(a.status, 200);
 	answer_free(&a);
 }
@@ -694,9 +712,10 @@ END_TEST
 
 START_TEST(test_head_like_get)
 {
-	static const char get[] = "GET " WABA_READ " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+	static const char get[] = "GET " WABA_READ
+	                          " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
 	static const char head[] = "HEAD " WABA_READ " HTTP/1.1\r\n"
-	    "Host: 127.0.0.1\r\n\r\n";
+	                           "Host: 127.0.0.1\r\n\r\n";
 	struct answer g, h, after;
 	int fd = dial();
 
@@ -706,17 +725,19 @@ START_TEST(test_head_like_get)
 	send_all(fd, head, sizeof(head) - 1);
 	read_answer(fd, &h, true, 5000);
 	ck_assert_int_eq(h.status, 200);
-	ck_assert_str_eq(header_in(h.head, "Content-Type") != NULL ?
-	    "ct" : "", "ct");
+	ck_assert_str_eq(header_in(h.head, "Content-Type") != NULL ? "ct" : "",
+	    "ct");
 	ck_assert_msg(strncmp(header_in(h.head, "ETag"),
-	    header_in(g.head, "ETag"), 42) == 0, "%s", h.head);
+	                  header_in(g.head, "ETag"), 42) == 0,
+	    "%s", h.head);
 	ck_assert_int_eq(atoi(header_in(h.head, "Content-Length")),
 	    (int)g.body_len);
 	/* no body: the next answer on the connection follows at once */
 	send_all(fd, get, sizeof(get) - 1);
 	read_answer(fd, &after, false, 5000);
-	ck_assert_msg(h.body_len == 0 && strncmp(after.head ? after.head : "",
-	    "HTTP/1.1 200", 12) == 0, "HEAD sent a body: %s", h.body);
+	ck_assert_msg(h.body_len == 0 &&
+	        strncmp(after.head ? after.head : "", "HTTP/1.1 200", 12) == 0,
+	    "HEAD sent a body: %s", h.body);
 	ck_assert_str_eq(jstr(after.json, "id"), DEMO_WABA);
 	answer_free(&g);
 	answer_free(&h);
@@ -740,7 +761,8 @@ setup_short_deadline(void)
 	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
 	if (rl.rlim_max < 4096)
 		ck_abort_msg("the hard descriptor limit (%lu) is too low for "
-		    "this test", (unsigned long)rl.rlim_max);
+		             "this test",
+		    (unsigned long)rl.rlim_max);
 	low = rl;
 	low.rlim_cur = 1024;
 	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
@@ -753,7 +775,8 @@ setup_short_deadline(void)
 static int
 health(int ms)
 {
-	static const char req[] = "GET /_emulator/health HTTP/1.1\r\n"
+	static const char req[] =
+	    "GET /_emulator/health HTTP/1.1\r\n"
 	    "Host: 127.0.0.1\r\nConnection: close\r\n\r\n";
 	struct answer a;
 	int fd = dial_from(NULL), st;
@@ -775,9 +798,11 @@ health(int ms)
  */
 START_TEST(test_idle_crowd_and_slowloris)
 {
-	enum { IDLE = 1100 };
+	enum {
+		IDLE = 1100
+	};
 	static const char *const from[] = { "127.0.0.2", "127.0.0.3",
-	    "127.0.0.4" };
+		"127.0.0.4" };
 	int *idle = malloc(IDLE * sizeof(int)), slow, i, n = 0;
 	int64_t t0;
 	bool cut = false;
@@ -790,8 +815,8 @@ START_TEST(test_idle_crowd_and_slowloris)
 	}
 	ck_assert_int_eq(n, IDLE);
 	slow = dial();
-	send_all(slow, "GET " WABA_READ " HTTP/1.1\r\n", sizeof("GET "
-	    WABA_READ " HTTP/1.1\r\n") - 1);
+	send_all(slow, "GET " WABA_READ " HTTP/1.1\r\n",
+	    sizeof("GET " WABA_READ " HTTP/1.1\r\n") - 1);
 
 	t0 = now_ms();
 	ck_assert_int_eq(health(2000), 200);
@@ -821,8 +846,11 @@ END_TEST
 /* 64 keep-alive clients from one address are all served, three rounds. */
 START_TEST(test_many_keepalive_clients)
 {
-	enum { N = 64 };
-	static const char req[] = "GET " WABA_READ " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+	enum {
+		N = 64
+	};
+	static const char req[] = "GET " WABA_READ
+	                          " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
 	int fd[N], i, round;
 
 	for (i = 0; i < N; i++)

@@ -32,8 +32,8 @@
 static struct server S;
 
 static void
-req(const char *method, const char *path, const char *body,
-    const char *ctype, const char *const *headers, struct http_resp *r)
+req(const char *method, const char *path, const char *body, const char *ctype,
+    const char *const *headers, struct http_resp *r)
 {
 	ck_assert_msg(http_req(&S, method, path, body, ctype, headers, r) == 0,
 	    "%s %s: transport error", method, path);
@@ -56,8 +56,8 @@ static void
 expect_100_at(const struct http_resp *r, const char *message, int line)
 {
 	ck_assert_msg(r->status == 400 && jint(r->json, "error.code") == 100 &&
-	    jget(r->json, "error.error_subcode") == NULL &&
-	    strcmp(jstr(r->json, "error.type"), "OAuthException") == 0,
+	        jget(r->json, "error.error_subcode") == NULL &&
+	        strcmp(jstr(r->json, "error.type"), "OAuthException") == 0,
 	    "line %d: want a 400 with code 100: %ld %s", line, r->status,
 	    r->body);
 	ck_assert_msg(strcmp(jstr(r->json, "error.message"), message) == 0,
@@ -77,8 +77,8 @@ tasks_of(const char *waba, const char *user, char *buf, size_t len)
 	char path[256];
 	size_t i;
 
-	snprintf(path, sizeof(path), V "%s/assigned_users?" ADMIN
-	    "&business=" DEMO_BUSINESS, waba);
+	snprintf(path, sizeof(path),
+	    V "%s/assigned_users?" ADMIN "&business=" DEMO_BUSINESS, waba);
 	get(path, &r);
 	ck_assert_int_eq(r.status, 200);
 	snprintf(buf, len, "none");
@@ -87,8 +87,9 @@ tasks_of(const char *waba, const char *user, char *buf, size_t len)
 		    jget(r.json, "data"), i);
 
 		if (strcmp(jstr(u, "id"), user) == 0)
-			snprintf(buf, len, "%s", json_object_to_json_string_ext(
-			    jget(u, "tasks"), JSON_C_TO_STRING_PLAIN));
+			snprintf(buf, len, "%s",
+			    json_object_to_json_string_ext(jget(u, "tasks"),
+			        JSON_C_TO_STRING_PLAIN));
 	}
 	http_resp_free(&r);
 	return buf;
@@ -101,8 +102,7 @@ verified_name(const char *id, char *buf, size_t len)
 	struct http_resp r;
 	char path[256];
 
-	snprintf(path, sizeof(path), V "%s?" ADMIN "&fields=verified_name",
-	    id);
+	snprintf(path, sizeof(path), V "%s?" ADMIN "&fields=verified_name", id);
 	get(path, &r);
 	ck_assert_int_eq(r.status, 200);
 	snprintf(buf, len, "%s", jstr(r.json, "verified_name"));
@@ -211,9 +211,11 @@ START_TEST(test_keep_alive)
 		{ "GET", V DEMO_WABA "?" ADMIN, NULL, 200 },
 		{ "GET", V "4999999999999999?" ADMIN, NULL, 400 },
 		{ "POST", V DEMO_WABA "/assigned_users?" ADMIN,
-		  "user=" DEMO_NOACCESS_USER "&tasks=MANAGE", 200 },
-		{ "DELETE", V DEMO_WABA "/assigned_users?" ADMIN
-		  "&user=" DEMO_NOACCESS_USER, NULL, 200 },
+		    "user=" DEMO_NOACCESS_USER "&tasks=MANAGE", 200 },
+		{ "DELETE",
+		    V DEMO_WABA "/assigned_users?" ADMIN
+		                "&user=" DEMO_NOACCESS_USER,
+		    NULL, 200 },
 		{ "GET", V DEMO_WABA "?" AT "nonsense", NULL, 401 },
 		{ "GET", "/_emulator/health", NULL, 200 },
 		{ "GET", V DEMO_WABA "/phone_numbers?" ADMIN, NULL, 200 },
@@ -253,7 +255,7 @@ static char *
 padded_form(size_t n)
 {
 	static const char head[] = "cc=1&phone_number=5550107777"
-	    "&verified_name=Padded&pad=";
+	                           "&verified_name=Padded&pad=";
 	char *b = malloc(n + 1);
 
 	ck_assert_ptr_nonnull(b);
@@ -267,7 +269,7 @@ padded_form(size_t n)
 START_TEST(test_oversized_body)
 {
 	static const char msg[] = "(#100) Request body is too large: the "
-	    "limit is 1024 bytes";
+	                          "limit is 1024 bytes";
 	struct curl_slist *hl;
 	CURL *c = ka_handle(&hl);
 	struct ka_result res;
@@ -324,8 +326,8 @@ START_TEST(test_bad_bodies_are_100)
 	struct http_resp r;
 	char buf[256];
 
-	req("POST", V DEMO_WABA "/assigned_users?" ADMIN, "{\"user\":",
-	    "application/json", NULL, &r);
+	req("POST", V DEMO_WABA "/assigned_users?" ADMIN,
+	    "{\"user\":", "application/json", NULL, &r);
 	EXPECT_100(&r, "(#100) Invalid JSON in request body");
 	http_resp_free(&r);
 	req("POST", V DEMO_WABA "/assigned_users?" ADMIN,
@@ -335,12 +337,14 @@ START_TEST(test_bad_bodies_are_100)
 	http_resp_free(&r);
 	req("POST", V DEMO_WABA "/assigned_users?" ADMIN, "[\"MANAGE\"]",
 	    "application/json", NULL, &r);
-	EXPECT_100(&r, "(#100) Invalid JSON in request body: expected an "
+	EXPECT_100(&r,
+	    "(#100) Invalid JSON in request body: expected an "
 	    "object");
 	http_resp_free(&r);
 	req("POST", V DEMO_WABA "/assigned_users?" ADMIN, "\"user\"",
 	    "application/json; charset=utf-8", NULL, &r);
-	EXPECT_100(&r, "(#100) Invalid JSON in request body: expected an "
+	EXPECT_100(&r,
+	    "(#100) Invalid JSON in request body: expected an "
 	    "object");
 	http_resp_free(&r);
 
@@ -354,14 +358,15 @@ START_TEST(test_bad_bodies_are_100)
 	http_resp_free(&r);
 	req("POST", V DEMO_WABA "/phone_numbers?" ADMIN,
 	    "{\"cc\":\"1\",\"phone_number\":\"5550107777\","
-	    "\"verified_name\":\"\xff\"}", "application/json", NULL, &r);
+	    "\"verified_name\":\"\xff\"}",
+	    "application/json", NULL, &r);
 	ck_assert_int_eq(r.status, 400);
 	ck_assert_int_eq(jint(r.json, "error.code"), 100);
 	http_resp_free(&r);
 
 	/* none of them wrote anything */
-	ck_assert_str_eq(tasks_of(DEMO_WABA, DEMO_NOACCESS_USER, buf,
-	    sizeof(buf)), "none");
+	ck_assert_str_eq(
+	    tasks_of(DEMO_WABA, DEMO_NOACCESS_USER, buf, sizeof(buf)), "none");
 	get(V DEMO_WABA "/phone_numbers?" ADMIN, &r);
 	ck_assert_int_eq((int)jlen(r.json, "data"), 2);
 	http_resp_free(&r);
@@ -376,12 +381,13 @@ START_TEST(test_get_with_empty_json_body)
 	req("GET", V DEMO_WABA "?" ADMIN "&fields=name", "{}",
 	    "application/json", NULL, &r);
 	ck_assert_int_eq(r.status, 200);
-	ck_assert(jeq(r.json, "{\"name\":\"Jasper's Market\",\"id\":\""
-	    DEMO_WABA "\"}"));
+	ck_assert(jeq(r.json,
+	    "{\"name\":\"Jasper's Market\",\"id\":\"" DEMO_WABA "\"}"));
 	http_resp_free(&r);
 	/* and the token may ride in that JSON body */
-	req("GET", V DEMO_WABA "?fields=name", "{\"access_token\":\""
-	    TOK_ADMIN "\"}", "application/json", NULL, &r);
+	req("GET", V DEMO_WABA "?fields=name",
+	    "{\"access_token\":\"" TOK_ADMIN "\"}", "application/json", NULL,
+	    &r);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_str_eq(jstr(r.json, "name"), "Jasper's Market");
 	http_resp_free(&r);
@@ -395,29 +401,33 @@ START_TEST(test_method_override)
 	char buf[256];
 
 	/* a GET that is a POST */
-	get(V DEMO_WABA "/assigned_users?" ADMIN "&method=POST&user="
-	    DEMO_NOACCESS_USER "&tasks=VIEW_COST", &r);
+	get(V DEMO_WABA "/assigned_users?" ADMIN
+	                "&method=POST&user=" DEMO_NOACCESS_USER
+	                "&tasks=VIEW_COST",
+	    &r);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert(jeq(r.json, "{\"success\":true}"));
 	ck_assert_ptr_null(http_header(&r, "etag"));
 	http_resp_free(&r);
-	ck_assert_str_eq(tasks_of(DEMO_WABA, DEMO_NOACCESS_USER, buf,
-	    sizeof(buf)), "[\"VIEW_COST\"]");
+	ck_assert_str_eq(
+	    tasks_of(DEMO_WABA, DEMO_NOACCESS_USER, buf, sizeof(buf)),
+	    "[\"VIEW_COST\"]");
 	/* a POST that is a delete, the verb in lower case, from the body */
 	post(V DEMO_WABA "/assigned_users?" ADMIN,
 	    "method=delete&user=" DEMO_NOACCESS_USER, &r);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert(jeq(r.json, "{\"success\":true}"));
 	http_resp_free(&r);
-	ck_assert_str_eq(tasks_of(DEMO_WABA, DEMO_NOACCESS_USER, buf,
-	    sizeof(buf)), "none");
+	ck_assert_str_eq(
+	    tasks_of(DEMO_WABA, DEMO_NOACCESS_USER, buf, sizeof(buf)), "none");
 	/* a POST that is a GET reads */
 	post(V DEMO_WABA "?" ADMIN "&fields=name", "method=get", &r);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_str_eq(jstr(r.json, "name"), "Jasper's Market");
 	http_resp_free(&r);
 	get(V DEMO_WABA "?" ADMIN "&method=PATCH", &r);
-	EXPECT_100(&r, "(#100) Param method must be one of {GET, POST, "
+	EXPECT_100(&r,
+	    "(#100) Param method must be one of {GET, POST, "
 	    "DELETE} - got \"PATCH\"");
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&S), 0);
@@ -430,9 +440,10 @@ START_TEST(test_plus_is_a_space)
 	char id[32], name[128];
 
 	/* in the query string of a POST, as the docs send them */
-	post(V DEMO_WABA_NOPHONES "/phone_numbers?" ADMIN
-	    "&cc=1&phone_number=5550107001&verified_name=Jaspers+Market", NULL,
-	    &r);
+	post(V DEMO_WABA_NOPHONES
+	    "/phone_numbers?" ADMIN
+	    "&cc=1&phone_number=5550107001&verified_name=Jaspers+Market",
+	    NULL, &r);
 	ck_assert_int_eq(r.status, 200);
 	snprintf(id, sizeof(id), "%s", jstr(r.json, "id"));
 	http_resp_free(&r);
@@ -485,7 +496,8 @@ START_TEST(test_multipart_body)
 	req("POST", V DEMO_WABA_NOPHONES "/phone_numbers?" ADMIN,
 	    "--XyZzy\r\nContent-Disposition: form-data; name=\"cc\"\r\n\r\n1",
 	    "multipart/form-data; boundary=XyZzy", NULL, &r);
-	EXPECT_100(&r, "(#100) Malformed multipart/form-data body: no "
+	EXPECT_100(&r,
+	    "(#100) Malformed multipart/form-data body: no "
 	    "closing boundary");
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&S), 0);
@@ -499,17 +511,20 @@ START_TEST(test_json_arrays_and_booleans)
 
 	req("POST", V DEMO_WABA "/assigned_users?" ADMIN,
 	    "{\"user\":" DEMO_NOACCESS_USER ",\"tasks\":[\"MANAGE\","
-	    "\"VIEW_COST\"]}", "application/json", NULL, &r);
+	    "\"VIEW_COST\"]}",
+	    "application/json", NULL, &r);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert(jeq(r.json, "{\"success\":true}"));
 	http_resp_free(&r);
-	ck_assert_str_eq(tasks_of(DEMO_WABA, DEMO_NOACCESS_USER, buf,
-	    sizeof(buf)), "[\"MANAGE\",\"VIEW_COST\"]");
+	ck_assert_str_eq(
+	    tasks_of(DEMO_WABA, DEMO_NOACCESS_USER, buf, sizeof(buf)),
+	    "[\"MANAGE\",\"VIEW_COST\"]");
 
 	/* migrate_phone_number as a JSON true: the number keeps its id */
 	req("POST", V DEMO_WABA_NOPHONES "/phone_numbers?" ADMIN,
 	    "{\"cc\":\"1\",\"phone_number\":\"5550100201\","
-	    "\"migrate_phone_number\":true}", "application/json", NULL, &r);
+	    "\"migrate_phone_number\":true}",
+	    "application/json", NULL, &r);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_str_eq(jstr(r.json, "id"), "5000000000000002");
 	http_resp_free(&r);
@@ -534,7 +549,8 @@ START_TEST(test_body_wins_over_query)
 	struct http_resp r;
 	char id[32], name[128];
 
-	post(V DEMO_WABA_NOPHONES "/phone_numbers?" ADMIN
+	post(V DEMO_WABA_NOPHONES
+	    "/phone_numbers?" ADMIN
 	    "&verified_name=From+Query&phone_number=5550100200",
 	    "cc=1&phone_number=5550107004&verified_name=From+Body", &r);
 	ck_assert_int_eq(r.status, 200);
@@ -543,10 +559,13 @@ START_TEST(test_body_wins_over_query)
 	verified_name(id, name, sizeof(name));
 	ck_assert_str_eq(name, "From Body");
 
-	req("POST", V DEMO_WABA_NOPHONES "/phone_numbers?" ADMIN
+	req("POST",
+	    V DEMO_WABA_NOPHONES
+	    "/phone_numbers?" ADMIN
 	    "&verified_name=From+Query&fields=verified_name",
 	    "{\"cc\":\"1\",\"phone_number\":\"5550107005\","
-	    "\"verified_name\":\"From JSON\"}", "application/json", NULL, &r);
+	    "\"verified_name\":\"From JSON\"}",
+	    "application/json", NULL, &r);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_str_eq(jstr(r.json, "verified_name"), "From JSON");
 	http_resp_free(&r);
@@ -562,25 +581,29 @@ START_TEST(test_id_param_equal_to_node_is_ignored)
 	/* the Node SDK's JSON body carries the node's own id */
 	req("POST", V DEMO_WABA "/assigned_users?" ADMIN,
 	    "{\"id\":\"" DEMO_WABA "\",\"user\":\"" DEMO_NOACCESS_USER
-	    "\",\"tasks\":[\"DEVELOP\"]}", "application/json", NULL, &r);
+	    "\",\"tasks\":[\"DEVELOP\"]}",
+	    "application/json", NULL, &r);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert(jeq(r.json, "{\"success\":true}"));
 	http_resp_free(&r);
-	ck_assert_str_eq(tasks_of(DEMO_WABA, DEMO_NOACCESS_USER, buf,
-	    sizeof(buf)), "[\"DEVELOP\"]");
+	ck_assert_str_eq(
+	    tasks_of(DEMO_WABA, DEMO_NOACCESS_USER, buf, sizeof(buf)),
+	    "[\"DEVELOP\"]");
 	/* and its DELETE the query */
-	req("DELETE", V DEMO_WABA "/assigned_users?id=" DEMO_WABA "&user="
-	    DEMO_NOACCESS_USER "&" ADMIN, NULL, NULL, NULL, &r);
+	req("DELETE",
+	    V DEMO_WABA "/assigned_users?id=" DEMO_WABA
+	                "&user=" DEMO_NOACCESS_USER "&" ADMIN,
+	    NULL, NULL, NULL, &r);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert(jeq(r.json, "{\"success\":true}"));
 	http_resp_free(&r);
-	ck_assert_str_eq(tasks_of(DEMO_WABA, DEMO_NOACCESS_USER, buf,
-	    sizeof(buf)), "none");
+	ck_assert_str_eq(
+	    tasks_of(DEMO_WABA, DEMO_NOACCESS_USER, buf, sizeof(buf)), "none");
 	/* a node read with it answers the node, not an error */
 	get(V DEMO_WABA "?id=" DEMO_WABA "&fields=name&" ADMIN, &r);
 	ck_assert_int_eq(r.status, 200);
-	ck_assert(jeq(r.json, "{\"name\":\"Jasper's Market\",\"id\":\""
-	    DEMO_WABA "\"}"));
+	ck_assert(jeq(r.json,
+	    "{\"name\":\"Jasper's Market\",\"id\":\"" DEMO_WABA "\"}"));
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&S), 0);
 }
@@ -590,14 +613,16 @@ END_TEST
 
 START_TEST(test_token_from_headers)
 {
-	static const char *const bearer[] = { "Authorization: Bearer "
-		TOK_ADMIN, NULL };
-	static const char *const oauth[] = { "Authorization: OAuth "
-		TOK_ADMIN, NULL };
+	static const char *const bearer[] = {
+		"Authorization: Bearer " TOK_ADMIN, NULL
+	};
+	static const char *const oauth[] = { "Authorization: OAuth " TOK_ADMIN,
+		NULL };
 	static const char *const bogus[] = { "Authorization: Bearer nonsense",
 		NULL };
 	static const char *const basic[] = { "Authorization: Basic "
-		"dXNlcjpwYXNz", NULL };
+		                             "dXNlcjpwYXNz",
+		NULL };
 	struct http_resp r;
 
 	req("GET", V DEMO_WABA "?fields=name", NULL, NULL, bearer, &r);
@@ -621,8 +646,8 @@ START_TEST(test_token_from_headers)
 	ck_assert_int_eq(jint(r.json, "error.code"), 190);
 	http_resp_free(&r);
 	/* in a form body */
-	post(V DEMO_WABA "/assigned_users", "user=" DEMO_NOACCESS_USER
-	    "&tasks=MANAGE&" ADMIN, &r);
+	post(V DEMO_WABA "/assigned_users",
+	    "user=" DEMO_NOACCESS_USER "&tasks=MANAGE&" ADMIN, &r);
 	ck_assert_int_eq(r.status, 200);
 	http_resp_free(&r);
 	/* another scheme is no token */
@@ -667,9 +692,10 @@ START_TEST(test_version_echoed)
 	ck_assert_int_eq(jint(r.json, "error.code"), 100);
 	ck_assert_str_eq(http_header(&r, "facebook-api-version"), "v23.0");
 	http_resp_free(&r);
-	req("POST", "/_emulator/faults", "{\"match\":{\"path\":\"*\"},"
-	    "\"error\":{\"code\":2},\"times\":1}", "application/json", NULL,
-	    &r);
+	req("POST", "/_emulator/faults",
+	    "{\"match\":{\"path\":\"*\"},"
+	    "\"error\":{\"code\":2},\"times\":1}",
+	    "application/json", NULL, &r);
 	ck_assert_int_eq(r.status, 200);
 	http_resp_free(&r);
 	get("/v25.0/" DEMO_WABA "?" ADMIN, &r);
@@ -720,9 +746,10 @@ url_safe(const char *s, size_t len)
 	if (s == NULL || strlen(s) != len)
 		return false;
 	for (i = 0; i < len; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
-		    s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
-		    s[i] == '-' || s[i] == '_'))
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		        (s[i] >= 'A' && s[i] <= 'Z') ||
+		        (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
+		        s[i] == '_'))
 			return false;
 	return true;
 }
@@ -771,7 +798,7 @@ is_etag(const char *v)
 		return false;
 	for (i = 1; i < 41; i++)
 		if (!((v[i] >= '0' && v[i] <= '9') ||
-		    (v[i] >= 'a' && v[i] <= 'f')))
+		        (v[i] >= 'a' && v[i] <= 'f')))
 			return false;
 	return true;
 }
@@ -819,8 +846,9 @@ START_TEST(test_response_headers)
 	ck_assert_ptr_null(http_header(&r, "etag"));
 	ck_assert_ptr_null(http_header(&r, "www-authenticate"));
 	http_resp_free(&r);
-	req("DELETE", V DEMO_WABA "/assigned_users?" ADMIN "&user="
-	    DEMO_NOACCESS_USER, NULL, NULL, NULL, &r);
+	req("DELETE",
+	    V DEMO_WABA "/assigned_users?" ADMIN "&user=" DEMO_NOACCESS_USER,
+	    NULL, NULL, NULL, &r);
 	ck_assert_int_eq(r.status, 200);
 	COMMON_HEADERS(&r);
 	ck_assert_str_eq(http_header(&r, "cache-control"), nocache);
@@ -839,8 +867,10 @@ START_TEST(test_response_headers)
 	http_resp_free(&r);
 
 	/* a batch is a POST */
-	post(V, ADMIN "&batch=%5B%7B%22method%22%3A%22GET%22%2C%22relative_url"
-	    "%22%3A%22" DEMO_WABA "%22%7D%5D", &r2);
+	post(V,
+	    ADMIN "&batch=%5B%7B%22method%22%3A%22GET%22%2C%22relative_url"
+	          "%22%3A%22" DEMO_WABA "%22%7D%5D",
+	    &r2);
 	ck_assert_int_eq(r2.status, 200);
 	COMMON_HEADERS(&r2);
 	ck_assert_ptr_null(http_header(&r2, "etag"));
@@ -868,8 +898,8 @@ trace_sequence(char ids[TRACE_STEPS][2][64])
 
 	for (i = 0; i < TRACE_STEPS; i++) {
 		get(paths[i], &r);
-		snprintf(ids[i][0], 64, "%s", http_header(&r,
-		    "x-fb-request-id"));
+		snprintf(ids[i][0], 64, "%s",
+		    http_header(&r, "x-fb-request-id"));
 		snprintf(ids[i][1], 64, "%s", http_header(&r, "x-fb-trace-id"));
 		if (r.status != 200)
 			ck_assert_str_eq(jstr(r.json, "error.fbtrace_id"),
@@ -923,8 +953,9 @@ all_ids_are_strings(struct json_object *o)
 		return;
 	json_object_object_foreach(o, key, val) {
 		if (strcmp(key, "id") == 0)
-			ck_assert_msg(json_object_is_type(val,
-			    json_type_string), "an id that is not a string");
+			ck_assert_msg(
+			    json_object_is_type(val, json_type_string),
+			    "an id that is not a string");
 		all_ids_are_strings(val);
 	}
 }
@@ -933,7 +964,7 @@ START_TEST(test_ids_are_strings)
 {
 	static const char *const paths[] = {
 		V DEMO_WABA "?" ADMIN "&fields=id,name,phone_numbers%7Bid%7D,"
-		"on_behalf_of_business_info,owner_business_info",
+		            "on_behalf_of_business_info,owner_business_info",
 		V DEMO_WABA "/phone_numbers?" ADMIN,
 		V DEMO_WABA "/assigned_users?" ADMIN "&business=" DEMO_BUSINESS,
 		V DEMO_BUSINESS "/owned_whatsapp_business_accounts?" ADMIN,
@@ -946,8 +977,8 @@ START_TEST(test_ids_are_strings)
 
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		get(paths[i], &r);
-		ck_assert_msg(r.status == 200, "%s: %ld %s", paths[i],
-		    r.status, r.body);
+		ck_assert_msg(r.status == 200, "%s: %ld %s", paths[i], r.status,
+		    r.body);
 		all_ids_are_strings(r.json);
 		http_resp_free(&r);
 	}
@@ -975,9 +1006,11 @@ START_TEST(test_compact_json_escapes_slashes)
 	http_resp_free(&r);
 
 	get(V DEMO_BUSINESS "/owned_whatsapp_business_accounts?" ADMIN
-	    "&limit=1", &r);
+	                    "&limit=1",
+	    &r);
 	ck_assert_int_eq(r.status, 200);
-	snprintf(want, sizeof(want), "\"next\":\"http:\\/\\/127.0.0.1:%d"
+	snprintf(want, sizeof(want),
+	    "\"next\":\"http:\\/\\/127.0.0.1:%d"
 	    "\\/v24.0\\/" DEMO_BUSINESS "\\/owned_whatsapp_business_accounts?",
 	    S.port);
 	ck_assert_msg(strstr(r.body, want) != NULL, "%s", r.body);
@@ -986,8 +1019,8 @@ START_TEST(test_compact_json_escapes_slashes)
 	ck_assert_ptr_null(strstr(r.body, ", \""));
 	ck_assert(strncmp(r.body, "{\"data\":[{\"id\":\"", 16) == 0);
 	/* the parsed URL is an ordinary one */
-	ck_assert(strncmp(jstr(r.json, "paging.next"), "http://127.0.0.1:",
-	    17) == 0);
+	ck_assert(
+	    strncmp(jstr(r.json, "paging.next"), "http://127.0.0.1:", 17) == 0);
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&S), 0);
 }
@@ -1068,7 +1101,8 @@ START_TEST(test_survives_garbage)
 #define J_BARE "GET\r\n\r\n"
 #define J_LEN "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n"
 #define J_SHORT "POST /v24.0/ HTTP/1.1\r\nContent-Length: 100\r\n\r\nshort"
-#define J_FOO "FOO /v24.0/" DEMO_WABA "?" ADMIN " HTTP/1.1\r\nHost: x\r\n" \
+#define J_FOO \
+	"FOO /v24.0/" DEMO_WABA "?" ADMIN " HTTP/1.1\r\nHost: x\r\n" \
 	"Connection: close\r\n\r\n"
 	static const struct {
 		const char *p;
@@ -1135,8 +1169,8 @@ raw_exchange(const char *target, const char *header)
 	int len;
 
 	ck_assert_ptr_nonnull(req);
-	len = snprintf(req, n, "GET %s HTTP/1.1\r\nHost: x\r\n%s\r\n",
-	    target, header);
+	len = snprintf(req, n, "GET %s HTTP/1.1\r\nHost: x\r\n%s\r\n", target,
+	    header);
 	ans = raw_answer(req, (size_t)len);
 	free(req);
 	return ans;
@@ -1326,8 +1360,8 @@ threads_named(pid_t pid, const char *name)
 
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "/proc/%d/task/%s/comm",
-		    (int)pid, de->d_name);
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/comm", (int)pid,
+		    de->d_name);
 		if ((f = fopen(path, "r")) == NULL)
 			continue;
 		if (fgets(comm, sizeof(comm), f) != NULL &&
@@ -1407,7 +1441,7 @@ START_TEST(test_bad_flags_exit_2)
 		ck_assert_msg(p.status == 2, "%s: exit %d", cases[i].names,
 		    p.status);
 		ck_assert_msg(count_lines(p.err) == 1 &&
-		    p.err[strlen(p.err) - 1] == '\n',
+		        p.err[strlen(p.err) - 1] == '\n',
 		    "%s: not one line: [%s]", cases[i].names, p.err);
 		ck_assert_msg(strstr(p.err, cases[i].names) != NULL,
 		    "%s: not named: %s", cases[i].names, p.err);
@@ -1461,8 +1495,11 @@ start_with_env(const char *const *env, const char *const *args)
 	}
 	close(fds[0]);
 	line[len] = '\0';
-	ck_assert_msg(strncmp(line, "waba-emulator listening on "
-	    "http://127.0.0.1:", 44) == 0, "%s", line);
+	ck_assert_msg(strncmp(line,
+	                  "waba-emulator listening on "
+	                  "http://127.0.0.1:",
+	                  44) == 0,
+	    "%s", line);
 	colon = strrchr(line, ':');
 	S.port = atoi(colon + 1);
 	ck_assert_int_gt(S.port, 0);

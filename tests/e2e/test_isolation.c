@@ -45,16 +45,16 @@
 static void
 expect_ok(const struct http_resp *r)
 {
-	ck_assert_msg(r->status == 200, "expected 200, got %ld: %s",
-	    r->status, r->body);
+	ck_assert_msg(r->status == 200, "expected 200, got %ld: %s", r->status,
+	    r->body);
 }
 
 static void
 expect_error(const struct http_resp *r, long status, long long code)
 {
-	ck_assert_msg(r->status == status && jint(r->json, "error.code") ==
-	    code, "expected %ld/%lld, got %ld: %s", status, code, r->status,
-	    r->body);
+	ck_assert_msg(r->status == status &&
+	        jint(r->json, "error.code") == code,
+	    "expected %ld/%lld, got %ld: %s", status, code, r->status, r->body);
 	ck_assert_str_ne(jstr(r->json, "error.fbtrace_id"), "");
 }
 
@@ -78,7 +78,6 @@ same_answer(const struct http_resp *a, const struct http_resp *b)
 	json_object_put(x);
 	json_object_put(y);
 }
-
 
 /* The ids a GET lists at path "data" (valid until the next call). */
 static const char *
@@ -142,7 +141,8 @@ granular_token(const struct server *s, const char *targets)
 	struct json_object *o;
 	char *tok;
 
-	snprintf(body, sizeof(body), "{\"user\":\"" DEMO_ADMIN_USER "\","
+	snprintf(body, sizeof(body),
+	    "{\"user\":\"" DEMO_ADMIN_USER "\","
 	    "\"app\":\"" DEMO_APP "\",\"scopes\":[\"business_management\","
 	    "\"whatsapp_business_management\"],\"granular_scopes\":[{\"scope\":"
 	    "\"whatsapp_business_management\",\"target_ids\":[%s]}]}",
@@ -179,7 +179,8 @@ start(struct server *s)
 static void
 setup_shared(const struct server *s)
 {
-	json_object_put(ctl(s, "/_emulator/fixtures", "{"
+	json_object_put(ctl(s, "/_emulator/fixtures",
+	    "{"
 	    "\"users\":["
 	    "{\"id\":\"" LUCKY_USER "\",\"name\":\"Lucky Clerk\","
 	    "\"business\":\"" DEMO_PARTNER_BUSINESS "\","
@@ -187,16 +188,17 @@ setup_shared(const struct server *s)
 	    "{\"id\":\"" JASPER_USER "\",\"name\":\"Jasper Agent\","
 	    "\"business\":\"" DEMO_BUSINESS "\","
 	    "\"user_type\":\"BUSINESS_USER\",\"role\":\"EMPLOYEE\"}],"
-	    "\"wabas\":[{\"id\":\"" OBO_WABA "\",\"business\":\""
-	    DEMO_BUSINESS "\",\"name\":\"Lucky by Jasper\","
+	    "\"wabas\":[{\"id\":\"" OBO_WABA "\",\"business\":\"" DEMO_BUSINESS
+	    "\",\"name\":\"Lucky by Jasper\","
 	    "\"creation_time\":1650000000,\"ownership_type\":\"ON_BEHALF_OF\"}],"
 	    "\"assignments\":["
 	    "{\"waba\":\"" DEMO_WABA_CLIENT "\",\"user\":\"" LUCKY_USER "\","
 	    "\"tasks\":[\"MANAGE\"]},"
 	    "{\"waba\":\"" DEMO_WABA_CLIENT "\",\"user\":\"" JASPER_USER "\","
 	    "\"tasks\":[\"DEVELOP\"]}],"
-	    "\"shares\":[{\"waba\":\"" OBO_WABA "\",\"business\":\""
-	    DEMO_PARTNER_BUSINESS "\",\"permitted_tasks\":[\"MANAGE\"]}]}"));
+	    "\"shares\":[{\"waba\":\"" OBO_WABA
+	    "\",\"business\":\"" DEMO_PARTNER_BUSINESS
+	    "\",\"permitted_tasks\":[\"MANAGE\"]}]}"));
 }
 
 /* ---- migrating a number -------------------------------------------- */
@@ -213,17 +215,16 @@ START_TEST(test_migrate_hidden_source)
 	src = snapshot(&s, V DEMO_WABA "/phone_numbers?" AT TOK_ADMIN);
 	dst = snapshot(&s, V DEMO_WABA_CLIENT "/phone_numbers?" AT TOK_PARTNER);
 	/* Lucky's admin may add numbers to its WABA; Jasper's are not its */
-	POST(&s, &none, MIGRATE("5550109999"), V DEMO_WABA_CLIENT
-	    "/phone_numbers?" AT TOK_PARTNER);
+	POST(&s, &none, MIGRATE("5550109999"),
+	    V DEMO_WABA_CLIENT "/phone_numbers?" AT TOK_PARTNER);
 	expect_error(&none, 400, 100);
-	POST(&s, &r, MIGRATE("5550100201"), V DEMO_WABA_CLIENT
-	    "/phone_numbers?" AT TOK_PARTNER);
+	POST(&s, &r, MIGRATE("5550100201"),
+	    V DEMO_WABA_CLIENT "/phone_numbers?" AT TOK_PARTNER);
 	same_answer(&r, &none);
 	http_resp_free(&r);
 	http_resp_free(&none);
 	unchanged(&s, V DEMO_WABA "/phone_numbers?" AT TOK_ADMIN, src);
-	unchanged(&s, V DEMO_WABA_CLIENT "/phone_numbers?" AT TOK_PARTNER,
-	    dst);
+	unchanged(&s, V DEMO_WABA_CLIENT "/phone_numbers?" AT TOK_PARTNER, dst);
 	ck_assert_int_eq(server_stop(&s), 0);
 }
 END_TEST
@@ -237,17 +238,18 @@ START_TEST(test_migrate_granular_source)
 	start(&s);
 	src = snapshot(&s, V DEMO_WABA "/phone_numbers?" AT TOK_ADMIN);
 	/* the granular token manages WABA 2 only: WABA 1 is out of sight */
-	POST(&s, &none, MIGRATE("5550109999"), V DEMO_WABA_NOPHONES
-	    "/phone_numbers?" AT TOK_GRANULAR);
+	POST(&s, &none, MIGRATE("5550109999"),
+	    V DEMO_WABA_NOPHONES "/phone_numbers?" AT TOK_GRANULAR);
 	expect_error(&none, 400, 100);
-	POST(&s, &r, MIGRATE("5550100201"), V DEMO_WABA_NOPHONES
-	    "/phone_numbers?" AT TOK_GRANULAR);
+	POST(&s, &r, MIGRATE("5550100201"),
+	    V DEMO_WABA_NOPHONES "/phone_numbers?" AT TOK_GRANULAR);
 	same_answer(&r, &none);
 	http_resp_free(&r);
 	http_resp_free(&none);
 	unchanged(&s, V DEMO_WABA "/phone_numbers?" AT TOK_ADMIN, src);
-	ck_assert_str_eq(listed(&s, V DEMO_WABA_NOPHONES "/phone_numbers?" AT
-	    TOK_ADMIN), "");
+	ck_assert_str_eq(
+	    listed(&s, V DEMO_WABA_NOPHONES "/phone_numbers?" AT TOK_ADMIN),
+	    "");
 	ck_assert_int_eq(server_stop(&s), 0);
 }
 END_TEST
@@ -260,25 +262,29 @@ START_TEST(test_migrate_needs_source_permission)
 
 	start(&s);
 	/* MANAGE on WABA 2, only DEVELOP (read) on WABA 1 */
-	json_object_put(ctl(&s, "/_emulator/fixtures", "{"
+	json_object_put(ctl(&s, "/_emulator/fixtures",
+	    "{"
 	    "\"users\":[{\"id\":\"3000000000000903\",\"name\":\"Dev\","
-	    "\"business\":\"" DEMO_BUSINESS "\",\"user_type\":\"BUSINESS_USER\","
+	    "\"business\":\"" DEMO_BUSINESS
+	    "\",\"user_type\":\"BUSINESS_USER\","
 	    "\"role\":\"EMPLOYEE\"}],"
 	    "\"tokens\":[{\"token\":\"EAAisoDev\",\"app\":\"" DEMO_APP "\","
 	    "\"user\":\"3000000000000903\"}],"
 	    "\"assignments\":["
-	    "{\"waba\":\"" DEMO_WABA_NOPHONES "\",\"user\":\"3000000000000903\","
+	    "{\"waba\":\"" DEMO_WABA_NOPHONES
+	    "\",\"user\":\"3000000000000903\","
 	    "\"tasks\":[\"MANAGE\"]},"
 	    "{\"waba\":\"" DEMO_WABA "\",\"user\":\"3000000000000903\","
 	    "\"tasks\":[\"DEVELOP\"]}]}"));
 	src = snapshot(&s, V DEMO_WABA "/phone_numbers?" AT TOK_ADMIN);
-	POST(&s, &r, MIGRATE("5550100201"), V DEMO_WABA_NOPHONES
-	    "/phone_numbers?" AT "EAAisoDev");
+	POST(&s, &r, MIGRATE("5550100201"),
+	    V DEMO_WABA_NOPHONES "/phone_numbers?" AT "EAAisoDev");
 	expect_error(&r, 403, 200);
 	http_resp_free(&r);
 	unchanged(&s, V DEMO_WABA "/phone_numbers?" AT TOK_ADMIN, src);
-	ck_assert_str_eq(listed(&s, V DEMO_WABA_NOPHONES "/phone_numbers?" AT
-	    TOK_ADMIN), "");
+	ck_assert_str_eq(
+	    listed(&s, V DEMO_WABA_NOPHONES "/phone_numbers?" AT TOK_ADMIN),
+	    "");
 	ck_assert_int_eq(server_stop(&s), 0);
 }
 END_TEST
@@ -299,12 +305,13 @@ START_TEST(test_migrate_portfolio)
 	POST(&s, &r, "cc=44&phone_number=7700900123&migrate_phone_number=true",
 	    V DEMO_WABA_NOPHONES "/phone_numbers?" AT TOK_ADMIN);
 	expect_error(&r, 400, 100);
-	ck_assert_ptr_nonnull(strstr(jstr(r.json, "error.message"),
-	    "migrate_phone_number"));
+	ck_assert_ptr_nonnull(
+	    strstr(jstr(r.json, "error.message"), "migrate_phone_number"));
 	http_resp_free(&r);
 	unchanged(&s, V DEMO_WABA_CLIENT "/phone_numbers?" AT TOK_PARTNER, src);
-	ck_assert_str_eq(listed(&s, V DEMO_WABA_NOPHONES "/phone_numbers?" AT
-	    TOK_ADMIN), "");
+	ck_assert_str_eq(
+	    listed(&s, V DEMO_WABA_NOPHONES "/phone_numbers?" AT TOK_ADMIN),
+	    "");
 
 	/* into Jasper's WABA on behalf of Lucky it may: Lucky shares it */
 	POST(&s, &r, "cc=44&phone_number=7700900123&migrate_phone_number=true",
@@ -312,10 +319,12 @@ START_TEST(test_migrate_portfolio)
 	expect_ok(&r);
 	ck_assert(jeq(r.json, "{\"id\":\"" DEMO_PHONE_CLIENT "\"}"));
 	http_resp_free(&r);
-	ck_assert_str_eq(listed(&s, V OBO_WABA "/phone_numbers?" AT
-	    TOK_PARTNER), DEMO_PHONE_CLIENT);
-	ck_assert_str_eq(listed(&s, V DEMO_WABA_CLIENT "/phone_numbers?" AT
-	    TOK_PARTNER), "");
+	ck_assert_str_eq(
+	    listed(&s, V OBO_WABA "/phone_numbers?" AT TOK_PARTNER),
+	    DEMO_PHONE_CLIENT);
+	ck_assert_str_eq(
+	    listed(&s, V DEMO_WABA_CLIENT "/phone_numbers?" AT TOK_PARTNER),
+	    "");
 	ck_assert_int_eq(server_stop(&s), 0);
 }
 END_TEST
@@ -332,35 +341,43 @@ START_TEST(test_assigned_users_list_own)
 	start(&s);
 	setup_shared(&s);
 	/* each business lists its own users */
-	ck_assert_str_eq(listed(&s, SHARED_USERS "?business=" DEMO_BUSINESS
-	    "&" AT TOK_ADMIN), JASPER_USER);
-	ck_assert_str_eq(listed(&s, SHARED_USERS "?business="
-	    DEMO_PARTNER_BUSINESS "&" AT TOK_PARTNER), LUCKY_USER);
-	GET(&s, &r, SHARED_USERS "?business=" DEMO_BUSINESS
-	    "&summary=total_count&" AT TOK_ADMIN);
+	ck_assert_str_eq(listed(&s,
+	                     SHARED_USERS "?business=" DEMO_BUSINESS
+	                                  "&" AT TOK_ADMIN),
+	    JASPER_USER);
+	ck_assert_str_eq(listed(&s,
+	                     SHARED_USERS "?business=" DEMO_PARTNER_BUSINESS
+	                                  "&" AT TOK_PARTNER),
+	    LUCKY_USER);
+	GET(&s, &r,
+	    SHARED_USERS "?business=" DEMO_BUSINESS
+	                 "&summary=total_count&" AT TOK_ADMIN);
 	expect_ok(&r);
 	ck_assert_int_eq(jint(r.json, "summary.total_count"), 1);
 	http_resp_free(&r);
 	/* the same nested in the node */
-	GET(&s, &r, V DEMO_WABA_CLIENT "?fields=assigned_users{id}&business="
-	    DEMO_BUSINESS "&" AT TOK_ADMIN);
+	GET(&s, &r,
+	    V DEMO_WABA_CLIENT
+	    "?fields=assigned_users{id}&business=" DEMO_BUSINESS
+	    "&" AT TOK_ADMIN);
 	expect_ok(&r);
 	ck_assert_str_eq(jids(r.json, "assigned_users.data"), JASPER_USER);
 	http_resp_free(&r);
 
 	/* and not the other's */
-	GET(&s, &r, SHARED_USERS "?business=" DEMO_PARTNER_BUSINESS "&" AT
-	    TOK_ADMIN);
+	GET(&s, &r,
+	    SHARED_USERS "?business=" DEMO_PARTNER_BUSINESS "&" AT TOK_ADMIN);
 	expect_error(&r, 403, 200);
-	ck_assert_ptr_nonnull(strstr(jstr(r.json, "error.message"),
-	    "business"));
+	ck_assert_ptr_nonnull(
+	    strstr(jstr(r.json, "error.message"), "business"));
 	http_resp_free(&r);
-	GET(&s, &r, V DEMO_WABA_CLIENT "?fields=assigned_users&business="
-	    DEMO_PARTNER_BUSINESS "&" AT TOK_ADMIN);
+	GET(&s, &r,
+	    V DEMO_WABA_CLIENT
+	    "?fields=assigned_users&business=" DEMO_PARTNER_BUSINESS
+	    "&" AT TOK_ADMIN);
 	expect_error(&r, 403, 200);
 	http_resp_free(&r);
-	GET(&s, &r, SHARED_USERS "?business=" DEMO_BUSINESS "&" AT
-	    TOK_PARTNER);
+	GET(&s, &r, SHARED_USERS "?business=" DEMO_BUSINESS "&" AT TOK_PARTNER);
 	expect_error(&r, 403, 200);
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
@@ -375,44 +392,48 @@ START_TEST(test_assigned_users_manage_own)
 
 	start(&s);
 	setup_shared(&s);
-	lucky = snapshot(&s, SHARED_USERS "?business=" DEMO_PARTNER_BUSINESS
-	    "&" AT TOK_PARTNER);
+	lucky = snapshot(&s,
+	    SHARED_USERS "?business=" DEMO_PARTNER_BUSINESS "&" AT TOK_PARTNER);
 	/* the client may neither re-task nor remove the owner's user */
-	POST(&s, &r, "user=" LUCKY_USER "&tasks=DEVELOP", SHARED_USERS "?" AT
-	    TOK_ADMIN);
+	POST(&s, &r, "user=" LUCKY_USER "&tasks=DEVELOP",
+	    SHARED_USERS "?" AT TOK_ADMIN);
 	expect_error(&r, 400, 100);
 	ck_assert_ptr_nonnull(strstr(jstr(r.json, "error.message"), "user"));
 	http_resp_free(&r);
 	DEL(&s, &r, SHARED_USERS "?user=" LUCKY_USER "&" AT TOK_ADMIN);
 	expect_error(&r, 400, 100);
 	http_resp_free(&r);
-	unchanged(&s, SHARED_USERS "?business=" DEMO_PARTNER_BUSINESS "&" AT
-	    TOK_PARTNER, lucky);
+	unchanged(&s,
+	    SHARED_USERS "?business=" DEMO_PARTNER_BUSINESS "&" AT TOK_PARTNER,
+	    lucky);
 
 	/* nor the owner the client's */
-	lucky = snapshot(&s, SHARED_USERS "?business=" DEMO_BUSINESS "&" AT
-	    TOK_ADMIN);
+	lucky = snapshot(&s,
+	    SHARED_USERS "?business=" DEMO_BUSINESS "&" AT TOK_ADMIN);
 	DEL(&s, &r, SHARED_USERS "?user=" JASPER_USER "&" AT TOK_PARTNER);
 	expect_error(&r, 400, 100);
 	http_resp_free(&r);
-	unchanged(&s, SHARED_USERS "?business=" DEMO_BUSINESS "&" AT
-	    TOK_ADMIN, lucky);
+	unchanged(&s, SHARED_USERS "?business=" DEMO_BUSINESS "&" AT TOK_ADMIN,
+	    lucky);
 
 	/* its own users it manages */
-	POST(&s, &r, "user=" JASPER_USER "&tasks=MANAGE", SHARED_USERS "?" AT
-	    TOK_ADMIN);
+	POST(&s, &r, "user=" JASPER_USER "&tasks=MANAGE",
+	    SHARED_USERS "?" AT TOK_ADMIN);
 	expect_ok(&r);
 	http_resp_free(&r);
 	GET(&s, &r, SHARED_USERS "?business=" DEMO_BUSINESS "&" AT TOK_ADMIN);
 	expect_ok(&r);
-	ck_assert(jeq(jget(r.json, "data"), "[{\"id\":\"" JASPER_USER "\","
+	ck_assert(jeq(jget(r.json, "data"),
+	    "[{\"id\":\"" JASPER_USER "\","
 	    "\"name\":\"Jasper Agent\",\"tasks\":[\"MANAGE\"]}]"));
 	http_resp_free(&r);
 	DEL(&s, &r, SHARED_USERS "?user=" JASPER_USER "&" AT TOK_ADMIN);
 	expect_ok(&r);
 	http_resp_free(&r);
-	ck_assert_str_eq(listed(&s, SHARED_USERS "?business=" DEMO_BUSINESS
-	    "&" AT TOK_ADMIN), "");
+	ck_assert_str_eq(listed(&s,
+	                     SHARED_USERS "?business=" DEMO_BUSINESS
+	                                  "&" AT TOK_ADMIN),
+	    "");
 	ck_assert_int_eq(server_stop(&s), 0);
 }
 END_TEST
@@ -429,8 +450,10 @@ START_TEST(test_granular_edges)
 	ck_assert_str_eq(listed(&s, OWNED "?" AT TOK_GRANULAR),
 	    DEMO_WABA_NOPHONES);
 	ck_assert_str_eq(listed(&s, CLIENT "?" AT TOK_GRANULAR), "");
-	ck_assert_str_eq(listed(&s, V DEMO_MANAGER_USER
-	    "/assigned_whatsapp_business_accounts?" AT TOK_GRANULAR),
+	ck_assert_str_eq(
+	    listed(&s,
+	        V DEMO_MANAGER_USER
+	        "/assigned_whatsapp_business_accounts?" AT TOK_GRANULAR),
 	    DEMO_WABA_NOPHONES);
 	GET(&s, &r, OWNED "?summary=total_count&limit=1&" AT TOK_GRANULAR);
 	expect_ok(&r);
@@ -438,8 +461,8 @@ START_TEST(test_granular_edges)
 	ck_assert_ptr_null(jget(r.json, "paging.next"));
 	http_resp_free(&r);
 	/* an admin token without targets still sees them all */
-	ck_assert_str_eq(listed(&s, OWNED "?" AT TOK_ADMIN), DEMO_WABA ","
-	    DEMO_WABA_NOPHONES "," DEMO_WABA_LABS);
+	ck_assert_str_eq(listed(&s, OWNED "?" AT TOK_ADMIN),
+	    DEMO_WABA "," DEMO_WABA_NOPHONES "," DEMO_WABA_LABS);
 	ck_assert_int_eq(server_stop(&s), 0);
 }
 END_TEST
@@ -450,9 +473,10 @@ START_TEST(test_granular_nested)
 	struct http_resp r;
 
 	start(&s);
-	GET(&s, &r, V DEMO_BUSINESS "?fields=owned_whatsapp_business_accounts"
-	    "{id,name},client_whatsapp_business_accounts{id}&" AT
-	    TOK_GRANULAR);
+	GET(&s, &r,
+	    V DEMO_BUSINESS
+	    "?fields=owned_whatsapp_business_accounts"
+	    "{id,name},client_whatsapp_business_accounts{id}&" AT TOK_GRANULAR);
 	expect_ok(&r);
 	ck_assert_str_eq(jids(r.json, "owned_whatsapp_business_accounts.data"),
 	    DEMO_WABA_NOPHONES);
@@ -462,7 +486,8 @@ START_TEST(test_granular_nested)
 	/* nesting the numbers no longer reaches WABA 1's */
 	GET(&s, &r, OWNED "?fields=id,phone_numbers{id}&" AT TOK_GRANULAR);
 	expect_ok(&r);
-	ck_assert(jeq(jget(r.json, "data"), "[{\"id\":\"" DEMO_WABA_NOPHONES
+	ck_assert(jeq(jget(r.json, "data"),
+	    "[{\"id\":\"" DEMO_WABA_NOPHONES
 	    "\",\"phone_numbers\":{\"data\":[]}}]"));
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
@@ -479,7 +504,8 @@ START_TEST(test_granular_batch)
 
 	start(&s);
 	ck_assert_ptr_nonnull(c);
-	enc = curl_easy_escape(c, "[{\"method\":\"GET\",\"relative_url\":"
+	enc = curl_easy_escape(c,
+	    "[{\"method\":\"GET\",\"relative_url\":"
 	    "\"v24.0/" DEMO_BUSINESS "/owned_whatsapp_business_accounts\"}]",
 	    0);
 	snprintf(form, sizeof(form), AT TOK_GRANULAR "&batch=%s", enc);
@@ -489,8 +515,8 @@ START_TEST(test_granular_batch)
 	expect_ok(&r);
 	ck_assert_int_eq(jint(json_object_array_get_idx(r.json, 0), "code"),
 	    200);
-	body = json_tokener_parse(jstr(json_object_array_get_idx(r.json, 0),
-	    "body"));
+	body = json_tokener_parse(
+	    jstr(json_object_array_get_idx(r.json, 0), "body"));
 	ck_assert_ptr_nonnull(body);
 	ck_assert_str_eq(jids(body, "data"), DEMO_WABA_NOPHONES);
 	json_object_put(body);
@@ -521,8 +547,10 @@ START_TEST(test_granular_cursors)
 	http_resp_free(&r);
 
 	/* the next link of a nested list, followed later */
-	snprintf(path, sizeof(path), V DEMO_BUSINESS "?fields=owned_whatsapp_"
-	    "business_accounts.limit(1){id}&" AT "%s", tok);
+	snprintf(path, sizeof(path),
+	    V DEMO_BUSINESS "?fields=owned_whatsapp_"
+	                    "business_accounts.limit(1){id}&" AT "%s",
+	    tok);
 	GET(&s, &r, "%s", path);
 	expect_ok(&r);
 	ck_assert_str_eq(jids(r.json, "owned_whatsapp_business_accounts.data"),
@@ -535,8 +563,10 @@ START_TEST(test_granular_cursors)
 	http_resp_free(&r);
 
 	/* and backwards from the last page */
-	snprintf(path, sizeof(path), OWNED "?sort=creation_time_descending&"
-	    "limit=1&" AT "%s", tok);
+	snprintf(path, sizeof(path),
+	    OWNED "?sort=creation_time_descending&"
+	          "limit=1&" AT "%s",
+	    tok);
 	GET(&s, &r, "%s", path);
 	expect_ok(&r);
 	ck_assert_str_eq(jids(r.json, "data"), DEMO_WABA_LABS);
@@ -593,17 +623,19 @@ START_TEST(test_debug_token_secret_guess)
 
 	start(&s);
 	/* another app's token: the answer is the same whatever the secret */
-	GET(&s, &right, DEBUG_AS(TOK_ADMIN) DEMO_SECURE_APP "%%7C"
-	    DEMO_SECURE_SECRET);
+	GET(&s, &right,
+	    DEBUG_AS(TOK_ADMIN) DEMO_SECURE_APP "%%7C" DEMO_SECURE_SECRET);
 	GET(&s, &wrong, DEBUG_AS(TOK_ADMIN) DEMO_SECURE_APP "%%7Cguess");
 	expect_error(&right, 400, 100);
 	same_answer(&right, &wrong);
 	http_resp_free(&right);
 	http_resp_free(&wrong);
-	GET(&s, &right, DEBUG_AS(DEMO_APP "%%7C" DEMO_APP_SECRET)
-	    DEMO_SECURE_APP "%%7C" DEMO_SECURE_SECRET);
-	GET(&s, &wrong, DEBUG_AS(DEMO_APP "%%7C" DEMO_APP_SECRET)
-	    DEMO_SECURE_APP "%%7Cguess");
+	GET(&s, &right,
+	    DEBUG_AS(DEMO_APP "%%7C" DEMO_APP_SECRET) DEMO_SECURE_APP
+	    "%%7C" DEMO_SECURE_SECRET);
+	GET(&s, &wrong,
+	    DEBUG_AS(DEMO_APP "%%7C" DEMO_APP_SECRET) DEMO_SECURE_APP
+	    "%%7Cguess");
 	expect_error(&right, 400, 100);
 	same_answer(&right, &wrong);
 	http_resp_free(&right);

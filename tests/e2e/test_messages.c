@@ -35,8 +35,9 @@ call(const struct server *s, const char *method, const char *path,
 	struct http_resp r;
 	struct json_object *o;
 
-	ck_assert_int_eq(http_req(s, method, path, json, json ?
-	    "application/json" : NULL, NULL, &r), 0);
+	ck_assert_int_eq(http_req(s, method, path, json,
+	                     json ? "application/json" : NULL, NULL, &r),
+	    0);
 	ck_assert_msg(r.status == want, "%s %s %s: %ld %s", method, path,
 	    json ? json : "", r.status, r.body);
 	o = json_object_get(r.json);
@@ -73,8 +74,8 @@ stored(const struct server *s)
 
 /* A send that must fail with HTTP status, code and no message stored. */
 static void
-refused(const struct server *s, const char *path, const char *json,
-    long status, int code)
+refused(const struct server *s, const char *path, const char *json, long status,
+    int code)
 {
 	size_t before = stored(s);
 	struct json_object *o = call(s, "POST", path, json, status);
@@ -98,16 +99,19 @@ tmpl_msg(const char *name, const char *lang, const char *components)
 {
 	static char buf[2048];
 
-	snprintf(buf, sizeof(buf), "{\"messaging_product\":\"whatsapp\","
+	snprintf(buf, sizeof(buf),
+	    "{\"messaging_product\":\"whatsapp\","
 	    "\"to\":\"" TO "\",\"type\":\"template\",\"template\":{\"name\":"
-	    "\"%s\",\"language\":{\"code\":\"%s\"}%s%s}}", name, lang,
-	    components ? ",\"components\":" : "", components ? components :
-	    "");
+	    "\"%s\",\"language\":{\"code\":\"%s\"}%s%s}}",
+	    name, lang, components ? ",\"components\":" : "",
+	    components ? components : "");
 	return buf;
 }
 
+/* clang-format off */
 #define TEXT_MSG(body) "{\"messaging_product\":\"whatsapp\",\"to\":\"" TO \
 	"\",\"type\":\"text\",\"text\":{\"body\":\"" body "\"}}"
+/* clang-format on */
 
 /* Creates a template on waba (JSON fields after name); its id in id. */
 static void
@@ -117,13 +121,14 @@ create_template(const struct server *s, const char *waba, const char *json,
 	char path[128];
 	struct json_object *o;
 
-	snprintf(path, sizeof(path), V "%s/message_templates?access_token="
-	    TOK_ADMIN, waba);
+	snprintf(path, sizeof(path),
+	    V "%s/message_templates?access_token=" TOK_ADMIN, waba);
 	o = call(s, "POST", path, json, 200);
 	snprintf(id, 32, "%s", jstr(o, "id"));
 	json_object_put(o);
 }
 
+/* clang-format off */
 #define ORDER_TEMPLATE "{\"name\":\"order_update\",\"language\":\"en_US\"," \
 	"\"category\":\"UTILITY\",\"components\":[{\"type\":\"HEADER\"," \
 	"\"format\":\"TEXT\",\"text\":\"Order {{1}}\",\"example\":" \
@@ -138,6 +143,7 @@ create_template(const struct server *s, const char *waba, const char *json,
 	"{\"type\":\"text\",\"text\":\"Bo\"},{\"type\":\"text\",\"text\":" \
 	"\"7\"}]},{\"type\":\"button\",\"sub_type\":\"url\",\"index\":\"0\"," \
 	"\"parameters\":[{\"type\":\"text\",\"text\":\"7\"}]}]"
+/* clang-format on */
 
 /* ---- the answer ---------------------------------------------------- */
 
@@ -148,7 +154,8 @@ START_TEST(test_answer_shape_and_ids)
 	char first[128];
 
 	ck_assert_int_eq(server_start(&s, NULL), 0);
-	a = call(&s, "POST", SEND, "{\"messaging_product\":\"whatsapp\","
+	a = call(&s, "POST", SEND,
+	    "{\"messaging_product\":\"whatsapp\","
 	    "\"to\":\"+1 (650) 555-1234\",\"type\":\"template\",\"template\":"
 	    "{\"name\":\"hello_world\",\"language\":{\"code\":\"en_US\"}}}",
 	    200);
@@ -156,23 +163,25 @@ START_TEST(test_answer_shape_and_ids)
 	want = json_object_new_object();
 	json_object_object_add(want, "messaging_product",
 	    json_object_new_string("whatsapp"));
-	json_object_object_add(want, "contacts", json_tokener_parse(
-	    "[{\"input\":\"+1 (650) 555-1234\",\"wa_id\":\"" TO "\"}]"));
-	json_object_object_add(want, "messages", json_tokener_parse(
-	    "[{\"message_status\":\"accepted\"}]"));
-	json_object_object_add(json_object_array_get_idx(json_object_object_get(
-	    want, "messages"), 0), "id", json_object_new_string(jstr(a,
-	    "messages.0.id")));
+	json_object_object_add(want, "contacts",
+	    json_tokener_parse(
+	        "[{\"input\":\"+1 (650) 555-1234\",\"wa_id\":\"" TO "\"}]"));
+	json_object_object_add(want, "messages",
+	    json_tokener_parse("[{\"message_status\":\"accepted\"}]"));
+	json_object_object_add(json_object_array_get_idx(
+	                           json_object_object_get(want, "messages"), 0),
+	    "id", json_object_new_string(jstr(a, "messages.0.id")));
 	ck_assert_msg(json_object_equal(a, want), "%s",
 	    json_object_to_json_string(a));
 	snprintf(first, sizeof(first), "%s", jstr(a, "messages.0.id"));
-	b = call(&s, "POST", SEND, tmpl_msg("hello_world", "en_US", NULL),
-	    200);
+	b = call(&s, "POST", SEND, tmpl_msg("hello_world", "en_US", NULL), 200);
 	ck_assert_str_ne(jstr(b, "messages.0.id"), first);
 	/* sends are Graph calls: the journal counts them */
 	json_object_put(a);
-	a = call(&s, "GET", "/_emulator/requests/count?method=POST&path="
-	    "/v24.0/" DEMO_PHONE "/messages", NULL, 200);
+	a = call(&s, "GET",
+	    "/_emulator/requests/count?method=POST&path="
+	    "/v24.0/" DEMO_PHONE "/messages",
+	    NULL, 200);
 	ck_assert_int_eq(jint(a, "count"), 2);
 	json_object_put(a);
 	json_object_put(b);
@@ -182,8 +191,7 @@ START_TEST(test_answer_shape_and_ids)
 	/* the same seed and requests: the same ids, whatever the time */
 	ck_assert_int_eq(server_start(&s, NULL), 0);
 	advance(&s, 12345);
-	a = call(&s, "POST", SEND, tmpl_msg("hello_world", "en_US", NULL),
-	    200);
+	a = call(&s, "POST", SEND, tmpl_msg("hello_world", "en_US", NULL), 200);
 	ck_assert_str_eq(jstr(a, "messages.0.id"), first);
 	json_object_put(a);
 	ck_assert_int_eq(server_stop(&s), 0);
@@ -205,65 +213,84 @@ START_TEST(test_gates)
 	refused(&s, V "5000000000000002/messages?access_token=" TOK_ADMIN,
 	    tmpl_msg("hello_world", "en_US", NULL), 400, 133010);
 	/* 100: a recipient that is not a phone number */
-	refused(&s, SEND, "{\"messaging_product\":\"whatsapp\",\"to\":"
+	refused(&s, SEND,
+	    "{\"messaging_product\":\"whatsapp\",\"to\":"
 	    "\"not-a-number\",\"type\":\"template\",\"template\":{\"name\":"
-	    "\"hello_world\",\"language\":{\"code\":\"en_US\"}}}", 400, 100);
-	refused(&s, SEND, "{\"messaging_product\":\"whatsapp\",\"to\":"
-	    "\"1234567890123456\",\"text\":{\"body\":\"x\"}}", 400, 100);
+	    "\"hello_world\",\"language\":{\"code\":\"en_US\"}}}",
+	    400, 100);
+	refused(&s, SEND,
+	    "{\"messaging_product\":\"whatsapp\",\"to\":"
+	    "\"1234567890123456\",\"text\":{\"body\":\"x\"}}",
+	    400, 100);
 	/* 132001: no such template, or not in that language */
 	refused(&s, SEND, tmpl_msg("no_such_template", "en_US", NULL), 400,
 	    132001);
 	refused(&s, SEND, tmpl_msg("hello_world", "de", NULL), 400, 132001);
 	/* 132001: still PENDING (the review takes 10 s of the clock) */
 	create_template(&s, DEMO_WABA, ORDER_TEMPLATE, id);
-	refused(&s, SEND, tmpl_msg("order_update", "en_US", ORDER_PARAMS),
-	    400, 132001);
+	refused(&s, SEND, tmpl_msg("order_update", "en_US", ORDER_PARAMS), 400,
+	    132001);
 	advance(&s, 11);
-	call_ok(&s, "POST", SEND, tmpl_msg("order_update", "en_US",
-	    ORDER_PARAMS));
+	call_ok(&s, "POST", SEND,
+	    tmpl_msg("order_update", "en_US", ORDER_PARAMS));
 	/* 132015 paused, 132016 disabled */
 	snprintf(path, sizeof(path), "/_emulator/templates/%s", id);
 	call_ok(&s, "POST", path, "{\"status\":\"PAUSED\"}");
-	refused(&s, SEND, tmpl_msg("order_update", "en_US", ORDER_PARAMS),
-	    400, 132015);
+	refused(&s, SEND, tmpl_msg("order_update", "en_US", ORDER_PARAMS), 400,
+	    132015);
 	call_ok(&s, "POST", path, "{\"status\":\"DISABLED\"}");
-	refused(&s, SEND, tmpl_msg("order_update", "en_US", ORDER_PARAMS),
-	    400, 132016);
+	refused(&s, SEND, tmpl_msg("order_update", "en_US", ORDER_PARAMS), 400,
+	    132016);
 	call_ok(&s, "POST", path, "{\"status\":\"APPROVED\"}");
 	/* 132000: parameters that do not fit the variables */
-	refused(&s, SEND, tmpl_msg("order_update", "en_US", NULL), 400,
-	    132000);
-	refused(&s, SEND, tmpl_msg("order_update", "en_US", "[{\"type\":"
-	    "\"header\",\"parameters\":[{\"type\":\"text\",\"text\":\"7\"}]},"
-	    "{\"type\":\"body\",\"parameters\":[{\"type\":\"text\",\"text\":"
-	    "\"Bo\"}]},{\"type\":\"button\",\"sub_type\":\"url\",\"index\":"
-	    "\"0\",\"parameters\":[{\"type\":\"text\",\"text\":\"7\"}]}]"), 400,
-	    132000);
-	refused(&s, SEND, tmpl_msg("order_update", "en_US", "[{\"type\":"
-	    "\"header\",\"parameters\":[{\"type\":\"image\",\"image\":{"
-	    "\"link\":\"https://example.com/a.png\"}}]},{\"type\":\"body\","
-	    "\"parameters\":[{\"type\":\"text\",\"text\":\"Bo\"},{\"type\":"
-	    "\"text\",\"text\":\"7\"}]},{\"type\":\"button\",\"sub_type\":"
-	    "\"url\",\"index\":\"0\",\"parameters\":[{\"type\":\"text\","
-	    "\"text\":\"7\"}]}]"), 400, 132000);
-	refused(&s, SEND, tmpl_msg("hello_world", "en_US", "[{\"type\":"
-	    "\"body\",\"parameters\":[{\"type\":\"text\",\"text\":\"x\"}]}]"),
+	refused(&s, SEND, tmpl_msg("order_update", "en_US", NULL), 400, 132000);
+	refused(&s, SEND,
+	    tmpl_msg("order_update", "en_US",
+	        "[{\"type\":"
+	        "\"header\",\"parameters\":[{\"type\":\"text\",\"text\":\"7\"}]},"
+	        "{\"type\":\"body\",\"parameters\":[{\"type\":\"text\",\"text\":"
+	        "\"Bo\"}]},{\"type\":\"button\",\"sub_type\":\"url\",\"index\":"
+	        "\"0\",\"parameters\":[{\"type\":\"text\",\"text\":\"7\"}]}]"),
+	    400, 132000);
+	refused(&s, SEND,
+	    tmpl_msg("order_update", "en_US",
+	        "[{\"type\":"
+	        "\"header\",\"parameters\":[{\"type\":\"image\",\"image\":{"
+	        "\"link\":\"https://example.com/a.png\"}}]},{\"type\":\"body\","
+	        "\"parameters\":[{\"type\":\"text\",\"text\":\"Bo\"},{\"type\":"
+	        "\"text\",\"text\":\"7\"}]},{\"type\":\"button\",\"sub_type\":"
+	        "\"url\",\"index\":\"0\",\"parameters\":[{\"type\":\"text\","
+	        "\"text\":\"7\"}]}]"),
+	    400, 132000);
+	refused(&s, SEND,
+	    tmpl_msg("hello_world", "en_US",
+	        "[{\"type\":"
+	        "\"body\",\"parameters\":[{\"type\":\"text\",\"text\":\"x\"}]}]"),
 	    400, 132000);
 	/* named parameters: each must name a variable */
-	create_template(&s, DEMO_WABA, "{\"name\":\"greeting_named\","
+	create_template(&s, DEMO_WABA,
+	    "{\"name\":\"greeting_named\","
 	    "\"language\":\"en\",\"category\":\"UTILITY\",\"parameter_format\":"
 	    "\"NAMED\",\"components\":[{\"type\":\"BODY\",\"text\":\"Hello "
 	    "{{first_name}}, welcome.\",\"example\":{\"body_text_named_params\":"
-	    "[{\"param_name\":\"first_name\",\"example\":\"Ann\"}]}}]}", named);
+	    "[{\"param_name\":\"first_name\",\"example\":\"Ann\"}]}}]}",
+	    named);
 	advance(&s, 11);
-	call_ok(&s, "POST", SEND, tmpl_msg("greeting_named", "en", "[{\"type\":"
-	    "\"body\",\"parameters\":[{\"type\":\"text\",\"parameter_name\":"
-	    "\"first_name\",\"text\":\"Ann\"}]}]"));
-	refused(&s, SEND, tmpl_msg("greeting_named", "en", "[{\"type\":"
-	    "\"body\",\"parameters\":[{\"type\":\"text\",\"parameter_name\":"
-	    "\"last_name\",\"text\":\"Ann\"}]}]"), 400, 132000);
-	refused(&s, SEND, tmpl_msg("greeting_named", "en", "[{\"type\":"
-	    "\"body\",\"parameters\":[{\"type\":\"text\",\"text\":\"Ann\"}]}]"),
+	call_ok(&s, "POST", SEND,
+	    tmpl_msg("greeting_named", "en",
+	        "[{\"type\":"
+	        "\"body\",\"parameters\":[{\"type\":\"text\",\"parameter_name\":"
+	        "\"first_name\",\"text\":\"Ann\"}]}]"));
+	refused(&s, SEND,
+	    tmpl_msg("greeting_named", "en",
+	        "[{\"type\":"
+	        "\"body\",\"parameters\":[{\"type\":\"text\",\"parameter_name\":"
+	        "\"last_name\",\"text\":\"Ann\"}]}]"),
+	    400, 132000);
+	refused(&s, SEND,
+	    tmpl_msg("greeting_named", "en",
+	        "[{\"type\":"
+	        "\"body\",\"parameters\":[{\"type\":\"text\",\"text\":\"Ann\"}]}]"),
 	    400, 132000);
 	/* 131047: free-form text outside the window */
 	refused(&s, SEND, TEXT_MSG("hello"), 400, 131047);
@@ -272,16 +299,18 @@ START_TEST(test_gates)
 	for (i = 0; i < 40 && limited == 0; i++) {
 		struct http_resp r;
 
-		ck_assert_int_eq(http_req(&s, "POST", SEND, tmpl_msg(
-		    "hello_world", "en_US", NULL), "application/json", NULL,
-		    &r), 0);
+		ck_assert_int_eq(http_req(&s, "POST", SEND,
+		                     tmpl_msg("hello_world", "en_US", NULL),
+		                     "application/json", NULL, &r),
+		    0);
 		if (r.status == 200) {
 			accepted++;
 		} else {
 			ck_assert_int_eq(r.status, 429);
 			ck_assert_int_eq(jint(r.json, "error.code"), 130429);
-			ck_assert_str_eq(jstr(r.json,
-			    "error.error_data.details"), "Cloud API message "
+			ck_assert_str_eq(
+			    jstr(r.json, "error.error_data.details"),
+			    "Cloud API message "
 			    "throughput has been reached.");
 			limited++;
 		}
@@ -291,16 +320,18 @@ START_TEST(test_gates)
 	ck_assert_int_ge(accepted, 3);
 	/* a permission the WABA's tasks do not give: DEVELOP,
 	 * VIEW_PHONE_ASSETS */
-	o = call(&s, "POST", V DEMO_PHONE "/messages?access_token="
-	    TOK_EMPLOYEE, tmpl_msg("hello_world", "en_US", NULL), 403);
+	o = call(&s, "POST",
+	    V DEMO_PHONE "/messages?access_token=" TOK_EMPLOYEE,
+	    tmpl_msg("hello_world", "en_US", NULL), 403);
 	ck_assert_int_eq(jint(o, "error.code"), 200);
 	json_object_put(o);
 	/* MANAGE may send (in the next second: the last one is used up) */
 	advance(&s, 1);
-	call_ok(&s, "POST", V DEMO_PHONE "/messages?access_token="
-	    TOK_MANAGER, tmpl_msg("greeting_named", "en", "[{\"type\":"
-	    "\"body\",\"parameters\":[{\"type\":\"text\",\"parameter_name\":"
-	    "\"first_name\",\"text\":\"Ann\"}]}]"));
+	call_ok(&s, "POST", V DEMO_PHONE "/messages?access_token=" TOK_MANAGER,
+	    tmpl_msg("greeting_named", "en",
+	        "[{\"type\":"
+	        "\"body\",\"parameters\":[{\"type\":\"text\",\"parameter_name\":"
+	        "\"first_name\",\"text\":\"Ann\"}]}]"));
 	ck_assert_int_eq(server_stop(&s), 0);
 }
 END_TEST
@@ -318,9 +349,10 @@ START_TEST(test_gates_classic)
 	for (i = 0; i < 20 && limited == 0; i++) {
 		struct http_resp r;
 
-		ck_assert_int_eq(http_req(&s, "POST", SEND, tmpl_msg(
-		    "hello_world", "en_US", NULL), "application/json", NULL,
-		    &r), 0);
+		ck_assert_int_eq(http_req(&s, "POST", SEND,
+		                     tmpl_msg("hello_world", "en_US", NULL),
+		                     "application/json", NULL, &r),
+		    0);
 		if (r.status != 200) {
 			ck_assert_int_eq(r.status, 400);
 			ck_assert_int_eq(jint(r.json, "error.code"), 130429);
@@ -341,45 +373,71 @@ START_TEST(test_bad_input)
 
 	ck_assert_int_eq(server_start(&s, NULL), 0);
 	/* an open window, so only the input can refuse the texts below */
-	call_ok(&s, "POST", "/_emulator/inbound", "{\"phone_number_id\":\""
-	    DEMO_PHONE "\",\"from\":\"" TO "\",\"text\":\"hi\"}");
-	refused(&s, SEND, "{\"to\":\"" TO "\",\"text\":{\"body\":\"x\"}}",
+	call_ok(&s, "POST", "/_emulator/inbound",
+	    "{\"phone_number_id\":\"" DEMO_PHONE "\",\"from\":\"" TO
+	    "\",\"text\":\"hi\"}");
+	refused(&s, SEND, "{\"to\":\"" TO "\",\"text\":{\"body\":\"x\"}}", 400,
+	    100);
+	refused(&s, SEND,
+	    "{\"messaging_product\":\"sms\",\"to\":\"" TO
+	    "\",\"text\":{\"body\":\"x\"}}",
 	    400, 100);
-	refused(&s, SEND, "{\"messaging_product\":\"sms\",\"to\":\"" TO
-	    "\",\"text\":{\"body\":\"x\"}}", 400, 100);
-	refused(&s, SEND, "{\"messaging_product\":\"whatsapp\","
-	    "\"text\":{\"body\":\"x\"}}", 400, 100);
-	refused(&s, SEND, "{\"messaging_product\":\"whatsapp\",\"to\":\"" TO
-	    "\",\"type\":\"sticker\",\"sticker\":{\"id\":\"1\"}}", 400, 100);
-	refused(&s, SEND, "{\"messaging_product\":\"whatsapp\",\"to\":\"" TO
-	    "\",\"type\":\"text\",\"text\":{\"body\":5}}", 400, 100);
-	refused(&s, SEND, "{\"messaging_product\":\"whatsapp\",\"to\":\"" TO
-	    "\",\"type\":\"text\",\"text\":\"plain\"}", 400, 100);
-	refused(&s, SEND, "{\"messaging_product\":\"whatsapp\",\"to\":\"" TO
+	refused(&s, SEND,
+	    "{\"messaging_product\":\"whatsapp\","
+	    "\"text\":{\"body\":\"x\"}}",
+	    400, 100);
+	refused(&s, SEND,
+	    "{\"messaging_product\":\"whatsapp\",\"to\":\"" TO
+	    "\",\"type\":\"sticker\",\"sticker\":{\"id\":\"1\"}}",
+	    400, 100);
+	refused(&s, SEND,
+	    "{\"messaging_product\":\"whatsapp\",\"to\":\"" TO
+	    "\",\"type\":\"text\",\"text\":{\"body\":5}}",
+	    400, 100);
+	refused(&s, SEND,
+	    "{\"messaging_product\":\"whatsapp\",\"to\":\"" TO
+	    "\",\"type\":\"text\",\"text\":\"plain\"}",
+	    400, 100);
+	refused(&s, SEND,
+	    "{\"messaging_product\":\"whatsapp\",\"to\":\"" TO
 	    "\",\"type\":\"template\",\"template\":{\"name\":\"hello_world\"}}",
 	    400, 100);
-	refused(&s, SEND, tmpl_msg("hello_world", "en_US", "[{\"type\":"
-	    "\"body\",\"parameters\":[{\"type\":\"text\",\"text\":7}]}]"), 400,
-	    100);
-	refused(&s, SEND, tmpl_msg("hello_world", "en_US", "[{\"type\":"
-	    "\"body\",\"parameters\":[{\"type\":\"image\",\"image\":\"x\"}]}]"),
+	refused(&s, SEND,
+	    tmpl_msg("hello_world", "en_US",
+	        "[{\"type\":"
+	        "\"body\",\"parameters\":[{\"type\":\"text\",\"text\":7}]}]"),
 	    400, 100);
-	refused(&s, SEND, tmpl_msg("hello_world", "en_US", "{\"type\":"
-	    "\"body\"}"), 400, 100);
-	refused(&s, SEND, tmpl_msg("hello_world", "en_US", "[{\"type\":"
-	    "\"footer\"}]"), 400, 100);
+	refused(&s, SEND,
+	    tmpl_msg("hello_world", "en_US",
+	        "[{\"type\":"
+	        "\"body\",\"parameters\":[{\"type\":\"image\",\"image\":\"x\"}]}]"),
+	    400, 100);
+	refused(&s, SEND,
+	    tmpl_msg("hello_world", "en_US",
+	        "{\"type\":"
+	        "\"body\"}"),
+	    400, 100);
+	refused(&s, SEND,
+	    tmpl_msg("hello_world", "en_US",
+	        "[{\"type\":"
+	        "\"footer\"}]"),
+	    400, 100);
 	/* 4096 characters are fine (é is one), 4097 are not */
 	big = malloc(2 * 4097 + 1);
 	for (i = 0; i < 4096; i++)
 		memcpy(big + 2 * i, "\xc3\xa9", 2);
 	big[2 * 4096] = '\0';
 	json = malloc(strlen(big) + 256);
-	sprintf(json, "{\"messaging_product\":\"whatsapp\",\"to\":\"" TO
-	    "\",\"type\":\"text\",\"text\":{\"body\":\"%s\"}}", big);
+	sprintf(json,
+	    "{\"messaging_product\":\"whatsapp\",\"to\":\"" TO
+	    "\",\"type\":\"text\",\"text\":{\"body\":\"%s\"}}",
+	    big);
 	call_ok(&s, "POST", SEND, json);
 	memcpy(big + 2 * 4096, "x", 2);
-	sprintf(json, "{\"messaging_product\":\"whatsapp\",\"to\":\"" TO
-	    "\",\"type\":\"text\",\"text\":{\"body\":\"%s\"}}", big);
+	sprintf(json,
+	    "{\"messaging_product\":\"whatsapp\",\"to\":\"" TO
+	    "\",\"type\":\"text\",\"text\":{\"body\":\"%s\"}}",
+	    big);
 	refused(&s, SEND, json, 400, 100);
 	free(json);
 	free(big);
@@ -435,11 +493,13 @@ messages_values(size_t n)
 			struct json_object *b = json_tokener_parse(
 			    rx.reqs[i].body);
 
-			if (b != NULL && strcmp(jstr(b,
-			    "entry.0.changes.0.field"), "messages") == 0 &&
+			if (b != NULL &&
+			    strcmp(jstr(b, "entry.0.changes.0.field"),
+			        "messages") == 0 &&
 			    signed_by(&rx.reqs[i], DEMO_APP_SECRET))
-				json_object_array_add(out, json_object_get(
-				    jget(b, "entry.0.changes.0.value")));
+				json_object_array_add(out,
+				    json_object_get(
+				        jget(b, "entry.0.changes.0.value")));
 			json_object_put(b);
 		}
 		pthread_mutex_unlock(&rx.mu);
@@ -475,37 +535,41 @@ START_TEST(test_full_loop)
 	rx_up();
 	ck_assert_int_eq(server_start(&s, args), 0);
 	/* a new number: added, verified by the code "sent", registered */
-	o = call(&s, "POST", V DEMO_WABA_NOPHONES "/phone_numbers?"
-	    "access_token=" TOK_ADMIN, "{\"cc\":\"1\",\"phone_number\":"
-	    "\"5550109001\",\"verified_name\":\"Fern Books\"}", 200);
+	o = call(&s, "POST",
+	    V DEMO_WABA_NOPHONES "/phone_numbers?"
+	                         "access_token=" TOK_ADMIN,
+	    "{\"cc\":\"1\",\"phone_number\":"
+	    "\"5550109001\",\"verified_name\":\"Fern Books\"}",
+	    200);
 	snprintf(id, sizeof(id), "%s", jstr(o, "id"));
 	json_object_put(o);
 	snprintf(path, sizeof(path), V "%s/messages?access_token=" TOK_ADMIN,
 	    id);
-	refused(&s, path, tmpl_msg("hello_world", "en_US", NULL), 400,
-	    133010);
-	snprintf(path, sizeof(path), V "%s/request_code?access_token="
-	    TOK_ADMIN, id);
-	call_ok(&s, "POST", path, "{\"code_method\":\"SMS\",\"language\":"
+	refused(&s, path, tmpl_msg("hello_world", "en_US", NULL), 400, 133010);
+	snprintf(path, sizeof(path),
+	    V "%s/request_code?access_token=" TOK_ADMIN, id);
+	call_ok(&s, "POST", path,
+	    "{\"code_method\":\"SMS\",\"language\":"
 	    "\"en_US\"}");
 	snprintf(path, sizeof(path), "/_emulator/phone_numbers/%s/codes", id);
 	c = call(&s, "GET", path, NULL, 200);
-	snprintf(form, sizeof(form), "{\"code\":\"%s\"}", jstr(c,
-	    "data.0.code"));
+	snprintf(form, sizeof(form), "{\"code\":\"%s\"}",
+	    jstr(c, "data.0.code"));
 	json_object_put(c);
-	snprintf(path, sizeof(path), V "%s/verify_code?access_token="
-	    TOK_ADMIN, id);
+	snprintf(path, sizeof(path), V "%s/verify_code?access_token=" TOK_ADMIN,
+	    id);
 	call_ok(&s, "POST", path, form);
 	snprintf(path, sizeof(path), V "%s/register?access_token=" TOK_ADMIN,
 	    id);
-	call_ok(&s, "POST", path, "{\"messaging_product\":\"whatsapp\","
+	call_ok(&s, "POST", path,
+	    "{\"messaging_product\":\"whatsapp\","
 	    "\"pin\":\"246810\"}");
 
 	/* a template, approved after its review on the clock */
 	create_template(&s, DEMO_WABA_NOPHONES, ORDER_TEMPLATE, tid);
 	advance(&s, 11);
-	snprintf(path, sizeof(path), V "%s?fields=status&access_token="
-	    TOK_ADMIN, tid);
+	snprintf(path, sizeof(path),
+	    V "%s?fields=status&access_token=" TOK_ADMIN, tid);
 	o = call(&s, "GET", path, NULL, 200);
 	ck_assert_str_eq(jstr(o, "status"), "APPROVED");
 	json_object_put(o);
@@ -513,8 +577,8 @@ START_TEST(test_full_loop)
 	/* sent: accepted now, then sent, delivered, read on the clock */
 	snprintf(path, sizeof(path), V "%s/messages?access_token=" TOK_ADMIN,
 	    id);
-	o = call(&s, "POST", path, tmpl_msg("order_update", "en_US",
-	    ORDER_PARAMS), 200);
+	o = call(&s, "POST", path,
+	    tmpl_msg("order_update", "en_US", ORDER_PARAMS), 200);
 	snprintf(wamid, sizeof(wamid), "%s", jstr(o, "messages.0.id"));
 	json_object_put(o);
 	clk = call(&s, "GET", "/_emulator/clock", NULL, 200);
@@ -527,13 +591,18 @@ START_TEST(test_full_loop)
 
 		ck_assert_str_eq(status_of(vals, i, wamid), want[i]);
 		ck_assert_str_eq(jstr(v, "messaging_product"), "whatsapp");
-		snprintf(md, sizeof(md), "{\"display_phone_number\":"
-		    "\"15550109001\",\"phone_number_id\":\"%s\"}", id);
+		snprintf(md, sizeof(md),
+		    "{\"display_phone_number\":"
+		    "\"15550109001\",\"phone_number_id\":\"%s\"}",
+		    id);
 		ck_assert(jeq(jget(v, "metadata"), md));
 		ck_assert_str_eq(jstr(v, "statuses.0.recipient_id"), TO);
 		/* the default delays: 1, 2 and 5 seconds after the send */
 		ck_assert_int_eq(atoll(jstr(v, "statuses.0.timestamp")),
-		    jint(clk, "now") + (i == 0 ? 1 : i == 1 ? 2 : 5));
+		    jint(clk, "now") +
+		        (i == 0        ? 1 :
+		                i == 1 ? 2 :
+		                         5));
 	}
 	json_object_put(vals);
 	json_object_put(clk);
@@ -555,8 +624,7 @@ START_TEST(test_statuses_without_requests)
 
 	rx_up();
 	ck_assert_int_eq(server_start(&s, args), 0);
-	o = call(&s, "POST", SEND, tmpl_msg("hello_world", "en_US", NULL),
-	    200);
+	o = call(&s, "POST", SEND, tmpl_msg("hello_world", "en_US", NULL), 200);
 	snprintf(wamid, sizeof(wamid), "%s", jstr(o, "messages.0.id"));
 	json_object_put(o);
 	/* read comes a second of the clock (a real one here) later */
@@ -580,22 +648,27 @@ START_TEST(test_inbound_opens_window)
 	rx_up();
 	ck_assert_int_eq(server_start(&s, args), 0);
 	refused(&s, SEND, TEXT_MSG("hello"), 400, 131047);
-	o = call(&s, "POST", "/_emulator/inbound", "{\"phone_number_id\":\""
-	    DEMO_PHONE "\",\"from\":\"" TO "\",\"text\":\"Hi there\","
-	    "\"name\":\"Kerry\"}", 200);
+	o = call(&s, "POST", "/_emulator/inbound",
+	    "{\"phone_number_id\":\"" DEMO_PHONE "\",\"from\":\"" TO
+	    "\",\"text\":\"Hi there\","
+	    "\"name\":\"Kerry\"}",
+	    200);
 	snprintf(in_id, sizeof(in_id), "%s", jstr(o, "message_id"));
 	ck_assert_int_eq(strncmp(in_id, "wamid.", 6), 0);
 	json_object_put(o);
 	vals = messages_values(1);
 	v = json_object_array_get_idx(vals, 0);
 	o = call(&s, "GET", "/_emulator/clock", NULL, 200);
-	snprintf(expect, sizeof(expect), "{\"messaging_product\":\"whatsapp\","
+	snprintf(expect, sizeof(expect),
+	    "{\"messaging_product\":\"whatsapp\","
 	    "\"metadata\":{\"display_phone_number\":\"15550100200\","
-	    "\"phone_number_id\":\"" DEMO_PHONE "\"},\"contacts\":[{\"profile\":"
-	    "{\"name\":\"Kerry\"},\"wa_id\":\"" TO "\"}],\"messages\":[{\"from\":"
+	    "\"phone_number_id\":\"" DEMO_PHONE
+	    "\"},\"contacts\":[{\"profile\":"
+	    "{\"name\":\"Kerry\"},\"wa_id\":\"" TO
+	    "\"}],\"messages\":[{\"from\":"
 	    "\"" TO "\",\"id\":\"%s\",\"timestamp\":\"%s\",\"text\":{\"body\":"
-	    "\"Hi there\"},\"type\":\"text\"}]}", in_id,
-	    jstr(v, "messages.0.timestamp"));
+	    "\"Hi there\"},\"type\":\"text\"}]}",
+	    in_id, jstr(v, "messages.0.timestamp"));
 	want = json_tokener_parse(expect);
 	ck_assert_msg(json_object_equal(v, want), "%s",
 	    json_object_to_json_string(v));
@@ -615,13 +688,15 @@ START_TEST(test_inbound_opens_window)
 	    404));
 	json_object_put(call(&s, "POST", "/_emulator/inbound",
 	    "{\"phone_number_id\":\"" DEMO_PHONE "\",\"from\":\"+1 650\","
-	    "\"text\":\"x\"}", 400));
+	    "\"text\":\"x\"}",
+	    400));
 	json_object_put(call(&s, "POST", "/_emulator/inbound",
 	    "{\"phone_number_id\":\"" DEMO_PHONE "\",\"from\":\"" TO "\"}",
 	    400));
 	json_object_put(call(&s, "POST", "/_emulator/inbound",
 	    "{\"phone_number_id\":\"" DEMO_PHONE "\",\"from\":\"" TO "\","
-	    "\"text\":\"x\",\"colour\":1}", 400));
+	    "\"text\":\"x\",\"colour\":1}",
+	    400));
 	ck_assert_int_eq(server_stop(&s), 0);
 	rx_stop(&rx);
 }
@@ -637,8 +712,7 @@ START_TEST(test_control_plane_fails_a_message)
 
 	rx_up();
 	ck_assert_int_eq(server_start(&s, args), 0);
-	o = call(&s, "POST", SEND, tmpl_msg("hello_world", "en_US", NULL),
-	    200);
+	o = call(&s, "POST", SEND, tmpl_msg("hello_world", "en_US", NULL), 200);
 	snprintf(wamid, sizeof(wamid), "%s", jstr(o, "messages.0.id"));
 	json_object_put(o);
 	advance(&s, 1);
@@ -647,19 +721,20 @@ START_TEST(test_control_plane_fails_a_message)
 	ck_assert_str_eq(jstr(o, "id"), wamid);
 	ck_assert_str_eq(jstr(o, "status"), "failed");
 	json_object_put(o);
-	json_object_put(call(&s, "POST", path, "{\"error\":{\"code\":131026}}",
-	    409));
+	json_object_put(
+	    call(&s, "POST", path, "{\"error\":{\"code\":131026}}", 409));
 	json_object_put(call(&s, "POST", "/_emulator/messages/wamid.nope",
 	    "{\"error\":{\"code\":131026}}", 404));
-	json_object_put(call(&s, "POST", path, "{\"error\":{\"code\":\"x\"}}",
-	    400));
+	json_object_put(
+	    call(&s, "POST", path, "{\"error\":{\"code\":\"x\"}}", 400));
 	/* nothing after failed, however far the clock goes */
 	advance(&s, 3600);
 	vals = messages_values(2);
 	ck_assert_str_eq(status_of(vals, 0, wamid), "sent");
 	ck_assert_str_eq(status_of(vals, 1, wamid), "failed");
 	v = json_object_array_get_idx(vals, 1);
-	ck_assert(jeq(jget(v, "statuses.0.errors"), "[{\"code\":131026,"
+	ck_assert(jeq(jget(v, "statuses.0.errors"),
+	    "[{\"code\":131026,"
 	    "\"title\":\"Message Undeliverable\",\"message\":\"Message "
 	    "Undeliverable\",\"error_data\":{\"details\":\"Message "
 	    "Undeliverable\"},\"href\":\"https://developers.facebook.com/docs/"
@@ -689,8 +764,9 @@ START_TEST(test_state_round_trip)
 
 	ck_assert_int_eq(server_start(&s, NULL), 0);
 	call_ok(&s, "POST", SEND, tmpl_msg("hello_world", "en_US", NULL));
-	call_ok(&s, "POST", "/_emulator/inbound", "{\"phone_number_id\":\""
-	    DEMO_PHONE "\",\"from\":\"" TO "\",\"text\":\"hi\"}");
+	call_ok(&s, "POST", "/_emulator/inbound",
+	    "{\"phone_number_id\":\"" DEMO_PHONE "\",\"from\":\"" TO
+	    "\",\"text\":\"hi\"}");
 	st = call(&s, "GET", "/_emulator/state", NULL, 200);
 	/* the demo fixtures' message, then these two */
 	ck_assert_uint_eq(jlen(st, "messages"), 3);
@@ -705,8 +781,8 @@ START_TEST(test_state_round_trip)
 	refused(&s, SEND, TEXT_MSG("hello"), 400, 131047);
 	call_ok(&s, "PUT", "/_emulator/state", json_object_to_json_string(st));
 	again = call(&s, "GET", "/_emulator/state", NULL, 200);
-	ck_assert(json_object_equal(jget(again, "messages"),
-	    jget(st, "messages")));
+	ck_assert(
+	    json_object_equal(jget(again, "messages"), jget(st, "messages")));
 	/* the imported inbound message holds the window open */
 	call_ok(&s, "POST", SEND, TEXT_MSG("hello"));
 	json_object_put(again);

@@ -55,10 +55,10 @@ call(const struct server *s, const char *method, const char *path,
 
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s",
 	    token ? token : "");
-	ck_assert_int_eq(http_req(s, method, path, body, ctype,
-	    token ? hdrs : NULL, &r), 0);
-	ck_assert_msg(r.status == want, "%s %s: %ld %s", method, path,
-	    r.status, r.body);
+	ck_assert_int_eq(
+	    http_req(s, method, path, body, ctype, token ? hdrs : NULL, &r), 0);
+	ck_assert_msg(r.status == want, "%s %s: %ld %s", method, path, r.status,
+	    r.body);
 	o = json_object_get(r.json);
 	ck_assert_ptr_nonnull(o);
 	http_resp_free(&r);
@@ -73,8 +73,8 @@ expect_error(struct json_object *o, int code, int subcode, const char *msg)
 	ck_assert_int_eq(jint(o, "error.error_subcode"), subcode);
 	if (msg != NULL)
 		ck_assert_str_eq(jstr(o, "error.message"), msg);
-	ck_assert_str_eq(jstr(o, "error.type"), subcode == 33 ?
-	    "GraphMethodException" : "OAuthException");
+	ck_assert_str_eq(jstr(o, "error.type"),
+	    subcode == 33 ? "GraphMethodException" : "OAuthException");
 	ck_assert_str_ne(jstr(o, "error.fbtrace_id"), "");
 	json_object_put(o);
 }
@@ -87,8 +87,9 @@ mint_code(const struct server *s, const char *extra)
 	struct json_object *o;
 	char *code;
 
-	snprintf(body, sizeof(body), "{\"app\":\"" DEMO_APP "\",\"user\":\""
-	    DEMO_ADMIN_USER "\"%s}", extra);
+	snprintf(body, sizeof(body),
+	    "{\"app\":\"" DEMO_APP "\",\"user\":\"" DEMO_ADMIN_USER "\"%s}",
+	    extra);
 	o = call(s, "POST", "/_emulator/oauth/codes", body, "application/json",
 	    NULL, 200);
 	code = strdup(jstr(o, "code"));
@@ -98,8 +99,7 @@ mint_code(const struct server *s, const char *extra)
 }
 
 static struct json_object *
-exchange(const struct server *s, const char *code, const char *extra,
-    long want)
+exchange(const struct server *s, const char *code, const char *extra, long want)
 {
 	char body[512];
 
@@ -114,9 +114,11 @@ START_TEST(test_client_credentials_and_client_errors)
 	struct json_object *o;
 
 	ck_assert_int_eq(server_start(&s, NULL), 0);
-	o = call(&s, "GET", "/oauth/access_token?" CLIENT
-	    "&grant_type=client_credentials", NULL, NULL, NULL, 200);
-	ck_assert(jeq(o, "{\"access_token\":\"" APP_TOKEN "\","
+	o = call(&s, "GET",
+	    "/oauth/access_token?" CLIENT "&grant_type=client_credentials",
+	    NULL, NULL, NULL, 200);
+	ck_assert(jeq(o,
+	    "{\"access_token\":\"" APP_TOKEN "\","
 	    "\"token_type\":\"bearer\"}"));
 	json_object_put(o);
 	/* the app token it gives works as one */
@@ -124,18 +126,27 @@ START_TEST(test_client_credentials_and_client_errors)
 	    APP_TOKEN, 200);
 	ck_assert(jeq(o, "{\"data\":[]}"));
 	json_object_put(o);
-	expect_error(call(&s, "GET", "/oauth/access_token?client_id=" DEMO_APP
-	    "&client_secret=wrong&grant_type=client_credentials", NULL, NULL,
-	    NULL, 400), 1, -1, "Error validating client secret.");
-	expect_error(call(&s, "GET", "/oauth/access_token?client_id="
-	    "1000000000000099&client_secret=x&grant_type=client_credentials",
-	    NULL, NULL, NULL, 400), 101, -1, NULL);
+	expect_error(call(&s, "GET",
+	                 "/oauth/access_token?client_id=" DEMO_APP
+	                 "&client_secret=wrong&grant_type=client_credentials",
+	                 NULL, NULL, NULL, 400),
+	    1, -1, "Error validating client secret.");
+	expect_error(
+	    call(&s, "GET",
+	        "/oauth/access_token?client_id="
+	        "1000000000000099&client_secret=x&grant_type=client_credentials",
+	        NULL, NULL, NULL, 400),
+	    101, -1, NULL);
 	expect_error(call(&s, "GET", "/oauth/access_token?client_secret=x",
-	    NULL, NULL, NULL, 400), 100, -1, NULL);
-	expect_error(call(&s, "GET", "/oauth/access_token?" CLIENT
-	    "&grant_type=password", NULL, NULL, NULL, 400), 100, -1, NULL);
+	                 NULL, NULL, NULL, 400),
+	    100, -1, NULL);
+	expect_error(call(&s, "GET",
+	                 "/oauth/access_token?" CLIENT "&grant_type=password",
+	                 NULL, NULL, NULL, 400),
+	    100, -1, NULL);
 	expect_error(call(&s, "GET", "/oauth/access_token?" CLIENT, NULL, NULL,
-	    NULL, 400), 100, -1, NULL);
+	                 NULL, 400),
+	    100, -1, NULL);
 	ck_assert_int_eq(server_stop(&s), 0);
 }
 END_TEST
@@ -148,7 +159,8 @@ START_TEST(test_code_exchange)
 	char *code, *tok;
 
 	ck_assert_int_eq(server_start(&s, NULL), 0);
-	code = mint_code(&s, ",\"redirect_uri\":\"https://tp.example/cb\","
+	code = mint_code(&s,
+	    ",\"redirect_uri\":\"https://tp.example/cb\","
 	    "\"scopes\":[\"whatsapp_business_management\"],"
 	    "\"granular_scopes\":[{\"scope\":\"whatsapp_business_management\","
 	    "\"target_ids\":[\"" DEMO_WABA "\"]}]");
@@ -166,25 +178,30 @@ START_TEST(test_code_exchange)
 	ck_assert_str_eq(jstr(me, "id"), DEMO_ADMIN_USER);
 	json_object_put(me);
 	perm = call(&s, "GET", "/v24.0/me/permissions", NULL, NULL, tok, 200);
-	ck_assert(jeq(perm, "{\"data\":[{\"permission\":"
+	ck_assert(jeq(perm,
+	    "{\"data\":[{\"permission\":"
 	    "\"whatsapp_business_management\",\"status\":\"granted\"}]}"));
 	json_object_put(perm);
 	/* its granular target is the one WABA */
-	expect_error(call(&s, "GET", "/v24.0/" DEMO_WABA_NOPHONES, NULL, NULL,
-	    tok, 403), 200, -1, NULL);
+	expect_error(
+	    call(&s, "GET", "/v24.0/" DEMO_WABA_NOPHONES, NULL, NULL, tok, 403),
+	    200, -1, NULL);
 	o = call(&s, "GET", "/v24.0/" DEMO_WABA, NULL, NULL, tok, 200);
 	json_object_put(o);
 	/* used once: 36009, with Graph's WWW-Authenticate */
 	{
 		char body[512];
 
-		snprintf(body, sizeof(body), CLIENT "&code=%s&redirect_uri="
-		    "https://tp.example/cb", code);
-		ck_assert_int_eq(http_post_form(&s,
-		    "/v24.0/oauth/access_token", body, &r), 0);
+		snprintf(body, sizeof(body),
+		    CLIENT "&code=%s&redirect_uri="
+		           "https://tp.example/cb",
+		    code);
+		ck_assert_int_eq(
+		    http_post_form(&s, "/v24.0/oauth/access_token", body, &r),
+		    0);
 		ck_assert_int_eq(r.status, 400);
-		ck_assert_ptr_nonnull(strstr(http_header(&r,
-		    "www-authenticate"), "\"invalid_code\""));
+		ck_assert_ptr_nonnull(strstr(
+		    http_header(&r, "www-authenticate"), "\"invalid_code\""));
 		expect_error(json_object_get(r.json), 100, 36009,
 		    "This authorization code has been used.");
 		http_resp_free(&r);
@@ -195,10 +212,13 @@ START_TEST(test_code_exchange)
 	{
 		char body[512];
 
-		snprintf(body, sizeof(body), "client_id=" DEMO_SECURE_APP
-		    "&client_secret=" DEMO_SECURE_SECRET "&code=%s", code);
-		expect_error(call(&s, "POST", "/oauth/access_token", body,
-		    NULL, NULL, 400), 100, -1, NULL);
+		snprintf(body, sizeof(body),
+		    "client_id=" DEMO_SECURE_APP
+		    "&client_secret=" DEMO_SECURE_SECRET "&code=%s",
+		    code);
+		expect_error(call(&s, "POST", "/oauth/access_token", body, NULL,
+		                 NULL, 400),
+		    100, -1, NULL);
 	}
 	/* expiry on the emulator clock: 10 minutes */
 	o = call(&s, "POST", "/_emulator/clock", "{\"advance_seconds\":599}",
@@ -226,7 +246,8 @@ START_TEST(test_fb_exchange_token)
 	char *tok;
 
 	ck_assert_int_eq(server_start(&s, NULL), 0);
-	o = call(&s, "GET", "/v24.0/oauth/access_token?" CLIENT
+	o = call(&s, "GET",
+	    "/v24.0/oauth/access_token?" CLIENT
 	    "&grant_type=fb_exchange_token&fb_exchange_token=" TOK_EMPLOYEE,
 	    NULL, NULL, NULL, 200);
 	ck_assert_int_eq(jint(o, "expires_in"), 5184000);
@@ -244,12 +265,17 @@ START_TEST(test_fb_exchange_token)
 	expect_error(call(&s, "GET", "/v24.0/me", NULL, NULL, tok, 401), 190,
 	    463, NULL);
 	free(tok);
-	expect_error(call(&s, "GET", "/oauth/access_token?" CLIENT
-	    "&grant_type=fb_exchange_token&fb_exchange_token=EAAnope", NULL,
-	    NULL, NULL, 401), 190, -1, NULL);
-	expect_error(call(&s, "GET", "/oauth/access_token?" CLIENT
-	    "&grant_type=fb_exchange_token", NULL, NULL, NULL, 400), 100, -1,
-	    NULL);
+	expect_error(
+	    call(&s, "GET",
+	        "/oauth/access_token?" CLIENT
+	        "&grant_type=fb_exchange_token&fb_exchange_token=EAAnope",
+	        NULL, NULL, NULL, 401),
+	    190, -1, NULL);
+	expect_error(call(&s, "GET",
+	                 "/oauth/access_token?" CLIENT
+	                 "&grant_type=fb_exchange_token",
+	                 NULL, NULL, NULL, 400),
+	    100, -1, NULL);
 	ck_assert_int_eq(server_stop(&s), 0);
 }
 END_TEST
@@ -261,9 +287,11 @@ START_TEST(test_bad_codes_change_nothing)
 		{ "{\"app\":\"" DEMO_APP "\",\"user\":\"3000000000000099\"}",
 		    "$.user" },
 		{ "{\"app\":\"" DEMO_APP "\",\"user\":\"" DEMO_ADMIN_USER
-		    "\",\"colour\":1}", "$.colour" },
+		  "\",\"colour\":1}",
+		    "$.colour" },
 		{ "{\"app\":\"" DEMO_APP "\",\"user\":\"" DEMO_ADMIN_USER
-		    "\",\"scopes\":\"x\"}", "$.scopes" },
+		  "\",\"scopes\":\"x\"}",
+		    "$.scopes" },
 		{ "[]", "$" },
 	};
 	struct server s;
@@ -279,8 +307,8 @@ START_TEST(test_bad_codes_change_nothing)
 		    "%s: %s", bad[i][0], json_object_to_json_string(o));
 		json_object_put(o);
 	}
-	o = call(&s, "POST", "/_emulator/oauth/nope", "{}",
-	    "application/json", NULL, 404);
+	o = call(&s, "POST", "/_emulator/oauth/nope", "{}", "application/json",
+	    NULL, 404);
 	json_object_put(o);
 	after = call(&s, "GET", "/_emulator/state", NULL, NULL, NULL, 200);
 	ck_assert(json_object_equal(before, after));
@@ -301,13 +329,17 @@ START_TEST(test_app_subscriptions)
 	ck_assert_int_eq(server_start(&s, NULL), 0);
 	/* app tokens only, and only the app's own */
 	expect_error(call(&s, "GET", "/v24.0/" DEMO_APP "/subscriptions", NULL,
-	    NULL, TOK_ADMIN, 400), 15, -1,
+	                 NULL, TOK_ADMIN, 400),
+	    15, -1,
 	    "(#15) This method must be called with an app access_token.");
 	expect_error(call(&s, "GET", "/v24.0/" DEMO_APP "/subscriptions", NULL,
-	    NULL, DEMO_SECURE_APP "|" DEMO_SECURE_SECRET, 400), 100, 33, NULL);
-	snprintf(body, sizeof(body), "object=whatsapp_business_account&"
+	                 NULL, DEMO_SECURE_APP "|" DEMO_SECURE_SECRET, 400),
+	    100, 33, NULL);
+	snprintf(body, sizeof(body),
+	    "object=whatsapp_business_account&"
 	    "callback_url=%s&verify_token=vt-1&fields=account_update,"
-	    "message_template_status_update&include_values=true", hook_url);
+	    "message_template_status_update&include_values=true",
+	    hook_url);
 	o = call(&s, "POST", "/v24.0/" DEMO_APP "/subscriptions", body, NULL,
 	    APP_TOKEN, 200);
 	ck_assert(jeq(o, "{\"success\":true}"));
@@ -321,7 +353,8 @@ START_TEST(test_app_subscriptions)
 	ck_assert_ptr_nonnull(strstr(q->target, "hub.challenge="));
 	o = call(&s, "GET", "/v24.0/" DEMO_APP "/subscriptions", NULL, NULL,
 	    APP_TOKEN, 200);
-	snprintf(body, sizeof(body), "{\"data\":[{\"object\":"
+	snprintf(body, sizeof(body),
+	    "{\"data\":[{\"object\":"
 	    "\"whatsapp_business_account\",\"callback_url\":\"%s\","
 	    "\"active\":true,\"fields\":[{\"name\":\"account_update\","
 	    "\"version\":\"v24.0\"},{\"name\":"
@@ -330,9 +363,11 @@ START_TEST(test_app_subscriptions)
 	ck_assert_msg(jeq(o, body), "%s", json_object_to_json_string(o));
 	json_object_put(o);
 	/* fields as JSON add to the subscription */
-	snprintf(body, sizeof(body), "{\"object\":\"whatsapp_business_account\","
+	snprintf(body, sizeof(body),
+	    "{\"object\":\"whatsapp_business_account\","
 	    "\"callback_url\":\"%s\",\"verify_token\":\"vt-1\",\"fields\":"
-	    "[\"security\",\"account_update\"]}", hook_url);
+	    "[\"security\",\"account_update\"]}",
+	    hook_url);
 	o = call(&s, "POST", "/v24.0/" DEMO_APP "/subscriptions", body,
 	    "application/json", APP_TOKEN, 200);
 	json_object_put(o);
@@ -344,29 +379,42 @@ START_TEST(test_app_subscriptions)
 	/* a failed handshake: 2200, and the subscription is unchanged */
 	rx_echo(false);
 	rx_set_status(&rx, 404);
-	snprintf(body, sizeof(body), "object=whatsapp_business_account&"
+	snprintf(body, sizeof(body),
+	    "object=whatsapp_business_account&"
 	    "callback_url=%s/other&verify_token=vt-2&fields=messages",
 	    hook_url);
-	expect_error(call(&s, "POST", "/v24.0/" DEMO_APP "/subscriptions",
-	    body, NULL, APP_TOKEN, 400), 2200, -1, "(#2200) Callback "
+	expect_error(call(&s, "POST", "/v24.0/" DEMO_APP "/subscriptions", body,
+	                 NULL, APP_TOKEN, 400),
+	    2200, -1,
+	    "(#2200) Callback "
 	    "verification failed with the following errors: HTTP Status Code "
 	    "= 404; HTTP Message = Not Found");
 	/* bad input: refused before any handshake */
 	ck_assert_uint_eq(rx_count(&rx), 3);
-	snprintf(body, sizeof(body), "object=whatsapp_business_account&"
-	    "callback_url=%s&fields=feed", hook_url);
+	snprintf(body, sizeof(body),
+	    "object=whatsapp_business_account&"
+	    "callback_url=%s&fields=feed",
+	    hook_url);
+	expect_error(call(&s, "POST", "/v24.0/" DEMO_APP "/subscriptions", body,
+	                 NULL, APP_TOKEN, 400),
+	    100, -1, NULL);
+	snprintf(body, sizeof(body),
+	    "object=page&callback_url=%s&"
+	    "fields=messages",
+	    hook_url);
+	expect_error(call(&s, "POST", "/v24.0/" DEMO_APP "/subscriptions", body,
+	                 NULL, APP_TOKEN, 400),
+	    100, -1, NULL);
+	expect_error(
+	    call(&s, "POST", "/v24.0/" DEMO_APP "/subscriptions",
+	        "object=whatsapp_business_account&callback_url=ftp://x/&"
+	        "fields=messages",
+	        NULL, APP_TOKEN, 400),
+	    100, -1, NULL);
 	expect_error(call(&s, "POST", "/v24.0/" DEMO_APP "/subscriptions",
-	    body, NULL, APP_TOKEN, 400), 100, -1, NULL);
-	snprintf(body, sizeof(body), "object=page&callback_url=%s&"
-	    "fields=messages", hook_url);
-	expect_error(call(&s, "POST", "/v24.0/" DEMO_APP "/subscriptions",
-	    body, NULL, APP_TOKEN, 400), 100, -1, NULL);
-	expect_error(call(&s, "POST", "/v24.0/" DEMO_APP "/subscriptions",
-	    "object=whatsapp_business_account&callback_url=ftp://x/&"
-	    "fields=messages", NULL, APP_TOKEN, 400), 100, -1, NULL);
-	expect_error(call(&s, "POST", "/v24.0/" DEMO_APP "/subscriptions",
-	    "object=whatsapp_business_account&fields=messages", NULL,
-	    APP_TOKEN, 400), 100, -1, NULL);
+	                 "object=whatsapp_business_account&fields=messages",
+	                 NULL, APP_TOKEN, 400),
+	    100, -1, NULL);
 	ck_assert_uint_eq(rx_count(&rx), 3);
 	o = call(&s, "GET", "/v24.0/" DEMO_APP "/subscriptions", NULL, NULL,
 	    APP_TOKEN, 200);
@@ -374,17 +422,20 @@ START_TEST(test_app_subscriptions)
 	ck_assert_uint_eq(jlen(o, "data.0.fields"), 3);
 	json_object_put(o);
 	/* DELETE with fields removes those; without, the subscription */
-	o = call(&s, "DELETE", "/v24.0/" DEMO_APP "/subscriptions?"
-	    "object=whatsapp_business_account&fields=security", NULL, NULL,
-	    APP_TOKEN, 200);
+	o = call(&s, "DELETE",
+	    "/v24.0/" DEMO_APP "/subscriptions?"
+	    "object=whatsapp_business_account&fields=security",
+	    NULL, NULL, APP_TOKEN, 200);
 	ck_assert(jeq(o, "{\"success\":true}"));
 	json_object_put(o);
 	o = call(&s, "GET", "/v24.0/" DEMO_APP "/subscriptions", NULL, NULL,
 	    APP_TOKEN, 200);
 	ck_assert_uint_eq(jlen(o, "data.0.fields"), 2);
 	json_object_put(o);
-	o = call(&s, "DELETE", "/v24.0/" DEMO_APP "/subscriptions?"
-	    "object=whatsapp_business_account", NULL, NULL, APP_TOKEN, 200);
+	o = call(&s, "DELETE",
+	    "/v24.0/" DEMO_APP "/subscriptions?"
+	    "object=whatsapp_business_account",
+	    NULL, NULL, APP_TOKEN, 200);
 	json_object_put(o);
 	o = call(&s, "GET", "/v24.0/" DEMO_APP "/subscriptions", NULL, NULL,
 	    APP_TOKEN, 200);
@@ -414,13 +465,15 @@ START_TEST(test_onboarding_flow)
 	rx_up(true, 200);
 	ck_assert_int_eq(server_start(&s, NULL), 0);
 	/* the tech provider's back end: an app token, then its subscription */
-	o = call(&s, "POST", "/v24.0/oauth/access_token", CLIENT
-	    "&grant_type=client_credentials", NULL, NULL, 200);
+	o = call(&s, "POST", "/v24.0/oauth/access_token",
+	    CLIENT "&grant_type=client_credentials", NULL, NULL, 200);
 	app_tok = strdup(jstr(o, "access_token"));
 	json_object_put(o);
-	snprintf(form, sizeof(form), "object=whatsapp_business_account&"
+	snprintf(form, sizeof(form),
+	    "object=whatsapp_business_account&"
 	    "callback_url=%s&verify_token=onboard&fields=account_update,"
-	    "phone_number_name_update", hook_url);
+	    "phone_number_name_update",
+	    hook_url);
 	o = call(&s, "POST", "/v24.0/" DEMO_APP "/subscriptions", form, NULL,
 	    app_tok, 200);
 	json_object_put(o);
@@ -432,15 +485,16 @@ START_TEST(test_onboarding_flow)
 	json_object_put(o);
 	free(code);
 	/* the WABA subscribes the app: PARTNER_APP_INSTALLED follows */
-	o = call(&s, "POST", "/v24.0/" DEMO_WABA "/subscribed_apps", NULL,
-	    NULL, tok, 200);
+	o = call(&s, "POST", "/v24.0/" DEMO_WABA "/subscribed_apps", NULL, NULL,
+	    tok, 200);
 	ck_assert(jeq(o, "{\"success\":true}"));
 	json_object_put(o);
 	o = call(&s, "GET", "/v24.0/" DEMO_WABA "/subscribed_apps", NULL, NULL,
 	    tok, 200);
-	ck_assert(jeq(o, "{\"data\":[{\"whatsapp_business_api_data\":{\"id\":\""
-	    DEMO_APP "\",\"link\":\"https://www.facebook.com/games/?app_id="
-	    DEMO_APP "\",\"name\":\"Demo App\"}}]}"));
+	ck_assert(jeq(o,
+	    "{\"data\":[{\"whatsapp_business_api_data\":{\"id\":\"" DEMO_APP
+	    "\",\"link\":\"https://www.facebook.com/games/?app_id=" DEMO_APP
+	    "\",\"name\":\"Demo App\"}}]}"));
 	json_object_put(o);
 	wait_rx(2);
 	q = &rx.reqs[1];
@@ -451,8 +505,8 @@ START_TEST(test_onboarding_flow)
 	ck_assert_str_eq(jstr(body, "entry.0.changes.0.field"),
 	    "account_update");
 	ck_assert(jeq(jget(body, "entry.0.changes.0.value"),
-	    "{\"event\":\"PARTNER_APP_INSTALLED\",\"waba_info\":{\"waba_id\":\""
-	    DEMO_WABA "\",\"owner_business_id\":\"" DEMO_BUSINESS "\","
+	    "{\"event\":\"PARTNER_APP_INSTALLED\",\"waba_info\":{\"waba_id\":\"" DEMO_WABA
+	    "\",\"owner_business_id\":\"" DEMO_BUSINESS "\","
 	    "\"partner_app_id\":\"" DEMO_APP "\"}}"));
 	json_object_put(body);
 	/* signed with the app's secret over the bytes sent */
@@ -468,18 +522,20 @@ START_TEST(test_onboarding_flow)
 		free(sig);
 	}
 	/* subscribing again installs nothing new */
-	o = call(&s, "POST", "/v24.0/" DEMO_WABA "/subscribed_apps", NULL,
-	    NULL, tok, 200);
+	o = call(&s, "POST", "/v24.0/" DEMO_WABA "/subscribed_apps", NULL, NULL,
+	    tok, 200);
 	json_object_put(o);
 	/* a field the app asked for reaches it; one it did not, does not */
-	o = call(&s, "POST", "/_emulator/webhooks/events", "{\"field\":"
+	o = call(&s, "POST", "/_emulator/webhooks/events",
+	    "{\"field\":"
 	    "\"security\",\"waba\":\"" DEMO_WABA "\",\"value\":{\"x\":1}}",
 	    "application/json", NULL, 200);
 	json_object_put(o);
-	o = call(&s, "POST", "/_emulator/webhooks/events", "{\"field\":"
+	o = call(&s, "POST", "/_emulator/webhooks/events",
+	    "{\"field\":"
 	    "\"phone_number_name_update\",\"waba\":\"" DEMO_WABA "\","
-	    "\"value\":{\"decision\":\"APPROVED\"}}", "application/json", NULL,
-	    200);
+	    "\"value\":{\"decision\":\"APPROVED\"}}",
+	    "application/json", NULL, 200);
 	json_object_put(o);
 	wait_rx(3);
 	body = json_tokener_parse(rx.reqs[2].body);
@@ -499,7 +555,8 @@ START_TEST(test_onboarding_flow)
 	    tok, 200);
 	ck_assert(jeq(o, "{\"data\":[]}"));
 	json_object_put(o);
-	o = call(&s, "POST", "/_emulator/webhooks/events", "{\"field\":"
+	o = call(&s, "POST", "/_emulator/webhooks/events",
+	    "{\"field\":"
 	    "\"account_update\",\"waba\":\"" DEMO_WABA "\",\"value\":{}}",
 	    "application/json", NULL, 200);
 	json_object_put(o);
@@ -522,16 +579,17 @@ START_TEST(test_subscribed_apps_override)
 
 	rx_up(true, 200);
 	ck_assert_int_eq(server_start(&s, NULL), 0);
-	snprintf(form, sizeof(form), "override_callback_uri=%s/waba&"
-	    "verify_token=ov", hook_url);
-	o = call(&s, "POST", "/v24.0/" DEMO_WABA "/subscribed_apps", form,
-	    NULL, TOK_ADMIN, 200);
+	snprintf(form, sizeof(form),
+	    "override_callback_uri=%s/waba&"
+	    "verify_token=ov",
+	    hook_url);
+	o = call(&s, "POST", "/v24.0/" DEMO_WABA "/subscribed_apps", form, NULL,
+	    TOK_ADMIN, 200);
 	json_object_put(o);
 	wait_rx(1);
 	ck_assert_str_eq(rx.reqs[0].method, "GET");
 	ck_assert_ptr_nonnull(strstr(rx.reqs[0].target, "/hook/waba?"));
-	ck_assert_ptr_nonnull(strstr(rx.reqs[0].target,
-	    "hub.verify_token=ov"));
+	ck_assert_ptr_nonnull(strstr(rx.reqs[0].target, "hub.verify_token=ov"));
 	o = call(&s, "GET", "/v24.0/" DEMO_WABA "/subscribed_apps", NULL, NULL,
 	    TOK_ADMIN, 200);
 	snprintf(form, sizeof(form), "%s/waba", hook_url);
@@ -545,23 +603,31 @@ START_TEST(test_subscribed_apps_override)
 	/* a failed override handshake changes nothing */
 	rx_echo(false);
 	rx_set_status(&rx, 500);
-	snprintf(form, sizeof(form), "override_callback_uri=%s/new&"
-	    "verify_token=ov", hook_url);
+	snprintf(form, sizeof(form),
+	    "override_callback_uri=%s/new&"
+	    "verify_token=ov",
+	    hook_url);
 	expect_error(call(&s, "POST", "/v24.0/" DEMO_WABA "/subscribed_apps",
-	    form, NULL, TOK_ADMIN, 400), 2200, -1, NULL);
+	                 form, NULL, TOK_ADMIN, 400),
+	    2200, -1, NULL);
 	/* a host outside loopback is refused and never called */
+	expect_error(
+	    call(&s, "POST", "/v24.0/" DEMO_WABA "/subscribed_apps",
+	        "override_callback_uri=http://203.0.113.9/x&verify_token=ov",
+	        NULL, TOK_ADMIN, 400),
+	    2200, -1, NULL);
 	expect_error(call(&s, "POST", "/v24.0/" DEMO_WABA "/subscribed_apps",
-	    "override_callback_uri=http://203.0.113.9/x&verify_token=ov",
-	    NULL, TOK_ADMIN, 400), 2200, -1, NULL);
-	expect_error(call(&s, "POST", "/v24.0/" DEMO_WABA "/subscribed_apps",
-	    "override_callback_uri=http://127.0.0.1:1/x", NULL, TOK_ADMIN,
-	    400), 100, -1, NULL);
+	                 "override_callback_uri=http://127.0.0.1:1/x", NULL,
+	                 TOK_ADMIN, 400),
+	    100, -1, NULL);
 	o = call(&s, "GET", "/_emulator/state", NULL, NULL, NULL, 200);
 	ck_assert(json_object_equal(o, st));
 	json_object_put(o);
 	/* a WABA the caller cannot see does not exist for it */
-	expect_error(call(&s, "POST", "/v24.0/" DEMO_WABA_BLOCKED
-	    "/subscribed_apps", NULL, NULL, TOK_ADMIN, 400), 100, 33, NULL);
+	expect_error(call(&s, "POST",
+	                 "/v24.0/" DEMO_WABA_BLOCKED "/subscribed_apps", NULL,
+	                 NULL, TOK_ADMIN, 400),
+	    100, 33, NULL);
 	/* export, reset, import: the row comes back as it was */
 	o = call(&s, "POST", "/_emulator/reset", NULL, NULL, NULL, 200);
 	json_object_put(o);
@@ -608,9 +674,11 @@ START_TEST(test_handshake_holds_no_lock)
 	ck_assert_int_eq(listen(fd, 8), 0);
 	getsockname(fd, (struct sockaddr *)&a, &len);
 	ck_assert_int_eq(server_start(&s, NULL), 0);
-	snprintf(form, sizeof(form), "object=whatsapp_business_account&"
+	snprintf(form, sizeof(form),
+	    "object=whatsapp_business_account&"
 	    "callback_url=http://127.0.0.1:%d/h&verify_token=x&"
-	    "fields=messages", ntohs(a.sin_port));
+	    "fields=messages",
+	    ntohs(a.sin_port));
 	pid = fork();
 	if (pid == 0) {
 		struct http_resp rr;
@@ -619,7 +687,9 @@ START_TEST(test_handshake_holds_no_lock)
 		(void)http_req(&s, "POST", "/v24.0/" DEMO_APP "/subscriptions",
 		    form, NULL, h, &rr);
 		_exit(rr.status == 400 && rr.json != NULL &&
-		    jint(rr.json, "error.code") == 2200 ? 0 : 1);
+		            jint(rr.json, "error.code") == 2200 ?
+		        0 :
+		        1);
 	}
 	{
 		struct timespec ts = { 0, 300 * 1000 * 1000 };
@@ -627,13 +697,15 @@ START_TEST(test_handshake_holds_no_lock)
 		nanosleep(&ts, NULL);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ck_assert_int_eq(http_get(&s, "/v24.0/" DEMO_WABA "?access_token="
-	    TOK_ADMIN, &r), 0);
+	ck_assert_int_eq(
+	    http_get(&s, "/v24.0/" DEMO_WABA "?access_token=" TOK_ADMIN, &r),
+	    0);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ck_assert_int_eq(r.status, 200);
 	http_resp_free(&r);
 	ck_assert_int_lt((t1.tv_sec - t0.tv_sec) * 1000 +
-	    (t1.tv_nsec - t0.tv_nsec) / 1000000, 1000);
+	        (t1.tv_nsec - t0.tv_nsec) / 1000000,
+	    1000);
 	{
 		int status = -1;
 
@@ -672,8 +744,10 @@ well_signed(size_t first)
 	return n;
 }
 
+/* clang-format off */
 #define EVENT "{\"field\":\"account_update\",\"waba\":\"" DEMO_WABA \
 	"\",\"value\":{\"event\":\"ACCOUNT_VIOLATION\"}}"
+/* clang-format on */
 
 /*
  * Delivery faults are fault rules matching a webhook field: a wrong
@@ -691,7 +765,8 @@ START_TEST(test_delivery_faults)
 	rx_up(true, 200);
 	ck_assert_int_eq(server_start(&s, args), 0);
 	/* the second delivery of the event is signed with another key */
-	o = call(&s, "POST", "/_emulator/faults", "{\"match\":{\"webhook\":"
+	o = call(&s, "POST", "/_emulator/faults",
+	    "{\"match\":{\"webhook\":"
 	    "\"account_*\"},\"wrong_signature\":true,\"every_nth\":2}",
 	    "application/json", NULL, 200);
 	json_object_put(o);
@@ -703,9 +778,10 @@ START_TEST(test_delivery_faults)
 	o = call(&s, "DELETE", "/_emulator/faults", NULL, NULL, NULL, 200);
 	json_object_put(o);
 	/* a duplicate: the receiver sees one delivery twice */
-	o = call(&s, "POST", "/_emulator/faults", "{\"match\":{\"webhook\":"
-	    "\"*\"},\"duplicate\":true,\"times\":1}", "application/json",
-	    NULL, 200);
+	o = call(&s, "POST", "/_emulator/faults",
+	    "{\"match\":{\"webhook\":"
+	    "\"*\"},\"duplicate\":true,\"times\":1}",
+	    "application/json", NULL, 200);
 	json_object_put(o);
 	o = call(&s, "POST", "/_emulator/webhooks/events", EVENT,
 	    "application/json", NULL, 200);
@@ -717,7 +793,8 @@ START_TEST(test_delivery_faults)
 	o = call(&s, "DELETE", "/_emulator/faults", NULL, NULL, NULL, 200);
 	json_object_put(o);
 	/* a drop: nothing arrives, the attempt fails and is retried */
-	o = call(&s, "POST", "/_emulator/faults", "{\"match\":{\"webhook\":"
+	o = call(&s, "POST", "/_emulator/faults",
+	    "{\"match\":{\"webhook\":"
 	    "\"account_update\"},\"drop_connection\":true,\"times\":2}",
 	    "application/json", NULL, 200);
 	json_object_put(o);
@@ -750,8 +827,10 @@ START_TEST(test_delivery_faults)
 	o = call(&s, "DELETE", "/_emulator/faults", NULL, NULL, NULL, 200);
 	json_object_put(o);
 	/* a delay holds the delivery, not the API */
-	o = call(&s, "POST", "/_emulator/faults", "{\"match\":{\"webhook\":"
-	    "\"*\"},\"latency_ms\":400}", "application/json", NULL, 200);
+	o = call(&s, "POST", "/_emulator/faults",
+	    "{\"match\":{\"webhook\":"
+	    "\"*\"},\"latency_ms\":400}",
+	    "application/json", NULL, 200);
 	json_object_put(o);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	o = call(&s, "POST", "/_emulator/webhooks/events", EVENT,
@@ -760,7 +839,8 @@ START_TEST(test_delivery_faults)
 	wait_rx(8);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ck_assert_int_ge((t1.tv_sec - t0.tv_sec) * 1000 +
-	    (t1.tv_nsec - t0.tv_nsec) / 1000000, 400);
+	        (t1.tv_nsec - t0.tv_nsec) / 1000000,
+	    400);
 	wait_rx(9);
 	ck_assert_int_eq(server_stop(&s), 0);
 	rx_stop(&rx);
@@ -782,30 +862,38 @@ START_TEST(test_app_node)
 	for (i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
 		o = call(&s, "GET", "/v24.0/" DEMO_APP, NULL, NULL, own[i],
 		    200);
-		ck_assert_msg(jeq(o, "{\"link\":\"https://www.facebook.com/"
-		    "games/?app_id=" DEMO_APP "\",\"name\":\"Demo App\","
-		    "\"id\":\"" DEMO_APP "\"}"), "%s",
-		    json_object_to_json_string(o));
+		ck_assert_msg(jeq(o,
+		                  "{\"link\":\"https://www.facebook.com/"
+		                  "games/?app_id=" DEMO_APP
+		                  "\",\"name\":\"Demo App\","
+		                  "\"id\":\"" DEMO_APP "\"}"),
+		    "%s", json_object_to_json_string(o));
 		json_object_put(o);
 	}
 	o = call(&s, "GET", "/v24.0/" DEMO_APP "?fields=name,category", NULL,
 	    NULL, APP_TOKEN, 200);
-	ck_assert_msg(jeq(o, "{\"name\":\"Demo App\",\"id\":\"" DEMO_APP
-	    "\"}"), "%s", json_object_to_json_string(o));
+	ck_assert_msg(jeq(o, "{\"name\":\"Demo App\",\"id\":\"" DEMO_APP "\"}"),
+	    "%s", json_object_to_json_string(o));
 	json_object_put(o);
 	expect_error(call(&s, "GET", "/v24.0/" DEMO_APP "?fields=id,secret",
-	    NULL, NULL, APP_TOKEN, 400), 100, -1, "(#100) Tried accessing "
+	                 NULL, NULL, APP_TOKEN, 400),
+	    100, -1,
+	    "(#100) Tried accessing "
 	    "nonexisting field (secret) on node type (Application)");
-	expect_error(call(&s, "GET", "/v24.0/" DEMO_APP "?fields=colour",
-	    NULL, NULL, TOK_ADMIN, 400), 100, -1, "(#100) Tried accessing "
+	expect_error(call(&s, "GET", "/v24.0/" DEMO_APP "?fields=colour", NULL,
+	                 NULL, TOK_ADMIN, 400),
+	    100, -1,
+	    "(#100) Tried accessing "
 	    "nonexisting field (colour) on node type (Application)");
 	/* another app's tokens learn nothing about it */
 	expect_error(call(&s, "GET", "/v24.0/" DEMO_SECURE_APP, NULL, NULL,
-	    APP_TOKEN, 400), 100, 33, NULL);
+	                 APP_TOKEN, 400),
+	    100, 33, NULL);
 	expect_error(call(&s, "GET", "/v24.0/" DEMO_SECURE_APP, NULL, NULL,
-	    TOK_ADMIN, 400), 100, 33, NULL);
-	expect_error(call(&s, "GET", "/v24.0/" DEMO_APP, NULL, NULL, NULL,
-	    400), 104, -1, NULL);
+	                 TOK_ADMIN, 400),
+	    100, 33, NULL);
+	expect_error(call(&s, "GET", "/v24.0/" DEMO_APP, NULL, NULL, NULL, 400),
+	    104, -1, NULL);
 	ck_assert_int_eq(server_stop(&s), 0);
 }
 END_TEST

@@ -52,13 +52,16 @@ START_TEST(test_write_survives_restart)
 	char path[512];
 
 	ck_assert_int_eq(server_start(&s, args), 0);
-	ck_assert_int_eq(http_post_form(&s,
-	    "/v24.0/" DEMO_WABA "/phone_numbers?access_token=" TOK_ADMIN,
-	    "cc=1&phone_number=5550109999&verified_name=Kept+Across",
-	    &r), 0);
+	ck_assert_int_eq(
+	    http_post_form(&s,
+	        "/v24.0/" DEMO_WABA "/phone_numbers?access_token=" TOK_ADMIN,
+	        "cc=1&phone_number=5550109999&verified_name=Kept+Across", &r),
+	    0);
 	ck_assert_int_eq(r.status, 200);
-	snprintf(path, sizeof(path), "/v24.0/%s?access_token=" TOK_ADMIN
-	    "&fields=verified_name,display_phone_number", jstr(r.json, "id"));
+	snprintf(path, sizeof(path),
+	    "/v24.0/%s?access_token=" TOK_ADMIN
+	    "&fields=verified_name,display_phone_number",
+	    jstr(r.json, "id"));
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
 
@@ -89,13 +92,19 @@ START_TEST(test_write_survives_a_crash)
 
 	ck_assert_int_eq(server_start(&s, args), 0);
 	for (i = 0; i < 2; i++) {
-		snprintf(form, sizeof(form), "cc=1&phone_number=%s"
-		    "&verified_name=Crash+%zu", numbers[i], i);
-		ck_assert_int_eq(http_post_form(&s, "/v24.0/" DEMO_WABA
-		    "/phone_numbers?access_token=" TOK_ADMIN, form, &r), 0);
+		snprintf(form, sizeof(form),
+		    "cc=1&phone_number=%s"
+		    "&verified_name=Crash+%zu",
+		    numbers[i], i);
+		ck_assert_int_eq(http_post_form(&s,
+		                     "/v24.0/" DEMO_WABA
+		                     "/phone_numbers?access_token=" TOK_ADMIN,
+		                     form, &r),
+		    0);
 		ck_assert_int_eq(r.status, 200);
-		snprintf(paths[i], sizeof(paths[i]), "/v24.0/%s?access_token="
-		    TOK_ADMIN "&fields=verified_name", jstr(r.json, "id"));
+		snprintf(paths[i], sizeof(paths[i]),
+		    "/v24.0/%s?access_token=" TOK_ADMIN "&fields=verified_name",
+		    jstr(r.json, "id"));
 		http_resp_free(&r);
 	}
 	server_kill(&s);
@@ -119,17 +128,24 @@ START_TEST(test_fixtures_not_reloaded_over_a_file)
 	struct http_resp r;
 
 	ck_assert_int_eq(server_start(&s, args), 0);
-	ck_assert_int_eq(http_req(&s, "DELETE", "/v24.0/" DEMO_WABA
-	    "/assigned_users?user=" DEMO_MANAGER_USER "&access_token="
-	    TOK_ADMIN, NULL, NULL, NULL, &r), 0);
+	ck_assert_int_eq(http_req(&s, "DELETE",
+	                     "/v24.0/" DEMO_WABA
+	                     "/assigned_users?user=" DEMO_MANAGER_USER
+	                     "&access_token=" TOK_ADMIN,
+	                     NULL, NULL, NULL, &r),
+	    0);
 	ck_assert_int_eq(r.status, 200);
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
 
 	/* the demo fixtures would bring the assignment back */
 	ck_assert_int_eq(server_start(&s, args), 0);
-	ck_assert_int_eq(http_get(&s, "/v24.0/" DEMO_WABA "/assigned_users"
-	    "?business=" DEMO_BUSINESS "&access_token=" TOK_ADMIN, &r), 0);
+	ck_assert_int_eq(http_get(&s,
+	                     "/v24.0/" DEMO_WABA "/assigned_users"
+	                     "?business=" DEMO_BUSINESS
+	                     "&access_token=" TOK_ADMIN,
+	                     &r),
+	    0);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_int_eq((int)jlen(r.json, "data"), 1);
 	ck_assert_str_eq(jstr(r.json, "data.0.id"), DEMO_EMPLOYEE_USER);
@@ -149,8 +165,9 @@ START_TEST(test_started_empty_file_wins)
 	ck_assert_int_eq(server_stop(&s), 0);
 	/* the file was started once: the demo must not appear in it now */
 	ck_assert_int_eq(server_start(&s, plain), 0);
-	ck_assert_int_eq(http_get(&s, "/v24.0/" DEMO_WABA "?access_token="
-	    TOK_ADMIN, &r), 0);
+	ck_assert_int_eq(
+	    http_get(&s, "/v24.0/" DEMO_WABA "?access_token=" TOK_ADMIN, &r),
+	    0);
 	ck_assert_int_eq(r.status, 401);
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
@@ -161,8 +178,8 @@ END_TEST
 START_TEST(test_broken_fixture_loads_nothing)
 {
 	char good[300], bad[300];
-	const char *args[] = { "--db", dbpath, "--fixtures", good,
-		"--fixtures", bad, NULL };
+	const char *args[] = { "--db", dbpath, "--fixtures", good, "--fixtures",
+		bad, NULL };
 	const char *plain[] = { "--db", dbpath, NULL };
 	struct server s;
 	struct http_resp r;
@@ -173,18 +190,21 @@ START_TEST(test_broken_fixture_loads_nothing)
 	f = fopen(good, "w");
 	ck_assert_ptr_nonnull(f);
 	fputs("{\"businesses\":[{\"id\":\"2100000000000001\","
-	    "\"name\":\"Kept?\"}]}", f);
+	      "\"name\":\"Kept?\"}]}",
+	    f);
 	fclose(f);
 	f = fopen(bad, "w");
 	ck_assert_ptr_nonnull(f);
 	fputs("{\"businesses\":[{\"id\":\"2100000000000002\","
-	    "\"name\":\"B\",\"colour\":\"red\"}]}", f);
+	      "\"name\":\"B\",\"colour\":\"red\"}]}",
+	    f);
 	fclose(f);
 	ck_assert_int_ne(server_start(&s, args), 0);
 	/* nothing was loaded, so the file is still fresh: the demo loads */
 	ck_assert_int_eq(server_start(&s, plain), 0);
-	ck_assert_int_eq(http_get(&s, "/v24.0/" DEMO_WABA "?access_token="
-	    TOK_ADMIN, &r), 0);
+	ck_assert_int_eq(
+	    http_get(&s, "/v24.0/" DEMO_WABA "?access_token=" TOK_ADMIN, &r),
+	    0);
 	ck_assert_int_eq(r.status, 200);
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
@@ -194,7 +214,8 @@ START_TEST(test_broken_fixture_loads_nothing)
 END_TEST
 
 #define BIG_BIZ "2100000000000001"
-#define BIG_OWNED "/v24.0/" BIG_BIZ "/owned_whatsapp_business_accounts" \
+#define BIG_OWNED \
+	"/v24.0/" BIG_BIZ "/owned_whatsapp_business_accounts" \
 	"?limit=1&summary=total_count&access_token=EAAbigAdmin"
 
 /*
@@ -216,8 +237,8 @@ big_doc(bool head, long long first, int n, const char *last)
 		    "\"apps\":[{\"id\":\"1100000000000001\",\"name\":\"A\","
 		    "\"secret\":\"s\"}],\"businesses\":[{\"id\":\"" BIG_BIZ
 		    "\",\"name\":\"B\"}],\"users\":[{\"id\":"
-		    "\"3100000000000001\",\"name\":\"U\",\"business\":\""
-		    BIG_BIZ "\",\"user_type\":\"SYSTEM_USER\",\"role\":"
+		    "\"3100000000000001\",\"name\":\"U\",\"business\":\"" BIG_BIZ
+		    "\",\"user_type\":\"SYSTEM_USER\",\"role\":"
 		    "\"ADMIN\"}],\"tokens\":[{\"token\":\"EAAbigAdmin\","
 		    "\"app\":\"1100000000000001\",\"user\":"
 		    "\"3100000000000001\",\"scopes\":["
@@ -230,10 +251,11 @@ big_doc(bool head, long long first, int n, const char *last)
 			snprintf(id, sizeof(id), "%s", last);
 		else
 			snprintf(id, sizeof(id), "%lld", first + i);
-		len += (size_t)snprintf(doc + len, size - len, "%s{\"id\":"
+		len += (size_t)snprintf(doc + len, size - len,
+		    "%s{\"id\":"
 		    "\"%s\",\"business\":\"" BIG_BIZ "\",\"name\":"
-		    "\"W%d\",\"creation_time\":%d}", i ? "," : "", id, i,
-		    1600000000 + i);
+		    "\"W%d\",\"creation_time\":%d}",
+		    i ? "," : "", id, i, 1600000000 + i);
 		ck_assert_uint_lt(len, size);
 	}
 	snprintf(doc + len, size - len, "]}");
@@ -277,7 +299,8 @@ START_TEST(test_big_fixture_load)
 	fclose(f);
 	ck_assert_int_eq(server_start(&s, args), 0);
 	ck_assert_int_eq(big_count(&s), 3000);
-	snprintf(path, sizeof(path), "/v24.0/4100000000002999?fields=name,"
+	snprintf(path, sizeof(path),
+	    "/v24.0/4100000000002999?fields=name,"
 	    "currency,creation_time,message_template_namespace&access_token="
 	    "EAAbigAdmin");
 	ck_assert_int_eq(http_get(&s, path, &r), 0);
@@ -294,16 +317,14 @@ START_TEST(test_big_fixture_load)
 	ck_assert_int_eq(big_count(&s), 3000);
 	/* the last WABA takes the app's id: refused, with no row of it */
 	doc = big_doc(false, 4200000000000000LL, 500, "1100000000000001");
-	ck_assert_int_eq(http_post_json(&s, "/_emulator/fixtures", doc, &r),
-	    0);
+	ck_assert_int_eq(http_post_json(&s, "/_emulator/fixtures", doc, &r), 0);
 	free(doc);
 	ck_assert_int_eq(r.status, 409);
 	ck_assert_str_eq(jstr(r.json, "error.field"), "$.wabas[499].id");
 	http_resp_free(&r);
 	ck_assert_int_eq(big_count(&s), 3000);
 	doc = big_doc(false, 4200000000000000LL, 500, NULL);
-	ck_assert_int_eq(http_post_json(&s, "/_emulator/fixtures", doc, &r),
-	    0);
+	ck_assert_int_eq(http_post_json(&s, "/_emulator/fixtures", doc, &r), 0);
 	free(doc);
 	ck_assert_int_eq(r.status, 200);
 	http_resp_free(&r);
@@ -430,8 +451,8 @@ END_TEST
 static int
 run_capture(const char *const *args, bool by_modes, char *out, size_t n)
 {
-	const char *argv[16] = { getenv("WABA_EMU_BIN"), "--bind",
-		"127.0.0.1", "--port", "0" };
+	const char *argv[16] = { getenv("WABA_EMU_BIN"), "--bind", "127.0.0.1",
+		"--port", "0" };
 	size_t k = 5, len = 0;
 	int fds[2], status;
 	pid_t pid;
@@ -447,8 +468,8 @@ run_capture(const char *const *args, bool by_modes, char *out, size_t n)
 		dup2(fds[1], 2);
 		close(fds[0]);
 		close(fds[1]);
-		if (by_modes && geteuid() == 0 && prctl(PR_CAPBSET_DROP,
-		    CAP_DAC_OVERRIDE, 0, 0, 0) < 0)
+		if (by_modes && geteuid() == 0 &&
+		    prctl(PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, 0, 0, 0) < 0)
 			_exit(126);
 		execv(argv[0], (char *const *)argv);
 		_exit(127);
@@ -488,8 +509,8 @@ START_TEST(test_db_directory_missing)
 	snprintf(path, sizeof(path), "%s.nodir/state.db", dbpath);
 	ck_assert_int_eq(run_capture(args, false, out, sizeof(out)), 2);
 	ck_assert_msg(strstr(out, path) != NULL, "%s", out);
-	ck_assert_msg(strstr(out, "No such file or directory") != NULL,
-	    "%s", out);
+	ck_assert_msg(strstr(out, "No such file or directory") != NULL, "%s",
+	    out);
 }
 END_TEST
 
@@ -529,11 +550,13 @@ START_TEST(test_failed_export_is_an_error)
 	f = fopen(fixture, "w");
 	ck_assert_ptr_nonnull(f);
 	fputs("{\"businesses\":[{\"id\":\"2100000000000001\","
-	    "\"name\":\"Many\"}],\"wabas\":[", f);
+	      "\"name\":\"Many\"}],\"wabas\":[",
+	    f);
 	for (i = 0; i < 20000; i++)
-		fprintf(f, "%s{\"id\":\"%ld\",\"business\":\"2100000000000001\","
-		    "\"name\":\"WABA %06ld\"}", i ? "," : "",
-		    4100000000000000L + i, i);
+		fprintf(f,
+		    "%s{\"id\":\"%ld\",\"business\":\"2100000000000001\","
+		    "\"name\":\"WABA %06ld\"}",
+		    i ? "," : "", 4100000000000000L + i, i);
 	fputs("]}", f);
 	ck_assert_int_eq(fclose(f), 0);
 	ck_assert_int_eq(server_start(&s, load), 0);
@@ -546,8 +569,7 @@ START_TEST(test_failed_export_is_an_error)
 	damage_pages(dbpath, pages / 4, 3 * pages / 4);
 	ck_assert_int_eq(http_get(&s, "/_emulator/state", &r), 0);
 	ck_assert_msg(r.status == 500, "%ld %.200s", r.status, r.body);
-	ck_assert(json_object_is_type(jget(r.json, "error"),
-	    json_type_object));
+	ck_assert(json_object_is_type(jget(r.json, "error"), json_type_object));
 	ck_assert(jstr(r.json, "error.message")[0] != '\0');
 	ck_assert_ptr_null(jget(r.json, "error.code"));
 	http_resp_free(&r);
@@ -596,7 +618,8 @@ START_TEST(test_fixtures_skipped_is_said)
 	f = fopen(fx, "w");
 	ck_assert_ptr_nonnull(f);
 	fputs("{\"businesses\":[{\"id\":\"2100000000000001\","
-	    "\"name\":\"Late\"}]}", f);
+	      "\"name\":\"Late\"}]}",
+	    f);
 	fclose(f);
 	/* a fresh file takes them without a word */
 	ck_assert_int_eq(run_capture(with, false, out, sizeof(out)), 0);
@@ -604,13 +627,12 @@ START_TEST(test_fixtures_skipped_is_said)
 	ck_assert_int_eq(run_capture(plain, false, out, sizeof(out)), 0);
 	ck_assert_msg(strstr(out, "not loaded") == NULL, "%s", out);
 	ck_assert_int_eq(run_capture(with, false, out, sizeof(out)), 0);
-	ck_assert_msg(strstr(out, "--fixtures were not loaded") != NULL,
-	    "%s", out);
+	ck_assert_msg(strstr(out, "--fixtures were not loaded") != NULL, "%s",
+	    out);
 	ck_assert_msg(strstr(out, dbpath) != NULL, "%s", out);
 	unlink(fx);
 }
 END_TEST
-
 
 /* A port another program has: the error says how to choose another. */
 START_TEST(test_port_in_use_says_how_to_move)
@@ -622,10 +644,10 @@ START_TEST(test_port_in_use_says_how_to_move)
 	ck_assert_int_eq(server_start(&s, NULL), 0);
 	snprintf(port, sizeof(port), "%d", s.port);
 	ck_assert_int_eq(run_capture(args, false, out, sizeof(out)), 1);
-	ck_assert_msg(strstr(out, "Address already in use") != NULL, "%s",
-	    out);
+	ck_assert_msg(strstr(out, "Address already in use") != NULL, "%s", out);
 	ck_assert_msg(strstr(out, "--port") != NULL &&
-	    strstr(out, "WABA_EMU_PORT") != NULL, "%s", out);
+	        strstr(out, "WABA_EMU_PORT") != NULL,
+	    "%s", out);
 	ck_assert_int_eq(server_stop(&s), 0);
 }
 END_TEST

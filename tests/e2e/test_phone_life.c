@@ -44,8 +44,8 @@ call_json(const struct server *s, const char *method, const char *path,
 	struct http_resp r;
 	struct json_object *o;
 
-	ck_assert_int_eq(http_req(s, method, path, body, "application/json",
-	    NULL, &r), 0);
+	ck_assert_int_eq(
+	    http_req(s, method, path, body, "application/json", NULL, &r), 0);
 	ck_assert_msg(r.status == want, "%s %s %s: %ld %s", method, path,
 	    body ? body : "", r.status, r.body);
 	o = json_object_get(r.json);
@@ -66,8 +66,8 @@ post_ok(const struct server *s, const char *path, const char *form)
 
 /* A Graph POST that must fail with code / subcode (0: none). */
 static struct json_object *
-post_err(const struct server *s, const char *path, const char *form,
-    int code, int subcode)
+post_err(const struct server *s, const char *path, const char *form, int code,
+    int subcode)
 {
 	struct json_object *o = call(s, "POST", path, form, 400);
 
@@ -82,8 +82,8 @@ post_err(const struct server *s, const char *path, const char *form,
 }
 
 static void
-post_fail(const struct server *s, const char *path, const char *form,
-    int code, int subcode)
+post_fail(const struct server *s, const char *path, const char *form, int code,
+    int subcode)
 {
 	json_object_put(post_err(s, path, form, code, subcode));
 }
@@ -97,7 +97,8 @@ phone(const struct server *s, const char *id, const char *fields)
 	return call(s, "GET", path, NULL, 200);
 }
 
-#define STATE_FIELDS "status,code_verification_status,platform_type," \
+#define STATE_FIELDS \
+	"status,code_verification_status,platform_type," \
 	"throughput"
 
 /* The number's state row, as section 9's table has it. */
@@ -108,10 +109,11 @@ expect_state(const struct server *s, const char *id, const char *status,
 	struct json_object *p = phone(s, id, STATE_FIELDS);
 	char want[256];
 
-	snprintf(want, sizeof(want), "{\"status\":\"%s\","
+	snprintf(want, sizeof(want),
+	    "{\"status\":\"%s\","
 	    "\"code_verification_status\":\"%s\",\"platform_type\":\"%s\","
-	    "\"throughput\":{\"level\":\"%s\"},\"id\":\"%s\"}", status, cvs,
-	    platform, level, id);
+	    "\"throughput\":{\"level\":\"%s\"},\"id\":\"%s\"}",
+	    status, cvs, platform, level, id);
 	ck_assert_msg(jeq(p, want), "%s", json_object_to_json_string(p));
 	json_object_put(p);
 }
@@ -134,8 +136,10 @@ add_number(const struct server *s, const char *waba, const char *number,
 	struct json_object *o;
 
 	snprintf(path, sizeof(path), V "%s/phone_numbers?" ADMIN, waba);
-	snprintf(form, sizeof(form), "cc=1&phone_number=%s&"
-	    "verified_name=Fern+Books", number);
+	snprintf(form, sizeof(form),
+	    "cc=1&phone_number=%s&"
+	    "verified_name=Fern+Books",
+	    number);
 	o = call(s, "POST", path, form, 200);
 	snprintf(id, 32, "%s", jstr(o, "id"));
 	json_object_put(o);
@@ -177,8 +181,10 @@ START_TEST(test_full_flow)
 	expect_state(&s, id, "PENDING", "NOT_VERIFIED", "NOT_APPLICABLE",
 	    "NOT_APPLICABLE");
 	/* registering before verification: 100, nothing changes */
-	post_fail(&s, at(id, "register"), "messaging_product=whatsapp&"
-	    "pin=246810", 100, 0);
+	post_fail(&s, at(id, "register"),
+	    "messaging_product=whatsapp&"
+	    "pin=246810",
+	    100, 0);
 	expect_state(&s, id, "PENDING", "NOT_VERIFIED", "NOT_APPLICABLE",
 	    "NOT_APPLICABLE");
 	/* no code sent yet: any code is wrong */
@@ -211,15 +217,23 @@ START_TEST(test_full_flow)
 	    "NOT_APPLICABLE");
 
 	/* bad input to register: each a 100 that changes nothing */
-	post_fail(&s, at(id, "register"), "messaging_product=whatsapp&"
-	    "pin=24681", 100, 0);
-	post_fail(&s, at(id, "register"), "messaging_product=whatsapp&"
-	    "pin=24681x", 100, 0);
-	post_fail(&s, at(id, "register"), "messaging_product=sms&"
-	    "pin=246810", 100, 0);
+	post_fail(&s, at(id, "register"),
+	    "messaging_product=whatsapp&"
+	    "pin=24681",
+	    100, 0);
+	post_fail(&s, at(id, "register"),
+	    "messaging_product=whatsapp&"
+	    "pin=24681x",
+	    100, 0);
+	post_fail(&s, at(id, "register"),
+	    "messaging_product=sms&"
+	    "pin=246810",
+	    100, 0);
 	post_fail(&s, at(id, "register"), "pin=246810", 100, 0);
-	post_fail(&s, at(id, "register"), "messaging_product=whatsapp&"
-	    "pin=246810&data_localization_region=Germany", 100, 0);
+	post_fail(&s, at(id, "register"),
+	    "messaging_product=whatsapp&"
+	    "pin=246810&data_localization_region=Germany",
+	    100, 0);
 	o = call_json(&s, "POST", at(id, "register"),
 	    "{\"messaging_product\":\"whatsapp\",\"pin\":246810}", 400);
 	ck_assert_int_eq(jint(o, "error.code"), 100);
@@ -231,7 +245,8 @@ START_TEST(test_full_flow)
 	ck_assert(!json_object_get_boolean(jget(o, "is_pin_enabled")));
 	json_object_put(o);
 
-	post_ok(&s, at(id, "register"), "messaging_product=whatsapp&"
+	post_ok(&s, at(id, "register"),
+	    "messaging_product=whatsapp&"
 	    "pin=246810&data_localization_region=DE");
 	expect_state(&s, id, "CONNECTED", "VERIFIED", "CLOUD_API", "STANDARD");
 	o = phone(&s, id, "is_pin_enabled,certificate,health_status");
@@ -243,18 +258,22 @@ START_TEST(test_full_flow)
 	    "PHONE_NUMBER");
 	json_object_put(o);
 	o = call(&s, "GET", at(id, "settings"), NULL, 200);
-	ck_assert(jeq(jget(o, "storage_configuration"), "{\"status\":"
+	ck_assert(jeq(jget(o, "storage_configuration"),
+	    "{\"status\":"
 	    "\"IN_COUNTRY_STORAGE_ENABLED\",\"data_localization_region\":"
 	    "\"DE\"}"));
 	json_object_put(o);
 
 	/* the first registration set the PIN: another one is 133005 */
-	o = post_err(&s, at(id, "register"), "messaging_product=whatsapp&"
-	    "pin=135790", 133005, 0);
+	o = post_err(&s, at(id, "register"),
+	    "messaging_product=whatsapp&"
+	    "pin=135790",
+	    133005, 0);
 	ck_assert_str_eq(jstr(o, "error.message"),
 	    "(#133005) Two step verification PIN Mismatch");
 	json_object_put(o);
-	post_ok(&s, at(id, "register"), "messaging_product=whatsapp&"
+	post_ok(&s, at(id, "register"),
+	    "messaging_product=whatsapp&"
 	    "pin=246810");
 
 	post_ok(&s, at(id, "deregister"), NULL);
@@ -262,11 +281,14 @@ START_TEST(test_full_flow)
 	    "NOT_APPLICABLE");
 	o = phone(&s, id, "health_status");
 	ck_assert_str_eq(jstr(o, "health_status.can_send_message"), "BLOCKED");
-	ck_assert_int_eq(jint(o, "health_status.entities.0.errors.0."
-	    "error_code"), 133010);
+	ck_assert_int_eq(jint(o,
+	                     "health_status.entities.0.errors.0."
+	                     "error_code"),
+	    133010);
 	json_object_put(o);
 	/* and back again, with the same PIN */
-	post_ok(&s, at(id, "register"), "messaging_product=whatsapp&"
+	post_ok(&s, at(id, "register"),
+	    "messaging_product=whatsapp&"
 	    "pin=246810");
 	expect_state(&s, id, "CONNECTED", "VERIFIED", "CLOUD_API", "STANDARD");
 	ck_assert_int_eq(server_stop(&s), 0);
@@ -284,9 +306,9 @@ START_TEST(test_code_limit_and_determinism)
 	ck_assert_int_eq(server_start(&s, NULL), 0);
 	add_number(&s, DEMO_WABA_NOPHONES, "5550109002", id);
 	for (i = 0; i < 5; i++)
-		post_ok(&s, at(id, "request_code"), i % 2 ?
-		    "code_method=VOICE&language=pt_BR" :
-		    "code_method=SMS&language=en_US");
+		post_ok(&s, at(id, "request_code"),
+		    i % 2 ? "code_method=VOICE&language=pt_BR" :
+		            "code_method=SMS&language=en_US");
 	o = post_err(&s, at(id, "request_code"),
 	    "code_method=SMS&language=en_US", 136024, 2494158);
 	ck_assert_str_eq(jstr(o, "error.message"), "Request code error");
@@ -349,8 +371,8 @@ START_TEST(test_register_limit)
 	post_fail(&s, at(CONNECTED_PHONE, "register"), reg, 133016, 0);
 	advance(&s, 60);
 	post_ok(&s, at(CONNECTED_PHONE, "register"), reg);
-	expect_state(&s, CONNECTED_PHONE, "CONNECTED", "VERIFIED",
-	    "CLOUD_API", "STANDARD");
+	expect_state(&s, CONNECTED_PHONE, "CONNECTED", "VERIFIED", "CLOUD_API",
+	    "STANDARD");
 	ck_assert_int_eq(server_stop(&s), 0);
 }
 END_TEST
@@ -366,15 +388,16 @@ START_TEST(test_permissions)
 	    NULL, 403);
 	ck_assert_int_eq(jint(o, "error.code"), 200);
 	json_object_put(o);
-	o = call(&s, "POST", V CONNECTED_PHONE "/whatsapp_business_profile?"
-	    AT TOK_EMPLOYEE, "messaging_product=whatsapp&about=Hi", 403);
+	o = call(&s, "POST",
+	    V CONNECTED_PHONE "/whatsapp_business_profile?" AT TOK_EMPLOYEE,
+	    "messaging_product=whatsapp&about=Hi", 403);
 	ck_assert_int_eq(jint(o, "error.code"), 200);
 	json_object_put(o);
-	expect_state(&s, CONNECTED_PHONE, "CONNECTED", "VERIFIED",
-	    "CLOUD_API", "STANDARD");
+	expect_state(&s, CONNECTED_PHONE, "CONNECTED", "VERIFIED", "CLOUD_API",
+	    "STANDARD");
 	/* MANAGE on the WABA may */
-	o = call(&s, "GET", V CONNECTED_PHONE "/settings?" AT TOK_MANAGER,
-	    NULL, 200);
+	o = call(&s, "GET", V CONNECTED_PHONE "/settings?" AT TOK_MANAGER, NULL,
+	    200);
 	json_object_put(o);
 	ck_assert_int_eq(server_stop(&s), 0);
 }
@@ -396,13 +419,15 @@ event_value(const char *field, const char *what)
 	for (;;) {
 		for (i = seen; i < rx_count(&rx); i++) {
 			struct json_object *b = json_tokener_parse(
-			    rx.reqs[i].body), *v;
+			                       rx.reqs[i].body),
+			                   *v;
 
 			v = jget(b, "entry.0.changes.0.value");
-			if (b != NULL && strcmp(jstr(b,
-			    "entry.0.changes.0.field"), field) == 0 &&
+			if (b != NULL &&
+			    strcmp(jstr(b, "entry.0.changes.0.field"), field) ==
+			        0 &&
 			    (strcmp(jstr(v, "decision"), what) == 0 ||
-			    strcmp(jstr(v, "event"), what) == 0)) {
+			        strcmp(jstr(v, "event"), what) == 0)) {
 				json_object_get(v);
 				json_object_put(b);
 				return v;
@@ -410,8 +435,8 @@ event_value(const char *field, const char *what)
 			json_object_put(b);
 		}
 		seen = i;
-		ck_assert_msg(rx_wait(&rx, seen + 1, 5000),
-		    "no %s event %s", field, what);
+		ck_assert_msg(rx_wait(&rx, seen + 1, 5000), "no %s event %s",
+		    field, what);
 	}
 }
 
@@ -441,25 +466,30 @@ START_TEST(test_pin_and_display_name)
 	    "messaging_product=whatsapp&pin=654321");
 
 	/* a new name waits for review; the old one stays meanwhile */
-	post_ok(&s, at(CONNECTED_PHONE, NULL), "new_display_name=Jasper%27s+"
+	post_ok(&s, at(CONNECTED_PHONE, NULL),
+	    "new_display_name=Jasper%27s+"
 	    "Fresh+Market");
-	o = phone(&s, CONNECTED_PHONE, "verified_name,name_status,"
+	o = phone(&s, CONNECTED_PHONE,
+	    "verified_name,name_status,"
 	    "new_name_status");
-	ck_assert(jeq(o, "{\"verified_name\":\"Jasper's Market\","
+	ck_assert(jeq(o,
+	    "{\"verified_name\":\"Jasper's Market\","
 	    "\"name_status\":\"APPROVED\",\"new_name_status\":"
 	    "\"PENDING_REVIEW\",\"id\":\"" CONNECTED_PHONE "\"}"));
 	json_object_put(o);
-	post_fail(&s, at(CONNECTED_PHONE, NULL), "new_display_name=Other",
-	    100, 0);
+	post_fail(&s, at(CONNECTED_PHONE, NULL), "new_display_name=Other", 100,
+	    0);
 	advance(&s, 10);
 	o = phone(&s, CONNECTED_PHONE, "verified_name,new_name_status");
-	ck_assert(jeq(o, "{\"verified_name\":\"Jasper's Fresh Market\","
+	ck_assert(jeq(o,
+	    "{\"verified_name\":\"Jasper's Fresh Market\","
 	    "\"new_name_status\":\"APPROVED\",\"id\":\"" CONNECTED_PHONE
 	    "\"}"));
 	json_object_put(o);
 
 	/* the documented rule: a name using the WhatsApp brand is declined */
-	post_ok(&s, at(CONNECTED_PHONE, NULL), "new_display_name=Jasper+"
+	post_ok(&s, at(CONNECTED_PHONE, NULL),
+	    "new_display_name=Jasper+"
 	    "WhatsApp+Shop");
 	advance(&s, 9);
 	o = phone(&s, CONNECTED_PHONE, "new_name_status");
@@ -467,7 +497,8 @@ START_TEST(test_pin_and_display_name)
 	json_object_put(o);
 	advance(&s, 1);
 	o = phone(&s, CONNECTED_PHONE, "verified_name,new_name_status");
-	ck_assert(jeq(o, "{\"verified_name\":\"Jasper's Fresh Market\","
+	ck_assert(jeq(o,
+	    "{\"verified_name\":\"Jasper's Fresh Market\","
 	    "\"new_name_status\":\"DECLINED\",\"id\":\"" CONNECTED_PHONE
 	    "\"}"));
 	json_object_put(o);
@@ -475,12 +506,14 @@ START_TEST(test_pin_and_display_name)
 	/* one event per decision (and per subscribed app) */
 	ck_assert(rx_wait(&rx, 2, 5000));
 	o = event_value("phone_number_name_update", "APPROVED");
-	ck_assert(jeq(o, "{\"display_phone_number\":\"15550100200\","
+	ck_assert(jeq(o,
+	    "{\"display_phone_number\":\"15550100200\","
 	    "\"decision\":\"APPROVED\",\"requested_verified_name\":"
 	    "\"Jasper's Fresh Market\",\"rejection_reason\":\"NONE\"}"));
 	json_object_put(o);
 	o = event_value("phone_number_name_update", "REJECTED");
-	ck_assert(jeq(o, "{\"display_phone_number\":\"15550100200\","
+	ck_assert(jeq(o,
+	    "{\"display_phone_number\":\"15550100200\","
 	    "\"decision\":\"REJECTED\",\"requested_verified_name\":"
 	    "\"Jasper WhatsApp Shop\",\"rejection_reason\":"
 	    "\"NAME_USES_META_BRAND\"}"));
@@ -495,8 +528,8 @@ END_TEST
 static void
 expect_profile(const struct server *s, const char *want)
 {
-	struct json_object *o = call(s, "GET", at(CONNECTED_PHONE,
-	    "whatsapp_business_profile"), NULL, 200);
+	struct json_object *o = call(s, "GET",
+	    at(CONNECTED_PHONE, "whatsapp_business_profile"), NULL, 200);
 
 	ck_assert_msg(jeq(o, want), "%s", json_object_to_json_string(o));
 	json_object_put(o);
@@ -508,31 +541,40 @@ START_TEST(test_business_profile)
 	struct json_object *o;
 	const char *prof = at(CONNECTED_PHONE, "whatsapp_business_profile");
 	char *long_about, *body;
-	const char *full = "{\"data\":[{\"about\":\"Fresh fruit daily\","
+	const char *full =
+	    "{\"data\":[{\"about\":\"Fresh fruit daily\","
 	    "\"address\":\"1 Market St\",\"description\":\"Since 1990.\","
 	    "\"email\":\"hi@jasper.example\",\"websites\":"
 	    "[\"https://jasper.example/\",\"http://jasper.example/shop\"],"
 	    "\"vertical\":\"GROCERY\",\"messaging_product\":\"whatsapp\"}]}";
 
 	ck_assert_int_eq(server_start(&s, NULL), 0);
-	expect_profile(&s, "{\"data\":[{\"websites\":[],"
+	expect_profile(&s,
+	    "{\"data\":[{\"websites\":[],"
 	    "\"messaging_product\":\"whatsapp\"}]}");
-	o = call_json(&s, "POST", prof, "{\"messaging_product\":\"whatsapp\","
+	o = call_json(&s, "POST", prof,
+	    "{\"messaging_product\":\"whatsapp\","
 	    "\"about\":\"Fresh fruit daily\",\"address\":\"1 Market St\","
 	    "\"description\":\"Since 1990.\",\"email\":\"hi@jasper.example\","
 	    "\"websites\":[\"https://jasper.example/\","
-	    "\"http://jasper.example/shop\"],\"vertical\":\"GROCERY\"}", 200);
+	    "\"http://jasper.example/shop\"],\"vertical\":\"GROCERY\"}",
+	    200);
 	ck_assert(jeq(o, "{\"success\":true}"));
 	json_object_put(o);
 	expect_profile(&s, full);
-	o = call(&s, "GET", V CONNECTED_PHONE "/whatsapp_business_profile?"
-	    "fields=websites,about&" ADMIN, NULL, 200);
-	ck_assert(jeq(o, "{\"data\":[{\"websites\":[\"https://jasper.example/"
+	o = call(&s, "GET",
+	    V CONNECTED_PHONE "/whatsapp_business_profile?"
+	                      "fields=websites,about&" ADMIN,
+	    NULL, 200);
+	ck_assert(jeq(o,
+	    "{\"data\":[{\"websites\":[\"https://jasper.example/"
 	    "\",\"http://jasper.example/shop\"],\"about\":\"Fresh fruit daily"
 	    "\",\"messaging_product\":\"whatsapp\"}]}"));
 	json_object_put(o);
-	o = call(&s, "GET", V CONNECTED_PHONE "/whatsapp_business_profile?"
-	    "fields=about,bogus&" ADMIN, NULL, 400);
+	o = call(&s, "GET",
+	    V CONNECTED_PHONE "/whatsapp_business_profile?"
+	                      "fields=about,bogus&" ADMIN,
+	    NULL, 400);
 	ck_assert_int_eq(jint(o, "error.code"), 100);
 	json_object_put(o);
 
@@ -544,31 +586,38 @@ START_TEST(test_business_profile)
 	snprintf(body, 700, "messaging_product=whatsapp&about=%s", long_about);
 	post_fail(&s, prof, body, 100, 0);
 	long_about[139] = '\0'; /* 139 is the most */
-	snprintf(body, 700, "messaging_product=whatsapp&about=%s&"
-	    "description=", long_about);
+	snprintf(body, 700,
+	    "messaging_product=whatsapp&about=%s&"
+	    "description=",
+	    long_about);
 	post_ok(&s, prof, body);
 	o = call(&s, "GET", prof, NULL, 200);
 	ck_assert_str_eq(jstr(o, "data.0.about"), long_about);
 	ck_assert_ptr_null(jget(o, "data.0.description"));
 	json_object_put(o);
-	post_ok(&s, prof, "messaging_product=whatsapp&about=Fresh+fruit+daily&"
+	post_ok(&s, prof,
+	    "messaging_product=whatsapp&about=Fresh+fruit+daily&"
 	    "description=Since+1990.");
 	memset(body, 'd', 39 + 513);
 	memcpy(body, "messaging_product=whatsapp&description=", 39);
 	body[39 + 513] = '\0';
 	post_fail(&s, prof, body, 100, 0);
 	post_fail(&s, prof, "messaging_product=whatsapp&about=", 100, 0);
-	post_fail(&s, prof, "messaging_product=whatsapp&vertical=BOGUS", 100, 0);
+	post_fail(&s, prof, "messaging_product=whatsapp&vertical=BOGUS", 100,
+	    0);
 	post_fail(&s, prof, "messaging_product=whatsapp&email=not-an-email",
 	    100, 0);
-	post_fail(&s, prof, "messaging_product=whatsapp&websites=["
+	post_fail(&s, prof,
+	    "messaging_product=whatsapp&websites=["
 	    "\"https://a.example\",\"https://b.example\",\"https://c.example\"]",
 	    100, 0);
-	post_fail(&s, prof, "messaging_product=whatsapp&websites=ftp://a.example",
-	    100, 0);
+	post_fail(&s, prof,
+	    "messaging_product=whatsapp&websites=ftp://a.example", 100, 0);
 	post_fail(&s, prof, "about=Hi", 100, 0);
-	o = call_json(&s, "POST", prof, "{\"messaging_product\":\"whatsapp\","
-	    "\"about\":42}", 400);
+	o = call_json(&s, "POST", prof,
+	    "{\"messaging_product\":\"whatsapp\","
+	    "\"about\":42}",
+	    400);
 	ck_assert_int_eq(jint(o, "error.code"), 100);
 	json_object_put(o);
 	expect_profile(&s, full);
@@ -580,7 +629,8 @@ START_TEST(test_business_profile)
 	body = strdup(json_object_to_json_string(o));
 	json_object_put(o);
 	json_object_put(call_json(&s, "POST", "/_emulator/reset", NULL, 200));
-	expect_profile(&s, "{\"data\":[{\"websites\":[],"
+	expect_profile(&s,
+	    "{\"data\":[{\"websites\":[],"
 	    "\"messaging_product\":\"whatsapp\"}]}");
 	json_object_put(call_json(&s, "PUT", "/_emulator/state", body, 200));
 	free(body);
@@ -594,10 +644,11 @@ START_TEST(test_settings)
 	struct server s;
 	struct json_object *o;
 	const char *set = at(CONNECTED_PHONE, "settings");
-	const char *dflt = "{\"calling\":{\"status\":\"DISABLED\","
-	    "\"call_icon_visibility\":\"DEFAULT\","
-	    "\"callback_permission_status\":\"DISABLED\"},"
-	    "\"storage_configuration\":{\"status\":\"DEFAULT\"}}";
+	const char
+	    *dflt = "{\"calling\":{\"status\":\"DISABLED\","
+	            "\"call_icon_visibility\":\"DEFAULT\","
+	            "\"callback_permission_status\":\"DISABLED\"},"
+	            "\"storage_configuration\":{\"status\":\"DEFAULT\"}}";
 
 	ck_assert_int_eq(server_start(&s, NULL), 0);
 	o = call(&s, "GET", set, NULL, 200);
@@ -608,8 +659,10 @@ START_TEST(test_settings)
 	    400);
 	ck_assert_int_eq(jint(o, "error.code"), 100);
 	json_object_put(o);
-	o = call_json(&s, "POST", set, "{\"calling\":{\"status\":\"ENABLED\","
-	    "\"ringtone\":\"loud\"}}", 400);
+	o = call_json(&s, "POST", set,
+	    "{\"calling\":{\"status\":\"ENABLED\","
+	    "\"ringtone\":\"loud\"}}",
+	    400);
 	ck_assert_int_eq(jint(o, "error.code"), 100);
 	json_object_put(o);
 	o = call_json(&s, "POST", set, "{\"calling\":\"yes\"}", 400);
@@ -618,12 +671,15 @@ START_TEST(test_settings)
 	o = call(&s, "GET", set, NULL, 200);
 	ck_assert(jeq(o, dflt));
 	json_object_put(o);
-	o = call_json(&s, "POST", set, "{\"calling\":{\"status\":\"ENABLED\","
-	    "\"call_icon_visibility\":\"DISABLE_ALL\"}}", 200);
+	o = call_json(&s, "POST", set,
+	    "{\"calling\":{\"status\":\"ENABLED\","
+	    "\"call_icon_visibility\":\"DISABLE_ALL\"}}",
+	    200);
 	ck_assert(jeq(o, "{\"success\":true}"));
 	json_object_put(o);
 	o = call(&s, "GET", set, NULL, 200);
-	ck_assert(jeq(jget(o, "calling"), "{\"status\":\"ENABLED\","
+	ck_assert(jeq(jget(o, "calling"),
+	    "{\"status\":\"ENABLED\","
 	    "\"call_icon_visibility\":\"DISABLE_ALL\","
 	    "\"callback_permission_status\":\"DISABLED\"}"));
 	json_object_put(o);
@@ -645,20 +701,22 @@ START_TEST(test_quality_and_limit)
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/hook", rx.port);
 	rx_set_status(&rx, 200);
 	ck_assert_int_eq(server_start(&s, args), 0);
-	o = phone(&s, CONNECTED_PHONE, "whatsapp_business_manager_messaging_"
+	o = phone(&s, CONNECTED_PHONE,
+	    "whatsapp_business_manager_messaging_"
 	    "limit,messaging_limit_tier,quality_rating");
-	ck_assert(jeq(o, "{\"whatsapp_business_manager_messaging_limit\":"
+	ck_assert(jeq(o,
+	    "{\"whatsapp_business_manager_messaging_limit\":"
 	    "\"TIER_250\",\"messaging_limit_tier\":\"TIER_250\","
 	    "\"quality_rating\":\"GREEN\",\"id\":\"" CONNECTED_PHONE "\"}"));
 	json_object_put(o);
 
 	/* bad input: 400 and nothing changes, no event */
-	json_object_put(call_json(&s, "POST", ctl,
-	    "{\"quality_rating\":\"PURPLE\"}", 400));
+	json_object_put(
+	    call_json(&s, "POST", ctl, "{\"quality_rating\":\"PURPLE\"}", 400));
 	json_object_put(call_json(&s, "POST", ctl,
 	    "{\"messaging_limit\":\"TIER_7\"}", 400));
-	json_object_put(call_json(&s, "POST", ctl, "{\"tier\":\"TIER_1K\"}",
-	    400));
+	json_object_put(
+	    call_json(&s, "POST", ctl, "{\"tier\":\"TIER_1K\"}", 400));
 	json_object_put(call_json(&s, "POST",
 	    "/_emulator/phone_numbers/5999999999999999", "{}", 404));
 
@@ -672,7 +730,8 @@ START_TEST(test_quality_and_limit)
 	o = call_json(&s, "POST", ctl, "{\"quality_rating\":\"RED\"}", 200);
 	ck_assert_str_eq(jstr(o, "quality_rating"), "RED");
 	json_object_put(o);
-	o = phone(&s, CONNECTED_PHONE, "whatsapp_business_manager_messaging_"
+	o = phone(&s, CONNECTED_PHONE,
+	    "whatsapp_business_manager_messaging_"
 	    "limit,health_status");
 	ck_assert_str_eq(jstr(o, "whatsapp_business_manager_messaging_limit"),
 	    "TIER_10K");
@@ -680,7 +739,8 @@ START_TEST(test_quality_and_limit)
 	json_object_put(o);
 
 	o = event_value("phone_number_quality_update", "UPGRADE");
-	ck_assert(jeq(o, "{\"display_phone_number\":\"15550100200\","
+	ck_assert(jeq(o,
+	    "{\"display_phone_number\":\"15550100200\","
 	    "\"event\":\"UPGRADE\",\"old_limit\":\"TIER_250\","
 	    "\"current_limit\":\"TIER_10K\","
 	    "\"max_daily_conversations_per_business\":10000}"));
@@ -724,7 +784,8 @@ START_TEST(test_registration_feeds_rate_limit)
 	snprintf(form, sizeof(form), "code=%s", jstr(c, "data.0.code"));
 	json_object_put(c);
 	post_ok(&s, at(id, "verify_code"), form);
-	post_ok(&s, at(id, "register"), "messaging_product=whatsapp&"
+	post_ok(&s, at(id, "register"),
+	    "messaging_product=whatsapp&"
 	    "pin=101010");
 	/* a CONNECTED number: the higher limit, 6 an hour */
 	for (i = 1; i <= 4; i++)
@@ -732,7 +793,8 @@ START_TEST(test_registration_feeds_rate_limit)
 	/* deregistered, the WABA is back to 3, which 4 calls exceed */
 	post_ok(&s, at(id, "deregister"), NULL);
 	ck_assert_int_eq(waba_get(&s), 429);
-	post_ok(&s, at(id, "register"), "messaging_product=whatsapp&"
+	post_ok(&s, at(id, "register"),
+	    "messaging_product=whatsapp&"
 	    "pin=101010");
 	ck_assert_int_eq(waba_get(&s), 200);
 	ck_assert_int_eq(server_stop(&s), 0);

@@ -19,13 +19,15 @@
 
 #define BUC_HDR "X-Business-Use-Case-Usage"
 #define APP_HDR "X-App-Usage"
-#define MSG_80008 "(#80008) There have been too many calls to this " \
+#define MSG_80008 \
+	"(#80008) There have been too many calls to this " \
 	"WhatsApp Business account. Wait a bit and try again. For more " \
 	"info, please refer to " \
 	"https://developers.facebook.com/docs/graph-api/overview/" \
 	"rate-limiting."
 #define MSG_BAD_PROOF "Invalid appsecret_proof provided in the API argument"
-#define MSG_NO_PROOF "API calls from the server require an " \
+#define MSG_NO_PROOF \
+	"API calls from the server require an " \
 	"appsecret_proof argument"
 
 #define WABA_PATH(waba, tok) "/v24.0/" waba "?access_token=" tok
@@ -55,8 +57,8 @@ kconn_close(struct kconn *k)
 static void
 kget(struct kconn *k, const char *path, struct http_resp *out)
 {
-	ck_assert_int_eq(http_req_on(k->c, k->s, "GET", path, NULL, NULL,
-	    NULL, out), 0);
+	ck_assert_int_eq(
+	    http_req_on(k->c, k->s, "GET", path, NULL, NULL, NULL, out), 0);
 }
 
 /* ---- helpers ------------------------------------------------------- */
@@ -100,14 +102,14 @@ buc_usage(const struct http_resp *r, const char *waba, int *regain)
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		ck_assert_msg(json_object_object_get_ex(e, keys[i], &v),
 		    "no %s", keys[i]);
-		ck_assert(json_object_is_type(v, i == 0 ? json_type_string :
-		    json_type_int));
+		ck_assert(json_object_is_type(v,
+		    i == 0 ? json_type_string : json_type_int));
 	}
 	ck_assert_str_eq(jstr(e, "type"), "whatsapp_business_management");
 	cc = (int)jint(e, "call_count");
 	ck_assert(cc >= 0 && cc <= 100);
-	ck_assert(jint(e, "total_cputime") >= 0 &&
-	    jint(e, "total_cputime") <= 100);
+	ck_assert(
+	    jint(e, "total_cputime") >= 0 && jint(e, "total_cputime") <= 100);
 	ck_assert(jint(e, "total_time") >= 0 && jint(e, "total_time") <= 100);
 	if (regain != NULL)
 		*regain = (int)jint(e, "estimated_time_to_regain_access");
@@ -147,10 +149,12 @@ assert_throttled(const struct http_resp *r, const char *waba, long status)
 
 	ck_assert_msg(r->status == status, "%ld: %s", r->status, r->body);
 	ck_assert_ptr_nonnull(rid);
-	snprintf(want, sizeof(want), "{\"error\":{\"message\":\"%s\","
+	snprintf(want, sizeof(want),
+	    "{\"error\":{\"message\":\"%s\","
 	    "\"type\":\"OAuthException\",\"code\":80008,"
 	    "\"error_subcode\":2446079,\"is_transient\":true,"
-	    "\"fbtrace_id\":\"%s\"}}", MSG_80008, rid);
+	    "\"fbtrace_id\":\"%s\"}}",
+	    MSG_80008, rid);
 	ck_assert_msg(jeq(r->json, want), "body %s", r->body);
 	ck_assert_int_eq(buc_usage(r, waba, &regain), 100);
 	ck_assert_int_gt(regain, 0);
@@ -162,8 +166,8 @@ get_status(const struct server *s, const char *path, long want)
 	struct http_resp r;
 
 	ck_assert_int_eq(http_get(s, path, &r), 0);
-	ck_assert_msg(r.status == want, "%s: %ld, want %ld: %s", path,
-	    r.status, want, r.body);
+	ck_assert_msg(r.status == want, "%s: %ld, want %ld: %s", path, r.status,
+	    want, r.body);
 	http_resp_free(&r);
 }
 
@@ -216,8 +220,8 @@ two_hundred_then_throttled(long throttled_status)
 	struct http_resp r;
 	int i, cc, regain, last = -1;
 
-	ck_assert_int_eq(server_start(&s, throttled_status == 400 ? args :
-	    NULL), 0);
+	ck_assert_int_eq(
+	    server_start(&s, throttled_status == 400 ? args : NULL), 0);
 	kconn_open(&k, &s);
 	for (i = 1; i <= 200; i++) {
 		kget(&k, WABA_PATH(DEMO_WABA_NOPHONES, TOK_ADMIN), &r);
@@ -226,8 +230,8 @@ two_hundred_then_throttled(long throttled_status)
 		ck_assert_str_eq(jstr(r.json, "id"), DEMO_WABA_NOPHONES);
 		cc = buc_usage(&r, DEMO_WABA_NOPHONES, &regain);
 		/* the percentage documented in ratelimit.c */
-		ck_assert_msg(cc == i * 100 / 200, "call %d: call_count %d",
-		    i, cc);
+		ck_assert_msg(cc == i * 100 / 200, "call %d: call_count %d", i,
+		    cc);
 		ck_assert(cc >= last);
 		ck_assert_int_eq(regain, 0);
 		last = cc;
@@ -251,8 +255,8 @@ two_hundred_then_throttled(long throttled_status)
 	kconn_close(&k);
 
 	clock_post(&s, "{\"advance_seconds\":3600}");
-	ck_assert_int_eq(http_get(&s, WABA_PATH(DEMO_WABA_NOPHONES,
-	    TOK_ADMIN), &r), 0);
+	ck_assert_int_eq(
+	    http_get(&s, WABA_PATH(DEMO_WABA_NOPHONES, TOK_ADMIN), &r), 0);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_int_eq(buc_usage(&r, DEMO_WABA_NOPHONES, &regain), 0);
 	ck_assert_int_eq(regain, 0);
@@ -277,11 +281,11 @@ START_TEST(test_app_usage_on_other_calls)
 	static const char *const paths[] = {
 		"/v24.0/" DEMO_WABA "/phone_numbers?access_token=" TOK_ADMIN,
 		"/v24.0/" DEMO_BUSINESS "/owned_whatsapp_business_accounts"
-		    "?access_token=" TOK_ADMIN,
+		"?access_token=" TOK_ADMIN,
 		"/v24.0/" DEMO_BUSINESS "?access_token=" TOK_ADMIN,
 		"/v24.0/" DEMO_PHONE "?access_token=" TOK_ADMIN,
 		"/v24.0/debug_token?input_token=" TOK_ADMIN
-		    "&access_token=" TOK_APP,
+		"&access_token=" TOK_APP,
 	};
 	struct server s;
 	struct http_resp r;
@@ -295,8 +299,9 @@ START_TEST(test_app_usage_on_other_calls)
 		http_resp_free(&r);
 	}
 	/* errors before any counting carry it too */
-	ck_assert_int_eq(http_get(&s, "/v24.0/4999999999999999?access_token="
-	    TOK_ADMIN, &r), 0);
+	ck_assert_int_eq(
+	    http_get(&s, "/v24.0/4999999999999999?access_token=" TOK_ADMIN, &r),
+	    0);
 	ck_assert_int_eq(r.status, 400);
 	app_usage(&r);
 	http_resp_free(&r);
@@ -333,14 +338,13 @@ START_TEST(test_appsecret_proof)
 	hmac_hex("not-the-secret", TOK_SECURE, wrong);
 
 	/* required and missing */
-	ck_assert_int_eq(http_get(&s, WABA_PATH(DEMO_WABA, TOK_SECURE), &r),
-	    0);
+	ck_assert_int_eq(http_get(&s, WABA_PATH(DEMO_WABA, TOK_SECURE), &r), 0);
 	assert_proof_error(&r, MSG_NO_PROOF);
 	http_resp_free(&r);
 
 	/* right */
-	snprintf(path, sizeof(path), WABA_PATH(DEMO_WABA, TOK_SECURE)
-	    "&appsecret_proof=%s", proof);
+	snprintf(path, sizeof(path),
+	    WABA_PATH(DEMO_WABA, TOK_SECURE) "&appsecret_proof=%s", proof);
 	ck_assert_int_eq(http_get(&s, path, &r), 0);
 	ck_assert_msg(r.status == 200, "%s", r.body);
 	ck_assert_str_eq(jstr(r.json, "id"), DEMO_WABA);
@@ -353,75 +357,94 @@ START_TEST(test_appsecret_proof)
 
 		snprintf(auth, sizeof(auth), "Authorization: Bearer %s",
 		    TOK_SECURE);
-		snprintf(path, sizeof(path), "/v24.0/" DEMO_WABA
-		    "?appsecret_proof=%s", proof);
-		ck_assert_int_eq(http_req(&s, "GET", path, NULL, NULL, hdrs,
-		    &r), 0);
+		snprintf(path, sizeof(path),
+		    "/v24.0/" DEMO_WABA "?appsecret_proof=%s", proof);
+		ck_assert_int_eq(
+		    http_req(&s, "GET", path, NULL, NULL, hdrs, &r), 0);
 		ck_assert_msg(r.status == 200, "%s", r.body);
 		http_resp_free(&r);
 	}
 
 	/* wrong: another key, uppercase hex, a truncated proof */
-	snprintf(path, sizeof(path), WABA_PATH(DEMO_WABA, TOK_SECURE)
-	    "&appsecret_proof=%s", wrong);
+	snprintf(path, sizeof(path),
+	    WABA_PATH(DEMO_WABA, TOK_SECURE) "&appsecret_proof=%s", wrong);
 	ck_assert_int_eq(http_get(&s, path, &r), 0);
 	assert_proof_error(&r, MSG_BAD_PROOF);
 	http_resp_free(&r);
-	snprintf(path, sizeof(path), WABA_PATH(DEMO_WABA, TOK_SECURE)
-	    "&appsecret_proof=%.40s", proof);
+	snprintf(path, sizeof(path),
+	    WABA_PATH(DEMO_WABA, TOK_SECURE) "&appsecret_proof=%.40s", proof);
 	ck_assert_int_eq(http_get(&s, path, &r), 0);
 	assert_proof_error(&r, MSG_BAD_PROOF);
 	http_resp_free(&r);
 
 	/* a proof is checked even when the app does not require one */
-	ck_assert_int_eq(http_get(&s, WABA_PATH(DEMO_WABA, TOK_ADMIN)
-	    "&appsecret_proof=0123456789abcdef0123456789abcdef0123456789abcdef"
-	    "0123456789abcdef", &r), 0);
+	ck_assert_int_eq(
+	    http_get(&s,
+	        WABA_PATH(DEMO_WABA,
+	            TOK_ADMIN) "&appsecret_proof=0123456789abcdef0123456789abcdef0123456789abcdef"
+	                       "0123456789abcdef",
+	        &r),
+	    0);
 	assert_proof_error(&r, MSG_BAD_PROOF);
 	http_resp_free(&r);
 	{
 		char ok[65];
 
 		hmac_hex(DEMO_APP_SECRET, TOK_ADMIN, ok);
-		snprintf(path, sizeof(path), WABA_PATH(DEMO_WABA, TOK_ADMIN)
-		    "&appsecret_proof=%s", ok);
+		snprintf(path, sizeof(path),
+		    WABA_PATH(DEMO_WABA, TOK_ADMIN) "&appsecret_proof=%s", ok);
 		get_status(&s, path, 200);
 	}
 
 	/* with appsecret_time the proof covers "token|time" */
-	snprintf(path, sizeof(path), WABA_PATH(DEMO_WABA, TOK_SECURE)
-	    "&appsecret_proof=%s&appsecret_time=1700000000", tproof);
+	snprintf(path, sizeof(path),
+	    WABA_PATH(DEMO_WABA,
+	        TOK_SECURE) "&appsecret_proof=%s&appsecret_time=1700000000",
+	    tproof);
 	get_status(&s, path, 200);
-	snprintf(path, sizeof(path), WABA_PATH(DEMO_WABA, TOK_SECURE)
-	    "&appsecret_proof=%s&appsecret_time=1700000000", proof);
+	snprintf(path, sizeof(path),
+	    WABA_PATH(DEMO_WABA,
+	        TOK_SECURE) "&appsecret_proof=%s&appsecret_time=1700000000",
+	    proof);
 	ck_assert_int_eq(http_get(&s, path, &r), 0);
 	assert_proof_error(&r, MSG_BAD_PROOF);
 	http_resp_free(&r);
-	snprintf(path, sizeof(path), WABA_PATH(DEMO_WABA, TOK_SECURE)
-	    "&appsecret_proof=%s&appsecret_time=1700000001", tproof);
+	snprintf(path, sizeof(path),
+	    WABA_PATH(DEMO_WABA,
+	        TOK_SECURE) "&appsecret_proof=%s&appsecret_time=1700000001",
+	    tproof);
 	ck_assert_int_eq(http_get(&s, path, &r), 0);
 	assert_proof_error(&r, MSG_BAD_PROOF);
 	http_resp_free(&r);
 
 	/* token and proof in the body of a POST */
-	snprintf(body, sizeof(body), "access_token=" TOK_SECURE
+	snprintf(body, sizeof(body),
+	    "access_token=" TOK_SECURE
 	    "&appsecret_proof=%s&user=" DEMO_NOACCESS_USER "&tasks=MANAGE",
 	    proof);
-	ck_assert_int_eq(http_post_form(&s, "/v24.0/" DEMO_WABA
-	    "/assigned_users", body, &r), 0);
+	ck_assert_int_eq(
+	    http_post_form(&s, "/v24.0/" DEMO_WABA "/assigned_users", body, &r),
+	    0);
 	ck_assert_msg(r.status == 200, "%s", r.body);
 	ck_assert(jeq(r.json, "{\"success\":true}"));
 	http_resp_free(&r);
-	snprintf(body, sizeof(body), "{\"access_token\":\"" TOK_SECURE "\","
+	snprintf(body, sizeof(body),
+	    "{\"access_token\":\"" TOK_SECURE "\","
 	    "\"appsecret_proof\":\"%s\",\"user\":\"" DEMO_NOACCESS_USER "\"}",
 	    wrong);
-	ck_assert_int_eq(http_req(&s, "DELETE", "/v24.0/" DEMO_WABA
-	    "/assigned_users", body, "application/json", NULL, &r), 0);
+	ck_assert_int_eq(http_req(&s, "DELETE",
+	                     "/v24.0/" DEMO_WABA "/assigned_users", body,
+	                     "application/json", NULL, &r),
+	    0);
 	assert_proof_error(&r, MSG_BAD_PROOF);
 	http_resp_free(&r);
 	/* the refused DELETE changed nothing */
-	ck_assert_int_eq(http_get(&s, "/v24.0/" DEMO_WABA "/assigned_users"
-	    "?business=" DEMO_BUSINESS "&access_token=" TOK_ADMIN, &r), 0);
+	ck_assert_int_eq(http_get(&s,
+	                     "/v24.0/" DEMO_WABA "/assigned_users"
+	                     "?business=" DEMO_BUSINESS
+	                     "&access_token=" TOK_ADMIN,
+	                     &r),
+	    0);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_uint_eq(jlen(r.json, "data"), 3);
 	http_resp_free(&r);
@@ -443,8 +466,8 @@ START_TEST(test_active_waba_higher_limit)
 	ck_assert_int_eq(server_start(&s, small_args), 0);
 	/* DEMO_WABA has a CONNECTED number: 6 an hour */
 	for (i = 1; i <= 6; i++) {
-		ck_assert_int_eq(http_get(&s, WABA_PATH(DEMO_WABA, TOK_ADMIN),
-		    &r), 0);
+		ck_assert_int_eq(
+		    http_get(&s, WABA_PATH(DEMO_WABA, TOK_ADMIN), &r), 0);
 		ck_assert_msg(r.status == 200, "call %d: %s", i, r.body);
 		ck_assert_int_eq(buc_usage(&r, DEMO_WABA, NULL), i * 100 / 6);
 		http_resp_free(&r);
@@ -454,15 +477,16 @@ START_TEST(test_active_waba_higher_limit)
 	http_resp_free(&r);
 	/* DEMO_WABA_NOPHONES has none: 3 an hour */
 	for (i = 1; i <= 3; i++) {
-		ck_assert_int_eq(http_get(&s, WABA_PATH(DEMO_WABA_NOPHONES,
-		    TOK_ADMIN), &r), 0);
+		ck_assert_int_eq(
+		    http_get(&s, WABA_PATH(DEMO_WABA_NOPHONES, TOK_ADMIN), &r),
+		    0);
 		ck_assert_int_eq(r.status, 200);
 		ck_assert_int_eq(buc_usage(&r, DEMO_WABA_NOPHONES, NULL),
 		    i * 100 / 3);
 		http_resp_free(&r);
 	}
-	ck_assert_int_eq(http_get(&s, WABA_PATH(DEMO_WABA_NOPHONES,
-	    TOK_ADMIN), &r), 0);
+	ck_assert_int_eq(
+	    http_get(&s, WABA_PATH(DEMO_WABA_NOPHONES, TOK_ADMIN), &r), 0);
 	assert_throttled(&r, DEMO_WABA_NOPHONES, 429);
 	http_resp_free(&r);
 	/* a DISCONNECTED or FLAGGED number does not make a WABA active */
@@ -479,48 +503,64 @@ START_TEST(test_assigned_users_count)
 	int regain;
 
 	ck_assert_int_eq(server_start(&s, small_args), 0);
-	ck_assert_int_eq(http_get(&s, "/v24.0/" DEMO_WABA_NOPHONES
-	    "/assigned_users?business=" DEMO_BUSINESS "&access_token="
-	    TOK_ADMIN, &r), 0);
+	ck_assert_int_eq(http_get(&s,
+	                     "/v24.0/" DEMO_WABA_NOPHONES
+	                     "/assigned_users?business=" DEMO_BUSINESS
+	                     "&access_token=" TOK_ADMIN,
+	                     &r),
+	    0);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_int_eq(buc_usage(&r, DEMO_WABA_NOPHONES, NULL), 33);
 	http_resp_free(&r);
-	ck_assert_int_eq(http_post_form(&s, "/v24.0/" DEMO_WABA_NOPHONES
-	    "/assigned_users?access_token=" TOK_ADMIN, "user="
-	    DEMO_NOACCESS_USER "&tasks=['MANAGE']", &r), 0);
+	ck_assert_int_eq(http_post_form(&s,
+	                     "/v24.0/" DEMO_WABA_NOPHONES
+	                     "/assigned_users?access_token=" TOK_ADMIN,
+	                     "user=" DEMO_NOACCESS_USER "&tasks=['MANAGE']",
+	                     &r),
+	    0);
 	ck_assert_msg(r.status == 200, "%s", r.body);
 	ck_assert_int_eq(buc_usage(&r, DEMO_WABA_NOPHONES, NULL), 66);
 	http_resp_free(&r);
-	ck_assert_int_eq(http_req(&s, "DELETE", "/v24.0/" DEMO_WABA_NOPHONES
-	    "/assigned_users?user=" DEMO_NOACCESS_USER "&access_token="
-	    TOK_ADMIN, NULL, NULL, NULL, &r), 0);
+	ck_assert_int_eq(http_req(&s, "DELETE",
+	                     "/v24.0/" DEMO_WABA_NOPHONES
+	                     "/assigned_users?user=" DEMO_NOACCESS_USER
+	                     "&access_token=" TOK_ADMIN,
+	                     NULL, NULL, NULL, &r),
+	    0);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_int_eq(buc_usage(&r, DEMO_WABA_NOPHONES, &regain), 100);
 	ck_assert_int_eq(regain, 0);
 	http_resp_free(&r);
 	/* the node read shares the count ... */
-	ck_assert_int_eq(http_get(&s, WABA_PATH(DEMO_WABA_NOPHONES,
-	    TOK_ADMIN), &r), 0);
+	ck_assert_int_eq(
+	    http_get(&s, WABA_PATH(DEMO_WABA_NOPHONES, TOK_ADMIN), &r), 0);
 	assert_throttled(&r, DEMO_WABA_NOPHONES, 429);
 	http_resp_free(&r);
 	/* ... and so does every assigned_users method */
-	ck_assert_int_eq(http_post_form(&s, "/v24.0/" DEMO_WABA_NOPHONES
-	    "/assigned_users?access_token=" TOK_ADMIN, "user="
-	    DEMO_NOACCESS_USER "&tasks=MANAGE", &r), 0);
+	ck_assert_int_eq(http_post_form(&s,
+	                     "/v24.0/" DEMO_WABA_NOPHONES
+	                     "/assigned_users?access_token=" TOK_ADMIN,
+	                     "user=" DEMO_NOACCESS_USER "&tasks=MANAGE", &r),
+	    0);
 	assert_throttled(&r, DEMO_WABA_NOPHONES, 429);
 	http_resp_free(&r);
 	/* the refused write did not happen */
 	clock_post(&s, "{\"advance_seconds\":3600}");
-	ck_assert_int_eq(http_get(&s, "/v24.0/" DEMO_WABA_NOPHONES
-	    "/assigned_users?business=" DEMO_BUSINESS "&access_token="
-	    TOK_ADMIN, &r), 0);
+	ck_assert_int_eq(http_get(&s,
+	                     "/v24.0/" DEMO_WABA_NOPHONES
+	                     "/assigned_users?business=" DEMO_BUSINESS
+	                     "&access_token=" TOK_ADMIN,
+	                     &r),
+	    0);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_uint_eq(jlen(r.json, "data"), 1);
 	ck_assert_str_eq(jstr(r.json, "data.0.id"), DEMO_MANAGER_USER);
 	http_resp_free(&r);
 	/* phone_numbers is not a counted edge */
-	spend(&s, "/v24.0/" DEMO_WABA_NOPHONES "/phone_numbers?access_token="
-	    TOK_ADMIN, 5);
+	spend(&s,
+	    "/v24.0/" DEMO_WABA_NOPHONES
+	    "/phone_numbers?access_token=" TOK_ADMIN,
+	    5);
 	ck_assert_int_eq(server_stop(&s), 0);
 }
 END_TEST
@@ -541,29 +581,33 @@ START_TEST(test_limit_is_per_app)
 	/* a token of the other app (which requires a proof) starts afresh */
 	tok = mint(&s, DEMO_SECURE_APP, DEMO_ADMIN_USER);
 	hmac_hex(DEMO_SECURE_SECRET, tok, proof);
-	snprintf(path, sizeof(path), "/v24.0/" DEMO_WABA_NOPHONES
-	    "?access_token=%s&appsecret_proof=%s", tok, proof);
+	snprintf(path, sizeof(path),
+	    "/v24.0/" DEMO_WABA_NOPHONES "?access_token=%s&appsecret_proof=%s",
+	    tok, proof);
 	ck_assert_int_eq(http_get(&s, path, &r), 0);
 	ck_assert_msg(r.status == 200, "%s", r.body);
 	ck_assert_int_eq(buc_usage(&r, DEMO_WABA_NOPHONES, NULL), 33);
 	http_resp_free(&r);
 	/* EAAdemoSecure is the same app as the minted token */
 	hmac_hex(DEMO_SECURE_SECRET, TOK_SECURE, proof);
-	snprintf(path, sizeof(path), WABA_PATH(DEMO_WABA_NOPHONES, TOK_SECURE)
-	    "&appsecret_proof=%s", proof);
+	snprintf(path, sizeof(path),
+	    WABA_PATH(DEMO_WABA_NOPHONES, TOK_SECURE) "&appsecret_proof=%s",
+	    proof);
 	ck_assert_int_eq(http_get(&s, path, &r), 0);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_int_eq(buc_usage(&r, DEMO_WABA_NOPHONES, NULL), 66);
 	http_resp_free(&r);
-	snprintf(path, sizeof(path), "/v24.0/" DEMO_WABA_NOPHONES
-	    "?access_token=%s&appsecret_proof=%s", tok, proof);
+	snprintf(path, sizeof(path),
+	    "/v24.0/" DEMO_WABA_NOPHONES "?access_token=%s&appsecret_proof=%s",
+	    tok, proof);
 	/* (that proof is for the other token: refused, not counted) */
 	ck_assert_int_eq(http_get(&s, path, &r), 0);
 	assert_proof_error(&r, MSG_BAD_PROOF);
 	http_resp_free(&r);
 	hmac_hex(DEMO_SECURE_SECRET, tok, proof);
-	snprintf(path, sizeof(path), "/v24.0/" DEMO_WABA_NOPHONES
-	    "?access_token=%s&appsecret_proof=%s", tok, proof);
+	snprintf(path, sizeof(path),
+	    "/v24.0/" DEMO_WABA_NOPHONES "?access_token=%s&appsecret_proof=%s",
+	    tok, proof);
 	get_status(&s, path, 200);
 	get_status(&s, path, 429);
 	/* the first app is still refused, untouched by the second's calls */
@@ -606,8 +650,8 @@ START_TEST(test_window_on_the_clock)
 
 	ck_assert_int_eq(server_start(&s, small_args), 0);
 	spend(&s, WABA_PATH(DEMO_WABA_NOPHONES, TOK_ADMIN), 3);
-	ck_assert_int_eq(http_get(&s, WABA_PATH(DEMO_WABA_NOPHONES,
-	    TOK_ADMIN), &r), 0);
+	ck_assert_int_eq(
+	    http_get(&s, WABA_PATH(DEMO_WABA_NOPHONES, TOK_ADMIN), &r), 0);
 	assert_throttled(&r, DEMO_WABA_NOPHONES, 429);
 	ck_assert_int_eq(buc_usage(&r, DEMO_WABA_NOPHONES, &regain), 100);
 	ck_assert(regain > 0 && regain <= 60);
@@ -620,16 +664,16 @@ START_TEST(test_window_on_the_clock)
 	ck_assert_uint_eq(journal_times(&s, "*/" DEMO_WABA_NOPHONES, t, 8), 4);
 	snprintf(json, sizeof(json), "{\"now\":%lld}", t[0] + 3599);
 	clock_post(&s, json);
-	ck_assert_int_eq(http_get(&s, WABA_PATH(DEMO_WABA_NOPHONES,
-	    TOK_ADMIN), &r), 0);
+	ck_assert_int_eq(
+	    http_get(&s, WABA_PATH(DEMO_WABA_NOPHONES, TOK_ADMIN), &r), 0);
 	assert_throttled(&r, DEMO_WABA_NOPHONES, 429);
 	ck_assert_int_eq(buc_usage(&r, DEMO_WABA_NOPHONES, &regain), 100);
 	ck_assert_int_eq(regain, 1);
 	http_resp_free(&r);
 	snprintf(json, sizeof(json), "{\"now\":%lld}", t[2] + 3600);
 	clock_post(&s, json);
-	ck_assert_int_eq(http_get(&s, WABA_PATH(DEMO_WABA_NOPHONES,
-	    TOK_ADMIN), &r), 0);
+	ck_assert_int_eq(
+	    http_get(&s, WABA_PATH(DEMO_WABA_NOPHONES, TOK_ADMIN), &r), 0);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_int_eq(buc_usage(&r, DEMO_WABA_NOPHONES, &regain), 33);
 	ck_assert_int_eq(regain, 0);
@@ -653,8 +697,8 @@ START_TEST(test_window_on_the_clock)
 	get_status(&s, WABA_PATH(DEMO_WABA_NOPHONES, TOK_ADMIN), 429);
 	get_status(&s, WABA_PATH(DEMO_WABA_NOPHONES, TOK_ADMIN), 429);
 	clock_post(&s, "{\"advance_seconds\":1800}");
-	ck_assert_int_eq(http_get(&s, WABA_PATH(DEMO_WABA_NOPHONES,
-	    TOK_ADMIN), &r), 0);
+	ck_assert_int_eq(
+	    http_get(&s, WABA_PATH(DEMO_WABA_NOPHONES, TOK_ADMIN), &r), 0);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_int_eq(buc_usage(&r, DEMO_WABA_NOPHONES, NULL), 33);
 	http_resp_free(&r);
@@ -678,16 +722,21 @@ START_TEST(test_batch_items_count_one_each)
 	int i;
 
 	ck_assert_int_eq(server_start(&s, small_args), 0);
-	ck_assert_int_eq(http_post_form(&s, "/v24.0/", "access_token="
-	    TOK_ADMIN "&include_headers=true&batch=["
-	    "{\"method\":\"GET\",\"relative_url\":\"" DEMO_WABA_NOPHONES "\"},"
-	    "{\"method\":\"GET\",\"relative_url\":\"" DEMO_WABA_NOPHONES
-	    "/assigned_users?business=" DEMO_BUSINESS "\"},"
-	    "{\"method\":\"GET\",\"relative_url\":\"" DEMO_WABA_NOPHONES
-	    "/phone_numbers\"},"
-	    "{\"method\":\"GET\",\"relative_url\":\"" DEMO_WABA_NOPHONES "\"},"
-	    "{\"method\":\"GET\",\"relative_url\":\"" DEMO_WABA_NOPHONES
-	    "\"}]", &r), 0);
+	ck_assert_int_eq(
+	    http_post_form(&s, "/v24.0/",
+	        "access_token=" TOK_ADMIN "&include_headers=true&batch=["
+	        "{\"method\":\"GET\",\"relative_url\":\"" DEMO_WABA_NOPHONES
+	        "\"},"
+	        "{\"method\":\"GET\",\"relative_url\":\"" DEMO_WABA_NOPHONES
+	        "/assigned_users?business=" DEMO_BUSINESS "\"},"
+	        "{\"method\":\"GET\",\"relative_url\":\"" DEMO_WABA_NOPHONES
+	        "/phone_numbers\"},"
+	        "{\"method\":\"GET\",\"relative_url\":\"" DEMO_WABA_NOPHONES
+	        "\"},"
+	        "{\"method\":\"GET\",\"relative_url\":\"" DEMO_WABA_NOPHONES
+	        "\"}]",
+	        &r),
+	    0);
 	ck_assert_msg(r.status == 200, "%s", r.body);
 	ck_assert_uint_eq(jlen(r.json, ""), 5);
 	for (i = 0; i < 5; i++) {
@@ -720,10 +769,14 @@ START_TEST(test_no_rate_limit)
 
 	ck_assert_int_eq(server_start(&s, args), 0);
 	for (i = 0; i < 20; i++) {
-		ck_assert_int_eq(http_get(&s, i % 2 ? WABA_PATH(
-		    DEMO_WABA_NOPHONES, TOK_ADMIN) : "/v24.0/"
-		    DEMO_WABA_NOPHONES "/assigned_users?business="
-		    DEMO_BUSINESS "&access_token=" TOK_ADMIN, &r), 0);
+		ck_assert_int_eq(
+		    http_get(&s,
+		        i % 2 ? WABA_PATH(DEMO_WABA_NOPHONES, TOK_ADMIN) :
+		                "/v24.0/" DEMO_WABA_NOPHONES
+		                "/assigned_users?business=" DEMO_BUSINESS
+		                "&access_token=" TOK_ADMIN,
+		        &r),
+		    0);
 		ck_assert_msg(r.status == 200, "call %d: %s", i, r.body);
 		ck_assert_ptr_null(jget(r.json, "error"));
 		http_resp_free(&r);
@@ -742,8 +795,8 @@ START_TEST(test_rate_window_60)
 
 	ck_assert_int_eq(server_start(&s, args), 0);
 	spend(&s, WABA_PATH(DEMO_WABA_NOPHONES, TOK_ADMIN), 2);
-	ck_assert_int_eq(http_get(&s, WABA_PATH(DEMO_WABA_NOPHONES,
-	    TOK_ADMIN), &r), 0);
+	ck_assert_int_eq(
+	    http_get(&s, WABA_PATH(DEMO_WABA_NOPHONES, TOK_ADMIN), &r), 0);
 	assert_throttled(&r, DEMO_WABA_NOPHONES, 429);
 	ck_assert_int_eq(buc_usage(&r, DEMO_WABA_NOPHONES, &regain), 100);
 	ck_assert_int_eq(regain, 1);

@@ -21,8 +21,10 @@
 #define ADMIN "access_token=" TOK_ADMIN
 #define EDGE V DEMO_WABA "/message_templates"
 #define DEMO_TEMPLATE "7000000000000001"
+/* clang-format off */
 #define BODY_C "[{\"type\":\"BODY\",\"text\":\"Your order {{1}} has shipped\"," \
 	"\"example\":{\"body_text\":[[\"42\"]]}}]"
+/* clang-format on */
 
 static struct receiver rx;
 static struct server srv;
@@ -42,12 +44,11 @@ static struct server srv;
 static void
 expect_error(struct http_resp *r, long status, int code, int subcode)
 {
-	ck_assert_msg(r->status == status, "HTTP %ld, want %ld: %s",
-	    r->status, status, r->body);
+	ck_assert_msg(r->status == status, "HTTP %ld, want %ld: %s", r->status,
+	    status, r->body);
 	ck_assert_int_eq(jint(r->json, "error.code"), code);
 	if (subcode != 0)
-		ck_assert_int_eq(jint(r->json, "error.error_subcode"),
-		    subcode);
+		ck_assert_int_eq(jint(r->json, "error.error_subcode"), subcode);
 	else
 		ck_assert_ptr_null(jget(r->json, "error.error_subcode"));
 	ck_assert_str_ne(jstr(r->json, "error.message"), "");
@@ -67,10 +68,11 @@ ctl(const char *method, const char *path, const char *body, long want)
 	struct http_resp r;
 	struct json_object *o;
 
-	ck_assert_int_eq(http_req(&srv, method, path, body, body ?
-	    "application/json" : NULL, NULL, &r), 0);
-	ck_assert_msg(r.status == want, "%s %s: %ld %s", method, path,
-	    r.status, r.body);
+	ck_assert_int_eq(http_req(&srv, method, path, body,
+	                     body ? "application/json" : NULL, NULL, &r),
+	    0);
+	ck_assert_msg(r.status == want, "%s %s: %ld %s", method, path, r.status,
+	    r.body);
 	o = json_object_get(r.json);
 	http_resp_free(&r);
 	return o;
@@ -94,9 +96,10 @@ create(const char *name, const char *lang, const char *category,
 	struct http_resp r;
 	char body[1024];
 
-	snprintf(body, sizeof(body), "{\"name\":\"%s\",\"language\":\"%s\","
-	    "\"category\":\"%s\",\"components\":%s}", name, lang, category,
-	    BODY_C);
+	snprintf(body, sizeof(body),
+	    "{\"name\":\"%s\",\"language\":\"%s\","
+	    "\"category\":\"%s\",\"components\":%s}",
+	    name, lang, category, BODY_C);
 	POSTJ(&r, body, EDGE "?" ADMIN);
 	expect_ok(&r);
 	ck_assert_str_eq(jstr(r.json, "status"), want_status);
@@ -139,8 +142,7 @@ count(const char *query)
  * template id; returns the value (a new reference) or NULL.
  */
 static struct json_object *
-wait_event(const char *field, const char *id, const char *key,
-    const char *want)
+wait_event(const char *field, const char *id, const char *key, const char *want)
 {
 	int ms;
 
@@ -149,14 +151,16 @@ wait_event(const char *field, const char *id, const char *key,
 
 		for (i = 0; i < n; i++) {
 			struct json_object *b = json_tokener_parse(
-			    rx.reqs[i].body), *v;
+			                       rx.reqs[i].body),
+			                   *v;
 			char idbuf[32];
 
 			v = jget(b, "entry.0.changes.0.value");
 			snprintf(idbuf, sizeof(idbuf), "%lld",
 			    jint(v, "message_template_id"));
-			if (strcmp(jstr(b, "entry.0.changes.0.field"),
-			    field) == 0 && strcmp(idbuf, id) == 0 &&
+			if (strcmp(jstr(b, "entry.0.changes.0.field"), field) ==
+			        0 &&
+			    strcmp(idbuf, id) == 0 &&
 			    strcmp(jstr(v, key), want) == 0) {
 				v = json_object_get(v);
 				json_object_put(b);
@@ -236,10 +240,9 @@ START_TEST(test_create_then_approved_by_the_clock)
 	struct json_object *v;
 	char id[32];
 
-	snprintf(id, sizeof(id), "%s", create("order_shipped", "en_US",
-	    "UTILITY", "PENDING"));
-	expect_event("message_template_status_update", id, "event",
-	    "PENDING");
+	snprintf(id, sizeof(id), "%s",
+	    create("order_shipped", "en_US", "UTILITY", "PENDING"));
+	expect_event("message_template_status_update", id, "event", "PENDING");
 	ck_assert_str_eq(status_of(id), "PENDING");
 	/* still pending before the review delay ends (with room for a busy
 	 * machine's seconds: the emulator clock runs with the machine's) */
@@ -273,8 +276,9 @@ START_TEST(test_review_zero_and_the_naming_rule)
 	char id[32];
 
 	create("welcome", "en_US", "MARKETING", "APPROVED");
-	snprintf(id, sizeof(id), "%s", create("reject_promotional_offer",
-	    "en_US", "MARKETING", "REJECTED"));
+	snprintf(id, sizeof(id), "%s",
+	    create("reject_promotional_offer", "en_US", "MARKETING",
+	        "REJECTED"));
 	GET(&r, V "%s?fields=status,rejected_reason&" ADMIN, id);
 	expect_ok(&r);
 	ck_assert_str_eq(jstr(r.json, "status"), "REJECTED");
@@ -287,7 +291,8 @@ START_TEST(test_review_zero_and_the_naming_rule)
 	json_object_put(v);
 	create("reject_scam_x", "en_US", "UTILITY", "REJECTED");
 	/* a UTILITY template named marketing_ is approved as MARKETING */
-	POSTJ(&r, "{\"name\":\"marketing_sale\",\"language\":\"en_US\","
+	POSTJ(&r,
+	    "{\"name\":\"marketing_sale\",\"language\":\"en_US\","
 	    "\"category\":\"UTILITY\",\"components\":" BODY_C "}",
 	    EDGE "?" ADMIN);
 	expect_ok(&r);
@@ -312,8 +317,8 @@ START_TEST(test_edit_limits)
 	char id[32];
 	int i;
 
-	snprintf(id, sizeof(id), "%s", create("edit_me", "en_US", "UTILITY",
-	    "APPROVED"));
+	snprintf(id, sizeof(id), "%s",
+	    create("edit_me", "en_US", "UTILITY", "APPROVED"));
 	/* nothing to edit */
 	POST(&r, "", V "%s?" ADMIN, id);
 	expect_error(&r, 400, 100, 0);
@@ -332,8 +337,10 @@ START_TEST(test_edit_limits)
 		ck_assert_str_eq(status_of(id), "APPROVED");
 		if (i == 0) {
 			/* a second edit the same day */
-			POST(&r, "components=[{\"type\":\"BODY\",\"text\":"
-			    "\"v3\"}]", V "%s?" ADMIN, id);
+			POST(&r,
+			    "components=[{\"type\":\"BODY\",\"text\":"
+			    "\"v3\"}]",
+			    V "%s?" ADMIN, id);
 			expect_error(&r, 400, 100, 0);
 			http_resp_free(&r);
 		}
@@ -348,11 +355,13 @@ START_TEST(test_edit_limits)
 	ck_assert_str_eq(jstr(r.json, "components.0.text"), "v2");
 	http_resp_free(&r);
 	/* a rejected template is edited without limit, and reviewed again */
-	snprintf(id, sizeof(id), "%s", create("reject_x", "en_US", "UTILITY",
-	    "REJECTED"));
+	snprintf(id, sizeof(id), "%s",
+	    create("reject_x", "en_US", "UTILITY", "REJECTED"));
 	for (i = 0; i < 3; i++) {
-		POST(&r, "category=MARKETING&components=[{\"type\":\"BODY\","
-		    "\"text\":\"again\"}]", V "%s?" ADMIN, id);
+		POST(&r,
+		    "category=MARKETING&components=[{\"type\":\"BODY\","
+		    "\"text\":\"again\"}]",
+		    V "%s?" ADMIN, id);
 		expect_ok(&r);
 		http_resp_free(&r);
 	}
@@ -364,8 +373,8 @@ START_TEST(test_edit_needs_a_decided_template)
 	struct http_resp r;
 	char id[32];
 
-	snprintf(id, sizeof(id), "%s", create("still_pending", "en_US",
-	    "UTILITY", "PENDING"));
+	snprintf(id, sizeof(id), "%s",
+	    create("still_pending", "en_US", "UTILITY", "PENDING"));
 	POST(&r, "components=[{\"type\":\"BODY\",\"text\":\"x\"}]",
 	    V "%s?" ADMIN, id);
 	expect_error(&r, 400, 100, 0);
@@ -377,8 +386,7 @@ START_TEST(test_edit_needs_a_decided_template)
 	http_resp_free(&r);
 	/* an edit goes back to review */
 	ck_assert_str_eq(status_of(id), "PENDING");
-	expect_event("message_template_status_update", id, "event",
-	    "PENDING");
+	expect_event("message_template_status_update", id, "event", "PENDING");
 	advance(10);
 	ck_assert_str_eq(status_of(id), "APPROVED");
 }
@@ -390,12 +398,12 @@ START_TEST(test_delete_hold_and_deleted)
 	struct json_object *v;
 	char en[32], es[32], other[32];
 
-	snprintf(en, sizeof(en), "%s", create("promo", "en_US", "MARKETING",
-	    "APPROVED"));
-	snprintf(es, sizeof(es), "%s", create("promo", "es", "MARKETING",
-	    "APPROVED"));
-	snprintf(other, sizeof(other), "%s", create("other", "en_US",
-	    "MARKETING", "APPROVED"));
+	snprintf(en, sizeof(en), "%s",
+	    create("promo", "en_US", "MARKETING", "APPROVED"));
+	snprintf(es, sizeof(es), "%s",
+	    create("promo", "es", "MARKETING", "APPROVED"));
+	snprintf(other, sizeof(other), "%s",
+	    create("other", "en_US", "MARKETING", "APPROVED"));
 	/* one language by hsm_id */
 	DEL(&r, EDGE "?name=promo&hsm_id=%s&" ADMIN, es);
 	expect_ok(&r);
@@ -412,8 +420,10 @@ START_TEST(test_delete_hold_and_deleted)
 	ck_assert_int_eq(count("name=promo&"), 1);
 	ck_assert_int_eq(count("status=PENDING_DELETION&"), 1);
 	/* the name and language are held */
-	POSTJ(&r, "{\"name\":\"promo\",\"language\":\"es\",\"category\":"
-	    "\"MARKETING\",\"components\":" BODY_C "}", EDGE "?" ADMIN);
+	POSTJ(&r,
+	    "{\"name\":\"promo\",\"language\":\"es\",\"category\":"
+	    "\"MARKETING\",\"components\":" BODY_C "}",
+	    EDGE "?" ADMIN);
 	expect_error(&r, 400, 100, 2388023);
 	ck_assert_str_ne(jstr(r.json, "error.error_user_title"), "");
 	http_resp_free(&r);
@@ -440,8 +450,7 @@ START_TEST(test_delete_hold_and_deleted)
 	advance(28 * 86400 - 60);
 	ck_assert_str_eq(status_of(es), "PENDING_DELETION");
 	advance(60);
-	expect_event("message_template_status_update", es, "event",
-	    "DELETED");
+	expect_event("message_template_status_update", es, "event", "DELETED");
 	ck_assert_str_eq(status_of(es), "DELETED");
 	create("promo", "es", "MARKETING", "APPROVED");
 }
@@ -454,40 +463,40 @@ START_TEST(test_bad_input_changes_nothing)
 	static const char *const bodies[] = {
 		/* missing keys */
 		"{\"language\":\"en_US\",\"category\":\"UTILITY\","
-		    "\"components\":" BODY_C "}",
-		"{\"name\":\"x\",\"category\":\"UTILITY\",\"components\":"
-		    BODY_C "}",
-		"{\"name\":\"x\",\"language\":\"en_US\",\"components\":"
-		    BODY_C "}",
+		"\"components\":" BODY_C "}",
+		"{\"name\":\"x\",\"category\":\"UTILITY\",\"components\":" BODY_C
+		"}",
+		"{\"name\":\"x\",\"language\":\"en_US\",\"components\":" BODY_C
+		"}",
 		"{\"name\":\"x\",\"language\":\"en_US\",\"category\":"
-		    "\"UTILITY\"}",
+		"\"UTILITY\"}",
 		/* bad names */
 		"{\"name\":\"Hello\",\"language\":\"en_US\",\"category\":"
-		    "\"UTILITY\",\"components\":" BODY_C "}",
+		"\"UTILITY\",\"components\":" BODY_C "}",
 		"{\"name\":\"a-b\",\"language\":\"en_US\",\"category\":"
-		    "\"UTILITY\",\"components\":" BODY_C "}",
+		"\"UTILITY\",\"components\":" BODY_C "}",
 		"{\"name\":42,\"language\":\"en_US\",\"category\":"
-		    "\"UTILITY\",\"components\":" BODY_C "}",
+		"\"UTILITY\",\"components\":" BODY_C "}",
 		/* unknown language, category, format */
 		"{\"name\":\"x\",\"language\":\"xx_YY\",\"category\":"
-		    "\"UTILITY\",\"components\":" BODY_C "}",
+		"\"UTILITY\",\"components\":" BODY_C "}",
 		"{\"name\":\"x\",\"language\":\"en_US\",\"category\":"
-		    "\"SPAM\",\"components\":" BODY_C "}",
+		"\"SPAM\",\"components\":" BODY_C "}",
 		"{\"name\":\"x\",\"language\":\"en_US\",\"category\":"
-		    "\"UTILITY\",\"parameter_format\":\"ODD\",\"components\":"
-		    BODY_C "}",
+		"\"UTILITY\",\"parameter_format\":\"ODD\",\"components\":" BODY_C
+		"}",
 		/* components of the wrong type, or without a BODY */
 		"{\"name\":\"x\",\"language\":\"en_US\",\"category\":"
-		    "\"UTILITY\",\"components\":{\"type\":\"BODY\"}}",
+		"\"UTILITY\",\"components\":{\"type\":\"BODY\"}}",
 		"{\"name\":\"x\",\"language\":\"en_US\",\"category\":"
-		    "\"UTILITY\",\"components\":\"BODY\"}",
+		"\"UTILITY\",\"components\":\"BODY\"}",
 		"{\"name\":\"x\",\"language\":\"en_US\",\"category\":"
-		    "\"UTILITY\",\"components\":[]}",
+		"\"UTILITY\",\"components\":[]}",
 		"{\"name\":\"x\",\"language\":\"en_US\",\"category\":"
-		    "\"UTILITY\",\"components\":[7]}",
+		"\"UTILITY\",\"components\":[7]}",
 		"{\"name\":\"x\",\"language\":\"en_US\",\"category\":"
-		    "\"UTILITY\",\"allow_category_change\":\"maybe\","
-		    "\"components\":" BODY_C "}",
+		"\"UTILITY\",\"allow_category_change\":\"maybe\","
+		"\"components\":" BODY_C "}",
 	};
 	struct http_resp r;
 	struct json_object *before, *after;
@@ -503,8 +512,10 @@ START_TEST(test_bad_input_changes_nothing)
 	/* a name longer than 512 characters */
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	snprintf(form, sizeof(form), "language=en_US&category=UTILITY&"
-	    "components=[{\"type\":\"BODY\",\"text\":\"x\"}]&name=%s", big);
+	snprintf(form, sizeof(form),
+	    "language=en_US&category=UTILITY&"
+	    "components=[{\"type\":\"BODY\",\"text\":\"x\"}]&name=%s",
+	    big);
 	POST(&r, form, EDGE "?" ADMIN);
 	expect_error(&r, 400, 100, 0);
 	ck_assert_str_ne(jstr(r.json, "error.error_user_msg"), "");
@@ -533,8 +544,10 @@ START_TEST(test_duplicate)
 	create("twice", "en_US", "UTILITY", "APPROVED");
 	/* the same name in another language is another template */
 	create("twice", "pt_BR", "UTILITY", "APPROVED");
-	POST(&r, "name=twice&language=en_US&category=MARKETING&components="
-	    "[{\"type\":\"BODY\",\"text\":\"x\"}]", EDGE "?" ADMIN);
+	POST(&r,
+	    "name=twice&language=en_US&category=MARKETING&components="
+	    "[{\"type\":\"BODY\",\"text\":\"x\"}]",
+	    EDGE "?" ADMIN);
 	expect_error(&r, 400, 100, 2388024);
 	ck_assert_str_eq(jstr(r.json, "error.error_user_title"),
 	    "Content in this language already exists");
@@ -558,35 +571,41 @@ START_TEST(test_template_limit)
 	/* Lucky Shrub is not verified: 250 templates, made long ago */
 	fputs("{\"templates\":[", f);
 	for (i = 0; i < 250; i++)
-		fprintf(f, "%s{\"waba\":\"" DEMO_WABA_CLIENT "\",\"name\":"
+		fprintf(f,
+		    "%s{\"waba\":\"" DEMO_WABA_CLIENT "\",\"name\":"
 		    "\"t%d\",\"language\":\"en_US\",\"category\":\"UTILITY\","
 		    "\"created_at\":1600000000,\"components\":[{\"type\":"
-		    "\"BODY\",\"text\":\"b\"}]}", i ? "," : "", i);
+		    "\"BODY\",\"text\":\"b\"}]}",
+		    i ? "," : "", i);
 	fputs("]}", f);
 	fclose(f);
 	made = ctl("POST", "/_emulator/fixtures", doc.p, 200);
 	ck_assert_uint_eq(jlen(made, "templates"), 250);
 	json_object_put(made);
 	free(doc.p);
-	POSTJ(&r, "{\"name\":\"one_more\",\"language\":\"en_US\",\"category\":"
-	    "\"UTILITY\",\"components\":" BODY_C "}", V DEMO_WABA_CLIENT
-	    "/message_templates?access_token=" TOK_PARTNER);
+	POSTJ(&r,
+	    "{\"name\":\"one_more\",\"language\":\"en_US\",\"category\":"
+	    "\"UTILITY\",\"components\":" BODY_C "}",
+	    V DEMO_WABA_CLIENT "/message_templates?access_token=" TOK_PARTNER);
 	expect_error(&r, 400, 100, 2388042);
-	ck_assert_ptr_nonnull(strstr(jstr(r.json, "error.error_user_msg"),
-	    "250"));
+	ck_assert_ptr_nonnull(
+	    strstr(jstr(r.json, "error.error_user_msg"), "250"));
 	http_resp_free(&r);
-	GET(&r, V DEMO_WABA_CLIENT "/message_templates?summary=total_count&"
-	    "limit=0&access_token=" TOK_PARTNER);
+	GET(&r,
+	    V DEMO_WABA_CLIENT "/message_templates?summary=total_count&"
+	                       "limit=0&access_token=" TOK_PARTNER);
 	ck_assert_int_eq(jint(r.json, "summary.total_count"), 250);
 	http_resp_free(&r);
 	/* a template being deleted frees its place */
-	DEL(&r, V DEMO_WABA_CLIENT "/message_templates?name=t0&access_token="
-	    TOK_PARTNER);
+	DEL(&r,
+	    V DEMO_WABA_CLIENT
+	    "/message_templates?name=t0&access_token=" TOK_PARTNER);
 	expect_ok(&r);
 	http_resp_free(&r);
-	POSTJ(&r, "{\"name\":\"one_more\",\"language\":\"en_US\",\"category\":"
-	    "\"UTILITY\",\"components\":" BODY_C "}", V DEMO_WABA_CLIENT
-	    "/message_templates?access_token=" TOK_PARTNER);
+	POSTJ(&r,
+	    "{\"name\":\"one_more\",\"language\":\"en_US\",\"category\":"
+	    "\"UTILITY\",\"components\":" BODY_C "}",
+	    V DEMO_WABA_CLIENT "/message_templates?access_token=" TOK_PARTNER);
 	expect_ok(&r);
 	http_resp_free(&r);
 }
@@ -602,13 +621,16 @@ START_TEST(test_creation_rate)
 		snprintf(name, sizeof(name), "burst_%d", i);
 		create(name, "en_US", "UTILITY", "APPROVED");
 	}
-	POSTJ(&r, "{\"name\":\"burst_x\",\"language\":\"en_US\",\"category\":"
-	    "\"UTILITY\",\"components\":" BODY_C "}", EDGE "?" ADMIN);
+	POSTJ(&r,
+	    "{\"name\":\"burst_x\",\"language\":\"en_US\",\"category\":"
+	    "\"UTILITY\",\"components\":" BODY_C "}",
+	    EDGE "?" ADMIN);
 	expect_error(&r, 429, 80008, 2446079);
-	ck_assert_ptr_nonnull(strstr(http_header(&r,
-	    "x-business-use-case-usage"), DEMO_WABA));
-	ck_assert_ptr_nonnull(strstr(http_header(&r,
-	    "x-business-use-case-usage"), "whatsapp_business_management"));
+	ck_assert_ptr_nonnull(
+	    strstr(http_header(&r, "x-business-use-case-usage"), DEMO_WABA));
+	ck_assert_ptr_nonnull(
+	    strstr(http_header(&r, "x-business-use-case-usage"),
+	        "whatsapp_business_management"));
 	http_resp_free(&r);
 	ck_assert_int_eq(count("name=burst_x&"), 0);
 	/* an hour later the window has moved */
@@ -653,8 +675,8 @@ START_TEST(test_list_filters_and_paging)
 	GET(&r, EDGE "?limit=2&fields=name&" ADMIN);
 	expect_ok(&r);
 	ck_assert_uint_eq(jlen(r.json, "data"), 2);
-	snprintf(url, sizeof(url), EDGE "?limit=2&fields=name&after=%s&"
-	    ADMIN, jstr(r.json, "paging.cursors.after"));
+	snprintf(url, sizeof(url), EDGE "?limit=2&fields=name&after=%s&" ADMIN,
+	    jstr(r.json, "paging.cursors.after"));
 	ck_assert_int_eq(http_get(&srv, url, &r2), 0);
 	expect_ok(&r2);
 	ck_assert_uint_eq(jlen(r2.json, "data"), 2);
@@ -663,13 +685,14 @@ START_TEST(test_list_filters_and_paging)
 	http_resp_free(&r);
 	http_resp_free(&r2);
 	/* as a nested field of the WABA */
-	GET(&r, V DEMO_WABA "?fields=message_templates.limit(1)%%7Bname,"
-	    "status%%7D&" ADMIN);
+	GET(&r,
+	    V DEMO_WABA "?fields=message_templates.limit(1)%%7Bname,"
+	                "status%%7D&" ADMIN);
 	expect_ok(&r);
 	ck_assert_uint_eq(jlen(r.json, "message_templates.data"), 1);
 	ck_assert(jeq(jget(r.json, "message_templates.data.0"),
-	    "{\"name\":\"hello_world\",\"status\":\"APPROVED\",\"id\":\""
-	    DEMO_TEMPLATE "\"}"));
+	    "{\"name\":\"hello_world\",\"status\":\"APPROVED\",\"id\":\"" DEMO_TEMPLATE
+	    "\"}"));
 	ck_assert_ptr_nonnull(jget(r.json, "message_templates.paging.next"));
 	http_resp_free(&r);
 }
@@ -679,8 +702,9 @@ START_TEST(test_node_reads)
 {
 	struct http_resp r;
 
-	GET(&r, V DEMO_TEMPLATE "?fields=name,language,quality_score,"
-	    "rejected_reason&" ADMIN);
+	GET(&r,
+	    V DEMO_TEMPLATE "?fields=name,language,quality_score,"
+	                    "rejected_reason&" ADMIN);
 	expect_ok(&r);
 	ck_assert_str_eq(jstr(r.json, "name"), "hello_world");
 	ck_assert_str_eq(jstr(r.json, "quality_score.score"), "UNKNOWN");
@@ -694,8 +718,8 @@ START_TEST(test_node_reads)
 	expect_ok(&r);
 	ck_assert_str_eq(jstr(r.json, "id"), DEMO_TEMPLATE);
 	http_resp_free(&r);
-	GET(&r, V DEMO_WABA_NOPHONES "/message_templates/" DEMO_TEMPLATE "?"
-	    ADMIN);
+	GET(&r,
+	    V DEMO_WABA_NOPHONES "/message_templates/" DEMO_TEMPLATE "?" ADMIN);
 	expect_error(&r, 400, 100, 33);
 	http_resp_free(&r);
 	GET(&r, EDGE "/123?" ADMIN);
@@ -704,23 +728,22 @@ START_TEST(test_node_reads)
 	/* performance metrics: one entry per live template */
 	GET(&r, V DEMO_WABA "?fields=template_performance_metrics&" ADMIN);
 	expect_ok(&r);
-	ck_assert_uint_eq(jlen(r.json, "template_performance_metrics.data"),
-	    1);
-	ck_assert_str_eq(jstr(r.json,
-	    "template_performance_metrics.data.0.template_id"), DEMO_TEMPLATE);
-	ck_assert_int_ge(jint(r.json,
-	    "template_performance_metrics.data.0.sent"), 0);
+	ck_assert_uint_eq(jlen(r.json, "template_performance_metrics.data"), 1);
+	ck_assert_str_eq(
+	    jstr(r.json, "template_performance_metrics.data.0.template_id"),
+	    DEMO_TEMPLATE);
+	ck_assert_int_ge(
+	    jint(r.json, "template_performance_metrics.data.0.sent"), 0);
 	http_resp_free(&r);
 	DEL(&r, EDGE "?name=hello_world&" ADMIN);
 	expect_ok(&r);
 	http_resp_free(&r);
 	GET(&r, V DEMO_WABA "?fields=template_performance_metrics&" ADMIN);
-	ck_assert_uint_eq(jlen(r.json, "template_performance_metrics.data"),
-	    0);
+	ck_assert_uint_eq(jlen(r.json, "template_performance_metrics.data"), 0);
 	http_resp_free(&r);
 	/* a WABA without insights: 200005, as before */
-	GET(&r, V DEMO_WABA_NOPHONES "?fields=template_performance_metrics&"
-	    ADMIN);
+	GET(&r,
+	    V DEMO_WABA_NOPHONES "?fields=template_performance_metrics&" ADMIN);
 	expect_error(&r, 400, 200005, 0);
 	http_resp_free(&r);
 	/* other edges take no item */
@@ -743,13 +766,14 @@ START_TEST(test_permissions)
 	GET(&r, V DEMO_TEMPLATE "?access_token=" TOK_EMPLOYEE);
 	expect_ok(&r);
 	http_resp_free(&r);
-	POSTJ(&r, "{\"name\":\"x\",\"language\":\"en_US\",\"category\":"
+	POSTJ(&r,
+	    "{\"name\":\"x\",\"language\":\"en_US\",\"category\":"
 	    "\"UTILITY\",\"components\":" BODY_C "}",
 	    EDGE "?access_token=" TOK_EMPLOYEE);
 	expect_error(&r, 403, 200, 0);
 	http_resp_free(&r);
-	POST(&r, "category=UTILITY", V DEMO_TEMPLATE "?access_token="
-	    TOK_EMPLOYEE);
+	POST(&r, "category=UTILITY",
+	    V DEMO_TEMPLATE "?access_token=" TOK_EMPLOYEE);
 	expect_error(&r, 403, 200, 0);
 	http_resp_free(&r);
 	DEL(&r, EDGE "?name=hello_world&access_token=" TOK_EMPLOYEE);
@@ -768,7 +792,8 @@ START_TEST(test_permissions)
 	json_object_put(before);
 	json_object_put(after);
 	/* MANAGE writes */
-	POSTJ(&r, "{\"name\":\"by_manager\",\"language\":\"en_US\","
+	POSTJ(&r,
+	    "{\"name\":\"by_manager\",\"language\":\"en_US\","
 	    "\"category\":\"UTILITY\",\"components\":" BODY_C "}",
 	    EDGE "?access_token=" TOK_MANAGER);
 	expect_ok(&r);
@@ -796,26 +821,27 @@ START_TEST(test_control_plane)
 	json_object_put(v);
 	json_object_put(ctl("POST", "/_emulator/templates/" DEMO_TEMPLATE,
 	    "{\"status\":\"PAUSED\"}", 200));
-	v = wait_event("message_template_status_update", DEMO_TEMPLATE,
-	    "event", "PAUSED");
+	v = wait_event("message_template_status_update", DEMO_TEMPLATE, "event",
+	    "PAUSED");
 	ck_assert_ptr_nonnull(v);
 	ck_assert_str_eq(jstr(v, "other_info.title"), "FIRST_PAUSE");
 	json_object_put(v);
 	json_object_put(ctl("POST", "/_emulator/templates/" DEMO_TEMPLATE,
 	    "{\"status\":\"APPROVED\"}", 200));
-	v = wait_event("message_template_status_update", DEMO_TEMPLATE,
-	    "event", "APPROVED");
+	v = wait_event("message_template_status_update", DEMO_TEMPLATE, "event",
+	    "APPROVED");
 	ck_assert_ptr_nonnull(v);
 	ck_assert_str_eq(jstr(v, "other_info.title"), "UNPAUSE");
 	json_object_put(v);
 	o = ctl("POST", "/_emulator/templates/" DEMO_TEMPLATE,
 	    "{\"status\":\"REJECTED\",\"reason\":\"SCAM\",\"category\":"
-	    "\"MARKETING\"}", 200);
+	    "\"MARKETING\"}",
+	    200);
 	ck_assert_str_eq(jstr(o, "status"), "REJECTED");
 	ck_assert_str_eq(jstr(o, "category"), "MARKETING");
 	json_object_put(o);
-	expect_event("template_category_update", DEMO_TEMPLATE,
-	    "new_category", "MARKETING");
+	expect_event("template_category_update", DEMO_TEMPLATE, "new_category",
+	    "MARKETING");
 	GET(&r, V DEMO_TEMPLATE "?fields=rejected_reason&" ADMIN);
 	ck_assert_str_eq(jstr(r.json, "rejected_reason"), "SCAM");
 	http_resp_free(&r);
@@ -824,8 +850,8 @@ START_TEST(test_control_plane)
 	    "{\"status\":\"GONE\"}", 400));
 	json_object_put(ctl("POST", "/_emulator/templates/" DEMO_TEMPLATE,
 	    "{\"colour\":\"RED\"}", 400));
-	json_object_put(ctl("POST", "/_emulator/templates/" DEMO_TEMPLATE,
-	    "{}", 400));
+	json_object_put(
+	    ctl("POST", "/_emulator/templates/" DEMO_TEMPLATE, "{}", 400));
 	json_object_put(ctl("POST", "/_emulator/templates/123",
 	    "{\"status\":\"PAUSED\"}", 404));
 	json_object_put(ctl("POST", "/_emulator/templates/" DEMO_WABA,
@@ -839,8 +865,8 @@ START_TEST(test_state_round_trip)
 	struct json_object *state, *again, *made;
 	char id[32];
 
-	snprintf(id, sizeof(id), "%s", create("kept", "en_US", "UTILITY",
-	    "PENDING"));
+	snprintf(id, sizeof(id), "%s",
+	    create("kept", "en_US", "UTILITY", "PENDING"));
 	state = ctl("GET", "/_emulator/state", NULL, 200);
 	ck_assert_uint_eq(jlen(state, "templates"), 2);
 	json_object_put(ctl("POST", "/_emulator/reset", NULL, 200));
@@ -853,20 +879,26 @@ START_TEST(test_state_round_trip)
 	advance(10);
 	ck_assert_str_eq(status_of(id), "APPROVED");
 	/* a fixture template is APPROVED unless it says otherwise */
-	made = ctl("POST", "/_emulator/fixtures", "{\"templates\":[{\"waba\":"
+	made = ctl("POST", "/_emulator/fixtures",
+	    "{\"templates\":[{\"waba\":"
 	    "\"" DEMO_WABA "\",\"name\":\"fx\",\"language\":\"en\","
 	    "\"category\":\"MARKETING\",\"components\":[{\"type\":\"BODY\","
-	    "\"text\":\"b\"}]}]}", 200);
+	    "\"text\":\"b\"}]}]}",
+	    200);
 	ck_assert_str_eq(status_of(jstr(made, "templates.0")), "APPROVED");
 	json_object_put(made);
 	/* and a duplicate name and language is a conflict */
-	json_object_put(ctl("POST", "/_emulator/fixtures", "{\"templates\":"
+	json_object_put(ctl("POST", "/_emulator/fixtures",
+	    "{\"templates\":"
 	    "[{\"waba\":\"" DEMO_WABA "\",\"name\":\"fx\",\"language\":\"en\","
 	    "\"category\":\"MARKETING\",\"components\":[{\"type\":\"BODY\","
-	    "\"text\":\"b\"}]}]}", 409));
-	json_object_put(ctl("POST", "/_emulator/fixtures", "{\"templates\":"
+	    "\"text\":\"b\"}]}]}",
+	    409));
+	json_object_put(ctl("POST", "/_emulator/fixtures",
+	    "{\"templates\":"
 	    "[{\"waba\":\"" DEMO_WABA "\",\"name\":\"fy\",\"language\":\"en\","
-	    "\"category\":\"MARKETING\",\"components\":[]}]}", 400));
+	    "\"category\":\"MARKETING\",\"components\":[]}]}",
+	    400));
 	json_object_put(state);
 	json_object_put(again);
 }
@@ -882,16 +914,20 @@ START_TEST(test_read_only_freezes_templates)
 	char id[32];
 
 	ck_assert_int_eq(server_start(&srv, args), 0);
-	made = ctl("POST", "/_emulator/fixtures", "{\"templates\":[{\"waba\":"
+	made = ctl("POST", "/_emulator/fixtures",
+	    "{\"templates\":[{\"waba\":"
 	    "\"" DEMO_WABA "\",\"name\":\"frozen\",\"language\":\"en\","
 	    "\"category\":\"UTILITY\",\"status\":\"PENDING\",\"due_at\":0,"
-	    "\"components\":[{\"type\":\"BODY\",\"text\":\"b\"}]}]}", 200);
+	    "\"components\":[{\"type\":\"BODY\",\"text\":\"b\"}]}]}",
+	    200);
 	snprintf(id, sizeof(id), "%s", jstr(made, "templates.0"));
 	json_object_put(made);
 	advance(60);
 	ck_assert_str_eq(status_of(id), "PENDING");
-	POSTJ(&r, "{\"name\":\"x\",\"language\":\"en_US\",\"category\":"
-	    "\"UTILITY\",\"components\":" BODY_C "}", EDGE "?" ADMIN);
+	POSTJ(&r,
+	    "{\"name\":\"x\",\"language\":\"en_US\",\"category\":"
+	    "\"UTILITY\",\"components\":" BODY_C "}",
+	    EDGE "?" ADMIN);
 	expect_error(&r, 400, 300, 0);
 	http_resp_free(&r);
 	DEL(&r, EDGE "?name=frozen&" ADMIN);

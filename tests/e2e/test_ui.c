@@ -24,21 +24,23 @@
 #include "../suite.h"
 #include "harness.h"
 
+/* clang-format off */
 #define EVENT_BODY "{\"field\":\"account_update\",\"waba\":\"" DEMO_WABA \
 	"\",\"value\":{\"event\":\"PARTNER_ADDED\",\"waba_info\":" \
 	"{\"waba_id\":\"" DEMO_WABA "\"}}}"
+/* clang-format on */
 
 /* An open event stream: the socket, what came so far, de-chunked. */
 struct stream {
 	int fd;
-	char raw[65536];   /* as received, headers included */
+	char raw[65536]; /* as received, headers included */
 	size_t nraw;
-	size_t body_at;    /* where the first chunk starts; 0: head not in */
-	char text[65536];  /* the stream's text, chunk framing removed */
+	size_t body_at;   /* where the first chunk starts; 0: head not in */
+	char text[65536]; /* the stream's text, chunk framing removed */
 	size_t ntext;
-	size_t parsed;     /* raw bytes de-chunked so far (from body_at) */
-	size_t seen;       /* text already handed out by stream_event() */
-	bool ended;        /* the last chunk (size 0) came */
+	size_t parsed; /* raw bytes de-chunked so far (from body_at) */
+	size_t seen;   /* text already handed out by stream_event() */
+	bool ended;    /* the last chunk (size 0) came */
 	bool eof;
 };
 
@@ -118,7 +120,8 @@ stream_open(struct stream *st, const struct server *s, const char *extra)
 	a.sin_port = htons((uint16_t)s->port);
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	ck_assert_int_eq(connect(st->fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	k = snprintf(req, sizeof(req), "GET /_emulator/events HTTP/1.1\r\n"
+	k = snprintf(req, sizeof(req),
+	    "GET /_emulator/events HTTP/1.1\r\n"
 	    "Host: 127.0.0.1:%d\r\nAccept: text/event-stream\r\n%s\r\n",
 	    s->port, extra != NULL ? extra : "");
 	ck_assert_int_eq(write(st->fd, req, (size_t)k), k);
@@ -145,8 +148,8 @@ stream_ready(struct stream *st, const struct server *s, const char *extra)
 
 	stream_open(st, s, extra);
 	ck_assert_int_eq(stream_status(st), 200);
-	ck_assert_ptr_nonnull(strcasestr(st->raw,
-	    "\r\nContent-Type: text/event-stream"));
+	ck_assert_ptr_nonnull(
+	    strcasestr(st->raw, "\r\nContent-Type: text/event-stream"));
 	while (st->ntext == 0 && mono_ms() - t0 < 5000)
 		stream_pump(st, 200);
 	ck_assert_msg(strncmp(st->text, ": ", 2) == 0, "%s", st->text);
@@ -218,7 +221,8 @@ START_TEST(test_page_served_offline)
 	ck_assert_ptr_nonnull(strstr(csp, "connect-src 'self'"));
 	/* the one script by hash: no inline handler of a value may run */
 	{
-		const char *d = strstr(csp, "script-src"), *end = strchr(d, ';');
+		const char *d = strstr(csp, "script-src"),
+		           *end = strchr(d, ';');
 		char *unsafe = strstr(d, "'unsafe");
 
 		ck_assert(unsafe == NULL || (end != NULL && unsafe > end));
@@ -227,7 +231,8 @@ START_TEST(test_page_served_offline)
 	http_resp_free(&r);
 	/* a page can only be read: nothing else is allowed on it */
 	ck_assert_int_eq(http_req(&s, "POST", "/_emulator/ui", "{}",
-	    "application/json", NULL, &r), 0);
+	                     "application/json", NULL, &r),
+	    0);
 	ck_assert_int_eq(r.status, 405);
 	http_resp_free(&r);
 	ck_assert_int_eq(server_stop(&s), 0);
@@ -236,8 +241,11 @@ END_TEST
 
 START_TEST(test_root_points_browsers_to_the_page)
 {
-	static const char *const browser[] = { "Accept: text/html,"
-		"application/xhtml+xml,*/*;q=0.8", NULL };
+	static const char *const browser[] = {
+		"Accept: text/html,"
+		"application/xhtml+xml,*/*;q=0.8",
+		NULL
+	};
 	static const char *const client[] = { "Accept: application/json",
 		NULL };
 	const char *off[] = { "--no-control-plane", NULL };
@@ -299,8 +307,8 @@ START_TEST(test_stream_request_and_state)
 	http_resp_free(&r);
 	json_object_put(e);
 	/* a failed call is an event too, with its error code */
-	ck_assert_int_eq(http_get(&s, "/v21.0/" DEMO_WABA
-	    "?access_token=nope", &r), 0);
+	ck_assert_int_eq(
+	    http_get(&s, "/v21.0/" DEMO_WABA "?access_token=nope", &r), 0);
 	http_resp_free(&r);
 	e = stream_event(&st, "request", 5000);
 	ck_assert_ptr_nonnull(e);
@@ -309,8 +317,8 @@ START_TEST(test_stream_request_and_state)
 	/* a control-plane change is a state event; reading is not */
 	ck_assert_int_eq(http_get(&s, "/_emulator/state", &r), 0);
 	http_resp_free(&r);
-	ck_assert_int_eq(http_req(&s, "POST", "/_emulator/reset", NULL, NULL,
-	    NULL, &r), 0);
+	ck_assert_int_eq(
+	    http_req(&s, "POST", "/_emulator/reset", NULL, NULL, NULL, &r), 0);
 	ck_assert_int_eq(r.status, 200);
 	http_resp_free(&r);
 	e = stream_event(&st, "state", 5000);
@@ -319,7 +327,8 @@ START_TEST(test_stream_request_and_state)
 	json_object_put(e);
 	/* a refused change is not */
 	ck_assert_int_eq(http_req(&s, "POST", "/_emulator/clock", "{}",
-	    "application/json", NULL, &r), 0);
+	                     "application/json", NULL, &r),
+	    0);
 	ck_assert_int_eq(r.status, 400);
 	http_resp_free(&r);
 	ck_assert_ptr_null(stream_event(&st, "state", 500));
@@ -342,8 +351,9 @@ START_TEST(test_stream_delivery)
 	snprintf(hook, sizeof(hook), "http://127.0.0.1:%d/hook", rx.port);
 	ck_assert_int_eq(server_start(&s, args), 0);
 	stream_ready(&st, &s, NULL);
-	ck_assert_int_eq(http_post_json(&s, "/_emulator/webhooks/events",
-	    EVENT_BODY, &r), 0);
+	ck_assert_int_eq(
+	    http_post_json(&s, "/_emulator/webhooks/events", EVENT_BODY, &r),
+	    0);
 	ck_assert_int_eq(r.status, 200);
 	http_resp_free(&r);
 	e = stream_event(&st, "delivery", 5000);
@@ -357,8 +367,9 @@ START_TEST(test_stream_delivery)
 	ck_assert(rx_wait(&rx, 1, 5000));
 	/* a refused attempt says so, and that it will be retried */
 	rx_set_status(&rx, 500);
-	ck_assert_int_eq(http_post_json(&s, "/_emulator/webhooks/events",
-	    EVENT_BODY, &r), 0);
+	ck_assert_int_eq(
+	    http_post_json(&s, "/_emulator/webhooks/events", EVENT_BODY, &r),
+	    0);
 	http_resp_free(&r);
 	do {
 		e = stream_event(&st, "delivery", 5000);
@@ -400,18 +411,20 @@ START_TEST(test_admin_token_and_origin)
 	ck_assert_int_eq(http_get(&s, "/_emulator/state", &r), 0);
 	ck_assert_int_eq(r.status, 401);
 	http_resp_free(&r);
-	ck_assert_int_eq(http_req(&s, "GET", "/_emulator/state", NULL, NULL,
-	    auth, &r), 0);
+	ck_assert_int_eq(
+	    http_req(&s, "GET", "/_emulator/state", NULL, NULL, auth, &r), 0);
 	ck_assert_int_eq(r.status, 200);
 	http_resp_free(&r);
 	/* what the page's own fetch() sends passes */
-	snprintf(origin, sizeof(origin), "Authorization: Bearer s3cret\r\n"
+	snprintf(origin, sizeof(origin),
+	    "Authorization: Bearer s3cret\r\n"
 	    "Origin: http://127.0.0.1:%d\r\nSec-Fetch-Site: same-origin\r\n",
 	    s.port);
 	stream_ready(&st, &s, origin);
 	stream_close(&st);
 	/* another site's does not, token or not */
-	stream_open(&st, &s, "Authorization: Bearer s3cret\r\n"
+	stream_open(&st, &s,
+	    "Authorization: Bearer s3cret\r\n"
 	    "Origin: http://evil.example\r\nSec-Fetch-Site: cross-site\r\n");
 	ck_assert_int_eq(stream_status(&st), 403);
 	stream_close(&st);
@@ -455,14 +468,14 @@ START_TEST(test_stream_after_client_left)
 	for (i = 0; i < 40; i++) {
 		stream_ready(&st, &s, NULL);
 		stream_close(&st);
-		ck_assert_int_eq(http_get(&s, "/v21.0/me?access_token="
-		    TOK_ADMIN, &r), 0);
+		ck_assert_int_eq(
+		    http_get(&s, "/v21.0/me?access_token=" TOK_ADMIN, &r), 0);
 		ck_assert_int_eq(r.status, 200);
 		http_resp_free(&r);
 	}
 	stream_ready(&st, &s, NULL);
-	ck_assert_int_eq(http_get(&s, "/v21.0/me?access_token=" TOK_ADMIN,
-	    &r), 0);
+	ck_assert_int_eq(http_get(&s, "/v21.0/me?access_token=" TOK_ADMIN, &r),
+	    0);
 	http_resp_free(&r);
 	e = stream_event(&st, "request", 5000);
 	ck_assert_ptr_nonnull(e);

@@ -20,9 +20,11 @@
 #include "../suite.h"
 #include "harness.h"
 
+/* clang-format off */
 #define EVENT_BODY "{\"field\":\"account_update\",\"waba\":\"" DEMO_WABA \
 	"\",\"value\":{\"event\":\"PARTNER_ADDED\",\"note\":\"Caf\xc3\xa9 " \
 	"\xf0\x9f\x98\x80\",\"waba_info\":{\"waba_id\":\"" DEMO_WABA "\"}}}"
+/* clang-format on */
 
 static struct receiver rx;
 static char hook_url[128];
@@ -56,10 +58,11 @@ ctl(const struct server *s, const char *method, const char *path,
 	struct http_resp r;
 	struct json_object *o;
 
-	ck_assert_int_eq(http_req(s, method, path, body, body ?
-	    "application/json" : NULL, NULL, &r), 0);
-	ck_assert_msg(r.status == want, "%s %s: %ld %s", method, path,
-	    r.status, r.body);
+	ck_assert_int_eq(http_req(s, method, path, body,
+	                     body ? "application/json" : NULL, NULL, &r),
+	    0);
+	ck_assert_msg(r.status == want, "%s %s: %ld %s", method, path, r.status,
+	    r.body);
 	o = json_object_get(r.json);
 	http_resp_free(&r);
 	return o;
@@ -150,12 +153,16 @@ START_TEST(test_signed_envelope)
 		ck_assert_str_eq(q->ctype, "application/json");
 		ck_assert_str_eq(q->agent, "facebookexternalua");
 		/* ASCII only: non-ASCII travels as \uXXXX */
-		ck_assert_uint_eq(strspn(q->body, "\x01\x02\x03\x04\x05\x06\x07"
-		    "\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16"
-		    "\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f !\"#$%&'()*+,-./"
-		    "0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`"
-		    "abcdefghijklmnopqrstuvwxyz{|}~"), q->len);
-		ck_assert_ptr_nonnull(strstr(q->body, "Caf\\u00e9 "
+		ck_assert_uint_eq(
+		    strspn(q->body,
+		        "\x01\x02\x03\x04\x05\x06\x07"
+		        "\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16"
+		        "\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f !\"#$%&'()*+,-./"
+		        "0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`"
+		        "abcdefghijklmnopqrstuvwxyz{|}~"),
+		    q->len);
+		ck_assert_ptr_nonnull(strstr(q->body,
+		    "Caf\\u00e9 "
 		    "\\ud83d\\ude00"));
 		check_signature(q, DEMO_APP_SECRET, &a);
 		check_signature(q, DEMO_SECURE_SECRET, &b);
@@ -175,8 +182,8 @@ START_TEST(test_signed_envelope)
 		ck_assert_uint_eq(jlen(body, "entry.0.changes"), 1);
 		ck_assert_str_eq(jstr(body, "entry.0.changes.0.field"),
 		    "account_update");
-		ck_assert(json_object_equal(jget(body,
-		    "entry.0.changes.0.value"), value));
+		ck_assert(json_object_equal(
+		    jget(body, "entry.0.changes.0.value"), value));
 		json_object_put(body);
 	}
 	ck_assert(by_demo && by_secure);
@@ -237,8 +244,8 @@ START_TEST(test_retry_after_500_on_the_clock)
 	ck_assert_int_eq(jint(d, "data.0.attempts.1.status"), 200);
 	json_object_put(d);
 	/* the filters */
-	d = deliveries(&s, "?state=delivered&field=account_update&waba="
-	    DEMO_WABA);
+	d = deliveries(&s,
+	    "?state=delivered&field=account_update&waba=" DEMO_WABA);
 	ck_assert_uint_eq(jlen(d, "data"), 2);
 	json_object_put(d);
 	d = deliveries(&s, "?state=pending");
@@ -248,9 +255,11 @@ START_TEST(test_retry_after_500_on_the_clock)
 	ctl_put(&s, "GET", "/_emulator/webhooks?field=nope", NULL, 400);
 	/* the metrics counted both outcomes */
 	ck_assert_int_eq(http_get(&s, "/_emulator/metrics", &r), 0);
-	ck_assert_ptr_nonnull(strstr(r.body, "waba_emu_webhook_deliveries_total"
+	ck_assert_ptr_nonnull(strstr(r.body,
+	    "waba_emu_webhook_deliveries_total"
 	    "{field=\"account_update\",outcome=\"retry\"} 2\n"));
-	ck_assert_ptr_nonnull(strstr(r.body, "waba_emu_webhook_deliveries_total"
+	ck_assert_ptr_nonnull(strstr(r.body,
+	    "waba_emu_webhook_deliveries_total"
 	    "{field=\"account_update\",outcome=\"delivered\"} 2\n"));
 	ck_assert_ptr_nonnull(strstr(r.body, "waba_emu_webhook_pending 0\n"));
 	http_resp_free(&r);
@@ -381,17 +390,20 @@ START_TEST(test_bad_events_change_nothing)
 {
 	static const char *const bad[][2] = {
 		{ "{\"field\":\"nope\",\"waba\":\"" DEMO_WABA "\","
-		  "\"value\":{}}", "400" },
+		  "\"value\":{}}",
+		    "400" },
 		{ "{\"waba\":\"" DEMO_WABA "\",\"value\":{}}", "400" },
 		{ "{\"field\":\"security\",\"value\":{}}", "400" },
 		{ "{\"field\":\"security\",\"waba\":4,\"value\":{}}", "400" },
 		{ "{\"field\":\"security\",\"waba\":\"" DEMO_PHONE "\","
-		  "\"value\":{}}", "404" },
+		  "\"value\":{}}",
+		    "404" },
 		{ "{\"field\":\"security\",\"waba\":\"" DEMO_WABA "\","
-		  "\"value\":[1]}", "400" },
+		  "\"value\":[1]}",
+		    "400" },
 		{ "{\"field\":\"messages\",\"waba\":\"" DEMO_WABA_NOPHONES
 		  "\",\"phone_number\":\"" DEMO_PHONE "\",\"value\":{}}",
-		  "404" },
+		    "404" },
 	};
 	const char *args[] = { "--webhook-url", hook_url, NULL };
 	struct json_object *d;

@@ -26,7 +26,8 @@ check_tree(const struct fieldlist *fl, int depth)
 		assert(f->name != NULL && f->name[0] != '\0');
 		for (c = f->name; *c; c++)
 			assert(strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN"
-			    "OPQRSTUVWXYZ0123456789_", *c) != NULL);
+			              "OPQRSTUVWXYZ0123456789_",
+			           *c) != NULL);
 		assert(f->limit >= -1);
 		assert(f->alias == NULL || f->alias[0] != '\0');
 		assert(fieldlist_find(fl, f->name) != NULL);

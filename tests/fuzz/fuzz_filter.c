@@ -13,13 +13,15 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *const ownership[] = { "SELF", "CLIENT_OWNED",
-	"ON_BEHALF_OF", NULL };
+static const char *const ownership[] = { "SELF", "CLIENT_OWNED", "ON_BEHALF_OF",
+	NULL };
 static const char *const modes[] = { "SANDBOX", "LIVE", NULL };
 
 static const struct filter_spec specs[] = {
-	{ "creation_time", FOP_LESS_THAN | FOP_GREATER_THAN | FOP_IN_RANGE |
-	    FOP_EQUAL | FOP_IN, NULL },
+	{ "creation_time",
+	    FOP_LESS_THAN | FOP_GREATER_THAN | FOP_IN_RANGE | FOP_EQUAL |
+	        FOP_IN,
+	    NULL },
 	{ "ownership_type", FOP_IN | FOP_EQUAL, ownership },
 	{ "account_mode", FOP_EQUAL | FOP_IN | FOP_LESS_THAN, modes },
 	{ NULL, 0, NULL },

@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define NOW 1750000000LL
 
 static struct store *st;
-static struct json_object *boot;  /* the demo state, as exported */
+static struct json_object *boot; /* the demo state, as exported */
 static char *boot_text;
 
 static char *
@@ -51,7 +51,7 @@ setup(void)
 	st = store_open(":memory:", 1, &cause);
 	if (st == NULL ||
 	    fixtures_apply_text(st, demo_fixture_json, demo_fixture_json_len,
-	    "demo", NOW, &fe) != 0) {
+	        "demo", NOW, &fe) != 0) {
 		fprintf(stderr, "fuzz_fixtures: %s\n",
 		    cause ? cause : fe.message);
 		abort();

@@ -62,8 +62,8 @@ static const char *const tokens[] = {
 
 /* Every status an error row may answer, under either profile. */
 static const int error_statuses[] = {
-#define X(name, code, sub, type, st_default, st_classic, transient, www, \
-	    msg) st_default, st_classic,
+#define X(name, code, sub, type, st_default, st_classic, transient, www, msg) \
+	st_default, st_classic,
 #include "errors.def"
 #undef X
 };
@@ -125,8 +125,7 @@ known_status(int status)
 
 	if (status == 200)
 		return true;
-	for (i = 0; i < sizeof(error_statuses) / sizeof(error_statuses[0]);
-	    i++)
+	for (i = 0; i < sizeof(error_statuses) / sizeof(error_statuses[0]); i++)
 		if (error_statuses[i] == status)
 			return true;
 	return false;

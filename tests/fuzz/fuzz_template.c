@@ -21,8 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const categories[] = { "MARKETING", "UTILITY",
 	"AUTHENTICATION", NULL };
-static const char *const formats[] = { NULL, "POSITIONAL", "NAMED",
-	"named" };
+static const char *const formats[] = { NULL, "POSITIONAL", "NAMED", "named" };
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
