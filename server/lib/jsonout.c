@@ -160,3 +160,11 @@ jsonout(struct sbuf *sb, struct json_object *o)
 	sbuf_grow(sb, 0);
 	sb->buf[sb->len] = '\0';
 }
+
+void
+jsonout_string(struct sbuf *sb, const char *s, size_t n)
+{
+	put_string(sb, s, n);
+	sbuf_grow(sb, 0);
+	sb->buf[sb->len] = '\0';
+}

@@ -8,10 +8,14 @@
 #ifndef WABA_JSONOUT_H
 #define WABA_JSONOUT_H
 
+#include <stddef.h>
+
 struct json_object;
 struct sbuf;
 
 /* Appends o (NULL is null) to sb. */
 void jsonout(struct sbuf *sb, struct json_object *o);
+/* Appends the n bytes at s to sb as a JSON string, as jsonout() would. */
+void jsonout_string(struct sbuf *sb, const char *s, size_t n);
 
 #endif

@@ -6,6 +6,7 @@
 #include <json-c/json.h>
 #include <stdlib.h>
 
+#include "jsonout.h"
 #include "store_int.h"
 #include "util.h"
 
@@ -36,33 +37,6 @@ store_export(struct store *st)
 		}
 	}
 	return doc;
-}
-
-/* Appends the n bytes at s to sb as a JSON string. */
-static void
-json_string(struct sbuf *sb, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i, run = 0;
-
-	sbuf_addch(sb, '"');
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		sbuf_add(sb, s + run, i - run);
-		run = i + 1;
-		if (c == '"' || c == '\\') {
-			esc[1] = (char)c;
-			sbuf_add(sb, esc, 2);
-		} else {
-			sbuf_add(sb, esc, 6);
-		}
-	}
-	sbuf_add(sb, s + run, n - run);
-	sbuf_addch(sb, '"');
 }
 
 /*
@@ -102,7 +76,7 @@ row_text(struct sbuf *sb, sqlite3_stmt *stmt, const struct table_def *td)
 			sbuf_addch(sb, '"');
 			break;
 		case COL_TEXT:
-			json_string(sb,
+			jsonout_string(sb,
 			    (const char *)sqlite3_column_text(stmt, k),
 			    (size_t)sqlite3_column_bytes(stmt, k));
 			break;
