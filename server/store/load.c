@@ -43,7 +43,6 @@ store_load(struct store *st, enum store_table t,
 {
 	const struct table_def *td;
 	sqlite3_stmt *stmt;
-	size_t i;
 
 	*cause = NULL;
 	if ((unsigned)t >= TBL__COUNT) {
@@ -80,20 +79,7 @@ store_load(struct store *st, enum store_table t,
 	sqlite3_bind_int64(stmt, (int)td->ncols + 1, ++st->load_seq[t]);
 bind:
 	cache_touch(st, t);
-	for (i = 0; i < td->ncols; i++)
-		if (bind_value(stmt, (int)i + 1, &td->cols[i],
-		        vals[td->cols[i].member], cause) == -1)
-			goto fail;
-	if (sqlite3_step(stmt) != SQLITE_DONE) {
-		/* in a load, SQLite has rolled the transaction back */
-		set_cause(st, cause);
-		goto fail;
-	}
-	stmt_done(stmt);
-	return 0;
-fail:
-	stmt_done(stmt);
-	return -1;
+	return write_cols(st, stmt, td, NULL, vals, cause);
 }
 
 /* The foreign keys the load skipped, once per table: 0 when all hold. */

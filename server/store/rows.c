@@ -213,15 +213,44 @@ store_get_token(struct store *st, const char *token)
 	return row;
 }
 
+int
+write_cols(struct store *st, sqlite3_stmt *stmt, const struct table_def *td,
+    struct json_object *row, struct json_object *const *vals, char **cause)
+{
+	size_t i;
+	int rc = -1;
+
+	for (i = 0; i < td->ncols; i++) {
+		struct json_object *v = NULL;
+
+		if (row != NULL)
+			(void)json_object_object_get_ex(row, td->cols[i].name,
+			    &v);
+		else
+			v = vals[td->cols[i].member];
+		if (bind_value(stmt, (int)i + 1, &td->cols[i], v, cause) == -1)
+			goto out;
+	}
+	/*
+	 * The failed statement is undone and the transaction goes on; in a
+	 * load (INSERT OR ROLLBACK), SQLite has rolled it back.
+	 */
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		set_cause(st, cause);
+		goto out;
+	}
+	rc = 0;
+out:
+	stmt_done(stmt);
+	return rc;
+}
+
 /* Runs sql (insert or update of t) with every column of row bound. */
 static int
 write_row(struct store *st, enum store_table t, const char *sql,
     struct json_object *row, char **cause)
 {
-	const struct table_def *td;
 	sqlite3_stmt *stmt;
-	size_t i;
-	int rc;
 
 	*cause = NULL;
 	if ((unsigned)t >= TBL__COUNT || row == NULL ||
@@ -229,24 +258,10 @@ write_row(struct store *st, enum store_table t, const char *sql,
 		*cause = xstrdup("not a row");
 		return -1;
 	}
-	td = &tables[t];
 	cache_touch(st, t);
 	if ((stmt = stmt_get(st, sql, cause)) == NULL)
 		return -1;
-	for (i = 0; i < td->ncols; i++)
-		if (bind_col(stmt, (int)i + 1, &td->cols[i], row, cause) == -1)
-			goto fail;
-	rc = sqlite3_step(stmt);
-	if (rc != SQLITE_DONE) {
-		/* The failed statement is undone; the transaction goes on. */
-		set_cause(st, cause);
-		goto fail;
-	}
-	stmt_done(stmt);
-	return 0;
-fail:
-	stmt_done(stmt);
-	return -1;
+	return write_cols(st, stmt, &tables[t], row, NULL, cause);
 }
 
 int

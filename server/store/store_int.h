@@ -162,6 +162,13 @@ struct json_object *col_value(sqlite3_stmt *stmt, int i, enum col_kind kind);
 /* The columns of td from result column `first` on, as a new row. */
 struct json_object *row_read(sqlite3_stmt *stmt, const struct table_def *td,
     int first);
+/*
+ * Binds td's columns to stmt's first parameters, the values from row's
+ * keys or, when row is NULL, from vals (one per member of the type), runs
+ * it and ends its use: 0, or -1 with *cause.
+ */
+int write_cols(struct store *st, sqlite3_stmt *stmt, const struct table_def *td,
+    struct json_object *row, struct json_object *const *vals, char **cause);
 /* Runs a statement expected to return at most one row of table t. */
 struct json_object *get_one(sqlite3_stmt *stmt, enum store_table t);
 /* Every row the statement gives, as a new array. */
