@@ -211,5 +211,12 @@ struct sqlite3 *store_sqlite(struct store *st);
 struct sqlite3_stmt;
 struct sqlite3_stmt *store_stmt(struct store *st, const char *sql);
 void store_stmt_done(struct sqlite3_stmt *stmt);
+/*
+ * Steps stmt (any statement of the connection, its parameters bound), a
+ * query whose first column is an integer, and ends its use as
+ * store_stmt_done() does: that integer, or -1 when there is no row (NULL
+ * stmt: -1).
+ */
+int64_t store_stmt_int(struct sqlite3_stmt *stmt);
 
 #endif

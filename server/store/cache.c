@@ -177,15 +177,7 @@ set_cause(struct store *st, char **cause)
 int64_t
 query_int(struct store *st, const char *sql)
 {
-	sqlite3_stmt *stmt = stmt_get(st, sql, NULL);
-	int64_t v = -1;
-
-	if (stmt == NULL)
-		return -1;
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		v = sqlite3_column_int64(stmt, 0);
-	stmt_done(stmt);
-	return v;
+	return store_stmt_int(stmt_get(st, sql, NULL));
 }
 
 int
@@ -223,4 +215,17 @@ void
 store_stmt_done(sqlite3_stmt *stmt)
 {
 	stmt_done(stmt);
+}
+
+int64_t
+store_stmt_int(sqlite3_stmt *stmt)
+{
+	int64_t v = -1;
+
+	if (stmt == NULL)
+		return -1;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		v = sqlite3_column_int64(stmt, 0);
+	stmt_done(stmt);
+	return v;
 }

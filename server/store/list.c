@@ -93,16 +93,11 @@ filters_sql(const struct list_def *ld, const struct list_query *q,
 			sbuf_addf(sb, " AND r.%s = ?", c->name);
 			break;
 		case FOP_IN:
-			sbuf_addf(sb,
-			    " AND r.%s IN "
-			    "(SELECT value FROM json_each(?))",
-			    c->name);
-			break;
 		case FOP_NOT_IN:
 			sbuf_addf(sb,
-			    " AND r.%s NOT IN "
+			    " AND r.%s %sIN "
 			    "(SELECT value FROM json_each(?))",
-			    c->name);
+			    c->name, f->op == FOP_NOT_IN ? "NOT " : "");
 			break;
 		case FOP_CONTAINS:
 			sbuf_addf(sb, " AND r.%s LIKE ? ESCAPE '\\'", c->name);
@@ -361,9 +356,7 @@ store_list_count(struct store *st, enum store_list l,
 		goto out;
 	sqlite3_bind_int64(stmt, idx++, q->owner);
 	filters_bind(stmt, q, &idx);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		n = (long)sqlite3_column_int64(stmt, 0);
-	stmt_done(stmt);
+	n = (long)store_stmt_int(stmt);
 out:
 	free(cause);
 	sbuf_release(&sql);

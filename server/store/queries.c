@@ -66,26 +66,29 @@ store_templates_named(struct store *st, int64_t waba, const char *name)
 	return get_all(stmt, TBL_TEMPLATES);
 }
 
-long
-store_count_templates(struct store *st, int64_t waba, int64_t since)
+/* sql's count with waba as ?1 and, when b >= 0, b as ?2; -1 on error. */
+static long
+count_by(struct store *st, const char *sql, int64_t waba, int64_t b)
 {
-	sqlite3_stmt *stmt = stmt_get(st,
-	    since < 0 ? "SELECT count(*) FROM templates WHERE waba = ?1 AND "
-	                "status NOT IN ('PENDING_DELETION', 'DELETED')" :
-	                "SELECT count(*) FROM templates WHERE waba = ?1 AND "
-	                "created_at >= ?2",
-	    NULL);
-	long n = -1;
+	sqlite3_stmt *stmt = stmt_get(st, sql, NULL);
 
 	if (stmt == NULL)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, waba);
-	if (since >= 0)
-		sqlite3_bind_int64(stmt, 2, since);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		n = (long)sqlite3_column_int64(stmt, 0);
-	stmt_done(stmt);
-	return n;
+	if (b >= 0)
+		sqlite3_bind_int64(stmt, 2, b);
+	return (long)store_stmt_int(stmt);
+}
+
+long
+store_count_templates(struct store *st, int64_t waba, int64_t since)
+{
+	return count_by(st,
+	    since < 0 ? "SELECT count(*) FROM templates WHERE waba = ?1 AND "
+	                "status NOT IN ('PENDING_DELETION', 'DELETED')" :
+	                "SELECT count(*) FROM templates WHERE waba = ?1 AND "
+	                "created_at >= ?2",
+	    waba, since);
 }
 
 int64_t
@@ -157,7 +160,7 @@ store_count_phones(struct store *st, int64_t waba, const char *status)
 	struct cache_slot *c = cache_find(st, CK_COUNT, TBL_PHONE_NUMBERS, waba,
 	    0, status);
 	sqlite3_stmt *stmt;
-	long n = -1;
+	long n;
 
 	if (c != NULL)
 		return c->num;
@@ -170,9 +173,7 @@ store_count_phones(struct store *st, int64_t waba, const char *status)
 	sqlite3_bind_int64(stmt, 1, waba);
 	if (status != NULL)
 		sqlite3_bind_text(stmt, 2, status, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		n = (long)sqlite3_column_int64(stmt, 0);
-	stmt_done(stmt);
+	n = (long)store_stmt_int(stmt);
 	if (n >= 0)
 		cache_put(st, CK_COUNT, TBL_PHONE_NUMBERS, waba, 0, status,
 		    NULL, n);
@@ -182,19 +183,8 @@ store_count_phones(struct store *st, int64_t waba, const char *status)
 long
 store_count_shares(struct store *st, int64_t waba)
 {
-	sqlite3_stmt *stmt = stmt_get(st,
-	    "SELECT count(*) FROM shares "
-	    "WHERE waba = ?1",
-	    NULL);
-	long n = -1;
-
-	if (stmt == NULL)
-		return -1;
-	sqlite3_bind_int64(stmt, 1, waba);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		n = (long)sqlite3_column_int64(stmt, 0);
-	stmt_done(stmt);
-	return n;
+	return count_by(st, "SELECT count(*) FROM shares WHERE waba = ?1", waba,
+	    -1);
 }
 
 int

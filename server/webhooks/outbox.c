@@ -465,15 +465,7 @@ outbox_list(struct outbox *ob, const char *field, const char *state,
 long
 outbox_pending(struct outbox *ob)
 {
-	sqlite3_stmt *s = stmt(ob, S_PENDING);
-	long n = -1;
-
-	if (s == NULL)
-		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = (long)sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return n;
+	return (long)store_stmt_int(stmt(ob, S_PENDING));
 }
 
 int
