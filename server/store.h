@@ -1,5 +1,8 @@
 /*
- * store.h - the state: the only module that talks to SQLite.
+ * store.h - the state, in SQLite: the store's files are server/store/
+ * (store_int.h says which does what).  The few modules with SQL of their
+ * own run it on the store's connection, through store_sqlite() and
+ * store_stmt() below.
  *
  * Rows travel as json-c objects whose keys are the fixture keys of
  * docs/fixtures.md (ids as strings, JSON columns as JSON values), so the
@@ -197,8 +200,9 @@ long store_list_count(struct store *st, enum store_list l,
     const struct list_query *q);
 
 /*
- * The connection, for the webhook outbox (server/webhooks/outbox.c),
- * whose tables must share the callers' transactions.  Same lock rules.
+ * The connection, for the webhook outbox (server/webhooks/outbox.c) and
+ * the phone logs (server/phonelog.c), whose tables must share the
+ * callers' transactions.  Same lock rules.
  */
 struct sqlite3;
 struct sqlite3 *store_sqlite(struct store *st);

@@ -1,7 +1,8 @@
 /*
- * outbox.c - see outbox.h.  Besides store.c, the only file that speaks
- * SQL: the webhook tables are this module's, on the store's connection
- * (store_sqlite()) so that an append joins the caller's transaction.
+ * outbox.c - see outbox.h.  Besides the store (server/store/), one of the
+ * few files that speak SQL: the webhook tables are this module's, on the
+ * store's connection (store_sqlite()) so that an append joins the
+ * caller's transaction.
  * Statements are prepared once and kept.
  */
 #include "webhooks/outbox.h"
