@@ -223,11 +223,11 @@ write_cols(struct store *st, sqlite3_stmt *stmt, const struct table_def *td,
 	for (i = 0; i < td->ncols; i++) {
 		struct json_object *v = NULL;
 
-		if (row != NULL)
+		if (vals != NULL)
+			v = vals[td->cols[i].member];
+		else
 			(void)json_object_object_get_ex(row, td->cols[i].name,
 			    &v);
-		else
-			v = vals[td->cols[i].member];
 		if (bind_value(stmt, (int)i + 1, &td->cols[i], v, cause) == -1)
 			goto out;
 	}

@@ -163,9 +163,9 @@ struct json_object *col_value(sqlite3_stmt *stmt, int i, enum col_kind kind);
 struct json_object *row_read(sqlite3_stmt *stmt, const struct table_def *td,
     int first);
 /*
- * Binds td's columns to stmt's first parameters, the values from row's
- * keys or, when row is NULL, from vals (one per member of the type), runs
- * it and ends its use: 0, or -1 with *cause.
+ * Binds td's columns to stmt's first parameters, the values from vals
+ * (one per member of the type) or, when vals is NULL, from row's keys,
+ * runs it and ends its use: 0, or -1 with *cause.
  */
 int write_cols(struct store *st, sqlite3_stmt *stmt, const struct table_def *td,
     struct json_object *row, struct json_object *const *vals, char **cause);
