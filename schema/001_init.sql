@@ -1,12 +1,12 @@
 -- 001_init.sql - the first schema: one table per fixture key
 -- (docs/fixtures.md), the registry of Graph ids and the id counter.
 --
--- Ids are INTEGER here and strings on the wire (store.c converts).  Every
+-- Ids are INTEGER here and strings on the wire (the store converts).  Every
 -- table has an insertion sequence `seq`, so an export keeps the order of
 -- creation and phone numbers and assignments page in the order they were
 -- added.  Enum values are checked by fixtures.c and the handlers rather
 -- than by CHECK constraints, so that a new value never needs a table
--- rebuild.  store.c applies this file in one transaction.
+-- rebuild.  The store applies this file in one transaction.
 
 CREATE TABLE meta (
 	key TEXT PRIMARY KEY,

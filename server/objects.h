@@ -1,7 +1,7 @@
 /*
  * objects.h - every object type described once: its table and columns,
  * its fixture keys and their checks, its Graph fields, default fields,
- * filters and enum domains.  The store (store.c), the fixture loader
+ * filters and enum domains.  The store (server/store/), the fixture loader
  * (fixtures.c), the renderer (render.c) and the control plane read this
  * description; none of them lists an object's columns or values again.
  * The SQL stays in the schema/ migrations; tests/test_objects.c checks

@@ -4,7 +4,7 @@
 usage: embed.py OUT.c SYMBOL=FILE [SYMBOL=FILE ...]
 Each SYMBOL becomes `const char SYMBOL[]` and `const unsigned long SYMBOL_len`.
 The symbols named schema_NNN_sql also form `schema_migrations[]`, in the
-order given, with their number in `schema_nmigrations`: store.c applies
+order given, with their number in `schema_nmigrations`: server/store/tables.c applies
 them, so a migration is added by adding its file to the build alone.
 """
 import sys
