@@ -438,22 +438,23 @@ const struct obj_type objects[TBL__COUNT] = {
 	    MEMBERS(message_members), 1, NULL, NULL },
 };
 
+const enum store_table by_node[NODE__COUNT] = {
+	[NODE_NONE] = TBL__COUNT,
+	[NODE_ROOT] = TBL__COUNT,
+	[NODE_BUSINESS] = TBL_BUSINESSES,
+	[NODE_WABA] = TBL_WABAS,
+	[NODE_PHONE] = TBL_PHONE_NUMBERS,
+	[NODE_USER] = TBL_USERS,
+	[NODE_APP] = TBL_APPS,
+	[NODE_TEMPLATE] = TBL_TEMPLATES,
+};
+
 const struct obj_type *
 objects_of_node(enum node_type t)
 {
-	/* node types index this table: built by the compiler, no search */
-	static const struct obj_type *const by_node[NODE__COUNT] = {
-		[NODE_BUSINESS] = &objects[TBL_BUSINESSES],
-		[NODE_WABA] = &objects[TBL_WABAS],
-		[NODE_PHONE] = &objects[TBL_PHONE_NUMBERS],
-		[NODE_USER] = &objects[TBL_USERS],
-		[NODE_APP] = &objects[TBL_APPS],
-		[NODE_TEMPLATE] = &objects[TBL_TEMPLATES],
-	};
+	enum store_table tbl = objects_table_of_node(t);
 
-	if ((unsigned)t >= NODE__COUNT)
-		return NULL;
-	return by_node[t];
+	return tbl != TBL__COUNT ? &objects[tbl] : NULL;
 }
 
 const char *

@@ -1,5 +1,6 @@
 /*
- * business.c - the Business node and its WABA list edges.
+ * business.c - the Business node's WABA list edges (the node read is
+ * node_get() in node.c).
  */
 #include <json-c/json.h>
 
@@ -7,17 +8,6 @@
 #include "handlers.h"
 #include "render.h"
 #include "request.h"
-
-int
-business_get(struct request *rq)
-{
-	struct json_object *row = store_get(rq->emu->store, TBL_BUSINESSES,
-	    rq->node);
-	int rc = render_read(rq, NODE_BUSINESS, row);
-
-	json_object_put(row);
-	return rc;
-}
 
 int
 business_owned_wabas(struct request *rq)

@@ -174,17 +174,6 @@ template_list(struct request *rq)
 
 /* ---- reads --------------------------------------------------------- */
 
-int
-template_get(struct request *rq)
-{
-	struct json_object *row = store_get(rq->emu->store, TBL_TEMPLATES,
-	    rq->node);
-	int rc = render_read(rq, NODE_TEMPLATE, row);
-
-	json_object_put(row);
-	return rc;
-}
-
 /* GET /{waba-id}/message_templates/{template-id}: that WABA's only. */
 int
 template_item_get(struct request *rq)

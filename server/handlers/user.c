@@ -1,5 +1,6 @@
 /*
- * user.c - the User node and the WABAs a user is assigned to.
+ * user.c - the WABAs a user is assigned to (the User node read is
+ * node_get() in node.c).
  */
 #include <json-c/json.h>
 
@@ -7,17 +8,6 @@
 #include "handlers.h"
 #include "render.h"
 #include "request.h"
-
-int
-user_get(struct request *rq)
-{
-	struct json_object *row = store_get(rq->emu->store, TBL_USERS,
-	    rq->node);
-	int rc = render_read(rq, NODE_USER, row);
-
-	json_object_put(row);
-	return rc;
-}
 
 int
 user_assigned_wabas(struct request *rq)
