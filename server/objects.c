@@ -123,8 +123,8 @@ static const struct obj_member business_members[] = {
 	    verification_statuses),
 	COL("restricted",		BOOL,	0,	"false"),
 	COL("country",			STRING,	F,	"\"US\""),
-	FIELD("owned_whatsapp_business_accounts", BUSINESS_OWNED),
-	FIELD("client_whatsapp_business_accounts", BUSINESS_CLIENT),
+	FIELD("owned_whatsapp_business_accounts", BUSINESS_EDGE),
+	FIELD("client_whatsapp_business_accounts", BUSINESS_EDGE),
 };
 
 static const struct obj_member user_members[] = {
@@ -164,10 +164,10 @@ static const struct obj_member waba_members[] = {
 	FIELD("owner_business_info",		OWNER_BUSINESS),
 	FIELD("permitted_tasks",		ROW), /* client lists */
 	FIELD("tasks",				ROW), /* user lists */
-	FIELD("phone_numbers",			WABA_PHONE_NUMBERS),
+	FIELD("phone_numbers",			WABA_EDGE),
 	FIELD("assigned_users",			WABA_ASSIGNED_USERS),
 	FIELD("template_performance_metrics",	WABA_TEMPLATE_METRICS),
-	FIELD("message_templates",		WABA_TEMPLATES),
+	FIELD("message_templates",		WABA_EDGE),
 	FIELD("is_shared_with_partners",	WABA_SHARED),
 	/* the reference's other fields: known, and omitted (no data) */
 	FIELD("auth_international_rate_eligibility", ROW),

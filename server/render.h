@@ -46,8 +46,11 @@ struct edge_def {
 	    struct filter **out, size_t *n);
 };
 
-extern const struct edge_def edge_owned_wabas, edge_client_wabas, edge_phones,
-    edge_assigned_users, edge_user_wabas, edge_templates;
+/*
+ * The list edge whose path segment is name, or NULL: a route's edge
+ * (edge_list()) or a field that nests it (getters.c).
+ */
+const struct edge_def *render_edge(const char *name);
 
 /* -1 with the 100 "nonexisting field" error when fl names an unknown field. */
 int render_check(struct request *rq, enum node_type t,

@@ -96,8 +96,7 @@ assigned_users_list(struct request *rq)
 {
 	if (render_assigned_business(rq, rq->node) < 0)
 		return -1;
-	rq->result = render_list(rq, &edge_assigned_users, rq->node, NULL);
-	return rq->result ? 0 : -1;
+	return edge_list(rq);
 }
 
 static struct json_object *

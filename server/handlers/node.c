@@ -1,7 +1,10 @@
 /*
- * node.c - GET /{id}: a node read is the same for every node type, its
- * table and fields being the type's description (objects.c).  Only a
- * phone number does more first (phone_get() in phone.c).
+ * node.c - GET /{id} and GET /{id}/{edge}: a node read is the same for
+ * every node type, its table and fields being the type's description
+ * (objects.c), and a list edge's read the same for every edge, as its
+ * edge_def (render.c) describes it.  Only a phone number does more first
+ * (phone_get() in phone.c), and assigned_users checks its business=
+ * (assigned_users.c).
  */
 #include <json-c/json.h>
 
@@ -20,4 +23,11 @@ node_get(struct request *rq)
 
 	json_object_put(row);
 	return rc;
+}
+
+int
+edge_list(struct request *rq)
+{
+	rq->result = render_list(rq, render_edge(rq->edge), rq->node, NULL);
+	return rq->result ? 0 : -1;
 }

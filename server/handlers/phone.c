@@ -17,13 +17,6 @@
 #include "util.h"
 
 int
-phone_list(struct request *rq)
-{
-	rq->result = render_list(rq, &edge_phones, rq->node, NULL);
-	return rq->result ? 0 : -1;
-}
-
-int
 phone_get(struct request *rq)
 {
 	struct json_object *row = store_get(rq->emu->store, TBL_PHONE_NUMBERS,

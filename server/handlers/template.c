@@ -165,13 +165,6 @@ fail:
 	return -1;
 }
 
-int
-template_list(struct request *rq)
-{
-	rq->result = render_list(rq, &edge_templates, rq->node, NULL);
-	return rq->result ? 0 : -1;
-}
-
 /* ---- reads --------------------------------------------------------- */
 
 /* GET /{waba-id}/message_templates/{template-id}: that WABA's only. */
