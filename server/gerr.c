@@ -77,15 +77,13 @@ int
 gerr_set(struct gerr *err, enum gerr_id id, const char *fmt, ...)
 {
 	va_list ap;
-	struct sbuf sb = SBUF_INIT;
 
 	gerr_clear(err);
 	err->id = id;
 	if (fmt != NULL) {
 		va_start(ap, fmt);
-		sbuf_vaddf(&sb, fmt, ap);
+		err->message = xvasprintf(fmt, ap);
 		va_end(ap);
-		err->message = sbuf_detach(&sb);
 	}
 	return -1;
 }
@@ -94,7 +92,6 @@ int
 gerr_user(struct gerr *err, const char *title, const char *fmt, ...)
 {
 	va_list ap;
-	struct sbuf sb = SBUF_INIT;
 
 	free(err->user_title);
 	free(err->user_msg);
@@ -102,9 +99,8 @@ gerr_user(struct gerr *err, const char *title, const char *fmt, ...)
 	err->user_msg = NULL;
 	if (fmt != NULL) {
 		va_start(ap, fmt);
-		sbuf_vaddf(&sb, fmt, ap);
+		err->user_msg = xvasprintf(fmt, ap);
 		va_end(ap);
-		err->user_msg = sbuf_detach(&sb);
 	}
 	return -1;
 }
@@ -113,13 +109,11 @@ int
 gerr_details(struct gerr *err, const char *fmt, ...)
 {
 	va_list ap;
-	struct sbuf sb = SBUF_INIT;
 
 	free(err->details);
 	va_start(ap, fmt);
-	sbuf_vaddf(&sb, fmt, ap);
+	err->details = xvasprintf(fmt, ap);
 	va_end(ap);
-	err->details = sbuf_detach(&sb);
 	return -1;
 }
 
