@@ -91,6 +91,15 @@ render_edge(const char *name)
 /* ---- rendering ----------------------------------------------------- */
 
 int
+render_success(struct request *rq)
+{
+	rq->result = json_object_new_object();
+	json_object_object_add(rq->result, "success",
+	    json_object_new_boolean(1));
+	return 0;
+}
+
+int
 render_check(struct request *rq, enum node_type t, const struct fieldlist *fl)
 {
 	const struct obj_type *nd = node_def(t);

@@ -78,6 +78,9 @@ int render_read(struct request *rq, enum node_type t, struct json_object *row);
 struct json_object *render_list(struct request *rq, const struct edge_def *e,
     int64_t owner, const struct field *f);
 
+/* A write's answer, {"success": true}, as rq->result: 0. */
+int render_success(struct request *rq);
+
 /*
  * assigned_users' business=: required, and the business must own or share
  * the WABA (else a 100 naming the parameter) and be the caller's own (else

@@ -99,15 +99,6 @@ assigned_users_list(struct request *rq)
 	return edge_list(rq);
 }
 
-static struct json_object *
-success(void)
-{
-	struct json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "success", json_object_new_boolean(1));
-	return o;
-}
-
 int
 assigned_users_add(struct request *rq)
 {
@@ -140,7 +131,7 @@ assigned_users_add(struct request *rq)
 		rc = gerr_set(&rq->err, GE_EDIT, NULL);
 	} else {
 		/* read-after-write reads the WABA (its reference page) */
-		rq->result = success();
+		render_success(rq);
 		rq->raw_type = NODE_WABA;
 		rq->raw_id = rq->node;
 	}
@@ -173,6 +164,6 @@ assigned_users_remove(struct request *rq)
 		store_rollback(st);
 		return gerr_set(&rq->err, GE_EDIT, NULL);
 	}
-	rq->result = success();
+	render_success(rq);
 	return 0;
 }

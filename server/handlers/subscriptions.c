@@ -18,6 +18,7 @@
 #include "emu.h"
 #include "handlers.h"
 #include "objects.h"
+#include "render.h"
 #include "request.h"
 #include "row.h"
 #include "store.h"
@@ -165,14 +166,6 @@ write_tx(struct request *rq, int (*fn)(struct request *, void *), void *ctx)
 		return -1;
 	}
 	return 0;
-}
-
-static void
-set_success(struct request *rq)
-{
-	rq->result = json_object_new_object();
-	json_object_object_add(rq->result, "success",
-	    json_object_new_boolean(1));
 }
 
 /*
@@ -334,7 +327,7 @@ app_subscriptions_add(struct request *rq)
 	rc = write_tx(rq, sub_write, row);
 	json_object_put(row);
 	if (rc == 0)
-		set_success(rq);
+		render_success(rq);
 	return rc;
 }
 
@@ -408,7 +401,7 @@ app_subscriptions_remove(struct request *rq)
 	rc = write_tx(rq, sub_remove, &rm);
 	json_object_put(rm.fields);
 	if (rc == 0)
-		set_success(rq);
+		render_success(rq);
 	return rc;
 }
 
@@ -540,7 +533,7 @@ subscribed_apps_add(struct request *rq)
 	rc = write_tx(rq, sa_write, row);
 	json_object_put(row);
 	if (rc == 0)
-		set_success(rq);
+		render_success(rq);
 	return rc;
 }
 
@@ -560,6 +553,6 @@ subscribed_apps_remove(struct request *rq)
 
 	json_object_put(key);
 	if (rc == 0)
-		set_success(rq);
+		render_success(rq);
 	return rc;
 }

@@ -573,10 +573,7 @@ template_edit(struct request *rq)
 		if (rc < 0)
 			goto out;
 	}
-	rq->result = json_object_new_object();
-	json_object_object_add(rq->result, "success",
-	    json_object_new_boolean(1));
-	rc = 0;
+	rc = render_success(rq);
 out:
 	json_object_put(old);
 	json_object_put(row);
@@ -651,10 +648,7 @@ template_delete(struct request *rq)
 	}
 	if (store_commit(st) < 0)
 		goto fail;
-	rq->result = json_object_new_object();
-	json_object_object_add(rq->result, "success",
-	    json_object_new_boolean(1));
-	rc = 0;
+	rc = render_success(rq);
 	goto out;
 fail:
 	store_rollback(st);
