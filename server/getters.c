@@ -510,18 +510,12 @@ waba_template_metrics(struct request *rq, struct json_object *row,
 			uint64_t h = mix64((uint64_t)row_id(t, "id"));
 			int64_t sent = (int64_t)(h % 1000);
 
-			json_object_object_add(m, "template_id",
-			    json_object_new_string(row_str(t, "id")));
-			json_object_object_add(m, "name",
-			    json_object_new_string(row_str(t, "name")));
-			json_object_object_add(m, "language",
-			    json_object_new_string(row_str(t, "language")));
-			json_object_object_add(m, "sent",
-			    json_object_new_int64(sent));
-			json_object_object_add(m, "delivered",
-			    json_object_new_int64(sent * 9 / 10));
-			json_object_object_add(m, "read",
-			    json_object_new_int64(sent * 7 / 10));
+			row_set_str(m, "template_id", row_str(t, "id"));
+			row_set_str(m, "name", row_str(t, "name"));
+			row_set_str(m, "language", row_str(t, "language"));
+			row_set_int(m, "sent", sent);
+			row_set_int(m, "delivered", sent * 9 / 10);
+			row_set_int(m, "read", sent * 7 / 10);
 			json_object_array_add(data, m);
 		}
 		json_object_put(page.rows);

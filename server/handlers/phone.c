@@ -295,16 +295,12 @@ phone_create(struct request *rq)
 		goto out;
 	}
 	phone = json_object_new_object();
-	json_object_object_add(phone, "waba",
-	    json_object_new_string(rq->node_id));
-	json_object_object_add(phone, "cc", json_object_new_string(cc));
-	json_object_object_add(phone, "phone_number",
-	    json_object_new_string(number));
-	json_object_object_add(phone, "verified_name",
-	    json_object_new_string(name));
+	row_set_str(phone, "waba", rq->node_id);
+	row_set_str(phone, "cc", cc);
+	row_set_str(phone, "phone_number", number);
+	row_set_str(phone, "verified_name", name);
 	if (pre != NULL && *pre != '\0')
-		json_object_object_add(phone, "preverified_id",
-		    json_object_new_string(pre));
+		row_set_str(phone, "preverified_id", pre);
 	if (fixtures_apply_row(st, "phone_numbers", phone, "request", true,
 	        clock_now(&rq->emu->clock), &made, &fe) < 0) {
 		/* the checks above make this a store failure */

@@ -676,12 +676,11 @@ phone_settings_get(struct request *rq)
 	const char *region = row_str(row, "data_localization_region");
 
 	calling = json_object_new_object();
-	json_object_object_add(calling, "status",
-	    json_object_new_string(row_str(row, "calling_status")));
-	json_object_object_add(calling, "call_icon_visibility",
-	    json_object_new_string(row_str(row, "call_icon_visibility")));
-	json_object_object_add(calling, "callback_permission_status",
-	    json_object_new_string(row_str(row, "callback_permission_status")));
+	row_set_str(calling, "status", row_str(row, "calling_status"));
+	row_set_str(calling, "call_icon_visibility",
+	    row_str(row, "call_icon_visibility"));
+	row_set_str(calling, "callback_permission_status",
+	    row_str(row, "callback_permission_status"));
 	storage = json_object_new_object();
 	json_object_object_add(storage, "status",
 	    json_object_new_string(

@@ -414,22 +414,16 @@ template_create(struct request *rq)
 	id = store_new_id(st);
 	snprintf(buf, sizeof(buf), "%lld", (long long)id);
 	row = json_object_new_object();
-	json_object_object_add(row, "id", json_object_new_string(buf));
-	json_object_object_add(row, "waba",
-	    json_object_new_string(rq->node_id));
-	json_object_object_add(row, "name", json_object_new_string(name));
-	json_object_object_add(row, "language",
-	    json_object_new_string(language));
-	json_object_object_add(row, "category",
-	    json_object_new_string(category));
-	json_object_object_add(row, "parameter_format",
-	    json_object_new_string(format));
+	row_set_str(row, "id", buf);
+	row_set_str(row, "waba", rq->node_id);
+	row_set_str(row, "name", name);
+	row_set_str(row, "language", language);
+	row_set_str(row, "category", category);
+	row_set_str(row, "parameter_format", format);
 	json_object_object_add(row, "components", json_object_get(components));
-	json_object_object_add(row, "quality_score",
-	    json_object_new_string("UNKNOWN"));
-	json_object_object_add(row, "quality_updated",
-	    json_object_new_int64(now));
-	json_object_object_add(row, "created_at", json_object_new_int64(now));
+	row_set_str(row, "quality_score", "UNKNOWN");
+	row_set_int(row, "quality_updated", now);
+	row_set_int(row, "created_at", now);
 	json_object_object_add(row, "pauses", json_object_new_int(0));
 	json_object_object_add(row, "edits", json_object_new_array());
 	template_submit(rq->emu, row);
