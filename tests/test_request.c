@@ -658,6 +658,27 @@ START_TEST(test_param_array_bad)
 }
 END_TEST
 
+START_TEST(test_param_names)
+{
+	static const char *const names[] = { "A", "B", NULL };
+	struct gerr err = { 0 };
+	struct json_object *a;
+
+	/* a name given twice is kept once, in the order first given */
+	a = param_names("x", "B,A,B", names, &err);
+	assert_json(a, "[\"B\",\"A\"]");
+	json_object_put(a);
+	ck_assert_ptr_null(param_names("x", "A,C", names, &err));
+	ck_assert_int_eq(gerr_code(&err), 100);
+	ck_assert_str_eq(gerr_message(&err),
+	    "(#100) Param x[1] must be one of {A, B} - got \"C\"");
+	ck_assert_ptr_null(param_names("x", "[1]", names, &err));
+	ck_assert_str_eq(gerr_message(&err),
+	    "(#100) Param x[0] must be one of {A, B} - got \"1\"");
+	gerr_clear(&err);
+}
+END_TEST
+
 START_TEST(test_param_required)
 {
 	wire("GET", "/1?business=9&empty=", NULL, NULL);
@@ -871,6 +892,7 @@ request_suite(void)
 	tcase_add_test(tc, test_param_bool);
 	tcase_add_test(tc, test_param_array_forms);
 	tcase_add_test(tc, test_param_array_bad);
+	tcase_add_test(tc, test_param_names);
 	tcase_add_test(tc, test_param_required);
 	tcase_add_test(tc, test_too_many_params);
 	tcase_add_test(tc, test_nul_refused);

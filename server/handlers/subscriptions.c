@@ -85,43 +85,14 @@ static struct json_object *
 param_fields(struct request *rq, bool required)
 {
 	const char *v = params_get(&rq->params, "fields");
-	struct json_object *arr, *out;
-	size_t i, k;
+	struct json_object *out;
 
 	if (v == NULL) {
 		if (required)
 			(void)param_required(rq, "fields");
 		return NULL;
 	}
-	if ((arr = param_array("fields", v, &rq->err)) == NULL)
-		return NULL;
-	out = json_object_new_array();
-	for (i = 0; i < json_object_array_length(arr); i++) {
-		struct json_object *f = json_object_array_get_idx(arr, i);
-		const char *s = json_object_get_string(f);
-		bool dup = false;
-
-		if (!json_object_is_type(f, json_type_string) ||
-		    !str_in(webhook_fields, s)) {
-			char *list = obj_values_list(webhook_fields);
-
-			gerr_set(&rq->err, GE_PARAM,
-			    "(#100) Param fields[%zu] "
-			    "must be one of {%s} - got \"%s\"",
-			    i, list, s ? s : "");
-			free(list);
-			json_object_put(out);
-			out = NULL;
-			break;
-		}
-		for (k = 0; k < json_object_array_length(out); k++)
-			dup |= strcmp(json_object_get_string(
-			                  json_object_array_get_idx(out, k)),
-			           s) == 0;
-		if (!dup)
-			json_object_array_add(out, json_object_new_string(s));
-	}
-	json_object_put(arr);
+	out = param_names("fields", v, webhook_fields, &rq->err);
 	if (out != NULL && json_object_array_length(out) == 0) {
 		gerr_set(&rq->err, GE_PARAM,
 		    "(#100) Param fields must be "
