@@ -85,14 +85,15 @@ fail(struct ctl *c, int status, const char *field, const char *fmt, ...)
 	return -1;
 }
 
-static int fail_key(struct ctl *c, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static int fail_key(struct ctl *c, const char *path, const char *key,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/* A 400 for the body's member key, its JSON path as the field. */
+/* A 400 for the member key of the object at path ("$": the body), its
+ * JSON path as the field. */
 static int
-fail_key(struct ctl *c, const char *key, const char *fmt, ...)
+fail_key(struct ctl *c, const char *path, const char *key, const char *fmt, ...)
 {
-	char *field = xasprintf("$.%s", key), buf[1024];
+	char *field = xasprintf("%s.%s", path, key), buf[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -103,14 +104,19 @@ fail_key(struct ctl *c, const char *key, const char *fmt, ...)
 	return -1;
 }
 
-/* -1 with a 400 when the body has a member not in keys (NULL-ended). */
+/*
+ * -1 with a 400 when obj (at path) has a member not in keys (NULL-ended),
+ * hint following the message.
+ */
 static int
-known_keys(struct ctl *c, const char *const *keys, const char *hint)
+known_keys(struct ctl *c, struct json_object *obj, const char *path,
+    const char *const *keys, const char *hint)
 {
-	json_object_object_foreach(c->body, key, val) {
+	json_object_object_foreach(obj, key, val) {
 		(void)val;
 		if (!str_in(keys, key))
-			return fail_key(c, key, "unknown key %s%s", key, hint);
+			return fail_key(c, path, key, "unknown key %s%s", key,
+			    hint);
 	}
 	return 0;
 }
@@ -151,7 +157,7 @@ get_int(struct ctl *c, const char *key, int64_t *out)
 	    json_object_is_type(v, json_type_null))
 		return 1;
 	if (!json_object_is_type(v, json_type_int))
-		return fail_key(c, key, "%s must be an integer", key);
+		return fail_key(c, "$", key, "%s must be an integer", key);
 	*out = json_object_get_int64(v);
 	return 0;
 }
@@ -311,7 +317,7 @@ ctl_token_mint(struct ctl *c)
 
 	if (need_body(c) < 0)
 		return -1;
-	if (known_keys(c, keys, "") < 0)
+	if (known_keys(c, c->body, "$", keys, "") < 0)
 		return -1;
 	if (get_int(c, "expires_in", &life) < 0)
 		return -1;
@@ -389,7 +395,7 @@ ctl_oauth_post(struct ctl *c)
 		    c->sub);
 	if (need_body(c) < 0)
 		return -1;
-	if (known_keys(c, keys, "") < 0)
+	if (known_keys(c, c->body, "$", keys, "") < 0)
 		return -1;
 	/* as for tokens: an id is drawn only when the references hold */
 	if (ref_exists(c, "user", TBL_USERS) && ref_exists(c, "app", TBL_APPS))
@@ -782,8 +788,8 @@ get_id(struct ctl *c, const char *key, int64_t *out)
 		return 1;
 	if (!json_object_is_type(v, json_type_string) ||
 	    (*out = hook_id(json_object_get_string(v))) == 0)
-		return fail_key(c, key, "%s must be an id (a string of digits)",
-		    key);
+		return fail_key(c, "$", key,
+		    "%s must be an id (a string of digits)", key);
 	return 0;
 }
 
@@ -919,7 +925,7 @@ get_enum(struct ctl *c, const char *key, const char *const *values,
 	    !str_in(values, json_object_get_string(v))) {
 		char *list = obj_values_list(values);
 
-		fail_key(c, key, "%s must be one of %s", key, list);
+		fail_key(c, "$", key, "%s must be one of %s", key, list);
 		free(list);
 		return -1;
 	}
@@ -961,7 +967,8 @@ phone_set(struct ctl *c, int64_t id)
 
 	if (need_body(c) < 0)
 		return -1;
-	if (known_keys(c, keys, " (quality_rating, messaging_limit)") < 0)
+	if (known_keys(c, c->body, "$", keys,
+	        " (quality_rating, messaging_limit)") < 0)
 		return -1;
 	if (get_enum(c, "quality_rating", qm->values, &q) < 0 ||
 	    get_enum(c, "messaging_limit", messaging_tiers, &tier) < 0)
@@ -1109,7 +1116,7 @@ ctl_template_post(struct ctl *c)
 
 	if (need_body(c) < 0)
 		return -1;
-	if (known_keys(c, keys, "") < 0)
+	if (known_keys(c, c->body, "$", keys, "") < 0)
 		return -1;
 	if (get_enum(c, "status", template_statuses, &status) < 0 ||
 	    get_enum(c, "reason", template_reasons, &reason) < 0 ||
@@ -1192,24 +1199,6 @@ parse_body(struct ctl *c)
 
 /* ---- messages ------------------------------------------------------ */
 
-/* Refuses keys of obj (at path) outside keys: 0, or -1 with the answer. */
-static int
-only_keys(struct ctl *c, struct json_object *obj, const char *path,
-    const char *const *keys)
-{
-	json_object_object_foreach(obj, key, val) {
-		(void)val;
-		if (!str_in(keys, key)) {
-			char *f = xasprintf("%s.%s", path, key);
-
-			fail(c, 400, f, "unknown key %s", key);
-			free(f);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 /* A string member of obj: 0 and *out, 1 when absent or null, -1 when bad
  * (not a string, or empty). */
 static int
@@ -1222,13 +1211,9 @@ get_text(struct ctl *c, struct json_object *obj, const char *path,
 	    json_object_is_type(v, json_type_null))
 		return 1;
 	if (!json_object_is_type(v, json_type_string) ||
-	    json_object_get_string_len(v) == 0) {
-		char *f = xasprintf("%s.%s", path, key);
-
-		fail(c, 400, f, "%s must be a non-empty string", key);
-		free(f);
-		return -1;
-	}
+	    json_object_get_string_len(v) == 0)
+		return fail_key(c, path, key, "%s must be a non-empty string",
+		    key);
 	*out = json_object_get_string(v);
 	return 0;
 }
@@ -1260,7 +1245,7 @@ ctl_inbound(struct ctl *c)
 	size_t n = 0;
 	const char *p;
 
-	if (need_body(c) < 0 || only_keys(c, c->body, "$", keys) < 0)
+	if (need_body(c) < 0 || known_keys(c, c->body, "$", keys, "") < 0)
 		return -1;
 	if (get_text(c, c->body, "$", "phone_number_id", &pid) < 0 ||
 	    get_text(c, c->body, "$", "from", &from) < 0 ||
@@ -1320,14 +1305,14 @@ ctl_message_post(struct ctl *c)
 	int64_t code;
 	int rc;
 
-	if (need_body(c) < 0 || only_keys(c, c->body, "$", keys) < 0)
+	if (need_body(c) < 0 || known_keys(c, c->body, "$", keys, "") < 0)
 		return -1;
 	if (!json_object_object_get_ex(c->body, "error", &e) ||
 	    !json_object_is_type(e, json_type_object))
 		return fail(c, 400, "$.error",
 		    "error must be an object with "
 		    "a code");
-	if (only_keys(c, e, "$.error", ekeys) < 0 ||
+	if (known_keys(c, e, "$.error", ekeys, "") < 0 ||
 	    get_text(c, e, "$.error", "title", &title) < 0 ||
 	    get_text(c, e, "$.error", "details", &details) < 0)
 		return -1;
