@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "response.h"
+#include "row.h"
 #include "util.h"
 
 /* Longest message repeated in WWW-Authenticate, in bytes. */
@@ -289,11 +290,9 @@ gerr_json(const struct gerr *err, const char *trace_id)
 	                               rows[err->id].user_title;
 	um = err->user_msg != NULL ? err->user_msg : rows[err->id].user_msg;
 	if (ut != NULL)
-		json_object_object_add(e, "error_user_title",
-		    json_object_new_string(ut));
+		row_set_str(e, "error_user_title", ut);
 	if (um != NULL)
-		json_object_object_add(e, "error_user_msg",
-		    json_object_new_string(um));
+		row_set_str(e, "error_user_msg", um);
 	if (err->details != NULL) {
 		json_object *d = json_object_new_object();
 

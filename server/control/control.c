@@ -147,14 +147,24 @@ need_body(struct ctl *c)
 	return 0;
 }
 
+/*
+ * The member key of obj, in *v: false when absent or null, which the
+ * get_*() readers below answer with 1.
+ */
+static bool
+given(struct json_object *obj, const char *key, struct json_object **v)
+{
+	return json_object_object_get_ex(obj, key, v) &&
+	    !json_object_is_type(*v, json_type_null);
+}
+
 /* An integer member: 0 when present and valid, 1 when absent, -1 when bad. */
 static int
 get_int(struct ctl *c, const char *key, int64_t *out)
 {
 	struct json_object *v;
 
-	if (!json_object_object_get_ex(c->body, key, &v) ||
-	    json_object_is_type(v, json_type_null))
+	if (!given(c->body, key, &v))
 		return 1;
 	if (!json_object_is_type(v, json_type_int))
 		return fail_key(c, "$", key, "%s must be an integer", key);
@@ -783,8 +793,7 @@ get_id(struct ctl *c, const char *key, int64_t *out)
 {
 	struct json_object *v;
 
-	if (!json_object_object_get_ex(c->body, key, &v) ||
-	    json_object_is_type(v, json_type_null))
+	if (!given(c->body, key, &v))
 		return 1;
 	if (!json_object_is_type(v, json_type_string) ||
 	    (*out = hook_id(json_object_get_string(v))) == 0)
@@ -918,8 +927,7 @@ get_enum(struct ctl *c, const char *key, const char *const *values,
 {
 	struct json_object *v;
 
-	if (!json_object_object_get_ex(c->body, key, &v) ||
-	    json_object_is_type(v, json_type_null))
+	if (!given(c->body, key, &v))
 		return 1;
 	if (!json_object_is_type(v, json_type_string) ||
 	    !str_in(values, json_object_get_string(v))) {
@@ -1152,14 +1160,11 @@ ctl_template_post(struct ctl *c)
 			    "NONE";
 	}
 	if (reason != NULL)
-		json_object_object_add(row, "rejected_reason",
-		    json_object_new_string(reason));
+		row_set_str(row, "rejected_reason", reason);
 	if (quality != NULL)
-		json_object_object_add(row, "quality_score",
-		    json_object_new_string(quality));
+		row_set_str(row, "quality_score", quality);
 	if (category != NULL)
-		json_object_object_add(row, "category",
-		    json_object_new_string(category));
+		row_set_str(row, "category", category);
 	if (store_begin(st) < 0 || template_put(c->emu, old, row, &cause) < 0 ||
 	    store_commit(st) < 0) {
 		store_rollback(st);
@@ -1207,8 +1212,7 @@ get_text(struct ctl *c, struct json_object *obj, const char *path,
 {
 	struct json_object *v;
 
-	if (!json_object_object_get_ex(obj, key, &v) ||
-	    json_object_is_type(v, json_type_null))
+	if (!given(obj, key, &v))
 		return 1;
 	if (!json_object_is_type(v, json_type_string) ||
 	    json_object_get_string_len(v) == 0)

@@ -546,8 +546,7 @@ template_edit(struct request *rq)
 	if (approved && edit_allowed(rq, old, now, &edits) < 0)
 		goto out;
 	row = row_copy(old);
-	json_object_object_add(row, "category",
-	    json_object_new_string(category));
+	row_set_str(row, "category", category);
 	if (components != NULL)
 		json_object_object_add(row, "components",
 		    json_object_get(components));
