@@ -477,10 +477,9 @@ ctl_token_state(struct ctl *c)
 	if ((v = store_get_token(st, c->sub)) == NULL)
 		return fail(c, 404, NULL, "no token %s", c->sub);
 	/* store rows are shared and read-only: change a copy */
-	row = NULL;
-	json_object_deep_copy(v, &row, NULL);
+	row = row_copy(v);
 	json_object_put(v);
-	json_object_object_add(row, "state", json_object_new_string(state));
+	row_set_str(row, "state", state);
 	if (store_begin(st) < 0 ||
 	    store_update(st, TBL_TOKENS, row, &cause) < 0 ||
 	    store_commit(st) < 0) {

@@ -218,9 +218,8 @@ migrate(struct request *rq, struct json_object *waba,
 	id = row_id(existing, "id");
 	snprintf(buf, sizeof(buf), "%lld", (long long)rq->node);
 	/* store rows are read-only (they may be the cache's): change a copy */
-	moved = NULL;
-	json_object_deep_copy(existing, &moved, NULL);
-	json_object_object_add(moved, "waba", json_object_new_string(buf));
+	moved = row_copy(existing);
+	row_set_str(moved, "waba", buf);
 	if (store_begin(st) < 0 ||
 	    store_update(st, TBL_PHONE_NUMBERS, moved, &cause) < 0 ||
 	    store_commit(st) < 0) {
