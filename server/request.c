@@ -726,6 +726,16 @@ param_id(const char *name, const char *value, int64_t *out, struct gerr *err)
 	return 0;
 }
 
+const char *
+param_maybe(struct request *rq, const char *name, bool required)
+{
+	const char *v = params_get(&rq->params, name);
+
+	if (v == NULL && required)
+		(void)param_required(rq, name);
+	return v;
+}
+
 int
 param_string(struct request *rq, const char *name, const char **out)
 {

@@ -692,6 +692,20 @@ START_TEST(test_param_required)
 }
 END_TEST
 
+START_TEST(test_param_maybe)
+{
+	wire("GET", "/1?business=9&empty=", NULL, NULL);
+	ck_assert_int_eq(request_prepare(&rq), 0);
+	ck_assert_str_eq(param_maybe(&rq, "business", true), "9");
+	/* given empty is given */
+	ck_assert_str_eq(param_maybe(&rq, "empty", true), "");
+	ck_assert_ptr_null(param_maybe(&rq, "user", false));
+	ck_assert_int_eq(rq.err.id, GE_NONE);
+	ck_assert_ptr_null(param_maybe(&rq, "user", true));
+	assert_err("(#100) The parameter user is required");
+}
+END_TEST
+
 /* More than PARAMS_MAX fields is a 100, in a body or a query string. */
 START_TEST(test_too_many_params)
 {
@@ -894,6 +908,7 @@ request_suite(void)
 	tcase_add_test(tc, test_param_array_bad);
 	tcase_add_test(tc, test_param_names);
 	tcase_add_test(tc, test_param_required);
+	tcase_add_test(tc, test_param_maybe);
 	tcase_add_test(tc, test_too_many_params);
 	tcase_add_test(tc, test_nul_refused);
 	tcase_add_test(tc, test_param_id);

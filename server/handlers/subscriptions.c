@@ -84,14 +84,11 @@ param_url(struct request *rq, const char *name, bool required)
 static struct json_object *
 param_fields(struct request *rq, bool required)
 {
-	const char *v = params_get(&rq->params, "fields");
+	const char *v = param_maybe(rq, "fields", required);
 	struct json_object *out;
 
-	if (v == NULL) {
-		if (required)
-			(void)param_required(rq, "fields");
+	if (v == NULL)
 		return NULL;
-	}
 	out = param_names("fields", v, webhook_fields, &rq->err);
 	if (out != NULL && json_object_array_length(out) == 0) {
 		gerr_set(&rq->err, GE_PARAM,

@@ -265,15 +265,11 @@ check_name(struct request *rq, const char *name)
 static struct json_object *
 components_param(struct request *rq, bool required)
 {
-	const char *v = params_get(&rq->params, "components");
+	const char *v = param_maybe(rq, "components", required);
 	struct json_object *c;
 
-	if (v == NULL) {
-		if (required)
-			gerr_set(&rq->err, GE_PARAM,
-			    "(#100) The parameter components is required");
+	if (v == NULL)
 		return NULL;
-	}
 	c = json_tokener_parse(v);
 	if (c == NULL || !json_object_is_type(c, json_type_array)) {
 		json_object_put(c);
