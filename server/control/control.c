@@ -121,6 +121,15 @@ known_keys(struct ctl *c, struct json_object *obj, const char *path,
 	return 0;
 }
 
+/* A 500 for a store write that failed, with its cause (freed): -1. */
+static int
+fail_store(struct ctl *c, char *cause)
+{
+	fail(c, 500, NULL, "store write failed: %s", cause ? cause : "");
+	free(cause);
+	return -1;
+}
+
 static int
 fail_fixture(struct ctl *c, struct fixture_error *fe)
 {
@@ -485,10 +494,7 @@ ctl_token_state(struct ctl *c)
 	    store_commit(st) < 0) {
 		store_rollback(st);
 		json_object_put(row);
-		fail(c, 500, NULL, "store write failed: %s",
-		    cause ? cause : "");
-		free(cause);
-		return -1;
+		return fail_store(c, cause);
 	}
 	json_object_put(row);
 	reply(c, 200, ok_body());
@@ -1022,9 +1028,7 @@ phone_set(struct ctl *c, int64_t id)
 		        clock_now(&c->emu->clock), &ev, &cause) < 0 ||
 		    store_commit(st) < 0) {
 			store_rollback(st);
-			fail(c, 500, NULL, "store write failed: %s",
-			    cause ? cause : "");
-			free(cause);
+			fail_store(c, cause);
 			json_object_put(value);
 			json_object_put(copy);
 			return -1;
@@ -1119,7 +1123,6 @@ ctl_template_post(struct ctl *c)
 	struct json_object *old, *row = NULL, *node;
 	int64_t id = hook_id(c->sub), now = clock_now(&c->emu->clock);
 	char *cause = NULL;
-	int rc;
 
 	if (need_body(c) < 0)
 		return -1;
@@ -1169,10 +1172,7 @@ ctl_template_post(struct ctl *c)
 		store_rollback(st);
 		json_object_put(old);
 		json_object_put(row);
-		rc = fail(c, 500, NULL, "store write failed: %s",
-		    cause ? cause : "");
-		free(cause);
-		return rc;
+		return fail_store(c, cause);
 	}
 	json_object_put(old);
 	node = render_node(c->rq, NODE_TEMPLATE, row, NULL, NULL);
@@ -1279,12 +1279,8 @@ ctl_inbound(struct ctl *c)
 	if (phone == NULL)
 		return fail(c, 404, "$.phone_number_id", "no phone number %s",
 		    pid);
-	if (message_inbound(c->emu, pn, from, name, text, &id, &cause) < 0) {
-		fail(c, 500, NULL, "store write failed: %s",
-		    cause ? cause : "");
-		free(cause);
-		return -1;
-	}
+	if (message_inbound(c->emu, pn, from, name, text, &id, &cause) < 0)
+		return fail_store(c, cause);
 	o = json_object_new_object();
 	json_object_object_add(o, "message_id", json_object_new_string(id));
 	free(id);
@@ -1334,12 +1330,8 @@ ctl_message_post(struct ctl *c)
 	if (rc == 2)
 		return fail(c, 409, NULL, "message %s has failed already",
 		    c->sub);
-	if (rc < 0) {
-		fail(c, 500, NULL, "store write failed: %s",
-		    cause ? cause : "");
-		free(cause);
-		return -1;
-	}
+	if (rc < 0)
+		return fail_store(c, cause);
 	o = json_object_new_object();
 	json_object_object_add(o, "id", json_object_new_string(c->sub));
 	json_object_object_add(o, "status", json_object_new_string("failed"));
