@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -331,6 +332,97 @@ clear_fixtures(struct config *cfg)
 	cfg->nfixtures = 0;
 }
 
+/* The type of a plain option's field in struct config. */
+enum field_type {
+	F_NONE, /* not plain: its case in apply() */
+	F_BOOL, /* a switch */
+	F_TEXT, /* a non-empty string, char * */
+	F_INT,  /* a number in [lo, hi] of that type */
+	F_UNSIGNED,
+	F_LONG,
+	F_U64
+};
+
+/*
+ * The options read the same way, by id: each a switch, a non-empty text
+ * or a number in a range, stored in its field as it is.
+ */
+static const struct {
+	enum field_type type;
+	size_t off;       /* offsetof(struct config, the field) */
+	const char *what; /* in "expected WHAT ..." */
+	uint64_t lo, hi;  /* numbers */
+} plain[O__COUNT] = {
+#define AT(f) offsetof(struct config, f)
+	[O_PORT] = { F_INT, AT(port), "a number", 0, 65535 },
+	[O_DB] = { F_TEXT, AT(db), "a path", 0, 0 },
+	[O_NO_FIXTURES] = { F_BOOL, AT(no_fixtures), NULL, 0, 0 },
+	[O_SEED] = { F_U64, AT(seed), "a number", 0, UINT64_MAX },
+	[O_RATE_LIMIT] = { F_LONG, AT(rate_limit), "a number", 1, 1000000000 },
+	[O_RATE_LIMIT_ACTIVE] = { F_LONG, AT(rate_limit_active), "a number", 1,
+	    1000000000 },
+	[O_RATE_WINDOW] = { F_LONG, AT(rate_window), "a number", 1,
+	    1000000000 },
+	[O_NO_RATE_LIMIT] = { F_BOOL, AT(no_rate_limit), NULL, 0, 0 },
+	[O_READ_ONLY] = { F_BOOL, AT(read_only), NULL, 0, 0 },
+	[O_ADMIN_TOKEN] = { F_TEXT, AT(admin_token), "a token", 0, 0 },
+	[O_NO_CONTROL_PLANE] = { F_BOOL, AT(no_control_plane), NULL, 0, 0 },
+	[O_TEMPLATE_REVIEW] = { F_LONG, AT(template_review), "a number", 0,
+	    31536000 },
+	[O_MESSAGE_THROUGHPUT] = { F_LONG, AT(message_throughput), "a number",
+	    1, 1000000000 },
+	[O_REQUEST_TIMEOUT] = { F_UNSIGNED, AT(request_timeout),
+	    "a number of seconds", 0, 86400 },
+	[O_WORKERS] = { F_UNSIGNED, AT(workers), "a number of threads", 0,
+	    256 },
+	[O_HEALTHCHECK] = { F_BOOL, AT(healthcheck), NULL, 0, 0 },
+#undef AT
+};
+
+/* Applies a plain option's value (b: a switch's state). */
+static int
+apply_plain(struct config *cfg, const struct origin *from, const char *value,
+    bool b, char **cause)
+{
+	enum opt_id id = from->opt->id;
+	void *field = (char *)cfg + plain[id].off;
+	uint64_t u = 0;
+
+	if (plain[id].type == F_TEXT) {
+		if (*value == '\0')
+			return bad(cause, from, "expected %s, got '%s'",
+			    plain[id].what, value);
+		free(*(char **)field);
+		*(char **)field = xstrdup(value);
+		return 0;
+	}
+	if (plain[id].type != F_BOOL &&
+	    in_range(cause, from, value, plain[id].what, plain[id].lo,
+	        plain[id].hi, &u) < 0)
+		return -1;
+	switch (plain[id].type) {
+	case F_BOOL:
+		*(bool *)field = b;
+		break;
+	case F_INT:
+		*(int *)field = (int)u;
+		break;
+	case F_UNSIGNED:
+		*(unsigned *)field = (unsigned)u;
+		break;
+	case F_LONG:
+		*(long *)field = (long)u;
+		break;
+	case F_U64:
+		*(uint64_t *)field = u;
+		break;
+	case F_NONE:
+	case F_TEXT:
+		break;
+	}
+	return 0;
+}
+
 /* Applies one value (or a switch's state, value NULL = on). */
 static int
 apply(struct config *cfg, const struct origin *from, const char *value,
@@ -345,6 +437,8 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 		    "expected a boolean (1/0, true/false, "
 		    "yes/no), got '%s'",
 		    value);
+	if (plain[o->id].type != F_NONE)
+		return apply_plain(cfg, from, value, b, cause);
 	switch (o->id) {
 	case O_BIND: {
 		unsigned char addr[sizeof(struct in6_addr)];
@@ -361,18 +455,6 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 		cfg->bind = xstrdup(value);
 		break;
 	}
-	case O_PORT:
-		if (in_range(cause, from, value, "a number", 0, 65535, &u) < 0)
-			return -1;
-		cfg->port = (int)u;
-		break;
-	case O_DB:
-		if (*value == '\0')
-			return bad(cause, from, "expected a path, got '%s'",
-			    value);
-		free(cfg->db);
-		cfg->db = xstrdup(value);
-		break;
 	case O_FIXTURES:
 		if (from->env != NULL) {
 			char *copy = xstrdup(value), *p, *save = NULL;
@@ -387,15 +469,6 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 		if (cfg->nfixtures == 0 || *value == '\0')
 			return bad(cause, from, "expected a file, got '%s'",
 			    value);
-		break;
-	case O_NO_FIXTURES:
-		cfg->no_fixtures = b;
-		break;
-	case O_SEED:
-		if (in_range(cause, from, value, "a number", 0, UINT64_MAX,
-		        &u) < 0)
-			return -1;
-		cfg->seed = u;
 		break;
 	case O_DEFAULT_VERSION:
 		if (!is_graph_version(value))
@@ -425,25 +498,6 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 			return -1;
 		cfg->profile = b ? PROFILE_CLASSIC : PROFILE_DEFAULT;
 		break;
-	case O_RATE_LIMIT:
-	case O_RATE_LIMIT_ACTIVE:
-	case O_RATE_WINDOW:
-		if (in_range(cause, from, value, "a number", 1, 1000000000,
-		        &u) < 0)
-			return -1;
-		if (o->id == O_RATE_LIMIT)
-			cfg->rate_limit = (long)u;
-		else if (o->id == O_RATE_LIMIT_ACTIVE)
-			cfg->rate_limit_active = (long)u;
-		else
-			cfg->rate_window = (long)u;
-		break;
-	case O_TEMPLATE_REVIEW:
-		if (in_range(cause, from, value, "a number", 0, 31536000, &u) <
-		    0)
-			return -1;
-		cfg->template_review = (long)u;
-		break;
 	case O_MESSAGE_DELAYS: {
 		long d[3];
 		char tail;
@@ -460,25 +514,6 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 		memcpy(cfg->message_delays, d, sizeof(d));
 		break;
 	}
-	case O_MESSAGE_THROUGHPUT:
-		if (in_range(cause, from, value, "a number", 1, 1000000000,
-		        &u) < 0)
-			return -1;
-		cfg->message_throughput = (long)u;
-		break;
-	case O_NO_RATE_LIMIT:
-		cfg->no_rate_limit = b;
-		break;
-	case O_READ_ONLY:
-		cfg->read_only = b;
-		break;
-	case O_ADMIN_TOKEN:
-		if (*value == '\0')
-			return bad(cause, from, "expected a token, got '%s'",
-			    value);
-		free(cfg->admin_token);
-		cfg->admin_token = xstrdup(value);
-		break;
 	case O_ALLOW_HOST:
 		if (add_names(cause, from, &cfg->allow_hosts,
 		        &cfg->nallow_hosts, value) < 0)
@@ -501,9 +536,6 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 		        &cfg->nwebhook_allow, value) < 0)
 			return -1;
 		break;
-	case O_NO_CONTROL_PLANE:
-		cfg->no_control_plane = b;
-		break;
 	case O_MAX_BODY:
 		if (!parse_size(value, &u))
 			return bad(cause, from,
@@ -513,29 +545,12 @@ apply(struct config *cfg, const struct origin *from, const char *value,
 			    value);
 		cfg->max_body = (size_t)u;
 		break;
-	case O_REQUEST_TIMEOUT:
-		if (in_range(cause, from, value, "a number of seconds", 0,
-		        86400, &u) < 0)
-			return -1;
-		cfg->request_timeout = (unsigned)u;
-		break;
-	case O_WORKERS:
-		if (in_range(cause, from, value, "a number of threads", 0, 256,
-		        &u) < 0)
-			return -1;
-		cfg->workers = (unsigned)u;
-		break;
 	case O_LOG_FORMAT:
 		if (either(cause, from, value, "text", "json", &b) < 0)
 			return -1;
 		cfg->log_format = b ? LOG_JSON : LOG_TEXT;
 		break;
-	case O_HEALTHCHECK:
-		cfg->healthcheck = b;
-		break;
-	case O_VERSION:
-	case O_HELP:
-	case O__COUNT:
+	default: /* plain (above), or an action (config_parse()) */
 		break;
 	}
 	return 0;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "response.h"
+#include "row.h"
 #include "util.h"
 
 /* Longest message repeated in WWW-Authenticate, in bytes. */
@@ -77,15 +78,13 @@ int
 gerr_set(struct gerr *err, enum gerr_id id, const char *fmt, ...)
 {
 	va_list ap;
-	struct sbuf sb = SBUF_INIT;
 
 	gerr_clear(err);
 	err->id = id;
 	if (fmt != NULL) {
 		va_start(ap, fmt);
-		sbuf_vaddf(&sb, fmt, ap);
+		err->message = xvasprintf(fmt, ap);
 		va_end(ap);
-		err->message = sbuf_detach(&sb);
 	}
 	return -1;
 }
@@ -94,7 +93,6 @@ int
 gerr_user(struct gerr *err, const char *title, const char *fmt, ...)
 {
 	va_list ap;
-	struct sbuf sb = SBUF_INIT;
 
 	free(err->user_title);
 	free(err->user_msg);
@@ -102,9 +100,8 @@ gerr_user(struct gerr *err, const char *title, const char *fmt, ...)
 	err->user_msg = NULL;
 	if (fmt != NULL) {
 		va_start(ap, fmt);
-		sbuf_vaddf(&sb, fmt, ap);
+		err->user_msg = xvasprintf(fmt, ap);
 		va_end(ap);
-		err->user_msg = sbuf_detach(&sb);
 	}
 	return -1;
 }
@@ -113,13 +110,11 @@ int
 gerr_details(struct gerr *err, const char *fmt, ...)
 {
 	va_list ap;
-	struct sbuf sb = SBUF_INIT;
 
 	free(err->details);
 	va_start(ap, fmt);
-	sbuf_vaddf(&sb, fmt, ap);
+	err->details = xvasprintf(fmt, ap);
 	va_end(ap);
-	err->details = sbuf_detach(&sb);
 	return -1;
 }
 
@@ -295,11 +290,9 @@ gerr_json(const struct gerr *err, const char *trace_id)
 	                               rows[err->id].user_title;
 	um = err->user_msg != NULL ? err->user_msg : rows[err->id].user_msg;
 	if (ut != NULL)
-		json_object_object_add(e, "error_user_title",
-		    json_object_new_string(ut));
+		row_set_str(e, "error_user_title", ut);
 	if (um != NULL)
-		json_object_object_add(e, "error_user_msg",
-		    json_object_new_string(um));
+		row_set_str(e, "error_user_msg", um);
 	if (err->details != NULL) {
 		json_object *d = json_object_new_object();
 

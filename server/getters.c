@@ -94,19 +94,28 @@ waba_shared(struct request *rq, struct json_object *row, const struct field *f,
 	return 0;
 }
 
+/* The list edge the field names, of the row, nested in the answer. */
+static int
+nested_list(struct request *rq, struct json_object *row, const struct field *f,
+    struct json_object **out)
+{
+	*out = render_list(rq, render_edge(f->name), row_id(row, "id"), f);
+	return *out ? 0 : -1;
+}
+
 /*
  * A nested edge is allowed exactly when the edge read on its own would be:
  * the route checks the node it is called on, not each WABA of a list that
- * nests its numbers.
+ * nests its numbers.  phone_numbers and message_templates both need the
+ * WABA's read.
  */
 static int
-waba_phone_numbers(struct request *rq, struct json_object *row,
-    const struct field *f, struct json_object **out)
+waba_edge(struct request *rq, struct json_object *row, const struct field *f,
+    struct json_object **out)
 {
 	if (auth_check_waba(rq, row_id(row, "id"), PERM_WABA_READ) < 0)
 		return -1;
-	*out = render_list(rq, &edge_phones, row_id(row, "id"), f);
-	return *out ? 0 : -1;
+	return nested_list(rq, row, f, out);
 }
 
 int
@@ -150,8 +159,7 @@ waba_assigned_users(struct request *rq, struct json_object *row,
 	if (render_assigned_business(rq, row_id(row, "id")) < 0 ||
 	    auth_check_waba(rq, row_id(row, "id"), PERM_WABA_USERS) < 0)
 		return -1;
-	*out = render_list(rq, &edge_assigned_users, row_id(row, "id"), f);
-	return *out ? 0 : -1;
+	return nested_list(rq, row, f, out);
 }
 
 /*
@@ -502,18 +510,12 @@ waba_template_metrics(struct request *rq, struct json_object *row,
 			uint64_t h = mix64((uint64_t)row_id(t, "id"));
 			int64_t sent = (int64_t)(h % 1000);
 
-			json_object_object_add(m, "template_id",
-			    json_object_new_string(row_str(t, "id")));
-			json_object_object_add(m, "name",
-			    json_object_new_string(row_str(t, "name")));
-			json_object_object_add(m, "language",
-			    json_object_new_string(row_str(t, "language")));
-			json_object_object_add(m, "sent",
-			    json_object_new_int64(sent));
-			json_object_object_add(m, "delivered",
-			    json_object_new_int64(sent * 9 / 10));
-			json_object_object_add(m, "read",
-			    json_object_new_int64(sent * 7 / 10));
+			row_set_str(m, "template_id", row_str(t, "id"));
+			row_set_str(m, "name", row_str(t, "name"));
+			row_set_str(m, "language", row_str(t, "language"));
+			row_set_int(m, "sent", sent);
+			row_set_int(m, "delivered", sent * 9 / 10);
+			row_set_int(m, "read", sent * 7 / 10);
 			json_object_array_add(data, m);
 		}
 		json_object_put(page.rows);
@@ -522,16 +524,6 @@ waba_template_metrics(struct request *rq, struct json_object *row,
 	*out = json_object_new_object();
 	json_object_object_add(*out, "data", data);
 	return 0;
-}
-
-static int
-waba_templates(struct request *rq, struct json_object *row,
-    const struct field *f, struct json_object **out)
-{
-	if (auth_check_waba(rq, row_id(row, "id"), PERM_WABA_READ) < 0)
-		return -1;
-	*out = render_list(rq, &edge_templates, row_id(row, "id"), f);
-	return *out ? 0 : -1;
 }
 
 /* {score, date}: the rating and when it was given (Graph's time). */
@@ -555,23 +547,12 @@ template_quality(struct request *rq, struct json_object *row,
  * rq->node is the business they list.
  */
 static int
-business_owned(struct request *rq, struct json_object *row,
+business_edge(struct request *rq, struct json_object *row,
     const struct field *f, struct json_object **out)
 {
 	if (auth_check(rq, PERM_BUSINESS_ADMIN) < 0)
 		return -1;
-	*out = render_list(rq, &edge_owned_wabas, row_id(row, "id"), f);
-	return *out ? 0 : -1;
-}
-
-static int
-business_client(struct request *rq, struct json_object *row,
-    const struct field *f, struct json_object **out)
-{
-	if (auth_check(rq, PERM_BUSINESS_ADMIN) < 0)
-		return -1;
-	*out = render_list(rq, &edge_client_wabas, row_id(row, "id"), f);
-	return *out ? 0 : -1;
+	return nested_list(rq, row, f, out);
 }
 
 /* The app's page, as Graph links it (the subscribed_apps list too). */
@@ -594,11 +575,10 @@ const field_get getters[GET__COUNT] = {
 	[GET_WABA_VERIFICATION] = waba_verification,
 	[GET_WABA_COUNTRY] = waba_country,
 	[GET_OWNER_BUSINESS] = owner_business,
-	[GET_WABA_PHONE_NUMBERS] = waba_phone_numbers,
+	[GET_WABA_EDGE] = waba_edge,
 	[GET_WABA_ASSIGNED_USERS] = waba_assigned_users,
 	[GET_WABA_TEMPLATE_METRICS] = waba_template_metrics,
 	[GET_WABA_SHARED] = waba_shared,
-	[GET_WABA_TEMPLATES] = waba_templates,
 	[GET_TEMPLATE_QUALITY] = template_quality,
 	[GET_PHONE_THROUGHPUT] = phone_throughput,
 	[GET_PHONE_LAST_ONBOARDED] = phone_last_onboarded,
@@ -607,7 +587,6 @@ const field_get getters[GET__COUNT] = {
 	[GET_PHONE_PIN_ENABLED] = phone_pin_enabled,
 	[GET_PHONE_HEALTH] = phone_health,
 	[GET_PHONE_CERTIFICATE] = phone_certificate,
-	[GET_BUSINESS_OWNED] = business_owned,
-	[GET_BUSINESS_CLIENT] = business_client,
+	[GET_BUSINESS_EDGE] = business_edge,
 	[GET_APP_LINK] = app_link,
 };

@@ -123,8 +123,8 @@ static const struct obj_member business_members[] = {
 	    verification_statuses),
 	COL("restricted",		BOOL,	0,	"false"),
 	COL("country",			STRING,	F,	"\"US\""),
-	FIELD("owned_whatsapp_business_accounts", BUSINESS_OWNED),
-	FIELD("client_whatsapp_business_accounts", BUSINESS_CLIENT),
+	FIELD("owned_whatsapp_business_accounts", BUSINESS_EDGE),
+	FIELD("client_whatsapp_business_accounts", BUSINESS_EDGE),
 };
 
 static const struct obj_member user_members[] = {
@@ -164,10 +164,10 @@ static const struct obj_member waba_members[] = {
 	FIELD("owner_business_info",		OWNER_BUSINESS),
 	FIELD("permitted_tasks",		ROW), /* client lists */
 	FIELD("tasks",				ROW), /* user lists */
-	FIELD("phone_numbers",			WABA_PHONE_NUMBERS),
+	FIELD("phone_numbers",			WABA_EDGE),
 	FIELD("assigned_users",			WABA_ASSIGNED_USERS),
 	FIELD("template_performance_metrics",	WABA_TEMPLATE_METRICS),
-	FIELD("message_templates",		WABA_TEMPLATES),
+	FIELD("message_templates",		WABA_EDGE),
 	FIELD("is_shared_with_partners",	WABA_SHARED),
 	/* the reference's other fields: known, and omitted (no data) */
 	FIELD("auth_international_rate_eligibility", ROW),
@@ -438,22 +438,23 @@ const struct obj_type objects[TBL__COUNT] = {
 	    MEMBERS(message_members), 1, NULL, NULL },
 };
 
+const enum store_table by_node[NODE__COUNT] = {
+	[NODE_NONE] = TBL__COUNT,
+	[NODE_ROOT] = TBL__COUNT,
+	[NODE_BUSINESS] = TBL_BUSINESSES,
+	[NODE_WABA] = TBL_WABAS,
+	[NODE_PHONE] = TBL_PHONE_NUMBERS,
+	[NODE_USER] = TBL_USERS,
+	[NODE_APP] = TBL_APPS,
+	[NODE_TEMPLATE] = TBL_TEMPLATES,
+};
+
 const struct obj_type *
 objects_of_node(enum node_type t)
 {
-	/* node types index this table: built by the compiler, no search */
-	static const struct obj_type *const by_node[NODE__COUNT] = {
-		[NODE_BUSINESS] = &objects[TBL_BUSINESSES],
-		[NODE_WABA] = &objects[TBL_WABAS],
-		[NODE_PHONE] = &objects[TBL_PHONE_NUMBERS],
-		[NODE_USER] = &objects[TBL_USERS],
-		[NODE_APP] = &objects[TBL_APPS],
-		[NODE_TEMPLATE] = &objects[TBL_TEMPLATES],
-	};
+	enum store_table tbl = objects_table_of_node(t);
 
-	if ((unsigned)t >= NODE__COUNT)
-		return NULL;
-	return by_node[t];
+	return tbl != TBL__COUNT ? &objects[tbl] : NULL;
 }
 
 const char *

@@ -106,11 +106,10 @@ enum col_kind {
 	X(WABA_VERIFICATION) \
 	X(WABA_COUNTRY) \
 	X(OWNER_BUSINESS) \
-	X(WABA_PHONE_NUMBERS) \
+	X(WABA_EDGE) \
 	X(WABA_ASSIGNED_USERS) \
 	X(WABA_TEMPLATE_METRICS) \
 	X(WABA_SHARED) \
-	X(WABA_TEMPLATES) \
 	X(TEMPLATE_QUALITY) \
 	X(PHONE_THROUGHPUT) \
 	X(PHONE_LAST_ONBOARDED) \
@@ -119,8 +118,7 @@ enum col_kind {
 	X(PHONE_PIN_ENABLED) \
 	X(PHONE_HEALTH) \
 	X(PHONE_CERTIFICATE) \
-	X(BUSINESS_OWNED) \
-	X(BUSINESS_CLIENT) \
+	X(BUSINESS_EDGE) \
 	X(APP_LINK)
 
 enum obj_getter {
@@ -184,6 +182,18 @@ extern const char *const message_statuses[];
 
 /* The object type of a node type, or NULL (NODE_ROOT, NODE_NONE). */
 const struct obj_type *objects_of_node(enum node_type t);
+/*
+ * The table of a node type's rows, TBL__COUNT for a type without one.
+ * Node types index by_node[]: built by the compiler, no search, and
+ * inline, as every node read asks.
+ */
+extern const enum store_table by_node[NODE__COUNT];
+
+static inline enum store_table
+objects_table_of_node(enum node_type t)
+{
+	return (unsigned)t < NODE__COUNT ? by_node[t] : TBL__COUNT;
+}
 /* Graph's name for a node type: "WhatsAppBusinessAccount", ... */
 const char *node_type_name(enum node_type t);
 /* The member named name of ot, or NULL. */

@@ -271,24 +271,6 @@ prepare(struct request *rq)
 	return rq->prepare_rc;
 }
 
-/* The table of a node type read back after a write. */
-static enum store_table
-raw_table(enum node_type t)
-{
-	switch (t) {
-	case NODE_WABA:
-		return TBL_WABAS;
-	case NODE_PHONE:
-		return TBL_PHONE_NUMBERS;
-	case NODE_USER:
-		return TBL_USERS;
-	case NODE_BUSINESS:
-		return TBL_BUSINESSES;
-	default:
-		return TBL__COUNT;
-	}
-}
-
 /*
  * Read-after-write, as the Graph API guide ("Advanced Uses",
  * "Read-After-Write") documents it: the write has happened; with fields=
@@ -300,7 +282,8 @@ raw_table(enum node_type t)
 static int
 read_after_write(struct request *rq, struct gerr *ferr)
 {
-	enum store_table tbl = raw_table((enum node_type)rq->raw_type);
+	enum store_table tbl = objects_table_of_node(
+	    (enum node_type)rq->raw_type);
 	struct json_object *row, *node;
 
 	if (params_get(&rq->params, "fields") == NULL || rq->raw_id == 0 ||

@@ -62,23 +62,42 @@ static const char *const assigned_user_defaults[] = { "id", "name", "tasks",
 static const char *const client_waba_defaults[] = { "id", "name", "currency",
 	"timezone_id", "message_template_namespace", "permitted_tasks", NULL };
 
-const struct edge_def edge_owned_wabas = { LIST_OWNED_WABAS, NODE_WABA, NULL,
-	true, true, "owned_whatsapp_business_accounts", NULL, false, NULL };
-const struct edge_def edge_client_wabas = { LIST_CLIENT_WABAS, NODE_WABA,
-	client_waba_defaults, true, true, "client_whatsapp_business_accounts",
-	NULL, false, NULL };
-const struct edge_def edge_phones = { LIST_PHONES, NODE_PHONE,
-	phone_edge_defaults, true, false, "phone_numbers", NULL, false, NULL };
-const struct edge_def edge_assigned_users = { LIST_ASSIGNED_USERS, NODE_USER,
-	assigned_user_defaults, false, false, "assigned_users", "business",
-	true, NULL };
-const struct edge_def edge_user_wabas = { LIST_USER_WABAS, NODE_WABA, NULL,
-	false, false, "assigned_whatsapp_business_accounts", NULL, false,
-	NULL };
-const struct edge_def edge_templates = { LIST_TEMPLATES, NODE_TEMPLATE, NULL,
-	false, false, "message_templates", NULL, false, template_filters };
+static const struct edge_def edges[] = {
+	{ LIST_OWNED_WABAS, NODE_WABA, NULL, true, true,
+	    "owned_whatsapp_business_accounts", NULL, false, NULL },
+	{ LIST_CLIENT_WABAS, NODE_WABA, client_waba_defaults, true, true,
+	    "client_whatsapp_business_accounts", NULL, false, NULL },
+	{ LIST_PHONES, NODE_PHONE, phone_edge_defaults, true, false,
+	    "phone_numbers", NULL, false, NULL },
+	{ LIST_ASSIGNED_USERS, NODE_USER, assigned_user_defaults, false, false,
+	    "assigned_users", "business", true, NULL },
+	{ LIST_USER_WABAS, NODE_WABA, NULL, false, false,
+	    "assigned_whatsapp_business_accounts", NULL, false, NULL },
+	{ LIST_TEMPLATES, NODE_TEMPLATE, NULL, false, false,
+	    "message_templates", NULL, false, template_filters },
+};
+
+const struct edge_def *
+render_edge(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
+		if (strcmp(edges[i].name, name) == 0)
+			return &edges[i];
+	return NULL;
+}
 
 /* ---- rendering ----------------------------------------------------- */
+
+int
+render_success(struct request *rq)
+{
+	rq->result = json_object_new_object();
+	json_object_object_add(rq->result, "success",
+	    json_object_new_boolean(1));
+	return 0;
+}
 
 int
 render_check(struct request *rq, enum node_type t, const struct fieldlist *fl)

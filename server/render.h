@@ -46,8 +46,11 @@ struct edge_def {
 	    struct filter **out, size_t *n);
 };
 
-extern const struct edge_def edge_owned_wabas, edge_client_wabas, edge_phones,
-    edge_assigned_users, edge_user_wabas, edge_templates;
+/*
+ * The list edge whose path segment is name, or NULL: a route's edge
+ * (edge_list()) or a field that nests it (getters.c).
+ */
+const struct edge_def *render_edge(const char *name);
 
 /* -1 with the 100 "nonexisting field" error when fl names an unknown field. */
 int render_check(struct request *rq, enum node_type t,
@@ -74,6 +77,9 @@ int render_read(struct request *rq, enum node_type t, struct json_object *row);
  */
 struct json_object *render_list(struct request *rq, const struct edge_def *e,
     int64_t owner, const struct field *f);
+
+/* A write's answer, {"success": true}, as rq->result: 0. */
+int render_success(struct request *rq);
 
 /*
  * assigned_users' business=: required, and the business must own or share

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "fields.h"
+#include "objects.h"
 #include "pjson.h"
 #include "util.h"
 
@@ -659,6 +660,45 @@ param_array(const char *name, const char *value, struct gerr *err)
 	return arr;
 }
 
+struct json_object *
+param_names(const char *name, const char *value, const char *const *values,
+    struct gerr *err)
+{
+	struct json_object *arr, *out;
+	size_t i, k;
+
+	if ((arr = param_array(name, value, err)) == NULL)
+		return NULL;
+	out = json_object_new_array();
+	for (i = 0; i < json_object_array_length(arr); i++) {
+		struct json_object *e = json_object_array_get_idx(arr, i);
+		const char *s = json_object_get_string(e);
+		bool dup = false;
+
+		if (!json_object_is_type(e, json_type_string) ||
+		    !str_in(values, s)) {
+			char *list = obj_values_list(values);
+
+			gerr_set(err, GE_PARAM,
+			    "(#100) Param %s[%zu] must be one of {%s} - got "
+			    "\"%s\"",
+			    name, i, list, s ? s : "");
+			free(list);
+			json_object_put(out);
+			out = NULL;
+			break;
+		}
+		for (k = 0; k < json_object_array_length(out) && !dup; k++)
+			dup = strcmp(json_object_get_string(
+			                 json_object_array_get_idx(out, k)),
+			          s) == 0;
+		if (!dup)
+			json_object_array_add(out, json_object_new_string(s));
+	}
+	json_object_put(arr);
+	return out;
+}
+
 const char *
 param_required(struct request *rq, const char *name)
 {
@@ -684,6 +724,16 @@ param_id(const char *name, const char *value, int64_t *out, struct gerr *err)
 		    name, value != NULL ? value : "");
 	*out = id;
 	return 0;
+}
+
+const char *
+param_maybe(struct request *rq, const char *name, bool required)
+{
+	const char *v = params_get(&rq->params, name);
+
+	if (v == NULL && required)
+		(void)param_required(rq, name);
+	return v;
 }
 
 int

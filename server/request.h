@@ -136,8 +136,20 @@ int param_bool(const char *name, const char *value, bool *out,
  */
 struct json_object *param_array(const char *name, const char *value,
     struct gerr *err);
+/*
+ * An array parameter (as param_array() reads one) of names from values
+ * (NULL-terminated), a name given twice kept once.  A new json array, or
+ * NULL with err set (100, naming the first item that is none).
+ */
+struct json_object *param_names(const char *name, const char *value,
+    const char *const *values, struct gerr *err);
 /* The parameter, or NULL with rq->err = "(#100) The parameter NAME is required". */
 const char *param_required(struct request *rq, const char *name);
+/*
+ * The parameter (empty or not), or NULL when it is absent: with rq->err
+ * as param_required() sets it when required, without when it is optional.
+ */
+const char *param_maybe(struct request *rq, const char *name, bool required);
 /*
  * A parameter that names an object: value must be written as
  * parse_id_exact() reads ids.  0 with *out set, or -1 with err set (100,

@@ -55,3 +55,15 @@ row_copy(struct json_object *row)
 		json_object_object_add(copy, key, json_object_get(val));
 	return copy;
 }
+
+void
+row_set_str(struct json_object *obj, const char *key, const char *v)
+{
+	json_object_object_add(obj, key, v ? json_object_new_string(v) : NULL);
+}
+
+void
+row_set_int(struct json_object *obj, const char *key, int64_t v)
+{
+	json_object_object_add(obj, key, json_object_new_int64(v));
+}

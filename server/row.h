@@ -23,5 +23,11 @@ bool row_bool(struct json_object *row, const char *key);
  * carries a kept answer (render.c), and costs more.
  */
 struct json_object *row_copy(struct json_object *row);
+/*
+ * Sets key of obj (a row, or an answer being built) to the string v, null
+ * when v is NULL, or to the integer v.
+ */
+void row_set_str(struct json_object *obj, const char *key, const char *v);
+void row_set_int(struct json_object *obj, const char *key, int64_t v);
 
 #endif

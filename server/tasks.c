@@ -6,8 +6,6 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "util.h"
-
 const char *const task_names[] = {
 #define X(t) #t,
 	WABA_TASKS(X)
@@ -24,18 +22,4 @@ task_index(const char *name)
 		if (strcmp(task_names[i], name) == 0)
 			return i;
 	return -1;
-}
-
-char *
-task_list(void)
-{
-	struct sbuf sb = SBUF_INIT;
-	int i;
-
-	for (i = 0; task_names[i] != NULL; i++) {
-		if (i > 0)
-			sbuf_addstr(&sb, ", ");
-		sbuf_addstr(&sb, task_names[i]);
-	}
-	return sbuf_detach(&sb);
 }

@@ -37,7 +37,5 @@ enum task_index {
 extern const char *const task_names[];
 /* The index of a task name, -1 when it is none. */
 int task_index(const char *name);
-/* "MANAGE, DEVELOP, ..." for messages; caller frees. */
-char *task_list(void);
 
 #endif

@@ -658,6 +658,27 @@ START_TEST(test_param_array_bad)
 }
 END_TEST
 
+START_TEST(test_param_names)
+{
+	static const char *const names[] = { "A", "B", NULL };
+	struct gerr err = { 0 };
+	struct json_object *a;
+
+	/* a name given twice is kept once, in the order first given */
+	a = param_names("x", "B,A,B", names, &err);
+	assert_json(a, "[\"B\",\"A\"]");
+	json_object_put(a);
+	ck_assert_ptr_null(param_names("x", "A,C", names, &err));
+	ck_assert_int_eq(gerr_code(&err), 100);
+	ck_assert_str_eq(gerr_message(&err),
+	    "(#100) Param x[1] must be one of {A, B} - got \"C\"");
+	ck_assert_ptr_null(param_names("x", "[1]", names, &err));
+	ck_assert_str_eq(gerr_message(&err),
+	    "(#100) Param x[0] must be one of {A, B} - got \"1\"");
+	gerr_clear(&err);
+}
+END_TEST
+
 START_TEST(test_param_required)
 {
 	wire("GET", "/1?business=9&empty=", NULL, NULL);
@@ -668,6 +689,20 @@ START_TEST(test_param_required)
 	assert_err("(#100) The parameter user is required");
 	ck_assert_ptr_null(param_required(&rq, "empty"));
 	assert_err("(#100) The parameter empty is required");
+}
+END_TEST
+
+START_TEST(test_param_maybe)
+{
+	wire("GET", "/1?business=9&empty=", NULL, NULL);
+	ck_assert_int_eq(request_prepare(&rq), 0);
+	ck_assert_str_eq(param_maybe(&rq, "business", true), "9");
+	/* given empty is given */
+	ck_assert_str_eq(param_maybe(&rq, "empty", true), "");
+	ck_assert_ptr_null(param_maybe(&rq, "user", false));
+	ck_assert_int_eq(rq.err.id, GE_NONE);
+	ck_assert_ptr_null(param_maybe(&rq, "user", true));
+	assert_err("(#100) The parameter user is required");
 }
 END_TEST
 
@@ -871,7 +906,9 @@ request_suite(void)
 	tcase_add_test(tc, test_param_bool);
 	tcase_add_test(tc, test_param_array_forms);
 	tcase_add_test(tc, test_param_array_bad);
+	tcase_add_test(tc, test_param_names);
 	tcase_add_test(tc, test_param_required);
+	tcase_add_test(tc, test_param_maybe);
 	tcase_add_test(tc, test_too_many_params);
 	tcase_add_test(tc, test_nul_refused);
 	tcase_add_test(tc, test_param_id);

@@ -3,6 +3,7 @@
  * UTF-8 validation, numeric ids, the string buffer and the mixer.
  */
 #include <check.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -191,6 +192,31 @@ START_TEST(test_sbuf)
 }
 END_TEST
 
+static char *
+vfmt(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+START_TEST(test_xvasprintf)
+{
+	char *s = vfmt("%s=%d", "n", 42), *e = vfmt("%s", "");
+
+	ck_assert_str_eq(s, "n=42");
+	/* an empty result is still a string to free */
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_eq(e, "");
+	free(s);
+	free(e);
+}
+END_TEST
+
 START_TEST(test_mix64)
 {
 	/* a fixed function: ids and trace ids depend on it across versions */
@@ -213,6 +239,7 @@ main(void)
 	tcase_add_test(tc, test_utf8);
 	tcase_add_test(tc, test_ids);
 	tcase_add_test(tc, test_sbuf);
+	tcase_add_test(tc, test_xvasprintf);
 	tcase_add_test(tc, test_mix64);
 	suite_add_tcase(s, tc);
 	return suite_run(s);

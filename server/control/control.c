@@ -85,14 +85,15 @@ fail(struct ctl *c, int status, const char *field, const char *fmt, ...)
 	return -1;
 }
 
-static int fail_key(struct ctl *c, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static int fail_key(struct ctl *c, const char *path, const char *key,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/* A 400 for the body's member key, its JSON path as the field. */
+/* A 400 for the member key of the object at path ("$": the body), its
+ * JSON path as the field. */
 static int
-fail_key(struct ctl *c, const char *key, const char *fmt, ...)
+fail_key(struct ctl *c, const char *path, const char *key, const char *fmt, ...)
 {
-	char *field = xasprintf("$.%s", key), buf[1024];
+	char *field = xasprintf("%s.%s", path, key), buf[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -103,16 +104,30 @@ fail_key(struct ctl *c, const char *key, const char *fmt, ...)
 	return -1;
 }
 
-/* -1 with a 400 when the body has a member not in keys (NULL-ended). */
+/*
+ * -1 with a 400 when obj (at path) has a member not in keys (NULL-ended),
+ * hint following the message.
+ */
 static int
-known_keys(struct ctl *c, const char *const *keys, const char *hint)
+known_keys(struct ctl *c, struct json_object *obj, const char *path,
+    const char *const *keys, const char *hint)
 {
-	json_object_object_foreach(c->body, key, val) {
+	json_object_object_foreach(obj, key, val) {
 		(void)val;
 		if (!str_in(keys, key))
-			return fail_key(c, key, "unknown key %s%s", key, hint);
+			return fail_key(c, path, key, "unknown key %s%s", key,
+			    hint);
 	}
 	return 0;
+}
+
+/* A 500 for a store write that failed, with its cause (freed): -1. */
+static int
+fail_store(struct ctl *c, char *cause)
+{
+	fail(c, 500, NULL, "store write failed: %s", cause ? cause : "");
+	free(cause);
+	return -1;
 }
 
 static int
@@ -141,17 +156,27 @@ need_body(struct ctl *c)
 	return 0;
 }
 
+/*
+ * The member key of obj, in *v: false when absent or null, which the
+ * get_*() readers below answer with 1.
+ */
+static bool
+given(struct json_object *obj, const char *key, struct json_object **v)
+{
+	return json_object_object_get_ex(obj, key, v) &&
+	    !json_object_is_type(*v, json_type_null);
+}
+
 /* An integer member: 0 when present and valid, 1 when absent, -1 when bad. */
 static int
 get_int(struct ctl *c, const char *key, int64_t *out)
 {
 	struct json_object *v;
 
-	if (!json_object_object_get_ex(c->body, key, &v) ||
-	    json_object_is_type(v, json_type_null))
+	if (!given(c->body, key, &v))
 		return 1;
 	if (!json_object_is_type(v, json_type_int))
-		return fail_key(c, key, "%s must be an integer", key);
+		return fail_key(c, "$", key, "%s must be an integer", key);
 	*out = json_object_get_int64(v);
 	return 0;
 }
@@ -311,7 +336,7 @@ ctl_token_mint(struct ctl *c)
 
 	if (need_body(c) < 0)
 		return -1;
-	if (known_keys(c, keys, "") < 0)
+	if (known_keys(c, c->body, "$", keys, "") < 0)
 		return -1;
 	if (get_int(c, "expires_in", &life) < 0)
 		return -1;
@@ -389,7 +414,7 @@ ctl_oauth_post(struct ctl *c)
 		    c->sub);
 	if (need_body(c) < 0)
 		return -1;
-	if (known_keys(c, keys, "") < 0)
+	if (known_keys(c, c->body, "$", keys, "") < 0)
 		return -1;
 	/* as for tokens: an id is drawn only when the references hold */
 	if (ref_exists(c, "user", TBL_USERS) && ref_exists(c, "app", TBL_APPS))
@@ -461,19 +486,15 @@ ctl_token_state(struct ctl *c)
 	if ((v = store_get_token(st, c->sub)) == NULL)
 		return fail(c, 404, NULL, "no token %s", c->sub);
 	/* store rows are shared and read-only: change a copy */
-	row = NULL;
-	json_object_deep_copy(v, &row, NULL);
+	row = row_copy(v);
 	json_object_put(v);
-	json_object_object_add(row, "state", json_object_new_string(state));
+	row_set_str(row, "state", state);
 	if (store_begin(st) < 0 ||
 	    store_update(st, TBL_TOKENS, row, &cause) < 0 ||
 	    store_commit(st) < 0) {
 		store_rollback(st);
 		json_object_put(row);
-		fail(c, 500, NULL, "store write failed: %s",
-		    cause ? cause : "");
-		free(cause);
-		return -1;
+		return fail_store(c, cause);
 	}
 	json_object_put(row);
 	reply(c, 200, ok_body());
@@ -777,13 +798,12 @@ get_id(struct ctl *c, const char *key, int64_t *out)
 {
 	struct json_object *v;
 
-	if (!json_object_object_get_ex(c->body, key, &v) ||
-	    json_object_is_type(v, json_type_null))
+	if (!given(c->body, key, &v))
 		return 1;
 	if (!json_object_is_type(v, json_type_string) ||
 	    (*out = hook_id(json_object_get_string(v))) == 0)
-		return fail_key(c, key, "%s must be an id (a string of digits)",
-		    key);
+		return fail_key(c, "$", key,
+		    "%s must be an id (a string of digits)", key);
 	return 0;
 }
 
@@ -912,14 +932,13 @@ get_enum(struct ctl *c, const char *key, const char *const *values,
 {
 	struct json_object *v;
 
-	if (!json_object_object_get_ex(c->body, key, &v) ||
-	    json_object_is_type(v, json_type_null))
+	if (!given(c->body, key, &v))
 		return 1;
 	if (!json_object_is_type(v, json_type_string) ||
 	    !str_in(values, json_object_get_string(v))) {
 		char *list = obj_values_list(values);
 
-		fail_key(c, key, "%s must be one of %s", key, list);
+		fail_key(c, "$", key, "%s must be one of %s", key, list);
 		free(list);
 		return -1;
 	}
@@ -961,7 +980,8 @@ phone_set(struct ctl *c, int64_t id)
 
 	if (need_body(c) < 0)
 		return -1;
-	if (known_keys(c, keys, " (quality_rating, messaging_limit)") < 0)
+	if (known_keys(c, c->body, "$", keys,
+	        " (quality_rating, messaging_limit)") < 0)
 		return -1;
 	if (get_enum(c, "quality_rating", qm->values, &q) < 0 ||
 	    get_enum(c, "messaging_limit", messaging_tiers, &tier) < 0)
@@ -1008,9 +1028,7 @@ phone_set(struct ctl *c, int64_t id)
 		        clock_now(&c->emu->clock), &ev, &cause) < 0 ||
 		    store_commit(st) < 0) {
 			store_rollback(st);
-			fail(c, 500, NULL, "store write failed: %s",
-			    cause ? cause : "");
-			free(cause);
+			fail_store(c, cause);
 			json_object_put(value);
 			json_object_put(copy);
 			return -1;
@@ -1105,11 +1123,10 @@ ctl_template_post(struct ctl *c)
 	struct json_object *old, *row = NULL, *node;
 	int64_t id = hook_id(c->sub), now = clock_now(&c->emu->clock);
 	char *cause = NULL;
-	int rc;
 
 	if (need_body(c) < 0)
 		return -1;
-	if (known_keys(c, keys, "") < 0)
+	if (known_keys(c, c->body, "$", keys, "") < 0)
 		return -1;
 	if (get_enum(c, "status", template_statuses, &status) < 0 ||
 	    get_enum(c, "reason", template_reasons, &reason) < 0 ||
@@ -1145,23 +1162,17 @@ ctl_template_post(struct ctl *c)
 			    "NONE";
 	}
 	if (reason != NULL)
-		json_object_object_add(row, "rejected_reason",
-		    json_object_new_string(reason));
+		row_set_str(row, "rejected_reason", reason);
 	if (quality != NULL)
-		json_object_object_add(row, "quality_score",
-		    json_object_new_string(quality));
+		row_set_str(row, "quality_score", quality);
 	if (category != NULL)
-		json_object_object_add(row, "category",
-		    json_object_new_string(category));
+		row_set_str(row, "category", category);
 	if (store_begin(st) < 0 || template_put(c->emu, old, row, &cause) < 0 ||
 	    store_commit(st) < 0) {
 		store_rollback(st);
 		json_object_put(old);
 		json_object_put(row);
-		rc = fail(c, 500, NULL, "store write failed: %s",
-		    cause ? cause : "");
-		free(cause);
-		return rc;
+		return fail_store(c, cause);
 	}
 	json_object_put(old);
 	node = render_node(c->rq, NODE_TEMPLATE, row, NULL, NULL);
@@ -1192,24 +1203,6 @@ parse_body(struct ctl *c)
 
 /* ---- messages ------------------------------------------------------ */
 
-/* Refuses keys of obj (at path) outside keys: 0, or -1 with the answer. */
-static int
-only_keys(struct ctl *c, struct json_object *obj, const char *path,
-    const char *const *keys)
-{
-	json_object_object_foreach(obj, key, val) {
-		(void)val;
-		if (!str_in(keys, key)) {
-			char *f = xasprintf("%s.%s", path, key);
-
-			fail(c, 400, f, "unknown key %s", key);
-			free(f);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 /* A string member of obj: 0 and *out, 1 when absent or null, -1 when bad
  * (not a string, or empty). */
 static int
@@ -1218,17 +1211,12 @@ get_text(struct ctl *c, struct json_object *obj, const char *path,
 {
 	struct json_object *v;
 
-	if (!json_object_object_get_ex(obj, key, &v) ||
-	    json_object_is_type(v, json_type_null))
+	if (!given(obj, key, &v))
 		return 1;
 	if (!json_object_is_type(v, json_type_string) ||
-	    json_object_get_string_len(v) == 0) {
-		char *f = xasprintf("%s.%s", path, key);
-
-		fail(c, 400, f, "%s must be a non-empty string", key);
-		free(f);
-		return -1;
-	}
+	    json_object_get_string_len(v) == 0)
+		return fail_key(c, path, key, "%s must be a non-empty string",
+		    key);
 	*out = json_object_get_string(v);
 	return 0;
 }
@@ -1260,7 +1248,7 @@ ctl_inbound(struct ctl *c)
 	size_t n = 0;
 	const char *p;
 
-	if (need_body(c) < 0 || only_keys(c, c->body, "$", keys) < 0)
+	if (need_body(c) < 0 || known_keys(c, c->body, "$", keys, "") < 0)
 		return -1;
 	if (get_text(c, c->body, "$", "phone_number_id", &pid) < 0 ||
 	    get_text(c, c->body, "$", "from", &from) < 0 ||
@@ -1291,12 +1279,8 @@ ctl_inbound(struct ctl *c)
 	if (phone == NULL)
 		return fail(c, 404, "$.phone_number_id", "no phone number %s",
 		    pid);
-	if (message_inbound(c->emu, pn, from, name, text, &id, &cause) < 0) {
-		fail(c, 500, NULL, "store write failed: %s",
-		    cause ? cause : "");
-		free(cause);
-		return -1;
-	}
+	if (message_inbound(c->emu, pn, from, name, text, &id, &cause) < 0)
+		return fail_store(c, cause);
 	o = json_object_new_object();
 	json_object_object_add(o, "message_id", json_object_new_string(id));
 	free(id);
@@ -1320,14 +1304,14 @@ ctl_message_post(struct ctl *c)
 	int64_t code;
 	int rc;
 
-	if (need_body(c) < 0 || only_keys(c, c->body, "$", keys) < 0)
+	if (need_body(c) < 0 || known_keys(c, c->body, "$", keys, "") < 0)
 		return -1;
 	if (!json_object_object_get_ex(c->body, "error", &e) ||
 	    !json_object_is_type(e, json_type_object))
 		return fail(c, 400, "$.error",
 		    "error must be an object with "
 		    "a code");
-	if (only_keys(c, e, "$.error", ekeys) < 0 ||
+	if (known_keys(c, e, "$.error", ekeys, "") < 0 ||
 	    get_text(c, e, "$.error", "title", &title) < 0 ||
 	    get_text(c, e, "$.error", "details", &details) < 0)
 		return -1;
@@ -1346,12 +1330,8 @@ ctl_message_post(struct ctl *c)
 	if (rc == 2)
 		return fail(c, 409, NULL, "message %s has failed already",
 		    c->sub);
-	if (rc < 0) {
-		fail(c, 500, NULL, "store write failed: %s",
-		    cause ? cause : "");
-		free(cause);
-		return -1;
-	}
+	if (rc < 0)
+		return fail_store(c, cause);
 	o = json_object_new_object();
 	json_object_object_add(o, "id", json_object_new_string(c->sub));
 	json_object_object_add(o, "status", json_object_new_string("failed"));

@@ -107,13 +107,11 @@ static int fault_bad(char **cause, char **field, const char *path,
 static int
 fault_bad(char **cause, char **field, const char *path, const char *fmt, ...)
 {
-	struct sbuf sb = SBUF_INIT;
 	va_list ap;
 
 	va_start(ap, fmt);
-	sbuf_vaddf(&sb, fmt, ap);
+	*cause = xvasprintf(fmt, ap);
 	va_end(ap);
-	*cause = sbuf_detach(&sb);
 	*field = xstrdup(path);
 	return -1;
 }

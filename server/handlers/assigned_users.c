@@ -19,40 +19,8 @@ static struct json_object *
 read_tasks(struct request *rq)
 {
 	const char *v = param_required(rq, "tasks");
-	struct json_object *arr, *out;
-	size_t i, k;
 
-	if (v == NULL || (arr = param_array("tasks", v, &rq->err)) == NULL)
-		return NULL;
-	out = json_object_new_array();
-	for (i = 0; i < json_object_array_length(arr); i++) {
-		struct json_object *t = json_object_array_get_idx(arr, i);
-		const char *s = json_object_get_string(t);
-		bool dup = false;
-
-		if (!json_object_is_type(t, json_type_string) ||
-		    task_index(s) < 0) {
-			char *list = task_list();
-
-			gerr_set(&rq->err, GE_PARAM,
-			    "(#100) Param tasks[%zu] must be one of {%s} - got "
-			    "\"%s\"",
-			    i, list, s ? s : "");
-			free(list);
-			json_object_put(out);
-			out = NULL;
-			break;
-		}
-		for (k = 0; k < json_object_array_length(out); k++)
-			if (strcmp(json_object_get_string(
-			               json_object_array_get_idx(out, k)),
-			        s) == 0)
-				dup = true;
-		if (!dup)
-			json_object_array_add(out, json_object_new_string(s));
-	}
-	json_object_put(arr);
-	return out;
+	return v != NULL ? param_names("tasks", v, task_names, &rq->err) : NULL;
 }
 
 static int64_t
@@ -96,17 +64,7 @@ assigned_users_list(struct request *rq)
 {
 	if (render_assigned_business(rq, rq->node) < 0)
 		return -1;
-	rq->result = render_list(rq, &edge_assigned_users, rq->node, NULL);
-	return rq->result ? 0 : -1;
-}
-
-static struct json_object *
-success(void)
-{
-	struct json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "success", json_object_new_boolean(1));
-	return o;
+	return edge_list(rq);
 }
 
 int
@@ -141,7 +99,7 @@ assigned_users_add(struct request *rq)
 		rc = gerr_set(&rq->err, GE_EDIT, NULL);
 	} else {
 		/* read-after-write reads the WABA (its reference page) */
-		rq->result = success();
+		render_success(rq);
 		rq->raw_type = NODE_WABA;
 		rq->raw_id = rq->node;
 	}
@@ -174,6 +132,6 @@ assigned_users_remove(struct request *rq)
 		store_rollback(st);
 		return gerr_set(&rq->err, GE_EDIT, NULL);
 	}
-	rq->result = success();
+	render_success(rq);
 	return 0;
 }

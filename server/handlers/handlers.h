@@ -12,11 +12,10 @@
 struct request;
 struct filter;
 
-int business_get(struct request *rq);
-int business_owned_wabas(struct request *rq);
-int business_client_wabas(struct request *rq);
-int waba_get(struct request *rq);
-int phone_list(struct request *rq);
+/* GET /{id} of every node type but a phone number's (phone_get()). */
+int node_get(struct request *rq);
+/* GET /{id}/{edge} of a list edge (render_edge()). */
+int edge_list(struct request *rq);
 int phone_create(struct request *rq);
 int phone_get(struct request *rq);
 int phone_request_code(struct request *rq);
@@ -31,22 +30,17 @@ int phone_settings_post(struct request *rq);
 int assigned_users_list(struct request *rq);
 int assigned_users_add(struct request *rq);
 int assigned_users_remove(struct request *rq);
-int template_list(struct request *rq);
 int template_create(struct request *rq);
 int template_delete(struct request *rq);
 int template_item_get(struct request *rq);
-int template_get(struct request *rq);
 int template_edit(struct request *rq);
 /* message_templates' filters from plain parameters (render.h). */
 int template_filters(struct request *rq, bool nested, struct filter **out,
     size_t *n);
 int message_send(struct request *rq);
-int user_get(struct request *rq);
-int user_assigned_wabas(struct request *rq);
 int user_permissions(struct request *rq);
 int debug_token_get(struct request *rq);
 int oauth_access_token(struct request *rq);
-int app_get(struct request *rq);
 int app_subscriptions_list(struct request *rq);
 int app_subscriptions_add(struct request *rq);
 int app_subscriptions_remove(struct request *rq);

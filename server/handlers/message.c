@@ -46,18 +46,6 @@ bad_param(struct request *rq, const char *fmt, const char *what)
 	return gerr_details(&rq->err, fmt, what);
 }
 
-/* Unicode characters in valid UTF-8. */
-static size_t
-chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 /* A JSON object parameter (a JSON body's member or a form field). */
 static int
 object_param(struct request *rq, const char *name, bool required,
@@ -543,7 +531,7 @@ text_param(struct request *rq, struct json_object **t, const char **body)
 		    "(#100) Param %s must be a non-empty "
 		    "string",
 		    "text['body']");
-	if (chars(*body) > TEXT_MAX) {
+	if (utf8_chars(*body) > TEXT_MAX) {
 		gerr_set(&rq->err, GE_PARAM,
 		    "(#100) Param text['body'] must be "
 		    "at most %d characters long",

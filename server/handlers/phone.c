@@ -17,13 +17,6 @@
 #include "util.h"
 
 int
-phone_list(struct request *rq)
-{
-	rq->result = render_list(rq, &edge_phones, rq->node, NULL);
-	return rq->result ? 0 : -1;
-}
-
-int
 phone_get(struct request *rq)
 {
 	struct json_object *row = store_get(rq->emu->store, TBL_PHONE_NUMBERS,
@@ -225,9 +218,8 @@ migrate(struct request *rq, struct json_object *waba,
 	id = row_id(existing, "id");
 	snprintf(buf, sizeof(buf), "%lld", (long long)rq->node);
 	/* store rows are read-only (they may be the cache's): change a copy */
-	moved = NULL;
-	json_object_deep_copy(existing, &moved, NULL);
-	json_object_object_add(moved, "waba", json_object_new_string(buf));
+	moved = row_copy(existing);
+	row_set_str(moved, "waba", buf);
 	if (store_begin(st) < 0 ||
 	    store_update(st, TBL_PHONE_NUMBERS, moved, &cause) < 0 ||
 	    store_commit(st) < 0) {
@@ -302,16 +294,12 @@ phone_create(struct request *rq)
 		goto out;
 	}
 	phone = json_object_new_object();
-	json_object_object_add(phone, "waba",
-	    json_object_new_string(rq->node_id));
-	json_object_object_add(phone, "cc", json_object_new_string(cc));
-	json_object_object_add(phone, "phone_number",
-	    json_object_new_string(number));
-	json_object_object_add(phone, "verified_name",
-	    json_object_new_string(name));
+	row_set_str(phone, "waba", rq->node_id);
+	row_set_str(phone, "cc", cc);
+	row_set_str(phone, "phone_number", number);
+	row_set_str(phone, "verified_name", name);
 	if (pre != NULL && *pre != '\0')
-		json_object_object_add(phone, "preverified_id",
-		    json_object_new_string(pre));
+		row_set_str(phone, "preverified_id", pre);
 	if (fixtures_apply_row(st, "phone_numbers", phone, "request", true,
 	        clock_now(&rq->emu->clock), &made, &fe) < 0) {
 		/* the checks above make this a store failure */

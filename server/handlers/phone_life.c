@@ -97,15 +97,6 @@ phone_save(struct emu *emu, struct gerr *err, struct json_object *row,
 	return 0;
 }
 
-static int
-success(struct request *rq)
-{
-	rq->result = json_object_new_object();
-	json_object_object_add(rq->result, "success",
-	    json_object_new_boolean(1));
-	return 0;
-}
-
 /* ---- parameters ---------------------------------------------------- */
 
 static bool
@@ -231,7 +222,7 @@ phone_request_code(struct request *rq)
 		store_rollback(st);
 		return gerr_set(&rq->err, GE_EDIT, NULL);
 	}
-	rc = success(rq);
+	rc = render_success(rq);
 	return rc;
 }
 
@@ -255,7 +246,7 @@ phone_verify_code(struct request *rq)
 	set_str(row, "code_verification_status", "VERIFIED");
 	rc = phone_save(rq->emu, &rq->err, row, NULL, NULL, NULL);
 	json_object_put(row);
-	return rc < 0 ? -1 : success(rq);
+	return rc < 0 ? -1 : render_success(rq);
 }
 
 /* ---- registration -------------------------------------------------- */
@@ -311,7 +302,7 @@ phone_register(struct request *rq)
 	json_object_object_add(row, "last_onboarded_time",
 	    json_object_new_int64(clock_now(&rq->emu->clock)));
 	if (phone_save(rq->emu, &rq->err, row, NULL, NULL, "register") == 0)
-		rc = success(rq);
+		rc = render_success(rq);
 out:
 	json_object_put(row);
 	return rc;
@@ -330,7 +321,7 @@ phone_deregister(struct request *rq)
 	set_str(row, "platform_type", "NOT_APPLICABLE");
 	set_str(row, "throughput_level", "NOT_APPLICABLE");
 	if (phone_save(rq->emu, &rq->err, row, NULL, NULL, "deregister") == 0)
-		rc = success(rq);
+		rc = render_success(rq);
 	json_object_put(row);
 	return rc;
 }
@@ -374,7 +365,7 @@ phone_update(struct request *rq)
 		        clock_now(&rq->emu->clock) + NAME_REVIEW_DELAY));
 	}
 	if (phone_save(rq->emu, &rq->err, row, NULL, NULL, NULL) == 0)
-		rc = success(rq);
+		rc = render_success(rq);
 out:
 	json_object_put(row);
 	return rc;
@@ -668,7 +659,7 @@ phone_profile_post(struct request *rq)
 		free(url);
 	}
 	if (phone_save(rq->emu, &rq->err, row, NULL, NULL, NULL) == 0)
-		rc = success(rq);
+		rc = render_success(rq);
 	json_object_put(websites);
 	json_object_put(row);
 	return rc;
@@ -685,12 +676,11 @@ phone_settings_get(struct request *rq)
 	const char *region = row_str(row, "data_localization_region");
 
 	calling = json_object_new_object();
-	json_object_object_add(calling, "status",
-	    json_object_new_string(row_str(row, "calling_status")));
-	json_object_object_add(calling, "call_icon_visibility",
-	    json_object_new_string(row_str(row, "call_icon_visibility")));
-	json_object_object_add(calling, "callback_permission_status",
-	    json_object_new_string(row_str(row, "callback_permission_status")));
+	row_set_str(calling, "status", row_str(row, "calling_status"));
+	row_set_str(calling, "call_icon_visibility",
+	    row_str(row, "call_icon_visibility"));
+	row_set_str(calling, "callback_permission_status",
+	    row_str(row, "callback_permission_status"));
 	storage = json_object_new_object();
 	json_object_object_add(storage, "status",
 	    json_object_new_string(
@@ -795,7 +785,7 @@ phone_settings_post(struct request *rq)
 	row = phone_copy(rq);
 	if (settings_calling(rq, calling, row) == 0 &&
 	    phone_save(rq->emu, &rq->err, row, NULL, NULL, NULL) == 0)
-		rc = success(rq);
+		rc = render_success(rq);
 	json_object_put(row);
 	return rc;
 }

@@ -18,6 +18,7 @@
 #include "emu.h"
 #include "handlers.h"
 #include "objects.h"
+#include "render.h"
 #include "request.h"
 #include "row.h"
 #include "store.h"
@@ -83,44 +84,12 @@ param_url(struct request *rq, const char *name, bool required)
 static struct json_object *
 param_fields(struct request *rq, bool required)
 {
-	const char *v = params_get(&rq->params, "fields");
-	struct json_object *arr, *out;
-	size_t i, k;
+	const char *v = param_maybe(rq, "fields", required);
+	struct json_object *out;
 
-	if (v == NULL) {
-		if (required)
-			(void)param_required(rq, "fields");
+	if (v == NULL)
 		return NULL;
-	}
-	if ((arr = param_array("fields", v, &rq->err)) == NULL)
-		return NULL;
-	out = json_object_new_array();
-	for (i = 0; i < json_object_array_length(arr); i++) {
-		struct json_object *f = json_object_array_get_idx(arr, i);
-		const char *s = json_object_get_string(f);
-		bool dup = false;
-
-		if (!json_object_is_type(f, json_type_string) ||
-		    !str_in(webhook_fields, s)) {
-			char *list = obj_values_list(webhook_fields);
-
-			gerr_set(&rq->err, GE_PARAM,
-			    "(#100) Param fields[%zu] "
-			    "must be one of {%s} - got \"%s\"",
-			    i, list, s ? s : "");
-			free(list);
-			json_object_put(out);
-			out = NULL;
-			break;
-		}
-		for (k = 0; k < json_object_array_length(out); k++)
-			dup |= strcmp(json_object_get_string(
-			                  json_object_array_get_idx(out, k)),
-			           s) == 0;
-		if (!dup)
-			json_object_array_add(out, json_object_new_string(s));
-	}
-	json_object_put(arr);
+	out = param_names("fields", v, webhook_fields, &rq->err);
 	if (out != NULL && json_object_array_length(out) == 0) {
 		gerr_set(&rq->err, GE_PARAM,
 		    "(#100) Param fields must be "
@@ -167,14 +136,6 @@ write_tx(struct request *rq, int (*fn)(struct request *, void *), void *ctx)
 	return 0;
 }
 
-static void
-set_success(struct request *rq)
-{
-	rq->result = json_object_new_object();
-	json_object_object_add(rq->result, "success",
-	    json_object_new_boolean(1));
-}
-
 /*
  * rq->result = {"data": [...]}: one entry, made by entry(), for each row of
  * t whose column col is the node.  entry() returns a new object.
@@ -219,8 +180,7 @@ subscription_entry(struct request *rq, struct json_object *r)
 
 		json_object_object_add(e, "name",
 		    json_object_get(json_object_array_get_idx(f, k)));
-		json_object_object_add(e, "version",
-		    json_object_new_string(rq->version));
+		row_set_str(e, "version", rq->version);
 		json_object_array_add(fs, e);
 	}
 	json_object_object_add(o, "fields", fs);
@@ -239,9 +199,8 @@ sub_key(struct request *rq)
 {
 	struct json_object *key = json_object_new_object();
 
-	json_object_object_add(key, "app", json_object_new_string(rq->node_id));
-	json_object_object_add(key, "object",
-	    json_object_new_string("whatsapp_business_account"));
+	row_set_str(key, "app", rq->node_id);
+	row_set_str(key, "object", "whatsapp_business_account");
 	return key;
 }
 
@@ -322,11 +281,9 @@ app_subscriptions_add(struct request *rq)
 	}
 	json_object_put(old);
 	row = sub_key(rq);
-	json_object_object_add(row, "callback_url",
-	    json_object_new_string(url));
+	row_set_str(row, "callback_url", url);
 	if (token != NULL && *token != '\0')
-		json_object_object_add(row, "verify_token",
-		    json_object_new_string(token));
+		row_set_str(row, "verify_token", token);
 	json_object_object_add(row, "fields", fields);
 	json_object_object_add(row, "include_values",
 	    json_object_new_boolean(include));
@@ -334,7 +291,7 @@ app_subscriptions_add(struct request *rq)
 	rc = write_tx(rq, sub_write, row);
 	json_object_put(row);
 	if (rc == 0)
-		set_success(rq);
+		render_success(rq);
 	return rc;
 }
 
@@ -408,7 +365,7 @@ app_subscriptions_remove(struct request *rq)
 	rc = write_tx(rq, sub_remove, &rm);
 	json_object_put(rm.fields);
 	if (rc == 0)
-		set_success(rq);
+		render_success(rq);
 	return rc;
 }
 
@@ -422,14 +379,12 @@ subscribed_app_entry(struct request *rq, struct json_object *r)
 
 	app = store_get(rq->emu->store, TBL_APPS, row_id(r, "app"));
 	d = json_object_new_object();
-	json_object_object_add(d, "id",
-	    json_object_new_string(row_str(r, "app")));
+	row_set_str(d, "id", row_str(r, "app"));
 	link = xasprintf("https://www.facebook.com/games/?app_id=%s",
 	    row_str(r, "app"));
-	json_object_object_add(d, "link", json_object_new_string(link));
+	row_set_str(d, "link", link);
 	free(link);
-	json_object_object_add(d, "name",
-	    json_object_new_string(app != NULL ? row_str(app, "name") : ""));
+	row_set_str(d, "name", app != NULL ? row_str(app, "name") : "");
 	json_object_put(app);
 	json_object_object_add(o, "whatsapp_business_api_data", d);
 	if (json_object_object_get_ex(r, "override_callback_uri", &v))
@@ -452,9 +407,8 @@ sa_key(struct request *rq)
 	char buf[24];
 
 	snprintf(buf, sizeof(buf), "%lld", (long long)rq->token_app);
-	json_object_object_add(key, "waba",
-	    json_object_new_string(rq->node_id));
-	json_object_object_add(key, "app", json_object_new_string(buf));
+	row_set_str(key, "waba", rq->node_id);
+	row_set_str(key, "app", buf);
 	return key;
 }
 
@@ -485,13 +439,10 @@ sa_write(struct request *rq, void *ctx)
 	}
 	waba = store_get(emu->store, TBL_WABAS, rq->node);
 	value = json_object_new_object();
-	json_object_object_add(value, "event",
-	    json_object_new_string("PARTNER_APP_INSTALLED"));
+	row_set_str(value, "event", "PARTNER_APP_INSTALLED");
 	info = json_object_new_object();
-	json_object_object_add(info, "waba_id",
-	    json_object_new_string(rq->node_id));
-	json_object_object_add(info, "owner_business_id",
-	    json_object_new_string(row_str(waba, "business")));
+	row_set_str(info, "waba_id", rq->node_id);
+	row_set_str(info, "owner_business_id", row_str(waba, "business"));
 	json_object_object_add(info, "partner_app_id",
 	    json_object_get(json_object_object_get(row, "app")));
 	json_object_object_add(value, "waba_info", info);
@@ -532,15 +483,13 @@ subscribed_apps_add(struct request *rq)
 	}
 	row = sa_key(rq);
 	if (url != NULL) {
-		json_object_object_add(row, "override_callback_uri",
-		    json_object_new_string(url));
-		json_object_object_add(row, "verify_token",
-		    json_object_new_string(token));
+		row_set_str(row, "override_callback_uri", url);
+		row_set_str(row, "verify_token", token);
 	}
 	rc = write_tx(rq, sa_write, row);
 	json_object_put(row);
 	if (rc == 0)
-		set_success(rq);
+		render_success(rq);
 	return rc;
 }
 
@@ -560,6 +509,6 @@ subscribed_apps_remove(struct request *rq)
 
 	json_object_put(key);
 	if (rc == 0)
-		set_success(rq);
+		render_success(rq);
 	return rc;
 }

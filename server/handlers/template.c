@@ -165,25 +165,7 @@ fail:
 	return -1;
 }
 
-int
-template_list(struct request *rq)
-{
-	rq->result = render_list(rq, &edge_templates, rq->node, NULL);
-	return rq->result ? 0 : -1;
-}
-
 /* ---- reads --------------------------------------------------------- */
-
-int
-template_get(struct request *rq)
-{
-	struct json_object *row = store_get(rq->emu->store, TBL_TEMPLATES,
-	    rq->node);
-	int rc = render_read(rq, NODE_TEMPLATE, row);
-
-	json_object_put(row);
-	return rc;
-}
 
 /* GET /{waba-id}/message_templates/{template-id}: that WABA's only. */
 int
@@ -283,15 +265,11 @@ check_name(struct request *rq, const char *name)
 static struct json_object *
 components_param(struct request *rq, bool required)
 {
-	const char *v = params_get(&rq->params, "components");
+	const char *v = param_maybe(rq, "components", required);
 	struct json_object *c;
 
-	if (v == NULL) {
-		if (required)
-			gerr_set(&rq->err, GE_PARAM,
-			    "(#100) The parameter components is required");
+	if (v == NULL)
 		return NULL;
-	}
 	c = json_tokener_parse(v);
 	if (c == NULL || !json_object_is_type(c, json_type_array)) {
 		json_object_put(c);
@@ -432,22 +410,16 @@ template_create(struct request *rq)
 	id = store_new_id(st);
 	snprintf(buf, sizeof(buf), "%lld", (long long)id);
 	row = json_object_new_object();
-	json_object_object_add(row, "id", json_object_new_string(buf));
-	json_object_object_add(row, "waba",
-	    json_object_new_string(rq->node_id));
-	json_object_object_add(row, "name", json_object_new_string(name));
-	json_object_object_add(row, "language",
-	    json_object_new_string(language));
-	json_object_object_add(row, "category",
-	    json_object_new_string(category));
-	json_object_object_add(row, "parameter_format",
-	    json_object_new_string(format));
+	row_set_str(row, "id", buf);
+	row_set_str(row, "waba", rq->node_id);
+	row_set_str(row, "name", name);
+	row_set_str(row, "language", language);
+	row_set_str(row, "category", category);
+	row_set_str(row, "parameter_format", format);
 	json_object_object_add(row, "components", json_object_get(components));
-	json_object_object_add(row, "quality_score",
-	    json_object_new_string("UNKNOWN"));
-	json_object_object_add(row, "quality_updated",
-	    json_object_new_int64(now));
-	json_object_object_add(row, "created_at", json_object_new_int64(now));
+	row_set_str(row, "quality_score", "UNKNOWN");
+	row_set_int(row, "quality_updated", now);
+	row_set_int(row, "created_at", now);
 	json_object_object_add(row, "pauses", json_object_new_int(0));
 	json_object_object_add(row, "edits", json_object_new_array());
 	template_submit(rq->emu, row);
@@ -570,8 +542,7 @@ template_edit(struct request *rq)
 	if (approved && edit_allowed(rq, old, now, &edits) < 0)
 		goto out;
 	row = row_copy(old);
-	json_object_object_add(row, "category",
-	    json_object_new_string(category));
+	row_set_str(row, "category", category);
 	if (components != NULL)
 		json_object_object_add(row, "components",
 		    json_object_get(components));
@@ -591,10 +562,7 @@ template_edit(struct request *rq)
 		if (rc < 0)
 			goto out;
 	}
-	rq->result = json_object_new_object();
-	json_object_object_add(rq->result, "success",
-	    json_object_new_boolean(1));
-	rc = 0;
+	rc = render_success(rq);
 out:
 	json_object_put(old);
 	json_object_put(row);
@@ -669,10 +637,7 @@ template_delete(struct request *rq)
 	}
 	if (store_commit(st) < 0)
 		goto fail;
-	rq->result = json_object_new_object();
-	json_object_object_add(rq->result, "success",
-	    json_object_new_boolean(1));
-	rc = 0;
+	rc = render_success(rq);
 	goto out;
 fail:
 	store_rollback(st);

@@ -63,15 +63,24 @@ xstrndup(const char *s, size_t n)
 }
 
 char *
-xasprintf(const char *fmt, ...)
+xvasprintf(const char *fmt, va_list ap)
 {
 	struct sbuf sb = SBUF_INIT;
+
+	sbuf_vaddf(&sb, fmt, ap);
+	return sbuf_detach(&sb);
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
 	va_list ap;
+	char *s;
 
 	va_start(ap, fmt);
-	sbuf_vaddf(&sb, fmt, ap);
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
-	return sbuf_detach(&sb);
+	return s;
 }
 
 void

@@ -20,6 +20,8 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* xasprintf() with a va_list (ap is used up): the printf-style setters'. */
+char *xvasprintf(const char *fmt, va_list ap);
 
 struct sbuf {
 	char *buf; /* always NUL-terminated once anything was added */

@@ -45,18 +45,6 @@ static const struct {
 	{ 131053, "Media upload error" },
 };
 
-static void
-set_str(struct json_object *o, const char *key, const char *v)
-{
-	json_object_object_add(o, key, v ? json_object_new_string(v) : NULL);
-}
-
-static void
-set_int(struct json_object *o, const char *key, int64_t v)
-{
-	json_object_object_add(o, key, json_object_new_int64(v));
-}
-
 /* A unix time as the messages webhook writes it: a string. */
 static void
 set_time(struct json_object *o, const char *key, int64_t t)
@@ -64,7 +52,7 @@ set_time(struct json_object *o, const char *key, int64_t t)
 	char buf[24];
 
 	snprintf(buf, sizeof(buf), "%lld", (long long)t);
-	set_str(o, key, buf);
+	row_set_str(o, key, buf);
 }
 
 /*
@@ -142,9 +130,9 @@ event_base(struct emu *emu, int64_t phone)
 	    row_str(row, "cc") ? row_str(row, "cc") : "",
 	    row_str(row, "phone_number") ? row_str(row, "phone_number") : "");
 
-	set_str(v, "messaging_product", "whatsapp");
-	set_str(md, "display_phone_number", number);
-	set_str(md, "phone_number_id", row_str(row, "id"));
+	row_set_str(v, "messaging_product", "whatsapp");
+	row_set_str(md, "display_phone_number", number);
+	row_set_str(md, "phone_number_id", row_str(row, "id"));
 	json_object_object_add(v, "metadata", md);
 	free(number);
 	json_object_put(row);
@@ -176,10 +164,10 @@ status_value(struct emu *emu, struct json_object *msg, const char *st,
 	                   *list = json_object_new_array(),
 	                   *s = json_object_new_object();
 
-	set_str(s, "id", row_str(msg, "id"));
-	set_str(s, "status", st);
+	row_set_str(s, "id", row_str(msg, "id"));
+	row_set_str(s, "status", st);
 	set_time(s, "timestamp", at);
-	set_str(s, "recipient_id", row_str(msg, "wa_id"));
+	row_set_str(s, "recipient_id", row_str(msg, "wa_id"));
 	json_object_array_add(list, s);
 	json_object_object_add(v, "statuses", list);
 	return v;
@@ -200,12 +188,12 @@ message_accept(struct emu *emu, struct json_object *row, char **cause)
 		return -1;
 	}
 	id = wamid(emu, row_str(row, "wa_id"));
-	set_str(row, "id", id);
+	row_set_str(row, "id", id);
 	free(id);
-	set_str(row, "direction", "outbound");
-	set_str(row, "status", "accepted");
-	set_int(row, "created_at", now);
-	set_int(row, "due_at", due);
+	row_set_str(row, "direction", "outbound");
+	row_set_str(row, "status", "accepted");
+	row_set_int(row, "created_at", now);
+	row_set_int(row, "due_at", due);
 	if (store_insert(st, TBL_MESSAGES, row, cause) < 0 ||
 	    store_commit(st) < 0) {
 		store_rollback(st);
@@ -240,36 +228,36 @@ message_inbound(struct emu *emu, int64_t phone, const char *from,
 		return -1;
 	}
 	*id = wamid(emu, from);
-	set_str(row, "id", *id);
+	row_set_str(row, "id", *id);
 	json_object_object_add(row, "phone",
 	    json_object_new_string(
 	        row_str(p = store_get(st, TBL_PHONE_NUMBERS, phone), "id")));
 	json_object_put(p);
-	set_str(row, "direction", "inbound");
-	set_str(row, "wa_id", from);
-	set_str(row, "type", "text");
-	set_str(row, "text", text);
-	set_str(row, "status", "received");
-	set_int(row, "created_at", now);
+	row_set_str(row, "direction", "inbound");
+	row_set_str(row, "wa_id", from);
+	row_set_str(row, "type", "text");
+	row_set_str(row, "text", text);
+	row_set_str(row, "status", "received");
+	row_set_int(row, "created_at", now);
 
 	v = event_base(emu, phone);
 	list = json_object_new_array();
 	o = json_object_new_object();
 	p = json_object_new_object();
-	set_str(p, "name", name ? name : from);
+	row_set_str(p, "name", name ? name : from);
 	json_object_object_add(o, "profile", p);
-	set_str(o, "wa_id", from);
+	row_set_str(o, "wa_id", from);
 	json_object_array_add(list, o);
 	json_object_object_add(v, "contacts", list);
 	list = json_object_new_array();
 	o = json_object_new_object();
-	set_str(o, "from", from);
-	set_str(o, "id", *id);
+	row_set_str(o, "from", from);
+	row_set_str(o, "id", *id);
 	set_time(o, "timestamp", now);
 	p = json_object_new_object();
-	set_str(p, "body", text);
+	row_set_str(p, "body", text);
 	json_object_object_add(o, "text", p);
-	set_str(o, "type", "text");
+	row_set_str(o, "type", "text");
 	json_object_array_add(list, o);
 	json_object_object_add(v, "messages", list);
 
@@ -290,7 +278,7 @@ lookup(struct emu *emu, const char *id)
 {
 	struct json_object *key = json_object_new_object(), *row;
 
-	set_str(key, "id", id);
+	row_set_str(key, "id", id);
 	row = store_lookup(emu->store, TBL_MESSAGES, key);
 	json_object_put(key);
 	return row;
@@ -322,19 +310,19 @@ message_fail(struct emu *emu, const char *id, int code, const char *title,
 	if (title == NULL)
 		title = "Message failed to send";
 	row = row_copy(old);
-	set_str(row, "status", "failed");
+	row_set_str(row, "status", "failed");
 	json_object_object_add(row, "due_at", NULL);
-	set_int(row, "error_code", code);
+	row_set_int(row, "error_code", code);
 	v = status_value(emu, row, "failed", now);
 	errs = json_object_new_array();
 	e = json_object_new_object();
-	set_int(e, "code", code);
-	set_str(e, "title", title);
-	set_str(e, "message", title);
+	row_set_int(e, "code", code);
+	row_set_str(e, "title", title);
+	row_set_str(e, "message", title);
 	d = json_object_new_object();
-	set_str(d, "details", details ? details : title);
+	row_set_str(d, "details", details ? details : title);
 	json_object_object_add(e, "error_data", d);
-	set_str(e, "href",
+	row_set_str(e, "href",
 	    "https://developers.facebook.com/docs/whatsapp/"
 	    "cloud-api/support/error-codes/");
 	json_object_array_add(errs, e);
@@ -458,13 +446,13 @@ advance(struct emu *emu, struct phone_memo *pm, struct due_msg *m, int64_t now,
 		                   *s = json_object_new_object();
 
 		k++;
-		set_str(v, "messaging_product", "whatsapp");
+		row_set_str(v, "messaging_product", "whatsapp");
 		json_object_object_add(v, "metadata",
 		    json_object_get(pm->metadata));
-		set_str(s, "id", m->id);
-		set_str(s, "status", steps[k]);
+		row_set_str(s, "id", m->id);
+		row_set_str(s, "status", steps[k]);
 		set_time(s, "timestamp", due);
-		set_str(s, "recipient_id", m->wa_id);
+		row_set_str(s, "recipient_id", m->wa_id);
 		json_object_array_add(list, s);
 		json_object_object_add(v, "statuses", list);
 		rc = outbox_append(emu->outbox, "messages", pm->waba, m->phone,

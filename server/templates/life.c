@@ -19,18 +19,6 @@
 /* Most templates one sweep moves; the next request moves the rest. */
 #define SWEEP_BATCH 500
 
-static void
-set_str(struct json_object *row, const char *key, const char *v)
-{
-	json_object_object_add(row, key, v ? json_object_new_string(v) : NULL);
-}
-
-static void
-set_int(struct json_object *row, const char *key, int64_t v)
-{
-	json_object_object_add(row, key, json_object_new_int64(v));
-}
-
 static bool
 same(const char *a, const char *b)
 {
@@ -45,9 +33,9 @@ event_base(struct json_object *row)
 {
 	struct json_object *v = json_object_new_object();
 
-	set_int(v, "message_template_id", row_id(row, "id"));
-	set_str(v, "message_template_name", row_str(row, "name"));
-	set_str(v, "message_template_language", row_str(row, "language"));
+	row_set_int(v, "message_template_id", row_id(row, "id"));
+	row_set_str(v, "message_template_name", row_str(row, "name"));
+	row_set_str(v, "message_template_language", row_str(row, "language"));
 	return v;
 }
 
@@ -68,8 +56,8 @@ other_info(struct json_object *v, const char *title, const char *desc)
 {
 	struct json_object *o = json_object_new_object();
 
-	set_str(o, "title", title);
-	set_str(o, "description", desc);
+	row_set_str(o, "title", title);
+	row_set_str(o, "description", desc);
 	json_object_object_add(v, "other_info", o);
 }
 
@@ -81,16 +69,16 @@ status_event(struct emu *emu, struct json_object *old, struct json_object *row,
 	const char *was = old ? row_str(old, "status") : NULL;
 	struct json_object *v = event_base(row);
 
-	set_str(v, "event", st);
+	row_set_str(v, "event", st);
 	/* a template scheduled for deletion has no reason: null */
 	if (strcmp(st, "PENDING_DELETION") == 0)
 		json_object_object_add(v, "reason", NULL);
 	else
-		set_str(v, "reason",
+		row_set_str(v, "reason",
 		    strcmp(st, "REJECTED") == 0 ?
 		        row_str(row, "rejected_reason") :
 		        "NONE");
-	set_str(v, "message_template_category", row_str(row, "category"));
+	row_set_str(v, "message_template_category", row_str(row, "category"));
 	if (strcmp(st, "PAUSED") == 0)
 		other_info(v,
 		    row_int(row, "pauses") > 1 ? "SECOND_PAUSE" : "FIRST_PAUSE",
@@ -101,7 +89,7 @@ status_event(struct emu *emu, struct json_object *old, struct json_object *row,
 	else if (strcmp(st, "DISABLED") == 0) {
 		struct json_object *d = json_object_new_object();
 
-		set_int(d, "disable_date", clock_now(&emu->clock));
+		row_set_int(d, "disable_date", clock_now(&emu->clock));
 		json_object_object_add(v, "disable_info", d);
 		other_info(v, "DISABLED",
 		    "Your template has been disabled "
@@ -123,13 +111,13 @@ template_put(struct emu *emu, struct json_object *old, struct json_object *row,
 	bool category = old != NULL &&
 	    !same(row_str(old, "category"), row_str(row, "category"));
 
-	set_int(row, "updated_at", now);
+	row_set_int(row, "updated_at", now);
 	if (quality)
-		set_int(row, "quality_updated", now);
+		row_set_int(row, "quality_updated", now);
 	if (moved && strcmp(st, "PAUSED") == 0)
-		set_int(row, "pauses", row_int(row, "pauses") + 1);
+		row_set_int(row, "pauses", row_int(row, "pauses") + 1);
 	if (category)
-		set_str(row, "previous_category", row_str(old, "category"));
+		row_set_str(row, "previous_category", row_str(old, "category"));
 	if ((old == NULL ?
 	            store_insert(emu->store, TBL_TEMPLATES, row, cause) :
 	            store_update(emu->store, TBL_TEMPLATES, row, cause)) < 0)
@@ -138,17 +126,18 @@ template_put(struct emu *emu, struct json_object *old, struct json_object *row,
 		return -1;
 	if (quality) {
 		v = event_base(row);
-		set_str(v, "previous_quality_score",
+		row_set_str(v, "previous_quality_score",
 		    row_str(old, "quality_score"));
-		set_str(v, "new_quality_score", row_str(row, "quality_score"));
+		row_set_str(v, "new_quality_score",
+		    row_str(row, "quality_score"));
 		if (append(emu, "message_template_quality_update", row, v,
 		        cause) < 0)
 			return -1;
 	}
 	if (category) {
 		v = event_base(row);
-		set_str(v, "previous_category", row_str(old, "category"));
-		set_str(v, "new_category", row_str(row, "category"));
+		row_set_str(v, "previous_category", row_str(old, "category"));
+		row_set_str(v, "new_category", row_str(row, "category"));
 		if (append(emu, "template_category_update", row, v, cause) < 0)
 			return -1;
 	}
@@ -184,24 +173,25 @@ template_decide(struct json_object *row)
 	for (i = 0; i < sizeof(reject_rules) / sizeof(reject_rules[0]); i++) {
 		if (strncmp(name, reject_rules[i].prefix,
 		        strlen(reject_rules[i].prefix)) == 0) {
-			set_str(row, "status", "REJECTED");
-			set_str(row, "rejected_reason", reject_rules[i].reason);
+			row_set_str(row, "status", "REJECTED");
+			row_set_str(row, "rejected_reason",
+			    reject_rules[i].reason);
 			return;
 		}
 	}
-	set_str(row, "status", "APPROVED");
-	set_str(row, "rejected_reason", "NONE");
+	row_set_str(row, "status", "APPROVED");
+	row_set_str(row, "rejected_reason", "NONE");
 	if (strcmp(row_str(row, "category"), "UTILITY") == 0 &&
 	    strncmp(name, "marketing_", 10) == 0)
-		set_str(row, "category", "MARKETING");
+		row_set_str(row, "category", "MARKETING");
 }
 
 void
 template_submit(struct emu *emu, struct json_object *row)
 {
-	set_str(row, "status", "PENDING");
-	set_str(row, "rejected_reason", "NONE");
-	set_int(row, "due_at",
+	row_set_str(row, "status", "PENDING");
+	row_set_str(row, "rejected_reason", "NONE");
+	row_set_int(row, "due_at",
 	    clock_now(&emu->clock) + emu->env.template_review);
 }
 
@@ -216,7 +206,7 @@ advance(struct json_object *row)
 		return;
 	}
 	if (strcmp(st, "PENDING_DELETION") == 0)
-		set_str(row, "status", "DELETED");
+		row_set_str(row, "status", "DELETED");
 	json_object_object_add(row, "due_at", NULL);
 }
 

@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gerr.h"
@@ -79,24 +80,23 @@ static int fail(struct tv *c, enum gerr_id id, const char *fmt, ...)
 static int
 fail(struct tv *c, enum gerr_id id, const char *fmt, ...)
 {
-	struct sbuf sb = SBUF_INIT;
 	va_list ap;
+	char *msg;
 
 	va_start(ap, fmt);
-	sbuf_vaddf(&sb, fmt, ap);
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	if (id == GE_PARAM) {
-		gerr_set(c->err, GE_PARAM, "(#100) %s", sb.buf);
+		gerr_set(c->err, GE_PARAM, "(#100) %s", msg);
 	} else {
 		size_t i;
 
 		gerr_set(c->err, id, NULL);
 		for (i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
 			if (titles[i].id == id)
-				gerr_user(c->err, titles[i].title, "%s",
-				    sb.buf);
+				gerr_user(c->err, titles[i].title, "%s", msg);
 	}
-	sbuf_release(&sb);
+	free(msg);
 	return -1;
 }
 
