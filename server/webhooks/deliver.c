@@ -1,9 +1,10 @@
 /*
  * deliver.c - see deliver.h.  One attempt: read the oldest due delivery
  * under emu->lock, build and sign the envelope without it, POST it with
- * libcurl, loaded on the first one (webhooks/curl.h; 5 s for everything), then record the outcome under the lock:
- * a 2xx delivers, anything else is retried after deliver_backoff() until
- * DELIVER_GIVE_UP, a host outside the allow rule fails at once, uncalled.
+ * libcurl (loaded at the first attempt, webhooks/curl.h; 5 s for
+ * everything), then record the outcome under the lock: a 2xx delivers,
+ * anything else is retried after deliver_backoff() until DELIVER_GIVE_UP,
+ * a host outside the allow rule fails at once, uncalled.
  *
  * A delivery stays pending until its attempt is recorded, so one cut short
  * by a crash is sent again at the next start (at least once).
