@@ -335,6 +335,41 @@ else
 	    "$(podman inspect --format '{{.State.ExitCode}}' "$a") after SIGTERM"
 fi
 
+# ---------------------------------------------------------------- webhook ---
+# The binary loads libcurl on its first call out, so nothing before this
+# needed it: a delivery to the container's own port must reach an answer
+# (any HTTP status) rather than fail to load the library.
+hook_ok=0
+if start webhook -e WABA_EMU_WEBHOOK_URL=http://127.0.0.1:8080/_emulator/health &&
+    healthy "$cid"; then
+	e=$cid
+	call -X POST "http://127.0.0.1:$port/_emulator/webhooks/events" \
+	    -H 'Content-Type: application/json' \
+	    -d "{\"field\":\"account_update\",\"waba\":\"$WABA\",\"value\":{\"event\":\"PARTNER_ADDED\"}}"
+	fired="$status $body"
+	for _ in $(seq 50); do
+		call "http://127.0.0.1:$port/_emulator/webhooks"
+		[[ "$body" == *'"attempts":[{'* ]] && break
+		sleep 0.1
+	done
+	if [[ "$fired" == 200* ]] && [[ "$body" == *'"attempts":[{'* ]] &&
+	    [[ "$body" != *'"status":0,'* ]] && [[ "$body" != *libcurl* ]]; then
+		hook_ok=1
+	else
+		echo "POST /_emulator/webhooks/events -> $fired"
+		echo "GET /_emulator/webhooks -> $status $body"
+		logs "$e"
+	fi
+	stop_clean "$e" || true
+else
+	logs "${cid:-}"
+fi
+if [ "$hook_ok" = 1 ]; then
+	pass "webhook: libcurl loads at the first delivery and the call is answered"
+else
+	fail "webhook: no delivery attempt was answered"
+fi
+
 # ------------------------------------------------------------ persistence ---
 # State written by one container is read back by the next on the volume.
 # The /data mount point is owned by the image user, and a fresh named

@@ -1,16 +1,16 @@
 /*
  * deliver.c - see deliver.h.  One attempt: read the oldest due delivery
  * under emu->lock, build and sign the envelope without it, POST it with
- * libcurl (5 s for everything), then record the outcome under the lock:
- * a 2xx delivers, anything else is retried after deliver_backoff() until
- * DELIVER_GIVE_UP, a host outside the allow rule fails at once, uncalled.
+ * libcurl (loaded at the first attempt, webhooks/curl.h; 5 s for
+ * everything), then record the outcome under the lock: a 2xx delivers,
+ * anything else is retried after deliver_backoff() until DELIVER_GIVE_UP,
+ * a host outside the allow rule fails at once, uncalled.
  *
  * A delivery stays pending until its attempt is recorded, so one cut short
  * by a crash is sent again at the next start (at least once).
  */
 #include "webhooks/deliver.h"
 
-#include <curl/curl.h>
 #include <json-c/json.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -27,6 +27,7 @@
 #include "util.h"
 #include "messages/life.h"
 #include "webhooks/allow.h"
+#include "webhooks/curl.h"
 #include "webhooks/handshake.h"
 #include "webhooks/outbox.h"
 #include "webhooks/sign.h"
@@ -180,43 +181,44 @@ post(struct deliver *d, const char *url, const char *body, size_t len,
 {
 	char errbuf[CURL_ERROR_SIZE] = "", sig[SIGN_HEADER_LEN + 32];
 	struct curl_slist *hdrs = NULL;
+	const struct webhook_curl *c;
+	const char *why = NULL;
 	long status = 0;
 	CURLcode cc;
 
-	snprintf(sig, sizeof(sig), "X-Hub-Signature-256: %s", signature);
-	hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
-	hdrs = curl_slist_append(hdrs, sig);
-	hdrs = curl_slist_append(hdrs, "Expect:");
-	/* made on the first delivery: a server that never calls out never
-	 * loads the TLS library's pages */
+	/* loaded and made on the first delivery: a server that never calls
+	 * out never maps libcurl and the libraries it links */
+	c = webhook_curl(&why);
+	if (c != NULL && d->curl == NULL)
+		d->curl = c->easy_init();
 	if (d->curl == NULL) {
-		webhook_curl_init();
-		d->curl = curl_easy_init();
-	}
-	if (d->curl == NULL) {
-		curl_slist_free_all(hdrs);
-		*error = xstrdup("curl_errno = 2; curl could not start");
+		*error = xasprintf("curl_errno = 2; %s",
+		    why != NULL ? why : "curl could not start");
 		return 0;
 	}
-	curl_easy_reset(d->curl);
-	curl_easy_setopt(d->curl, CURLOPT_URL, url);
-	curl_easy_setopt(d->curl, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(d->curl, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(d->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(d->curl, CURLOPT_TIMEOUT, (long)WEBHOOK_TIMEOUT);
-	curl_easy_setopt(d->curl, CURLOPT_USERAGENT, WEBHOOK_USER_AGENT);
-	curl_easy_setopt(d->curl, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(d->curl, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(d->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-	curl_easy_setopt(d->curl, CURLOPT_WRITEFUNCTION, discard);
-	curl_easy_setopt(d->curl, CURLOPT_ERRORBUFFER, errbuf);
-	cc = curl_easy_perform(d->curl);
+	snprintf(sig, sizeof(sig), "X-Hub-Signature-256: %s", signature);
+	hdrs = c->slist_append(hdrs, "Content-Type: application/json");
+	hdrs = c->slist_append(hdrs, sig);
+	hdrs = c->slist_append(hdrs, "Expect:");
+	c->easy_reset(d->curl);
+	c->easy_setopt(d->curl, CURLOPT_URL, url);
+	c->easy_setopt(d->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	c->easy_setopt(d->curl, CURLOPT_FOLLOWLOCATION, 0L);
+	c->easy_setopt(d->curl, CURLOPT_NOSIGNAL, 1L);
+	c->easy_setopt(d->curl, CURLOPT_TIMEOUT, (long)WEBHOOK_TIMEOUT);
+	c->easy_setopt(d->curl, CURLOPT_USERAGENT, WEBHOOK_USER_AGENT);
+	c->easy_setopt(d->curl, CURLOPT_HTTPHEADER, hdrs);
+	c->easy_setopt(d->curl, CURLOPT_POSTFIELDS, body);
+	c->easy_setopt(d->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	c->easy_setopt(d->curl, CURLOPT_WRITEFUNCTION, discard);
+	c->easy_setopt(d->curl, CURLOPT_ERRORBUFFER, errbuf);
+	cc = c->easy_perform(d->curl);
 	if (cc == CURLE_OK)
-		curl_easy_getinfo(d->curl, CURLINFO_RESPONSE_CODE, &status);
+		c->easy_getinfo(d->curl, CURLINFO_RESPONSE_CODE, &status);
 	else
 		*error = xasprintf("curl_errno = %d; %s", (int)cc,
-		    *errbuf ? errbuf : curl_easy_strerror(cc));
-	curl_slist_free_all(hdrs);
+		    *errbuf ? errbuf : c->easy_strerror(cc));
+	c->slist_free_all(hdrs);
 	return status;
 }
 
@@ -423,8 +425,8 @@ deliver_stop(struct deliver *d)
 	pthread_mutex_unlock(&d->mu);
 	pthread_join(d->thread, NULL);
 	outbox_on_change(d->emu->outbox, NULL, NULL);
-	if (d->curl != NULL)
-		curl_easy_cleanup(d->curl);
+	if (d->curl != NULL) /* made, so libcurl is loaded */
+		webhook_curl(NULL)->easy_cleanup(d->curl);
 	pthread_cond_destroy(&d->cv);
 	pthread_mutex_destroy(&d->mu);
 	for (i = 0; i < d->ncounters; i++)

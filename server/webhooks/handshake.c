@@ -6,9 +6,6 @@
  */
 #include "webhooks/handshake.h"
 
-#include <curl/curl.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +15,7 @@
 #include "clock.h"
 #include "util.h"
 #include "webhooks/allow.h"
+#include "webhooks/curl.h"
 
 #define MSG_2200 \
 	"(#2200) Callback verification failed with the " \
@@ -69,29 +67,6 @@ reason(long status)
 	}
 }
 
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static atomic_bool curl_ready;
-
-static void
-curl_setup(void)
-{
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	atomic_store(&curl_ready, true);
-}
-
-void
-webhook_curl_init(void)
-{
-	pthread_once(&curl_once, curl_setup);
-}
-
-void
-webhook_curl_cleanup(void)
-{
-	if (atomic_exchange(&curl_ready, false))
-		curl_global_cleanup();
-}
-
 int
 handshake_verify(const char *callback, const char *verify_token,
     const char *challenge, char *const *allow, size_t nallow, char **cause)
@@ -99,8 +74,10 @@ handshake_verify(const char *callback, const char *verify_token,
 	struct sbuf url = SBUF_INIT, body = SBUF_INIT;
 	char digits[24], errbuf[CURL_ERROR_SIZE] = "", *why = NULL;
 	long status = 0;
+	const struct webhook_curl *c;
+	const char *unloaded = NULL;
 	CURLcode cc;
-	CURL *h;
+	CURL *h = NULL;
 	int rc = -1;
 
 	if (!allow_url(callback, allow, nallow, &why)) {
@@ -126,29 +103,32 @@ handshake_verify(const char *callback, const char *verify_token,
 	url_encode(&url, challenge);
 	sbuf_addstr(&url, "&hub.verify_token=");
 	url_encode(&url, verify_token ? verify_token : "");
-	webhook_curl_init();
-	h = curl_easy_init();
+	c = webhook_curl(&unloaded);
+	if (c != NULL)
+		h = c->easy_init();
 	if (h == NULL) {
-		*cause = xstrdup(
-		    MSG_2200 "curl_errno = 2; HTTP Status Code = 0");
+		*cause = xasprintf(MSG_2200 "curl_errno = 2; %s%s"
+		                            "HTTP Status Code = 0",
+		    unloaded != NULL ? unloaded : "",
+		    unloaded != NULL ? "; " : "");
 		goto out;
 	}
-	curl_easy_setopt(h, CURLOPT_URL, url.buf);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)WEBHOOK_TIMEOUT);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, WEBHOOK_USER_AGENT);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	cc = curl_easy_perform(h);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_cleanup(h);
+	c->easy_setopt(h, CURLOPT_URL, url.buf);
+	c->easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	c->easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	c->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	c->easy_setopt(h, CURLOPT_TIMEOUT, (long)WEBHOOK_TIMEOUT);
+	c->easy_setopt(h, CURLOPT_USERAGENT, WEBHOOK_USER_AGENT);
+	c->easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+	c->easy_setopt(h, CURLOPT_WRITEDATA, &body);
+	c->easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	cc = c->easy_perform(h);
+	c->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	c->easy_cleanup(h);
 	if (cc != CURLE_OK && !(cc == CURLE_WRITE_ERROR && status != 0)) {
 		*cause = xasprintf(MSG_2200 "curl_errno = %d; curl_error = %s; "
 		                            "HTTP Status Code = 0",
-		    (int)cc, *errbuf ? errbuf : curl_easy_strerror(cc));
+		    (int)cc, *errbuf ? errbuf : c->easy_strerror(cc));
 		goto out;
 	}
 	if (status != 200) {

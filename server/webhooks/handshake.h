@@ -16,15 +16,6 @@
 #define WEBHOOK_USER_AGENT "facebookexternalua"
 
 /*
- * Readies libcurl once, from whichever thread calls out first: at start
- * it would load the TLS library's pages for a server that may never call
- * out (a few MiB of RSS), and curl's global set-up is not thread-safe.
- */
-void webhook_curl_init(void);
-/* Undoes it at shutdown, when it was done and nothing calls out any more. */
-void webhook_curl_cleanup(void);
-
-/*
  * Verifies callback with verify_token (may be empty).  Hosts outside
  * loopback and allow[0..nallow) are refused without being contacted.
  * challenge: the digits to send (NULL: random ones).  0 on success, or -1

@@ -3,7 +3,7 @@
  * this process (tests/receiver.h): the signed envelope, retries after a
  * 500 on the emulator clock, the refusal of a host outside the allow
  * rule, deliveries that survive a kill -9 of a --db store, redelivery,
- * and the control plane's validation and reset.
+ * the control plane's validation and reset, and attempts without libcurl.
  */
 #include <check.h>
 #include <json-c/json.h>
@@ -428,6 +428,45 @@ START_TEST(test_bad_events_change_nothing)
 }
 END_TEST
 
+/*
+ * Without libcurl (WABA_EMU_LIBCURL names a library that is not there), an
+ * attempt fails with the loader's reason, the delivery stays pending for
+ * its retry, and the server goes on serving.
+ */
+START_TEST(test_libcurl_missing)
+{
+	const char *args[] = { "--webhook-url", hook_url, NULL };
+	struct json_object *d;
+	struct http_resp r;
+	struct server s;
+	const char *err;
+
+	rx_up();
+	ck_assert_int_eq(setenv("WABA_EMU_LIBCURL", "libcurl-absent.so.4", 1),
+	    0);
+	ck_assert_int_eq(server_start(&s, args), 0);
+	unsetenv("WABA_EMU_LIBCURL");
+	ctl_put(&s, "POST", "/_emulator/webhooks/events", EVENT_BODY, 200);
+	d = wait_attempts(&s, 1);
+	ck_assert_str_eq(jstr(d, "data.0.state"), "pending");
+	ck_assert_int_eq(jint(d, "data.0.attempts.0.status"), 0);
+	err = jstr(d, "data.0.attempts.0.error");
+	ck_assert_msg(err != NULL &&
+	        strstr(err, "libcurl could not be loaded") != NULL &&
+	        strstr(err, "libcurl-absent.so.4") != NULL,
+	    "%s", err ? err : "(no error)");
+	json_object_put(d);
+	ck_assert_uint_eq(rx_count(&rx), 0);
+	ck_assert_int_eq(
+	    http_get(&s, "/v24.0/" DEMO_WABA "?access_token=EAAdemoAdmin", &r),
+	    0);
+	ck_assert_int_eq(r.status, 200);
+	http_resp_free(&r);
+	ck_assert_int_eq(server_stop(&s), 0);
+	rx_stop(&rx);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -440,6 +479,7 @@ main(void)
 	tcase_add_test(tc, test_survives_kill_of_db_store);
 	tcase_add_test(tc, test_redeliver_and_reset);
 	tcase_add_test(tc, test_bad_events_change_nothing);
+	tcase_add_test(tc, test_libcurl_missing);
 	suite_add_tcase(su, tc);
 	return suite_run(su);
 }
