@@ -17,7 +17,8 @@
 #include "util.h"
 #include "suite.h"
 
-/* how many migrations the build embeds (tools/embed.py) */
+/* the migrations the build embeds, oldest first (tools/embed.py) */
+extern const char *const schema_migrations[];
 extern const unsigned long schema_nmigrations;
 
 #define B1 2000000000000001LL
@@ -250,6 +251,69 @@ START_TEST(test_open_migrate)
 	ck_assert_int_eq(store_schema_version(st), (int)schema_nmigrations);
 	ck_assert(store_is_empty(st));
 	ck_assert(store_size_bytes(st) > 0);
+	store_close(st);
+}
+END_TEST
+
+/* Every schema object and every row of db, in one text to compare. */
+static char *
+schema_text(sqlite3 *db)
+{
+	static const char *const q[] = {
+		"SELECT type || ' ' || name || ' ' || tbl_name || ': ' || sql "
+		"FROM sqlite_master ORDER BY type, name",
+		"SELECT key || '=' || quote(value) FROM meta ORDER BY key",
+		"PRAGMA user_version",
+	};
+	struct sbuf sb = SBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
+		sqlite3_stmt *s;
+
+		ck_assert_int_eq(sqlite3_prepare_v2(db, q[i], -1, &s, NULL),
+		    SQLITE_OK);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			const char *t = (const char *)sqlite3_column_text(s, 0);
+
+			sbuf_addstr(&sb, t ? t : "(null)");
+			sbuf_addstr(&sb, "\n");
+		}
+		sqlite3_finalize(s);
+	}
+	return sb.buf;
+}
+
+/*
+ * A new database gets the migrations' result in one script
+ * (tools/schema_snapshot.py); it must be what running them one by one
+ * makes, to the letter of every CREATE and every row they insert.
+ */
+START_TEST(test_open_schema_as_migrations)
+{
+	struct store *st = open_mem(0);
+	sqlite3 *db;
+	char *one_by_one, *at_once;
+	size_t i;
+
+	ck_assert_int_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
+	for (i = 0; i < schema_nmigrations; i++) {
+		char *set = xasprintf("PRAGMA user_version = %zu", i + 1);
+
+		ck_assert_int_eq(
+		    sqlite3_exec(db, schema_migrations[i], NULL, NULL, NULL),
+		    SQLITE_OK);
+		ck_assert_int_eq(sqlite3_exec(db, set, NULL, NULL, NULL),
+		    SQLITE_OK);
+		free(set);
+	}
+	one_by_one = schema_text(db);
+	at_once = schema_text(store_sqlite(st));
+	ck_assert(strstr(one_by_one, "CREATE TABLE phone_numbers") != NULL);
+	ck_assert_str_eq(at_once, one_by_one);
+	free(one_by_one);
+	free(at_once);
+	sqlite3_close(db);
 	store_close(st);
 }
 END_TEST
@@ -1506,6 +1570,7 @@ store_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_open_migrate);
+	tcase_add_test(tc, test_open_schema_as_migrations);
 	tcase_add_test(tc, test_open_bad_path);
 	tcase_add_test(tc, test_open_newer_schema);
 	tcase_add_test(tc, test_open_broken_schema);
