@@ -120,29 +120,20 @@ fe_set(struct fixture_error *fe, const char *source, bool conflict,
 	return -1;
 }
 
-static int fx_fail(struct fx *fx, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int fx_conflict(struct fx *fx, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static int fx_error(struct fx *fx, bool conflict, const char *path,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* A problem at path; a conflict is a duplicate or taken key (409). */
+#define fx_fail(fx, ...) fx_error((fx), false, __VA_ARGS__)
+#define fx_conflict(fx, ...) fx_error((fx), true, __VA_ARGS__)
 
 static int
-fx_fail(struct fx *fx, const char *path, const char *fmt, ...)
+fx_error(struct fx *fx, bool conflict, const char *path, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	fe_set(fx->fe, fx->source, false, path, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-static int
-fx_conflict(struct fx *fx, const char *path, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fe_set(fx->fe, fx->source, true, path, fmt, ap);
+	fe_set(fx->fe, fx->source, conflict, path, fmt, ap);
 	va_end(ap);
 	return -1;
 }
