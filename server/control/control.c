@@ -1045,41 +1045,43 @@ phone_set(struct ctl *c, int64_t id)
 	return 0;
 }
 
-/* The {id} of phone_numbers/{id}[/rest]: 0 when it names no number. */
-static int64_t
-phone_sub(struct ctl *c, const char **rest)
+/*
+ * The number of phone_numbers/{id} (POST) or phone_numbers/{id}/codes
+ * (GET) into *id, for method, which serves the second when codes is set;
+ * -1 after answering 405 for the other method's path, 404 for any other
+ * path or an id that names no number.
+ */
+static int
+phone_path(struct ctl *c, const char *method, bool codes, int64_t *id)
 {
 	const char *slash = strchr(c->sub, '/');
-	char *id = xstrndup(c->sub,
-	    slash ? (size_t)(slash - c->sub) : strlen(c->sub));
-	int64_t n = hook_id(id);
+	const char *rest = slash ? slash + 1 : NULL;
+	bool at_codes = rest != NULL && strcmp(rest, "codes") == 0;
+	char *s;
 
-	free(id);
-	*rest = slash ? slash + 1 : NULL;
-	if (n == 0 || store_node_type(c->emu->store, n) != NODE_PHONE)
-		return 0;
-	return n;
+	if (rest != NULL && !at_codes)
+		return fail(c, 404, NULL,
+		    "unknown path /_emulator/phone_numbers/%s", c->sub);
+	if (at_codes != codes)
+		return fail(c, 405, NULL,
+		    "method %s not allowed on /_emulator/phone_numbers/%s",
+		    method, c->sub);
+	s = xstrndup(c->sub, slash ? (size_t)(slash - c->sub) : strlen(c->sub));
+	*id = hook_id(s);
+	free(s);
+	if (*id == 0 || store_node_type(c->emu->store, *id) != NODE_PHONE)
+		return fail(c, 404, NULL, "no phone number %s", c->sub);
+	return 0;
 }
 
 /* GET /_emulator/phone_numbers/{id}/codes: the codes "sent". */
 static int
 ctl_phone_get(struct ctl *c)
 {
-	const char *rest;
-	int64_t id = phone_sub(c, &rest);
+	int64_t id;
 
-	if (rest == NULL)
-		return fail(c, 405, NULL,
-		    "method GET not allowed on "
-		    "/_emulator/phone_numbers/%s",
-		    c->sub);
-	if (strcmp(rest, "codes") != 0)
-		return fail(c, 404, NULL,
-		    "unknown path "
-		    "/_emulator/phone_numbers/%s",
-		    c->sub);
-	if (id == 0)
-		return fail(c, 404, NULL, "no phone number %s", c->sub);
+	if (phone_path(c, "GET", true, &id) < 0)
+		return -1;
 	reply(c, 200, phonelog_codes(c->emu->store, id));
 	return 0;
 }
@@ -1087,21 +1089,10 @@ ctl_phone_get(struct ctl *c)
 static int
 ctl_phone_post(struct ctl *c)
 {
-	const char *rest;
-	int64_t id = phone_sub(c, &rest);
+	int64_t id;
 
-	if (rest != NULL && strcmp(rest, "codes") == 0)
-		return fail(c, 405, NULL,
-		    "method POST not allowed on "
-		    "/_emulator/phone_numbers/%s",
-		    c->sub);
-	if (rest != NULL)
-		return fail(c, 404, NULL,
-		    "unknown path "
-		    "/_emulator/phone_numbers/%s",
-		    c->sub);
-	if (id == 0)
-		return fail(c, 404, NULL, "no phone number %s", c->sub);
+	if (phone_path(c, "POST", false, &id) < 0)
+		return -1;
 	return phone_set(c, id);
 }
 
