@@ -322,17 +322,23 @@ example_value(struct tv *c, json_object *v, const char *ctype, const char *path)
 }
 
 /*
- * The only value of the example array arr (NULL when absent), at path at:
- * missing from component path when there is none.  Callers refuse more
- * than one first, in their own words.
+ * The example array arr (NULL when absent) at path at, of component path:
+ * one value; more fail with id as "<at> has <n> <many>".
  */
 static int
 sole_example(struct tv *c, json_object *arr, const char *ctype,
-    const char *path, const char *at)
+    const char *path, const char *at, enum gerr_id id, const char *many)
 {
-	if (arr == NULL || json_object_array_length(arr) == 0)
+	size_t n = arr != NULL ? json_object_array_length(arr) : 0;
+	char first[PATH_MAX_LEN + 64];
+
+	if (n > 1)
+		return fail(c, id, "%s has %zu %s", at, n, many);
+	if (n == 0)
 		return missing(c, ctype, "example", path);
-	return example_value(c, json_object_array_get_idx(arr, 0), ctype, at);
+	snprintf(first, sizeof(first), "%s[0]", at);
+	return example_value(c, json_object_array_get_idx(arr, 0), ctype,
+	    first);
 }
 
 /* example.<key>: one string per variable (header_text), or one array of
@@ -555,7 +561,7 @@ check_header(struct tv *c, json_object *comp, const char *path)
 			    path);
 		return 0;
 	} else {
-		char at[PATH_MAX_LEN + 16];
+		char at[PATH_MAX_LEN + 32];
 		bool present;
 		json_object *ex = member(comp, "example", &present), *h;
 
@@ -568,13 +574,9 @@ check_header(struct tv *c, json_object *comp, const char *path)
 		if (keys_known(c, ex, handle_keys, at) != 0 ||
 		    opt_array(c, ex, "header_handle", at, &h) != 0)
 			return -1;
-		if (h != NULL && json_object_array_length(h) > 1)
-			return fail(c, GE_TMPL_HEADER,
-			    "%s.header_handle has "
-			    "%zu handles; a media header takes one",
-			    at, json_object_array_length(h));
-		snprintf(at, sizeof(at), "%s.example.header_handle[0]", path);
-		return sole_example(c, h, "HEADER", path, at);
+		snprintf(at, sizeof(at), "%s.example.header_handle", path);
+		return sole_example(c, h, "HEADER", path, at, GE_TMPL_HEADER,
+		    "handles; a media header takes one");
 	}
 }
 
@@ -749,13 +751,9 @@ check_url(struct tv *c, json_object *b, const char *path)
 			    path);
 		return 0;
 	}
-	if (ex != NULL && json_object_array_length(ex) > 1)
-		return fail(c, GE_TMPL_EXAMPLE,
-		    "%s.example has %zu example "
-		    "value(s) for 1 variable",
-		    path, json_object_array_length(ex));
-	snprintf(at, sizeof(at), "%s.example[0]", path);
-	return sole_example(c, ex, "BUTTONS", path, at);
+	snprintf(at, sizeof(at), "%s.example", path);
+	return sole_example(c, ex, "BUTTONS", path, at, GE_TMPL_EXAMPLE,
+	    "example value(s) for 1 variable");
 }
 
 static int
