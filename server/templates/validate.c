@@ -69,6 +69,18 @@ struct vars {
 	} v[VARS_MAX];
 };
 
+/* The index of the variable s (len bytes) in vs; vs->n when not there. */
+static size_t
+var_find(const struct vars *vs, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < vs->n; i++)
+		if (vs->v[i].len == len && memcmp(vs->v[i].name, s, len) == 0)
+			break;
+	return i;
+}
+
 /*
  * Sets err and returns -1.  GE_PARAM: the message is "(#100) " + the
  * text; a template row: "Invalid parameter", with the row's title and the
@@ -247,7 +259,8 @@ scan_vars(struct tv *c, const char *text, const char *path, enum gerr_id bad,
 	vs->first = vs->last_end = 0;
 	while ((p = strstr(p, "{{")) != NULL) {
 		const char *s = p + 2, *e = s;
-		size_t i, len;
+		size_t len;
+		bool fresh;
 
 		if (c->named) {
 			if (is_lower(*e))
@@ -281,23 +294,13 @@ scan_vars(struct tv *c, const char *text, const char *path, enum gerr_id bad,
 				    "{{%lu}}: variables are numbered from {{1}} "
 				    "in order, without gaps",
 				    path, num, highest);
-			if (num == highest + 1) {
-				if (vs->n == VARS_MAX)
-					return fail(c, bad,
-					    "%s.text has more than "
-					    "%d variables",
-					    path, VARS_MAX);
-				vs->v[vs->n].name = s;
-				vs->v[vs->n++].len = len;
+			fresh = num == highest + 1;
+			if (fresh)
 				highest = num;
-			}
-			continue;
+		} else {
+			fresh = var_find(vs, s, len) == vs->n;
 		}
-		for (i = 0; i < vs->n; i++)
-			if (vs->v[i].len == len &&
-			    memcmp(vs->v[i].name, s, len) == 0)
-				break;
-		if (i == vs->n) {
+		if (fresh) {
 			if (vs->n == VARS_MAX)
 				return fail(c, bad,
 				    "%s.text has more than %d "
@@ -432,11 +435,7 @@ named_examples(struct tv *c, json_object *ex, const char *key,
 		snprintf(vat, sizeof(vat), "%s.example", at);
 		if (example_value(c, v, ctype, vat) != 0)
 			return -1;
-		for (j = 0; j < vs->n; j++)
-			if (strlen(name) == vs->v[j].len &&
-			    memcmp(name, vs->v[j].name, vs->v[j].len) == 0)
-				break;
-		if (j == vs->n)
+		if (var_find(vs, name, strlen(name)) == vs->n)
 			return fail(c, GE_PARAM,
 			    "Param %s.param_name \"%s\" "
 			    "is not a variable of the text",
