@@ -683,6 +683,24 @@ check_footer(struct tv *c, json_object *comp, const char *path)
 	return 0;
 }
 
+/* The "type" of a component or button o at path: NULL (failed) unless o
+ * is an object with a string type. */
+static const char *
+object_type(struct tv *c, json_object *o, const char *path)
+{
+	const char *type;
+
+	if (!json_object_is_type(o, json_type_object)) {
+		fail(c, GE_PARAM, "Param %s must be an object", path);
+		return NULL;
+	}
+	if (opt_string(c, o, "type", path, &type) != 0)
+		return NULL;
+	if (type == NULL)
+		fail(c, GE_PARAM, "The parameter %s.type is required", path);
+	return type;
+}
+
 /* A button's visible label: given, short, without variables. */
 static int
 button_text(struct tv *c, json_object *b, bool required, const char *path)
@@ -993,16 +1011,8 @@ check_buttons(struct tv *c, json_object *comp, const char *path)
 		const char *type;
 
 		snprintf(at, sizeof(at), "%s.buttons[%zu]", path, i);
-		if (!json_object_is_type(b, json_type_object))
-			return fail(c, GE_PARAM, "Param %s must be an object",
-			    at);
-		if (opt_string(c, b, "type", at, &type) != 0)
+		if ((type = object_type(c, b, at)) == NULL)
 			return -1;
-		if (type == NULL)
-			return fail(c, GE_PARAM,
-			    "The parameter %s.type is "
-			    "required",
-			    at);
 		for (k = 0; k < NBTYPES; k++)
 			if (strcmp(btypes[k].name, type) == 0)
 				break;
@@ -1097,16 +1107,8 @@ template_validate(const char *category, const char *parameter_format,
 		const char *type;
 
 		snprintf(path, sizeof(path), "components[%zu]", i);
-		if (!json_object_is_type(comp, json_type_object))
-			return fail(&c, GE_PARAM, "Param %s must be an object",
-			    path);
-		if (opt_string(&c, comp, "type", path, &type) != 0)
+		if ((type = object_type(&c, comp, path)) == NULL)
 			return -1;
-		if (type == NULL)
-			return fail(&c, GE_PARAM,
-			    "The parameter %s.type is "
-			    "required",
-			    path);
 		for (k = 0; k < NCTYPES; k++)
 			if (strcmp(ctypes[k].name, type) == 0)
 				break;
