@@ -579,6 +579,23 @@ check_header(struct tv *c, json_object *comp, const char *path)
 	}
 }
 
+/*
+ * The BODY or FOOTER (part) of an AUTHENTICATION template, whose text is
+ * Meta's: text refused with id and advice, and no keys but keys.
+ */
+static int
+fixed_text(struct tv *c, json_object *comp, const char *path,
+    const char *const *keys, enum gerr_id id, const char *part,
+    const char *advice)
+{
+	if (json_object_object_get_ex(comp, "text", NULL))
+		return fail(c, id,
+		    "%s: the %s of an AUTHENTICATION template is "
+		    "Meta's fixed text; %s",
+		    path, part, advice);
+	return keys_known(c, comp, keys, path);
+}
+
 static int
 check_body(struct tv *c, json_object *comp, const char *path)
 {
@@ -592,13 +609,8 @@ check_body(struct tv *c, json_object *comp, const char *path)
 		bool present;
 		json_object *v;
 
-		if (json_object_object_get_ex(comp, "text", NULL))
-			return fail(c, GE_TMPL_BODY,
-			    "%s: the body of an "
-			    "AUTHENTICATION template is Meta's fixed text; "
-			    "leave out text",
-			    path);
-		if (keys_known(c, comp, auth_keys, path) != 0)
+		if (fixed_text(c, comp, path, auth_keys, GE_TMPL_BODY, "body",
+		        "leave out text") != 0)
 			return -1;
 		v = member(comp, "add_security_recommendation", &present);
 		if (present && !json_object_is_type(v, json_type_boolean))
@@ -645,13 +657,8 @@ check_footer(struct tv *c, json_object *comp, const char *path)
 		json_object *v;
 		int64_t m;
 
-		if (json_object_object_get_ex(comp, "text", NULL))
-			return fail(c, GE_TMPL_FOOTER,
-			    "%s: the footer of an "
-			    "AUTHENTICATION template is Meta's fixed text; "
-			    "give code_expiration_minutes instead",
-			    path);
-		if (keys_known(c, comp, auth_keys, path) != 0)
+		if (fixed_text(c, comp, path, auth_keys, GE_TMPL_FOOTER,
+		        "footer", "give code_expiration_minutes instead") != 0)
 			return -1;
 		v = member(comp, "code_expiration_minutes", &present);
 		if (!present)
