@@ -1046,54 +1046,36 @@ phone_set(struct ctl *c, int64_t id)
 }
 
 /*
- * The number of phone_numbers/{id} (POST) or phone_numbers/{id}/codes
- * (GET) into *id, for method, which serves the second when codes is set;
- * -1 after answering 405 for the other method's path, 404 for any other
- * path or an id that names no number.
+ * GET /_emulator/phone_numbers/{id}/codes: the codes "sent"; POST
+ * /_emulator/phone_numbers/{id}: phone_set().  Each method's path answers
+ * 405 to the other.
  */
 static int
-phone_path(struct ctl *c, const char *method, bool codes, int64_t *id)
+ctl_phone(struct ctl *c)
 {
+	bool get = strcmp(c->rq->method, "GET") == 0;
 	const char *slash = strchr(c->sub, '/');
 	const char *rest = slash ? slash + 1 : NULL;
 	bool at_codes = rest != NULL && strcmp(rest, "codes") == 0;
+	int64_t id;
 	char *s;
 
 	if (rest != NULL && !at_codes)
 		return fail(c, 404, NULL,
 		    "unknown path /_emulator/phone_numbers/%s", c->sub);
-	if (at_codes != codes)
+	if (at_codes != get)
 		return fail(c, 405, NULL,
 		    "method %s not allowed on /_emulator/phone_numbers/%s",
-		    method, c->sub);
+		    c->rq->method, c->sub);
 	s = xstrndup(c->sub, slash ? (size_t)(slash - c->sub) : strlen(c->sub));
-	*id = hook_id(s);
+	id = hook_id(s);
 	free(s);
-	if (*id == 0 || store_node_type(c->emu->store, *id) != NODE_PHONE)
+	if (id == 0 || store_node_type(c->emu->store, id) != NODE_PHONE)
 		return fail(c, 404, NULL, "no phone number %s", c->sub);
-	return 0;
-}
-
-/* GET /_emulator/phone_numbers/{id}/codes: the codes "sent". */
-static int
-ctl_phone_get(struct ctl *c)
-{
-	int64_t id;
-
-	if (phone_path(c, "GET", true, &id) < 0)
-		return -1;
+	if (!get)
+		return phone_set(c, id);
 	reply(c, 200, phonelog_codes(c->emu->store, id));
 	return 0;
-}
-
-static int
-ctl_phone_post(struct ctl *c)
-{
-	int64_t id;
-
-	if (phone_path(c, "POST", false, &id) < 0)
-		return -1;
-	return phone_set(c, id);
 }
 
 /* ---- templates ----------------------------------------------------- */
@@ -1358,8 +1340,8 @@ static const struct {
 	{ "GET", "webhooks", false, ctl_webhooks_get },
 	{ "POST", "webhooks", true, ctl_webhooks_post },
 	{ "GET", "openapi.json", false, ctl_openapi },
-	{ "GET", "phone_numbers", true, ctl_phone_get },
-	{ "POST", "phone_numbers", true, ctl_phone_post },
+	{ "GET", "phone_numbers", true, ctl_phone },
+	{ "POST", "phone_numbers", true, ctl_phone },
 	{ "POST", "templates", true, ctl_template_post },
 	{ "GET", "ui", false, ctl_ui },
 	{ "GET", "events", false, ctl_events },
