@@ -145,11 +145,14 @@ is_space(char ch)
 	    ch == '\f' || ch == '\v';
 }
 
-/* Every key of o is in allowed (NULL-terminated), as Graph requires. */
+/* o is an object whose every key is in allowed (NULL-terminated), as
+ * Graph requires. */
 static int
 keys_known(struct tv *c, json_object *o, const char *const *allowed,
     const char *path)
 {
+	if (!json_object_is_type(o, json_type_object))
+		return fail(c, GE_PARAM, "Param %s must be an object", path);
 	json_object_object_foreach(o, key, val) {
 		(void)val;
 		if (!str_in(allowed, key))
@@ -423,9 +426,6 @@ named_examples(struct tv *c, json_object *ex, const char *key,
 		char vat[PATH_MAX_LEN + 80];
 
 		snprintf(at, sizeof(at), "%s.%s[%zu]", path, key, i);
-		if (!json_object_is_type(p, json_type_object))
-			return fail(c, GE_PARAM, "Param %s must be an object",
-			    at);
 		if (keys_known(c, p, keys, at) != 0 ||
 		    req_string(c, p, "param_name", ctype, at, &name) != 0)
 			return -1;
@@ -500,8 +500,6 @@ text_examples(struct tv *c, json_object *comp, const char *ctype,
 			    at);
 		return 0;
 	}
-	if (!json_object_is_type(ex, json_type_object))
-		return fail(c, GE_PARAM, "Param %s must be an object", at);
 	if (keys_known(c, ex, allowed, at) != 0)
 		return -1;
 	if (c->named)
@@ -567,9 +565,6 @@ check_header(struct tv *c, json_object *comp, const char *path)
 		snprintf(at, sizeof(at), "%s.example", path);
 		if (!present)
 			return missing(c, "HEADER", "example", path);
-		if (!json_object_is_type(ex, json_type_object))
-			return fail(c, GE_PARAM, "Param %s must be an object",
-			    at);
 		if (keys_known(c, ex, handle_keys, at) != 0 ||
 		    opt_array(c, ex, "header_handle", at, &h) != 0)
 			return -1;
@@ -908,9 +903,6 @@ otp_apps(struct tv *c, json_object *b, const char *path)
 		json_object *a = json_object_array_get_idx(apps, i);
 
 		snprintf(at, sizeof(at), "%s.supported_apps[%zu]", path, i);
-		if (!json_object_is_type(a, json_type_object))
-			return fail(c, GE_PARAM, "Param %s must be an object",
-			    at);
 		if (keys_known(c, a, keys, at) != 0 || app_ids(c, a, at) != 0)
 			return -1;
 	}
