@@ -139,13 +139,20 @@ fail_fixture(struct ctl *c, struct fixture_error *fe)
 	return -1;
 }
 
+/* The answer {key: v}; takes v. */
 static struct json_object *
-ok_body(void)
+one_member(const char *key, struct json_object *v)
 {
 	struct json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "success", json_object_new_boolean(1));
+	json_object_object_add(o, key, v);
 	return o;
+}
+
+static struct json_object *
+ok_body(void)
+{
+	return one_member("success", json_object_new_boolean(1));
 }
 
 static int
@@ -504,11 +511,9 @@ ctl_token_state(struct ctl *c)
 static int
 ctl_clock_get(struct ctl *c)
 {
-	struct json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "now",
-	    json_object_new_int64(clock_now(&c->emu->clock)));
-	reply(c, 200, o);
+	reply(c, 200,
+	    one_member("now",
+	        json_object_new_int64(clock_now(&c->emu->clock))));
 	return 0;
 }
 
@@ -567,7 +572,6 @@ static int
 ctl_faults_post(struct ctl *c)
 {
 	char *cause = NULL, *field = NULL;
-	struct json_object *o;
 	int64_t id;
 
 	if (need_body(c) < 0)
@@ -581,9 +585,7 @@ ctl_faults_post(struct ctl *c)
 		free(field);
 		return -1;
 	}
-	o = json_object_new_object();
-	json_object_object_add(o, "id", json_object_new_int64(id));
-	reply(c, 200, o);
+	reply(c, 200, one_member("id", json_object_new_int64(id)));
 	return 0;
 }
 
@@ -863,9 +865,7 @@ webhooks_event(struct ctl *c)
 		return -1;
 	}
 	snprintf(buf, sizeof(buf), "%lld", (long long)id);
-	v = json_object_new_object();
-	json_object_object_add(v, "event_id", json_object_new_string(buf));
-	reply(c, 200, v);
+	reply(c, 200, one_member("event_id", json_object_new_string(buf)));
 	return 0;
 }
 
@@ -1254,8 +1254,7 @@ ctl_inbound(struct ctl *c)
 		    pid);
 	if (message_inbound(c->emu, pn, from, name, text, &id, &cause) < 0)
 		return fail_store(c, cause);
-	o = json_object_new_object();
-	json_object_object_add(o, "message_id", json_object_new_string(id));
+	o = one_member("message_id", json_object_new_string(id));
 	free(id);
 	reply(c, 200, o);
 	return 0;
