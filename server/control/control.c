@@ -496,10 +496,7 @@ ctl_token_state(struct ctl *c)
 	row = row_copy(v);
 	json_object_put(v);
 	row_set_str(row, "state", state);
-	if (store_begin(st) < 0 ||
-	    store_update(st, TBL_TOKENS, row, &cause) < 0 ||
-	    store_commit(st) < 0) {
-		store_rollback(st);
+	if (store_update_alone(st, TBL_TOKENS, row, &cause) < 0) {
 		json_object_put(row);
 		return fail_store(c, cause);
 	}
