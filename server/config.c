@@ -68,81 +68,86 @@ struct opt {
 	const char *help;
 };
 
-/* id, name, kind, env, argument, default, description */
+/* A value (--name=ARG) or a switch, read from WABA_EMU_<NAME> too; an
+ * action only from the command line.  ARG and the default are for --help. */
+/* clang-format off */
+#define VALUE(id, name, arg, def, help) \
+	{ id, name, K_VALUE, true, arg, def, help }
+#define SWITCH(id, name, help) \
+	{ id, name, K_SWITCH, true, NULL, "off", help }
+#define ACTION(id, name, help) \
+	{ id, name, K_ACTION, false, NULL, NULL, help }
+/* clang-format on */
+
 static const struct opt opts[] = {
-	{ O_BIND, "bind", K_VALUE, true, "ADDR", "127.0.0.1",
-	    "address to listen on (IPv4 or IPv6)" },
-	{ O_PORT, "port", K_VALUE, true, "N", "8080",
-	    "port to listen on; 0 picks a free one" },
-	{ O_DB, "db", K_VALUE, true, "PATH",
-	    ":memory:", "SQLite file that keeps the state across restarts" },
-	{ O_FIXTURES, "fixtures", K_VALUE, true, "FILE", "the demo fixtures",
-	    "fixture document to load; repeatable (env: ':'-separated)" },
-	{ O_NO_FIXTURES, "no-fixtures", K_SWITCH, true, NULL, "off",
-	    "start with an empty store" },
-	{ O_SEED, "seed", K_VALUE, true, "N", "0",
-	    "seed for generated ids and trace ids" },
-	{ O_DEFAULT_VERSION, "default-version", K_VALUE, true, "vX.Y", "v24.0",
-	    "Graph version for paths without one" },
-	{ O_LATEST_VERSION, "latest-version", K_VALUE, true, "vX.Y",
-	    "the newest known",
+	VALUE(O_BIND, "bind", "ADDR", "127.0.0.1",
+	    "address to listen on (IPv4 or IPv6)"),
+	VALUE(O_PORT, "port", "N", "8080",
+	    "port to listen on; 0 picks a free one"),
+	VALUE(O_DB, "db", "PATH",
+	    ":memory:", "SQLite file that keeps the state across restarts"),
+	VALUE(O_FIXTURES, "fixtures", "FILE", "the demo fixtures",
+	    "fixture document to load; repeatable (env: ':'-separated)"),
+	SWITCH(O_NO_FIXTURES, "no-fixtures", "start with an empty store"),
+	VALUE(O_SEED, "seed", "N", "0", "seed for generated ids and trace ids"),
+	VALUE(O_DEFAULT_VERSION, "default-version", "vX.Y", "v24.0",
+	    "Graph version for paths without one"),
+	VALUE(O_LATEST_VERSION, "latest-version", "vX.Y", "the newest known",
 	    "newest Graph version served: versions above "
-	    "the newest the emulator knows, up to this one, are served" },
-	{ O_STATUS_PROFILE, "status-profile", K_VALUE, true, "default|classic",
-	    "default",
-	    "HTTP statuses of errors; classic answers 400 for every 4xx" },
-	{ O_RATE_LIMIT, "rate-limit", K_VALUE, true, "N", "200",
-	    "calls per window per app and WABA" },
-	{ O_RATE_LIMIT_ACTIVE, "rate-limit-active", K_VALUE, true, "N", "5000",
-	    "the same for a WABA with a connected phone number" },
-	{ O_RATE_WINDOW, "rate-window", K_VALUE, true, "SECONDS", "3600",
-	    "length of the rolling rate-limit window" },
-	{ O_NO_RATE_LIMIT, "no-rate-limit", K_SWITCH, true, NULL, "off",
-	    "switch rate limiting off" },
-	{ O_READ_ONLY, "read-only", K_SWITCH, true, NULL, "off",
-	    "refuse every write with (#300) Edit failure" },
-	{ O_ADMIN_TOKEN, "admin-token", K_VALUE, true, "T", "none",
-	    "bearer token that protects /_emulator/" },
-	{ O_ALLOW_HOST, "allow-host", K_VALUE, true, "NAME", "none",
+	    "the newest the emulator knows, up to this one, are served"),
+	VALUE(O_STATUS_PROFILE, "status-profile", "default|classic", "default",
+	    "HTTP statuses of errors; classic answers 400 for every 4xx"),
+	VALUE(O_RATE_LIMIT, "rate-limit", "N", "200",
+	    "calls per window per app and WABA"),
+	VALUE(O_RATE_LIMIT_ACTIVE, "rate-limit-active", "N", "5000",
+	    "the same for a WABA with a connected phone number"),
+	VALUE(O_RATE_WINDOW, "rate-window", "SECONDS", "3600",
+	    "length of the rolling rate-limit window"),
+	SWITCH(O_NO_RATE_LIMIT, "no-rate-limit", "switch rate limiting off"),
+	SWITCH(O_READ_ONLY, "read-only",
+	    "refuse every write with (#300) Edit failure"),
+	VALUE(O_ADMIN_TOKEN, "admin-token", "T", "none",
+	    "bearer token that protects /_emulator/"),
+	VALUE(O_ALLOW_HOST, "allow-host", "NAME", "none",
 	    "a Host name accepted besides loopback ones when bound to "
-	    "loopback; repeatable or comma-separated; * accepts any" },
-	{ O_WEBHOOK_URL, "webhook-url", K_VALUE, true, "URL", "none",
-	    "deliver every webhook field of every WABA to every app at URL" },
-	{ O_WEBHOOK_ALLOW, "webhook-allow", K_VALUE, true, "HOSTS", "none",
+	    "loopback; repeatable or comma-separated; * accepts any"),
+	VALUE(O_WEBHOOK_URL, "webhook-url", "URL", "none",
+	    "deliver every webhook field of every WABA to every app at URL"),
+	VALUE(O_WEBHOOK_ALLOW, "webhook-allow", "HOSTS", "none",
 	    "callback hosts the emulator may call besides loopback ones; "
-	    "repeatable or comma-separated" },
-	{ O_NO_CONTROL_PLANE, "no-control-plane", K_SWITCH, true, NULL, "off",
-	    "do not serve /_emulator/" },
-	{ O_TEMPLATE_REVIEW, "template-review-seconds", K_VALUE, true,
-	    "SECONDS", "10",
+	    "repeatable or comma-separated"),
+	SWITCH(O_NO_CONTROL_PLANE, "no-control-plane",
+	    "do not serve /_emulator/"),
+	VALUE(O_TEMPLATE_REVIEW, "template-review-seconds", "SECONDS", "10",
 	    "how long a new or edited template stays PENDING "
-	    "on the emulator clock; 0 decides at once" },
-	{ O_MESSAGE_DELAYS, "message-status-delays", K_VALUE, true, "S,D,R",
-	    "1,2,5",
+	    "on the emulator clock; 0 decides at once"),
+	VALUE(O_MESSAGE_DELAYS, "message-status-delays", "S,D,R", "1,2,5",
 	    "seconds of the emulator clock after a send at "
-	    "which a message is sent, delivered and read" },
-	{ O_MESSAGE_THROUGHPUT, "message-throughput", K_VALUE, true, "N", "80",
+	    "which a message is sent, delivered and read"),
+	VALUE(O_MESSAGE_THROUGHPUT, "message-throughput", "N", "80",
 	    "messages a phone number may send per second (130429 "
-	    "beyond)" },
-	{ O_MAX_BODY, "max-body", K_VALUE, true, "BYTES", "1048576",
-	    "largest request body; k and m suffixes accepted" },
-	{ O_REQUEST_TIMEOUT, "request-timeout", K_VALUE, true, "SECONDS", "30",
+	    "beyond)"),
+	VALUE(O_MAX_BODY, "max-body", "BYTES", "1048576",
+	    "largest request body; k and m suffixes accepted"),
+	VALUE(O_REQUEST_TIMEOUT, "request-timeout", "SECONDS", "30",
 	    "time a request has to arrive whole, however slowly it trickles; "
-	    "0: no limit" },
-	{ O_WORKERS, "workers", K_VALUE, true, "N", "0",
+	    "0: no limit"),
+	VALUE(O_WORKERS, "workers", "N", "0",
 	    "HTTP worker threads, up to 256; 0: one per CPU but one, at "
-	    "least one" },
-	{ O_LOG_FORMAT, "log-format", K_VALUE, true, "text|json", "text",
-	    "format of the request log on standard error" },
+	    "least one"),
+	VALUE(O_LOG_FORMAT, "log-format", "text|json", "text",
+	    "format of the request log on standard error"),
 	/* no environment variable: set in a container's environment it
 	 * would turn the server itself into a probe */
 	{ O_HEALTHCHECK, "healthcheck", K_SWITCH, false, NULL, "off",
 	    "probe a running emulator at --bind/--port; exit 0 when healthy" },
-	{ O_VERSION, "version", K_ACTION, false, NULL, NULL,
-	    "print the version and exit" },
-	{ O_HELP, "help", K_ACTION, false, NULL, NULL,
-	    "print this help and exit" },
+	ACTION(O_VERSION, "version", "print the version and exit"),
+	ACTION(O_HELP, "help", "print this help and exit"),
 };
+
+#undef VALUE
+#undef SWITCH
+#undef ACTION
 
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
 

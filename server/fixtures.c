@@ -20,7 +20,6 @@
 #include "fixtures.h"
 
 #include <assert.h>
-#include <ctype.h>
 #include <errno.h>
 #include <json-c/json.h>
 #include <limits.h>
@@ -120,29 +119,20 @@ fe_set(struct fixture_error *fe, const char *source, bool conflict,
 	return -1;
 }
 
-static int fx_fail(struct fx *fx, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int fx_conflict(struct fx *fx, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static int fx_error(struct fx *fx, bool conflict, const char *path,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* A problem at path; a conflict is a duplicate or taken key (409). */
+#define fx_fail(fx, ...) fx_error((fx), false, __VA_ARGS__)
+#define fx_conflict(fx, ...) fx_error((fx), true, __VA_ARGS__)
 
 static int
-fx_fail(struct fx *fx, const char *path, const char *fmt, ...)
+fx_error(struct fx *fx, bool conflict, const char *path, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	fe_set(fx->fe, fx->source, false, path, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-static int
-fx_conflict(struct fx *fx, const char *path, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fe_set(fx->fe, fx->source, true, path, fmt, ap);
+	fe_set(fx->fe, fx->source, conflict, path, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -176,20 +166,20 @@ is_string(struct json_object *v)
 	return json_object_is_type(v, json_type_string);
 }
 
+/* The length of v when it is a string, else 0. */
+static size_t
+string_len(struct json_object *v)
+{
+	return is_string(v) ? (size_t)json_object_get_string_len(v) : 0;
+}
+
+/* A non-empty string of digits (strspn() stops at an embedded NUL too). */
 static bool
 is_digits(struct json_object *v)
 {
-	const char *s;
-	size_t n, i;
+	size_t n = string_len(v);
 
-	if (!is_string(v))
-		return false;
-	s = json_object_get_string(v);
-	n = (size_t)json_object_get_string_len(v);
-	for (i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return n > 0;
+	return n > 0 && strspn(json_object_get_string(v), "0123456789") == n;
 }
 
 /* A Graph id: 15 or 16 digits, no leading zero (it would not round-trip). */
@@ -204,22 +194,15 @@ is_fixture_id(struct json_object *v)
 	    json_object_get_string(v)[0] != '0';
 }
 
-/* A non-empty string without whitespace (or '|' when nobar). */
+/* A non-empty string without whitespace (or '|' when nobar) or NUL. */
 static bool
 is_word(struct json_object *v, bool nobar)
 {
-	const char *s;
-	size_t n, i;
+	size_t n = string_len(v);
 
-	if (!is_string(v))
-		return false;
-	s = json_object_get_string(v);
-	n = (size_t)json_object_get_string_len(v);
-	for (i = 0; i < n; i++)
-		if (isspace((unsigned char)s[i]) || s[i] == '\0' ||
-		    (nobar && s[i] == '|'))
-			return false;
-	return n > 0;
+	return n > 0 &&
+	    strcspn(json_object_get_string(v),
+	        nobar ? " \t\n\v\f\r|" : " \t\n\v\f\r") == n;
 }
 
 static int

@@ -74,6 +74,14 @@ gerr_clear(struct gerr *err)
 	memset(err, 0, sizeof(*err));
 }
 
+/* Replaces the text at *slot with fmt's (NULL: none). */
+static void
+set_text(char **slot, const char *fmt, va_list ap)
+{
+	free(*slot);
+	*slot = fmt != NULL ? xvasprintf(fmt, ap) : NULL;
+}
+
 int
 gerr_set(struct gerr *err, enum gerr_id id, const char *fmt, ...)
 {
@@ -81,11 +89,9 @@ gerr_set(struct gerr *err, enum gerr_id id, const char *fmt, ...)
 
 	gerr_clear(err);
 	err->id = id;
-	if (fmt != NULL) {
-		va_start(ap, fmt);
-		err->message = xvasprintf(fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	set_text(&err->message, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 
@@ -95,14 +101,10 @@ gerr_user(struct gerr *err, const char *title, const char *fmt, ...)
 	va_list ap;
 
 	free(err->user_title);
-	free(err->user_msg);
 	err->user_title = title ? xstrdup(title) : NULL;
-	err->user_msg = NULL;
-	if (fmt != NULL) {
-		va_start(ap, fmt);
-		err->user_msg = xvasprintf(fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	set_text(&err->user_msg, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 
@@ -111,9 +113,8 @@ gerr_details(struct gerr *err, const char *fmt, ...)
 {
 	va_list ap;
 
-	free(err->details);
 	va_start(ap, fmt);
-	err->details = xvasprintf(fmt, ap);
+	set_text(&err->details, fmt, ap);
 	va_end(ap);
 	return -1;
 }

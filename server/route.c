@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "handlers/handlers.h"
+#include "util.h"
 
 #define T RF_TOKEN
 #define B RF_BUC
@@ -75,14 +76,6 @@ static const struct route routes[] = {
 #undef I
 #undef O
 
-static bool
-edge_eq(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return strcmp(a, b) == 0;
-}
-
 const struct route *
 route_find(const char *method, enum node_type node, const char *edge,
     enum route_miss *miss)
@@ -91,7 +84,7 @@ route_find(const char *method, enum node_type node, const char *edge,
 	size_t i;
 
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-		if (routes[i].node != node || !edge_eq(routes[i].edge, edge))
+		if (routes[i].node != node || !str_same(routes[i].edge, edge))
 			continue;
 		edge_seen = true;
 		if (strcmp(routes[i].method, method) == 0) {

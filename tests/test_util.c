@@ -225,6 +225,19 @@ START_TEST(test_mix64)
 }
 END_TEST
 
+START_TEST(test_str_same)
+{
+	char a[] = "edge";
+
+	ck_assert(str_same(a, "edge"));
+	ck_assert(!str_same(a, "edges"));
+	ck_assert(str_same(NULL, NULL));
+	/* NULL is no string, not even the empty one */
+	ck_assert(!str_same(NULL, ""));
+	ck_assert(!str_same("", NULL));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -241,6 +254,7 @@ main(void)
 	tcase_add_test(tc, test_sbuf);
 	tcase_add_test(tc, test_xvasprintf);
 	tcase_add_test(tc, test_mix64);
+	tcase_add_test(tc, test_str_same);
 	suite_add_tcase(s, tc);
 	return suite_run(s);
 }

@@ -139,13 +139,20 @@ fail_fixture(struct ctl *c, struct fixture_error *fe)
 	return -1;
 }
 
+/* The answer {key: v}; takes v. */
 static struct json_object *
-ok_body(void)
+one_member(const char *key, struct json_object *v)
 {
 	struct json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "success", json_object_new_boolean(1));
+	json_object_object_add(o, key, v);
 	return o;
+}
+
+static struct json_object *
+ok_body(void)
+{
+	return one_member("success", json_object_new_boolean(1));
 }
 
 static int
@@ -489,10 +496,7 @@ ctl_token_state(struct ctl *c)
 	row = row_copy(v);
 	json_object_put(v);
 	row_set_str(row, "state", state);
-	if (store_begin(st) < 0 ||
-	    store_update(st, TBL_TOKENS, row, &cause) < 0 ||
-	    store_commit(st) < 0) {
-		store_rollback(st);
+	if (store_update_alone(st, TBL_TOKENS, row, &cause) < 0) {
 		json_object_put(row);
 		return fail_store(c, cause);
 	}
@@ -504,11 +508,9 @@ ctl_token_state(struct ctl *c)
 static int
 ctl_clock_get(struct ctl *c)
 {
-	struct json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "now",
-	    json_object_new_int64(clock_now(&c->emu->clock)));
-	reply(c, 200, o);
+	reply(c, 200,
+	    one_member("now",
+	        json_object_new_int64(clock_now(&c->emu->clock))));
 	return 0;
 }
 
@@ -567,7 +569,6 @@ static int
 ctl_faults_post(struct ctl *c)
 {
 	char *cause = NULL, *field = NULL;
-	struct json_object *o;
 	int64_t id;
 
 	if (need_body(c) < 0)
@@ -581,9 +582,7 @@ ctl_faults_post(struct ctl *c)
 		free(field);
 		return -1;
 	}
-	o = json_object_new_object();
-	json_object_object_add(o, "id", json_object_new_int64(id));
-	reply(c, 200, o);
+	reply(c, 200, one_member("id", json_object_new_int64(id)));
 	return 0;
 }
 
@@ -863,9 +862,7 @@ webhooks_event(struct ctl *c)
 		return -1;
 	}
 	snprintf(buf, sizeof(buf), "%lld", (long long)id);
-	v = json_object_new_object();
-	json_object_object_add(v, "event_id", json_object_new_string(buf));
-	reply(c, 200, v);
+	reply(c, 200, one_member("event_id", json_object_new_string(buf)));
 	return 0;
 }
 
@@ -1045,64 +1042,37 @@ phone_set(struct ctl *c, int64_t id)
 	return 0;
 }
 
-/* The {id} of phone_numbers/{id}[/rest]: 0 when it names no number. */
-static int64_t
-phone_sub(struct ctl *c, const char **rest)
-{
-	const char *slash = strchr(c->sub, '/');
-	char *id = xstrndup(c->sub,
-	    slash ? (size_t)(slash - c->sub) : strlen(c->sub));
-	int64_t n = hook_id(id);
-
-	free(id);
-	*rest = slash ? slash + 1 : NULL;
-	if (n == 0 || store_node_type(c->emu->store, n) != NODE_PHONE)
-		return 0;
-	return n;
-}
-
-/* GET /_emulator/phone_numbers/{id}/codes: the codes "sent". */
+/*
+ * GET /_emulator/phone_numbers/{id}/codes: the codes "sent"; POST
+ * /_emulator/phone_numbers/{id}: phone_set().  Each method's path answers
+ * 405 to the other.
+ */
 static int
-ctl_phone_get(struct ctl *c)
+ctl_phone(struct ctl *c)
 {
-	const char *rest;
-	int64_t id = phone_sub(c, &rest);
+	bool get = strcmp(c->rq->method, "GET") == 0;
+	const char *slash = strchr(c->sub, '/');
+	const char *rest = slash ? slash + 1 : NULL;
+	bool at_codes = rest != NULL && strcmp(rest, "codes") == 0;
+	int64_t id;
+	char *s;
 
-	if (rest == NULL)
-		return fail(c, 405, NULL,
-		    "method GET not allowed on "
-		    "/_emulator/phone_numbers/%s",
-		    c->sub);
-	if (strcmp(rest, "codes") != 0)
+	if (rest != NULL && !at_codes)
 		return fail(c, 404, NULL,
-		    "unknown path "
-		    "/_emulator/phone_numbers/%s",
-		    c->sub);
-	if (id == 0)
+		    "unknown path /_emulator/phone_numbers/%s", c->sub);
+	if (at_codes != get)
+		return fail(c, 405, NULL,
+		    "method %s not allowed on /_emulator/phone_numbers/%s",
+		    c->rq->method, c->sub);
+	s = xstrndup(c->sub, slash ? (size_t)(slash - c->sub) : strlen(c->sub));
+	id = hook_id(s);
+	free(s);
+	if (id == 0 || store_node_type(c->emu->store, id) != NODE_PHONE)
 		return fail(c, 404, NULL, "no phone number %s", c->sub);
+	if (!get)
+		return phone_set(c, id);
 	reply(c, 200, phonelog_codes(c->emu->store, id));
 	return 0;
-}
-
-static int
-ctl_phone_post(struct ctl *c)
-{
-	const char *rest;
-	int64_t id = phone_sub(c, &rest);
-
-	if (rest != NULL && strcmp(rest, "codes") == 0)
-		return fail(c, 405, NULL,
-		    "method POST not allowed on "
-		    "/_emulator/phone_numbers/%s",
-		    c->sub);
-	if (rest != NULL)
-		return fail(c, 404, NULL,
-		    "unknown path "
-		    "/_emulator/phone_numbers/%s",
-		    c->sub);
-	if (id == 0)
-		return fail(c, 404, NULL, "no phone number %s", c->sub);
-	return phone_set(c, id);
 }
 
 /* ---- templates ----------------------------------------------------- */
@@ -1281,8 +1251,7 @@ ctl_inbound(struct ctl *c)
 		    pid);
 	if (message_inbound(c->emu, pn, from, name, text, &id, &cause) < 0)
 		return fail_store(c, cause);
-	o = json_object_new_object();
-	json_object_object_add(o, "message_id", json_object_new_string(id));
+	o = one_member("message_id", json_object_new_string(id));
 	free(id);
 	reply(c, 200, o);
 	return 0;
@@ -1367,8 +1336,8 @@ static const struct {
 	{ "GET", "webhooks", false, ctl_webhooks_get },
 	{ "POST", "webhooks", true, ctl_webhooks_post },
 	{ "GET", "openapi.json", false, ctl_openapi },
-	{ "GET", "phone_numbers", true, ctl_phone_get },
-	{ "POST", "phone_numbers", true, ctl_phone_post },
+	{ "GET", "phone_numbers", true, ctl_phone },
+	{ "POST", "phone_numbers", true, ctl_phone },
 	{ "POST", "templates", true, ctl_template_post },
 	{ "GET", "ui", false, ctl_ui },
 	{ "GET", "events", false, ctl_events },

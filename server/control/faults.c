@@ -16,6 +16,7 @@
 
 #include <json-c/json.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -33,14 +34,16 @@ enum fault_mode {
 	FM_PROBABILITY
 };
 
+/* The strings point into given or at gerr.c's static rows. */
 struct fault_rule {
 	int64_t id;
-	char method[8]; /* upper case; "" matches any */
-	char *path;     /* glob over the whole path; NULL: a webhook rule */
-	char *field;    /* a webhook rule: glob over the delivery's field */
+	char method[8];    /* upper case; "" matches any */
+	const char *path;  /* glob over the whole path; NULL: a webhook rule */
+	const char *field; /* a webhook rule: glob over the delivery's field */
 	bool has_error;
 	int code, subcode, status;
-	char *type, *message;
+	const char *type;
+	const char *message; /* NULL: Meta's text for an unexpected error */
 	unsigned latency_ms;
 	bool drop;
 	bool duplicate, wrong_signature; /* webhook rules only */
@@ -50,7 +53,7 @@ struct fault_rule {
 	double probability; /* FM_PROBABILITY */
 	uint64_t seed;
 	uint64_t matched, fired;
-	struct json_object *given; /* the rule as posted, for listing */
+	struct json_object *given; /* a copy of the rule as posted */
 };
 
 struct faults {
@@ -71,10 +74,6 @@ faults_new(void)
 static void
 fault_rule_cleanup(struct fault_rule *r)
 {
-	free(r->path);
-	free(r->field);
-	free(r->type);
-	free(r->message);
 	json_object_put(r->given);
 	memset(r, 0, sizeof(*r));
 }
@@ -223,7 +222,7 @@ fault_parse_match(struct fault_rule *r, struct json_object *rule, char **cause,
 			return fault_bad(cause, field, "match.webhook",
 			    "match.webhook matches deliveries and cannot be "
 			    "combined with match.path or match.method");
-		r->field = xstrdup(hook);
+		r->field = hook;
 		return 0;
 	}
 	if (path == NULL)
@@ -243,7 +242,7 @@ fault_parse_match(struct fault_rule *r, struct json_object *rule, char **cause,
 			    "PATCH, HEAD, OPTIONS or *");
 		strcpy(r->method, methods[i]);
 	}
-	r->path = xstrdup(path);
+	r->path = path;
 	return 0;
 }
 
@@ -311,16 +310,8 @@ fault_parse_error(struct fault_rule *r, struct json_object *e, char **cause,
 		r->status = row->status_default;
 	else
 		r->status = code == 1 || code == 2 ? 500 : 400;
-	r->type = xstrdup(type ? type : row ? row->type : "OAuthException");
-	if (message != NULL)
-		r->message = xstrdup(message);
-	else if (row != NULL)
-		r->message = xstrdup(row->message);
-	else
-		r->message = xasprintf(
-		    "(#%d) An unexpected error has "
-		    "occurred. Please retry your request later.",
-		    (int)code);
+	r->type = type ? type : row ? row->type : "OAuthException";
+	r->message = message ? message : row ? row->message : NULL;
 	return 0;
 }
 
@@ -443,13 +434,14 @@ faults_add(struct faults *f, struct json_object *rule, int64_t *id,
 	memset(&r, 0, sizeof(r));
 	*cause = NULL;
 	*field = NULL;
-	if (fault_parse(&r, rule, cause, field) != 0) {
-		fault_rule_cleanup(&r);
-		return -1;
-	}
-	if (json_object_deep_copy(rule, &r.given, NULL) != 0) {
+	/* parsed from the copy, which the rule's strings point into */
+	if (rule != NULL && json_object_deep_copy(rule, &r.given, NULL) != 0) {
 		fault_rule_cleanup(&r);
 		return fault_bad(cause, field, "", "Could not copy the rule");
+	}
+	if (fault_parse(&r, r.given, cause, field) != 0) {
+		fault_rule_cleanup(&r);
+		return -1;
 	}
 	if (f->n == f->cap) {
 		f->cap = f->cap ? f->cap * 2 : 8;
@@ -559,9 +551,19 @@ faults_match(struct faults *f, const char *method, const char *path,
 		out->latency_ms = r->latency_ms;
 		out->drop = r->drop;
 		if (r->has_error) {
+			const char *message = r->message;
+			char unexpected[128];
+
+			if (message == NULL) {
+				snprintf(unexpected, sizeof(unexpected),
+				    "(#%d) An unexpected error has occurred. "
+				    "Please retry your request later.",
+				    r->code);
+				message = unexpected;
+			}
 			out->has_error = true;
 			gerr_custom(&out->err, r->code, r->subcode, r->type,
-			    r->message, r->status);
+			    message, r->status);
 		}
 		return true;
 	}

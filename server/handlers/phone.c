@@ -220,10 +220,7 @@ migrate(struct request *rq, struct json_object *waba,
 	/* store rows are read-only (they may be the cache's): change a copy */
 	moved = row_copy(existing);
 	row_set_str(moved, "waba", buf);
-	if (store_begin(st) < 0 ||
-	    store_update(st, TBL_PHONE_NUMBERS, moved, &cause) < 0 ||
-	    store_commit(st) < 0) {
-		store_rollback(st);
+	if (store_update_alone(st, TBL_PHONE_NUMBERS, moved, &cause) < 0) {
 		free(cause);
 		json_object_put(moved);
 		return gerr_set(&rq->err, GE_EDIT, NULL);

@@ -316,13 +316,7 @@ may_create(struct request *rq, const char *name, const char *language)
 
 	if (dup != NULL) {
 		json_object_put(dup);
-		gerr_set(&rq->err, GE_TEMPLATE_DUP, NULL);
-		return gerr_user(&rq->err,
-		    "Content in this language already "
-		    "exists",
-		    "There is already content in this language for "
-		    "this template. You can create a new template and try "
-		    "again.");
+		return gerr_set(&rq->err, GE_TEMPLATE_DUP, NULL);
 	}
 	named = store_templates_named(st, rq->node, name);
 	for (i = 0; i < json_object_array_length(named); i++) {
@@ -334,13 +328,7 @@ may_create(struct request *rq, const char *name, const char *language)
 	}
 	json_object_put(named);
 	if (held) {
-		gerr_set(&rq->err, GE_TEMPLATE_HELD, NULL);
-		return gerr_user(&rq->err,
-		    "Message template language is "
-		    "being deleted",
-		    "Content in this language is being "
-		    "deleted. Wait 4 weeks after deletion to add new content "
-		    "in this language, or create a new template.");
+		return gerr_set(&rq->err, GE_TEMPLATE_HELD, NULL);
 	}
 	limit = template_limit(rq);
 	if (store_count_templates(st, rq->node, -1) >= limit) {

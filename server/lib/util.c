@@ -434,3 +434,11 @@ str_in(const char *const *list, const char *s)
 			return true;
 	return false;
 }
+
+bool
+str_same(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}

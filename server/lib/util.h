@@ -76,6 +76,8 @@ bool is_graph_version(const char *s);
 bool is_numeric_id(const char *s);
 /* Whether s is one of list (NULL-terminated). */
 bool str_in(const char *const *list, const char *s);
+/* Whether a and b are equal strings or both NULL. */
+bool str_same(const char *a, const char *b);
 /* Parses a numeric id; -1 when s is not one. */
 int64_t parse_id(const char *s);
 /*

@@ -292,6 +292,18 @@ store_update(struct store *st, enum store_table t, struct json_object *row,
 	return 0;
 }
 
+int
+store_update_alone(struct store *st, enum store_table t,
+    struct json_object *row, char **cause)
+{
+	if (store_begin(st) < 0 || store_update(st, t, row, cause) < 0 ||
+	    store_commit(st) < 0) {
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
+}
+
 /* Runs sql (a get or delete of t by its key) with the key of row bound. */
 static sqlite3_stmt *
 bind_key(struct store *st, enum store_table t, const char *sql,

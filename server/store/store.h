@@ -128,6 +128,9 @@ int store_load_commit(struct store *st);
 /* Replaces the row with the same key (id, token, or waba+user/business). */
 int store_update(struct store *st, enum store_table t, struct json_object *row,
     char **cause);
+/* store_update() in a transaction of its own, rolled back on failure. */
+int store_update_alone(struct store *st, enum store_table t,
+    struct json_object *row, char **cause);
 int store_delete_assignment(struct store *st, int64_t waba, int64_t user);
 /*
  * The row of t whose key (its first nkeys columns) equals key's members,

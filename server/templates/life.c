@@ -19,14 +19,6 @@
 /* Most templates one sweep moves; the next request moves the rest. */
 #define SWEEP_BATCH 500
 
-static bool
-same(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return strcmp(a, b) == 0;
-}
-
 /* The keys every template event starts with. */
 static struct json_object *
 event_base(struct json_object *row)
@@ -84,7 +76,7 @@ status_event(struct emu *emu, struct json_object *old, struct json_object *row,
 		    row_int(row, "pauses") > 1 ? "SECOND_PAUSE" : "FIRST_PAUSE",
 		    "Your template has been paused because "
 		    "of low quality");
-	else if (strcmp(st, "APPROVED") == 0 && same(was, "PAUSED"))
+	else if (strcmp(st, "APPROVED") == 0 && str_same(was, "PAUSED"))
 		other_info(v, "UNPAUSE", "Your template has been unpaused");
 	else if (strcmp(st, "DISABLED") == 0) {
 		struct json_object *d = json_object_new_object();
@@ -105,11 +97,12 @@ template_put(struct emu *emu, struct json_object *old, struct json_object *row,
 	int64_t now = clock_now(&emu->clock);
 	const char *st = row_str(row, "status");
 	struct json_object *v;
-	bool moved = old == NULL || !same(row_str(old, "status"), st);
+	bool moved = old == NULL || !str_same(row_str(old, "status"), st);
 	bool quality = old != NULL &&
-	    !same(row_str(old, "quality_score"), row_str(row, "quality_score"));
+	    !str_same(row_str(old, "quality_score"),
+	        row_str(row, "quality_score"));
 	bool category = old != NULL &&
-	    !same(row_str(old, "category"), row_str(row, "category"));
+	    !str_same(row_str(old, "category"), row_str(row, "category"));
 
 	row_set_int(row, "updated_at", now);
 	if (quality)

@@ -69,6 +69,18 @@ struct vars {
 	} v[VARS_MAX];
 };
 
+/* The index of the variable s (len bytes) in vs; vs->n when not there. */
+static size_t
+var_find(const struct vars *vs, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < vs->n; i++)
+		if (vs->v[i].len == len && memcmp(vs->v[i].name, s, len) == 0)
+			break;
+	return i;
+}
+
 /*
  * Sets err and returns -1.  GE_PARAM: the message is "(#100) " + the
  * text; a template row: "Invalid parameter", with the row's title and the
@@ -133,11 +145,14 @@ is_space(char ch)
 	    ch == '\f' || ch == '\v';
 }
 
-/* Every key of o is in allowed (NULL-terminated), as Graph requires. */
+/* o is an object whose every key is in allowed (NULL-terminated), as
+ * Graph requires. */
 static int
 keys_known(struct tv *c, json_object *o, const char *const *allowed,
     const char *path)
 {
+	if (!json_object_is_type(o, json_type_object))
+		return fail(c, GE_PARAM, "Param %s must be an object", path);
 	json_object_object_foreach(o, key, val) {
 		(void)val;
 		if (!str_in(allowed, key))
@@ -247,7 +262,8 @@ scan_vars(struct tv *c, const char *text, const char *path, enum gerr_id bad,
 	vs->first = vs->last_end = 0;
 	while ((p = strstr(p, "{{")) != NULL) {
 		const char *s = p + 2, *e = s;
-		size_t i, len;
+		size_t len;
+		bool fresh;
 
 		if (c->named) {
 			if (is_lower(*e))
@@ -281,23 +297,13 @@ scan_vars(struct tv *c, const char *text, const char *path, enum gerr_id bad,
 				    "{{%lu}}: variables are numbered from {{1}} "
 				    "in order, without gaps",
 				    path, num, highest);
-			if (num == highest + 1) {
-				if (vs->n == VARS_MAX)
-					return fail(c, bad,
-					    "%s.text has more than "
-					    "%d variables",
-					    path, VARS_MAX);
-				vs->v[vs->n].name = s;
-				vs->v[vs->n++].len = len;
+			fresh = num == highest + 1;
+			if (fresh)
 				highest = num;
-			}
-			continue;
+		} else {
+			fresh = var_find(vs, s, len) == vs->n;
 		}
-		for (i = 0; i < vs->n; i++)
-			if (vs->v[i].len == len &&
-			    memcmp(vs->v[i].name, s, len) == 0)
-				break;
-		if (i == vs->n) {
+		if (fresh) {
 			if (vs->n == VARS_MAX)
 				return fail(c, bad,
 				    "%s.text has more than %d "
@@ -322,17 +328,23 @@ example_value(struct tv *c, json_object *v, const char *ctype, const char *path)
 }
 
 /*
- * The only value of the example array arr (NULL when absent), at path at:
- * missing from component path when there is none.  Callers refuse more
- * than one first, in their own words.
+ * The example array arr (NULL when absent) at path at, of component path:
+ * one value; more fail with id as "<at> has <n> <many>".
  */
 static int
 sole_example(struct tv *c, json_object *arr, const char *ctype,
-    const char *path, const char *at)
+    const char *path, const char *at, enum gerr_id id, const char *many)
 {
-	if (arr == NULL || json_object_array_length(arr) == 0)
+	size_t n = arr != NULL ? json_object_array_length(arr) : 0;
+	char first[PATH_MAX_LEN + 64];
+
+	if (n > 1)
+		return fail(c, id, "%s has %zu %s", at, n, many);
+	if (n == 0)
 		return missing(c, ctype, "example", path);
-	return example_value(c, json_object_array_get_idx(arr, 0), ctype, at);
+	snprintf(first, sizeof(first), "%s[0]", at);
+	return example_value(c, json_object_array_get_idx(arr, 0), ctype,
+	    first);
 }
 
 /* example.<key>: one string per variable (header_text), or one array of
@@ -414,9 +426,6 @@ named_examples(struct tv *c, json_object *ex, const char *key,
 		char vat[PATH_MAX_LEN + 80];
 
 		snprintf(at, sizeof(at), "%s.%s[%zu]", path, key, i);
-		if (!json_object_is_type(p, json_type_object))
-			return fail(c, GE_PARAM, "Param %s must be an object",
-			    at);
 		if (keys_known(c, p, keys, at) != 0 ||
 		    req_string(c, p, "param_name", ctype, at, &name) != 0)
 			return -1;
@@ -426,11 +435,7 @@ named_examples(struct tv *c, json_object *ex, const char *key,
 		snprintf(vat, sizeof(vat), "%s.example", at);
 		if (example_value(c, v, ctype, vat) != 0)
 			return -1;
-		for (j = 0; j < vs->n; j++)
-			if (strlen(name) == vs->v[j].len &&
-			    memcmp(name, vs->v[j].name, vs->v[j].len) == 0)
-				break;
-		if (j == vs->n)
+		if (var_find(vs, name, strlen(name)) == vs->n)
 			return fail(c, GE_PARAM,
 			    "Param %s.param_name \"%s\" "
 			    "is not a variable of the text",
@@ -495,8 +500,6 @@ text_examples(struct tv *c, json_object *comp, const char *ctype,
 			    at);
 		return 0;
 	}
-	if (!json_object_is_type(ex, json_type_object))
-		return fail(c, GE_PARAM, "Param %s must be an object", at);
 	if (keys_known(c, ex, allowed, at) != 0)
 		return -1;
 	if (c->named)
@@ -555,27 +558,37 @@ check_header(struct tv *c, json_object *comp, const char *path)
 			    path);
 		return 0;
 	} else {
-		char at[PATH_MAX_LEN + 16];
+		char at[PATH_MAX_LEN + 32];
 		bool present;
 		json_object *ex = member(comp, "example", &present), *h;
 
 		snprintf(at, sizeof(at), "%s.example", path);
 		if (!present)
 			return missing(c, "HEADER", "example", path);
-		if (!json_object_is_type(ex, json_type_object))
-			return fail(c, GE_PARAM, "Param %s must be an object",
-			    at);
 		if (keys_known(c, ex, handle_keys, at) != 0 ||
 		    opt_array(c, ex, "header_handle", at, &h) != 0)
 			return -1;
-		if (h != NULL && json_object_array_length(h) > 1)
-			return fail(c, GE_TMPL_HEADER,
-			    "%s.header_handle has "
-			    "%zu handles; a media header takes one",
-			    at, json_object_array_length(h));
-		snprintf(at, sizeof(at), "%s.example.header_handle[0]", path);
-		return sole_example(c, h, "HEADER", path, at);
+		snprintf(at, sizeof(at), "%s.example.header_handle", path);
+		return sole_example(c, h, "HEADER", path, at, GE_TMPL_HEADER,
+		    "handles; a media header takes one");
 	}
+}
+
+/*
+ * The BODY or FOOTER (part) of an AUTHENTICATION template, whose text is
+ * Meta's: text refused with id and advice, and no keys but keys.
+ */
+static int
+fixed_text(struct tv *c, json_object *comp, const char *path,
+    const char *const *keys, enum gerr_id id, const char *part,
+    const char *advice)
+{
+	if (json_object_object_get_ex(comp, "text", NULL))
+		return fail(c, id,
+		    "%s: the %s of an AUTHENTICATION template is "
+		    "Meta's fixed text; %s",
+		    path, part, advice);
+	return keys_known(c, comp, keys, path);
 }
 
 static int
@@ -591,13 +604,8 @@ check_body(struct tv *c, json_object *comp, const char *path)
 		bool present;
 		json_object *v;
 
-		if (json_object_object_get_ex(comp, "text", NULL))
-			return fail(c, GE_TMPL_BODY,
-			    "%s: the body of an "
-			    "AUTHENTICATION template is Meta's fixed text; "
-			    "leave out text",
-			    path);
-		if (keys_known(c, comp, auth_keys, path) != 0)
+		if (fixed_text(c, comp, path, auth_keys, GE_TMPL_BODY, "body",
+		        "leave out text") != 0)
 			return -1;
 		v = member(comp, "add_security_recommendation", &present);
 		if (present && !json_object_is_type(v, json_type_boolean))
@@ -644,13 +652,8 @@ check_footer(struct tv *c, json_object *comp, const char *path)
 		json_object *v;
 		int64_t m;
 
-		if (json_object_object_get_ex(comp, "text", NULL))
-			return fail(c, GE_TMPL_FOOTER,
-			    "%s: the footer of an "
-			    "AUTHENTICATION template is Meta's fixed text; "
-			    "give code_expiration_minutes instead",
-			    path);
-		if (keys_known(c, comp, auth_keys, path) != 0)
+		if (fixed_text(c, comp, path, auth_keys, GE_TMPL_FOOTER,
+		        "footer", "give code_expiration_minutes instead") != 0)
 			return -1;
 		v = member(comp, "code_expiration_minutes", &present);
 		if (!present)
@@ -680,6 +683,24 @@ check_footer(struct tv *c, json_object *comp, const char *path)
 		    "variables",
 		    path);
 	return 0;
+}
+
+/* The "type" of a component or button o at path: NULL (failed) unless o
+ * is an object with a string type. */
+static const char *
+object_type(struct tv *c, json_object *o, const char *path)
+{
+	const char *type;
+
+	if (!json_object_is_type(o, json_type_object)) {
+		fail(c, GE_PARAM, "Param %s must be an object", path);
+		return NULL;
+	}
+	if (opt_string(c, o, "type", path, &type) != 0)
+		return NULL;
+	if (type == NULL)
+		fail(c, GE_PARAM, "The parameter %s.type is required", path);
+	return type;
 }
 
 /* A button's visible label: given, short, without variables. */
@@ -749,13 +770,9 @@ check_url(struct tv *c, json_object *b, const char *path)
 			    path);
 		return 0;
 	}
-	if (ex != NULL && json_object_array_length(ex) > 1)
-		return fail(c, GE_TMPL_EXAMPLE,
-		    "%s.example has %zu example "
-		    "value(s) for 1 variable",
-		    path, json_object_array_length(ex));
-	snprintf(at, sizeof(at), "%s.example[0]", path);
-	return sole_example(c, ex, "BUTTONS", path, at);
+	snprintf(at, sizeof(at), "%s.example", path);
+	return sole_example(c, ex, "BUTTONS", path, at, GE_TMPL_EXAMPLE,
+	    "example value(s) for 1 variable");
 }
 
 static int
@@ -886,9 +903,6 @@ otp_apps(struct tv *c, json_object *b, const char *path)
 		json_object *a = json_object_array_get_idx(apps, i);
 
 		snprintf(at, sizeof(at), "%s.supported_apps[%zu]", path, i);
-		if (!json_object_is_type(a, json_type_object))
-			return fail(c, GE_PARAM, "Param %s must be an object",
-			    at);
 		if (keys_known(c, a, keys, at) != 0 || app_ids(c, a, at) != 0)
 			return -1;
 	}
@@ -996,16 +1010,8 @@ check_buttons(struct tv *c, json_object *comp, const char *path)
 		const char *type;
 
 		snprintf(at, sizeof(at), "%s.buttons[%zu]", path, i);
-		if (!json_object_is_type(b, json_type_object))
-			return fail(c, GE_PARAM, "Param %s must be an object",
-			    at);
-		if (opt_string(c, b, "type", at, &type) != 0)
+		if ((type = object_type(c, b, at)) == NULL)
 			return -1;
-		if (type == NULL)
-			return fail(c, GE_PARAM,
-			    "The parameter %s.type is "
-			    "required",
-			    at);
 		for (k = 0; k < NBTYPES; k++)
 			if (strcmp(btypes[k].name, type) == 0)
 				break;
@@ -1100,16 +1106,8 @@ template_validate(const char *category, const char *parameter_format,
 		const char *type;
 
 		snprintf(path, sizeof(path), "components[%zu]", i);
-		if (!json_object_is_type(comp, json_type_object))
-			return fail(&c, GE_PARAM, "Param %s must be an object",
-			    path);
-		if (opt_string(&c, comp, "type", path, &type) != 0)
+		if ((type = object_type(&c, comp, path)) == NULL)
 			return -1;
-		if (type == NULL)
-			return fail(&c, GE_PARAM,
-			    "The parameter %s.type is "
-			    "required",
-			    path);
 		for (k = 0; k < NCTYPES; k++)
 			if (strcmp(ctypes[k].name, type) == 0)
 				break;
