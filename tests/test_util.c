@@ -30,6 +30,19 @@ START_TEST(test_url_decode)
 }
 END_TEST
 
+START_TEST(test_has_nul_escape)
+{
+	ck_assert(has_nul_escape("%00", 3));
+	ck_assert(has_nul_escape("a%2%00", 6));
+	ck_assert(has_nul_escape("%%00b", 5));
+	/* only within the n bytes given */
+	ck_assert(!has_nul_escape("a%00", 3));
+	ck_assert(!has_nul_escape("%0", 2));
+	ck_assert(!has_nul_escape("%20%0a%", 7));
+	ck_assert(!has_nul_escape("", 0));
+}
+END_TEST
+
 START_TEST(test_url_encode)
 {
 	struct sbuf sb = SBUF_INIT;
@@ -245,6 +258,7 @@ main(void)
 	TCase *tc = tcase_create("codecs");
 
 	tcase_add_test(tc, test_url_decode);
+	tcase_add_test(tc, test_has_nul_escape);
 	tcase_add_test(tc, test_url_encode);
 	tcase_add_test(tc, test_b64url);
 	tcase_add_test(tc, test_b64url_round_trip);

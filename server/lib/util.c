@@ -206,6 +206,21 @@ hexval(int c)
 	return -1;
 }
 
+/* memchr() to each '%': glibc's memmem() costs more to set up than this
+ * takes over a whole request target */
+bool
+has_nul_escape(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+
+	while ((p = memchr(p, '%', (size_t)(end - p))) != NULL) {
+		if (end - p >= 3 && p[1] == '0' && p[2] == '0')
+			return true;
+		p++;
+	}
+	return false;
+}
+
 char *
 url_decode(const char *s, size_t n, bool plus_is_space)
 {
