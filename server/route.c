@@ -114,8 +114,9 @@ route_path_node(char *const *segs, size_t n)
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		const char *e = routes[i].edge;
 
+		/* the first byte first: most reads start with an id */
 		if (routes[i].node != NODE_ROOT || e == NULL ||
-		    strncmp(e, segs[0], len) != 0)
+		    e[0] != segs[0][0] || strncmp(e, segs[0], len) != 0)
 			continue;
 		if (e[len] == '\0')
 			return 1;
