@@ -793,15 +793,22 @@ scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
 	 */
 	else if (h->crlf && h->nul == NULL && value[strlen(value) + 1] != '\0')
 		h->nul = key;
-	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
-		if (h->clen == NULL)
-			h->clen = value;
-		else if (strcmp(h->clen, value) != 0)
-			h->clen_conflict = true;
-	} else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
-		h->te = value;
-	} else if (strcasecmp(key, MHD_HTTP_HEADER_COOKIE) == 0) {
-		h->cookie_len += strlen(value) + 1;
+	/* by the first letter: most headers are none of the three */
+	switch (key[0] | 0x20) {
+	case 'c':
+		if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+			if (h->clen == NULL)
+				h->clen = value;
+			else if (strcmp(h->clen, value) != 0)
+				h->clen_conflict = true;
+		} else if (strcasecmp(key, MHD_HTTP_HEADER_COOKIE) == 0) {
+			h->cookie_len += strlen(value) + 1;
+		}
+		break;
+	case 't':
+		if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+			h->te = value;
+		break;
 	}
 	return MHD_YES;
 }
