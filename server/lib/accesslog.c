@@ -297,15 +297,19 @@ put_masked(char *w, const char *p, size_t n)
 static bool
 is_plain(const char *p, size_t n)
 {
+	/* past the control bytes, those put_escaped() escapes and those
+	 * a token shows */
+	static const bool stop[256] = { [0x7f] = true,
+		['"'] = true,
+		['\\'] = true,
+		['E'] = true,
+		['|'] = true,
+		['%'] = true };
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)p[i];
-
-		if (ch < 0x20 || ch == 0x7f || ch == '"' || ch == '\\' ||
-		    ch == 'E' || ch == '|' || ch == '%')
+	for (i = 0; i < n; i++)
+		if ((unsigned char)p[i] < 0x20 || stop[(unsigned char)p[i]])
 			return false;
-	}
 	return true;
 }
 
