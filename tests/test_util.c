@@ -3,6 +3,7 @@
  * UTF-8 validation, numeric ids, the string buffer and the mixer.
  */
 #include <check.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,32 @@ START_TEST(test_has_nul_escape)
 	ck_assert(!has_nul_escape("%0", 2));
 	ck_assert(!has_nul_escape("%20%0a%", 7));
 	ck_assert(!has_nul_escape("", 0));
+}
+END_TEST
+
+START_TEST(test_put_decimal)
+{
+	static const struct {
+		long long v;
+		const char *s;
+	} cases[] = { { 0, "0" }, { 9, "9" }, { 10, "10" }, { -1, "-1" },
+		{ -10, "-10" }, { 99, "99" }, { 100, "100" },
+		{ 4000000000000001LL, "4000000000000001" },
+		{ LLONG_MAX, "9223372036854775807" },
+		{ LLONG_MIN, "-9223372036854775808" } };
+	char buf[32];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *end;
+
+		memset(buf, 'x', sizeof(buf));
+		end = put_decimal(buf, cases[i].v);
+		ck_assert_uint_eq((size_t)(end - buf), strlen(cases[i].s));
+		ck_assert(memcmp(buf, cases[i].s, strlen(cases[i].s)) == 0);
+		/* nothing written past the end it returns */
+		ck_assert_int_eq(*end, 'x');
+	}
 }
 END_TEST
 
@@ -259,6 +286,7 @@ main(void)
 
 	tcase_add_test(tc, test_url_decode);
 	tcase_add_test(tc, test_has_nul_escape);
+	tcase_add_test(tc, test_put_decimal);
 	tcase_add_test(tc, test_url_encode);
 	tcase_add_test(tc, test_b64url);
 	tcase_add_test(tc, test_b64url_round_trip);

@@ -153,18 +153,23 @@ sbuf_addf(struct sbuf *sb, const char *fmt, ...)
 char *
 put_decimal(char *p, long long v)
 {
-	char tmp[24], *t = tmp + sizeof(tmp);
 	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
 	                               (unsigned long long)v;
+	unsigned long long w;
+	char *end;
 
+	/* counted first, then written in place: a memcpy() call for a few
+	 * digits cost more than the digits (a dozen calls per request) */
+	if (v < 0)
+		*p++ = '-';
+	for (end = p + 1, w = u; w >= 10; w /= 10)
+		end++;
+	p = end;
 	do {
-		*--t = (char)('0' + u % 10);
+		*--p = (char)('0' + u % 10);
 		u /= 10;
 	} while (u != 0);
-	if (v < 0)
-		*--t = '-';
-	memcpy(p, t, (size_t)(tmp + sizeof(tmp) - t));
-	return p + (tmp + sizeof(tmp) - t);
+	return end;
 }
 
 void
