@@ -59,8 +59,14 @@ hostcheck_host(const struct config *cfg, const char *host)
 		n = strcspn(host, ":");
 	}
 	if (host[n] == ':') {
-		if (host[n + 1] == '\0' ||
-		    strspn(host + n + 1, "0123456789") != strlen(host + n + 1))
+		/* ":" and one digit or more, to the end */
+		const char *d = host + n + 1;
+
+		if (*d == '\0')
+			return false;
+		while (*d >= '0' && *d <= '9')
+			d++;
+		if (*d != '\0')
 			return false;
 	} else if (host[n] != '\0') {
 		return false;

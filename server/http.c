@@ -162,6 +162,7 @@ struct http_conn {
 	/* monotonic; 0 while a request is being answered */
 	_Atomic int64_t deadline_us;
 	struct http_conn *prev, *next; /* in srv->conns */
+	char *remote; /* peer_text(), once per connection; may be NULL */
 };
 
 /* Dotted quad of a[0..4): by hand, as inet_ntop's printf shows in profiles. */
@@ -218,16 +219,17 @@ call_end(struct http_call *call)
 }
 
 static struct http_call *
-call_begin(struct http_call *call, struct http_server *srv, const char *target,
-    struct MHD_Connection *con)
+call_begin(struct http_conn *c, struct http_server *srv, const char *target)
 {
+	struct http_call *call = &c->call;
+
 	call_end(call); /* MHD gave up on the last one without a word */
 	memset(call, 0, sizeof(*call));
 	request_init(&call->rq);
 	call->srv = srv;
 	call->live = true;
 	call->rq.target = xstrdup(target != NULL ? target : "/");
-	call->rq.remote = peer_text(con);
+	call->rq.remote = c->remote != NULL ? xstrdup(c->remote) : NULL;
 	call->t0_us = clock_mono_us();
 	return call;
 }
@@ -255,6 +257,8 @@ on_connection(void *cls, struct MHD_Connection *con, void **socket_context,
 		ci = MHD_get_connection_info(con,
 		    MHD_CONNECTION_INFO_CONNECTION_FD);
 		c->fd = ci != NULL ? ci->connect_fd : -1;
+		/* the peer stays the same for the connection's requests */
+		c->remote = peer_text(con);
 		atomic_init(&c->deadline_us,
 		    srv->request_us > 0 ? clock_mono_us() + srv->request_us :
 		                          0);
@@ -279,6 +283,7 @@ on_connection(void *cls, struct MHD_Connection *con, void **socket_context,
 		c->next->prev = c->prev;
 	pthread_mutex_unlock(&srv->cmu);
 	call_end(&c->call);
+	free(c->remote);
 	free(c);
 	*socket_context = NULL;
 }
@@ -318,7 +323,7 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *con)
 
 	if (c == NULL)
 		return NULL;
-	call = call_begin(&c->call, cls, uri, con);
+	call = call_begin(c, cls, uri);
 	call->nul = target_has_nul(uri, &call->crlf);
 	/*
 	 * MHD would next split the query into a pool record per parameter,
@@ -793,15 +798,22 @@ scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
 	 */
 	else if (h->crlf && h->nul == NULL && value[strlen(value) + 1] != '\0')
 		h->nul = key;
-	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
-		if (h->clen == NULL)
-			h->clen = value;
-		else if (strcmp(h->clen, value) != 0)
-			h->clen_conflict = true;
-	} else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
-		h->te = value;
-	} else if (strcasecmp(key, MHD_HTTP_HEADER_COOKIE) == 0) {
-		h->cookie_len += strlen(value) + 1;
+	/* by the first letter: most headers are none of the three */
+	switch (key[0] | 0x20) {
+	case 'c':
+		if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+			if (h->clen == NULL)
+				h->clen = value;
+			else if (strcmp(h->clen, value) != 0)
+				h->clen_conflict = true;
+		} else if (strcasecmp(key, MHD_HTTP_HEADER_COOKIE) == 0) {
+			h->cookie_len += strlen(value) + 1;
+		}
+		break;
+	case 't':
+		if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+			h->te = value;
+		break;
 	}
 	return MHD_YES;
 }

@@ -155,7 +155,7 @@ params_cleanup(struct params *ps)
 static bool
 decodes_to_nul(const char *s, size_t n)
 {
-	return memchr(s, '\0', n) != NULL || memmem(s, n, "%00", 3) != NULL;
+	return memchr(s, '\0', n) != NULL || has_nul_escape(s, n);
 }
 
 void

@@ -107,6 +107,7 @@ set_version(struct request *rq, const char *v, size_t n)
 		n = sizeof(rq->version) - 1;
 	memcpy(rq->version, v, n);
 	rq->version[n] = '\0';
+	rq->version_served = false;
 }
 
 /* A version string this emulator serves (versions.h). */
@@ -150,11 +151,15 @@ target_version(struct request *rq)
 static void
 serve_version(struct request *rq)
 {
-	const char *v = versions_serving(rq->version,
-	    clock_now(&rq->emu->clock));
+	const char *v;
 
+	/* once per version set: graph_finish() asks after graph_dispatch() */
+	if (rq->version_served)
+		return;
+	v = versions_serving(rq->version, clock_now(&rq->emu->clock));
 	if (v != rq->version)
 		set_version(rq, v, strlen(v));
+	rq->version_served = true;
 }
 
 static int
@@ -384,7 +389,9 @@ graph_dispatch(struct request *rq)
 	segments_split(&s, rq->path);
 	/* a version that never existed is a node, as Graph reads it: what
 	 * follows is "Unknown path components" */
-	if (s.n > 0 && is_graph_version(s.v[0]) && served_version(rq, s.v[0])) {
+	/* target_version() found most already: the raw target's own */
+	if (s.n > 0 && is_graph_version(s.v[0]) &&
+	    (strcmp(s.v[0], rq->version) == 0 || served_version(rq, s.v[0]))) {
 		set_version(rq, s.v[0], strlen(s.v[0]));
 		rq->version_in_path = true;
 		memmove(s.v, s.v + 1, (s.n - 1) * sizeof(*s.v));

@@ -549,7 +549,7 @@ request_prepare(struct request *rq)
 	rq->suppress_http_code = is_truthy(
 	    params_get(&rq->params, "suppress_http_code"));
 
-	if (memmem(target, plen, "%00", 3) != NULL)
+	if (has_nul_escape(target, plen))
 		return gerr_set(&rq->err, GE_PARAM,
 		    "(#100) The request path must not contain a NUL "
 		    "character");

@@ -63,7 +63,8 @@ struct request {
 	char fb_trace_id[16]; /* x-fb-trace-id */
 	char version[16];     /* "v24.0": from the path or the default */
 	bool version_in_path;
-	char *token; /* the access token string, NULL when none */
+	bool version_served; /* serve_version() mapped version */
+	char *token;         /* the access token string, NULL when none */
 	enum token_source token_source;
 	int64_t token_user; /* user behind the token, 0 for app tokens */
 	int64_t token_app;  /* app behind the token */

@@ -380,6 +380,9 @@ START_TEST(test_path_masks_tokens)
 	ck_assert_str_eq(clean("/1000000000000001%7csecretsecret/x"),
 	    "/1000***/x");
 	ck_assert_str_eq(clean("/a|b"), "/***");
+	/* an E, '|' or '%' that is no token passes unchanged too */
+	ck_assert_str_eq(clean("/Edge/EA/%41"), "/Edge/EA/%41");
+	ck_assert_str_eq(clean("//x/"), "//x/");
 }
 END_TEST
 

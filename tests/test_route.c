@@ -70,6 +70,24 @@ START_TEST(test_path_nodes)
 END_TEST
 
 /* README, rate limits: only these count toward the use-case limit. */
+/* route_path_node() stops at the first row that is not the root's */
+START_TEST(test_root_rows_first)
+{
+	const struct route *all;
+	size_t i, n;
+	bool past = false;
+
+	all = route_all(&n);
+	for (i = 0; i < n; i++) {
+		if (all[i].node != NODE_ROOT)
+			past = true;
+		else
+			ck_assert_msg(!past,
+			    "root row %zu after another node's", i);
+	}
+}
+END_TEST
+
 START_TEST(test_policy_flags)
 {
 	static const struct {
@@ -149,6 +167,7 @@ main(void)
 	tcase_add_test(tc, test_find);
 	tcase_add_test(tc, test_misses);
 	tcase_add_test(tc, test_path_nodes);
+	tcase_add_test(tc, test_root_rows_first);
 	tcase_add_test(tc, test_policy_flags);
 	tcase_add_test(tc, test_token_rule_per_route);
 	suite_add_tcase(s, tc);

@@ -3,6 +3,7 @@
  * UTF-8 validation, numeric ids, the string buffer and the mixer.
  */
 #include <check.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,45 @@ START_TEST(test_url_decode)
 	s = url_decode("%zz%4", 5, true);
 	ck_assert_str_eq(s, "%zz%4");
 	free(s);
+}
+END_TEST
+
+START_TEST(test_has_nul_escape)
+{
+	ck_assert(has_nul_escape("%00", 3));
+	ck_assert(has_nul_escape("a%2%00", 6));
+	ck_assert(has_nul_escape("%%00b", 5));
+	/* only within the n bytes given */
+	ck_assert(!has_nul_escape("a%00", 3));
+	ck_assert(!has_nul_escape("%0", 2));
+	ck_assert(!has_nul_escape("%20%0a%", 7));
+	ck_assert(!has_nul_escape("", 0));
+}
+END_TEST
+
+START_TEST(test_put_decimal)
+{
+	static const struct {
+		long long v;
+		const char *s;
+	} cases[] = { { 0, "0" }, { 9, "9" }, { 10, "10" }, { -1, "-1" },
+		{ -10, "-10" }, { 99, "99" }, { 100, "100" },
+		{ 4000000000000001LL, "4000000000000001" },
+		{ LLONG_MAX, "9223372036854775807" },
+		{ LLONG_MIN, "-9223372036854775808" } };
+	char buf[32];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *end;
+
+		memset(buf, 'x', sizeof(buf));
+		end = put_decimal(buf, cases[i].v);
+		ck_assert_uint_eq((size_t)(end - buf), strlen(cases[i].s));
+		ck_assert(memcmp(buf, cases[i].s, strlen(cases[i].s)) == 0);
+		/* nothing written past the end it returns */
+		ck_assert_int_eq(*end, 'x');
+	}
 }
 END_TEST
 
@@ -245,6 +285,8 @@ main(void)
 	TCase *tc = tcase_create("codecs");
 
 	tcase_add_test(tc, test_url_decode);
+	tcase_add_test(tc, test_has_nul_escape);
+	tcase_add_test(tc, test_put_decimal);
 	tcase_add_test(tc, test_url_encode);
 	tcase_add_test(tc, test_b64url);
 	tcase_add_test(tc, test_b64url_round_trip);

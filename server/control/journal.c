@@ -235,6 +235,26 @@ keyed_value(const char *s, size_t j, size_t n, size_t *v, size_t *e)
 }
 
 /*
+ * Whether mask_text() would leave s[0..n) as it is: each credential it
+ * masks follows a '=', '"', '|' or ' ', or starts with "EAA".
+ */
+static bool
+nothing_to_mask(const char *s, size_t n)
+{
+	static const bool stop[256] = { ['='] = true,
+		['"'] = true,
+		['|'] = true,
+		[' '] = true,
+		['E'] = true };
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (stop[(unsigned char)s[i]])
+			return false;
+	return true;
+}
+
+/*
  * s[0..n) with every credential in it masked, written to out (when not
  * NULL); returns the length.  Values that are not themselves secrets can
  * still carry some: a batch's relative_url and body ("?access_token=..."),
@@ -248,6 +268,9 @@ mask_text(const char *s, size_t n, char *out)
 	size_t i = 0, len = 0, j, v, e;
 	enum secret_kind kind;
 
+	/* a path or value like most: no credential can start in it */
+	if (nothing_to_mask(s, n))
+		return put(out, s, n);
 	while (i < n) {
 		if (!is_word((unsigned char)s[i])) {
 			len += put(at(out, len), s + i, 1);

@@ -289,6 +289,30 @@ put_masked(char *w, const char *p, size_t n)
 	return w + 3;
 }
 
+/*
+ * Whether p[0..n) is copied as it is: no byte to escape and none that
+ * could be part of a token.  Any 'E', '|' or '%' sends the path the long
+ * way, which decides.
+ */
+static bool
+is_plain(const char *p, size_t n)
+{
+	/* past the control bytes, those put_escaped() escapes and those
+	 * a token shows */
+	static const bool stop[256] = { [0x7f] = true,
+		['"'] = true,
+		['\\'] = true,
+		['E'] = true,
+		['|'] = true,
+		['%'] = true };
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)p[i] < 0x20 || stop[(unsigned char)p[i]])
+			return false;
+	return true;
+}
+
 size_t
 accesslog_path(char *out, const char *path, size_t n)
 {
@@ -302,6 +326,11 @@ accesslog_path(char *out, const char *path, size_t n)
 		w = put_escaped(w, path, tlen);
 		w = put_masked(w, path + tlen, n - tlen);
 		return (size_t)(w - out);
+	}
+	/* the usual path: one look at each byte, then one copy */
+	if (is_plain(path, n)) {
+		memcpy(out, path, n);
+		return n;
 	}
 	while (i < n) {
 		size_t seg = i;

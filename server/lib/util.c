@@ -153,18 +153,23 @@ sbuf_addf(struct sbuf *sb, const char *fmt, ...)
 char *
 put_decimal(char *p, long long v)
 {
-	char tmp[24], *t = tmp + sizeof(tmp);
 	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v :
 	                               (unsigned long long)v;
+	unsigned long long w;
+	char *end;
 
+	/* counted first, then written in place: a memcpy() call for a few
+	 * digits cost more than the digits (a dozen calls per request) */
+	if (v < 0)
+		*p++ = '-';
+	for (end = p + 1, w = u; w >= 10; w /= 10)
+		end++;
+	p = end;
 	do {
-		*--t = (char)('0' + u % 10);
+		*--p = (char)('0' + u % 10);
 		u /= 10;
 	} while (u != 0);
-	if (v < 0)
-		*--t = '-';
-	memcpy(p, t, (size_t)(tmp + sizeof(tmp) - t));
-	return p + (tmp + sizeof(tmp) - t);
+	return end;
 }
 
 void
@@ -204,6 +209,21 @@ hexval(int c)
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
 	return -1;
+}
+
+/* memchr() to each '%': glibc's memmem() costs more to set up than this
+ * takes over a whole request target */
+bool
+has_nul_escape(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+
+	while ((p = memchr(p, '%', (size_t)(end - p))) != NULL) {
+		if (end - p >= 3 && p[1] == '0' && p[2] == '0')
+			return true;
+		p++;
+	}
+	return false;
 }
 
 char *

@@ -55,6 +55,8 @@ void sbuf_release(struct sbuf *sb);
  * ' ' (query strings and form bodies).  Malformed escapes are kept as is.
  */
 char *url_decode(const char *s, size_t n, bool plus_is_space);
+/* True when s[0..n) holds "%00", which url_decode() turns into a NUL. */
+bool has_nul_escape(const char *s, size_t n);
 /* Appends s percent-encoded for a query component (RFC 3986 unreserved kept). */
 void url_encode(struct sbuf *sb, const char *s);
 

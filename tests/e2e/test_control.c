@@ -1959,7 +1959,7 @@ START_TEST(test_loopback_host_names)
 		"Host: evil.example:%d", "Host: 127.0.0.1.evil.example:%d",
 		"Host: localhost.evil.example", "Host: 127.0.0.1:80x",
 		"Host: 127.0.0.256", "Host: 127.0.0", "Host: [::2]:%d",
-		"Host: 10.0.0.1:%d" };
+		"Host: 10.0.0.1:%d", "Host: localhost:" };
 	struct server s;
 	struct http_resp r;
 	struct json_object *boot, *o;
