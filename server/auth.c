@@ -582,7 +582,8 @@ check_user(struct request *rq)
 int
 auth_check(struct request *rq, enum perm perm)
 {
-	struct json_object *phone;
+	struct json_object *row;
+	enum store_table tbl;
 	int64_t waba;
 
 	switch (perm) {
@@ -622,16 +623,16 @@ auth_check(struct request *rq, enum perm perm)
 	case PERM_WABA_USERS:
 	case PERM_WABA_TEMPLATES:
 	case PERM_WABA_MESSAGING:
-		if (rq->node_type != NODE_PHONE &&
-		    rq->node_type != NODE_TEMPLATE)
+		if (rq->node_type == NODE_WABA)
 			return auth_check_waba(rq, rq->node, perm);
-		/* a phone number or template answers to its WABA */
-		phone = store_get(rq->emu->store,
-		    rq->node_type == NODE_PHONE ? TBL_PHONE_NUMBERS :
-		                                  TBL_TEMPLATES,
-		    rq->node);
-		waba = row_id(phone, "waba");
-		json_object_put(phone);
+		/* any other node (a phone number, a template) answers to
+		 * the WABA its row names; one with no "waba" to none */
+		tbl = objects_table_of_node(rq->node_type);
+		if (tbl == TBL__COUNT)
+			return deny(rq);
+		row = store_get(rq->emu->store, tbl, rq->node);
+		waba = row_id(row, "waba");
+		json_object_put(row);
 		return auth_check_waba(rq, waba, perm);
 	}
 	return deny(rq);
