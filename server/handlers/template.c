@@ -310,6 +310,7 @@ may_create(struct request *rq, const char *name, const char *language)
 	/* one read of the name's rows answers both: a live one (the
 	 * duplicate) and one held for deletion */
 	struct json_object *named = store_templates_named(st, rq->node, name);
+	struct list_query all = { .owner = rq->node };
 	bool dup = false, held = false;
 	size_t i;
 	long limit;
@@ -331,7 +332,10 @@ may_create(struct request *rq, const char *name, const char *language)
 	if (held)
 		return gerr_set(&rq->err, GE_TEMPLATE_HELD, NULL);
 	limit = template_limit(rq);
-	if (store_count_templates(st, rq->node, -1) >= limit) {
+	/* the WABA's rows, any status, come from an index alone: while
+	 * they are under the limit its live ones are, unread */
+	if (store_list_count(st, LIST_TEMPLATES, &all) >= limit &&
+	    store_count_templates(st, rq->node, -1) >= limit) {
 		gerr_set(&rq->err, GE_TEMPLATE_LIMIT, NULL);
 		return gerr_user(&rq->err, "Message template limit reached",
 		    "%s",
