@@ -313,7 +313,7 @@ may_create(struct request *rq, const char *name, const char *language)
 	struct list_query all = { .owner = rq->node };
 	bool dup = false, held = false;
 	size_t i;
-	long limit;
+	long limit, rows;
 
 	for (i = 0; i < json_object_array_length(named); i++) {
 		struct json_object *t = json_object_array_get_idx(named, i);
@@ -332,10 +332,10 @@ may_create(struct request *rq, const char *name, const char *language)
 	if (held)
 		return gerr_set(&rq->err, GE_TEMPLATE_HELD, NULL);
 	limit = template_limit(rq);
-	/* the WABA's rows, any status, come from an index alone: while
-	 * they are under the limit its live ones are, unread */
-	if (store_list_count(st, LIST_TEMPLATES, &all) >= limit &&
-	    store_count_templates(st, rq->node, -1) >= limit) {
+	/* the WABA's rows, any status, come from an index alone and
+	 * bound both counts below: under a bound, that count is not read */
+	rows = store_list_count(st, LIST_TEMPLATES, &all);
+	if (rows >= limit && store_count_templates(st, rq->node, -1) >= limit) {
 		gerr_set(&rq->err, GE_TEMPLATE_LIMIT, NULL);
 		return gerr_user(&rq->err, "Message template limit reached",
 		    "%s",
@@ -348,8 +348,9 @@ may_create(struct request *rq, const char *name, const char *language)
 		        "templates. Delete templates, or verify the business to "
 		        "create up to 6000.");
 	}
-	if (store_count_templates(st, rq->node, now - 3600 + 1) >=
-	    CREATIONS_PER_HOUR)
+	if (rows >= CREATIONS_PER_HOUR &&
+	    store_count_templates(st, rq->node, now - 3600 + 1) >=
+	        CREATIONS_PER_HOUR)
 		return gerr_set(&rq->err, GE_RATE_LIMIT,
 		    "(#80008) There have "
 		    "been too many message template creations on this "
