@@ -65,9 +65,25 @@ filter_col(const struct table_def *td, const char *name)
 }
 
 /*
+ * Text values of an IN or NOT IN up to this many are bound one by one,
+ * "IN (?, ?)": no JSON for SQLite to parse and no temporary table to fill
+ * on every run (every template list hides the two deleted statuses).
+ * More go as one JSON array.
+ */
+#define INLINE_VALUES 4
+
+static bool
+values_inline(const struct col *c, const struct filter *f)
+{
+	return (f->op == FOP_IN || f->op == FOP_NOT_IN) &&
+	    c->kind == COL_TEXT && f->nvalues >= 1 &&
+	    f->nvalues <= INLINE_VALUES;
+}
+
+/*
  * Appends " AND ..." for each filter, then for q's business and ids, to
- * sb; the SQL text depends only on the fields and operators, never on the
- * number of values.
+ * sb; the SQL text depends only on the fields and operators, and on the
+ * number of values up to INLINE_VALUES.
  */
 static int
 filters_sql(const struct list_def *ld, const struct list_query *q,
@@ -94,6 +110,16 @@ filters_sql(const struct list_def *ld, const struct list_query *q,
 			break;
 		case FOP_IN:
 		case FOP_NOT_IN:
+			if (values_inline(c, f)) {
+				size_t j;
+
+				sbuf_addf(sb, " AND r.%s %sIN (?", c->name,
+				    f->op == FOP_NOT_IN ? "NOT " : "");
+				for (j = 1; j < f->nvalues; j++)
+					sbuf_addstr(sb, ", ?");
+				sbuf_addch(sb, ')');
+				break;
+			}
 			sbuf_addf(sb,
 			    " AND r.%s %sIN "
 			    "(SELECT value FROM json_each(?))",
@@ -153,9 +179,13 @@ like_pattern(const char *s)
 	return sbuf_detach(&sb);
 }
 
-/* Binds the filters' values from parameter *idx on, in filters_sql order. */
+/*
+ * Binds the filters' values from parameter *idx on, in filters_sql order
+ * (which has checked every field).
+ */
 static void
-filters_bind(sqlite3_stmt *stmt, const struct list_query *q, int *idx)
+filters_bind(sqlite3_stmt *stmt, const struct list_def *ld,
+    const struct list_query *q, int *idx)
 {
 	size_t i, j;
 	char *like;
@@ -181,6 +211,13 @@ filters_bind(sqlite3_stmt *stmt, const struct list_query *q, int *idx)
 			break;
 		case FOP_IN:
 		case FOP_NOT_IN:
+			if (values_inline(
+			        filter_col(&tables[ld->tbl], f->field), f)) {
+				for (j = 0; j < f->nvalues; j++)
+					sqlite3_bind_text(stmt, (*idx)++,
+					    f->values[j], -1, SQLITE_TRANSIENT);
+				break;
+			}
 			arr = json_object_new_array();
 			for (j = 0; j < f->nvalues; j++)
 				json_object_array_add(arr,
@@ -297,7 +334,7 @@ store_list(struct store *st, enum store_list l, const struct list_query *q,
 	if ((stmt = stmt_get(st, sql.buf, cause)) == NULL)
 		goto out;
 	sqlite3_bind_int64(stmt, idx++, q->owner);
-	filters_bind(stmt, q, &idx);
+	filters_bind(stmt, ld, q, &idx);
 	if (q->pos.dir != 0) {
 		sqlite3_bind_int64(stmt, idx++, q->pos.k1);
 		sqlite3_bind_int64(stmt, idx++, q->pos.k2);
@@ -355,7 +392,7 @@ store_list_count(struct store *st, enum store_list l,
 	if ((stmt = stmt_get(st, sql.buf, &cause)) == NULL)
 		goto out;
 	sqlite3_bind_int64(stmt, idx++, q->owner);
-	filters_bind(stmt, q, &idx);
+	filters_bind(stmt, ld, q, &idx);
 	n = (long)store_stmt_int(stmt);
 out:
 	free(cause);

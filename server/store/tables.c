@@ -120,9 +120,11 @@ build_table_sql(struct store *st, enum store_table t)
 		    "WHERE waba = ?1 AND name = ?2 AND language = ?3 AND "
 		    "status NOT IN ('PENDING_DELETION', 'DELETED')",
 		    cols);
+		/* +seq: sorting the few rows of one name beats walking
+		 * the WABA's every template in seq order */
 		st->sql_tmpl_named = xasprintf(
 		    "SELECT %s FROM templates "
-		    "WHERE waba = ?1 AND name = ?2 ORDER BY seq",
+		    "WHERE waba = ?1 AND name = ?2 ORDER BY +seq",
 		    cols);
 		st->sql_tmpl_due = xasprintf(
 		    "SELECT %s FROM templates "

@@ -50,6 +50,7 @@ enum stmt_id {
 	S_LIST,
 	S_ATTEMPTS,
 	S_PENDING,
+	S_SUBSCRIBED,
 	S__COUNT
 };
 
@@ -105,10 +106,19 @@ static const char *const sqls[S__COUNT] = {
 	    "FROM delivery_attempts WHERE delivery = ?1 ORDER BY rowid",
 	[S_PENDING] = "SELECT count(*) FROM deliveries "
 	              "WHERE state = 'pending'",
+	/* without --webhook-url, S_FANOUT needs one of these */
+	[S_SUBSCRIBED] = "SELECT EXISTS (SELECT 1 FROM subscriptions "
+	                 "WHERE object = 'whatsapp_business_account' "
+	                 "AND active = 1)",
 };
 
 struct outbox {
+	struct store *st;
 	sqlite3 *db;
+	/* whether S_FANOUT can match, as of the subscriptions' version */
+	bool subscribed;
+	bool subscribed_known;
+	unsigned subscribed_version;
 	char *flag_url;
 	sqlite3_stmt *stmts[S__COUNT];
 	void (*on_change)(void *);
@@ -120,6 +130,7 @@ outbox_new(struct store *st, const char *flag_url)
 {
 	struct outbox *ob = xcalloc(1, sizeof(*ob));
 
+	ob->st = st;
 	ob->db = store_sqlite(st);
 	ob->flag_url = flag_url ? xstrdup(flag_url) : NULL;
 	return ob;
@@ -206,6 +217,30 @@ col_dup(sqlite3_stmt *s, int i)
 	return v ? xstrdup(v) : NULL;
 }
 
+/*
+ * False when no delivery can come of an event: no --webhook-url and no
+ * active subscription to the object.  Asked again only after the
+ * subscriptions change, so an event costs its own row insert alone.
+ */
+static bool
+may_fan_out(struct outbox *ob)
+{
+	unsigned v;
+
+	if (ob->flag_url != NULL)
+		return true;
+	v = store_table_version(ob->st, TBL_SUBSCRIPTIONS);
+	if (!ob->subscribed_known || ob->subscribed_version != v) {
+		int64_t n = store_stmt_int(stmt(ob, S_SUBSCRIBED));
+
+		/* a failed read: fan out, as before */
+		ob->subscribed = n != 0;
+		ob->subscribed_known = n >= 0;
+		ob->subscribed_version = v;
+	}
+	return ob->subscribed;
+}
+
 static int
 db_fail(struct outbox *ob, char **cause)
 {
@@ -237,6 +272,9 @@ outbox_append(struct outbox *ob, const char *field, int64_t waba, int64_t phone,
 		return db_fail(ob, cause);
 	id = sqlite3_last_insert_rowid(ob->db);
 	sqlite3_reset(s);
+	*event_id = id;
+	if (!may_fan_out(ob))
+		return 0;
 	if ((s = stmt(ob, S_FANOUT)) == NULL)
 		return db_fail(ob, cause);
 	sqlite3_bind_int64(s, 1, id);
@@ -254,7 +292,6 @@ outbox_append(struct outbox *ob, const char *field, int64_t waba, int64_t phone,
 	 * at the lock */
 	fanned = sqlite3_changes(ob->db) > 0;
 	sqlite3_reset(s);
-	*event_id = id;
 	if (fanned)
 		changed(ob);
 	return 0;
