@@ -31,6 +31,24 @@ START_TEST(test_url_decode)
 }
 END_TEST
 
+START_TEST(test_bytes_clear)
+{
+	static const bool stop[256] = { ['E'] = true, ['|'] = true };
+
+	ck_assert(bytes_clear("", 0, 0x20, stop));
+	ck_assert(bytes_clear("/v24.0/123?a=b", 14, 0x20, stop));
+	ck_assert(!bytes_clear("/x?t=EAA", 8, 0x20, stop));
+	ck_assert(!bytes_clear("1|2", 3, 0x20, stop));
+	/* below: control bytes stop only when asked to */
+	ck_assert(!bytes_clear("a\tb", 3, 0x20, stop));
+	ck_assert(bytes_clear("a\tb", 3, 0, stop));
+	/* only the first n bytes are read */
+	ck_assert(bytes_clear("abE", 2, 0, stop));
+	/* bytes past 0x7f index the table, not below it */
+	ck_assert(bytes_clear("\xc3\xa9", 2, 0x20, stop));
+}
+END_TEST
+
 START_TEST(test_has_nul_escape)
 {
 	ck_assert(has_nul_escape("%00", 3));
@@ -286,6 +304,7 @@ main(void)
 
 	tcase_add_test(tc, test_url_decode);
 	tcase_add_test(tc, test_has_nul_escape);
+	tcase_add_test(tc, test_bytes_clear);
 	tcase_add_test(tc, test_put_decimal);
 	tcase_add_test(tc, test_url_encode);
 	tcase_add_test(tc, test_b64url);

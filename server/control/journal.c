@@ -246,12 +246,8 @@ nothing_to_mask(const char *s, size_t n)
 		['|'] = true,
 		[' '] = true,
 		['E'] = true };
-	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (stop[(unsigned char)s[i]])
-			return false;
-	return true;
+	return bytes_clear(s, n, 0, stop);
 }
 
 /*

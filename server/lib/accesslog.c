@@ -305,12 +305,8 @@ is_plain(const char *p, size_t n)
 		['E'] = true,
 		['|'] = true,
 		['%'] = true };
-	size_t i;
 
-	for (i = 0; i < n; i++)
-		if ((unsigned char)p[i] < 0x20 || stop[(unsigned char)p[i]])
-			return false;
-	return true;
+	return bytes_clear(p, n, 0x20, stop);
 }
 
 size_t

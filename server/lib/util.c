@@ -211,6 +211,17 @@ hexval(int c)
 	return -1;
 }
 
+bool
+bytes_clear(const char *s, size_t n, unsigned char below, const bool stop[256])
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < below || stop[(unsigned char)s[i]])
+			return false;
+	return true;
+}
+
 /* memchr() to each '%': glibc's memmem() costs more to set up than this
  * takes over a whole request target */
 bool

@@ -57,6 +57,13 @@ void sbuf_release(struct sbuf *sb);
 char *url_decode(const char *s, size_t n, bool plus_is_space);
 /* True when s[0..n) holds "%00", which url_decode() turns into a NUL. */
 bool has_nul_escape(const char *s, size_t n);
+/*
+ * Whether none of s[0..n) is below `below` or marked in stop, a table by
+ * byte value: the quick test before a byte-by-byte rewrite that would
+ * change nothing.
+ */
+bool bytes_clear(const char *s, size_t n, unsigned char below,
+    const bool stop[256]);
 /* Appends s percent-encoded for a query component (RFC 3986 unreserved kept). */
 void url_encode(struct sbuf *sb, const char *s);
 
