@@ -280,6 +280,23 @@ http_post_json(const struct server *s, const char *path, const char *json,
 	return http_req(s, "POST", path, json, "application/json", NULL, out);
 }
 
+struct json_object *
+ctl(const struct server *s, const char *method, const char *path,
+    const char *body, long want)
+{
+	struct http_resp r;
+	struct json_object *o;
+
+	ck_assert_int_eq(http_req(s, method, path, body,
+	                     body ? "application/json" : NULL, NULL, &r),
+	    0);
+	ck_assert_msg(r.status == want, "%s %s: %ld %s", method, path, r.status,
+	    r.body);
+	o = json_object_get(r.json);
+	http_resp_free(&r);
+	return o;
+}
+
 void
 http_resp_free(struct http_resp *r)
 {

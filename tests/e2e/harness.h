@@ -76,6 +76,13 @@ int http_post_form(const struct server *s, const char *path, const char *form,
 int http_post_json(const struct server *s, const char *path, const char *json,
     struct http_resp *out);
 void http_resp_free(struct http_resp *r);
+/*
+ * A control-plane (or any) request with a JSON body (or none) that must
+ * answer status want, failing the test otherwise.  Returns the parsed
+ * body, NULL when not JSON; the caller puts it.
+ */
+struct json_object *ctl(const struct server *s, const char *method,
+    const char *path, const char *body, long want);
 
 /* An appsecret_proof: lowercase hex HMAC-SHA256 of msg keyed by secret. */
 void hmac_hex(const char *secret, const char *msg, char out[65]);
