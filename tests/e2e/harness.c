@@ -290,8 +290,8 @@ ctl(const struct server *s, const char *method, const char *path,
 	ck_assert_int_eq(http_req(s, method, path, body,
 	                     body ? "application/json" : NULL, NULL, &r),
 	    0);
-	ck_assert_msg(r.status == want, "%s %s: %ld %s", method, path, r.status,
-	    r.body);
+	ck_assert_msg(r.status == want, "%s %s %s: %ld %s", method, path,
+	    body ? body : "", r.status, r.body);
 	o = json_object_get(r.json);
 	http_resp_free(&r);
 	return o;
