@@ -60,9 +60,8 @@ start(struct server *s)
 {
 	const char *args[] = { "--webhook-url", hook_url, NULL };
 
-	ck_assert_int_eq(rx_start(&rx, 0, 200), 0);
-	snprintf(hook_url, sizeof(hook_url), "http://127.0.0.1:%d/hook",
-	    rx.port);
+	ck_assert_int_eq(rx_start_hook(&rx, 200, hook_url, sizeof(hook_url)),
+	    0);
 	ck_assert_int_eq(server_start(s, args), 0);
 }
 

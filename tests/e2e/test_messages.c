@@ -431,10 +431,9 @@ END_TEST
 static void
 rx_up(void)
 {
-	ck_assert_int_eq(rx_start(&rx, 0, 500), 0);
+	ck_assert_int_eq(rx_start_hook(&rx, 500, hook_url, sizeof(hook_url)),
+	    0);
 	rx_set_status(&rx, 200);
-	snprintf(hook_url, sizeof(hook_url), "http://127.0.0.1:%d/hook",
-	    rx.port);
 }
 
 static bool

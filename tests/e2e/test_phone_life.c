@@ -431,8 +431,7 @@ START_TEST(test_pin_and_display_name)
 	char url[96];
 	const char *args[3] = { "--webhook-url", url, NULL };
 
-	ck_assert_int_eq(rx_start(&rx, 0, 200), 0);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/hook", rx.port);
+	ck_assert_int_eq(rx_start_hook(&rx, 200, url, sizeof(url)), 0);
 	ck_assert_int_eq(server_start(&s, args), 0);
 
 	post_fail(&s, at(CONNECTED_PHONE, NULL), "pin=12345", 100, 0);
@@ -680,8 +679,7 @@ START_TEST(test_quality_and_limit)
 	const char *args[3] = { "--webhook-url", url, NULL };
 	const char *cpath = "/_emulator/phone_numbers/" CONNECTED_PHONE;
 
-	ck_assert_int_eq(rx_start(&rx, 0, 200), 0);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/hook", rx.port);
+	ck_assert_int_eq(rx_start_hook(&rx, 200, url, sizeof(url)), 0);
 	rx_set_status(&rx, 200);
 	ck_assert_int_eq(server_start(&s, args), 0);
 	o = phone(&s, CONNECTED_PHONE,

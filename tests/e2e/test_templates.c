@@ -185,11 +185,10 @@ up_with(const char *review)
 		"--template-review-seconds", review, "--rate-limit", "100000",
 		NULL };
 
-	ck_assert_int_eq(rx_start(&rx, 0, 500), 0);
+	ck_assert_int_eq(rx_start_hook(&rx, 500, hook_arg, sizeof(hook_arg)),
+	    0);
 	/* deliveries succeed, so no retry repeats an event */
 	rx_set_status(&rx, 200);
-	snprintf(hook_arg, sizeof(hook_arg), "http://127.0.0.1:%d/hook",
-	    rx.port);
 	ck_assert_int_eq(server_start(&srv, args), 0);
 }
 

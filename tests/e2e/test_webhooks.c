@@ -33,9 +33,8 @@ static char dbpath[256];
 static void
 rx_up(void)
 {
-	ck_assert_int_eq(rx_start(&rx, 0, 200), 0);
-	snprintf(hook_url, sizeof(hook_url), "http://127.0.0.1:%d/hook",
-	    rx.port);
+	ck_assert_int_eq(rx_start_hook(&rx, 200, hook_url, sizeof(hook_url)),
+	    0);
 }
 
 static void
