@@ -301,6 +301,15 @@ ctl(const struct server *s, const char *method, const char *path,
 }
 
 void
+ctl_advance(const struct server *s, long seconds)
+{
+	char body[64];
+
+	snprintf(body, sizeof(body), "{\"advance_seconds\":%ld}", seconds);
+	json_object_put(ctl(s, "POST", "/_emulator/clock", body, 200));
+}
+
+void
 http_resp_free(struct http_resp *r)
 {
 	size_t i;

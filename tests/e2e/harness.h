@@ -83,6 +83,8 @@ void http_resp_free(struct http_resp *r);
  */
 struct json_object *ctl(const struct server *s, const char *method,
     const char *path, const char *body, long want);
+/* Moves the emulator's clock forward, failing the test unless it did. */
+void ctl_advance(const struct server *s, long seconds);
 
 /*
  * Raw sockets, for bytes no HTTP client would send.  raw_dial() connects

@@ -34,15 +34,6 @@ call_ok(const struct server *s, const char *method, const char *path,
 	json_object_put(ctl(s, method, path, json, 200));
 }
 
-static void
-advance(const struct server *s, long seconds)
-{
-	char body[64];
-
-	snprintf(body, sizeof(body), "{\"advance_seconds\":%ld}", seconds);
-	call_ok(s, "POST", "/_emulator/clock", body);
-}
-
 /* The messages the state holds. */
 static size_t
 stored(const struct server *s)
@@ -172,7 +163,7 @@ START_TEST(test_answer_shape_and_ids)
 
 	/* the same seed and requests: the same ids, whatever the time */
 	ck_assert_int_eq(server_start(&s, NULL), 0);
-	advance(&s, 12345);
+	ctl_advance(&s, 12345);
 	a = ctl(&s, "POST", SEND, tmpl_msg("hello_world", "en_US", NULL), 200);
 	ck_assert_str_eq(jstr(a, "messages.0.id"), first);
 	json_object_put(a);
@@ -212,7 +203,7 @@ START_TEST(test_gates)
 	create_template(&s, DEMO_WABA, ORDER_TEMPLATE, id);
 	refused(&s, SEND, tmpl_msg("order_update", "en_US", ORDER_PARAMS), 400,
 	    132001);
-	advance(&s, 11);
+	ctl_advance(&s, 11);
 	call_ok(&s, "POST", SEND,
 	    tmpl_msg("order_update", "en_US", ORDER_PARAMS));
 	/* 132015 paused, 132016 disabled */
@@ -257,7 +248,7 @@ START_TEST(test_gates)
 	    "{{first_name}}, welcome.\",\"example\":{\"body_text_named_params\":"
 	    "[{\"param_name\":\"first_name\",\"example\":\"Ann\"}]}}]}",
 	    named);
-	advance(&s, 11);
+	ctl_advance(&s, 11);
 	call_ok(&s, "POST", SEND,
 	    tmpl_msg("greeting_named", "en",
 	        "[{\"type\":"
@@ -277,7 +268,7 @@ START_TEST(test_gates)
 	/* 131047: free-form text outside the window */
 	refused(&s, SEND, TEXT_MSG("hello"), 400, 131047);
 	/* 130429: over the number's throughput (3 a second here), HTTP 429 */
-	advance(&s, 1);
+	ctl_advance(&s, 1);
 	for (i = 0; i < 40 && limited == 0; i++) {
 		struct http_resp r;
 
@@ -307,7 +298,7 @@ START_TEST(test_gates)
 	ck_assert_int_eq(jint(o, "error.code"), 200);
 	json_object_put(o);
 	/* MANAGE may send (in the next second: the last one is used up) */
-	advance(&s, 1);
+	ctl_advance(&s, 1);
 	call_ok(&s, "POST", V DEMO_PHONE "/messages?access_token=" TOK_MANAGER,
 	    tmpl_msg("greeting_named", "en",
 	        "[{\"type\":"
@@ -547,7 +538,7 @@ START_TEST(test_full_loop)
 
 	/* a template, approved after its review on the clock */
 	create_template(&s, DEMO_WABA_NOPHONES, ORDER_TEMPLATE, tid);
-	advance(&s, 11);
+	ctl_advance(&s, 11);
 	snprintf(path, sizeof(path),
 	    V "%s?fields=status&access_token=" TOK_ADMIN, tid);
 	o = ctl(&s, "GET", path, NULL, 200);
@@ -562,7 +553,7 @@ START_TEST(test_full_loop)
 	snprintf(wamid, sizeof(wamid), "%s", jstr(o, "messages.0.id"));
 	json_object_put(o);
 	clk = ctl(&s, "GET", "/_emulator/clock", NULL, 200);
-	advance(&s, 10);
+	ctl_advance(&s, 10);
 	vals = messages_values(3);
 	ck_assert_uint_eq(json_object_array_length(vals), 3);
 	for (i = 0; i < 3; i++) {
@@ -660,7 +651,7 @@ START_TEST(test_inbound_opens_window)
 	/* the window is open: free-form text goes out */
 	call_ok(&s, "POST", SEND, TEXT_MSG("hello"));
 	/* a day later it is closed again */
-	advance(&s, 24 * 3600 + 1);
+	ctl_advance(&s, 24 * 3600 + 1);
 	refused(&s, SEND, TEXT_MSG("hello"), 400, 131047);
 	/* the control plane checks what it is given */
 	json_object_put(ctl(&s, "POST", "/_emulator/inbound",
@@ -695,7 +686,7 @@ START_TEST(test_control_plane_fails_a_message)
 	o = ctl(&s, "POST", SEND, tmpl_msg("hello_world", "en_US", NULL), 200);
 	snprintf(wamid, sizeof(wamid), "%s", jstr(o, "messages.0.id"));
 	json_object_put(o);
-	advance(&s, 1);
+	ctl_advance(&s, 1);
 	snprintf(path, sizeof(path), "/_emulator/messages/%s", wamid);
 	o = ctl(&s, "POST", path, "{\"error\":{\"code\":131026}}", 200);
 	ck_assert_str_eq(jstr(o, "id"), wamid);
@@ -708,7 +699,7 @@ START_TEST(test_control_plane_fails_a_message)
 	json_object_put(
 	    ctl(&s, "POST", path, "{\"error\":{\"code\":\"x\"}}", 400));
 	/* nothing after failed, however far the clock goes */
-	advance(&s, 3600);
+	ctl_advance(&s, 3600);
 	vals = messages_values(2);
 	ck_assert_str_eq(status_of(vals, 0, wamid), "sent");
 	ck_assert_str_eq(status_of(vals, 1, wamid), "failed");

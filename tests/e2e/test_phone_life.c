@@ -102,15 +102,6 @@ expect_state(const struct server *s, const char *id, const char *status,
 	json_object_put(p);
 }
 
-static void
-advance(const struct server *s, long seconds)
-{
-	char body[64];
-
-	snprintf(body, sizeof(body), "{\"advance_seconds\":%ld}", seconds);
-	json_object_put(ctl(s, "POST", "/_emulator/clock", body, 200));
-}
-
 /* Adds a number to a WABA with POST phone_numbers; *id is its id. */
 static void
 add_number(const struct server *s, const char *waba, const char *number,
@@ -312,7 +303,7 @@ START_TEST(test_code_limit_and_determinism)
 	    100, 0);
 	post_fail(&s, at(id, "request_code"), "code_method=SMS", 100, 0);
 	/* an hour later the window has moved */
-	advance(&s, 3600);
+	ctl_advance(&s, 3600);
 	post_ok(&s, at(id, "request_code"), "code_method=SMS&language=en_US");
 	c = codes(&s, id);
 	ck_assert_uint_eq(jlen(c, "data"), 6);
@@ -351,9 +342,9 @@ START_TEST(test_register_limit)
 	    "NOT_APPLICABLE", "NOT_APPLICABLE");
 	/* the window moves: 72 hours after the first calls, one frees */
 	/* a minute short first: the clock also runs with the machine's */
-	advance(&s, 72 * 3600 - 60);
+	ctl_advance(&s, 72 * 3600 - 60);
 	post_fail(&s, at(CONNECTED_PHONE, "register"), reg, 133016, 0);
-	advance(&s, 60);
+	ctl_advance(&s, 60);
 	post_ok(&s, at(CONNECTED_PHONE, "register"), reg);
 	expect_state(&s, CONNECTED_PHONE, "CONNECTED", "VERIFIED", "CLOUD_API",
 	    "STANDARD");
@@ -462,7 +453,7 @@ START_TEST(test_pin_and_display_name)
 	json_object_put(o);
 	post_fail(&s, at(CONNECTED_PHONE, NULL), "new_display_name=Other", 100,
 	    0);
-	advance(&s, 10);
+	ctl_advance(&s, 10);
 	o = phone(&s, CONNECTED_PHONE, "verified_name,new_name_status");
 	ck_assert(jeq(o,
 	    "{\"verified_name\":\"Jasper's Fresh Market\","
@@ -474,11 +465,11 @@ START_TEST(test_pin_and_display_name)
 	post_ok(&s, at(CONNECTED_PHONE, NULL),
 	    "new_display_name=Jasper+"
 	    "WhatsApp+Shop");
-	advance(&s, 9);
+	ctl_advance(&s, 9);
 	o = phone(&s, CONNECTED_PHONE, "new_name_status");
 	ck_assert_str_eq(jstr(o, "new_name_status"), "PENDING_REVIEW");
 	json_object_put(o);
-	advance(&s, 1);
+	ctl_advance(&s, 1);
 	o = phone(&s, CONNECTED_PHONE, "verified_name,new_name_status");
 	ck_assert(jeq(o,
 	    "{\"verified_name\":\"Jasper's Fresh Market\","

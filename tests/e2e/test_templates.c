@@ -61,15 +61,6 @@ expect_ok(struct http_resp *r)
 	ck_assert_msg(r->status == 200, "HTTP %ld: %s", r->status, r->body);
 }
 
-static void
-advance(long seconds)
-{
-	char body[64];
-
-	snprintf(body, sizeof(body), "{\"advance_seconds\":%ld}", seconds);
-	json_object_put(ctl(&srv, "POST", "/_emulator/clock", body, 200));
-}
-
 /* Creates a template (JSON body) and returns its id (static buffer). */
 static const char *
 create(const char *name, const char *lang, const char *category,
@@ -228,10 +219,10 @@ START_TEST(test_create_then_approved_by_the_clock)
 	ck_assert_str_eq(status_of(id), "PENDING");
 	/* still pending before the review delay ends (with room for a busy
 	 * machine's seconds: the emulator clock runs with the machine's) */
-	advance(5);
+	ctl_advance(&srv, 5);
 	ck_assert_str_eq(status_of(id), "PENDING");
 	/* the clock alone fires the event: nobody reads the template */
-	advance(5);
+	ctl_advance(&srv, 5);
 	v = wait_event("message_template_status_update", id, "event",
 	    "APPROVED");
 	ck_assert_ptr_nonnull(v);
@@ -326,7 +317,7 @@ START_TEST(test_edit_limits)
 			expect_error(&r, 400, 100, 0);
 			http_resp_free(&r);
 		}
-		advance(86400);
+		ctl_advance(&srv, 86400);
 	}
 	POST(&r, "components=[{\"type\":\"BODY\",\"text\":\"v12\"}]",
 	    V "%s?" ADMIN, id);
@@ -361,7 +352,7 @@ START_TEST(test_edit_needs_a_decided_template)
 	    V "%s?" ADMIN, id);
 	expect_error(&r, 400, 100, 0);
 	http_resp_free(&r);
-	advance(10);
+	ctl_advance(&srv, 10);
 	POST(&r, "components=[{\"type\":\"BODY\",\"text\":\"x\"}]",
 	    V "%s?" ADMIN, id);
 	expect_ok(&r);
@@ -369,7 +360,7 @@ START_TEST(test_edit_needs_a_decided_template)
 	/* an edit goes back to review */
 	ck_assert_str_eq(status_of(id), "PENDING");
 	expect_event("message_template_status_update", id, "event", "PENDING");
-	advance(10);
+	ctl_advance(&srv, 10);
 	ck_assert_str_eq(status_of(id), "APPROVED");
 }
 END_TEST
@@ -429,9 +420,9 @@ START_TEST(test_delete_hold_and_deleted)
 	/* four weeks on the clock: DELETED, and the name is free */
 	/* a minute short: the emulator clock also runs with the machine's,
 	 * and a busy machine can take seconds between these calls */
-	advance(28 * 86400 - 60);
+	ctl_advance(&srv, 28 * 86400 - 60);
 	ck_assert_str_eq(status_of(es), "PENDING_DELETION");
-	advance(60);
+	ctl_advance(&srv, 60);
 	expect_event("message_template_status_update", es, "event", "DELETED");
 	ck_assert_str_eq(status_of(es), "DELETED");
 	create("promo", "es", "MARKETING", "APPROVED");
@@ -616,7 +607,7 @@ START_TEST(test_creation_rate)
 	http_resp_free(&r);
 	ck_assert_int_eq(count("name=burst_x&"), 0);
 	/* an hour later the window has moved */
-	advance(3600);
+	ctl_advance(&srv, 3600);
 	create("burst_x", "en_US", "UTILITY", "APPROVED");
 }
 END_TEST
@@ -858,7 +849,7 @@ START_TEST(test_state_round_trip)
 	again = ctl(&srv, "GET", "/_emulator/state", NULL, 200);
 	ck_assert(json_object_equal(state, again));
 	/* the pending review survives the round trip */
-	advance(10);
+	ctl_advance(&srv, 10);
 	ck_assert_str_eq(status_of(id), "APPROVED");
 	/* a fixture template is APPROVED unless it says otherwise */
 	made = ctl(&srv, "POST", "/_emulator/fixtures",
@@ -904,7 +895,7 @@ START_TEST(test_read_only_freezes_templates)
 	    200);
 	snprintf(id, sizeof(id), "%s", jstr(made, "templates.0"));
 	json_object_put(made);
-	advance(60);
+	ctl_advance(&srv, 60);
 	ck_assert_str_eq(status_of(id), "PENDING");
 	POSTJ(&r,
 	    "{\"name\":\"x\",\"language\":\"en_US\",\"category\":"
