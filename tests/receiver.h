@@ -222,6 +222,19 @@ rx_count(struct receiver *r)
 	return n;
 }
 
+/*
+ * rx_start() on any free port, then writes the URL the emulator should
+ * post to ("http://127.0.0.1:PORT/hook") into url[size]; 0, or -1.
+ */
+static inline int
+rx_start_hook(struct receiver *r, int status, char *url, size_t size)
+{
+	if (rx_start(r, 0, status) != 0)
+		return -1;
+	snprintf(url, size, "http://127.0.0.1:%d/hook", r->port);
+	return 0;
+}
+
 /* Waits up to ms for at least n requests; true when they came. */
 static bool
 rx_wait(struct receiver *r, size_t n, int ms)

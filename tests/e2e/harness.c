@@ -3,11 +3,13 @@
  */
 #include "harness.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <json-c/json.h>
 #include <nettle/base16.h>
+#include <netinet/in.h>
 #include <nettle/hmac.h>
 #include <poll.h>
 #include <signal.h>
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -280,6 +283,32 @@ http_post_json(const struct server *s, const char *path, const char *json,
 	return http_req(s, "POST", path, json, "application/json", NULL, out);
 }
 
+struct json_object *
+ctl(const struct server *s, const char *method, const char *path,
+    const char *body, long want)
+{
+	struct http_resp r;
+	struct json_object *o;
+
+	ck_assert_int_eq(http_req(s, method, path, body,
+	                     body ? "application/json" : NULL, NULL, &r),
+	    0);
+	ck_assert_msg(r.status == want, "%s %s %s: %ld %s", method, path,
+	    body ? body : "", r.status, r.body);
+	o = json_object_get(r.json);
+	http_resp_free(&r);
+	return o;
+}
+
+void
+ctl_advance(const struct server *s, long seconds)
+{
+	char body[64];
+
+	snprintf(body, sizeof(body), "{\"advance_seconds\":%ld}", seconds);
+	json_object_put(ctl(s, "POST", "/_emulator/clock", body, 200));
+}
+
 void
 http_resp_free(struct http_resp *r)
 {
@@ -435,4 +464,59 @@ jids(struct json_object *o, const char *path)
 		ck_assert_uint_lt(n, sizeof(buf));
 	}
 	return buf;
+}
+
+int
+raw_dial(const struct server *s, const char *src)
+{
+	struct sockaddr_in sa;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	if (src != NULL) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sin_family = AF_INET;
+		inet_pton(AF_INET, src, &sa.sin_addr);
+		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+			close(fd);
+			return -1;
+		}
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)s->port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+raw_connect(const struct server *s)
+{
+	int fd = raw_dial(s, NULL);
+
+	ck_assert_int_ge(fd, 0);
+	return fd;
+}
+
+void
+raw_send_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+
+	while (n > 0) {
+		ssize_t k = send(fd, c, n, MSG_NOSIGNAL);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		/* the server may hang up early: its answer says why */
+		if (k <= 0)
+			return;
+		c += (size_t)k;
+		n -= (size_t)k;
+	}
 }

@@ -76,6 +76,26 @@ int http_post_form(const struct server *s, const char *path, const char *form,
 int http_post_json(const struct server *s, const char *path, const char *json,
     struct http_resp *out);
 void http_resp_free(struct http_resp *r);
+/*
+ * A control-plane (or any) request with a JSON body (or none) that must
+ * answer status want, failing the test otherwise.  Returns the parsed
+ * body, NULL when not JSON; the caller puts it.
+ */
+struct json_object *ctl(const struct server *s, const char *method,
+    const char *path, const char *body, long want);
+/* Moves the emulator's clock forward, failing the test unless it did. */
+void ctl_advance(const struct server *s, long seconds);
+
+/*
+ * Raw sockets, for bytes no HTTP client would send.  raw_dial() connects
+ * to the server from src (a 127.0.0.0/8 address, NULL: any) and returns
+ * the descriptor, or -1; raw_connect() fails the test instead.  The
+ * caller closes.  raw_send_all() sends p[0..n) and stops quietly when
+ * the server hangs up first: what it answered is the test's to read.
+ */
+int raw_dial(const struct server *s, const char *src);
+int raw_connect(const struct server *s);
+void raw_send_all(int fd, const void *p, size_t n);
 
 /* An appsecret_proof: lowercase hex HMAC-SHA256 of msg keyed by secret. */
 void hmac_hex(const char *secret, const char *msg, char out[65]);

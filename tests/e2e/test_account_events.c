@@ -21,24 +21,6 @@
 static struct receiver rx;
 static char hook_url[128];
 
-/* The control plane's JSON answer, which must have this status. */
-static struct json_object *
-ctl(const struct server *s, const char *method, const char *path,
-    const char *body, long want)
-{
-	struct http_resp r;
-	struct json_object *o;
-
-	ck_assert_int_eq(http_req(s, method, path, body,
-	                     body ? "application/json" : NULL, NULL, &r),
-	    0);
-	ck_assert_msg(r.status == want, "%s %s: %ld %s", method, path, r.status,
-	    r.body);
-	o = json_object_get(r.json);
-	http_resp_free(&r);
-	return o;
-}
-
 /* The account_update deliveries the control plane lists. */
 static struct json_object *
 account_deliveries(const struct server *s)
@@ -78,9 +60,8 @@ start(struct server *s)
 {
 	const char *args[] = { "--webhook-url", hook_url, NULL };
 
-	ck_assert_int_eq(rx_start(&rx, 0, 200), 0);
-	snprintf(hook_url, sizeof(hook_url), "http://127.0.0.1:%d/hook",
-	    rx.port);
+	ck_assert_int_eq(rx_start_hook(&rx, 200, hook_url, sizeof(hook_url)),
+	    0);
 	ck_assert_int_eq(server_start(s, args), 0);
 }
 

@@ -25,7 +25,7 @@
 
 /* A control-plane request with a JSON body (or none). */
 static int
-ctl(const struct server *s, const char *method, const char *path,
+ctl_req(const struct server *s, const char *method, const char *path,
     const char *body, struct http_resp *r)
 {
 	return http_req(s, method, path, body, body ? "application/json" : NULL,
@@ -40,7 +40,7 @@ ctl_status(const struct server *s, const char *method, const char *path,
 	struct http_resp r;
 	long st;
 
-	ck_assert_int_eq(ctl(s, method, path, body, &r), 0);
+	ck_assert_int_eq(ctl_req(s, method, path, body, &r), 0);
 	st = r.status;
 	http_resp_free(&r);
 	return st;
@@ -51,15 +51,7 @@ static struct json_object *
 ctl_ok(const struct server *s, const char *method, const char *path,
     const char *body)
 {
-	struct http_resp r;
-	struct json_object *o;
-
-	ck_assert_int_eq(ctl(s, method, path, body, &r), 0);
-	ck_assert_msg(r.status == 200, "%s %s: %ld %s", method, path, r.status,
-	    r.body);
-	o = json_object_get(r.json);
-	http_resp_free(&r);
-	return o;
+	return ctl(s, method, path, body, 200);
 }
 
 /* A control error: status, {"error":{"message",...}}, field when given. */
@@ -86,7 +78,7 @@ ctl_fails(const struct server *s, const char *method, const char *path,
 {
 	struct http_resp r;
 
-	ck_assert_int_eq(ctl(s, method, path, body, &r), 0);
+	ck_assert_int_eq(ctl_req(s, method, path, body, &r), 0);
 	assert_ctl_error(&r, status, field);
 	http_resp_free(&r);
 }
@@ -213,7 +205,7 @@ START_TEST(test_health)
 	snprintf(db, sizeof(db), "/tmp/waba-health-%d.db", (int)getpid());
 	unlink(db);
 	ck_assert_int_eq(server_start(&s, args), 0);
-	ck_assert_int_eq(ctl(&s, "GET", "/_emulator/health", NULL, &r), 0);
+	ck_assert_int_eq(ctl_req(&s, "GET", "/_emulator/health", NULL, &r), 0);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_str_eq(jstr(r.json, "status"), "ok");
 	ck_assert(strncmp(http_header(&r, "content-type"), "application/json",
@@ -511,7 +503,7 @@ put_broken(const struct server *s, struct json_object *doc, const char *array,
 	ck_assert_ptr_nonnull(elem);
 	json_object_object_add(elem, key, value);
 	snapshot_take(s, &sn);
-	ck_assert_int_eq(ctl(s, "PUT", "/_emulator/state",
+	ck_assert_int_eq(ctl_req(s, "PUT", "/_emulator/state",
 	                     json_object_to_json_string(copy), &r),
 	    0);
 	assert_ctl_error(&r, status, field);
@@ -821,7 +813,7 @@ START_TEST(test_tokens_mint)
 	/* bad input: 400 naming the field, nothing minted */
 	snapshot_take(&s, &sn);
 	ck_assert_int_eq(
-	    ctl(&s, "POST", "/_emulator/tokens",
+	    ctl_req(&s, "POST", "/_emulator/tokens",
 	        "{\"user\":\"3999999999999999\",\"app\":\"" DEMO_APP "\"}", &r),
 	    0);
 	assert_ctl_error(&r, 400, "$.user");
@@ -1310,7 +1302,8 @@ START_TEST(test_fault_list_delete_and_bad_rules)
 		struct http_resp r;
 
 		ck_assert_int_eq(
-		    ctl(&s, "POST", "/_emulator/faults", bad[i].rule, &r), 0);
+		    ctl_req(&s, "POST", "/_emulator/faults", bad[i].rule, &r),
+		    0);
 		ck_assert_msg(r.status == 400, "%s: %ld %s", bad[i].rule,
 		    r.status, r.body);
 		assert_ctl_error(&r, 400, bad[i].field);
@@ -1387,7 +1380,8 @@ START_TEST(test_requests_journal)
 	/* 5: no token */
 	ck_assert_int_eq(graph_status(&s, "/" DEMO_WABA), 400);
 
-	ck_assert_int_eq(ctl(&s, "GET", "/_emulator/requests", NULL, &r), 0);
+	ck_assert_int_eq(ctl_req(&s, "GET", "/_emulator/requests", NULL, &r),
+	    0);
 	ck_assert_int_eq(r.status, 200);
 	/* secrets never show */
 	ck_assert(strstr(r.body, TOK_SECURE) == NULL);
@@ -1535,7 +1529,8 @@ START_TEST(test_journal_masks_batch_items)
 	ck_assert_uint_eq(jlen(r.json, ""), 4);
 	http_resp_free(&r);
 
-	ck_assert_int_eq(ctl(&s, "GET", "/_emulator/requests", NULL, &r), 0);
+	ck_assert_int_eq(ctl_req(&s, "GET", "/_emulator/requests", NULL, &r),
+	    0);
 	ck_assert_int_eq(r.status, 200);
 	for (i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++)
 		ck_assert_msg(strstr(r.body, secrets[i]) == NULL,
@@ -1645,7 +1640,7 @@ START_TEST(test_metrics)
 	                     "/phone_numbers?access_token=nonsense"),
 	    401);
 
-	ck_assert_int_eq(ctl(&s, "GET", "/_emulator/metrics", NULL, &r), 0);
+	ck_assert_int_eq(ctl_req(&s, "GET", "/_emulator/metrics", NULL, &r), 0);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert(
 	    strncmp(http_header(&r, "content-type"), "text/plain", 10) == 0);
@@ -1674,7 +1669,7 @@ START_TEST(test_metrics)
 	ck_assert_int_eq(ctl_status(&s, "DELETE", "/_emulator/requests", NULL),
 	    200);
 	ck_assert_int_eq(ctl_status(&s, "POST", "/_emulator/reset", NULL), 200);
-	ck_assert_int_eq(ctl(&s, "GET", "/_emulator/metrics", NULL, &r), 0);
+	ck_assert_int_eq(ctl_req(&s, "GET", "/_emulator/metrics", NULL, &r), 0);
 	ck_assert(metric(r.body, "waba_emulator_journal_entries") == 0);
 	ck_assert(metric(r.body, "waba_emulator_throttled_total") == 2);
 	ck_assert(
@@ -1722,7 +1717,7 @@ START_TEST(test_unknown_routes_and_methods)
 		struct http_resp r;
 
 		ck_assert_int_eq(
-		    ctl(&s, cases[i].method, cases[i].path,
+		    ctl_req(&s, cases[i].method, cases[i].path,
 		        strcmp(cases[i].method, "GET") ? "{}" : NULL, &r),
 		    0);
 		ck_assert_msg(r.status == cases[i].status, "%s %s: %ld %s",
@@ -1893,12 +1888,12 @@ START_TEST(test_no_control_plane)
 	size_t i;
 
 	ck_assert_int_eq(server_start(&s, args), 0);
-	ck_assert_int_eq(ctl(&s, "GET", "/_emulator/health", NULL, &r), 0);
+	ck_assert_int_eq(ctl_req(&s, "GET", "/_emulator/health", NULL, &r), 0);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_str_eq(jstr(r.json, "status"), "ok");
 	http_resp_free(&r);
 	for (i = 0; i < sizeof(guarded) / sizeof(guarded[0]); i++) {
-		ck_assert_int_eq(ctl(&s, guarded[i].method, guarded[i].path,
+		ck_assert_int_eq(ctl_req(&s, guarded[i].method, guarded[i].path,
 		                     guarded[i].body, &r),
 		    0);
 		ck_assert_msg(r.status == 404, "%s %s: %ld", guarded[i].method,

@@ -41,62 +41,6 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* A connection to the server from src (a 127.0.0.0/8 address) or -1. */
-static int
-dial_from(const char *src)
-{
-	struct sockaddr_in sa;
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		return -1;
-	if (src != NULL) {
-		memset(&sa, 0, sizeof(sa));
-		sa.sin_family = AF_INET;
-		inet_pton(AF_INET, src, &sa.sin_addr);
-		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-			close(fd);
-			return -1;
-		}
-	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((uint16_t)S.port);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static int
-dial(void)
-{
-	int fd = dial_from(NULL);
-
-	ck_assert_int_ge(fd, 0);
-	return fd;
-}
-
-static void
-send_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-
-	while (n > 0) {
-		ssize_t k = send(fd, c, n, MSG_NOSIGNAL);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <=
-		    0) /* the server may hang up early: its answer says why */
-			return;
-		c += (size_t)k;
-		n -= (size_t)k;
-	}
-}
-
 /* One answer as read off the wire. */
 struct answer {
 	int status;     /* 0: none came */
@@ -228,9 +172,9 @@ closes_within(int fd, int ms)
 static void
 exchange(const char *req, size_t n, struct answer *a)
 {
-	int fd = dial();
+	int fd = raw_connect(&S);
 
-	send_all(fd, req, n);
+	raw_send_all(fd, req, n);
 	read_answer(fd, a, false, 5000);
 	if (!a->closed && a->status != 0)
 		a->closed = closes_within(fd, 300);
@@ -481,9 +425,9 @@ START_TEST(test_no_leak_per_request)
 	before = rss_kb();
 	for (i = 0; i < 4000; i++) {
 		struct answer a;
-		int fd = dial();
+		int fd = raw_connect(&S);
 
-		send_all(fd, req, strlen(req));
+		raw_send_all(fd, req, strlen(req));
 		read_answer(fd, &a, false, 5000);
 		ck_assert_int_eq(a.status, 200);
 		answer_free(&a);
@@ -638,9 +582,9 @@ START_TEST(test_framing_errors_library)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		long long before = journaled();
 		struct answer a;
-		int fd = dial();
+		int fd = raw_connect(&S);
 
-		send_all(fd, cases[i].req, strlen(cases[i].req));
+		raw_send_all(fd, cases[i].req, strlen(cases[i].req));
 		read_answer(fd, &a, false, 3000);
 		ck_assert_msg(!a.timed_out, "case %zu: no answer, no close", i);
 		ck_assert_msg(a.status == cases[i].status,
@@ -717,12 +661,12 @@ START_TEST(test_head_like_get)
 	static const char head[] = "HEAD " WABA_READ " HTTP/1.1\r\n"
 	                           "Host: 127.0.0.1\r\n\r\n";
 	struct answer g, h, after;
-	int fd = dial();
+	int fd = raw_connect(&S);
 
-	send_all(fd, get, sizeof(get) - 1);
+	raw_send_all(fd, get, sizeof(get) - 1);
 	read_answer(fd, &g, false, 5000);
 	ck_assert_int_eq(g.status, 200);
-	send_all(fd, head, sizeof(head) - 1);
+	raw_send_all(fd, head, sizeof(head) - 1);
 	read_answer(fd, &h, true, 5000);
 	ck_assert_int_eq(h.status, 200);
 	ck_assert_str_eq(header_in(h.head, "Content-Type") != NULL ? "ct" : "",
@@ -733,7 +677,7 @@ START_TEST(test_head_like_get)
 	ck_assert_int_eq(atoi(header_in(h.head, "Content-Length")),
 	    (int)g.body_len);
 	/* no body: the next answer on the connection follows at once */
-	send_all(fd, get, sizeof(get) - 1);
+	raw_send_all(fd, get, sizeof(get) - 1);
 	read_answer(fd, &after, false, 5000);
 	ck_assert_msg(h.body_len == 0 &&
 	        strncmp(after.head ? after.head : "", "HTTP/1.1 200", 12) == 0,
@@ -779,11 +723,11 @@ health(int ms)
 	    "GET /_emulator/health HTTP/1.1\r\n"
 	    "Host: 127.0.0.1\r\nConnection: close\r\n\r\n";
 	struct answer a;
-	int fd = dial_from(NULL), st;
+	int fd = raw_dial(&S, NULL), st;
 
 	if (fd < 0)
 		return 0;
-	send_all(fd, req, sizeof(req) - 1);
+	raw_send_all(fd, req, sizeof(req) - 1);
 	read_answer(fd, &a, false, ms);
 	st = a.status;
 	answer_free(&a);
@@ -809,13 +753,13 @@ START_TEST(test_idle_crowd_and_slowloris)
 
 	ck_assert_ptr_nonnull(idle);
 	for (i = 0; i < IDLE; i++) {
-		idle[i] = dial_from(from[i % 3]);
+		idle[i] = raw_dial(&S, from[i % 3]);
 		if (idle[i] >= 0)
 			n++;
 	}
 	ck_assert_int_eq(n, IDLE);
-	slow = dial();
-	send_all(slow, "GET " WABA_READ " HTTP/1.1\r\n",
+	slow = raw_connect(&S);
+	raw_send_all(slow, "GET " WABA_READ " HTTP/1.1\r\n",
 	    sizeof("GET " WABA_READ " HTTP/1.1\r\n") - 1);
 
 	t0 = now_ms();
@@ -827,7 +771,7 @@ START_TEST(test_idle_crowd_and_slowloris)
 	while (now_ms() - t0 < 6000 && !cut) {
 		struct pollfd p = { slow, POLLIN, 0 };
 
-		send_all(slow, "X", 1);
+		raw_send_all(slow, "X", 1);
 		if (poll(&p, 1, 300) > 0) {
 			char buf[256];
 
@@ -854,10 +798,10 @@ START_TEST(test_many_keepalive_clients)
 	int fd[N], i, round;
 
 	for (i = 0; i < N; i++)
-		fd[i] = dial();
+		fd[i] = raw_connect(&S);
 	for (round = 0; round < 3; round++) {
 		for (i = 0; i < N; i++)
-			send_all(fd[i], req, sizeof(req) - 1);
+			raw_send_all(fd[i], req, sizeof(req) - 1);
 		for (i = 0; i < N; i++) {
 			struct answer a;
 

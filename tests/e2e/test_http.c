@@ -1028,38 +1028,6 @@ END_TEST
 
 /* ---- garbage on the socket ---------------------------------------------- */
 
-static int
-connect_raw(void)
-{
-	struct sockaddr_in sa;
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	ck_assert_int_ge(fd, 0);
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((uint16_t)S.port);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	return fd;
-}
-
-static void
-send_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-
-	while (n > 0) {
-		ssize_t k = send(fd, c, n, MSG_NOSIGNAL);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0) /* the server may hang up on junk: fine */
-			return;
-		c += k;
-		n -= (size_t)k;
-	}
-}
-
 /* Reads until the server closes; the answer, NUL-terminated. */
 static char *
 read_to_close(int fd)
@@ -1084,10 +1052,10 @@ read_to_close(int fd)
 static char *
 raw_answer(const void *p, size_t n)
 {
-	int fd = connect_raw();
+	int fd = raw_connect(&S);
 	char *ans;
 
-	send_all(fd, p, n);
+	raw_send_all(fd, p, n);
 	ans = read_to_close(fd);
 	close(fd);
 	return ans;
@@ -1123,8 +1091,8 @@ START_TEST(test_survives_garbage)
 	int fd;
 
 	for (i = 0; i < sizeof(junk) / sizeof(junk[0]); i++) {
-		fd = connect_raw();
-		send_all(fd, junk[i].p, junk[i].n);
+		fd = raw_connect(&S);
+		raw_send_all(fd, junk[i].p, junk[i].n);
 		close(fd);
 	}
 	/* more noise than a request line may hold */
@@ -1134,8 +1102,8 @@ START_TEST(test_survives_garbage)
 		x ^= x << 5;
 		noise[i] = (unsigned char)x;
 	}
-	fd = connect_raw();
-	send_all(fd, noise, sizeof(noise));
+	fd = raw_connect(&S);
+	raw_send_all(fd, noise, sizeof(noise));
 	close(fd);
 
 	/* an unknown verb is answered Graph-style, and the line closed */

@@ -119,20 +119,6 @@ unchanged(const struct server *s, const char *path, struct json_object *before)
 	json_object_put(before);
 }
 
-/* A control-plane call that must succeed; returns its parsed body. */
-static struct json_object *
-ctl(const struct server *s, const char *path, const char *json)
-{
-	struct http_resp r;
-	struct json_object *o;
-
-	ck_assert_int_eq(http_post_json(s, path, json, &r), 0);
-	ck_assert_msg(r.status == 200, "%s: %ld %s", path, r.status, r.body);
-	o = json_object_get(r.json);
-	http_resp_free(&r);
-	return o;
-}
-
 /* A token minted for the demo admin with these granular WABA targets. */
 static char *
 granular_token(const struct server *s, const char *targets)
@@ -147,7 +133,7 @@ granular_token(const struct server *s, const char *targets)
 	    "\"whatsapp_business_management\"],\"granular_scopes\":[{\"scope\":"
 	    "\"whatsapp_business_management\",\"target_ids\":[%s]}]}",
 	    targets);
-	o = ctl(s, "/_emulator/tokens", body);
+	o = ctl(s, "POST", "/_emulator/tokens", body, 200);
 	tok = strdup(jstr(o, "access_token"));
 	json_object_put(o);
 	ck_assert(tok != NULL && tok[0] != '\0');
@@ -179,7 +165,7 @@ start(struct server *s)
 static void
 setup_shared(const struct server *s)
 {
-	json_object_put(ctl(s, "/_emulator/fixtures",
+	json_object_put(ctl(s, "POST", "/_emulator/fixtures",
 	    "{"
 	    "\"users\":["
 	    "{\"id\":\"" LUCKY_USER "\",\"name\":\"Lucky Clerk\","
@@ -198,7 +184,8 @@ setup_shared(const struct server *s)
 	    "\"tasks\":[\"DEVELOP\"]}],"
 	    "\"shares\":[{\"waba\":\"" OBO_WABA
 	    "\",\"business\":\"" DEMO_PARTNER_BUSINESS
-	    "\",\"permitted_tasks\":[\"MANAGE\"]}]}"));
+	    "\",\"permitted_tasks\":[\"MANAGE\"]}]}",
+	    200));
 }
 
 /* ---- migrating a number -------------------------------------------- */
@@ -262,7 +249,7 @@ START_TEST(test_migrate_needs_source_permission)
 
 	start(&s);
 	/* MANAGE on WABA 2, only DEVELOP (read) on WABA 1 */
-	json_object_put(ctl(&s, "/_emulator/fixtures",
+	json_object_put(ctl(&s, "POST", "/_emulator/fixtures",
 	    "{"
 	    "\"users\":[{\"id\":\"3000000000000903\",\"name\":\"Dev\","
 	    "\"business\":\"" DEMO_BUSINESS
@@ -275,7 +262,8 @@ START_TEST(test_migrate_needs_source_permission)
 	    "\",\"user\":\"3000000000000903\","
 	    "\"tasks\":[\"MANAGE\"]},"
 	    "{\"waba\":\"" DEMO_WABA "\",\"user\":\"3000000000000903\","
-	    "\"tasks\":[\"DEVELOP\"]}]}"));
+	    "\"tasks\":[\"DEVELOP\"]}]}",
+	    200));
 	src = snapshot(&s, V DEMO_WABA "/phone_numbers?" AT TOK_ADMIN);
 	POST(&s, &r, MIGRATE("5550100201"),
 	    V DEMO_WABA_NOPHONES "/phone_numbers?" AT "EAAisoDev");

@@ -27,45 +27,18 @@
 static struct receiver rx;
 static char hook_url[128];
 
-/* A JSON answer that must have this status; the caller puts it. */
-static struct json_object *
-call(const struct server *s, const char *method, const char *path,
-    const char *json, long want)
-{
-	struct http_resp r;
-	struct json_object *o;
-
-	ck_assert_int_eq(http_req(s, method, path, json,
-	                     json ? "application/json" : NULL, NULL, &r),
-	    0);
-	ck_assert_msg(r.status == want, "%s %s %s: %ld %s", method, path,
-	    json ? json : "", r.status, r.body);
-	o = json_object_get(r.json);
-	http_resp_free(&r);
-	return o;
-}
-
 static void
 call_ok(const struct server *s, const char *method, const char *path,
     const char *json)
 {
-	json_object_put(call(s, method, path, json, 200));
-}
-
-static void
-advance(const struct server *s, long seconds)
-{
-	char body[64];
-
-	snprintf(body, sizeof(body), "{\"advance_seconds\":%ld}", seconds);
-	call_ok(s, "POST", "/_emulator/clock", body);
+	json_object_put(ctl(s, method, path, json, 200));
 }
 
 /* The messages the state holds. */
 static size_t
 stored(const struct server *s)
 {
-	struct json_object *st = call(s, "GET", "/_emulator/state", NULL, 200);
+	struct json_object *st = ctl(s, "GET", "/_emulator/state", NULL, 200);
 	size_t n = jlen(st, "messages");
 
 	json_object_put(st);
@@ -78,7 +51,7 @@ refused(const struct server *s, const char *path, const char *json, long status,
     int code)
 {
 	size_t before = stored(s);
-	struct json_object *o = call(s, "POST", path, json, status);
+	struct json_object *o = ctl(s, "POST", path, json, status);
 
 	ck_assert_msg(jint(o, "error.code") == code, "%s: %s", json,
 	    json_object_to_json_string(o));
@@ -123,7 +96,7 @@ create_template(const struct server *s, const char *waba, const char *json,
 
 	snprintf(path, sizeof(path),
 	    V "%s/message_templates?access_token=" TOK_ADMIN, waba);
-	o = call(s, "POST", path, json, 200);
+	o = ctl(s, "POST", path, json, 200);
 	snprintf(id, 32, "%s", jstr(o, "id"));
 	json_object_put(o);
 }
@@ -154,7 +127,7 @@ START_TEST(test_answer_shape_and_ids)
 	char first[128];
 
 	ck_assert_int_eq(server_start(&s, NULL), 0);
-	a = call(&s, "POST", SEND,
+	a = ctl(&s, "POST", SEND,
 	    "{\"messaging_product\":\"whatsapp\","
 	    "\"to\":\"+1 (650) 555-1234\",\"type\":\"template\",\"template\":"
 	    "{\"name\":\"hello_world\",\"language\":{\"code\":\"en_US\"}}}",
@@ -174,11 +147,11 @@ START_TEST(test_answer_shape_and_ids)
 	ck_assert_msg(json_object_equal(a, want), "%s",
 	    json_object_to_json_string(a));
 	snprintf(first, sizeof(first), "%s", jstr(a, "messages.0.id"));
-	b = call(&s, "POST", SEND, tmpl_msg("hello_world", "en_US", NULL), 200);
+	b = ctl(&s, "POST", SEND, tmpl_msg("hello_world", "en_US", NULL), 200);
 	ck_assert_str_ne(jstr(b, "messages.0.id"), first);
 	/* sends are Graph calls: the journal counts them */
 	json_object_put(a);
-	a = call(&s, "GET",
+	a = ctl(&s, "GET",
 	    "/_emulator/requests/count?method=POST&path="
 	    "/v24.0/" DEMO_PHONE "/messages",
 	    NULL, 200);
@@ -190,8 +163,8 @@ START_TEST(test_answer_shape_and_ids)
 
 	/* the same seed and requests: the same ids, whatever the time */
 	ck_assert_int_eq(server_start(&s, NULL), 0);
-	advance(&s, 12345);
-	a = call(&s, "POST", SEND, tmpl_msg("hello_world", "en_US", NULL), 200);
+	ctl_advance(&s, 12345);
+	a = ctl(&s, "POST", SEND, tmpl_msg("hello_world", "en_US", NULL), 200);
 	ck_assert_str_eq(jstr(a, "messages.0.id"), first);
 	json_object_put(a);
 	ck_assert_int_eq(server_stop(&s), 0);
@@ -230,7 +203,7 @@ START_TEST(test_gates)
 	create_template(&s, DEMO_WABA, ORDER_TEMPLATE, id);
 	refused(&s, SEND, tmpl_msg("order_update", "en_US", ORDER_PARAMS), 400,
 	    132001);
-	advance(&s, 11);
+	ctl_advance(&s, 11);
 	call_ok(&s, "POST", SEND,
 	    tmpl_msg("order_update", "en_US", ORDER_PARAMS));
 	/* 132015 paused, 132016 disabled */
@@ -275,7 +248,7 @@ START_TEST(test_gates)
 	    "{{first_name}}, welcome.\",\"example\":{\"body_text_named_params\":"
 	    "[{\"param_name\":\"first_name\",\"example\":\"Ann\"}]}}]}",
 	    named);
-	advance(&s, 11);
+	ctl_advance(&s, 11);
 	call_ok(&s, "POST", SEND,
 	    tmpl_msg("greeting_named", "en",
 	        "[{\"type\":"
@@ -295,7 +268,7 @@ START_TEST(test_gates)
 	/* 131047: free-form text outside the window */
 	refused(&s, SEND, TEXT_MSG("hello"), 400, 131047);
 	/* 130429: over the number's throughput (3 a second here), HTTP 429 */
-	advance(&s, 1);
+	ctl_advance(&s, 1);
 	for (i = 0; i < 40 && limited == 0; i++) {
 		struct http_resp r;
 
@@ -320,13 +293,12 @@ START_TEST(test_gates)
 	ck_assert_int_ge(accepted, 3);
 	/* a permission the WABA's tasks do not give: DEVELOP,
 	 * VIEW_PHONE_ASSETS */
-	o = call(&s, "POST",
-	    V DEMO_PHONE "/messages?access_token=" TOK_EMPLOYEE,
+	o = ctl(&s, "POST", V DEMO_PHONE "/messages?access_token=" TOK_EMPLOYEE,
 	    tmpl_msg("hello_world", "en_US", NULL), 403);
 	ck_assert_int_eq(jint(o, "error.code"), 200);
 	json_object_put(o);
 	/* MANAGE may send (in the next second: the last one is used up) */
-	advance(&s, 1);
+	ctl_advance(&s, 1);
 	call_ok(&s, "POST", V DEMO_PHONE "/messages?access_token=" TOK_MANAGER,
 	    tmpl_msg("greeting_named", "en",
 	        "[{\"type\":"
@@ -450,10 +422,9 @@ END_TEST
 static void
 rx_up(void)
 {
-	ck_assert_int_eq(rx_start(&rx, 0, 500), 0);
+	ck_assert_int_eq(rx_start_hook(&rx, 500, hook_url, sizeof(hook_url)),
+	    0);
 	rx_set_status(&rx, 200);
-	snprintf(hook_url, sizeof(hook_url), "http://127.0.0.1:%d/hook",
-	    rx.port);
 }
 
 static bool
@@ -535,7 +506,7 @@ START_TEST(test_full_loop)
 	rx_up();
 	ck_assert_int_eq(server_start(&s, args), 0);
 	/* a new number: added, verified by the code "sent", registered */
-	o = call(&s, "POST",
+	o = ctl(&s, "POST",
 	    V DEMO_WABA_NOPHONES "/phone_numbers?"
 	                         "access_token=" TOK_ADMIN,
 	    "{\"cc\":\"1\",\"phone_number\":"
@@ -552,7 +523,7 @@ START_TEST(test_full_loop)
 	    "{\"code_method\":\"SMS\",\"language\":"
 	    "\"en_US\"}");
 	snprintf(path, sizeof(path), "/_emulator/phone_numbers/%s/codes", id);
-	c = call(&s, "GET", path, NULL, 200);
+	c = ctl(&s, "GET", path, NULL, 200);
 	snprintf(form, sizeof(form), "{\"code\":\"%s\"}",
 	    jstr(c, "data.0.code"));
 	json_object_put(c);
@@ -567,22 +538,22 @@ START_TEST(test_full_loop)
 
 	/* a template, approved after its review on the clock */
 	create_template(&s, DEMO_WABA_NOPHONES, ORDER_TEMPLATE, tid);
-	advance(&s, 11);
+	ctl_advance(&s, 11);
 	snprintf(path, sizeof(path),
 	    V "%s?fields=status&access_token=" TOK_ADMIN, tid);
-	o = call(&s, "GET", path, NULL, 200);
+	o = ctl(&s, "GET", path, NULL, 200);
 	ck_assert_str_eq(jstr(o, "status"), "APPROVED");
 	json_object_put(o);
 
 	/* sent: accepted now, then sent, delivered, read on the clock */
 	snprintf(path, sizeof(path), V "%s/messages?access_token=" TOK_ADMIN,
 	    id);
-	o = call(&s, "POST", path,
+	o = ctl(&s, "POST", path,
 	    tmpl_msg("order_update", "en_US", ORDER_PARAMS), 200);
 	snprintf(wamid, sizeof(wamid), "%s", jstr(o, "messages.0.id"));
 	json_object_put(o);
-	clk = call(&s, "GET", "/_emulator/clock", NULL, 200);
-	advance(&s, 10);
+	clk = ctl(&s, "GET", "/_emulator/clock", NULL, 200);
+	ctl_advance(&s, 10);
 	vals = messages_values(3);
 	ck_assert_uint_eq(json_object_array_length(vals), 3);
 	for (i = 0; i < 3; i++) {
@@ -624,7 +595,7 @@ START_TEST(test_statuses_without_requests)
 
 	rx_up();
 	ck_assert_int_eq(server_start(&s, args), 0);
-	o = call(&s, "POST", SEND, tmpl_msg("hello_world", "en_US", NULL), 200);
+	o = ctl(&s, "POST", SEND, tmpl_msg("hello_world", "en_US", NULL), 200);
 	snprintf(wamid, sizeof(wamid), "%s", jstr(o, "messages.0.id"));
 	json_object_put(o);
 	/* read comes a second of the clock (a real one here) later */
@@ -648,7 +619,7 @@ START_TEST(test_inbound_opens_window)
 	rx_up();
 	ck_assert_int_eq(server_start(&s, args), 0);
 	refused(&s, SEND, TEXT_MSG("hello"), 400, 131047);
-	o = call(&s, "POST", "/_emulator/inbound",
+	o = ctl(&s, "POST", "/_emulator/inbound",
 	    "{\"phone_number_id\":\"" DEMO_PHONE "\",\"from\":\"" TO
 	    "\",\"text\":\"Hi there\","
 	    "\"name\":\"Kerry\"}",
@@ -658,7 +629,7 @@ START_TEST(test_inbound_opens_window)
 	json_object_put(o);
 	vals = messages_values(1);
 	v = json_object_array_get_idx(vals, 0);
-	o = call(&s, "GET", "/_emulator/clock", NULL, 200);
+	o = ctl(&s, "GET", "/_emulator/clock", NULL, 200);
 	snprintf(expect, sizeof(expect),
 	    "{\"messaging_product\":\"whatsapp\","
 	    "\"metadata\":{\"display_phone_number\":\"15550100200\","
@@ -680,20 +651,20 @@ START_TEST(test_inbound_opens_window)
 	/* the window is open: free-form text goes out */
 	call_ok(&s, "POST", SEND, TEXT_MSG("hello"));
 	/* a day later it is closed again */
-	advance(&s, 24 * 3600 + 1);
+	ctl_advance(&s, 24 * 3600 + 1);
 	refused(&s, SEND, TEXT_MSG("hello"), 400, 131047);
 	/* the control plane checks what it is given */
-	json_object_put(call(&s, "POST", "/_emulator/inbound",
+	json_object_put(ctl(&s, "POST", "/_emulator/inbound",
 	    "{\"phone_number_id\":\"999\",\"from\":\"" TO "\",\"text\":\"x\"}",
 	    404));
-	json_object_put(call(&s, "POST", "/_emulator/inbound",
+	json_object_put(ctl(&s, "POST", "/_emulator/inbound",
 	    "{\"phone_number_id\":\"" DEMO_PHONE "\",\"from\":\"+1 650\","
 	    "\"text\":\"x\"}",
 	    400));
-	json_object_put(call(&s, "POST", "/_emulator/inbound",
+	json_object_put(ctl(&s, "POST", "/_emulator/inbound",
 	    "{\"phone_number_id\":\"" DEMO_PHONE "\",\"from\":\"" TO "\"}",
 	    400));
-	json_object_put(call(&s, "POST", "/_emulator/inbound",
+	json_object_put(ctl(&s, "POST", "/_emulator/inbound",
 	    "{\"phone_number_id\":\"" DEMO_PHONE "\",\"from\":\"" TO "\","
 	    "\"text\":\"x\",\"colour\":1}",
 	    400));
@@ -712,23 +683,23 @@ START_TEST(test_control_plane_fails_a_message)
 
 	rx_up();
 	ck_assert_int_eq(server_start(&s, args), 0);
-	o = call(&s, "POST", SEND, tmpl_msg("hello_world", "en_US", NULL), 200);
+	o = ctl(&s, "POST", SEND, tmpl_msg("hello_world", "en_US", NULL), 200);
 	snprintf(wamid, sizeof(wamid), "%s", jstr(o, "messages.0.id"));
 	json_object_put(o);
-	advance(&s, 1);
+	ctl_advance(&s, 1);
 	snprintf(path, sizeof(path), "/_emulator/messages/%s", wamid);
-	o = call(&s, "POST", path, "{\"error\":{\"code\":131026}}", 200);
+	o = ctl(&s, "POST", path, "{\"error\":{\"code\":131026}}", 200);
 	ck_assert_str_eq(jstr(o, "id"), wamid);
 	ck_assert_str_eq(jstr(o, "status"), "failed");
 	json_object_put(o);
 	json_object_put(
-	    call(&s, "POST", path, "{\"error\":{\"code\":131026}}", 409));
-	json_object_put(call(&s, "POST", "/_emulator/messages/wamid.nope",
+	    ctl(&s, "POST", path, "{\"error\":{\"code\":131026}}", 409));
+	json_object_put(ctl(&s, "POST", "/_emulator/messages/wamid.nope",
 	    "{\"error\":{\"code\":131026}}", 404));
 	json_object_put(
-	    call(&s, "POST", path, "{\"error\":{\"code\":\"x\"}}", 400));
+	    ctl(&s, "POST", path, "{\"error\":{\"code\":\"x\"}}", 400));
 	/* nothing after failed, however far the clock goes */
-	advance(&s, 3600);
+	ctl_advance(&s, 3600);
 	vals = messages_values(2);
 	ck_assert_str_eq(status_of(vals, 0, wamid), "sent");
 	ck_assert_str_eq(status_of(vals, 1, wamid), "failed");
@@ -740,7 +711,7 @@ START_TEST(test_control_plane_fails_a_message)
 	    "Undeliverable\"},\"href\":\"https://developers.facebook.com/docs/"
 	    "whatsapp/cloud-api/support/error-codes/\"}]"));
 	json_object_put(vals);
-	o = call(&s, "GET", "/_emulator/state", NULL, 200);
+	o = ctl(&s, "GET", "/_emulator/state", NULL, 200);
 	/* the demo's own message comes first */
 	ck_assert_str_eq(jstr(o, "messages.1.id"), wamid);
 	ck_assert_str_eq(jstr(o, "messages.1.status"), "failed");
@@ -767,7 +738,7 @@ START_TEST(test_state_round_trip)
 	call_ok(&s, "POST", "/_emulator/inbound",
 	    "{\"phone_number_id\":\"" DEMO_PHONE "\",\"from\":\"" TO
 	    "\",\"text\":\"hi\"}");
-	st = call(&s, "GET", "/_emulator/state", NULL, 200);
+	st = ctl(&s, "GET", "/_emulator/state", NULL, 200);
 	/* the demo fixtures' message, then these two */
 	ck_assert_uint_eq(jlen(st, "messages"), 3);
 	ck_assert_str_eq(jstr(st, "messages.1.direction"), "outbound");
@@ -780,7 +751,7 @@ START_TEST(test_state_round_trip)
 	/* the window went with the reset */
 	refused(&s, SEND, TEXT_MSG("hello"), 400, 131047);
 	call_ok(&s, "PUT", "/_emulator/state", json_object_to_json_string(st));
-	again = call(&s, "GET", "/_emulator/state", NULL, 200);
+	again = ctl(&s, "GET", "/_emulator/state", NULL, 200);
 	ck_assert(
 	    json_object_equal(jget(again, "messages"), jget(st, "messages")));
 	/* the imported inbound message holds the window open */

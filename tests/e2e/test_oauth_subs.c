@@ -27,12 +27,11 @@ static char hook_url[128];
 static void
 rx_up(bool echo, int status)
 {
-	ck_assert_int_eq(rx_start(&rx, 0, status), 0);
+	ck_assert_int_eq(rx_start_hook(&rx, status, hook_url, sizeof(hook_url)),
+	    0);
 	pthread_mutex_lock(&rx.mu);
 	rx.echo = echo;
 	pthread_mutex_unlock(&rx.mu);
-	snprintf(hook_url, sizeof(hook_url), "http://127.0.0.1:%d/hook",
-	    rx.port);
 }
 
 static void

@@ -37,22 +37,6 @@ call(const struct server *s, const char *method, const char *path,
 	return o;
 }
 
-static struct json_object *
-call_json(const struct server *s, const char *method, const char *path,
-    const char *body, long want)
-{
-	struct http_resp r;
-	struct json_object *o;
-
-	ck_assert_int_eq(
-	    http_req(s, method, path, body, "application/json", NULL, &r), 0);
-	ck_assert_msg(r.status == want, "%s %s %s: %ld %s", method, path,
-	    body ? body : "", r.status, r.body);
-	o = json_object_get(r.json);
-	http_resp_free(&r);
-	return o;
-}
-
 /* A Graph POST that must succeed with {"success":true}. */
 static void
 post_ok(const struct server *s, const char *path, const char *form)
@@ -116,15 +100,6 @@ expect_state(const struct server *s, const char *id, const char *status,
 	    status, cvs, platform, level, id);
 	ck_assert_msg(jeq(p, want), "%s", json_object_to_json_string(p));
 	json_object_put(p);
-}
-
-static void
-advance(const struct server *s, long seconds)
-{
-	char body[64];
-
-	snprintf(body, sizeof(body), "{\"advance_seconds\":%ld}", seconds);
-	json_object_put(call_json(s, "POST", "/_emulator/clock", body, 200));
 }
 
 /* Adds a number to a WABA with POST phone_numbers; *id is its id. */
@@ -196,7 +171,7 @@ START_TEST(test_full_flow)
 	ck_assert_str_eq(jstr(c, "data.0.code_method"), "SMS");
 	ck_assert_str_eq(jstr(c, "data.0.language"), "en_US");
 	ck_assert_uint_eq(strlen(jstr(c, "data.0.code")), 6);
-	o = call_json(&s, "GET", "/_emulator/clock", NULL, 200);
+	o = ctl(&s, "GET", "/_emulator/clock", NULL, 200);
 	ck_assert_int_eq(jint(c, "data.0.sent_at"), jint(o, "now"));
 	json_object_put(o);
 
@@ -234,7 +209,7 @@ START_TEST(test_full_flow)
 	    "messaging_product=whatsapp&"
 	    "pin=246810&data_localization_region=Germany",
 	    100, 0);
-	o = call_json(&s, "POST", at(id, "register"),
+	o = ctl(&s, "POST", at(id, "register"),
 	    "{\"messaging_product\":\"whatsapp\",\"pin\":246810}", 400);
 	ck_assert_int_eq(jint(o, "error.code"), 100);
 	json_object_put(o);
@@ -328,7 +303,7 @@ START_TEST(test_code_limit_and_determinism)
 	    100, 0);
 	post_fail(&s, at(id, "request_code"), "code_method=SMS", 100, 0);
 	/* an hour later the window has moved */
-	advance(&s, 3600);
+	ctl_advance(&s, 3600);
 	post_ok(&s, at(id, "request_code"), "code_method=SMS&language=en_US");
 	c = codes(&s, id);
 	ck_assert_uint_eq(jlen(c, "data"), 6);
@@ -367,9 +342,9 @@ START_TEST(test_register_limit)
 	    "NOT_APPLICABLE", "NOT_APPLICABLE");
 	/* the window moves: 72 hours after the first calls, one frees */
 	/* a minute short first: the clock also runs with the machine's */
-	advance(&s, 72 * 3600 - 60);
+	ctl_advance(&s, 72 * 3600 - 60);
 	post_fail(&s, at(CONNECTED_PHONE, "register"), reg, 133016, 0);
-	advance(&s, 60);
+	ctl_advance(&s, 60);
 	post_ok(&s, at(CONNECTED_PHONE, "register"), reg);
 	expect_state(&s, CONNECTED_PHONE, "CONNECTED", "VERIFIED", "CLOUD_API",
 	    "STANDARD");
@@ -447,8 +422,7 @@ START_TEST(test_pin_and_display_name)
 	char url[96];
 	const char *args[3] = { "--webhook-url", url, NULL };
 
-	ck_assert_int_eq(rx_start(&rx, 0, 200), 0);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/hook", rx.port);
+	ck_assert_int_eq(rx_start_hook(&rx, 200, url, sizeof(url)), 0);
 	ck_assert_int_eq(server_start(&s, args), 0);
 
 	post_fail(&s, at(CONNECTED_PHONE, NULL), "pin=12345", 100, 0);
@@ -479,7 +453,7 @@ START_TEST(test_pin_and_display_name)
 	json_object_put(o);
 	post_fail(&s, at(CONNECTED_PHONE, NULL), "new_display_name=Other", 100,
 	    0);
-	advance(&s, 10);
+	ctl_advance(&s, 10);
 	o = phone(&s, CONNECTED_PHONE, "verified_name,new_name_status");
 	ck_assert(jeq(o,
 	    "{\"verified_name\":\"Jasper's Fresh Market\","
@@ -491,11 +465,11 @@ START_TEST(test_pin_and_display_name)
 	post_ok(&s, at(CONNECTED_PHONE, NULL),
 	    "new_display_name=Jasper+"
 	    "WhatsApp+Shop");
-	advance(&s, 9);
+	ctl_advance(&s, 9);
 	o = phone(&s, CONNECTED_PHONE, "new_name_status");
 	ck_assert_str_eq(jstr(o, "new_name_status"), "PENDING_REVIEW");
 	json_object_put(o);
-	advance(&s, 1);
+	ctl_advance(&s, 1);
 	o = phone(&s, CONNECTED_PHONE, "verified_name,new_name_status");
 	ck_assert(jeq(o,
 	    "{\"verified_name\":\"Jasper's Fresh Market\","
@@ -552,7 +526,7 @@ START_TEST(test_business_profile)
 	expect_profile(&s,
 	    "{\"data\":[{\"websites\":[],"
 	    "\"messaging_product\":\"whatsapp\"}]}");
-	o = call_json(&s, "POST", prof,
+	o = ctl(&s, "POST", prof,
 	    "{\"messaging_product\":\"whatsapp\","
 	    "\"about\":\"Fresh fruit daily\",\"address\":\"1 Market St\","
 	    "\"description\":\"Since 1990.\",\"email\":\"hi@jasper.example\","
@@ -614,7 +588,7 @@ START_TEST(test_business_profile)
 	post_fail(&s, prof,
 	    "messaging_product=whatsapp&websites=ftp://a.example", 100, 0);
 	post_fail(&s, prof, "about=Hi", 100, 0);
-	o = call_json(&s, "POST", prof,
+	o = ctl(&s, "POST", prof,
 	    "{\"messaging_product\":\"whatsapp\","
 	    "\"about\":42}",
 	    400);
@@ -628,11 +602,11 @@ START_TEST(test_business_profile)
 	o = call(&s, "GET", "/_emulator/state", NULL, 200);
 	body = strdup(json_object_to_json_string(o));
 	json_object_put(o);
-	json_object_put(call_json(&s, "POST", "/_emulator/reset", NULL, 200));
+	json_object_put(ctl(&s, "POST", "/_emulator/reset", NULL, 200));
 	expect_profile(&s,
 	    "{\"data\":[{\"websites\":[],"
 	    "\"messaging_product\":\"whatsapp\"}]}");
-	json_object_put(call_json(&s, "PUT", "/_emulator/state", body, 200));
+	json_object_put(ctl(&s, "PUT", "/_emulator/state", body, 200));
 	free(body);
 	expect_profile(&s, full);
 	ck_assert_int_eq(server_stop(&s), 0);
@@ -655,23 +629,22 @@ START_TEST(test_settings)
 	ck_assert(jeq(o, dflt));
 	json_object_put(o);
 	post_fail(&s, set, "colour=blue", 100, 0);
-	o = call_json(&s, "POST", set, "{\"calling\":{\"status\":\"ON\"}}",
-	    400);
+	o = ctl(&s, "POST", set, "{\"calling\":{\"status\":\"ON\"}}", 400);
 	ck_assert_int_eq(jint(o, "error.code"), 100);
 	json_object_put(o);
-	o = call_json(&s, "POST", set,
+	o = ctl(&s, "POST", set,
 	    "{\"calling\":{\"status\":\"ENABLED\","
 	    "\"ringtone\":\"loud\"}}",
 	    400);
 	ck_assert_int_eq(jint(o, "error.code"), 100);
 	json_object_put(o);
-	o = call_json(&s, "POST", set, "{\"calling\":\"yes\"}", 400);
+	o = ctl(&s, "POST", set, "{\"calling\":\"yes\"}", 400);
 	ck_assert_int_eq(jint(o, "error.code"), 100);
 	json_object_put(o);
 	o = call(&s, "GET", set, NULL, 200);
 	ck_assert(jeq(o, dflt));
 	json_object_put(o);
-	o = call_json(&s, "POST", set,
+	o = ctl(&s, "POST", set,
 	    "{\"calling\":{\"status\":\"ENABLED\","
 	    "\"call_icon_visibility\":\"DISABLE_ALL\"}}",
 	    200);
@@ -695,10 +668,9 @@ START_TEST(test_quality_and_limit)
 	struct json_object *o, *g;
 	char url[96];
 	const char *args[3] = { "--webhook-url", url, NULL };
-	const char *ctl = "/_emulator/phone_numbers/" CONNECTED_PHONE;
+	const char *cpath = "/_emulator/phone_numbers/" CONNECTED_PHONE;
 
-	ck_assert_int_eq(rx_start(&rx, 0, 200), 0);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/hook", rx.port);
+	ck_assert_int_eq(rx_start_hook(&rx, 200, url, sizeof(url)), 0);
 	rx_set_status(&rx, 200);
 	ck_assert_int_eq(server_start(&s, args), 0);
 	o = phone(&s, CONNECTED_PHONE,
@@ -712,22 +684,20 @@ START_TEST(test_quality_and_limit)
 
 	/* bad input: 400 and nothing changes, no event */
 	json_object_put(
-	    call_json(&s, "POST", ctl, "{\"quality_rating\":\"PURPLE\"}", 400));
-	json_object_put(call_json(&s, "POST", ctl,
-	    "{\"messaging_limit\":\"TIER_7\"}", 400));
+	    ctl(&s, "POST", cpath, "{\"quality_rating\":\"PURPLE\"}", 400));
 	json_object_put(
-	    call_json(&s, "POST", ctl, "{\"tier\":\"TIER_1K\"}", 400));
-	json_object_put(call_json(&s, "POST",
+	    ctl(&s, "POST", cpath, "{\"messaging_limit\":\"TIER_7\"}", 400));
+	json_object_put(ctl(&s, "POST", cpath, "{\"tier\":\"TIER_1K\"}", 400));
+	json_object_put(ctl(&s, "POST",
 	    "/_emulator/phone_numbers/5999999999999999", "{}", 404));
 
-	o = call_json(&s, "POST", ctl, "{\"messaging_limit\":\"TIER_10K\"}",
-	    200);
+	o = ctl(&s, "POST", cpath, "{\"messaging_limit\":\"TIER_10K\"}", 200);
 	g = call(&s, "GET", at(CONNECTED_PHONE, NULL), NULL, 200);
 	ck_assert_msg(json_object_equal(o, g), "%s vs %s",
 	    json_object_to_json_string(o), json_object_to_json_string(g));
 	json_object_put(g);
 	json_object_put(o);
-	o = call_json(&s, "POST", ctl, "{\"quality_rating\":\"RED\"}", 200);
+	o = ctl(&s, "POST", cpath, "{\"quality_rating\":\"RED\"}", 200);
 	ck_assert_str_eq(jstr(o, "quality_rating"), "RED");
 	json_object_put(o);
 	o = phone(&s, CONNECTED_PHONE,

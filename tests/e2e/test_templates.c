@@ -61,32 +61,6 @@ expect_ok(struct http_resp *r)
 	ck_assert_msg(r->status == 200, "HTTP %ld: %s", r->status, r->body);
 }
 
-/* The control plane's answer, which must have this status. */
-static struct json_object *
-ctl(const char *method, const char *path, const char *body, long want)
-{
-	struct http_resp r;
-	struct json_object *o;
-
-	ck_assert_int_eq(http_req(&srv, method, path, body,
-	                     body ? "application/json" : NULL, NULL, &r),
-	    0);
-	ck_assert_msg(r.status == want, "%s %s: %ld %s", method, path, r.status,
-	    r.body);
-	o = json_object_get(r.json);
-	http_resp_free(&r);
-	return o;
-}
-
-static void
-advance(long seconds)
-{
-	char body[64];
-
-	snprintf(body, sizeof(body), "{\"advance_seconds\":%ld}", seconds);
-	json_object_put(ctl("POST", "/_emulator/clock", body, 200));
-}
-
 /* Creates a template (JSON body) and returns its id (static buffer). */
 static const char *
 create(const char *name, const char *lang, const char *category,
@@ -202,11 +176,10 @@ up_with(const char *review)
 		"--template-review-seconds", review, "--rate-limit", "100000",
 		NULL };
 
-	ck_assert_int_eq(rx_start(&rx, 0, 500), 0);
+	ck_assert_int_eq(rx_start_hook(&rx, 500, hook_arg, sizeof(hook_arg)),
+	    0);
 	/* deliveries succeed, so no retry repeats an event */
 	rx_set_status(&rx, 200);
-	snprintf(hook_arg, sizeof(hook_arg), "http://127.0.0.1:%d/hook",
-	    rx.port);
 	ck_assert_int_eq(server_start(&srv, args), 0);
 }
 
@@ -246,10 +219,10 @@ START_TEST(test_create_then_approved_by_the_clock)
 	ck_assert_str_eq(status_of(id), "PENDING");
 	/* still pending before the review delay ends (with room for a busy
 	 * machine's seconds: the emulator clock runs with the machine's) */
-	advance(5);
+	ctl_advance(&srv, 5);
 	ck_assert_str_eq(status_of(id), "PENDING");
 	/* the clock alone fires the event: nobody reads the template */
-	advance(5);
+	ctl_advance(&srv, 5);
 	v = wait_event("message_template_status_update", id, "event",
 	    "APPROVED");
 	ck_assert_ptr_nonnull(v);
@@ -344,7 +317,7 @@ START_TEST(test_edit_limits)
 			expect_error(&r, 400, 100, 0);
 			http_resp_free(&r);
 		}
-		advance(86400);
+		ctl_advance(&srv, 86400);
 	}
 	POST(&r, "components=[{\"type\":\"BODY\",\"text\":\"v12\"}]",
 	    V "%s?" ADMIN, id);
@@ -379,7 +352,7 @@ START_TEST(test_edit_needs_a_decided_template)
 	    V "%s?" ADMIN, id);
 	expect_error(&r, 400, 100, 0);
 	http_resp_free(&r);
-	advance(10);
+	ctl_advance(&srv, 10);
 	POST(&r, "components=[{\"type\":\"BODY\",\"text\":\"x\"}]",
 	    V "%s?" ADMIN, id);
 	expect_ok(&r);
@@ -387,7 +360,7 @@ START_TEST(test_edit_needs_a_decided_template)
 	/* an edit goes back to review */
 	ck_assert_str_eq(status_of(id), "PENDING");
 	expect_event("message_template_status_update", id, "event", "PENDING");
-	advance(10);
+	ctl_advance(&srv, 10);
 	ck_assert_str_eq(status_of(id), "APPROVED");
 }
 END_TEST
@@ -447,9 +420,9 @@ START_TEST(test_delete_hold_and_deleted)
 	/* four weeks on the clock: DELETED, and the name is free */
 	/* a minute short: the emulator clock also runs with the machine's,
 	 * and a busy machine can take seconds between these calls */
-	advance(28 * 86400 - 60);
+	ctl_advance(&srv, 28 * 86400 - 60);
 	ck_assert_str_eq(status_of(es), "PENDING_DELETION");
-	advance(60);
+	ctl_advance(&srv, 60);
 	expect_event("message_template_status_update", es, "event", "DELETED");
 	ck_assert_str_eq(status_of(es), "DELETED");
 	create("promo", "es", "MARKETING", "APPROVED");
@@ -503,7 +476,7 @@ START_TEST(test_bad_input_changes_nothing)
 	char big[700], form[900];
 	size_t i;
 
-	before = ctl("GET", "/_emulator/state", NULL, 200);
+	before = ctl(&srv, "GET", "/_emulator/state", NULL, 200);
 	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
 		POSTJ(&r, bodies[i], EDGE "?" ADMIN);
 		expect_error(&r, 400, 100, 0);
@@ -530,7 +503,7 @@ START_TEST(test_bad_input_changes_nothing)
 	GET(&r, EDGE "?fields=name,colour&" ADMIN);
 	expect_error(&r, 400, 100, 0);
 	http_resp_free(&r);
-	after = ctl("GET", "/_emulator/state", NULL, 200);
+	after = ctl(&srv, "GET", "/_emulator/state", NULL, 200);
 	ck_assert(json_object_equal(before, after));
 	json_object_put(before);
 	json_object_put(after);
@@ -579,7 +552,7 @@ START_TEST(test_template_limit)
 		    i ? "," : "", i);
 	fputs("]}", f);
 	fclose(f);
-	made = ctl("POST", "/_emulator/fixtures", doc.p, 200);
+	made = ctl(&srv, "POST", "/_emulator/fixtures", doc.p, 200);
 	ck_assert_uint_eq(jlen(made, "templates"), 250);
 	json_object_put(made);
 	free(doc.p);
@@ -634,7 +607,7 @@ START_TEST(test_creation_rate)
 	http_resp_free(&r);
 	ck_assert_int_eq(count("name=burst_x&"), 0);
 	/* an hour later the window has moved */
-	advance(3600);
+	ctl_advance(&srv, 3600);
 	create("burst_x", "en_US", "UTILITY", "APPROVED");
 }
 END_TEST
@@ -758,7 +731,7 @@ START_TEST(test_permissions)
 	struct http_resp r;
 	struct json_object *before, *after;
 
-	before = ctl("GET", "/_emulator/state", NULL, 200);
+	before = ctl(&srv, "GET", "/_emulator/state", NULL, 200);
 	/* a task that is not MANAGE or MANAGE_TEMPLATES reads, no more */
 	GET(&r, EDGE "?access_token=" TOK_EMPLOYEE);
 	expect_ok(&r);
@@ -787,7 +760,7 @@ START_TEST(test_permissions)
 	GET(&r, V DEMO_TEMPLATE "?access_token=" TOK_PARTNER);
 	expect_error(&r, 400, 100, 33);
 	http_resp_free(&r);
-	after = ctl("GET", "/_emulator/state", NULL, 200);
+	after = ctl(&srv, "GET", "/_emulator/state", NULL, 200);
 	ck_assert(json_object_equal(before, after));
 	json_object_put(before);
 	json_object_put(after);
@@ -808,7 +781,7 @@ START_TEST(test_control_plane)
 	struct http_resp r;
 	struct json_object *o, *v;
 
-	o = ctl("POST", "/_emulator/templates/" DEMO_TEMPLATE,
+	o = ctl(&srv, "POST", "/_emulator/templates/" DEMO_TEMPLATE,
 	    "{\"quality_score\":\"RED\"}", 200);
 	GET(&r, V DEMO_TEMPLATE "?" ADMIN);
 	ck_assert(json_object_equal(o, r.json));
@@ -819,21 +792,21 @@ START_TEST(test_control_plane)
 	ck_assert_ptr_nonnull(v);
 	ck_assert_str_eq(jstr(v, "previous_quality_score"), "UNKNOWN");
 	json_object_put(v);
-	json_object_put(ctl("POST", "/_emulator/templates/" DEMO_TEMPLATE,
+	json_object_put(ctl(&srv, "POST", "/_emulator/templates/" DEMO_TEMPLATE,
 	    "{\"status\":\"PAUSED\"}", 200));
 	v = wait_event("message_template_status_update", DEMO_TEMPLATE, "event",
 	    "PAUSED");
 	ck_assert_ptr_nonnull(v);
 	ck_assert_str_eq(jstr(v, "other_info.title"), "FIRST_PAUSE");
 	json_object_put(v);
-	json_object_put(ctl("POST", "/_emulator/templates/" DEMO_TEMPLATE,
+	json_object_put(ctl(&srv, "POST", "/_emulator/templates/" DEMO_TEMPLATE,
 	    "{\"status\":\"APPROVED\"}", 200));
 	v = wait_event("message_template_status_update", DEMO_TEMPLATE, "event",
 	    "APPROVED");
 	ck_assert_ptr_nonnull(v);
 	ck_assert_str_eq(jstr(v, "other_info.title"), "UNPAUSE");
 	json_object_put(v);
-	o = ctl("POST", "/_emulator/templates/" DEMO_TEMPLATE,
+	o = ctl(&srv, "POST", "/_emulator/templates/" DEMO_TEMPLATE,
 	    "{\"status\":\"REJECTED\",\"reason\":\"SCAM\",\"category\":"
 	    "\"MARKETING\"}",
 	    200);
@@ -846,15 +819,15 @@ START_TEST(test_control_plane)
 	ck_assert_str_eq(jstr(r.json, "rejected_reason"), "SCAM");
 	http_resp_free(&r);
 	/* bad input changes nothing */
-	json_object_put(ctl("POST", "/_emulator/templates/" DEMO_TEMPLATE,
+	json_object_put(ctl(&srv, "POST", "/_emulator/templates/" DEMO_TEMPLATE,
 	    "{\"status\":\"GONE\"}", 400));
-	json_object_put(ctl("POST", "/_emulator/templates/" DEMO_TEMPLATE,
+	json_object_put(ctl(&srv, "POST", "/_emulator/templates/" DEMO_TEMPLATE,
 	    "{\"colour\":\"RED\"}", 400));
-	json_object_put(
-	    ctl("POST", "/_emulator/templates/" DEMO_TEMPLATE, "{}", 400));
-	json_object_put(ctl("POST", "/_emulator/templates/123",
+	json_object_put(ctl(&srv, "POST", "/_emulator/templates/" DEMO_TEMPLATE,
+	    "{}", 400));
+	json_object_put(ctl(&srv, "POST", "/_emulator/templates/123",
 	    "{\"status\":\"PAUSED\"}", 404));
-	json_object_put(ctl("POST", "/_emulator/templates/" DEMO_WABA,
+	json_object_put(ctl(&srv, "POST", "/_emulator/templates/" DEMO_WABA,
 	    "{\"status\":\"PAUSED\"}", 404));
 	ck_assert_str_eq(status_of(DEMO_TEMPLATE), "REJECTED");
 }
@@ -867,19 +840,19 @@ START_TEST(test_state_round_trip)
 
 	snprintf(id, sizeof(id), "%s",
 	    create("kept", "en_US", "UTILITY", "PENDING"));
-	state = ctl("GET", "/_emulator/state", NULL, 200);
+	state = ctl(&srv, "GET", "/_emulator/state", NULL, 200);
 	ck_assert_uint_eq(jlen(state, "templates"), 2);
-	json_object_put(ctl("POST", "/_emulator/reset", NULL, 200));
+	json_object_put(ctl(&srv, "POST", "/_emulator/reset", NULL, 200));
 	ck_assert_int_eq(count(""), 1);
-	json_object_put(ctl("PUT", "/_emulator/state",
+	json_object_put(ctl(&srv, "PUT", "/_emulator/state",
 	    json_object_to_json_string(state), 200));
-	again = ctl("GET", "/_emulator/state", NULL, 200);
+	again = ctl(&srv, "GET", "/_emulator/state", NULL, 200);
 	ck_assert(json_object_equal(state, again));
 	/* the pending review survives the round trip */
-	advance(10);
+	ctl_advance(&srv, 10);
 	ck_assert_str_eq(status_of(id), "APPROVED");
 	/* a fixture template is APPROVED unless it says otherwise */
-	made = ctl("POST", "/_emulator/fixtures",
+	made = ctl(&srv, "POST", "/_emulator/fixtures",
 	    "{\"templates\":[{\"waba\":"
 	    "\"" DEMO_WABA "\",\"name\":\"fx\",\"language\":\"en\","
 	    "\"category\":\"MARKETING\",\"components\":[{\"type\":\"BODY\","
@@ -888,13 +861,13 @@ START_TEST(test_state_round_trip)
 	ck_assert_str_eq(status_of(jstr(made, "templates.0")), "APPROVED");
 	json_object_put(made);
 	/* and a duplicate name and language is a conflict */
-	json_object_put(ctl("POST", "/_emulator/fixtures",
+	json_object_put(ctl(&srv, "POST", "/_emulator/fixtures",
 	    "{\"templates\":"
 	    "[{\"waba\":\"" DEMO_WABA "\",\"name\":\"fx\",\"language\":\"en\","
 	    "\"category\":\"MARKETING\",\"components\":[{\"type\":\"BODY\","
 	    "\"text\":\"b\"}]}]}",
 	    409));
-	json_object_put(ctl("POST", "/_emulator/fixtures",
+	json_object_put(ctl(&srv, "POST", "/_emulator/fixtures",
 	    "{\"templates\":"
 	    "[{\"waba\":\"" DEMO_WABA "\",\"name\":\"fy\",\"language\":\"en\","
 	    "\"category\":\"MARKETING\",\"components\":[]}]}",
@@ -914,7 +887,7 @@ START_TEST(test_read_only_freezes_templates)
 	char id[32];
 
 	ck_assert_int_eq(server_start(&srv, args), 0);
-	made = ctl("POST", "/_emulator/fixtures",
+	made = ctl(&srv, "POST", "/_emulator/fixtures",
 	    "{\"templates\":[{\"waba\":"
 	    "\"" DEMO_WABA "\",\"name\":\"frozen\",\"language\":\"en\","
 	    "\"category\":\"UTILITY\",\"status\":\"PENDING\",\"due_at\":0,"
@@ -922,7 +895,7 @@ START_TEST(test_read_only_freezes_templates)
 	    200);
 	snprintf(id, sizeof(id), "%s", jstr(made, "templates.0"));
 	json_object_put(made);
-	advance(60);
+	ctl_advance(&srv, 60);
 	ck_assert_str_eq(status_of(id), "PENDING");
 	POSTJ(&r,
 	    "{\"name\":\"x\",\"language\":\"en_US\",\"category\":"

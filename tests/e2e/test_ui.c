@@ -347,8 +347,7 @@ START_TEST(test_stream_delivery)
 	struct http_resp r;
 	struct json_object *e;
 
-	ck_assert_int_eq(rx_start(&rx, 0, 200), 0);
-	snprintf(hook, sizeof(hook), "http://127.0.0.1:%d/hook", rx.port);
+	ck_assert_int_eq(rx_start_hook(&rx, 200, hook, sizeof(hook)), 0);
 	ck_assert_int_eq(server_start(&s, args), 0);
 	stream_ready(&st, &s, NULL);
 	ck_assert_int_eq(
