@@ -276,19 +276,18 @@ END_TEST
 static Suite *
 auth_suite(void)
 {
-	Suite *s = suite_create("auth");
-	TCase *tc = tcase_create("core");
+	const TTest *const tests[] = {
+		test_lookup,
+		test_states,
+		test_state_rows,
+		test_granular_targets,
+		test_roles_and_tasks,
+		test_memo_per_token,
+		test_appsecret_proof,
+		NULL,
+	};
 
-	tcase_add_checked_fixture(tc, demo_setup, demo_teardown);
-	tcase_add_test(tc, test_lookup);
-	tcase_add_test(tc, test_states);
-	tcase_add_test(tc, test_state_rows);
-	tcase_add_test(tc, test_granular_targets);
-	tcase_add_test(tc, test_roles_and_tasks);
-	tcase_add_test(tc, test_memo_per_token);
-	tcase_add_test(tc, test_appsecret_proof);
-	suite_add_tcase(s, tc);
-	return s;
+	return suite_core("auth", demo_setup, demo_teardown, tests);
 }
 
 int
