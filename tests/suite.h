@@ -7,6 +7,36 @@
 #include <check.h>
 #include <stdlib.h>
 
+/*
+ * Adds to s a case called name holding the NULL-terminated tests; setup and
+ * teardown (either may be NULL) run around each test, in its process.
+ * Returns the case for what else it needs (a timeout, loop tests).
+ */
+static inline TCase *
+suite_case(Suite *s, const char *name, void (*setup)(void),
+    void (*teardown)(void), const TTest *const tests[])
+{
+	TCase *tc = tcase_create(name);
+
+	if (setup != NULL || teardown != NULL)
+		tcase_add_checked_fixture(tc, setup, teardown);
+	for (; *tests != NULL; tests++)
+		tcase_add_test(tc, *tests);
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
+/* A suite called name of one case, "core", as suite_case() makes it. */
+static inline Suite *
+suite_core(const char *name, void (*setup)(void), void (*teardown)(void),
+    const TTest *const tests[])
+{
+	Suite *s = suite_create(name);
+
+	suite_case(s, "core", setup, teardown, tests);
+	return s;
+}
+
 /* Runs s (the runner frees it) and returns main()'s exit status. */
 static inline int
 suite_run(Suite *s)

@@ -410,19 +410,20 @@ static Suite *
 accesslog_suite(void)
 {
 	Suite *s = suite_create("accesslog");
-	TCase *tc = tcase_create("core");
+	const TTest *const tests[] = {
+		test_line_arrives_before_close,
+		test_close_flushes,
+		test_concurrent_whole_and_ordered,
+		test_full_buffer_loses_nothing,
+		test_oversized_line,
+		test_broken_descriptor,
+		test_free_null,
+		test_path_masks_tokens,
+		test_path_escapes,
+		NULL,
+	};
 
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_line_arrives_before_close);
-	tcase_add_test(tc, test_close_flushes);
-	tcase_add_test(tc, test_concurrent_whole_and_ordered);
-	tcase_add_test(tc, test_full_buffer_loses_nothing);
-	tcase_add_test(tc, test_oversized_line);
-	tcase_add_test(tc, test_broken_descriptor);
-	tcase_add_test(tc, test_free_null);
-	tcase_add_test(tc, test_path_masks_tokens);
-	tcase_add_test(tc, test_path_escapes);
-	suite_add_tcase(s, tc);
+	tcase_set_timeout(suite_case(s, "core", NULL, NULL, tests), 60);
 	return s;
 }
 

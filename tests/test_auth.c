@@ -174,46 +174,46 @@ START_TEST(test_granular_targets)
 }
 END_TEST
 
-START_TEST(test_roles_and_tasks)
-{
+/* One permission check and the answer it must give. */
+struct waba_case {
+	const char *token;
+	int64_t waba;
+	enum perm perm;
+	enum gerr_id want;
+};
+
+static const struct waba_case role_cases[] = {
 	/* an admin of the owner may do everything on its WABA */
-	ck_assert_int_eq(waba_check("EAAdemoAdmin", DEMO_WABA, PERM_WABA_USERS),
-	    GE_NONE);
-	ck_assert_int_eq(waba_check("EAAdemoAdmin", DEMO_WABA, PERM_WABA_PHONE),
-	    GE_NONE);
+	{ "EAAdemoAdmin", DEMO_WABA, PERM_WABA_USERS, GE_NONE },
+	{ "EAAdemoAdmin", DEMO_WABA, PERM_WABA_PHONE, GE_NONE },
 	/* a partner's WABA shared with MANAGE and DEVELOP */
-	ck_assert_int_eq(
-	    waba_check("EAAdemoAdmin", DEMO_WABA_PARTNER, PERM_WABA_USERS),
-	    GE_NONE);
+	{ "EAAdemoAdmin", DEMO_WABA_PARTNER, PERM_WABA_USERS, GE_NONE },
 	/* a WABA of no relation does not exist for the caller */
-	ck_assert_int_eq(
-	    waba_check("EAAdemoAdmin", DEMO_WABA_OTHER, PERM_WABA_READ),
-	    GE_NO_OBJECT);
+	{ "EAAdemoAdmin", DEMO_WABA_OTHER, PERM_WABA_READ, GE_NO_OBJECT },
 
 	/* an employee has what its tasks give: DEVELOP, VIEW_PHONE_ASSETS */
-	ck_assert_int_eq(
-	    waba_check("EAAdemoEmployee", DEMO_WABA, PERM_WABA_READ), GE_NONE);
-	ck_assert_int_eq(
-	    waba_check("EAAdemoEmployee", DEMO_WABA, PERM_WABA_PHONE),
-	    GE_PERMISSION);
-	ck_assert_int_eq(
-	    waba_check("EAAdemoEmployee", DEMO_WABA, PERM_WABA_USERS),
-	    GE_PERMISSION);
-	ck_assert_int_eq(
-	    waba_check("EAAdemoEmployee", DEMO_WABA2, PERM_WABA_READ),
-	    GE_PERMISSION);
+	{ "EAAdemoEmployee", DEMO_WABA, PERM_WABA_READ, GE_NONE },
+	{ "EAAdemoEmployee", DEMO_WABA, PERM_WABA_PHONE, GE_PERMISSION },
+	{ "EAAdemoEmployee", DEMO_WABA, PERM_WABA_USERS, GE_PERMISSION },
+	{ "EAAdemoEmployee", DEMO_WABA2, PERM_WABA_READ, GE_PERMISSION },
 	/* MANAGE on one WABA, MANAGE_PHONE on the other */
-	ck_assert_int_eq(
-	    waba_check("EAAdemoManager", DEMO_WABA, PERM_WABA_USERS), GE_NONE);
-	ck_assert_int_eq(
-	    waba_check("EAAdemoManager", DEMO_WABA2, PERM_WABA_PHONE), GE_NONE);
-	ck_assert_int_eq(
-	    waba_check("EAAdemoManager", DEMO_WABA2, PERM_WABA_USERS),
-	    GE_PERMISSION);
+	{ "EAAdemoManager", DEMO_WABA, PERM_WABA_USERS, GE_NONE },
+	{ "EAAdemoManager", DEMO_WABA2, PERM_WABA_PHONE, GE_NONE },
+	{ "EAAdemoManager", DEMO_WABA2, PERM_WABA_USERS, GE_PERMISSION },
 	/* a user of the owner with no task at all */
-	ck_assert_int_eq(
-	    waba_check("EAAdemoNoaccess", DEMO_WABA, PERM_WABA_READ),
-	    GE_PERMISSION);
+	{ "EAAdemoNoaccess", DEMO_WABA, PERM_WABA_READ, GE_PERMISSION },
+};
+
+START_TEST(test_roles_and_tasks)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(role_cases) / sizeof(role_cases[0]); i++) {
+		const struct waba_case *c = &role_cases[i];
+
+		ck_assert_int_eq(waba_check(c->token, c->waba, c->perm),
+		    c->want);
+	}
 }
 END_TEST
 
@@ -276,19 +276,18 @@ END_TEST
 static Suite *
 auth_suite(void)
 {
-	Suite *s = suite_create("auth");
-	TCase *tc = tcase_create("core");
+	const TTest *const tests[] = {
+		test_lookup,
+		test_states,
+		test_state_rows,
+		test_granular_targets,
+		test_roles_and_tasks,
+		test_memo_per_token,
+		test_appsecret_proof,
+		NULL,
+	};
 
-	tcase_add_checked_fixture(tc, demo_setup, demo_teardown);
-	tcase_add_test(tc, test_lookup);
-	tcase_add_test(tc, test_states);
-	tcase_add_test(tc, test_state_rows);
-	tcase_add_test(tc, test_granular_targets);
-	tcase_add_test(tc, test_roles_and_tasks);
-	tcase_add_test(tc, test_memo_per_token);
-	tcase_add_test(tc, test_appsecret_proof);
-	suite_add_tcase(s, tc);
-	return s;
+	return suite_core("auth", demo_setup, demo_teardown, tests);
 }
 
 int

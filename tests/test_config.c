@@ -660,32 +660,31 @@ END_TEST
 static Suite *
 config_suite(void)
 {
-	Suite *s = suite_create("config");
-	TCase *tc = tcase_create("core");
+	const TTest *const tests[] = {
+		test_defaults,
+		test_every_flag,
+		test_message_flags,
+		test_equals_form,
+		test_max_body_suffixes,
+		test_workers,
+		test_localhost_bind,
+		test_allow_host,
+		test_env,
+		test_env_booleans,
+		test_flags_beat_env,
+		test_bad_env_value,
+		test_fixture_conflicts,
+		test_bad_values,
+		test_latest_version,
+		test_bad_usage,
+		test_webhook_flags,
+		test_help,
+		test_version,
+		test_help_wins_over_bad_env,
+		NULL,
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_defaults);
-	tcase_add_test(tc, test_every_flag);
-	tcase_add_test(tc, test_message_flags);
-	tcase_add_test(tc, test_equals_form);
-	tcase_add_test(tc, test_max_body_suffixes);
-	tcase_add_test(tc, test_workers);
-	tcase_add_test(tc, test_localhost_bind);
-	tcase_add_test(tc, test_allow_host);
-	tcase_add_test(tc, test_env);
-	tcase_add_test(tc, test_env_booleans);
-	tcase_add_test(tc, test_flags_beat_env);
-	tcase_add_test(tc, test_bad_env_value);
-	tcase_add_test(tc, test_fixture_conflicts);
-	tcase_add_test(tc, test_bad_values);
-	tcase_add_test(tc, test_latest_version);
-	tcase_add_test(tc, test_bad_usage);
-	tcase_add_test(tc, test_webhook_flags);
-	tcase_add_test(tc, test_help);
-	tcase_add_test(tc, test_version);
-	tcase_add_test(tc, test_help_wins_over_bad_env);
-	suite_add_tcase(s, tc);
-	return s;
+	return suite_core("config", setup, teardown, tests);
 }
 
 int

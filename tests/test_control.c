@@ -205,16 +205,15 @@ END_TEST
 static Suite *
 control_suite(void)
 {
-	Suite *s = suite_create("control");
-	TCase *tc = tcase_create("core");
+	const TTest *const tests[] = {
+		test_health,
+		test_clock,
+		test_token_mint,
+		test_faults,
+		NULL,
+	};
 
-	tcase_add_checked_fixture(tc, demo_setup, demo_teardown);
-	tcase_add_test(tc, test_health);
-	tcase_add_test(tc, test_clock);
-	tcase_add_test(tc, test_token_mint);
-	tcase_add_test(tc, test_faults);
-	suite_add_tcase(s, tc);
-	return s;
+	return suite_core("control", demo_setup, demo_teardown, tests);
 }
 
 int

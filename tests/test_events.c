@@ -106,12 +106,12 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("events");
-	TCase *tc = tcase_create("core");
+	const TTest *const tests[] = {
+		test_unwatched_keeps_nothing,
+		test_framed_in_order,
+		test_behind_skips_to_oldest,
+		NULL,
+	};
 
-	tcase_add_test(tc, test_unwatched_keeps_nothing);
-	tcase_add_test(tc, test_framed_in_order);
-	tcase_add_test(tc, test_behind_skips_to_oldest);
-	suite_add_tcase(s, tc);
-	return suite_run(s);
+	return suite_run(suite_core("events", NULL, NULL, tests));
 }

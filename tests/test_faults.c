@@ -722,28 +722,32 @@ static Suite *
 faults_suite(void)
 {
 	Suite *s = suite_create("faults");
-	TCase *tc = tcase_create("rules");
+	const TTest *const rules[] = {
+		test_validation,
+		test_cause_text,
+		test_list,
+		test_delete_clear_ids,
+		test_many_rules,
+		NULL,
+	};
+	const TTest *const firing[] = {
+		test_always_and_matching,
+		test_any_method,
+		test_error_defaults,
+		test_unknown_code_1_2_status,
+		test_latency_and_drop,
+		test_webhook_rules,
+		test_times,
+		test_every_nth,
+		test_every_nth_one,
+		test_probability_replays,
+		test_probability_bounds,
+		test_first_firing_rule_wins,
+		NULL,
+	};
 
-	tcase_add_test(tc, test_validation);
-	tcase_add_test(tc, test_cause_text);
-	tcase_add_test(tc, test_list);
-	tcase_add_test(tc, test_delete_clear_ids);
-	tcase_add_test(tc, test_many_rules);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("firing");
-	tcase_add_test(tc, test_always_and_matching);
-	tcase_add_test(tc, test_any_method);
-	tcase_add_test(tc, test_error_defaults);
-	tcase_add_test(tc, test_unknown_code_1_2_status);
-	tcase_add_test(tc, test_latency_and_drop);
-	tcase_add_test(tc, test_webhook_rules);
-	tcase_add_test(tc, test_times);
-	tcase_add_test(tc, test_every_nth);
-	tcase_add_test(tc, test_every_nth_one);
-	tcase_add_test(tc, test_probability_replays);
-	tcase_add_test(tc, test_probability_bounds);
-	tcase_add_test(tc, test_first_firing_rule_wins);
-	suite_add_tcase(s, tc);
+	suite_case(s, "rules", NULL, NULL, rules);
+	suite_case(s, "firing", NULL, NULL, firing);
 	return s;
 }
 

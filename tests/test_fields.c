@@ -390,22 +390,22 @@ END_TEST
 static Suite *
 fields_suite(void)
 {
-	Suite *s = suite_create("fields");
-	TCase *tc = tcase_create("core");
+	const TTest *const tests[] = {
+		test_simple,
+		test_empty,
+		test_nested,
+		test_modifiers,
+		test_aliases,
+		test_graph_examples,
+		test_whitespace,
+		test_syntax_errors,
+		test_meaning_errors,
+		test_depth,
+		test_many,
+		NULL,
+	};
 
-	tcase_add_test(tc, test_simple);
-	tcase_add_test(tc, test_empty);
-	tcase_add_test(tc, test_nested);
-	tcase_add_test(tc, test_modifiers);
-	tcase_add_test(tc, test_aliases);
-	tcase_add_test(tc, test_graph_examples);
-	tcase_add_test(tc, test_whitespace);
-	tcase_add_test(tc, test_syntax_errors);
-	tcase_add_test(tc, test_meaning_errors);
-	tcase_add_test(tc, test_depth);
-	tcase_add_test(tc, test_many);
-	suite_add_tcase(s, tc);
-	return s;
+	return suite_core("fields", NULL, NULL, tests);
 }
 
 int

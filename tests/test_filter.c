@@ -568,24 +568,24 @@ END_TEST
 static Suite *
 filter_suite(void)
 {
-	Suite *s = suite_create("filter");
-	TCase *tc = tcase_create("core");
+	const TTest *const tests[] = {
+		test_docs_example,
+		test_json_form,
+		test_enums,
+		test_absent_and_empty,
+		test_shape_errors,
+		test_field_and_operator_errors,
+		test_unknown_keys,
+		test_nul_in_strings,
+		test_value_errors,
+		test_timestamp_equal_in,
+		test_filter_limits,
+		test_filter_limit_boundary,
+		test_sort,
+		NULL,
+	};
 
-	tcase_add_test(tc, test_docs_example);
-	tcase_add_test(tc, test_json_form);
-	tcase_add_test(tc, test_enums);
-	tcase_add_test(tc, test_absent_and_empty);
-	tcase_add_test(tc, test_shape_errors);
-	tcase_add_test(tc, test_field_and_operator_errors);
-	tcase_add_test(tc, test_unknown_keys);
-	tcase_add_test(tc, test_nul_in_strings);
-	tcase_add_test(tc, test_value_errors);
-	tcase_add_test(tc, test_timestamp_equal_in);
-	tcase_add_test(tc, test_filter_limits);
-	tcase_add_test(tc, test_filter_limit_boundary);
-	tcase_add_test(tc, test_sort);
-	suite_add_tcase(s, tc);
-	return s;
+	return suite_core("filter", NULL, NULL, tests);
 }
 
 int

@@ -932,36 +932,35 @@ teardown(void)
 static Suite *
 http_suite(void)
 {
-	Suite *s = suite_create("http");
-	TCase *tc = tcase_create("core");
+	const TTest *const tests[] = {
+		test_port_zero,
+		test_wire_facts,
+		test_absent_headers,
+		test_status_and_content_type,
+		test_body,
+		test_chunked_body,
+		test_body_at_limit,
+		test_body_too_large,
+		test_keep_alive,
+		test_pipelined,
+		test_drop,
+		test_latency_answers,
+		test_expect_continue,
+		test_log_text,
+		test_log_before_stop,
+		test_log_json,
+		test_log_masks_and_escapes_text,
+		test_log_masks_and_escapes_json,
+		test_stop_finishes_in_flight,
+		test_ipv6,
+		test_peer_ipv4,
+		test_peer_v4_mapped,
+		test_bad_bind,
+		test_port_in_use,
+		NULL,
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_port_zero);
-	tcase_add_test(tc, test_wire_facts);
-	tcase_add_test(tc, test_absent_headers);
-	tcase_add_test(tc, test_status_and_content_type);
-	tcase_add_test(tc, test_body);
-	tcase_add_test(tc, test_chunked_body);
-	tcase_add_test(tc, test_body_at_limit);
-	tcase_add_test(tc, test_body_too_large);
-	tcase_add_test(tc, test_keep_alive);
-	tcase_add_test(tc, test_pipelined);
-	tcase_add_test(tc, test_drop);
-	tcase_add_test(tc, test_latency_answers);
-	tcase_add_test(tc, test_expect_continue);
-	tcase_add_test(tc, test_log_text);
-	tcase_add_test(tc, test_log_before_stop);
-	tcase_add_test(tc, test_log_json);
-	tcase_add_test(tc, test_log_masks_and_escapes_text);
-	tcase_add_test(tc, test_log_masks_and_escapes_json);
-	tcase_add_test(tc, test_stop_finishes_in_flight);
-	tcase_add_test(tc, test_ipv6);
-	tcase_add_test(tc, test_peer_ipv4);
-	tcase_add_test(tc, test_peer_v4_mapped);
-	tcase_add_test(tc, test_bad_bind);
-	tcase_add_test(tc, test_port_in_use);
-	suite_add_tcase(s, tc);
-	return s;
+	return suite_core("http", setup, teardown, tests);
 }
 
 int

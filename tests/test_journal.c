@@ -696,28 +696,32 @@ static Suite *
 journal_suite(void)
 {
 	Suite *s = suite_create("journal");
-	TCase *tc = tcase_create("entries");
+	const TTest *const entries[] = {
+		test_entry_shape,
+		test_entry_error_and_nulls,
+		test_entry_fault_effects,
+		test_entry_path_and_method_fallbacks,
+		test_masking,
+		test_masking_inside_values,
+		test_masking_utf8,
+		test_ring_overflow,
+		test_capacity_zero,
+		test_clear,
+		NULL,
+	};
+	const TTest *const filters[] = {
+		test_filter_method,
+		test_filter_path,
+		test_filter_status_since,
+		test_filter_combined,
+		test_filter_bad,
+		test_glob,
+		test_concurrent_writers,
+		NULL,
+	};
 
-	tcase_add_test(tc, test_entry_shape);
-	tcase_add_test(tc, test_entry_error_and_nulls);
-	tcase_add_test(tc, test_entry_fault_effects);
-	tcase_add_test(tc, test_entry_path_and_method_fallbacks);
-	tcase_add_test(tc, test_masking);
-	tcase_add_test(tc, test_masking_inside_values);
-	tcase_add_test(tc, test_masking_utf8);
-	tcase_add_test(tc, test_ring_overflow);
-	tcase_add_test(tc, test_capacity_zero);
-	tcase_add_test(tc, test_clear);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("filters");
-	tcase_add_test(tc, test_filter_method);
-	tcase_add_test(tc, test_filter_path);
-	tcase_add_test(tc, test_filter_status_since);
-	tcase_add_test(tc, test_filter_combined);
-	tcase_add_test(tc, test_filter_bad);
-	tcase_add_test(tc, test_glob);
-	tcase_add_test(tc, test_concurrent_writers);
-	suite_add_tcase(s, tc);
+	suite_case(s, "entries", NULL, NULL, entries);
+	suite_case(s, "filters", NULL, NULL, filters);
 	return s;
 }
 

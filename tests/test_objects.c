@@ -325,17 +325,17 @@ END_TEST
 static Suite *
 objects_suite(void)
 {
-	Suite *s = suite_create("objects");
-	TCase *tc = tcase_create("core");
+	const TTest *const tests[] = {
+		test_columns_match_schema,
+		test_references_are_foreign_keys,
+		test_node_triggers_match,
+		test_descriptions_consistent,
+		test_webhook_fields,
+		test_values_list,
+		NULL,
+	};
 
-	tcase_add_test(tc, test_columns_match_schema);
-	tcase_add_test(tc, test_references_are_foreign_keys);
-	tcase_add_test(tc, test_node_triggers_match);
-	tcase_add_test(tc, test_descriptions_consistent);
-	tcase_add_test(tc, test_webhook_fields);
-	tcase_add_test(tc, test_values_list);
-	suite_add_tcase(s, tc);
-	return s;
+	return suite_core("objects", NULL, NULL, tests);
 }
 
 int

@@ -577,22 +577,22 @@ END_TEST
 static Suite *
 paging_suite(void)
 {
-	Suite *s = suite_create("paging");
-	TCase *tc = tcase_create("core");
+	const TTest *const tests[] = {
+		test_cursor_round_trip,
+		test_cursor_junk,
+		test_limits,
+		test_read_cursors,
+		test_url_query_token,
+		test_url_header_token,
+		test_url_reencodes,
+		test_wrap_pages,
+		test_wrap_empty,
+		test_wrap_render,
+		test_wrap_cursors_decode,
+		NULL,
+	};
 
-	tcase_add_test(tc, test_cursor_round_trip);
-	tcase_add_test(tc, test_cursor_junk);
-	tcase_add_test(tc, test_limits);
-	tcase_add_test(tc, test_read_cursors);
-	tcase_add_test(tc, test_url_query_token);
-	tcase_add_test(tc, test_url_header_token);
-	tcase_add_test(tc, test_url_reencodes);
-	tcase_add_test(tc, test_wrap_pages);
-	tcase_add_test(tc, test_wrap_empty);
-	tcase_add_test(tc, test_wrap_render);
-	tcase_add_test(tc, test_wrap_cursors_decode);
-	suite_add_tcase(s, tc);
-	return s;
+	return suite_core("paging", NULL, NULL, tests);
 }
 
 int

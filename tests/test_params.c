@@ -260,21 +260,21 @@ END_TEST
 static Suite *
 params_suite(void)
 {
-	Suite *s = suite_create("params");
-	TCase *tc = tcase_create("core");
+	const TTest *const tests[] = {
+		test_add_get,
+		test_set_keeps_position,
+		test_values_are_copies,
+		test_del,
+		test_copy_merges,
+		test_grow,
+		test_urlencoded,
+		test_urlencoded_slice,
+		test_urlencoded_nul,
+		test_typed_and_copy,
+		NULL,
+	};
 
-	tcase_add_test(tc, test_add_get);
-	tcase_add_test(tc, test_set_keeps_position);
-	tcase_add_test(tc, test_values_are_copies);
-	tcase_add_test(tc, test_del);
-	tcase_add_test(tc, test_copy_merges);
-	tcase_add_test(tc, test_grow);
-	tcase_add_test(tc, test_urlencoded);
-	tcase_add_test(tc, test_urlencoded_slice);
-	tcase_add_test(tc, test_urlencoded_nul);
-	tcase_add_test(tc, test_typed_and_copy);
-	suite_add_tcase(s, tc);
-	return s;
+	return suite_core("params", NULL, NULL, tests);
 }
 
 int

@@ -171,18 +171,17 @@ END_TEST
 static Suite *
 pipeline_suite(void)
 {
-	Suite *s = suite_create("pipeline");
-	TCase *tc = tcase_create("core");
+	const TTest *const tests[] = {
+		test_unknown_components,
+		test_unknown_id,
+		test_version_prefix,
+		test_method_override,
+		test_suppress_http_code,
+		test_token_required,
+		NULL,
+	};
 
-	tcase_add_checked_fixture(tc, demo_setup, demo_teardown);
-	tcase_add_test(tc, test_unknown_components);
-	tcase_add_test(tc, test_unknown_id);
-	tcase_add_test(tc, test_version_prefix);
-	tcase_add_test(tc, test_method_override);
-	tcase_add_test(tc, test_suppress_http_code);
-	tcase_add_test(tc, test_token_required);
-	suite_add_tcase(s, tc);
-	return s;
+	return suite_core("pipeline", demo_setup, demo_teardown, tests);
 }
 
 int

@@ -142,17 +142,17 @@ END_TEST
 static Suite *
 pjson_suite(void)
 {
-	Suite *s = suite_create("pjson");
-	TCase *tc = tcase_create("core");
+	const TTest *const tests[] = {
+		test_strict,
+		test_scalars,
+		test_whitespace,
+		test_single_quoted,
+		test_refused,
+		test_depth,
+		NULL,
+	};
 
-	tcase_add_test(tc, test_strict);
-	tcase_add_test(tc, test_scalars);
-	tcase_add_test(tc, test_whitespace);
-	tcase_add_test(tc, test_single_quoted);
-	tcase_add_test(tc, test_refused);
-	tcase_add_test(tc, test_depth);
-	suite_add_tcase(s, tc);
-	return s;
+	return suite_core("pjson", NULL, NULL, tests);
 }
 
 int

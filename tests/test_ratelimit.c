@@ -502,33 +502,39 @@ static Suite *
 ratelimit_suite(void)
 {
 	Suite *s = suite_create("ratelimit");
-	TCase *tc = tcase_create("window");
+	const TTest *const window[] = {
+		test_200_then_throttled,
+		test_window_boundary,
+		test_rolling_not_fixed,
+		test_regain_minutes,
+		test_active_limit,
+		test_fallback_regain_walks_runs,
+		test_percentages,
+		test_keys_independent,
+		test_app_hit,
+		test_reset,
+		test_eviction,
+		test_eviction_bounded,
+		test_clock_set_back,
+		test_many_seconds,
+		NULL,
+	};
+	const TTest *const headers[] = {
+		test_buc_header,
+		test_buc_header_throttled,
+		test_app_header,
+		test_header_widest,
+		NULL,
+	};
+	const TTest *const proof[] = {
+		test_proof_known_answers,
+		test_proof_ok,
+		NULL,
+	};
 
-	tcase_add_test(tc, test_200_then_throttled);
-	tcase_add_test(tc, test_window_boundary);
-	tcase_add_test(tc, test_rolling_not_fixed);
-	tcase_add_test(tc, test_regain_minutes);
-	tcase_add_test(tc, test_active_limit);
-	tcase_add_test(tc, test_fallback_regain_walks_runs);
-	tcase_add_test(tc, test_percentages);
-	tcase_add_test(tc, test_keys_independent);
-	tcase_add_test(tc, test_app_hit);
-	tcase_add_test(tc, test_reset);
-	tcase_add_test(tc, test_eviction);
-	tcase_add_test(tc, test_eviction_bounded);
-	tcase_add_test(tc, test_clock_set_back);
-	tcase_add_test(tc, test_many_seconds);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("headers");
-	tcase_add_test(tc, test_buc_header);
-	tcase_add_test(tc, test_buc_header_throttled);
-	tcase_add_test(tc, test_app_header);
-	tcase_add_test(tc, test_header_widest);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("proof");
-	tcase_add_test(tc, test_proof_known_answers);
-	tcase_add_test(tc, test_proof_ok);
-	suite_add_tcase(s, tc);
+	suite_case(s, "window", NULL, NULL, window);
+	suite_case(s, "headers", NULL, NULL, headers);
+	suite_case(s, "proof", NULL, NULL, proof);
 	return s;
 }
 

@@ -226,17 +226,16 @@ END_TEST
 static Suite *
 render_suite(void)
 {
-	Suite *s = suite_create("render");
-	TCase *tc = tcase_create("core");
+	const TTest *const tests[] = {
+		test_defaults,
+		test_selection_id_last,
+		test_nested,
+		test_unknown_field,
+		test_read_answer,
+		NULL,
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_defaults);
-	tcase_add_test(tc, test_selection_id_last);
-	tcase_add_test(tc, test_nested);
-	tcase_add_test(tc, test_unknown_field);
-	tcase_add_test(tc, test_read_answer);
-	suite_add_tcase(s, tc);
-	return s;
+	return suite_core("render", setup, teardown, tests);
 }
 
 int

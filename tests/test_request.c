@@ -873,48 +873,47 @@ END_TEST
 static Suite *
 request_suite(void)
 {
-	Suite *s = suite_create("request");
-	TCase *tc = tcase_create("core");
+	const TTest *const tests[] = {
+		test_path_and_query,
+		test_no_query,
+		test_form_body,
+		test_form_is_the_default,
+		test_form_ctype_params_and_case,
+		test_other_ctype_ignored,
+		test_json_body,
+		test_get_with_empty_json,
+		test_blank_json_body,
+		test_invalid_json,
+		test_json_with_nul,
+		test_non_object_json,
+		test_multipart,
+		test_multipart_quoted_boundary,
+		test_multipart_malformed,
+		test_body_wins_over_query,
+		test_method_override,
+		test_bad_method_override,
+		test_long_method_truncated,
+		test_suppress_http_code,
+		test_suppress_survives_body_error,
+		test_body_too_large,
+		test_invalid_utf8,
+		test_prepare_twice,
+		test_cleanup_frees_everything,
+		test_response_headers,
+		test_param_bool,
+		test_param_array_forms,
+		test_param_array_bad,
+		test_param_names,
+		test_param_required,
+		test_param_maybe,
+		test_too_many_params,
+		test_nul_refused,
+		test_param_id,
+		test_param_string,
+		NULL,
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_path_and_query);
-	tcase_add_test(tc, test_no_query);
-	tcase_add_test(tc, test_form_body);
-	tcase_add_test(tc, test_form_is_the_default);
-	tcase_add_test(tc, test_form_ctype_params_and_case);
-	tcase_add_test(tc, test_other_ctype_ignored);
-	tcase_add_test(tc, test_json_body);
-	tcase_add_test(tc, test_get_with_empty_json);
-	tcase_add_test(tc, test_blank_json_body);
-	tcase_add_test(tc, test_invalid_json);
-	tcase_add_test(tc, test_json_with_nul);
-	tcase_add_test(tc, test_non_object_json);
-	tcase_add_test(tc, test_multipart);
-	tcase_add_test(tc, test_multipart_quoted_boundary);
-	tcase_add_test(tc, test_multipart_malformed);
-	tcase_add_test(tc, test_body_wins_over_query);
-	tcase_add_test(tc, test_method_override);
-	tcase_add_test(tc, test_bad_method_override);
-	tcase_add_test(tc, test_long_method_truncated);
-	tcase_add_test(tc, test_suppress_http_code);
-	tcase_add_test(tc, test_suppress_survives_body_error);
-	tcase_add_test(tc, test_body_too_large);
-	tcase_add_test(tc, test_invalid_utf8);
-	tcase_add_test(tc, test_prepare_twice);
-	tcase_add_test(tc, test_cleanup_frees_everything);
-	tcase_add_test(tc, test_response_headers);
-	tcase_add_test(tc, test_param_bool);
-	tcase_add_test(tc, test_param_array_forms);
-	tcase_add_test(tc, test_param_array_bad);
-	tcase_add_test(tc, test_param_names);
-	tcase_add_test(tc, test_param_required);
-	tcase_add_test(tc, test_param_maybe);
-	tcase_add_test(tc, test_too_many_params);
-	tcase_add_test(tc, test_nul_refused);
-	tcase_add_test(tc, test_param_id);
-	tcase_add_test(tc, test_param_string);
-	suite_add_tcase(s, tc);
-	return s;
+	return suite_core("request", setup, teardown, tests);
 }
 
 int

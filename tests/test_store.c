@@ -1570,39 +1570,39 @@ END_TEST
 static Suite *
 store_suite(void)
 {
-	Suite *s = suite_create("store");
-	TCase *tc = tcase_create("core");
+	const TTest *const tests[] = {
+		test_open_migrate,
+		test_open_schema_as_migrations,
+		test_open_bad_path,
+		test_open_newer_schema,
+		test_open_broken_schema,
+		test_insert_get_every_table,
+		test_optional_omitted,
+		test_node_types,
+		test_new_id_deterministic,
+		test_new_id_skips_used,
+		test_new_id_rolled_back,
+		test_update,
+		test_version,
+		test_constraints_leave_state,
+		test_transactions,
+		test_assignments_and_counts,
+		test_list_owned_ascending,
+		test_list_owned_descending,
+		test_list_filters,
+		test_list_client,
+		test_list_phones,
+		test_list_assignments,
+		test_list_ties_walk,
+		test_list_rows_cached,
+		test_list_bad_kind,
+		test_export_text,
+		test_export_clear_reimport,
+		test_file_store_reopen,
+		NULL,
+	};
 
-	tcase_add_test(tc, test_open_migrate);
-	tcase_add_test(tc, test_open_schema_as_migrations);
-	tcase_add_test(tc, test_open_bad_path);
-	tcase_add_test(tc, test_open_newer_schema);
-	tcase_add_test(tc, test_open_broken_schema);
-	tcase_add_test(tc, test_insert_get_every_table);
-	tcase_add_test(tc, test_optional_omitted);
-	tcase_add_test(tc, test_node_types);
-	tcase_add_test(tc, test_new_id_deterministic);
-	tcase_add_test(tc, test_new_id_skips_used);
-	tcase_add_test(tc, test_new_id_rolled_back);
-	tcase_add_test(tc, test_update);
-	tcase_add_test(tc, test_version);
-	tcase_add_test(tc, test_constraints_leave_state);
-	tcase_add_test(tc, test_transactions);
-	tcase_add_test(tc, test_assignments_and_counts);
-	tcase_add_test(tc, test_list_owned_ascending);
-	tcase_add_test(tc, test_list_owned_descending);
-	tcase_add_test(tc, test_list_filters);
-	tcase_add_test(tc, test_list_client);
-	tcase_add_test(tc, test_list_phones);
-	tcase_add_test(tc, test_list_assignments);
-	tcase_add_test(tc, test_list_ties_walk);
-	tcase_add_test(tc, test_list_rows_cached);
-	tcase_add_test(tc, test_list_bad_kind);
-	tcase_add_test(tc, test_export_text);
-	tcase_add_test(tc, test_export_clear_reimport);
-	tcase_add_test(tc, test_file_store_reopen);
-	suite_add_tcase(s, tc);
-	return s;
+	return suite_core("store", NULL, NULL, tests);
 }
 
 int

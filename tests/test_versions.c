@@ -73,14 +73,14 @@ END_TEST
 static Suite *
 versions_suite(void)
 {
-	Suite *s = suite_create("versions");
-	TCase *tc = tcase_create("core");
+	const TTest *const tests[] = {
+		test_parse,
+		test_known,
+		test_serving,
+		NULL,
+	};
 
-	tcase_add_test(tc, test_parse);
-	tcase_add_test(tc, test_known);
-	tcase_add_test(tc, test_serving);
-	suite_add_tcase(s, tc);
-	return s;
+	return suite_core("versions", NULL, NULL, tests);
 }
 
 int

@@ -131,6 +131,15 @@ async function reset(base) {
 		`POST /_emulator/reset answered ${r.status}: ${r.text}`);
 }
 
+// graphGet(base, id, fields) - the object as a plain Graph read by the demo
+// admin sees it: the answer must be a 200, its JSON is returned.
+async function graphGet(base, id, fields) {
+	const r = await request(base, 'GET', `/${VERSION}/${id}`,
+		{query: {fields, access_token: TOKENS.admin}});
+	assert.equal(r.status, 200, r.text);
+	return r.json;
+}
+
 // advanceClock(base, seconds) - move the emulator clock forward.
 async function advanceClock(base, seconds) {
 	const r = await request(base, 'POST', '/_emulator/clock',
@@ -158,5 +167,5 @@ function assertGraphError(r, code, subcode, type) {
 
 module.exports = {
 	IDS, TOKENS, OWNED_WABAS, VERSION,
-	baseUrl, request, reset, advanceClock, assertGraphError,
+	baseUrl, request, reset, graphGet, advanceClock, assertGraphError,
 };

@@ -10,26 +10,13 @@
 
 const {describe, it, beforeEach} = require('node:test');
 const assert = require('node:assert/strict');
-const {WABAClient} = require('whatsapp-business');
 
 const emu = require('../lib/emu');
+const {wbClient, gdClient} = require('../lib/clients');
 
-const {IDS, TOKENS} = emu;
+const {IDS} = emu;
 const base = emu.baseUrl('messages');
 const TO = '16505551234';
-
-function wbClient() {
-	const c = new WABAClient({apiToken: TOKENS.admin, phoneId: IDS.phone,
-		accountId: IDS.waba});
-	c.restClient.fetch.defaults.baseURL = base + '/v17.0';
-	return c;
-}
-
-async function gdClient() {
-	const {Client} = await import('@great-detail/whatsapp');
-	return new Client({baseUrl: base, graphVersion: emu.VERSION,
-		request: {headers: {Authorization: 'Bearer ' + TOKENS.admin}}});
-}
 
 const TEMPLATE = {name: 'hello_world', language: {code: 'en_US'}};
 
@@ -62,7 +49,7 @@ describe('whatsapp-business', () => {
 	beforeEach(() => emu.reset(base));
 
 	it('sends a template, and a text once the customer wrote in', async () => {
-		const c = wbClient();
+		const c = wbClient(base);
 		const t = await c.sendMessage({to: TO, type: 'template',
 			template: TEMPLATE});
 		assertAccepted(t, TO);
@@ -77,7 +64,7 @@ describe('whatsapp-business', () => {
 	});
 
 	it('meets the template gates as Cloud API errors', async () => {
-		const c = wbClient();
+		const c = wbClient(base);
 		await assert.rejects(c.sendMessage({to: TO, type: 'template',
 			template: {name: 'no_such', language: {code: 'en_US'}}}),
 		(e) => e.code === 132001);
@@ -92,7 +79,7 @@ describe('@great-detail/whatsapp', () => {
 	beforeEach(() => emu.reset(base));
 
 	it('sends a template, and a text once the customer wrote in', async () => {
-		const client = await gdClient();
+		const client = await gdClient(base);
 		const t = await (await client.message.createMessage({
 			phoneNumberID: IDS.phone, to: TO, type: 'template',
 			template: TEMPLATE})).json();

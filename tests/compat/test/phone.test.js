@@ -10,27 +10,12 @@
 
 const {describe, it, beforeEach} = require('node:test');
 const assert = require('node:assert/strict');
-const {WABAClient} = require('whatsapp-business');
 
 const emu = require('../lib/emu');
+const {wbClient, gdClient} = require('../lib/clients');
 
 const {IDS, TOKENS} = emu;
 const base = emu.baseUrl('phone');
-
-// whatsapp-business pins graph.facebook.com/v17.0 in its constructor; its
-// axios instance is public, and the emulator serves v17.0.
-function wbClient() {
-	const c = new WABAClient({apiToken: TOKENS.admin, phoneId: IDS.phone,
-		accountId: IDS.waba});
-	c.restClient.fetch.defaults.baseURL = base + '/v17.0';
-	return c;
-}
-
-async function gdClient() {
-	const {Client} = await import('@great-detail/whatsapp');
-	return new Client({baseUrl: base, graphVersion: emu.VERSION,
-		request: {headers: {Authorization: 'Bearer ' + TOKENS.admin}}});
-}
 
 async function addNumber(number) {
 	const r = await emu.request(base, 'POST',
@@ -48,18 +33,11 @@ async function lastCode(id) {
 	return r.json.data[0].code;
 }
 
-async function phoneFields(id, fields) {
-	const r = await emu.request(base, 'GET', `/${emu.VERSION}/${id}`,
-		{query: {fields, access_token: TOKENS.admin}});
-	assert.equal(r.status, 200, r.text);
-	return r.json;
-}
-
 describe('whatsapp-business', () => {
 	beforeEach(() => emu.reset(base));
 
 	it('takes a new number to CONNECTED and back', async () => {
-		const c = wbClient();
+		const c = wbClient(base);
 		const id = await addNumber('5550108001');
 		assert.deepEqual(await c.requestPhoneNumberVerificationCode({
 			phoneNumberId: id, code_method: 'SMS', language: 'en_US'}),
@@ -72,21 +50,21 @@ describe('whatsapp-business', () => {
 			code: await lastCode(id)}), {success: true});
 		assert.deepEqual(await c.registerPhone({phoneNumberId: id,
 			pin: '123456'}), {success: true});
-		let p = await phoneFields(id, 'status,code_verification_status,' +
-			'platform_type,throughput');
+		let p = await emu.graphGet(base, id,
+			'status,code_verification_status,platform_type,throughput');
 		assert.deepEqual(p, {status: 'CONNECTED',
 			code_verification_status: 'VERIFIED', platform_type: 'CLOUD_API',
 			throughput: {level: 'STANDARD'}, id});
 		await assert.rejects(c.registerPhone({phoneNumberId: id,
 			pin: '654321'}), (e) => e.code === 133005);
 		assert.deepEqual(await c.deregisterPhone(id), {success: true});
-		p = await phoneFields(id, 'status,platform_type');
+		p = await emu.graphGet(base, id, 'status,platform_type');
 		assert.deepEqual(p, {status: 'DISCONNECTED',
 			platform_type: 'NOT_APPLICABLE', id});
 	});
 
 	it('edits and reads the business profile', async () => {
-		const c = wbClient();
+		const c = wbClient(base);
 		assert.deepEqual(await c.updateBusinessProfile({
 			about: 'Fresh fruit daily', email: 'hi@jasper.example',
 			websites: ['https://jasper.example/'], vertical: 'GROCERY'}),
@@ -107,7 +85,7 @@ describe('@great-detail/whatsapp', () => {
 	beforeEach(() => emu.reset(base));
 
 	it('reads phone numbers with the new fields', async () => {
-		const c = await gdClient();
+		const c = await gdClient(base);
 		const list = await c.phoneNumbers.listPhoneNumbers({
 			businessAccountID: IDS.waba}).json();
 		assert.ok(list.data.some((p) => p.id === IDS.phone));
@@ -120,20 +98,21 @@ describe('@great-detail/whatsapp', () => {
 	});
 
 	it('asks for a new display name, decided on the clock', async () => {
-		const c = await gdClient();
+		const c = await gdClient(base);
 		assert.deepEqual(await c.phoneNumbers.updatePhoneNumber({
 			phoneNumberID: IDS.phone, new_display_name: 'Jasper Fresh'}).json(),
 		{success: true});
-		let p = await phoneFields(IDS.phone, 'verified_name,new_name_status');
+		const fields = 'verified_name,new_name_status';
+		let p = await emu.graphGet(base, IDS.phone, fields);
 		assert.equal(p.new_name_status, 'PENDING_REVIEW');
 		await emu.advanceClock(base, 10);
-		p = await phoneFields(IDS.phone, 'verified_name,new_name_status');
+		p = await emu.graphGet(base, IDS.phone, fields);
 		assert.deepEqual(p, {verified_name: 'Jasper Fresh',
 			new_name_status: 'APPROVED', id: IDS.phone});
 	});
 
 	it('edits the business profile, refusing an oversized about', async () => {
-		const c = await gdClient();
+		const c = await gdClient(base);
 		assert.deepEqual(await c.businessProfile.updateBusinessProfile({
 			phoneNumberID: IDS.phone, about: 'Hello', description: 'd'.repeat(512),
 		}).json(), {success: true});

@@ -20,14 +20,6 @@ const base = emu.baseUrl('templates');
 const BODY = [{type: 'BODY', text: 'Your order {{1}} is ready',
 	example: {body_text: [['42']]}}];
 
-// The template as a plain Graph read sees it.
-async function graphGet(id, fields) {
-	const r = await emu.request(base, 'GET', `/${emu.VERSION}/${id}`,
-		{query: {fields, access_token: TOKENS.admin}});
-	assert.equal(r.status, 200, r.text);
-	return r.json;
-}
-
 describe('official Node SDK: WhatsAppBusinessAccount template methods', () => {
 	before(async () => {
 		await emu.reset(base);
@@ -45,7 +37,7 @@ describe('official Node SDK: WhatsAppBusinessAccount template methods', () => {
 		assert.equal(made._data.status, 'PENDING');
 		assert.equal(made._data.category, 'UTILITY');
 		await emu.advanceClock(base, 10);
-		assert.equal((await graphGet(made.id, 'status')).status,
+		assert.equal((await emu.graphGet(base, made.id, 'status')).status,
 			'APPROVED');
 
 		const page = await waba.getMessageTemplates(
@@ -57,7 +49,7 @@ describe('official Node SDK: WhatsAppBusinessAccount template methods', () => {
 		assert.deepEqual(next.map((t) => t._data.name), ['sdk_order_ready']);
 
 		await waba.deleteMessageTemplates({name: 'sdk_order_ready'});
-		assert.equal((await graphGet(made.id, 'status')).status,
+		assert.equal((await emu.graphGet(base, made.id, 'status')).status,
 			'PENDING_DELETION');
 		const left = await waba.getMessageTemplates(['name'], {});
 		assert.deepEqual(left.map((t) => t._data.name), ['hello_world']);
@@ -127,7 +119,7 @@ describe('@great-detail/whatsapp: template client', () => {
 		const gone = await (await client.template.delete(IDS.waba,
 			{name: 'gd_welcome', hsm_id: made.id})).json();
 		assert.deepEqual(gone, {success: true});
-		assert.equal((await graphGet(made.id, 'status')).status,
+		assert.equal((await emu.graphGet(base, made.id, 'status')).status,
 			'PENDING_DELETION');
 	});
 
